@@ -1,0 +1,142 @@
+//! Assembles the HTTP application and runs it.
+
+use crate::config::ServeArgs;
+use crate::error::ApiError;
+use crate::extract::API_BODY_LIMIT;
+use crate::login_limits::LoginLimits;
+use crate::openapi::{ApiDoc, DOCS_PAGE};
+use crate::routes;
+use crate::state::AppState;
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use closer_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_parts().1
+}
+
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", routes::api())
+        .split_for_parts()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_parts();
+    let doc_json = Arc::new(doc.to_json().expect("the OpenAPI document serialises"));
+    let api = api
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let body = doc_json.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        (*body).clone(),
+                    )
+                }
+            }),
+        )
+        .route("/api/docs", get(|| async { Html(DOCS_PAGE) }))
+        // Unknown API paths answer in the API's error format instead of the dashboard's page.
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .method_not_allowed_fallback(|| async {
+            ApiError::BadRequest("this method is not allowed on this path".into())
+        });
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .merge(api)
+        .fallback(crate::web::serve)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn api_not_found() -> impl IntoResponse {
+    ApiError::NotFound
+}
+
+/// Opens the database, migrates it and builds the shared state.
+pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&args.db.data_dir)
+        .with_context(|| format!("creating data dir {}", args.db.data_dir.display()))?;
+    let url = args.db.database_url();
+    tracing::info!(database = %url, "opening database");
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| format!("connecting to {url}"))?;
+    store.migrate().await.context("applying migrations")?;
+    let secrets = crate::secret_key::load_or_create(args.secret_key.as_deref(), &args.db.data_dir)?;
+    Ok(AppState {
+        store,
+        secrets,
+        login_limits: Arc::new(LoginLimits::default()),
+        public_url: args.public_url.clone(),
+    })
+}
+
+/// A running server: its address, and a handle that stops it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub shutdown: tokio::sync::oneshot::Sender<()>,
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Binds and serves until `shutdown` fires; used by `closer serve` and by the tests.
+pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
+    let state = prepare(args).await?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let limits = state.login_limits.clone();
+    let forget = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.forget_idle();
+        }
+    });
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await?;
+        forget.abort();
+        state.store.close().await?;
+        Ok(())
+    });
+    Ok(Running {
+        addr,
+        shutdown: tx,
+        task,
+    })
+}

@@ -1,0 +1,74 @@
+//! Command line and environment.
+
+use clap::{Args, Parser, Subcommand};
+use closer_store::DatabaseUrl;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "closer",
+    version,
+    about = "Closer: the WhatsApp AI sales agent and CRM"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP API, webhooks, workers and the dashboard.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Exit 0 when the server at --listen answers /healthz (for containers and scripts).
+    Healthcheck(HealthcheckArgs),
+    /// Print the OpenAPI document and exit.
+    Openapi,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Where Closer keeps its SQLite database and generated secret key.
+    #[arg(long, env = "CLOSER_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db). When absent, SQLite in the data dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
+}
+
+impl DbArgs {
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::sqlite_file(&self.data_dir.join("closer.db")))
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CLOSER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 32-byte key for secrets at rest (64 hex chars or base64). When absent, one is generated
+    /// into <data-dir>/secret.key on first start.
+    #[arg(long, env = "CLOSER_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Public base URL of the dashboard, used in links such as invites (e.g.
+    /// https://closer.example.com). Defaults to the request's Host.
+    #[arg(long, env = "CLOSER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Log format: `text` or `json`.
+    #[arg(long, env = "CLOSER_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct HealthcheckArgs {
+    /// Address of the server to check.
+    #[arg(long, env = "CLOSER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}

@@ -1,0 +1,137 @@
+//! One error type for the HTTP edge. Every failure leaves as
+//! `{"error": {"code", "message", "details"}}` with the status API.md fixes for it.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use closer_store::StoreError;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request body is not valid JSON: {0}")]
+    MalformedJson(String),
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("the request body is larger than the {0} byte limit")]
+    PayloadTooLarge(usize),
+    #[error("requests must be sent as application/json")]
+    UnsupportedMediaType,
+    #[error("some fields are not valid")]
+    Validation(Map<String, Value>),
+    #[error("too many attempts; try again in {0} seconds")]
+    RateLimited(u64),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The error body every endpoint answers with on failure.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable snake_case code, stable across releases.
+    pub code: String,
+    /// A sentence for humans.
+    pub message: String,
+    /// For `validation_failed`: `{"fields": {"email": "is required"}}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    /// A 422 naming one field.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        let mut fields = Map::new();
+        fields.insert(name.to_owned(), Value::String(message.into()));
+        ApiError::Validation(fields)
+    }
+
+    pub fn forbidden() -> Self {
+        ApiError::Forbidden("your role does not allow this".into())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(error = ?err, "request failed");
+        }
+        let details = match &self {
+            ApiError::Validation(fields) => Some(json!({ "fields": fields })),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: self.to_string(),
+                details,
+            },
+        };
+        let mut resp = (status, Json(body)).into_response();
+        if let ApiError::RateLimited(secs) = self {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::EmailTaken => ApiError::Conflict {
+                code: "email_taken",
+                message: err.to_string(),
+            },
+            StoreError::LastOwner => ApiError::Conflict {
+                code: "last_owner",
+                message: err.to_string(),
+            },
+            // An unusable invite is reported as not found: its existence is not the caller's
+            // business.
+            StoreError::InviteInvalid => ApiError::NotFound,
+            StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
+            StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),
+            StoreError::Db(db) => ApiError::Internal(db.into()),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,130 @@
+//! Request extractors that fail the way API.md says: JSON bodies and query strings with
+//! field-level 422s, and the signed-in member from the bearer token.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use closer_domain::Role;
+use closer_store::AuthSession;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// Largest JSON body the API accepts.
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body. Syntax errors are 400 `malformed_json`; well-formed JSON of the wrong shape is
+/// 422 `validation_failed` naming the field; an oversized body is 413.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+            let ct = ct.to_str().unwrap_or_default();
+            if !ct.starts_with("application/json") && !ct.contains("+json") {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+            if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(API_BODY_LIMIT)
+            } else {
+                ApiError::BadRequest(rej.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Syntax first, so that a broken document is told apart from a wrong shape.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        let field = if path == "." {
+            // "missing field `email`" names its field only in the message.
+            inner
+                .split('`')
+                .nth(1)
+                .map(str::to_owned)
+                .unwrap_or_else(|| "body".into())
+        } else {
+            path
+        };
+        ApiError::field(&field, inner)
+    })
+}
+
+/// A query string, with 422 on bad values (e.g. `limit=abc`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                ApiError::field(&path, err.into_inner().to_string())
+            })
+    }
+}
+
+/// The signed-in member, resolved from `Authorization: Bearer <token>`.
+pub struct Member(pub AuthSession);
+
+impl Member {
+    pub fn role(&self) -> Role {
+        self.0.user.role
+    }
+
+    pub fn org_id(&self) -> Uuid {
+        self.0.org_id
+    }
+
+    /// Owners and admins only.
+    pub fn require_manager(&self) -> Result<(), ApiError> {
+        if self.role().can_manage_org() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+}
+
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts).ok_or(ApiError::Unauthorized)?;
+        state
+            .store
+            .authenticate(&closer_store::token_hash(token))
+            .await?
+            .map(Member)
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// Ids in paths: anything that is not a UUID cannot name a row, so it is simply not found.
+pub fn parse_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound)
+}

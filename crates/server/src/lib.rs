@@ -1,0 +1,14 @@
+//! The `closer` server: HTTP API, webhooks, workers and the embedded dashboard.
+
+pub mod app;
+pub mod config;
+mod credentials;
+mod error;
+mod extract;
+mod login_limits;
+mod openapi;
+mod routes;
+mod secret_key;
+mod state;
+mod validate;
+mod web;

@@ -1,0 +1,28 @@
+//! HTTP routes, one module per area of API.md.
+
+pub mod audit;
+pub mod auth;
+pub mod health;
+pub mod invites;
+pub mod org;
+pub mod schema;
+pub mod users;
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Everything under /api/v1, with its OpenAPI description gathered from the handlers.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(org::get_org, org::update_org))
+        .routes(routes!(users::list_users))
+        .routes(routes!(users::update_user, users::remove_user))
+        .routes(routes!(invites::create_invite, invites::list_invites))
+        .routes(routes!(invites::lookup_invite, invites::revoke_invite))
+        .routes(routes!(audit::list_audit_logs))
+}

@@ -1,0 +1,156 @@
+//! The organisation's own details.
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Member};
+use crate::routes::schema::OrgView;
+use crate::state::AppState;
+use crate::validate::{Validator, optional};
+use axum::Json;
+use axum::extract::State;
+use closer_domain::{EmailAddress, OrgName, ValidationError};
+use closer_store::OrgProfile;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrgUpdate {
+    pub name: String,
+    pub industry: Option<String>,
+    /// The business website, e.g. https://example.com.
+    pub website: Option<String>,
+    /// IANA time zone, e.g. Asia/Kolkata; used for quiet hours and scheduling.
+    pub timezone: Option<String>,
+    pub city: Option<String>,
+    pub support_email: Option<String>,
+    /// In international format, e.g. +91 98765 43210.
+    pub support_phone: Option<String>,
+}
+
+fn bounded(text: Option<&str>, max: usize) -> Result<Option<String>, ValidationError> {
+    let value = optional(text);
+    match &value {
+        Some(v) if v.chars().count() > max => {
+            Err(ValidationError(format!("must be at most {max} characters")))
+        }
+        _ => Ok(value),
+    }
+}
+
+fn website(text: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(v) = bounded(text, 300)? else {
+        return Ok(None);
+    };
+    let with_scheme = if v.starts_with("http://") || v.starts_with("https://") {
+        v
+    } else {
+        format!("https://{v}")
+    };
+    let host = with_scheme
+        .split("://")
+        .nth(1)
+        .unwrap_or_default()
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if host.contains('.') && !with_scheme.contains(char::is_whitespace) {
+        Ok(Some(with_scheme))
+    } else {
+        Err(ValidationError("is not a web address".into()))
+    }
+}
+
+fn timezone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(v) = bounded(text, 64)? else {
+        return Ok(None);
+    };
+    let ok = v == "UTC"
+        || (v.contains('/')
+            && v.split('/').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
+            }));
+    if ok {
+        Ok(Some(v))
+    } else {
+        Err(ValidationError(
+            "must be an IANA time zone such as Europe/London".into(),
+        ))
+    }
+}
+
+fn phone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(v) = bounded(text, 32)? else {
+        return Ok(None);
+    };
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let allowed = v
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if allowed && (6..=15).contains(&digits) {
+        Ok(Some(v))
+    } else {
+        Err(ValidationError(
+            "must be a phone number such as +91 98765 43210".into(),
+        ))
+    }
+}
+
+/// The organisation's details.
+#[utoipa::path(get, path = "/org", tag = "organisation", security(("bearer" = [])),
+    responses((status = 200, body = OrgView), (status = 401, body = ErrorBody)))]
+pub async fn get_org(State(state): State<AppState>, member: Member) -> ApiResult<Json<OrgView>> {
+    Ok(Json(
+        state.store.org(member.org_id()).details().await?.into(),
+    ))
+}
+
+/// Change the organisation's details (owner or admin).
+#[utoipa::path(put, path = "/org", tag = "organisation", request_body = OrgUpdate, security(("bearer" = [])),
+    responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_org(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(body): ApiJson<OrgUpdate>,
+) -> ApiResult<Json<OrgView>> {
+    member.require_manager()?;
+    let mut v = Validator::default();
+    let name = v.check("name", OrgName::parse(&body.name));
+    let profile = OrgProfile {
+        industry: v
+            .check("industry", bounded(body.industry.as_deref(), 100))
+            .flatten(),
+        website: v
+            .check("website", website(body.website.as_deref()))
+            .flatten(),
+        timezone: v
+            .check("timezone", timezone(body.timezone.as_deref()))
+            .flatten(),
+        city: v
+            .check("city", bounded(body.city.as_deref(), 100))
+            .flatten(),
+        support_email: v
+            .check(
+                "support_email",
+                optional(body.support_email.as_deref())
+                    .map(|e| EmailAddress::parse(&e).map(|e| e.to_string()))
+                    .transpose(),
+            )
+            .flatten(),
+        support_phone: v
+            .check("support_phone", phone(body.support_phone.as_deref()))
+            .flatten(),
+    };
+    v.finish()?;
+    let org = state
+        .store
+        .org(member.org_id())
+        .update_details(
+            &member.0.user.as_actor(),
+            &name.expect("validated"),
+            &profile,
+        )
+        .await?;
+    Ok(Json(org.into()))
+}

@@ -1,0 +1,148 @@
+//! Response shapes shared by several routes.
+
+use chrono::{DateTime, Utc};
+use closer_domain::Role;
+use closer_store::{Org, Page, User};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A member's role: owner, admin, agent or viewer.
+#[derive(ToSchema)]
+#[schema(as = Role, rename_all = "snake_case")]
+#[allow(dead_code)] // exists only to describe `closer_domain::Role` in the OpenAPI document
+pub enum RoleSchema {
+    Owner,
+    Admin,
+    Agent,
+    Viewer,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    #[schema(value_type = RoleSchema)]
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            role: u.role,
+            active: u.active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// The signed-in member, as shown in the app shell.
+#[derive(Serialize, ToSchema)]
+pub struct SessionUser {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    #[schema(value_type = RoleSchema)]
+    pub role: Role,
+}
+
+impl From<&User> for SessionUser {
+    fn from(u: &User) -> Self {
+        SessionUser {
+            id: u.id,
+            name: u.name.clone(),
+            email: u.email.clone(),
+            role: u.role,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgView {
+    pub id: Uuid,
+    pub name: String,
+    pub industry: Option<String>,
+    pub website: Option<String>,
+    pub timezone: Option<String>,
+    pub city: Option<String>,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Org> for OrgView {
+    fn from(o: Org) -> Self {
+        OrgView {
+            id: o.id,
+            name: o.name,
+            industry: o.profile.industry,
+            website: o.profile.website,
+            timezone: o.profile.timezone,
+            city: o.profile.city,
+            support_email: o.profile.support_email,
+            support_phone: o.profile.support_phone,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// One page of a list; pass `next_cursor` back as `?cursor=` for the next page.
+#[derive(Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> List<T> {
+    pub fn from_page<S>(page: Page<S>, f: impl FnMut(S) -> T) -> Self {
+        let page = page.map(f);
+        List {
+            items: page.items,
+            next_cursor: page.next_cursor,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ListParams {
+    pub fn page(&self) -> Result<closer_store::PageRequest, crate::error::ApiError> {
+        let cursor = match &self.cursor {
+            Some(c) if !c.is_empty() => Some(Uuid::parse_str(c).map_err(|_| {
+                crate::error::ApiError::field("cursor", "is not a cursor this API gave out")
+            })?),
+            _ => None,
+        };
+        if let Some(limit) = self.limit
+            && !(1..=closer_store::page::MAX_LIMIT).contains(&limit)
+        {
+            return Err(crate::error::ApiError::field(
+                "limit",
+                "must be between 1 and 200",
+            ));
+        }
+        Ok(closer_store::PageRequest {
+            limit: self.limit,
+            cursor,
+        })
+    }
+}

@@ -1,0 +1,360 @@
+//! Sign-up, sign-in and sessions: the few operations that start before the organisation is
+//! known (the email or token tells which organisation it is).
+
+use crate::audit::{self, Actor};
+use crate::entities::{invite, org, session, user};
+use crate::error::{Result, StoreError};
+use crate::team::OrgScope;
+use crate::{Store, new_id, now};
+use chrono::{DateTime, Utc};
+use closer_domain::{EmailAddress, OrgName, PersonName, Role};
+use sea_orm::ActiveValue::Set;
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Org {
+    pub id: Uuid,
+    pub name: String,
+    pub profile: OrgProfile,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The editable details of an organisation besides its name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgProfile {
+    pub industry: Option<String>,
+    pub website: Option<String>,
+    pub timezone: Option<String>,
+    pub city: Option<String>,
+    pub support_email: Option<String>,
+    pub support_phone: Option<String>,
+}
+
+impl From<org::Model> for Org {
+    fn from(m: org::Model) -> Self {
+        Org {
+            id: m.id,
+            name: m.name,
+            profile: OrgProfile {
+                industry: m.industry,
+                website: m.website,
+                timezone: m.timezone,
+                city: m.city,
+                support_email: m.support_email,
+                support_phone: m.support_phone,
+            },
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn as_actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+        }
+    }
+}
+
+impl From<user::Model> for User {
+    fn from(m: user::Model) -> Self {
+        User {
+            id: m.id,
+            org_id: m.org_id,
+            name: m.name,
+            email: m.email,
+            // Roles are only ever written from `Role::as_str`; an unknown value would be a
+            // hand-edited row, and the least powerful role is the safe reading of it.
+            role: m.role.parse().unwrap_or(Role::Viewer),
+            active: m.active,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A person signing up; the password is already hashed by the caller.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub password_hash: String,
+}
+
+/// A live session, as resolved from a bearer token.
+#[derive(Debug, Clone)]
+pub struct AuthSession {
+    pub session_id: Uuid,
+    pub user: User,
+    pub org_id: Uuid,
+    pub org_name: String,
+}
+
+/// What the public invite page may learn from a token: nothing beyond the organisation's name.
+#[derive(Debug, Clone)]
+pub struct InvitePreview {
+    pub org_name: String,
+    pub role: Role,
+    pub email: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn new_user(org_id: Uuid, account: &NewAccount, role: Role) -> user::ActiveModel {
+    let at = now();
+    user::ActiveModel {
+        id: Set(new_id()),
+        org_id: Set(org_id),
+        name: Set(account.name.as_str().to_owned()),
+        email: Set(account.email.as_str().to_owned()),
+        password_hash: Set(account.password_hash.clone()),
+        role: Set(role.as_str().to_owned()),
+        active: Set(true),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
+fn invite_is_open(inv: &invite::Model, at: DateTime<Utc>) -> bool {
+    inv.used_at.is_none() && inv.revoked_at.is_none() && inv.expires_at > at
+}
+
+impl Store {
+    /// Scopes every following call to one organisation.
+    pub fn org(&self, org_id: Uuid) -> OrgScope<'_> {
+        OrgScope {
+            store: self,
+            org_id,
+        }
+    }
+
+    /// A new organisation with its first owner, in one transaction.
+    pub async fn create_org_with_owner(
+        &self,
+        org_name: &OrgName,
+        account: &NewAccount,
+    ) -> Result<(Org, User)> {
+        let txn = self.db.begin().await?;
+        let at = now();
+        let org = org::ActiveModel {
+            id: Set(new_id()),
+            name: Set(org_name.as_str().to_owned()),
+            industry: Set(None),
+            website: Set(None),
+            timezone: Set(None),
+            city: Set(None),
+            support_email: Set(None),
+            support_phone: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        }
+        .insert(&txn)
+        .await?;
+        let user: User = new_user(org.id, account, Role::Owner)
+            .insert(&txn)
+            .await
+            .map_err(StoreError::from_user_insert)?
+            .into();
+        audit::record(
+            &txn,
+            org.id,
+            Some(&user.as_actor()),
+            "org.created",
+            format!("org:{}", org.id),
+            json!({ "name": org.name }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok((org.into(), user))
+    }
+
+    /// Joins the invite's organisation with the invite's role, and uses the invite up.
+    pub async fn accept_invite(
+        &self,
+        token_hash: &str,
+        account: &NewAccount,
+    ) -> Result<(Org, User)> {
+        let txn = self.db.begin().await?;
+        let at = now();
+        // Claiming the invite first, with a conditional UPDATE, makes single use hold even
+        // when two people open the same link at the same moment.
+        let claimed = txn
+            .execute(
+                &Query::update()
+                    .table(invite::Entity)
+                    .value(invite::Column::UsedAt, at)
+                    .and_where(Expr::col(invite::Column::TokenHash).eq(token_hash))
+                    .and_where(Expr::col(invite::Column::UsedAt).is_null())
+                    .and_where(Expr::col(invite::Column::RevokedAt).is_null())
+                    .and_where(Expr::col(invite::Column::ExpiresAt).gt(at))
+                    .to_owned(),
+            )
+            .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(StoreError::InviteInvalid);
+        }
+        let inv = invite::Entity::find()
+            .filter(invite::Column::TokenHash.eq(token_hash))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::InviteInvalid)?;
+        if let Some(expected) = &inv.email
+            && expected != account.email.as_str()
+        {
+            return Err(StoreError::InviteEmailMismatch);
+        }
+        let role: Role = inv.role.parse().unwrap_or(Role::Viewer);
+        let user: User = new_user(inv.org_id, account, role)
+            .insert(&txn)
+            .await
+            .map_err(StoreError::from_user_insert)?
+            .into();
+        let mut used = invite::ActiveModel {
+            id: Set(inv.id),
+            ..Default::default()
+        };
+        used.used_by = Set(Some(user.id));
+        used.update(&txn).await?;
+        audit::record(
+            &txn,
+            inv.org_id,
+            Some(&user.as_actor()),
+            "invite.accepted",
+            format!("invite:{}", inv.id),
+            json!({ "role": role.as_str(), "user_id": user.id }),
+        )
+        .await?;
+        let org = org::Entity::find_by_id(inv.org_id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::InviteInvalid)?;
+        txn.commit().await?;
+        Ok((org.into(), user))
+    }
+
+    pub async fn invite_preview(&self, token_hash: &str) -> Result<InvitePreview> {
+        let inv = invite::Entity::find()
+            .filter(invite::Column::TokenHash.eq(token_hash))
+            .one(&self.db)
+            .await?
+            .filter(|inv| invite_is_open(inv, now()))
+            .ok_or(StoreError::InviteInvalid)?;
+        let org = org::Entity::find_by_id(inv.org_id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::InviteInvalid)?;
+        Ok(InvitePreview {
+            org_name: org.name,
+            role: inv.role.parse().unwrap_or(Role::Viewer),
+            email: inv.email,
+            expires_at: inv.expires_at,
+        })
+    }
+
+    /// The account behind an email, with its password hash, for sign-in. Emails are unique
+    /// across the whole system, so this is the one lookup that is not org-scoped.
+    pub async fn find_login(&self, email: &EmailAddress) -> Result<Option<(User, String)>> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await?
+            .map(|m| {
+                let hash = m.password_hash.clone();
+                (User::from(m), hash)
+            }))
+    }
+
+    pub async fn create_session(
+        &self,
+        user: &User,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Uuid> {
+        let id = new_id();
+        session::Entity::insert(session::ActiveModel {
+            id: Set(id),
+            org_id: Set(user.org_id),
+            user_id: Set(user.id),
+            token_hash: Set(token_hash.to_owned()),
+            created_at: Set(now()),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+        })
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(id)
+    }
+
+    /// Resolves a bearer token to a live session of an active member, or nothing.
+    pub async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthSession>> {
+        let Some(s) = session::Entity::find()
+            .filter(session::Column::TokenHash.eq(token_hash))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if s.revoked_at.is_some() || s.expires_at <= now() {
+            return Ok(None);
+        }
+        let Some(u) = user::Entity::find()
+            .filter(user::Column::OrgId.eq(s.org_id))
+            .filter(user::Column::Id.eq(s.user_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if !u.active {
+            return Ok(None);
+        }
+        let Some(o) = org::Entity::find_by_id(s.org_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(Some(AuthSession {
+            session_id: s.id,
+            user: u.into(),
+            org_id: o.id,
+            org_name: o.name,
+        }))
+    }
+
+    pub async fn revoke_session(&self, session: &AuthSession) -> Result<()> {
+        let txn = self.db.begin().await?;
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(now()))
+            .filter(session::Column::OrgId.eq(session.org_id))
+            .filter(session::Column::Id.eq(session.session_id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            session.org_id,
+            Some(&session.user.as_actor()),
+            "auth.logout",
+            format!("user:{}", session.user.id),
+            json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

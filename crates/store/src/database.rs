@@ -1,0 +1,150 @@
+//! Opening the database: SQLite in the data dir by default, PostgreSQL when a URL says so.
+
+use crate::migration::Migrator;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose Display and Debug hide the password, so it can be logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+            || url.starts_with("sqlite:")
+        {
+            Ok(Self(url.to_owned()))
+        } else {
+            Err("DATABASE_URL must start with postgres://, postgresql:// or sqlite:".into())
+        }
+    }
+
+    pub fn sqlite_file(path: &Path) -> Self {
+        Self(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.0.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    fn redacted(&self) -> String {
+        // scheme://user:password@host → scheme://user:***@host
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return self.0.clone();
+        };
+        match rest.split_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+/// The handle every part of the server shares. Cheap to clone (a pool inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Store {
+    pub async fn connect(url: &DatabaseUrl) -> Result<Self, DbErr> {
+        let mut opts = ConnectOptions::new(url.expose().to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        match url.backend() {
+            Backend::Sqlite => {
+                // WAL lets readers run beside the one writer; busy_timeout makes a writer wait
+                // for the lock instead of failing; foreign keys are off in SQLite by default.
+                opts.max_connections(8)
+                    .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                        o.journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Normal)
+                            .busy_timeout(Duration::from_secs(10))
+                            .foreign_keys(true)
+                            .create_if_missing(true)
+                    });
+            }
+            Backend::Postgres => {
+                opts.max_connections(16).min_connections(1);
+            }
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Self { db })
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.db, None).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+
+    /// Whether the database answers a trivial query (readiness probe).
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.close().await
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_print() {
+        let url = DatabaseUrl::parse("postgres://closer:s3cret@db:5432/closer").unwrap();
+        assert_eq!(url.to_string(), "postgres://closer:***@db:5432/closer");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert_eq!(url.backend(), Backend::Postgres);
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,8 @@
+//! sea-orm entities. Private to the crate: the rest of the program reaches the tables only
+//! through the org-scoped repositories, so an unscoped query cannot be written by accident.
+
+pub mod audit_log;
+pub mod invite;
+pub mod org;
+pub mod session;
+pub mod user;

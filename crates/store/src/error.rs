@@ -1,0 +1,35 @@
+use sea_orm::{DbErr, SqlErr};
+
+/// What can go wrong in the store, in the product's words; the server maps these to HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("that email address already belongs to an account")]
+    EmailTaken,
+    #[error("an organisation must keep at least one active owner")]
+    LastOwner,
+    #[error("the invite is unknown, expired, revoked or already used")]
+    InviteInvalid,
+    #[error("this invite was sent to another email address")]
+    InviteEmailMismatch,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+}
+
+impl StoreError {
+    /// Turns a unique violation on the users' email into `EmailTaken`, so two simultaneous
+    /// sign-ups with one address give one account and one clear 409, never a 500.
+    pub(crate) fn from_user_insert(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg)) if msg.contains("email") => {
+                StoreError::EmailTaken
+            }
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

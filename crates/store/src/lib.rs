@@ -1,0 +1,37 @@
+//! Closer's persistence: one set of sea-orm entities and migrations for SQLite (the embedded
+//! default) and PostgreSQL (production), behind repositories that take the caller's
+//! organisation on every call.
+
+mod accounts;
+mod audit;
+mod database;
+mod entities;
+mod error;
+mod migration;
+pub mod page;
+pub mod secret_box;
+mod team;
+
+pub use accounts::{AuthSession, InvitePreview, NewAccount, Org, OrgProfile, User};
+pub use audit::{Actor, AuditEntry};
+pub use database::{Backend, DatabaseUrl, Store};
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use team::{Invite, OrgScope, UserPatch};
+
+/// Ids are UUIDv7: unique without coordination and ordered by creation, which makes them
+/// usable as pagination cursors.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+/// "Now" comes from Rust, never from SQL, so both databases store the same thing.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// SHA-256 in hex: how bearer and invite tokens are stored.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
