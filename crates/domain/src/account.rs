@@ -159,8 +159,11 @@ mod tests {
         }
 
         #[test]
-        fn an_accepted_email_parses_to_itself(s in "[a-zA-Z0-9._%+-]{1,20}@[a-zA-Z0-9-]{1,20}\\.[a-z]{2,6}") {
+        fn a_plain_address_is_accepted_and_normalising_is_idempotent(
+            s in "[a-zA-Z0-9][a-zA-Z0-9_%+-]{0,19}@[a-zA-Z0-9]{1,20}\\.[a-z]{2,6}"
+        ) {
             let once = EmailAddress::parse(&s).unwrap();
+            prop_assert_eq!(once.as_str(), s.to_lowercase());
             let twice = EmailAddress::parse(once.as_str()).unwrap();
             prop_assert_eq!(once, twice);
         }

@@ -58,7 +58,7 @@ impl From<invite::Model> for Invite {
 /// are serialised and the last-owner rule holds.
 async fn lock_org(txn: &DatabaseTransaction, org_id: Uuid) -> Result<()> {
     let res = org::Entity::update_many()
-        .col_expr(org::Column::Name, Expr::col(org::Column::Name).into())
+        .col_expr(org::Column::Name, Expr::col(org::Column::Name))
         .filter(org::Column::Id.eq(org_id))
         .exec(txn)
         .await?;

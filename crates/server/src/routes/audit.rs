@@ -36,7 +36,7 @@ pub struct AuditLogView {
 
 impl From<AuditEntry> for AuditLogView {
     fn from(e: AuditEntry) -> Self {
-        let actor = (e.actor_id.is_some() || e.actor_name.is_some()).then(|| AuditActor {
+        let actor = (e.actor_id.is_some() || e.actor_name.is_some()).then_some(AuditActor {
             id: e.actor_id,
             name: e.actor_name,
             email: e.actor_email,

@@ -1,0 +1,269 @@
+//! Spawns the real server on 127.0.0.1:0 against a fresh database — a temp SQLite file or a
+//! new PostgreSQL database on the local server — and talks HTTP to it.
+
+use closer_server::app::{self, Running};
+use closer_server::config::{DbArgs, ServeArgs};
+use closer_store::DatabaseUrl;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server every PostgreSQL test creates its own database on.
+fn postgres_admin_url() -> String {
+    std::env::var("CLOSER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_database(admin_url: &str, db: &str) -> String {
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    format!("{base}/{db}")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub database_url: DatabaseUrl,
+    pub backend: Backend,
+    running: Option<Running>,
+    pg_database: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in member of an organisation.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token: String,
+    pub user_id: String,
+    pub org_id: String,
+    pub email: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The error code of an error body.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}{}{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, pg_database) = match backend {
+            Backend::Sqlite => (
+                DatabaseUrl::sqlite_file(&dir.path().join("closer.db")),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("closer_test_{}", uuid::Uuid::now_v7().simple());
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("PostgreSQL must be running for the tests (see README)");
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                conn.close().await.ok();
+                let url = DatabaseUrl::parse(&with_database(&admin, &name)).unwrap();
+                (url, Some(name))
+            }
+        };
+        let args = ServeArgs {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            db: DbArgs {
+                data_dir: dir.path().to_path_buf(),
+                database_url: Some(database_url.clone()),
+            },
+            secret_key: None,
+            public_url: None,
+            log_format: "text".into(),
+        };
+        let running = app::start(&args).await.expect("server starts");
+        TestApp {
+            base: format!("http://{}", running.addr),
+            http: reqwest::Client::new(),
+            database_url,
+            backend,
+            running: Some(running),
+            pg_database,
+            _dir: dir,
+        }
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PUT, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Signs up a new organisation and returns its owner's session.
+    pub async fn signup_org(&self, org: &str) -> Session {
+        let email = format!("{}@example.com", unique("owner"));
+        let r = self
+            .post(
+                "/api/v1/auth/signup",
+                None,
+                json!({"org_name": org, "name": "Olivia Owner", "email": email, "password": "correct horse"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        session_of(&r.body, &email)
+    }
+
+    /// Invites someone with `role` into the owner's organisation and signs them up.
+    pub async fn add_member(&self, by: &Session, role: &str) -> Session {
+        let invite = self
+            .post("/api/v1/invites", Some(&by.token), json!({"role": role}))
+            .await;
+        assert_eq!(invite.status, StatusCode::CREATED, "{:?}", invite.body);
+        let email = format!("{}@example.com", unique(role));
+        let r = self
+            .post(
+                "/api/v1/auth/signup",
+                None,
+                json!({"invite_token": invite.body["token"], "name": format!("{role} member"), "email": email, "password": "correct horse"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        session_of(&r.body, &email)
+    }
+
+    /// Runs raw SQL on the app's database (to age an invite, for example).
+    pub async fn sql(&self, sql: &str, values: Vec<sea_orm::Value>) {
+        let conn = Database::connect(self.database_url.expose()).await.unwrap();
+        let backend = conn.get_database_backend();
+        conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await
+            .unwrap();
+        conn.close().await.ok();
+    }
+
+    /// Stops the server and drops its PostgreSQL database.
+    pub async fn finish(mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.shutdown.send(());
+            let _ = r.task.await;
+        }
+        if let Some(db) = self.pg_database.take() {
+            drop_database(&db).await;
+        }
+    }
+}
+
+async fn drop_database(name: &str) {
+    if let Ok(conn) = Database::connect(&postgres_admin_url()).await {
+        let _ = conn
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        conn.close().await.ok();
+    }
+}
+
+impl Drop for TestApp {
+    /// A failed test still cleans up its database, from a thread of its own because the
+    /// test's runtime is being torn down.
+    fn drop(&mut self) {
+        if let Some(db) = self.pg_database.take() {
+            std::thread::spawn(move || {
+                tokio::runtime::Runtime::new()
+                    .unwrap()
+                    .block_on(drop_database(&db))
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+pub fn session_of(body: &Value, email: &str) -> Session {
+    Session {
+        token: body["token"].as_str().expect("token").to_owned(),
+        user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+        org_id: body["org"]["id"].as_str().expect("org id").to_owned(),
+        email: email.to_owned(),
+    }
+}
+
+/// Runs an `async fn(Backend)` test once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::Backend::Postgres).await
+            }
+        }
+    )*};
+}
