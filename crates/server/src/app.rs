@@ -140,3 +140,19 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         task,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The web app's API types are generated from web/openapi.json; this keeps that file
+    /// equal to what the code publishes, so the types can never drift from the server.
+    #[test]
+    fn the_web_app_has_the_current_openapi_document() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/openapi.json");
+        let committed = std::fs::read_to_string(path).expect("web/openapi.json exists");
+        let current = super::openapi().to_pretty_json().unwrap();
+        assert!(
+            committed.trim() == current.trim(),
+            "web/openapi.json is stale: run `make api-types` and commit the result"
+        );
+    }
+}

@@ -2,14 +2,11 @@
 
 use crate::entities::audit_log;
 use crate::error::Result;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
 use closer_domain::Role;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -81,28 +78,26 @@ impl OrgScope<'_> {
 
     /// Newest first.
     pub async fn audit_log(&self, page: PageRequest) -> Result<Page<AuditEntry>> {
-        let limit = page.limit();
-        let mut q = audit_log::Entity::find()
-            .filter(audit_log::Column::OrgId.eq(self.org_id))
-            .order_by_desc(audit_log::Column::Id)
-            .limit(limit + 1);
-        if let Some(cursor) = page.cursor {
-            q = q.filter(audit_log::Column::Id.lt(cursor));
-        }
-        let rows = q.all(&self.store.db).await?;
-        let entries = rows
-            .into_iter()
-            .map(|m| AuditEntry {
-                id: m.id,
-                actor_id: m.actor_id,
-                actor_name: m.actor_name,
-                actor_email: m.actor_email,
-                action: m.action,
-                target: m.target,
-                details: m.details,
-                at: m.at,
-            })
-            .collect();
-        Ok(Page::from_rows(entries, limit, |e| e.id))
+        let query = audit_log::Entity::find().filter(audit_log::Column::OrgId.eq(self.org_id));
+        let convert = |m: audit_log::Model| AuditEntry {
+            id: m.id,
+            actor_id: m.actor_id,
+            actor_name: m.actor_name,
+            actor_email: m.actor_email,
+            action: m.action,
+            target: m.target,
+            details: m.details,
+            at: m.at,
+        };
+        let page = page::fetch(
+            &self.store.db,
+            query,
+            audit_log::Column::Id,
+            Order::NewestFirst,
+            page,
+            convert,
+            |e| e.id,
+        );
+        Ok(page.await?)
     }
 }

@@ -47,3 +47,41 @@ impl<T> Page<T> {
         }
     }
 }
+
+/// Which end of the id order a list starts from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Order {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// Runs `query` for one page: ordered by `id`, after the cursor, one extra row to learn whether
+/// another page exists.
+pub(crate) async fn fetch<E, T>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    order: Order,
+    page: PageRequest,
+    convert: impl Fn(E::Model) -> T,
+    id_of: impl Fn(&T) -> Uuid,
+) -> Result<Page<T>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let limit = page.limit();
+    let mut q = match order {
+        Order::OldestFirst => query.order_by_asc(id),
+        Order::NewestFirst => query.order_by_desc(id),
+    }
+    .limit(limit + 1);
+    if let Some(cursor) = page.cursor {
+        q = match order {
+            Order::OldestFirst => q.filter(id.gt(cursor)),
+            Order::NewestFirst => q.filter(id.lt(cursor)),
+        };
+    }
+    let rows = q.all(db).await?.into_iter().map(convert).collect();
+    Ok(Page::from_rows(rows, limit, id_of))
+}

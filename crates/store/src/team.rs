@@ -5,7 +5,7 @@ use crate::accounts::{Org, OrgProfile, User};
 use crate::audit::{self, Actor};
 use crate::entities::{invite, org, session, user};
 use crate::error::{Result, StoreError};
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Order, Page, PageRequest};
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
 use closer_domain::{EmailAddress, OrgName, PersonName, Role};
@@ -13,7 +13,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -171,21 +171,17 @@ impl OrgScope<'_> {
 
     /// Members in the order they joined.
     pub async fn users(&self, page: PageRequest) -> Result<Page<User>> {
-        let limit = page.limit();
-        let mut q = user::Entity::find()
-            .filter(user::Column::OrgId.eq(self.org_id))
-            .order_by_asc(user::Column::Id)
-            .limit(limit + 1);
-        if let Some(cursor) = page.cursor {
-            q = q.filter(user::Column::Id.gt(cursor));
-        }
-        let rows: Vec<User> = q
-            .all(&self.store.db)
-            .await?
-            .into_iter()
-            .map(User::from)
-            .collect();
-        Ok(Page::from_rows(rows, limit, |u| u.id))
+        let query = user::Entity::find().filter(user::Column::OrgId.eq(self.org_id));
+        let page = page::fetch(
+            &self.store.db,
+            query,
+            user::Column::Id,
+            Order::OldestFirst,
+            page,
+            User::from,
+            |u| u.id,
+        );
+        Ok(page.await?)
     }
 
     pub async fn user(&self, id: Uuid) -> Result<User> {
@@ -355,24 +351,21 @@ impl OrgScope<'_> {
 
     /// Invites that can still be accepted, newest first.
     pub async fn pending_invites(&self, page: PageRequest) -> Result<Page<Invite>> {
-        let limit = page.limit();
-        let mut q = invite::Entity::find()
+        let query = invite::Entity::find()
             .filter(invite::Column::OrgId.eq(self.org_id))
             .filter(invite::Column::UsedAt.is_null())
             .filter(invite::Column::RevokedAt.is_null())
-            .filter(invite::Column::ExpiresAt.gt(now()))
-            .order_by_desc(invite::Column::Id)
-            .limit(limit + 1);
-        if let Some(cursor) = page.cursor {
-            q = q.filter(invite::Column::Id.lt(cursor));
-        }
-        let rows: Vec<Invite> = q
-            .all(&self.store.db)
-            .await?
-            .into_iter()
-            .map(Invite::from)
-            .collect();
-        Ok(Page::from_rows(rows, limit, |i| i.id))
+            .filter(invite::Column::ExpiresAt.gt(now()));
+        let page = page::fetch(
+            &self.store.db,
+            query,
+            invite::Column::Id,
+            Order::NewestFirst,
+            page,
+            Invite::from,
+            |i| i.id,
+        );
+        Ok(page.await?)
     }
 
     pub async fn revoke_invite(&self, actor: &Actor, id: Uuid) -> Result<()> {
