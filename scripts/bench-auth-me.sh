@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
-bin=target/release/closer
+bin=${CLOSER_BIN:-target/release/closer}
 pg_admin=${CLOSER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 [ -x "$bin" ] || { echo "build first: make build"; exit 1; }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use closer_domain::{EmailAddress, OrgName, PersonName, Role};
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
@@ -303,37 +303,80 @@ impl Store {
         Ok(id)
     }
 
-    /// Resolves a bearer token to a live session of an active member, or nothing.
+    /// Resolves a bearer token to a live session of an active member, or nothing. Runs on
+    /// every authenticated request, so it is one query joining session, member and org.
     pub async fn authenticate(&self, token_hash: &str) -> Result<Option<AuthSession>> {
-        let Some(s) = session::Entity::find()
-            .filter(session::Column::TokenHash.eq(token_hash))
-            .one(&self.db)
-            .await?
-        else {
+        let (s, u, o) = (Alias::new("s"), Alias::new("u"), Alias::new("o"));
+        let query = Query::select()
+            .expr_as(
+                Expr::col((s.clone(), session::Column::Id)),
+                Alias::new("session_id"),
+            )
+            .expr_as(
+                Expr::col((s.clone(), session::Column::ExpiresAt)),
+                Alias::new("expires_at"),
+            )
+            .expr_as(
+                Expr::col((s.clone(), session::Column::RevokedAt)),
+                Alias::new("revoked_at"),
+            )
+            .columns([
+                (u.clone(), user::Column::Id),
+                (u.clone(), user::Column::OrgId),
+                (u.clone(), user::Column::Name),
+                (u.clone(), user::Column::Email),
+                (u.clone(), user::Column::Role),
+                (u.clone(), user::Column::Active),
+                (u.clone(), user::Column::CreatedAt),
+            ])
+            .expr_as(
+                Expr::col((o.clone(), org::Column::Name)),
+                Alias::new("org_name"),
+            )
+            .from_as(session::Entity, s.clone())
+            .join_as(
+                JoinType::InnerJoin,
+                user::Entity,
+                u.clone(),
+                Expr::col((u.clone(), user::Column::OrgId))
+                    .equals((s.clone(), session::Column::OrgId))
+                    .and(
+                        Expr::col((u.clone(), user::Column::Id))
+                            .equals((s.clone(), session::Column::UserId)),
+                    ),
+            )
+            .join_as(
+                JoinType::InnerJoin,
+                org::Entity,
+                o.clone(),
+                Expr::col((o.clone(), org::Column::Id)).equals((s.clone(), session::Column::OrgId)),
+            )
+            .and_where(Expr::col((s, session::Column::TokenHash)).eq(token_hash))
+            .to_owned();
+        let Some(row) = self.db.query_one(&query).await? else {
             return Ok(None);
         };
-        if s.revoked_at.is_some() || s.expires_at <= now() {
+        let revoked: Option<DateTime<Utc>> = row.try_get("", "revoked_at")?;
+        let expires: DateTime<Utc> = row.try_get("", "expires_at")?;
+        let active: bool = row.try_get("", "active")?;
+        if revoked.is_some() || expires <= now() || !active {
             return Ok(None);
         }
-        let Some(u) = user::Entity::find()
-            .filter(user::Column::OrgId.eq(s.org_id))
-            .filter(user::Column::Id.eq(s.user_id))
-            .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        if !u.active {
-            return Ok(None);
-        }
-        let Some(o) = org::Entity::find_by_id(s.org_id).one(&self.db).await? else {
-            return Ok(None);
+        let role: String = row.try_get("", "role")?;
+        let user = User {
+            id: row.try_get("", "id")?,
+            org_id: row.try_get("", "org_id")?,
+            name: row.try_get("", "name")?,
+            email: row.try_get("", "email")?,
+            role: role.parse().unwrap_or(Role::Viewer),
+            active,
+            created_at: row.try_get("", "created_at")?,
         };
         Ok(Some(AuthSession {
-            session_id: s.id,
-            user: u.into(),
-            org_id: o.id,
-            org_name: o.name,
+            session_id: row.try_get("", "session_id")?,
+            org_id: user.org_id,
+            org_name: row.try_get("", "org_name")?,
+            user,
         }))
     }
 
