@@ -2,6 +2,7 @@
 //! unit- and property-tested in isolation and reused by the agent, the store and the server.
 
 pub mod account;
+pub mod messaging;
 pub mod role;
 
 pub use account::{EmailAddress, OrgName, Password, PersonName, ValidationError};
