@@ -20,9 +20,11 @@ help:
 	@echo "make api-types  regenerate web/openapi.json and web/src/api/types.ts from the code"
 	@echo "make bench  load benchmarks against the release binary (see README)"
 
-# npm ci only when the lockfile changed since the last install.
+# Install web dependencies only when the lockfile changed since the last install.
 $(WEB)/node_modules/.installed: $(WEB)/package-lock.json
-	cd $(WEB) && $(NPM) ci --no-audit --no-fund
+	# `npm ci` refuses this lockfile (npm 11 leaves the other platforms' optional Tailwind
+	# binaries out of it); `npm install` follows the lockfile's pinned versions all the same.
+	cd $(WEB) && $(NPM) install --no-audit --no-fund
 	touch $@
 
 web-deps: $(WEB)/node_modules/.installed

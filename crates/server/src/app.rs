@@ -87,15 +87,21 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         .with_context(|| format!("creating data dir {}", args.db.data_dir.display()))?;
     let url = args.db.database_url();
     tracing::info!(database = %url, "opening database");
+    let secrets = crate::secret_key::load_or_create(args.secret_key.as_deref(), &args.db.data_dir)?;
     let store = Store::connect(&url)
         .await
-        .with_context(|| format!("connecting to {url}"))?;
+        .with_context(|| format!("connecting to {url}"))?
+        .with_secret_box(secrets.clone());
     store.migrate().await.context("applying migrations")?;
-    let secrets = crate::secret_key::load_or_create(args.secret_key.as_deref(), &args.db.data_dir)?;
     Ok(AppState {
         store,
         secrets,
         login_limits: Arc::new(LoginLimits::default()),
+        graph: closer_whatsapp::GraphClient::new(
+            &args.whatsapp_graph_url,
+            &args.whatsapp_graph_version,
+            Duration::from_secs(15),
+        ),
         public_url: args.public_url.clone(),
     })
 }

@@ -61,6 +61,12 @@ pub struct ServeArgs {
     /// https://closer.example.com). Defaults to the request's Host.
     #[arg(long, env = "CLOSER_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Base URL of Meta's Graph API; point it at a stand-in for tests.
+    #[arg(long, env = "CLOSER_WHATSAPP_GRAPH_URL", default_value = closer_whatsapp::DEFAULT_GRAPH_URL)]
+    pub whatsapp_graph_url: String,
+    /// Graph API version used for every call.
+    #[arg(long, env = "CLOSER_WHATSAPP_GRAPH_VERSION", default_value = closer_whatsapp::DEFAULT_GRAPH_VERSION)]
+    pub whatsapp_graph_version: String,
     /// Log format: `text` or `json`.
     #[arg(long, env = "CLOSER_LOG_FORMAT", default_value = "text")]
     pub log_format: String,

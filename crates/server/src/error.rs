@@ -33,6 +33,8 @@ pub enum ApiError {
     Validation(Map<String, Value>),
     #[error("too many attempts; try again in {0} seconds")]
     RateLimited(u64),
+    #[error("{0}")]
+    BadGateway(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -81,6 +83,7 @@ impl ApiError {
             }
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
     }
@@ -126,6 +129,11 @@ impl From<StoreError> for ApiError {
             },
             // An unusable invite is reported as not found: its existence is not the caller's
             // business.
+            StoreError::PhoneNumberTaken => ApiError::Conflict {
+                code: "phone_number_taken",
+                message: err.to_string(),
+            },
+            StoreError::NoSecretKey => ApiError::Internal(anyhow::anyhow!(err.to_string())),
             StoreError::InviteInvalid => ApiError::NotFound,
             StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
             StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),

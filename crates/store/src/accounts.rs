@@ -11,9 +11,7 @@ use closer_domain::{EmailAddress, OrgName, PersonName, Role};
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -152,7 +150,7 @@ impl Store {
         org_name: &OrgName,
         account: &NewAccount,
     ) -> Result<(Org, User)> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let at = now();
         let org = org::ActiveModel {
             id: Set(new_id()),
@@ -192,7 +190,7 @@ impl Store {
         token_hash: &str,
         account: &NewAccount,
     ) -> Result<(Org, User)> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let at = now();
         // Claiming the invite first, with a conditional UPDATE, makes single use hold even
         // when two people open the same link at the same moment.
@@ -381,7 +379,7 @@ impl Store {
     }
 
     pub async fn revoke_session(&self, session: &AuthSession) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(now()))
             .filter(session::Column::OrgId.eq(session.org_id))

@@ -78,6 +78,7 @@ impl fmt::Debug for DatabaseUrl {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    secret_box: Option<crate::secret_box::SecretBox>,
 }
 
 impl Store {
@@ -104,7 +105,35 @@ impl Store {
             }
         }
         let db = Database::connect(opts).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            secret_box: None,
+        })
+    }
+
+    /// The key every secret at rest is sealed with.
+    pub fn with_secret_box(mut self, secret_box: crate::secret_box::SecretBox) -> Self {
+        self.secret_box = Some(secret_box);
+        self
+    }
+
+    pub(crate) fn secret_box(&self) -> Result<&crate::secret_box::SecretBox, crate::StoreError> {
+        self.secret_box
+            .as_ref()
+            .ok_or(crate::StoreError::NoSecretKey)
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN
+    /// (IMMEDIATE), so two writers queue on busy_timeout instead of one failing when it tries
+    /// to upgrade a read snapshot; on PostgreSQL it is a plain BEGIN.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {

@@ -11,6 +11,10 @@ pub enum StoreError {
     LastOwner,
     #[error("the invite is unknown, expired, revoked or already used")]
     InviteInvalid,
+    #[error("this WhatsApp number is connected to another organisation")]
+    PhoneNumberTaken,
+    #[error("no secret key is configured for secrets at rest")]
+    NoSecretKey,
     #[error("this invite was sent to another email address")]
     InviteEmailMismatch,
     #[error("{0}")]

@@ -7,10 +7,13 @@ mod audit;
 mod database;
 mod entities;
 mod error;
+pub mod ingest;
+mod jobs;
 mod migration;
 pub mod page;
 pub mod secret_box;
 mod team;
+mod whatsapp_accounts;
 
 pub use accounts::{AuthSession, InvitePreview, NewAccount, Org, OrgProfile, User};
 pub use audit::{Actor, AuditEntry};
@@ -18,6 +21,7 @@ pub use database::{Backend, DatabaseUrl, Store};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use team::{Invite, OrgScope, UserPatch};
+pub use whatsapp_accounts::{NumberHealth, WhatsappAccount, WhatsappCredentials, WhatsappSecrets};
 
 /// Ids are UUIDv7: unique without coordination and ordered by creation, which makes them
 /// usable as pagination cursors.

@@ -13,7 +13,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -112,7 +112,7 @@ impl OrgScope<'_> {
         name: &OrgName,
         p: &OrgProfile,
     ) -> Result<Org> {
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         let before: Org = org::Entity::find_by_id(self.org_id)
             .one(&txn)
             .await?
@@ -189,10 +189,14 @@ impl OrgScope<'_> {
     }
 
     pub async fn update_user(&self, actor: &Actor, id: Uuid, patch: &UserPatch) -> Result<User> {
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         lock_org(&txn, self.org_id).await?;
         let target = self.find_user(&txn, id).await?;
         let current: Role = User::from(target.clone()).role;
+        // Only an owner may change anything about an owner (name included).
+        if !actor.role.may_assign(current, current) {
+            return Err(StoreError::Forbidden("only an owner can change an owner"));
+        }
         let mut changes = Map::new();
         let mut model: user::ActiveModel = target.clone().into();
 
@@ -271,7 +275,7 @@ impl OrgScope<'_> {
     }
 
     pub async fn remove_user(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         lock_org(&txn, self.org_id).await?;
         let target = self.find_user(&txn, id).await?;
         let role: Role = User::from(target.clone()).role;
@@ -320,7 +324,7 @@ impl OrgScope<'_> {
                 "only an owner can invite another owner",
             ));
         }
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         let model = invite::ActiveModel {
             id: Set(new_id()),
             org_id: Set(self.org_id),
@@ -369,7 +373,7 @@ impl OrgScope<'_> {
     }
 
     pub async fn revoke_invite(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         let res = invite::Entity::update_many()
             .col_expr(invite::Column::RevokedAt, Expr::value(now()))
             .filter(invite::Column::OrgId.eq(self.org_id))

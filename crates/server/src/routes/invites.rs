@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::validate::{Validator, optional};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::{EmailAddress, Role};
 use closer_store::Invite;
@@ -76,21 +76,6 @@ pub struct InvitePreviewView {
     pub expires_at: DateTime<Utc>,
 }
 
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
-}
-
 /// Create an invite link (owner or admin; only an owner may invite an owner).
 #[utoipa::path(post, path = "/invites", tag = "team", request_body = InviteRequest, security(("bearer" = [])),
     responses((status = 201, body = CreatedInvite), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -118,7 +103,7 @@ pub async fn create_invite(
             expires_at,
         )
         .await?;
-    let url = format!("{}/signup?invite={token}", base_url(&state, &headers));
+    let url = format!("{}/signup?invite={token}", state.public_base(&headers));
     Ok((
         StatusCode::CREATED,
         Json(CreatedInvite {

@@ -7,6 +7,7 @@ pub mod invites;
 pub mod org;
 pub mod schema;
 pub mod users;
+pub mod whatsapp_settings;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,4 +26,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::create_invite, invites::list_invites))
         .routes(routes!(invites::lookup_invite, invites::revoke_invite))
         .routes(routes!(audit::list_audit_logs))
+        .routes(routes!(whatsapp_settings::connect))
+        .routes(routes!(whatsapp_settings::status))
+        .routes(routes!(whatsapp_settings::update_config))
+        .routes(routes!(whatsapp_settings::disconnect))
 }

@@ -101,6 +101,8 @@ impl TestApp {
             },
             secret_key: None,
             public_url: None,
+            whatsapp_graph_url: "http://127.0.0.1:9".into(),
+            whatsapp_graph_version: "v24.0".into(),
             log_format: "text".into(),
         };
         let running = app::start(&args).await.expect("server starts");

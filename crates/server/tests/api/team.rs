@@ -262,7 +262,15 @@ async fn roles_are_enforced(b: Backend) {
             StatusCode::FORBIDDEN
         );
     }
-    // Admins manage everyone but owners, and cannot make owners.
+    // Admins manage everyone but owners (not even an owner's name), and cannot make owners.
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", owner.user_id),
+            &admin.token,
+            json!({"name": "Renamed"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app
         .post(
             "/api/v1/invites",

@@ -1,0 +1,236 @@
+//! Settings → WhatsApp: connect a number (checked against the Graph API first), see its true
+//! status, change its configuration, disconnect.
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Member};
+use crate::state::AppState;
+use crate::validate::Validator;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use closer_store::{NumberHealth, WhatsappAccount, WhatsappCredentials};
+use closer_whatsapp::{ErrorClass, SendError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConnectRequest {
+    pub phone_number_id: String,
+    pub waba_id: String,
+    /// A system-user access token with whatsapp_business_messaging. Never returned.
+    pub access_token: String,
+    /// The Meta app's secret, used to verify webhook signatures. Never returned.
+    pub app_secret: String,
+    /// The token you type into Meta's webhook settings.
+    pub verify_token: String,
+    pub display_phone_number: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConfigUpdate {
+    pub phone_number_id: Option<String>,
+    pub waba_id: Option<String>,
+    pub access_token: Option<String>,
+    pub app_secret: Option<String>,
+    pub verify_token: Option<String>,
+    pub display_phone_number: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WhatsappStatus {
+    pub connected: bool,
+    pub phone_number_id: Option<String>,
+    pub display_phone_number: Option<String>,
+    pub waba_id: Option<String>,
+    /// `connected`, `disconnected` or `error` (e.g. the token expired).
+    pub status: String,
+    pub quality_rating: Option<String>,
+    pub messaging_limit: Option<String>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
+    /// Paste into Meta's webhook settings as the callback URL.
+    pub webhook_url: String,
+    /// Paste into Meta's webhook settings as the verify token.
+    pub verify_token: Option<String>,
+}
+
+fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappStatus {
+    match account {
+        Some(a) => WhatsappStatus {
+            connected: a.status != "disconnected",
+            phone_number_id: Some(a.phone_number_id),
+            display_phone_number: a.display_phone_number,
+            waba_id: Some(a.waba_id),
+            status: a.status,
+            quality_rating: a.quality_rating,
+            messaging_limit: a.messaging_limit,
+            last_webhook_at: a.last_webhook_at,
+            webhook_url,
+            verify_token: Some(a.verify_token),
+        },
+        None => WhatsappStatus {
+            connected: false,
+            phone_number_id: None,
+            display_phone_number: None,
+            waba_id: None,
+            status: "disconnected".into(),
+            quality_rating: None,
+            messaging_limit: None,
+            last_webhook_at: None,
+            webhook_url,
+            verify_token: None,
+        },
+    }
+}
+
+fn required(v: &mut Validator, field: &str, value: &str, max: usize) -> String {
+    let t = value.trim();
+    if t.is_empty() {
+        v.fail(field, "is required");
+    } else if t.chars().count() > max {
+        v.fail(field, &format!("must be at most {max} characters"));
+    } else if t.chars().any(char::is_whitespace) {
+        v.fail(field, "must not contain spaces");
+    }
+    t.to_owned()
+}
+
+fn validate(body: &ConnectRequest) -> ApiResult<WhatsappCredentials> {
+    let mut v = Validator::default();
+    let creds = WhatsappCredentials {
+        phone_number_id: required(&mut v, "phone_number_id", &body.phone_number_id, 64),
+        waba_id: required(&mut v, "waba_id", &body.waba_id, 64),
+        access_token: required(&mut v, "access_token", &body.access_token, 1024),
+        app_secret: required(&mut v, "app_secret", &body.app_secret, 256),
+        verify_token: required(&mut v, "verify_token", &body.verify_token, 256),
+        display_phone_number: crate::validate::optional(body.display_phone_number.as_deref()),
+    };
+    for (field, value) in [
+        ("phone_number_id", &creds.phone_number_id),
+        ("waba_id", &creds.waba_id),
+    ] {
+        if !value.is_empty() && !value.chars().all(|c| c.is_ascii_digit()) {
+            v.fail(field, "must be the numeric id shown in Meta's dashboard");
+        }
+    }
+    v.finish()?;
+    Ok(creds)
+}
+
+/// Asks Meta about the number with the given token: proves the token works for it.
+async fn check_with_meta(state: &AppState, creds: &WhatsappCredentials) -> ApiResult<NumberHealth> {
+    match state
+        .graph
+        .phone_number(&creds.phone_number_id, &creds.access_token)
+        .await
+    {
+        Ok(info) => Ok(NumberHealth {
+            display_phone_number: info.display_phone_number,
+            quality_rating: info.quality_rating,
+            messaging_limit: info.messaging_limit_tier,
+        }),
+        Err(SendError::Transport(e)) => Err(ApiError::BadGateway(format!(
+            "could not reach Meta's Graph API: {e}"
+        ))),
+        Err(e) if e.class() == ErrorClass::Auth => Err(ApiError::field(
+            "access_token",
+            format!("Meta refused this token: {e}"),
+        )),
+        Err(e) => Err(ApiError::field(
+            "phone_number_id",
+            format!("Meta refused this number with this token: {e}"),
+        )),
+    }
+}
+
+/// Connect the organisation's WhatsApp number (owner or admin).
+#[utoipa::path(post, path = "/settings/whatsapp/connect", tag = "whatsapp", request_body = ConnectRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = WhatsappStatus), (status = 403, body = ErrorBody),
+        (status = 409, description = "phone_number_taken", body = ErrorBody),
+        (status = 422, description = "invalid fields or Meta refused the token", body = ErrorBody),
+        (status = 502, description = "Meta's Graph API could not be reached", body = ErrorBody)))]
+pub async fn connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    member: Member,
+    ApiJson(body): ApiJson<ConnectRequest>,
+) -> ApiResult<Json<WhatsappStatus>> {
+    member.require_manager()?;
+    let creds = validate(&body)?;
+    let health = check_with_meta(&state, &creds).await?;
+    let account = state
+        .store
+        .org(member.org_id())
+        .connect_whatsapp(&member.0.user.as_actor(), &creds, &health)
+        .await?;
+    Ok(Json(status_of(
+        Some(account),
+        webhook_url(&state, &headers),
+    )))
+}
+
+fn webhook_url(state: &AppState, headers: &HeaderMap) -> String {
+    format!("{}/webhooks/whatsapp", state.public_base(headers))
+}
+
+/// The number's true status (any member).
+#[utoipa::path(get, path = "/settings/whatsapp/status", tag = "whatsapp", security(("bearer" = [])),
+    responses((status = 200, body = WhatsappStatus)))]
+pub async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    member: Member,
+) -> ApiResult<Json<WhatsappStatus>> {
+    let account = state.store.org(member.org_id()).whatsapp().await?;
+    Ok(Json(status_of(account, webhook_url(&state, &headers))))
+}
+
+/// Change some of the connection's settings; the result is checked with Meta again.
+#[utoipa::path(put, path = "/settings/whatsapp/config", tag = "whatsapp", request_body = ConfigUpdate,
+    security(("bearer" = [])),
+    responses((status = 200, body = WhatsappStatus), (status = 404, description = "not connected", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_config(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    member: Member,
+    ApiJson(body): ApiJson<ConfigUpdate>,
+) -> ApiResult<Json<WhatsappStatus>> {
+    member.require_manager()?;
+    let scope = state.store.org(member.org_id());
+    let (Some(current), Some(secrets)) = (scope.whatsapp().await?, scope.whatsapp_secrets().await?)
+    else {
+        return Err(ApiError::NotFound);
+    };
+    let merged = ConnectRequest {
+        phone_number_id: body.phone_number_id.unwrap_or(current.phone_number_id),
+        waba_id: body.waba_id.unwrap_or(current.waba_id),
+        access_token: body.access_token.unwrap_or(secrets.access_token),
+        app_secret: body.app_secret.unwrap_or(secrets.app_secret),
+        verify_token: body.verify_token.unwrap_or(current.verify_token),
+        display_phone_number: body.display_phone_number.or(current.display_phone_number),
+    };
+    let creds = validate(&merged)?;
+    let health = check_with_meta(&state, &creds).await?;
+    let account = scope
+        .connect_whatsapp(&member.0.user.as_actor(), &creds, &health)
+        .await?;
+    Ok(Json(status_of(
+        Some(account),
+        webhook_url(&state, &headers),
+    )))
+}
+
+/// Disconnect the number: its credentials are deleted.
+#[utoipa::path(delete, path = "/settings/whatsapp/disconnect", tag = "whatsapp", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn disconnect(State(state): State<AppState>, member: Member) -> ApiResult<StatusCode> {
+    member.require_manager()?;
+    state
+        .store
+        .org(member.org_id())
+        .disconnect_whatsapp(&member.0.user.as_actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

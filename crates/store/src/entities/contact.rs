@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "contacts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub phone: Option<String>,
+    pub wa_user_id: Option<String>,
+    pub name: Option<String>,
+    pub profile_name: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
+    pub lead_status: String,
+    pub score: i32,
+    pub tags: Option<Json>,
+    pub notes: Option<String>,
+    pub custom_fields: Option<Json>,
+    pub lead_source: String,
+    pub campaign: Option<Json>,
+    pub opted_out: bool,
+    pub first_seen_at: DateTimeUtc,
+    pub last_seen_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

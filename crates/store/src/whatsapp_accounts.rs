@@ -1,0 +1,244 @@
+//! Connected WhatsApp numbers. Access tokens and app secrets are sealed with the secret box
+//! here, at the store's edge, so no caller can write one in clear by mistake.
+
+use crate::audit::{self, Actor};
+use crate::entities::whatsapp_account as wa;
+use crate::error::{Result, StoreError};
+use crate::team::OrgScope;
+use crate::{Store, new_id, now};
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+/// What an admin pastes from Meta's dashboard.
+#[derive(Debug, Clone)]
+pub struct WhatsappCredentials {
+    pub phone_number_id: String,
+    pub waba_id: String,
+    pub access_token: String,
+    pub app_secret: String,
+    pub verify_token: String,
+    pub display_phone_number: Option<String>,
+}
+
+/// What Meta said about the number when it was checked.
+#[derive(Debug, Clone, Default)]
+pub struct NumberHealth {
+    pub display_phone_number: Option<String>,
+    pub quality_rating: Option<String>,
+    pub messaging_limit: Option<String>,
+}
+
+/// A connected number without its secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhatsappAccount {
+    pub org_id: Uuid,
+    pub phone_number_id: String,
+    pub waba_id: String,
+    pub display_phone_number: Option<String>,
+    pub verify_token: String,
+    pub status: String,
+    pub quality_rating: Option<String>,
+    pub messaging_limit: Option<String>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone)]
+pub struct WhatsappSecrets {
+    pub access_token: String,
+    pub app_secret: String,
+}
+
+impl std::fmt::Debug for WhatsappSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WhatsappSecrets(***)")
+    }
+}
+
+impl From<wa::Model> for WhatsappAccount {
+    fn from(m: wa::Model) -> Self {
+        WhatsappAccount {
+            org_id: m.org_id,
+            phone_number_id: m.phone_number_id,
+            waba_id: m.waba_id,
+            display_phone_number: m.display_phone_number,
+            verify_token: m.verify_token,
+            status: m.status,
+            quality_rating: m.quality_rating,
+            messaging_limit: m.messaging_limit,
+            last_webhook_at: m.last_webhook_at,
+        }
+    }
+}
+
+impl Store {
+    fn open_secrets(&self, m: &wa::Model) -> Result<WhatsappSecrets> {
+        let sb = self.secret_box()?;
+        let open = |s: &str| {
+            sb.open(s)
+                .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))
+        };
+        Ok(WhatsappSecrets {
+            access_token: open(&m.access_token)?,
+            app_secret: open(&m.app_secret)?,
+        })
+    }
+
+    /// Routes a webhook: the account (and its app secret) that owns `phone_number_id`.
+    pub async fn whatsapp_by_phone_number_id(
+        &self,
+        phone_number_id: &str,
+    ) -> Result<Option<(WhatsappAccount, WhatsappSecrets)>> {
+        let Some(m) = wa::Entity::find()
+            .filter(wa::Column::PhoneNumberId.eq(phone_number_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let secrets = self.open_secrets(&m)?;
+        Ok(Some((m.into(), secrets)))
+    }
+
+    /// Whether any connected number uses this verify token (Meta's GET challenge).
+    pub async fn whatsapp_verify_token_exists(&self, token: &str) -> Result<bool> {
+        Ok(wa::Entity::find()
+            .filter(wa::Column::VerifyToken.eq(token))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+}
+
+impl OrgScope<'_> {
+    async fn whatsapp_model(&self) -> Result<Option<wa::Model>> {
+        Ok(wa::Entity::find()
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .one(&self.store.db)
+            .await?)
+    }
+
+    pub async fn whatsapp(&self) -> Result<Option<WhatsappAccount>> {
+        Ok(self.whatsapp_model().await?.map(Into::into))
+    }
+
+    pub async fn whatsapp_secrets(&self) -> Result<Option<WhatsappSecrets>> {
+        match self.whatsapp_model().await? {
+            Some(m) => self.store.open_secrets(&m).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Connects (or replaces) the organisation's number. A number already connected to
+    /// another organisation is refused.
+    pub async fn connect_whatsapp(
+        &self,
+        actor: &Actor,
+        creds: &WhatsappCredentials,
+        health: &NumberHealth,
+    ) -> Result<WhatsappAccount> {
+        let sb = self.store.secret_box()?;
+        let txn = self.store.begin_write().await?;
+        let owner = wa::Entity::find()
+            .filter(wa::Column::PhoneNumberId.eq(&creds.phone_number_id))
+            .one(&txn)
+            .await?;
+        if owner.as_ref().is_some_and(|o| o.org_id != self.org_id) {
+            return Err(StoreError::PhoneNumberTaken);
+        }
+        wa::Entity::delete_many()
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .exec(&txn)
+            .await?;
+        let at = now();
+        let model = wa::ActiveModel {
+            id: Set(new_id()),
+            org_id: Set(self.org_id),
+            phone_number_id: Set(creds.phone_number_id.clone()),
+            waba_id: Set(creds.waba_id.clone()),
+            display_phone_number: Set(health
+                .display_phone_number
+                .clone()
+                .or(creds.display_phone_number.clone())),
+            access_token: Set(sb.seal(&creds.access_token)),
+            app_secret: Set(sb.seal(&creds.app_secret)),
+            verify_token: Set(creds.verify_token.clone()),
+            status: Set("connected".into()),
+            quality_rating: Set(health.quality_rating.clone()),
+            messaging_limit: Set(health.messaging_limit.clone()),
+            last_webhook_at: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::PhoneNumberTaken,
+            _ => StoreError::Db(e),
+        })?;
+        audit::record(
+            &txn,
+            self.org_id,
+            Some(actor),
+            "whatsapp.connected",
+            format!("whatsapp:{}", model.phone_number_id),
+            json!({ "waba_id": model.waba_id, "display_phone_number": model.display_phone_number }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(model.into())
+    }
+
+    pub async fn disconnect_whatsapp(&self, actor: &Actor) -> Result<()> {
+        let txn = self.store.begin_write().await?;
+        let Some(m) = wa::Entity::find()
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .one(&txn)
+            .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        wa::Entity::delete_by_id(m.id).exec(&txn).await?;
+        audit::record(
+            &txn,
+            self.org_id,
+            Some(actor),
+            "whatsapp.disconnected",
+            format!("whatsapp:{}", m.phone_number_id),
+            json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Records that Meta reached us for this number (shown on the settings page).
+    pub async fn touch_whatsapp_webhook(&self, phone_number_id: &str) -> Result<()> {
+        wa::Entity::update_many()
+            .col_expr(
+                wa::Column::LastWebhookAt,
+                sea_orm::sea_query::Expr::value(now()),
+            )
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .filter(wa::Column::PhoneNumberId.eq(phone_number_id))
+            .exec(&self.store.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the number in error (e.g. its token expired) so the settings page says so.
+    pub async fn set_whatsapp_status(&self, status: &str) -> Result<()> {
+        wa::Entity::update_many()
+            .col_expr(wa::Column::Status, sea_orm::sea_query::Expr::value(status))
+            .col_expr(
+                wa::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now()),
+            )
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .exec(&self.store.db)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+let counter = 0;
+/** A string unique to this run and call, for emails and organisation names. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export function uniqueEmail(prefix = "user"): string {
+  return `${unique(prefix)}@example.com`;
+}
+
+export interface Account {
+  orgName: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export function newAccount(label = "owner"): Account {
+  return {
+    orgName: `${unique("Acme")} Ltd`,
+    name: `${label.charAt(0).toUpperCase()}${label.slice(1)} ${unique("Tester").slice(-5)}`,
+    email: uniqueEmail(label),
+    password: PASSWORD,
+  };
+}
+
+/** Signs up through the UI and waits for the dashboard. */
+export async function signUpViaUi(page: Page, account: Account): Promise<void> {
+  await page.goto("/signup");
+  await page.getByLabel("Organisation name").fill(account.orgName);
+  await page.getByLabel("Your name").fill(account.name);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("current-user-name")).toHaveText(account.name);
+}
+
+/** Signs up through the API (faster) and returns the session token. */
+export async function signUpViaApi(request: APIRequestContext, account: Account): Promise<string> {
+  const res = await request.post("/api/v1/auth/signup", {
+    data: {
+      org_name: account.orgName,
+      name: account.name,
+      email: account.email,
+      password: account.password,
+    },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const body = (await res.json()) as { token: string };
+  return body.token;
+}
+
+/** Makes the page start signed in with this token (the only thing the SPA stores). */
+export async function useToken(page: Page, token: string): Promise<void> {
+  await page.addInitScript((value) => {
+    window.localStorage.setItem("closer.token", value);
+  }, token);
+}

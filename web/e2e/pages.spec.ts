@@ -1,0 +1,136 @@
+import { expect, test, type Page } from "@playwright/test";
+import { newAccount, signUpViaApi, useToken } from "./helpers";
+
+const SECTIONS = [
+  { label: "Inbox", path: "/inbox" },
+  { label: "Action center", path: "/actions" },
+  { label: "Leads", path: "/leads" },
+  { label: "Pipeline", path: "/pipeline" },
+  { label: "Templates", path: "/templates" },
+  { label: "Broadcasts", path: "/broadcasts" },
+  { label: "Automations", path: "/automations" },
+  { label: "Analytics", path: "/analytics" },
+  { label: "Playground", path: "/playground" },
+];
+
+const SETTINGS = [
+  "Organisation",
+  "Team",
+  "WhatsApp",
+  "Agent",
+  "Follow-ups",
+  "Knowledge base",
+  "LLM provider",
+  "Compliance",
+  "Audit log",
+];
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+test("every section is reachable from the sidebar and never hangs", async ({ page, request }) => {
+  await useToken(page, await signUpViaApi(request, newAccount()));
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const section of SECTIONS) {
+    await nav.getByRole("link", { name: section.label }).click();
+    await expect(page).toHaveURL(new RegExp(`${section.path}$`));
+    await expect(page.getByRole("heading", { level: 1, name: section.label })).toBeVisible();
+    await expect(page.getByText("Coming in this release")).toBeVisible();
+  }
+  await nav.getByRole("link", { name: "Settings" }).click();
+  await expect(page).toHaveURL(/\/settings\/organisation$/);
+  const settingsNav = page.getByRole("navigation", { name: "Settings" });
+  for (const label of SETTINGS) {
+    await settingsNav.getByRole("link", { name: label }).click();
+    await expect(page.getByRole("heading", { level: 2, name: label, exact: true })).toBeVisible();
+    await expect(page.getByRole("status")).toHaveCount(0, { timeout: 10_000 });
+  }
+});
+
+test("an unknown route inside the app shows not found", async ({ page, request }) => {
+  await useToken(page, await signUpViaApi(request, newAccount()));
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the dashboard" }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("screenshots of the main pages", async ({ page, request, browser }) => {
+  await page.goto("/login");
+  await expect(page.getByRole("heading", { name: "Log in to Closer" })).toBeVisible();
+  await shot(page, "login");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await shot(page, "login-empty-submit");
+
+  await page.goto("/signup");
+  await expect(page.getByRole("heading", { name: "Create your organisation" })).toBeVisible();
+  await shot(page, "signup");
+
+  const account = newAccount();
+  const token = await signUpViaApi(request, account);
+  const invite = await request.post("/api/v1/invites", {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { role: "agent" },
+  });
+  expect(invite.status()).toBe(201);
+  const { url } = (await invite.json()) as { url: string };
+  await page.goto(url);
+  await expect(page.getByRole("heading", { name: /^Join / })).toBeVisible();
+  await shot(page, "signup-invite");
+
+  await useToken(page, token);
+  const pages: Array<[string, string, string]> = [
+    ["dashboard", "/", "Welcome"],
+    ["inbox", "/inbox", "Inbox"],
+    ["leads", "/leads", "Leads"],
+    ["settings-organisation", "/settings/organisation", "Organisation"],
+    ["settings-team", "/settings/team", "Team"],
+    ["settings-whatsapp", "/settings/whatsapp", "WhatsApp"],
+    ["settings-audit-log", "/settings/audit-log", "Audit log"],
+    ["not-found", "/nowhere", "Page not found"],
+  ];
+  for (const [name, path, heading] of pages) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading }).first()).toBeVisible();
+    await expect(page.getByRole("status")).toHaveCount(0);
+    await shot(page, name);
+  }
+
+  await page.goto("/settings/team");
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await shot(page, "settings-team-invite-dialog");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  await expect(page.getByLabel("Invite link")).toBeVisible();
+  await shot(page, "settings-team-invite-created");
+
+  // Phone width: the sidebar becomes a top bar with a drawer menu.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const mobile = await phone.newPage();
+    await useToken(mobile, token);
+    await mobile.goto("/");
+    await expect(mobile.getByRole("button", { name: "Open menu" })).toBeVisible();
+    await expect(mobile.getByRole("navigation", { name: "Main" })).toBeHidden();
+    await mobile.screenshot({ path: "e2e/screenshots/mobile-dashboard.png", fullPage: true });
+    await mobile.getByRole("button", { name: "Open menu" }).click();
+    const drawer = mobile.getByRole("dialog", { name: "Menu" });
+    await expect(drawer.getByRole("navigation", { name: "Main" })).toBeVisible();
+    await mobile.screenshot({ path: "e2e/screenshots/mobile-menu.png", animations: "disabled" });
+    await drawer.getByRole("link", { name: "Settings" }).click();
+    await expect(drawer).toBeHidden();
+    await expect(mobile).toHaveURL(/\/settings\/organisation$/);
+    await mobile.goto("/settings/team");
+    await expect(mobile.getByRole("table", { name: "Team members" })).toBeVisible();
+    // Wide tables scroll inside their card; the page itself never scrolls sideways.
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await mobile.screenshot({ path: "e2e/screenshots/mobile-team.png", fullPage: true });
+  } finally {
+    await phone.close();
+  }
+});

@@ -1,0 +1,52 @@
+import type { Role } from "../api/models";
+
+const dateFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+});
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+function parse(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDate(value: string | null | undefined): string {
+  const d = parse(value);
+  return d ? dateFormat.format(d) : "—";
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  const d = parse(value);
+  return d ? dateTimeFormat.format(d) : "—";
+}
+
+export function roleLabel(role: Role | string): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+export const ROLE_DESCRIPTIONS: Record<string, string> = {
+  owner: "Full access, including billing and deleting the organisation",
+  admin: "Manage settings, team and the agent",
+  agent: "Work the inbox, take over conversations, manage leads",
+  viewer: "Read-only access",
+};
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0]?.[0] ?? "?";
+  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? "") : "";
+  return (first + last).toUpperCase();
+}
+
+export function canManage(role: Role | string | undefined): boolean {
+  return role === "owner" || role === "admin";
+}

@@ -1,0 +1,25 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { setUnauthorizedHandler } from "./api/client";
+import { createQueryClient, Providers } from "./App";
+import { createRouter } from "./router";
+import "./index.css";
+
+const queryClient = createQueryClient();
+const router = createRouter();
+
+// A 401 anywhere means the session is gone: drop cached data and go to the login page.
+setUnauthorizedHandler(() => {
+  queryClient.clear();
+  if (router.state.location.pathname !== "/login")
+    void router.navigate("/login", { replace: true });
+});
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <Providers client={queryClient}>
+      <RouterProvider router={router} />
+    </Providers>
+  </StrictMode>,
+);

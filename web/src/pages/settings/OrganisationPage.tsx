@@ -1,0 +1,203 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
+import { api, unwrap } from "../../api/client";
+import { fieldErrors, formMessage } from "../../api/errors";
+import type { Org, UpdateOrgBody } from "../../api/models";
+import { ME_KEY, useSession } from "../../auth/session";
+import { Alert } from "../../components/ui/Alert";
+import { Button } from "../../components/ui/Button";
+import { Card } from "../../components/ui/Card";
+import { Field } from "../../components/ui/Field";
+import { Input } from "../../components/ui/Input";
+import { ErrorState, LoadingState } from "../../components/ui/States";
+import { useToast } from "../../components/ui/Toast";
+import { canManage, formatDate } from "../../lib/format";
+import { SettingsHeader } from "./SettingsLayout";
+
+export const ORG_KEY = ["org"] as const;
+
+type OptionalKey = "industry" | "website" | "timezone" | "city" | "support_email" | "support_phone";
+const OPTIONAL: OptionalKey[] = [
+  "industry",
+  "website",
+  "timezone",
+  "city",
+  "support_email",
+  "support_phone",
+];
+const FIELDS = ["name", ...OPTIONAL];
+
+type FormState = Record<"name" | OptionalKey, string>;
+
+function toForm(org: Org): FormState {
+  return {
+    name: org.name,
+    industry: org.industry ?? "",
+    website: org.website ?? "",
+    timezone: org.timezone ?? "",
+    city: org.city ?? "",
+    support_email: org.support_email ?? "",
+    support_phone: org.support_phone ?? "",
+  };
+}
+
+function toBody(form: FormState): UpdateOrgBody {
+  const body: Record<string, string | null> = { name: form.name.trim() };
+  for (const key of OPTIONAL) {
+    const value = form[key].trim();
+    body[key] = value === "" ? null : value;
+  }
+  return body as UpdateOrgBody;
+}
+
+function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  try {
+    return intl.supportedValuesOf?.("timeZone") ?? [];
+  } catch {
+    return [];
+  }
+}
+
+export function OrganisationPage() {
+  const org = useQuery({
+    queryKey: ORG_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/org")),
+  });
+
+  return (
+    <>
+      <SettingsHeader
+        title="Organisation"
+        description="Your business details. The agent uses them when it talks to leads."
+      />
+      {org.isPending ? (
+        <Card>
+          <LoadingState />
+        </Card>
+      ) : org.isError ? (
+        <Card>
+          <ErrorState error={org.error} onRetry={() => void org.refetch()} />
+        </Card>
+      ) : (
+        <OrgForm org={org.data} key={org.data.id} />
+      )}
+    </>
+  );
+}
+
+function OrgForm({ org }: { org: Org }) {
+  const { user } = useSession();
+  const editable = canManage(user.role);
+  const queryClient = useQueryClient();
+  const { toast } = useToast();
+  const [form, setForm] = useState<FormState>(() => toForm(org));
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const zones = useMemo(() => timeZones(), []);
+
+  const save = useMutation({
+    mutationFn: (body: UpdateOrgBody) => unwrap(api.PUT("/api/v1/org", { body })),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(ORG_KEY, updated);
+      void queryClient.invalidateQueries({ queryKey: ME_KEY });
+      setForm(toForm(updated));
+      toast({ title: "Organisation details saved" });
+    },
+  });
+
+  const set = (key: keyof FormState) => (event: { target: { value: string } }) =>
+    setForm((current) => ({ ...current, [key]: event.target.value }));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!editable) return;
+    const errors: Record<string, string> = {};
+    if (!form.name.trim()) errors.name = "Enter your organisation's name.";
+    setLocalErrors(errors);
+    if (Object.keys(errors).length === 0) save.mutate(toBody(form));
+  };
+
+  const server = fieldErrors(save.error);
+  const err = (key: string) => localErrors[key] ?? server[key];
+  const message = formMessage(save.error, FIELDS);
+  const readOnly = !editable;
+
+  return (
+    <Card>
+      <form onSubmit={onSubmit} noValidate aria-label="Organisation details">
+        <div className="space-y-5 p-5">
+          {readOnly && (
+            <Alert tone="info">Only owners and admins can change the organisation details.</Alert>
+          )}
+          {message && <Alert>{message}</Alert>}
+          <div className="grid gap-5 sm:grid-cols-2">
+            <Field label="Organisation name" error={err("name")} className="sm:col-span-2">
+              <Input value={form.name} onChange={set("name")} readOnly={readOnly} />
+            </Field>
+            <Field label="Industry" error={err("industry")} optional={!readOnly}>
+              <Input
+                value={form.industry}
+                onChange={set("industry")}
+                readOnly={readOnly}
+                placeholder="e.g. Real estate"
+              />
+            </Field>
+            <Field label="Website" error={err("website")} optional={!readOnly}>
+              <Input
+                type="url"
+                value={form.website}
+                onChange={set("website")}
+                readOnly={readOnly}
+                placeholder="https://example.com"
+              />
+            </Field>
+            <Field label="Timezone" error={err("timezone")} optional={!readOnly}>
+              <Input
+                value={form.timezone}
+                onChange={set("timezone")}
+                readOnly={readOnly}
+                list="timezones"
+                placeholder="e.g. Europe/London"
+              />
+            </Field>
+            <Field label="City" error={err("city")} optional={!readOnly}>
+              <Input value={form.city} onChange={set("city")} readOnly={readOnly} />
+            </Field>
+            <Field label="Support email" error={err("support_email")} optional={!readOnly}>
+              <Input
+                type="email"
+                value={form.support_email}
+                onChange={set("support_email")}
+                readOnly={readOnly}
+              />
+            </Field>
+            <Field label="Support phone" error={err("support_phone")} optional={!readOnly}>
+              <Input
+                type="tel"
+                value={form.support_phone}
+                onChange={set("support_phone")}
+                readOnly={readOnly}
+                placeholder="+44 20 7946 0000"
+              />
+            </Field>
+          </div>
+          {zones.length > 0 && (
+            <datalist id="timezones">
+              {zones.map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+          )}
+        </div>
+        <div className="flex flex-col-reverse gap-3 border-t border-gray-200 bg-gray-50/60 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
+          <p className="text-xs text-gray-500">Created {formatDate(org.created_at)}</p>
+          {editable && (
+            <Button type="submit" loading={save.isPending}>
+              Save changes
+            </Button>
+          )}
+        </div>
+      </form>
+    </Card>
+  );
+}

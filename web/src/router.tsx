@@ -1,0 +1,66 @@
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
+import { RedirectIfSignedIn, RequireAuth } from "./auth/session";
+import { AppShell } from "./components/AppShell";
+import { SECTIONS, SETTINGS_PAGES } from "./nav";
+import { DashboardPage } from "./pages/DashboardPage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { SectionPage } from "./pages/SectionPage";
+import { SignupPage } from "./pages/SignupPage";
+import { AuditLogPage } from "./pages/settings/AuditLogPage";
+import { OrganisationPage } from "./pages/settings/OrganisationPage";
+import { SettingsComingSoon } from "./pages/settings/SettingsComingSoon";
+import { SettingsLayout } from "./pages/settings/SettingsLayout";
+import { TeamPage } from "./pages/settings/TeamPage";
+import { WhatsAppPage } from "./pages/settings/WhatsAppPage";
+
+const BUILT_SETTINGS: Record<string, React.ReactNode> = {
+  organisation: <OrganisationPage />,
+  team: <TeamPage />,
+  whatsapp: <WhatsAppPage />,
+  "audit-log": <AuditLogPage />,
+};
+
+export const routes: RouteObject[] = [
+  {
+    path: "/login",
+    element: (
+      <RedirectIfSignedIn>
+        <LoginPage />
+      </RedirectIfSignedIn>
+    ),
+  },
+  { path: "/signup", element: <SignupPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <DashboardPage /> },
+          ...SECTIONS.filter((s) => s.path !== "/").map((section) => ({
+            path: section.path,
+            element: <SectionPage section={section} />,
+          })),
+          {
+            path: "/settings",
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="/settings/organisation" replace /> },
+              ...SETTINGS_PAGES.map((page) => ({
+                path: page.slug,
+                element: BUILT_SETTINGS[page.slug] ?? <SettingsComingSoon page={page} />,
+              })),
+              { path: "*", element: <NotFoundPage /> },
+            ],
+          },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}
