@@ -73,6 +73,12 @@ pub fn unique(prefix: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        // Nothing listens on the discard port: any Graph call fails as unreachable.
+        Self::spawn_with_graph(backend, "http://127.0.0.1:9").await
+    }
+
+    /// The app with Meta's Graph API replaced by the stand-in at `graph_url`.
+    pub async fn spawn_with_graph(backend: Backend, graph_url: &str) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_database) = match backend {
             Backend::Sqlite => (
@@ -101,7 +107,7 @@ impl TestApp {
             },
             secret_key: None,
             public_url: None,
-            whatsapp_graph_url: "http://127.0.0.1:9".into(),
+            whatsapp_graph_url: graph_url.into(),
             whatsapp_graph_version: "v24.0".into(),
             log_format: "text".into(),
         };
@@ -195,6 +201,18 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         session_of(&r.body, &email)
+    }
+
+    /// Reads one text column of the first row a query returns.
+    pub async fn sql_text(&self, sql: &str) -> Option<String> {
+        let conn = Database::connect(self.database_url.expose()).await.unwrap();
+        let backend = conn.get_database_backend();
+        let row = conn
+            .query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap();
+        conn.close().await.ok();
+        row.and_then(|r| r.try_get_by_index::<String>(0).ok())
     }
 
     /// Runs raw SQL on the app's database (to age an invite, for example).

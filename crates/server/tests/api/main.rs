@@ -5,3 +5,4 @@ mod harness;
 mod accounts;
 mod basics;
 mod team;
+mod whatsapp_settings;

@@ -1,0 +1,251 @@
+//! Settings → WhatsApp against a local stand-in for Meta's Graph API.
+
+use crate::harness::{Backend, TestApp};
+use crate::on_both_databases;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    connect_status_update_disconnect,
+    connecting_is_checked_and_guarded
+);
+
+const GOOD_TOKEN: &str = "EAAG-good-token";
+
+/// Answers `GET /v24.0/{phone_number_id}` like Meta: the number's details for the good
+/// token, error 190 for any other.
+async fn fake_graph() -> String {
+    async fn number(
+        Path((_, id)): Path<(String, String)>,
+        headers: HeaderMap,
+    ) -> (StatusCode, axum::Json<Value>) {
+        let auth = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if auth == format!("Bearer {GOOD_TOKEN}") {
+            (
+                StatusCode::OK,
+                axum::Json(json!({"id": id, "display_phone_number": "+1 555-000-1111",
+                "verified_name": "Acme", "quality_rating": "GREEN", "messaging_limit_tier": "TIER_1K"})),
+            )
+        } else {
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"error": {"message": "Error validating access token",
+                "type": "OAuthException", "code": 190, "error_subcode": 463}})),
+            )
+        }
+    }
+    let app = Router::new().route("/{version}/{id}", get(number));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+fn connect_body(phone_number_id: &str, token: &str) -> Value {
+    json!({"phone_number_id": phone_number_id, "waba_id": "100000000000001", "access_token": token,
+        "app_secret": "app-secret-value", "verify_token": "verify-me"})
+}
+
+async fn connect_status_update_disconnect(b: Backend) {
+    let app = TestApp::spawn_with_graph(b, &fake_graph().await).await;
+    let owner = app.signup_org("Wa").await;
+    let r = app
+        .get("/api/v1/settings/whatsapp/status", &owner.token)
+        .await;
+    assert_eq!(r.body["connected"], false);
+    assert!(
+        r.body["webhook_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/webhooks/whatsapp")
+    );
+
+    let r = app
+        .post(
+            "/api/v1/settings/whatsapp/connect",
+            Some(&owner.token),
+            connect_body("200000000000001", GOOD_TOKEN),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["connected"], true);
+    assert_eq!(r.body["quality_rating"], "GREEN");
+    assert_eq!(r.body["messaging_limit"], "TIER_1K");
+    assert_eq!(r.body["display_phone_number"], "+1 555-000-1111");
+    let text = r.body.to_string();
+    assert!(
+        !text.contains(GOOD_TOKEN) && !text.contains("app-secret-value"),
+        "secrets are never returned"
+    );
+
+    // Encrypted at rest.
+    let stored = app
+        .sql_text("SELECT access_token FROM whatsapp_accounts")
+        .await
+        .unwrap();
+    assert!(!stored.contains("EAAG"));
+    let stored = app
+        .sql_text("SELECT app_secret FROM whatsapp_accounts")
+        .await
+        .unwrap();
+    assert!(!stored.contains("app-secret"));
+
+    let r = app
+        .put(
+            "/api/v1/settings/whatsapp/config",
+            &owner.token,
+            json!({"verify_token": "new-verify"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["verify_token"], "new-verify");
+    assert_eq!(r.body["phone_number_id"], "200000000000001");
+
+    let r = app
+        .request(
+            reqwest::Method::DELETE,
+            "/api/v1/settings/whatsapp/disconnect",
+            Some(&owner.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/settings/whatsapp/status", &owner.token)
+            .await
+            .body["connected"],
+        false
+    );
+    let r = app
+        .request(
+            reqwest::Method::DELETE,
+            "/api/v1/settings/whatsapp/disconnect",
+            Some(&owner.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        app.sql_text("SELECT access_token FROM whatsapp_accounts")
+            .await
+            .is_none(),
+        "credentials deleted"
+    );
+
+    let log = app.get("/api/v1/audit-logs", &owner.token).await;
+    let actions: Vec<&str> = log.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..3],
+        [
+            "whatsapp.disconnected",
+            "whatsapp.connected",
+            "whatsapp.connected"
+        ]
+    );
+    app.finish().await;
+}
+
+async fn connecting_is_checked_and_guarded(b: Backend) {
+    let app = TestApp::spawn_with_graph(b, &fake_graph().await).await;
+    let owner = app.signup_org("Guard").await;
+    let agent = app.add_member(&owner, "agent").await;
+    let path = "/api/v1/settings/whatsapp/connect";
+
+    let r = app
+        .post(
+            path,
+            Some(&agent.token),
+            connect_body("200000000000001", GOOD_TOKEN),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post(
+            path,
+            Some(&owner.token),
+            connect_body("200000000000001", "EAAG-expired"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body["error"]["details"]["fields"]["access_token"].is_string(),
+        "{:?}",
+        r.body
+    );
+    let r = app
+        .post(path, Some(&owner.token), json!({"phone_number_id": "abc", "waba_id": "", "access_token": "", "app_secret": "x", "verify_token": "y"}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = &r.body["error"]["details"]["fields"];
+    for f in ["phone_number_id", "waba_id", "access_token"] {
+        assert!(fields[f].is_string(), "{f} in {fields}");
+    }
+    assert_eq!(
+        app.get("/api/v1/settings/whatsapp/status", &owner.token)
+            .await
+            .body["connected"],
+        false
+    );
+
+    let r = app
+        .post(
+            path,
+            Some(&owner.token),
+            connect_body("200000000000001", GOOD_TOKEN),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // A number belongs to one organisation.
+    let other = app.signup_org("Other").await;
+    let r = app
+        .post(
+            path,
+            Some(&other.token),
+            connect_body("200000000000001", GOOD_TOKEN),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::CONFLICT, "phone_number_taken")
+    );
+    assert_eq!(
+        app.get("/api/v1/settings/whatsapp/status", &other.token)
+            .await
+            .body["connected"],
+        false
+    );
+    app.finish().await;
+
+    // Meta unreachable: a clear 502, nothing saved.
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Offline").await;
+    let r = app
+        .post(
+            path,
+            Some(&owner.token),
+            connect_body("200000000000001", GOOD_TOKEN),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::BAD_GATEWAY, "upstream_unavailable")
+    );
+    assert_eq!(
+        app.get("/api/v1/settings/whatsapp/status", &owner.token)
+            .await
+            .body["connected"],
+        false
+    );
+    app.finish().await;
+}
