@@ -59,8 +59,15 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::BadRequest("this method is not allowed on this path".into())
         });
+    let webhooks = Router::new()
+        .route(
+            "/webhooks/whatsapp",
+            get(routes::webhooks::verify).post(routes::webhooks::receive),
+        )
+        .layer(DefaultBodyLimit::max(routes::webhooks::WEBHOOK_BODY_LIMIT));
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .merge(webhooks)
         .route("/readyz", get(routes::health::readyz))
         .merge(api)
         .fallback(crate::web::serve)

@@ -17,6 +17,8 @@ pub enum ApiError {
     MalformedJson(String),
     #[error("sign in to continue")]
     Unauthorized,
+    #[error("the webhook signature is missing or does not match")]
+    InvalidSignature,
     #[error("wrong email or password")]
     InvalidCredentials,
     #[error("{0}")]
@@ -74,6 +76,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::InvalidSignature => (StatusCode::UNAUTHORIZED, "invalid_signature"),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),

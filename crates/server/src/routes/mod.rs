@@ -7,6 +7,7 @@ pub mod invites;
 pub mod org;
 pub mod schema;
 pub mod users;
+pub mod webhooks;
 pub mod whatsapp_settings;
 
 use crate::state::AppState;

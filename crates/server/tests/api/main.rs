@@ -5,4 +5,5 @@ mod harness;
 mod accounts;
 mod basics;
 mod team;
+mod webhooks;
 mod whatsapp_settings;

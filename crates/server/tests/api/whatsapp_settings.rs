@@ -249,3 +249,25 @@ async fn connecting_is_checked_and_guarded(b: Backend) {
     );
     app.finish().await;
 }
+
+/// A new app whose organisation has `number` connected with `app_secret` (verify token
+/// `verify-me`).
+pub async fn app_with_number(
+    b: Backend,
+    number: &str,
+    app_secret: &str,
+) -> (TestApp, crate::harness::Session) {
+    let app = TestApp::spawn_with_graph(b, &fake_graph().await).await;
+    let owner = app.signup_org("Hooks").await;
+    let mut body = connect_body(number, GOOD_TOKEN);
+    body["app_secret"] = json!(app_secret);
+    let r = app
+        .post(
+            "/api/v1/settings/whatsapp/connect",
+            Some(&owner.token),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    (app, owner)
+}
