@@ -241,8 +241,6 @@ impl Outbound {
         if let Some(id) = &self.reply_to {
             msg["context"] = json!({ "message_id": id });
         }
-        let text_header =
-            |h: &Option<String>| h.as_ref().map(|t| json!({ "type": "text", "text": t }));
         let (kind, body) = match &self.body {
             Body::Text { text, preview_url } => {
                 let mut t = json!({ "body": text });
@@ -272,14 +270,8 @@ impl Outbound {
                     .iter()
                     .map(|b| json!({ "type": "reply", "reply": { "id": b.id, "title": b.title } }))
                     .collect();
-                let mut i = json!({ "type": "button", "body": { "text": body }, "action": { "buttons": buttons } });
-                if let Some(h) = text_header(header) {
-                    i["header"] = h;
-                }
-                if let Some(f) = footer {
-                    i["footer"] = json!({ "text": f });
-                }
-                ("interactive", i)
+                let kind_body = json!({ "type": "button", "body": { "text": body }, "action": { "buttons": buttons } });
+                ("interactive", interactive(kind_body, header, footer))
             }
             Body::List {
                 header,
@@ -309,14 +301,8 @@ impl Outbound {
                         sec
                     })
                     .collect();
-                let mut i = json!({ "type": "list", "body": { "text": body }, "action": { "button": button, "sections": sections } });
-                if let Some(h) = text_header(header) {
-                    i["header"] = h;
-                }
-                if let Some(f) = footer {
-                    i["footer"] = json!({ "text": f });
-                }
-                ("interactive", i)
+                let kind_body = json!({ "type": "list", "body": { "text": body }, "action": { "button": button, "sections": sections } });
+                ("interactive", interactive(kind_body, header, footer))
             }
             Body::Media {
                 kind,
@@ -345,6 +331,17 @@ impl Outbound {
         msg[kind] = body;
         msg
     }
+}
+
+/// An interactive body with its optional text header and footer.
+fn interactive(mut i: Value, header: &Option<String>, footer: &Option<String>) -> Value {
+    if let Some(h) = header {
+        i["header"] = json!({ "type": "text", "text": h });
+    }
+    if let Some(f) = footer {
+        i["footer"] = json!({ "text": f });
+    }
+    i
 }
 
 /// Mark an inbound message read, optionally showing "typing…" until the reply (or 25 s).
