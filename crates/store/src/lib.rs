@@ -7,6 +7,7 @@ mod audit;
 mod database;
 mod entities;
 mod error;
+pub mod inbox;
 pub mod ingest;
 mod jobs;
 mod migration;

@@ -89,6 +89,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations, newest activity first. */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation with the lead's attribution. */
+        get: operations["detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's messages, a page at a time from the newest. */
+        get: operations["messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invites": {
         parameters: {
             query?: never;
@@ -300,6 +351,45 @@ export interface components {
             verify_token: string;
             waba_id: string;
         };
+        ContactSummary: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            phone?: string | null;
+        };
+        ConversationDetail: components["schemas"]["ConversationView"] & {
+            /** @description Ad or campaign attribution from the first message, when there was one. */
+            campaign?: unknown;
+            /** @description The handoff package when the agent asked for a human; null otherwise. */
+            handoff?: unknown;
+            /** @description How the lead found the business: organic_inbound, click_to_chat_ad, ... */
+            lead_source: string;
+            /** @description The agent's memory of this conversation; null until the agent has thought about it. */
+            state?: unknown;
+        };
+        ConversationList: {
+            items: components["schemas"]["ConversationView"][];
+            next_cursor?: string | null;
+        };
+        ConversationView: {
+            /** @description `whatsapp` or `sandbox`. */
+            channel: string;
+            contact: components["schemas"]["ContactSummary"];
+            /** Format: uuid */
+            id: string;
+            last_message?: null | components["schemas"]["LastMessage"];
+            lead_status: string;
+            mode: string;
+            needs_human: boolean;
+            priority?: string | null;
+            stage: string;
+            /** Format: int32 */
+            unread_count: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            window_open_until?: string | null;
+        };
         CreatedInvite: {
             /** Format: date-time */
             expires_at: string;
@@ -352,6 +442,13 @@ export interface components {
             /** Format: uuid */
             id: string;
             role: components["schemas"]["Role"];
+        };
+        LastMessage: {
+            /** Format: date-time */
+            at: string;
+            author?: string | null;
+            direction?: string | null;
+            text?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_AuditLogView: {
@@ -410,6 +507,38 @@ export interface components {
         MeResponse: {
             org: components["schemas"]["OrgRef"];
             user: components["schemas"]["SessionUser"];
+        };
+        MessageError: {
+            /** Format: int64 */
+            code?: number | null;
+            title?: string | null;
+        };
+        MessageList: {
+            /** @description Oldest first within the page. */
+            items: components["schemas"]["MessageView"][];
+            /** @description Pass as `before` to load older messages. */
+            next_cursor?: string | null;
+        };
+        MessageView: {
+            /** @description lead, bot, human or system. */
+            author: string;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            /** @description `in` or `out`. */
+            direction: string;
+            edited: boolean;
+            error?: null | components["schemas"]["MessageError"];
+            /** Format: uuid */
+            id: string;
+            /** @description Media or interactive details (ids, mime type, caption, file name, reply ids). */
+            media?: unknown;
+            provider_message_id?: string | null;
+            reply_to?: string | null;
+            /** @description queued, sent, delivered, read or failed. */
+            status: string;
+            text?: string | null;
+            type: string;
         };
         OrgRef: {
             /** Format: uuid */
@@ -670,6 +799,107 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description bot, human, paused or closed. */
+                mode?: string;
+                needs_human?: boolean;
+                /** @description true: only conversations with unread lead messages. */
+                unread?: boolean;
+                /** @description Search the lead's name or phone. */
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page: messages older than it. */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

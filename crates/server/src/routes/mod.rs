@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod inbox;
 pub mod invites;
 pub mod org;
 pub mod schema;
@@ -27,6 +28,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::create_invite, invites::list_invites))
         .routes(routes!(invites::lookup_invite, invites::revoke_invite))
         .routes(routes!(audit::list_audit_logs))
+        .routes(routes!(inbox::list))
+        .routes(routes!(inbox::detail))
+        .routes(routes!(inbox::messages))
         .routes(routes!(whatsapp_settings::connect))
         .routes(routes!(whatsapp_settings::status))
         .routes(routes!(whatsapp_settings::update_config))

@@ -8,7 +8,8 @@ on_both_databases!(
     verification_challenge,
     every_fixture_is_stored_once,
     signatures_and_bad_bodies,
-    ad_leads_are_attributed
+    ad_leads_are_attributed,
+    the_inbox_shows_what_arrived
 );
 
 const SECRET: &str = "app-secret-value";
@@ -180,5 +181,116 @@ async fn ad_leads_are_attributed(b: Backend) {
         .await
         .unwrap();
     assert!(campaign.contains("ctwa_clid"), "{campaign}");
+    app.finish().await;
+}
+
+async fn the_inbox_shows_what_arrived(b: Backend) {
+    let (app, owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    for name in [
+        "inbound_text.json",
+        "inbound_image.json",
+        "inbound_text_bsuid_only.json",
+    ] {
+        let body = fixture(name);
+        assert_eq!(post(&app, &body, sign(&body)).await.0, StatusCode::OK);
+    }
+    let list = app.get("/api/v1/conversations", &owner.token).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let maria = items
+        .iter()
+        .find(|c| c["contact"]["name"] == "Maria Gonzalez")
+        .expect("Maria's conversation");
+    assert_eq!(maria["unread_count"], 2);
+    assert_eq!(maria["mode"], "bot");
+    assert_eq!(maria["last_message"]["direction"], "in");
+    assert!(maria["window_open_until"].is_string());
+
+    let id = maria["id"].as_str().unwrap();
+    let msgs = app
+        .get(
+            &format!("/api/v1/conversations/{id}/messages"),
+            &owner.token,
+        )
+        .await;
+    let msgs = msgs.body["items"].as_array().unwrap().clone();
+    assert_eq!(msgs.len(), 2);
+    assert!(
+        msgs[0]["created_at"].as_str() <= msgs[1]["created_at"].as_str(),
+        "oldest first"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m["type"] == "image" && m["media"]["mime_type"].is_string())
+    );
+    let page = app
+        .get(
+            &format!("/api/v1/conversations/{id}/messages?limit=1"),
+            &owner.token,
+        )
+        .await;
+    let before = page.body["next_cursor"]
+        .as_str()
+        .expect("an older page")
+        .to_owned();
+    let older = app
+        .get(
+            &format!("/api/v1/conversations/{id}/messages?limit=1&before={before}"),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(older.body["items"].as_array().unwrap().len(), 1);
+    assert!(older.body["next_cursor"].is_null());
+
+    let detail = app
+        .get(&format!("/api/v1/conversations/{id}"), &owner.token)
+        .await;
+    assert_eq!(detail.body["lead_source"], "organic_inbound");
+    let found = app.get("/api/v1/conversations?q=maria", &owner.token).await;
+    assert_eq!(found.body["items"].as_array().unwrap().len(), 1);
+    let paged = app.get("/api/v1/conversations?limit=1", &owner.token).await;
+    let cursor = paged.body["next_cursor"].as_str().unwrap().to_owned();
+    let rest = app
+        .get(
+            &format!("/api/v1/conversations?limit=1&cursor={cursor}"),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(rest.body["items"].as_array().unwrap().len(), 1);
+    assert_ne!(rest.body["items"][0]["id"], paged.body["items"][0]["id"]);
+    for bad in ["mode=robot", "limit=0", "cursor=zzz"] {
+        assert_eq!(
+            app.get(&format!("/api/v1/conversations?{bad}"), &owner.token)
+                .await
+                .status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}"
+        );
+    }
+
+    // Another organisation sees none of it.
+    let other = app.signup_org("Elsewhere").await;
+    assert!(
+        app.get("/api/v1/conversations", &other.token).await.body["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/conversations/{id}"), &other.token)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/conversations/{id}/messages"),
+            &other.token
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
     app.finish().await;
 }

@@ -1,0 +1,310 @@
+//! The inbox: conversations newest activity first, one conversation, its messages.
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiQuery, Member, parse_id};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use closer_store::inbox::{ConversationItem, InboxFilter, MessageItem};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxParams {
+    /// bot, human, paused or closed.
+    pub mode: Option<String>,
+    pub needs_human: Option<bool>,
+    /// true: only conversations with unread lead messages.
+    pub unread: Option<bool>,
+    /// Search the lead's name or phone.
+    pub q: Option<String>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactSummary {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LastMessage {
+    pub text: Option<String>,
+    pub direction: Option<String>,
+    pub author: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationView {
+    pub id: Uuid,
+    pub contact: ContactSummary,
+    /// `whatsapp` or `sandbox`.
+    pub channel: String,
+    pub mode: String,
+    pub stage: String,
+    pub lead_status: String,
+    pub needs_human: bool,
+    pub priority: Option<String>,
+    pub unread_count: i32,
+    pub window_open_until: Option<DateTime<Utc>>,
+    pub last_message: Option<LastMessage>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationDetail {
+    #[serde(flatten)]
+    pub conversation: ConversationView,
+    /// How the lead found the business: organic_inbound, click_to_chat_ad, ...
+    pub lead_source: String,
+    /// Ad or campaign attribution from the first message, when there was one.
+    pub campaign: Option<Value>,
+    /// The agent's memory of this conversation; null until the agent has thought about it.
+    pub state: Option<Value>,
+    /// The handoff package when the agent asked for a human; null otherwise.
+    pub handoff: Option<Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: Uuid,
+    /// `in` or `out`.
+    pub direction: String,
+    /// lead, bot, human or system.
+    pub author: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: Option<String>,
+    /// Media or interactive details (ids, mime type, caption, file name, reply ids).
+    pub media: Option<Value>,
+    /// queued, sent, delivered, read or failed.
+    pub status: String,
+    /// Why a failed message failed.
+    pub error: Option<MessageError>,
+    pub provider_message_id: Option<String>,
+    pub reply_to: Option<String>,
+    pub edited: bool,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageError {
+    pub code: Option<i64>,
+    pub title: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationList {
+    pub items: Vec<ConversationView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageList {
+    /// Oldest first within the page.
+    pub items: Vec<MessageView>,
+    /// Pass as `before` to load older messages.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessageParams {
+    /// The `next_cursor` of the previous page: messages older than it.
+    pub before: Option<String>,
+    pub limit: Option<u64>,
+}
+
+fn view(c: ConversationItem) -> ConversationView {
+    ConversationView {
+        id: c.id,
+        contact: ContactSummary {
+            id: c.contact.id,
+            name: c.contact.name,
+            phone: c.contact.phone,
+        },
+        channel: c.channel,
+        mode: c.mode,
+        stage: c.stage,
+        lead_status: c.contact.lead_status,
+        needs_human: c.needs_human,
+        priority: c.priority,
+        unread_count: c.unread_count,
+        window_open_until: c.window_open_until,
+        last_message: c.last_message_at.map(|at| LastMessage {
+            text: c.last_message_text,
+            direction: c.last_message_direction,
+            author: c.last_message_author,
+            at,
+        }),
+        updated_at: c.updated_at,
+    }
+}
+
+fn limit_of(limit: Option<u64>) -> ApiResult<u64> {
+    match limit {
+        None => Ok(50),
+        Some(l) if (1..=200).contains(&l) => Ok(l),
+        Some(_) => Err(ApiError::field("limit", "must be between 1 and 200")),
+    }
+}
+
+fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.to_rfc3339()))
+}
+
+fn decode_cursor(raw: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
+    let bad = || ApiError::field("cursor", "is not a cursor this API gave out");
+    let text =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?).map_err(|_| bad())?;
+    let (at, id) = text.split_once('|').ok_or_else(bad)?;
+    Ok((
+        DateTime::parse_from_rfc3339(at)
+            .map_err(|_| bad())?
+            .with_timezone(&Utc),
+        Uuid::parse_str(id).map_err(|_| bad())?,
+    ))
+}
+
+/// Conversations, newest activity first.
+#[utoipa::path(get, path = "/conversations", tag = "inbox", params(InboxParams), security(("bearer" = [])),
+    responses((status = 200, body = ConversationList), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    ApiQuery(p): ApiQuery<InboxParams>,
+) -> ApiResult<Json<ConversationList>> {
+    let limit = limit_of(p.limit)?;
+    if let Some(mode) = &p.mode
+        && mode
+            .parse::<closer_domain::messaging::ConversationMode>()
+            .is_err()
+    {
+        return Err(ApiError::field(
+            "mode",
+            "must be bot, human, paused or closed",
+        ));
+    }
+    let filter = InboxFilter {
+        mode: p.mode,
+        needs_human: p.needs_human,
+        unread: p.unread,
+        q: p.q,
+        limit,
+        after: p
+            .cursor
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()?,
+    };
+    let mut rows = state
+        .store
+        .org(member.org_id())
+        .conversations(&filter)
+        .await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|c| encode_cursor(c.updated_at, c.id))
+    } else {
+        None
+    };
+    Ok(Json(ConversationList {
+        items: rows.into_iter().map(view).collect(),
+        next_cursor,
+    }))
+}
+
+/// One conversation with the lead's attribution.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "inbox", security(("bearer" = [])),
+    params(("id" = String, Path, description = "conversation id")),
+    responses((status = 200, body = ConversationDetail), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationDetail>> {
+    let c = state
+        .store
+        .org(member.org_id())
+        .conversation(parse_id(&id)?)
+        .await?;
+    let (lead_source, campaign) = (c.contact.lead_source.clone(), c.contact.campaign.clone());
+    Ok(Json(ConversationDetail {
+        conversation: view(c),
+        lead_source,
+        campaign,
+        state: None,
+        handoff: None,
+    }))
+}
+
+/// A conversation's messages, a page at a time from the newest.
+#[utoipa::path(get, path = "/conversations/{id}/messages", tag = "inbox", params(MessageParams,
+    ("id" = String, Path, description = "conversation id")), security(("bearer" = [])),
+    responses((status = 200, body = MessageList), (status = 404, body = ErrorBody)))]
+pub async fn messages(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<MessageParams>,
+) -> ApiResult<Json<MessageList>> {
+    let limit = limit_of(p.limit)?;
+    let before = p
+        .before
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            Uuid::parse_str(b)
+                .map_err(|_| ApiError::field("before", "is not a cursor this API gave out"))
+        })
+        .transpose()?;
+    let mut rows: Vec<MessageItem> = state
+        .store
+        .org(member.org_id())
+        .messages(parse_id(&id)?, before, limit)
+        .await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|m| m.id.to_string())
+    } else {
+        None
+    };
+    rows.reverse();
+    Ok(Json(MessageList {
+        items: rows
+            .into_iter()
+            .map(|m| MessageView {
+                id: m.id,
+                direction: m.direction,
+                author: m.author,
+                kind: m.kind,
+                text: m.text,
+                media: m.media,
+                status: m.status,
+                error: (m.error_code.is_some() || m.error_title.is_some()).then_some(
+                    MessageError {
+                        code: m.error_code,
+                        title: m.error_title,
+                    },
+                ),
+                provider_message_id: m.provider_message_id,
+                reply_to: m.reply_to,
+                edited: m.edited,
+                deleted: m.deleted,
+                created_at: m.created_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
+}

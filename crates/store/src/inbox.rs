@@ -1,0 +1,238 @@
+//! Reading conversations and their messages for the inbox.
+
+use crate::entities::{contact, conversation, message};
+use crate::error::{Result, StoreError};
+use crate::team::OrgScope;
+use chrono::{DateTime, Utc};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    pub mode: Option<String>,
+    pub needs_human: Option<bool>,
+    pub unread: Option<bool>,
+    /// Matches the lead's name or phone.
+    pub q: Option<String>,
+    pub limit: u64,
+    /// `(updated_at, id)` of the last item of the previous page.
+    pub after: Option<(DateTime<Utc>, Uuid)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContactRef {
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub lead_status: String,
+    pub lead_source: String,
+    pub campaign: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationItem {
+    pub id: Uuid,
+    pub contact: ContactRef,
+    pub channel: String,
+    pub mode: String,
+    pub stage: String,
+    pub needs_human: bool,
+    pub priority: Option<String>,
+    pub unread_count: i32,
+    pub window_open_until: Option<DateTime<Utc>>,
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub last_message_text: Option<String>,
+    pub last_message_direction: Option<String>,
+    pub last_message_author: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageItem {
+    pub id: Uuid,
+    pub direction: String,
+    pub author: String,
+    pub kind: String,
+    pub text: Option<String>,
+    pub media: Option<Value>,
+    pub status: String,
+    pub error_code: Option<i64>,
+    pub error_title: Option<String>,
+    pub provider_message_id: Option<String>,
+    pub reply_to: Option<String>,
+    pub edited: bool,
+    pub deleted: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<contact::Model> for ContactRef {
+    fn from(c: contact::Model) -> Self {
+        ContactRef {
+            id: c.id,
+            name: c.name.or(c.profile_name),
+            phone: c.phone,
+            lead_status: c.lead_status,
+            lead_source: c.lead_source,
+            campaign: c.campaign,
+        }
+    }
+}
+
+fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
+    ConversationItem {
+        id: c.id,
+        contact,
+        channel: c.channel,
+        mode: c.mode,
+        stage: c.stage,
+        needs_human: c.needs_human,
+        priority: c.priority,
+        unread_count: c.unread_count,
+        window_open_until: c.window_open_until,
+        last_message_at: c.last_message_at,
+        last_message_text: c.last_message_text,
+        last_message_direction: c.last_message_direction,
+        last_message_author: c.last_message_author,
+        updated_at: c.updated_at,
+    }
+}
+
+impl OrgScope<'_> {
+    /// Newest activity first. Returns one extra row when another page exists.
+    pub async fn conversations(&self, f: &InboxFilter) -> Result<Vec<ConversationItem>> {
+        let mut q =
+            conversation::Entity::find().filter(conversation::Column::OrgId.eq(self.org_id));
+        if let Some(mode) = &f.mode {
+            q = q.filter(conversation::Column::Mode.eq(mode.clone()));
+        }
+        if let Some(nh) = f.needs_human {
+            q = q.filter(conversation::Column::NeedsHuman.eq(nh));
+        }
+        match f.unread {
+            Some(true) => q = q.filter(conversation::Column::UnreadCount.gt(0)),
+            Some(false) => q = q.filter(conversation::Column::UnreadCount.eq(0)),
+            None => {}
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+            let matching = Query::select()
+                .column(contact::Column::Id)
+                .from(contact::Entity)
+                .and_where(Expr::col(contact::Column::OrgId).eq(self.org_id))
+                .cond_where(
+                    Condition::any()
+                        .add(
+                            Expr::expr(Func::lower(Expr::col(contact::Column::Name)))
+                                .like(pattern.clone()),
+                        )
+                        .add(
+                            Expr::expr(Func::lower(Expr::col(contact::Column::ProfileName)))
+                                .like(pattern.clone()),
+                        )
+                        .add(Expr::col(contact::Column::Phone).like(pattern)),
+                )
+                .to_owned();
+            q = q.filter(conversation::Column::ContactId.in_subquery(matching));
+        }
+        if let Some((at, id)) = f.after {
+            q = q.filter(
+                Condition::any()
+                    .add(conversation::Column::UpdatedAt.lt(at))
+                    .add(
+                        Condition::all()
+                            .add(conversation::Column::UpdatedAt.eq(at))
+                            .add(conversation::Column::Id.lt(id)),
+                    ),
+            );
+        }
+        let rows = q
+            .order_by_desc(conversation::Column::UpdatedAt)
+            .order_by_desc(conversation::Column::Id)
+            .limit(f.limit + 1)
+            .all(&self.store.db)
+            .await?;
+        let contacts = self
+            .contacts_by_id(rows.iter().map(|c| c.contact_id).collect())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|c| {
+                let contact = contacts.get(&c.contact_id)?.clone();
+                Some(item(c, contact))
+            })
+            .collect())
+    }
+
+    async fn contacts_by_id(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, ContactRef>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(contact::Entity::find()
+            .filter(contact::Column::OrgId.eq(self.org_id))
+            .filter(contact::Column::Id.is_in(ids))
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, ContactRef::from(c)))
+            .collect())
+    }
+
+    pub async fn conversation(&self, id: Uuid) -> Result<ConversationItem> {
+        let c = conversation::Entity::find()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(id))
+            .one(&self.store.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let contact = self
+            .contacts_by_id(vec![c.contact_id])
+            .await?
+            .remove(&c.contact_id)
+            .ok_or(StoreError::NotFound)?;
+        Ok(item(c, contact))
+    }
+
+    /// Messages older than `before` (a message id), newest first, `limit + 1` rows.
+    pub async fn messages(
+        &self,
+        conversation_id: Uuid,
+        before: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<MessageItem>> {
+        self.conversation(conversation_id).await?;
+        let mut q = message::Entity::find()
+            .filter(message::Column::OrgId.eq(self.org_id))
+            .filter(message::Column::ConversationId.eq(conversation_id));
+        if let Some(b) = before {
+            q = q.filter(message::Column::Id.lt(b));
+        }
+        let rows = q
+            .order_by_desc(message::Column::Id)
+            .limit(limit + 1)
+            .all(&self.store.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| MessageItem {
+                id: m.id,
+                direction: m.direction,
+                author: m.author,
+                kind: m.kind,
+                text: m.text,
+                media: m.media,
+                status: m.status,
+                error_code: m.error_code,
+                error_title: m.error_title,
+                provider_message_id: m.provider_message_id,
+                reply_to: m.reply_to,
+                edited: m.edited_at.is_some(),
+                deleted: m.deleted_at.is_some(),
+                created_at: m.created_at,
+            })
+            .collect())
+    }
+}
