@@ -66,6 +66,7 @@ api-types: web-deps
 
 bench: build
 	scripts/bench-auth-me.sh
+	scripts/bench-webhook.sh
 
 clean:
 	$(CARGO) clean
