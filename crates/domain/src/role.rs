@@ -1,31 +1,15 @@
 //! Team roles and what each may do.
-
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
-/// A member's role inside one organisation. Ordered from most to least powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    Agent,
-    Viewer,
-}
+text_enum!(
+    /// A member's role inside one organisation, from most to least powerful.
+    Role {
+        Owner = "owner",
+        Admin = "admin",
+        Agent = "agent",
+        Viewer = "viewer",
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::Agent, Role::Viewer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Agent => "agent",
-            Role::Viewer => "viewer",
-        }
-    }
-
     /// Owners and admins run the organisation: settings, team, audit log.
     pub fn can_manage_org(self) -> bool {
         matches!(self, Role::Owner | Role::Admin)
@@ -55,27 +39,6 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}`; expected owner, admin, agent or viewer")]
-pub struct UnknownRole(pub String);
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +46,7 @@ mod tests {
     #[test]
     fn round_trips_through_text() {
         for role in Role::ALL {
-            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), *role);
         }
         assert!("root".parse::<Role>().is_err());
     }

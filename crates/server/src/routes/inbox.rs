@@ -2,6 +2,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, Member, parse_id};
+use crate::routes::schema::page_limit;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -151,14 +152,6 @@ fn view(c: ConversationItem) -> ConversationView {
     }
 }
 
-fn limit_of(limit: Option<u64>) -> ApiResult<u64> {
-    match limit {
-        None => Ok(50),
-        Some(l) if (1..=200).contains(&l) => Ok(l),
-        Some(_) => Err(ApiError::field("limit", "must be between 1 and 200")),
-    }
-}
-
 fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.to_rfc3339()))
 }
@@ -184,7 +177,7 @@ pub async fn list(
     member: Member,
     ApiQuery(p): ApiQuery<InboxParams>,
 ) -> ApiResult<Json<ConversationList>> {
-    let limit = limit_of(p.limit)?;
+    let limit = page_limit(p.limit)?;
     if let Some(mode) = &p.mode
         && mode
             .parse::<closer_domain::messaging::ConversationMode>()
@@ -259,7 +252,7 @@ pub async fn messages(
     Path(id): Path<String>,
     ApiQuery(p): ApiQuery<MessageParams>,
 ) -> ApiResult<Json<MessageList>> {
-    let limit = limit_of(p.limit)?;
+    let limit = page_limit(p.limit)?;
     let before = p
         .before
         .as_deref()

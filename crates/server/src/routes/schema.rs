@@ -132,17 +132,23 @@ impl ListParams {
             })?),
             _ => None,
         };
-        if let Some(limit) = self.limit
-            && !(1..=closer_store::page::MAX_LIMIT).contains(&limit)
-        {
-            return Err(crate::error::ApiError::field(
-                "limit",
-                "must be between 1 and 200",
-            ));
-        }
+        page_limit(self.limit)?;
         Ok(closer_store::PageRequest {
             limit: self.limit,
             cursor,
         })
+    }
+}
+
+/// A list's page size: 1 to 200, 50 when not given (API.md conventions).
+pub fn page_limit(limit: Option<u64>) -> Result<u64, crate::error::ApiError> {
+    use closer_store::page::{DEFAULT_LIMIT, MAX_LIMIT};
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(l) if (1..=MAX_LIMIT).contains(&l) => Ok(l),
+        Some(_) => Err(crate::error::ApiError::field(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
