@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/docs", get(|| async { Html(DOCS_PAGE) }))
+        .route("/api/v1/ws", get(routes::realtime::connect))
         // Unknown API paths answer in the API's error format instead of the dashboard's page.
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
@@ -135,6 +136,19 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             limits.forget_idle();
         }
     });
+    let listener_task = state.store.spawn_listener();
+    let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
+    let workers = (args.workers > 0).then(|| {
+        crate::worker::spawn(
+            state.store.clone(),
+            state.graph.clone(),
+            crate::worker::WorkerConfig {
+                concurrency: args.workers,
+                lease: Duration::from_secs(args.job_lease_secs),
+            },
+            workers_stopped,
+        )
+    });
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -143,6 +157,13 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
                 let _ = rx.await;
             })
             .await?;
+        let _ = stop_workers.send(true);
+        if let Some(workers) = workers {
+            let _ = workers.await;
+        }
+        if let Some(listener_task) = listener_task {
+            listener_task.abort();
+        }
         forget.abort();
         state.store.close().await?;
         Ok(())

@@ -70,6 +70,12 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "CLOSER_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Background jobs this process runs at once (agent runs, sends); 0 serves HTTP only.
+    #[arg(long, env = "CLOSER_WORKERS", default_value_t = 4)]
+    pub workers: usize,
+    /// Seconds a worker holds a job without a heartbeat before another may take it over.
+    #[arg(long, env = "CLOSER_JOB_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(2..=3600))]
+    pub job_lease_secs: u64,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -33,6 +33,13 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("some fields are not valid")]
     Validation(Map<String, Value>),
+    /// A 422 with its own code: the request is well formed but the state forbids it.
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: Option<Value>,
+    },
     #[error("too many attempts; try again in {0} seconds")]
     RateLimited(u64),
     #[error("{0}")]
@@ -85,6 +92,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
@@ -100,6 +108,7 @@ impl IntoResponse for ApiError {
         }
         let details = match &self {
             ApiError::Validation(fields) => Some(json!({ "fields": fields })),
+            ApiError::Unprocessable { details, .. } => details.clone(),
             _ => None,
         };
         let body = ErrorBody {
@@ -140,6 +149,15 @@ impl From<StoreError> for ApiError {
             StoreError::InviteInvalid => ApiError::NotFound,
             StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
             StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),
+            StoreError::Conflict(msg) => ApiError::Conflict {
+                code: "conflict",
+                message: msg.to_owned(),
+            },
+            StoreError::WindowClosed { window_open_until } => ApiError::Unprocessable {
+                code: "window_closed",
+                message: err.to_string(),
+                details: Some(json!({ "window_open_until": window_open_until })),
+            },
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

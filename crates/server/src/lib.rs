@@ -1,5 +1,6 @@
 //! The `closer` server: HTTP API, webhooks, workers and the embedded dashboard.
 
+mod announce;
 pub mod app;
 pub mod config;
 mod credentials;
@@ -12,3 +13,4 @@ mod secret_key;
 mod state;
 mod validate;
 mod web;
+pub mod worker;

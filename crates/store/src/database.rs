@@ -79,6 +79,8 @@ impl fmt::Debug for DatabaseUrl {
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     secret_box: Option<crate::secret_box::SecretBox>,
+    pub(crate) url: DatabaseUrl,
+    pub(crate) bus: std::sync::Arc<crate::events::Bus>,
 }
 
 impl Store {
@@ -108,6 +110,8 @@ impl Store {
         Ok(Self {
             db,
             secret_box: None,
+            url: url.clone(),
+            bus: Default::default(),
         })
     }
 

@@ -19,6 +19,12 @@ pub enum StoreError {
     InviteEmailMismatch,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("the 24-hour service window is closed: only an approved template may be sent")]
+    WindowClosed {
+        window_open_until: Option<chrono::DateTime<chrono::Utc>>,
+    },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -14,6 +14,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Default)]
 pub struct InboxFilter {
     pub mode: Option<String>,
+    /// whatsapp or sandbox.
+    pub channel: Option<String>,
     pub needs_human: Option<bool>,
     pub unread: Option<bool>,
     /// Matches the lead's name or phone.
@@ -69,6 +71,27 @@ pub struct MessageItem {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<message::Model> for MessageItem {
+    fn from(m: message::Model) -> Self {
+        MessageItem {
+            id: m.id,
+            direction: m.direction,
+            author: m.author,
+            kind: m.kind,
+            text: m.text,
+            media: m.media,
+            status: m.status,
+            error_code: m.error_code,
+            error_title: m.error_title,
+            provider_message_id: m.provider_message_id,
+            reply_to: m.reply_to,
+            edited: m.edited_at.is_some(),
+            deleted: m.deleted_at.is_some(),
+            created_at: m.created_at,
+        }
+    }
+}
+
 impl From<contact::Model> for ContactRef {
     fn from(c: contact::Model) -> Self {
         ContactRef {
@@ -108,6 +131,9 @@ impl OrgScope<'_> {
             conversation::Entity::find().filter(conversation::Column::OrgId.eq(self.org_id));
         if let Some(mode) = &f.mode {
             q = q.filter(conversation::Column::Mode.eq(mode.clone()));
+        }
+        if let Some(channel) = &f.channel {
+            q = q.filter(conversation::Column::Channel.eq(channel.clone()));
         }
         if let Some(nh) = f.needs_human {
             q = q.filter(conversation::Column::NeedsHuman.eq(nh));
@@ -215,24 +241,6 @@ impl OrgScope<'_> {
             .limit(limit + 1)
             .all(&self.store.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|m| MessageItem {
-                id: m.id,
-                direction: m.direction,
-                author: m.author,
-                kind: m.kind,
-                text: m.text,
-                media: m.media,
-                status: m.status,
-                error_code: m.error_code,
-                error_title: m.error_title,
-                provider_message_id: m.provider_message_id,
-                reply_to: m.reply_to,
-                edited: m.edited_at.is_some(),
-                deleted: m.deleted_at.is_some(),
-                created_at: m.created_at,
-            })
-            .collect())
+        Ok(rows.into_iter().map(MessageItem::from).collect())
     }
 }

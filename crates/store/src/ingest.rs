@@ -74,12 +74,20 @@ pub struct Delivery {
     pub amendments: Vec<Amendment>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedStatus {
+    pub conversation_id: Uuid,
+    pub message_id: Uuid,
+    pub status: DeliveryStatus,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOutcome {
     /// (conversation id, message id) of every newly stored message.
     pub stored: Vec<(Uuid, Uuid)>,
     pub duplicates: usize,
-    pub statuses_applied: usize,
+    /// Statuses that moved a message forward.
+    pub statuses: Vec<AppliedStatus>,
     /// Conversations whose state changed, for realtime events.
     pub conversations: Vec<Uuid>,
 }
@@ -113,6 +121,8 @@ impl OrgScope<'_> {
                 sent_by: Set(None),
                 edited_at: Set(None),
                 deleted_at: Set(None),
+                send_attempt: Set(None),
+                ready_at: Set(None),
                 created_at: Set(msg.sent_at),
                 updated_at: Set(now()),
             })
@@ -130,11 +140,11 @@ impl OrgScope<'_> {
             }
         }
         for status in &delivery.statuses {
-            if let Some(conversation_id) = self.apply_status(&txn, status).await? {
-                out.statuses_applied += 1;
-                if !out.conversations.contains(&conversation_id) {
-                    out.conversations.push(conversation_id);
+            if let Some(applied) = self.apply_status(&txn, status).await? {
+                if !out.conversations.contains(&applied.conversation_id) {
+                    out.conversations.push(applied.conversation_id);
                 }
+                out.statuses.push(applied);
             }
         }
         for amendment in &delivery.amendments {
@@ -383,7 +393,7 @@ impl OrgScope<'_> {
         &self,
         txn: &DatabaseTransaction,
         s: &StatusReport,
-    ) -> Result<Option<Uuid>> {
+    ) -> Result<Option<AppliedStatus>> {
         let Some(m) = message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ProviderMessageId.eq(s.provider_message_id.clone()))
@@ -413,7 +423,11 @@ impl OrgScope<'_> {
             .filter(message::Column::Id.eq(m.id))
             .exec(txn)
             .await?;
-        Ok(Some(m.conversation_id))
+        Ok(Some(AppliedStatus {
+            conversation_id: m.conversation_id,
+            message_id: m.id,
+            status: next,
+        }))
     }
 
     async fn apply_amendment(&self, txn: &DatabaseTransaction, a: &Amendment) -> Result<()> {

@@ -1,16 +1,94 @@
 //! The jobs table: delayed work (agent runs, sends, follow-ups) that survives restarts and is
 //! shared by every replica.
+//!
+//! A worker claims due jobs with a lease (`running`, `lease_until`), extends the lease while it
+//! works, and finishes with a fenced update (`WHERE id = ? AND attempts = ?`): a worker whose
+//! lease ran out and whose job was claimed again can no longer write its outcome. Failures go
+//! back to `pending` with exponential backoff and jitter until `max_attempts`, then `dead`,
+//! where an admin sees them and can retry.
 
 use crate::entities::job;
-use crate::error::Result;
-use crate::{new_id, now};
-use chrono::{DateTime, Utc};
+use crate::error::{Result, StoreError};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::team::OrgScope;
+use crate::{Backend, Store, new_id, now};
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
+
+/// Where a job is in its life.
+pub mod status {
+    pub const PENDING: &str = "pending";
+    pub const RUNNING: &str = "running";
+    pub const DONE: &str = "done";
+    pub const DEAD: &str = "dead";
+    pub const CANCELLED: &str = "cancelled";
+    pub const ALL: [&str; 5] = [PENDING, RUNNING, DONE, DEAD, CANCELLED];
+}
+
+/// A job a worker holds. `attempt` is the fence: every write about the outcome names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedJob {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub kind: String,
+    pub conversation_id: Option<Uuid>,
+    pub payload: Option<Value>,
+    pub attempt: i32,
+    pub max_attempts: i32,
+}
+
+/// What became of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Pending again, due at this time.
+    At(DateTime<Utc>),
+    /// Out of attempts (or not worth retrying): dead.
+    Dead,
+    /// The lease was lost: another attempt owns the job now; nothing was written.
+    Fenced,
+}
+
+/// A job as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub conversation_id: Option<Uuid>,
+    pub status: String,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub run_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<job::Model> for JobItem {
+    fn from(m: job::Model) -> Self {
+        JobItem {
+            id: m.id,
+            kind: m.kind,
+            conversation_id: m.conversation_id,
+            status: m.status,
+            attempts: m.attempts,
+            max_attempts: m.max_attempts,
+            last_error: m.last_error,
+            run_at: m.run_at,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
 
 /// Adds a pending job, inside the caller's transaction so the job exists exactly when the
 /// change that asked for it does.
@@ -29,16 +107,337 @@ pub(crate) async fn enqueue(
         kind: Set(kind.into()),
         conversation_id: Set(conversation_id),
         payload: Set(payload),
-        status: Set("pending".into()),
+        status: Set(status::PENDING.into()),
         run_at: Set(run_at),
         attempts: Set(0),
         max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
         lease_until: Set(None),
         last_error: Set(None),
+        locked_by: Set(None),
         created_at: Set(now()),
         updated_at: Set(now()),
     })
     .exec_without_returning(db)
     .await?;
     Ok(id)
+}
+
+/// The wait before attempt `attempt + 1`: 2 s doubling per attempt up to 10 min, with "equal
+/// jitter" (half fixed, half random) so a burst of failures does not retry in lockstep.
+pub fn backoff(attempt: i32) -> Duration {
+    let exp = 2_i64.saturating_pow(attempt.clamp(1, 20) as u32 - 1);
+    let ceiling_ms = Ord::min(2_000_i64.saturating_mul(exp), 600_000);
+    let half = ceiling_ms / 2;
+    Duration::milliseconds(half + rand::thread_rng().gen_range(0..=half))
+}
+
+/// Writes `?` placeholders in the backend's dialect (`$1, $2, …` on PostgreSQL).
+fn dialect(backend: Backend, sql: &str) -> String {
+    match backend {
+        Backend::Sqlite => sql.to_owned(),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push_str(&format!("${n}"));
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        }
+    }
+}
+
+impl Store {
+    fn statement(&self, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+        Statement::from_sql_and_values(
+            self.db.get_database_backend(),
+            dialect(self.backend(), sql),
+            values,
+        )
+    }
+
+    /// Claims up to `limit` due jobs for `worker`, leased for `lease`. A conversation's jobs run
+    /// one at a time and in order: a job is claimable only when no job of its conversation is
+    /// running and none is due before it. PostgreSQL skips rows another replica is claiming
+    /// (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, taken at BEGIN.
+    pub async fn claim_due_jobs(
+        &self,
+        worker: &str,
+        limit: u64,
+        lease: Duration,
+    ) -> Result<Vec<ClaimedJob>> {
+        let at = now();
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, \
+                 locked_by = ?, updated_at = ? \
+             WHERE id IN ( \
+                 SELECT j.id FROM jobs j \
+                 WHERE j.status = 'pending' AND j.run_at <= ? \
+                   AND (j.conversation_id IS NULL OR NOT EXISTS ( \
+                       SELECT 1 FROM jobs o \
+                       WHERE o.org_id = j.org_id AND o.conversation_id = j.conversation_id \
+                         AND o.id <> j.id \
+                         AND (o.status = 'running' \
+                              OR (o.status = 'pending' AND (o.run_at < j.run_at \
+                                  OR (o.run_at = j.run_at AND o.id < j.id)))))) \
+                 ORDER BY j.run_at LIMIT ? {lock}) \
+             RETURNING id, org_id, kind, conversation_id, payload, attempts, max_attempts"
+        );
+        let stmt = self.statement(
+            &sql,
+            vec![
+                (at + lease).into(),
+                worker.into(),
+                at.into(),
+                at.into(),
+                (limit as i64).into(),
+            ],
+        );
+        let txn = self.begin_write().await?;
+        let rows = txn.query_all_raw(stmt).await?;
+        txn.commit().await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(ClaimedJob {
+                    id: r.try_get("", "id")?,
+                    org_id: r.try_get("", "org_id")?,
+                    kind: r.try_get("", "kind")?,
+                    conversation_id: r.try_get("", "conversation_id")?,
+                    payload: r.try_get("", "payload")?,
+                    attempt: r.try_get("", "attempts")?,
+                    max_attempts: r.try_get("", "max_attempts")?,
+                })
+            })
+            .collect::<std::result::Result<Vec<_>, sea_orm::DbErr>>()
+            .map_err(StoreError::from)
+    }
+
+    /// The fenced update every outcome goes through: it touches the job only while this attempt
+    /// still holds it.
+    fn fenced(job: &ClaimedJob) -> sea_orm::UpdateMany<job::Entity> {
+        job::Entity::update_many()
+            .filter(job::Column::Id.eq(job.id))
+            .filter(job::Column::Attempts.eq(job.attempt))
+            .filter(job::Column::Status.eq(status::RUNNING))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
+    }
+
+    /// Keeps the lease alive while a long job runs; false when the job is no longer ours.
+    pub async fn extend_lease(&self, job: &ClaimedJob, lease: Duration) -> Result<bool> {
+        let r = Self::fenced(job)
+            .col_expr(job::Column::LeaseUntil, Expr::value(now() + lease))
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Marks the job done; false when the lease was lost and another attempt owns it.
+    pub async fn complete_job(&self, job: &ClaimedJob) -> Result<bool> {
+        let r = Self::fenced(job)
+            .col_expr(job::Column::Status, Expr::value(status::DONE))
+            .col_expr(
+                job::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// Records a failed attempt: pending again after a backoff, or dead when `retryable` is
+    /// false or the attempts are used up.
+    pub async fn fail_job(&self, job: &ClaimedJob, error: &str, retryable: bool) -> Result<Retry> {
+        let error: String = error.chars().take(2_000).collect();
+        let (update, outcome) = if retryable && job.attempt < job.max_attempts {
+            let at = now() + backoff(job.attempt);
+            (
+                Self::fenced(job)
+                    .col_expr(job::Column::Status, Expr::value(status::PENDING))
+                    .col_expr(job::Column::RunAt, Expr::value(at)),
+                Retry::At(at),
+            )
+        } else {
+            (
+                Self::fenced(job).col_expr(job::Column::Status, Expr::value(status::DEAD)),
+                Retry::Dead,
+            )
+        };
+        let r = update
+            .col_expr(job::Column::LastError, Expr::value(error))
+            .col_expr(
+                job::Column::LeaseUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(if r.rows_affected == 1 {
+            outcome
+        } else {
+            Retry::Fenced
+        })
+    }
+
+    /// When the next pending job falls due, so an idle worker sleeps exactly that long.
+    pub async fn next_job_due(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(job::Entity::find()
+            .select_only()
+            .column(job::Column::RunAt)
+            .filter(job::Column::Status.eq(status::PENDING))
+            .order_by_asc(job::Column::RunAt)
+            .limit(1)
+            .into_tuple::<DateTime<Utc>>()
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Jobs whose worker vanished (crash, kill -9, lost network) hold a lease that runs out:
+    /// they go back to pending, or to dead once their attempts are used up.
+    pub async fn reap_expired_leases(&self) -> Result<u64> {
+        let at = now();
+        let expired = || {
+            job::Entity::update_many()
+                .filter(job::Column::Status.eq(status::RUNNING))
+                .filter(job::Column::LeaseUntil.lt(at))
+                .col_expr(job::Column::UpdatedAt, Expr::value(at))
+                .col_expr(
+                    job::Column::LeaseUntil,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
+                .col_expr(
+                    job::Column::LastError,
+                    Expr::value("the worker's lease ran out before it finished"),
+                )
+        };
+        let dead = expired()
+            .filter(Expr::col(job::Column::Attempts).gte(Expr::col(job::Column::MaxAttempts)))
+            .col_expr(job::Column::Status, Expr::value(status::DEAD))
+            .exec(&self.db)
+            .await?;
+        let again = expired()
+            .col_expr(job::Column::Status, Expr::value(status::PENDING))
+            .col_expr(job::Column::RunAt, Expr::value(at))
+            .exec(&self.db)
+            .await?;
+        Ok(dead.rows_affected + again.rows_affected)
+    }
+
+    /// Forgets finished jobs older than `age`; dead ones stay until an admin acts on them.
+    pub async fn purge_finished_jobs(&self, age: Duration) -> Result<u64> {
+        let r = job::Entity::delete_many()
+            .filter(job::Column::Status.is_in([status::DONE, status::CANCELLED]))
+            .filter(job::Column::UpdatedAt.lt(now() - age))
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected)
+    }
+
+    /// Takes or renews the lease named `name` for `holder`; true while `holder` leads. Replicas
+    /// call this on a timer, so exactly one runs the scheduler and another takes over within
+    /// `ttl` of the leader vanishing.
+    pub async fn try_lead(&self, name: &str, holder: &str, ttl: Duration) -> Result<bool> {
+        let at = now();
+        let insert = self.statement(
+            "INSERT INTO leader_leases (name, holder, lease_until) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO NOTHING",
+            vec![name.into(), holder.into(), (at + ttl).into()],
+        );
+        if self.db.execute_raw(insert).await?.rows_affected() == 1 {
+            return Ok(true);
+        }
+        let renew = self.statement(
+            "UPDATE leader_leases SET holder = ?, lease_until = ? \
+             WHERE name = ? AND (holder = ? OR lease_until < ?)",
+            vec![
+                holder.into(),
+                (at + ttl).into(),
+                name.into(),
+                holder.into(),
+                at.into(),
+            ],
+        );
+        Ok(self.db.execute_raw(renew).await?.rows_affected() == 1)
+    }
+}
+
+impl OrgScope<'_> {
+    /// The organisation's jobs in one status, newest first (admins look at `dead` ones).
+    pub async fn jobs(&self, status: &str, page: PageRequest) -> Result<Page<JobItem>> {
+        let query = job::Entity::find()
+            .filter(job::Column::OrgId.eq(self.org_id))
+            .filter(job::Column::Status.eq(status));
+        Ok(page::fetch(
+            &self.store.db,
+            query,
+            job::Column::Id,
+            Order::NewestFirst,
+            page,
+            JobItem::from,
+            |j| j.id,
+        )
+        .await?)
+    }
+
+    /// Gives a dead job a fresh set of attempts, due now.
+    pub async fn retry_job(&self, id: Uuid) -> Result<JobItem> {
+        let r = job::Entity::update_many()
+            .filter(job::Column::OrgId.eq(self.org_id))
+            .filter(job::Column::Id.eq(id))
+            .filter(job::Column::Status.eq(status::DEAD))
+            .col_expr(job::Column::Status, Expr::value(status::PENDING))
+            .col_expr(job::Column::RunAt, Expr::value(now()))
+            .col_expr(
+                job::Column::MaxAttempts,
+                Expr::col(job::Column::Attempts).add(DEFAULT_MAX_ATTEMPTS),
+            )
+            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
+            .exec(&self.store.db)
+            .await?;
+        let found = job::Entity::find()
+            .filter(job::Column::OrgId.eq(self.org_id))
+            .filter(job::Column::Id.eq(id))
+            .one(&self.store.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if r.rows_affected == 0 {
+            return Err(StoreError::Conflict("only a dead job can be retried"));
+        }
+        Ok(found.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_caps() {
+        for attempt in 1..30 {
+            let d = backoff(attempt).num_milliseconds();
+            let ceiling = Ord::min(
+                2_000_i64 * 2_i64.pow((Ord::min(attempt, 20) - 1) as u32),
+                600_000,
+            );
+            assert!(
+                d >= ceiling / 2 && d <= ceiling,
+                "attempt {attempt}: {d} ms"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(
+            dialect(Backend::Postgres, "a = ? AND b = ?"),
+            "a = $1 AND b = $2"
+        );
+        assert_eq!(dialect(Backend::Sqlite, "a = ?"), "a = ?");
+    }
 }

@@ -20,6 +20,8 @@ use uuid::Uuid;
 pub struct InboxParams {
     /// bot, human, paused or closed.
     pub mode: Option<String>,
+    /// whatsapp or sandbox.
+    pub channel: Option<String>,
     pub needs_human: Option<bool>,
     /// true: only conversations with unread lead messages.
     pub unread: Option<bool>,
@@ -126,7 +128,7 @@ pub struct MessageParams {
     pub limit: Option<u64>,
 }
 
-fn view(c: ConversationItem) -> ConversationView {
+pub fn view(c: ConversationItem) -> ConversationView {
     ConversationView {
         id: c.id,
         contact: ContactSummary {
@@ -188,8 +190,14 @@ pub async fn list(
             "must be bot, human, paused or closed",
         ));
     }
+    if let Some(channel) = &p.channel
+        && !["whatsapp", "sandbox"].contains(&channel.as_str())
+    {
+        return Err(ApiError::field("channel", "must be whatsapp or sandbox"));
+    }
     let filter = InboxFilter {
         mode: p.mode,
+        channel: p.channel,
         needs_human: p.needs_human,
         unread: p.unread,
         q: p.q,
@@ -275,29 +283,28 @@ pub async fn messages(
     };
     rows.reverse();
     Ok(Json(MessageList {
-        items: rows
-            .into_iter()
-            .map(|m| MessageView {
-                id: m.id,
-                direction: m.direction,
-                author: m.author,
-                kind: m.kind,
-                text: m.text,
-                media: m.media,
-                status: m.status,
-                error: (m.error_code.is_some() || m.error_title.is_some()).then_some(
-                    MessageError {
-                        code: m.error_code,
-                        title: m.error_title,
-                    },
-                ),
-                provider_message_id: m.provider_message_id,
-                reply_to: m.reply_to,
-                edited: m.edited,
-                deleted: m.deleted,
-                created_at: m.created_at,
-            })
-            .collect(),
+        items: rows.into_iter().map(message_view).collect(),
         next_cursor,
     }))
+}
+
+pub fn message_view(m: MessageItem) -> MessageView {
+    MessageView {
+        id: m.id,
+        direction: m.direction,
+        author: m.author,
+        kind: m.kind,
+        text: m.text,
+        media: m.media,
+        status: m.status,
+        error: (m.error_code.is_some() || m.error_title.is_some()).then_some(MessageError {
+            code: m.error_code,
+            title: m.error_title,
+        }),
+        provider_message_id: m.provider_message_id,
+        reply_to: m.reply_to,
+        edited: m.edited,
+        deleted: m.deleted,
+        created_at: m.created_at,
+    }
 }

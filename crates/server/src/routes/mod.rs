@@ -5,7 +5,11 @@ pub mod auth;
 pub mod health;
 pub mod inbox;
 pub mod invites;
+pub mod jobs;
 pub mod org;
+pub mod realtime;
+pub mod replies;
+pub mod sandbox;
 pub mod schema;
 pub mod users;
 pub mod webhooks;
@@ -31,6 +35,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(inbox::list))
         .routes(routes!(inbox::detail))
         .routes(routes!(inbox::messages))
+        .routes(routes!(replies::send))
+        .routes(routes!(replies::takeover))
+        .routes(routes!(replies::release))
+        .routes(routes!(replies::mark_read))
+        .routes(routes!(sandbox::inbound))
+        .routes(routes!(jobs::list_jobs))
+        .routes(routes!(jobs::retry_job))
         .routes(routes!(whatsapp_settings::connect))
         .routes(routes!(whatsapp_settings::status))
         .routes(routes!(whatsapp_settings::update_config))

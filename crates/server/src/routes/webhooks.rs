@@ -260,9 +260,10 @@ pub async fn receive(
         tracing::debug!(
             stored = outcome.stored.len(),
             duplicates = outcome.duplicates,
-            statuses = outcome.statuses_applied,
+            statuses = outcome.statuses.len(),
             "webhook stored"
         );
+        crate::announce::ingested(&state.store, org_id, &outcome).await;
     }
     Ok(Json(json!({ "status": "ok" })))
 }

@@ -110,6 +110,9 @@ impl TestApp {
             whatsapp_graph_url: graph_url.into(),
             whatsapp_graph_version: "v24.0".into(),
             log_format: "text".into(),
+            workers: 4,
+            // Short, so tests of a vanished worker need not wait long.
+            job_lease_secs: 3,
         };
         let running = app::start(&args).await.expect("server starts");
         TestApp {

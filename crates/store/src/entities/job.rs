@@ -15,6 +15,7 @@ pub struct Model {
     pub max_attempts: i32,
     pub lease_until: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    pub locked_by: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -20,6 +20,8 @@ pub struct Model {
     pub sent_by: Option<Uuid>,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    pub send_attempt: Option<i32>,
+    pub ready_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

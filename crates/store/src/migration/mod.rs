@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_accounts;
 mod m0002_channel;
+mod m0003_work;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_accounts::Migration),
             Box::new(m0002_channel::Migration),
+            Box::new(m0003_work::Migration),
         ]
     }
 }

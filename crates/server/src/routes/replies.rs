@@ -1,0 +1,164 @@
+//! A human in the conversation: replying (which takes over from the bot), taking over,
+//! releasing, and marking a conversation read.
+
+use crate::announce;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Member, parse_id};
+use crate::routes::inbox::{ConversationView, MessageView, message_view, view};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use closer_domain::Role;
+use closer_store::events::kind;
+use closer_store::replies::ModeChange;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// WhatsApp's limit for a text message body.
+const TEXT_MAX_CHARS: usize = 4096;
+
+#[derive(Deserialize, ToSchema)]
+pub struct SendRequest {
+    pub conversation_id: Uuid,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SendResponse {
+    pub message: MessageView,
+}
+
+fn require_responder(member: &Member) -> ApiResult<()> {
+    if member.role() == Role::Viewer {
+        return Err(ApiError::Forbidden(
+            "viewers can read conversations but not answer them".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A human's reply. Sending takes the conversation over from the bot. Outside the 24 h
+/// window the answer is 422 `window_closed`: only an approved template may go then.
+#[utoipa::path(post, path = "/messages/send", tag = "inbox", request_body = SendRequest,
+    security(("bearer" = [])),
+    responses((status = 202, body = SendResponse), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "validation_failed or window_closed", body = ErrorBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(req): ApiJson<SendRequest>,
+) -> ApiResult<(StatusCode, Json<SendResponse>)> {
+    require_responder(&member)?;
+    let text = req.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::field("text", "is required"));
+    }
+    if text.chars().count() > TEXT_MAX_CHARS {
+        return Err(ApiError::field(
+            "text",
+            format!("must be at most {TEXT_MAX_CHARS} characters"),
+        ));
+    }
+    let org_id = member.org_id();
+    let reply = state
+        .store
+        .org(org_id)
+        .queue_human_reply(&member.0.user.as_actor(), req.conversation_id, text)
+        .await?;
+    state.store.wake_workers().await;
+    if reply.took_over {
+        announce::conversation(
+            &state.store,
+            org_id,
+            kind::TAKEOVER_STARTED,
+            reply.conversation_id,
+        )
+        .await;
+    }
+    announce::message_sent(
+        &state.store,
+        org_id,
+        reply.conversation_id,
+        reply.message.id,
+    )
+    .await;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SendResponse {
+            message: message_view(reply.message),
+        }),
+    ))
+}
+
+async fn announced(
+    state: &AppState,
+    org_id: Uuid,
+    change: ModeChange,
+    event: &str,
+) -> Json<ConversationView> {
+    if change.changed {
+        announce::conversation(&state.store, org_id, event, change.conversation.id).await;
+        if event != kind::CONVERSATION_UPDATED {
+            announce::conversations_updated(&state.store, org_id, &[change.conversation.id]).await;
+        }
+    }
+    Json(view(change.conversation))
+}
+
+/// A human takes the conversation; the bot stops replying.
+#[utoipa::path(post, path = "/conversations/{id}/takeover", tag = "inbox",
+    params(("id" = String, Path, description = "conversation id")), security(("bearer" = [])),
+    responses((status = 200, body = ConversationView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn takeover(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationView>> {
+    require_responder(&member)?;
+    let change = state
+        .store
+        .org(member.org_id())
+        .take_over(&member.0.user.as_actor(), parse_id(&id)?)
+        .await?;
+    Ok(announced(&state, member.org_id(), change, kind::TAKEOVER_STARTED).await)
+}
+
+/// The bot answers again; the request for a human is cleared.
+#[utoipa::path(post, path = "/conversations/{id}/release", tag = "inbox",
+    params(("id" = String, Path, description = "conversation id")), security(("bearer" = [])),
+    responses((status = 200, body = ConversationView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn release(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationView>> {
+    require_responder(&member)?;
+    let change = state
+        .store
+        .org(member.org_id())
+        .release(&member.0.user.as_actor(), parse_id(&id)?)
+        .await?;
+    Ok(announced(&state, member.org_id(), change, kind::TAKEOVER_ENDED).await)
+}
+
+/// The team has read the conversation: its unread count goes to zero.
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "inbox",
+    params(("id" = String, Path, description = "conversation id")), security(("bearer" = [])),
+    responses((status = 200, body = ConversationView), (status = 404, body = ErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationView>> {
+    let change = state
+        .store
+        .org(member.org_id())
+        .mark_read(parse_id(&id)?)
+        .await?;
+    Ok(announced(&state, member.org_id(), change, kind::CONVERSATION_UPDATED).await)
+}

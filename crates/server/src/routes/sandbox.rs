@@ -1,0 +1,122 @@
+//! The simulator: a lead's message typed in the Playground enters exactly the pipeline a
+//! webhook does, on the organisation's `sandbox` channel, whose replies never go to Meta.
+
+use crate::announce;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Member};
+use crate::state::AppState;
+use crate::validate::{Validator, optional};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use closer_domain::messaging::MessageType;
+use closer_store::ingest::{Delivery, InboundContact, InboundMessage};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub const CHANNEL: &str = "sandbox";
+
+#[derive(Deserialize, ToSchema)]
+pub struct SandboxInbound {
+    /// The pretend lead's number, international format (`+15550001111` or digits).
+    pub phone: String,
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SandboxAccepted {
+    pub conversation_id: Uuid,
+    pub message_id: Uuid,
+}
+
+/// `+1 555-000 1111` → `15550001111`, as WhatsApp writes a `wa_id`; None when it is not a
+/// plausible international number.
+fn phone_digits(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        return None;
+    }
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    (7..=15).contains(&digits.len()).then_some(digits)
+}
+
+/// A lead's message, as if it came from WhatsApp.
+#[utoipa::path(post, path = "/sandbox/inbound", tag = "simulator", request_body = SandboxInbound,
+    security(("bearer" = [])),
+    responses((status = 202, body = SandboxAccepted), (status = 422, body = ErrorBody)))]
+pub async fn inbound(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(req): ApiJson<SandboxInbound>,
+) -> ApiResult<(StatusCode, Json<SandboxAccepted>)> {
+    let mut v = Validator::default();
+    let phone = phone_digits(&req.phone);
+    if phone.is_none() {
+        v.fail("phone", "must be an international number of 7 to 15 digits");
+    }
+    let name = optional(req.name.as_deref());
+    if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
+        v.fail("name", "must be at most 100 characters");
+    }
+    let text = req.text.trim();
+    if text.is_empty() {
+        v.fail("text", "is required");
+    } else if text.chars().count() > 4096 {
+        v.fail("text", "must be at most 4096 characters");
+    }
+    v.finish()?;
+    let delivery = Delivery {
+        messages: vec![InboundMessage {
+            provider_message_id: format!("sandbox.{}", Uuid::now_v7().simple()),
+            contact: InboundContact {
+                phone,
+                wa_user_id: None,
+                profile_name: name,
+            },
+            kind: MessageType::Text,
+            text: Some(text.to_owned()),
+            media: None,
+            reply_to: None,
+            sent_at: chrono::Utc::now(),
+            referral: None,
+        }],
+        ..Default::default()
+    };
+    let org_id = member.org_id();
+    let outcome = state.store.org(org_id).ingest(CHANNEL, &delivery).await?;
+    announce::ingested(&state.store, org_id, &outcome).await;
+    let (conversation_id, message_id) = outcome.stored[0];
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SandboxAccepted {
+            conversation_id,
+            message_id,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_digits;
+
+    #[test]
+    fn phones_are_normalised_like_wa_ids() {
+        assert_eq!(
+            phone_digits("+1 555-000 1111").as_deref(),
+            Some("15550001111")
+        );
+        assert_eq!(
+            phone_digits("919876543210").as_deref(),
+            Some("919876543210")
+        );
+        assert_eq!(phone_digits("12345"), None);
+        assert_eq!(phone_digits("+1 (555) 000"), None);
+        assert_eq!(phone_digits("call me"), None);
+    }
+}

@@ -1,0 +1,366 @@
+//! Workers: claim due jobs, run them, record the outcome; and the scheduler, which one
+//! replica at a time (the leader) runs for the timed housekeeping of the queue.
+//!
+//! A worker sleeps until the next job falls due, or until it is woken (a job was queued here,
+//! or NOTIFY said so from another replica), and polls every few seconds besides, so a lost
+//! wake-up only costs latency.
+
+use crate::announce;
+use closer_domain::messaging::DeliveryStatus;
+use closer_store::Store;
+use closer_store::ingest::{JOB_FOLLOWUP, JOB_PROCESS_CONVERSATION};
+use closer_store::jobs::{ClaimedJob, Retry};
+use closer_store::replies::{JOB_SEND_MESSAGE, SendTask};
+use closer_whatsapp::{ErrorClass, GraphClient, Outbound};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use uuid::Uuid;
+
+/// Longest an idle worker sleeps without looking at the queue.
+const POLL: Duration = Duration::from_secs(3);
+const SCHEDULER_TICK: Duration = Duration::from_secs(5);
+const FINISHED_JOBS_KEPT_DAYS: i64 = 7;
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Jobs one process runs at once.
+    pub concurrency: usize,
+    /// How long a claimed job is ours without a heartbeat; after that the scheduler gives it
+    /// to another worker.
+    pub lease: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            concurrency: 4,
+            lease: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a job's run came to, short of success.
+#[derive(Debug)]
+pub struct JobFailure {
+    pub error: String,
+    pub retryable: bool,
+}
+
+impl JobFailure {
+    fn permanent(error: impl Into<String>) -> Self {
+        JobFailure {
+            error: error.into(),
+            retryable: false,
+        }
+    }
+    fn retry(error: impl Into<String>) -> Self {
+        JobFailure {
+            error: error.into(),
+            retryable: true,
+        }
+    }
+}
+
+impl From<closer_store::StoreError> for JobFailure {
+    fn from(e: closer_store::StoreError) -> Self {
+        // A database hiccup is worth another attempt; a missing row is not.
+        match e {
+            closer_store::StoreError::NotFound => JobFailure::permanent("the record is gone"),
+            other => JobFailure::retry(other.to_string()),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Runner {
+    store: Store,
+    graph: GraphClient,
+    config: WorkerConfig,
+    id: String,
+}
+
+/// Starts the workers and the scheduler; they stop when `shutdown` turns true, letting
+/// running jobs finish.
+pub fn spawn(
+    store: Store,
+    graph: GraphClient,
+    config: WorkerConfig,
+    shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let id = format!(
+        "{}-{}",
+        std::process::id(),
+        &Uuid::now_v7().simple().to_string()[20..]
+    );
+    let runner = Runner {
+        store,
+        graph,
+        config,
+        id,
+    };
+    tokio::spawn(async move {
+        let scheduler = tokio::spawn(schedule(runner.clone(), shutdown.clone()));
+        work(runner, shutdown).await;
+        scheduler.abort();
+    })
+}
+
+async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
+    let mut running = JoinSet::new();
+    while !*shutdown.borrow() {
+        let free = runner.config.concurrency.saturating_sub(running.len());
+        let mut claimed = 0;
+        if free > 0 {
+            let lease = chrono::Duration::from_std(runner.config.lease).expect("lease fits");
+            match runner
+                .store
+                .claim_due_jobs(&runner.id, free as u64, lease)
+                .await
+            {
+                Ok(jobs) => {
+                    claimed = jobs.len();
+                    for job in jobs {
+                        running.spawn(runner.clone().run(job));
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "could not claim jobs"),
+            }
+        }
+        if claimed > 0 && claimed == free {
+            // Busy: make room, then look again.
+            running.join_next().await;
+            continue;
+        }
+        let wait = match runner.store.next_job_due().await {
+            Ok(Some(at)) => (at - chrono::Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(POLL),
+            Ok(None) => POLL,
+            Err(_) => POLL,
+        };
+        if wait.is_zero() && claimed == 0 && free > 0 {
+            // Due jobs that cannot be claimed yet (their conversation is busy): don't spin.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = runner.store.jobs_woken() => {}
+            Some(_) = running.join_next(), if !running.is_empty() => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    // Let running jobs finish; a job cut short is reclaimed after its lease.
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while running.join_next().await.is_some() {}
+    })
+    .await;
+}
+
+/// The leader's duties: put jobs of vanished workers back in the queue, forget old finished
+/// jobs. Every replica runs this loop; only the lease holder acts.
+async fn schedule(runner: Runner, shutdown: watch::Receiver<bool>) {
+    let ttl = chrono::Duration::seconds(15);
+    let mut ticks: u64 = 0;
+    while !*shutdown.borrow() {
+        match runner.store.try_lead("scheduler", &runner.id, ttl).await {
+            Ok(true) => {
+                match runner.store.reap_expired_leases().await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(jobs = n, "reclaimed jobs whose worker vanished");
+                        runner.store.wake_workers().await;
+                    }
+                    Err(err) => tracing::warn!(error = %err, "could not reap leases"),
+                }
+                if ticks.is_multiple_of(720) {
+                    let age = chrono::Duration::days(FINISHED_JOBS_KEPT_DAYS);
+                    if let Err(err) = runner.store.purge_finished_jobs(age).await {
+                        tracing::warn!(error = %err, "could not purge finished jobs");
+                    }
+                }
+            }
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, "leader election failed"),
+        }
+        ticks += 1;
+        tokio::time::sleep(SCHEDULER_TICK).await;
+    }
+}
+
+impl Runner {
+    async fn run(self, job: ClaimedJob) {
+        let heartbeat = {
+            let (store, job, lease) = (self.store.clone(), job.clone(), self.config.lease);
+            tokio::spawn(async move {
+                let every = lease / 3;
+                let lease = chrono::Duration::from_std(lease).expect("lease fits");
+                loop {
+                    tokio::time::sleep(every).await;
+                    if !matches!(store.extend_lease(&job, lease).await, Ok(true)) {
+                        break;
+                    }
+                }
+            })
+        };
+        let outcome = self.execute(&job).await;
+        heartbeat.abort();
+        let recorded = match &outcome {
+            Ok(()) => self.store.complete_job(&job).await.map(|done| {
+                if !done {
+                    tracing::warn!(job = %job.id, "finished a job whose lease was lost");
+                }
+            }),
+            Err(failure) => self
+                .store
+                .fail_job(&job, &failure.error, failure.retryable)
+                .await
+                .map(|retry| {
+                    tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempt,
+                        error = %failure.error, outcome = ?retry, "job failed");
+                    if let Retry::Dead = retry {
+                        tracing::error!(job = %job.id, kind = %job.kind, "job is dead");
+                    }
+                }),
+        };
+        if let Err(err) = recorded {
+            tracing::error!(job = %job.id, error = %err, "could not record a job's outcome");
+        }
+    }
+
+    async fn execute(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
+        match job.kind.as_str() {
+            JOB_PROCESS_CONVERSATION => self.process_conversation(job).await,
+            JOB_SEND_MESSAGE => self.send_message(job).await,
+            // Follow-ups are scheduled by the agent (next release); one left over does nothing.
+            JOB_FOLLOWUP => Ok(()),
+            other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
+        }
+    }
+
+    /// Until the agent exists, processing makes the lead's new messages ready for it.
+    async fn process_conversation(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
+        let conversation_id = job
+            .conversation_id
+            .ok_or_else(|| JobFailure::permanent("a processing job needs a conversation"))?;
+        let marked = self
+            .store
+            .org(job.org_id)
+            .mark_lead_messages_ready(conversation_id)
+            .await?;
+        if marked > 0 {
+            announce::conversations_updated(&self.store, job.org_id, &[conversation_id]).await;
+        }
+        Ok(())
+    }
+
+    /// One outbound message: to the simulator for sandbox conversations, to Meta otherwise.
+    /// The provider is called at most once per message: a send an earlier attempt started and
+    /// never recorded may have reached the lead, so it is marked failed instead of repeated.
+    async fn send_message(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
+        let message_id = job
+            .payload
+            .as_ref()
+            .and_then(|p| p.get("message_id"))
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .ok_or_else(|| JobFailure::permanent("a send job needs a message_id"))?;
+        let task = self.store.send_task(job.org_id, message_id).await?;
+        if task.status != DeliveryStatus::Queued {
+            return Ok(());
+        }
+        if task.send_attempt.is_some_and(|a| a != job.attempt) {
+            return self
+                .fail_message(
+                    &task,
+                    None,
+                    "The send was interrupted and may or may not have reached the lead; \
+                     it was not repeated to avoid a duplicate.",
+                )
+                .await;
+        }
+        if !self.store.begin_send(&task, job.attempt).await? {
+            return Ok(());
+        }
+        let text = task.text.clone().unwrap_or_default();
+        if task.channel == "sandbox" {
+            // The simulator is the lead's phone: it has the message as soon as it is stored.
+            let id = format!("sandbox.{}", Uuid::now_v7().simple());
+            self.store.record_sent(&task, &id).await?;
+            announce::status(&self.store, &task, DeliveryStatus::Sent).await;
+            if self
+                .store
+                .advance_status(&task, DeliveryStatus::Delivered)
+                .await?
+            {
+                announce::status(&self.store, &task, DeliveryStatus::Delivered).await;
+            }
+            return Ok(());
+        }
+        let scope = self.store.org(task.org_id);
+        let account = scope.whatsapp().await?;
+        let secrets = scope.whatsapp_secrets().await?;
+        let (Some(account), Some(secrets)) = (account, secrets) else {
+            return self
+                .fail_message(&task, None, "WhatsApp is not connected.")
+                .await;
+        };
+        let Some(to) = task.to_phone.clone() else {
+            return self
+                .fail_message(&task, None, "The lead has no phone number to send to.")
+                .await;
+        };
+        let sent = self
+            .graph
+            .send(
+                &account.phone_number_id,
+                &secrets.access_token,
+                &Outbound::text(to, text),
+            )
+            .await;
+        match sent {
+            Ok(wamid) => {
+                self.store.record_sent(&task, &wamid).await?;
+                announce::status(&self.store, &task, DeliveryStatus::Sent).await;
+                Ok(())
+            }
+            Err(err) => {
+                // Meta answered (or could not be reached): nothing went out.
+                self.store.send_not_made(&task).await?;
+                if err.class() == ErrorClass::Auth {
+                    scope.set_whatsapp_status("token_invalid").await?;
+                }
+                if err.is_retryable() && job.attempt < job.max_attempts {
+                    return Err(JobFailure::retry(err.to_string()));
+                }
+                let title = match &err {
+                    closer_whatsapp::SendError::Graph { error, .. } => error
+                        .error_data
+                        .as_ref()
+                        .and_then(|d| d.details.clone())
+                        .unwrap_or_else(|| error.message.clone()),
+                    other => other.to_string(),
+                };
+                self.fail_message(&task, err.code(), &title).await?;
+                if err.is_retryable() {
+                    // Out of attempts: the job goes dead so an admin sees it.
+                    return Err(JobFailure::permanent(err.to_string()));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn fail_message(
+        &self,
+        task: &SendTask,
+        code: Option<i64>,
+        title: &str,
+    ) -> Result<(), JobFailure> {
+        self.store.record_send_failed(task, code, title).await?;
+        announce::status(&self.store, task, DeliveryStatus::Failed).await;
+        Ok(())
+    }
+}

@@ -1,0 +1,170 @@
+//! The event bus: what changed, told to every dashboard of the organisation on every replica.
+//!
+//! On SQLite (one process) events go straight to an in-process broadcast. On PostgreSQL they
+//! go out with `NOTIFY` and come back through each replica's `LISTEN` connection, so a client
+//! connected to replica A hears what a worker did on replica B. Payloads carry ids, not
+//! records: a client fetches what it shows, and after a gap it refetches everything (`resync`).
+
+use crate::{Backend, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::time::Duration;
+use tokio::sync::{Notify, broadcast};
+use uuid::Uuid;
+
+const EVENTS_CHANNEL: &str = "closer_events";
+const JOBS_CHANNEL: &str = "closer_jobs";
+/// Events a slow client may fall behind by before it is told to resync.
+const BUFFER: usize = 1024;
+
+pub mod kind {
+    pub const MESSAGE_RECEIVED: &str = "message:received";
+    pub const MESSAGE_SENT: &str = "message:sent";
+    pub const MESSAGE_STATUS: &str = "message:status";
+    pub const CONVERSATION_UPDATED: &str = "conversation:updated";
+    pub const TAKEOVER_STARTED: &str = "conversation:takeover_started";
+    pub const TAKEOVER_ENDED: &str = "conversation:takeover_ended";
+    pub const CONVERSATIONS_FLAGGED: &str = "action:conversations_flagged";
+    pub const HUMAN_ATTENTION_REQUIRED: &str = "action:human_attention_required";
+    /// Events may have been missed: refetch.
+    pub const RESYNC: &str = "resync";
+}
+
+/// One event. `org_id` nil means every organisation (only `resync` uses it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub org_id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: Value,
+}
+
+impl Event {
+    pub fn new(org_id: Uuid, kind: &str, data: Value) -> Self {
+        Event {
+            org_id,
+            kind: kind.to_owned(),
+            data,
+        }
+    }
+
+    pub fn resync() -> Self {
+        Event::new(Uuid::nil(), kind::RESYNC, Value::Object(Default::default()))
+    }
+
+    /// Whether a client of `org_id` should hear this.
+    pub fn is_for(&self, org_id: Uuid) -> bool {
+        self.org_id == org_id || self.org_id.is_nil()
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Bus {
+    events: broadcast::Sender<Event>,
+    jobs: Notify,
+}
+
+impl Default for Bus {
+    fn default() -> Self {
+        Bus {
+            events: broadcast::channel(BUFFER).0,
+            jobs: Notify::new(),
+        }
+    }
+}
+
+impl Store {
+    /// Hears every event published from now on (filter with [`Event::is_for`]).
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.bus.events.subscribe()
+    }
+
+    /// Tells every dashboard of the organisation, on every replica. Call after the change
+    /// committed. A lost event is not fatal: clients resync on reconnect.
+    pub async fn publish(&self, event: Event) {
+        if self.backend() == Backend::Postgres {
+            match serde_json::to_string(&event) {
+                Ok(payload) => {
+                    if let Err(err) = self.notify(EVENTS_CHANNEL, &payload).await {
+                        tracing::warn!(error = %err, "NOTIFY failed; delivering locally only");
+                        let _ = self.bus.events.send(event);
+                    }
+                }
+                Err(err) => tracing::error!(error = %err, "event does not serialise"),
+            }
+        } else {
+            let _ = self.bus.events.send(event);
+        }
+    }
+
+    /// Wakes idle workers (here, and on PostgreSQL on every replica): a job became due.
+    pub async fn wake_workers(&self) {
+        self.bus.jobs.notify_waiters();
+        if self.backend() == Backend::Postgres
+            && let Err(err) = self.notify(JOBS_CHANNEL, "").await
+        {
+            tracing::warn!(error = %err, "NOTIFY for workers failed; they poll");
+        }
+    }
+
+    /// Resolves when [`Store::wake_workers`] is called anywhere.
+    pub async fn jobs_woken(&self) {
+        self.bus.jobs.notified().await
+    }
+
+    async fn notify(&self, channel: &str, payload: &str) -> Result<(), sea_orm::DbErr> {
+        use sea_orm::{ConnectionTrait, Statement};
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                "SELECT pg_notify($1, $2)",
+                [channel.into(), payload.into()],
+            ))
+            .await
+            .map(|_| ())
+    }
+
+    /// On PostgreSQL, listens for other replicas' events and wake-ups until the process ends.
+    /// A dropped connection is reopened, and every client is told to resync for the gap.
+    pub fn spawn_listener(&self) -> Option<tokio::task::JoinHandle<()>> {
+        if self.backend() != Backend::Postgres {
+            return None;
+        }
+        let url = self.url.expose().to_owned();
+        let bus = self.bus.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                if let Err(err) = listen(&url, &bus).await {
+                    tracing::warn!(error = %err, "event listener lost its connection; reopening");
+                }
+                let _ = bus.events.send(Event::resync());
+                bus.jobs.notify_waiters();
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }))
+    }
+}
+
+async fn listen(url: &str, bus: &Bus) -> Result<(), sea_orm::sqlx::Error> {
+    let mut listener = sea_orm::sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen_all([EVENTS_CHANNEL, JOBS_CHANNEL]).await?;
+    // Connected: anything published while we were away is unknown to our clients.
+    let _ = bus.events.send(Event::resync());
+    loop {
+        // try_recv answers None when the connection dropped; recv would reconnect silently
+        // and hide the gap.
+        let Some(n) = listener.try_recv().await? else {
+            return Ok(());
+        };
+        if n.channel() == JOBS_CHANNEL {
+            bus.jobs.notify_waiters();
+            continue;
+        }
+        match serde_json::from_str::<Event>(n.payload()) {
+            Ok(event) => {
+                let _ = bus.events.send(event);
+            }
+            Err(err) => tracing::warn!(error = %err, "ignoring a malformed event"),
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! What the business says back: a human's reply (which takes the conversation over), taking
+//! over and releasing, read state, and the send itself as the send job sees it — a message
+//! queued in the same transaction as its job, handed to the provider at most once.
+
+use crate::audit::{self, Actor};
+use crate::entities::{contact, conversation, message};
+use crate::error::{Result, StoreError};
+use crate::inbox::{ConversationItem, MessageItem};
+use crate::team::OrgScope;
+use crate::{Store, new_id, now};
+use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+pub const JOB_SEND_MESSAGE: &str = "send_message";
+
+/// A reply queued for sending.
+#[derive(Debug, Clone)]
+pub struct QueuedReply {
+    pub message: MessageItem,
+    pub conversation_id: Uuid,
+    /// The reply moved the conversation from the bot to a human.
+    pub took_over: bool,
+}
+
+/// A change of who answers the lead.
+#[derive(Debug, Clone)]
+pub struct ModeChange {
+    pub conversation: ConversationItem,
+    /// False when the conversation already was in that mode.
+    pub changed: bool,
+}
+
+/// Everything the send job needs about one outbound message.
+#[derive(Debug, Clone)]
+pub struct SendTask {
+    pub org_id: Uuid,
+    pub message_id: Uuid,
+    pub conversation_id: Uuid,
+    /// whatsapp or sandbox.
+    pub channel: String,
+    pub to_phone: Option<String>,
+    pub text: Option<String>,
+    pub status: DeliveryStatus,
+    /// The attempt that handed it to the provider, when one did.
+    pub send_attempt: Option<i32>,
+}
+
+impl OrgScope<'_> {
+    async fn conversation_row(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<conversation::Model> {
+        conversation::Entity::find()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A human's text reply: refused outside the 24 h window (only a template may go then),
+    /// otherwise stored as queued with its send job, and the conversation is the human's.
+    pub async fn queue_human_reply(
+        &self,
+        actor: &Actor,
+        conversation_id: Uuid,
+        text: &str,
+    ) -> Result<QueuedReply> {
+        let txn = self.store.begin_write().await?;
+        let conv = self.conversation_row(&txn, conversation_id).await?;
+        let at = now();
+        if conv.window_open_until.is_none_or(|until| until <= at) {
+            return Err(StoreError::WindowClosed {
+                window_open_until: conv.window_open_until,
+            });
+        }
+        let took_over = conv.mode != ConversationMode::Human.as_str();
+        let message = self
+            .queue_outbound(&txn, &conv, Author::Human, Some(actor.user_id), text)
+            .await?;
+        conversation::Entity::update_many()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conversation_id))
+            .col_expr(
+                conversation::Column::Mode,
+                Expr::value(ConversationMode::Human.as_str()),
+            )
+            .col_expr(
+                conversation::Column::AssignedUserId,
+                Expr::value(actor.user_id),
+            )
+            // Whoever replies has read the conversation.
+            .col_expr(conversation::Column::UnreadCount, Expr::value(0))
+            .exec(&txn)
+            .await?;
+        if took_over {
+            audit::record(
+                &txn,
+                self.org_id,
+                Some(actor),
+                "conversation.takeover",
+                format!("conversation:{conversation_id}"),
+                json!({ "by_reply": true }),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(QueuedReply {
+            message,
+            conversation_id,
+            took_over,
+        })
+    }
+
+    /// Stores an outbound text as queued, with its send job and the conversation's preview.
+    async fn queue_outbound(
+        &self,
+        txn: &DatabaseTransaction,
+        conv: &conversation::Model,
+        author: Author,
+        sent_by: Option<Uuid>,
+        text: &str,
+    ) -> Result<MessageItem> {
+        let at = now();
+        let model = message::Model {
+            id: new_id(),
+            org_id: self.org_id,
+            conversation_id: conv.id,
+            direction: Direction::Outbound.as_str().into(),
+            author: author.as_str().into(),
+            kind: MessageType::Text.as_str().into(),
+            text: Some(text.to_owned()),
+            media: None,
+            provider_message_id: None,
+            reply_to: None,
+            status: DeliveryStatus::Queued.as_str().into(),
+            error_code: None,
+            error_title: None,
+            sent_by,
+            edited_at: None,
+            deleted_at: None,
+            send_attempt: None,
+            ready_at: None,
+            created_at: at,
+            updated_at: at,
+        };
+        message::Entity::insert(message::ActiveModel::from(model.clone()))
+            .exec_without_returning(txn)
+            .await?;
+        conversation::Entity::update_many()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conv.id))
+            .col_expr(conversation::Column::LastMessageAt, Expr::value(at))
+            .col_expr(
+                conversation::Column::LastMessageText,
+                Expr::value(text.chars().take(200).collect::<String>()),
+            )
+            .col_expr(
+                conversation::Column::LastMessageDirection,
+                Expr::value(Direction::Outbound.as_str()),
+            )
+            .col_expr(
+                conversation::Column::LastMessageAuthor,
+                Expr::value(author.as_str()),
+            )
+            .col_expr(conversation::Column::UpdatedAt, Expr::value(at))
+            .exec(txn)
+            .await?;
+        crate::jobs::enqueue(
+            txn,
+            self.org_id,
+            JOB_SEND_MESSAGE,
+            Some(conv.id),
+            Some(json!({ "message_id": model.id })),
+            at,
+        )
+        .await?;
+        Ok(model.into())
+    }
+
+    /// A human takes the conversation: the bot stops replying.
+    pub async fn take_over(&self, actor: &Actor, conversation_id: Uuid) -> Result<ModeChange> {
+        self.set_mode(actor, conversation_id, ConversationMode::Human)
+            .await
+    }
+
+    /// Hands the conversation back to the bot and clears the request for a human.
+    pub async fn release(&self, actor: &Actor, conversation_id: Uuid) -> Result<ModeChange> {
+        self.set_mode(actor, conversation_id, ConversationMode::Bot)
+            .await
+    }
+
+    async fn set_mode(
+        &self,
+        actor: &Actor,
+        conversation_id: Uuid,
+        mode: ConversationMode,
+    ) -> Result<ModeChange> {
+        let txn = self.store.begin_write().await?;
+        let conv = self.conversation_row(&txn, conversation_id).await?;
+        let releasing = mode == ConversationMode::Bot;
+        let changed = conv.mode != mode.as_str() || (releasing && conv.needs_human);
+        if changed {
+            let mut update = conversation::Entity::update_many()
+                .filter(conversation::Column::OrgId.eq(self.org_id))
+                .filter(conversation::Column::Id.eq(conversation_id))
+                .col_expr(conversation::Column::Mode, Expr::value(mode.as_str()))
+                .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
+            update = if releasing {
+                update
+                    .col_expr(conversation::Column::NeedsHuman, Expr::value(false))
+                    .col_expr(
+                        conversation::Column::AssignedUserId,
+                        Expr::value(Option::<Uuid>::None),
+                    )
+            } else {
+                update.col_expr(
+                    conversation::Column::AssignedUserId,
+                    Expr::value(actor.user_id),
+                )
+            };
+            update.exec(&txn).await?;
+            audit::record(
+                &txn,
+                self.org_id,
+                Some(actor),
+                if releasing {
+                    "conversation.release"
+                } else {
+                    "conversation.takeover"
+                },
+                format!("conversation:{conversation_id}"),
+                json!({ "from": conv.mode }),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(ModeChange {
+            conversation: self.conversation(conversation_id).await?,
+            changed,
+        })
+    }
+
+    /// The team has seen the conversation: its unread count goes to zero.
+    pub async fn mark_read(&self, conversation_id: Uuid) -> Result<ModeChange> {
+        let txn = self.store.begin_write().await?;
+        let conv = self.conversation_row(&txn, conversation_id).await?;
+        let changed = conv.unread_count != 0;
+        if changed {
+            conversation::Entity::update_many()
+                .filter(conversation::Column::OrgId.eq(self.org_id))
+                .filter(conversation::Column::Id.eq(conversation_id))
+                .col_expr(conversation::Column::UnreadCount, Expr::value(0))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(ModeChange {
+            conversation: self.conversation(conversation_id).await?,
+            changed,
+        })
+    }
+
+    /// The processing job's part until the agent exists: the lead's messages are marked ready
+    /// for the agent. Returns how many were newly marked.
+    pub async fn mark_lead_messages_ready(&self, conversation_id: Uuid) -> Result<u64> {
+        let r = message::Entity::update_many()
+            .filter(message::Column::OrgId.eq(self.org_id))
+            .filter(message::Column::ConversationId.eq(conversation_id))
+            .filter(message::Column::Direction.eq(Direction::Inbound.as_str()))
+            .filter(message::Column::ReadyAt.is_null())
+            .col_expr(message::Column::ReadyAt, Expr::value(now()))
+            .exec(&self.store.db)
+            .await?;
+        Ok(r.rows_affected)
+    }
+}
+
+impl Store {
+    /// The send job's view of a message.
+    pub async fn send_task(&self, org_id: Uuid, message_id: Uuid) -> Result<SendTask> {
+        let m = message::Entity::find()
+            .filter(message::Column::OrgId.eq(org_id))
+            .filter(message::Column::Id.eq(message_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let conv = self
+            .org(org_id)
+            .conversation_row(&self.db, m.conversation_id)
+            .await?;
+        let lead = contact::Entity::find()
+            .filter(contact::Column::OrgId.eq(org_id))
+            .filter(contact::Column::Id.eq(conv.contact_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(SendTask {
+            org_id,
+            message_id,
+            conversation_id: conv.id,
+            channel: conv.channel,
+            to_phone: lead.phone,
+            text: m.text,
+            status: m.status.parse().unwrap_or(DeliveryStatus::Queued),
+            send_attempt: m.send_attempt,
+        })
+    }
+
+    fn message_update(task: &SendTask) -> sea_orm::UpdateMany<message::Entity> {
+        message::Entity::update_many()
+            .filter(message::Column::OrgId.eq(task.org_id))
+            .filter(message::Column::Id.eq(task.message_id))
+            .col_expr(message::Column::UpdatedAt, Expr::value(now()))
+    }
+
+    /// Claims the one hand-over to the provider for `attempt`; false when an earlier attempt
+    /// already started it (its outcome is unknown, so it is not sent again).
+    pub async fn begin_send(&self, task: &SendTask, attempt: i32) -> Result<bool> {
+        let r = Self::message_update(task)
+            .filter(message::Column::Status.eq(DeliveryStatus::Queued.as_str()))
+            .filter(message::Column::SendAttempt.is_null())
+            .col_expr(message::Column::SendAttempt, Expr::value(attempt))
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// The provider answered with an error, so nothing went out: a later attempt may send.
+    pub async fn send_not_made(&self, task: &SendTask) -> Result<()> {
+        Self::message_update(task)
+            .col_expr(
+                message::Column::SendAttempt,
+                Expr::value(Option::<i32>::None),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The provider accepted the message under `provider_message_id`.
+    pub async fn record_sent(&self, task: &SendTask, provider_message_id: &str) -> Result<()> {
+        Self::message_update(task)
+            .filter(message::Column::Status.eq(DeliveryStatus::Queued.as_str()))
+            .col_expr(
+                message::Column::Status,
+                Expr::value(DeliveryStatus::Sent.as_str()),
+            )
+            .col_expr(
+                message::Column::ProviderMessageId,
+                Expr::value(provider_message_id),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Moves a message's status forward (never back); true when it moved.
+    pub async fn advance_status(&self, task: &SendTask, to: DeliveryStatus) -> Result<bool> {
+        let current = message::Entity::find()
+            .filter(message::Column::OrgId.eq(task.org_id))
+            .filter(message::Column::Id.eq(task.message_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let from: DeliveryStatus = current.status.parse().unwrap_or(DeliveryStatus::Queued);
+        if from.advance(to).is_none() {
+            return Ok(false);
+        }
+        let r = Self::message_update(task)
+            .filter(message::Column::Status.eq(from.as_str()))
+            .col_expr(message::Column::Status, Expr::value(to.as_str()))
+            .exec(&self.db)
+            .await?;
+        Ok(r.rows_affected == 1)
+    }
+
+    /// The send failed for good: the message shows why.
+    pub async fn record_send_failed(
+        &self,
+        task: &SendTask,
+        code: Option<i64>,
+        title: &str,
+    ) -> Result<()> {
+        Self::message_update(task)
+            .filter(message::Column::Status.is_in([
+                DeliveryStatus::Queued.as_str(),
+                DeliveryStatus::Sent.as_str(),
+            ]))
+            .col_expr(
+                message::Column::Status,
+                Expr::value(DeliveryStatus::Failed.as_str()),
+            )
+            .col_expr(message::Column::ErrorCode, Expr::value(code))
+            .col_expr(
+                message::Column::ErrorTitle,
+                Expr::value(title.chars().take(500).collect::<String>()),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
