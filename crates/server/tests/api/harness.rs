@@ -36,7 +36,8 @@ pub struct TestApp {
     pub backend: Backend,
     running: Option<Running>,
     pg_database: Option<String>,
-    _dir: tempfile::TempDir,
+    args: ServeArgs,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// A signed-in member of an organisation.
@@ -80,25 +81,7 @@ impl TestApp {
     /// The app with Meta's Graph API replaced by the stand-in at `graph_url`.
     pub async fn spawn_with_graph(backend: Backend, graph_url: &str) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (database_url, pg_database) = match backend {
-            Backend::Sqlite => (
-                DatabaseUrl::sqlite_file(&dir.path().join("closer.db")),
-                None,
-            ),
-            Backend::Postgres => {
-                let admin = postgres_admin_url();
-                let name = format!("closer_test_{}", uuid::Uuid::now_v7().simple());
-                let conn = Database::connect(&admin)
-                    .await
-                    .expect("PostgreSQL must be running for the tests (see README)");
-                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                conn.close().await.ok();
-                let url = DatabaseUrl::parse(&with_database(&admin, &name)).unwrap();
-                (url, Some(name))
-            }
-        };
+        let (database_url, pg_database) = fresh_database(backend, dir.path()).await;
         let args = ServeArgs {
             listen: "127.0.0.1:0".parse().unwrap(),
             db: DbArgs {
@@ -122,8 +105,37 @@ impl TestApp {
             backend,
             running: Some(running),
             pg_database,
-            _dir: dir,
+            args,
+            _dir: Some(dir),
         }
+    }
+
+    /// A second server on the same database and secret key: another replica.
+    pub async fn replica(&self) -> TestApp {
+        let args = self.args.clone();
+        let running = app::start(&args).await.expect("replica starts");
+        TestApp {
+            base: format!("http://{}", running.addr),
+            http: reqwest::Client::new(),
+            database_url: self.database_url.clone(),
+            backend: self.backend,
+            running: Some(running),
+            pg_database: None,
+            args,
+            _dir: None,
+        }
+    }
+
+    /// Opens the realtime WebSocket with `token`.
+    pub async fn ws(&self, token: &str) -> Ws {
+        let url = format!(
+            "{}/api/v1/ws?token={token}",
+            self.base.replacen("http://", "ws://", 1)
+        );
+        let (stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("the WebSocket opens");
+        Ws { stream }
     }
 
     pub async fn request(
@@ -218,10 +230,19 @@ impl TestApp {
         row.and_then(|r| r.try_get_by_index::<String>(0).ok())
     }
 
-    /// Runs raw SQL on the app's database (to age an invite, for example).
+    /// Runs raw SQL on the app's database (to age an invite, for example). `?` placeholders
+    /// are numbered for PostgreSQL.
     pub async fn sql(&self, sql: &str, values: Vec<sea_orm::Value>) {
         let conn = Database::connect(self.database_url.expose()).await.unwrap();
         let backend = conn.get_database_backend();
+        let mut sql = sql.to_owned();
+        if self.backend == Backend::Postgres {
+            let mut n = 0;
+            while let Some(at) = sql.find('?') {
+                n += 1;
+                sql.replace_range(at..at + 1, &format!("${n}"));
+            }
+        }
         conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await
             .unwrap();
@@ -240,7 +261,7 @@ impl TestApp {
     }
 }
 
-async fn drop_database(name: &str) {
+pub async fn drop_database(name: &str) {
     if let Ok(conn) = Database::connect(&postgres_admin_url()).await {
         let _ = conn
             .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -289,4 +310,87 @@ macro_rules! on_both_databases {
             }
         }
     )*};
+}
+
+/// A new empty database: a SQLite file in `dir`, or a new database on the local PostgreSQL
+/// (its name returned so it can be dropped).
+pub async fn fresh_database(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (DatabaseUrl, Option<String>) {
+    match backend {
+        Backend::Sqlite => (DatabaseUrl::sqlite_file(&dir.join("closer.db")), None),
+        Backend::Postgres => {
+            let admin = postgres_admin_url();
+            let name = format!("closer_test_{}", uuid::Uuid::now_v7().simple());
+            let conn = Database::connect(&admin)
+                .await
+                .expect("PostgreSQL must be running for the tests (see README)");
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            conn.close().await.ok();
+            let url = DatabaseUrl::parse(&with_database(&admin, &name)).unwrap();
+            (url, Some(name))
+        }
+    }
+}
+
+/// A dashboard's realtime connection.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    /// The next event (`{"type", "data"}`), or None when none comes within `secs`.
+    pub async fn next(&mut self, secs: u64) -> Option<Value> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.stream.next())
+                .await
+                .ok()??
+                .ok()?;
+            if let Message::Text(text) = msg {
+                return serde_json::from_str(&text).ok();
+            }
+        }
+    }
+
+    /// Waits for the first event of `kind` (skipping others), panicking after `secs`.
+    pub async fn expect(&mut self, kind: &str, secs: u64) -> Value {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let event = self
+                .next(left.as_secs().max(1))
+                .await
+                .unwrap_or_else(|| panic!("no {kind} event within {secs} s"));
+            if event["type"] == kind {
+                return event["data"].clone();
+            }
+        }
+    }
+}
+
+/// Polls `check` every 100 ms until it answers Some, panicking with `what` after `secs`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {secs} s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -4,6 +4,11 @@ mod harness;
 
 mod accounts;
 mod basics;
+mod conversations;
+mod durability;
+mod graph;
+mod realtime;
+mod sending;
 mod team;
 mod webhooks;
 mod whatsapp_settings;

@@ -2,10 +2,7 @@
 
 use crate::harness::{Backend, TestApp};
 use crate::on_both_databases;
-use axum::Router;
-use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -13,38 +10,11 @@ on_both_databases!(
     connecting_is_checked_and_guarded
 );
 
-const GOOD_TOKEN: &str = "EAAG-good-token";
+use crate::graph::GOOD_TOKEN;
 
-/// Answers `GET /v24.0/{phone_number_id}` like Meta: the number's details for the good
-/// token, error 190 for any other.
+/// Meta's Graph API, played by a local stand-in.
 async fn fake_graph() -> String {
-    async fn number(
-        Path((_, id)): Path<(String, String)>,
-        headers: HeaderMap,
-    ) -> (StatusCode, axum::Json<Value>) {
-        let auth = headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if auth == format!("Bearer {GOOD_TOKEN}") {
-            (
-                StatusCode::OK,
-                axum::Json(json!({"id": id, "display_phone_number": "+1 555-000-1111",
-                "verified_name": "Acme", "quality_rating": "GREEN", "messaging_limit_tier": "TIER_1K"})),
-            )
-        } else {
-            (
-                StatusCode::UNAUTHORIZED,
-                axum::Json(json!({"error": {"message": "Error validating access token",
-                "type": "OAuthException", "code": 190, "error_subcode": 463}})),
-            )
-        }
-    }
-    let app = Router::new().route("/{version}/{id}", get(number));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
+    crate::graph::FakeGraph::start().await.url
 }
 
 fn connect_body(phone_number_id: &str, token: &str) -> Value {
@@ -257,7 +227,18 @@ pub async fn app_with_number(
     number: &str,
     app_secret: &str,
 ) -> (TestApp, crate::harness::Session) {
-    let app = TestApp::spawn_with_graph(b, &fake_graph().await).await;
+    let (app, owner, _graph) = app_with_graph(b, number, app_secret).await;
+    (app, owner)
+}
+
+/// Like [`app_with_number`], also handing back the Graph stand-in to script and inspect.
+pub async fn app_with_graph(
+    b: Backend,
+    number: &str,
+    app_secret: &str,
+) -> (TestApp, crate::harness::Session, crate::graph::FakeGraph) {
+    let graph = crate::graph::FakeGraph::start().await;
+    let app = TestApp::spawn_with_graph(b, &graph.url).await;
     let owner = app.signup_org("Hooks").await;
     let mut body = connect_body(number, GOOD_TOKEN);
     body["app_secret"] = json!(app_secret);
@@ -269,5 +250,5 @@ pub async fn app_with_number(
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    (app, owner)
+    (app, owner, graph)
 }

@@ -1,0 +1,182 @@
+//! Nothing accepted is lost: a process killed with SIGKILL right after answering keeps every
+//! message it acknowledged and its jobs run after the restart; a job whose worker vanished
+//! mid-run is taken over once its lease runs out.
+
+use crate::conversations::lead_writes;
+use crate::harness::{
+    Backend, Session, TestApp, drop_database, eventually, fresh_database, session_of,
+};
+use crate::on_both_databases;
+use closer_store::DatabaseUrl;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+
+on_both_databases!(
+    acknowledged_messages_survive_kill_9,
+    a_vanished_workers_job_is_taken_over
+);
+
+/// The real `closer` binary as a child process.
+struct Closer {
+    child: Child,
+    base: String,
+}
+
+impl Closer {
+    async fn start(url: &DatabaseUrl, data_dir: &std::path::Path) -> Closer {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_closer"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("DATABASE_URL", url.expose())
+            .env("CLOSER_JOB_LEASE_SECS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("closer starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        eventually(30, "closer to answer /healthz", || async {
+            http.get(format!("{base}/healthz"))
+                .send()
+                .await
+                .ok()
+                .filter(|r| r.status().is_success())
+        })
+        .await;
+        Closer { child, base }
+    }
+
+    fn kill_9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Closer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn count(http: &reqwest::Client, base: &str, s: &Session, path: &str) -> usize {
+    let r = http
+        .get(format!("{base}{path}"))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["items"].as_array().map_or(0, Vec::len)
+}
+
+async fn acknowledged_messages_survive_kill_9(b: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, pg) = fresh_database(b, dir.path()).await;
+    let http = reqwest::Client::new();
+    let first = Closer::start(&url, dir.path()).await;
+    let r = http
+        .post(format!("{}/api/v1/auth/signup", first.base))
+        .json(
+            &json!({"org_name": "Crash", "name": "Casey", "email": "casey@example.com",
+            "password": "correct horse"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let owner = session_of(&r.json().await.unwrap(), "casey@example.com");
+    let mut acknowledged = vec![];
+    for i in 0..20 {
+        let r = http
+            .post(format!("{}/api/v1/sandbox/inbound", first.base))
+            .bearer_auth(&owner.token)
+            .json(&json!({"phone": format!("1555002{:04}", i % 5), "text": format!("message {i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+        let body: serde_json::Value = r.json().await.unwrap();
+        acknowledged.push(body["conversation_id"].as_str().unwrap().to_owned());
+    }
+    // Killed before the processing jobs' debounce has passed: they are still pending.
+    first.kill_9();
+
+    let second = Closer::start(&url, dir.path()).await;
+    acknowledged.sort();
+    acknowledged.dedup();
+    assert_eq!(acknowledged.len(), 5);
+    let mut total = 0;
+    for conv in &acknowledged {
+        total += count(
+            &http,
+            &second.base,
+            &owner,
+            &format!("/api/v1/conversations/{conv}/messages"),
+        )
+        .await;
+    }
+    assert_eq!(
+        total, 20,
+        "every acknowledged message is there after the restart"
+    );
+    // The jobs the dead process queued run in the new one.
+    eventually(
+        20,
+        "the processing jobs to run after the restart",
+        || async {
+            let r = http
+                .get(format!("{}/api/v1/jobs?status=done", second.base))
+                .bearer_auth(&owner.token)
+                .send()
+                .await
+                .ok()?;
+            let body: serde_json::Value = r.json().await.ok()?;
+            (body["items"].as_array()?.len() == 5).then_some(())
+        },
+    )
+    .await;
+    drop(second);
+    if let Some(db) = pg {
+        drop_database(&db).await;
+    }
+}
+
+async fn a_vanished_workers_job_is_taken_over(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Ghost").await;
+    let (conv, _) = lead_writes(&app, &owner, "15550009999", "hi").await;
+    // As if a worker claimed the processing job and died: running, lease already expired.
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    app.sql(
+        "UPDATE jobs SET status = 'running', attempts = 1, locked_by = 'ghost', lease_until = ?",
+        vec![past.into()],
+    )
+    .await;
+    eventually(
+        20,
+        "the scheduler to hand the job to a live worker",
+        || async {
+            let state = app
+                .sql_text(
+                    "SELECT status || ':' || CAST(attempts AS TEXT) || ':' || locked_by FROM jobs",
+                )
+                .await?;
+            (state.starts_with("done:2:") && !state.ends_with("ghost")).then_some(())
+        },
+    )
+    .await;
+    let ready = app
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM messages WHERE ready_at IS NOT NULL")
+        .await
+        .unwrap();
+    assert_eq!(ready, "1", "the taken-over job did its work ({conv})");
+    app.finish().await;
+}

@@ -1,0 +1,101 @@
+//! A local stand-in for Meta's Graph API: real HTTP, scripted answers to sends, every send
+//! recorded. `GET /{version}/{phone_number_id}` answers the number's details for the good
+//! token and error 190 for any other.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+pub const GOOD_TOKEN: &str = "EAAG-good-token";
+
+#[derive(Clone, Default)]
+struct Shared {
+    /// Answers for the next sends, in order; when empty a send succeeds.
+    script: Arc<Mutex<VecDeque<(u16, Value)>>>,
+    sends: Arc<Mutex<Vec<Value>>>,
+}
+
+pub struct FakeGraph {
+    pub url: String,
+    shared: Shared,
+}
+
+/// A Graph error body with `code`.
+pub fn graph_error(code: i64, message: &str) -> Value {
+    json!({"error": {"message": message, "type": "OAuthException", "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": message},
+        "fbtrace_id": "AbCdEf"}})
+}
+
+impl FakeGraph {
+    pub async fn start() -> FakeGraph {
+        let shared = Shared::default();
+        let app = Router::new()
+            .route("/{version}/{id}", get(number))
+            .route("/{version}/{id}/messages", post(send))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        FakeGraph {
+            url: format!("http://{addr}"),
+            shared,
+        }
+    }
+
+    /// The next sends get these answers, in order.
+    pub fn script(&self, answers: impl IntoIterator<Item = (u16, Value)>) {
+        self.shared.script.lock().unwrap().extend(answers);
+    }
+
+    /// Every send request body received so far.
+    pub fn sends(&self) -> Vec<Value> {
+        self.shared.sends.lock().unwrap().clone()
+    }
+}
+
+async fn number(
+    Path((_, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> (StatusCode, axum::Json<Value>) {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if auth == format!("Bearer {GOOD_TOKEN}") {
+        (
+            StatusCode::OK,
+            axum::Json(json!({"id": id, "display_phone_number": "+1 555-000-1111",
+                "verified_name": "Acme", "quality_rating": "GREEN", "messaging_limit_tier": "TIER_1K"})),
+        )
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(graph_error(190, "Error validating access token")),
+        )
+    }
+}
+
+async fn send(
+    State(shared): State<Shared>,
+    axum::Json(body): axum::Json<Value>,
+) -> (StatusCode, axum::Json<Value>) {
+    let n = {
+        let mut sends = shared.sends.lock().unwrap();
+        sends.push(body.clone());
+        sends.len()
+    };
+    match shared.script.lock().unwrap().pop_front() {
+        Some((status, answer)) => (StatusCode::from_u16(status).unwrap(), axum::Json(answer)),
+        None => (
+            StatusCode::OK,
+            axum::Json(json!({"messaging_product": "whatsapp",
+                "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                "messages": [{"id": format!("wamid.fake{n}")}]})),
+        ),
+    }
+}

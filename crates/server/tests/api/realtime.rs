@@ -1,0 +1,139 @@
+//! The WebSocket hub: token auth, per-organisation delivery, and replicas sharing events and
+//! jobs through one PostgreSQL.
+
+use crate::conversations::{lead_writes, message_reaches};
+use crate::harness::{Backend, TestApp, eventually};
+use crate::on_both_databases;
+use serde_json::json;
+
+on_both_databases!(events_reach_only_their_organisation);
+
+async fn events_reach_only_their_organisation(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let a = app.signup_org("A").await;
+    let other = app.signup_org("B").await;
+    let url = app.base.replacen("http://", "ws://", 1);
+    for bad in ["", "?token=", "?token=not-a-session"] {
+        let refused = tokio_tungstenite::connect_async(format!("{url}/api/v1/ws{bad}")).await;
+        assert!(refused.is_err(), "{bad:?} must be refused");
+    }
+    let mut ws_a = app.ws(&a.token).await;
+    let mut ws_b = app.ws(&other.token).await;
+
+    let (conv_a, msg_a) = lead_writes(&app, &a, "15550006666", "hello A").await;
+    let received = ws_a.expect("message:received", 10).await;
+    assert_eq!(
+        received,
+        json!({"conversation_id": conv_a, "message_id": msg_a})
+    );
+    assert_eq!(
+        ws_a.expect("conversation:updated", 10).await["conversation_id"],
+        conv_a.as_str()
+    );
+
+    // B's first event is about B's own lead: nothing of A's reached it.
+    let (conv_b, _) = lead_writes(&app, &other, "15550007777", "hello B").await;
+    let first = ws_b.next(10).await.expect("B hears its own lead");
+    assert_eq!(first["type"], "message:received");
+    assert_eq!(first["data"]["conversation_id"], conv_b.as_str());
+
+    // Takeover and the human's reply, with its ticks.
+    let r = app
+        .post(
+            "/api/v1/messages/send",
+            Some(&a.token),
+            json!({"conversation_id": conv_a, "text": "Hi from a human"}),
+        )
+        .await;
+    let id = r.body["message"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ws_a.expect("conversation:takeover_started", 10).await["conversation_id"],
+        conv_a.as_str()
+    );
+    let sent = ws_a.expect("message:sent", 10).await;
+    assert_eq!(sent["message_id"], id.as_str());
+    let mut statuses = vec![];
+    while statuses.len() < 2 {
+        let s = ws_a.expect("message:status", 10).await;
+        assert_eq!(s["message_id"], id.as_str());
+        statuses.push(s["status"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(statuses, ["sent", "delivered"]);
+    app.post(
+        &format!("/api/v1/conversations/{conv_a}/release"),
+        Some(&a.token),
+        json!({}),
+    )
+    .await;
+    ws_a.expect("conversation:takeover_ended", 10).await;
+
+    // A logged-out token cannot open a socket.
+    app.post("/api/v1/auth/logout", Some(&other.token), json!({}))
+        .await;
+    let refused =
+        tokio_tungstenite::connect_async(format!("{url}/api/v1/ws?token={}", other.token)).await;
+    assert!(refused.is_err());
+    app.finish().await;
+}
+
+/// Two servers on one PostgreSQL: a client of one hears what happened on the other, and every
+/// job runs exactly once however the replicas race for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_share_events_and_jobs_on_postgres() {
+    let one = TestApp::spawn(Backend::Postgres).await;
+    let two = one.replica().await;
+    let owner = one.signup_org("Replicas").await;
+    let mut ws_two = two.ws(&owner.token).await;
+
+    let (conv, msg) = lead_writes(&one, &owner, "15550008888", "hello").await;
+    let heard = ws_two.expect("message:received", 10).await;
+    assert_eq!(heard["conversation_id"], conv.as_str());
+    assert_eq!(heard["message_id"], msg.as_str());
+
+    // Many leads and replies, half through each replica.
+    let mut replies = vec![];
+    for i in 0..20 {
+        let app = if i % 2 == 0 { &one } else { &two };
+        let (conv, _) = lead_writes(app, &owner, &format!("1555001{i:04}"), "hi").await;
+        for n in 0..2 {
+            let r = app
+                .post(
+                    "/api/v1/messages/send",
+                    Some(&owner.token),
+                    json!({"conversation_id": conv, "text": format!("reply {n}")}),
+                )
+                .await;
+            replies.push((
+                conv.clone(),
+                r.body["message"]["id"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    for (conv, id) in &replies {
+        message_reaches(&one, &owner, conv, id, "delivered").await;
+    }
+    eventually(20, "every job to finish", || async {
+        let open = one
+            .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status <> 'done'")
+            .await?;
+        (open == "0").then_some(())
+    })
+    .await;
+    let claimed_twice = one
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE attempts <> 1")
+        .await
+        .unwrap();
+    assert_eq!(claimed_twice, "0", "no job was claimed twice");
+    let workers = one
+        .sql_text("SELECT CAST(COUNT(DISTINCT locked_by) AS TEXT) FROM jobs")
+        .await
+        .unwrap();
+    assert_eq!(workers, "2", "both replicas worked");
+    let leaders = one
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM leader_leases")
+        .await
+        .unwrap();
+    assert_eq!(leaders, "1");
+    two.finish().await;
+    one.finish().await;
+}
