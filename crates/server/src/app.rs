@@ -136,7 +136,11 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             limits.forget_idle();
         }
     });
-    let listener_task = state.store.spawn_listener();
+    let listener_task = state
+        .store
+        .start_listener()
+        .await
+        .context("listening for events on PostgreSQL")?;
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
     let workers = (args.workers > 0).then(|| {
         crate::worker::spawn(

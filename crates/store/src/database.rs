@@ -81,6 +81,7 @@ pub struct Store {
     secret_box: Option<crate::secret_box::SecretBox>,
     pub(crate) url: DatabaseUrl,
     pub(crate) bus: std::sync::Arc<crate::events::Bus>,
+    pub(crate) numbers: std::sync::Arc<crate::number_cache::NumberCache>,
 }
 
 impl Store {
@@ -112,6 +113,7 @@ impl Store {
             secret_box: None,
             url: url.clone(),
             bus: Default::default(),
+            numbers: Default::default(),
         })
     }
 

@@ -125,31 +125,54 @@ impl Store {
     }
 
     /// On PostgreSQL, listens for other replicas' events and wake-ups until the process ends.
-    /// A dropped connection is reopened, and every client is told to resync for the gap.
-    pub fn spawn_listener(&self) -> Option<tokio::task::JoinHandle<()>> {
+    /// Returns once the first LISTEN is in place, so a replica never serves clients it could
+    /// not tell about events. A dropped connection is reopened, and every client is told to
+    /// resync for the gap.
+    pub async fn start_listener(
+        &self,
+    ) -> Result<Option<tokio::task::JoinHandle<()>>, sea_orm::sqlx::Error> {
         if self.backend() != Backend::Postgres {
-            return None;
+            return Ok(None);
         }
         let url = self.url.expose().to_owned();
         let bus = self.bus.clone();
-        Some(tokio::spawn(async move {
+        let mut listener = Some(listen(&url).await?);
+        Ok(Some(tokio::spawn(async move {
             loop {
-                if let Err(err) = listen(&url, &bus).await {
+                let current = match listener.take() {
+                    Some(l) => l,
+                    None => match listen(&url).await {
+                        Ok(l) => {
+                            // Anything published while we were away is unknown to our clients.
+                            let _ = bus.events.send(Event::resync());
+                            bus.jobs.notify_waiters();
+                            l
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "cannot reopen the event listener");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                            continue;
+                        }
+                    },
+                };
+                if let Err(err) = pump(current, &bus).await {
                     tracing::warn!(error = %err, "event listener lost its connection; reopening");
                 }
-                let _ = bus.events.send(Event::resync());
-                bus.jobs.notify_waiters();
-                tokio::time::sleep(Duration::from_secs(1)).await;
             }
-        }))
+        })))
     }
 }
 
-async fn listen(url: &str, bus: &Bus) -> Result<(), sea_orm::sqlx::Error> {
+async fn listen(url: &str) -> Result<sea_orm::sqlx::postgres::PgListener, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect(url).await?;
     listener.listen_all([EVENTS_CHANNEL, JOBS_CHANNEL]).await?;
-    // Connected: anything published while we were away is unknown to our clients.
-    let _ = bus.events.send(Event::resync());
+    Ok(listener)
+}
+
+async fn pump(
+    mut listener: sea_orm::sqlx::postgres::PgListener,
+    bus: &Bus,
+) -> Result<(), sea_orm::sqlx::Error> {
     loop {
         // try_recv answers None when the connection dropped; recv would reconnect silently
         // and hide the gap.

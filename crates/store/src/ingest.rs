@@ -14,7 +14,7 @@ use closer_domain::messaging::{
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -95,13 +95,25 @@ pub struct IngestOutcome {
 impl OrgScope<'_> {
     /// Stores a delivery under `channel` ("whatsapp" or "sandbox") in one transaction.
     pub async fn ingest(&self, channel: &str, delivery: &Delivery) -> Result<IngestOutcome> {
-        let txn = self.store.begin_write().await?;
         let mut out = IngestOutcome::default();
-        for msg in &delivery.messages {
+        // Meta retries deliveries: a plain read first spares a retried one the write lock.
+        let known = self.known_provider_ids(delivery).await?;
+        let fresh: Vec<&InboundMessage> = delivery
+            .messages
+            .iter()
+            .filter(|m| !known.contains(&m.provider_message_id))
+            .collect();
+        out.duplicates = delivery.messages.len() - fresh.len();
+        if fresh.is_empty() && delivery.statuses.is_empty() && delivery.amendments.is_empty() {
+            return Ok(out);
+        }
+        let txn = self.store.begin_write().await?;
+        for msg in fresh {
             let contact_id = self
                 .upsert_contact(&txn, &msg.contact, msg.referral.as_ref(), msg.sent_at)
                 .await?;
-            let conversation_id = self.upsert_conversation(&txn, contact_id, channel).await?;
+            let conv = self.upsert_conversation(&txn, contact_id, channel).await?;
+            let conversation_id = conv.id;
             let message_id = new_id();
             let inserted = message::Entity::insert(message::ActiveModel {
                 id: Set(message_id),
@@ -133,7 +145,7 @@ impl OrgScope<'_> {
                 out.duplicates += 1;
                 continue;
             }
-            self.note_lead_message(&txn, conversation_id, msg).await?;
+            self.note_lead_message(&txn, &conv, msg).await?;
             out.stored.push((conversation_id, message_id));
             if !out.conversations.contains(&conversation_id) {
                 out.conversations.push(conversation_id);
@@ -152,6 +164,30 @@ impl OrgScope<'_> {
         }
         txn.commit().await?;
         Ok(out)
+    }
+
+    async fn known_provider_ids(&self, delivery: &Delivery) -> Result<Vec<String>> {
+        if delivery.messages.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(message::Entity::find()
+            .select_only()
+            .column(message::Column::ProviderMessageId)
+            .filter(message::Column::OrgId.eq(self.org_id))
+            .filter(
+                message::Column::ProviderMessageId.is_in(
+                    delivery
+                        .messages
+                        .iter()
+                        .map(|m| m.provider_message_id.clone()),
+                ),
+            )
+            .into_tuple::<Option<String>>()
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     async fn upsert_contact(
@@ -250,7 +286,7 @@ impl OrgScope<'_> {
         txn: &DatabaseTransaction,
         contact_id: Uuid,
         channel: &str,
-    ) -> Result<Uuid> {
+    ) -> Result<conversation::Model> {
         let find = || {
             conversation::Entity::find()
                 .filter(conversation::Column::OrgId.eq(self.org_id))
@@ -258,7 +294,7 @@ impl OrgScope<'_> {
                 .filter(conversation::Column::Channel.eq(channel))
         };
         if let Some(c) = find().one(txn).await? {
-            return Ok(c.id);
+            return Ok(c);
         }
         let at = now();
         conversation::Entity::insert(conversation::ActiveModel {
@@ -286,8 +322,7 @@ impl OrgScope<'_> {
         Ok(find()
             .one(txn)
             .await?
-            .expect("the conversation exists after insert-or-ignore")
-            .id)
+            .expect("the conversation exists after insert-or-ignore"))
     }
 
     /// A new lead message: last-message preview, unread count, the 24 h window, follow-ups
@@ -295,15 +330,10 @@ impl OrgScope<'_> {
     async fn note_lead_message(
         &self,
         txn: &DatabaseTransaction,
-        conversation_id: Uuid,
+        conv: &conversation::Model,
         msg: &InboundMessage,
     ) -> Result<()> {
-        let conv = conversation::Entity::find()
-            .filter(conversation::Column::OrgId.eq(self.org_id))
-            .filter(conversation::Column::Id.eq(conversation_id))
-            .one(txn)
-            .await?
-            .expect("conversation exists in this transaction");
+        let conversation_id = conv.id;
         let window = msg.sent_at + Duration::hours(SERVICE_WINDOW_HOURS);
         let window = conv
             .window_open_until
@@ -355,36 +385,27 @@ impl OrgScope<'_> {
             .exec(txn)
             .await?;
 
-        let pending = job::Entity::find()
+        // The burst goes on: push the pending job back so it runs once, after the burst.
+        let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
+        let postponed = job::Entity::update_many()
+            .col_expr(job::Column::RunAt, Expr::value(run_at))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
             .filter(job::Column::OrgId.eq(self.org_id))
             .filter(job::Column::ConversationId.eq(conversation_id))
             .filter(job::Column::Kind.eq(JOB_PROCESS_CONVERSATION))
             .filter(job::Column::Status.eq("pending"))
-            .one(txn)
+            .exec(txn)
             .await?;
-        let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
-        match pending {
-            // The burst goes on: push the pending job back so it runs once, after the burst.
-            Some(j) => {
-                job::Entity::update_many()
-                    .col_expr(job::Column::RunAt, Expr::value(run_at))
-                    .col_expr(job::Column::UpdatedAt, Expr::value(now()))
-                    .filter(job::Column::OrgId.eq(self.org_id))
-                    .filter(job::Column::Id.eq(j.id))
-                    .exec(txn)
-                    .await?;
-            }
-            None => {
-                crate::jobs::enqueue(
-                    txn,
-                    self.org_id,
-                    JOB_PROCESS_CONVERSATION,
-                    Some(conversation_id),
-                    None,
-                    run_at,
-                )
-                .await?;
-            }
+        if postponed.rows_affected == 0 {
+            crate::jobs::enqueue(
+                txn,
+                self.org_id,
+                JOB_PROCESS_CONVERSATION,
+                Some(conversation_id),
+                None,
+                run_at,
+            )
+            .await?;
         }
         Ok(())
     }

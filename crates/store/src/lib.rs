@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod ingest;
 pub mod jobs;
 mod migration;
+mod number_cache;
 pub mod page;
 pub mod replies;
 pub mod secret_box;

@@ -91,15 +91,22 @@ impl Store {
         &self,
         phone_number_id: &str,
     ) -> Result<Option<(WhatsappAccount, WhatsappSecrets)>> {
-        let Some(m) = wa::Entity::find()
+        if let Some(known) = self.numbers.get(phone_number_id) {
+            return Ok(known);
+        }
+        let found = match wa::Entity::find()
             .filter(wa::Column::PhoneNumberId.eq(phone_number_id))
             .one(&self.db)
             .await?
-        else {
-            return Ok(None);
+        {
+            Some(m) => {
+                let secrets = self.open_secrets(&m)?;
+                Some((m.into(), secrets))
+            }
+            None => None,
         };
-        let secrets = self.open_secrets(&m)?;
-        Ok(Some((m.into(), secrets)))
+        self.numbers.put(phone_number_id, found.clone());
+        Ok(found)
     }
 
     /// Whether any connected number uses this verify token (Meta's GET challenge).
@@ -188,6 +195,7 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
+        self.store.numbers.forget();
         Ok(model.into())
     }
 
@@ -211,12 +219,20 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
+        self.store.numbers.forget();
         Ok(())
     }
 
     /// Records that Meta reached us for this number (shown on the settings page). At most
     /// once every 30 s: under load it would otherwise be one more write per delivery.
     pub async fn touch_whatsapp_webhook(&self, phone_number_id: &str) -> Result<()> {
+        if !self
+            .store
+            .numbers
+            .due_for_touch(phone_number_id, std::time::Duration::from_secs(30))
+        {
+            return Ok(());
+        }
         let at = now();
         let stale = at - chrono::Duration::seconds(30);
         wa::Entity::update_many()
@@ -247,6 +263,7 @@ impl OrgScope<'_> {
             .filter(wa::Column::OrgId.eq(self.org_id))
             .exec(&self.store.db)
             .await?;
+        self.store.numbers.forget();
         Ok(())
     }
 }
