@@ -85,3 +85,14 @@ db=closer_bench_$$
 psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
 run_one postgres "${pg_admin%/*}/$db"
 psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+
+# The physical limit: the same transaction as hand-written SQL on a bare pool (no HTTP, JSON,
+# signature or ORM), at 16 and 64 concurrent senders.
+echo "== raw SQL baseline (crates/store/benches/raw_ingest.rs)"
+raw=$(mktemp -d)
+cargo bench -q -p closer-store --bench raw_ingest -- "sqlite://$raw/raw.db?mode=rwc" "$secs" | sed 's/^/sqlite: /'
+db=closer_raw_$$
+psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
+cargo bench -q -p closer-store --bench raw_ingest -- "${pg_admin%/*}/$db" "$secs" | sed 's/^/postgres: /'
+psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+rm -rf "$raw"

@@ -158,6 +158,9 @@ export default async function globalSetup() {
 
   process.env.CLOSER_E2E_BASE_URL = appURL;
   process.env.CLOSER_E2E_LOG = logPath;
+  process.env.CLOSER_E2E_GRAPH_URL = graph.url;
+  // The binary itself, for what only it answers (webhooks), even behind vite preview.
+  process.env.CLOSER_E2E_SERVER_URL = baseURL;
 
   return async () => {
     if (preview) await stop(preview);

@@ -2,7 +2,12 @@
  * A stand-in for Meta's Graph API (the server takes its address from CLOSER_WHATSAPP_GRAPH_URL).
  * It knows one valid access token; GET /<version>/<phone_number_id> answers the number's
  * details for it and an OAuth error (code 190) for any other token.
+ *
+ * POST /<version>/<phone_number_id>/messages (a send) is recorded and answered like Meta does,
+ * with a fresh wamid. Tests read what was sent with GET /__e2e/sends (optionally
+ * ?phone_number_id=), through `recordedSends()` below.
  */
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 export const GOOD_TOKEN = "EAAG-e2e-valid-token";
@@ -13,7 +18,26 @@ export const STUB_NUMBER = {
   messaging_limit_tier: "TIER_1K",
 };
 
+/** One send the server made to the stub. */
+export interface RecordedSend {
+  phone_number_id: string;
+  authorization: string;
+  body: Record<string, unknown> & { to?: string; type?: string; text?: { body?: string } };
+  wamid: string;
+  at: string;
+}
+
+function readBody(req: import("node:http").IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
 export function startGraphStub(): Promise<{ url: string; server: Server }> {
+  const sends: RecordedSend[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stub");
     const auth = req.headers.authorization ?? "";
@@ -21,21 +45,63 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    const match = /^\/v[\d.]+\/(\d+)$/.exec(url.pathname);
-    if (req.method === "GET" && match) {
-      if (auth !== `Bearer ${GOOD_TOKEN}`) {
-        return send(401, {
-          error: {
-            message: "Error validating access token: Session has expired.",
-            type: "OAuthException",
-            code: 190,
-            fbtrace_id: "e2e",
-          },
-        });
-      }
-      return send(200, { id: match[1], ...STUB_NUMBER });
+    const unauthorized = () =>
+      send(401, {
+        error: {
+          message: "Error validating access token: Session has expired.",
+          type: "OAuthException",
+          code: 190,
+          fbtrace_id: "e2e",
+        },
+      });
+
+    // For the tests: what has been sent so far.
+    if (req.method === "GET" && url.pathname === "/__e2e/sends") {
+      const number = url.searchParams.get("phone_number_id");
+      return send(
+        200,
+        sends.filter((s) => !number || s.phone_number_id === number),
+      );
     }
-    // Anything else (sends, templates) is accepted and ignored.
+
+    const number = /^\/v[\d.]+\/(\d+)$/.exec(url.pathname);
+    if (req.method === "GET" && number) {
+      if (auth !== `Bearer ${GOOD_TOKEN}`) return unauthorized();
+      return send(200, { id: number[1], ...STUB_NUMBER });
+    }
+
+    const messages = /^\/v[\d.]+\/(\d+)\/messages$/.exec(url.pathname);
+    if (req.method === "POST" && messages) {
+      void readBody(req).then((raw) => {
+        if (auth !== `Bearer ${GOOD_TOKEN}`) return unauthorized();
+        let body: RecordedSend["body"];
+        try {
+          body = JSON.parse(raw) as RecordedSend["body"];
+        } catch {
+          return send(400, {
+            error: { message: "Invalid JSON", type: "OAuthException", code: 100 },
+          });
+        }
+        // A read receipt or typing indicator is acknowledged without a message id.
+        if (body.status === "read") return send(200, { success: true });
+        const wamid = `wamid.e2e${randomBytes(12).toString("hex")}`;
+        sends.push({
+          phone_number_id: messages[1]!,
+          authorization: auth,
+          body,
+          wamid,
+          at: new Date().toISOString(),
+        });
+        return send(200, {
+          messaging_product: "whatsapp",
+          contacts: [{ input: body.to ?? "", wa_id: body.to ?? "" }],
+          messages: [{ id: wamid }],
+        });
+      });
+      return;
+    }
+
+    // Anything else (templates, ...) is accepted and ignored.
     req.resume();
     return send(200, { messaging_product: "whatsapp", messages: [{ id: "wamid.e2e" }] });
   });
@@ -46,4 +112,14 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
       resolve({ url: `http://127.0.0.1:${port}`, server });
     });
   });
+}
+
+/** The sends the stub has recorded (from a test worker; global setup exports the stub's URL). */
+export async function recordedSends(phoneNumberId?: string): Promise<RecordedSend[]> {
+  const base = process.env.CLOSER_E2E_GRAPH_URL;
+  if (!base) throw new Error("CLOSER_E2E_GRAPH_URL is not set: is global-setup running?");
+  const url = new URL("/__e2e/sends", base);
+  if (phoneNumberId) url.searchParams.set("phone_number_id", phoneNumberId);
+  const res = await fetch(url);
+  return (await res.json()) as RecordedSend[];
 }

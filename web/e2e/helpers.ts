@@ -62,3 +62,29 @@ export async function useToken(page: Page, token: string): Promise<void> {
     window.localStorage.setItem("closer.token", value);
   }, token);
 }
+
+/** Authorization header for API calls made by a test. */
+export function bearer(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** A fresh "+1555…" number for a pretend lead. */
+export function leadPhone(): string {
+  return `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+}
+
+/** A lead's message through the simulator; returns the ids the server answers. */
+export async function sandboxInbound(
+  request: APIRequestContext,
+  token: string,
+  lead: { phone: string; name?: string; text: string },
+): Promise<{ conversation_id: string; message_id: string }> {
+  const res = await request.post("/api/v1/sandbox/inbound", { headers: bearer(token), data: lead });
+  expect(res.status(), await res.text()).toBe(202);
+  return (await res.json()) as { conversation_id: string; message_id: string };
+}
+
+/** Screenshots land in e2e/screenshots (git-ignored). */
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage, animations: "disabled" });
+}

@@ -7,6 +7,7 @@ import {
   FileText,
   FlaskConical,
   Inbox,
+  ListRestart,
   KanbanSquare,
   LayoutDashboard,
   Megaphone,
@@ -223,6 +224,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     icon: ShieldCheck,
     summary: "Opt-outs and data protection.",
     features: ["The opt-out list", "Erase a contact's personal data on request"],
+  },
+  {
+    label: "Jobs",
+    slug: "jobs",
+    icon: ListRestart,
+    summary: "Background work and its failures.",
+    features: [],
   },
   {
     label: "Audit log",

@@ -5,9 +5,12 @@ import { SECTIONS, SETTINGS_PAGES } from "./nav";
 import { DashboardPage } from "./pages/DashboardPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { InboxPage } from "./pages/inbox/InboxPage";
+import { PlaygroundPage } from "./pages/playground/PlaygroundPage";
 import { SectionPage } from "./pages/SectionPage";
 import { SignupPage } from "./pages/SignupPage";
 import { AuditLogPage } from "./pages/settings/AuditLogPage";
+import { JobsPage } from "./pages/settings/JobsPage";
 import { OrganisationPage } from "./pages/settings/OrganisationPage";
 import { SettingsComingSoon } from "./pages/settings/SettingsComingSoon";
 import { SettingsLayout } from "./pages/settings/SettingsLayout";
@@ -18,8 +21,16 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   organisation: <OrganisationPage />,
   team: <TeamPage />,
   whatsapp: <WhatsAppPage />,
+  jobs: <JobsPage />,
   "audit-log": <AuditLogPage />,
 };
+
+/** Main sections that have shipped; the others show their "coming" page. */
+const BUILT_SECTIONS: RouteObject[] = [
+  { path: "/inbox/:conversationId?", element: <InboxPage /> },
+  { path: "/playground", element: <PlaygroundPage /> },
+];
+const BUILT_PATHS = new Set(["/inbox", "/playground"]);
 
 export const routes: RouteObject[] = [
   {
@@ -38,7 +49,8 @@ export const routes: RouteObject[] = [
         element: <AppShell />,
         children: [
           { index: true, element: <DashboardPage /> },
-          ...SECTIONS.filter((s) => s.path !== "/").map((section) => ({
+          ...BUILT_SECTIONS,
+          ...SECTIONS.filter((s) => s.path !== "/" && !BUILT_PATHS.has(s.path)).map((section) => ({
             path: section.path,
             element: <SectionPage section={section} />,
           })),

@@ -8,30 +8,36 @@ use closer_store::replies::SendTask;
 use serde_json::json;
 use uuid::Uuid;
 
-/// A delivery (webhook or simulator) was stored.
+/// A delivery (webhook or simulator) was stored: one batch of events.
 pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
+    let mut events = vec![];
     for (conversation_id, message_id) in &outcome.stored {
-        store
-            .publish(Event::new(
-                org_id,
-                kind::MESSAGE_RECEIVED,
-                json!({ "conversation_id": conversation_id, "message_id": message_id }),
-            ))
-            .await;
+        events.push(Event::new(
+            org_id,
+            kind::MESSAGE_RECEIVED,
+            json!({ "conversation_id": conversation_id, "message_id": message_id }),
+        ));
     }
     for s in &outcome.statuses {
-        store
-            .publish(Event::new(
-                org_id,
-                kind::MESSAGE_STATUS,
-                json!({ "conversation_id": s.conversation_id, "message_id": s.message_id,
-                        "status": s.status.as_str() }),
-            ))
-            .await;
+        events.push(Event::new(
+            org_id,
+            kind::MESSAGE_STATUS,
+            json!({ "conversation_id": s.conversation_id, "message_id": s.message_id,
+                    "status": s.status.as_str() }),
+        ));
     }
-    conversations_updated(store, org_id, &outcome.conversations).await;
+    for id in &outcome.conversations {
+        events.push(Event::new(
+            org_id,
+            kind::CONVERSATION_UPDATED,
+            json!({ "conversation_id": id }),
+        ));
+    }
+    store.publish_all(events).await;
     if !outcome.stored.is_empty() {
-        store.wake_workers().await;
+        // The processing job is due after the debounce: let this process's idle worker set
+        // its alarm for it.
+        store.wake_local_workers();
     }
 }
 
@@ -54,13 +60,19 @@ pub async fn conversation(store: &Store, org_id: Uuid, event: &str, conversation
 /// An outbound message was created (queued).
 pub async fn message_sent(store: &Store, org_id: Uuid, conversation_id: Uuid, message_id: Uuid) {
     store
-        .publish(Event::new(
-            org_id,
-            kind::MESSAGE_SENT,
-            json!({ "conversation_id": conversation_id, "message_id": message_id }),
-        ))
+        .publish_all(vec![
+            Event::new(
+                org_id,
+                kind::MESSAGE_SENT,
+                json!({ "conversation_id": conversation_id, "message_id": message_id }),
+            ),
+            Event::new(
+                org_id,
+                kind::CONVERSATION_UPDATED,
+                json!({ "conversation_id": conversation_id }),
+            ),
+        ])
         .await;
-    conversation(store, org_id, kind::CONVERSATION_UPDATED, conversation_id).await;
 }
 
 /// An outbound message's delivery moved.

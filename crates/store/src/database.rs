@@ -82,6 +82,52 @@ pub struct Store {
     pub(crate) url: DatabaseUrl,
     pub(crate) bus: std::sync::Arc<crate::events::Bus>,
     pub(crate) numbers: std::sync::Arc<crate::number_cache::NumberCache>,
+    /// SQLite's writers of this process, in line (see [`Store::begin_write`]).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction; on SQLite it also holds this process's turn to write until it ends.
+pub struct WriteTxn {
+    txn: sea_orm::DatabaseTransaction,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = sea_orm::DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm::ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
 }
 
 impl Store {
@@ -114,6 +160,7 @@ impl Store {
             url: url.clone(),
             bus: Default::default(),
             numbers: Default::default(),
+            writer: Default::default(),
         })
     }
 
@@ -129,17 +176,25 @@ impl Store {
             .ok_or(crate::StoreError::NoSecretKey)
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at BEGIN
-    /// (IMMEDIATE), so two writers queue on busy_timeout instead of one failing when it tries
-    /// to upgrade a read snapshot; on PostgreSQL it is a plain BEGIN.
-    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    /// Starts a transaction that will write. On SQLite, which has one writer, writers of this
+    /// process first queue in FIFO order on an in-process lock and then take the database's
+    /// write lock at BEGIN (IMMEDIATE): without the queue they would poll busy_timeout, whose
+    /// growing sleeps give some writers waits of a second under load. On PostgreSQL it is a
+    /// plain BEGIN.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
         use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-        self.db
+        let turn = match self.backend() {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let txn = self
+            .db
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             })
-            .await
+            .await?;
+        Ok(WriteTxn { txn, _turn: turn })
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {

@@ -1,6 +1,6 @@
 //! Reading conversations and their messages for the inbox.
 
-use crate::entities::{contact, conversation, message};
+use crate::entities::{contact, conversation, message, user};
 use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
@@ -16,6 +16,8 @@ pub struct InboxFilter {
     pub mode: Option<String>,
     /// whatsapp or sandbox.
     pub channel: Option<String>,
+    /// The lead's status (new, qualified, ...).
+    pub lead_status: Option<String>,
     pub needs_human: Option<bool>,
     pub unread: Option<bool>,
     /// Matches the lead's name or phone.
@@ -69,6 +71,8 @@ pub struct MessageItem {
     pub edited: bool,
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
+    /// The team member who wrote it (human replies), with their name when known.
+    pub sent_by: Option<(Uuid, Option<String>)>,
 }
 
 impl From<message::Model> for MessageItem {
@@ -88,6 +92,7 @@ impl From<message::Model> for MessageItem {
             edited: m.edited_at.is_some(),
             deleted: m.deleted_at.is_some(),
             created_at: m.created_at,
+            sent_by: m.sent_by.map(|id| (id, None)),
         }
     }
 }
@@ -134,6 +139,15 @@ impl OrgScope<'_> {
         }
         if let Some(channel) = &f.channel {
             q = q.filter(conversation::Column::Channel.eq(channel.clone()));
+        }
+        if let Some(status) = &f.lead_status {
+            let matching = Query::select()
+                .column(contact::Column::Id)
+                .from(contact::Entity)
+                .and_where(Expr::col(contact::Column::OrgId).eq(self.org_id))
+                .and_where(Expr::col(contact::Column::LeadStatus).eq(status.clone()))
+                .to_owned();
+            q = q.filter(conversation::Column::ContactId.in_subquery(matching));
         }
         if let Some(nh) = f.needs_human {
             q = q.filter(conversation::Column::NeedsHuman.eq(nh));
@@ -241,6 +255,28 @@ impl OrgScope<'_> {
             .limit(limit + 1)
             .all(&self.store.db)
             .await?;
-        Ok(rows.into_iter().map(MessageItem::from).collect())
+        let authors: Vec<Uuid> = rows.iter().filter_map(|m| m.sent_by).collect();
+        let names: HashMap<Uuid, String> = if authors.is_empty() {
+            HashMap::new()
+        } else {
+            user::Entity::find()
+                .filter(user::Column::OrgId.eq(self.org_id))
+                .filter(user::Column::Id.is_in(authors))
+                .all(&self.store.db)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.name))
+                .collect()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|m| {
+                let mut item = MessageItem::from(m);
+                if let Some((id, name)) = &mut item.sent_by {
+                    *name = names.get(id).cloned();
+                }
+                item
+            })
+            .collect())
     }
 }

@@ -79,9 +79,10 @@ impl OrgScope<'_> {
             });
         }
         let took_over = conv.mode != ConversationMode::Human.as_str();
-        let message = self
+        let mut message = self
             .queue_outbound(&txn, &conv, Author::Human, Some(actor.user_id), text)
             .await?;
+        message.sent_by = Some((actor.user_id, Some(actor.name.clone())));
         conversation::Entity::update_many()
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(conversation_id))

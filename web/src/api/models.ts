@@ -8,7 +8,9 @@ type Ok<Op> = Op extends { responses: infer R }
     ? JsonOf<A>
     : R extends { 201: infer B }
       ? JsonOf<B>
-      : never
+      : R extends { 202: infer C }
+        ? JsonOf<C>
+        : never
   : never;
 type Body<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
 
@@ -35,3 +37,16 @@ export const ROLES = ["owner", "admin", "agent", "viewer"] as const satisfies re
 export type WhatsappStatus = Ok<paths["/api/v1/settings/whatsapp/status"]["get"]>;
 export type WhatsappConnectBody = Body<paths["/api/v1/settings/whatsapp/connect"]["post"]>;
 export type WhatsappConfigBody = Body<paths["/api/v1/settings/whatsapp/config"]["put"]>;
+
+export type ConversationPage = Ok<paths["/api/v1/conversations"]["get"]>;
+export type Conversation = ConversationPage["items"][number];
+export type ConversationDetail = Ok<paths["/api/v1/conversations/{id}"]["get"]>;
+export type MessagePage = Ok<paths["/api/v1/conversations/{id}/messages"]["get"]>;
+export type Message = MessagePage["items"][number];
+export type SendMessageBody = Body<paths["/api/v1/messages/send"]["post"]>;
+export type SendMessageResult = Ok<paths["/api/v1/messages/send"]["post"]>;
+export type SandboxInboundBody = Body<paths["/api/v1/sandbox/inbound"]["post"]>;
+export type SandboxAccepted = Ok<paths["/api/v1/sandbox/inbound"]["post"]>;
+
+export type JobPage = Ok<paths["/api/v1/jobs"]["get"]>;
+export type Job = JobPage["items"][number];

@@ -701,6 +701,7 @@ export interface components {
             media?: unknown;
             provider_message_id?: string | null;
             reply_to?: string | null;
+            sent_by?: null | components["schemas"]["SentBy"];
             /** @description queued, sent, delivered, read or failed. */
             status: string;
             text?: string | null;
@@ -760,6 +761,13 @@ export interface components {
         };
         SendResponse: {
             message: components["schemas"]["MessageView"];
+        };
+        /** @description The team member who wrote a human reply. */
+        SentBy: {
+            /** Format: uuid */
+            id: string;
+            /** @description Null when the member has since been removed. */
+            name?: string | null;
         };
         /** @description The signed-in member, as shown in the app shell. */
         SessionUser: {
@@ -1001,6 +1009,8 @@ export interface operations {
                 mode?: string;
                 /** @description whatsapp or sandbox. */
                 channel?: string;
+                /** @description The lead's status, e.g. new or qualified. */
+                status?: string;
                 needs_human?: boolean;
                 /** @description true: only conversations with unread lead messages. */
                 unread?: boolean;

@@ -6,6 +6,7 @@ import { useLogout, useSession } from "../auth/session";
 import { cn } from "../lib/cn";
 import { initials, roleLabel } from "../lib/format";
 import { SECTIONS, SETTINGS_ICON } from "../nav";
+import { RealtimeProvider } from "../realtime/RealtimeProvider";
 import { Logo } from "./Logo";
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
@@ -105,7 +106,16 @@ function OrgHeader() {
   );
 }
 
+/** The signed-in frame: navigation around the page, and one realtime connection for it all. */
 export function AppShell() {
+  return (
+    <RealtimeProvider>
+      <Shell />
+    </RealtimeProvider>
+  );
+}
+
+function Shell() {
   const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="flex min-h-full">

@@ -22,6 +22,8 @@ pub struct InboxParams {
     pub mode: Option<String>,
     /// whatsapp or sandbox.
     pub channel: Option<String>,
+    /// The lead's status, e.g. new or qualified.
+    pub status: Option<String>,
     pub needs_human: Option<bool>,
     /// true: only conversations with unread lead messages.
     pub unread: Option<bool>,
@@ -98,6 +100,16 @@ pub struct MessageView {
     pub edited: bool,
     pub deleted: bool,
     pub created_at: DateTime<Utc>,
+    /// Who wrote it, for human replies; null otherwise.
+    pub sent_by: Option<SentBy>,
+}
+
+/// The team member who wrote a human reply.
+#[derive(Serialize, ToSchema)]
+pub struct SentBy {
+    pub id: Uuid,
+    /// Null when the member has since been removed.
+    pub name: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -198,6 +210,7 @@ pub async fn list(
     let filter = InboxFilter {
         mode: p.mode,
         channel: p.channel,
+        lead_status: p.status.filter(|s| !s.trim().is_empty()),
         needs_human: p.needs_human,
         unread: p.unread,
         q: p.q,
@@ -306,5 +319,6 @@ pub fn message_view(m: MessageItem) -> MessageView {
         edited: m.edited,
         deleted: m.deleted,
         created_at: m.created_at,
+        sent_by: m.sent_by.map(|(id, name)| SentBy { id, name }),
     }
 }

@@ -86,6 +86,14 @@ async fn a_human_answers_a_simulated_lead(b: Backend) {
         .get("/api/v1/conversations?channel=whatsapp", &owner.token)
         .await;
     assert_eq!(none.body["items"], json!([]));
+    let by_status = app
+        .get("/api/v1/conversations?status=new", &owner.token)
+        .await;
+    assert_eq!(by_status.body["items"][0]["id"], conv.as_str());
+    let none = app
+        .get("/api/v1/conversations?status=won", &owner.token)
+        .await;
+    assert_eq!(none.body["items"], json!([]));
     let bad = app
         .get("/api/v1/conversations?channel=sms", &owner.token)
         .await;
@@ -115,6 +123,8 @@ async fn a_human_answers_a_simulated_lead(b: Backend) {
     assert_eq!(sent["author"], "human");
     assert_eq!(sent["text"], "Hello from a human");
     assert_eq!(sent["status"], "queued");
+    assert_eq!(sent["sent_by"]["name"], "Olivia Owner");
+    assert_eq!(sent["sent_by"]["id"], owner.user_id.as_str());
     let id = sent["id"].as_str().unwrap();
 
     // The sandbox delivers to the simulator, never to Meta (no Graph API is reachable here).
@@ -125,6 +135,7 @@ async fn a_human_answers_a_simulated_lead(b: Backend) {
             .unwrap()
             .starts_with("sandbox.")
     );
+    assert_eq!(delivered["sent_by"]["name"], "Olivia Owner");
     let c = conversation(&app, &owner, &conv).await;
     assert_eq!(c["mode"], "human", "replying takes over");
     assert_eq!(c["unread_count"], 0, "replying reads the conversation");

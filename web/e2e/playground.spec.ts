@@ -1,0 +1,163 @@
+import { expect, test } from "@playwright/test";
+import { bearer, newAccount, sandboxInbound, screenshot, signUpViaApi, useToken } from "./helpers";
+
+test("a lead writes in the playground; a human answers from the inbox, live both ways", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  await useToken(page, token);
+
+  // The playground: a fresh lead identity and an empty phone.
+  await page.goto("/playground");
+  await expect(page.getByRole("heading", { level: 1, name: "Playground" })).toBeVisible();
+
+  // The inbox is open in a second tab of the same browser before anything happens (the tab
+  // shares the session the first one stored).
+  const inbox = await page.context().newPage();
+  await inbox.goto("/inbox");
+  await expect(inbox.getByText("No conversations yet")).toBeVisible();
+  await expect(inbox.getByTestId("realtime-status")).toHaveText("Live");
+  await expect(inbox.getByText("Select a conversation")).toBeVisible();
+
+  const phone = page.getByTestId("simulator-phone");
+  await expect(phone.getByText(/Write as the lead/)).toBeVisible();
+  await expect(page.getByLabel("Lead's phone")).toHaveValue(/^\+1555\d{7}$/);
+  await page.getByLabel("Name").fill("Priya Playground");
+  await expect(page.getByTestId("realtime-status")).toHaveText("Live");
+
+  await phone.getByLabel("Message as the lead").fill("Hi, I want the price");
+  await phone.getByLabel("Message as the lead").press("Enter");
+  await expect(phone.getByText("Hi, I want the price")).toBeVisible();
+  await expect(phone.getByLabel("Message as the lead")).toHaveValue("");
+  await expect(page).toHaveURL(/\/playground\?conversation=[0-9a-f-]{36}$/);
+  const conversationId = new URL(page.url()).searchParams.get("conversation")!;
+  await expect(page.getByTestId("business-conversation")).toContainText("Priya Playground");
+  await expect(page.getByTestId("open-in-inbox")).toHaveAttribute(
+    "href",
+    `/inbox/${conversationId}`,
+  );
+
+  // The inbox shows the new conversation without a reload, unread.
+  const row = inbox.getByTestId("conversation-item").filter({ hasText: "Priya Playground" });
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("unread-count")).toHaveText("1");
+  await expect(row).toContainText("Hi, I want the price");
+  await expect(row).toContainText("Sandbox");
+
+  // Opening it reads it.
+  await row.click();
+  await expect(inbox).toHaveURL(new RegExp(`/inbox/${conversationId}$`));
+  const conversation = inbox.getByRole("region", { name: "Conversation", exact: true });
+  await expect(conversation.getByTestId("conversation-title")).toHaveText("Priya Playground");
+  await expect(conversation.getByText("Hi, I want the price")).toBeVisible();
+  await expect(row.getByTestId("unread-count")).toHaveCount(0);
+  const detail = await request.get(`/api/v1/conversations/${conversationId}`, {
+    headers: bearer(token),
+  });
+  expect(((await detail.json()) as { unread_count: number }).unread_count).toBe(0);
+
+  // The lead details: sandbox channel, an open window, and the agent-memory placeholder.
+  const details = inbox.getByRole("complementary", { name: "Lead details" });
+  await expect(details.getByTestId("window-status")).toHaveText(/^Window open until /);
+  await expect(details.getByTestId("agent-memory-placeholder")).toBeVisible();
+  await expect(conversation.getByText("Sending takes over from the bot")).toBeVisible();
+  await expect(conversation.getByTestId("mode-badge")).toHaveText("Bot");
+
+  // A human replies: that takes the conversation over.
+  const composer = conversation.getByLabel("Message", { exact: true });
+  await composer.fill("Hello from a human");
+  await composer.press("Enter");
+  await expect(composer).toHaveValue("");
+  await expect(conversation.getByTestId("mode-badge")).toHaveText("Human");
+  await expect(conversation.getByText("You're in control — the bot is paused")).toBeVisible();
+  const reply = conversation.getByTestId("message").filter({ hasText: "Hello from a human" });
+  await expect(reply).toBeVisible();
+  await expect(reply).toHaveAttribute("data-author", "human");
+  // The sandbox delivers at once: the ticks move on to delivered by themselves.
+  await expect(reply.getByTestId("delivery-status")).toHaveAttribute("data-status", "delivered");
+  await expect(reply.getByRole("img", { name: "Delivered" })).toBeVisible();
+  await expect(row.getByTestId("mode-badge")).toHaveText("Human");
+
+  // ... and the lead's phone shows the reply live.
+  await expect(phone.getByText("Hello from a human")).toBeVisible();
+  await expect(page.getByTestId("business-conversation").getByTestId("mode-badge")).toHaveText(
+    "Human",
+  );
+
+  // Multi-line: Shift+Enter makes a new line, Enter sends.
+  await composer.fill("Line one");
+  await composer.press("Shift+Enter");
+  await composer.pressSequentially("Line two");
+  await expect(composer).toHaveValue("Line one\nLine two");
+  await composer.press("Enter");
+  await expect(phone.getByText(/Line one\s+Line two/)).toBeVisible();
+
+  await inbox.bringToFront();
+  await screenshot(inbox, "inbox-conversation");
+
+  // Release: the bot answers again.
+  await conversation.getByRole("button", { name: "Release" }).click();
+  await expect(conversation.getByTestId("mode-badge")).toHaveText("Bot");
+  await expect(conversation.getByText("You're in control — the bot is paused")).toBeHidden();
+  await expect(conversation.getByRole("button", { name: "Take over" })).toBeVisible();
+  await expect(page.getByTestId("business-conversation").getByTestId("mode-badge")).toHaveText(
+    "Bot",
+  );
+
+  // The lead writes again: it shows in the open conversation as it arrives.
+  await phone.getByLabel("Message as the lead").fill("And do you deliver?");
+  await phone.getByLabel("Message as the lead").press("Enter");
+  await expect(conversation.getByText("And do you deliver?")).toBeVisible();
+
+  await page.bringToFront();
+  await screenshot(page, "playground");
+});
+
+test("playground: validation, new lead, and picking up an earlier lead", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  const earlier = await sandboxInbound(request, token, {
+    phone: "+15550001234",
+    name: "Earlier Lead",
+    text: "Are you open on Sundays?",
+  });
+  await useToken(page, token);
+  await page.goto("/playground");
+  const phone = page.getByTestId("simulator-phone");
+  const leads = page.getByRole("list", { name: "Sandbox leads" });
+  await expect(leads.getByText("Earlier Lead")).toBeVisible();
+
+  // A bad number is refused before anything is sent.
+  await page.getByLabel("Lead's phone").fill("12ab");
+  await phone.getByLabel("Message as the lead").fill("Hello?");
+  await phone.getByLabel("Send as the lead").click();
+  await expect(page.getByLabel("Lead's phone")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("Use digits only, like +15551234567.")).toBeVisible();
+  await expect(phone.getByLabel("Message as the lead")).toHaveValue("Hello?");
+
+  // "New lead" picks a fresh valid number.
+  await page.getByRole("button", { name: "New lead" }).click();
+  await expect(page.getByLabel("Lead's phone")).toHaveValue(/^\+1555\d{7}$/);
+  await expect(page.getByLabel("Lead's phone")).not.toHaveAttribute("aria-invalid", "true");
+
+  // Continue as the earlier lead: their conversation comes back on the phone.
+  await page.getByRole("button", { name: "Continue as Earlier Lead" }).click();
+  await expect(page).toHaveURL(new RegExp(`conversation=${earlier.conversation_id}`));
+  await expect(phone.getByText("Are you open on Sundays?")).toBeVisible();
+  await expect(page.getByLabel("Lead's phone")).toHaveValue("+15550001234");
+  await expect(page.getByLabel("Name")).toHaveValue("Earlier Lead");
+  await expect(leads.getByText("On the phone")).toBeVisible();
+
+  // A reload keeps the lead (the conversation is in the address).
+  await page.reload();
+  await expect(phone.getByText("Are you open on Sundays?")).toBeVisible();
+  await expect(page.getByLabel("Name")).toHaveValue("Earlier Lead");
+
+  await phone.getByLabel("Message as the lead").fill("Hello?");
+  await phone.getByLabel("Message as the lead").press("Enter");
+  await expect(phone.getByText("Hello?")).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`conversation=${earlier.conversation_id}`));
+});

@@ -1,0 +1,140 @@
+import { Clock, SendHorizontal } from "lucide-react";
+import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { ApiError, errorMessage, fieldErrors } from "../../api/errors";
+import type { Conversation } from "../../api/models";
+import { Spinner } from "../../components/ui/Spinner";
+import { cn } from "../../lib/cn";
+import { useNow } from "../../lib/useNow";
+import { useSendMessage } from "./api";
+import { windowStatus } from "./format";
+
+/** Shown instead of the composer once the 24-hour customer-service window has closed. */
+export function WindowClosedNotice() {
+  return (
+    <div
+      className="flex items-start gap-3 border-t border-gray-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+      data-testid="window-closed"
+    >
+      <Clock className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
+      <div className="min-w-0 flex-1">
+        <p>The 24-hour window is closed. You can only send an approved template.</p>
+        <p className="mt-1 text-amber-800">
+          <a
+            href="/templates"
+            aria-disabled="true"
+            onClick={(e) => e.preventDefault()}
+            className="cursor-not-allowed font-medium underline decoration-amber-400 underline-offset-2 opacity-70"
+            title="Templates arrive soon"
+          >
+            Send a template
+          </a>{" "}
+          <span className="text-xs">(templates arrive soon)</span>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** Reply as a human. Enter sends; Shift+Enter starts a new line. */
+export function Composer({
+  conversation,
+  disabledReason,
+}: {
+  conversation: Conversation;
+  /** When set, the composer is read-only and says why (e.g. a viewer's role). */
+  disabledReason?: string;
+}) {
+  const [text, setText] = useState("");
+  const send = useSendMessage(conversation.id);
+  const now = useNow(15_000);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const serviceWindow = windowStatus(conversation.window_open_until, now);
+  const closedByServer = send.error instanceof ApiError && send.error.code === "window_closed";
+
+  if (!serviceWindow.open || closedByServer) return <WindowClosedNotice />;
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    const body = text.trim();
+    if (!body || send.isPending || disabledReason) return;
+    send.mutate(body, {
+      onSuccess: () => {
+        setText("");
+        input.current?.focus();
+      },
+    });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  };
+
+  const fieldError = fieldErrors(send.error).text;
+  const otherError = send.error && !fieldError ? errorMessage(send.error) : null;
+  const messageId = `composer-${conversation.id}-message`;
+
+  return (
+    <form
+      onSubmit={submit}
+      aria-label="Reply"
+      className="border-t border-gray-200 bg-white px-3 pt-3 pb-2 sm:px-4"
+    >
+      <div className="flex items-end gap-2">
+        <textarea
+          ref={input}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (send.isError) send.reset();
+          }}
+          onKeyDown={onKeyDown}
+          rows={1}
+          disabled={!!disabledReason}
+          aria-label="Message"
+          aria-invalid={fieldError ? true : undefined}
+          aria-describedby={messageId}
+          placeholder={disabledReason ?? "Type a reply…"}
+          className={cn(
+            "block max-h-40 min-h-10 w-full resize-none rounded-lg border bg-white px-3 py-2 text-sm text-gray-900 shadow-sm [field-sizing:content] placeholder:text-gray-400 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none disabled:bg-gray-50",
+            fieldError ? "border-red-400" : "border-gray-300",
+          )}
+        />
+        <button
+          type="submit"
+          aria-label="Send"
+          aria-busy={send.isPending || undefined}
+          disabled={!text.trim() || !!disabledReason || send.isPending}
+          className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-brand-600 text-white shadow-sm transition-colors hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-brand-600/50"
+        >
+          {send.isPending ? (
+            <Spinner className="size-4" />
+          ) : (
+            <SendHorizontal className="size-4" aria-hidden="true" />
+          )}
+        </button>
+      </div>
+      <div id={messageId} className="mt-1.5 min-h-4 text-xs">
+        {fieldError || otherError ? (
+          <p role="alert" className="text-red-600">
+            {fieldError ?? otherError}
+          </p>
+        ) : (
+          <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-0.5 text-gray-500">
+            <p>
+              {conversation.mode === "bot" && (
+                <span className="font-medium text-amber-700">
+                  Sending takes over from the bot.{" "}
+                </span>
+              )}
+              <span className="hidden sm:inline">Enter sends · Shift+Enter for a new line</span>
+            </p>
+            <p className="text-gray-400">{serviceWindow.label}</p>
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}

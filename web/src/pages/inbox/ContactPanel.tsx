@@ -1,0 +1,228 @@
+import { Brain, ExternalLink, LifeBuoy } from "lucide-react";
+import type { ReactNode } from "react";
+import type { ConversationDetail } from "../../api/models";
+import { Badge } from "../../components/ui/Badge";
+import { cn } from "../../lib/cn";
+import { initials } from "../../lib/format";
+import { useNow } from "../../lib/useNow";
+import { contactName } from "./ConversationList";
+import { formatPhone, humanize, windowStatus } from "./format";
+import { ModeBadge } from "./ModeBadge";
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex items-start justify-between gap-3 py-1.5">
+      <dt className="shrink-0 text-xs font-medium text-gray-500">{label}</dt>
+      <dd className="min-w-0 text-right text-sm break-words text-gray-900">{children}</dd>
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section aria-label={title} className="border-t border-gray-200 px-4 py-3">
+      <h3 className="mb-1 text-xs font-semibold tracking-wide text-gray-500 uppercase">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+type Json = Record<string, unknown>;
+
+function asObject(value: unknown): Json | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : null;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === "string" && value.trim()) return value.trim();
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return null;
+}
+
+const CAMPAIGN_FIELDS: Array<[string, string]> = [
+  ["headline", "Ad headline"],
+  ["body", "Ad text"],
+  ["source_type", "Source type"],
+  ["source_id", "Source ID"],
+  ["media_type", "Media"],
+  ["ctwa_clid", "Click ID"],
+];
+
+function Campaign({ campaign }: { campaign: unknown }) {
+  const c = asObject(campaign);
+  if (!c) return <p className="text-sm text-gray-500">No ad or campaign attribution.</p>;
+  const url = text(c.source_url);
+  const known = new Set(["source_url", ...CAMPAIGN_FIELDS.map(([k]) => k)]);
+  const extra = Object.entries(c).filter(([k, v]) => !known.has(k) && text(v));
+  return (
+    <dl data-testid="campaign">
+      {CAMPAIGN_FIELDS.map(([key, label]) =>
+        text(c[key]) ? (
+          <Item key={key} label={label}>
+            {text(c[key])}
+          </Item>
+        ) : null,
+      )}
+      {extra.map(([key, value]) => (
+        <Item key={key} label={humanize(key)}>
+          {text(value)}
+        </Item>
+      ))}
+      {url && (
+        <Item label="Ad link">
+          <a
+            href={url}
+            target="_blank"
+            rel="noreferrer noopener"
+            className="inline-flex items-center gap-1 text-brand-700 hover:underline"
+          >
+            Open <ExternalLink className="size-3" aria-hidden="true" />
+          </a>
+        </Item>
+      )}
+    </dl>
+  );
+}
+
+/** The agent's memory: its summary and slots; until it has thought, a labelled placeholder. */
+function AgentMemory({ state }: { state: unknown }) {
+  const s = asObject(state);
+  if (!s) {
+    return (
+      <div
+        data-testid="agent-memory-placeholder"
+        className="rounded-md border border-dashed border-gray-300 bg-gray-50 px-3 py-3 text-sm text-gray-600"
+      >
+        <p className="flex items-center gap-1.5 font-medium text-gray-700">
+          <Brain className="size-4 text-gray-400" aria-hidden="true" />
+          Nothing here yet
+        </p>
+        <p className="mt-1 text-xs">
+          The agent&apos;s memory of this lead — what it learned, with confidence, CTA states,
+          sentiment and a summary — appears once the agent has thought about this conversation.
+        </p>
+      </div>
+    );
+  }
+  const summary = text(s.summary);
+  const slots = asObject(s.slots);
+  return (
+    <div className="space-y-2" data-testid="agent-memory">
+      {summary && <p className="text-sm text-gray-700">{summary}</p>}
+      {slots && Object.keys(slots).length > 0 && (
+        <dl>
+          {Object.entries(slots).map(([name, slot]) => {
+            const o = asObject(slot);
+            const value = o ? text(o.value) : text(slot);
+            const confidence = o && typeof o.confidence === "number" ? o.confidence : null;
+            return (
+              <Item key={name} label={humanize(name)}>
+                {value ?? "—"}
+                {confidence !== null && (
+                  <span className="ml-1.5 text-xs text-gray-500">
+                    {Math.round(confidence * 100)}%
+                  </span>
+                )}
+              </Item>
+            );
+          })}
+        </dl>
+      )}
+      {!summary && (!slots || Object.keys(slots).length === 0) && (
+        <p className="text-sm text-gray-500">The agent has not learned anything yet.</p>
+      )}
+    </div>
+  );
+}
+
+function Handoff({ handoff }: { handoff: unknown }) {
+  const h = asObject(handoff);
+  if (!h) return null;
+  return (
+    <Section title="Handoff brief">
+      <div className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-100">
+        <p className="flex items-center gap-1.5 font-medium">
+          <LifeBuoy className="size-4" aria-hidden="true" />
+          {text(h.reason) ? humanize(text(h.reason)) : "The agent asked for a human"}
+        </p>
+        {text(h.summary) && <p className="mt-1">{text(h.summary)}</p>}
+        {text(h.recommended_action) && (
+          <p className="mt-1 text-xs">Recommended: {text(h.recommended_action)}</p>
+        )}
+      </div>
+    </Section>
+  );
+}
+
+/** The right pane: who the lead is, where they came from, and the conversation's state. */
+export function ContactPanel({
+  conversation: c,
+  className,
+}: {
+  conversation: ConversationDetail;
+  className?: string;
+}) {
+  const now = useNow();
+  const serviceWindow = windowStatus(c.window_open_until, now);
+  const name = contactName(c);
+  return (
+    <div className={cn("text-sm", className)} data-testid="contact-panel">
+      <div className="flex items-center gap-3 px-4 py-4">
+        <span
+          aria-hidden="true"
+          className="flex size-11 shrink-0 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-800"
+        >
+          {initials(name)}
+        </span>
+        <div className="min-w-0">
+          <p className="truncate font-semibold text-gray-900">{name}</p>
+          {c.contact.phone && (
+            <p className="truncate text-gray-500">{formatPhone(c.contact.phone)}</p>
+          )}
+        </div>
+      </div>
+      <Section title="Status">
+        <dl>
+          <Item label="Channel">
+            {c.channel === "sandbox" ? (
+              <Badge tone="amber">Sandbox</Badge>
+            ) : c.channel === "whatsapp" ? (
+              "WhatsApp"
+            ) : (
+              humanize(c.channel)
+            )}
+          </Item>
+          <Item label="Mode">
+            <ModeBadge mode={c.mode} />
+          </Item>
+          <Item label="Stage">{humanize(c.stage)}</Item>
+          <Item label="Lead status">{humanize(c.lead_status)}</Item>
+          {c.priority && <Item label="Priority">{humanize(c.priority)}</Item>}
+          {c.needs_human && (
+            <Item label="Attention">
+              <Badge tone="red">Needs human</Badge>
+            </Item>
+          )}
+          <Item label="Service window">
+            <span
+              data-testid="window-status"
+              className={serviceWindow.open ? "text-brand-700" : "text-gray-500"}
+            >
+              {serviceWindow.label}
+            </span>
+          </Item>
+        </dl>
+      </Section>
+      <Section title="Source">
+        <dl>
+          <Item label="Lead source">{humanize(c.lead_source)}</Item>
+        </dl>
+        <Campaign campaign={c.campaign} />
+      </Section>
+      <Handoff handoff={c.handoff} />
+      <Section title="Agent memory">
+        <AgentMemory state={c.state} />
+      </Section>
+    </div>
+  );
+}

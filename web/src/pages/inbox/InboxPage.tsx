@@ -1,0 +1,52 @@
+import { MessagesSquare } from "lucide-react";
+import { useState } from "react";
+import { useParams } from "react-router";
+import { EmptyState } from "../../components/ui/States";
+import { cn } from "../../lib/cn";
+import { RealtimeIndicator } from "../../realtime/RealtimeIndicator";
+import { ConversationList } from "./ConversationList";
+import { ConversationPane } from "./ConversationPane";
+import type { ConversationFilters } from "./keys";
+
+/**
+ * The inbox: conversations on the left, the open one in the middle, the lead on the right.
+ * On a phone the list and the conversation each take the whole screen.
+ */
+export function InboxPage() {
+  const { conversationId } = useParams();
+  const [filters, setFilters] = useState<ConversationFilters>({});
+
+  return (
+    <div className="flex h-[calc(100dvh-3.5rem)] min-h-0 md:h-dvh">
+      <section
+        aria-label="Conversation list"
+        className={cn(
+          "w-full min-w-0 flex-col border-r border-gray-200 bg-white md:flex md:w-80 md:shrink-0 lg:w-96",
+          conversationId ? "hidden" : "flex",
+        )}
+      >
+        <div className="flex items-center justify-between gap-2 px-4 pt-4 pb-3">
+          <h1 className="text-xl font-semibold tracking-tight text-gray-900">Inbox</h1>
+          <RealtimeIndicator />
+        </div>
+        <ConversationList
+          selectedId={conversationId}
+          filters={filters}
+          onFiltersChange={setFilters}
+        />
+      </section>
+      <div className={cn("min-w-0 flex-1", conversationId ? "flex" : "hidden md:flex")}>
+        {conversationId ? (
+          <ConversationPane key={conversationId} id={conversationId} />
+        ) : (
+          <EmptyState
+            className="flex-1 justify-center"
+            icon={MessagesSquare}
+            title="Select a conversation"
+            description="Pick a conversation on the left to read it, take over from the bot, or reply."
+          />
+        )}
+      </div>
+    </div>
+  );
+}

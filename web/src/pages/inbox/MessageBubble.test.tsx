@@ -1,0 +1,109 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../api/models";
+import { BusinessBubble, DeliveryTicks, LeadBubble } from "./MessageBubble";
+
+function message(patch: Partial<Message> = {}): Message {
+  return {
+    id: "m1",
+    direction: "out",
+    author: "bot",
+    type: "text",
+    text: "Hello there",
+    media: null,
+    status: "sent",
+    error: null,
+    provider_message_id: null,
+    reply_to: null,
+    edited: false,
+    deleted: false,
+    created_at: "2026-05-18T10:00:00Z",
+    ...patch,
+  };
+}
+
+describe("DeliveryTicks", () => {
+  it.each([
+    ["queued", "Queued", "lucide-clock"],
+    ["sent", "Sent", "lucide-check"],
+    ["delivered", "Delivered", "lucide-check-check"],
+    ["read", "Read", "lucide-check-check"],
+    ["failed", "Failed", "lucide-circle-alert"],
+  ])("draws %s", (status, label, icon) => {
+    render(<DeliveryTicks status={status} />);
+    const ticks = screen.getByRole("img", { name: label });
+    expect(ticks).toHaveAttribute("data-status", status);
+    expect(ticks.querySelector("svg")).toHaveClass(icon);
+    expect(ticks.className).toContain(
+      status === "read" ? "text-sky-500" : status === "failed" ? "text-red-600" : "text-gray-400",
+    );
+  });
+});
+
+describe("BusinessBubble", () => {
+  it("labels the bot and shows ticks on outbound messages", () => {
+    render(<BusinessBubble message={message({ status: "delivered" })} />);
+    expect(screen.getByText("Bot")).toBeInTheDocument();
+    expect(screen.getByText("Hello there")).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: "Delivered" })).toBeInTheDocument();
+  });
+
+  it("shows a failure's title and code", () => {
+    render(
+      <BusinessBubble
+        message={message({
+          author: "human",
+          status: "failed",
+          error: { code: 131047, title: "Re-engagement message" },
+        })}
+        humanLabel="You"
+      />,
+    );
+    expect(screen.getByText("You")).toBeInTheDocument();
+    expect(screen.getByTestId("message-failure")).toHaveTextContent(
+      "Not delivered: Re-engagement message (131047)",
+    );
+  });
+
+  it("has no ticks or label on a lead's message, and shows media, edits and deletions", () => {
+    const { rerender } = render(
+      <BusinessBubble
+        message={message({
+          direction: "in",
+          author: "lead",
+          type: "document",
+          text: null,
+          media: { filename: "quote.pdf", caption: "Our quote" },
+          edited: true,
+        })}
+      />,
+    );
+    expect(screen.queryByRole("img")).toBeNull();
+    expect(screen.getByTestId("media-placeholder")).toHaveTextContent("Document: quote.pdf");
+    expect(screen.getByText("Our quote")).toBeInTheDocument();
+    expect(screen.getByText("Edited")).toBeInTheDocument();
+    rerender(
+      <BusinessBubble message={message({ direction: "in", author: "lead", deleted: true })} />,
+    );
+    expect(screen.getByText("This message was deleted")).toBeInTheDocument();
+    expect(screen.queryByText("Hello there")).toBeNull();
+  });
+
+  it("centres system notes", () => {
+    render(<BusinessBubble message={message({ author: "system", text: "Number changed" })} />);
+    expect(screen.getByText("Number changed")).toBeInTheDocument();
+    expect(screen.getByTestId("message")).toHaveAttribute("data-author", "system");
+  });
+});
+
+describe("LeadBubble", () => {
+  it("puts the lead's own messages on the right and replies on the left", () => {
+    const { container, rerender } = render(
+      <LeadBubble message={message({ direction: "in", author: "lead" })} />,
+    );
+    expect(container.firstElementChild).toHaveClass("justify-end");
+    rerender(<LeadBubble message={message({ direction: "out", author: "bot" })} />);
+    expect(container.firstElementChild).toHaveClass("justify-start");
+    expect(screen.queryByRole("img")).toBeNull();
+  });
+});

@@ -1,0 +1,221 @@
+import {
+  AlertCircle,
+  Ban,
+  Bot,
+  Check,
+  CheckCheck,
+  Clock,
+  Contact,
+  FileText,
+  Image as ImageIcon,
+  MapPin,
+  Mic,
+  Music,
+  Smile,
+  Sticker,
+  UserRound,
+  Video,
+  type LucideIcon,
+} from "lucide-react";
+import type { Message } from "../../api/models";
+import { cn } from "../../lib/cn";
+import { clockTime, deliveryInfo, failureText, mediaCaption, mediaLabel } from "./format";
+
+/** The delivery ticks of an outbound message: clock, one tick, two ticks, two blue, or failed. */
+export function DeliveryTicks({ status, className }: { status: string; className?: string }) {
+  const info = deliveryInfo(status);
+  const Icon =
+    info.glyph === "clock"
+      ? Clock
+      : info.glyph === "tick"
+        ? Check
+        : info.glyph === "double-tick"
+          ? CheckCheck
+          : AlertCircle;
+  return (
+    <span
+      role="img"
+      aria-label={info.label}
+      title={info.label}
+      data-testid="delivery-status"
+      data-status={info.status}
+      className={cn(
+        "inline-flex shrink-0",
+        info.tone === "blue" && "text-sky-500",
+        info.tone === "red" && "text-red-600",
+        info.tone === "muted" && "text-gray-400",
+        className,
+      )}
+    >
+      <Icon className={info.glyph === "clock" ? "size-3" : "size-3.5"} aria-hidden="true" />
+    </span>
+  );
+}
+
+const MEDIA_ICONS: Record<string, LucideIcon> = {
+  image: ImageIcon,
+  voice: Mic,
+  audio: Music,
+  video: Video,
+  document: FileText,
+  sticker: Sticker,
+  location: MapPin,
+  contacts: Contact,
+  unsupported: Ban,
+};
+
+/** A labelled placeholder for media ("Image", "Voice message", "Document: file.pdf"). */
+function MediaPlaceholder({ message, dark }: { message: Message; dark?: boolean }) {
+  const label = mediaLabel(message);
+  if (!label) return null;
+  const Icon = MEDIA_ICONS[message.type] ?? FileText;
+  return (
+    <div
+      data-testid="media-placeholder"
+      className={cn(
+        "mb-1 flex items-center gap-2 rounded-md px-2.5 py-2 text-sm font-medium",
+        dark ? "bg-black/5 text-gray-700" : "bg-gray-100 text-gray-700",
+      )}
+    >
+      <Icon className="size-4 shrink-0 text-gray-500" aria-hidden="true" />
+      <span className="min-w-0 break-words">{label}</span>
+    </div>
+  );
+}
+
+/** The text of a bubble: media placeholder and caption, reaction, or plain text. */
+function Body({ message }: { message: Message }) {
+  if (message.deleted) {
+    return (
+      <p className="flex items-center gap-1.5 text-sm text-gray-500 italic">
+        <Ban className="size-3.5" aria-hidden="true" />
+        This message was deleted
+      </p>
+    );
+  }
+  if (message.type === "reaction") {
+    return (
+      <p className="flex items-center gap-1.5 text-sm text-gray-700">
+        <Smile className="size-3.5 text-gray-400" aria-hidden="true" />
+        Reacted {message.text || "(removed)"}
+      </p>
+    );
+  }
+  const placeholder = mediaLabel(message);
+  const text = placeholder ? mediaCaption(message) : message.text;
+  return (
+    <>
+      {placeholder && <MediaPlaceholder message={message} dark />}
+      {message.type === "template" && (
+        <p className="mb-0.5 text-[11px] font-medium tracking-wide text-gray-500 uppercase">
+          Template
+        </p>
+      )}
+      {text && <p className="text-sm break-words whitespace-pre-wrap text-gray-900">{text}</p>}
+    </>
+  );
+}
+
+function Meta({ message, ticks }: { message: Message; ticks: boolean }) {
+  return (
+    <span className="mt-0.5 flex items-center justify-end gap-1 text-[11px] leading-none text-gray-500">
+      {message.edited && !message.deleted && <span className="italic">Edited</span>}
+      <time dateTime={message.created_at}>{clockTime(message.created_at)}</time>
+      {ticks && <DeliveryTicks status={message.status} />}
+    </span>
+  );
+}
+
+function FailureNote({ message }: { message: Message }) {
+  if (message.status !== "failed") return null;
+  return (
+    <p className="mt-1 flex items-center gap-1 text-xs text-red-600" data-testid="message-failure">
+      <AlertCircle className="size-3.5 shrink-0" aria-hidden="true" />
+      Not delivered: {failureText(message.error)}
+    </p>
+  );
+}
+
+export function SystemNote({ message }: { message: Message }) {
+  return (
+    <div className="flex justify-center py-1" data-testid="message" data-author="system">
+      <p className="max-w-[80%] rounded-md bg-gray-200/70 px-2.5 py-1 text-center text-xs text-gray-600">
+        <span className="font-medium">System · </span>
+        {message.text || mediaLabel(message) || "Update"}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * One message as the business sees it: the lead on the left; the bot and humans on the right
+ * in their own colours, with a small author label and delivery ticks.
+ */
+export function BusinessBubble({
+  message,
+  humanLabel = "Human",
+}: {
+  message: Message;
+  /** The label above a human's message (their name, or "You"). */
+  humanLabel?: string;
+}) {
+  if (message.author === "system") return <SystemNote message={message} />;
+  const outbound = message.direction === "out";
+  const bot = message.author === "bot";
+  return (
+    <div
+      className={cn("flex flex-col py-0.5", outbound ? "items-end" : "items-start")}
+      data-testid="message"
+      data-author={message.author}
+      data-message-id={message.id}
+    >
+      {outbound && (
+        <span className="mb-0.5 flex items-center gap-1 px-1 text-[11px] font-medium text-gray-500">
+          {bot ? (
+            <Bot className="size-3" aria-hidden="true" />
+          ) : (
+            <UserRound className="size-3" aria-hidden="true" />
+          )}
+          {bot ? "Bot" : humanLabel}
+        </span>
+      )}
+      <div
+        className={cn(
+          "max-w-[75%] rounded-lg px-3 py-1.5 shadow-xs",
+          !outbound && "rounded-tl-sm bg-white ring-1 ring-gray-200",
+          outbound && bot && "rounded-tr-sm bg-violet-50 ring-1 ring-violet-100",
+          outbound && !bot && "rounded-tr-sm bg-brand-100 ring-1 ring-brand-200",
+          message.status === "failed" && "ring-red-300",
+        )}
+      >
+        <Body message={message} />
+        <Meta message={message} ticks={outbound} />
+      </div>
+      {outbound && <FailureNote message={message} />}
+    </div>
+  );
+}
+
+/** One message as the lead sees it on their phone: their own on the right, in green. */
+export function LeadBubble({ message }: { message: Message }) {
+  if (message.author === "system") return <SystemNote message={message} />;
+  const mine = message.direction === "in";
+  return (
+    <div
+      className={cn("flex py-0.5", mine ? "justify-end" : "justify-start")}
+      data-testid="message"
+      data-author={message.author}
+      data-message-id={message.id}
+    >
+      <div
+        className={cn(
+          "max-w-[80%] rounded-lg px-2.5 py-1.5 shadow-xs",
+          mine ? "rounded-tr-sm bg-[#d9fdd3]" : "rounded-tl-sm bg-white",
+        )}
+      >
+        <Body message={message} />
+        <Meta message={message} ticks={false} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,244 @@
+// Pure helpers of the inbox and the playground: how messages, days, times and media read.
+
+export type DeliveryStatus = "queued" | "sent" | "delivered" | "read" | "failed";
+
+export interface DeliveryInfo {
+  status: DeliveryStatus | "unknown";
+  /** What a screen reader says and the tooltip shows. */
+  label: string;
+  /** Which glyph to draw. */
+  glyph: "clock" | "tick" | "double-tick" | "error";
+  /** Read is blue; failure red; the rest grey. */
+  tone: "muted" | "blue" | "red";
+}
+
+/** How an outbound message's delivery status is drawn. */
+export function deliveryInfo(status: string): DeliveryInfo {
+  switch (status) {
+    case "queued":
+      return { status, label: "Queued", glyph: "clock", tone: "muted" };
+    case "sent":
+      return { status, label: "Sent", glyph: "tick", tone: "muted" };
+    case "delivered":
+      return { status, label: "Delivered", glyph: "double-tick", tone: "muted" };
+    case "read":
+      return { status, label: "Read", glyph: "double-tick", tone: "blue" };
+    case "failed":
+      return { status, label: "Failed", glyph: "error", tone: "red" };
+    default:
+      return { status: "unknown", label: status || "Unknown", glyph: "clock", tone: "muted" };
+  }
+}
+
+/** "Failed: Re-engagement message (131047)" from a message's error. */
+export function failureText(
+  error: { code?: number | null; title?: string | null } | null | undefined,
+): string {
+  const title = error?.title?.trim() || "Not delivered";
+  return error?.code != null ? `${title} (${error.code})` : title;
+}
+
+function parse(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** The local calendar day of a time, as `YYYY-MM-DD`. */
+export function dayKey(date: Date): string {
+  const y = date.getFullYear();
+  const m = String(date.getMonth() + 1).padStart(2, "0");
+  const d = String(date.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}
+
+function startOfDay(date: Date): Date {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+}
+
+/** Whole local days from `date` to `now` (0 = same day, 1 = yesterday). */
+function daysAgo(date: Date, now: Date): number {
+  return Math.round((startOfDay(now).getTime() - startOfDay(date).getTime()) / 86_400_000);
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+});
+const dayWithYearFormat = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+});
+
+/** "Today", "Yesterday", "Monday, 3 March", or with the year when it is not this year. */
+export function dayLabel(date: Date, now: Date = new Date()): string {
+  const ago = daysAgo(date, now);
+  if (ago === 0) return "Today";
+  if (ago === 1) return "Yesterday";
+  if (date.getFullYear() === now.getFullYear()) return dayFormat.format(date);
+  return dayWithYearFormat.format(date);
+}
+
+export interface DayGroup<T> {
+  key: string;
+  label: string;
+  items: T[];
+}
+
+/** Splits messages (oldest first) into runs of the same local day, each with its label. */
+export function groupByDay<T extends { created_at: string }>(
+  items: readonly T[],
+  now: Date = new Date(),
+): DayGroup<T>[] {
+  const groups: DayGroup<T>[] = [];
+  for (const item of items) {
+    const date = parse(item.created_at) ?? now;
+    const key = dayKey(date);
+    const last = groups[groups.length - 1];
+    if (last && last.key === key) last.items.push(item);
+    else groups.push({ key, label: dayLabel(date, now), items: [item] });
+  }
+  return groups;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: "short" });
+
+/** "14:32" */
+export function clockTime(value: string | null | undefined): string {
+  const d = parse(value);
+  return d ? timeFormat.format(d) : "";
+}
+
+/** The list's compact time: "now", "5m", "3h" today; "Yesterday"; "Mon" this week; "3 Mar". */
+export function relativeTime(value: string | null | undefined, now: Date = new Date()): string {
+  const d = parse(value);
+  if (!d) return "";
+  const seconds = Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000));
+  const ago = daysAgo(d, now);
+  if (ago <= 0) {
+    if (seconds < 60) return "now";
+    if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+    return `${Math.floor(seconds / 3600)}h`;
+  }
+  if (ago === 1) return "Yesterday";
+  if (ago < 7) return weekdayFormat.format(d);
+  return shortDateFormat.format(d);
+}
+
+type Media = Record<string, unknown>;
+
+function mediaObject(media: unknown): Media {
+  return media && typeof media === "object" && !Array.isArray(media) ? (media as Media) : {};
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.trim() ? value.trim() : null;
+}
+
+/**
+ * The placeholder a non-text message shows instead of its content ("Image", "Voice message",
+ * "Document: brochure.pdf"...). Null for text-like messages.
+ */
+export function mediaLabel(message: { type: string; media?: unknown }): string | null {
+  const media = mediaObject(message.media);
+  switch (message.type) {
+    case "image":
+      return "Image";
+    case "voice":
+      return "Voice message";
+    case "audio":
+      return media.voice === true ? "Voice message" : "Audio";
+    case "video":
+      return "Video";
+    case "document": {
+      const name = str(media.filename);
+      return name ? `Document: ${name}` : "Document";
+    }
+    case "sticker":
+      return "Sticker";
+    case "location": {
+      const name = str(media.name) ?? str(media.address);
+      return name ? `Location: ${name}` : "Location";
+    }
+    case "contacts":
+      return "Contact card";
+    case "unsupported":
+      return "Unsupported message";
+    default:
+      return null;
+  }
+}
+
+/** The caption under a media placeholder (the media's caption, else the message text). */
+export function mediaCaption(message: { text?: string | null; media?: unknown }): string | null {
+  return str(mediaObject(message.media).caption) ?? str(message.text);
+}
+
+export interface WindowStatus {
+  open: boolean;
+  label: string;
+}
+
+/** The 24-hour customer-service window: "Window open until 14:32" or "Window closed". */
+export function windowStatus(
+  openUntil: string | null | undefined,
+  now: Date = new Date(),
+): WindowStatus {
+  const until = parse(openUntil);
+  if (!until || until.getTime() <= now.getTime()) return { open: false, label: "Window closed" };
+  const sameDay = dayKey(until) === dayKey(now);
+  const when = sameDay
+    ? timeFormat.format(until)
+    : `${shortDateFormat.format(until)}, ${timeFormat.format(until)}`;
+  return { open: true, label: `Window open until ${when}` };
+}
+
+/** The small label above an outbound or system bubble. */
+export function authorLabel(author: string): string {
+  switch (author) {
+    case "bot":
+      return "Bot";
+    case "human":
+      return "Human";
+    case "system":
+      return "System";
+    case "lead":
+      return "Lead";
+    default:
+      return author;
+  }
+}
+
+/** "Sandbox lead" → title case helpers for enum-ish values: "click_to_chat_ad" → "Click to chat ad". */
+export function humanize(value: string | null | undefined): string {
+  if (!value) return "—";
+  const text = value.replace(/[_-]+/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A list row's preview of the last message. */
+export function previewText(
+  last:
+    { text?: string | null; direction?: string | null; author?: string | null } | null | undefined,
+): string {
+  if (!last) return "No messages yet";
+  let text = str(last.text) ?? "Attachment";
+  // The server previews a message without text as its kind in brackets: "[voice]".
+  const kind = /^\[([a-z_]+)\]$/.exec(text)?.[1];
+  if (kind) text = mediaLabel({ type: kind }) ?? humanize(kind);
+  if (last.direction === "out") {
+    const who = last.author === "bot" ? "Bot" : last.author === "system" ? "System" : "Human";
+    return `${who}: ${text}`;
+  }
+  return text;
+}
+
+/** A stored number ("15551234567", as WhatsApp writes it) shown as "+15551234567". */
+export function formatPhone(phone: string | null | undefined): string {
+  const trimmed = (phone ?? "").trim();
+  return /^\d{7,15}$/.test(trimmed) ? `+${trimmed}` : trimmed;
+}

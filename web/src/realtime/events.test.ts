@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { eventConversationId, parseEvent, socketUrl } from "./events";
+
+describe("parseEvent", () => {
+  it("reads the known event types", () => {
+    const event = parseEvent(
+      JSON.stringify({
+        type: "message:status",
+        data: { conversation_id: "c1", message_id: "m1", status: "read" },
+      }),
+    );
+    expect(event).toEqual({
+      type: "message:status",
+      data: { conversation_id: "c1", message_id: "m1", status: "read" },
+    });
+    expect(eventConversationId(event!)).toBe("c1");
+    expect(parseEvent('{"type":"resync","data":{}}')).toEqual({ type: "resync", data: {} });
+    expect(
+      parseEvent(
+        '{"type":"conversation:takeover_started","data":{"conversation_id":"c","user_id":null}}',
+      ),
+    ).toMatchObject({ type: "conversation:takeover_started" });
+  });
+
+  it("keeps unknown types harmless and drops malformed frames", () => {
+    expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toMatchObject({
+      type: "unknown",
+      raw: "campaign:progress",
+    });
+    expect(parseEvent("not json")).toBeNull();
+    expect(parseEvent('{"data":{}}')).toBeNull();
+    expect(parseEvent('{"type":"message:received","data":{}}')).toBeNull();
+    expect(parseEvent(new ArrayBuffer(2))).toBeNull();
+    expect(parseEvent("[1,2]")).toBeNull();
+  });
+});
+
+describe("socketUrl", () => {
+  it("follows the page's scheme and host, with the token escaped", () => {
+    expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080" }, "a b")).toBe(
+      "ws://127.0.0.1:8080/api/v1/ws?token=a%20b",
+    );
+    expect(socketUrl({ protocol: "https:", host: "app.closer.test" }, "t")).toBe(
+      "wss://app.closer.test/api/v1/ws?token=t",
+    );
+  });
+});

@@ -1,0 +1,52 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  CONVERSATION_LISTS_KEY,
+  CONVERSATIONS_KEY,
+  conversationKey,
+  messagesKey,
+} from "../pages/inbox/keys";
+import { eventConversationId, type RealtimeEvent } from "./events";
+
+/** After a (re)connect or a `resync`: whatever we hold may be stale, so refetch it all. */
+export function resyncQueries(client: QueryClient): Promise<void> {
+  return client.invalidateQueries({ queryKey: CONVERSATIONS_KEY });
+}
+
+/** Refetches what an event says has changed. Events carry ids only. */
+export function applyEvent(client: QueryClient, event: RealtimeEvent): Promise<unknown> {
+  const id = eventConversationId(event);
+  const jobs: Promise<unknown>[] = [];
+  const lists = () => jobs.push(client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY }));
+  const detail = () => id && jobs.push(client.invalidateQueries({ queryKey: conversationKey(id) }));
+  const messages = () => id && jobs.push(client.invalidateQueries({ queryKey: messagesKey(id) }));
+
+  switch (event.type) {
+    case "resync":
+      jobs.push(resyncQueries(client));
+      break;
+    case "message:received":
+    case "message:sent":
+      // A new message changes the preview, the order, the unread count and the window.
+      messages();
+      detail();
+      lists();
+      break;
+    case "message:status":
+      messages();
+      break;
+    case "conversation:updated":
+    case "conversation:takeover_started":
+    case "conversation:takeover_ended":
+    case "action:human_attention_required":
+      detail();
+      lists();
+      break;
+    case "action:conversations_flagged":
+      if (id) detail();
+      lists();
+      break;
+    case "unknown":
+      break;
+  }
+  return Promise.all(jobs);
+}
