@@ -124,11 +124,8 @@ async fn replicas_share_events_and_jobs_on_postgres() {
         .await
         .unwrap();
     assert_eq!(claimed_twice, "0", "no job was claimed twice");
-    let workers = one
-        .sql_text("SELECT CAST(COUNT(DISTINCT locked_by) AS TEXT) FROM jobs")
-        .await
-        .unwrap();
-    assert_eq!(workers, "2", "both replicas worked");
+    // Which replica ran which job is up to the race (usually both did); that each ran once is
+    // the guarantee.
     let leaders = one
         .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM leader_leases")
         .await
