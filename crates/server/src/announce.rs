@@ -41,38 +41,48 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
     }
 }
 
-pub async fn conversations_updated(store: &Store, org_id: Uuid, ids: &[Uuid]) {
-    for id in ids {
-        conversation(store, org_id, kind::CONVERSATION_UPDATED, *id).await;
-    }
+/// A conversation changed: `event` (e.g. a takeover) when there is one, always followed by
+/// `conversation:updated`, in one batch.
+pub async fn conversation_changed(
+    store: &Store,
+    org_id: Uuid,
+    event: Option<&str>,
+    conversation_id: Uuid,
+) {
+    let data = json!({ "conversation_id": conversation_id });
+    let mut events: Vec<Event> = event
+        .into_iter()
+        .filter(|e| *e != kind::CONVERSATION_UPDATED)
+        .map(|e| Event::new(org_id, e, data.clone()))
+        .collect();
+    events.push(Event::new(org_id, kind::CONVERSATION_UPDATED, data));
+    store.publish_all(events).await;
 }
 
-pub async fn conversation(store: &Store, org_id: Uuid, event: &str, conversation_id: Uuid) {
-    store
-        .publish(Event::new(
+/// An outbound message was created (queued), possibly taking the conversation over.
+pub async fn message_sent(
+    store: &Store,
+    org_id: Uuid,
+    conversation_id: Uuid,
+    message_id: Uuid,
+    took_over: bool,
+) {
+    let conversation = json!({ "conversation_id": conversation_id });
+    let mut events = vec![];
+    if took_over {
+        events.push(Event::new(
             org_id,
-            event,
-            json!({ "conversation_id": conversation_id }),
-        ))
-        .await;
-}
-
-/// An outbound message was created (queued).
-pub async fn message_sent(store: &Store, org_id: Uuid, conversation_id: Uuid, message_id: Uuid) {
-    store
-        .publish_all(vec![
-            Event::new(
-                org_id,
-                kind::MESSAGE_SENT,
-                json!({ "conversation_id": conversation_id, "message_id": message_id }),
-            ),
-            Event::new(
-                org_id,
-                kind::CONVERSATION_UPDATED,
-                json!({ "conversation_id": conversation_id }),
-            ),
-        ])
-        .await;
+            kind::TAKEOVER_STARTED,
+            conversation.clone(),
+        ));
+    }
+    events.push(Event::new(
+        org_id,
+        kind::MESSAGE_SENT,
+        json!({ "conversation_id": conversation_id, "message_id": message_id }),
+    ));
+    events.push(Event::new(org_id, kind::CONVERSATION_UPDATED, conversation));
+    store.publish_all(events).await;
 }
 
 /// An outbound message's delivery moved.

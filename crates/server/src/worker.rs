@@ -245,14 +245,12 @@ impl Runner {
         let conversation_id = job
             .conversation_id
             .ok_or_else(|| JobFailure::permanent("a processing job needs a conversation"))?;
-        let marked = self
-            .store
+        // Nothing the dashboard shows changes yet, so no event; the agent's decisions will
+        // announce themselves.
+        self.store
             .org(job.org_id)
             .mark_lead_messages_ready(conversation_id)
             .await?;
-        if marked > 0 {
-            announce::conversations_updated(&self.store, job.org_id, &[conversation_id]).await;
-        }
         Ok(())
     }
 
@@ -300,9 +298,7 @@ impl Runner {
             return Ok(());
         }
         let scope = self.store.org(task.org_id);
-        let account = scope.whatsapp().await?;
-        let secrets = scope.whatsapp_secrets().await?;
-        let (Some(account), Some(secrets)) = (account, secrets) else {
+        let Some((account, secrets)) = scope.whatsapp_with_secrets().await? else {
             return self
                 .fail_message(&task, None, "WhatsApp is not connected.")
                 .await;

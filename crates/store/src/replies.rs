@@ -183,19 +183,9 @@ impl OrgScope<'_> {
         Ok(model.into())
     }
 
-    /// A human takes the conversation: the bot stops replying.
-    pub async fn take_over(&self, actor: &Actor, conversation_id: Uuid) -> Result<ModeChange> {
-        self.set_mode(actor, conversation_id, ConversationMode::Human)
-            .await
-    }
-
-    /// Hands the conversation back to the bot and clears the request for a human.
-    pub async fn release(&self, actor: &Actor, conversation_id: Uuid) -> Result<ModeChange> {
-        self.set_mode(actor, conversation_id, ConversationMode::Bot)
-            .await
-    }
-
-    async fn set_mode(
+    /// Who answers the lead: `Human` takes the conversation over (the bot stops replying);
+    /// `Bot` hands it back and clears the request for a human.
+    pub async fn set_mode(
         &self,
         actor: &Actor,
         conversation_id: Uuid,

@@ -131,9 +131,15 @@ impl OrgScope<'_> {
         Ok(self.whatsapp_model().await?.map(Into::into))
     }
 
-    pub async fn whatsapp_secrets(&self) -> Result<Option<WhatsappSecrets>> {
+    /// The connected number with its opened secrets, read once (for sending and editing).
+    pub async fn whatsapp_with_secrets(
+        &self,
+    ) -> Result<Option<(WhatsappAccount, WhatsappSecrets)>> {
         match self.whatsapp_model().await? {
-            Some(m) => self.store.open_secrets(&m).map(Some),
+            Some(m) => {
+                let secrets = self.store.open_secrets(&m)?;
+                Ok(Some((m.into(), secrets)))
+            }
             None => Ok(None),
         }
     }

@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use closer_domain::Role;
+use closer_domain::messaging::ConversationMode;
 use closer_store::events::kind;
 use closer_store::replies::ModeChange;
 use serde::{Deserialize, Serialize};
@@ -69,20 +70,12 @@ pub async fn send(
         .queue_human_reply(&member.0.user.as_actor(), req.conversation_id, text)
         .await?;
     state.store.wake_workers().await;
-    if reply.took_over {
-        announce::conversation(
-            &state.store,
-            org_id,
-            kind::TAKEOVER_STARTED,
-            reply.conversation_id,
-        )
-        .await;
-    }
     announce::message_sent(
         &state.store,
         org_id,
         reply.conversation_id,
         reply.message.id,
+        reply.took_over,
     )
     .await;
     Ok((
@@ -100,12 +93,30 @@ async fn announced(
     event: &str,
 ) -> Json<ConversationView> {
     if change.changed {
-        announce::conversation(&state.store, org_id, event, change.conversation.id).await;
-        if event != kind::CONVERSATION_UPDATED {
-            announce::conversations_updated(&state.store, org_id, &[change.conversation.id]).await;
-        }
+        announce::conversation_changed(&state.store, org_id, Some(event), change.conversation.id)
+            .await;
     }
     Json(view(change.conversation))
+}
+
+/// Who answers the lead next, as the takeover and release buttons set it.
+async fn switch_mode(
+    state: AppState,
+    member: Member,
+    id: String,
+    mode: ConversationMode,
+) -> ApiResult<Json<ConversationView>> {
+    require_responder(&member)?;
+    let change = state
+        .store
+        .org(member.org_id())
+        .set_mode(&member.0.user.as_actor(), parse_id(&id)?, mode)
+        .await?;
+    let event = match mode {
+        ConversationMode::Bot => kind::TAKEOVER_ENDED,
+        _ => kind::TAKEOVER_STARTED,
+    };
+    Ok(announced(&state, member.org_id(), change, event).await)
 }
 
 /// A human takes the conversation; the bot stops replying.
@@ -118,13 +129,7 @@ pub async fn takeover(
     member: Member,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationView>> {
-    require_responder(&member)?;
-    let change = state
-        .store
-        .org(member.org_id())
-        .take_over(&member.0.user.as_actor(), parse_id(&id)?)
-        .await?;
-    Ok(announced(&state, member.org_id(), change, kind::TAKEOVER_STARTED).await)
+    switch_mode(state, member, id, ConversationMode::Human).await
 }
 
 /// The bot answers again; the request for a human is cleared.
@@ -137,13 +142,7 @@ pub async fn release(
     member: Member,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationView>> {
-    require_responder(&member)?;
-    let change = state
-        .store
-        .org(member.org_id())
-        .release(&member.0.user.as_actor(), parse_id(&id)?)
-        .await?;
-    Ok(announced(&state, member.org_id(), change, kind::TAKEOVER_ENDED).await)
+    switch_mode(state, member, id, ConversationMode::Bot).await
 }
 
 /// The team has read the conversation: its unread count goes to zero.

@@ -199,10 +199,10 @@ pub async fn update_config(
 ) -> ApiResult<Json<WhatsappStatus>> {
     member.require_manager()?;
     let scope = state.store.org(member.org_id());
-    let (Some(current), Some(secrets)) = (scope.whatsapp().await?, scope.whatsapp_secrets().await?)
-    else {
-        return Err(ApiError::NotFound);
-    };
+    let (current, secrets) = scope
+        .whatsapp_with_secrets()
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let merged = ConnectRequest {
         phone_number_id: body.phone_number_id.unwrap_or(current.phone_number_id),
         waba_id: body.waba_id.unwrap_or(current.waba_id),

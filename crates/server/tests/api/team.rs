@@ -158,11 +158,11 @@ async fn invites_are_single_use_and_expire(b: Backend) {
     );
     let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     let id = uuid::Uuid::parse_str(r.body["id"].as_str().unwrap()).unwrap();
-    let sql = match app.backend {
-        Backend::Sqlite => "UPDATE invites SET expires_at = ? WHERE id = ?",
-        Backend::Postgres => "UPDATE invites SET expires_at = $1 WHERE id = $2",
-    };
-    app.sql(sql, vec![past.into(), id.into()]).await;
+    app.sql(
+        "UPDATE invites SET expires_at = ? WHERE id = ?",
+        vec![past.into(), id.into()],
+    )
+    .await;
     let r = app
         .request(Method::GET, &format!("/api/v1/invites/{old}"), None, None)
         .await;
