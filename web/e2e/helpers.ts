@@ -84,6 +84,26 @@ export async function sandboxInbound(
   return (await res.json()) as { conversation_id: string; message_id: string };
 }
 
+/** Waits until the agent has made `count` decisions on a conversation (it runs after a short debounce). */
+export async function waitForDecisions(
+  request: APIRequestContext,
+  token: string,
+  conversationId: string,
+  count = 1,
+): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(`/api/v1/conversations/${conversationId}/decisions`, {
+          headers: bearer(token),
+        });
+        return ((await res.json()) as { items: unknown[] }).items.length;
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThanOrEqual(count);
+}
+
 /** Screenshots land in e2e/screenshots (git-ignored). */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage, animations: "disabled" });

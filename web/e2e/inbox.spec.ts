@@ -9,6 +9,7 @@ import {
   screenshot,
   signUpViaApi,
   useToken,
+  waitForDecisions,
 } from "./helpers";
 
 test("filters and search narrow the list", async ({ page, request }) => {
@@ -97,8 +98,10 @@ test("take over and release from the conversation header", async ({ page, reques
   const { conversation_id } = await sandboxInbound(request, token, {
     phone: leadPhone(),
     name: "Takeover Lead",
-    text: "Can I talk to someone?",
+    text: "Do you have a weekend batch?",
   });
+  // Let the agent answer first, so its reply can't change the mode under the test.
+  await waitForDecisions(request, token, conversation_id);
   await useToken(page, token);
   await page.goto(`/inbox/${conversation_id}`);
   const conversation = page.getByRole("region", { name: "Conversation", exact: true });
@@ -456,4 +459,66 @@ test("on a phone the list and the conversation each take the screen", async ({
   } finally {
     await context.close();
   }
+});
+
+test("a lead who asks for a human: the right pane opens on the handoff brief", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  await useToken(page, token);
+
+  // The lead writes in the playground.
+  await page.goto("/playground");
+  await page.getByLabel("Name").fill("Handoff Lead");
+  const phone = page.getByTestId("simulator-phone");
+  await expect(page.getByTestId("realtime-status")).toHaveText("Live");
+  await phone.getByLabel("Message as the lead").fill("I want to talk to a human");
+  await phone.getByLabel("Message as the lead").press("Enter");
+  await expect(page).toHaveURL(/conversation=[0-9a-f-]{36}$/);
+  const conversationId = new URL(page.url()).searchParams.get("conversation")!;
+  // The agent says a person is coming and hands over.
+  await expect(phone.locator('[data-testid="message"][data-author="bot"]')).toHaveCount(1, {
+    timeout: 15_000,
+  });
+  await expect(page.getByTestId("business-conversation").getByTestId("mode-badge")).toHaveText(
+    "Human",
+  );
+
+  await page.getByTestId("open-in-inbox").click();
+  await expect(page).toHaveURL(new RegExp(`/inbox/${conversationId}$`));
+  const conversation = page.getByRole("region", { name: "Conversation", exact: true });
+  await expect(conversation.getByTestId("mode-badge")).toHaveAttribute("data-mode", "human");
+  await expect(conversation.getByTestId("human-banner")).toBeVisible();
+
+  const details = page.getByRole("complementary", { name: "Lead details" });
+  const brief = details.getByTestId("handoff-brief");
+  await expect(brief).toBeVisible();
+  await expect(brief.getByTestId("handoff-priority")).toHaveAttribute("data-priority", "high");
+  await expect(brief.getByTestId("handoff-priority")).toHaveText("High priority");
+  await expect(brief.getByTestId("handoff-reason")).toHaveText("Human requested");
+  await expect(brief).toContainText("Recommended:");
+  await expect(brief.getByTestId("handoff-value")).toHaveText(/^\d+\/100$/);
+  // The brief comes first, before the status.
+  const sections = await details
+    .locator("section")
+    .evaluateAll((els) => els.map((el) => el.getAttribute("aria-label")));
+  expect(sections[0]).toBe("Handoff brief");
+  expect(sections.indexOf("Status")).toBeGreaterThan(0);
+  const status = details.getByRole("region", { name: "Status" });
+  await expect(status.getByTestId("mode-badge")).toHaveAttribute("data-mode", "human");
+  await expect(status).toContainText("AttentionNeeds human");
+
+  // The memory and the decision behind the handoff.
+  const memory = details.getByTestId("agent-memory");
+  await expect(memory).toBeVisible();
+  await expect(memory.getByTestId("sentiment-timeline")).toBeVisible();
+  const decision = details.getByTestId("decision").first();
+  await expect(decision.getByTestId("decision-reason")).toHaveText("needs_human");
+  await expect(decision.getByTestId("decision-engine")).toHaveText("Rules");
+  await expect(decision).toContainText("High");
+  await screenshot(page, "inbox-handoff-brief", true);
+  await details.screenshot({ path: "e2e/screenshots/inbox-handoff-pane.png" });
+  await decision.scrollIntoViewIfNeeded();
+  await decision.screenshot({ path: "e2e/screenshots/inbox-handoff-decision.png" });
 });

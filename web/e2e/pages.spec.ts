@@ -96,6 +96,9 @@ test("screenshots of the main pages", async ({ page, request, browser }) => {
     ["settings-organisation", "/settings/organisation", "Organisation"],
     ["settings-team", "/settings/team", "Team"],
     ["settings-whatsapp", "/settings/whatsapp", "WhatsApp"],
+    ["settings-agent", "/settings/agent", "Agent"],
+    ["settings-agent-versions", "/settings/agent?tab=versions", "History"],
+    ["settings-knowledge", "/settings/knowledge", "Knowledge base"],
     ["settings-audit-log", "/settings/audit-log", "Audit log"],
     ["settings-jobs", "/settings/jobs", "Jobs"],
     ["not-found", "/nowhere", "Page not found"],
@@ -144,6 +147,12 @@ test("screenshots of the main pages", async ({ page, request, browser }) => {
       390,
     );
     await mobile.screenshot({ path: "e2e/screenshots/mobile-playground.png", fullPage: true });
+    await mobile.goto("/settings/agent");
+    await expect(mobile.getByTestId("editor-business_config")).toBeVisible();
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await mobile.screenshot({ path: "e2e/screenshots/mobile-agent.png", fullPage: true });
   } finally {
     await phone.close();
   }

@@ -42,8 +42,13 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   const row = inbox.getByTestId("conversation-item").filter({ hasText: "Priya Playground" });
   await expect(row).toBeVisible();
   await expect(row.getByTestId("unread-count")).toHaveText("1");
-  await expect(row).toContainText("Hi, I want the price");
   await expect(row).toContainText("Sandbox");
+
+  // A moment later the agent answers on the phone; the inbox previews its reply.
+  const botReply = phone.locator('[data-testid="message"][data-author="bot"]');
+  await expect(botReply).toHaveCount(1, { timeout: 15_000 });
+  await expect(row).toContainText("Bot: ");
+  await expect(row.getByTestId("unread-count")).toHaveText("1");
 
   // Opening it reads it.
   await row.click();
@@ -57,10 +62,13 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   });
   expect(((await detail.json()) as { unread_count: number }).unread_count).toBe(0);
 
-  // The lead details: sandbox channel, an open window, and the agent-memory placeholder.
+  // The lead details: sandbox channel, an open window, the agent's memory and decision.
   const details = inbox.getByRole("complementary", { name: "Lead details" });
   await expect(details.getByTestId("window-status")).toHaveText(/^Window open until /);
-  await expect(details.getByTestId("agent-memory-placeholder")).toBeVisible();
+  await expect(details.getByTestId("agent-memory")).toBeVisible();
+  await expect(details.getByTestId("agent-memory-placeholder")).toHaveCount(0);
+  await expect(details.getByTestId("decision")).toHaveCount(1);
+  await expect(details.getByTestId("handoff-brief")).toHaveCount(0);
   await expect(conversation.getByText("Sending takes over from the bot")).toBeVisible();
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Bot");
 
@@ -160,4 +168,50 @@ test("playground: validation, new lead, and picking up an earlier lead", async (
   await phone.getByLabel("Message as the lead").press("Enter");
   await expect(phone.getByText("Hello?")).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`conversation=${earlier.conversation_id}`));
+});
+
+test("the agent answers from the FAQ; the decision panel says why", async ({ page, request }) => {
+  const token = await signUpViaApi(request, newAccount());
+  const faq = await request.post("/api/v1/knowledge", {
+    headers: bearer(token),
+    data: { kind: "faq", content: "Q: What are the fees?\nA: The course costs ₹2999." },
+  });
+  expect(faq.status(), await faq.text()).toBe(201);
+
+  await useToken(page, token);
+  await page.goto("/playground");
+  const decisions = page.getByRole("region", { name: "Agent decisions" });
+  await expect(decisions.getByText("No decisions yet")).toBeVisible();
+  const phone = page.getByTestId("simulator-phone");
+  await expect(page.getByTestId("realtime-status")).toHaveText("Live");
+  await phone.getByLabel("Message as the lead").fill("Hi, what are your fees?");
+  await phone.getByLabel("Message as the lead").press("Enter");
+
+  // The bot's reply arrives on the phone, live, quoting the FAQ.
+  const reply = phone.locator('[data-testid="message"][data-author="bot"]');
+  await expect(reply).toHaveCount(1, { timeout: 15_000 });
+  await expect(reply).toContainText("₹2999");
+
+  // Its decision: why (pricing_discussion), which engine (rules), and the guardrails.
+  const decision = decisions.getByTestId("decision");
+  await expect(decision).toHaveCount(1);
+  await expect(decision.getByTestId("decision-reason")).toHaveText("pricing_discussion");
+  await expect(decision.getByTestId("decision-engine")).toHaveAttribute("data-engine", "rules");
+  await expect(decision.getByTestId("decision-engine")).toHaveText("Rules");
+  await expect(decision).toContainText("₹2999");
+  await expect(decision).toContainText("used the knowledge base");
+  await expect(decision.getByTestId("decision-guardrails")).toContainText(
+    /\d+ passed · 0 repaired · 0 blocked/,
+  );
+  await expect(decision.getByTestId("decision-send")).toHaveText("Delivered");
+  // The decision is the one that produced the reply on the phone.
+  const detail = await request.get(
+    `/api/v1/conversations/${new URL(page.url()).searchParams.get("conversation")}/messages`,
+    { headers: bearer(token) },
+  );
+  const botMessage = (
+    (await detail.json()) as { items: Array<{ id: string; author: string }> }
+  ).items.find((m) => m.author === "bot");
+  await expect(decision).toHaveAttribute("data-message-id", botMessage!.id);
+  await screenshot(page, "playground-decision", true);
 });

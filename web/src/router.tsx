@@ -9,6 +9,8 @@ import { InboxPage } from "./pages/inbox/InboxPage";
 import { PlaygroundPage } from "./pages/playground/PlaygroundPage";
 import { SectionPage } from "./pages/SectionPage";
 import { SignupPage } from "./pages/SignupPage";
+import { AgentPage } from "./pages/settings/agent/AgentPage";
+import { KnowledgePage } from "./pages/settings/agent/KnowledgeTab";
 import { AuditLogPage } from "./pages/settings/AuditLogPage";
 import { JobsPage } from "./pages/settings/JobsPage";
 import { OrganisationPage } from "./pages/settings/OrganisationPage";
@@ -21,6 +23,8 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   organisation: <OrganisationPage />,
   team: <TeamPage />,
   whatsapp: <WhatsAppPage />,
+  agent: <AgentPage />,
+  knowledge: <KnowledgePage />,
   jobs: <JobsPage />,
   "audit-log": <AuditLogPage />,
 };

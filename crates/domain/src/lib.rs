@@ -6,7 +6,7 @@
 macro_rules! text_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -36,8 +36,12 @@ macro_rules! text_enum {
 }
 
 pub mod account;
+pub mod cta;
+pub mod engagement;
 pub mod messaging;
 pub mod role;
+pub mod sales;
+pub mod slots;
 
 pub use account::{EmailAddress, OrgName, Password, PersonName, ValidationError};
 pub use role::Role;

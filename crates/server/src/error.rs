@@ -149,6 +149,10 @@ impl From<StoreError> for ApiError {
             StoreError::InviteInvalid => ApiError::NotFound,
             StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
             StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),
+            StoreError::CtaExists => ApiError::Conflict {
+                code: "cta_exists",
+                message: err.to_string(),
+            },
             StoreError::Conflict(msg) => ApiError::Conflict {
                 code: "conflict",
                 message: msg.to_owned(),

@@ -1,5 +1,6 @@
 //! The `closer` server: HTTP API, webhooks, workers and the embedded dashboard.
 
+mod agent_run;
 mod announce;
 pub mod app;
 pub mod config;

@@ -6,6 +6,7 @@
 //! wake-up only costs latency.
 
 use crate::announce;
+use closer_agent::Trigger;
 use closer_domain::messaging::DeliveryStatus;
 use closer_store::Store;
 use closer_store::ingest::{JOB_FOLLOWUP, JOB_PROCESS_CONVERSATION};
@@ -234,23 +235,34 @@ impl Runner {
         match job.kind.as_str() {
             JOB_PROCESS_CONVERSATION => self.process_conversation(job).await,
             JOB_SEND_MESSAGE => self.send_message(job).await,
-            // Follow-ups are scheduled by the agent (next release); one left over does nothing.
-            JOB_FOLLOWUP => Ok(()),
+            JOB_FOLLOWUP => self.followup(job).await,
             other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
         }
     }
 
-    /// Until the agent exists, processing makes the lead's new messages ready for it.
+    /// The agent thinks about the lead's new messages and acts (one job per conversation at
+    /// a time: the claim serialises them).
     async fn process_conversation(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
         let conversation_id = job
             .conversation_id
             .ok_or_else(|| JobFailure::permanent("a processing job needs a conversation"))?;
-        // Nothing the dashboard shows changes yet, so no event; the agent's decisions will
-        // announce themselves.
-        self.store
-            .org(job.org_id)
-            .mark_lead_messages_ready(conversation_id)
-            .await?;
+        crate::agent_run::run(
+            &self.store,
+            job.org_id,
+            conversation_id,
+            Trigger::LeadMessage,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A follow-up check: the agent looks again; the guardrails (staleness, budget, window)
+    /// decide whether anything may go.
+    async fn followup(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
+        let conversation_id = job
+            .conversation_id
+            .ok_or_else(|| JobFailure::permanent("a follow-up needs a conversation"))?;
+        crate::agent_run::run(&self.store, job.org_id, conversation_id, Trigger::Followup).await?;
         Ok(())
     }
 

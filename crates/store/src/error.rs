@@ -13,6 +13,8 @@ pub enum StoreError {
     InviteInvalid,
     #[error("this WhatsApp number is connected to another organisation")]
     PhoneNumberTaken,
+    #[error("a CTA of this type already exists")]
+    CtaExists,
     #[error("no secret key is configured for secrets at rest")]
     NoSecretKey,
     #[error("this invite was sent to another email address")]

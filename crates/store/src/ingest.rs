@@ -14,7 +14,9 @@ use closer_domain::messaging::{
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -306,6 +308,7 @@ impl OrgScope<'_> {
             stage: Set("new".into()),
             needs_human: Set(false),
             priority: Set(None),
+            intent: Set(None),
             assigned_user_id: Set(None),
             unread_count: Set(0),
             window_open_until: Set(None),
@@ -375,15 +378,7 @@ impl OrgScope<'_> {
             .exec(txn)
             .await?;
 
-        job::Entity::update_many()
-            .col_expr(job::Column::Status, Expr::value("cancelled"))
-            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
-            .filter(job::Column::OrgId.eq(self.org_id))
-            .filter(job::Column::ConversationId.eq(conversation_id))
-            .filter(job::Column::Kind.eq(JOB_FOLLOWUP))
-            .filter(job::Column::Status.eq("pending"))
-            .exec(txn)
-            .await?;
+        cancel_followups(txn, self.org_id, conversation_id).await?;
 
         // The burst goes on: push the pending job back so it runs once, after the burst.
         let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
@@ -477,4 +472,23 @@ impl OrgScope<'_> {
             .await?;
         Ok(())
     }
+}
+
+/// Pending follow-up checks of a conversation are void once the lead writes (or the agent
+/// schedules a newer one).
+pub(crate) async fn cancel_followups(
+    txn: &impl ConnectionTrait,
+    org_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<()> {
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value("cancelled"))
+        .col_expr(job::Column::UpdatedAt, Expr::value(now()))
+        .filter(job::Column::OrgId.eq(org_id))
+        .filter(job::Column::ConversationId.eq(conversation_id))
+        .filter(job::Column::Kind.eq(JOB_FOLLOWUP))
+        .filter(job::Column::Status.eq("pending"))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

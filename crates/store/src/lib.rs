@@ -3,6 +3,8 @@
 //! organisation on every call.
 
 mod accounts;
+pub mod agent_config;
+pub mod agent_runs;
 mod audit;
 mod database;
 mod entities;

@@ -118,7 +118,7 @@ impl OrgScope<'_> {
     }
 
     /// Stores an outbound text as queued, with its send job and the conversation's preview.
-    async fn queue_outbound(
+    pub(crate) async fn queue_outbound(
         &self,
         txn: &DatabaseTransaction,
         conv: &conversation::Model,

@@ -50,3 +50,24 @@ export type SandboxAccepted = Ok<paths["/api/v1/sandbox/inbound"]["post"]>;
 
 export type JobPage = Ok<paths["/api/v1/jobs"]["get"]>;
 export type Job = JobPage["items"][number];
+
+export type AgentProfile = Ok<paths["/api/v1/agent/profile"]["get"]>;
+/** The engine that writes the agent's replies (the API types it as a string). */
+export type AgentMode = "rules" | "llm";
+export type UpdateAgentProfileBody = Body<paths["/api/v1/agent/profile"]["put"]>;
+export type ProfileVersionPage = Ok<paths["/api/v1/agent/profile/versions"]["get"]>;
+export type ProfileVersion = ProfileVersionPage["items"][number];
+export type CtaList = Ok<paths["/api/v1/ctas"]["get"]>;
+export type Cta = CtaList["items"][number];
+export type CtaBody = Body<paths["/api/v1/ctas"]["post"]>;
+export type KnowledgePage = Ok<paths["/api/v1/knowledge"]["get"]>;
+export type KnowledgeEntry = KnowledgePage["items"][number];
+export type KnowledgeCreated = Ok<paths["/api/v1/knowledge"]["post"]>;
+export type DecisionPage = Ok<paths["/api/v1/conversations/{id}/decisions"]["get"]>;
+export type Decision = DecisionPage["items"][number];
+/** One entry of a decision's `guardrails` (the API types the list as free-form JSON). */
+export interface GuardrailResult {
+  rule: string;
+  action: "passed" | "repaired" | "blocked" | string;
+  detail?: string | null;
+}

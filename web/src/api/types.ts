@@ -4,6 +4,75 @@
  */
 
 export interface paths {
+    "/api/v1/agent/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's current configuration. */
+        get: operations["get_profile"];
+        /** Saves a new version with the given documents (owner or admin). */
+        put: operations["update_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/profile/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every saved version, newest first. */
+        get: operations["list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/profile/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The full profile as it was at one version. */
+        get: operations["get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/profile/versions/{version}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Makes an old version current again, as a new version (owner or admin). */
+        post: operations["rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -123,6 +192,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's decisions on a conversation, newest first. */
+        get: operations["list_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/messages": {
         parameters: {
             query?: never;
@@ -186,6 +272,42 @@ export interface paths {
         /** A human takes the conversation; the bot stops replying. */
         post: operations["takeover"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ctas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's calls to action, in order. */
+        get: operations["list_ctas"];
+        put?: never;
+        /** Adds a CTA (owner or admin); one per type. */
+        post: operations["create_cta"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ctas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes a CTA (owner or admin). */
+        put: operations["update_cta"];
+        post?: never;
+        /** Removes a CTA (owner or admin). */
+        delete: operations["delete_cta"];
         options?: never;
         head?: never;
         patch?: never;
@@ -259,6 +381,41 @@ export interface paths {
         /** Gives a dead job a fresh set of attempts (owner or admin); 409 unless it is dead. */
         post: operations["retry_job"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The knowledge base, newest first. */
+        get: operations["list_knowledge"];
+        put?: never;
+        /** Adds FAQ entries from the text of a faq.txt (owner or admin). */
+        post: operations["add_knowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a knowledge entry (owner or admin). */
+        delete: operations["delete_knowledge"];
         options?: never;
         head?: never;
         patch?: never;
@@ -522,6 +679,64 @@ export interface components {
             /** @description The sign-up link to send, with the organisation pre-filled. */
             url: string;
         };
+        CtaRequest: {
+            enabled?: boolean | null;
+            link?: string | null;
+            name: string;
+            phone?: string | null;
+            /** Format: int32 */
+            position?: number | null;
+            type: string;
+        };
+        CtaView: {
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            link?: string | null;
+            name: string;
+            phone?: string | null;
+            /** Format: int32 */
+            position: number;
+            /** @description book_call, payment, app_download, send_docs, visit_website, fill_form, schedule_demo, join_webinar. */
+            type: string;
+        };
+        DecisionView: {
+            /** Format: double */
+            confidence: number;
+            /** Format: double */
+            cost_usd: number;
+            /** Format: date-time */
+            created_at: string;
+            cta_type?: string | null;
+            /** @description llm, rules or fallback. */
+            engine: string;
+            error?: string | null;
+            /** @description `[{rule, action: passed|repaired|blocked, detail}]`. */
+            guardrails: unknown;
+            handoff?: unknown;
+            handoff_priority?: string | null;
+            handoff_required: boolean;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            input_tokens: number;
+            /** Format: int32 */
+            latency_ms: number;
+            /** Format: uuid */
+            message_id?: string | null;
+            message_text?: string | null;
+            message_type: string;
+            /** Format: int32 */
+            output_tokens: number;
+            /** Format: int32 */
+            prompt_tokens: number;
+            reason_code: string;
+            retrieval_used: boolean;
+            /** @description The reply's delivery status (queued, sent, delivered, read, failed); null when nothing was sent. */
+            send_status?: string | null;
+            should_send: boolean;
+            trigger: string;
+        };
         /** @description The error body every endpoint answers with on failure. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -585,6 +800,30 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        KnowledgeCreated: {
+            created: number;
+            items: components["schemas"]["KnowledgeView"][];
+        };
+        KnowledgeRequest: {
+            /** @description The text of a faq.txt: `Q:` / `A:` pairs, blank lines between them. */
+            content: string;
+            /** @description `faq`. */
+            kind: string;
+        };
+        KnowledgeView: {
+            content: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `faq` or `web`. */
+            kind: string;
+            /** Format: date-time */
+            last_verified_at?: string | null;
+            source_url?: string | null;
+            stale: boolean;
+            title: string;
+        };
         LastMessage: {
             /** Format: date-time */
             at: string;
@@ -606,6 +845,63 @@ export interface components {
                 id: string;
                 /** @description What it was done to, as `kind:id`. */
                 target: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_CtaView: {
+            items: {
+                enabled: boolean;
+                /** Format: uuid */
+                id: string;
+                link?: string | null;
+                name: string;
+                phone?: string | null;
+                /** Format: int32 */
+                position: number;
+                /** @description book_call, payment, app_download, send_docs, visit_website, fill_form, schedule_demo, join_webinar. */
+                type: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_DecisionView: {
+            items: {
+                /** Format: double */
+                confidence: number;
+                /** Format: double */
+                cost_usd: number;
+                /** Format: date-time */
+                created_at: string;
+                cta_type?: string | null;
+                /** @description llm, rules or fallback. */
+                engine: string;
+                error?: string | null;
+                /** @description `[{rule, action: passed|repaired|blocked, detail}]`. */
+                guardrails: unknown;
+                handoff?: unknown;
+                handoff_priority?: string | null;
+                handoff_required: boolean;
+                /** Format: uuid */
+                id: string;
+                /** Format: int32 */
+                input_tokens: number;
+                /** Format: int32 */
+                latency_ms: number;
+                /** Format: uuid */
+                message_id?: string | null;
+                message_text?: string | null;
+                message_type: string;
+                /** Format: int32 */
+                output_tokens: number;
+                /** Format: int32 */
+                prompt_tokens: number;
+                reason_code: string;
+                retrieval_used: boolean;
+                /** @description The reply's delivery status (queued, sent, delivered, read, failed); null when nothing was sent. */
+                send_status?: string | null;
+                should_send: boolean;
+                trigger: string;
             }[];
             next_cursor?: string | null;
         };
@@ -653,6 +949,24 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_KnowledgeView: {
+            items: {
+                content: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                /** @description `faq` or `web`. */
+                kind: string;
+                /** Format: date-time */
+                last_verified_at?: string | null;
+                source_url?: string | null;
+                stale: boolean;
+                title: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_UserView: {
             items: {
                 active: boolean;
@@ -663,6 +977,22 @@ export interface components {
                 id: string;
                 name: string;
                 role: components["schemas"]["Role"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_VersionView: {
+            items: {
+                /** @description The documents (and `mode`) this version changed. */
+                changed: string[];
+                mode: string;
+                /** Format: int32 */
+                rolled_back_from?: number | null;
+                /** Format: date-time */
+                updated_at: string;
+                updated_by?: null | components["schemas"]["UserRef"];
+                /** Format: int32 */
+                version: number;
             }[];
             next_cursor?: string | null;
         };
@@ -737,6 +1067,32 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        ProfileUpdate: {
+            business_config?: unknown;
+            guardrails?: unknown;
+            /** @description `rules` or `llm`. */
+            mode?: string | null;
+            sales_rules?: unknown;
+            script_library?: unknown;
+            tone_profile?: unknown;
+        };
+        ProfileView: {
+            business_config: unknown;
+            guardrails: unknown;
+            /** @description `rules` or `llm`. */
+            mode: string;
+            sales_rules: unknown;
+            script_library: unknown;
+            tone_profile: unknown;
+            /** Format: date-time */
+            updated_at?: string | null;
+            updated_by?: null | components["schemas"]["UserRef"];
+            /**
+             * Format: int32
+             * @description 0 until the first save (the starter profile).
+             */
+            version: number;
+        };
         /**
          * @description A member's role: owner, admin, agent or viewer.
          * @enum {string}
@@ -787,6 +1143,11 @@ export interface components {
             /** @description At least 8 characters. */
             password: string;
         };
+        UserRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         UserUpdate: {
             /** @description false signs the member out everywhere and blocks sign-in. */
             active?: boolean | null;
@@ -802,6 +1163,18 @@ export interface components {
             id: string;
             name: string;
             role: components["schemas"]["Role"];
+        };
+        VersionView: {
+            /** @description The documents (and `mode`) this version changed. */
+            changed: string[];
+            mode: string;
+            /** Format: int32 */
+            rolled_back_from?: number | null;
+            /** Format: date-time */
+            updated_at: string;
+            updated_by?: null | components["schemas"]["UserRef"];
+            /** Format: int32 */
+            version: number;
         };
         WhatsappStatus: {
             connected: boolean;
@@ -828,6 +1201,151 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+        };
+    };
+    update_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_VersionView"];
+                };
+            };
+        };
+    };
+    get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description version to restore */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audit_logs: {
         parameters: {
             query?: {
@@ -1073,6 +1591,39 @@ export interface operations {
             };
         };
     };
+    list_decisions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_DecisionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     messages: {
         parameters: {
             query?: {
@@ -1202,6 +1753,150 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_ctas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_CtaView"];
+                };
+            };
+        };
+    };
+    create_cta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CtaRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_cta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CTA id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CtaRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CtaView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_cta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CTA id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {
@@ -1427,6 +2122,95 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_knowledge: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_KnowledgeView"];
+                };
+            };
+        };
+    };
+    add_knowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCreated"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_knowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description entry id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,12 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TOKEN_KEY } from "../auth/token";
-import { conversationKey, conversationListKey, messagesKey } from "../pages/inbox/keys";
+import {
+  conversationKey,
+  conversationListKey,
+  decisionsKey,
+  messagesKey,
+} from "../pages/inbox/keys";
 import { FakeWebSocket } from "../test/fakeWebSocket";
 import { RealtimeIndicator } from "./RealtimeIndicator";
 import { RealtimeProvider, useRealtimeEvent } from "./RealtimeProvider";
@@ -16,6 +21,8 @@ function setup(onEvent?: (type: string) => void) {
   client.setQueryData(messagesKey("c1"), { pages: [], pageParams: [] });
   client.setQueryData(messagesKey("c2"), { pages: [], pageParams: [] });
   client.setQueryData(["jobs", "dead"], { pages: [], pageParams: [] });
+  client.setQueryData([...decisionsKey("c1"), 10], { items: [] });
+  client.setQueryData([...decisionsKey("c2"), 10], { items: [] });
   function Listener() {
     useRealtimeEvent((event) => onEvent?.(event.type));
     return null;
@@ -83,6 +90,9 @@ describe("RealtimeProvider", () => {
       }),
     );
     expect(stale(messagesKey("c2"))).toBe(true);
+    // The decision panel shows its reply's send status.
+    expect(stale([...decisionsKey("c2"), 10])).toBe(true);
+    expect(stale(decisionsKey("c1"))).toBe(false);
     expect(stale(conversationListKey({}))).toBe(false);
 
     client
@@ -107,6 +117,49 @@ describe("RealtimeProvider", () => {
         .getAll()
         .some((q) => q.state.isInvalidated),
     ).toBe(false);
+  });
+
+  it("refetches a conversation's decisions after the agent acts", () => {
+    const { stale, client } = setup();
+    act(() => FakeWebSocket.latest().serverOpen());
+    const reset = () =>
+      client
+        .getQueryCache()
+        .getAll()
+        .forEach((q) => q.setState({ isInvalidated: false }));
+    const ws = FakeWebSocket.latest();
+
+    for (const type of [
+      "conversation:updated",
+      "action:human_attention_required",
+      "action:conversations_flagged",
+    ]) {
+      reset();
+      act(() => ws.serverSend({ type, data: { conversation_id: "c1" } }));
+      expect(stale([...decisionsKey("c1"), 10])).toBe(true);
+      expect(stale(conversationKey("c1"))).toBe(true);
+      expect(stale([...decisionsKey("c2"), 10])).toBe(false);
+    }
+
+    reset();
+    act(() =>
+      ws.serverSend({ type: "message:sent", data: { conversation_id: "c2", message_id: "m" } }),
+    );
+    expect(stale([...decisionsKey("c2"), 10])).toBe(true);
+    expect(stale(messagesKey("c2"))).toBe(true);
+
+    // A lead's message alone is no decision yet; a takeover is none either.
+    reset();
+    act(() =>
+      ws.serverSend({ type: "message:received", data: { conversation_id: "c1", message_id: "m" } }),
+    );
+    act(() =>
+      ws.serverSend({
+        type: "conversation:takeover_started",
+        data: { conversation_id: "c1", user_id: "u" },
+      }),
+    );
+    expect(stale([...decisionsKey("c1"), 10])).toBe(false);
   });
 
   it("reconnects with backoff after drops and resyncs on every reconnect", () => {

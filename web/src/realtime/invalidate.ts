@@ -3,6 +3,7 @@ import {
   CONVERSATION_LISTS_KEY,
   CONVERSATIONS_KEY,
   conversationKey,
+  decisionsKey,
   messagesKey,
 } from "../pages/inbox/keys";
 import { eventConversationId, type RealtimeEvent } from "./events";
@@ -19,30 +20,46 @@ export function applyEvent(client: QueryClient, event: RealtimeEvent): Promise<u
   const lists = () => jobs.push(client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY }));
   const detail = () => id && jobs.push(client.invalidateQueries({ queryKey: conversationKey(id) }));
   const messages = () => id && jobs.push(client.invalidateQueries({ queryKey: messagesKey(id) }));
+  // The agent records a decision before it answers, flags or hands over.
+  const decisions = () => id && jobs.push(client.invalidateQueries({ queryKey: decisionsKey(id) }));
 
   switch (event.type) {
     case "resync":
       jobs.push(resyncQueries(client));
       break;
     case "message:received":
-    case "message:sent":
       // A new message changes the preview, the order, the unread count and the window.
       messages();
       detail();
       lists();
       break;
-    case "message:status":
+    case "message:sent":
       messages();
+      detail();
+      decisions();
+      lists();
+      break;
+    case "message:status":
+      // A decision shows how its reply's send went.
+      messages();
+      decisions();
       break;
     case "conversation:updated":
+    case "action:human_attention_required":
+      detail();
+      decisions();
+      lists();
+      break;
     case "conversation:takeover_started":
     case "conversation:takeover_ended":
-    case "action:human_attention_required":
       detail();
       lists();
       break;
     case "action:conversations_flagged":
-      if (id) detail();
+      if (id) {
+        detail();
+        decisions();
+      }
       lists();
       break;
     case "unknown":

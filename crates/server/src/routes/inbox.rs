@@ -248,18 +248,17 @@ pub async fn detail(
     member: Member,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationDetail>> {
-    let c = state
-        .store
-        .org(member.org_id())
-        .conversation(parse_id(&id)?)
-        .await?;
+    let scope = state.store.org(member.org_id());
+    let c = scope.conversation(parse_id(&id)?).await?;
+    let memory = scope.conversation_state(c.id).await?;
     let (lead_source, campaign) = (c.contact.lead_source.clone(), c.contact.campaign.clone());
+    let (state_view, handoff) = agent_memory(memory, c.needs_human);
     Ok(Json(ConversationDetail {
         conversation: view(c),
         lead_source,
         campaign,
-        state: None,
-        handoff: None,
+        state: state_view,
+        handoff,
     }))
 }
 
@@ -321,4 +320,25 @@ pub fn message_view(m: MessageItem) -> MessageView {
         created_at: m.created_at,
         sent_by: m.sent_by.map(|(id, name)| SentBy { id, name }),
     }
+}
+
+/// The agent's memory as API.md shapes it, with staleness as of now; the handoff brief only
+/// while a human is still needed.
+fn agent_memory(memory: Option<Value>, needs_human: bool) -> (Option<Value>, Option<Value>) {
+    let Some(mut m) = memory else {
+        return (None, None);
+    };
+    let last = m
+        .get("last_lead_message_at")
+        .and_then(|v| serde_json::from_value::<DateTime<Utc>>(v.clone()).ok());
+    let staleness = closer_domain::engagement::StaleState::since(last, Utc::now());
+    let handoff = if needs_human {
+        m.get("handoff").cloned().filter(|h| !h.is_null())
+    } else {
+        None
+    };
+    if let Some(o) = m.as_object_mut() {
+        o.insert("staleness".into(), Value::from(staleness.as_str()));
+    }
+    (Some(m), handoff)
 }

@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area of API.md.
 
+pub mod agent;
 pub mod audit;
 pub mod auth;
 pub mod health;
@@ -42,6 +43,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sandbox::inbound))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(jobs::retry_job))
+        .routes(routes!(agent::get_profile, agent::update_profile))
+        .routes(routes!(agent::list_versions))
+        .routes(routes!(agent::get_version))
+        .routes(routes!(agent::rollback))
+        .routes(routes!(agent::list_ctas, agent::create_cta))
+        .routes(routes!(agent::update_cta, agent::delete_cta))
+        .routes(routes!(agent::list_knowledge, agent::add_knowledge))
+        .routes(routes!(agent::delete_knowledge))
+        .routes(routes!(agent::list_decisions))
         .routes(routes!(whatsapp_settings::connect))
         .routes(routes!(whatsapp_settings::status))
         .routes(routes!(whatsapp_settings::update_config))

@@ -3,6 +3,7 @@
 mod harness;
 
 mod accounts;
+mod agent;
 mod basics;
 mod conversations;
 mod durability;

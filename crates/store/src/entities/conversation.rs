@@ -12,6 +12,7 @@ pub struct Model {
     pub stage: String,
     pub needs_human: bool,
     pub priority: Option<String>,
+    pub intent: Option<String>,
     pub assigned_user_id: Option<Uuid>,
     pub unread_count: i32,
     pub window_open_until: Option<DateTimeUtc>,

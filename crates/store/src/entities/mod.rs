@@ -1,11 +1,19 @@
 //! sea-orm entities. Private to the crate: the rest of the program reaches the tables only
 //! through the org-scoped repositories, so an unscoped query cannot be written by accident.
 
+pub mod action;
+pub mod agent_profile;
 pub mod audit_log;
+pub mod calendar_event;
 pub mod contact;
 pub mod conversation;
+pub mod conversation_state;
+pub mod cta;
+pub mod decision;
 pub mod invite;
 pub mod job;
+pub mod knowledge_doc;
+pub mod llm_setting;
 pub mod message;
 pub mod org;
 pub mod session;

@@ -125,45 +125,45 @@ enum Orgs {
     Id,
 }
 
-fn text(col: impl IntoIden) -> ColumnDef {
+pub(super) fn text(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).text().not_null().to_owned()
 }
-fn text_null(col: impl IntoIden) -> ColumnDef {
+pub(super) fn text_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).text().null().to_owned()
 }
-fn at(col: impl IntoIden) -> ColumnDef {
+pub(super) fn at(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .not_null()
         .to_owned()
 }
-fn at_null(col: impl IntoIden) -> ColumnDef {
+pub(super) fn at_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .null()
         .to_owned()
 }
-fn uuid(col: impl IntoIden) -> ColumnDef {
+pub(super) fn uuid(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().to_owned()
 }
-fn id(col: impl IntoIden) -> ColumnDef {
+pub(super) fn id(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .uuid()
         .not_null()
         .primary_key()
         .to_owned()
 }
-fn int(col: impl IntoIden) -> ColumnDef {
+pub(super) fn int(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .integer()
         .not_null()
         .default(0)
         .to_owned()
 }
-fn json(col: impl IntoIden) -> ColumnDef {
+pub(super) fn json(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).json().null().to_owned()
 }
-fn flag(col: impl IntoIden) -> ColumnDef {
+pub(super) fn flag(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .boolean()
         .not_null()
@@ -171,7 +171,7 @@ fn flag(col: impl IntoIden) -> ColumnDef {
         .to_owned()
 }
 
-fn index(
+pub(super) fn index(
     name: &str,
     table: impl IntoIden,
     cols: Vec<DynIden>,

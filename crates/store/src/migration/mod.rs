@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_accounts;
 mod m0002_channel;
 mod m0003_work;
+mod m0004_agent;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_accounts::Migration),
             Box::new(m0002_channel::Migration),
             Box::new(m0003_work::Migration),
+            Box::new(m0004_agent::Migration),
         ]
     }
 }

@@ -1,10 +1,11 @@
-import { Brain, ExternalLink, LifeBuoy } from "lucide-react";
+import { ExternalLink } from "lucide-react";
 import type { ReactNode } from "react";
 import type { ConversationDetail } from "../../api/models";
 import { Badge } from "../../components/ui/Badge";
 import { cn } from "../../lib/cn";
 import { initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { AgentMemory, HandoffBrief, LatestDecisions } from "./AgentPanel";
 import { contactName } from "./ConversationList";
 import { formatPhone, humanize, windowStatus } from "./format";
 import { ModeBadge } from "./ModeBadge";
@@ -84,76 +85,6 @@ function Campaign({ campaign }: { campaign: unknown }) {
   );
 }
 
-/** The agent's memory: its summary and slots; until it has thought, a labelled placeholder. */
-function AgentMemory({ state }: { state: unknown }) {
-  const s = asObject(state);
-  if (!s) {
-    return (
-      <div
-        data-testid="agent-memory-placeholder"
-        className="rounded-md border border-dashed border-gray-300 bg-gray-50 px-3 py-3 text-sm text-gray-600"
-      >
-        <p className="flex items-center gap-1.5 font-medium text-gray-700">
-          <Brain className="size-4 text-gray-400" aria-hidden="true" />
-          Nothing here yet
-        </p>
-        <p className="mt-1 text-xs">
-          The agent&apos;s memory of this lead — what it learned, with confidence, CTA states,
-          sentiment and a summary — appears once the agent has thought about this conversation.
-        </p>
-      </div>
-    );
-  }
-  const summary = text(s.summary);
-  const slots = asObject(s.slots);
-  return (
-    <div className="space-y-2" data-testid="agent-memory">
-      {summary && <p className="text-sm text-gray-700">{summary}</p>}
-      {slots && Object.keys(slots).length > 0 && (
-        <dl>
-          {Object.entries(slots).map(([name, slot]) => {
-            const o = asObject(slot);
-            const value = o ? text(o.value) : text(slot);
-            const confidence = o && typeof o.confidence === "number" ? o.confidence : null;
-            return (
-              <Item key={name} label={humanize(name)}>
-                {value ?? "—"}
-                {confidence !== null && (
-                  <span className="ml-1.5 text-xs text-gray-500">
-                    {Math.round(confidence * 100)}%
-                  </span>
-                )}
-              </Item>
-            );
-          })}
-        </dl>
-      )}
-      {!summary && (!slots || Object.keys(slots).length === 0) && (
-        <p className="text-sm text-gray-500">The agent has not learned anything yet.</p>
-      )}
-    </div>
-  );
-}
-
-function Handoff({ handoff }: { handoff: unknown }) {
-  const h = asObject(handoff);
-  if (!h) return null;
-  return (
-    <Section title="Handoff brief">
-      <div className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-100">
-        <p className="flex items-center gap-1.5 font-medium">
-          <LifeBuoy className="size-4" aria-hidden="true" />
-          {text(h.reason) ? humanize(text(h.reason)) : "The agent asked for a human"}
-        </p>
-        {text(h.summary) && <p className="mt-1">{text(h.summary)}</p>}
-        {text(h.recommended_action) && (
-          <p className="mt-1 text-xs">Recommended: {text(h.recommended_action)}</p>
-        )}
-      </div>
-    </Section>
-  );
-}
-
 /** The right pane: who the lead is, where they came from, and the conversation's state. */
 export function ContactPanel({
   conversation: c,
@@ -181,6 +112,7 @@ export function ContactPanel({
           )}
         </div>
       </div>
+      <HandoffBrief handoff={c.handoff} />
       <Section title="Status">
         <dl>
           <Item label="Channel">
@@ -213,15 +145,17 @@ export function ContactPanel({
           </Item>
         </dl>
       </Section>
+      <Section title="Agent memory">
+        <AgentMemory state={c.state} />
+      </Section>
+      <Section title="Latest decisions">
+        <LatestDecisions conversationId={c.id} />
+      </Section>
       <Section title="Source">
         <dl>
           <Item label="Lead source">{humanize(c.lead_source)}</Item>
         </dl>
         <Campaign campaign={c.campaign} />
-      </Section>
-      <Handoff handoff={c.handoff} />
-      <Section title="Agent memory">
-        <AgentMemory state={c.state} />
       </Section>
     </div>
   );

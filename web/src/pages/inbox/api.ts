@@ -14,6 +14,7 @@ import {
   CONVERSATION_LISTS_KEY,
   conversationKey,
   conversationListKey,
+  decisionsKey,
   messagesKey,
   type ConversationFilters,
 } from "./keys";
@@ -37,6 +38,20 @@ export function useConversation(id: string | undefined) {
   return useQuery({
     queryKey: conversationKey(id ?? ""),
     queryFn: () => unwrap(api.GET("/api/v1/conversations/{id}", { params: { path: { id: id! } } })),
+    enabled: !!id,
+  });
+}
+
+/** The agent's decisions in a conversation, newest first. */
+export function useDecisions(id: string | undefined, options: { limit?: number } = {}) {
+  return useQuery({
+    queryKey: [...decisionsKey(id ?? ""), options.limit ?? 20] as const,
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/conversations/{id}/decisions", {
+          params: { path: { id: id! }, query: { limit: options.limit ?? 20 } },
+        }),
+      ),
     enabled: !!id,
   });
 }

@@ -23,3 +23,8 @@ export function conversationKey(id: string) {
 export function messagesKey(id: string) {
   return ["conversations", "messages", id] as const;
 }
+
+/** The agent's decisions in a conversation, newest first. */
+export function decisionsKey(id: string) {
+  return ["conversations", "decisions", id] as const;
+}

@@ -23,7 +23,8 @@ import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States
 import { initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { RealtimeIndicator } from "../../realtime/RealtimeIndicator";
-import { useConversation, useConversationList } from "../inbox/api";
+import { useConversation, useConversationList, useDecisions } from "../inbox/api";
+import { DecisionCard } from "../inbox/Decisions";
 import { contactName } from "../inbox/ConversationList";
 import { formatPhone, previewText, relativeTime, windowStatus } from "../inbox/format";
 import { CONVERSATION_LISTS_KEY, conversationKey, messagesKey } from "../inbox/keys";
@@ -200,6 +201,52 @@ function BusinessSide({ conversationId }: { conversationId: string | null }) {
   );
 }
 
+/** The agent's decisions in the playing conversation, newest first, each with its reply. */
+function AgentDecisions({ conversationId }: { conversationId: string | null }) {
+  const decisions = useDecisions(conversationId ?? undefined, { limit: 20 });
+  let body: ReactNode;
+  if (!conversationId)
+    body = (
+      <EmptyState
+        icon={Bot}
+        title="No decisions yet"
+        description="Each time the agent thinks about the lead's messages, its decision appears here: the reason code, the engine, the call-to-action, the guardrails, tokens and cost."
+      />
+    );
+  else if (decisions.isPending) body = <LoadingState label="Loading decisions…" />;
+  else if (decisions.isError)
+    body = <ErrorState error={decisions.error} onRetry={() => void decisions.refetch()} />;
+  else if (decisions.data.items.length === 0)
+    body = (
+      <EmptyState
+        icon={Bot}
+        title="No decisions yet"
+        description="The agent decides a moment after the lead writes, unless a human has taken over. Its reply arrives on the phone."
+      />
+    );
+  else
+    body = (
+      <ol className="space-y-3 p-4" aria-label="Agent decisions">
+        {decisions.data.items.map((d) => (
+          <li key={d.id}>
+            <DecisionCard decision={d} />
+          </li>
+        ))}
+      </ol>
+    );
+  return (
+    <section aria-label="Agent decisions">
+      <Card>
+        <CardHeader
+          title="Agent decisions"
+          description="Why the agent said what it said, newest first."
+        />
+        {body}
+      </Card>
+    </section>
+  );
+}
+
 function SandboxLeads({
   currentId,
   onOpen,
@@ -372,17 +419,7 @@ export function PlaygroundPage() {
         </div>
         <div className="space-y-6">
           <BusinessSide conversationId={conversationId} />
-          <Card>
-            <CardHeader
-              title="Agent decisions"
-              description="Why the agent said what it said, message by message."
-            />
-            <EmptyState
-              icon={Bot}
-              title="Agent decisions appear here once the agent is set up"
-              description="Each decision will show its reason code, the call-to-action, guardrails that fired, tokens and cost."
-            />
-          </Card>
+          <AgentDecisions conversationId={conversationId} />
           <SandboxLeads
             currentId={conversationId}
             onOpen={(c) => {

@@ -1,0 +1,104 @@
+//! What one think produces: the decision (logged and shown) and the state patch (applied by
+//! the store in one transaction with the send).
+
+use crate::guardrails::GuardrailResult;
+use crate::state::{ConversationState, HandoffPackage};
+use chrono::{DateTime, Utc};
+use closer_domain::sales::{
+    ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    Llm,
+    Rules,
+    /// The LLM failed and the rules engine's safe reply went instead.
+    Fallback,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Llm => "llm",
+            Engine::Rules => "rules",
+            Engine::Fallback => "fallback",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub trigger: String,
+    pub engine: Engine,
+    pub should_send: bool,
+    pub message_type: String,
+    pub reason_code: ReasonCode,
+    pub cta_type: Option<CtaType>,
+    pub message_text: Option<String>,
+    pub confidence: f32,
+    pub retrieval_used: bool,
+    pub input_tokens: u32,
+    pub output_tokens: u32,
+    pub cost_usd: f64,
+    /// Tokens of the compiled context (0 for the rules engine, which needs none).
+    pub prompt_tokens: u32,
+    pub guardrails: Vec<GuardrailResult>,
+    pub handoff_required: bool,
+    pub handoff_priority: Option<EscalationPriority>,
+    pub handoff: Option<HandoffPackage>,
+    pub error: Option<String>,
+}
+
+/// A CTA the lead took up: the action center shows it, with the name and time read from the
+/// conversation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CtaAccepted {
+    pub cta: CtaType,
+    pub completed: bool,
+    pub name: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarBooking {
+    pub title: String,
+    pub start_at: DateTime<Utc>,
+    pub end_at: DateTime<Utc>,
+}
+
+/// Changes to the contact record the conversation taught us.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatePatch {
+    /// The conversation's memory after this turn (replaces the stored one).
+    pub state: ConversationState,
+    pub stage: Option<ConversationStage>,
+    pub lead_status: Option<LeadStatus>,
+    pub intent: Option<Intent>,
+    pub contact: ContactPatch,
+    /// The lead opted out in this turn.
+    pub opted_out: bool,
+    /// Hand over: mode human, needs_human, this priority.
+    pub handoff: Option<EscalationPriority>,
+    pub cta_accepted: Option<CtaAccepted>,
+    pub calendar_event: Option<CalendarBooking>,
+    /// When to look at the conversation again if the lead stays quiet.
+    pub followup_at: Option<DateTime<Utc>>,
+    /// Something an admin should know (the LLM failed).
+    pub alert: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub decision: Decision,
+    pub patch: StatePatch,
+}

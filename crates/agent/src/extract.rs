@@ -1,0 +1,894 @@
+//! Reading the lead's new messages: facts (slots), promises, mood, buying intent, language,
+//! and the signals the hard rules and escalation act on. Deterministic lexicons in English,
+//! Hinglish and Hindi; the LLM engine may add to this, never replace the hard signals.
+
+use crate::language;
+use crate::snapshot::Snapshot;
+use crate::state::Commitment;
+use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use closer_domain::sales::{Intent, Sentiment};
+use closer_domain::slots::Observation;
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    pub slots: Vec<(String, Observation)>,
+    pub commitments: Vec<Commitment>,
+    pub sentiment: Option<(Sentiment, f32)>,
+    pub intent: Option<Intent>,
+    pub language: Option<&'static str>,
+    pub opt_out: bool,
+    pub wants_human: bool,
+    pub confused: bool,
+    pub payment_failure: bool,
+    pub compliance_risk: bool,
+    pub is_question: bool,
+    pub asks_price: bool,
+    pub objection: Option<String>,
+    pub accepts: bool,
+    pub declines: bool,
+    pub completed: bool,
+    pub renewed_interest: bool,
+    pub proposed_time: Option<DateTime<Utc>>,
+    pub correction: bool,
+}
+
+/// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let mut space = true;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let keep = c.is_alphanumeric() || ('\u{0900}'..='\u{097F}').contains(&c) || c == '₹';
+        if keep {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if !space {
+        out.push(' ');
+    }
+    out
+}
+
+/// Whether the normalized text holds any of the phrases as whole words (Devanagari phrases
+/// as substrings: its vowel signs are not alphanumeric).
+pub fn has_any(norm: &str, phrases: &[&str]) -> bool {
+    // No allocation: this runs for every lexicon on every think.
+    phrases.iter().any(|p| {
+        if p.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) {
+            norm.contains(p)
+        } else {
+            norm.match_indices(p)
+                .any(|(i, _)| norm[..i].ends_with(' ') && norm[i + p.len()..].starts_with(' '))
+        }
+    })
+}
+
+const OPT_OUT: &[&str] = &[
+    "unsubscribe",
+    "opt out",
+    "optout",
+    "remove me",
+    "stop messaging",
+    "stop sending",
+    "stop texting",
+    "stop messages",
+    "don t message",
+    "dont message",
+    "do not message",
+    "don t contact",
+    "do not contact",
+    "no more messages",
+    "band karo",
+    "band kar do",
+    "bandh karo",
+    "band kijiye",
+    "mat bhejo",
+    "mat bhejiye",
+    "message mat karo",
+    "msg mat karo",
+    "message na bheje",
+    "messages band",
+    "pareshan mat karo",
+    "बंद करो",
+    "बंद कर दो",
+    "मत भेजो",
+    "मैसेज मत",
+];
+/// Whole-message keywords (WhatsApp's own convention): "STOP", "stop please".
+const OPT_OUT_ALONE: &[&str] = &[
+    " stop ",
+    " stop please ",
+    " please stop ",
+    " stop all ",
+    " end ",
+    " quit ",
+];
+
+const ANGRY: &[&str] = &[
+    "worst",
+    "fraud",
+    "scam",
+    "cheat",
+    "cheater",
+    "cheating",
+    "pathetic",
+    "useless",
+    "rubbish",
+    "nonsense",
+    "bakwas",
+    "bekar",
+    "ghatiya",
+    "chor",
+    "idiot",
+    "stupid",
+    "hate",
+    "angry",
+    "furious",
+    "disgusting",
+    "bewakoof",
+    "pagal",
+    "wtf",
+    "shut up",
+    "ridiculous",
+    "looting",
+    "bakwaas",
+    "बकवास",
+    "धोखा",
+];
+const FRUSTRATED: &[&str] = &[
+    "not working",
+    "still waiting",
+    "no reply",
+    "no response",
+    "how long",
+    "kab tak",
+    "again and again",
+    "disappointed",
+    "annoyed",
+    "frustrated",
+    "waste",
+    "confusing",
+    "problem",
+    "issue",
+    "delay",
+    "nahi chal",
+    "kaam nahi",
+    "pareshan",
+    "fed up",
+    "tired of",
+    "not happy",
+    "bad experience",
+];
+const VERY_POSITIVE: &[&str] = &[
+    "amazing",
+    "awesome",
+    "excellent",
+    "love it",
+    "love this",
+    "fantastic",
+    "perfect",
+    "bahut badhiya",
+    "zabardast",
+    "mast",
+    "superb",
+    "wonderful",
+    "brilliant",
+];
+const POSITIVE: &[&str] = &[
+    "thanks",
+    "thank you",
+    "great",
+    "good",
+    "nice",
+    "cool",
+    "achha",
+    "accha",
+    "badhiya",
+    "shukriya",
+    "dhanyavad",
+    "interested",
+    "sounds good",
+    "helpful",
+    "happy",
+    "glad",
+];
+const WANTS_HUMAN: &[&str] = &[
+    "human",
+    "real person",
+    "representative",
+    "talk to someone",
+    "speak to someone",
+    "talk to a person",
+    "speak to a person",
+    "manager",
+    "customer care",
+    "insaan",
+    "kisi se baat",
+    "aadmi se baat",
+    "team se baat",
+    "agent se baat",
+    "live agent",
+    "actual person",
+    "someone from your team",
+];
+const CONFUSED: &[&str] = &[
+    "didn t understand",
+    "dont understand",
+    "don t understand",
+    "not clear",
+    "what do you mean",
+    "confused",
+    "confusing",
+    "samajh nahi",
+    "samjha nahi",
+    "samjhi nahi",
+    "kya matlab",
+    "matlab kya",
+    "huh",
+    "makes no sense",
+    "you didn t answer",
+    "that s not what i asked",
+];
+const PAYMENT_FAILURE: &[&str] = &[
+    "payment failed",
+    "payment fail",
+    "transaction failed",
+    "money deducted",
+    "amount deducted",
+    "paisa kat gaya",
+    "paise kat gaye",
+    "payment nahi hua",
+    "payment not going",
+    "card declined",
+    "upi failed",
+    "payment declined",
+    "booking failed",
+    "couldn t book",
+    "cannot book",
+    "can t book",
+    "link not working",
+    "link is not working",
+    "payment stuck",
+];
+const COMPLIANCE: &[&str] = &[
+    "legal action",
+    "lawyer",
+    "court",
+    "police",
+    "consumer forum",
+    "sue",
+    "report you",
+    "complaint to",
+    "rbi",
+    "sebi",
+    "gdpr",
+    "harass",
+    "harassment",
+    "fir",
+    "legal notice",
+];
+const QUESTION_STARTS: &[&str] = &[
+    "what", "how", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
+    "are", "will", "kya", "kaise", "kitna", "kitne", "kitni", "kab", "kahan", "kaun", "kyun",
+];
+const PRICE: &[&str] = &[
+    "price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "kitna",
+    "kitne", "kitni", "rate", "how much", "emi", "discount", "₹", "paisa", "paise", "plans",
+];
+const ACCEPT_ALONE: &[&str] = &[
+    " yes ",
+    " yes please ",
+    " ok ",
+    " okay ",
+    " sure ",
+    " haan ",
+    " ha ",
+    " haa ",
+    " han ",
+    " ji ",
+    " ji haan ",
+    " book it ",
+    " go ahead ",
+    " let s do it ",
+    " chalo ",
+    " theek hai ",
+    " thik hai ",
+    " ok book ",
+    " yes interested ",
+    " sounds good ",
+    " yep ",
+    " yeah ",
+    " done ",
+];
+const ACCEPT: &[&str] = &[
+    "yes please",
+    "book it",
+    "book a call",
+    "book the call",
+    "let s do it",
+    "go ahead",
+    "send the link",
+    "send link",
+    "link bhejo",
+    "call me",
+    "i want to book",
+    "i d like to book",
+    "interested",
+    "sign me up",
+];
+const COMPLETED: &[&str] = &[
+    "downloaded",
+    "installed",
+    "paid",
+    "payment done",
+    "filled",
+    "submitted",
+    "registered",
+    "signed up",
+    "kar diya",
+    "ho gaya",
+    "done it",
+];
+const DECLINE: &[&str] = &[
+    "not interested",
+    "no thanks",
+    "no thank you",
+    "not now",
+    "abhi nahi",
+    "baad mein",
+    "nahi chahiye",
+    "don t want",
+    "dont want",
+    "interest nahi",
+    "not for me",
+];
+const DECLINE_ALONE: &[&str] = &[" no ", " nope ", " nahi ", " na ", " nah ", " later "];
+const RENEWED: &[&str] = &[
+    "interested now",
+    "ready now",
+    "i m ready",
+    "actually interested",
+    "want to book now",
+    "ab ready",
+    "ab interested",
+    "changed my mind",
+    "let s do it now",
+];
+const CORRECTION: &[&str] = &[
+    "actually",
+    "sorry i meant",
+    "i meant",
+    "correction",
+    "not anymore",
+    "now i can",
+    "changed",
+    "galti se",
+    "asal mein",
+    "update",
+    "instead",
+];
+const BUY_NOW: &[&str] = &[
+    "buy", "purchase", "pay now", "sign up", "enroll", "enrol", "join", "kharidna", "lena hai",
+    "register",
+];
+const CURIOUS: &[&str] = &[
+    "tell me more",
+    "details",
+    "detail",
+    "info",
+    "information",
+    "more about",
+    "batao",
+    "bataiye",
+    "interested",
+];
+const LOW_INTENT: &[&str] = &[
+    "just looking",
+    "just checking",
+    "not interested",
+    "maybe later",
+    "baad mein",
+    "abhi nahi",
+    "not sure",
+];
+const PROMISE: &[&str] = &[
+    "i will",
+    "i ll",
+    "will let you know",
+    "let me check",
+    "let me think",
+    "let me discuss",
+    "get back",
+    "batata hun",
+    "batati hun",
+    "bata dunga",
+    "bata dungi",
+    "kar dunga",
+    "kar dungi",
+    "soch ke",
+    "sochke",
+    "check karke",
+];
+
+/// Built-in cues for the common objection keys; any other playbook key matches when all
+/// its words appear.
+fn objection_cues(key: &str) -> &'static [&'static str] {
+    match key {
+        "too_expensive" | "price" | "expensive" => &[
+            "expensive",
+            "costly",
+            "too much",
+            "mehenga",
+            "mehnga",
+            "mahanga",
+            "afford nahi",
+            "budget nahi",
+            "can t afford",
+            "cannot afford",
+            "too high",
+            "zyada hai",
+        ],
+        "no_time" | "busy" => &[
+            "no time",
+            "busy",
+            "time nahi",
+            "waqt nahi",
+            "don t have time",
+        ],
+        "not_interested" => &["not interested", "interest nahi", "nahi chahiye"],
+        "need_to_think" | "think_about_it" => &[
+            "think about it",
+            "sochna",
+            "soch ke",
+            "sochke",
+            "discuss with",
+            "family se",
+            "let me think",
+        ],
+        "trust" | "is_it_genuine" => &["genuine", "legit", "fake", "trust", "real or"],
+        _ => &[],
+    }
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b").expect("regex"));
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:₹|rs\.?|inr|\$|usd)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|lakh|lakhs|lac|l|cr|crore|thousand|hazaar|hazar)?\b\s*(?:₹|rs|rupees|inr|/-)?")
+        .expect("regex")
+});
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:my name is|my name's|this is|i am|i'm|im|call me|mera naam|naam)\s+([a-z][a-z'.-]{1,30}(?:\s+[a-z][a-z'.-]{1,30})?)")
+        .expect("regex")
+});
+static NAME_HI: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bmain\s+([a-z][a-z'.-]{1,30})\s+(?:hun|hoon|hu)\b").expect("regex")
+});
+static CITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:i am from|i'm from|im from|from|live in|living in|based in|located in|stay in)\s+([a-z][a-z.-]{2,30}(?:\s+[a-z][a-z.-]{2,30})?)")
+        .expect("regex")
+});
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|baje|o'clock)").expect("regex")
+});
+
+/// Words that follow "I am" without being a name.
+const NOT_NAMES: &[&str] = &[
+    "interested",
+    "looking",
+    "from",
+    "not",
+    "a",
+    "an",
+    "the",
+    "in",
+    "here",
+    "good",
+    "fine",
+    "ok",
+    "okay",
+    "ready",
+    "busy",
+    "very",
+    "so",
+    "just",
+    "also",
+    "still",
+    "trying",
+    "planning",
+    "going",
+    "new",
+    "sure",
+    "thinking",
+    "confused",
+    "available",
+    "calling",
+    "working",
+    "student",
+    "back",
+    "asking",
+    "sorry",
+    "happy",
+    "glad",
+    "bot",
+    "human",
+    "trader",
+    "beginner",
+    "from",
+];
+
+/// "10k", "₹5,000", "1.5 lakh" → the number.
+pub fn parse_amount(text: &str) -> Option<f64> {
+    AMOUNT.captures_iter(text).find_map(|c| {
+        let n: f64 = c.get(1)?.as_str().replace(',', "").parse().ok()?;
+        let unit = c.get(2).map(|u| u.as_str().to_lowercase());
+        let factor = match unit.as_deref() {
+            Some("k" | "thousand" | "hazaar" | "hazar") => 1_000.0,
+            Some("lakh" | "lakhs" | "lac" | "l") => 100_000.0,
+            Some("cr" | "crore") => 10_000_000.0,
+            _ => 1.0,
+        };
+        let value = n * factor;
+        // Lone small numbers ("2 kids", "5 pm") are not money.
+        (value >= 100.0).then_some(value)
+    })
+}
+
+fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| {
+                    f.to_uppercase()
+                        .chain(c.flat_map(char::to_lowercase))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+fn find_name(text: &str) -> Option<String> {
+    let caps = NAME.captures(text).or_else(|| NAME_HI.captures(text))?;
+    let raw = caps.get(1)?.as_str();
+    let mut words: Vec<&str> = vec![];
+    for w in raw.split_whitespace() {
+        let lw = w.to_lowercase();
+        if NOT_NAMES.contains(&lw.as_str())
+            || ["hai", "hun", "hoon", "and", "from", "here"].contains(&lw.as_str())
+        {
+            break;
+        }
+        words.push(w);
+    }
+    (!words.is_empty()).then(|| title_case(&words.join(" ")))
+}
+
+/// A day and time the lead proposes ("tomorrow 5pm", "kal 11 baje", "Friday 3:30 pm"), read
+/// in the business's time zone.
+pub fn proposed_time(text: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let norm = normalize(text);
+    let local_now = now.with_timezone(&tz);
+    let today = local_now.date_naive();
+    let weekdays = [
+        (["monday", "somvar"], Weekday::Mon),
+        (["tuesday", "mangalvar"], Weekday::Tue),
+        (["wednesday", "budhvar"], Weekday::Wed),
+        (["thursday", "guruvar"], Weekday::Thu),
+        (["friday", "shukravar"], Weekday::Fri),
+        (["saturday", "shanivar"], Weekday::Sat),
+        (["sunday", "ravivar"], Weekday::Sun),
+    ];
+    let mut day = if has_any(&norm, &["day after tomorrow", "parso"]) {
+        Some(today + Duration::days(2))
+    } else if has_any(&norm, &["tomorrow", "tmrw", "kal"]) {
+        Some(today + Duration::days(1))
+    } else if has_any(&norm, &["today", "aaj", "tonight"]) {
+        Some(today)
+    } else {
+        weekdays
+            .iter()
+            .find(|(names, _)| has_any(&norm, names))
+            .map(|(_, wd)| {
+                let ahead = (wd.num_days_from_monday() as i64
+                    - today.weekday().num_days_from_monday() as i64)
+                    .rem_euclid(7);
+                today + Duration::days(if ahead == 0 { 7 } else { ahead })
+            })
+    };
+    let caps = TIME.captures(text)?;
+    let mut hour: u32 = caps.get(1)?.as_str().parse().ok()?;
+    let minute: u32 = caps.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let marker = caps.get(3)?.as_str().to_lowercase();
+    if marker.starts_with('p') && hour < 12 {
+        hour += 12;
+    } else if marker.starts_with('a') && hour == 12 {
+        hour = 0;
+    } else if (marker == "baje" || marker == "o'clock") && (1..=7).contains(&hour) {
+        // "5 baje" in a sales chat means the afternoon.
+        hour += 12;
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, 0)?;
+    if day.is_none() {
+        // A bare time is today's if still ahead, else tomorrow's.
+        day = Some(if time > local_now.time() {
+            today
+        } else {
+            today + Duration::days(1)
+        });
+    }
+    let local = tz.from_local_datetime(&day?.and_time(time)).earliest()?;
+    let at = local.with_timezone(&Utc);
+    (at > now).then_some(at)
+}
+
+pub fn business_tz(snapshot: &Snapshot) -> chrono_tz::Tz {
+    snapshot
+        .profile
+        .business_config
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::UTC)
+}
+
+/// Everything the new messages say.
+pub fn extract(snapshot: &Snapshot) -> Extraction {
+    let text = snapshot.new_text();
+    let norm = normalize(&text);
+    let mut x = Extraction {
+        language: language::detect(&text),
+        ..Default::default()
+    };
+    if norm.trim().is_empty() {
+        return x;
+    }
+    let source = snapshot.last_new_message_id().map(str::to_owned);
+    let at = snapshot.now;
+    let words = norm.split_whitespace().count();
+
+    x.opt_out = has_any(&norm, OPT_OUT)
+        || (words <= 3
+            && OPT_OUT_ALONE
+                .iter()
+                .any(|p| norm == *p || norm.starts_with(p)));
+    x.wants_human = has_any(&norm, WANTS_HUMAN);
+    x.confused = has_any(&norm, CONFUSED) || text.trim().chars().all(|c| c == '?');
+    x.payment_failure = has_any(&norm, PAYMENT_FAILURE);
+    x.compliance_risk = has_any(&norm, COMPLIANCE);
+    x.is_question = text.contains('?')
+        || QUESTION_STARTS
+            .iter()
+            .any(|q| norm.starts_with(&format!(" {q} ")));
+    x.asks_price = has_any(&norm, PRICE);
+    x.correction = has_any(&norm, CORRECTION);
+    x.renewed_interest = has_any(&norm, RENEWED);
+    x.completed = has_any(&norm, COMPLETED);
+    let short = words <= 4;
+    x.accepts =
+        (short && ACCEPT_ALONE.iter().any(|p| norm.starts_with(p))) || has_any(&norm, ACCEPT);
+    x.declines =
+        has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
+    if x.declines {
+        x.accepts = false;
+    }
+    x.objection = snapshot
+        .profile
+        .sales_rules
+        .objection_playbook
+        .keys()
+        .chain(snapshot.profile.script_library.objection_handlers.keys())
+        .find(|key| {
+            let cues = objection_cues(key);
+            if cues.is_empty() {
+                let parts: Vec<&str> = key.split('_').filter(|p| p.len() > 2).collect();
+                !parts.is_empty() && parts.iter().all(|p| norm.contains(p))
+            } else {
+                has_any(&norm, cues)
+            }
+        })
+        .cloned();
+
+    // Mood: the strongest cue wins.
+    x.sentiment = Some(
+        if has_any(&norm, ANGRY) || (text.contains("!!!") && has_any(&norm, FRUSTRATED)) {
+            (Sentiment::Angry, 0.85)
+        } else if has_any(&norm, FRUSTRATED) || x.payment_failure || x.confused {
+            (Sentiment::Frustrated, 0.75)
+        } else if has_any(&norm, VERY_POSITIVE) {
+            (Sentiment::VeryPositive, 0.8)
+        } else if has_any(&norm, POSITIVE) {
+            (Sentiment::Positive, 0.75)
+        } else {
+            (Sentiment::Neutral, 0.6)
+        },
+    );
+
+    x.intent = if (x.accepts && snapshot.state.last_cta.is_some()) || has_any(&norm, BUY_NOW) {
+        Some(Intent::VeryHigh)
+    } else if x.asks_price {
+        Some(Intent::High)
+    } else if has_any(&norm, LOW_INTENT) || x.declines {
+        Some(Intent::Low)
+    } else if has_any(&norm, CURIOUS) {
+        Some(Intent::Medium)
+    } else {
+        None
+    };
+
+    let tz = business_tz(snapshot);
+    x.proposed_time = proposed_time(&text, at, tz);
+
+    // Slots.
+    let observe = |value: String, confidence: f32, correction: bool| Observation {
+        value,
+        confidence,
+        correction,
+        source_message_id: source.clone(),
+        at,
+    };
+    if let Some(name) = find_name(&text) {
+        x.slots
+            .push(("name".into(), observe(name, 0.9, x.correction)));
+    }
+    if let Some(m) = EMAIL.find(&text) {
+        x.slots.push((
+            "email".into(),
+            observe(m.as_str().to_lowercase(), 0.95, x.correction),
+        ));
+    }
+    if let Some(c) = CITY.captures(&text).and_then(|c| c.get(1)) {
+        let city = c
+            .as_str()
+            .split_whitespace()
+            .take_while(|w| {
+                ![
+                    "and",
+                    "but",
+                    "hai",
+                    "se",
+                    "for",
+                    "with",
+                    "looking",
+                    "interested",
+                ]
+                .contains(&w.to_lowercase().as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !city.is_empty() {
+            x.slots
+                .push(("city".into(), observe(title_case(&city), 0.8, x.correction)));
+        }
+    }
+    let pending = snapshot.state.pending_question.as_deref();
+    let budget_words = has_any(
+        &norm,
+        &[
+            "budget", "afford", "spend", "kharch", "can pay", "invest", "capital",
+        ],
+    );
+    if let Some(amount) = parse_amount(&text) {
+        let explicit = budget_words || pending == Some("budget");
+        if explicit || x.asks_price {
+            // A price question's number is theirs to ask about, not their budget.
+            if explicit {
+                x.slots.push((
+                    "budget".into(),
+                    observe(format!("{amount}"), 0.9, x.correction),
+                ));
+            }
+        } else {
+            x.slots
+                .push(("budget".into(), observe(format!("{amount}"), 0.5, false)));
+        }
+    }
+    // A direct answer to the question we asked fills that slot.
+    if let Some(slot) = pending
+        && !x.slots.iter().any(|(k, _)| k == slot)
+        && !x.is_question
+        && !x.opt_out
+        && x.objection.is_none()
+        && !x.declines
+        && !x.confused
+    {
+        let answer: String = text.trim().chars().take(120).collect();
+        let usable = match slot {
+            "name" => (words <= 3).then(|| title_case(answer.trim_end_matches(['.', '!']))),
+            "email" => None,
+            _ => Some(answer),
+        };
+        if let Some(value) = usable {
+            x.slots
+                .push((slot.to_owned(), observe(value, 0.75, x.correction)));
+        }
+    }
+
+    if has_any(&norm, PROMISE) {
+        let what: String = text
+            .split(['.', '\n', '!'])
+            .find(|s| has_any(&normalize(s), PROMISE))
+            .unwrap_or(&text)
+            .trim()
+            .chars()
+            .take(140)
+            .collect();
+        let due = x.proposed_time.or_else(|| {
+            // "by Friday" without a time: the end of that business day.
+            let evening = format!("{text} 6pm");
+            proposed_time(&evening, at, tz).filter(|_| {
+                has_any(
+                    &norm,
+                    &[
+                        "tomorrow",
+                        "kal",
+                        "today",
+                        "aaj",
+                        "parso",
+                        "monday",
+                        "tuesday",
+                        "wednesday",
+                        "thursday",
+                        "friday",
+                        "saturday",
+                        "sunday",
+                        "weekend",
+                    ],
+                )
+            })
+        });
+        x.commitments.push(Commitment {
+            what,
+            due,
+            source_message_id: source.clone(),
+        });
+    }
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("budget 10k"), Some(10_000.0));
+        assert_eq!(parse_amount("around ₹5,000 only"), Some(5_000.0));
+        assert_eq!(parse_amount("1.5 lakh"), Some(150_000.0));
+        assert_eq!(parse_amount("I have 2 kids"), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            find_name("Hi, my name is rajesh kumar").as_deref(),
+            Some("Rajesh Kumar")
+        );
+        assert_eq!(find_name("I'm Priya from Pune").as_deref(), Some("Priya"));
+        assert_eq!(find_name("mera naam Amit hai").as_deref(), Some("Amit"));
+        assert_eq!(find_name("main Rohit hun").as_deref(), Some("Rohit"));
+        assert_eq!(find_name("I am interested in the course"), None);
+    }
+
+    #[test]
+    fn times_in_the_business_zone() {
+        let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+        // 2026-11-21 10:00 IST.
+        let now = DateTime::parse_from_rfc3339("2026-11-21T04:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = proposed_time("tomorrow 5pm works", now, tz).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-22T11:30:00+00:00");
+        let at = proposed_time("kal 5 baje", now, tz).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-22T11:30:00+00:00");
+        let at = proposed_time("3:30 pm", now, tz).unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-21T10:00:00+00:00");
+        assert!(proposed_time("sometime next week", now, tz).is_none());
+    }
+}

@@ -1,0 +1,457 @@
+//! Policy in code (SPEC §5.6): every rule runs on every decision, reports passed, repaired
+//! or blocked, and no model output can switch one off. A draft that breaks a content rule
+//! is repaired; if nothing safe is left, the safe fallback line replaces it.
+
+use crate::extract::{has_any, normalize};
+use crate::language::{Line, line};
+use crate::profile::EmojiPolicy;
+use crate::snapshot::{Snapshot, Trigger};
+use crate::state::ConversationState;
+use closer_domain::cta::CtaRecord;
+use closer_domain::engagement::{StaleState, message_budget, sentiment_trend};
+use closer_domain::sales::{CtaType, ReasonCode};
+use serde::{Deserialize, Serialize};
+
+/// Bot messages one contact may get in an hour, whatever else allows: stops loops with
+/// auto-responders.
+pub const HOURLY_LIMIT: u32 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuardAction {
+    Passed,
+    Repaired,
+    Blocked,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardrailResult {
+    pub rule: String,
+    pub action: GuardAction,
+    pub detail: String,
+}
+
+/// What an engine proposes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub should_send: bool,
+    pub text: String,
+    pub reason_code: ReasonCode,
+    pub cta_type: Option<CtaType>,
+    pub confidence: f32,
+}
+
+const CLAIMS_HUMAN: &[&str] = &[
+    "i am human",
+    "i m human",
+    "i am a human",
+    "i m a human",
+    "i am a real person",
+    "i m a real person",
+    "real person here",
+    "human here",
+    "not a bot",
+    "not an ai",
+    "not a robot",
+    "i am not ai",
+    "i m not ai",
+    "a real human",
+    "i am real",
+    "i m real",
+    "as a human",
+    "main insaan hun",
+    "main insaan hoon",
+    "main bot nahi",
+    "bot nahi hun",
+    "i am a person",
+    "i m a person",
+];
+
+/// Sentences of a message; a newline also ends one.
+pub fn sentences(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == '\n' {
+            if !cur.trim().is_empty() {
+                out.push(cur.trim().to_owned());
+            }
+            cur.clear();
+            continue;
+        }
+        cur.push(*c);
+        let next_is_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if matches!(c, '.' | '!' | '?' | '।') && next_is_space {
+            out.push(cur.trim().to_owned());
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_owned());
+    }
+    out
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
+}
+
+struct Checker {
+    results: Vec<GuardrailResult>,
+}
+
+impl Checker {
+    fn note(&mut self, rule: &str, action: GuardAction, detail: impl Into<String>) {
+        self.results.push(GuardrailResult {
+            rule: rule.into(),
+            action,
+            detail: detail.into(),
+        });
+    }
+    fn pass(&mut self, rule: &str) {
+        self.note(rule, GuardAction::Passed, "");
+    }
+}
+
+/// Applies every rule to `draft`. `opt_out_confirmation` marks the one confirmation an
+/// opting-out lead gets.
+pub fn enforce(
+    mut draft: Draft,
+    s: &Snapshot,
+    state: &ConversationState,
+    opt_out_confirmation: bool,
+) -> (Draft, Vec<GuardrailResult>) {
+    let mut c = Checker { results: vec![] };
+    let now = s.now;
+    let block = |c: &mut Checker, d: &mut Draft, rule: &str, detail: String| {
+        if d.should_send {
+            d.should_send = false;
+            c.note(rule, GuardAction::Blocked, detail);
+        } else {
+            c.note(rule, GuardAction::Passed, "nothing to send");
+        }
+    };
+
+    // Who may be messaged at all.
+    if opt_out_confirmation {
+        c.note(
+            "opt_out",
+            GuardAction::Passed,
+            "the one confirmation of an opt-out",
+        );
+    } else if s.opted_out {
+        // Reported as blocked even when nothing was drafted: this rule is why.
+        draft.should_send = false;
+        c.note(
+            "opt_out",
+            GuardAction::Blocked,
+            "the lead opted out: no more messages",
+        );
+    } else {
+        c.pass("opt_out");
+    }
+    if s.mode.bot_may_reply() {
+        c.pass("human_lock");
+    } else {
+        draft.should_send = false;
+        c.note(
+            "human_lock",
+            GuardAction::Blocked,
+            format!("mode is {}: the bot records, never replies", s.mode),
+        );
+    }
+    if s.window_open_until.is_some_and(|u| u > now) {
+        c.pass("service_window");
+    } else {
+        block(
+            &mut c,
+            &mut draft,
+            "service_window",
+            "outside the 24 h service window only an approved template may go".into(),
+        );
+    }
+    let stale = StaleState::since(state.last_lead_message_at, now);
+    if s.trigger == Trigger::Followup && s.bot_messages_since_lead >= stale.outreach_cap() {
+        block(
+            &mut c,
+            &mut draft,
+            "staleness",
+            format!(
+                "{stale}: {} proactive message(s) allowed, {} sent",
+                stale.outreach_cap().min(99),
+                s.bot_messages_since_lead
+            ),
+        );
+    } else {
+        c.pass("staleness");
+    }
+    let budget = message_budget(
+        state.budget(),
+        state.response_rate,
+        sentiment_trend(&state.sentiments()),
+    );
+    if s.bot_messages_since_lead >= budget {
+        block(
+            &mut c,
+            &mut draft,
+            "message_budget",
+            format!(
+                "{} unanswered messages reach the budget of {budget}",
+                s.bot_messages_since_lead
+            ),
+        );
+    } else {
+        c.pass("message_budget");
+    }
+    if s.bot_messages_last_hour >= HOURLY_LIMIT {
+        block(
+            &mut c,
+            &mut draft,
+            "rate_limit",
+            format!(
+                "{} messages to this contact in the last hour (limit {HOURLY_LIMIT})",
+                s.bot_messages_last_hour
+            ),
+        );
+    } else {
+        c.pass("rate_limit");
+    }
+
+    if !draft.should_send {
+        draft.text.clear();
+        return (draft, c.results);
+    }
+
+    // What the message says.
+    let keep = |text: &str, bad: &dyn Fn(&str) -> bool| -> (String, Vec<String>) {
+        let mut removed = vec![];
+        let kept: Vec<String> = sentences(text)
+            .into_iter()
+            .filter(|sn| {
+                let hit = bad(sn);
+                if hit {
+                    removed.push(sn.clone());
+                }
+                !hit
+            })
+            .collect();
+        (kept.join(" "), removed)
+    };
+
+    let (text, removed) = keep(&draft.text, &|sn| has_any(&normalize(sn), CLAIMS_HUMAN));
+    if removed.is_empty() {
+        c.pass("never_claim_human");
+    } else {
+        draft.text = text;
+        c.note(
+            "never_claim_human",
+            GuardAction::Repaired,
+            format!("removed: {}", removed.join(" | ")),
+        );
+    }
+
+    let forbidden = &s.profile.guardrails.forbidden_phrases;
+    let (text, removed) = keep(&draft.text, &|sn| {
+        let low = sn.to_lowercase();
+        forbidden.iter().any(|p| low.contains(&p.to_lowercase()))
+    });
+    if removed.is_empty() {
+        c.pass("forbidden_phrases");
+    } else {
+        draft.text = text;
+        c.note(
+            "forbidden_phrases",
+            GuardAction::Repaired,
+            format!("removed: {}", removed.join(" | ")),
+        );
+    }
+
+    match draft.cta_type {
+        Some(cta) if draft.reason_code != ReasonCode::Confirmation => {
+            let record = state
+                .cta_states
+                .get(&cta)
+                .cloned()
+                .unwrap_or_else(|| CtaRecord::new(now));
+            let configured = s.enabled_cta(cta);
+            let why = if configured.is_none() {
+                Some(format!("{cta} is not an enabled CTA"))
+            } else if !record.may_offer(now) {
+                Some(format!(
+                    "{cta} is {} and may not be offered again",
+                    record.as_of(now).state
+                ))
+            } else {
+                None
+            };
+            match why {
+                None => c.pass("cta_state"),
+                Some(why) => {
+                    let marks: Vec<String> = configured
+                        .and_then(|k| k.link.clone().or(k.phone.clone()))
+                        .into_iter()
+                        .chain(["http".to_owned(), "[LINK]".to_owned()])
+                        .collect();
+                    let (text, _) = keep(&draft.text, &|sn| {
+                        marks.iter().any(|m| sn.contains(m.as_str()))
+                    });
+                    draft.text = text;
+                    draft.cta_type = None;
+                    if draft.reason_code == ReasonCode::CtaPush {
+                        draft.reason_code = ReasonCode::ValueProposition;
+                    }
+                    c.note(
+                        "cta_state",
+                        GuardAction::Repaired,
+                        format!("{why}: the offer was taken out"),
+                    );
+                }
+            }
+        }
+        _ => c.pass("cta_state"),
+    }
+
+    let parts = sentences(&draft.text);
+    let questions = parts.iter().filter(|p| p.ends_with('?')).count();
+    let allowed = s.profile.tone_profile.questions_per_message.max(1) as usize;
+    if questions > allowed {
+        let mut seen = 0;
+        let kept: Vec<String> = parts
+            .into_iter()
+            .filter(|p| {
+                if p.ends_with('?') {
+                    seen += 1;
+                    seen <= allowed
+                } else {
+                    true
+                }
+            })
+            .collect();
+        draft.text = kept.join(" ");
+        c.note(
+            "one_question",
+            GuardAction::Repaired,
+            format!("{questions} questions cut to {allowed}"),
+        );
+    } else {
+        c.pass("one_question");
+    }
+
+    let max = s.profile.tone_profile.message_length_max_words as usize;
+    let before = words(&draft.text);
+    if before > max {
+        let mut parts = sentences(&draft.text);
+        // Drop whole sentences from the end, sparing the question (it moves the sale on).
+        while parts.iter().map(|p| words(p)).sum::<usize>() > max && parts.len() > 1 {
+            let victim = parts
+                .iter()
+                .rposition(|p| !p.ends_with('?'))
+                .unwrap_or(parts.len() - 1);
+            parts.remove(victim);
+        }
+        let mut text = parts.join(" ");
+        if words(&text) > max {
+            text = text
+                .split_whitespace()
+                .take(max)
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "…";
+        }
+        draft.text = text;
+        c.note(
+            "max_words",
+            GuardAction::Repaired,
+            format!("{before} words cut to {} (max {max})", words(&draft.text)),
+        );
+    } else {
+        c.pass("max_words");
+    }
+
+    if s.profile.tone_profile.emoji_policy == EmojiPolicy::Never && draft.text.chars().any(is_emoji)
+    {
+        draft.text = draft
+            .text
+            .chars()
+            .filter(|ch| !is_emoji(*ch))
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        c.note(
+            "emoji_policy",
+            GuardAction::Repaired,
+            "emoji removed (policy: never)",
+        );
+    } else {
+        c.pass("emoji_policy");
+    }
+
+    if draft.text.trim().is_empty() {
+        let lang = state
+            .language
+            .as_deref()
+            .unwrap_or(&s.profile.tone_profile.language);
+        draft.text = line(Line::Failsafe, lang).to_owned();
+        draft.reason_code = ReasonCode::ClarificationRequest;
+        draft.cta_type = None;
+        c.note(
+            "safe_fallback",
+            GuardAction::Repaired,
+            "nothing safe was left: the fallback line went instead",
+        );
+    }
+
+    // Claims about the offer carry the business's disclaimers (not counted in max words).
+    let claims = matches!(
+        draft.reason_code,
+        ReasonCode::PricingDiscussion
+            | ReasonCode::ValueProposition
+            | ReasonCode::CtaPush
+            | ReasonCode::SocialProof
+    );
+    let missing: Vec<&String> = s
+        .profile
+        .guardrails
+        .required_disclaimers
+        .iter()
+        .filter(|d| !draft.text.to_lowercase().contains(&d.to_lowercase()))
+        .collect();
+    if claims && !missing.is_empty() {
+        for d in &missing {
+            draft.text.push('\n');
+            draft.text.push_str(d);
+        }
+        c.note(
+            "required_disclaimers",
+            GuardAction::Repaired,
+            format!("added {} disclaimer(s)", missing.len()),
+        );
+    } else {
+        c.pass("required_disclaimers");
+    }
+    (draft, c.results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences() {
+        assert_eq!(
+            sentences("Hi there! Fees are ₹2.5k. Want a call?\nLink: https://x.io/a.b"),
+            vec![
+                "Hi there!",
+                "Fees are ₹2.5k.",
+                "Want a call?",
+                "Link: https://x.io/a.b"
+            ]
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Which language the lead writes in, and the agent's own fixed lines in each language.
+//!
+//! The leads this product serves write English, Hindi in Devanagari, and very often Hinglish
+//! (Hindi in Latin letters mixed with English). General-purpose detectors (whatlang and the
+//! like) read Hinglish as English or as noise, so detection is a script check plus a lexicon
+//! of Hinglish function words.
+
+/// Romanised Hindi words that are not also common English words.
+const HINGLISH: &[&str] = &[
+    "hai",
+    "hain",
+    "kya",
+    "nahi",
+    "nahin",
+    "mujhe",
+    "aap",
+    "aapka",
+    "aapki",
+    "karo",
+    "karna",
+    "karein",
+    "kaise",
+    "kitna",
+    "kitne",
+    "kitni",
+    "chahiye",
+    "haan",
+    "haa",
+    "bhai",
+    "mera",
+    "meri",
+    "mere",
+    "naam",
+    "hun",
+    "hoon",
+    "abhi",
+    "achha",
+    "accha",
+    "acha",
+    "theek",
+    "thik",
+    "kab",
+    "kyun",
+    "kyon",
+    "bhi",
+    "toh",
+    "yaar",
+    "wala",
+    "wali",
+    "baat",
+    "paisa",
+    "paise",
+    "batao",
+    "bataiye",
+    "sakta",
+    "sakte",
+    "sakti",
+    "samajh",
+    "bahut",
+    "lekin",
+    "aur",
+    "kaha",
+    "kahan",
+    "kaun",
+    "kuch",
+    "kar",
+    "raha",
+    "rahi",
+    "rahe",
+    "tha",
+    "thi",
+    "hoga",
+    "dijiye",
+    "bhejo",
+    "mat",
+    "ji",
+    "ko",
+    "se",
+    "ke",
+    "ki",
+    "ka",
+    "main",
+    "hum",
+    "humein",
+    "apna",
+    "apni",
+    "kal",
+    "parso",
+    "baje",
+    "shukriya",
+    "dhanyavad",
+    "matlab",
+    "karke",
+    "dekh",
+    "dekhte",
+    "chalo",
+    "batana",
+    "bata",
+];
+
+/// Words that are Hinglish markers only next to others ("main", "ko", "se" are also English
+/// or too short to count alone).
+const WEAK: &[&str] = &[
+    "main", "ko", "se", "ke", "ki", "ka", "ji", "kar", "mat", "hum",
+];
+
+/// `hi` for Devanagari, `hi-en` for Hinglish, `en` otherwise; `None` when there are no words.
+pub fn detect(text: &str) -> Option<&'static str> {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 {
+        return None;
+    }
+    let devanagari = text
+        .chars()
+        .filter(|c| ('\u{0900}'..='\u{097F}').contains(c))
+        .count();
+    if devanagari * 3 >= letters {
+        return Some("hi");
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let strong = words
+        .iter()
+        .filter(|w| HINGLISH.contains(&w.as_str()) && !WEAK.contains(&w.as_str()))
+        .count();
+    let weak = words.iter().filter(|w| WEAK.contains(&w.as_str())).count();
+    if strong >= 2 || (strong == 1 && (words.len() <= 4 || weak >= 1)) {
+        Some("hi-en")
+    } else {
+        Some("en")
+    }
+}
+
+/// A fixed line of the agent's own, in the reply language (Devanagari leads get Hinglish:
+/// the business's scripts are written in Latin letters).
+pub fn line(key: Line, language: &str) -> &'static str {
+    let hinglish = language == "hi-en" || language == "hi";
+    match (key, hinglish) {
+        (Line::Failsafe, false) => "Thanks for your message! What would you like to know?",
+        (Line::Failsafe, true) => "Message ke liye thanks! Aap kya jaanna chahenge?",
+        (Line::Greeting, false) => "Hi! Thanks for reaching out, happy to help.",
+        (Line::Greeting, true) => "Namaste! Contact karne ke liye thanks, main help karta hun.",
+        (Line::NoAnswer, false) => "Good question, let me check that with the team.",
+        (Line::NoAnswer, true) => "Achha sawaal hai, main team se confirm karke batata hun.",
+        (Line::AskTime, false) => "What day and time suits you?",
+        (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
+        (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
+        (Line::Accepted, false) => "Great! Here you go: {link}",
+        (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
+        (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
+        (Line::Completed, true) => "Bahut badhiya, thanks! Aur kuch help chahiye?",
+        (Line::OptOut, false) => "You're unsubscribed and won't get more messages from us.",
+        (Line::OptOut, true) => "Aapko ab humse aur messages nahi aayenge.",
+        (Line::Handoff, false) => {
+            "I'm bringing in a member of our team; they'll reply here shortly."
+        }
+        (Line::Handoff, true) => {
+            "Main team ke member ko bula raha hun, woh jaldi yahin reply karenge."
+        }
+        (Line::Graceful, false) => "No problem! Message us whenever you are ready.",
+        (Line::Graceful, true) => "Koi baat nahi! Jab ready ho, message karna.",
+        (Line::AskSlot, false) => "Could you share your {slot}?",
+        (Line::AskSlot, true) => "Aapka {slot} kya hai?",
+        (Line::Reconfirm, false) => "Just to confirm, your {slot} is {value}?",
+        (Line::Reconfirm, true) => "Confirm kar dun, aapka {slot} {value} hai?",
+        (Line::Apology, false) => "Sorry for the trouble.",
+        (Line::Apology, true) => "Asuvidha ke liye maafi.",
+        (Line::Ping, false) => "Just checking in, any questions I can help with?",
+        (Line::Ping, true) => "Bas check kar raha tha, koi sawaal hai?",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    Failsafe,
+    Greeting,
+    NoAnswer,
+    AskTime,
+    Booked,
+    Accepted,
+    Completed,
+    OptOut,
+    Handoff,
+    Graceful,
+    AskSlot,
+    Reconfirm,
+    Apology,
+    Ping,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_the_three_languages() {
+        assert_eq!(detect("Hi, what are your fees?"), Some("en"));
+        assert_eq!(detect("Fees kitni hai?"), Some("hi-en"));
+        assert_eq!(detect("mujhe trading course chahiye"), Some("hi-en"));
+        assert_eq!(detect("कोर्स की फीस कितनी है?"), Some("hi"));
+        assert_eq!(detect("I live in Pune main area"), Some("en"));
+        assert_eq!(detect("👍"), None);
+    }
+}

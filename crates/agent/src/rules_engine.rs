@@ -1,0 +1,448 @@
+//! The rules engine: deterministic and offline. It answers from FAQ matches, asks the next
+//! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
+//! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
+
+use crate::extract::{Extraction, business_tz};
+use crate::guardrails::{Draft, sentences};
+use crate::language::{Line, line};
+use crate::profile::{Requirement, Script};
+use crate::retrieval::{Snippet, SnippetSource};
+use crate::snapshot::Snapshot;
+use crate::state::ConversationState;
+use chrono::{DateTime, Utc};
+use closer_domain::cta::{CtaEvent, CtaRecord};
+use closer_domain::sales::{CtaType, ReasonCode};
+use closer_domain::slots::RECONFIRM_BELOW;
+use std::collections::BTreeMap;
+
+/// What the engine did besides drafting: the CTA the lead took up, a booking.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Effects {
+    pub accepted: Option<(CtaType, CtaEvent)>,
+    pub booking_at: Option<DateTime<Utc>>,
+}
+
+pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
+    state
+        .language
+        .clone()
+        .unwrap_or_else(|| s.profile.tone_profile.language.clone())
+}
+
+fn script<'a>(map: &'a BTreeMap<String, Script>, key: &str, lang: &str) -> Option<&'a str> {
+    map.get(key).and_then(|sc| sc.for_language(lang))
+}
+
+fn humanize(slot: &str) -> String {
+    slot.replace('_', " ")
+}
+
+/// The question for a slot: the library's own (exact key, or one sharing its first word,
+/// like `experience_check` for `experience_level`), else a generic one.
+fn question_for(s: &Snapshot, slot: &str, lang: &str) -> String {
+    let lib = &s.profile.script_library.qualification;
+    let stem = slot.split('_').next().unwrap_or(slot);
+    script(lib, slot, lang)
+        .or_else(|| {
+            lib.iter()
+                .find(|(k, _)| k.split('_').next() == Some(stem))
+                .and_then(|(_, sc)| sc.for_language(lang))
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| line(Line::AskSlot, lang).replace("{slot}", &humanize(slot)))
+}
+
+/// The next slot to ask for, honouring the checklist's order and timing; a slot asked twice
+/// without an answer is left alone.
+pub fn next_slot(s: &Snapshot, state: &ConversationState) -> Option<String> {
+    let checklist = &s.profile.sales_rules.qualification_checklist;
+    let asked = |k: &str| state.asked_slots.iter().filter(|a| *a == k).count();
+    let missing = |k: &str, limit: usize| !state.slots.contains_key(k) && asked(k) < limit;
+    let pick = |wanted: &[Requirement], limit: usize| {
+        checklist
+            .iter()
+            .find(|(k, r)| wanted.contains(r) && missing(k, limit))
+            .map(|(k, _)| k.clone())
+    };
+    pick(&[Requirement::AskEarly], 2)
+        .or_else(|| pick(&[Requirement::Required], 2))
+        .or_else(|| pick(&[Requirement::Optional], 1))
+        .or_else(|| pick(&[Requirement::AskLate], 1))
+}
+
+fn required_missing(s: &Snapshot, state: &ConversationState) -> bool {
+    s.profile
+        .sales_rules
+        .qualification_checklist
+        .iter()
+        .any(|(k, r)| {
+            matches!(r, Requirement::Required | Requirement::AskEarly)
+                && !state.slots.contains_key(k)
+        })
+}
+
+fn cta_link(s: &Snapshot, cta: CtaType) -> String {
+    let configured = s.enabled_cta(cta);
+    configured
+        .and_then(|c| c.link.clone().or_else(|| c.phone.clone()))
+        .or_else(|| {
+            let links = &s.profile.business_config.contact_links;
+            let key = match cta {
+                CtaType::AppDownload => "app_url",
+                CtaType::BookCall | CtaType::ScheduleDemo | CtaType::JoinWebinar => "booking_url",
+                _ => "website_url",
+            };
+            links.get(key).or_else(|| links.get("website_url")).cloned()
+        })
+        .unwrap_or_default()
+}
+
+/// The CTA to push next: the configured sequence, then the primary CTAs, then the enabled
+/// ones by position; only those the state machine still allows.
+pub fn next_cta(s: &Snapshot, state: &ConversationState) -> Option<CtaType> {
+    let seq = &s.profile.sales_rules.cta_sequencing;
+    let mut order: Vec<CtaType> = seq.first.into_iter().chain(seq.fallback).collect();
+    order.extend(s.profile.business_config.primary_ctas.iter().copied());
+    let mut by_position: Vec<_> = s.ctas.iter().filter(|c| c.enabled).collect();
+    by_position.sort_by_key(|c| c.position);
+    order.extend(by_position.iter().map(|c| c.kind));
+    order.into_iter().find(|c| {
+        s.enabled_cta(*c).is_some() && state.cta_states.get(c).is_none_or(|r| r.may_offer(s.now))
+    })
+}
+
+fn cta_text(s: &Snapshot, cta: CtaType, lang: &str) -> String {
+    let link = cta_link(s, cta);
+    let name = s
+        .enabled_cta(cta)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| cta.label().to_owned());
+    match script(&s.profile.script_library.cta_scripts, cta.as_str(), lang) {
+        Some(t) => t.replace("[LINK]", &link).trim().to_owned(),
+        None if link.is_empty() => format!("{name}?"),
+        None => format!("{name}: {link}"),
+    }
+}
+
+fn first_sentences(text: &str, n: usize) -> String {
+    sentences(text)
+        .into_iter()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn record(state: &ConversationState, cta: CtaType, at: DateTime<Utc>) -> CtaRecord {
+    state
+        .cta_states
+        .get(&cta)
+        .cloned()
+        .unwrap_or_else(|| CtaRecord::new(at))
+}
+
+fn draft(
+    text: impl Into<String>,
+    reason: ReasonCode,
+    cta: Option<CtaType>,
+    confidence: f32,
+) -> Draft {
+    Draft {
+        should_send: true,
+        text: text.into(),
+        reason_code: reason,
+        cta_type: cta,
+        confidence,
+    }
+}
+
+/// Drafts the reply and updates `state` (questions asked, CTA states, confusion).
+pub fn respond(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    knowledge: &[Snippet],
+) -> (Draft, Effects) {
+    let lang = reply_language(s, state);
+    let lang = lang.as_str();
+    let now = s.now;
+    let mut fx = Effects::default();
+    let pending = state.pending_question.take();
+
+    // A booking time answering our "when?".
+    if pending.as_deref() == Some("booking_time")
+        && let (Some(at), Some(cta)) = (x.proposed_time, state.last_cta)
+    {
+        return (booked(s, state, cta, at, lang, &mut fx), fx);
+    }
+
+    // The lead takes up (or finishes) the CTA we offered.
+    if let Some(cta) = state.last_cta
+        && (x.accepts || x.completed)
+        && !x.declines
+    {
+        let event = if x.completed {
+            CtaEvent::Completed
+        } else {
+            CtaEvent::Clicked
+        };
+        if let Ok(next) = record(state, cta, now).apply(event, now) {
+            state.cta_states.insert(cta, next);
+        }
+        fx.accepted = Some((cta, event));
+        state.confused_streak = 0;
+        if event == CtaEvent::Completed {
+            return (
+                draft(
+                    line(Line::Completed, lang),
+                    ReasonCode::Confirmation,
+                    Some(cta),
+                    0.9,
+                ),
+                fx,
+            );
+        }
+        if cta.is_booking() {
+            if let Some(at) = x.proposed_time {
+                return (booked(s, state, cta, at, lang, &mut fx), fx);
+            }
+            state.pending_question = Some("booking_time".into());
+            return (
+                draft(
+                    line(Line::AskTime, lang),
+                    ReasonCode::Confirmation,
+                    Some(cta),
+                    0.85,
+                ),
+                fx,
+            );
+        }
+        let link = cta_link(s, cta);
+        let text = if link.is_empty() {
+            line(Line::Completed, lang).to_owned()
+        } else {
+            line(Line::Accepted, lang).replace("{link}", &link)
+        };
+        return (draft(text, ReasonCode::Confirmation, Some(cta), 0.85), fx);
+    }
+
+    if x.renewed_interest {
+        for (cta, r) in state.cta_states.clone() {
+            if let Ok(next) = r.apply(CtaEvent::RenewedInterest, now) {
+                state.cta_states.insert(cta, next);
+            }
+        }
+    }
+
+    // A "no" to the CTA: mark it, and try the fallback once before letting go gracefully.
+    if let Some(cta) = state.last_cta
+        && x.declines
+        && !x.is_question
+    {
+        if let Ok(next) = record(state, cta, now).apply(CtaEvent::Declined, now) {
+            state.cta_states.insert(cta, next);
+        }
+        state.last_cta = None;
+        if let Some(other) = next_cta(s, state) {
+            state.last_cta = Some(other);
+            return (
+                draft(
+                    cta_text(s, other, lang),
+                    ReasonCode::CtaPush,
+                    Some(other),
+                    0.6,
+                ),
+                fx,
+            );
+        }
+        let exit = script(&s.profile.script_library.exits, "graceful", lang)
+            .unwrap_or(line(Line::Graceful, lang));
+        return (draft(exit, ReasonCode::ExitGraceful, None, 0.8), fx);
+    }
+
+    if let Some(key) = &x.objection {
+        state.confused_streak = 0;
+        let text = script(&s.profile.script_library.objection_handlers, key, lang)
+            .map(str::to_owned)
+            .or_else(|| s.profile.sales_rules.objection_playbook.get(key).cloned())
+            .unwrap_or_else(|| line(Line::NoAnswer, lang).to_owned());
+        return (draft(text, ReasonCode::ObjectionHandling, None, 0.75), fx);
+    }
+
+    let first_contact = !s.bot_has_spoken();
+    if x.is_question || x.asks_price {
+        let hit = knowledge
+            .iter()
+            .find(|k| k.source == SnippetSource::Knowledge);
+        let reason = if x.asks_price {
+            ReasonCode::PricingDiscussion
+        } else {
+            ReasonCode::ValueProposition
+        };
+        match hit {
+            // A page that changed since we read it: no hard numbers from it.
+            Some(k) if k.stale && x.asks_price => {
+                state.confused_streak += 1;
+                return (
+                    draft(
+                        line(Line::NoAnswer, lang),
+                        ReasonCode::ClarificationRequest,
+                        None,
+                        0.4,
+                    ),
+                    fx,
+                );
+            }
+            Some(k) => {
+                state.confused_streak = 0;
+                let answer = first_sentences(&k.text, 2);
+                let follow = next_slot(s, state).map(|slot| {
+                    state.asked_slots.push(slot.clone());
+                    state.pending_question = Some(slot.clone());
+                    question_for(s, &slot, lang)
+                });
+                let opener = if first_contact {
+                    script(&s.profile.script_library.openers, "new_lead", lang)
+                        .map(|o| first_sentences(o, 1))
+                } else {
+                    None
+                };
+                let text = [opener, Some(answer), follow]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                return (draft(text, reason, None, 0.5 + 0.5 * k.relevance), fx);
+            }
+            None => {
+                state.confused_streak += 1;
+                state.commitments.agent.push(crate::state::Commitment {
+                    what: format!(
+                        "Answer: {}",
+                        s.new_text().chars().take(120).collect::<String>()
+                    ),
+                    due: None,
+                    source_message_id: s.last_new_message_id().map(str::to_owned),
+                });
+                return (
+                    draft(
+                        line(Line::NoAnswer, lang),
+                        ReasonCode::ClarificationRequest,
+                        None,
+                        0.35,
+                    ),
+                    fx,
+                );
+            }
+        }
+    }
+    if x.confused {
+        state.confused_streak += 1;
+    } else {
+        state.confused_streak = 0;
+    }
+
+    if first_contact {
+        let opener = script(&s.profile.script_library.openers, "new_lead", lang)
+            .unwrap_or(line(Line::Greeting, lang))
+            .to_owned();
+        let follow = next_slot(s, state).map(|slot| {
+            state.asked_slots.push(slot.clone());
+            state.pending_question = Some(slot.clone());
+            question_for(s, &slot, lang)
+        });
+        let text = [Some(opener), follow]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        return (draft(text, ReasonCode::InitialGreeting, None, 0.9), fx);
+    }
+
+    if let Some(slot) = next_slot(s, state)
+        && (required_missing(s, state) || !state.asked_slots.contains(&slot))
+    {
+        state.asked_slots.push(slot.clone());
+        state.pending_question = Some(slot.clone());
+        return (
+            draft(
+                question_for(s, &slot, lang),
+                ReasonCode::QualificationQuestion,
+                None,
+                0.8,
+            ),
+            fx,
+        );
+    }
+
+    let cta = next_cta(s, state);
+    // A guessed fact is confirmed before asking the lead to commit.
+    if cta.is_some_and(CtaType::is_major)
+        && let Some((name, slot)) = state.slots.iter().find(|(k, sl)| {
+            sl.confidence < RECONFIRM_BELOW
+                && !state
+                    .asked_slots
+                    .iter()
+                    .any(|a| a == &format!("confirm:{k}"))
+        })
+    {
+        let (name, value) = (name.clone(), slot.value.clone());
+        state.asked_slots.push(format!("confirm:{name}"));
+        state.pending_question = Some(format!("confirm:{name}"));
+        let text = line(Line::Reconfirm, lang)
+            .replace("{slot}", &humanize(&name))
+            .replace("{value}", &value);
+        return (draft(text, ReasonCode::Confirmation, None, 0.7), fx);
+    }
+    if let Some(cta) = cta {
+        state.last_cta = Some(cta);
+        return (
+            draft(cta_text(s, cta, lang), ReasonCode::CtaPush, Some(cta), 0.75),
+            fx,
+        );
+    }
+    let exit = script(&s.profile.script_library.exits, "graceful", lang)
+        .unwrap_or(line(Line::Graceful, lang));
+    (draft(exit, ReasonCode::ExitGraceful, None, 0.6), fx)
+}
+
+/// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.
+fn booked(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    cta: CtaType,
+    at: DateTime<Utc>,
+    lang: &str,
+    fx: &mut Effects,
+) -> Draft {
+    let when = at
+        .with_timezone(&business_tz(s))
+        .format("%a %-d %b, %-I:%M %p")
+        .to_string();
+    if let Ok(next) = record(state, cta, s.now).apply(CtaEvent::Clicked, s.now) {
+        state.cta_states.insert(cta, next);
+    }
+    state.commitments.agent.push(crate::state::Commitment {
+        what: format!("{} at {when}", cta.label()),
+        due: Some(at),
+        source_message_id: s.last_new_message_id().map(str::to_owned),
+    });
+    fx.accepted = Some((cta, CtaEvent::Clicked));
+    fx.booking_at = Some(at);
+    draft(
+        line(Line::Booked, lang).replace("{time}", &when),
+        ReasonCode::Confirmation,
+        Some(cta),
+        0.9,
+    )
+}
+
+/// The failsafe: acknowledge, ask one simple question, stay safe (seeds/001 §22.2).
+pub fn safe_reply(s: &Snapshot, state: &ConversationState) -> Draft {
+    let lang = reply_language(s, state);
+    draft(
+        line(Line::Failsafe, &lang),
+        ReasonCode::ClarificationRequest,
+        None,
+        0.3,
+    )
+}

@@ -1,0 +1,93 @@
+//! What the agent remembers about one conversation (SPEC §3 conversation_state), stored as
+//! one JSON document and shown in the inbox's right pane.
+
+use chrono::{DateTime, Utc};
+use closer_domain::cta::CtaRecord;
+use closer_domain::engagement::ResponseRate;
+use closer_domain::sales::{CtaType, EscalationPriority, Intent, Sentiment};
+use closer_domain::slots::Slot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub what: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_message_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Commitments {
+    #[serde(default)]
+    pub user: Vec<Commitment>,
+    #[serde(default)]
+    pub agent: Vec<Commitment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentPoint {
+    pub sentiment: Sentiment,
+    pub confidence: f32,
+    pub at: DateTime<Utc>,
+}
+
+/// The brief a human gets when the agent hands a conversation over (seeds/001 §18.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandoffPackage {
+    pub escalation_reason: String,
+    pub priority: EscalationPriority,
+    pub summary: String,
+    pub key_slots: BTreeMap<String, String>,
+    pub sentiment_trend: String,
+    pub recommended_action: String,
+    /// 0–100: how much this conversation is worth a human's time.
+    pub conversation_value_score: u32,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct ConversationState {
+    pub summary: String,
+    pub slots: BTreeMap<String, Slot>,
+    pub commitments: Commitments,
+    pub sentiment_history: Vec<SentimentPoint>,
+    pub cta_states: BTreeMap<CtaType, CtaRecord>,
+    pub language: Option<String>,
+    pub intent: Option<Intent>,
+    pub response_rate: ResponseRate,
+    /// Exchanges in a row where the lead was confused or the agent had no answer.
+    pub confused_streak: u32,
+    /// Slots the agent has asked for, once per asking (`confirm:NAME` for re-confirmations).
+    pub asked_slots: Vec<String>,
+    /// The slot the agent asked for last, so the lead's next answer can fill it.
+    pub pending_question: Option<String>,
+    /// The CTA the agent offered last, so a "yes" can accept it.
+    pub last_cta: Option<CtaType>,
+    pub risk_flags: Vec<String>,
+    /// The one opt-out confirmation has gone out.
+    pub opt_out_confirmed: bool,
+    pub handoff: Option<HandoffPackage>,
+    pub last_lead_message_at: Option<DateTime<Utc>>,
+}
+
+impl ConversationState {
+    /// Most history the state keeps; older points only matter through the summary.
+    pub const SENTIMENT_KEPT: usize = 30;
+
+    pub fn sentiments(&self) -> Vec<Sentiment> {
+        self.sentiment_history.iter().map(|p| p.sentiment).collect()
+    }
+
+    pub fn slot_value(&self, name: &str) -> Option<&str> {
+        self.slots.get(name).map(|s| s.value.as_str())
+    }
+
+    /// The budget slot as a number, when the lead named one ("10k", "₹5,000").
+    pub fn budget(&self) -> Option<f64> {
+        self.slot_value("budget")
+            .and_then(crate::extract::parse_amount)
+    }
+}

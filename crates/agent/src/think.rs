@@ -1,0 +1,517 @@
+//! The think step: snapshot in, decision and state patch out. Order matters and is fixed:
+//! hard rules, extraction, escalation, retrieval, the engine, guardrails (SPEC §5).
+
+use crate::decision::{
+    CalendarBooking, ContactPatch, CtaAccepted, Decision, Engine, Outcome, StatePatch,
+};
+use crate::escalate;
+use crate::extract::{self, Extraction};
+use crate::guardrails::{self, Draft};
+use crate::language::{Line, line};
+use crate::retrieval::{self, Snippet};
+use crate::rules_engine::{self, reply_language};
+use crate::snapshot::{Snapshot, Trigger};
+use crate::state::{ConversationState, SentimentPoint};
+use chrono::{DateTime, Duration, Timelike, Utc};
+use closer_domain::cta::CtaEvent;
+use closer_domain::engagement::ResponseRate;
+use closer_domain::messaging::Author;
+use closer_domain::sales::{ConversationStage, Intent, LeadStatus, ReasonCode};
+use closer_domain::slots::{self, Observation};
+
+/// An engine that writes replies with a language model; the rules engine needs none.
+#[async_trait::async_trait]
+pub trait Writer: Send + Sync {
+    async fn write(
+        &self,
+        s: &Snapshot,
+        x: &Extraction,
+        state: &ConversationState,
+        knowledge: &[Snippet],
+    ) -> Result<Written, String>;
+}
+
+/// A model-written draft and what it cost.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub draft: Draft,
+    pub input_tokens: u32,
+    pub output_tokens: u32,
+    pub cost_usd: f64,
+    pub prompt_tokens: u32,
+}
+
+/// Thinks about one conversation. `writer` is the LLM engine when the profile's mode is
+/// `llm` and a provider is configured.
+pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
+    let mut state = s.state.clone();
+    let x = if s.trigger == Trigger::LeadMessage {
+        extract::extract(s)
+    } else {
+        Extraction::default()
+    };
+    let lead_wrote = s.trigger == Trigger::LeadMessage && !s.new_messages.is_empty();
+    if lead_wrote {
+        remember(s, &x, &mut state);
+    }
+    let mut patch = StatePatch {
+        state: ConversationState::default(),
+        stage: None,
+        lead_status: None,
+        intent: x.intent,
+        contact: ContactPatch::default(),
+        opted_out: false,
+        handoff: None,
+        cta_accepted: None,
+        calendar_event: None,
+        followup_at: None,
+        alert: None,
+    };
+    let mut decision = Decision {
+        trigger: s.trigger.as_str().into(),
+        engine: Engine::Rules,
+        should_send: false,
+        message_type: "text".into(),
+        reason_code: ReasonCode::StaySilent,
+        cta_type: None,
+        message_text: None,
+        confidence: 1.0,
+        retrieval_used: false,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0.0,
+        prompt_tokens: 0,
+        guardrails: vec![],
+        handoff_required: false,
+        handoff_priority: None,
+        handoff: None,
+        error: None,
+    };
+    let lang = reply_language(s, &state);
+
+    // Hard rules first: an opt-out gets one confirmation, then silence forever.
+    let opting_out = x.opt_out && !s.opted_out;
+    let draft = if opting_out {
+        patch.opted_out = true;
+        patch.lead_status = Some(LeadStatus::OptedOut);
+        patch.stage = Some(ConversationStage::ClosedLost);
+        state.opt_out_confirmed = true;
+        let text = s
+            .profile
+            .script_library
+            .exits
+            .get("opt_out")
+            .and_then(|sc| sc.for_language(&lang))
+            .unwrap_or(line(Line::OptOut, &lang));
+        Draft {
+            should_send: s.mode.bot_may_reply(),
+            text: text.into(),
+            reason_code: ReasonCode::ExitGraceful,
+            cta_type: None,
+            confidence: 1.0,
+        }
+    } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
+        // Human, paused or closed: record and extract, never reply. A follow-up check has
+        // no logic of its own yet: it stays silent.
+        Draft {
+            should_send: false,
+            text: String::new(),
+            reason_code: if s.trigger == Trigger::Followup {
+                ReasonCode::ScheduleFollowup
+            } else {
+                ReasonCode::StaySilent
+            },
+            cta_type: None,
+            confidence: 1.0,
+        }
+    } else if let Some(e) = escalate::check(&x, &state) {
+        let package = escalate::package(&e, &state, s.now);
+        patch.handoff = Some(e.priority);
+        patch.stage = Some(ConversationStage::HumanTakeover);
+        patch.lead_status = Some(LeadStatus::NeedsHuman);
+        decision.handoff_required = true;
+        decision.handoff_priority = Some(e.priority);
+        decision.handoff = Some(package.clone());
+        state.handoff = Some(package);
+        let text = s
+            .profile
+            .script_library
+            .exits
+            .get("handoff")
+            .and_then(|sc| sc.for_language(&lang))
+            .unwrap_or(line(Line::Handoff, &lang));
+        Draft {
+            should_send: true,
+            text: text.into(),
+            reason_code: ReasonCode::NeedsHuman,
+            cta_type: None,
+            confidence: 0.9,
+        }
+    } else {
+        let query = s.new_text();
+        let past: Vec<_> = s
+            .history
+            .iter()
+            .filter(|t| !s.new_messages.iter().any(|n| n.id == t.id))
+            .cloned()
+            .collect();
+        let knowledge = retrieval::retrieve(&query, &s.knowledge, &[], s.now);
+        let references_past = extract::has_any(
+            &extract::normalize(&query),
+            &[
+                "as i said",
+                "i told you",
+                "earlier",
+                "already told",
+                "pehle bataya",
+                "bataya tha",
+                "like i said",
+            ],
+        );
+        let earlier = if references_past {
+            retrieval::retrieve(&query, &[], &past, s.now)
+        } else {
+            vec![]
+        };
+        decision.retrieval_used = !knowledge.is_empty() || !earlier.is_empty();
+        let mut all = knowledge.clone();
+        all.extend(earlier);
+        match writer {
+            Some(w) if s.profile.mode == crate::profile::EngineMode::Llm => {
+                let mut trial = state.clone();
+                match w.write(s, &x, &trial, &all).await {
+                    Ok(written) => {
+                        decision.engine = Engine::Llm;
+                        decision.input_tokens = written.input_tokens;
+                        decision.output_tokens = written.output_tokens;
+                        decision.cost_usd = written.cost_usd;
+                        decision.prompt_tokens = written.prompt_tokens;
+                        if let Some(cta) = written.draft.cta_type {
+                            trial.last_cta = Some(cta);
+                        }
+                        trial.pending_question = None;
+                        state = trial;
+                        written.draft
+                    }
+                    Err(error) => {
+                        decision.engine = Engine::Fallback;
+                        decision.error = Some(error.clone());
+                        patch.alert = Some(format!(
+                            "The LLM engine failed; the safe reply went instead: {error}"
+                        ));
+                        rules_engine::safe_reply(s, &state)
+                    }
+                }
+            }
+            _ => {
+                let (draft, fx) = rules_engine::respond(s, &x, &mut state, &all);
+                if let Some((cta, event)) = fx.accepted {
+                    patch.cta_accepted = Some(CtaAccepted {
+                        cta,
+                        completed: event == CtaEvent::Completed,
+                        name: state
+                            .slot_value("name")
+                            .map(str::to_owned)
+                            .or_else(|| s.profile_name.clone()),
+                        at: fx.booking_at,
+                    });
+                    if let Some(at) = fx.booking_at {
+                        let who = state
+                            .slot_value("name")
+                            .map(str::to_owned)
+                            .or_else(|| s.profile_name.clone())
+                            .unwrap_or_else(|| "lead".into());
+                        patch.calendar_event = Some(CalendarBooking {
+                            title: format!("{}: {who}", cta.label()),
+                            start_at: at,
+                            end_at: at + Duration::minutes(30),
+                        });
+                    }
+                }
+                draft
+            }
+        }
+    };
+
+    let (draft, results) = guardrails::enforce(draft, s, &state, opting_out);
+    decision.guardrails = results;
+    decision.should_send = draft.should_send;
+    decision.reason_code = if draft.should_send || decision.handoff_required {
+        draft.reason_code
+    } else if s.trigger == Trigger::Followup {
+        ReasonCode::ScheduleFollowup
+    } else {
+        ReasonCode::StaySilent
+    };
+    decision.cta_type = draft.cta_type.filter(|_| draft.should_send);
+    decision.confidence = draft.confidence;
+    decision.message_text = draft.should_send.then(|| draft.text.clone());
+    if decision
+        .guardrails
+        .iter()
+        .any(|g| g.rule == "safe_fallback")
+        && decision.engine == Engine::Llm
+    {
+        decision.engine = Engine::Fallback;
+    }
+
+    if draft.should_send {
+        state.response_rate.bot_messages += 1;
+        if let Some(cta) = draft.cta_type
+            && draft.reason_code == ReasonCode::CtaPush
+        {
+            let record = state
+                .cta_states
+                .get(&cta)
+                .cloned()
+                .unwrap_or_else(|| closer_domain::cta::CtaRecord::new(s.now));
+            if let Ok(next) = record.apply(CtaEvent::Offered, s.now) {
+                state.cta_states.insert(cta, next);
+            }
+            state.last_cta = Some(cta);
+        }
+    } else if !decision.handoff_required && !opting_out {
+        // Nothing went out: keep the question we asked earlier open.
+        state.pending_question = state
+            .pending_question
+            .take()
+            .or(s.state.pending_question.clone());
+    }
+    if patch.stage.is_none() {
+        patch.stage = stage_after(s, &decision, &patch);
+    }
+    if patch.lead_status.is_none() {
+        patch.lead_status = status_after(s, &state, &decision, &patch);
+    }
+    if let Some(intent) = x.intent {
+        state.intent = Some(intent);
+    }
+    patch.contact = ContactPatch {
+        name: changed(&s.state, &state, "name"),
+        email: changed(&s.state, &state, "email"),
+        city: changed(&s.state, &state, "city"),
+        language: (state.language != s.state.language)
+            .then(|| state.language.clone())
+            .flatten(),
+    };
+    if draft.should_send && !opting_out && !decision.handoff_required {
+        patch.followup_at = Some(followup_time(s, &state));
+    }
+    state.summary = summarize(s, &state);
+    patch.state = state;
+    Outcome { decision, patch }
+}
+
+fn changed(before: &ConversationState, after: &ConversationState, slot: &str) -> Option<String> {
+    let v = after.slot_value(slot)?;
+    (before.slot_value(slot) != Some(v)).then(|| v.to_owned())
+}
+
+/// Folds this turn's reading into the memory.
+fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
+    let pending = state.pending_question.clone();
+    // The answer to "just to confirm, budget 10000?".
+    if let Some(slot) = pending.as_deref().and_then(|p| p.strip_prefix("confirm:"))
+        && let Some(current) = state.slots.get(slot).cloned()
+    {
+        let obs = if x.accepts {
+            Some(Observation {
+                value: current.value.clone(),
+                confidence: 0.9,
+                correction: false,
+                source_message_id: s.last_new_message_id().map(str::to_owned),
+                at: s.now,
+            })
+        } else {
+            x.slots
+                .iter()
+                .find(|(k, _)| k == slot)
+                .map(|(_, o)| Observation {
+                    correction: true,
+                    ..o.clone()
+                })
+        };
+        if let Some(obs) = obs
+            && let Some(merged) = slots::merge(Some(&current), &obs)
+        {
+            state.slots.insert(slot.to_owned(), merged);
+        }
+        state.pending_question = None;
+    }
+    for (name, obs) in &x.slots {
+        if let Some(merged) = slots::merge(state.slots.get(name), obs) {
+            state.slots.insert(name.clone(), merged);
+        }
+    }
+    state.commitments.user.extend(x.commitments.iter().cloned());
+    if let Some((sentiment, confidence)) = x.sentiment {
+        state.sentiment_history.push(SentimentPoint {
+            sentiment,
+            confidence,
+            at: s.now,
+        });
+        let excess = state
+            .sentiment_history
+            .len()
+            .saturating_sub(ConversationState::SENTIMENT_KEPT);
+        state.sentiment_history.drain(..excess);
+    }
+    if let Some(lang) = x.language {
+        state.language = Some(lang.to_owned());
+    }
+    if x.compliance_risk && !state.risk_flags.iter().any(|f| f == "compliance") {
+        state.risk_flags.push("compliance".into());
+    }
+    let bot_before = s.history.iter().any(|t| t.author == Author::Bot);
+    if bot_before {
+        state.response_rate = ResponseRate {
+            lead_replies: state.response_rate.lead_replies + 1,
+            ..state.response_rate
+        };
+    }
+    state.last_lead_message_at = s
+        .new_messages
+        .last()
+        .map(|t| t.at)
+        .or(state.last_lead_message_at);
+}
+
+fn stage_after(s: &Snapshot, d: &Decision, patch: &StatePatch) -> Option<ConversationStage> {
+    let next = match (d.reason_code, &patch.cta_accepted) {
+        (_, Some(a)) if a.completed && a.cta == closer_domain::sales::CtaType::Payment => {
+            ConversationStage::ClosedWon
+        }
+        (_, Some(_)) => ConversationStage::CtaInProgress,
+        (ReasonCode::InitialGreeting, _) => ConversationStage::InitialContact,
+        (ReasonCode::QualificationQuestion | ReasonCode::Confirmation, _) => {
+            ConversationStage::Qualification
+        }
+        (ReasonCode::ObjectionHandling, _) => ConversationStage::ObjectionHandling,
+        (ReasonCode::CtaPush, _) => ConversationStage::CtaOffered,
+        (ReasonCode::PricingDiscussion | ReasonCode::ValueProposition, _) => {
+            ConversationStage::Discovery
+        }
+        _ => return None,
+    };
+    (next != s.stage).then_some(next)
+}
+
+fn status_after(
+    s: &Snapshot,
+    state: &ConversationState,
+    d: &Decision,
+    patch: &StatePatch,
+) -> Option<LeadStatus> {
+    if s.lead_status.is_settled() {
+        return None;
+    }
+    let required_done = s
+        .profile
+        .sales_rules
+        .qualification_checklist
+        .iter()
+        .filter(|(_, r)| matches!(r, crate::profile::Requirement::Required))
+        .all(|(k, _)| state.slots.contains_key(k));
+    let next = if let Some(a) = &patch.cta_accepted {
+        if a.completed && a.cta == closer_domain::sales::CtaType::Payment {
+            LeadStatus::Won
+        } else {
+            LeadStatus::Hot
+        }
+    } else if state.intent == Some(Intent::VeryHigh) {
+        LeadStatus::Hot
+    } else if d.reason_code == ReasonCode::CtaPush {
+        LeadStatus::Engaged
+    } else if required_done && !state.slots.is_empty() {
+        LeadStatus::Qualified
+    } else if s.lead_status == LeadStatus::New && d.should_send {
+        LeadStatus::Qualifying
+    } else {
+        return None;
+    };
+    // Never step back down the funnel on our own.
+    let rank = |l: LeadStatus| LeadStatus::ALL.iter().position(|x| *x == l).unwrap_or(0);
+    (rank(next) > rank(s.lead_status) || s.lead_status == LeadStatus::NeedsHuman).then_some(next)
+}
+
+/// When to check on the conversation if the lead goes quiet: sooner after a CTA or with a
+/// hot lead, later with one who rarely answers; never in the business's night.
+pub fn followup_time(s: &Snapshot, state: &ConversationState) -> DateTime<Utc> {
+    let hours = if state.response_rate.bot_messages >= 3 && state.response_rate.rate() < 0.3 {
+        12
+    } else if state.last_cta.is_some() {
+        3
+    } else if matches!(state.intent, Some(Intent::High | Intent::VeryHigh)) {
+        4
+    } else {
+        6
+    };
+    let at = s.now + Duration::hours(hours);
+    let tz = extract::business_tz(s);
+    let local = at.with_timezone(&tz);
+    // Quiet hours 21:00–09:00 in the business's zone: move to 10:00.
+    let h = local.hour();
+    if (9..21).contains(&h) {
+        return at;
+    }
+    let day = if h >= 21 {
+        local.date_naive() + Duration::days(1)
+    } else {
+        local.date_naive()
+    };
+    day.and_hms_opt(10, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(at)
+}
+
+/// The rolling summary, rebuilt from memory each turn (never truncated out of context).
+pub fn summarize(s: &Snapshot, state: &ConversationState) -> String {
+    let mut parts = vec![];
+    let name = state
+        .slot_value("name")
+        .map(str::to_owned)
+        .or_else(|| s.profile_name.clone())
+        .unwrap_or_else(|| "Lead".into());
+    let mut who = name;
+    if let Some(city) = state.slot_value("city") {
+        who.push_str(&format!(" from {city}"));
+    }
+    parts.push(who + ".");
+    let facts: Vec<String> = state
+        .slots
+        .iter()
+        .filter(|(k, _)| !["name", "city", "email"].contains(&k.as_str()))
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                k.replace('_', " "),
+                v.value.chars().take(60).collect::<String>()
+            )
+        })
+        .collect();
+    if !facts.is_empty() {
+        parts.push(facts.join("; ") + ".");
+    }
+    if let Some(i) = state.intent {
+        parts.push(format!("Intent {i}."));
+    }
+    let ctas: Vec<String> = state
+        .cta_states
+        .iter()
+        .map(|(k, r)| format!("{k} {}", r.state))
+        .collect();
+    if !ctas.is_empty() {
+        parts.push(format!("CTAs: {}.", ctas.join(", ")));
+    }
+    if let Some(c) = state.commitments.user.last() {
+        parts.push(format!("Lead promised: {}.", c.what.trim_end_matches('.')));
+    }
+    if let Some(p) = state.sentiment_history.last() {
+        parts.push(format!("Mood {}.", p.sentiment));
+    }
+    if let Some(q) = &state.pending_question {
+        parts.push(format!("Waiting on: {}.", q.replace('_', " ")));
+    }
+    parts.join(" ")
+}

@@ -1,0 +1,21 @@
+//! Chat model providers behind one trait.
+//!
+//! The agent's planner, writer and critic talk to a [`ChatModel`]; [`LlmClient`] is the real one,
+//! speaking either the OpenAI-compatible chat completions API or Anthropic's messages API, with
+//! retries, a per-call timeout, token usage and cost. Nothing here knows about the database or
+//! the HTTP server, so the agent can be tested against a fake `ChatModel`.
+
+mod anthropic;
+mod backoff;
+mod chat;
+mod client;
+mod error;
+mod json_output;
+mod openai;
+mod provider;
+
+pub use chat::{ChatMessage, ChatModel, ChatRequest, ChatResponse, ChatRole, Usage};
+pub use client::{ConnectionCheck, LlmClient};
+pub use error::{LlmError, LlmErrorKind};
+pub use json_output::extract_json;
+pub use provider::{Prices, Provider, ProviderConfig, UnknownProvider};

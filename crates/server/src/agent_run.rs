@@ -1,0 +1,273 @@
+//! The processing job's work: gather the snapshot, let the agent think (no transaction is
+//! open meanwhile), apply the decision in one transaction, then announce it.
+
+use closer_agent::profile::DocumentError;
+use closer_agent::snapshot::{CtaConfig, KnowledgeEntry, Snapshot, Trigger, Turn};
+use closer_agent::{AgentProfile, ConversationState, EngineMode, Outcome};
+use closer_domain::messaging::{Author, ConversationMode};
+use closer_domain::sales::{ConversationStage, CtaType, LeadStatus};
+use closer_store::Store;
+use closer_store::agent_config::ProfileVersion;
+use closer_store::agent_runs::{AgentPatch, AppliedDecision, DecisionRecord};
+use closer_store::events::{Event, kind};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::time::Instant;
+use uuid::Uuid;
+
+/// Knowledge entries one think scores at most.
+const KNOWLEDGE_CAP: u64 = 2_000;
+
+/// The agent a saved version describes.
+pub fn parse_version(v: &ProfileVersion) -> Result<AgentProfile, DocumentError> {
+    let docs: BTreeMap<&str, serde_json::Value> = v
+        .documents
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    AgentProfile::from_documents(EngineMode::parse(&v.mode).unwrap_or_default(), &docs)
+}
+
+/// The organisation's agent profile: the saved version (if any) and the agent it describes,
+/// or the starter profile before the first save.
+pub async fn profile(
+    store: &Store,
+    org_id: Uuid,
+) -> Result<(Option<ProfileVersion>, AgentProfile), closer_store::StoreError> {
+    let scope = store.org(org_id);
+    match scope.agent_profile().await? {
+        Some(v) => {
+            // A stored version always passed validation; a newer rule it breaks falls back
+            // to the starter profile rather than silencing the agent.
+            let p = parse_version(&v).unwrap_or_else(|e| {
+                tracing::warn!(%org_id, error = %e, "stored agent profile no longer validates");
+                AgentProfile::starter("")
+            });
+            Ok((Some(v), p))
+        }
+        None => {
+            let org = scope.details().await?;
+            Ok((None, AgentProfile::starter(&org.name)))
+        }
+    }
+}
+
+pub async fn snapshot(
+    store: &Store,
+    org_id: Uuid,
+    conversation_id: Uuid,
+    trigger: Trigger,
+) -> Result<(Snapshot, Vec<Uuid>), closer_store::StoreError> {
+    let scope = store.org(org_id);
+    let input = scope.agent_input(conversation_id).await?;
+    let (_, profile) = profile(store, org_id).await?;
+    let ctas = scope
+        .ctas()
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            Some(CtaConfig {
+                kind: c.kind.parse::<CtaType>().ok()?,
+                name: c.name,
+                link: c.link,
+                phone: c.phone,
+                enabled: c.enabled,
+                position: c.position,
+            })
+        })
+        .collect();
+    let knowledge = scope
+        .knowledge_for_agent(KNOWLEDGE_CAP)
+        .await?
+        .into_iter()
+        .map(|k| KnowledgeEntry {
+            id: k.id.to_string(),
+            kind: k.kind,
+            title: k.title,
+            content: k.content,
+            source_url: k.source_url,
+            stale: k.stale,
+        })
+        .collect();
+    let state: ConversationState = input
+        .state
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let turn = |t: &closer_store::agent_runs::HistoryTurn| Turn {
+        id: t.id.to_string(),
+        author: t.author.parse().unwrap_or(Author::System),
+        text: t.text.clone(),
+        at: t.created_at,
+    };
+    let answered: Vec<Uuid> = input
+        .history
+        .iter()
+        .filter(|t| t.unanswered)
+        .map(|t| t.id)
+        .collect();
+    let snapshot = Snapshot {
+        now: chrono::Utc::now(),
+        trigger,
+        mode: input
+            .conversation
+            .mode
+            .parse()
+            .unwrap_or(ConversationMode::Bot),
+        stage: input
+            .conversation
+            .stage
+            .parse()
+            .unwrap_or(ConversationStage::New),
+        window_open_until: input.conversation.window_open_until,
+        lead_status: input.lead_status.parse().unwrap_or(LeadStatus::New),
+        opted_out: input.opted_out,
+        profile_name: input.contact_name.or(input.profile_name),
+        state,
+        history: input.history.iter().map(turn).collect(),
+        new_messages: input
+            .history
+            .iter()
+            .filter(|t| t.unanswered)
+            .map(turn)
+            .collect(),
+        profile,
+        ctas,
+        knowledge,
+        bot_messages_since_lead: input.bot_messages_since_lead,
+        bot_messages_last_hour: input.bot_messages_last_hour,
+    };
+    Ok((snapshot, answered))
+}
+
+/// The decision and patch in the store's words.
+pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatch) {
+    let d = &outcome.decision;
+    let p = &outcome.patch;
+    let record = DecisionRecord {
+        trigger: d.trigger.clone(),
+        engine: d.engine.as_str().into(),
+        should_send: d.should_send,
+        message_type: d.message_type.clone(),
+        reason_code: d.reason_code.as_str().into(),
+        cta_type: d.cta_type.map(|c| c.as_str().into()),
+        message_text: d.message_text.clone(),
+        confidence: d.confidence as f64,
+        retrieval_used: d.retrieval_used,
+        input_tokens: d.input_tokens as i32,
+        output_tokens: d.output_tokens as i32,
+        cost_usd: d.cost_usd,
+        prompt_tokens: d.prompt_tokens as i32,
+        guardrails: serde_json::to_value(&d.guardrails).unwrap_or_default(),
+        handoff_required: d.handoff_required,
+        handoff_priority: d.handoff_priority.map(|p| p.as_str().into()),
+        handoff: d
+            .handoff
+            .as_ref()
+            .and_then(|h| serde_json::to_value(h).ok()),
+        error: d.error.clone(),
+        latency_ms,
+    };
+    let patch = AgentPatch {
+        state: serde_json::to_value(&p.state).unwrap_or_default(),
+        stage: p.stage.map(|s| s.as_str().into()),
+        lead_status: p.lead_status.map(|s| s.as_str().into()),
+        intent: p.intent.map(|i| i.as_str().into()),
+        name: p.contact.name.clone(),
+        email: p.contact.email.clone(),
+        city: p.contact.city.clone(),
+        language: p.contact.language.clone(),
+        opted_out: p.opted_out,
+        handoff_priority: p.handoff.map(|h| h.as_str().into()),
+        cta_accepted: p.cta_accepted.as_ref().map(|a| {
+            let who = a.name.clone().unwrap_or_else(|| "A lead".into());
+            let verb = if a.completed { "completed" } else { "accepted" };
+            (
+                a.cta.as_str().into(),
+                format!("{who} {verb}: {}", a.cta.label()),
+                json!({ "cta": a.cta, "name": a.name, "at": a.at, "completed": a.completed }),
+            )
+        }),
+        calendar_event: p
+            .calendar_event
+            .as_ref()
+            .map(|c| (c.title.clone(), c.start_at, c.end_at)),
+        followup_at: p.followup_at,
+        alert: p.alert.clone(),
+    };
+    (record, patch)
+}
+
+/// Thinks about a conversation and applies the outcome; `None` when there was nothing to do.
+pub async fn run(
+    store: &Store,
+    org_id: Uuid,
+    conversation_id: Uuid,
+    trigger: Trigger,
+) -> Result<Option<AppliedDecision>, closer_store::StoreError> {
+    let (snapshot, answered) = snapshot(store, org_id, conversation_id, trigger).await?;
+    if trigger == Trigger::LeadMessage && answered.is_empty() {
+        // A job left over after its messages were answered (e.g. a retried job).
+        return Ok(None);
+    }
+    let started = Instant::now();
+    let outcome = closer_agent::think(&snapshot, None).await;
+    let latency = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
+    let (record, patch) = records(&outcome, latency);
+    let applied = store
+        .org(org_id)
+        .apply_decision(conversation_id, &answered, record, patch)
+        .await?;
+    announce(store, org_id, conversation_id, &applied, &outcome).await;
+    Ok(Some(applied))
+}
+
+async fn announce(
+    store: &Store,
+    org_id: Uuid,
+    conversation_id: Uuid,
+    applied: &AppliedDecision,
+    outcome: &Outcome,
+) {
+    let conv = json!({ "conversation_id": conversation_id });
+    let mut events = vec![];
+    if applied.handed_over {
+        events.push(Event::new(org_id, kind::TAKEOVER_STARTED, conv.clone()));
+        events.push(Event::new(
+            org_id,
+            kind::HUMAN_ATTENTION_REQUIRED,
+            json!({
+                "conversation_id": conversation_id,
+                "priority": outcome.decision.handoff_priority,
+                "reason": outcome.decision.handoff.as_ref().map(|h| h.escalation_reason.clone()),
+            }),
+        ));
+    }
+    if let Some(action_id) = applied.flagged
+        && let Some(a) = &outcome.patch.cta_accepted
+    {
+        events.push(Event::new(
+            org_id,
+            kind::CONVERSATIONS_FLAGGED,
+            json!({
+                "conversation_id": conversation_id, "action_id": action_id,
+                "cta": a.cta, "name": a.name, "at": a.at,
+            }),
+        ));
+    }
+    if let Some(m) = &applied.message {
+        events.push(Event::new(
+            org_id,
+            kind::MESSAGE_SENT,
+            json!({ "conversation_id": conversation_id, "message_id": m.id }),
+        ));
+    }
+    events.push(Event::new(
+        org_id,
+        kind::CONVERSATION_UPDATED,
+        json!({ "conversation_id": conversation_id, "decision_id": applied.decision_id }),
+    ));
+    store.publish_all(events).await;
+    if applied.message.is_some() {
+        store.wake_workers().await;
+    }
+}

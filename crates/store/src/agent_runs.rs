@@ -1,0 +1,469 @@
+//! The agent's side of a conversation: the snapshot it thinks from, and applying what it
+//! decided — decision, memory, contact and conversation changes, the bot's reply and its send
+//! job, the next follow-up, action-center items and bookings — in one transaction.
+
+use crate::entities::{
+    action, calendar_event, contact, conversation, conversation_state, decision, message,
+};
+use crate::error::{Result, StoreError};
+use crate::inbox::MessageItem;
+use crate::ingest::{JOB_FOLLOWUP, cancel_followups};
+use crate::page::{self, Order, Page, PageRequest};
+use crate::team::OrgScope;
+use crate::{new_id, now};
+use chrono::{DateTime, Duration, Utc};
+use closer_domain::messaging::{Author, ConversationMode, Direction};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Messages of history the agent reads.
+pub const HISTORY: u64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct HistoryTurn {
+    pub id: Uuid,
+    pub author: String,
+    pub direction: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    /// A lead message the agent has not answered yet.
+    pub unanswered: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgentInput {
+    pub conversation: conversation::Model,
+    pub contact_name: Option<String>,
+    pub profile_name: Option<String>,
+    pub lead_status: String,
+    pub opted_out: bool,
+    pub state: Option<Value>,
+    /// Oldest first.
+    pub history: Vec<HistoryTurn>,
+    pub bot_messages_since_lead: u32,
+    pub bot_messages_last_hour: u32,
+}
+
+/// The decision row as the agent produced it.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionRecord {
+    pub trigger: String,
+    pub engine: String,
+    pub should_send: bool,
+    pub message_type: String,
+    pub reason_code: String,
+    pub cta_type: Option<String>,
+    pub message_text: Option<String>,
+    pub confidence: f64,
+    pub retrieval_used: bool,
+    pub input_tokens: i32,
+    pub output_tokens: i32,
+    pub cost_usd: f64,
+    pub prompt_tokens: i32,
+    pub guardrails: Value,
+    pub handoff_required: bool,
+    pub handoff_priority: Option<String>,
+    pub handoff: Option<Value>,
+    pub error: Option<String>,
+    pub latency_ms: i32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgentPatch {
+    pub state: Value,
+    pub stage: Option<String>,
+    pub lead_status: Option<String>,
+    pub intent: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub language: Option<String>,
+    pub opted_out: bool,
+    /// Hand over to a human with this priority.
+    pub handoff_priority: Option<String>,
+    /// The CTA the lead took up: (type, title, details).
+    pub cta_accepted: Option<(String, String, Value)>,
+    pub calendar_event: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
+    pub followup_at: Option<DateTime<Utc>>,
+    pub alert: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppliedDecision {
+    pub decision_id: Uuid,
+    pub message: Option<MessageItem>,
+    pub handed_over: bool,
+    /// The action-center item a CTA acceptance opened.
+    pub flagged: Option<Uuid>,
+    /// A human took over while the agent thought: the reply was not queued.
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecisionItem {
+    pub row: decision::Model,
+    /// The reply's delivery status, when one was queued.
+    pub send_status: Option<String>,
+}
+
+fn turn_text(m: &message::Model) -> String {
+    match (&m.text, m.kind.as_str()) {
+        (Some(t), _) if !t.trim().is_empty() => t.clone(),
+        (_, kind) => format!("[{kind}]"),
+    }
+}
+
+impl OrgScope<'_> {
+    /// Everything the agent needs to think about a conversation.
+    pub async fn agent_input(&self, conversation_id: Uuid) -> Result<AgentInput> {
+        let db = &self.store.db;
+        let conv = conversation::Entity::find()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conversation_id))
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let lead = contact::Entity::find()
+            .filter(contact::Column::OrgId.eq(self.org_id))
+            .filter(contact::Column::Id.eq(conv.contact_id))
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut rows = message::Entity::find()
+            .filter(message::Column::OrgId.eq(self.org_id))
+            .filter(message::Column::ConversationId.eq(conversation_id))
+            .filter(message::Column::DeletedAt.is_null())
+            .order_by_desc(message::Column::Id)
+            .limit(HISTORY)
+            .all(db)
+            .await?;
+        rows.reverse();
+        let lead_dir = Direction::Inbound.as_str();
+        let last_lead = rows.iter().rposition(|m| m.direction == lead_dir);
+        let bot = Author::Bot.as_str();
+        let bot_messages_since_lead = rows
+            .iter()
+            .skip(last_lead.map_or(0, |i| i + 1))
+            .filter(|m| m.author == bot)
+            .count() as u32;
+        let bot_messages_last_hour = message::Entity::find()
+            .filter(message::Column::OrgId.eq(self.org_id))
+            .filter(message::Column::ConversationId.eq(conversation_id))
+            .filter(message::Column::Author.eq(bot))
+            .filter(message::Column::CreatedAt.gt(now() - Duration::hours(1)))
+            .count(db)
+            .await? as u32;
+        let history = rows
+            .iter()
+            .map(|m| HistoryTurn {
+                id: m.id,
+                author: m.author.clone(),
+                direction: m.direction.clone(),
+                text: turn_text(m),
+                created_at: m.created_at,
+                unanswered: m.direction == lead_dir && m.ready_at.is_none(),
+            })
+            .collect();
+        let state = conversation_state::Entity::find()
+            .filter(conversation_state::Column::OrgId.eq(self.org_id))
+            .filter(conversation_state::Column::ConversationId.eq(conversation_id))
+            .one(db)
+            .await?
+            .and_then(|s| s.state);
+        Ok(AgentInput {
+            conversation: conv,
+            contact_name: lead.name,
+            profile_name: lead.profile_name,
+            lead_status: lead.lead_status,
+            opted_out: lead.opted_out,
+            state,
+            history,
+            bot_messages_since_lead,
+            bot_messages_last_hour,
+        })
+    }
+
+    /// The agent's memory of a conversation, when it has thought about it.
+    pub async fn conversation_state(&self, conversation_id: Uuid) -> Result<Option<Value>> {
+        Ok(conversation_state::Entity::find()
+            .filter(conversation_state::Column::OrgId.eq(self.org_id))
+            .filter(conversation_state::Column::ConversationId.eq(conversation_id))
+            .one(&self.store.db)
+            .await?
+            .and_then(|s| s.state))
+    }
+
+    /// Applies one decision. `answered` are the lead messages it answered (marked ready).
+    pub async fn apply_decision(
+        &self,
+        conversation_id: Uuid,
+        answered: &[Uuid],
+        mut record: DecisionRecord,
+        patch: AgentPatch,
+    ) -> Result<AppliedDecision> {
+        let txn = self.store.begin_write().await?;
+        let conv = conversation::Entity::find()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conversation_id))
+            .one(&*txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let at = now();
+        let suppressed = record.should_send && conv.mode != ConversationMode::Bot.as_str();
+        if suppressed {
+            record.should_send = false;
+            record.error = Some(format!(
+                "not sent: the conversation became {} while the agent was thinking",
+                conv.mode
+            ));
+        }
+        let message = match (&record.message_text, record.should_send) {
+            (Some(text), true) => Some(
+                self.queue_outbound(&txn, &conv, Author::Bot, None, text)
+                    .await?,
+            ),
+            _ => None,
+        };
+        let decision_id = new_id();
+        decision::Entity::insert(decision::ActiveModel {
+            id: Set(decision_id),
+            org_id: Set(self.org_id),
+            conversation_id: Set(conversation_id),
+            trigger: Set(record.trigger),
+            engine: Set(record.engine),
+            should_send: Set(record.should_send),
+            message_type: Set(record.message_type),
+            reason_code: Set(record.reason_code.clone()),
+            cta_type: Set(record.cta_type.clone()),
+            message_text: Set(record.message_text),
+            confidence: Set(record.confidence),
+            retrieval_used: Set(record.retrieval_used),
+            input_tokens: Set(record.input_tokens),
+            output_tokens: Set(record.output_tokens),
+            cost_usd: Set(record.cost_usd),
+            prompt_tokens: Set(record.prompt_tokens),
+            guardrails: Set(Some(record.guardrails)),
+            handoff_required: Set(record.handoff_required),
+            handoff_priority: Set(record.handoff_priority.clone()),
+            handoff: Set(record.handoff.clone()),
+            state_after: Set(Some(patch.state.clone())),
+            message_id: Set(message.as_ref().map(|m| m.id)),
+            error: Set(record.error),
+            latency_ms: Set(record.latency_ms),
+            created_at: Set(at),
+        })
+        .exec_without_returning(&*txn)
+        .await?;
+
+        conversation_state::Entity::insert(conversation_state::ActiveModel {
+            org_id: Set(self.org_id),
+            conversation_id: Set(conversation_id),
+            state: Set(Some(patch.state)),
+            updated_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                conversation_state::Column::OrgId,
+                conversation_state::Column::ConversationId,
+            ])
+            .update_columns([
+                conversation_state::Column::State,
+                conversation_state::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&*txn)
+        .await?;
+
+        let mut contact_update = contact::Entity::update_many()
+            .filter(contact::Column::OrgId.eq(self.org_id))
+            .filter(contact::Column::Id.eq(conv.contact_id))
+            .col_expr(contact::Column::UpdatedAt, Expr::value(at));
+        for (col, value) in [
+            (contact::Column::Name, &patch.name),
+            (contact::Column::Email, &patch.email),
+            (contact::Column::City, &patch.city),
+            (contact::Column::Language, &patch.language),
+            (contact::Column::LeadStatus, &patch.lead_status),
+        ] {
+            if let Some(v) = value {
+                contact_update = contact_update.col_expr(col, Expr::value(v.clone()));
+            }
+        }
+        if patch.opted_out {
+            contact_update = contact_update.col_expr(contact::Column::OptedOut, Expr::value(true));
+        }
+        contact_update.exec(&*txn).await?;
+
+        let handed_over = patch.handoff_priority.is_some() && !suppressed;
+        let mut conv_update = conversation::Entity::update_many()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conversation_id))
+            .col_expr(conversation::Column::UpdatedAt, Expr::value(at));
+        if let Some(stage) = &patch.stage {
+            conv_update =
+                conv_update.col_expr(conversation::Column::Stage, Expr::value(stage.clone()));
+        }
+        if let Some(intent) = &patch.intent {
+            conv_update =
+                conv_update.col_expr(conversation::Column::Intent, Expr::value(intent.clone()));
+        }
+        if let Some(priority) = patch.handoff_priority.as_ref().filter(|_| handed_over) {
+            conv_update = conv_update
+                .col_expr(
+                    conversation::Column::Mode,
+                    Expr::value(ConversationMode::Human.as_str()),
+                )
+                .col_expr(conversation::Column::NeedsHuman, Expr::value(true))
+                .col_expr(
+                    conversation::Column::Priority,
+                    Expr::value(priority.clone()),
+                );
+        }
+        conv_update.exec(&*txn).await?;
+
+        if !answered.is_empty() {
+            message::Entity::update_many()
+                .filter(message::Column::OrgId.eq(self.org_id))
+                .filter(message::Column::Id.is_in(answered.to_vec()))
+                .filter(message::Column::ReadyAt.is_null())
+                .col_expr(message::Column::ReadyAt, Expr::value(at))
+                .exec(&*txn)
+                .await?;
+        }
+
+        cancel_followups(&*txn, self.org_id, conversation_id).await?;
+        if let Some(run_at) = patch.followup_at.filter(|_| message.is_some()) {
+            crate::jobs::enqueue(
+                &*txn,
+                self.org_id,
+                JOB_FOLLOWUP,
+                Some(conversation_id),
+                Some(json!({ "decision_id": decision_id })),
+                run_at,
+            )
+            .await?;
+        }
+
+        let open_action = |kind: &str,
+                           cta: Option<String>,
+                           priority: Option<String>,
+                           title: String,
+                           details: Value| {
+            action::ActiveModel {
+                id: Set(new_id()),
+                org_id: Set(self.org_id),
+                conversation_id: Set(conversation_id),
+                kind: Set(kind.into()),
+                cta_type: Set(cta),
+                priority: Set(priority),
+                title: Set(title),
+                details: Set(Some(details)),
+                status: Set("open".into()),
+                created_at: Set(at),
+                resolved_at: Set(None),
+            }
+        };
+        let mut flagged = None;
+        let mut actions = vec![];
+        if let Some((cta, title, details)) = patch.cta_accepted {
+            let a = open_action("cta_accepted", Some(cta), None, title, details);
+            flagged = Some(*a.id.as_ref());
+            actions.push(a);
+        }
+        if handed_over && let Some(handoff) = &record.handoff {
+            actions.push(open_action(
+                "human_attention",
+                None,
+                patch.handoff_priority.clone(),
+                format!(
+                    "Needs a human: {}",
+                    handoff
+                        .get("escalation_reason")
+                        .and_then(Value::as_str)
+                        .unwrap_or("escalation")
+                ),
+                handoff.clone(),
+            ));
+        }
+        if let Some(alert) = patch.alert {
+            actions.push(open_action(
+                "agent_alert",
+                None,
+                Some("high".into()),
+                "The agent failed over to its safe reply".into(),
+                json!({ "error": alert, "decision_id": decision_id }),
+            ));
+        }
+        if !actions.is_empty() {
+            action::Entity::insert_many(actions)
+                .exec_without_returning(&*txn)
+                .await?;
+        }
+        if let Some((title, start, end)) = patch.calendar_event {
+            calendar_event::Entity::insert(calendar_event::ActiveModel {
+                id: Set(new_id()),
+                org_id: Set(self.org_id),
+                conversation_id: Set(conversation_id),
+                contact_id: Set(conv.contact_id),
+                title: Set(title),
+                start_at: Set(start),
+                end_at: Set(end),
+                created_at: Set(at),
+            })
+            .exec_without_returning(&*txn)
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(AppliedDecision {
+            decision_id,
+            message,
+            handed_over,
+            flagged,
+            suppressed,
+        })
+    }
+
+    /// A conversation's decisions, newest first, with the delivery status of each reply.
+    pub async fn decisions(
+        &self,
+        conversation_id: Uuid,
+        page: PageRequest,
+    ) -> Result<Page<DecisionItem>> {
+        self.conversation(conversation_id).await?;
+        let query = decision::Entity::find()
+            .filter(decision::Column::OrgId.eq(self.org_id))
+            .filter(decision::Column::ConversationId.eq(conversation_id));
+        let rows = page::fetch(
+            &self.store.db,
+            query,
+            decision::Column::Id,
+            Order::NewestFirst,
+            page,
+            |r| r,
+            |r| r.id,
+        )
+        .await?;
+        let ids: Vec<Uuid> = rows.items.iter().filter_map(|r| r.message_id).collect();
+        let statuses: HashMap<Uuid, String> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            message::Entity::find()
+                .filter(message::Column::OrgId.eq(self.org_id))
+                .filter(message::Column::Id.is_in(ids))
+                .all(&self.store.db)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m.status))
+                .collect()
+        };
+        Ok(rows.map(|row| DecisionItem {
+            send_status: row.message_id.and_then(|id| statuses.get(&id).cloned()),
+            row,
+        }))
+    }
+}
