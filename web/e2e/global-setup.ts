@@ -118,6 +118,8 @@ export default async function globalSetup() {
   // Meta's Graph API is replaced by a local stub, so connecting WhatsApp can be tested.
   const graph = await startGraphStub();
   env.CLOSER_WHATSAPP_GRAPH_URL = graph.url;
+  // Website scans crawl a stand-in site on 127.0.0.1 (e2e/stand-in-site.ts).
+  env.CLOSER_SCAN_ALLOW_PRIVATE = "true";
 
   const child = spawn(bin, ["serve", "--listen", `127.0.0.1:${port}`, "--data-dir", dataDir], {
     env,

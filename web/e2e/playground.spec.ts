@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { bearer, newAccount, sandboxInbound, screenshot, signUpViaApi, useToken } from "./helpers";
+import { completion, startLlmStub } from "./llm-stub";
 
 test("a lead writes in the playground; a human answers from the inbox, live both ways", async ({
   page,
@@ -214,4 +215,145 @@ test("the agent answers from the FAQ; the decision panel says why", async ({ pag
   ).items.find((m) => m.author === "bot");
   await expect(decision).toHaveAttribute("data-message-id", botMessage!.id);
   await screenshot(page, "playground-decision", true);
+});
+
+test("with the LLM engine on, the model's reply goes out; when the model fails, the safe reply does", async ({
+  page,
+  request,
+}) => {
+  let down = false;
+  const stub = await startLlmStub((r) => {
+    if (down)
+      return { status: 500, body: { error: { message: "overloaded", type: "server_error" } } };
+    if (r.system.startsWith("You plan")) {
+      return completion(
+        JSON.stringify({
+          reason_code: "pricing_discussion",
+          cta_type: null,
+          ask: "name",
+          key_points: ["₹2999"],
+          confidence: 0.8,
+        }),
+      );
+    }
+    if (r.system.startsWith("You write")) {
+      return completion(
+        JSON.stringify({ message_text: "The course is ₹2999 with EMI. May I have your name?" }),
+      );
+    }
+    return completion(JSON.stringify({ verdict: "approve", issues: [] }));
+  });
+  try {
+    const token = await signUpViaApi(request, newAccount());
+    const settings = await request.put("/api/v1/settings/llm", {
+      headers: bearer(token),
+      data: {
+        provider: "openai",
+        base_url: stub.baseUrl,
+        model: "e2e-model",
+        api_key: "sk-e2e-playground",
+        timeout_ms: 5000,
+        input_usd_per_mtok: 2,
+        output_usd_per_mtok: 8,
+      },
+    });
+    expect(settings.status(), await settings.text()).toBe(200);
+    const profile = await request.put("/api/v1/agent/profile", {
+      headers: bearer(token),
+      data: { mode: "llm" },
+    });
+    expect(profile.status(), await profile.text()).toBe(200);
+
+    await useToken(page, token);
+    await page.goto("/playground");
+    const phone = page.getByTestId("simulator-phone");
+    const decisions = page.getByRole("region", { name: "Agent decisions" });
+    await expect(page.getByTestId("realtime-status")).toHaveText("Live");
+    await phone.getByLabel("Message as the lead").fill("Hi, what are your fees?");
+    await phone.getByLabel("Message as the lead").press("Enter");
+
+    const replies = phone.locator('[data-testid="message"][data-author="bot"]');
+    await expect(replies).toHaveCount(1, { timeout: 15_000 });
+    await expect(replies.first()).toContainText(
+      "The course is ₹2999 with EMI. May I have your name?",
+    );
+    const decision = decisions.getByTestId("decision").first();
+    await expect(decision.getByTestId("decision-engine")).toHaveAttribute("data-engine", "llm");
+    await expect(decision.getByTestId("decision-reason")).toHaveText("pricing_discussion");
+    // Three calls of 100 in and 20 out (the stub's usage), priced by the settings.
+    await expect(decision).toContainText("300 in · 60 out · $0.0011");
+    expect(stub.requests).toHaveLength(3);
+    expect(stub.requests[0].authorization).toBe("Bearer sk-e2e-playground");
+
+    // The provider goes down: the lead still gets an answer, and the card says why.
+    down = true;
+    await phone.getByLabel("Message as the lead").fill("Priya");
+    await phone.getByLabel("Message as the lead").press("Enter");
+    await expect(replies).toHaveCount(2, { timeout: 20_000 });
+    const fallback = decisions.getByTestId("decision").first();
+    await expect(fallback.getByTestId("decision-engine")).toHaveAttribute(
+      "data-engine",
+      "fallback",
+    );
+    await expect(fallback).toContainText("planner:");
+    await expect(fallback.getByTestId("decision-send")).not.toHaveText("Send failed");
+    await screenshot(page, "playground-llm-fallback", true);
+  } finally {
+    await stub.close();
+  }
+});
+
+test("the agent's offer comes with reply buttons; tapping one books the call", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  const cta = await request.post("/api/v1/ctas", {
+    headers: bearer(token),
+    data: { type: "book_call", name: "Discovery call", link: "https://cal.example/acme" },
+  });
+  expect(cta.status(), await cta.text()).toBe(201);
+  // Nothing to qualify: the agent greets, then offers the call.
+  const profile = await request.put("/api/v1/agent/profile", {
+    headers: bearer(token),
+    data: {
+      sales_rules: { qualification_checklist: {}, cta_sequencing: { first: "book_call" } },
+    },
+  });
+  expect(profile.status(), await profile.text()).toBe(200);
+
+  await useToken(page, token);
+  await page.goto("/playground");
+  const phone = page.getByTestId("simulator-phone");
+  await expect(page.getByTestId("realtime-status")).toHaveText("Live");
+  const say = async (text: string) => {
+    await phone.getByLabel("Message as the lead").fill(text);
+    await phone.getByLabel("Message as the lead").press("Enter");
+  };
+  const replies = phone.locator('[data-testid="message"][data-author="bot"]');
+  await say("hello");
+  await expect(replies).toHaveCount(1, { timeout: 15_000 });
+  await say("ok");
+  await expect(replies).toHaveCount(2, { timeout: 15_000 });
+  const offer = replies.nth(1);
+  await expect(offer).toContainText("https://cal.example/acme");
+  await expect(offer.getByRole("button", { name: "Not now" })).toBeVisible();
+  await screenshot(page, "playground-offer-buttons", true);
+
+  await offer.getByRole("button", { name: "Yes, let's do it" }).click();
+  // The tap arrives as the lead's message, and the agent asks when.
+  await expect(
+    phone.locator('[data-testid="message"][data-author="lead"]').getByText("Yes, let's do it"),
+  ).toBeVisible();
+  await expect(replies).toHaveCount(3, { timeout: 15_000 });
+  await expect(replies.nth(2)).toContainText("What day and time suits you?");
+  await say("tomorrow 5pm");
+  await expect(replies).toHaveCount(4, { timeout: 15_000 });
+  await expect(replies.nth(3)).toContainText("you're booked");
+
+  // The team sees the buttons it sent, not tappable.
+  await page.getByTestId("open-in-inbox").click();
+  const sent = page.getByRole("list", { name: "Reply buttons" });
+  await expect(sent).toContainText("Yes, let's do it");
+  await expect(sent.getByRole("button")).toHaveCount(0);
 });

@@ -5,6 +5,7 @@ import { SECTIONS, SETTINGS_PAGES } from "./nav";
 import { DashboardPage } from "./pages/DashboardPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { OnboardingPage } from "./pages/onboarding/OnboardingPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
 import { PlaygroundPage } from "./pages/playground/PlaygroundPage";
 import { SectionPage } from "./pages/SectionPage";
@@ -13,6 +14,7 @@ import { AgentPage } from "./pages/settings/agent/AgentPage";
 import { KnowledgePage } from "./pages/settings/agent/KnowledgeTab";
 import { AuditLogPage } from "./pages/settings/AuditLogPage";
 import { JobsPage } from "./pages/settings/JobsPage";
+import { LlmPage } from "./pages/settings/LlmPage";
 import { OrganisationPage } from "./pages/settings/OrganisationPage";
 import { SettingsComingSoon } from "./pages/settings/SettingsComingSoon";
 import { SettingsLayout } from "./pages/settings/SettingsLayout";
@@ -25,6 +27,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   knowledge: <KnowledgePage />,
+  llm: <LlmPage />,
   jobs: <JobsPage />,
   "audit-log": <AuditLogPage />,
 };
@@ -54,6 +57,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <DashboardPage /> },
           ...BUILT_SECTIONS,
+          { path: "/onboarding", element: <OnboardingPage /> },
           ...SECTIONS.filter((s) => s.path !== "/" && !BUILT_PATHS.has(s.path)).map((section) => ({
             path: section.path,
             element: <SectionPage section={section} />,

@@ -54,7 +54,9 @@ pub fn stable_fits(profile_json: &str, budget: &ContextBudget) -> Result<usize, 
 pub struct CompiledContext {
     /// The compiled context, sections in a fixed order.
     pub text: String,
+    /// Everything: the text plus the instruction tokens it was compiled to leave room for.
     pub tokens: usize,
+    pub instruction_tokens: usize,
     pub budget: usize,
     pub turns_kept: usize,
     pub turns_dropped: usize,
@@ -228,6 +230,7 @@ pub fn compile(
     CompiledContext {
         text,
         tokens,
+        instruction_tokens,
         budget: budget.total,
         turns_kept: turns.len(),
         turns_dropped,
@@ -249,6 +252,7 @@ mod tests {
         let now = Utc::now();
         let history: Vec<Turn> = (0..turns)
             .map(|i| Turn {
+                reply_id: None,
                 id: format!("m{i}"),
                 author: if i % 2 == 0 {
                     Author::Lead

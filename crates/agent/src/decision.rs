@@ -28,12 +28,36 @@ impl Engine {
     }
 }
 
+/// A reply button under an interactive message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyButton {
+    /// `cta:<type>:yes` or `cta:<type>:no`: a tap comes back with it.
+    pub id: String,
+    pub title: String,
+}
+
+impl ReplyButton {
+    /// The CTA and answer a tapped button stands for.
+    pub fn parse_id(id: &str) -> Option<(CtaType, bool)> {
+        let rest = id.strip_prefix("cta:")?;
+        let (cta, answer) = rest.rsplit_once(':')?;
+        let yes = match answer {
+            "yes" => true,
+            "no" => false,
+            _ => return None,
+        };
+        Some((cta.parse().ok()?, yes))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
     pub trigger: String,
     pub engine: Engine,
     pub should_send: bool,
+    /// `text`, or `interactive` when the reply carries buttons.
     pub message_type: String,
+    pub buttons: Vec<ReplyButton>,
     pub reason_code: ReasonCode,
     pub cta_type: Option<CtaType>,
     pub message_text: Option<String>,

@@ -2,6 +2,7 @@
 //! and the signals the hard rules and escalation act on. Deterministic lexicons in English,
 //! Hinglish and Hindi; the LLM engine may add to this, never replace the hard signals.
 
+use crate::decision::ReplyButton;
 use crate::language;
 use crate::snapshot::Snapshot;
 use crate::state::Commitment;
@@ -477,6 +478,30 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|baje|o'clock)").expect("regex")
 });
 
+/// Replies that acknowledge rather than answer ("sounds good" is nobody's budget).
+const ACKNOWLEDGEMENTS: &[&str] = &[
+    "ok",
+    "okay",
+    "sure",
+    "sounds good",
+    "yes",
+    "yeah",
+    "no",
+    "nope",
+    "hmm",
+    "thanks",
+    "thank you",
+    "fine",
+    "cool",
+    "great",
+    "haan",
+    "theek hai",
+    "thik hai",
+    "accha",
+    "achha",
+    "acha",
+];
+
 /// Words that follow "I am" without being a name.
 const NOT_NAMES: &[&str] = &[
     "interested",
@@ -558,6 +583,16 @@ fn title_case(s: &str) -> String {
 fn find_name(text: &str) -> Option<String> {
     let caps = NAME.captures(text).or_else(|| NAME_HI.captures(text))?;
     let raw = caps.get(1)?.as_str();
+    // "this is" and "I am" introduce names and just as often opinions ("this is useless",
+    // "I am keen"): there a name needs a capital letter or a message that is little else.
+    let opener = text[caps.get(0)?.start()..caps.get(1)?.start()]
+        .trim()
+        .to_lowercase();
+    let weak = ["this is", "i am", "i'm", "im"].contains(&opener.as_str());
+    let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
+    if weak && !capitalised && text.split_whitespace().count() > 5 {
+        return None;
+    }
     let mut words: Vec<&str> = vec![];
     for w in raw.split_whitespace() {
         let lw = w.to_lowercase();
@@ -643,7 +678,12 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     let text = snapshot.new_text();
     let norm = normalize(&text);
     let mut x = Extraction {
-        language: language::detect(&text),
+        // A tap's text is our own button title, not the lead's words.
+        language: if snapshot.new_messages.iter().all(|t| t.reply_id.is_some()) {
+            None
+        } else {
+            language::detect(&text)
+        },
         ..Default::default()
     };
     if norm.trim().is_empty() {
@@ -677,6 +717,16 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
     if x.declines {
         x.accepts = false;
+    }
+    // A tapped offer button says yes or no in any language.
+    if let Some((_, yes)) = snapshot
+        .new_messages
+        .iter()
+        .rev()
+        .find_map(|t| t.reply_id.as_deref().and_then(ReplyButton::parse_id))
+    {
+        x.accepts = yes;
+        x.declines = !yes;
     }
     x.objection = snapshot
         .profile
@@ -775,7 +825,9 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         ],
     );
     if let Some(amount) = parse_amount(&text) {
-        let explicit = budget_words || pending == Some("budget");
+        // "Sorry, I meant 20k" corrects the budget we already have.
+        let corrects_budget = x.correction && snapshot.state.slots.contains_key("budget");
+        let explicit = budget_words || pending == Some("budget") || corrects_budget;
         if explicit || x.asks_price {
             // A price question's number is theirs to ask about, not their budget.
             if explicit {
@@ -800,8 +852,10 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     {
         let answer: String = text.trim().chars().take(120).collect();
         let usable = match slot {
+            _ if has_any(&norm, ACKNOWLEDGEMENTS) && words <= 3 => None,
             "name" => (words <= 3).then(|| title_case(answer.trim_end_matches(['.', '!']))),
-            "email" => None,
+            // A budget is a number; the amount itself was read above.
+            "email" | "budget" => None,
             _ => Some(answer),
         };
         if let Some(value) = usable {
@@ -874,6 +928,15 @@ mod tests {
         assert_eq!(find_name("mera naam Amit hai").as_deref(), Some("Amit"));
         assert_eq!(find_name("main Rohit hun").as_deref(), Some("Rohit"));
         assert_eq!(find_name("I am interested in the course"), None);
+        assert_eq!(
+            find_name("this is useless, I want to talk to a real person"),
+            None
+        );
+        assert_eq!(
+            find_name("this is Neha, I want to join").as_deref(),
+            Some("Neha")
+        );
+        assert_eq!(find_name("im rahul from delhi").as_deref(), Some("Rahul"));
     }
 
     #[test]

@@ -171,6 +171,11 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
         (Line::Ping, true) => "Bas check kar raha tha, koi sawaal hai?",
+        // Reply-button titles: WhatsApp allows 20 characters.
+        (Line::ButtonYes, false) => "Yes, let's do it",
+        (Line::ButtonYes, true) => "Haan, karte hain",
+        (Line::ButtonNo, false) => "Not now",
+        (Line::ButtonNo, true) => "Abhi nahi",
     }
 }
 
@@ -190,6 +195,8 @@ pub enum Line {
     Reconfirm,
     Apology,
     Ping,
+    ButtonYes,
+    ButtonNo,
 }
 
 #[cfg(test)]

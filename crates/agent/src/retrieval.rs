@@ -40,7 +40,9 @@ const STOPWORDS: &[&str] = &[
     "that", "with", "have", "has", "at", "by", "from", "hi", "hello", "please", "tell", "about",
     "there", "any", "will", "would", "could", "hai", "hain", "kya", "ka", "ki", "ke", "ko", "se",
     "mein", "me", "aap", "aapka", "aapki", "mujhe", "bhi", "toh", "ye", "yeh", "is", "us", "ho",
-    "hun", "main", "ok", "okay", "so", "just", "want", "know", "get",
+    "hun", "main", "ok", "okay", "so", "just", "want", "know", "get", "namaste", "namaskar",
+    "kitni", "kitna", "kitne", "batao", "bataiye", "batayiye", "sir", "ji", "plz", "pls", "bhai",
+    "kaise", "kab", "kahan",
 ];
 
 pub fn terms(text: &str) -> Vec<String> {
@@ -190,6 +192,7 @@ mod tests {
     fn recency_breaks_ties_between_equally_relevant_messages() {
         let now = Utc::now();
         let turn = |id: &str, days: i64| Turn {
+            reply_id: None,
             id: id.into(),
             author: Author::Lead,
             text: "my budget is ten thousand".into(),

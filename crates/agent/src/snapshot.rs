@@ -33,6 +33,8 @@ pub struct Turn {
     pub author: Author,
     pub text: String,
     pub at: DateTime<Utc>,
+    /// The id of the reply button the lead tapped, when this is a tap.
+    pub reply_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,13 +2,15 @@
 //! hard rules, extraction, escalation, retrieval, the engine, guardrails (SPEC §5).
 
 use crate::decision::{
-    CalendarBooking, ContactPatch, CtaAccepted, Decision, Engine, Outcome, StatePatch,
+    CalendarBooking, ContactPatch, CtaAccepted, Decision, Engine, Outcome, ReplyButton, StatePatch,
 };
 use crate::escalate;
 use crate::extract::{self, Extraction};
-use crate::guardrails::{self, Draft};
+use crate::guardrails::{self, Draft, GuardAction, GuardrailResult};
 use crate::language::{Line, line};
-use crate::retrieval::{self, Snippet};
+use crate::llm_engine::{Guidance, LlmEngine};
+use crate::profile::EngineMode;
+use crate::retrieval;
 use crate::rules_engine::{self, reply_language};
 use crate::snapshot::{Snapshot, Trigger};
 use crate::state::{ConversationState, SentimentPoint};
@@ -18,32 +20,12 @@ use closer_domain::engagement::ResponseRate;
 use closer_domain::messaging::Author;
 use closer_domain::sales::{ConversationStage, Intent, LeadStatus, ReasonCode};
 use closer_domain::slots::{self, Observation};
+use closer_llm::ChatModel;
 
-/// An engine that writes replies with a language model; the rules engine needs none.
-#[async_trait::async_trait]
-pub trait Writer: Send + Sync {
-    async fn write(
-        &self,
-        s: &Snapshot,
-        x: &Extraction,
-        state: &ConversationState,
-        knowledge: &[Snippet],
-    ) -> Result<Written, String>;
-}
-
-/// A model-written draft and what it cost.
-#[derive(Debug, Clone)]
-pub struct Written {
-    pub draft: Draft,
-    pub input_tokens: u32,
-    pub output_tokens: u32,
-    pub cost_usd: f64,
-    pub prompt_tokens: u32,
-}
-
-/// Thinks about one conversation. `writer` is the LLM engine when the profile's mode is
-/// `llm` and a provider is configured.
-pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
+/// Thinks about one conversation. `model` drives the LLM engine when the profile's mode is
+/// `llm` (the caller passes one only when a provider is configured); otherwise, and as the
+/// failsafe, the rules engine answers.
+pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
     let mut state = s.state.clone();
     let x = if s.trigger == Trigger::LeadMessage {
         extract::extract(s)
@@ -72,6 +54,7 @@ pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
         engine: Engine::Rules,
         should_send: false,
         message_type: "text".into(),
+        buttons: vec![],
         reason_code: ReasonCode::StaySilent,
         cta_type: None,
         message_text: None,
@@ -88,6 +71,7 @@ pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
         error: None,
     };
     let lang = reply_language(s, &state);
+    let mut critique: Option<String> = None;
 
     // Hard rules first: an opt-out gets one confirmation, then silence forever.
     let opting_out = x.opt_out && !s.opted_out;
@@ -176,64 +160,96 @@ pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
         decision.retrieval_used = !knowledge.is_empty() || !earlier.is_empty();
         let mut all = knowledge.clone();
         all.extend(earlier);
-        match writer {
-            Some(w) if s.profile.mode == crate::profile::EngineMode::Llm => {
-                let mut trial = state.clone();
-                match w.write(s, &x, &trial, &all).await {
+        let (draft, fx) = match model {
+            Some(model) if s.profile.mode == EngineMode::Llm => {
+                let mut planned = state.clone();
+                let (suggestion, fx) = rules_engine::respond(s, &x, &mut planned, &all);
+                // The rules' facts (a CTA taken up, a booking, confusion) stand; what to ask
+                // and offer next is the model's plan.
+                planned.asked_slots = state.asked_slots.clone();
+                planned.pending_question = None;
+                if suggestion.reason_code == ReasonCode::CtaPush {
+                    planned.last_cta = state.last_cta;
+                }
+                let guidance = Guidance {
+                    suggestion: &suggestion,
+                    next_slot: rules_engine::next_slot(s, &planned),
+                    next_cta: rules_engine::next_cta(s, &planned),
+                };
+                let engine = LlmEngine::new(model);
+                let draft = match engine.write(s, &x, &planned, &all, &guidance).await {
                     Ok(written) => {
                         decision.engine = Engine::Llm;
-                        decision.input_tokens = written.input_tokens;
-                        decision.output_tokens = written.output_tokens;
+                        decision.input_tokens = written.usage.input_tokens;
+                        decision.output_tokens = written.usage.output_tokens;
                         decision.cost_usd = written.cost_usd;
                         decision.prompt_tokens = written.prompt_tokens;
-                        if let Some(cta) = written.draft.cta_type {
-                            trial.last_cta = Some(cta);
+                        critique = Some(written.critique);
+                        if let Some(ask) = written.asks {
+                            if ask != "booking_time" {
+                                planned.asked_slots.push(ask.clone());
+                            }
+                            planned.pending_question = Some(ask);
                         }
-                        trial.pending_question = None;
-                        state = trial;
                         written.draft
                     }
-                    Err(error) => {
+                    Err(failure) => {
                         decision.engine = Engine::Fallback;
-                        decision.error = Some(error.clone());
+                        decision.input_tokens = failure.usage.input_tokens;
+                        decision.output_tokens = failure.usage.output_tokens;
+                        decision.cost_usd = failure.cost_usd;
                         patch.alert = Some(format!(
-                            "The LLM engine failed; the safe reply went instead: {error}"
+                            "The LLM engine failed; the safe reply went instead: {}",
+                            failure.error
                         ));
-                        rules_engine::safe_reply(s, &state)
+                        decision.error = Some(failure.error);
+                        rules_engine::safe_reply(s, &planned)
                     }
-                }
+                };
+                state = planned;
+                (draft, fx)
             }
-            _ => {
-                let (draft, fx) = rules_engine::respond(s, &x, &mut state, &all);
-                if let Some((cta, event)) = fx.accepted {
-                    patch.cta_accepted = Some(CtaAccepted {
-                        cta,
-                        completed: event == CtaEvent::Completed,
-                        name: state
-                            .slot_value("name")
-                            .map(str::to_owned)
-                            .or_else(|| s.profile_name.clone()),
-                        at: fx.booking_at,
-                    });
-                    if let Some(at) = fx.booking_at {
-                        let who = state
-                            .slot_value("name")
-                            .map(str::to_owned)
-                            .or_else(|| s.profile_name.clone())
-                            .unwrap_or_else(|| "lead".into());
-                        patch.calendar_event = Some(CalendarBooking {
-                            title: format!("{}: {who}", cta.label()),
-                            start_at: at,
-                            end_at: at + Duration::minutes(30),
-                        });
-                    }
-                }
-                draft
+            _ => rules_engine::respond(s, &x, &mut state, &all),
+        };
+        if let Some((cta, event)) = fx.accepted {
+            let who = state
+                .slot_value("name")
+                .map(str::to_owned)
+                .or_else(|| s.profile_name.clone());
+            if let Some(at) = fx.booking_at {
+                patch.calendar_event = Some(CalendarBooking {
+                    title: format!("{}: {}", cta.label(), who.as_deref().unwrap_or("lead")),
+                    start_at: at,
+                    end_at: at + Duration::minutes(30),
+                });
             }
+            patch.cta_accepted = Some(CtaAccepted {
+                cta,
+                completed: event == CtaEvent::Completed,
+                name: who,
+                at: fx.booking_at,
+            });
         }
+        draft
     };
 
-    let (draft, results) = guardrails::enforce(draft, s, &state, opting_out);
+    let (draft, mut results) = guardrails::enforce(draft, s, &state, opting_out);
+    if let Some(verdict) = critique {
+        // The model's own check, shown with the code's; it never replaces them.
+        let action = if verdict.starts_with("revised") {
+            GuardAction::Repaired
+        } else {
+            GuardAction::Passed
+        };
+        results.insert(
+            0,
+            GuardrailResult {
+                rule: "llm_critic".into(),
+                action,
+                detail: verdict,
+            },
+        );
+    }
     decision.guardrails = results;
     decision.should_send = draft.should_send;
     decision.reason_code = if draft.should_send || decision.handoff_required {
@@ -260,6 +276,19 @@ pub async fn think(s: &Snapshot, writer: Option<&dyn Writer>) -> Outcome {
         if let Some(cta) = draft.cta_type
             && draft.reason_code == ReasonCode::CtaPush
         {
+            // An offer is answered with a tap: the buttons come back with the CTA in their id.
+            let lang = reply_language(s, &state);
+            decision.message_type = "interactive".into();
+            decision.buttons = vec![
+                ReplyButton {
+                    id: format!("cta:{cta}:yes"),
+                    title: line(Line::ButtonYes, &lang).into(),
+                },
+                ReplyButton {
+                    id: format!("cta:{cta}:no"),
+                    title: line(Line::ButtonNo, &lang).into(),
+                },
+            ];
             let record = state
                 .cta_states
                 .get(&cta)
@@ -337,6 +366,15 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
             state.slots.insert(slot.to_owned(), merged);
         }
         state.pending_question = None;
+    }
+    // A tapped offer button answers that offer, even an older one.
+    if let Some((cta, _)) = s
+        .new_messages
+        .iter()
+        .rev()
+        .find_map(|t| t.reply_id.as_deref().and_then(ReplyButton::parse_id))
+    {
+        state.last_cta = Some(cta);
     }
     for (name, obs) in &x.slots {
         if let Some(merged) = slots::merge(state.slots.get(name), obs) {

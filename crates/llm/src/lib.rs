@@ -10,6 +10,8 @@ mod backoff;
 mod chat;
 mod client;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod json_output;
 mod openai;
 mod provider;

@@ -1,15 +1,13 @@
 //! The client against a fake provider over real HTTP: wire formats, error kinds, retries,
 //! timeouts.
 
-mod fake_provider;
-
 use std::time::{Duration, Instant};
 
+use closer_llm::fake::{FakeProvider, Reply};
 use closer_llm::{
     ChatMessage, ChatModel, ChatRequest, ChatRole, LlmClient, LlmErrorKind, Prices, Provider,
     ProviderConfig, Usage, extract_json,
 };
-use fake_provider::{FakeProvider, Reply};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk-test-DO-NOT-LEAK-4242";

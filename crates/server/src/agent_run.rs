@@ -98,6 +98,7 @@ pub async fn snapshot(
         author: t.author.parse().unwrap_or(Author::System),
         text: t.text.clone(),
         at: t.created_at,
+        reply_id: t.reply_id.clone(),
     };
     let answered: Vec<Uuid> = input
         .history
@@ -166,6 +167,9 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
             .and_then(|h| serde_json::to_value(h).ok()),
         error: d.error.clone(),
         latency_ms,
+        buttons: (!d.buttons.is_empty())
+            .then(|| serde_json::to_value(&d.buttons).ok())
+            .flatten(),
     };
     let patch = AgentPatch {
         state: serde_json::to_value(&p.state).unwrap_or_default(),
@@ -209,8 +213,13 @@ pub async fn run(
         // A job left over after its messages were answered (e.g. a retried job).
         return Ok(None);
     }
+    let model = if snapshot.profile.mode == EngineMode::Llm {
+        crate::llm_provider::chat_model(store, org_id).await?
+    } else {
+        None
+    };
     let started = Instant::now();
-    let outcome = closer_agent::think(&snapshot, None).await;
+    let outcome = closer_agent::think(&snapshot, model.as_deref()).await;
     let latency = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     let (record, patch) = records(&outcome, latency);
     let applied = store

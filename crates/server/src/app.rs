@@ -111,6 +111,7 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
             Duration::from_secs(15),
         ),
         public_url: args.public_url.clone(),
+        scan_allow_private: args.scan_allow_private,
     })
 }
 
@@ -149,6 +150,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             crate::worker::WorkerConfig {
                 concurrency: args.workers,
                 lease: Duration::from_secs(args.job_lease_secs),
+                scan_allow_private: args.scan_allow_private,
             },
             workers_stopped,
         )

@@ -76,6 +76,11 @@ pub struct ServeArgs {
     /// Seconds a worker holds a job without a heartbeat before another may take it over.
     #[arg(long, env = "CLOSER_JOB_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(2..=3600))]
     pub job_lease_secs: u64,
+    /// Lets the knowledge base's website scan fetch private and loopback addresses. Off in
+    /// production (it would let an organisation probe our network); on only for tests and
+    /// local stand-in sites.
+    #[arg(long, env = "CLOSER_SCAN_ALLOW_PRIVATE")]
+    pub scan_allow_private: bool,
 }
 
 #[derive(Args, Debug, Clone)]

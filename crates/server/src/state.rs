@@ -15,6 +15,8 @@ pub struct AppState {
     /// Where the dashboard is reached from outside, for links such as invites. When unset the
     /// request's Host header is used.
     pub public_url: Option<String>,
+    /// The website scan may reach private addresses (CLOSER_SCAN_ALLOW_PRIVATE; tests only).
+    pub scan_allow_private: bool,
 }
 
 impl AppState {

@@ -11,8 +11,12 @@ use closer_domain::messaging::DeliveryStatus;
 use closer_store::Store;
 use closer_store::ingest::{JOB_FOLLOWUP, JOB_PROCESS_CONVERSATION};
 use closer_store::jobs::{ClaimedJob, Retry};
+use closer_store::knowledge_scans::JOB_KNOWLEDGE_SCAN;
 use closer_store::replies::{JOB_SEND_MESSAGE, SendTask};
-use closer_whatsapp::{ErrorClass, GraphClient, Outbound};
+use closer_whatsapp::outbound::ReplyButton;
+use closer_whatsapp::{Body, ErrorClass, GraphClient, Outbound};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -30,6 +34,8 @@ pub struct WorkerConfig {
     /// How long a claimed job is ours without a heartbeat; after that the scheduler gives it
     /// to another worker.
     pub lease: Duration,
+    /// The website scan may reach private addresses (tests and local stand-ins only).
+    pub scan_allow_private: bool,
 }
 
 impl Default for WorkerConfig {
@@ -37,6 +43,7 @@ impl Default for WorkerConfig {
         WorkerConfig {
             concurrency: 4,
             lease: Duration::from_secs(30),
+            scan_allow_private: false,
         }
     }
 }
@@ -79,7 +86,12 @@ struct Runner {
     graph: GraphClient,
     config: WorkerConfig,
     id: String,
+    /// Website scans this process is running. One takes up to a minute, so at most
+    /// [`SCANS_AT_ONCE`] run at a time: scans never crowd the agent's replies out of the slots.
+    scans: Arc<AtomicUsize>,
 }
+
+const SCANS_AT_ONCE: usize = 1;
 
 /// Starts the workers and the scheduler; they stop when `shutdown` turns true, letting
 /// running jobs finish.
@@ -99,6 +111,7 @@ pub fn spawn(
         graph,
         config,
         id,
+        scans: Arc::default(),
     };
     tokio::spawn(async move {
         let scheduler = tokio::spawn(schedule(runner.clone(), shutdown.clone()));
@@ -114,15 +127,28 @@ async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
         let mut claimed = 0;
         if free > 0 {
             let lease = chrono::Duration::from_std(runner.config.lease).expect("lease fits");
+            let skip = (runner.scans.load(Ordering::SeqCst) >= SCANS_AT_ONCE)
+                .then_some(JOB_KNOWLEDGE_SCAN);
             match runner
                 .store
-                .claim_due_jobs(&runner.id, free as u64, lease)
+                .claim_due_jobs(&runner.id, free as u64, lease, skip)
                 .await
             {
                 Ok(jobs) => {
                     claimed = jobs.len();
                     for job in jobs {
-                        running.spawn(runner.clone().run(job));
+                        let scan = job.kind == JOB_KNOWLEDGE_SCAN;
+                        if scan {
+                            runner.scans.fetch_add(1, Ordering::SeqCst);
+                        }
+                        let r = runner.clone();
+                        running.spawn(async move {
+                            let scans = Arc::clone(&r.scans);
+                            r.run(job).await;
+                            if scan {
+                                scans.fetch_sub(1, Ordering::SeqCst);
+                            }
+                        });
                     }
                 }
                 Err(err) => tracing::warn!(error = %err, "could not claim jobs"),
@@ -236,6 +262,7 @@ impl Runner {
             JOB_PROCESS_CONVERSATION => self.process_conversation(job).await,
             JOB_SEND_MESSAGE => self.send_message(job).await,
             JOB_FOLLOWUP => self.followup(job).await,
+            JOB_KNOWLEDGE_SCAN => self.knowledge_scan(job).await,
             other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
         }
     }
@@ -263,6 +290,24 @@ impl Runner {
             .conversation_id
             .ok_or_else(|| JobFailure::permanent("a follow-up needs a conversation"))?;
         crate::agent_run::run(&self.store, job.org_id, conversation_id, Trigger::Followup).await?;
+        Ok(())
+    }
+
+    /// A website scan for the knowledge base. A failed crawl is the scan's outcome (recorded
+    /// on it), not the job's; only a store error retries.
+    async fn knowledge_scan(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
+        let scan_id = job
+            .payload
+            .as_ref()
+            .and_then(|p| p.get("scan_id"))
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .ok_or_else(|| JobFailure::permanent("a scan job needs a scan_id"))?;
+        let policy = crate::website_scan::ScanPolicy {
+            allow_private: self.config.scan_allow_private,
+            ..Default::default()
+        };
+        crate::website_scan::run(&self.store, job.org_id, scan_id, &policy).await?;
         Ok(())
     }
 
@@ -325,7 +370,7 @@ impl Runner {
             .send(
                 &account.phone_number_id,
                 &secrets.access_token,
-                &Outbound::text(to, text),
+                &outbound(to, text, task.buttons.as_ref()),
             )
             .await;
         match sent {
@@ -370,5 +415,35 @@ impl Runner {
         self.store.record_send_failed(task, code, title).await?;
         announce::status(&self.store, task, DeliveryStatus::Failed).await;
         Ok(())
+    }
+}
+
+/// The WhatsApp message for a queued one: reply buttons when it has them, else plain text.
+fn outbound(to: String, text: String, buttons: Option<&serde_json::Value>) -> Outbound {
+    let buttons: Vec<ReplyButton> = buttons
+        .and_then(|b| b.as_array())
+        .map(|all| {
+            all.iter()
+                .filter_map(|b| {
+                    Some(ReplyButton {
+                        id: b.get("id")?.as_str()?.to_owned(),
+                        title: b.get("title")?.as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if buttons.is_empty() {
+        return Outbound::text(to, text);
+    }
+    Outbound {
+        to,
+        reply_to: None,
+        body: Body::Buttons {
+            header: None,
+            body: text,
+            footer: None,
+            buttons,
+        },
     }
 }

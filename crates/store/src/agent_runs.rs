@@ -9,6 +9,7 @@ use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
 use crate::ingest::{JOB_FOLLOWUP, cancel_followups};
 use crate::page::{self, Order, Page, PageRequest};
+use crate::replies::OutboundBody;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +33,8 @@ pub struct HistoryTurn {
     pub created_at: DateTime<Utc>,
     /// A lead message the agent has not answered yet.
     pub unanswered: bool,
+    /// The id of the reply button a lead's tap carries.
+    pub reply_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +73,8 @@ pub struct DecisionRecord {
     pub handoff: Option<Value>,
     pub error: Option<String>,
     pub latency_ms: i32,
+    /// Reply buttons under the message (`[{id, title}]`), when it is interactive.
+    pub buttons: Option<Value>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -166,6 +171,12 @@ impl OrgScope<'_> {
                 text: turn_text(m),
                 created_at: m.created_at,
                 unanswered: m.direction == lead_dir && m.ready_at.is_none(),
+                reply_id: m
+                    .media
+                    .as_ref()
+                    .and_then(|v| v.get("reply_id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
             })
             .collect();
         let state = conversation_state::Entity::find()
@@ -222,10 +233,16 @@ impl OrgScope<'_> {
             ));
         }
         let message = match (&record.message_text, record.should_send) {
-            (Some(text), true) => Some(
-                self.queue_outbound(&txn, &conv, Author::Bot, None, text)
-                    .await?,
-            ),
+            (Some(text), true) => {
+                let body = match &record.buttons {
+                    Some(buttons) => OutboundBody::Buttons(buttons.clone()),
+                    None => OutboundBody::Text,
+                };
+                Some(
+                    self.queue_outbound(&txn, &conv, Author::Bot, None, text, body)
+                        .await?,
+                )
+            }
             _ => None,
         };
         let decision_id = new_id();

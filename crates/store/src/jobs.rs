@@ -163,24 +163,31 @@ impl Store {
     /// Claims up to `limit` due jobs for `worker`, leased for `lease`. A conversation's jobs run
     /// one at a time and in order: a job is claimable only when no job of its conversation is
     /// running and none is due before it. PostgreSQL skips rows another replica is claiming
-    /// (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, taken at BEGIN.
+    /// (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, taken at BEGIN. Jobs of
+    /// `skip_kind` are left for later (a worker keeps long jobs from filling all its slots).
     pub async fn claim_due_jobs(
         &self,
         worker: &str,
         limit: u64,
         lease: Duration,
+        skip_kind: Option<&str>,
     ) -> Result<Vec<ClaimedJob>> {
         let at = now();
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        let skip = if skip_kind.is_some() {
+            "AND j.kind <> ?"
+        } else {
+            ""
+        };
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, \
                  locked_by = ?, updated_at = ? \
              WHERE id IN ( \
                  SELECT j.id FROM jobs j \
-                 WHERE j.status = 'pending' AND j.run_at <= ? \
+                 WHERE j.status = 'pending' AND j.run_at <= ? {skip} \
                    AND (j.conversation_id IS NULL OR NOT EXISTS ( \
                        SELECT 1 FROM jobs o \
                        WHERE o.org_id = j.org_id AND o.conversation_id = j.conversation_id \
@@ -191,16 +198,13 @@ impl Store {
                  ORDER BY j.run_at LIMIT ? {lock}) \
              RETURNING id, org_id, kind, conversation_id, payload, attempts, max_attempts"
         );
-        let stmt = self.statement(
-            &sql,
-            vec![
-                (at + lease).into(),
-                worker.into(),
-                at.into(),
-                at.into(),
-                (limit as i64).into(),
-            ],
-        );
+        let mut values: Vec<sea_orm::Value> =
+            vec![(at + lease).into(), worker.into(), at.into(), at.into()];
+        if let Some(kind) = skip_kind {
+            values.push(kind.into());
+        }
+        values.push((limit as i64).into());
+        let stmt = self.statement(&sql, values);
         let txn = self.begin_write().await?;
         let rows = txn.query_all_raw(stmt).await?;
         txn.commit().await?;

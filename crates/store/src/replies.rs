@@ -11,7 +11,7 @@ use crate::{Store, new_id, now};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 pub const JOB_SEND_MESSAGE: &str = "send_message";
@@ -34,6 +34,14 @@ pub struct ModeChange {
 }
 
 /// Everything the send job needs about one outbound message.
+/// What an outbound message is besides its text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutboundBody {
+    Text,
+    /// Reply buttons `[{id, title}]` under the text.
+    Buttons(Value),
+}
+
 #[derive(Debug, Clone)]
 pub struct SendTask {
     pub org_id: Uuid,
@@ -43,6 +51,8 @@ pub struct SendTask {
     pub channel: String,
     pub to_phone: Option<String>,
     pub text: Option<String>,
+    /// Reply buttons `[{id, title}]` for an interactive message.
+    pub buttons: Option<Value>,
     pub status: DeliveryStatus,
     /// The attempt that handed it to the provider, when one did.
     pub send_attempt: Option<i32>,
@@ -80,7 +90,14 @@ impl OrgScope<'_> {
         }
         let took_over = conv.mode != ConversationMode::Human.as_str();
         let mut message = self
-            .queue_outbound(&txn, &conv, Author::Human, Some(actor.user_id), text)
+            .queue_outbound(
+                &txn,
+                &conv,
+                Author::Human,
+                Some(actor.user_id),
+                text,
+                OutboundBody::Text,
+            )
             .await?;
         message.sent_by = Some((actor.user_id, Some(actor.name.clone())));
         conversation::Entity::update_many()
@@ -125,17 +142,25 @@ impl OrgScope<'_> {
         author: Author,
         sent_by: Option<Uuid>,
         text: &str,
+        body: OutboundBody,
     ) -> Result<MessageItem> {
         let at = now();
+        let (kind, media) = match body {
+            OutboundBody::Text => (MessageType::Text, None),
+            OutboundBody::Buttons(buttons) => (
+                MessageType::Interactive,
+                Some(json!({ "buttons": buttons })),
+            ),
+        };
         let model = message::Model {
             id: new_id(),
             org_id: self.org_id,
             conversation_id: conv.id,
             direction: Direction::Outbound.as_str().into(),
             author: author.as_str().into(),
-            kind: MessageType::Text.as_str().into(),
+            kind: kind.as_str().into(),
             text: Some(text.to_owned()),
-            media: None,
+            media,
             provider_message_id: None,
             reply_to: None,
             status: DeliveryStatus::Queued.as_str().into(),
@@ -296,6 +321,12 @@ impl Store {
             conversation_id: conv.id,
             channel: conv.channel,
             to_phone: lead.phone,
+            buttons: m
+                .media
+                .as_ref()
+                .filter(|_| m.kind == MessageType::Interactive.as_str())
+                .and_then(|v| v.get("buttons"))
+                .cloned(),
             text: m.text,
             status: m.status.parse().unwrap_or(DeliveryStatus::Queued),
             send_attempt: m.send_attempt,

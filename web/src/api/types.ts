@@ -396,8 +396,67 @@ export interface paths {
         /** The knowledge base, newest first. */
         get: operations["list_knowledge"];
         put?: never;
-        /** Adds FAQ entries from the text of a faq.txt (owner or admin). */
+        /**
+         * Adds FAQ entries from a faq.txt (owner or admin): its text as JSON `{kind, content}`, or
+         *     the file itself as a multipart upload (`file`, optional `kind`).
+         */
         post: operations["add_knowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scans the business's website into the knowledge base (owner or admin): its home, pricing,
+         *     about, FAQ, contact and terms/refund pages, robots.txt honoured. Answers at once with the
+         *     queued scan; poll it for progress. When done, its pages replace the site's earlier web
+         *     entries; FAQ entries are kept.
+         */
+        post: operations["start_scan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's website scans, newest first. */
+        get: operations["list_scans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/scans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One scan, with its progress while it runs. */
+        get: operations["get_scan"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -441,6 +500,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The questionnaire's answers saved so far. */
+        get: operations["get_answers"];
+        /**
+         * Saves the sections sent (owner or admin). Half-filled sections are fine; wrong values are
+         *     a 422 naming each field (e.g. `tone.emoji_policy`) and change nothing.
+         */
+        put: operations["save_answers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/onboarding/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Builds the five agent documents from the saved answers (owner or admin), with the
+         *     organisation's language model when one is configured (falling back to the rules, with a
+         *     warning, when it fails) and by rules otherwise. Nothing is saved to the agent.
+         */
+        post: operations["generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org": {
         parameters: {
             query?: never;
@@ -470,6 +571,52 @@ export interface paths {
         put?: never;
         /** A lead's message, as if it came from WhatsApp. */
         post: operations["inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/llm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's LLM provider (any member). Before the first save: `configured: false`
+         *     with the defaults.
+         */
+        get: operations["get_llm_settings"];
+        /**
+         * Saves the LLM provider (owner or admin). Absent fields keep their saved values; an absent
+         *     `api_key` keeps the saved key and `""` removes it. Audited.
+         */
+        put: operations["update_llm_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/llm/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries the provider with one tiny call (owner or admin: it spends tokens and sends the
+         *     saved key to the URL tested). Without a body it tests the saved settings; with one, those
+         *     settings merged over the saved ones, so a form can be tested before it is saved (an absent
+         *     `api_key` means the saved key). Nothing is saved.
+         */
+        post: operations["test_llm_connection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -611,6 +758,8 @@ export interface components {
             token: string;
             user: components["schemas"]["SessionUser"];
         };
+        /** @enum {string} */
+        BudgetTiming: "early" | "mid" | "late" | "never";
         ConfigUpdate: {
             access_token?: string | null;
             app_secret?: string | null;
@@ -629,6 +778,24 @@ export interface components {
             /** @description The token you type into Meta's webhook settings. */
             verify_token: string;
             waba_id: string;
+        };
+        /** @description The outcome of a connection test. A provider that refuses is still a 200: the test ran. */
+        ConnectionTest: {
+            /**
+             * @description When not ok: `auth`, `unreachable`, `timeout`, `rate_limited`, `server`,
+             *     `bad_request` or `malformed_response`.
+             */
+            code?: string | null;
+            /**
+             * Format: int64
+             * @description When ok: how long the call took.
+             */
+            latency_ms?: number | null;
+            /** @description When not ok: what went wrong, for people. Never contains the key. */
+            message?: string | null;
+            /** @description When ok: the model that answered, as the provider names it. */
+            model?: string | null;
+            ok: boolean;
         };
         ContactSummary: {
             /** Format: uuid */
@@ -688,6 +855,8 @@ export interface components {
             position?: number | null;
             type: string;
         };
+        /** @enum {string} */
+        CtaType: "book_call" | "payment" | "app_download" | "send_docs" | "visit_website" | "fill_form" | "schedule_demo" | "join_webinar";
         CtaView: {
             enabled: boolean;
             /** Format: uuid */
@@ -737,6 +906,12 @@ export interface components {
             should_send: boolean;
             trigger: string;
         };
+        DefaultBaseUrls: {
+            anthropic: string;
+            openai: string;
+        };
+        /** @enum {string} */
+        EmojiPolicy: "never" | "sparingly" | "frequent";
         /** @description The error body every endpoint answers with on failure. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -748,6 +923,39 @@ export interface components {
             details?: unknown;
             /** @description A sentence for humans. */
             message: string;
+        };
+        /** @enum {string} */
+        Formality: "formal" | "professional" | "casual";
+        /** @description The five documents, as `PUT /agent/profile` takes them. */
+        GeneratedDocuments: {
+            business_config: unknown;
+            guardrails: unknown;
+            sales_rules: unknown;
+            script_library: unknown;
+            tone_profile: unknown;
+        };
+        GeneratedProfile: {
+            context_limit: number;
+            /** @description Tokens the five documents take of the agent's context on every reply. */
+            context_tokens: number;
+            /** Format: double */
+            cost_usd: number;
+            documents: components["schemas"]["GeneratedDocuments"];
+            /** @description `llm` when the organisation's model wrote the documents, `rules` otherwise. */
+            engine: string;
+            /** Format: date-time */
+            generated_at: string;
+            /** Format: int32 */
+            input_tokens: number;
+            /**
+             * @description The engine mode to save the profile with: the saved profile's, or `llm` when a model
+             *     is configured, else `rules`.
+             */
+            mode: string;
+            /** Format: int32 */
+            output_tokens: number;
+            /** @description Why the model's documents were not used, when it was asked and failed. */
+            warning?: string | null;
         };
         InviteOrg: {
             name: string;
@@ -809,6 +1017,16 @@ export interface components {
             content: string;
             /** @description `faq`. */
             kind: string;
+        };
+        /** @description A faq.txt as a multipart upload (`multipart/form-data`). */
+        KnowledgeUpload: {
+            /**
+             * Format: binary
+             * @description The faq.txt: UTF-8 text of `Q:` / `A:` pairs, at most 512 KiB.
+             */
+            file: string;
+            /** @description `faq` (the default). */
+            kind?: string | null;
         };
         KnowledgeView: {
             content: string;
@@ -967,6 +1185,43 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_ScanView: {
+            items: {
+                /**
+                 * Format: int32
+                 * @description Knowledge entries the scan stored (when done).
+                 */
+                chunks_stored: number;
+                /** Format: date-time */
+                created_at: string;
+                created_by?: null | components["schemas"]["UserRef"];
+                /** @description Why the scan failed, in a sentence. */
+                error?: string | null;
+                /** Format: date-time */
+                finished_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: int32
+                 * @description Pages read so far, stored or skipped.
+                 */
+                pages_done: number;
+                /**
+                 * Format: int32
+                 * @description Pages the scan means to read (the start page and the links it picked).
+                 */
+                pages_found: number;
+                skipped: components["schemas"]["SkippedPageView"][];
+                /** Format: date-time */
+                started_at?: string | null;
+                /** @description `queued`, `running`, `done` or `failed`. */
+                status: string;
+                /** @description The start page, normalised. */
+                url: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_UserView: {
             items: {
                 active: boolean;
@@ -995,6 +1250,73 @@ export interface components {
                 version: number;
             }[];
             next_cursor?: string | null;
+        };
+        /**
+         * @description Settings to save or to test. Every field is optional: an absent one keeps the saved value
+         *     (or the default, before the first save).
+         */
+        LlmSettingsRequest: {
+            /** @description Write-only. Absent keeps the saved key; `""` removes it. */
+            api_key?: string | null;
+            /**
+             * @description An http(s) URL; blank means the provider's public endpoint. When only the provider
+             *     changes and the saved URL is the other provider's default, the URL follows the switch.
+             */
+            base_url?: string | null;
+            /**
+             * Format: double
+             * @description At least 0.
+             */
+            input_usd_per_mtok?: number | null;
+            /** @description 1 to 200 characters. */
+            model?: string | null;
+            /**
+             * Format: double
+             * @description At least 0.
+             */
+            output_usd_per_mtok?: number | null;
+            /** @description `openai` or `anthropic`. */
+            provider?: string | null;
+            /**
+             * Format: int64
+             * @description 1000 to 120000.
+             */
+            timeout_ms?: number | null;
+        };
+        /** @description The settings as shown. The key is write-only: only whether one is saved. */
+        LlmSettingsView: {
+            base_url: string;
+            /**
+             * @description False until the first save; the other fields are then the defaults a new form starts
+             *     from (OpenAI-compatible at OpenAI's endpoint, no model, no key).
+             */
+            configured: boolean;
+            /** @description Each provider's public endpoint, for a form that switches provider. */
+            default_base_urls: components["schemas"]["DefaultBaseUrls"];
+            has_api_key: boolean;
+            /**
+             * Format: double
+             * @description US dollars per million input tokens, for cost tracking.
+             */
+            input_usd_per_mtok: number;
+            model: string;
+            /**
+             * Format: double
+             * @description US dollars per million output tokens, for cost tracking.
+             */
+            output_usd_per_mtok: number;
+            /** @description `openai` (any OpenAI-compatible chat completions server at `base_url`) or `anthropic`. */
+            provider: string;
+            /**
+             * Format: int32
+             * @description Per call to the provider.
+             */
+            timeout_ms: number;
+            /**
+             * Format: date-time
+             * @description Null until the first save.
+             */
+            updated_at?: string | null;
         };
         LoginRequest: {
             email: string;
@@ -1037,6 +1359,123 @@ export interface components {
             text?: string | null;
             type: string;
         };
+        OnboardingAnswers: {
+            business?: null | components["schemas"]["OnboardingBusiness"];
+            customer?: null | components["schemas"]["OnboardingCustomer"];
+            guardrails?: null | components["schemas"]["OnboardingGuardrails"];
+            offer?: null | components["schemas"]["OnboardingOffer"];
+            sales?: null | components["schemas"]["OnboardingSales"];
+            tone?: null | components["schemas"]["OnboardingTone"];
+        };
+        /** @description A. Business basics. */
+        OnboardingBusiness: {
+            city?: string | null;
+            industry?: string | null;
+            name?: string | null;
+            support_email?: string | null;
+            support_phone?: string | null;
+            /** @description IANA time zone, e.g. Asia/Kolkata. */
+            timezone?: string | null;
+            /** @description Required to generate; `example.com` is read as `https://example.com`. */
+            website_url?: string | null;
+            /** @description As the owner says it, e.g. "9 AM–9 PM, Mon–Sat". */
+            working_hours?: string | null;
+        };
+        OnboardingCta: {
+            link?: string | null;
+            phone?: string | null;
+            type: components["schemas"]["CtaType"];
+        };
+        /** @description C. Who it is for. */
+        OnboardingCustomer: {
+            description?: string | null;
+            disqualifiers?: string[];
+            use_cases?: string[];
+        };
+        /** @description F. Policy guardrails. */
+        OnboardingGuardrails: {
+            custom_rules?: string[];
+            forbidden_claims?: string[];
+            language_restrictions?: string[];
+            /** @description At most 3, each at most 120 characters: they are appended word for word. */
+            required_disclaimers?: string[];
+        };
+        OnboardingObjection: {
+            answer: string;
+            objection: string;
+        };
+        /** @description B. What is sold. */
+        OnboardingOffer: {
+            delivery_timeline?: string | null;
+            pricing?: string | null;
+            /** @description At most 20; at least one to generate. */
+            products?: string[];
+            refund_policy?: string | null;
+            usp?: string | null;
+        };
+        OnboardingQualifier: {
+            /** @description The owner's wording; a generic question otherwise. */
+            question?: string | null;
+            /** @description e.g. "experience level"; becomes the slot `experience_level`. */
+            topic: string;
+        };
+        /** @description D. How the owner sells. */
+        OnboardingSales: {
+            budget_timing?: null | components["schemas"]["BudgetTiming"];
+            /**
+             * @description The escalation codes (payment_failure, angry_sentiment, human_requested,
+             *     complex_question_3x, compliance_risk, declining_sentiment) or the owner's words.
+             */
+            escalation_triggers?: string[];
+            hot_lead_definition?: string | null;
+            objections?: components["schemas"]["OnboardingObjection"][];
+            /** @description In the order the agent offers them; each type once; at least one to generate. */
+            primary_ctas?: components["schemas"]["OnboardingCta"][];
+            qualification?: components["schemas"]["OnboardingQualifier"][];
+        };
+        /** @description G. Tone and personality. */
+        OnboardingTone: {
+            emoji_policy?: null | components["schemas"]["EmojiPolicy"];
+            examples?: string[];
+            formality?: null | components["schemas"]["Formality"];
+            honorifics?: boolean | null;
+            language?: null | components["schemas"]["ReplyLanguage"];
+            /**
+             * Format: int32
+             * @description Most words per message, 5 to 25.
+             */
+            message_length?: number | null;
+            persuasion?: null | components["schemas"]["Persuasion"];
+            /**
+             * Format: int32
+             * @description Must be 1 (a guardrail).
+             */
+            questions_per_message?: number | null;
+        };
+        /**
+         * @description Sections to save; a section left out keeps its saved answers, a section sent replaces
+         *     them whole.
+         */
+        OnboardingUpdate: {
+            business?: null | components["schemas"]["OnboardingBusiness"];
+            customer?: null | components["schemas"]["OnboardingCustomer"];
+            guardrails?: null | components["schemas"]["OnboardingGuardrails"];
+            offer?: null | components["schemas"]["OnboardingOffer"];
+            sales?: null | components["schemas"]["OnboardingSales"];
+            tone?: null | components["schemas"]["OnboardingTone"];
+        };
+        OnboardingView: {
+            /** @description The answers saved so far, by section; `{}` before the first save. */
+            answers: components["schemas"]["OnboardingAnswers"];
+            /**
+             * Format: date-time
+             * @description When the answers last became documents (`POST /onboarding/generate`).
+             */
+            generated_at?: string | null;
+            /** Format: date-time */
+            updated_at?: string | null;
+            updated_by?: null | components["schemas"]["UserRef"];
+        };
         OrgRef: {
             /** Format: uuid */
             id: string;
@@ -1067,6 +1506,8 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        /** @enum {string} */
+        Persuasion: "soft" | "moderate" | "firm";
         ProfileUpdate: {
             business_config?: unknown;
             guardrails?: unknown;
@@ -1093,6 +1534,8 @@ export interface components {
              */
             version: number;
         };
+        /** @enum {string} */
+        ReplyLanguage: "en" | "hi-en" | "hi";
         /**
          * @description A member's role: owner, admin, agent or viewer.
          * @enum {string}
@@ -1108,7 +1551,47 @@ export interface components {
             name?: string | null;
             /** @description The pretend lead's number, international format (`+15550001111` or digits). */
             phone: string;
+            /** @description A tap on a reply button of one of the agent's messages: that button's id. */
+            reply_id?: string | null;
+            /** @description What the lead wrote; for a tap, the button's title. */
             text: string;
+        };
+        ScanRequest: {
+            /** @description The business's website; a bare domain (`acme.example`) is read as `https://acme.example/`. */
+            url: string;
+        };
+        ScanView: {
+            /**
+             * Format: int32
+             * @description Knowledge entries the scan stored (when done).
+             */
+            chunks_stored: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by?: null | components["schemas"]["UserRef"];
+            /** @description Why the scan failed, in a sentence. */
+            error?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description Pages read so far, stored or skipped.
+             */
+            pages_done: number;
+            /**
+             * Format: int32
+             * @description Pages the scan means to read (the start page and the links it picked).
+             */
+            pages_found: number;
+            skipped: components["schemas"]["SkippedPageView"][];
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @description `queued`, `running`, `done` or `failed`. */
+            status: string;
+            /** @description The start page, normalised. */
+            url: string;
         };
         SendRequest: {
             /** Format: uuid */
@@ -1142,6 +1625,16 @@ export interface components {
             org_name?: string | null;
             /** @description At least 8 characters. */
             password: string;
+        };
+        SkippedPageView: {
+            /**
+             * @description Why the page was left out (or only partly stored): `robots_disallowed`,
+             *     `not_relevant`, `page_limit`, `time_limit`, `chunk_limit`, `not_html`, `too_large`,
+             *     `no_text`, `too_complex`, `timeout`, `unreachable`, `private_address`, `other_site`,
+             *     `too_many_redirects`, or `http_<status>` (e.g. `http_404`).
+             */
+            reason: string;
+            url: string;
         };
         UserRef: {
             /** Format: uuid */
@@ -2163,6 +2656,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["KnowledgeRequest"];
+                "multipart/form-data": components["schemas"]["KnowledgeUpload"];
             };
         };
         responses: {
@@ -2174,6 +2668,14 @@ export interface operations {
                     "application/json": components["schemas"]["KnowledgeCreated"];
                 };
             };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,7 +2684,125 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_scan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `scan_in_progress`: another scan is queued or running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_scans: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_ScanView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_scan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description scan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanView"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2258,6 +2878,100 @@ export interface operations {
                 };
             };
             /** @description validation_failed or window_closed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_answers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+        };
+    };
+    save_answers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OnboardingUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    generate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedProfile"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `onboarding_incomplete` (details.fields names what is missing) or `onboarding_too_long` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2355,6 +3069,107 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxAccepted"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_llm_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmSettingsView"];
+                };
+            };
+        };
+    };
+    update_llm_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LlmSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmSettingsView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation_failed, naming the fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_llm_connection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Optional: settings to test instead of the saved ones */
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["LlmSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The test ran; `ok` says whether the provider answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation_failed, or llm_not_configured when there is nothing to test */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,10 +1,11 @@
-import { ArrowRight, Building2, FlaskConical, MessageCircle, Users } from "lucide-react";
+import { ArrowRight, Building2, FlaskConical, MessageCircle, Sparkles, Users } from "lucide-react";
 import { Link } from "react-router";
 import { useSession } from "../auth/session";
 import { ComingSoon } from "../components/ComingSoon";
 import { Page } from "../components/Page";
 import { canManage } from "../lib/format";
 import { SECTIONS } from "../nav";
+import { useAgentProfile } from "./settings/agent/api";
 
 const dashboard = SECTIONS[0]!;
 
@@ -12,8 +13,17 @@ export function DashboardPage() {
   const { user, org } = useSession();
   const firstName = user.name.trim().split(/\s+/)[0] ?? user.name;
   const manager = canManage(user.role);
+  const profile = useAgentProfile();
 
   const steps = [
+    {
+      icon: Sparkles,
+      title: "Set up your agent",
+      text: "Answer a few questions; Closer writes your agent's playbook.",
+      to: "/onboarding",
+      // Until the first profile is saved the agent runs on the generic starter profile.
+      show: manager && profile.data?.version === 0,
+    },
     {
       icon: Building2,
       title: "Complete your organisation details",

@@ -3,12 +3,13 @@
 
 use crate::agent_run;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Member, parse_id};
+use crate::extract::{API_BODY_LIMIT, ApiJson, ApiQuery, Member, parse_id};
 use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
 use closer_agent::{AgentProfile, EngineMode};
 use closer_domain::sales::CtaType;
@@ -544,15 +545,100 @@ pub fn parse_faq(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Adds FAQ entries from the text of a faq.txt (owner or admin).
-#[utoipa::path(post, path = "/knowledge", tag = "agent", request_body = KnowledgeRequest, security(("bearer" = [])),
-    responses((status = 201, body = KnowledgeCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+/// A faq.txt as a multipart upload (`multipart/form-data`).
+#[derive(ToSchema)]
+// Documents the form for the OpenAPI document; the handler reads it part by part.
+#[allow(dead_code)]
+pub struct KnowledgeUpload {
+    /// `faq` (the default).
+    pub kind: Option<String>,
+    /// The faq.txt: UTF-8 text of `Q:` / `A:` pairs, at most 512 KiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A multipart form the server could not read: too big for the API's body limit (413), or
+/// not a well-formed form (400).
+fn unreadable_form(err: MultipartError) -> ApiError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge(API_BODY_LIMIT)
+    } else {
+        ApiError::BadRequest(err.body_text())
+    }
+}
+
+/// Reads an uploaded faq.txt form: a `file` part (required) and a `kind` part (optional).
+async fn read_upload(req: Request, state: &AppState) -> ApiResult<KnowledgeRequest> {
+    let mut form = Multipart::from_request(req, state)
+        .await
+        .map_err(|rej| ApiError::BadRequest(rej.body_text()))?;
+    let mut kind: Option<String> = None;
+    let mut content: Option<String> = None;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable_form)? {
+        match field.name() {
+            Some("kind") => kind = Some(field.text().await.map_err(unreadable_form)?),
+            Some("file") => {
+                let mut bytes: Vec<u8> = vec![];
+                while let Some(piece) = field.chunk().await.map_err(unreadable_form)? {
+                    if bytes.len() + piece.len() > FAQ_MAX_BYTES {
+                        return Err(ApiError::field(
+                            "file",
+                            format!("must be at most {} KiB", FAQ_MAX_BYTES / 1024),
+                        ));
+                    }
+                    bytes.extend_from_slice(&piece);
+                }
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| ApiError::field("file", "must be a UTF-8 text file"))?;
+                content = Some(text.trim_start_matches('\u{feff}').to_owned());
+            }
+            other => {
+                return Err(ApiError::field(
+                    other.unwrap_or("form"),
+                    "unknown form field; send `file` and optionally `kind`",
+                ));
+            }
+        }
+    }
+    Ok(KnowledgeRequest {
+        kind: kind.unwrap_or_else(|| "faq".into()),
+        content: content.ok_or_else(|| ApiError::field("file", "is required"))?,
+    })
+}
+
+/// Adds FAQ entries from a faq.txt (owner or admin): its text as JSON `{kind, content}`, or
+/// the file itself as a multipart upload (`file`, optional `kind`).
+#[utoipa::path(post, path = "/knowledge", tag = "agent", security(("bearer" = [])),
+    request_body(content((KnowledgeRequest = "application/json"), (KnowledgeUpload = "multipart/form-data"))),
+    responses((status = 201, body = KnowledgeCreated), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_knowledge(
     State(state): State<AppState>,
     member: Member,
-    ApiJson(req): ApiJson<KnowledgeRequest>,
+    req: Request,
 ) -> ApiResult<(StatusCode, Json<KnowledgeCreated>)> {
     member.require_manager()?;
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|ct| ct.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"));
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let (req, field) = if multipart {
+        // The form is read part by part, so the body limit would only bite after the file's
+        // own cap: a body declared too large is refused as one, up front.
+        if declared.is_some_and(|n| n > API_BODY_LIMIT) {
+            return Err(ApiError::PayloadTooLarge(API_BODY_LIMIT));
+        }
+        (read_upload(req, &state).await?, "file")
+    } else {
+        let ApiJson(req) = ApiJson::<KnowledgeRequest>::from_request(req, &state).await?;
+        (req, "content")
+    };
     if req.kind != "faq" {
         return Err(ApiError::field(
             "kind",
@@ -561,8 +647,8 @@ pub async fn add_knowledge(
     }
     if req.content.len() > FAQ_MAX_BYTES {
         return Err(ApiError::field(
-            "content",
-            format!("must be at most {FAQ_MAX_BYTES} bytes"),
+            field,
+            format!("must be at most {} KiB", FAQ_MAX_BYTES / 1024),
         ));
     }
     let pairs = parse_faq(&req.content);
@@ -570,7 +656,7 @@ pub async fn add_knowledge(
         return Err(ApiError::Unprocessable {
             code: "no_faq_entries",
             message: "No question and answer pairs were found; write them as `Q: ...` and `A: ...` lines.".into(),
-            details: Some(json!({ "field": "content" })),
+            details: Some(json!({ "field": field })),
         });
     }
     let entries = pairs

@@ -7,6 +7,9 @@ pub mod health;
 pub mod inbox;
 pub mod invites;
 pub mod jobs;
+pub mod knowledge_scan;
+pub mod llm_settings;
+pub mod onboarding;
 pub mod org;
 pub mod realtime;
 pub mod replies;
@@ -51,9 +54,19 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(agent::update_cta, agent::delete_cta))
         .routes(routes!(agent::list_knowledge, agent::add_knowledge))
         .routes(routes!(agent::delete_knowledge))
+        .routes(routes!(knowledge_scan::start_scan))
+        .routes(routes!(knowledge_scan::list_scans))
+        .routes(routes!(knowledge_scan::get_scan))
         .routes(routes!(agent::list_decisions))
+        .routes(routes!(onboarding::get_answers, onboarding::save_answers))
+        .routes(routes!(onboarding::generate))
         .routes(routes!(whatsapp_settings::connect))
         .routes(routes!(whatsapp_settings::status))
         .routes(routes!(whatsapp_settings::update_config))
         .routes(routes!(whatsapp_settings::disconnect))
+        .routes(routes!(
+            llm_settings::get_llm_settings,
+            llm_settings::update_llm_settings
+        ))
+        .routes(routes!(llm_settings::test_llm_connection))
 }

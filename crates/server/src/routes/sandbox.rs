@@ -22,7 +22,10 @@ pub struct SandboxInbound {
     /// The pretend lead's number, international format (`+15550001111` or digits).
     pub phone: String,
     pub name: Option<String>,
+    /// What the lead wrote; for a tap, the button's title.
     pub text: String,
+    /// A tap on a reply button of one of the agent's messages: that button's id.
+    pub reply_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -70,7 +73,18 @@ pub async fn inbound(
     } else if text.chars().count() > 4096 {
         v.fail("text", "must be at most 4096 characters");
     }
+    let reply_id = optional(req.reply_id.as_deref());
+    if reply_id.as_ref().is_some_and(|r| r.chars().count() > 256) {
+        v.fail("reply_id", "must be at most 256 characters");
+    }
     v.finish()?;
+    let (kind, media) = match reply_id {
+        Some(id) => (
+            MessageType::ButtonReply,
+            Some(serde_json::json!({ "reply_id": id })),
+        ),
+        None => (MessageType::Text, None),
+    };
     let delivery = Delivery {
         messages: vec![InboundMessage {
             provider_message_id: format!("sandbox.{}", Uuid::now_v7().simple()),
@@ -79,9 +93,9 @@ pub async fn inbound(
                 wa_user_id: None,
                 profile_name: name,
             },
-            kind: MessageType::Text,
+            kind,
             text: Some(text.to_owned()),
-            media: None,
+            media,
             reply_to: None,
             sent_at: chrono::Utc::now(),
             referral: None,

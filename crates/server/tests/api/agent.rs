@@ -5,6 +5,7 @@
 use crate::conversations::{lead_writes, messages};
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
+use closer_llm::fake::{FakeProvider, Reply};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -14,7 +15,8 @@ on_both_databases!(
     a_request_for_a_person_hands_over,
     an_accepted_call_is_booked_and_flagged,
     profile_versions_and_rollback,
-    ctas_and_knowledge_are_validated_and_scoped
+    ctas_and_knowledge_are_validated_and_scoped,
+    the_llm_engine_answers_and_a_failing_model_falls_back
 );
 
 async fn decisions(app: &TestApp, s: &Session, conv: &str) -> Vec<Value> {
@@ -234,13 +236,35 @@ async fn an_accepted_call_is_booked_and_flagged(b: Backend) {
     let d = decided(&app, &owner, &conv, 2).await;
     assert_eq!(d[0]["reason_code"], "cta_push", "{}", d[0]);
     assert_eq!(d[0]["cta_type"], "book_call");
+    assert_eq!(d[0]["message_type"], "interactive");
+    // The offer goes out with reply buttons.
+    let offer = messages(&app, &owner, &conv)
+        .await
+        .into_iter()
+        .find(|m| m["type"] == "interactive")
+        .expect("an interactive offer");
+    assert_eq!(offer["media"]["buttons"][0]["id"], "cta:book_call:yes");
+    assert_eq!(offer["media"]["buttons"][1]["id"], "cta:book_call:no");
     let mut ws = app.ws(&owner.token).await;
-    lead_writes(&app, &owner, phone, "yes, tomorrow 5pm works").await;
+    // The lead taps "yes": taken up at once, and the agent asks when.
+    let r = app
+        .post(
+            "/api/v1/sandbox/inbound",
+            Some(&owner.token),
+            json!({"phone": phone, "text": "Yes, let's do it", "reply_id": "cta:book_call:yes"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
     let flagged = ws.expect("action:conversations_flagged", 20).await;
     assert_eq!(flagged["cta"], "book_call");
     assert_eq!(flagged["name"], "Priya");
-    assert!(flagged["at"].is_string());
     let d = decided(&app, &owner, &conv, 3).await;
+    assert_eq!(d[0]["reason_code"], "confirmation");
+    assert_eq!(d[0]["message_text"], "What day and time suits you?");
+    lead_writes(&app, &owner, phone, "tomorrow 5pm works").await;
+    let flagged = ws.expect("action:conversations_flagged", 20).await;
+    assert!(flagged["at"].is_string(), "{flagged}");
+    let d = decided(&app, &owner, &conv, 4).await;
     assert_eq!(d[0]["reason_code"], "confirmation");
     let events = app
         .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM calendar_events")
@@ -477,5 +501,113 @@ async fn ctas_and_knowledge_are_validated_and_scoped(b: Backend) {
         .status,
         StatusCode::NOT_FOUND
     );
+    app.finish().await;
+}
+
+/// A model that plans, writes and approves one good answer.
+fn good_model(fake: &FakeProvider) {
+    fake.respond_with(|r| {
+        let system = r.body["messages"][0]["content"]
+            .as_str()
+            .unwrap_or_default();
+        let answer = if system.starts_with("You plan") {
+            json!({"reason_code": "pricing_discussion", "cta_type": null, "ask": "name",
+                   "key_points": ["₹2999 with EMI"], "confidence": 0.8})
+        } else if system.starts_with("You write") {
+            json!({"message_text": "It's ₹2999, and EMI is available. May I have your name?"})
+        } else {
+            json!({"verdict": "approve", "issues": []})
+        };
+        Reply::openai(&answer.to_string())
+    });
+}
+
+async fn the_llm_engine_answers_and_a_failing_model_falls_back(b: Backend) {
+    let fake = FakeProvider::start(vec![]).await;
+    good_model(&fake);
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Llm Co").await;
+    add_faq(&app, &owner).await;
+    let r = app
+        .put(
+            "/api/v1/settings/llm",
+            &owner.token,
+            json!({"provider": "openai", "base_url": fake.url("/v1"), "model": "gpt-fake",
+                   "api_key": "sk-live-secret-1", "timeout_ms": 5000,
+                   "input_usd_per_mtok": 2.0, "output_usd_per_mtok": 8.0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .put(
+            "/api/v1/agent/profile",
+            &owner.token,
+            json!({"mode": "llm"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+    let (conv, _) = lead_writes(&app, &owner, "+91 98000 00077", "what are the fees?").await;
+    let d = decided(&app, &owner, &conv, 1).await;
+    let d = &d[0];
+    assert_eq!(d["engine"], "llm", "{d}");
+    assert_eq!(d["reason_code"], "pricing_discussion");
+    assert_eq!(
+        d["message_text"],
+        "It's ₹2999, and EMI is available. May I have your name?"
+    );
+    // Three calls of 100 in and 20 out (the fake's usage) at the configured prices.
+    assert_eq!(d["input_tokens"], 300);
+    assert_eq!(d["output_tokens"], 60);
+    let cost = d["cost_usd"].as_f64().unwrap();
+    assert!(
+        (cost - (300.0 * 2.0 + 60.0 * 8.0) / 1e6).abs() < 1e-9,
+        "{cost}"
+    );
+    assert!(
+        d["guardrails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["rule"] == "llm_critic" && g["action"] == "passed")
+    );
+    let reply = eventually(15, "the model's reply delivered", || async {
+        messages(&app, &owner, &conv)
+            .await
+            .into_iter()
+            .find(|m| m["author"] == "bot" && m["status"] == "delivered")
+    })
+    .await;
+    assert_eq!(reply["text"], d["message_text"]);
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer sk-live-secret-1")
+    );
+    assert!(
+        requests[0].body.to_string().contains("₹2999"),
+        "the FAQ is in the prompt"
+    );
+    // The plan's question is remembered.
+    let detail = app
+        .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
+        .await;
+    assert_eq!(detail.body["state"]["pending_question"], "name");
+
+    // The provider goes down: the lead still gets the safe reply, and an admin is told.
+    fake.respond_with(|_| Reply::json(500, json!({"error": {"message": "overloaded"}})));
+    lead_writes(&app, &owner, "+91 98000 00077", "and is there EMI?").await;
+    let d = decided(&app, &owner, &conv, 2).await;
+    let d = &d[0];
+    assert_eq!(d["engine"], "fallback", "{d}");
+    assert_eq!(d["should_send"], true);
+    let error = d["error"].as_str().unwrap_or_default();
+    assert!(error.starts_with("planner: "), "{error}");
+    assert!(!error.contains("sk-live-secret-1"));
+    let alert = app
+        .sql_text("SELECT kind FROM actions WHERE kind = 'agent_alert'")
+        .await;
+    assert_eq!(alert.as_deref(), Some("agent_alert"));
     app.finish().await;
 }

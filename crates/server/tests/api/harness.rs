@@ -96,6 +96,8 @@ impl TestApp {
             workers: 4,
             // Short, so tests of a vanished worker need not wait long.
             job_lease_secs: 3,
+            // Website scans crawl a stand-in site on 127.0.0.1.
+            scan_allow_private: true,
         };
         let running = app::start(&args).await.expect("server starts");
         TestApp {

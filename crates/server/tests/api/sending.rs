@@ -10,7 +10,10 @@ use crate::whatsapp_settings::app_with_graph;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-on_both_databases!(replies_reach_whatsapp_and_fail_visibly);
+on_both_databases!(
+    replies_reach_whatsapp_and_fail_visibly,
+    the_agents_offer_reaches_whatsapp_with_reply_buttons
+);
 
 const SECRET: &str = "app-secret-value";
 const NUMBER: &str = "200000000000001";
@@ -43,8 +46,16 @@ async fn post_webhook(app: &TestApp, body: &Value) {
 
 /// The lead writes now (the fixture's own timestamp is months old: the window would be shut).
 async fn lead_writes(app: &TestApp, owner: &Session) -> String {
+    lead_says(app, owner, None).await
+}
+
+/// The lead writes `text` (the fixture's own text when `None`).
+async fn lead_says(app: &TestApp, owner: &Session, text: Option<&str>) -> String {
     let mut body = fixture("inbound_text.json");
     let msg = &mut body["entry"][0]["changes"][0]["value"]["messages"][0];
+    if let Some(text) = text {
+        msg["text"]["body"] = json!(text);
+    }
     msg["timestamp"] = json!(chrono::Utc::now().timestamp().to_string());
     msg["id"] = json!(format!("wamid.test{}", uuid::Uuid::now_v7().simple()));
     post_webhook(app, &body).await;
@@ -140,10 +151,14 @@ async fn replies_reach_whatsapp_and_fail_visibly(b: Backend) {
     .await;
     let failed = message_reaches(&app, &owner, &conv, &id, "failed").await;
     assert_eq!(failed["error"]["code"], 1);
-    let dead = app.get("/api/v1/jobs", &owner.token).await;
-    assert_eq!(dead.status, StatusCode::OK);
-    let job = dead.body["items"][0].clone();
-    assert_eq!(job["kind"], "send_message");
+    // The message is marked failed inside the job; the job itself is recorded dead just after.
+    let job = eventually(10, "the dead job listed", || async {
+        let dead = app.get("/api/v1/jobs", &owner.token).await;
+        assert_eq!(dead.status, StatusCode::OK);
+        let job = dead.body["items"][0].clone();
+        (job["kind"] == "send_message").then_some(job)
+    })
+    .await;
     assert_eq!(job["status"], "dead");
     assert_eq!(job["attempts"], 2);
     assert!(
@@ -187,5 +202,49 @@ async fn replies_reach_whatsapp_and_fail_visibly(b: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(messages(&app, &owner, &conv).await.len(), 4);
+    app.finish().await;
+}
+
+async fn the_agents_offer_reaches_whatsapp_with_reply_buttons(b: Backend) {
+    let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
+    let r = app
+        .post(
+            "/api/v1/ctas",
+            Some(&owner.token),
+            json!({"type": "book_call", "name": "Discovery call", "link": "https://cal.example/acme"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // Nothing to qualify: the agent greets, then offers the call.
+    let r = app
+        .put(
+            "/api/v1/agent/profile",
+            &owner.token,
+            json!({"sales_rules": {"qualification_checklist": {}, "cta_sequencing": {"first": "book_call"}}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    lead_says(&app, &owner, Some("hello")).await;
+    eventually(20, "the greeting sent to Meta", || async {
+        (graph.sends().len() == 1).then_some(())
+    })
+    .await;
+    lead_says(&app, &owner, Some("ok")).await;
+    let offer = eventually(20, "the offer sent to Meta", || async {
+        graph.sends().get(1).cloned()
+    })
+    .await;
+    assert_eq!(offer["type"], "interactive", "{offer}");
+    assert_eq!(offer["interactive"]["type"], "button");
+    assert!(
+        offer["interactive"]["body"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("https://cal.example/acme")
+    );
+    let buttons = &offer["interactive"]["action"]["buttons"];
+    assert_eq!(buttons[0]["reply"]["id"], "cta:book_call:yes");
+    assert_eq!(buttons[1]["reply"]["id"], "cta:book_call:no");
+    assert_eq!(buttons[1]["reply"]["title"], "Not now");
     app.finish().await;
 }

@@ -6,6 +6,8 @@ mod m0001_accounts;
 mod m0002_channel;
 mod m0003_work;
 mod m0004_agent;
+mod m0005_onboarding;
+mod m0006_knowledge_scans;
 
 pub struct Migrator;
 
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_channel::Migration),
             Box::new(m0003_work::Migration),
             Box::new(m0004_agent::Migration),
+            Box::new(m0005_onboarding::Migration),
+            Box::new(m0006_knowledge_scans::Migration),
         ]
     }
 }

@@ -33,7 +33,8 @@ export function EngineBadge({ engine }: { engine: string }) {
 
 function sendLabel(d: Decision): { text: string; tone: "green" | "gray" | "red" | "amber" } {
   if (!d.should_send) return { text: "Held back", tone: "gray" };
-  if (d.error || d.send_status === "failed") return { text: "Send failed", tone: "red" };
+  // `error` is the engine's (a model failure, a suppressed reply), not the send's.
+  if (d.send_status === "failed") return { text: "Send failed", tone: "red" };
   if (!d.send_status) return { text: "Sending", tone: "amber" };
   return { text: humanize(d.send_status), tone: d.send_status === "blocked" ? "red" : "green" };
 }

@@ -107,3 +107,39 @@ describe("LeadBubble", () => {
     expect(screen.queryByRole("img")).toBeNull();
   });
 });
+
+describe("reply buttons", () => {
+  const offer = message({
+    type: "interactive",
+    text: "Shall we set up a quick call?",
+    media: {
+      buttons: [
+        { id: "cta:book_call:yes", title: "Yes, let's do it" },
+        { id: "cta:book_call:no", title: "Not now" },
+        { id: 7, title: "broken" },
+      ],
+    },
+  });
+
+  it("are tappable on the lead's phone and come back with their id", () => {
+    const taps: string[] = [];
+    render(<LeadBubble message={offer} onTap={(b) => taps.push(`${b.id}|${b.title}`)} />);
+    screen.getByRole("button", { name: "Not now" }).click();
+    expect(taps).toEqual(["cta:book_call:no|Not now"]);
+    // A malformed button is left out rather than shown broken.
+    expect(screen.queryByRole("button", { name: "broken" })).toBeNull();
+  });
+
+  it("are shown, not tappable, to the business and without a handler", () => {
+    render(<BusinessBubble message={offer} />);
+    const list = screen.getByRole("list", { name: "Reply buttons" });
+    expect(list).toHaveTextContent("Yes, let's do it");
+    expect(list).toHaveTextContent("Not now");
+    expect(screen.queryByRole("button")).toBeNull();
+  });
+
+  it("appear only under interactive messages", () => {
+    render(<LeadBubble message={message({ media: offer.media })} />);
+    expect(screen.queryByRole("button")).toBeNull();
+  });
+});

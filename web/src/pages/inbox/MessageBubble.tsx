@@ -19,7 +19,15 @@ import {
 } from "lucide-react";
 import type { Message } from "../../api/models";
 import { cn } from "../../lib/cn";
-import { clockTime, deliveryInfo, failureText, mediaCaption, mediaLabel } from "./format";
+import {
+  clockTime,
+  deliveryInfo,
+  failureText,
+  mediaCaption,
+  mediaLabel,
+  replyButtons,
+  type ReplyButton,
+} from "./format";
 
 /** The delivery ticks of an outbound message: clock, one tick, two ticks, two blue, or failed. */
 export function DeliveryTicks({ status, className }: { status: string; className?: string }) {
@@ -190,16 +198,45 @@ export function BusinessBubble({
       >
         <Body message={message} />
         <Meta message={message} ticks={outbound} />
+        <BusinessButtons message={message} />
       </div>
       {outbound && <FailureNote message={message} />}
     </div>
   );
 }
 
-/** One message as the lead sees it on their phone: their own on the right, in green. */
-export function LeadBubble({ message }: { message: Message }) {
+/** The reply buttons the business sent, as its team sees them (not tappable). */
+function BusinessButtons({ message }: { message: Message }) {
+  const buttons = replyButtons(message);
+  if (buttons.length === 0) return null;
+  return (
+    <ul className="mt-1.5 flex flex-wrap gap-1" aria-label="Reply buttons">
+      {buttons.map((b) => (
+        <li
+          key={b.id}
+          className="rounded-full bg-white px-2 py-0.5 text-xs text-violet-700 ring-1 ring-violet-200"
+        >
+          {b.title}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * One message as the lead sees it on their phone: their own on the right, in green. The
+ * business's reply buttons sit under its message, tappable when `onTap` is given.
+ */
+export function LeadBubble({
+  message,
+  onTap,
+}: {
+  message: Message;
+  onTap?: (button: ReplyButton) => void;
+}) {
   if (message.author === "system") return <SystemNote message={message} />;
   const mine = message.direction === "in";
+  const buttons = mine ? [] : replyButtons(message);
   return (
     <div
       className={cn("flex py-0.5", mine ? "justify-end" : "justify-start")}
@@ -215,6 +252,21 @@ export function LeadBubble({ message }: { message: Message }) {
       >
         <Body message={message} />
         <Meta message={message} ticks={false} />
+        {buttons.length > 0 && (
+          <div className="-mx-2.5 mt-1.5 -mb-1.5 divide-y divide-gray-100 border-t border-gray-100">
+            {buttons.map((b) => (
+              <button
+                key={b.id}
+                type="button"
+                disabled={!onTap}
+                onClick={() => onTap?.(b)}
+                className="block w-full py-1.5 text-center text-sm font-medium text-[#027eb5] hover:bg-gray-50 disabled:cursor-default disabled:hover:bg-transparent"
+              >
+                {b.title}
+              </button>
+            ))}
+          </div>
+        )}
       </div>
     </div>
   );

@@ -143,6 +143,25 @@ function str(value: unknown): string | null {
  * The placeholder a non-text message shows instead of its content ("Image", "Voice message",
  * "Document: brochure.pdf"...). Null for text-like messages.
  */
+/** A reply button under an interactive message. */
+export interface ReplyButton {
+  id: string;
+  title: string;
+}
+
+/** The reply buttons of an interactive message (the agent's offers carry two). */
+export function replyButtons(message: { type: string; media?: unknown }): ReplyButton[] {
+  if (message.type !== "interactive") return [];
+  const buttons = mediaObject(message.media).buttons;
+  if (!Array.isArray(buttons)) return [];
+  return buttons.flatMap((b: unknown) => {
+    const o = mediaObject(b);
+    const id = str(o.id);
+    const title = str(o.title);
+    return id && title ? [{ id, title }] : [];
+  });
+}
+
 export function mediaLabel(message: { type: string; media?: unknown }): string | null {
   const media = mediaObject(message.media);
   switch (message.type) {

@@ -61,7 +61,8 @@ function Phone({
 }: {
   conversationId: string | null;
   businessName: string;
-  onSend: (text: string) => Promise<boolean>;
+  /** `replyId` is the id of the reply button the lead tapped. */
+  onSend: (text: string, replyId?: string) => Promise<boolean>;
   sending: boolean;
   error: string | null;
 }) {
@@ -102,7 +103,14 @@ function Phone({
           <Transcript
             conversationId={conversationId}
             label="Phone messages"
-            renderMessage={(m) => <LeadBubble message={m} />}
+            renderMessage={(m) => (
+              <LeadBubble
+                message={m}
+                onTap={(b) => {
+                  if (!sending) void onSend(b.title, b.id);
+                }}
+              />
+            )}
             empty={empty}
           />
         ) : (
@@ -342,7 +350,7 @@ export function PlaygroundPage() {
     setConversation(null);
   };
 
-  const onSend = async (text: string): Promise<boolean> => {
+  const onSend = async (text: string, replyId?: string): Promise<boolean> => {
     const problem = phoneProblem(phone);
     setPhoneError(problem);
     if (problem) return false;
@@ -351,6 +359,7 @@ export function PlaygroundPage() {
         phone: normalizePhone(phone),
         name: name.trim() || undefined,
         text,
+        reply_id: replyId,
       });
       setAdopted(result.conversation_id);
       if (result.conversation_id !== conversationId) setConversation(result.conversation_id);

@@ -124,3 +124,62 @@ describe("AgentPage documents", () => {
     expect(screen.getByRole("radio", { name: "LLM" })).toBeDisabled();
   });
 });
+
+describe("AgentPage engine notice", () => {
+  const llmSettings = (configured: boolean, has_api_key: boolean) => ({
+    configured,
+    provider: "openai",
+    base_url: "https://api.openai.com/v1",
+    model: configured ? "gpt-x" : "",
+    has_api_key,
+    timeout_ms: 60000,
+    input_usd_per_mtok: 0,
+    output_usd_per_mtok: 0,
+    updated_at: null,
+    default_base_urls: {},
+  });
+
+  it.each([
+    [false, false, true],
+    [true, false, true],
+    [true, true, false],
+  ])(
+    "with the LLM engine, configured %s and a key %s, warns: %s",
+    async (configured, key, warns) => {
+      window.localStorage.setItem(TOKEN_KEY, "t");
+      mockApi({
+        "GET /api/v1/auth/me": () => meAs("owner"),
+        "GET /api/v1/agent/profile": () => ({ ...profile, mode: "llm" }),
+        "GET /api/v1/settings/llm": () => llmSettings(configured, key),
+      });
+      renderRoutes(routes, "/");
+      expect(await screen.findByTestId("profile-version")).toHaveTextContent("LLM engine");
+      if (warns) {
+        expect(await screen.findByText("No language model yet")).toBeInTheDocument();
+        expect(screen.getByRole("link", { name: "Set up the LLM provider" })).toHaveAttribute(
+          "href",
+          "/settings/llm",
+        );
+      } else {
+        await waitFor(() => expect(screen.queryByText("No language model yet")).toBeNull());
+      }
+    },
+  );
+
+  it("says nothing with the rules engine", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t");
+    let asked = false;
+    mockApi({
+      "GET /api/v1/auth/me": () => meAs("owner"),
+      "GET /api/v1/agent/profile": () => profile,
+      "GET /api/v1/settings/llm": () => {
+        asked = true;
+        return llmSettings(false, false);
+      },
+    });
+    renderRoutes(routes, "/");
+    expect(await screen.findByTestId("profile-version")).toHaveTextContent("Rules engine");
+    expect(screen.queryByText("No language model yet")).toBeNull();
+    expect(asked).toBe(false);
+  });
+});

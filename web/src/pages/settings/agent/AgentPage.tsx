@@ -1,11 +1,17 @@
-import { useSearchParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { Sparkles } from "lucide-react";
+import { Link, useSearchParams } from "react-router";
 import type { AgentProfile } from "../../../api/models";
+import { api, unwrap } from "../../../api/client";
 import { useSession } from "../../../auth/session";
+import { Alert } from "../../../components/ui/Alert";
 import { Badge } from "../../../components/ui/Badge";
+import { buttonClasses } from "../../../components/ui/Button";
 import { Card } from "../../../components/ui/Card";
 import { ErrorState, LoadingState } from "../../../components/ui/States";
 import { TabList, TabPanel } from "../../../components/ui/Tabs";
 import { canManage, formatDateTime } from "../../../lib/format";
+import { LLM_SETTINGS_KEY } from "../LlmPage";
 import { SettingsHeader } from "../SettingsLayout";
 import { useAgentProfile } from "./api";
 import { CtasTab } from "./CtasTab";
@@ -58,6 +64,29 @@ export function VersionLine({ profile }: { profile: AgentProfile }) {
   );
 }
 
+/**
+ * The LLM engine needs a language model with a key; without one the rules engine answers.
+ * Says so where the engine is chosen, so nobody wonders why decisions say "Rules".
+ */
+export function LlmModeNotice({ profile }: { profile: AgentProfile }) {
+  const settings = useQuery({
+    queryKey: LLM_SETTINGS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/settings/llm")),
+    enabled: profile.mode === "llm",
+  });
+  if (profile.mode !== "llm" || !settings.data) return null;
+  if (settings.data.configured && settings.data.has_api_key) return null;
+  return (
+    <Alert tone="info" title="No language model yet" className="mb-4">
+      The LLM engine is selected, but no provider with an API key is set up, so the rules engine
+      answers for now.{" "}
+      <Link to="/settings/llm" className="font-medium underline">
+        Set up the LLM provider
+      </Link>
+    </Alert>
+  );
+}
+
 /** Settings → Agent: the profile's documents, its history, CTAs and the knowledge base. */
 export function AgentPage() {
   const { user } = useSession();
@@ -91,6 +120,15 @@ export function AgentPage() {
         title="Agent"
         description="How your AI agent sells: its engine, what it knows about your business, how it sounds, and what it must never do."
       />
+      {manager && (
+        <div className="-mt-2 mb-4 flex flex-wrap items-center gap-3 text-sm text-gray-600">
+          <span>Rather answer questions than edit documents?</span>
+          <Link to="/onboarding" className={buttonClasses("secondary", "sm")}>
+            <Sparkles className="size-4" aria-hidden="true" />
+            Setup wizard
+          </Link>
+        </div>
+      )}
       <TabList
         label="Agent settings"
         idPrefix="agent"
@@ -100,6 +138,7 @@ export function AgentPage() {
         className="mb-5"
       />
       {profileBody}
+      {profile.data && <LlmModeNotice profile={profile.data} />}
       {profile.data && (
         <>
           {/* Kept mounted so unsaved edits survive a look at another tab. */}

@@ -1,6 +1,7 @@
-import { BookOpen, FileUp, Globe, HelpCircle, Plus, Trash2 } from "lucide-react";
-import { useRef, useState, type ChangeEvent, type ReactNode } from "react";
-import { errorMessage } from "../../../api/errors";
+import { useQuery } from "@tanstack/react-query";
+import { BookOpen, FileUp, Globe, HelpCircle, Plus, ScanSearch, Trash2 } from "lucide-react";
+import { useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from "react";
+import { errorMessage, fieldErrors, formMessage } from "../../../api/errors";
 import { api, unwrap } from "../../../api/client";
 import type { KnowledgeEntry } from "../../../api/models";
 import { useSession } from "../../../auth/session";
@@ -11,15 +12,32 @@ import { Button } from "../../../components/ui/Button";
 import { Card, CardHeader } from "../../../components/ui/Card";
 import { ConfirmDialog } from "../../../components/ui/ConfirmDialog";
 import { Field } from "../../../components/ui/Field";
-import { Textarea } from "../../../components/ui/Input";
+import { Input, Textarea } from "../../../components/ui/Input";
 import { EmptyState, ErrorState, LoadingState } from "../../../components/ui/States";
 import { useToast } from "../../../components/ui/Toast";
-import { canManage, formatDate } from "../../../lib/format";
+import { canManage, formatDate, formatDateTime } from "../../../lib/format";
 import { useCursorList } from "../../../lib/useCursorList";
 import { KNOWLEDGE_KEY } from "../keys";
+import { ORG_KEY } from "../OrganisationPage";
 import { SettingsHeader } from "../SettingsLayout";
-import { useAddFaq, useDeleteKnowledge } from "./api";
+import {
+  useAddFaq,
+  useAgentProfile,
+  useDeleteKnowledge,
+  useLatestScan,
+  useScan,
+  useStartScan,
+  type KnowledgeScan,
+} from "./api";
 import { parseFaq } from "./faq";
+import {
+  scanIsActive,
+  scanPercent,
+  scanSummary,
+  shortUrl,
+  skipReason,
+  suggestedWebsite,
+} from "./scan";
 
 const EXAMPLE =
   "Q: What are the fees?\nA: The course costs ₹2999.\n\nQ: Do you offer EMI?\nA: Yes, over 3 months.";
@@ -30,13 +48,12 @@ function entriesLabel(n: number): string {
 
 function AddFaq() {
   const add = useAddFaq();
-  const { toast } = useToast();
   const [text, setText] = useState("");
   const [created, setCreated] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const pairs = parseFaq(text);
 
-  const submit = (content: string, source: string) => {
+  const submit = (content: string | File, source: string) => {
     setCreated(null);
     add.mutate(content, {
       onSuccess: (result) => {
@@ -47,18 +64,12 @@ function AddFaq() {
     });
   };
 
-  const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
+  const onFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     event.target.value = "";
     if (!file) return;
-    let content: string;
-    try {
-      content = await file.text();
-    } catch {
-      toast({ tone: "error", title: "Couldn't read that file" });
-      return;
-    }
-    submit(content, file.name);
+    // The file goes up as it is; the server reads and checks it.
+    submit(file, file.name);
   };
 
   return (
@@ -76,7 +87,7 @@ function AddFaq() {
               tabIndex={-1}
               aria-label="faq.txt file"
               data-testid="faq-file"
-              onChange={(e) => void onFile(e)}
+              onChange={onFile}
             />
             <Button
               variant="secondary"
@@ -133,6 +144,168 @@ function AddFaq() {
   );
 }
 
+const STATUS_BADGE: Record<string, { label: string; tone: "gray" | "blue" | "green" | "red" }> = {
+  queued: { label: "Queued", tone: "gray" },
+  running: { label: "Scanning", tone: "blue" },
+  done: { label: "Done", tone: "green" },
+  failed: { label: "Failed", tone: "red" },
+};
+
+/** The pages a scan passed over, and why; long lists fold. */
+function SkippedPages({ skipped }: { skipped: KnowledgeScan["skipped"] }) {
+  const [all, setAll] = useState(false);
+  if (skipped.length === 0) return null;
+  const shown = all ? skipped : skipped.slice(0, 6);
+  return (
+    <div className="space-y-1">
+      <p className="text-xs font-medium text-gray-700">
+        Skipped {skipped.length} {skipped.length === 1 ? "page" : "pages"}
+      </p>
+      <ul className="space-y-0.5 text-xs text-gray-600" aria-label="Skipped pages">
+        {shown.map((page) => (
+          <li
+            key={`${page.url} ${page.reason}`}
+            className="flex min-w-0 gap-1.5"
+            data-testid="scan-skipped"
+          >
+            <span className="truncate font-mono text-gray-700" title={page.url}>
+              {shortUrl(page.url)}
+            </span>
+            <span className="shrink-0">— {skipReason(page.reason)}</span>
+          </li>
+        ))}
+      </ul>
+      {skipped.length > shown.length && (
+        <button
+          type="button"
+          className="text-xs font-medium text-brand-700 hover:underline"
+          onClick={() => setAll(true)}
+        >
+          Show {skipped.length - shown.length} more
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Where a scan is (live while it runs) or what it came to. */
+function ScanStatus({ scan }: { scan: KnowledgeScan }) {
+  const badge = STATUS_BADGE[scan.status] ?? { label: scan.status, tone: "gray" as const };
+  const percent = scanPercent(scan);
+  const active = scanIsActive(scan.status);
+  return (
+    <div
+      className="space-y-3 rounded-md border border-gray-200 bg-gray-50 p-4"
+      data-testid="scan-status"
+    >
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+        <Badge tone={badge.tone}>{badge.label}</Badge>
+        <a
+          href={scan.url}
+          target="_blank"
+          rel="noreferrer noopener"
+          className="truncate font-medium text-gray-900 hover:underline"
+        >
+          {shortUrl(scan.url)}
+        </a>
+        <span className="text-xs text-gray-500">
+          {scan.finished_at
+            ? `Finished ${formatDateTime(scan.finished_at)}`
+            : `Started ${formatDateTime(scan.started_at ?? scan.created_at)}`}
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Scan progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-1.5 overflow-hidden rounded-full bg-gray-200"
+      >
+        <div
+          className={
+            scan.status === "failed"
+              ? "h-full bg-red-400"
+              : `h-full bg-brand-600 transition-[width] duration-500 ${active ? "animate-pulse" : ""}`
+          }
+          style={{ width: `${Math.max(percent, active ? 4 : 0)}%` }}
+        />
+      </div>
+      <p
+        aria-live="polite"
+        data-testid="scan-summary"
+        className={scan.status === "failed" ? "text-sm text-red-700" : "text-sm text-gray-700"}
+      >
+        {scanSummary(scan)}
+      </p>
+      <SkippedPages skipped={scan.skipped} />
+    </div>
+  );
+}
+
+/** Scans the business's website into the knowledge base and shows the latest scan. */
+function ScanWebsite() {
+  const profile = useAgentProfile();
+  const org = useQuery({ queryKey: ORG_KEY, queryFn: () => unwrap(api.GET("/api/v1/org")) });
+  const latest = useLatestScan();
+  // Only a scan under way changes; a finished one is shown as the list answered it.
+  const polled = useScan(latest.data && scanIsActive(latest.data.status) ? latest.data.id : null);
+  const start = useStartScan();
+  // Null until the owner types: until then the address on file is offered.
+  const [typed, setTyped] = useState<string | null>(null);
+  const url = typed ?? suggestedWebsite(profile.data?.business_config, org.data?.website);
+  const scan = polled.data && polled.data.id === latest.data?.id ? polled.data : latest.data;
+  const active = scanIsActive(scan?.status);
+  const errors = fieldErrors(start.error);
+  const message = formMessage(start.error, ["url"]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!url.trim() || active) return;
+    start.mutate(url.trim());
+  };
+
+  return (
+    <Card>
+      <CardHeader
+        title="Scan your website"
+        description="Reads your home, pricing, about, FAQ, contact and terms or refund pages into the knowledge base. robots.txt is respected; a new scan replaces the pages of the previous one and leaves your FAQ alone."
+      />
+      <div className="space-y-4 p-5">
+        <form
+          className="flex flex-col gap-3 sm:flex-row sm:items-start"
+          onSubmit={submit}
+          noValidate
+        >
+          <Field label="Website address" error={errors.url} className="flex-1">
+            <Input
+              value={url}
+              onChange={(e) => {
+                setTyped(e.target.value);
+                if (start.isError) start.reset();
+              }}
+              inputMode="url"
+              autoComplete="url"
+              placeholder="https://yourbusiness.com"
+            />
+          </Field>
+          <Button
+            type="submit"
+            className="sm:mt-6"
+            loading={start.isPending}
+            disabled={!url.trim() || active}
+          >
+            {!start.isPending && <ScanSearch className="size-4" aria-hidden="true" />}
+            {active ? "Scanning…" : "Scan website"}
+          </Button>
+        </form>
+        {message && <Alert>{message}</Alert>}
+        {scan && <ScanStatus scan={scan} />}
+      </div>
+    </Card>
+  );
+}
+
 function SourceCell({ entry }: { entry: KnowledgeEntry }) {
   if (entry.source_url)
     return (
@@ -165,7 +338,7 @@ function Entries({ manager }: { manager: boolean }) {
       <EmptyState
         icon={BookOpen}
         title="The knowledge base is empty"
-        description="Add your FAQ so the agent can answer questions about fees, timings and policies from your own words."
+        description="Add your FAQ or scan your website so the agent can answer questions about fees, timings and policies from your own words."
       />
     );
   else
@@ -257,12 +430,13 @@ function Entries({ manager }: { manager: boolean }) {
   );
 }
 
-/** The knowledge base: FAQ entries (and scanned web pages) the agent answers from. */
+/** The knowledge base: FAQ entries and scanned web pages the agent answers from. */
 export function KnowledgeBase() {
   const { user } = useSession();
   const manager = canManage(user.role);
   return (
     <div className="space-y-6">
+      {manager && <ScanWebsite />}
       {manager && <AddFaq />}
       <Entries manager={manager} />
     </div>

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
+import type { components } from "../../../api/types";
 import type { AgentProfile, CtaBody, UpdateAgentProfileBody } from "../../../api/models";
 import {
   AGENT_PROFILE_KEY,
@@ -8,6 +9,7 @@ import {
   CTAS_KEY,
   KNOWLEDGE_KEY,
 } from "../keys";
+import { scanIsActive } from "./scan";
 
 export function useAgentProfile() {
   return useQuery({
@@ -94,12 +96,88 @@ export function useDeleteCta() {
   });
 }
 
+/** FAQ entries from pasted text, or from a faq.txt sent as the file itself (multipart). */
 export function useAddFaq() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (content: string) =>
-      unwrap(api.POST("/api/v1/knowledge", { body: { kind: "faq", content } })),
+    mutationFn: (source: string | File) => {
+      if (typeof source === "string")
+        return unwrap(api.POST("/api/v1/knowledge", { body: { kind: "faq", content: source } }));
+      const form = new FormData();
+      form.append("kind", "faq");
+      form.append("file", source, source.name);
+      // openapi-fetch sends FormData as it is (the browser writes the multipart boundary);
+      // the generated type describes the binary part as a string, hence the cast.
+      return unwrap(
+        api.POST("/api/v1/knowledge", {
+          body: form as unknown as { kind: string; content: string },
+        }),
+      );
+    },
     onSuccess: () => void client.invalidateQueries({ queryKey: KNOWLEDGE_KEY }),
+  });
+}
+
+export type KnowledgeScan = components["schemas"]["ScanView"];
+
+const SCANS_KEY = ["knowledge-scans"] as const;
+const LATEST_SCAN_KEY = [...SCANS_KEY, "latest"] as const;
+function scanKey(id: string) {
+  return [...SCANS_KEY, id] as const;
+}
+/** How often a running scan is asked for its progress. */
+const SCAN_POLL_MS = 1_000;
+
+/** The organisation's most recent website scan, or null before the first. */
+export function useLatestScan() {
+  return useQuery({
+    queryKey: LATEST_SCAN_KEY,
+    queryFn: async () => {
+      const page = await unwrap(
+        api.GET("/api/v1/knowledge/scans", { params: { query: { limit: 1 } } }),
+      );
+      return page.items[0] ?? null;
+    },
+  });
+}
+
+/**
+ * One scan, polled while it is queued or running. When it finishes, the knowledge list is
+ * refetched (its pages are in it now) and the latest-scan query learns the outcome.
+ */
+export function useScan(id: string | null) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: scanKey(id ?? ""),
+    queryFn: async () => {
+      const known =
+        client.getQueryData<KnowledgeScan>(scanKey(id!)) ??
+        client.getQueryData<KnowledgeScan | null>(LATEST_SCAN_KEY);
+      const wasActive = known?.id === id && scanIsActive(known.status);
+      const scan = await unwrap(
+        api.GET("/api/v1/knowledge/scans/{id}", { params: { path: { id: id! } } }),
+      );
+      if (wasActive && !scanIsActive(scan.status)) {
+        client.setQueryData(LATEST_SCAN_KEY, scan);
+        void client.invalidateQueries({ queryKey: KNOWLEDGE_KEY });
+      }
+      return scan;
+    },
+    enabled: id !== null,
+    refetchInterval: (query) => (scanIsActive(query.state.data?.status) ? SCAN_POLL_MS : false),
+  });
+}
+
+export function useStartScan() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (url: string) => unwrap(api.POST("/api/v1/knowledge/scan", { body: { url } })),
+    onSuccess: (scan) => {
+      client.setQueryData(scanKey(scan.id), scan);
+      client.setQueryData(LATEST_SCAN_KEY, scan);
+    },
+    // Another scan is under way (409): show that one.
+    onError: () => void client.invalidateQueries({ queryKey: LATEST_SCAN_KEY }),
   });
 }
 

@@ -1,5 +1,7 @@
-//! A real HTTP server on 127.0.0.1 that answers from a per-test script and records every
-//! request, so the client is tested over the wire exactly as it talks to a provider.
+//! A stand-in provider for tests and benchmarks (feature `fake`): a real HTTP server on
+//! 127.0.0.1 that answers from a script, or from a function of the request, and records every
+//! request, so everything above the client is tested over the wire exactly as it talks to a
+//! provider.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -41,6 +43,40 @@ impl Reply {
         self
     }
 
+    /// An OpenAI chat completion whose message is `content`, with some usage.
+    pub fn openai(content: &str) -> Self {
+        Self::json(
+            200,
+            serde_json::json!({
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "model": "fake-model",
+                "choices": [{
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop"
+                }],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}
+            }),
+        )
+    }
+
+    /// An Anthropic message whose one text block is `content`, with some usage.
+    pub fn anthropic(content: &str) -> Self {
+        Self::json(
+            200,
+            serde_json::json!({
+                "id": "msg_fake",
+                "type": "message",
+                "role": "assistant",
+                "model": "fake-claude",
+                "content": [{"type": "text", "text": content}],
+                "stop_reason": "end_turn",
+                "usage": {"input_tokens": 100, "output_tokens": 20}
+            }),
+        )
+    }
+
     /// Wait this long before answering (the request is recorded at once).
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = Some(delay);
@@ -65,9 +101,13 @@ impl Recorded {
     }
 }
 
+/// Answers a request when the script is empty.
+pub type Responder = Box<dyn Fn(&Recorded) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Shared {
     script: Mutex<VecDeque<Reply>>,
+    responder: Mutex<Option<Responder>>,
     requests: Mutex<Vec<Recorded>>,
 }
 
@@ -80,7 +120,7 @@ impl FakeProvider {
     pub async fn start(script: Vec<Reply>) -> Self {
         let shared = Arc::new(Shared {
             script: Mutex::new(script.into()),
-            requests: Mutex::default(),
+            ..Shared::default()
         });
         let app = Router::new()
             .fallback(answer)
@@ -100,6 +140,20 @@ impl FakeProvider {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.requests.lock().expect("requests lock").clone()
+    }
+
+    /// Appends scripted answers (they come before the responder).
+    pub fn push(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.shared
+            .script
+            .lock()
+            .expect("script lock")
+            .extend(replies);
+    }
+
+    /// Answers every request the script does not cover with `f`.
+    pub fn respond_with(&self, f: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) {
+        *self.shared.responder.lock().expect("responder lock") = Some(Box::new(f));
     }
 }
 
@@ -123,13 +177,16 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
             .collect(),
         body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     };
+    let next = shared.script.lock().expect("script lock").pop_front();
+    let next = next.or_else(|| {
+        let responder = shared.responder.lock().expect("responder lock");
+        responder.as_ref().map(|f| f(&recorded))
+    });
     shared
         .requests
         .lock()
         .expect("requests lock")
         .push(recorded);
-
-    let next = shared.script.lock().expect("script lock").pop_front();
     // A 418 is not retried, so an unexpected extra request shows up as a clear failure.
     let reply = next.unwrap_or_else(|| Reply::text(418, "the fake provider's script is used up"));
     if let Some(delay) = reply.delay {

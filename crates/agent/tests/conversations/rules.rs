@@ -1,0 +1,259 @@
+//! The rules engine over scripted conversations, in English and Hinglish: what it says, what
+//! it remembers, and where the conversation ends up.
+
+use crate::support::*;
+use chrono::{TimeZone, Utc};
+use closer_agent::Engine;
+use closer_agent::guardrails::GuardAction;
+use closer_domain::messaging::ConversationMode;
+use closer_domain::sales::{
+    ConversationStage, CtaType, EscalationPriority, LeadStatus, ReasonCode,
+};
+
+/// Says each line and returns the reason codes of the answers.
+async fn talk(c: &mut closer_agent::simulator::Conversation, lines: &[&str]) -> Vec<ReasonCode> {
+    let mut reasons = vec![];
+    for line in lines {
+        let o = c.lead_says(line, None).await;
+        assert_eq!(o.decision.engine, Engine::Rules);
+        reasons.push(o.decision.reason_code);
+    }
+    reasons
+}
+
+fn slot(c: &closer_agent::simulator::Conversation, name: &str) -> Option<String> {
+    c.state.slot_value(name).map(str::to_owned)
+}
+
+#[tokio::test]
+async fn an_english_lead_is_answered_qualified_offered_a_call_and_booked() {
+    let mut c = conversation(profile());
+    let reasons = talk(
+        &mut c,
+        &[
+            "Hi, what are your fees?",
+            "I'm Priya",
+            "I want to learn stock trading on weekends",
+            "next month",
+            "sounds good",
+        ],
+    )
+    .await;
+    assert_eq!(
+        reasons,
+        [
+            ReasonCode::PricingDiscussion,
+            ReasonCode::QualificationQuestion,
+            ReasonCode::QualificationQuestion,
+            ReasonCode::QualificationQuestion,
+            ReasonCode::CtaPush,
+        ]
+    );
+    let replies = c.replies();
+    // The FAQ answers the price, and one question follows it.
+    assert!(replies[0].contains("₹2999"), "{}", replies[0]);
+    assert_eq!(replies[0].matches('?').count(), 1, "{}", replies[0]);
+    assert!(replies[0].ends_with("May I know your name?"));
+    assert_eq!(slot(&c, "name").as_deref(), Some("Priya"));
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("I want to learn stock trading on weekends")
+    );
+    assert_eq!(slot(&c, "timeline").as_deref(), Some("next month"));
+    // "sounds good" answers nothing: nobody's budget.
+    assert_eq!(slot(&c, "budget"), None);
+    assert!(replies[4].contains(BOOKING_LINK), "{}", replies[4]);
+    assert_eq!(c.stage, ConversationStage::CtaOffered);
+    // The offer goes with reply buttons.
+    let offer = &c.outcomes[4].decision;
+    assert_eq!(offer.message_type, "interactive");
+    let ids: Vec<&str> = offer.buttons.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["cta:book_call:yes", "cta:book_call:no"]);
+    assert!(offer.buttons.iter().all(|b| b.title.chars().count() <= 20));
+    assert_eq!(c.outcomes[3].decision.message_type, "text");
+
+    let o = c.lead_says("yes, tomorrow 5pm", None).await.clone();
+    assert_eq!(o.decision.reason_code, ReasonCode::Confirmation);
+    let accepted = o.patch.cta_accepted.expect("the call is taken up");
+    assert_eq!(accepted.cta, CtaType::BookCall);
+    assert_eq!(accepted.name.as_deref(), Some("Priya"));
+    // 5 PM tomorrow in India, 11:30 UTC.
+    let at = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    assert_eq!(accepted.at, Some(at));
+    let event = o.patch.calendar_event.expect("a calendar event");
+    assert_eq!(event.title, "Book a call: Priya");
+    assert_eq!(event.start_at, at);
+    assert!(o.decision.message_text.unwrap().contains("5:00 PM"));
+    assert_eq!(c.lead_status, LeadStatus::Hot);
+    assert_eq!(c.stage, ConversationStage::CtaInProgress);
+    assert_eq!(
+        c.state.commitments.agent.last().and_then(|k| k.due),
+        Some(at)
+    );
+
+    // Nothing the rules engine said needed repairing.
+    for o in &c.outcomes {
+        for g in &o.decision.guardrails {
+            assert_eq!(g.action, GuardAction::Passed, "{g:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hinglish_lead_gets_hinglish_answers_and_an_opt_out_is_final() {
+    let mut c = conversation(profile());
+    let reasons = talk(
+        &mut c,
+        &[
+            "Namaste, fees kitni hai?",
+            "Mera naam Rahul hai",
+            "mujhe trading seekhna hai",
+            "bahut mehenga hai",
+        ],
+    )
+    .await;
+    assert_eq!(
+        reasons,
+        [
+            ReasonCode::PricingDiscussion,
+            ReasonCode::QualificationQuestion,
+            ReasonCode::QualificationQuestion,
+            ReasonCode::ObjectionHandling,
+        ]
+    );
+    assert_eq!(c.state.language.as_deref(), Some("hi-en"));
+    let replies = c.replies();
+    assert!(replies[0].contains("₹2999"), "{}", replies[0]);
+    assert!(
+        replies[0].ends_with("Aapka naam kya hai?"),
+        "{}",
+        replies[0]
+    );
+    assert_eq!(replies[1], "Aap kya dhoondh rahe hain?");
+    assert!(replies[3].starts_with("Samajh sakta hun"), "{}", replies[3]);
+    assert_eq!(slot(&c, "name").as_deref(), Some("Rahul"));
+
+    let o = c.lead_says("band karo", None).await.clone();
+    assert!(o.patch.opted_out);
+    assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful);
+    assert!(
+        o.decision.message_text.unwrap().contains("START"),
+        "one confirmation, in Hinglish, saying how to come back"
+    );
+    assert_eq!(c.lead_status, LeadStatus::OptedOut);
+    for line in ["hello?", "fees kitni hai?"] {
+        let o = c.lead_says(line, None).await;
+        assert!(!o.decision.should_send, "silence after an opt-out");
+        let rule = o.decision.guardrails.iter().find(|g| g.rule == "opt_out");
+        assert_eq!(rule.map(|g| g.action), Some(GuardAction::Blocked));
+    }
+    assert_eq!(c.replies().len(), 5);
+}
+
+#[tokio::test]
+async fn a_correction_overwrites_a_slot_and_a_request_for_a_person_hands_over() {
+    let mut c = conversation(profile());
+    c.lead_says("my budget is 10k", None).await;
+    assert_eq!(slot(&c, "budget").as_deref(), Some("10000"));
+    c.lead_says("sorry, I meant 20k", None).await;
+    let budget = c.state.slots.get("budget").expect("budget");
+    assert_eq!(budget.value, "20000");
+    assert_eq!(budget.source_message_id.as_deref(), Some("m3"));
+
+    let o = c
+        .lead_says("this is useless, I want to talk to a real person", None)
+        .await
+        .clone();
+    // An opinion is not a name.
+    assert_eq!(slot(&c, "name"), None);
+    assert!(o.decision.handoff_required);
+    assert_eq!(o.decision.reason_code, ReasonCode::NeedsHuman);
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    let brief = o.decision.handoff.expect("a handover brief");
+    assert_eq!(
+        brief.key_slots.get("budget").map(String::as_str),
+        Some("20000")
+    );
+    assert_eq!(c.mode, ConversationMode::Human);
+
+    // The team has it now: the agent listens and never answers.
+    let o = c
+        .lead_says("hello?? my email is a.b@example.com", None)
+        .await;
+    assert!(!o.decision.should_send);
+    assert_eq!(
+        o.decision
+            .guardrails
+            .iter()
+            .find(|g| g.rule == "human_lock")
+            .map(|g| g.action),
+        Some(GuardAction::Blocked)
+    );
+    assert_eq!(slot(&c, "email").as_deref(), Some("a.b@example.com"));
+}
+
+#[tokio::test]
+async fn the_same_call_is_offered_at_most_twice_then_the_agent_lets_go() {
+    let mut p = profile();
+    // Nothing to qualify: straight to the offer.
+    p.sales_rules.qualification_checklist.clear();
+    let mut c = conversation(p);
+    c.lead_says("hello", None).await;
+    let mut offers = 0;
+    for line in ["not now", "hmm ok", "maybe", "what else", "tell me more"] {
+        let o = c.lead_says(line, None).await;
+        if o.decision.cta_type == Some(CtaType::BookCall)
+            && o.decision.reason_code == ReasonCode::CtaPush
+        {
+            offers += 1;
+        }
+    }
+    assert!((1..=2).contains(&offers), "offered {offers} times");
+    let record = c.state.cta_states.get(&CtaType::BookCall).expect("offered");
+    assert!(record.offered_count <= 2);
+}
+
+#[tokio::test]
+async fn a_tapped_offer_button_is_an_answer_in_any_language() {
+    let mut p = profile();
+    p.sales_rules.qualification_checklist.clear();
+    let mut c = conversation(p);
+    c.lead_says("namaste, course ke baare mein batao", None)
+        .await;
+    let offer = c.lead_says("haan theek hai", None).await.decision.clone();
+    assert_eq!(offer.reason_code, ReasonCode::CtaPush, "{offer:?}");
+    let yes = &offer.buttons[0];
+    assert_eq!(yes.title, "Haan, karte hain");
+
+    // The tap: its title is words the rules would not read as a yes on their own.
+    let o = c.lead_taps(&yes.id, "Zaroor ji 🙏", None).await.clone();
+    assert_eq!(o.decision.reason_code, ReasonCode::Confirmation);
+    assert_eq!(o.patch.cta_accepted.map(|a| a.cta), Some(CtaType::BookCall));
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Aapke liye kaunsa din aur time theek rahega?")
+    );
+    let o = c.lead_says("kal 11 baje", None).await.clone();
+    let event = o.patch.calendar_event.expect("booked");
+    assert_eq!(
+        event.start_at,
+        Utc.with_ymd_and_hms(2026, 11, 18, 5, 30, 0).unwrap(),
+        "11 AM tomorrow in India"
+    );
+
+    // "Not now" on a fresh conversation declines the offer.
+    let mut p = profile();
+    p.sales_rules.qualification_checklist.clear();
+    let mut c = conversation(p);
+    c.lead_says("hello", None).await;
+    let offer = c.lead_says("ok", None).await.decision.clone();
+    let no = offer
+        .buttons
+        .iter()
+        .find(|b| b.id.ends_with(":no"))
+        .expect("a no button");
+    let o = c.lead_taps(&no.id, &no.title, None).await.clone();
+    assert!(o.patch.cta_accepted.is_none());
+    let record = &c.state.cta_states[&CtaType::BookCall];
+    assert_eq!(record.state.to_string(), "declined");
+}

@@ -1,0 +1,60 @@
+//! A business to talk to: the starter agent of "Acme Academy" with its FAQ and a call to book.
+
+use chrono::{DateTime, TimeZone, Utc};
+use closer_agent::AgentProfile;
+use closer_agent::simulator::Conversation;
+use closer_agent::snapshot::{CtaConfig, KnowledgeEntry};
+use closer_domain::sales::CtaType;
+
+pub const BOOKING_LINK: &str = "https://cal.example.com/acme";
+
+/// 10 AM in India.
+pub fn morning_in_india() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 17, 4, 30, 0).unwrap()
+}
+
+pub fn faq(question: &str, answer: &str) -> KnowledgeEntry {
+    KnowledgeEntry {
+        id: format!("faq-{}", question.len()),
+        kind: "faq".into(),
+        title: question.into(),
+        content: answer.into(),
+        source_url: None,
+        stale: false,
+    }
+}
+
+pub fn book_call() -> CtaConfig {
+    CtaConfig {
+        kind: CtaType::BookCall,
+        name: "Free counselling call".into(),
+        link: Some(BOOKING_LINK.into()),
+        phone: None,
+        enabled: true,
+        position: 0,
+    }
+}
+
+pub fn profile() -> AgentProfile {
+    let mut p = AgentProfile::starter("Acme Academy");
+    p.business_config
+        .contact_links
+        .insert("booking_url".into(), BOOKING_LINK.into());
+    p.business_config.timezone = "Asia/Kolkata".into();
+    p
+}
+
+pub fn conversation(profile: AgentProfile) -> Conversation {
+    Conversation::new(profile, morning_in_india())
+        .with_ctas(vec![book_call()])
+        .with_knowledge(vec![
+            faq(
+                "What are the fees?",
+                "The course costs ₹2999 for three months. EMI is available.",
+            ),
+            faq(
+                "Do you have weekend batches?",
+                "Yes, batches run every Saturday and Sunday at 10 AM.",
+            ),
+        ])
+}

@@ -1,0 +1,354 @@
+import { ArrowDown, ArrowUp, Plus, X } from "lucide-react";
+import { useState } from "react";
+import { Badge } from "../../components/ui/Badge";
+import { Button } from "../../components/ui/Button";
+import { Field } from "../../components/ui/Field";
+import { Input, Textarea } from "../../components/ui/Input";
+import { Select } from "../../components/ui/Select";
+import { ctaLabel } from "../inbox/agent";
+import {
+  CTA_TYPES,
+  TRIGGERS,
+  type BudgetTiming,
+  type CtaRow,
+  type CtaType,
+  type WizardForm,
+} from "./answers";
+import type { StepProps } from "./BasicsSteps";
+import { ChoiceGroup, Group, LinesField } from "./fields";
+
+const BUDGET: { value: BudgetTiming; label: string; description: string }[] = [
+  { value: "early", label: "Early", description: "Before anything else" },
+  { value: "mid", label: "Midway", description: "Among the other questions" },
+  { value: "late", label: "Late", description: "Once the lead is interested" },
+  { value: "never", label: "Never", description: "Your team talks money" },
+];
+
+const LINK_HINTS: Partial<Record<CtaType, string>> = {
+  book_call: "Your booking page, or the number leads call.",
+  payment: "Your payment page.",
+  app_download: "Your app's store or download page.",
+};
+
+function move<T>(list: readonly T[], from: number, to: number): T[] {
+  const out = [...list];
+  const [item] = out.splice(from, 1);
+  out.splice(to, 0, item!);
+  return out;
+}
+
+function CtaList({ form, update, errors, disabled }: StepProps) {
+  const ctas = form.sales.ctas;
+  const setCtas = (next: CtaRow[]) => update("sales", { ctas: next });
+  const free = CTA_TYPES.filter((t) => !ctas.some((c) => c.type === t));
+  const [adding, setAdding] = useState<string>("");
+  const setRow = (index: number, patch: Partial<CtaRow>) =>
+    setCtas(ctas.map((c, i) => (i === index ? { ...c, ...patch } : c)));
+
+  return (
+    <div className="space-y-3">
+      {errors.primary_ctas && (
+        <p className="text-sm text-red-600" role="alert">
+          {errors.primary_ctas}
+        </p>
+      )}
+      {ctas.length === 0 ? (
+        <p className="rounded-md border border-dashed border-gray-300 px-4 py-5 text-center text-sm text-gray-500">
+          No calls-to-action yet. Add at least one: it is what the agent moves every lead towards.
+        </p>
+      ) : (
+        <ol className="space-y-3" aria-label="Calls-to-action, in order">
+          {ctas.map((cta, index) => (
+            <li
+              key={cta.type}
+              className="rounded-md border border-gray-200 p-3"
+              data-testid="onboarding-cta"
+            >
+              <div className="mb-3 flex items-center gap-2">
+                <span className="flex size-6 items-center justify-center rounded-full bg-gray-100 text-xs font-medium text-gray-600 tabular-nums">
+                  {index + 1}
+                </span>
+                <Badge tone="blue">{ctaLabel(cta.type)}</Badge>
+                {index === 0 && <span className="text-xs text-gray-500">offered first</span>}
+                <div className="ml-auto flex items-center gap-1">
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Move ${ctaLabel(cta.type)} up`}
+                    disabled={disabled || index === 0}
+                    onClick={() => setCtas(move(ctas, index, index - 1))}
+                  >
+                    <ArrowUp className="size-4" aria-hidden="true" />
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Move ${ctaLabel(cta.type)} down`}
+                    disabled={disabled || index === ctas.length - 1}
+                    onClick={() => setCtas(move(ctas, index, index + 1))}
+                  >
+                    <ArrowDown className="size-4" aria-hidden="true" />
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Remove ${ctaLabel(cta.type)}`}
+                    disabled={disabled}
+                    onClick={() => setCtas(ctas.filter((_, i) => i !== index))}
+                  >
+                    <X className="size-4" aria-hidden="true" />
+                  </Button>
+                </div>
+              </div>
+              {errors[`primary_ctas.${index}.type`] && (
+                <p className="mb-2 text-sm text-red-600">{errors[`primary_ctas.${index}.type`]}</p>
+              )}
+              <div className="grid gap-3 sm:grid-cols-2">
+                <Field
+                  label={`${ctaLabel(cta.type)} link`}
+                  optional
+                  error={errors[`primary_ctas.${index}.link`]}
+                  hint={LINK_HINTS[cta.type]}
+                >
+                  <Input
+                    type="url"
+                    value={cta.link}
+                    onChange={(e) => setRow(index, { link: e.target.value })}
+                    disabled={disabled}
+                    placeholder="https://…"
+                  />
+                </Field>
+                <Field
+                  label={`${ctaLabel(cta.type)} phone`}
+                  optional
+                  error={errors[`primary_ctas.${index}.phone`]}
+                >
+                  <Input
+                    type="tel"
+                    value={cta.phone}
+                    onChange={(e) => setRow(index, { phone: e.target.value })}
+                    disabled={disabled}
+                    placeholder="+91 98765 43210"
+                  />
+                </Field>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {free.length > 0 && (
+        <div className="flex items-end gap-2">
+          <div className="w-64">
+            <Select
+              aria-label="Call-to-action to add"
+              value={adding}
+              onValueChange={setAdding}
+              options={free.map((t) => ({ value: t, label: ctaLabel(t) }))}
+              placeholder="Choose a call-to-action"
+              disabled={disabled}
+            />
+          </div>
+          <Button
+            variant="secondary"
+            disabled={disabled || !adding}
+            onClick={() => {
+              setCtas([...ctas, { type: adding as CtaType, link: "", phone: "" }]);
+              setAdding("");
+            }}
+          >
+            <Plus className="size-4" aria-hidden="true" />
+            Add
+          </Button>
+        </div>
+      )}
+      <p className="text-xs text-gray-500">
+        Each one with a link or phone is also added to Settings → Agent → Calls-to-action when you
+        continue.
+      </p>
+    </div>
+  );
+}
+
+type Sales = WizardForm["sales"];
+
+function Qualification({ form, update, errors, disabled }: StepProps) {
+  const rows = form.sales.qualification;
+  const set = (next: Sales["qualification"]) => update("sales", { qualification: next });
+  return (
+    <div className="space-y-3">
+      {rows.map((row, index) => (
+        <div
+          key={index}
+          className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]"
+          data-testid="qualifier"
+        >
+          <Field label={`Topic ${index + 1}`} error={errors[`qualification.${index}.topic`]}>
+            <Input
+              value={row.topic}
+              onChange={(e) =>
+                set(rows.map((r, i) => (i === index ? { ...r, topic: e.target.value } : r)))
+              }
+              disabled={disabled}
+              placeholder="e.g. experience level"
+            />
+          </Field>
+          <Field
+            label={`Question ${index + 1}`}
+            optional
+            error={errors[`qualification.${index}.question`]}
+          >
+            <Input
+              value={row.question}
+              onChange={(e) =>
+                set(rows.map((r, i) => (i === index ? { ...r, question: e.target.value } : r)))
+              }
+              disabled={disabled}
+              placeholder="In your words, e.g. Have you traded before?"
+            />
+          </Field>
+          <Button
+            variant="ghost"
+            size="sm"
+            className="sm:mt-7"
+            aria-label={`Remove topic ${index + 1}`}
+            disabled={disabled}
+            onClick={() => set(rows.filter((_, i) => i !== index))}
+          >
+            <X className="size-4" aria-hidden="true" />
+          </Button>
+        </div>
+      ))}
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={disabled || rows.length >= 10}
+        onClick={() => set([...rows, { topic: "", question: "" }])}
+      >
+        <Plus className="size-4" aria-hidden="true" />
+        Add a topic
+      </Button>
+    </div>
+  );
+}
+
+function Objections({ form, update, errors, disabled }: StepProps) {
+  const rows = form.sales.objections;
+  const set = (next: Sales["objections"]) => update("sales", { objections: next });
+  return (
+    <div className="space-y-3">
+      {rows.map((row, index) => (
+        <div key={index} className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]">
+          <Field label={`Objection ${index + 1}`} error={errors[`objections.${index}.objection`]}>
+            <Input
+              value={row.objection}
+              onChange={(e) =>
+                set(rows.map((r, i) => (i === index ? { ...r, objection: e.target.value } : r)))
+              }
+              disabled={disabled}
+              placeholder="e.g. Too expensive"
+            />
+          </Field>
+          <Field label={`Your answer ${index + 1}`} error={errors[`objections.${index}.answer`]}>
+            <Textarea
+              value={row.answer}
+              onChange={(e) =>
+                set(rows.map((r, i) => (i === index ? { ...r, answer: e.target.value } : r)))
+              }
+              rows={2}
+              disabled={disabled}
+              placeholder="e.g. We offer EMI over 3 months."
+            />
+          </Field>
+          <Button
+            variant="ghost"
+            size="sm"
+            className="sm:mt-7"
+            aria-label={`Remove objection ${index + 1}`}
+            disabled={disabled}
+            onClick={() => set(rows.filter((_, i) => i !== index))}
+          >
+            <X className="size-4" aria-hidden="true" />
+          </Button>
+        </div>
+      ))}
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={disabled || rows.length >= 10}
+        onClick={() => set([...rows, { objection: "", answer: "" }])}
+      >
+        <Plus className="size-4" aria-hidden="true" />
+        Add an objection
+      </Button>
+    </div>
+  );
+}
+
+/** D. How the owner sells. */
+export function SalesStep(props: StepProps) {
+  const { form, update, errors, disabled } = props;
+  const s = form.sales;
+  const toggle = (code: string, on: boolean) =>
+    update("sales", {
+      triggers: on ? [...s.triggers, code] : s.triggers.filter((t) => t !== code),
+    });
+  return (
+    <div className="space-y-8">
+      <Group title="Calls-to-action, in the order the agent offers them">
+        <CtaList {...props} />
+      </Group>
+      <Group title="What the agent finds out about every lead">
+        <p className="-mt-2 text-sm text-gray-500">
+          The agent always asks for the lead's name. Add what else tells you a lead is a fit.
+        </p>
+        <Qualification {...props} />
+        <ChoiceGroup
+          label="When to ask about budget"
+          value={s.budget_timing}
+          options={BUDGET}
+          onChange={(budget_timing) => update("sales", { budget_timing })}
+          disabled={disabled}
+          columns={4}
+        />
+        <Field label="What makes a lead hot" optional error={errors.hot_lead_definition}>
+          <Textarea
+            value={s.hot_lead_definition}
+            onChange={(e) => update("sales", { hot_lead_definition: e.target.value })}
+            rows={2}
+            disabled={disabled}
+            placeholder="e.g. Asks about fees twice, or wants to start this week"
+          />
+        </Field>
+      </Group>
+      <Group title="When the agent hands over to your team">
+        <fieldset className="grid gap-2 sm:grid-cols-2">
+          <legend className="sr-only">Escalation triggers</legend>
+          {TRIGGERS.map((t) => (
+            <label key={t.code} className="flex items-center gap-2 text-sm text-gray-700">
+              <input
+                type="checkbox"
+                className="size-4 rounded border-gray-300 accent-brand-600"
+                checked={s.triggers.includes(t.code)}
+                onChange={(e) => toggle(t.code, e.target.checked)}
+                disabled={disabled}
+              />
+              {t.label}
+            </label>
+          ))}
+        </fieldset>
+        <LinesField
+          label="Other triggers"
+          value={s.other_triggers}
+          onChange={(other_triggers) => update("sales", { other_triggers })}
+          error={errors.escalation_triggers}
+          rows={2}
+          placeholder="e.g. Asks for a corporate discount"
+          disabled={disabled}
+        />
+      </Group>
+      <Group title="Objections and how you answer them">
+        <Objections {...props} />
+      </Group>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../../api/client";
+import type { paths } from "../../api/types";
+import {
+  AGENT_PROFILE_KEY,
+  AGENT_VERSIONS_KEY,
+  CTAS_KEY,
+  KNOWLEDGE_KEY,
+  WHATSAPP_KEY,
+} from "../settings/keys";
+import { ctaLabel } from "../inbox/agent";
+import { ctaChanges, type UpdateBody } from "./answers";
+
+export type OnboardingView =
+  paths["/api/v1/onboarding"]["get"]["responses"][200]["content"]["application/json"];
+export type GeneratedProfile =
+  paths["/api/v1/onboarding/generate"]["post"]["responses"][200]["content"]["application/json"];
+
+export const ONBOARDING_KEY = ["onboarding"] as const;
+
+export function useOnboarding() {
+  return useQuery({
+    queryKey: ONBOARDING_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/onboarding")),
+  });
+}
+
+export function useSaveAnswers() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateBody) => unwrap(api.PUT("/api/v1/onboarding", { body })),
+    onSuccess: (saved) => client.setQueryData(ONBOARDING_KEY, saved),
+  });
+}
+
+export function useGenerate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/onboarding/generate")),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ONBOARDING_KEY }),
+  });
+}
+
+/** Creates or updates the chosen CTAs that have a link or phone; answers what it did. */
+export function useSyncCtas() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (
+      chosen: readonly { type: string; link?: string | null; phone?: string | null }[],
+    ) => {
+      const existing = await unwrap(api.GET("/api/v1/ctas"));
+      const changes = ctaChanges(chosen, existing.items, ctaLabel);
+      for (const change of changes) {
+        if (change.id)
+          await unwrap(
+            api.PUT("/api/v1/ctas/{id}", {
+              params: { path: { id: change.id } },
+              body: change.body,
+            }),
+          );
+        else await unwrap(api.POST("/api/v1/ctas", { body: change.body }));
+      }
+      return changes;
+    },
+    onSettled: () => void client.invalidateQueries({ queryKey: CTAS_KEY }),
+  });
+}
+
+export function useKnowledgeCount() {
+  return useQuery({
+    queryKey: [...KNOWLEDGE_KEY, "onboarding-count"],
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/knowledge", { params: { query: { limit: 200 } } })).then((page) => ({
+        faq: page.items.filter((k) => k.kind === "faq").length,
+        total: page.items.length,
+        more: page.next_cursor != null,
+      })),
+  });
+}
+
+export function useWhatsappStatus() {
+  return useQuery({
+    queryKey: WHATSAPP_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/settings/whatsapp/status")),
+  });
+}
+
+/** Saves the generated documents as the agent's next profile version. */
+export function useStartAgent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (generated: GeneratedProfile) =>
+      unwrap(
+        api.PUT("/api/v1/agent/profile", {
+          body: { ...generated.documents, mode: generated.mode },
+        }),
+      ),
+    onSuccess: (profile) => {
+      client.setQueryData(AGENT_PROFILE_KEY, profile);
+      void client.invalidateQueries({ queryKey: AGENT_VERSIONS_KEY });
+    },
+  });
+}
