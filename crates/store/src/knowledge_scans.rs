@@ -280,22 +280,10 @@ impl OrgScope<'_> {
 
     /// Records how far a running scan has got, for the dashboard's progress bar.
     pub async fn record_scan_progress(&self, id: Uuid, progress: &ScanProgress) -> Result<()> {
-        knowledge_scan::Entity::update_many()
+        with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
             .filter(knowledge_scan::Column::Status.eq(status::RUNNING))
-            .col_expr(
-                knowledge_scan::Column::PagesFound,
-                Expr::value(progress.pages_found),
-            )
-            .col_expr(
-                knowledge_scan::Column::PagesDone,
-                Expr::value(progress.pages_done),
-            )
-            .col_expr(
-                knowledge_scan::Column::Skipped,
-                Expr::value(json!(progress.skipped)),
-            )
             .exec(&self.store.db)
             .await?;
         Ok(())
@@ -309,24 +297,12 @@ impl OrgScope<'_> {
         progress: &ScanProgress,
     ) -> Result<()> {
         let error: String = error.chars().take(1_000).collect();
-        knowledge_scan::Entity::update_many()
+        with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
             .filter(knowledge_scan::Column::Status.is_in(status::ACTIVE))
             .col_expr(knowledge_scan::Column::Status, Expr::value(status::FAILED))
             .col_expr(knowledge_scan::Column::Error, Expr::value(error))
-            .col_expr(
-                knowledge_scan::Column::PagesFound,
-                Expr::value(progress.pages_found),
-            )
-            .col_expr(
-                knowledge_scan::Column::PagesDone,
-                Expr::value(progress.pages_done),
-            )
-            .col_expr(
-                knowledge_scan::Column::Skipped,
-                Expr::value(json!(progress.skipped)),
-            )
             .col_expr(knowledge_scan::Column::FinishedAt, Expr::value(now()))
             .exec(&self.store.db)
             .await?;
@@ -397,25 +373,13 @@ impl OrgScope<'_> {
             .exec_without_returning(&*txn)
             .await?;
         }
-        knowledge_scan::Entity::update_many()
+        with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
             .col_expr(knowledge_scan::Column::Status, Expr::value(status::DONE))
             .col_expr(
-                knowledge_scan::Column::PagesFound,
-                Expr::value(progress.pages_found),
-            )
-            .col_expr(
-                knowledge_scan::Column::PagesDone,
-                Expr::value(progress.pages_done),
-            )
-            .col_expr(
                 knowledge_scan::Column::ChunksStored,
                 Expr::value(stored as i32),
-            )
-            .col_expr(
-                knowledge_scan::Column::Skipped,
-                Expr::value(json!(progress.skipped)),
             )
             .col_expr(
                 knowledge_scan::Column::Error,
@@ -436,4 +400,24 @@ impl OrgScope<'_> {
         txn.commit().await?;
         Ok(Some(old.len()))
     }
+}
+
+/// Sets a scan's progress columns on `update`.
+fn with_progress(
+    update: sea_orm::UpdateMany<knowledge_scan::Entity>,
+    progress: &ScanProgress,
+) -> sea_orm::UpdateMany<knowledge_scan::Entity> {
+    update
+        .col_expr(
+            knowledge_scan::Column::PagesFound,
+            Expr::value(progress.pages_found),
+        )
+        .col_expr(
+            knowledge_scan::Column::PagesDone,
+            Expr::value(progress.pages_done),
+        )
+        .col_expr(
+            knowledge_scan::Column::Skipped,
+            Expr::value(json!(progress.skipped)),
+        )
 }

@@ -557,6 +557,9 @@ pub struct KnowledgeUpload {
     pub file: Vec<u8>,
 }
 
+/// The most of a refused upload read (and dropped) so its sender hears why.
+const DRAIN_AT_MOST: usize = 4 * 1024 * 1024;
+
 /// A multipart form the server could not read: too big for the API's body limit (413), or
 /// not a well-formed form (400).
 fn unreadable_form(err: MultipartError) -> ApiError {
@@ -579,14 +582,21 @@ async fn read_upload(req: Request, state: &AppState) -> ApiResult<KnowledgeReque
             Some("kind") => kind = Some(field.text().await.map_err(unreadable_form)?),
             Some("file") => {
                 let mut bytes: Vec<u8> = vec![];
+                let mut too_big = false;
+                // Read to the end even past the cap (the body limit bounds it): answering
+                // mid-upload closes the connection, and the browser would show a reset
+                // instead of our message.
                 while let Some(piece) = field.chunk().await.map_err(unreadable_form)? {
-                    if bytes.len() + piece.len() > FAQ_MAX_BYTES {
-                        return Err(ApiError::field(
-                            "file",
-                            format!("must be at most {} KiB", FAQ_MAX_BYTES / 1024),
-                        ));
+                    too_big |= bytes.len() + piece.len() > FAQ_MAX_BYTES;
+                    if !too_big {
+                        bytes.extend_from_slice(&piece);
                     }
-                    bytes.extend_from_slice(&piece);
+                }
+                if too_big {
+                    return Err(ApiError::field(
+                        "file",
+                        format!("must be at most {} KiB", FAQ_MAX_BYTES / 1024),
+                    ));
                 }
                 let text = String::from_utf8(bytes)
                     .map_err(|_| ApiError::field("file", "must be a UTF-8 text file"))?;
@@ -631,7 +641,12 @@ pub async fn add_knowledge(
     let (req, field) = if multipart {
         // The form is read part by part, so the body limit would only bite after the file's
         // own cap: a body declared too large is refused as one, up front.
-        if declared.is_some_and(|n| n > API_BODY_LIMIT) {
+        if let Some(n) = declared.filter(|n| *n > API_BODY_LIMIT) {
+            // A modest overshoot is read and dropped so the client hears the 413 rather than
+            // a reset connection; anything bigger is cut off.
+            if n <= DRAIN_AT_MOST {
+                let _ = axum::body::to_bytes(req.into_body(), DRAIN_AT_MOST).await;
+            }
             return Err(ApiError::PayloadTooLarge(API_BODY_LIMIT));
         }
         (read_upload(req, &state).await?, "file")

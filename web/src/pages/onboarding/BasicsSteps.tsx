@@ -1,8 +1,8 @@
-import { useMemo } from "react";
+import { TimeZoneList } from "../../components/TimeZoneList";
 import { Field } from "../../components/ui/Field";
 import { Input, Textarea } from "../../components/ui/Input";
 import type { Section, WizardForm } from "./answers";
-import { LinesField } from "./fields";
+import { LinesField, textAnswers } from "./fields";
 
 export interface StepProps {
   form: WizardForm;
@@ -12,111 +12,55 @@ export interface StepProps {
   disabled: boolean;
 }
 
-function timeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  try {
-    return intl.supportedValuesOf?.("timeZone") ?? [];
-  } catch {
-    return [];
-  }
-}
-
 /** A. Business basics. */
-export function BusinessStep({ form, update, errors, disabled }: StepProps) {
-  const b = form.business;
-  const zones = useMemo(() => timeZones(), []);
-  const set = (key: keyof WizardForm["business"]) => (e: { target: { value: string } }) =>
-    update("business", { [key]: e.target.value });
+export function BusinessStep(props: StepProps) {
+  const { errors } = props;
+  const text = textAnswers(props, "business");
   return (
     <div className="grid gap-5 sm:grid-cols-2">
       <Field label="Business name" error={errors.name} className="sm:col-span-2">
-        <Input
-          value={b.name}
-          onChange={set("name")}
-          disabled={disabled}
-          autoComplete="organization"
-        />
+        <Input {...text("name")} autoComplete="organization" />
       </Field>
       <Field
         label="Website"
         error={errors.website_url}
         hint="Required. The agent links to it and learns from it."
       >
-        <Input
-          type="url"
-          value={b.website_url}
-          onChange={set("website_url")}
-          disabled={disabled}
-          placeholder="https://example.com"
-        />
+        <Input type="url" {...text("website_url")} placeholder="https://example.com" />
       </Field>
       <Field label="Timezone" error={errors.timezone} hint="For working hours and bookings.">
-        <Input
-          value={b.timezone}
-          onChange={set("timezone")}
-          disabled={disabled}
-          list="onboarding-timezones"
-          placeholder="e.g. Asia/Kolkata"
-        />
+        <Input {...text("timezone")} list="onboarding-timezones" placeholder="e.g. Asia/Kolkata" />
       </Field>
       <Field label="Industry" optional error={errors.industry}>
-        <Input
-          value={b.industry}
-          onChange={set("industry")}
-          disabled={disabled}
-          placeholder="e.g. Education"
-        />
+        <Input {...text("industry")} placeholder="e.g. Education" />
       </Field>
       <Field label="City" optional error={errors.city}>
-        <Input value={b.city} onChange={set("city")} disabled={disabled} />
+        <Input {...text("city")} />
       </Field>
       <Field label="Working hours" optional error={errors.working_hours} className="sm:col-span-2">
-        <Input
-          value={b.working_hours}
-          onChange={set("working_hours")}
-          disabled={disabled}
-          placeholder="e.g. 9 AM–9 PM, Monday to Saturday"
-        />
+        <Input {...text("working_hours")} placeholder="e.g. 9 AM–9 PM, Monday to Saturday" />
       </Field>
       <Field label="Support email" optional error={errors.support_email}>
-        <Input
-          type="email"
-          value={b.support_email}
-          onChange={set("support_email")}
-          disabled={disabled}
-        />
+        <Input type="email" {...text("support_email")} />
       </Field>
       <Field label="Support phone" optional error={errors.support_phone}>
-        <Input
-          type="tel"
-          value={b.support_phone}
-          onChange={set("support_phone")}
-          disabled={disabled}
-          placeholder="+91 98765 43210"
-        />
+        <Input type="tel" {...text("support_phone")} placeholder="+91 98765 43210" />
       </Field>
-      {zones.length > 0 && (
-        <datalist id="onboarding-timezones">
-          {zones.map((zone) => (
-            <option key={zone} value={zone} />
-          ))}
-        </datalist>
-      )}
+      <TimeZoneList id="onboarding-timezones" />
     </div>
   );
 }
 
 /** B. What is sold. */
-export function OfferStep({ form, update, errors, disabled }: StepProps) {
-  const o = form.offer;
-  const set = (key: keyof WizardForm["offer"]) => (e: { target: { value: string } }) =>
-    update("offer", { [key]: e.target.value });
+export function OfferStep(props: StepProps) {
+  const { form, update, errors, disabled } = props;
+  const text = textAnswers(props, "offer");
   return (
     <div className="space-y-5">
       <LinesField
         label="Products and services"
         optional={false}
-        value={o.products}
+        value={form.offer.products}
         onChange={(products) => update("offer", { products })}
         error={errors.products}
         hint="One per line; at least one."
@@ -125,32 +69,20 @@ export function OfferStep({ form, update, errors, disabled }: StepProps) {
       />
       <Field label="Pricing" optional error={errors.pricing} hint="Tiers, plans, EMI options.">
         <Textarea
-          value={o.pricing}
-          onChange={set("pricing")}
+          {...text("pricing")}
           rows={2}
-          disabled={disabled}
           placeholder="₹2,999 / ₹5,999 / ₹9,999; EMI over 3 months"
         />
       </Field>
       <Field label="What makes you different" optional error={errors.usp}>
-        <Textarea value={o.usp} onChange={set("usp")} rows={2} disabled={disabled} />
+        <Textarea {...text("usp")} rows={2} />
       </Field>
       <div className="grid gap-5 sm:grid-cols-2">
         <Field label="Delivery timeline" optional error={errors.delivery_timeline}>
-          <Input
-            value={o.delivery_timeline}
-            onChange={set("delivery_timeline")}
-            disabled={disabled}
-            placeholder="e.g. Batches start every Monday"
-          />
+          <Input {...text("delivery_timeline")} placeholder="e.g. Batches start every Monday" />
         </Field>
         <Field label="Refund policy" optional error={errors.refund_policy}>
-          <Input
-            value={o.refund_policy}
-            onChange={set("refund_policy")}
-            disabled={disabled}
-            placeholder="e.g. Full refund within 7 days"
-          />
+          <Input {...text("refund_policy")} placeholder="e.g. Full refund within 7 days" />
         </Field>
       </div>
     </div>
@@ -158,16 +90,16 @@ export function OfferStep({ form, update, errors, disabled }: StepProps) {
 }
 
 /** C. Who it is for. */
-export function CustomerStep({ form, update, errors, disabled }: StepProps) {
+export function CustomerStep(props: StepProps) {
+  const { form, update, errors, disabled } = props;
   const c = form.customer;
+  const text = textAnswers(props, "customer");
   return (
     <div className="space-y-5">
       <Field label="Ideal customer" optional error={errors.description}>
         <Textarea
-          value={c.description}
-          onChange={(e) => update("customer", { description: e.target.value })}
+          {...text("description")}
           rows={3}
-          disabled={disabled}
           placeholder="e.g. Working professionals who want a second income from trading"
         />
       </Field>

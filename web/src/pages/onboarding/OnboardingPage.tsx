@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, ArrowRight, Check } from "lucide-react";
-import { useRef, useState, type ReactNode } from "react";
+import { useRef, useState, type ComponentType, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { ApiError, errorMessage } from "../../api/errors";
@@ -34,6 +34,16 @@ import { ReviewStep } from "./ReviewStep";
 import { SalesStep } from "./SalesStep";
 import { GuardrailsStep, ToneStep } from "./VoiceSteps";
 import { WhatsAppStep } from "./WhatsAppStep";
+
+/** The step asking each section's questions. */
+const SECTION_STEPS: Record<Section, ComponentType<StepProps>> = {
+  business: BusinessStep,
+  offer: OfferStep,
+  customer: CustomerStep,
+  sales: SalesStep,
+  guardrails: GuardrailsStep,
+  tone: ToneStep,
+};
 
 /** Which answer a form input feeds, for clearing its error as the owner fixes it. */
 const ANSWER_OF: Record<string, string> = {
@@ -150,26 +160,8 @@ function Wizard({ saved, org }: { saved: Answers; org: Parameters<typeof formFro
   const stepProps: StepProps = { form, update, errors, disabled: !manager || busy };
   let content: ReactNode;
   switch (step) {
-    case "business":
-      content = <BusinessStep {...stepProps} />;
-      break;
-    case "offer":
-      content = <OfferStep {...stepProps} />;
-      break;
-    case "customer":
-      content = <CustomerStep {...stepProps} />;
-      break;
-    case "sales":
-      content = <SalesStep {...stepProps} />;
-      break;
     case "faq":
       content = <FaqStep disabled={!manager} />;
-      break;
-    case "guardrails":
-      content = <GuardrailsStep {...stepProps} />;
-      break;
-    case "tone":
-      content = <ToneStep {...stepProps} />;
       break;
     case "whatsapp":
       content = <WhatsAppStep />;
@@ -177,6 +169,10 @@ function Wizard({ saved, org }: { saved: Answers; org: Parameters<typeof formFro
     case "review":
       content = <ReviewStep answers={saved} goTo={(s) => void goTo(s)} disabled={!manager} />;
       break;
+    default: {
+      const SectionStep = SECTION_STEPS[step];
+      content = <SectionStep {...stepProps} />;
+    }
   }
 
   const previous = STEPS[index - 1];

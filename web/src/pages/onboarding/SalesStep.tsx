@@ -6,16 +6,9 @@ import { Field } from "../../components/ui/Field";
 import { Input, Textarea } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { ctaLabel } from "../inbox/agent";
-import {
-  CTA_TYPES,
-  TRIGGERS,
-  type BudgetTiming,
-  type CtaRow,
-  type CtaType,
-  type WizardForm,
-} from "./answers";
+import { CTA_TYPES, TRIGGERS, type BudgetTiming, type CtaRow, type CtaType } from "./answers";
 import type { StepProps } from "./BasicsSteps";
-import { ChoiceGroup, Group, LinesField } from "./fields";
+import { ChoiceGroup, EditableRows, Group, LinesField, textAnswers } from "./fields";
 
 const BUDGET: { value: BudgetTiming; label: string; description: string }[] = [
   { value: "early", label: "Early", description: "Before anything else" },
@@ -169,25 +162,24 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
   );
 }
 
-type Sales = WizardForm["sales"];
-
 function Qualification({ form, update, errors, disabled }: StepProps) {
-  const rows = form.sales.qualification;
-  const set = (next: Sales["qualification"]) => update("sales", { qualification: next });
   return (
-    <div className="space-y-3">
-      {rows.map((row, index) => (
-        <div
-          key={index}
-          className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]"
-          data-testid="qualifier"
-        >
+    <EditableRows
+      rows={form.sales.qualification}
+      onChange={(qualification) => update("sales", { qualification })}
+      blank={{ topic: "", question: "" }}
+      max={10}
+      noun="topic"
+      addLabel="Add a topic"
+      disabled={disabled}
+      rowTestId="qualifier"
+    >
+      {(row, index, patch) => (
+        <>
           <Field label={`Topic ${index + 1}`} error={errors[`qualification.${index}.topic`]}>
             <Input
               value={row.topic}
-              onChange={(e) =>
-                set(rows.map((r, i) => (i === index ? { ...r, topic: e.target.value } : r)))
-              }
+              onChange={(e) => patch({ topic: e.target.value })}
               disabled={disabled}
               placeholder="e.g. experience level"
             />
@@ -199,51 +191,34 @@ function Qualification({ form, update, errors, disabled }: StepProps) {
           >
             <Input
               value={row.question}
-              onChange={(e) =>
-                set(rows.map((r, i) => (i === index ? { ...r, question: e.target.value } : r)))
-              }
+              onChange={(e) => patch({ question: e.target.value })}
               disabled={disabled}
               placeholder="In your words, e.g. Have you traded before?"
             />
           </Field>
-          <Button
-            variant="ghost"
-            size="sm"
-            className="sm:mt-7"
-            aria-label={`Remove topic ${index + 1}`}
-            disabled={disabled}
-            onClick={() => set(rows.filter((_, i) => i !== index))}
-          >
-            <X className="size-4" aria-hidden="true" />
-          </Button>
-        </div>
-      ))}
-      <Button
-        variant="secondary"
-        size="sm"
-        disabled={disabled || rows.length >= 10}
-        onClick={() => set([...rows, { topic: "", question: "" }])}
-      >
-        <Plus className="size-4" aria-hidden="true" />
-        Add a topic
-      </Button>
-    </div>
+        </>
+      )}
+    </EditableRows>
   );
 }
 
 function Objections({ form, update, errors, disabled }: StepProps) {
-  const rows = form.sales.objections;
-  const set = (next: Sales["objections"]) => update("sales", { objections: next });
   return (
-    <div className="space-y-3">
-      {rows.map((row, index) => (
-        <div key={index} className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]">
+    <EditableRows
+      rows={form.sales.objections}
+      onChange={(objections) => update("sales", { objections })}
+      blank={{ objection: "", answer: "" }}
+      max={10}
+      noun="objection"
+      addLabel="Add an objection"
+      disabled={disabled}
+    >
+      {(row, index, patch) => (
+        <>
           <Field label={`Objection ${index + 1}`} error={errors[`objections.${index}.objection`]}>
             <Input
               value={row.objection}
-              onChange={(e) =>
-                set(rows.map((r, i) => (i === index ? { ...r, objection: e.target.value } : r)))
-              }
+              onChange={(e) => patch({ objection: e.target.value })}
               disabled={disabled}
               placeholder="e.g. Too expensive"
             />
@@ -251,36 +226,15 @@ function Objections({ form, update, errors, disabled }: StepProps) {
           <Field label={`Your answer ${index + 1}`} error={errors[`objections.${index}.answer`]}>
             <Textarea
               value={row.answer}
-              onChange={(e) =>
-                set(rows.map((r, i) => (i === index ? { ...r, answer: e.target.value } : r)))
-              }
+              onChange={(e) => patch({ answer: e.target.value })}
               rows={2}
               disabled={disabled}
               placeholder="e.g. We offer EMI over 3 months."
             />
           </Field>
-          <Button
-            variant="ghost"
-            size="sm"
-            className="sm:mt-7"
-            aria-label={`Remove objection ${index + 1}`}
-            disabled={disabled}
-            onClick={() => set(rows.filter((_, i) => i !== index))}
-          >
-            <X className="size-4" aria-hidden="true" />
-          </Button>
-        </div>
-      ))}
-      <Button
-        variant="secondary"
-        size="sm"
-        disabled={disabled || rows.length >= 10}
-        onClick={() => set([...rows, { objection: "", answer: "" }])}
-      >
-        <Plus className="size-4" aria-hidden="true" />
-        Add an objection
-      </Button>
-    </div>
+        </>
+      )}
+    </EditableRows>
   );
 }
 
@@ -288,6 +242,7 @@ function Objections({ form, update, errors, disabled }: StepProps) {
 export function SalesStep(props: StepProps) {
   const { form, update, errors, disabled } = props;
   const s = form.sales;
+  const text = textAnswers(props, "sales");
   const toggle = (code: string, on: boolean) =>
     update("sales", {
       triggers: on ? [...s.triggers, code] : s.triggers.filter((t) => t !== code),
@@ -312,10 +267,8 @@ export function SalesStep(props: StepProps) {
         />
         <Field label="What makes a lead hot" optional error={errors.hot_lead_definition}>
           <Textarea
-            value={s.hot_lead_definition}
-            onChange={(e) => update("sales", { hot_lead_definition: e.target.value })}
+            {...text("hot_lead_definition")}
             rows={2}
-            disabled={disabled}
             placeholder="e.g. Asks about fees twice, or wants to start this week"
           />
         </Field>

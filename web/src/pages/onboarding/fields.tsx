@@ -1,8 +1,26 @@
+import { Plus, X } from "lucide-react";
 import type { ReactNode } from "react";
+import { Button } from "../../components/ui/Button";
 import { Field } from "../../components/ui/Field";
 import { Textarea } from "../../components/ui/Input";
 import { cn } from "../../lib/cn";
-import { splitLines } from "./answers";
+import { splitLines, type Section, type WizardForm } from "./answers";
+import type { StepProps } from "./BasicsSteps";
+
+/** The answers of a section that are free text. */
+type TextKey<S extends Section> = {
+  [K in keyof WizardForm[S]]: string extends WizardForm[S][K] ? K : never;
+}[keyof WizardForm[S]];
+
+/** Binds inputs to a section's text answers: `<Input {...text("city")} />`. */
+export function textAnswers<S extends Section>({ form, update, disabled }: StepProps, section: S) {
+  return (key: TextKey<S>) => ({
+    value: form[section][key] as string,
+    onChange: (e: { target: { value: string } }) =>
+      update(section, { [key]: e.target.value } as Partial<WizardForm[S]>),
+    disabled,
+  });
+}
 
 /** A list answered one entry per line. */
 export function LinesField({
@@ -118,5 +136,65 @@ export function Group({ title, children }: { title: string; children: ReactNode 
       <h3 className="text-sm font-semibold text-gray-900">{title}</h3>
       {children}
     </section>
+  );
+}
+
+/** Rows of inputs, each with a Remove button, and a button adding a blank row (up to `max`). */
+export function EditableRows<T extends object>({
+  rows,
+  onChange,
+  blank,
+  max,
+  noun,
+  addLabel,
+  disabled,
+  rowTestId,
+  children,
+}: {
+  rows: readonly T[];
+  onChange: (rows: T[]) => void;
+  blank: T;
+  max: number;
+  /** What a row is, for its Remove button's label: "Remove topic 2". */
+  noun: string;
+  addLabel: string;
+  disabled: boolean;
+  rowTestId?: string;
+  /** A row's inputs; `patch` changes that row. */
+  children: (row: T, index: number, patch: (patch: Partial<T>) => void) => ReactNode;
+}) {
+  return (
+    <div className="space-y-3">
+      {rows.map((row, index) => (
+        <div
+          key={index}
+          className="grid items-start gap-3 sm:grid-cols-[1fr_2fr_auto]"
+          data-testid={rowTestId}
+        >
+          {children(row, index, (patch) =>
+            onChange(rows.map((r, i) => (i === index ? { ...r, ...patch } : r))),
+          )}
+          <Button
+            variant="ghost"
+            size="sm"
+            className="sm:mt-7"
+            aria-label={`Remove ${noun} ${index + 1}`}
+            disabled={disabled}
+            onClick={() => onChange(rows.filter((_, i) => i !== index))}
+          >
+            <X className="size-4" aria-hidden="true" />
+          </Button>
+        </div>
+      ))}
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={disabled || rows.length >= max}
+        onClick={() => onChange([...rows, blank])}
+      >
+        <Plus className="size-4" aria-hidden="true" />
+        {addLabel}
+      </Button>
+    </div>
   );
 }

@@ -52,6 +52,12 @@ const HINTS: Record<Provider, { baseUrl: string; model: string }> = {
   anthropic: { baseUrl: "The host, e.g. https://api.anthropic.com.", model: "claude-sonnet-4-5" },
 };
 
+/** The per-token prices, for cost tracking. */
+const PRICES = [
+  { key: "input_usd_per_mtok", label: "Input price (USD / 1M tokens)" },
+  { key: "output_usd_per_mtok", label: "Output price (USD / 1M tokens)" },
+] as const;
+
 /** What happens to the saved key on the next save or test. */
 export type KeyAction = "keep" | "replace" | "remove";
 
@@ -113,7 +119,7 @@ export function localErrors(form: LlmFormState): FieldErrors {
   if (timeout === "" || !Number.isInteger(Number(timeout))) {
     errors.timeout_ms = "Enter a whole number of milliseconds.";
   }
-  for (const key of ["input_usd_per_mtok", "output_usd_per_mtok"] as const) {
+  for (const { key } of PRICES) {
     const value = form[key].trim();
     if (value !== "" && !Number.isFinite(Number(value))) errors[key] = "Enter a number.";
   }
@@ -347,36 +353,24 @@ function LlmForm({ settings }: { settings: LlmSettings }) {
                 readOnly={readOnly}
               />
             </Field>
-            <Field
-              label="Input price (USD / 1M tokens)"
-              error={err("input_usd_per_mtok")}
-              hint={readOnly ? undefined : "For cost tracking; 0 if unknown."}
-            >
-              <Input
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                value={form.input_usd_per_mtok}
-                onChange={set("input_usd_per_mtok")}
-                readOnly={readOnly}
-              />
-            </Field>
-            <Field
-              label="Output price (USD / 1M tokens)"
-              error={err("output_usd_per_mtok")}
-              hint={readOnly ? undefined : "For cost tracking; 0 if unknown."}
-            >
-              <Input
-                type="number"
-                inputMode="decimal"
-                min={0}
-                step="any"
-                value={form.output_usd_per_mtok}
-                onChange={set("output_usd_per_mtok")}
-                readOnly={readOnly}
-              />
-            </Field>
+            {PRICES.map(({ key, label }) => (
+              <Field
+                key={key}
+                label={label}
+                error={err(key)}
+                hint={readOnly ? undefined : "For cost tracking; 0 if unknown."}
+              >
+                <Input
+                  type="number"
+                  inputMode="decimal"
+                  min={0}
+                  step="any"
+                  value={form[key]}
+                  onChange={set(key)}
+                  readOnly={readOnly}
+                />
+              </Field>
+            ))}
           </div>
           {test.data && <TestResult result={test.data} />}
         </div>

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { fieldErrors, formMessage } from "../../api/errors";
 import type { Org, UpdateOrgBody } from "../../api/models";
 import { ME_KEY, useSession } from "../../auth/session";
+import { TimeZoneList } from "../../components/TimeZoneList";
 import { Alert } from "../../components/ui/Alert";
 import { Button } from "../../components/ui/Button";
 import { Card } from "../../components/ui/Card";
@@ -50,15 +51,6 @@ function toBody(form: FormState): UpdateOrgBody {
   return body as UpdateOrgBody;
 }
 
-function timeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  try {
-    return intl.supportedValuesOf?.("timeZone") ?? [];
-  } catch {
-    return [];
-  }
-}
-
 export function OrganisationPage() {
   const org = useQuery({
     queryKey: ORG_KEY,
@@ -93,7 +85,6 @@ function OrgForm({ org }: { org: Org }) {
   const { toast } = useToast();
   const [form, setForm] = useState<FormState>(() => toForm(org));
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
-  const zones = useMemo(() => timeZones(), []);
 
   const save = useMutation({
     mutationFn: (body: UpdateOrgBody) => unwrap(api.PUT("/api/v1/org", { body })),
@@ -181,13 +172,7 @@ function OrgForm({ org }: { org: Org }) {
               />
             </Field>
           </div>
-          {zones.length > 0 && (
-            <datalist id="timezones">
-              {zones.map((zone) => (
-                <option key={zone} value={zone} />
-              ))}
-            </datalist>
-          )}
+          <TimeZoneList id="timezones" />
         </div>
         <div className="flex flex-col-reverse gap-3 border-t border-gray-200 bg-gray-50/60 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
           <p className="text-xs text-gray-500">Created {formatDate(org.created_at)}</p>

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { BookOpen, FileUp, Globe, HelpCircle, Plus, ScanSearch, Trash2 } from "lucide-react";
-import { useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from "react";
+import { BookOpen, Globe, HelpCircle, ScanSearch, Trash2 } from "lucide-react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage, fieldErrors, formMessage } from "../../../api/errors";
 import { api, unwrap } from "../../../api/client";
 import type { KnowledgeEntry } from "../../../api/models";
@@ -12,7 +12,7 @@ import { Button } from "../../../components/ui/Button";
 import { Card, CardHeader } from "../../../components/ui/Card";
 import { ConfirmDialog } from "../../../components/ui/ConfirmDialog";
 import { Field } from "../../../components/ui/Field";
-import { Input, Textarea } from "../../../components/ui/Input";
+import { Input } from "../../../components/ui/Input";
 import { EmptyState, ErrorState, LoadingState } from "../../../components/ui/States";
 import { useToast } from "../../../components/ui/Toast";
 import { canManage, formatDate, formatDateTime } from "../../../lib/format";
@@ -21,7 +21,6 @@ import { KNOWLEDGE_KEY } from "../keys";
 import { ORG_KEY } from "../OrganisationPage";
 import { SettingsHeader } from "../SettingsLayout";
 import {
-  useAddFaq,
   useAgentProfile,
   useDeleteKnowledge,
   useLatestScan,
@@ -29,7 +28,7 @@ import {
   useStartScan,
   type KnowledgeScan,
 } from "./api";
-import { parseFaq } from "./faq";
+import { FaqAddButton, FaqAdded, FaqFileButton, FaqText, useFaqUpload } from "./FaqUpload";
 import {
   scanIsActive,
   scanPercent,
@@ -39,105 +38,29 @@ import {
   suggestedWebsite,
 } from "./scan";
 
-const EXAMPLE =
-  "Q: What are the fees?\nA: The course costs ₹2999.\n\nQ: Do you offer EMI?\nA: Yes, over 3 months.";
-
-function entriesLabel(n: number): string {
-  return `${n} ${n === 1 ? "entry" : "entries"}`;
-}
-
 function AddFaq() {
-  const add = useAddFaq();
-  const [text, setText] = useState("");
-  const [created, setCreated] = useState<string | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
-  const pairs = parseFaq(text);
-
-  const submit = (content: string | File, source: string) => {
-    setCreated(null);
-    add.mutate(content, {
-      onSuccess: (result) => {
-        // Said under the card's header (a toast would cover the list being added to).
-        setCreated(`Created ${entriesLabel(result.created)} from ${source}.`);
-        if (source === "the pasted text") setText("");
-      },
-    });
-  };
-
-  const onFile = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    // The file goes up as it is; the server reads and checks it.
-    submit(file, file.name);
-  };
-
+  const faq = useFaqUpload({ verb: "Created" });
   return (
     <Card>
       <CardHeader
         title="Add FAQ entries"
         description="Question and answer pairs the agent can quote. Write each as a Q: line and an A: line, with a blank line between pairs."
         actions={
-          <>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".txt,text/plain"
-              className="sr-only"
-              tabIndex={-1}
-              aria-label="faq.txt file"
-              data-testid="faq-file"
-              onChange={onFile}
-            />
-            <Button
-              variant="secondary"
-              onClick={() => fileInput.current?.click()}
-              disabled={add.isPending}
-            >
-              <FileUp className="size-4" aria-hidden="true" />
-              Upload faq.txt
-            </Button>
-          </>
+          // The file goes up as it is; the server reads and checks it.
+          <FaqFileButton
+            faq={faq}
+            testId="faq-file"
+            onFile={(file) => faq.submit(file, file.name)}
+          />
         }
       />
       <div className="space-y-3 p-5">
-        {add.error ? <Alert>{errorMessage(add.error)}</Alert> : null}
-        {created && !add.error && (
-          <p className="text-sm font-medium text-brand-700" data-testid="faq-created">
-            {created}
-          </p>
-        )}
-        <Field
-          label="Paste questions and answers"
-          hint={
-            text.trim()
-              ? pairs.length > 0
-                ? `${pairs.length} question${pairs.length === 1 ? "" : "s"} found.`
-                : "No Q:/A: pairs found yet."
-              : undefined
-          }
-        >
-          <Textarea
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setCreated(null);
-              if (add.isError) add.reset();
-            }}
-            rows={6}
-            placeholder={EXAMPLE}
-            className="font-mono text-xs leading-5"
-          />
-        </Field>
+        {faq.add.error ? <Alert>{errorMessage(faq.add.error)}</Alert> : null}
+        {/* Said under the card's header (a toast would cover the list being added to). */}
+        <FaqAdded faq={faq} testId="faq-created" />
+        <FaqText faq={faq} rows={6} />
         <div className="flex justify-end">
-          <Button
-            onClick={() => submit(text, "the pasted text")}
-            disabled={!text.trim()}
-            loading={add.isPending}
-          >
-            {!add.isPending && <Plus className="size-4" aria-hidden="true" />}
-            {pairs.length > 0 ? `Add ${entriesLabel(pairs.length)}` : "Add entries"}
-          </Button>
+          <FaqAddButton faq={faq} />
         </div>
       </div>
     </Card>
