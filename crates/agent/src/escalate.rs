@@ -70,6 +70,22 @@ pub fn check(x: &Extraction, state: &ConversationState) -> Option<Escalation> {
         })
 }
 
+/// A lead the agent has run out of things to do for: every question asked, no offer left to
+/// make, none taken up, and the lead has not said no. Letting go politely would drop a
+/// qualified lead; a person should pick it up.
+pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Option<Escalation> {
+    let taken_up = state
+        .cta_states
+        .values()
+        .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
+    (!x.declines && !taken_up).then_some(Escalation {
+        reason: "nothing_left_to_offer",
+        priority: EscalationPriority::Medium,
+        recommended_action:
+            "The agent has asked everything and has no offer left to make: follow up yourself.",
+    })
+}
+
 /// The brief shown first to the human who takes over.
 pub fn package(e: &Escalation, state: &ConversationState, at: DateTime<Utc>) -> HandoffPackage {
     let sentiments = state.sentiments();

@@ -33,6 +33,8 @@ pub struct Extraction {
     pub renewed_interest: bool,
     pub proposed_time: Option<DateTime<Utc>>,
     pub correction: bool,
+    /// "As I said", "pehle bataya": the answer is earlier in the conversation.
+    pub references_past: bool,
 }
 
 /// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
@@ -374,6 +376,15 @@ const CORRECTION: &[&str] = &[
     "update",
     "instead",
 ];
+const REFERENCES_PAST: &[&str] = &[
+    "as i said",
+    "i told you",
+    "earlier",
+    "already told",
+    "pehle bataya",
+    "bataya tha",
+    "like i said",
+];
 const BUY_NOW: &[&str] = &[
     "buy", "purchase", "pay now", "sign up", "enroll", "enrol", "join", "kharidna", "lena hai",
     "register",
@@ -544,7 +555,6 @@ const NOT_NAMES: &[&str] = &[
     "human",
     "trader",
     "beginner",
-    "from",
 ];
 
 /// "10k", "₹5,000", "1.5 lakh" → the number.
@@ -703,11 +713,13 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.payment_failure = has_any(&norm, PAYMENT_FAILURE);
     x.compliance_risk = has_any(&norm, COMPLIANCE);
     x.is_question = text.contains('?')
-        || QUESTION_STARTS
-            .iter()
-            .any(|q| norm.starts_with(&format!(" {q} ")));
+        || norm
+            .split_whitespace()
+            .next()
+            .is_some_and(|first| QUESTION_STARTS.contains(&first));
     x.asks_price = has_any(&norm, PRICE);
     x.correction = has_any(&norm, CORRECTION);
+    x.references_past = has_any(&norm, REFERENCES_PAST);
     x.renewed_interest = has_any(&norm, RENEWED);
     x.completed = has_any(&norm, COMPLETED);
     let short = words <= 4;

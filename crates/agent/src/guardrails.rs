@@ -97,6 +97,18 @@ fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
+/// Drops whole sentences from the end, sparing the question (it moves the sale on), until
+/// `parts` have at most `max` words or one sentence is left.
+pub(crate) fn drop_sentences(parts: &mut Vec<String>, max: usize) {
+    while parts.iter().map(|p| words(p)).sum::<usize>() > max && parts.len() > 1 {
+        let victim = parts
+            .iter()
+            .rposition(|p| !p.ends_with('?'))
+            .unwrap_or(parts.len() - 1);
+        parts.remove(victim);
+    }
+}
+
 fn is_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0F | 0x200D)
 }
@@ -346,14 +358,7 @@ pub fn enforce(
     let before = words(&draft.text);
     if before > max {
         let mut parts = sentences(&draft.text);
-        // Drop whole sentences from the end, sparing the question (it moves the sale on).
-        while parts.iter().map(|p| words(p)).sum::<usize>() > max && parts.len() > 1 {
-            let victim = parts
-                .iter()
-                .rposition(|p| !p.ends_with('?'))
-                .unwrap_or(parts.len() - 1);
-            parts.remove(victim);
-        }
+        drop_sentences(&mut parts, max);
         let mut text = parts.join(" ");
         if words(&text) > max {
             text = text

@@ -1,6 +1,6 @@
 //! The LLM engine: planner → writer → critic, each a JSON answer checked against its schema
 //! before anything uses it. A malformed or invalid answer gets one repair attempt quoting what
-//! was wrong; the client already retried 429s, 5xx and timeouts. Whatever the model says, the
+//! was wrong ([`ask_json`]); the client already retried 429s, 5xx and timeouts. Whatever the model says, the
 //! code guardrails run afterwards; this engine only proposes.
 
 use crate::context::{self, CompiledContext, ContextBudget};
@@ -12,13 +12,11 @@ use crate::rules_engine::reply_language;
 use crate::snapshot::Snapshot;
 use crate::state::ConversationState;
 use closer_domain::sales::{CtaType, ReasonCode};
-use closer_llm::{ChatMessage, ChatModel, ChatRequest, Usage, extract_json};
+use closer_llm::{ChatMessage, ChatModel, ChatRequest, Usage, ask_json};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Answers a stage may give before the engine gives up: the first and one repair.
-const ATTEMPTS: usize = 2;
 /// Longest message the writer may propose (WhatsApp allows 4,096; a sales reply never needs it).
 const MAX_MESSAGE_CHARS: usize = 1_000;
 
@@ -141,11 +139,9 @@ struct Base<'a> {
     compiled: CompiledContext,
 }
 
-/// One stage's call with its schema check and repair loop.
+/// One stage's call, and how big its prompt is.
 struct Stage {
-    system: String,
-    user: String,
-    max_tokens: u32,
+    request: ChatRequest,
     prompt_tokens: usize,
 }
 
@@ -202,9 +198,10 @@ impl<'m> LlmEngine<'m> {
         let plan_task = plan_task(x, guidance);
         let stage = self.stage(&base, plan_system, &plan_task, 300);
         prompt_tokens = prompt_tokens.max(stage.prompt_tokens);
-        let plan = match self
-            .ask(&stage, &mut spent, |v| validate_plan(v, s, state))
-            .await
+        let plan = match ask_json(self.model, stage.request, &mut spent, |v| {
+            validate_plan(v, s, state)
+        })
+        .await
         {
             Ok(p) => p,
             Err(e) => return Err(fail(format!("planner: {e}"), spent)),
@@ -217,7 +214,7 @@ impl<'m> LlmEngine<'m> {
         let written = if plan.reason_code == ReasonCode::StaySilent {
             String::new()
         } else {
-            match self.ask(&stage, &mut spent, validate_message).await {
+            match ask_json(self.model, stage.request, &mut spent, validate_message).await {
                 Ok(t) => t,
                 Err(e) => return Err(fail(format!("writer: {e}"), spent)),
             }
@@ -229,7 +226,7 @@ impl<'m> LlmEngine<'m> {
             let critic_task = critic_task(s, &plan, &text, &lang);
             let stage = self.stage(&base, CRITIC.to_owned(), &critic_task, 400);
             prompt_tokens = prompt_tokens.max(stage.prompt_tokens);
-            match self.ask(&stage, &mut spent, validate_critique).await {
+            match ask_json(self.model, stage.request, &mut spent, validate_critique).await {
                 Ok((None, _)) => critique = "approved".to_owned(),
                 Ok((Some(revised), issues)) => {
                     critique = format!("revised: {}", issues.join("; "));
@@ -277,54 +274,18 @@ impl<'m> LlmEngine<'m> {
         };
         let context_tokens = compiled.tokens - compiled.instruction_tokens;
         Stage {
-            system,
-            user: format!("{}\n## Your task\n{task}", compiled.text),
-            max_tokens,
-            prompt_tokens: context_tokens + own,
-        }
-    }
-
-    /// Asks, parses, validates; on a bad answer asks once more, quoting what was wrong.
-    async fn ask<T>(
-        &self,
-        stage: &Stage,
-        spent: &mut Usage,
-        validate: impl Fn(Value) -> Result<T, String>,
-    ) -> Result<T, String> {
-        let mut messages = vec![ChatMessage::user(stage.user.clone())];
-        let mut last_error = String::new();
-        for _ in 0..ATTEMPTS {
-            let request = ChatRequest {
-                system: stage.system.clone(),
-                messages: messages.clone(),
-                max_tokens: stage.max_tokens,
+            request: ChatRequest {
+                system,
+                messages: vec![ChatMessage::user(format!(
+                    "{}\n## Your task\n{task}",
+                    compiled.text
+                ))],
+                max_tokens,
                 temperature: 0.3,
                 json: true,
-            };
-            let response = self
-                .model
-                .chat(&request)
-                .await
-                .map_err(|e| format!("{} ({})", e, e.code()))?;
-            *spent += response.usage;
-            let checked = extract_json(&response.text)
-                .map_err(|e| e.message)
-                .and_then(&validate);
-            match checked {
-                Ok(v) => return Ok(v),
-                Err(why) => {
-                    last_error = why;
-                    messages.push(ChatMessage::assistant(response.text));
-                    messages.push(ChatMessage::user(format!(
-                        "That answer was not valid: {last_error}. Answer again with only the \
-                         JSON object described."
-                    )));
-                }
-            }
+            },
+            prompt_tokens: context_tokens + own,
         }
-        Err(format!(
-            "invalid answer after {ATTEMPTS} attempts: {last_error}"
-        ))
     }
 }
 

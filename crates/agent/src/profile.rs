@@ -32,6 +32,30 @@ impl EngineMode {
     }
 }
 
+/// Where a CTA's link is kept among the business's contact links; `website_url` stands in
+/// for any that is missing.
+pub fn contact_link_key(cta: CtaType) -> &'static str {
+    match cta {
+        CtaType::AppDownload => "app_url",
+        CtaType::BookCall | CtaType::ScheduleDemo | CtaType::JoinWebinar => "booking_url",
+        CtaType::Payment => "payment_url",
+        CtaType::FillForm => "form_url",
+        CtaType::SendDocs => "docs_url",
+        CtaType::VisitWebsite => "website_url",
+    }
+}
+
+/// The rules every agent keeps, whatever the owner configures.
+pub const SYSTEM_GUARDRAILS: [&str; 3] = [
+    "Never claim to be human",
+    "Respect opt-out immediately",
+    "No spam if user unresponsive >72h",
+];
+
+/// What hands a conversation to a human when the owner names nothing else.
+pub const DEFAULT_ESCALATION_TRIGGERS: [&str; 3] =
+    ["payment_failure", "angry_sentiment", "complex_question_3x"];
+
 /// Compact facts about the business.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -396,19 +420,11 @@ impl AgentProfile {
                     first: Some(CtaType::BookCall),
                     fallback: None,
                 },
-                escalation_triggers: vec![
-                    "payment_failure".into(),
-                    "angry_sentiment".into(),
-                    "complex_question_3x".into(),
-                ],
+                escalation_triggers: DEFAULT_ESCALATION_TRIGGERS.map(String::from).to_vec(),
             },
             tone_profile: ToneProfile::default(),
             guardrails: GuardrailsDoc {
-                system_guardrails: vec![
-                    "Never claim to be human".into(),
-                    "Respect opt-out immediately".into(),
-                    "No spam if user unresponsive >72h".into(),
-                ],
+                system_guardrails: SYSTEM_GUARDRAILS.map(String::from).to_vec(),
                 business_guardrails: vec![],
                 forbidden_phrases: vec!["guaranteed".into(), "risk-free".into()],
                 required_disclaimers: vec![],

@@ -7,7 +7,7 @@ use crate::extract::normalize;
 use crate::snapshot::{KnowledgeEntry, Turn};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Candidates below this relevance are dropped before ranking.
 pub const MIN_RELEVANCE: f32 = 0.45;
@@ -46,8 +46,13 @@ const STOPWORDS: &[&str] = &[
 ];
 
 pub fn terms(text: &str) -> Vec<String> {
-    normalize(text)
-        .split_whitespace()
+    let norm = normalize(text);
+    norm_terms(&norm).map(str::to_owned).collect()
+}
+
+/// The terms of already-normalized text, borrowed from it.
+fn norm_terms(norm: &str) -> impl Iterator<Item = &str> {
+    norm.split_whitespace()
         .filter(|w| w.chars().count() >= 2 && !STOPWORDS.contains(w))
         .map(|w| {
             // The lightest stemming that helps: "fees" ~ "fee", "courses" ~ "course".
@@ -58,9 +63,7 @@ pub fn terms(text: &str) -> Vec<String> {
             w.strip_suffix('s')
                 .filter(|s| s.len() > 2 && !s.ends_with('s'))
                 .unwrap_or(w)
-                .to_owned()
         })
-        .collect()
 }
 
 struct Candidate<'a> {
@@ -68,9 +71,26 @@ struct Candidate<'a> {
     id: &'a str,
     title: &'a str,
     text: &'a str,
-    terms: HashSet<String>,
+    /// Which of the query's terms the candidate holds, by the query term's index.
+    has: Vec<bool>,
     recency: f32,
     stale: bool,
+}
+
+/// Which of `query_terms` appear among the terms of `texts`. Only the query's terms matter,
+/// so a candidate's own terms are never collected: this runs for every knowledge entry on
+/// every think.
+fn holds(query_terms: &HashMap<String, usize>, texts: &[&str]) -> Vec<bool> {
+    let mut has = vec![false; query_terms.len()];
+    for text in texts {
+        let norm = normalize(text);
+        for term in norm_terms(&norm) {
+            if let Some(i) = query_terms.get(term) {
+                has[*i] = true;
+            }
+        }
+    }
+    has
 }
 
 /// The top snippets for `query`, best first.
@@ -80,14 +100,13 @@ pub fn retrieve(
     past: &[Turn],
     now: DateTime<Utc>,
 ) -> Vec<Snippet> {
-    let query_terms: Vec<String> = {
-        let mut seen = HashSet::new();
-        terms(query)
-            .into_iter()
-            .filter(|t| seen.insert(t.clone()))
-            .collect()
-    };
-    if query_terms.is_empty() {
+    // Each distinct term of the query, numbered in order of first use.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for t in terms(query) {
+        let next = index.len();
+        index.entry(t).or_insert(next);
+    }
+    if index.is_empty() {
         return vec![];
     }
     let mut candidates: Vec<Candidate> = knowledge
@@ -97,10 +116,8 @@ pub fn retrieve(
             id: &k.id,
             title: &k.title,
             text: &k.content,
-            // An FAQ's question says best what it answers.
-            terms: terms(&format!("{} {} {}", k.title, k.title, k.content))
-                .into_iter()
-                .collect(),
+            // An FAQ's question counts as much as its answer.
+            has: holds(&index, &[&k.title, &k.content]),
             // Knowledge is as fresh as its last verification; a stale page ranks lower.
             recency: if k.stale { 0.3 } else { 1.0 },
             stale: k.stale,
@@ -113,7 +130,7 @@ pub fn retrieve(
             id: &t.id,
             title: "",
             text: &t.text,
-            terms: terms(&t.text).into_iter().collect(),
+            has: holds(&index, &[&t.text]),
             recency: 0.5f32.powf(days / HALF_LIFE_DAYS),
             stale: false,
         }
@@ -123,22 +140,21 @@ pub fn retrieve(
     }
     // Rare terms weigh more (inverse document frequency over the candidates).
     let n = candidates.len() as f32;
-    let df: HashMap<&str, f32> = query_terms
-        .iter()
-        .map(|t| {
-            let count = candidates.iter().filter(|c| c.terms.contains(t)).count() as f32;
-            (t.as_str(), count)
+    let idf: Vec<f32> = (0..index.len())
+        .map(|i| {
+            let df = candidates.iter().filter(|c| c.has[i]).count() as f32;
+            ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
         })
         .collect();
-    let idf = |t: &str| ((n - df[t] + 0.5) / (df[t] + 0.5) + 1.0).ln();
-    let total: f32 = query_terms.iter().map(|t| idf(t)).sum();
+    let total: f32 = idf.iter().sum();
     let mut scored: Vec<Snippet> = candidates
         .into_iter()
         .filter_map(|c| {
-            let covered: f32 = query_terms
+            let covered: f32 = idf
                 .iter()
-                .filter(|t| c.terms.contains(*t))
-                .map(|t| idf(t))
+                .zip(&c.has)
+                .filter(|(_, has)| **has)
+                .map(|(w, _)| w)
                 .sum();
             let relevance = if total > 0.0 { covered / total } else { 0.0 };
             (relevance >= MIN_RELEVANCE).then(|| Snippet {

@@ -5,7 +5,7 @@
 use crate::extract::{Extraction, business_tz};
 use crate::guardrails::{Draft, sentences};
 use crate::language::{Line, line};
-use crate::profile::{Requirement, Script};
+use crate::profile::{Requirement, Script, contact_link_key};
 use crate::retrieval::{Snippet, SnippetSource};
 use crate::snapshot::Snapshot;
 use crate::state::ConversationState;
@@ -87,12 +87,10 @@ fn cta_link(s: &Snapshot, cta: CtaType) -> String {
         .and_then(|c| c.link.clone().or_else(|| c.phone.clone()))
         .or_else(|| {
             let links = &s.profile.business_config.contact_links;
-            let key = match cta {
-                CtaType::AppDownload => "app_url",
-                CtaType::BookCall | CtaType::ScheduleDemo | CtaType::JoinWebinar => "booking_url",
-                _ => "website_url",
-            };
-            links.get(key).or_else(|| links.get("website_url")).cloned()
+            links
+                .get(contact_link_key(cta))
+                .or_else(|| links.get("website_url"))
+                .cloned()
         })
         .unwrap_or_default()
 }

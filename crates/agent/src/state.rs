@@ -67,8 +67,6 @@ pub struct ConversationState {
     /// The CTA the agent offered last, so a "yes" can accept it.
     pub last_cta: Option<CtaType>,
     pub risk_flags: Vec<String>,
-    /// The one opt-out confirmation has gone out.
-    pub opt_out_confirmed: bool,
     pub handoff: Option<HandoffPackage>,
     pub last_lead_message_at: Option<DateTime<Utc>>,
 }

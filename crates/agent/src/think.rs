@@ -79,7 +79,6 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         patch.opted_out = true;
         patch.lead_status = Some(LeadStatus::OptedOut);
         patch.stage = Some(ConversationStage::ClosedLost);
-        state.opt_out_confirmed = true;
         let text = s
             .profile
             .script_library
@@ -109,56 +108,23 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
             confidence: 1.0,
         }
     } else if let Some(e) = escalate::check(&x, &state) {
-        let package = escalate::package(&e, &state, s.now);
-        patch.handoff = Some(e.priority);
-        patch.stage = Some(ConversationStage::HumanTakeover);
-        patch.lead_status = Some(LeadStatus::NeedsHuman);
-        decision.handoff_required = true;
-        decision.handoff_priority = Some(e.priority);
-        decision.handoff = Some(package.clone());
-        state.handoff = Some(package);
-        let text = s
-            .profile
-            .script_library
-            .exits
-            .get("handoff")
-            .and_then(|sc| sc.for_language(&lang))
-            .unwrap_or(line(Line::Handoff, &lang));
-        Draft {
-            should_send: true,
-            text: text.into(),
-            reason_code: ReasonCode::NeedsHuman,
-            cta_type: None,
-            confidence: 0.9,
-        }
+        hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
         let query = s.new_text();
-        let past: Vec<_> = s
-            .history
-            .iter()
-            .filter(|t| !s.new_messages.iter().any(|n| n.id == t.id))
-            .cloned()
-            .collect();
         let knowledge = retrieval::retrieve(&query, &s.knowledge, &[], s.now);
-        let references_past = extract::has_any(
-            &extract::normalize(&query),
-            &[
-                "as i said",
-                "i told you",
-                "earlier",
-                "already told",
-                "pehle bataya",
-                "bataya tha",
-                "like i said",
-            ],
-        );
-        let earlier = if references_past {
+        let earlier = if x.references_past {
+            let past: Vec<_> = s
+                .history
+                .iter()
+                .filter(|t| !s.new_messages.iter().any(|n| n.id == t.id))
+                .cloned()
+                .collect();
             retrieval::retrieve(&query, &[], &past, s.now)
         } else {
             vec![]
         };
         decision.retrieval_used = !knowledge.is_empty() || !earlier.is_empty();
-        let mut all = knowledge.clone();
+        let mut all = knowledge;
         all.extend(earlier);
         let (draft, fx) = match model {
             Some(model) if s.profile.mode == EngineMode::Llm => {
@@ -230,7 +196,13 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
                 at: fx.booking_at,
             });
         }
-        draft
+        // The engine would let go of a lead nobody has said no to: a person takes it instead.
+        match escalate::nothing_left_to_offer(&x, &state) {
+            Some(e) if draft.reason_code == ReasonCode::ExitGraceful => {
+                hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
+            }
+            _ => draft,
+        }
     };
 
     let (draft, mut results) = guardrails::enforce(draft, s, &state, opting_out);
@@ -329,6 +301,40 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
     state.summary = summarize(s, &state);
     patch.state = state;
     Outcome { decision, patch }
+}
+
+/// Hands the conversation to the team: mode human, needs_human with the priority, the brief
+/// first in the inbox, and a line telling the lead a person is coming.
+fn hand_over(
+    e: &escalate::Escalation,
+    s: &Snapshot,
+    lang: &str,
+    state: &mut ConversationState,
+    patch: &mut StatePatch,
+    decision: &mut Decision,
+) -> Draft {
+    let package = escalate::package(e, state, s.now);
+    patch.handoff = Some(e.priority);
+    patch.stage = Some(ConversationStage::HumanTakeover);
+    patch.lead_status = Some(LeadStatus::NeedsHuman);
+    decision.handoff_required = true;
+    decision.handoff_priority = Some(e.priority);
+    decision.handoff = Some(package.clone());
+    state.handoff = Some(package);
+    let text = s
+        .profile
+        .script_library
+        .exits
+        .get("handoff")
+        .and_then(|sc| sc.for_language(lang))
+        .unwrap_or(line(Line::Handoff, lang));
+    Draft {
+        should_send: true,
+        text: text.into(),
+        reason_code: ReasonCode::NeedsHuman,
+        cta_type: None,
+        confidence: 0.9,
+    }
 }
 
 fn changed(before: &ConversationState, after: &ConversationState, slot: &str) -> Option<String> {

@@ -3,7 +3,48 @@
 
 use serde_json::Value;
 
+use crate::chat::{ChatMessage, ChatModel, ChatRequest, Usage};
 use crate::error::{LlmError, LlmErrorKind};
+
+/// Answers [`ask_json`] reads before giving up: the first and one repair.
+pub const JSON_ATTEMPTS: usize = 2;
+
+/// Asks `model` for a JSON object, reads it with `validate`, and on a malformed or invalid
+/// answer asks once more, quoting what was wrong. What every call cost is added to `spent`,
+/// whatever the outcome. The error is a sentence for a log or an alert: the provider's error
+/// with its code, or what was wrong with the last answer.
+pub async fn ask_json<T>(
+    model: &dyn ChatModel,
+    mut request: ChatRequest,
+    spent: &mut Usage,
+    validate: impl Fn(Value) -> Result<T, String>,
+) -> Result<T, String> {
+    let mut last_error = String::new();
+    for _ in 0..JSON_ATTEMPTS {
+        let response = model
+            .chat(&request)
+            .await
+            .map_err(|e| format!("{e} ({})", e.code()))?;
+        *spent += response.usage;
+        match extract_json(&response.text)
+            .map_err(|e| e.message)
+            .and_then(&validate)
+        {
+            Ok(value) => return Ok(value),
+            Err(why) => {
+                request.messages.push(ChatMessage::assistant(response.text));
+                request.messages.push(ChatMessage::user(format!(
+                    "That answer was not valid: {why}. Answer again with only the JSON object \
+                     described."
+                )));
+                last_error = why;
+            }
+        }
+    }
+    Err(format!(
+        "invalid answer after {JSON_ATTEMPTS} attempts: {last_error}"
+    ))
+}
 
 /// The outermost JSON object in a model's answer: inside a ``` fence if there is one, otherwise
 /// the first `{` that starts a complete object, ignoring any prose around it.
@@ -140,6 +181,90 @@ mod tests {
         }
         let cut = extract_json("{\"cut\": \"off").expect_err("truncated");
         assert!(cut.message.contains("EOF"), "{}", cut.message);
+    }
+
+    /// Answers from a script, one per call, and keeps every request.
+    struct Scripted {
+        answers: std::sync::Mutex<Vec<&'static str>>,
+        requests: std::sync::Mutex<Vec<ChatRequest>>,
+    }
+
+    #[async_trait::async_trait]
+    impl ChatModel for Scripted {
+        async fn chat(&self, request: &ChatRequest) -> Result<crate::ChatResponse, LlmError> {
+            self.requests.lock().unwrap().push(request.clone());
+            Ok(crate::ChatResponse {
+                text: self.answers.lock().unwrap().remove(0).to_owned(),
+                usage: Usage {
+                    input_tokens: 10,
+                    output_tokens: 1,
+                },
+                model: "scripted".into(),
+                attempts: 1,
+            })
+        }
+
+        fn prices(&self) -> crate::Prices {
+            crate::Prices::default()
+        }
+    }
+
+    fn scripted(answers: Vec<&'static str>) -> Scripted {
+        Scripted {
+            answers: std::sync::Mutex::new(answers),
+            requests: std::sync::Mutex::new(vec![]),
+        }
+    }
+
+    fn ask(user: &str) -> ChatRequest {
+        ChatRequest {
+            system: "Answer in JSON.".into(),
+            messages: vec![ChatMessage::user(user)],
+            max_tokens: 50,
+            temperature: 0.0,
+            json: true,
+        }
+    }
+
+    fn positive(v: Value) -> Result<i64, String> {
+        match v["n"].as_i64() {
+            Some(n) if n > 0 => Ok(n),
+            _ => Err("n: must be a positive number".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bad_answer_is_repaired_once_quoting_what_was_wrong() {
+        let model = scripted(vec!["{\"n\": -1}", "{\"n\": 3}"]);
+        let mut spent = Usage::default();
+        let got = ask_json(&model, ask("count"), &mut spent, positive).await;
+        assert_eq!(got, Ok(3));
+        assert_eq!(spent.input_tokens, 20, "both calls are paid for");
+        let requests = model.requests.lock().unwrap();
+        let repair = &requests[1].messages;
+        assert_eq!(repair.len(), 3);
+        assert_eq!(repair[1], ChatMessage::assistant("{\"n\": -1}"));
+        assert!(
+            repair[2]
+                .content
+                .contains("not valid: n: must be a positive number"),
+            "{}",
+            repair[2].content
+        );
+    }
+
+    #[tokio::test]
+    async fn two_bad_answers_give_up_with_the_last_reason() {
+        let model = scripted(vec!["no json here", "{\"n\": 0}"]);
+        let mut spent = Usage::default();
+        let err = ask_json(&model, ask("count"), &mut spent, positive)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            "invalid answer after 2 attempts: n: must be a positive number"
+        );
+        assert_eq!(spent.input_tokens, 20);
     }
 
     #[test]

@@ -6,12 +6,14 @@ use closer_agent::snapshot::{CtaConfig, KnowledgeEntry, Snapshot, Trigger, Turn}
 use closer_agent::{AgentProfile, ConversationState, EngineMode, Outcome};
 use closer_domain::messaging::{Author, ConversationMode};
 use closer_domain::sales::{ConversationStage, CtaType, LeadStatus};
+use closer_llm::ChatModel;
 use closer_store::Store;
 use closer_store::agent_config::ProfileVersion;
 use closer_store::agent_runs::{AgentPatch, AppliedDecision, DecisionRecord};
 use closer_store::events::{Event, kind};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
 
@@ -52,18 +54,42 @@ pub async fn profile(
     }
 }
 
-pub async fn snapshot(
+/// What the agent thinks from, the lead messages it answers, and the organisation's model
+/// when the profile asks for the LLM engine. `None` for a lead-message job whose messages
+/// were all answered already (e.g. a retried job): the rest is then not read at all.
+async fn snapshot(
     store: &Store,
     org_id: Uuid,
     conversation_id: Uuid,
     trigger: Trigger,
-) -> Result<(Snapshot, Vec<Uuid>), closer_store::StoreError> {
+) -> Result<Option<(Snapshot, Vec<Uuid>, Option<Arc<dyn ChatModel>>)>, closer_store::StoreError> {
     let scope = store.org(org_id);
     let input = scope.agent_input(conversation_id).await?;
-    let (_, profile) = profile(store, org_id).await?;
-    let ctas = scope
-        .ctas()
-        .await?
+    let answered: Vec<Uuid> = input
+        .history
+        .iter()
+        .filter(|t| t.unanswered)
+        .map(|t| t.id)
+        .collect();
+    if trigger == Trigger::LeadMessage && answered.is_empty() {
+        return Ok(None);
+    }
+    // The configuration reads do not depend on each other: they are waited for together.
+    let profile_and_model = async {
+        let (_, profile) = profile(store, org_id).await?;
+        let model = if profile.mode == EngineMode::Llm {
+            crate::llm_provider::chat_model(store, org_id).await?
+        } else {
+            None
+        };
+        Ok::<_, closer_store::StoreError>((profile, model))
+    };
+    let ((profile, model), ctas, knowledge) = tokio::try_join!(
+        profile_and_model,
+        scope.ctas(),
+        scope.knowledge_for_agent(KNOWLEDGE_CAP)
+    )?;
+    let ctas = ctas
         .into_iter()
         .filter_map(|c| {
             Some(CtaConfig {
@@ -76,9 +102,7 @@ pub async fn snapshot(
             })
         })
         .collect();
-    let knowledge = scope
-        .knowledge_for_agent(KNOWLEDGE_CAP)
-        .await?
+    let knowledge = knowledge
         .into_iter()
         .map(|k| KnowledgeEntry {
             id: k.id.to_string(),
@@ -100,12 +124,6 @@ pub async fn snapshot(
         at: t.created_at,
         reply_id: t.reply_id.clone(),
     };
-    let answered: Vec<Uuid> = input
-        .history
-        .iter()
-        .filter(|t| t.unanswered)
-        .map(|t| t.id)
-        .collect();
     let snapshot = Snapshot {
         now: chrono::Utc::now(),
         trigger,
@@ -137,7 +155,7 @@ pub async fn snapshot(
         bot_messages_since_lead: input.bot_messages_since_lead,
         bot_messages_last_hour: input.bot_messages_last_hour,
     };
-    Ok((snapshot, answered))
+    Ok(Some((snapshot, answered, model)))
 }
 
 /// The decision and patch in the store's words.
@@ -208,15 +226,10 @@ pub async fn run(
     conversation_id: Uuid,
     trigger: Trigger,
 ) -> Result<Option<AppliedDecision>, closer_store::StoreError> {
-    let (snapshot, answered) = snapshot(store, org_id, conversation_id, trigger).await?;
-    if trigger == Trigger::LeadMessage && answered.is_empty() {
-        // A job left over after its messages were answered (e.g. a retried job).
+    let Some((snapshot, answered, model)) =
+        snapshot(store, org_id, conversation_id, trigger).await?
+    else {
         return Ok(None);
-    }
-    let model = if snapshot.profile.mode == EngineMode::Llm {
-        crate::llm_provider::chat_model(store, org_id).await?
-    } else {
-        None
     };
     let started = Instant::now();
     let outcome = closer_agent::think(&snapshot, model.as_deref()).await;

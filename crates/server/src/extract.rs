@@ -4,9 +4,10 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use closer_domain::Role;
 use closer_store::AuthSession;
 use serde::de::DeserializeOwned;
@@ -23,20 +24,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-            let ct = ct.to_str().unwrap_or_default();
-            if !ct.starts_with("application/json") && !ct.contains("+json") {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
-            if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge(API_BODY_LIMIT)
-            } else {
-                ApiError::BadRequest(rej.body_text())
-            }
-        })?;
+        require_json(req.headers())?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(unreadable_body)?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// 415 unless a declared content type is JSON (none declared is taken as JSON).
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default();
+        if !ct.starts_with("application/json") && !ct.contains("+json") {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+    }
+    Ok(())
+}
+
+/// A body that could not be read: 413 past the API's body limit, 400 otherwise.
+pub fn unreadable_body(rej: BytesRejection) -> ApiError {
+    if rej.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge(API_BODY_LIMIT)
+    } else {
+        ApiError::BadRequest(rej.body_text())
     }
 }
 

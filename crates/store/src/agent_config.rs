@@ -3,7 +3,7 @@
 //! the knowledge base and the LLM provider (its key sealed at rest, never read back out).
 
 use crate::audit::{self, Actor};
-use crate::entities::{agent_profile, cta, knowledge_doc, llm_setting, user};
+use crate::entities::{agent_profile, cta, knowledge_doc, llm_setting};
 use crate::error::{Result, StoreError};
 use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
@@ -11,7 +11,8 @@ use crate::{new_id, now};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -151,40 +152,69 @@ fn documents_of(m: &agent_profile::Model) -> BTreeMap<String, Value> {
     .collect()
 }
 
-impl OrgScope<'_> {
-    async fn names(&self, ids: impl Iterator<Item = Uuid>) -> Result<BTreeMap<Uuid, String>> {
-        let ids: Vec<Uuid> = ids.collect();
-        if ids.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        Ok(user::Entity::find()
-            .filter(user::Column::OrgId.eq(self.org_id))
-            .filter(user::Column::Id.is_in(ids))
-            .all(&self.store.db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect())
+fn version_of(m: agent_profile::Model, created_by: Option<(Uuid, String)>) -> ProfileVersion {
+    ProfileVersion {
+        version: m.version,
+        documents: documents_of(&m),
+        changed: m
+            .changed
+            .and_then(|c| serde_json::from_value(c).ok())
+            .unwrap_or_default(),
+        mode: m.mode,
+        rolled_back_from: m.rolled_back_from,
+        created_by,
+        created_at: m.created_at,
     }
+}
 
+/// Entries inserted per statement: a few hundred go in a handful of statements, each well
+/// under PostgreSQL's 65 535 parameters.
+const INSERT_BATCH: usize = 200;
+
+/// Stores knowledge entries, verified now, inside the caller's transaction.
+pub(crate) async fn insert_knowledge(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    entries: Vec<NewKnowledge>,
+) -> Result<Vec<knowledge_doc::Model>> {
+    let at = now();
+    let models: Vec<knowledge_doc::Model> = entries
+        .into_iter()
+        .map(|e| knowledge_doc::Model {
+            id: new_id(),
+            org_id,
+            kind: e.kind,
+            title: e.title,
+            content: e.content,
+            source_url: e.source_url,
+            last_verified_at: Some(at),
+            stale: false,
+            created_at: at,
+        })
+        .collect();
+    for batch in models.chunks(INSERT_BATCH) {
+        knowledge_doc::Entity::insert_many(
+            batch.iter().cloned().map(knowledge_doc::ActiveModel::from),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(models)
+}
+
+impl OrgScope<'_> {
     async fn versions_of(&self, rows: Vec<agent_profile::Model>) -> Result<Vec<ProfileVersion>> {
-        let names = self.names(rows.iter().filter_map(|r| r.created_by)).await?;
+        let names = self
+            .user_names(rows.iter().filter_map(|r| r.created_by))
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|m| ProfileVersion {
-                version: m.version,
-                mode: m.mode.clone(),
-                documents: documents_of(&m),
-                changed: m
-                    .changed
-                    .as_ref()
-                    .and_then(|c| serde_json::from_value(c.clone()).ok())
-                    .unwrap_or_default(),
-                rolled_back_from: m.rolled_back_from,
-                created_by: m
-                    .created_by
-                    .map(|id| (id, names.get(&id).cloned().unwrap_or_default())),
-                created_at: m.created_at,
+            .map(|m| {
+                let created_by = m.created_by.map(|id| {
+                    let name = names.get(&id).cloned().unwrap_or_default();
+                    (id, name)
+                });
+                version_of(m, created_by)
             })
             .collect())
     }
@@ -238,28 +268,31 @@ impl OrgScope<'_> {
             .await?
             .map_or(0, |m| m.version);
         let version = latest + 1;
-        let doc = |k: &str| Set(documents.get(k).cloned());
-        let row = agent_profile::ActiveModel {
-            id: Set(new_id()),
-            org_id: Set(self.org_id),
-            version: Set(version),
-            mode: Set(mode.to_owned()),
+        let doc = |k: &str| documents.get(k).cloned();
+        let model = agent_profile::Model {
+            id: new_id(),
+            org_id: self.org_id,
+            version,
+            mode: mode.to_owned(),
             business_config: doc("business_config"),
             sales_rules: doc("sales_rules"),
             tone_profile: doc("tone_profile"),
             guardrails: doc("guardrails"),
             script_library: doc("script_library"),
-            changed: Set(Some(json!(changed))),
-            rolled_back_from: Set(rolled_back_from),
-            created_by: Set(actor.map(|a| a.user_id)),
-            created_at: Set(now()),
+            changed: Some(json!(changed)),
+            rolled_back_from,
+            created_by: actor.map(|a| a.user_id),
+            created_at: now(),
         };
-        row.insert(&*txn).await.map_err(|e| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                StoreError::Conflict("the agent profile changed meanwhile; reload and try again")
-            }
-            _ => e.into(),
-        })?;
+        agent_profile::Entity::insert(agent_profile::ActiveModel::from(model.clone()))
+            .exec_without_returning(&*txn)
+            .await
+            .map_err(|e| match e.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(
+                    "the agent profile changed meanwhile; reload and try again",
+                ),
+                _ => e.into(),
+            })?;
         if let Some(actor) = actor {
             let action = if rolled_back_from.is_some() {
                 "agent.profile.rollback"
@@ -277,7 +310,10 @@ impl OrgScope<'_> {
             .await?;
         }
         txn.commit().await?;
-        self.agent_profile_version(version).await
+        Ok(version_of(
+            model,
+            actor.map(|a| (a.user_id, a.name.clone())),
+        ))
     }
 
     pub async fn ctas(&self) -> Result<Vec<Cta>> {
@@ -362,26 +398,8 @@ impl OrgScope<'_> {
     }
 
     pub async fn delete_cta(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let txn = self.store.begin_write().await?;
-        let gone = cta::Entity::delete_many()
-            .filter(cta::Column::OrgId.eq(self.org_id))
-            .filter(cta::Column::Id.eq(id))
-            .exec(&*txn)
-            .await?;
-        if gone.rows_affected == 0 {
-            return Err(StoreError::NotFound);
-        }
-        audit::record(
-            &*txn,
-            self.org_id,
-            Some(actor),
-            "cta.delete",
-            format!("cta:{id}"),
-            json!({}),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        self.delete_audited::<cta::Entity>(cta::Column::OrgId, cta::Column::Id, actor, "cta", id)
+            .await
     }
 
     pub async fn knowledge(&self, page: PageRequest) -> Result<Page<KnowledgeItem>> {
@@ -417,29 +435,8 @@ impl OrgScope<'_> {
         actor: &Actor,
         entries: Vec<NewKnowledge>,
     ) -> Result<Vec<KnowledgeItem>> {
-        let at = now();
-        let models: Vec<knowledge_doc::Model> = entries
-            .into_iter()
-            .map(|e| knowledge_doc::Model {
-                id: new_id(),
-                org_id: self.org_id,
-                kind: e.kind,
-                title: e.title,
-                content: e.content,
-                source_url: e.source_url,
-                last_verified_at: Some(at),
-                stale: false,
-                created_at: at,
-            })
-            .collect();
         let txn = self.store.begin_write().await?;
-        for chunk in models.chunks(200) {
-            knowledge_doc::Entity::insert_many(
-                chunk.iter().cloned().map(knowledge_doc::ActiveModel::from),
-            )
-            .exec_without_returning(&*txn)
-            .await?;
-        }
+        let models = insert_knowledge(&*txn, self.org_id, entries).await?;
         audit::record(
             &*txn,
             self.org_id,
@@ -454,10 +451,30 @@ impl OrgScope<'_> {
     }
 
     pub async fn delete_knowledge(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        self.delete_audited::<knowledge_doc::Entity>(
+            knowledge_doc::Column::OrgId,
+            knowledge_doc::Column::Id,
+            actor,
+            "knowledge",
+            id,
+        )
+        .await
+    }
+
+    /// Deletes one row of this organisation, audited as `{what}.delete` of `{what}:{id}`;
+    /// `NotFound` when there is no such row.
+    async fn delete_audited<E: EntityTrait>(
+        &self,
+        org_col: E::Column,
+        id_col: E::Column,
+        actor: &Actor,
+        what: &str,
+        id: Uuid,
+    ) -> Result<()> {
         let txn = self.store.begin_write().await?;
-        let gone = knowledge_doc::Entity::delete_many()
-            .filter(knowledge_doc::Column::OrgId.eq(self.org_id))
-            .filter(knowledge_doc::Column::Id.eq(id))
+        let gone = E::delete_many()
+            .filter(org_col.eq(self.org_id))
+            .filter(id_col.eq(id))
             .exec(&*txn)
             .await?;
         if gone.rows_affected == 0 {
@@ -467,8 +484,8 @@ impl OrgScope<'_> {
             &*txn,
             self.org_id,
             Some(actor),
-            "knowledge.delete",
-            format!("knowledge:{id}"),
+            &format!("{what}.delete"),
+            format!("{what}:{id}"),
             json!({}),
         )
         .await?;

@@ -126,12 +126,7 @@ impl OrgScope<'_> {
     /// Everything the agent needs to think about a conversation.
     pub async fn agent_input(&self, conversation_id: Uuid) -> Result<AgentInput> {
         let db = &self.store.db;
-        let conv = conversation::Entity::find()
-            .filter(conversation::Column::OrgId.eq(self.org_id))
-            .filter(conversation::Column::Id.eq(conversation_id))
-            .one(db)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let conv = self.conversation_row(db, conversation_id).await?;
         let lead = contact::Entity::find()
             .filter(contact::Column::OrgId.eq(self.org_id))
             .filter(contact::Column::Id.eq(conv.contact_id))
@@ -179,12 +174,7 @@ impl OrgScope<'_> {
                     .map(str::to_owned),
             })
             .collect();
-        let state = conversation_state::Entity::find()
-            .filter(conversation_state::Column::OrgId.eq(self.org_id))
-            .filter(conversation_state::Column::ConversationId.eq(conversation_id))
-            .one(db)
-            .await?
-            .and_then(|s| s.state);
+        let state = self.conversation_state(conversation_id).await?;
         Ok(AgentInput {
             conversation: conv,
             contact_name: lead.name,
@@ -217,12 +207,7 @@ impl OrgScope<'_> {
         patch: AgentPatch,
     ) -> Result<AppliedDecision> {
         let txn = self.store.begin_write().await?;
-        let conv = conversation::Entity::find()
-            .filter(conversation::Column::OrgId.eq(self.org_id))
-            .filter(conversation::Column::Id.eq(conversation_id))
-            .one(&*txn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let conv = self.conversation_row(&*txn, conversation_id).await?;
         let at = now();
         let suppressed = record.should_send && conv.mode != ConversationMode::Bot.as_str();
         if suppressed {
@@ -451,7 +436,8 @@ impl OrgScope<'_> {
         conversation_id: Uuid,
         page: PageRequest,
     ) -> Result<Page<DecisionItem>> {
-        self.conversation(conversation_id).await?;
+        self.conversation_row(&self.store.db, conversation_id)
+            .await?;
         let query = decision::Entity::find()
             .filter(decision::Column::OrgId.eq(self.org_id))
             .filter(decision::Column::ConversationId.eq(conversation_id));

@@ -1,12 +1,14 @@
 //! Reading conversations and their messages for the inbox.
 
-use crate::entities::{contact, conversation, message, user};
+use crate::entities::{contact, conversation, message};
 use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Func, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -221,13 +223,22 @@ impl OrgScope<'_> {
             .collect())
     }
 
-    pub async fn conversation(&self, id: Uuid) -> Result<ConversationItem> {
-        let c = conversation::Entity::find()
+    /// The conversation's row, in this organisation; `NotFound` otherwise.
+    pub(crate) async fn conversation_row(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<conversation::Model> {
+        conversation::Entity::find()
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(id))
-            .one(&self.store.db)
+            .one(db)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn conversation(&self, id: Uuid) -> Result<ConversationItem> {
+        let c = self.conversation_row(&self.store.db, id).await?;
         let contact = self
             .contacts_by_id(vec![c.contact_id])
             .await?
@@ -243,7 +254,8 @@ impl OrgScope<'_> {
         before: Option<Uuid>,
         limit: u64,
     ) -> Result<Vec<MessageItem>> {
-        self.conversation(conversation_id).await?;
+        self.conversation_row(&self.store.db, conversation_id)
+            .await?;
         let mut q = message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ConversationId.eq(conversation_id));
@@ -255,19 +267,9 @@ impl OrgScope<'_> {
             .limit(limit + 1)
             .all(&self.store.db)
             .await?;
-        let authors: Vec<Uuid> = rows.iter().filter_map(|m| m.sent_by).collect();
-        let names: HashMap<Uuid, String> = if authors.is_empty() {
-            HashMap::new()
-        } else {
-            user::Entity::find()
-                .filter(user::Column::OrgId.eq(self.org_id))
-                .filter(user::Column::Id.is_in(authors))
-                .all(&self.store.db)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.name))
-                .collect()
-        };
+        let names = self
+            .user_names(rows.iter().filter_map(|m| m.sent_by))
+            .await?;
         Ok(rows
             .into_iter()
             .map(|m| {

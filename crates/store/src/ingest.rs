@@ -5,6 +5,7 @@
 
 use crate::entities::{contact, conversation, job, message};
 use crate::error::Result;
+use crate::jobs::status as job_status;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
@@ -152,6 +153,10 @@ impl OrgScope<'_> {
             if !out.conversations.contains(&conversation_id) {
                 out.conversations.push(conversation_id);
             }
+        }
+        // Once per conversation, however many of its messages the delivery carried.
+        for &conversation_id in &out.conversations {
+            self.schedule_processing(&txn, conversation_id).await?;
         }
         for status in &delivery.statuses {
             if let Some(applied) = self.apply_status(&txn, status).await? {
@@ -328,8 +333,7 @@ impl OrgScope<'_> {
             .expect("the conversation exists after insert-or-ignore"))
     }
 
-    /// A new lead message: last-message preview, unread count, the 24 h window, follow-ups
-    /// cancelled, and the agent's processing job (one pending per conversation).
+    /// A new lead message: last-message preview, unread count and the 24 h window.
     async fn note_lead_message(
         &self,
         txn: &DatabaseTransaction,
@@ -377,7 +381,16 @@ impl OrgScope<'_> {
             .filter(conversation::Column::Id.eq(conversation_id))
             .exec(txn)
             .await?;
+        Ok(())
+    }
 
+    /// The lead wrote: pending follow-ups are void, and the agent's processing job (one
+    /// pending per conversation) runs once the burst is over.
+    async fn schedule_processing(
+        &self,
+        txn: &DatabaseTransaction,
+        conversation_id: Uuid,
+    ) -> Result<()> {
         cancel_followups(txn, self.org_id, conversation_id).await?;
 
         // The burst goes on: push the pending job back so it runs once, after the burst.
@@ -388,7 +401,7 @@ impl OrgScope<'_> {
             .filter(job::Column::OrgId.eq(self.org_id))
             .filter(job::Column::ConversationId.eq(conversation_id))
             .filter(job::Column::Kind.eq(JOB_PROCESS_CONVERSATION))
-            .filter(job::Column::Status.eq("pending"))
+            .filter(job::Column::Status.eq(job_status::PENDING))
             .exec(txn)
             .await?;
         if postponed.rows_affected == 0 {
@@ -482,12 +495,12 @@ pub(crate) async fn cancel_followups(
     conversation_id: Uuid,
 ) -> Result<()> {
     job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value("cancelled"))
+        .col_expr(job::Column::Status, Expr::value(job_status::CANCELLED))
         .col_expr(job::Column::UpdatedAt, Expr::value(now()))
         .filter(job::Column::OrgId.eq(org_id))
         .filter(job::Column::ConversationId.eq(conversation_id))
         .filter(job::Column::Kind.eq(JOB_FOLLOWUP))
-        .filter(job::Column::Status.eq("pending"))
+        .filter(job::Column::Status.eq(job_status::PENDING))
         .exec(txn)
         .await?;
     Ok(())

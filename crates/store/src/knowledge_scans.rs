@@ -4,21 +4,19 @@
 //! chunks replace the site's earlier ones in one transaction, so the agent never sees a half
 //! replaced site; FAQ entries are never touched.
 
-use crate::agent_config::NewKnowledge;
+use crate::agent_config::{NewKnowledge, insert_knowledge};
 use crate::audit::{self, Actor};
-use crate::entities::{job, knowledge_doc, knowledge_scan, user};
+use crate::entities::{job, knowledge_doc, knowledge_scan};
 use crate::error::{Result, StoreError};
 use crate::jobs::{self, status as job_status};
 use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub const JOB_KNOWLEDGE_SCAN: &str = "knowledge_scan";
@@ -73,15 +71,24 @@ pub struct ScanProgress {
     pub skipped: Vec<SkippedPage>,
 }
 
-/// Entries inserted per statement: a scan's few hundred go in a handful of statements, each
-/// well under PostgreSQL's 65 535 parameters.
-const INSERT_BATCH: usize = 200;
-
-fn skipped_of(m: &knowledge_scan::Model) -> Vec<SkippedPage> {
-    m.skipped
-        .as_ref()
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
+fn scan_of(m: knowledge_scan::Model, created_by: Option<(Uuid, String)>) -> KnowledgeScan {
+    KnowledgeScan {
+        id: m.id,
+        url: m.url,
+        status: m.status,
+        pages_found: m.pages_found,
+        pages_done: m.pages_done,
+        chunks_stored: m.chunks_stored,
+        skipped: m
+            .skipped
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        error: m.error,
+        created_by,
+        created_at: m.created_at,
+        started_at: m.started_at,
+        finished_at: m.finished_at,
+    }
 }
 
 impl OrgScope<'_> {
@@ -89,36 +96,17 @@ impl OrgScope<'_> {
         &self,
         rows: Vec<knowledge_scan::Model>,
     ) -> Result<Vec<KnowledgeScan>> {
-        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.created_by).collect();
-        let names: BTreeMap<Uuid, String> = if ids.is_empty() {
-            BTreeMap::new()
-        } else {
-            user::Entity::find()
-                .filter(user::Column::OrgId.eq(self.org_id))
-                .filter(user::Column::Id.is_in(ids))
-                .all(&self.store.db)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u.name))
-                .collect()
-        };
+        let names = self
+            .user_names(rows.iter().filter_map(|r| r.created_by))
+            .await?;
         Ok(rows
             .into_iter()
-            .map(|m| KnowledgeScan {
-                skipped: skipped_of(&m),
-                id: m.id,
-                url: m.url,
-                status: m.status,
-                pages_found: m.pages_found,
-                pages_done: m.pages_done,
-                chunks_stored: m.chunks_stored,
-                error: m.error,
-                created_by: m
-                    .created_by
-                    .map(|id| (id, names.get(&id).cloned().unwrap_or_default())),
-                created_at: m.created_at,
-                started_at: m.started_at,
-                finished_at: m.finished_at,
+            .map(|m| {
+                let created_by = m.created_by.map(|id| {
+                    let name = names.get(&id).cloned().unwrap_or_default();
+                    (id, name)
+                });
+                scan_of(m, created_by)
             })
             .collect())
     }
@@ -153,7 +141,9 @@ impl OrgScope<'_> {
             };
             if job_alive {
                 drop(txn);
-                return Ok(ScanStart::Busy(self.knowledge_scan(active.id).await?));
+                return Ok(ScanStart::Busy(
+                    self.scans_with_names(vec![active]).await?.remove(0),
+                ));
             }
             knowledge_scan::Entity::update_many()
                 .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
@@ -177,31 +167,35 @@ impl OrgScope<'_> {
             now(),
         )
         .await?;
-        let inserted = knowledge_scan::Entity::insert(knowledge_scan::ActiveModel {
-            id: Set(id),
-            org_id: Set(self.org_id),
-            url: Set(url.to_owned()),
-            status: Set(status::QUEUED.into()),
-            pages_found: Set(0),
-            pages_done: Set(0),
-            chunks_stored: Set(0),
-            skipped: Set(Some(json!([]))),
-            error: Set(None),
-            job_id: Set(Some(job_id)),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(now()),
-            started_at: Set(None),
-            finished_at: Set(None),
-        })
-        .exec_without_returning(&*txn)
-        .await;
+        let model = knowledge_scan::Model {
+            id,
+            org_id: self.org_id,
+            url: url.to_owned(),
+            status: status::QUEUED.into(),
+            pages_found: 0,
+            pages_done: 0,
+            chunks_stored: 0,
+            skipped: Some(json!([])),
+            error: None,
+            job_id: Some(job_id),
+            created_by: Some(actor.user_id),
+            created_at: now(),
+            started_at: None,
+            finished_at: None,
+        };
+        let inserted =
+            knowledge_scan::Entity::insert(knowledge_scan::ActiveModel::from(model.clone()))
+                .exec_without_returning(&*txn)
+                .await;
         if let Err(e) = inserted {
             // Another request took the slot between our look and our insert (PostgreSQL;
             // SQLite writers queue): the unique index said so.
             if let Some(SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
                 drop(txn);
                 return match self.active_scan(&self.store.db).await? {
-                    Some(active) => Ok(ScanStart::Busy(self.knowledge_scan(active.id).await?)),
+                    Some(active) => Ok(ScanStart::Busy(
+                        self.scans_with_names(vec![active]).await?.remove(0),
+                    )),
                     None => Err(StoreError::Conflict(
                         "another scan started meanwhile; try again",
                     )),
@@ -219,7 +213,10 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(ScanStart::Queued(self.knowledge_scan(id).await?))
+        Ok(ScanStart::Queued(scan_of(
+            model,
+            Some((actor.user_id, actor.name.clone())),
+        )))
     }
 
     pub async fn knowledge_scan(&self, id: Uuid) -> Result<KnowledgeScan> {
@@ -351,28 +348,7 @@ impl OrgScope<'_> {
                 .exec(&*txn)
                 .await?;
         }
-        let stored = chunks.len();
-        let models: Vec<knowledge_doc::Model> = chunks
-            .into_iter()
-            .map(|c| knowledge_doc::Model {
-                id: new_id(),
-                org_id: self.org_id,
-                kind: c.kind,
-                title: c.title,
-                content: c.content,
-                source_url: c.source_url,
-                last_verified_at: Some(at),
-                stale: false,
-                created_at: at,
-            })
-            .collect();
-        for batch in models.chunks(INSERT_BATCH) {
-            knowledge_doc::Entity::insert_many(
-                batch.iter().cloned().map(knowledge_doc::ActiveModel::from),
-            )
-            .exec_without_returning(&*txn)
-            .await?;
-        }
+        let stored = insert_knowledge(&*txn, self.org_id, chunks).await?.len();
         with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))

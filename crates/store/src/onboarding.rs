@@ -4,7 +4,7 @@
 //! steps at once both land.
 
 use crate::audit::{self, Actor};
-use crate::entities::{onboarding, user};
+use crate::entities::onboarding;
 use crate::error::Result;
 use crate::now;
 use crate::team::OrgScope;
@@ -36,11 +36,11 @@ impl OrgScope<'_> {
             });
         };
         let updated_by = match row.updated_by {
-            Some(id) => user::Entity::find_by_id(id)
-                .filter(user::Column::OrgId.eq(self.org_id))
-                .one(&self.store.db)
+            Some(id) => self
+                .user_names([id])
                 .await?
-                .map(|u| (u.id, u.name)),
+                .remove(&id)
+                .map(|name| (id, name)),
             None => None,
         };
         Ok(OnboardingRecord {
@@ -92,6 +92,7 @@ impl OrgScope<'_> {
         let current = onboarding::Entity::find_by_id(self.org_id)
             .one(&*txn)
             .await?;
+        let generated_at = current.as_ref().and_then(|m| m.generated_at);
         let mut answers = match current.map(|m| m.answers) {
             Some(Value::Object(sections)) => sections,
             _ => Map::new(),
@@ -101,7 +102,7 @@ impl OrgScope<'_> {
         onboarding::Entity::update_many()
             .col_expr(
                 onboarding::Column::Answers,
-                Expr::value(Value::Object(answers)),
+                Expr::value(Value::Object(answers.clone())),
             )
             .col_expr(onboarding::Column::UpdatedBy, Expr::value(actor.user_id))
             .col_expr(onboarding::Column::UpdatedAt, Expr::value(at))
@@ -118,7 +119,12 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
-        self.onboarding().await
+        Ok(OnboardingRecord {
+            answers,
+            updated_at: Some(at),
+            updated_by: Some((actor.user_id, actor.name.clone())),
+            generated_at,
+        })
     }
 
     /// Notes that the answers were turned into documents, and by which engine.

@@ -10,7 +10,7 @@ use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -33,7 +33,6 @@ pub struct ModeChange {
     pub changed: bool,
 }
 
-/// Everything the send job needs about one outbound message.
 /// What an outbound message is besides its text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutboundBody {
@@ -42,6 +41,7 @@ pub enum OutboundBody {
     Buttons(Value),
 }
 
+/// Everything the send job needs about one outbound message.
 #[derive(Debug, Clone)]
 pub struct SendTask {
     pub org_id: Uuid,
@@ -59,19 +59,6 @@ pub struct SendTask {
 }
 
 impl OrgScope<'_> {
-    async fn conversation_row(
-        &self,
-        db: &impl ConnectionTrait,
-        id: Uuid,
-    ) -> Result<conversation::Model> {
-        conversation::Entity::find()
-            .filter(conversation::Column::OrgId.eq(self.org_id))
-            .filter(conversation::Column::Id.eq(id))
-            .one(db)
-            .await?
-            .ok_or(StoreError::NotFound)
-    }
-
     /// A human's text reply: refused outside the 24 h window (only a template may go then),
     /// otherwise stored as queued with its send job, and the conversation is the human's.
     pub async fn queue_human_reply(
@@ -279,20 +266,6 @@ impl OrgScope<'_> {
             conversation: self.conversation(conversation_id).await?,
             changed,
         })
-    }
-
-    /// The processing job's part until the agent exists: the lead's messages are marked ready
-    /// for the agent. Returns how many were newly marked.
-    pub async fn mark_lead_messages_ready(&self, conversation_id: Uuid) -> Result<u64> {
-        let r = message::Entity::update_many()
-            .filter(message::Column::OrgId.eq(self.org_id))
-            .filter(message::Column::ConversationId.eq(conversation_id))
-            .filter(message::Column::Direction.eq(Direction::Inbound.as_str()))
-            .filter(message::Column::ReadyAt.is_null())
-            .col_expr(message::Column::ReadyAt, Expr::value(now()))
-            .exec(&self.store.db)
-            .await?;
-        Ok(r.rows_affected)
     }
 }
 

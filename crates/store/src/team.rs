@@ -16,6 +16,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter,
 };
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub struct OrgScope<'a> {
@@ -96,6 +97,25 @@ impl OrgScope<'_> {
             .one(db)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Members' names by id, to show who did something; ids of no member are left out.
+    pub(crate) async fn user_names(
+        &self,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, String>> {
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(user::Entity::find()
+            .filter(user::Column::OrgId.eq(self.org_id))
+            .filter(user::Column::Id.is_in(ids))
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect())
     }
 
     pub async fn details(&self) -> Result<Org> {

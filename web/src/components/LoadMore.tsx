@@ -3,17 +3,19 @@ import { Button } from "./ui/Button";
 
 /** The footer of a cursor list: "Load more" while there is more, and the error of a failed page. */
 export function LoadMore({
-  hasNextPage,
-  isFetchingNextPage,
-  fetchNextPage,
-  error,
+  list,
 }: {
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage: () => unknown;
-  error?: unknown;
+  /** A `useCursorList` result. */
+  list: {
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    isFetchNextPageError: boolean;
+    error: unknown;
+    fetchNextPage: () => unknown;
+  };
 }) {
-  if (!hasNextPage && !error) return null;
+  const error = list.isFetchNextPageError ? list.error : undefined;
+  if (!list.hasNextPage && !error) return null;
   return (
     <div className="flex flex-col items-center gap-2 border-t border-gray-200 px-5 py-3">
       {error ? (
@@ -21,12 +23,12 @@ export function LoadMore({
           {errorMessage(error)}
         </p>
       ) : null}
-      {hasNextPage && (
+      {list.hasNextPage && (
         <Button
           variant="secondary"
           size="sm"
-          loading={isFetchingNextPage}
-          onClick={() => void fetchNextPage()}
+          loading={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
         >
           {error ? "Retry" : "Load more"}
         </Button>

@@ -13,20 +13,28 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   minute: "2-digit",
 });
 
-function parse(value: string | null | undefined): Date | null {
+/** A server time as a `Date`; null when it is missing or not a time. */
+export function parseDate(value: string | null | undefined): Date | null {
   if (!value) return null;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
 export function formatDate(value: string | null | undefined): string {
-  const d = parse(value);
+  const d = parseDate(value);
   return d ? dateFormat.format(d) : "—";
 }
 
 export function formatDateTime(value: string | null | undefined): string {
-  const d = parse(value);
+  const d = parseDate(value);
   return d ? dateTimeFormat.format(d) : "—";
+}
+
+/** An enum-ish value in words: "click_to_chat_ad" → "Click to chat ad"; "—" when missing. */
+export function humanize(value: string | null | undefined): string {
+  if (!value) return "—";
+  const text = value.replace(/[_-]+/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function roleLabel(role: Role | string): string {

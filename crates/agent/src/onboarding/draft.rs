@@ -4,9 +4,11 @@
 use super::phrasebook::{self as say, Voice};
 use super::{BudgetTiming, Language, OnboardingAnswers, key_of};
 use crate::context::{ContextBudget, stable_fits};
+use crate::guardrails::drop_sentences;
 use crate::profile::{
-    AgentProfile, BusinessConfig, CtaSequencing, EmojiPolicy, EngineMode, Formality, GuardrailsDoc,
-    Persuasion, Requirement, SalesRules, Script, ScriptLibrary, ToneProfile,
+    AgentProfile, BusinessConfig, CtaSequencing, DEFAULT_ESCALATION_TRIGGERS, EmojiPolicy,
+    EngineMode, Formality, GuardrailsDoc, Persuasion, Requirement, SYSTEM_GUARDRAILS, SalesRules,
+    Script, ScriptLibrary, ToneProfile, contact_link_key,
 };
 use closer_domain::sales::CtaType;
 use std::collections::BTreeMap;
@@ -157,18 +159,7 @@ fn fit_words(text: &str, max: usize) -> String {
             _ => parts.push(cur.trim().to_owned()),
         }
     }
-    let words = |ps: &[String]| {
-        ps.iter()
-            .map(|p| p.split_whitespace().count())
-            .sum::<usize>()
-    };
-    while words(&parts) > max && parts.len() > 1 {
-        let victim = parts
-            .iter()
-            .rposition(|p| !p.ends_with('?'))
-            .unwrap_or(parts.len() - 1);
-        parts.remove(victim);
-    }
+    drop_sentences(&mut parts, max);
     parts.join(" ")
 }
 
@@ -218,27 +209,6 @@ impl Scripts {
         }
     }
 }
-
-/// Where a CTA's link goes among the business's contact links (the rules engine looks up
-/// `app_url`, `booking_url` and `website_url`).
-fn link_key(cta: CtaType) -> &'static str {
-    match cta {
-        CtaType::AppDownload => "app_url",
-        CtaType::BookCall | CtaType::ScheduleDemo | CtaType::JoinWebinar => "booking_url",
-        CtaType::Payment => "payment_url",
-        CtaType::FillForm => "form_url",
-        CtaType::SendDocs => "docs_url",
-        CtaType::VisitWebsite => "website_url",
-    }
-}
-
-const SYSTEM_GUARDRAILS: [&str; 3] = [
-    "Never claim to be human",
-    "Respect opt-out immediately",
-    "No spam if user unresponsive >72h",
-];
-
-const DEFAULT_TRIGGERS: [&str; 3] = ["payment_failure", "angry_sentiment", "complex_question_3x"];
 
 /// A claim the owner forbids, as a rule: "guaranteed profits" → "Never claim guaranteed
 /// profits"; a rule already ("Never promise jobs") stays as written.
@@ -336,7 +306,7 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
     for cta in &a.sales.primary_ctas {
         if let Some(link) = &cta.link {
             contact_links
-                .entry(link_key(cta.kind).to_owned())
+                .entry(contact_link_key(cta.kind).to_owned())
                 .or_insert_with(|| link.clone());
         }
     }
@@ -475,7 +445,7 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
         push_unique(&mut triggers, shorten(t, room.text.min(100)));
     }
     if triggers.is_empty() {
-        triggers = DEFAULT_TRIGGERS.iter().map(|t| (*t).to_owned()).collect();
+        triggers = DEFAULT_ESCALATION_TRIGGERS.map(String::from).to_vec();
     }
 
     let sales_rules = SalesRules {
@@ -525,7 +495,7 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
     let mut required_disclaimers = g.required_disclaimers.clone();
     required_disclaimers.truncate(room.enforced);
     let guardrails = GuardrailsDoc {
-        system_guardrails: SYSTEM_GUARDRAILS.iter().map(|s| (*s).to_owned()).collect(),
+        system_guardrails: SYSTEM_GUARDRAILS.map(String::from).to_vec(),
         business_guardrails,
         forbidden_phrases,
         required_disclaimers,

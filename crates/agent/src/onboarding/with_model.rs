@@ -7,12 +7,9 @@ use super::OnboardingAnswers;
 use super::draft::generate;
 use crate::context::{ContextBudget, stable_fits};
 use crate::profile::{AgentProfile, EngineMode, Script};
-use closer_llm::{ChatMessage, ChatModel, ChatRequest, Usage, extract_json};
+use closer_llm::{ChatMessage, ChatModel, ChatRequest, Usage, ask_json};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// Answers the model may give: the first and one repair.
-const ATTEMPTS: usize = 2;
 
 const DOCUMENTS: [&str; 5] = [
     "business_config",
@@ -65,41 +62,25 @@ pub async fn generate_with_model(
         serde_json::to_string_pretty(answers).unwrap_or_default(),
         serde_json::to_string_pretty(&draft.documents()).unwrap_or_default(),
     );
-    let mut messages = vec![ChatMessage::user(task)];
+    let request = ChatRequest {
+        system,
+        messages: vec![ChatMessage::user(task)],
+        max_tokens: 3_000,
+        temperature: 0.4,
+        json: true,
+    };
     let mut spent = Usage::default();
-    let mut last_error = String::new();
-    for _ in 0..ATTEMPTS {
-        let request = ChatRequest {
-            system: system.clone(),
-            messages: messages.clone(),
-            max_tokens: 3_000,
-            temperature: 0.4,
-            json: true,
-        };
-        let response = model.chat(&request).await.map_err(|e| GenerationFailure {
-            error: format!("{e} ({})", e.code()),
-            usage: spent,
-        })?;
-        spent += response.usage;
-        let checked = extract_json(&response.text)
-            .map_err(|e| e.message)
-            .and_then(|v| accept(v, answers, &draft, &budget));
-        match checked {
-            Ok(profile) => return Ok((profile, spent)),
-            Err(why) => {
-                last_error = why;
-                messages.push(ChatMessage::assistant(response.text));
-                messages.push(ChatMessage::user(format!(
-                    "That answer was not valid: {last_error}. Answer again with only the JSON \
-                     object described."
-                )));
-            }
-        }
-    }
-    Err(GenerationFailure {
-        error: format!("invalid answer after {ATTEMPTS} attempts: {last_error}"),
-        usage: spent,
+    match ask_json(model, request, &mut spent, |v| {
+        accept(v, answers, &draft, &budget)
     })
+    .await
+    {
+        Ok(profile) => Ok((profile, spent)),
+        Err(error) => Err(GenerationFailure {
+            error,
+            usage: spent,
+        }),
+    }
 }
 
 /// The model's documents, if they are what the agent can run on.

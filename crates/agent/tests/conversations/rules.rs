@@ -257,3 +257,55 @@ async fn a_tapped_offer_button_is_an_answer_in_any_language() {
     let record = &c.state.cta_states[&CtaType::BookCall];
     assert_eq!(record.state.to_string(), "declined");
 }
+
+#[tokio::test]
+async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
+    // The starter agent of a business that has set up no calls-to-action yet.
+    let mut c = closer_agent::simulator::Conversation::new(profile(), morning_in_india());
+    let reasons = talk(
+        &mut c,
+        &[
+            "Hi, what are your fees?",
+            "I'm Neha",
+            "I want to learn options trading",
+            "in two weeks",
+            "ok",
+        ],
+    )
+    .await;
+    // Nothing to offer after the last question: not a polite goodbye, a person.
+    assert_eq!(reasons.last(), Some(&ReasonCode::NeedsHuman), "{reasons:?}");
+    let o = c.outcomes.last().expect("an outcome");
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
+    let brief = o.decision.handoff.as_ref().expect("a brief");
+    assert_eq!(brief.escalation_reason, "nothing_left_to_offer");
+    assert_eq!(
+        brief.key_slots.get("name").map(String::as_str),
+        Some("Neha")
+    );
+    assert_eq!(c.mode, ConversationMode::Human);
+    assert_eq!(c.lead_status, LeadStatus::NeedsHuman);
+}
+
+#[tokio::test]
+async fn a_no_or_a_taken_up_offer_still_ends_politely() {
+    // After a booking, "thanks" is a goodbye: the team already has the call.
+    let mut p = profile();
+    p.sales_rules.qualification_checklist.clear();
+    let mut c = conversation(p);
+    talk(&mut c, &["hello", "ok", "yes, tomorrow 5pm"]).await;
+    assert!(c.outcomes[2].patch.calendar_event.is_some());
+    let o = c.lead_says("thanks", None).await;
+    assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful);
+    assert!(!o.decision.handoff_required);
+    assert_eq!(c.mode, ConversationMode::Bot);
+
+    // A lead who says no to the only offer is let go.
+    let mut p = profile();
+    p.sales_rules.qualification_checklist.clear();
+    let mut c = conversation(p);
+    talk(&mut c, &["hello", "ok"]).await;
+    let o = c.lead_says("no thanks, not interested", None).await;
+    assert!(!o.decision.handoff_required, "{:?}", o.decision);
+    assert_eq!(c.mode, ConversationMode::Bot);
+}

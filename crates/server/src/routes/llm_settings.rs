@@ -2,7 +2,7 @@
 //! and never shown again), and "test connection", one tiny real call to the provider.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{API_BODY_LIMIT, ApiJson, Member, parse_json};
+use crate::extract::{ApiJson, Member, parse_json, require_json, unreadable_body};
 use crate::llm_provider;
 use crate::state::AppState;
 use crate::validate::Validator;
@@ -10,7 +10,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Uri};
 use chrono::{DateTime, Utc};
 use closer_llm::{LlmError, Provider, ProviderConfig};
 use closer_store::agent_config::{LlmSettings, LlmSettingsInput};
@@ -383,22 +383,11 @@ fn optional_body(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Option<LlmSettingsRequest>> {
-    let bytes = body.map_err(|rej| {
-        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge(API_BODY_LIMIT)
-        } else {
-            ApiError::BadRequest(rej.body_text())
-        }
-    })?;
+    let bytes = body.map_err(unreadable_body)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or_default();
-        if !ct.starts_with("application/json") && !ct.contains("+json") {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-    }
+    require_json(headers)?;
     // `null` reads as "no settings" too.
     parse_json(&bytes)
 }

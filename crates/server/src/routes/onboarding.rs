@@ -2,7 +2,6 @@
 //! the wizard, and the five agent documents generated from them. Generating saves nothing of
 //! the agent: the owner reviews the documents and saves them with `PUT /agent/profile`.
 
-use crate::agent_run;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Member};
 use crate::llm_provider;
@@ -238,9 +237,10 @@ pub async fn generate(
         details: Some(json!({ "tokens": n, "limit": budget.stable })),
     })?;
 
-    let (saved, _) = agent_run::profile(&state.store, org_id).await?;
-    let mode = match (&saved, &model) {
-        (Some(v), _) => v.mode.clone(),
+    // Only the saved version's mode matters here: no need to parse its documents.
+    let saved = state.store.org(org_id).agent_profile().await?;
+    let mode = match (saved, &model) {
+        (Some(v), _) => v.mode,
         (None, Some(_)) => "llm".to_owned(),
         (None, None) => "rules".to_owned(),
     };

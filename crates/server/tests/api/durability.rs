@@ -4,67 +4,16 @@
 
 use crate::conversations::lead_writes;
 use crate::harness::{
-    Backend, Session, TestApp, drop_database, eventually, fresh_database, session_of,
+    Backend, Closer, Session, TestApp, drop_database, eventually, fresh_database,
 };
 use crate::on_both_databases;
-use closer_store::DatabaseUrl;
 use reqwest::StatusCode;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 
 on_both_databases!(
     acknowledged_messages_survive_kill_9,
     a_vanished_workers_job_is_taken_over
 );
-
-/// The real `closer` binary as a child process.
-struct Closer {
-    child: Child,
-    base: String,
-}
-
-impl Closer {
-    async fn start(url: &DatabaseUrl, data_dir: &std::path::Path) -> Closer {
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let child = Command::new(env!("CARGO_BIN_EXE_closer"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .env("DATABASE_URL", url.expose())
-            .env("CLOSER_JOB_LEASE_SECS", "2")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("closer starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
-        eventually(30, "closer to answer /healthz", || async {
-            http.get(format!("{base}/healthz"))
-                .send()
-                .await
-                .ok()
-                .filter(|r| r.status().is_success())
-        })
-        .await;
-        Closer { child, base }
-    }
-
-    fn kill_9(mut self) {
-        self.child.kill().unwrap(); // SIGKILL on Unix
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Closer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn count(http: &reqwest::Client, base: &str, s: &Session, path: &str) -> usize {
     let r = http
@@ -81,18 +30,8 @@ async fn acknowledged_messages_survive_kill_9(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let (url, pg) = fresh_database(b, dir.path()).await;
     let http = reqwest::Client::new();
-    let first = Closer::start(&url, dir.path()).await;
-    let r = http
-        .post(format!("{}/api/v1/auth/signup", first.base))
-        .json(
-            &json!({"org_name": "Crash", "name": "Casey", "email": "casey@example.com",
-            "password": "correct horse"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let owner = session_of(&r.json().await.unwrap(), "casey@example.com");
+    let first = Closer::start(&url, dir.path(), &[]).await;
+    let owner = first.signup_owner(&http).await;
     let mut acknowledged = vec![];
     for i in 0..20 {
         let r = http
@@ -109,7 +48,7 @@ async fn acknowledged_messages_survive_kill_9(b: Backend) {
     // Killed before the processing jobs' debounce has passed: they are still pending.
     first.kill_9();
 
-    let second = Closer::start(&url, dir.path()).await;
+    let second = Closer::start(&url, dir.path(), &[]).await;
     acknowledged.sort();
     acknowledged.dedup();
     assert_eq!(acknowledged.len(), 5);

@@ -396,3 +396,74 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The real `closer` binary as a child process on `url`'s database, with `env` besides (e.g.
+/// `CLOSER_SCAN_ALLOW_PRIVATE`). Dropping it kills it with SIGKILL: no graceful shutdown.
+pub struct Closer {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl Closer {
+    pub async fn start(
+        url: &DatabaseUrl,
+        data_dir: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Closer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_closer"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("DATABASE_URL", url.expose())
+            .env("CLOSER_JOB_LEASE_SECS", "2")
+            .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("closer starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        eventually(30, "closer to answer /healthz", || async {
+            http.get(format!("{base}/healthz"))
+                .send()
+                .await
+                .ok()
+                .filter(|r| r.status().is_success())
+        })
+        .await;
+        Closer { child, base }
+    }
+
+    /// Signs up the organisation "Crash" and its owner, casey@example.com.
+    pub async fn signup_owner(&self, http: &reqwest::Client) -> Session {
+        let r = http
+            .post(format!("{}/api/v1/auth/signup", self.base))
+            .json(
+                &json!({"org_name": "Crash", "name": "Casey", "email": "casey@example.com",
+                "password": "correct horse"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        session_of(&r.json().await.unwrap(), "casey@example.com")
+    }
+
+    /// Kills the process with SIGKILL, as a crash would.
+    pub fn kill_9(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Closer {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        let _ = self.child.wait();
+    }
+}

@@ -3,7 +3,7 @@
 //! a huge page, a PDF), and the faq.txt upload as a multipart file.
 
 use crate::harness::{
-    Backend, Session, TestApp, drop_database, eventually, fresh_database, session_of,
+    Backend, Closer, Session, TestApp, drop_database, eventually, fresh_database,
 };
 use crate::on_both_databases;
 use axum::Router;
@@ -729,51 +729,8 @@ async fn a_faq_txt_uploads_as_a_file_and_bad_uploads_change_nothing(b: Backend) 
     app.finish().await;
 }
 
-/// The real binary as a child process, opted in to scanning 127.0.0.1 through its environment.
-struct Closer {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Closer {
-    async fn start(url: &closer_store::DatabaseUrl, data_dir: &std::path::Path) -> Closer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_closer"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .env("DATABASE_URL", url.expose())
-            .env("CLOSER_JOB_LEASE_SECS", "2")
-            .env("CLOSER_SCAN_ALLOW_PRIVATE", "true")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("closer starts");
-        let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
-        eventually(30, "closer to answer /healthz", || async {
-            http.get(format!("{base}/healthz"))
-                .send()
-                .await
-                .ok()
-                .filter(|r| r.status().is_success())
-        })
-        .await;
-        Closer { child, base }
-    }
-}
-
-impl Drop for Closer {
-    fn drop(&mut self) {
-        let _ = self.child.kill(); // SIGKILL on Unix
-        let _ = self.child.wait();
-    }
-}
+/// The real binary, opted in to scanning 127.0.0.1 through its environment.
+const ALLOW_PRIVATE: &[(&str, &str)] = &[("CLOSER_SCAN_ALLOW_PRIVATE", "true")];
 
 async fn a_scan_cut_short_by_a_crash_finishes_after_the_restart(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
@@ -782,18 +739,8 @@ async fn a_scan_cut_short_by_a_crash_finishes_after_the_restart(b: Backend) {
     let site = StandIn::start().await;
     *site.site.slow.lock().unwrap() = Duration::from_millis(1_500);
 
-    let first = Closer::start(&url, dir.path()).await;
-    let r = http
-        .post(format!("{}/api/v1/auth/signup", first.base))
-        .json(
-            &json!({"org_name": "Crash", "name": "Casey", "email": "casey@example.com",
-            "password": "correct horse"}),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let owner = session_of(&r.json().await.unwrap(), "casey@example.com");
+    let first = Closer::start(&url, dir.path(), ALLOW_PRIVATE).await;
+    let owner = first.signup_owner(&http).await;
     let get = |base: String, id: String| {
         let (http, token) = (http.clone(), owner.token.clone());
         async move {
@@ -824,12 +771,12 @@ async fn a_scan_cut_short_by_a_crash_finishes_after_the_restart(b: Backend) {
         (scan["status"] == "running" && scan["pages_done"].as_i64()? >= 1).then_some(())
     })
     .await;
-    drop(first);
+    first.kill_9();
     *site.site.slow.lock().unwrap() = Duration::ZERO;
 
     // The new process takes the job up once the dead one's lease has run out, and the scan
     // starts over and finishes.
-    let second = Closer::start(&url, dir.path()).await;
+    let second = Closer::start(&url, dir.path(), ALLOW_PRIVATE).await;
     let done = eventually(60, "the scan to finish after the restart", || async {
         let scan = get(second.base.clone(), id.clone()).await?;
         (scan["status"] == "done").then_some(scan)

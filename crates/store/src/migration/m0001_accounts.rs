@@ -85,7 +85,7 @@ enum AuditLogs {
     At,
 }
 
-fn id<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn id<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col)
         .uuid()
         .not_null()
@@ -93,33 +93,34 @@ fn id<T: IntoIden>(col: T) -> ColumnDef {
         .to_owned()
 }
 
-fn uuid<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn uuid<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col).uuid().not_null().to_owned()
 }
 
-fn text<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn text<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col).text().not_null().to_owned()
 }
 
-fn text_null<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn text_null<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col).text().null().to_owned()
 }
 
-fn at<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn at<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .not_null()
         .to_owned()
 }
 
-fn at_null<T: IntoIden>(col: T) -> ColumnDef {
+pub(super) fn at_null<T: IntoIden>(col: T) -> ColumnDef {
     ColumnDef::new(col)
         .timestamp_with_time_zone()
         .null()
         .to_owned()
 }
 
-fn org_fk<T: IntoIden + 'static>(table: T) -> ForeignKeyCreateStatement {
+/// `table.org_id` references the organisation and goes with it.
+pub(super) fn org_fk<T: IntoIden + 'static>(table: T) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, Users::OrgId)
         .to(Orgs::Table, Orgs::Id)

@@ -1,6 +1,7 @@
 //! The WhatsApp channel: connected numbers, contacts (leads), conversations, messages and the
 //! jobs queue.
 
+use super::m0001_accounts::{at, at_null, id, org_fk, text, text_null, uuid};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -119,40 +120,6 @@ enum Jobs {
     UpdatedAt,
 }
 
-#[derive(DeriveIden)]
-enum Orgs {
-    Table,
-    Id,
-}
-
-pub(super) fn text(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().not_null().to_owned()
-}
-pub(super) fn text_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().null().to_owned()
-}
-pub(super) fn at(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-pub(super) fn at_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
-}
-pub(super) fn uuid(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).uuid().not_null().to_owned()
-}
-pub(super) fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col)
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
 pub(super) fn int(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col)
         .integer()
@@ -195,14 +162,6 @@ macro_rules! cols {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let org_fk = |table: DynIden, col: DynIden| {
-            ForeignKey::create()
-                .from(table, col)
-                .to(Orgs::Table, Orgs::Id)
-                .on_delete(ForeignKeyAction::Cascade)
-                .to_owned()
-        };
-
         m.create_table(
             Table::create()
                 .table(WhatsappAccounts::Table)
@@ -220,10 +179,7 @@ impl MigrationTrait for Migration {
                 .col(at_null(WhatsappAccounts::LastWebhookAt))
                 .col(at(WhatsappAccounts::CreatedAt))
                 .col(at(WhatsappAccounts::UpdatedAt))
-                .foreign_key(&mut org_fk(
-                    WhatsappAccounts::Table.into_iden(),
-                    WhatsappAccounts::OrgId.into_iden(),
-                ))
+                .foreign_key(&mut org_fk(WhatsappAccounts::Table))
                 .to_owned(),
         )
         .await?;
@@ -274,10 +230,7 @@ impl MigrationTrait for Migration {
                 .col(at(Contacts::LastSeenAt))
                 .col(at(Contacts::CreatedAt))
                 .col(at(Contacts::UpdatedAt))
-                .foreign_key(&mut org_fk(
-                    Contacts::Table.into_iden(),
-                    Contacts::OrgId.into_iden(),
-                ))
+                .foreign_key(&mut org_fk(Contacts::Table))
                 .to_owned(),
         )
         .await?;
@@ -426,10 +379,7 @@ impl MigrationTrait for Migration {
                 .col(text_null(Jobs::LastError))
                 .col(at(Jobs::CreatedAt))
                 .col(at(Jobs::UpdatedAt))
-                .foreign_key(&mut org_fk(
-                    Jobs::Table.into_iden(),
-                    Jobs::OrgId.into_iden(),
-                ))
+                .foreign_key(&mut org_fk(Jobs::Table))
                 .to_owned(),
         )
         .await?;

@@ -1,7 +1,8 @@
 //! The agent: its versioned configuration, CTAs, knowledge, LLM settings, each
 //! conversation's memory, the decision log, the action center's items and booked meetings.
 
-use super::m0002_channel::{at, at_null, flag, id, index, int, json, text, text_null, uuid};
+use super::m0001_accounts::{at, at_null, id, text, text_null, uuid};
+use super::m0002_channel::{flag, index, int, json};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;

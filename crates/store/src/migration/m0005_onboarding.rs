@@ -1,7 +1,7 @@
 //! The onboarding questionnaire's answers: one row per organisation, saved as the wizard goes,
 //! and when they last became the agent's documents.
 
-use super::m0002_channel::{at, at_null, id};
+use super::m0001_accounts::{at, at_null, id};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;

@@ -2,7 +2,8 @@
 //! dashboard can show progress and the outcome (pages read, chunks stored, pages skipped and
 //! why) after the fact.
 
-use super::m0002_channel::{at, at_null, id, index, int, json, text, text_null, uuid};
+use super::m0001_accounts::{at, at_null, id, text, text_null, uuid};
+use super::m0002_channel::{index, int, json};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;

@@ -1,8 +1,13 @@
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import type { ReactNode } from "react";
+import { errorMessage } from "../../api/errors";
+import { Alert } from "./Alert";
 import { Button } from "./Button";
 
-/** A confirmation for destructive actions. The action button stays busy while `onConfirm` runs. */
+/**
+ * A confirmation for destructive actions. The action button stays busy while `onConfirm` runs;
+ * `error` (the failed action's) is shown above the buttons.
+ */
 export function ConfirmDialog({
   open,
   onOpenChange,
@@ -20,7 +25,7 @@ export function ConfirmDialog({
   confirmLabel: string;
   onConfirm: () => void;
   pending?: boolean;
-  error?: ReactNode;
+  error?: unknown;
 }) {
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
@@ -33,7 +38,7 @@ export function ConfirmDialog({
           <AlertDialog.Description className="mt-2 text-sm text-gray-600">
             {description}
           </AlertDialog.Description>
-          {error && <div className="mt-4">{error}</div>}
+          {error ? <Alert className="mt-4">{errorMessage(error)}</Alert> : null}
           <div className="mt-6 flex justify-end gap-2">
             <AlertDialog.Cancel asChild>
               <Button variant="secondary">Cancel</Button>

@@ -80,3 +80,19 @@ export function ErrorState({
     </div>
   );
 }
+
+/**
+ * What a list shows in place of its rows: a spinner while the first page loads, the error (with
+ * Retry) when nothing could be loaded, `empty` when there is nothing. Null once there are rows;
+ * an error after that (a failed refetch or next page) leaves the loaded rows on screen.
+ */
+export function listState(
+  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown },
+  count: number,
+  { loading, empty }: { loading: string; empty: ReactNode },
+): ReactNode {
+  if (query.isPending) return <LoadingState label={loading} />;
+  if (count > 0) return null;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  return empty;
+}

@@ -7,7 +7,7 @@ import { Button } from "../../components/ui/Button";
 import { Spinner } from "../../components/ui/Spinner";
 import { ErrorState } from "../../components/ui/States";
 import { cn } from "../../lib/cn";
-import { formatDateTime } from "../../lib/format";
+import { formatDateTime, humanize } from "../../lib/format";
 import {
   confidenceBand,
   ctaLabel,
@@ -24,7 +24,6 @@ import {
 } from "./agent";
 import { useDecisions } from "./api";
 import { DecisionCard, NoDecisions } from "./Decisions";
-import { humanize } from "./format";
 
 const DOT: Record<Tone, string> = {
   green: "bg-brand-500",

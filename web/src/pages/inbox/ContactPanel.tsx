@@ -3,11 +3,11 @@ import type { ReactNode } from "react";
 import type { ConversationDetail } from "../../api/models";
 import { Badge } from "../../components/ui/Badge";
 import { cn } from "../../lib/cn";
-import { initials } from "../../lib/format";
+import { humanize, initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { AgentMemory, HandoffBrief, LatestDecisions } from "./AgentPanel";
 import { contactName } from "./ConversationList";
-import { formatPhone, humanize, windowStatus } from "./format";
+import { formatPhone, windowStatus } from "./format";
 import { ModeBadge } from "./ModeBadge";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {

@@ -7,7 +7,7 @@ import { Badge } from "../../components/ui/Badge";
 import { buttonClasses, Button } from "../../components/ui/Button";
 import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, listState } from "../../components/ui/States";
 import { cn } from "../../lib/cn";
 import { initials } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
@@ -163,12 +163,9 @@ export function ConversationList({
 
   const set = (patch: Partial<ConversationFilters>) => onFiltersChange({ ...filters, ...patch });
 
-  let body: ReactNode;
-  if (list.isPending) body = <LoadingState label="Loading conversations…" />;
-  else if (list.isError && list.items.length === 0)
-    body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  else if (list.items.length === 0)
-    body = filtered ? (
+  const body = listState(list, list.items.length, {
+    loading: "Loading conversations…",
+    empty: filtered ? (
       <EmptyState
         icon={SearchX}
         title="No conversations match"
@@ -197,23 +194,17 @@ export function ConversationList({
           </Link>
         }
       />
-    );
-  else
-    body = (
-      <>
-        <ul aria-label="Conversations" className="divide-y divide-gray-100">
-          {list.items.map((c) => (
-            <Row key={c.id} conversation={c} selected={c.id === selectedId} now={now} />
-          ))}
-        </ul>
-        <LoadMore
-          hasNextPage={list.hasNextPage}
-          isFetchingNextPage={list.isFetchingNextPage}
-          fetchNextPage={list.fetchNextPage}
-          error={list.isFetchNextPageError ? list.error : undefined}
-        />
-      </>
-    );
+    ),
+  }) ?? (
+    <>
+      <ul aria-label="Conversations" className="divide-y divide-gray-100">
+        {list.items.map((c) => (
+          <Row key={c.id} conversation={c} selected={c.id === selectedId} now={now} />
+        ))}
+      </ul>
+      <LoadMore list={list} />
+    </>
+  );
 
   return (
     <>

@@ -12,7 +12,8 @@ import {
   priorityTone,
   readGuardrails,
 } from "./agent";
-import { clockTime, humanize } from "./format";
+import { humanize } from "../../lib/format";
+import { clockTime } from "./format";
 
 const ENGINES: Record<string, { label: string; tone: "violet" | "gray" | "amber" }> = {
   llm: { label: "LLM", tone: "violet" },

@@ -4,7 +4,7 @@ import { errorMessage } from "../../api/errors";
 import type { Message } from "../../api/models";
 import { Button } from "../../components/ui/Button";
 import { Spinner } from "../../components/ui/Spinner";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, listState } from "../../components/ui/States";
 import { cn } from "../../lib/cn";
 import { useNow } from "../../lib/useNow";
 import { useMessages } from "./api";
@@ -91,47 +91,41 @@ export function Transcript({
     }
   }, [messages, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  let body: ReactNode;
-  if (query.isPending) body = <LoadingState label="Loading messages…" />;
-  else if (query.isError && messages.length === 0)
-    body = <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  else if (messages.length === 0)
-    body = empty ?? <EmptyState icon={MessagesSquare} title="No messages yet" />;
-  else
-    body = (
-      <>
-        {hasNextPage && (
-          <div className="flex justify-center py-2">
-            {isFetchingNextPage ? (
-              <span className="flex items-center gap-2 text-xs text-gray-500">
-                <Spinner className="size-3.5" /> Loading older messages…
-              </span>
-            ) : (
-              <Button variant="ghost" size="sm" onClick={() => void fetchNextPage()}>
-                {query.isFetchNextPageError
-                  ? "Retry loading older messages"
-                  : "Load older messages"}
-              </Button>
-            )}
+  const body = listState(query, messages.length, {
+    loading: "Loading messages…",
+    empty: empty ?? <EmptyState icon={MessagesSquare} title="No messages yet" />,
+  }) ?? (
+    <>
+      {hasNextPage && (
+        <div className="flex justify-center py-2">
+          {isFetchingNextPage ? (
+            <span className="flex items-center gap-2 text-xs text-gray-500">
+              <Spinner className="size-3.5" /> Loading older messages…
+            </span>
+          ) : (
+            <Button variant="ghost" size="sm" onClick={() => void fetchNextPage()}>
+              {query.isFetchNextPageError ? "Retry loading older messages" : "Load older messages"}
+            </Button>
+          )}
+        </div>
+      )}
+      {query.isFetchNextPageError && (
+        <p role="alert" className="text-center text-xs text-red-600">
+          {errorMessage(query.error)}
+        </p>
+      )}
+      {groupByDay(messages, now).map((group) => (
+        <section key={group.key} aria-label={group.label}>
+          <DaySeparator label={group.label} />
+          <div className="space-y-1">
+            {group.items.map((message) => (
+              <div key={message.id}>{renderMessage(message)}</div>
+            ))}
           </div>
-        )}
-        {query.isFetchNextPageError && (
-          <p role="alert" className="text-center text-xs text-red-600">
-            {errorMessage(query.error)}
-          </p>
-        )}
-        {groupByDay(messages, now).map((group) => (
-          <section key={group.key} aria-label={group.label}>
-            <DaySeparator label={group.label} />
-            <div className="space-y-1">
-              {group.items.map((message) => (
-                <div key={message.id}>{renderMessage(message)}</div>
-              ))}
-            </div>
-          </section>
-        ))}
-      </>
-    );
+        </section>
+      ))}
+    </>
+  );
 
   return (
     <div className={cn("relative min-h-0 flex-1", className)}>

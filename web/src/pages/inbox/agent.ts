@@ -2,6 +2,8 @@
 // sentiment, guardrail tallies and how tokens, cost and latency read. The conversation's
 // `state` and `handoff` arrive as free-form JSON, so they are read defensively here.
 
+import { humanize } from "../../lib/format";
+
 export type Tone = "gray" | "green" | "amber" | "red" | "blue" | "violet";
 
 type Json = Record<string, unknown>;
@@ -293,5 +295,5 @@ export const CTA_LABELS: Record<string, string> = {
 /** How the dashboard names a CTA type ("book_call" → "Book a call"). */
 export function ctaLabel(type: string | null | undefined): string {
   if (!type) return "—";
-  return CTA_LABELS[type] ?? type.replace(/[_-]+/g, " ").replace(/^./, (c) => c.toUpperCase());
+  return CTA_LABELS[type] ?? humanize(type);
 }

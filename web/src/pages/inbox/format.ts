@@ -1,5 +1,7 @@
 // Pure helpers of the inbox and the playground: how messages, days, times and media read.
 
+import { humanize, parseDate as parse } from "../../lib/format";
+
 export type DeliveryStatus = "queued" | "sent" | "delivered" | "read" | "failed";
 
 export interface DeliveryInfo {
@@ -36,12 +38,6 @@ export function failureText(
 ): string {
   const title = error?.title?.trim() || "Not delivered";
   return error?.code != null ? `${title} (${error.code})` : title;
-}
-
-function parse(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /** The local calendar day of a time, as `YYYY-MM-DD`. */
@@ -139,10 +135,6 @@ function str(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;
 }
 
-/**
- * The placeholder a non-text message shows instead of its content ("Image", "Voice message",
- * "Document: brochure.pdf"...). Null for text-like messages.
- */
 /** A reply button under an interactive message. */
 export interface ReplyButton {
   id: string;
@@ -162,6 +154,10 @@ export function replyButtons(message: { type: string; media?: unknown }): ReplyB
   });
 }
 
+/**
+ * The placeholder a non-text message shows instead of its content ("Image", "Voice message",
+ * "Document: brochure.pdf"...). Null for text-like messages.
+ */
 export function mediaLabel(message: { type: string; media?: unknown }): string | null {
   const media = mediaObject(message.media);
   switch (message.type) {
@@ -230,13 +226,6 @@ export function authorLabel(author: string): string {
     default:
       return author;
   }
-}
-
-/** "Sandbox lead" → title case helpers for enum-ish values: "click_to_chat_ad" → "Click to chat ad". */
-export function humanize(value: string | null | undefined): string {
-  if (!value) return "—";
-  const text = value.replace(/[_-]+/g, " ").trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A list row's preview of the last message. */

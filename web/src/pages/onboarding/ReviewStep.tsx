@@ -7,7 +7,7 @@ import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
 import { TabList, TabPanel } from "../../components/ui/Tabs";
 import { useToast } from "../../components/ui/Toast";
-import { useAgentProfile, useStartScan } from "../settings/agent/api";
+import { useAgentProfile, useSaveProfile, useStartScan } from "../settings/agent/api";
 import {
   DOCUMENT_KEYS,
   DOCUMENTS,
@@ -22,7 +22,7 @@ import {
   type Answers,
   type StepId,
 } from "./answers";
-import { useGenerate, useKnowledgeCount, useStartAgent, type GeneratedProfile } from "./api";
+import { useGenerate, useKnowledgeCount, type GeneratedProfile } from "./api";
 
 function stepForPath(path: string): StepId {
   const section = placeError(path, "").section;
@@ -98,7 +98,7 @@ export function ReviewStep({
   disabled: boolean;
 }) {
   const generate = useGenerate();
-  const start = useStartAgent();
+  const start = useSaveProfile();
   const scan = useStartScan();
   const profile = useAgentProfile();
   const faq = useKnowledgeCount();
@@ -118,21 +118,25 @@ export function ReviewStep({
 
   const onStart = () => {
     if (!generated) return;
-    start.mutate(generated, {
-      onSuccess: (saved) => {
-        // The website feeds the knowledge base: read it now (seeds/001 §3, website auto-scan).
-        // A scan already under way, or one that fails, shows on the knowledge tab.
-        const website = answers.business?.website_url?.trim();
-        if (website) scan.mutate(website);
-        toast({
-          title: "Your agent is set up",
-          description: website
-            ? `Saved as version ${saved.version}. Your website is being read into the knowledge base.`
-            : `Saved as version ${saved.version}. It uses it from its next reply.`,
-        });
-        void navigate(website ? "/settings/agent?tab=knowledge" : "/settings/agent");
+    // Saved as the agent's next profile version.
+    start.mutate(
+      { ...generated.documents, mode: generated.mode },
+      {
+        onSuccess: (saved) => {
+          // The website feeds the knowledge base: read it now (seeds/001 §3, website auto-scan).
+          // A scan already under way, or one that fails, shows on the knowledge tab.
+          const website = answers.business?.website_url?.trim();
+          if (website) scan.mutate(website);
+          toast({
+            title: "Your agent is set up",
+            description: website
+              ? `Saved as version ${saved.version}. Your website is being read into the knowledge base.`
+              : `Saved as version ${saved.version}. It uses it from its next reply.`,
+          });
+          void navigate(website ? "/settings/agent?tab=knowledge" : "/settings/agent");
+        },
       },
-    });
+    );
   };
 
   return (

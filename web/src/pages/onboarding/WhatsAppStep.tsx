@@ -1,9 +1,8 @@
 import { CheckCircle2, FlaskConical, MessageCircle } from "lucide-react";
 import { Link } from "react-router";
-import { Badge } from "../../components/ui/Badge";
 import { buttonClasses } from "../../components/ui/Button";
 import { ErrorState, LoadingState } from "../../components/ui/States";
-import { useWhatsappStatus } from "./api";
+import { useWhatsappStatus, WhatsAppStatusBadge } from "../settings/WhatsAppPage";
 
 /** The true connection status, and where to change it (the wizard does not connect numbers). */
 export function WhatsAppStep() {
@@ -35,13 +34,7 @@ export function WhatsAppStep() {
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-gray-900">
             WhatsApp
-            {connected ? (
-              <Badge tone="green">Connected</Badge>
-            ) : s.status === "error" ? (
-              <Badge tone="red">Error</Badge>
-            ) : (
-              <Badge tone="gray">Not connected</Badge>
-            )}
+            <WhatsAppStatusBadge status={s} />
           </p>
           <p className="mt-0.5 text-sm text-gray-500">
             {connected

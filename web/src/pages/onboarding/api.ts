@@ -1,13 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { paths } from "../../api/types";
-import {
-  AGENT_PROFILE_KEY,
-  AGENT_VERSIONS_KEY,
-  CTAS_KEY,
-  KNOWLEDGE_KEY,
-  WHATSAPP_KEY,
-} from "../settings/keys";
+import { CTAS_KEY, KNOWLEDGE_KEY } from "../settings/keys";
 import { ctaLabel } from "../inbox/agent";
 import { ctaChanges, type UpdateBody } from "./answers";
 
@@ -75,29 +69,5 @@ export function useKnowledgeCount() {
         total: page.items.length,
         more: page.next_cursor != null,
       })),
-  });
-}
-
-export function useWhatsappStatus() {
-  return useQuery({
-    queryKey: WHATSAPP_KEY,
-    queryFn: () => unwrap(api.GET("/api/v1/settings/whatsapp/status")),
-  });
-}
-
-/** Saves the generated documents as the agent's next profile version. */
-export function useStartAgent() {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (generated: GeneratedProfile) =>
-      unwrap(
-        api.PUT("/api/v1/agent/profile", {
-          body: { ...generated.documents, mode: generated.mode },
-        }),
-      ),
-    onSuccess: (profile) => {
-      client.setQueryData(AGENT_PROFILE_KEY, profile);
-      void client.invalidateQueries({ queryKey: AGENT_VERSIONS_KEY });
-    },
   });
 }

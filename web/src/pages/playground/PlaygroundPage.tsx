@@ -19,7 +19,7 @@ import { Button, buttonClasses } from "../../components/ui/Button";
 import { Card, CardHeader } from "../../components/ui/Card";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, ErrorState, listState, LoadingState } from "../../components/ui/States";
 import { initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { RealtimeIndicator } from "../../realtime/RealtimeIndicator";
@@ -212,6 +212,7 @@ function BusinessSide({ conversationId }: { conversationId: string | null }) {
 /** The agent's decisions in the playing conversation, newest first, each with its reply. */
 function AgentDecisions({ conversationId }: { conversationId: string | null }) {
   const decisions = useDecisions(conversationId ?? undefined, { limit: 20 });
+  const items = decisions.data?.items ?? [];
   let body: ReactNode;
   if (!conversationId)
     body = (
@@ -221,21 +222,19 @@ function AgentDecisions({ conversationId }: { conversationId: string | null }) {
         description="Each time the agent thinks about the lead's messages, its decision appears here: the reason code, the engine, the call-to-action, the guardrails, tokens and cost."
       />
     );
-  else if (decisions.isPending) body = <LoadingState label="Loading decisions…" />;
-  else if (decisions.isError)
-    body = <ErrorState error={decisions.error} onRetry={() => void decisions.refetch()} />;
-  else if (decisions.data.items.length === 0)
-    body = (
-      <EmptyState
-        icon={Bot}
-        title="No decisions yet"
-        description="The agent decides a moment after the lead writes, unless a human has taken over. Its reply arrives on the phone."
-      />
-    );
   else
-    body = (
+    body = listState(decisions, items.length, {
+      loading: "Loading decisions…",
+      empty: (
+        <EmptyState
+          icon={Bot}
+          title="No decisions yet"
+          description="The agent decides a moment after the lead writes, unless a human has taken over. Its reply arrives on the phone."
+        />
+      ),
+    }) ?? (
       <ol className="space-y-3 p-4" aria-label="Agent decisions">
-        {decisions.data.items.map((d) => (
+        {items.map((d) => (
           <li key={d.id}>
             <DecisionCard decision={d} />
           </li>
@@ -264,52 +263,48 @@ function SandboxLeads({
 }) {
   const list = useConversationList({ channel: "sandbox" }, { limit: 20 });
   const now = useNow();
-  let body: ReactNode;
-  if (list.isPending) body = <LoadingState label="Loading sandbox leads…" />;
-  else if (list.isError && list.items.length === 0)
-    body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  else if (list.items.length === 0)
-    body = (
+  const body = listState(list, list.items.length, {
+    loading: "Loading sandbox leads…",
+    empty: (
       <EmptyState
         icon={Users}
         title="No sandbox leads yet"
         description="Every lead you play appears here, so you can pick the conversation up again."
       />
-    );
-  else
-    body = (
-      <ul className="divide-y divide-gray-100" aria-label="Sandbox leads">
-        {list.items.map((c) => (
-          <li key={c.id} className="flex items-center gap-3 px-5 py-2.5">
-            <div className="min-w-0 flex-1">
-              <p className="flex items-baseline gap-2 text-sm">
-                <span className="truncate font-medium text-gray-900">{contactName(c)}</span>
-                <span className="shrink-0 text-xs text-gray-400">
-                  {relativeTime(c.last_message?.at ?? c.updated_at, now)}
-                </span>
-              </p>
-              <p className="truncate text-xs text-gray-500">
-                {formatPhone(c.contact.phone)} · {previewText(c.last_message)}
-              </p>
-            </div>
-            {c.id === currentId ? (
-              <span className="text-xs font-medium text-brand-700">On the phone</span>
-            ) : (
-              <Button
-                variant="secondary"
-                size="sm"
-                aria-label={`Continue as ${contactName(c)}`}
-                onClick={() =>
-                  onOpen({ id: c.id, phone: c.contact.phone ?? "", name: c.contact.name ?? "" })
-                }
-              >
-                Continue
-              </Button>
-            )}
-          </li>
-        ))}
-      </ul>
-    );
+    ),
+  }) ?? (
+    <ul className="divide-y divide-gray-100" aria-label="Sandbox leads">
+      {list.items.map((c) => (
+        <li key={c.id} className="flex items-center gap-3 px-5 py-2.5">
+          <div className="min-w-0 flex-1">
+            <p className="flex items-baseline gap-2 text-sm">
+              <span className="truncate font-medium text-gray-900">{contactName(c)}</span>
+              <span className="shrink-0 text-xs text-gray-400">
+                {relativeTime(c.last_message?.at ?? c.updated_at, now)}
+              </span>
+            </p>
+            <p className="truncate text-xs text-gray-500">
+              {formatPhone(c.contact.phone)} · {previewText(c.last_message)}
+            </p>
+          </div>
+          {c.id === currentId ? (
+            <span className="text-xs font-medium text-brand-700">On the phone</span>
+          ) : (
+            <Button
+              variant="secondary"
+              size="sm"
+              aria-label={`Continue as ${contactName(c)}`}
+              onClick={() =>
+                onOpen({ id: c.id, phone: c.contact.phone ?? "", name: c.contact.name ?? "" })
+              }
+            >
+              Continue
+            </Button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <Card>
       <CardHeader title="Sandbox leads" description="Leads you have played, newest first." />

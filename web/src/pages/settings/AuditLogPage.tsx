@@ -4,7 +4,7 @@ import { api, unwrap } from "../../api/client";
 import type { AuditEntry } from "../../api/models";
 import { LoadMore } from "../../components/LoadMore";
 import { Card } from "../../components/ui/Card";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, listState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
 import { useSession } from "../../auth/session";
 import { canManage, formatDateTime } from "../../lib/format";
@@ -63,19 +63,17 @@ export function AuditLogPage() {
         description="Ask an owner or admin of your organisation if you need to see the audit log."
       />
     );
-  else if (log.isPending) body = <LoadingState label="Loading audit log…" />;
-  else if (log.isError && log.items.length === 0)
-    body = <ErrorState error={log.error} onRetry={() => void log.refetch()} />;
-  else if (log.items.length === 0)
-    body = (
-      <EmptyState
-        icon={ScrollText}
-        title="No activity yet"
-        description="Changes people make in your organisation will be listed here."
-      />
-    );
   else
-    body = (
+    body = listState(log, log.items.length, {
+      loading: "Loading audit log…",
+      empty: (
+        <EmptyState
+          icon={ScrollText}
+          title="No activity yet"
+          description="Changes people make in your organisation will be listed here."
+        />
+      ),
+    }) ?? (
       <>
         <Table label="Audit log">
           <thead>
@@ -124,12 +122,7 @@ export function AuditLogPage() {
             })}
           </tbody>
         </Table>
-        <LoadMore
-          hasNextPage={log.hasNextPage}
-          isFetchingNextPage={log.isFetchingNextPage}
-          fetchNextPage={log.fetchNextPage}
-          error={log.isFetchNextPageError ? log.error : undefined}
-        />
+        <LoadMore list={log} />
       </>
     );
 

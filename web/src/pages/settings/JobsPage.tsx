@@ -11,10 +11,10 @@ import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
 import { Card } from "../../components/ui/Card";
 import { Select } from "../../components/ui/Select";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, listState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
 import { useToast } from "../../components/ui/Toast";
-import { canManage, formatDateTime } from "../../lib/format";
+import { canManage, formatDateTime, humanize } from "../../lib/format";
 import { useCursorList } from "../../lib/useCursorList";
 import { JOBS_KEY } from "./keys";
 import { SettingsHeader } from "./SettingsLayout";
@@ -46,11 +46,6 @@ const EMPTY: Record<string, { title: string; description: string }> = {
   cancelled: { title: "No cancelled jobs", description: "Cancelled jobs are listed here." },
 };
 
-function jobLabel(kind: string): string {
-  const text = kind.replace(/[_.:-]+/g, " ").trim();
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function RetryButton({ job }: { job: Job }) {
   const client = useQueryClient();
   const { toast } = useToast();
@@ -58,7 +53,7 @@ function RetryButton({ job }: { job: Job }) {
     mutationFn: () =>
       unwrap(api.POST("/api/v1/jobs/{id}/retry", { params: { path: { id: job.id } } })),
     onSuccess: () => {
-      toast({ title: "Job queued again", description: `${jobLabel(job.kind)} will run shortly.` });
+      toast({ title: "Job queued again", description: `${humanize(job.kind)} will run shortly.` });
       void client.invalidateQueries({ queryKey: JOBS_KEY });
     },
     onError: (error) =>
@@ -70,7 +65,7 @@ function RetryButton({ job }: { job: Job }) {
       size="sm"
       loading={retry.isPending}
       onClick={() => retry.mutate()}
-      aria-label={`Retry ${jobLabel(job.kind)} job`}
+      aria-label={`Retry ${humanize(job.kind)} job`}
     >
       {!retry.isPending && <RotateCcw className="size-3.5" aria-hidden="true" />}
       Retry
@@ -99,19 +94,17 @@ export function JobsPage() {
         description="Ask an owner or admin of your organisation if a background job needs attention."
       />
     );
-  else if (jobs.isPending) body = <LoadingState label="Loading jobs…" />;
-  else if (jobs.isError && jobs.items.length === 0)
-    body = <ErrorState error={jobs.error} onRetry={() => void jobs.refetch()} />;
-  else if (jobs.items.length === 0)
-    body = (
-      <EmptyState
-        icon={ListRestart}
-        title={EMPTY[status]?.title ?? "No jobs"}
-        description={EMPTY[status]?.description}
-      />
-    );
   else
-    body = (
+    body = listState(jobs, jobs.items.length, {
+      loading: "Loading jobs…",
+      empty: (
+        <EmptyState
+          icon={ListRestart}
+          title={EMPTY[status]?.title ?? "No jobs"}
+          description={EMPTY[status]?.description}
+        />
+      ),
+    }) ?? (
       <>
         <Table label="Background jobs">
           <thead>
@@ -131,7 +124,7 @@ export function JobsPage() {
               <tr key={job.id} className="align-top">
                 <Td>
                   <p className="font-medium whitespace-nowrap text-gray-900">
-                    {jobLabel(job.kind)}
+                    {humanize(job.kind)}
                   </p>
                   <div className="mt-1 flex items-center gap-1.5">
                     <Badge tone={STATUS_TONES[job.status] ?? "gray"}>{job.status}</Badge>
@@ -168,12 +161,7 @@ export function JobsPage() {
             ))}
           </tbody>
         </Table>
-        <LoadMore
-          hasNextPage={jobs.hasNextPage}
-          isFetchingNextPage={jobs.isFetchingNextPage}
-          fetchNextPage={jobs.fetchNextPage}
-          error={jobs.isFetchNextPageError ? jobs.error : undefined}
-        />
+        <LoadMore list={jobs} />
       </>
     );
 

@@ -7,14 +7,13 @@ import type { Invite, Role, UpdateUserBody, User } from "../../api/models";
 import { ROLES } from "../../api/models";
 import { useSession } from "../../auth/session";
 import { LoadMore } from "../../components/LoadMore";
-import { Alert } from "../../components/ui/Alert";
 import { Badge, roleTone } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
 import { Card, CardHeader } from "../../components/ui/Card";
 import { ConfirmDialog } from "../../components/ui/ConfirmDialog";
 import { RowMenu } from "../../components/ui/Menu";
 import { Select } from "../../components/ui/Select";
-import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
+import { EmptyState, listState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
 import { useToast } from "../../components/ui/Toast";
 import { canManage, formatDate, initials, roleLabel } from "../../lib/format";
@@ -88,118 +87,110 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
     },
   });
 
-  let body: ReactNode;
-  if (users.isPending) body = <LoadingState label="Loading members…" />;
-  else if (users.isError && users.items.length === 0)
-    body = <ErrorState error={users.error} onRetry={() => void users.refetch()} />;
-  else if (users.items.length === 0) body = <EmptyState icon={Users} title="No members yet" />;
-  else
-    body = (
-      <>
-        <Table label="Team members">
-          <thead>
-            <tr>
-              <Th>Member</Th>
-              <Th>Role</Th>
-              <Th>Status</Th>
-              <Th>Joined</Th>
-              {manager && (
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              )}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100 bg-white">
-            {users.items.map((member) => {
-              const self = member.id === me.id;
-              return (
-                <tr key={member.id} className={member.active ? undefined : "bg-gray-50/70"}>
-                  <Td>
-                    <div className="flex items-center gap-3">
-                      <span
-                        aria-hidden="true"
-                        className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gray-100 text-xs font-semibold text-gray-600"
-                      >
-                        {initials(member.name)}
-                      </span>
-                      <div className="min-w-0">
-                        <p className="flex items-center gap-2 font-medium whitespace-nowrap text-gray-900">
-                          {member.name}
-                          {self && <Badge tone="gray">You</Badge>}
-                        </p>
-                        <p className="text-gray-500">{member.email}</p>
-                      </div>
+  const body = listState(users, users.items.length, {
+    loading: "Loading members…",
+    empty: <EmptyState icon={Users} title="No members yet" />,
+  }) ?? (
+    <>
+      <Table label="Team members">
+        <thead>
+          <tr>
+            <Th>Member</Th>
+            <Th>Role</Th>
+            <Th>Status</Th>
+            <Th>Joined</Th>
+            {manager && (
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-gray-100 bg-white">
+          {users.items.map((member) => {
+            const self = member.id === me.id;
+            return (
+              <tr key={member.id} className={member.active ? undefined : "bg-gray-50/70"}>
+                <Td>
+                  <div className="flex items-center gap-3">
+                    <span
+                      aria-hidden="true"
+                      className="flex size-8 shrink-0 items-center justify-center rounded-full bg-gray-100 text-xs font-semibold text-gray-600"
+                    >
+                      {initials(member.name)}
+                    </span>
+                    <div className="min-w-0">
+                      <p className="flex items-center gap-2 font-medium whitespace-nowrap text-gray-900">
+                        {member.name}
+                        {self && <Badge tone="gray">You</Badge>}
+                      </p>
+                      <p className="text-gray-500">{member.email}</p>
                     </div>
-                  </Td>
-                  <Td>
-                    {manager ? (
-                      <Select
-                        size="sm"
-                        className="w-28"
-                        aria-label={`Role for ${member.name}`}
-                        value={member.role}
-                        options={roleOptions}
-                        disabled={update.isPending}
-                        onValueChange={(role) =>
-                          update.mutate({ id: member.id, body: { role: role as Role } })
-                        }
-                      />
-                    ) : (
-                      <Badge tone={roleTone(member.role)}>{roleLabel(member.role)}</Badge>
-                    )}
-                  </Td>
-                  <Td>
-                    {member.active ? (
-                      <Badge tone="green">Active</Badge>
-                    ) : (
-                      <Badge tone="amber">Deactivated</Badge>
-                    )}
-                  </Td>
-                  <Td className="whitespace-nowrap">{formatDate(member.created_at)}</Td>
-                  {manager && (
-                    <Td className="w-10 text-right">
-                      {!self && (
-                        <RowMenu
-                          label={`Actions for ${member.name}`}
-                          actions={[
-                            member.active
-                              ? {
-                                  label: "Deactivate",
-                                  onSelect: () =>
-                                    update.mutate({ id: member.id, body: { active: false } }),
-                                }
-                              : {
-                                  label: "Activate",
-                                  onSelect: () =>
-                                    update.mutate({ id: member.id, body: { active: true } }),
-                                },
-                            {
-                              label: "Remove from team",
-                              danger: true,
-                              onSelect: () => {
-                                remove.reset();
-                                setRemoving(member);
-                              },
-                            },
-                          ]}
-                        />
-                      )}
-                    </Td>
+                  </div>
+                </Td>
+                <Td>
+                  {manager ? (
+                    <Select
+                      size="sm"
+                      className="w-28"
+                      aria-label={`Role for ${member.name}`}
+                      value={member.role}
+                      options={roleOptions}
+                      disabled={update.isPending}
+                      onValueChange={(role) =>
+                        update.mutate({ id: member.id, body: { role: role as Role } })
+                      }
+                    />
+                  ) : (
+                    <Badge tone={roleTone(member.role)}>{roleLabel(member.role)}</Badge>
                   )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </Table>
-        <LoadMore
-          hasNextPage={users.hasNextPage}
-          isFetchingNextPage={users.isFetchingNextPage}
-          fetchNextPage={users.fetchNextPage}
-          error={users.isFetchNextPageError ? users.error : undefined}
-        />
-      </>
-    );
+                </Td>
+                <Td>
+                  {member.active ? (
+                    <Badge tone="green">Active</Badge>
+                  ) : (
+                    <Badge tone="amber">Deactivated</Badge>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap">{formatDate(member.created_at)}</Td>
+                {manager && (
+                  <Td className="w-10 text-right">
+                    {!self && (
+                      <RowMenu
+                        label={`Actions for ${member.name}`}
+                        actions={[
+                          member.active
+                            ? {
+                                label: "Deactivate",
+                                onSelect: () =>
+                                  update.mutate({ id: member.id, body: { active: false } }),
+                              }
+                            : {
+                                label: "Activate",
+                                onSelect: () =>
+                                  update.mutate({ id: member.id, body: { active: true } }),
+                              },
+                          {
+                            label: "Remove from team",
+                            danger: true,
+                            onSelect: () => {
+                              remove.reset();
+                              setRemoving(member);
+                            },
+                          },
+                        ]}
+                      />
+                    )}
+                  </Td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </Table>
+      <LoadMore list={users} />
+    </>
+  );
 
   return (
     <Card>
@@ -219,7 +210,7 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
         description="They lose access to this organisation immediately. Their past actions stay in the audit log."
         confirmLabel="Remove"
         pending={remove.isPending}
-        error={remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+        error={remove.error}
         onConfirm={() => {
           if (removing) remove.mutate(removing.id);
         }}
@@ -248,12 +239,9 @@ function InvitesCard({ onInvite }: { onInvite: () => void }) {
     },
   });
 
-  let body: ReactNode;
-  if (invites.isPending) body = <LoadingState label="Loading invites…" />;
-  else if (invites.isError && invites.items.length === 0)
-    body = <ErrorState error={invites.error} onRetry={() => void invites.refetch()} />;
-  else if (invites.items.length === 0)
-    body = (
+  const body = listState(invites, invites.items.length, {
+    loading: "Loading invites…",
+    empty: (
       <EmptyState
         icon={MailPlus}
         title="No pending invites"
@@ -264,59 +252,53 @@ function InvitesCard({ onInvite }: { onInvite: () => void }) {
           </Button>
         }
       />
-    );
-  else
-    body = (
-      <>
-        <Table label="Pending invites">
-          <thead>
-            <tr>
-              <Th>Email</Th>
-              <Th>Role</Th>
-              <Th>Created</Th>
-              <Th>Expires</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+    ),
+  }) ?? (
+    <>
+      <Table label="Pending invites">
+        <thead>
+          <tr>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            <Th>Created</Th>
+            <Th>Expires</Th>
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-gray-100 bg-white">
+          {invites.items.map((invite) => (
+            <tr key={invite.id}>
+              <Td className="whitespace-nowrap">
+                {invite.email ?? <span className="text-gray-400">Anyone with the link</span>}
+              </Td>
+              <Td>
+                <Badge tone={roleTone(invite.role)}>{roleLabel(invite.role)}</Badge>
+              </Td>
+              <Td className="whitespace-nowrap">{formatDate(invite.created_at)}</Td>
+              <Td className="whitespace-nowrap">{formatDate(invite.expires_at)}</Td>
+              <Td className="text-right">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  className="text-red-600 hover:bg-red-50 hover:text-red-700"
+                  onClick={() => {
+                    revoke.reset();
+                    setRevoking(invite);
+                  }}
+                  aria-label={`Revoke invite${invite.email ? ` for ${invite.email}` : ""}`}
+                >
+                  Revoke
+                </Button>
+              </Td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100 bg-white">
-            {invites.items.map((invite) => (
-              <tr key={invite.id}>
-                <Td className="whitespace-nowrap">
-                  {invite.email ?? <span className="text-gray-400">Anyone with the link</span>}
-                </Td>
-                <Td>
-                  <Badge tone={roleTone(invite.role)}>{roleLabel(invite.role)}</Badge>
-                </Td>
-                <Td className="whitespace-nowrap">{formatDate(invite.created_at)}</Td>
-                <Td className="whitespace-nowrap">{formatDate(invite.expires_at)}</Td>
-                <Td className="text-right">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    className="text-red-600 hover:bg-red-50 hover:text-red-700"
-                    onClick={() => {
-                      revoke.reset();
-                      setRevoking(invite);
-                    }}
-                    aria-label={`Revoke invite${invite.email ? ` for ${invite.email}` : ""}`}
-                  >
-                    Revoke
-                  </Button>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-        <LoadMore
-          hasNextPage={invites.hasNextPage}
-          isFetchingNextPage={invites.isFetchingNextPage}
-          fetchNextPage={invites.fetchNextPage}
-          error={invites.isFetchNextPageError ? invites.error : undefined}
-        />
-      </>
-    );
+          ))}
+        </tbody>
+      </Table>
+      <LoadMore list={invites} />
+    </>
+  );
 
   return (
     <Card>
@@ -331,7 +313,7 @@ function InvitesCard({ onInvite }: { onInvite: () => void }) {
         description="The link stops working immediately. You can always create a new one."
         confirmLabel="Revoke"
         pending={revoke.isPending}
-        error={revoke.error ? <Alert>{errorMessage(revoke.error)}</Alert> : null}
+        error={revoke.error}
         onConfirm={() => {
           if (revoking) revoke.mutate(revoking.id);
         }}

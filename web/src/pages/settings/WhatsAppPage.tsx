@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckCircle2, MessageCircle, PlugZap, RefreshCw } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
-import { errorMessage, fieldErrors, formMessage } from "../../api/errors";
+import { fieldErrors, formMessage } from "../../api/errors";
 import type { WhatsappConfigBody, WhatsappConnectBody, WhatsappStatus } from "../../api/models";
 import { useSession } from "../../auth/session";
 import { CopyField } from "../../components/CopyField";
@@ -26,17 +26,9 @@ const FIELDS = [
   "app_secret",
   "verify_token",
   "display_phone_number",
-];
+] as const;
 
-type FormState = Record<
-  | "phone_number_id"
-  | "waba_id"
-  | "access_token"
-  | "app_secret"
-  | "verify_token"
-  | "display_phone_number",
-  string
->;
+type FormState = Record<(typeof FIELDS)[number], string>;
 
 function randomToken(): string {
   const bytes = new Uint8Array(18);
@@ -44,17 +36,21 @@ function randomToken(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function statusBadge(status: WhatsappStatus) {
+export function useWhatsappStatus() {
+  return useQuery({
+    queryKey: WHATSAPP_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/settings/whatsapp/status")),
+  });
+}
+
+export function WhatsAppStatusBadge({ status }: { status: WhatsappStatus }) {
   if (status.status === "connected") return <Badge tone="green">Connected</Badge>;
   if (status.status === "error") return <Badge tone="red">Error</Badge>;
   return <Badge tone="gray">Not connected</Badge>;
 }
 
 export function WhatsAppPage() {
-  const status = useQuery({
-    queryKey: WHATSAPP_KEY,
-    queryFn: () => unwrap(api.GET("/api/v1/settings/whatsapp/status")),
-  });
+  const status = useWhatsappStatus();
 
   return (
     <>
@@ -110,7 +106,11 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
     <div className="space-y-6">
       <Card>
         <CardHeader
-          title={<span className="flex items-center gap-2">Connection {statusBadge(status)}</span>}
+          title={
+            <span className="flex items-center gap-2">
+              Connection <WhatsAppStatusBadge status={status} />
+            </span>
+          }
           description={
             status.connected
               ? "Leads who message this number are answered by your agent."
@@ -189,7 +189,7 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
         description="Your agent stops answering this number and its credentials are deleted from Closer. Conversations and leads are kept."
         confirmLabel="Disconnect"
         pending={disconnect.isPending}
-        error={disconnect.error ? <Alert>{errorMessage(disconnect.error)}</Alert> : null}
+        error={disconnect.error}
         onConfirm={() => disconnect.mutate()}
       />
     </div>
@@ -278,10 +278,57 @@ function useCredentialForm(initial: FormState) {
   return { form, set, generate };
 }
 
+/** The credentials in a card: the request's error on top and under its fields, `children` in the footer. */
+function CredentialsCard({
+  title,
+  description,
+  label,
+  credentials: { form, set, generate },
+  localErrors = {},
+  error,
+  secretsOptional,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  description: string;
+  label: string;
+  credentials: ReturnType<typeof useCredentialForm>;
+  localErrors?: Record<string, string>;
+  /** The failed request's error. */
+  error: unknown;
+  secretsOptional: boolean;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  const server = fieldErrors(error);
+  const message = formMessage(error, FIELDS);
+  return (
+    <Card>
+      <CardHeader title={title} description={description} />
+      <form onSubmit={onSubmit} noValidate aria-label={label}>
+        <div className="space-y-5 p-5">
+          {message && <Alert>{message}</Alert>}
+          <CredentialFields
+            form={form}
+            set={set}
+            err={(key) => localErrors[key] ?? server[key]}
+            secretsOptional={secretsOptional}
+            onGenerate={generate}
+          />
+        </div>
+        <div className="flex justify-end gap-2 border-t border-gray-200 bg-gray-50/60 px-5 py-3">
+          {children}
+        </div>
+      </form>
+    </Card>
+  );
+}
+
 function ConnectForm() {
   const queryClient = useQueryClient();
   const { toast } = useToast();
-  const { form, set, generate } = useCredentialForm({
+  const credentials = useCredentialForm({
     phone_number_id: "",
     waba_id: "",
     access_token: "",
@@ -300,6 +347,7 @@ function ConnectForm() {
     },
   });
 
+  const { form } = credentials;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const errors: Record<string, string> = {};
@@ -324,33 +372,22 @@ function ConnectForm() {
     });
   };
 
-  const server = fieldErrors(connect.error);
-  const message = formMessage(connect.error, FIELDS);
   return (
-    <Card>
-      <CardHeader
-        title="Connect a number"
-        description="Closer verifies these with Meta before saving."
-      />
-      <form onSubmit={onSubmit} noValidate aria-label="Connect WhatsApp">
-        <div className="space-y-5 p-5">
-          {message && <Alert>{message}</Alert>}
-          <CredentialFields
-            form={form}
-            set={set}
-            err={(key) => localErrors[key] ?? server[key]}
-            secretsOptional={false}
-            onGenerate={generate}
-          />
-        </div>
-        <div className="flex justify-end border-t border-gray-200 bg-gray-50/60 px-5 py-3">
-          <Button type="submit" loading={connect.isPending}>
-            <PlugZap className="size-4" aria-hidden="true" />
-            Connect WhatsApp
-          </Button>
-        </div>
-      </form>
-    </Card>
+    <CredentialsCard
+      title="Connect a number"
+      description="Closer verifies these with Meta before saving."
+      label="Connect WhatsApp"
+      credentials={credentials}
+      localErrors={localErrors}
+      error={connect.error}
+      secretsOptional={false}
+      onSubmit={onSubmit}
+    >
+      <Button type="submit" loading={connect.isPending}>
+        <PlugZap className="size-4" aria-hidden="true" />
+        Connect WhatsApp
+      </Button>
+    </CredentialsCard>
   );
 }
 
@@ -365,7 +402,8 @@ function ConfigForm({ status, onDone }: { status: WhatsappStatus; onDone: () => 
     verify_token: status.verify_token ?? "",
     display_phone_number: status.display_phone_number ?? "",
   };
-  const { form, set, generate } = useCredentialForm(initial);
+  const credentials = useCredentialForm(initial);
+  const { form } = credentials;
 
   const save = useMutation({
     mutationFn: (body: WhatsappConfigBody) =>
@@ -388,35 +426,23 @@ function ConfigForm({ status, onDone }: { status: WhatsappStatus; onDone: () => 
     save.mutate(body as WhatsappConfigBody);
   };
 
-  const server = fieldErrors(save.error);
-  const message = formMessage(save.error, FIELDS);
   return (
-    <Card>
-      <CardHeader
-        title="Edit connection"
-        description="Changes are verified with Meta again before they're saved."
-      />
-      <form onSubmit={onSubmit} noValidate aria-label="Edit WhatsApp connection">
-        <div className="space-y-5 p-5">
-          {message && <Alert>{message}</Alert>}
-          <CredentialFields
-            form={form}
-            set={set}
-            err={(key) => server[key]}
-            secretsOptional
-            onGenerate={generate}
-          />
-        </div>
-        <div className="flex justify-end gap-2 border-t border-gray-200 bg-gray-50/60 px-5 py-3">
-          <Button type="button" variant="secondary" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending}>
-            <CheckCircle2 className="size-4" aria-hidden="true" />
-            Save and verify
-          </Button>
-        </div>
-      </form>
-    </Card>
+    <CredentialsCard
+      title="Edit connection"
+      description="Changes are verified with Meta again before they're saved."
+      label="Edit WhatsApp connection"
+      credentials={credentials}
+      error={save.error}
+      secretsOptional
+      onSubmit={onSubmit}
+    >
+      <Button type="button" variant="secondary" onClick={onDone}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={save.isPending}>
+        <CheckCircle2 className="size-4" aria-hidden="true" />
+        Save and verify
+      </Button>
+    </CredentialsCard>
   );
 }

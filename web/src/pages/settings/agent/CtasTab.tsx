@@ -1,5 +1,5 @@
 import { MousePointerClick, Pencil, Plus, Trash2 } from "lucide-react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { ApiError, errorMessage, fieldErrors } from "../../../api/errors";
 import type { Cta, CtaBody } from "../../../api/models";
 import { Alert } from "../../../components/ui/Alert";
@@ -12,7 +12,7 @@ import { Field } from "../../../components/ui/Field";
 import { Input } from "../../../components/ui/Input";
 import { RowMenu } from "../../../components/ui/Menu";
 import { Select } from "../../../components/ui/Select";
-import { EmptyState, ErrorState, LoadingState } from "../../../components/ui/States";
+import { EmptyState, listState } from "../../../components/ui/States";
 import { Switch } from "../../../components/ui/Switch";
 import { Table, Td, Th } from "../../../components/ui/Table";
 import { useToast } from "../../../components/ui/Toast";
@@ -258,12 +258,9 @@ export function CtasTab({ manager }: { manager: boolean }) {
   const openDialog = (editing: Cta | null) =>
     setDialog((d) => ({ open: true, editing, key: d.key + 1 }));
 
-  let body: ReactNode;
-  if (ctas.isPending) body = <LoadingState label="Loading calls-to-action…" />;
-  else if (ctas.isError)
-    body = <ErrorState error={ctas.error} onRetry={() => void ctas.refetch()} />;
-  else if (items.length === 0)
-    body = (
+  const body = listState(ctas, items.length, {
+    loading: "Loading calls-to-action…",
+    empty: (
       <EmptyState
         icon={MousePointerClick}
         title="No calls-to-action yet"
@@ -277,76 +274,75 @@ export function CtasTab({ manager }: { manager: boolean }) {
           ) : null
         }
       />
-    );
-  else
-    body = (
-      <Table label="Calls-to-action">
-        <thead>
-          <tr>
-            <Th>#</Th>
-            <Th>Type</Th>
-            <Th>Name</Th>
-            <Th>Link or phone</Th>
-            <Th>Enabled</Th>
-            <Th className="text-right">
-              <span className="sr-only">Actions</span>
-            </Th>
+    ),
+  }) ?? (
+    <Table label="Calls-to-action">
+      <thead>
+        <tr>
+          <Th>#</Th>
+          <Th>Type</Th>
+          <Th>Name</Th>
+          <Th>Link or phone</Th>
+          <Th>Enabled</Th>
+          <Th className="text-right">
+            <span className="sr-only">Actions</span>
+          </Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-gray-100 bg-white">
+        {items.map((cta) => (
+          <tr key={cta.id} data-testid="cta-row">
+            <Td className="w-10 text-gray-500 tabular-nums">{cta.position}</Td>
+            <Td>
+              <Badge tone="blue">{ctaLabel(cta.type)}</Badge>
+            </Td>
+            <Td className="font-medium text-gray-900">{cta.name}</Td>
+            <Td className="max-w-64 truncate text-gray-600">
+              {cta.link ? (
+                <a
+                  href={cta.link}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  className="text-brand-700 hover:underline"
+                >
+                  {cta.link}
+                </a>
+              ) : (
+                (cta.phone ?? <span className="text-gray-400">—</span>)
+              )}
+              {cta.link && cta.phone && <span className="text-gray-500"> · {cta.phone}</span>}
+            </Td>
+            <Td>
+              <EnabledSwitch cta={cta} disabled={!manager} />
+            </Td>
+            <Td className="text-right">
+              {manager && (
+                <RowMenu
+                  label={`Actions for ${cta.name}`}
+                  actions={[
+                    {
+                      label: "Edit",
+                      icon: <Pencil className="size-3.5" aria-hidden="true" />,
+                      onSelect: () => openDialog(cta),
+                    },
+                    {
+                      label: "Delete",
+                      danger: true,
+                      icon: <Trash2 className="size-3.5" aria-hidden="true" />,
+                      onSelect: () => {
+                        remove.reset();
+                        setDeleting(cta);
+                      },
+                    },
+                  ]}
+                />
+              )}
+            </Td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-gray-100 bg-white">
-          {items.map((cta) => (
-            <tr key={cta.id} data-testid="cta-row">
-              <Td className="w-10 text-gray-500 tabular-nums">{cta.position}</Td>
-              <Td>
-                <Badge tone="blue">{ctaLabel(cta.type)}</Badge>
-              </Td>
-              <Td className="font-medium text-gray-900">{cta.name}</Td>
-              <Td className="max-w-64 truncate text-gray-600">
-                {cta.link ? (
-                  <a
-                    href={cta.link}
-                    target="_blank"
-                    rel="noreferrer noopener"
-                    className="text-brand-700 hover:underline"
-                  >
-                    {cta.link}
-                  </a>
-                ) : (
-                  (cta.phone ?? <span className="text-gray-400">—</span>)
-                )}
-                {cta.link && cta.phone && <span className="text-gray-500"> · {cta.phone}</span>}
-              </Td>
-              <Td>
-                <EnabledSwitch cta={cta} disabled={!manager} />
-              </Td>
-              <Td className="text-right">
-                {manager && (
-                  <RowMenu
-                    label={`Actions for ${cta.name}`}
-                    actions={[
-                      {
-                        label: "Edit",
-                        icon: <Pencil className="size-3.5" aria-hidden="true" />,
-                        onSelect: () => openDialog(cta),
-                      },
-                      {
-                        label: "Delete",
-                        danger: true,
-                        icon: <Trash2 className="size-3.5" aria-hidden="true" />,
-                        onSelect: () => {
-                          remove.reset();
-                          setDeleting(cta);
-                        },
-                      },
-                    ]}
-                  />
-                )}
-              </Td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-    );
+        ))}
+      </tbody>
+    </Table>
+  );
 
   return (
     <Card>
@@ -384,7 +380,7 @@ export function CtasTab({ manager }: { manager: boolean }) {
         description="The agent stops offering it. Conversations that were offered it keep their history."
         confirmLabel="Delete"
         pending={remove.isPending}
-        error={remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+        error={remove.error}
         onConfirm={() =>
           deleting &&
           remove.mutate(deleting.id, {

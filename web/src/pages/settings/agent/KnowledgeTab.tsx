@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { BookOpen, Globe, HelpCircle, ScanSearch, Trash2 } from "lucide-react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { errorMessage, fieldErrors, formMessage } from "../../../api/errors";
 import { api, unwrap } from "../../../api/client";
 import type { KnowledgeEntry } from "../../../api/models";
@@ -13,7 +13,7 @@ import { Card, CardHeader } from "../../../components/ui/Card";
 import { ConfirmDialog } from "../../../components/ui/ConfirmDialog";
 import { Field } from "../../../components/ui/Field";
 import { Input } from "../../../components/ui/Input";
-import { EmptyState, ErrorState, LoadingState } from "../../../components/ui/States";
+import { EmptyState, listState } from "../../../components/ui/States";
 import { useToast } from "../../../components/ui/Toast";
 import { canManage, formatDate, formatDateTime } from "../../../lib/format";
 import { useCursorList } from "../../../lib/useCursorList";
@@ -252,80 +252,71 @@ function Entries({ manager }: { manager: boolean }) {
   const { toast } = useToast();
   const [deleting, setDeleting] = useState<KnowledgeEntry | null>(null);
 
-  let body: ReactNode;
-  if (entries.isPending) body = <LoadingState label="Loading the knowledge base…" />;
-  else if (entries.isError && entries.items.length === 0)
-    body = <ErrorState error={entries.error} onRetry={() => void entries.refetch()} />;
-  else if (entries.items.length === 0)
-    body = (
+  const body = listState(entries, entries.items.length, {
+    loading: "Loading the knowledge base…",
+    empty: (
       <EmptyState
         icon={BookOpen}
         title="The knowledge base is empty"
         description="Add your FAQ or scan your website so the agent can answer questions about fees, timings and policies from your own words."
       />
-    );
-  else
-    body = (
-      <>
-        <ul className="divide-y divide-gray-100" aria-label="Knowledge entries">
-          {entries.items.map((entry) => (
-            <li
-              key={entry.id}
-              className="flex items-start gap-3 px-5 py-3"
-              data-testid="knowledge-entry"
-            >
-              <span className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-md bg-gray-100 text-gray-500">
-                {entry.kind === "web" ? (
-                  <Globe className="size-4" aria-hidden="true" />
-                ) : (
-                  <HelpCircle className="size-4" aria-hidden="true" />
-                )}
-              </span>
-              <div className="min-w-0 flex-1">
-                <p className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium text-gray-900">{entry.title}</span>
-                  <Badge tone={entry.kind === "web" ? "blue" : "gray"}>
-                    {entry.kind === "web" ? "Web" : "FAQ"}
-                  </Badge>
-                  {entry.stale && <Badge tone="amber">Stale</Badge>}
-                </p>
-                <p className="mt-0.5 line-clamp-2 text-sm whitespace-pre-line text-gray-600">
-                  {entry.content}
-                </p>
-                <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-gray-500">
-                  <SourceCell entry={entry} />
-                  <span>
-                    {entry.last_verified_at
-                      ? `Verified ${formatDate(entry.last_verified_at)}`
-                      : `Added ${formatDate(entry.created_at)}`}
-                  </span>
-                </p>
-              </div>
-              {manager && (
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  aria-label={`Delete ${entry.title}`}
-                  title="Delete"
-                  onClick={() => {
-                    remove.reset();
-                    setDeleting(entry);
-                  }}
-                >
-                  <Trash2 className="size-4" aria-hidden="true" />
-                </Button>
+    ),
+  }) ?? (
+    <>
+      <ul className="divide-y divide-gray-100" aria-label="Knowledge entries">
+        {entries.items.map((entry) => (
+          <li
+            key={entry.id}
+            className="flex items-start gap-3 px-5 py-3"
+            data-testid="knowledge-entry"
+          >
+            <span className="mt-0.5 flex size-7 shrink-0 items-center justify-center rounded-md bg-gray-100 text-gray-500">
+              {entry.kind === "web" ? (
+                <Globe className="size-4" aria-hidden="true" />
+              ) : (
+                <HelpCircle className="size-4" aria-hidden="true" />
               )}
-            </li>
-          ))}
-        </ul>
-        <LoadMore
-          hasNextPage={entries.hasNextPage}
-          isFetchingNextPage={entries.isFetchingNextPage}
-          fetchNextPage={entries.fetchNextPage}
-          error={entries.isFetchNextPageError ? entries.error : undefined}
-        />
-      </>
-    );
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className="flex flex-wrap items-center gap-2">
+                <span className="font-medium text-gray-900">{entry.title}</span>
+                <Badge tone={entry.kind === "web" ? "blue" : "gray"}>
+                  {entry.kind === "web" ? "Web" : "FAQ"}
+                </Badge>
+                {entry.stale && <Badge tone="amber">Stale</Badge>}
+              </p>
+              <p className="mt-0.5 line-clamp-2 text-sm whitespace-pre-line text-gray-600">
+                {entry.content}
+              </p>
+              <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-gray-500">
+                <SourceCell entry={entry} />
+                <span>
+                  {entry.last_verified_at
+                    ? `Verified ${formatDate(entry.last_verified_at)}`
+                    : `Added ${formatDate(entry.created_at)}`}
+                </span>
+              </p>
+            </div>
+            {manager && (
+              <Button
+                variant="ghost"
+                size="sm"
+                aria-label={`Delete ${entry.title}`}
+                title="Delete"
+                onClick={() => {
+                  remove.reset();
+                  setDeleting(entry);
+                }}
+              >
+                <Trash2 className="size-4" aria-hidden="true" />
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <LoadMore list={entries} />
+    </>
+  );
 
   return (
     <Card>
@@ -338,7 +329,7 @@ function Entries({ manager }: { manager: boolean }) {
         description={deleting ? `“${deleting.title}” — the agent stops using it.` : ""}
         confirmLabel="Delete"
         pending={remove.isPending}
-        error={remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+        error={remove.error}
         onConfirm={() =>
           deleting &&
           remove.mutate(deleting.id, {

@@ -1,13 +1,11 @@
 import { History, RotateCcw } from "lucide-react";
 import { useMemo, useState, type ReactNode } from "react";
-import { errorMessage } from "../../../api/errors";
 import type { AgentProfile, ProfileVersion } from "../../../api/models";
-import { Alert } from "../../../components/ui/Alert";
 import { Badge } from "../../../components/ui/Badge";
 import { Button } from "../../../components/ui/Button";
 import { Card, CardHeader } from "../../../components/ui/Card";
 import { ConfirmDialog } from "../../../components/ui/ConfirmDialog";
-import { EmptyState, ErrorState, LoadingState } from "../../../components/ui/States";
+import { EmptyState, ErrorState, listState, LoadingState } from "../../../components/ui/States";
 import { useToast } from "../../../components/ui/Toast";
 import { cn } from "../../../lib/cn";
 import { formatDateTime } from "../../../lib/format";
@@ -191,7 +189,7 @@ function Comparison({
         description={`The agent goes back to version ${version}'s engine and documents. This saves them as a new version (${current.version + 1}); the current version stays in the history.`}
         confirmLabel="Roll back"
         pending={rollback.isPending}
-        error={rollback.error ? <Alert>{errorMessage(rollback.error)}</Alert> : null}
+        error={rollback.error}
         onConfirm={() =>
           rollback.mutate(version, {
             onSuccess: (profile) => {
@@ -219,32 +217,29 @@ export function VersionsTab({
   const versions = useProfileVersions();
   const [selected, setSelected] = useState<number | null>(null);
 
-  let list: ReactNode;
-  if (versions.isPending) list = <LoadingState label="Loading versions…" />;
-  else if (versions.isError)
-    list = <ErrorState error={versions.error} onRetry={() => void versions.refetch()} />;
-  else if (versions.data.items.length === 0)
-    list = (
+  const items = versions.data?.items ?? [];
+  const list = listState(versions, items.length, {
+    loading: "Loading versions…",
+    empty: (
       <EmptyState
         icon={History}
         title="No versions yet"
         description="The agent uses the starter profile until you save; every save is a version."
       />
-    );
-  else
-    list = (
-      <ul className="divide-y divide-gray-100" aria-label="Versions">
-        {versions.data.items.map((item) => (
-          <VersionItem
-            key={item.version}
-            item={item}
-            current={item.version === profile.version}
-            selected={item.version === selected}
-            onSelect={() => setSelected(item.version)}
-          />
-        ))}
-      </ul>
-    );
+    ),
+  }) ?? (
+    <ul className="divide-y divide-gray-100" aria-label="Versions">
+      {items.map((item) => (
+        <VersionItem
+          key={item.version}
+          item={item}
+          current={item.version === profile.version}
+          selected={item.version === selected}
+          onSelect={() => setSelected(item.version)}
+        />
+      ))}
+    </ul>
+  );
 
   return (
     <div className="grid gap-6 lg:grid-cols-[18rem_minmax(0,1fr)]">
@@ -253,7 +248,7 @@ export function VersionsTab({
         {list}
       </Card>
       {selected === null ? (
-        (versions.data?.items.length ?? 0) > 0 && (
+        items.length > 0 && (
           <Card>
             <EmptyState
               icon={History}
