@@ -89,6 +89,12 @@ export async function startLlmStub(answer: (request: StubRequest) => StubReply):
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The server under test keeps its connections to a provider open for reuse; close them
+    // too, or `close` waits for them to time out.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -89,6 +89,10 @@ export async function startStandInSite(delayMs = 1_000): Promise<StandInSite> {
     setPrice: (next) => {
       price = next;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
