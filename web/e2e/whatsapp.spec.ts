@@ -27,7 +27,8 @@ test("connect, edit and disconnect WhatsApp", async ({ page, request }) => {
   await expect(page.getByText("Connected", { exact: true })).toBeVisible();
   await expect(page.getByText(STUB_NUMBER.display_phone_number)).toBeVisible();
   await expect(page.getByText(phoneNumberId)).toBeVisible();
-  await expect(page.getByText("GREEN")).toBeVisible();
+  // The stand-in Graph API says "GREEN"; the server stores and returns "green".
+  await expect(page.getByText("Green", { exact: true })).toBeVisible();
   await expect(page.getByLabel("Verify token", { exact: true })).not.toHaveValue("");
   // Secrets never come back.
   await expect(page.getByText(GOOD_TOKEN)).toHaveCount(0);

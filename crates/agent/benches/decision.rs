@@ -108,7 +108,7 @@ fn knowledge() -> Vec<KnowledgeEntry> {
             let (topic, answer) = topics[i % topics.len()];
             KnowledgeEntry {
                 id: format!("k{i}"),
-                kind: "faq".into(),
+                kind: closer_domain::work::KnowledgeKind::Faq,
                 title: format!("What about {topic} (variant {i})?"),
                 content: format!(
                     "{answer} {}",

@@ -9,24 +9,7 @@ use closer_domain::sales::{
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Engine {
-    Llm,
-    Rules,
-    /// The LLM failed and the rules engine's safe reply went instead.
-    Fallback,
-}
-
-impl Engine {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Engine::Llm => "llm",
-            Engine::Rules => "rules",
-            Engine::Fallback => "fallback",
-        }
-    }
-}
+pub use closer_domain::agent::DecisionEngine as Engine;
 
 /// A reply button under an interactive message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,11 +35,11 @@ impl ReplyButton {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
-    pub trigger: String,
+    pub trigger: closer_domain::agent::Trigger,
     pub engine: Engine,
     pub should_send: bool,
     /// `text`, or `interactive` when the reply carries buttons.
-    pub message_type: String,
+    pub message_type: closer_domain::messaging::MessageType,
     pub buttons: Vec<ReplyButton>,
     pub reason_code: ReasonCode,
     pub cta_type: Option<CtaType>,

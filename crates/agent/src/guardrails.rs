@@ -8,21 +8,15 @@ use crate::profile::EmojiPolicy;
 use crate::snapshot::{Snapshot, Trigger};
 use crate::state::ConversationState;
 use closer_domain::cta::CtaRecord;
-use closer_domain::engagement::{StaleState, message_budget, sentiment_trend};
+use closer_domain::engagement::{message_budget, sentiment_trend};
+use closer_domain::messaging::ServiceWindow;
 use closer_domain::sales::{CtaType, ReasonCode};
+use closer_domain::send_policy::{Outgoing, Recipient, SendRule, Sender, evaluate};
 use serde::{Deserialize, Serialize};
 
-/// Bot messages one contact may get in an hour, whatever else allows: stops loops with
-/// auto-responders.
-pub const HOURLY_LIMIT: u32 = 20;
+pub use closer_domain::send_policy::HOURLY_LIMIT;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GuardAction {
-    Passed,
-    Repaired,
-    Blocked,
-}
+pub use closer_domain::agent::GuardAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GuardrailResult {
@@ -130,6 +124,27 @@ impl Checker {
     }
 }
 
+/// The lead as the send policy sees them.
+fn recipient(s: &Snapshot, state: &ConversationState) -> Recipient {
+    Recipient {
+        opted_out: s.opted_out,
+        marketing_opted_out: false,
+        mode: s.mode,
+        window: ServiceWindow {
+            open_until: s.window_open_until.map(|u| u.timestamp()),
+        },
+        last_lead_message_at: state.last_lead_message_at,
+        unanswered: s.bot_messages_since_lead,
+        bot_messages_last_hour: s.bot_messages_last_hour,
+        budget: message_budget(
+            state.budget(),
+            state.response_rate,
+            sentiment_trend(&state.sentiments()),
+        ),
+        local_time: None,
+    }
+}
+
 /// Applies every rule to `draft`. `opt_out_confirmation` marks the one confirmation an
 /// opting-out lead gets.
 pub fn enforce(
@@ -149,89 +164,32 @@ pub fn enforce(
         }
     };
 
-    // Who may be messaged at all.
-    if opt_out_confirmation {
-        c.note(
-            "opt_out",
-            GuardAction::Passed,
-            "the one confirmation of an opt-out",
-        );
-    } else if s.opted_out {
-        // Reported as blocked even when nothing was drafted: this rule is why.
-        draft.should_send = false;
-        c.note(
-            "opt_out",
-            GuardAction::Blocked,
-            "the lead opted out: no more messages",
-        );
+    // Who may be messaged at all: the send policy every sender shares, one guardrail per check.
+    let sender = if s.trigger == Trigger::Followup {
+        Sender::Followup
     } else {
-        c.pass("opt_out");
-    }
-    if s.mode.bot_may_reply() {
-        c.pass("human_lock");
-    } else {
-        draft.should_send = false;
-        c.note(
-            "human_lock",
-            GuardAction::Blocked,
-            format!("mode is {}: the bot records, never replies", s.mode),
-        );
-    }
-    if s.window_open_until.is_some_and(|u| u > now) {
-        c.pass("service_window");
-    } else {
-        block(
-            &mut c,
-            &mut draft,
-            "service_window",
-            "outside the 24 h service window only an approved template may go".into(),
-        );
-    }
-    let stale = StaleState::since(state.last_lead_message_at, now);
-    if s.trigger == Trigger::Followup && s.bot_messages_since_lead >= stale.outreach_cap() {
-        block(
-            &mut c,
-            &mut draft,
-            "staleness",
-            format!(
-                "{stale}: {} proactive message(s) allowed, {} sent",
-                stale.outreach_cap().min(99),
-                s.bot_messages_since_lead
+        Sender::Agent
+    };
+    let out = Outgoing {
+        opt_out_confirmation,
+        ..Outgoing::free_form(sender)
+    };
+    for check in evaluate(out, &recipient(s, state), None, now) {
+        let rule = check.rule.as_str();
+        match check.refused {
+            None if check.rule == SendRule::OptedOut && opt_out_confirmation => c.note(
+                rule,
+                GuardAction::Passed,
+                "the one confirmation of an opt-out",
             ),
-        );
-    } else {
-        c.pass("staleness");
-    }
-    let budget = message_budget(
-        state.budget(),
-        state.response_rate,
-        sentiment_trend(&state.sentiments()),
-    );
-    if s.bot_messages_since_lead >= budget {
-        block(
-            &mut c,
-            &mut draft,
-            "message_budget",
-            format!(
-                "{} unanswered messages reach the budget of {budget}",
-                s.bot_messages_since_lead
-            ),
-        );
-    } else {
-        c.pass("message_budget");
-    }
-    if s.bot_messages_last_hour >= HOURLY_LIMIT {
-        block(
-            &mut c,
-            &mut draft,
-            "rate_limit",
-            format!(
-                "{} messages to this contact in the last hour (limit {HOURLY_LIMIT})",
-                s.bot_messages_last_hour
-            ),
-        );
-    } else {
-        c.pass("rate_limit");
+            None => c.pass(rule),
+            // Reported as blocked even when nothing was drafted: these rules are why.
+            Some(why) if matches!(check.rule, SendRule::OptedOut | SendRule::HumanLock) => {
+                draft.should_send = false;
+                c.note(rule, GuardAction::Blocked, why);
+            }
+            Some(why) => block(&mut c, &mut draft, rule, why),
+        }
     }
 
     if !draft.should_send {

@@ -13,6 +13,7 @@ pub use draft::generate;
 pub use with_model::{GenerationFailure, generate_with_model};
 
 use crate::profile::{EmojiPolicy, Formality, Persuasion};
+use closer_domain::contact_points::{Phone, WebAddress};
 use closer_domain::sales::CtaType;
 use closer_domain::{EmailAddress, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -197,34 +198,14 @@ fn tidy_list(list: &mut Vec<String>) {
 
 /// `example.com/x` → `https://example.com/x`; `None` when it cannot be a web address.
 pub fn web_address(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let with_scheme = if raw.starts_with("http://") || raw.starts_with("https://") {
-        raw.to_owned()
-    } else if raw.contains("://") {
-        return None;
-    } else {
-        format!("https://{raw}")
-    };
-    let host = with_scheme
-        .split("://")
-        .nth(1)?
-        .split(['/', '?', '#'])
-        .next()?;
-    let host_ok = host.contains('.')
-        && !host.starts_with('.')
-        && !host.ends_with('.')
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || ".-:".contains(c));
-    (host_ok && !with_scheme.contains(char::is_whitespace) && with_scheme.len() <= 300)
-        .then_some(with_scheme)
+    WebAddress::parse(raw)
+        .ok()
+        .map(|w| w.to_string())
+        .filter(|w| w.len() <= 300)
 }
 
 fn phone_ok(raw: &str) -> bool {
-    let digits = raw.chars().filter(char::is_ascii_digit).count();
-    raw.chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-        && (6..=15).contains(&digits)
+    Phone::parse(raw, None).is_ok()
 }
 
 /// A slot or playbook key from the owner's words: `Experience level` → `experience_level`.

@@ -7,30 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Map;
 use std::collections::BTreeMap;
 
-/// Which engine writes the replies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum EngineMode {
-    Llm,
-    #[default]
-    Rules,
-}
-
-impl EngineMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EngineMode::Llm => "llm",
-            EngineMode::Rules => "rules",
-        }
-    }
-    pub fn parse(s: &str) -> Option<EngineMode> {
-        match s {
-            "llm" => Some(EngineMode::Llm),
-            "rules" => Some(EngineMode::Rules),
-            _ => None,
-        }
-    }
-}
+pub use closer_domain::agent::EngineMode;
 
 /// Where a CTA's link is kept among the business's contact links; `website_url` stands in
 /// for any that is missing.

@@ -182,7 +182,7 @@ mod tests {
     fn faq(id: &str, q: &str, a: &str) -> KnowledgeEntry {
         KnowledgeEntry {
             id: id.into(),
-            kind: "faq".into(),
+            kind: closer_domain::work::KnowledgeKind::Faq,
             title: q.into(),
             content: a.into(),
             source_url: None,

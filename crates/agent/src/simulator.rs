@@ -9,7 +9,8 @@ use crate::snapshot::{CtaConfig, KnowledgeEntry, Snapshot, Trigger, Turn};
 use crate::state::ConversationState;
 use crate::think::think;
 use chrono::{DateTime, Duration, Utc};
-use closer_domain::messaging::{Author, ConversationMode};
+use closer_domain::conversation_rules::{self, ConversationFacts, DecisionOutcome};
+use closer_domain::messaging::{Author, ConversationMode, ServiceWindow};
 use closer_domain::sales::{ConversationStage, LeadStatus};
 use closer_llm::ChatModel;
 
@@ -104,7 +105,11 @@ impl Conversation {
             reply_id,
         };
         self.history.push(turn.clone());
-        self.window_open_until = Some(self.now + Duration::hours(24));
+        let arrived = conversation_rules::lead_message(&self.facts(), self.now);
+        self.window_open_until = arrived
+            .window
+            .open_until
+            .and_then(|s| DateTime::from_timestamp(s, 0));
         let snapshot = self.snapshot(Trigger::LeadMessage, vec![turn]);
         let outcome = think(&snapshot, model).await;
         self.apply(outcome)
@@ -153,21 +158,37 @@ impl Conversation {
         }
     }
 
+    fn facts(&self) -> ConversationFacts {
+        ConversationFacts {
+            mode: self.mode,
+            stage: self.stage,
+            lead_status: self.lead_status,
+            opted_out: self.opted_out,
+            window: ServiceWindow {
+                open_until: self.window_open_until.map(|u| u.timestamp()),
+            },
+            last_message_at: self.history.last().map(|t| t.at),
+        }
+    }
+
     fn apply(&mut self, outcome: Outcome) -> &Outcome {
         let p = &outcome.patch;
         self.state = p.state.clone();
-        if let Some(stage) = p.stage {
-            self.stage = stage;
-        }
-        if let Some(status) = p.lead_status {
-            self.lead_status = status;
-        }
-        if p.opted_out {
-            self.opted_out = true;
-        }
-        if p.handoff.is_some() {
-            self.mode = ConversationMode::Human;
-        }
+        // The store's rules, applied to the conversation held here.
+        let facts = self.facts();
+        let decided = DecisionOutcome {
+            stage: p.stage,
+            lead_status: p.lead_status,
+            opted_out: p.opted_out,
+            handoff: p.handoff,
+        };
+        let after = facts
+            .clone()
+            .with(&conversation_rules::decision(&facts, &decided, false));
+        self.mode = after.mode;
+        self.stage = after.stage;
+        self.lead_status = after.lead_status;
+        self.opted_out = after.opted_out;
         if let Some(name) = &p.contact.name {
             self.profile_name = Some(name.clone());
         }

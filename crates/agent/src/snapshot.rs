@@ -6,26 +6,8 @@ use crate::state::ConversationState;
 use chrono::{DateTime, Utc};
 use closer_domain::messaging::{Author, ConversationMode};
 use closer_domain::sales::{ConversationStage, CtaType, LeadStatus};
-use serde::{Deserialize, Serialize};
 
-/// What made the agent think.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trigger {
-    /// New messages from the lead.
-    LeadMessage,
-    /// A scheduled follow-up check.
-    Followup,
-}
-
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::LeadMessage => "lead_message",
-            Trigger::Followup => "followup",
-        }
-    }
-}
+pub use closer_domain::agent::Trigger;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Turn {
@@ -51,7 +33,7 @@ pub struct CtaConfig {
 pub struct KnowledgeEntry {
     pub id: String,
     /// `faq` (title is the question) or `web` (a chunk of a page).
-    pub kind: String,
+    pub kind: closer_domain::work::KnowledgeKind,
     pub title: String,
     pub content: String,
     pub source_url: Option<String>,

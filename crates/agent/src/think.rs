@@ -50,10 +50,10 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         alert: None,
     };
     let mut decision = Decision {
-        trigger: s.trigger.as_str().into(),
+        trigger: s.trigger,
         engine: Engine::Rules,
         should_send: false,
-        message_type: "text".into(),
+        message_type: closer_domain::messaging::MessageType::Text,
         buttons: vec![],
         reason_code: ReasonCode::StaySilent,
         cta_type: None,
@@ -250,7 +250,7 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         {
             // An offer is answered with a tap: the buttons come back with the CTA in their id.
             let lang = reply_language(s, &state);
-            decision.message_type = "interactive".into();
+            decision.message_type = closer_domain::messaging::MessageType::Interactive;
             decision.buttons = vec![
                 ReplyButton {
                     id: format!("cta:{cta}:yes"),

@@ -34,6 +34,28 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a conversation happens: a connected WhatsApp number, or the built-in simulator
+    /// whose replies go to the playground instead of Meta.
+    Channel { Whatsapp = "whatsapp", Sandbox = "sandbox" }
+);
+
+text_enum!(
+    /// Whether the organisation's WhatsApp number can send: connected, connected but Meta
+    /// refused its token (the owner must paste a new one), or not connected at all.
+    NumberStatus {
+        Connected = "connected",
+        TokenInvalid = "token_invalid",
+        Disconnected = "disconnected",
+    }
+);
+
+text_enum!(
+    /// Meta's quality rating of a number, from how recipients treat its messages (Meta sends
+    /// it upper-case: `GREEN`).
+    QualityRating { Green = "green", Yellow = "yellow", Red = "red", Unknown = "unknown" }
+);
+
+text_enum!(
     /// Who answers the lead right now.
     ConversationMode { Bot = "bot", Human = "human", Paused = "paused", Closed = "closed" }
 );

@@ -171,6 +171,21 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// How a lead found the business (seeds/001 §4.4).
+    LeadSource {
+        OrganicInbound = "organic_inbound",
+        ClickToChatAd = "click_to_chat_ad",
+        WebsiteWidget = "website_widget",
+        FormToWhatsapp = "form_to_whatsapp",
+        ReferralLink = "referral_link",
+        QrCode = "qr_code",
+        Import = "import",
+        Manual = "manual",
+        Unknown = "unknown",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

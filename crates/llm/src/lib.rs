@@ -20,4 +20,4 @@ pub use chat::{ChatMessage, ChatModel, ChatRequest, ChatResponse, ChatRole, Usag
 pub use client::{ConnectionCheck, LlmClient};
 pub use error::{LlmError, LlmErrorKind};
 pub use json_output::{JSON_ATTEMPTS, ask_json, extract_json};
-pub use provider::{Prices, Provider, ProviderConfig, UnknownProvider};
+pub use provider::{Prices, Provider, ProviderConfig};

@@ -1,65 +1,14 @@
 //! Which provider to call, where, with which model, and what its tokens cost.
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::chat::Usage;
 
-/// The wire protocol a provider speaks. "openai" covers every OpenAI-compatible server
-/// (OpenAI itself, Azure-style proxies, local model servers), since they share one API shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Provider {
-    #[serde(rename = "openai")]
-    OpenAi,
-    #[serde(rename = "anthropic")]
-    Anthropic,
-}
-
-impl Provider {
-    pub const ALL: &'static [Provider] = &[Provider::OpenAi, Provider::Anthropic];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "openai",
-            Provider::Anthropic => "anthropic",
-        }
-    }
-
-    pub fn default_base_url(self) -> &'static str {
-        match self {
-            Provider::OpenAi => "https://api.openai.com/v1",
-            Provider::Anthropic => "https://api.anthropic.com",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A provider name that is neither "openai" nor "anthropic".
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a known provider (expected \"openai\" or \"anthropic\")")]
-pub struct UnknownProvider(pub String);
-
-impl FromStr for Provider {
-    type Err = UnknownProvider;
-
-    /// Case-insensitive and trimmed, because the value usually comes from an env var or a form.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|p| p.as_str().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| UnknownProvider(s.to_owned()))
-    }
-}
+/// The wire protocol a provider speaks; one of the product's enums, defined in `domain`.
+pub use closer_domain::agent::LlmProvider as Provider;
 
 /// List prices in US dollars per million tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -140,8 +89,7 @@ mod tests {
             );
         }
         assert_eq!(" OpenAI ".parse::<Provider>(), Ok(Provider::OpenAi));
-        assert!("open_ai".parse::<Provider>().is_err());
-        assert!(serde_json::from_str::<Provider>("\"open_ai\"").is_err());
+        assert!("open_ai_x".parse::<Provider>().is_err());
     }
 
     #[test]

@@ -4,13 +4,11 @@
 use closer_agent::profile::DocumentError;
 use closer_agent::snapshot::{CtaConfig, KnowledgeEntry, Snapshot, Trigger, Turn};
 use closer_agent::{AgentProfile, ConversationState, EngineMode, Outcome};
-use closer_domain::messaging::{Author, ConversationMode};
-use closer_domain::sales::{ConversationStage, CtaType, LeadStatus};
 use closer_llm::ChatModel;
 use closer_store::Store;
 use closer_store::agent_config::ProfileVersion;
 use closer_store::agent_runs::{AgentPatch, AppliedDecision, DecisionRecord};
-use closer_store::events::{Event, kind};
+use closer_store::events::RealtimeEvent;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,7 +25,7 @@ pub fn parse_version(v: &ProfileVersion) -> Result<AgentProfile, DocumentError> 
         .iter()
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
-    AgentProfile::from_documents(EngineMode::parse(&v.mode).unwrap_or_default(), &docs)
+    AgentProfile::from_documents(v.mode, &docs)
 }
 
 /// The organisation's agent profile: the saved version (if any) and the agent it describes,
@@ -91,15 +89,13 @@ async fn snapshot(
     )?;
     let ctas = ctas
         .into_iter()
-        .filter_map(|c| {
-            Some(CtaConfig {
-                kind: c.kind.parse::<CtaType>().ok()?,
-                name: c.name,
-                link: c.link,
-                phone: c.phone,
-                enabled: c.enabled,
-                position: c.position,
-            })
+        .map(|c| CtaConfig {
+            kind: c.kind,
+            name: c.name,
+            link: c.link,
+            phone: c.phone,
+            enabled: c.enabled,
+            position: c.position,
         })
         .collect();
     let knowledge = knowledge
@@ -119,7 +115,7 @@ async fn snapshot(
         .unwrap_or_default();
     let turn = |t: &closer_store::agent_runs::HistoryTurn| Turn {
         id: t.id.to_string(),
-        author: t.author.parse().unwrap_or(Author::System),
+        author: t.author,
         text: t.text.clone(),
         at: t.created_at,
         reply_id: t.reply_id.clone(),
@@ -127,18 +123,10 @@ async fn snapshot(
     let snapshot = Snapshot {
         now: chrono::Utc::now(),
         trigger,
-        mode: input
-            .conversation
-            .mode
-            .parse()
-            .unwrap_or(ConversationMode::Bot),
-        stage: input
-            .conversation
-            .stage
-            .parse()
-            .unwrap_or(ConversationStage::New),
+        mode: input.conversation.mode,
+        stage: input.conversation.stage,
         window_open_until: input.conversation.window_open_until,
-        lead_status: input.lead_status.parse().unwrap_or(LeadStatus::New),
+        lead_status: input.lead_status,
         opted_out: input.opted_out,
         profile_name: input.contact_name.or(input.profile_name),
         state,
@@ -163,12 +151,12 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
     let d = &outcome.decision;
     let p = &outcome.patch;
     let record = DecisionRecord {
-        trigger: d.trigger.clone(),
-        engine: d.engine.as_str().into(),
+        trigger: d.trigger,
+        engine: d.engine,
         should_send: d.should_send,
-        message_type: d.message_type.clone(),
-        reason_code: d.reason_code.as_str().into(),
-        cta_type: d.cta_type.map(|c| c.as_str().into()),
+        message_type: d.message_type,
+        reason_code: d.reason_code,
+        cta_type: d.cta_type,
         message_text: d.message_text.clone(),
         confidence: d.confidence as f64,
         retrieval_used: d.retrieval_used,
@@ -178,7 +166,7 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
         prompt_tokens: d.prompt_tokens as i32,
         guardrails: serde_json::to_value(&d.guardrails).unwrap_or_default(),
         handoff_required: d.handoff_required,
-        handoff_priority: d.handoff_priority.map(|p| p.as_str().into()),
+        handoff_priority: d.handoff_priority,
         handoff: d
             .handoff
             .as_ref()
@@ -191,20 +179,20 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
     };
     let patch = AgentPatch {
         state: serde_json::to_value(&p.state).unwrap_or_default(),
-        stage: p.stage.map(|s| s.as_str().into()),
-        lead_status: p.lead_status.map(|s| s.as_str().into()),
-        intent: p.intent.map(|i| i.as_str().into()),
+        stage: p.stage,
+        lead_status: p.lead_status,
+        intent: p.intent,
         name: p.contact.name.clone(),
         email: p.contact.email.clone(),
         city: p.contact.city.clone(),
         language: p.contact.language.clone(),
         opted_out: p.opted_out,
-        handoff_priority: p.handoff.map(|h| h.as_str().into()),
+        handoff_priority: p.handoff,
         cta_accepted: p.cta_accepted.as_ref().map(|a| {
             let who = a.name.clone().unwrap_or_else(|| "A lead".into());
             let verb = if a.completed { "completed" } else { "accepted" };
             (
-                a.cta.as_str().into(),
+                a.cta,
                 format!("{who} {verb}: {}", a.cta.label()),
                 json!({ "cta": a.cta, "name": a.name, "at": a.at, "completed": a.completed }),
             )
@@ -250,45 +238,41 @@ async fn announce(
     applied: &AppliedDecision,
     outcome: &Outcome,
 ) {
-    let conv = json!({ "conversation_id": conversation_id });
     let mut events = vec![];
     if applied.handed_over {
-        events.push(Event::new(org_id, kind::TAKEOVER_STARTED, conv.clone()));
-        events.push(Event::new(
-            org_id,
-            kind::HUMAN_ATTENTION_REQUIRED,
-            json!({
-                "conversation_id": conversation_id,
-                "priority": outcome.decision.handoff_priority,
-                "reason": outcome.decision.handoff.as_ref().map(|h| h.escalation_reason.clone()),
-            }),
-        ));
+        events.push(RealtimeEvent::TakeoverStarted { conversation_id });
+        events.push(RealtimeEvent::HumanAttentionRequired {
+            conversation_id,
+            priority: outcome.decision.handoff_priority,
+            reason: outcome
+                .decision
+                .handoff
+                .as_ref()
+                .map(|h| h.escalation_reason.clone()),
+        });
     }
     if let Some(action_id) = applied.flagged
         && let Some(a) = &outcome.patch.cta_accepted
     {
-        events.push(Event::new(
-            org_id,
-            kind::CONVERSATIONS_FLAGGED,
-            json!({
-                "conversation_id": conversation_id, "action_id": action_id,
-                "cta": a.cta, "name": a.name, "at": a.at,
-            }),
-        ));
+        events.push(RealtimeEvent::ConversationsFlagged {
+            conversation_id,
+            action_id,
+            cta: a.cta,
+            name: a.name.clone(),
+            at: a.at,
+        });
     }
     if let Some(m) = &applied.message {
-        events.push(Event::new(
-            org_id,
-            kind::MESSAGE_SENT,
-            json!({ "conversation_id": conversation_id, "message_id": m.id }),
-        ));
+        events.push(RealtimeEvent::MessageSent {
+            conversation_id,
+            message_id: m.id,
+        });
     }
-    events.push(Event::new(
-        org_id,
-        kind::CONVERSATION_UPDATED,
-        json!({ "conversation_id": conversation_id, "decision_id": applied.decision_id }),
-    ));
-    store.publish_all(events).await;
+    events.push(RealtimeEvent::ConversationUpdated {
+        conversation_id,
+        decision_id: Some(applied.decision_id),
+    });
+    crate::announce::publish(store, org_id, events).await;
     if applied.message.is_some() {
         store.wake_workers().await;
     }

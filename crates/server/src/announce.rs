@@ -2,38 +2,31 @@
 
 use closer_domain::messaging::DeliveryStatus;
 use closer_store::Store;
-use closer_store::events::{Event, kind};
+use closer_store::events::{Event, RealtimeEvent};
 use closer_store::ingest::IngestOutcome;
 use closer_store::replies::SendTask;
-use serde_json::json;
 use uuid::Uuid;
 
 /// A delivery (webhook or simulator) was stored: one batch of events.
 pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
     let mut events = vec![];
-    for (conversation_id, message_id) in &outcome.stored {
-        events.push(Event::new(
-            org_id,
-            kind::MESSAGE_RECEIVED,
-            json!({ "conversation_id": conversation_id, "message_id": message_id }),
-        ));
+    for &(conversation_id, message_id) in &outcome.stored {
+        events.push(RealtimeEvent::MessageReceived {
+            conversation_id,
+            message_id,
+        });
     }
     for s in &outcome.statuses {
-        events.push(Event::new(
-            org_id,
-            kind::MESSAGE_STATUS,
-            json!({ "conversation_id": s.conversation_id, "message_id": s.message_id,
-                    "status": s.status.as_str() }),
-        ));
+        events.push(RealtimeEvent::MessageStatus {
+            conversation_id: s.conversation_id,
+            message_id: s.message_id,
+            status: s.status,
+        });
     }
-    for id in &outcome.conversations {
-        events.push(Event::new(
-            org_id,
-            kind::CONVERSATION_UPDATED,
-            json!({ "conversation_id": id }),
-        ));
+    for &id in &outcome.conversations {
+        events.push(RealtimeEvent::conversation_updated(id));
     }
-    store.publish_all(events).await;
+    publish(store, org_id, events).await;
     if !outcome.stored.is_empty() {
         // The processing job is due after the debounce: let this process's idle worker set
         // its alarm for it.
@@ -41,22 +34,27 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
     }
 }
 
+/// Publishes one organisation's events as one batch: the one place events leave the server.
+pub async fn publish(store: &Store, org_id: Uuid, events: Vec<RealtimeEvent>) {
+    store
+        .publish_all(events.into_iter().map(|e| Event::new(org_id, e)).collect())
+        .await;
+}
+
 /// A conversation changed: `event` (e.g. a takeover) when there is one, always followed by
 /// `conversation:updated`, in one batch.
 pub async fn conversation_changed(
     store: &Store,
     org_id: Uuid,
-    event: Option<&str>,
+    event: Option<RealtimeEvent>,
     conversation_id: Uuid,
 ) {
-    let data = json!({ "conversation_id": conversation_id });
-    let mut events: Vec<Event> = event
+    let mut events: Vec<RealtimeEvent> = event
         .into_iter()
-        .filter(|e| *e != kind::CONVERSATION_UPDATED)
-        .map(|e| Event::new(org_id, e, data.clone()))
+        .filter(|e| !matches!(e, RealtimeEvent::ConversationUpdated { .. }))
         .collect();
-    events.push(Event::new(org_id, kind::CONVERSATION_UPDATED, data));
-    store.publish_all(events).await;
+    events.push(RealtimeEvent::conversation_updated(conversation_id));
+    publish(store, org_id, events).await;
 }
 
 /// An outbound message was created (queued), possibly taking the conversation over.
@@ -67,32 +65,24 @@ pub async fn message_sent(
     message_id: Uuid,
     took_over: bool,
 ) {
-    let conversation = json!({ "conversation_id": conversation_id });
     let mut events = vec![];
     if took_over {
-        events.push(Event::new(
-            org_id,
-            kind::TAKEOVER_STARTED,
-            conversation.clone(),
-        ));
+        events.push(RealtimeEvent::TakeoverStarted { conversation_id });
     }
-    events.push(Event::new(
-        org_id,
-        kind::MESSAGE_SENT,
-        json!({ "conversation_id": conversation_id, "message_id": message_id }),
-    ));
-    events.push(Event::new(org_id, kind::CONVERSATION_UPDATED, conversation));
-    store.publish_all(events).await;
+    events.push(RealtimeEvent::MessageSent {
+        conversation_id,
+        message_id,
+    });
+    events.push(RealtimeEvent::conversation_updated(conversation_id));
+    publish(store, org_id, events).await;
 }
 
 /// An outbound message's delivery moved.
 pub async fn status(store: &Store, task: &SendTask, status: DeliveryStatus) {
-    store
-        .publish(Event::new(
-            task.org_id,
-            kind::MESSAGE_STATUS,
-            json!({ "conversation_id": task.conversation_id, "message_id": task.message_id,
-                    "status": status.as_str() }),
-        ))
-        .await;
+    let event = RealtimeEvent::MessageStatus {
+        conversation_id: task.conversation_id,
+        message_id: task.message_id,
+        status,
+    };
+    publish(store, task.org_id, vec![event]).await;
 }

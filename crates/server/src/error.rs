@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use closer_domain::send_policy::SendRule;
 use closer_store::StoreError;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -157,14 +158,40 @@ impl From<StoreError> for ApiError {
                 code: "conflict",
                 message: msg.to_owned(),
             },
-            StoreError::WindowClosed { window_open_until } => ApiError::Unprocessable {
-                code: "window_closed",
-                message: err.to_string(),
-                details: Some(json!({ "window_open_until": window_open_until })),
+            StoreError::SendRefused {
+                refused,
+                window_open_until,
+            } => ApiError::Unprocessable {
+                code: refused.rule.as_str(),
+                message: refusal_message(refused.rule),
+                details: Some(json!({
+                    "rule": refused.rule,
+                    "detail": refused.detail,
+                    "window_open_until": window_open_until,
+                })),
             },
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }
+}
+
+/// What a person sees when the send policy refuses their message.
+fn refusal_message(rule: SendRule) -> String {
+    match rule {
+        SendRule::OptedOut => {
+            "This lead opted out: nothing more may be sent to them unless they write again and opt back in."
+        }
+        SendRule::MarketingOptedOut => "This lead stopped promotional messages.",
+        SendRule::WindowClosed => {
+            "the 24-hour service window is closed: only an approved template may be sent"
+        }
+        SendRule::HumanLock => "A person owns this conversation: the bot stays quiet.",
+        SendRule::Stale => "This lead has been quiet too long for more outreach.",
+        SendRule::BudgetSpent => "Enough unanswered messages went to this lead already.",
+        SendRule::RateLimited => "Too many messages went to this lead in the last hour.",
+        SendRule::QuietHours => "It is night for this lead: proactive messages wait until morning.",
+    }
+    .to_owned()
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -73,6 +73,21 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// A query parameter left blank (`?status=`) means "no filter", as a form's empty select
+/// sends it; anything else must be a valid value.
+pub fn blank_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 /// A query string, with 422 on bad values (e.g. `limit=abc`).
 pub struct ApiQuery<T>(pub T);
 
@@ -102,13 +117,45 @@ impl Member {
     pub fn org_id(&self) -> Uuid {
         self.0.org_id
     }
+}
 
-    /// Owners and admins only.
-    pub fn require_manager(&self) -> Result<(), ApiError> {
-        if self.role().can_manage_org() {
-            Ok(())
+/// A member who runs the organisation (owner or admin): settings, team, audit log, jobs.
+/// Anyone else is answered 403 before the handler runs.
+pub struct Manager(pub Member);
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let member = Member::from_request_parts(parts, state).await?;
+        if member.role().can_manage_org() {
+            Ok(Manager(member))
         } else {
             Err(ApiError::forbidden())
+        }
+    }
+}
+
+/// A member who works conversations (anyone but a viewer): replies, takeovers, the simulator.
+pub struct Responder(pub Member);
+
+impl FromRequestParts<AppState> for Responder {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let member = Member::from_request_parts(parts, state).await?;
+        if member.role().can_work_conversations() {
+            Ok(Responder(member))
+        } else {
+            Err(ApiError::Forbidden(
+                "viewers can read conversations but not answer them".into(),
+            ))
         }
     }
 }

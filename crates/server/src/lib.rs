@@ -10,6 +10,7 @@ mod extract;
 mod llm_provider;
 mod login_limits;
 mod openapi;
+mod outbound;
 mod routes;
 mod secret_key;
 mod state;

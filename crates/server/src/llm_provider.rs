@@ -1,7 +1,7 @@
 //! The organisation's language model, built from its saved LLM settings. Used by the agent's
 //! LLM engine, the settings page's "test connection" and onboarding's document generation.
 
-use closer_llm::{ChatModel, LlmClient, LlmError, Prices, Provider, ProviderConfig};
+use closer_llm::{ChatModel, LlmClient, LlmError, Prices, ProviderConfig};
 use closer_store::Store;
 use closer_store::agent_config::LlmSettings;
 use std::collections::HashMap;
@@ -11,14 +11,7 @@ use uuid::Uuid;
 
 /// A client for these settings and this (opened) key.
 pub fn client(settings: &LlmSettings, api_key: &str) -> Result<LlmClient, LlmError> {
-    let provider: Provider =
-        settings
-            .provider
-            .parse()
-            .map_err(|e: closer_llm::UnknownProvider| {
-                LlmError::new(closer_llm::LlmErrorKind::BadRequest, e.to_string())
-            })?;
-    let mut config = ProviderConfig::new(provider, settings.model.clone(), api_key);
+    let mut config = ProviderConfig::new(settings.provider, settings.model.clone(), api_key);
     config.base_url = settings.base_url.clone();
     config.timeout = Duration::from_millis(u64::try_from(settings.timeout_ms).unwrap_or(1).max(1));
     config.prices = Prices {

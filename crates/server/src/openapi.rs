@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations (never hand-written).
 
 use crate::error::{ErrorBody, ErrorDetail};
+use closer_domain::realtime::RealtimeEvent;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -8,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Closer API", description = "WhatsApp AI sales agent and CRM. See API.md for conventions."),
     modifiers(&BearerAuth),
-    components(schemas(ErrorBody, ErrorDetail))
+    components(schemas(ErrorBody, ErrorDetail, RealtimeEvent))
 )]
 pub struct ApiDoc;
 

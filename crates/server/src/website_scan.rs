@@ -405,7 +405,7 @@ impl Crawl {
                 // Text every page repeats (a banner, a cookie notice) is stored once.
                 if seen_chunks.insert(content.clone()) {
                     entries.push(NewKnowledge {
-                        kind: "web".into(),
+                        kind: closer_domain::work::KnowledgeKind::Web,
                         title: title.clone(),
                         content: content.chars().take(4_000).collect(),
                         source_url: Some(page.url.to_string()),

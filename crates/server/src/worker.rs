@@ -6,15 +6,14 @@
 //! wake-up only costs latency.
 
 use crate::announce;
+use crate::outbound::{self, MessageBody};
 use closer_agent::Trigger;
 use closer_domain::messaging::DeliveryStatus;
+use closer_domain::work::JobKind;
 use closer_store::Store;
-use closer_store::ingest::{JOB_FOLLOWUP, JOB_PROCESS_CONVERSATION};
-use closer_store::jobs::{ClaimedJob, Retry};
-use closer_store::knowledge_scans::JOB_KNOWLEDGE_SCAN;
-use closer_store::replies::{JOB_SEND_MESSAGE, SendTask};
-use closer_whatsapp::outbound::ReplyButton;
-use closer_whatsapp::{Body, ErrorClass, GraphClient, Outbound};
+use closer_store::jobs::{ClaimedJob, JobPayload, Retry};
+use closer_store::replies::SendTask;
+use closer_whatsapp::GraphClient;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -128,7 +127,7 @@ async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
         if free > 0 {
             let lease = chrono::Duration::from_std(runner.config.lease).expect("lease fits");
             let skip = (runner.scans.load(Ordering::SeqCst) >= SCANS_AT_ONCE)
-                .then_some(JOB_KNOWLEDGE_SCAN);
+                .then_some(JobKind::KnowledgeScan);
             match runner
                 .store
                 .claim_due_jobs(&runner.id, free as u64, lease, skip)
@@ -137,7 +136,7 @@ async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
                 Ok(jobs) => {
                     claimed = jobs.len();
                     for job in jobs {
-                        let scan = job.kind == JOB_KNOWLEDGE_SCAN;
+                        let scan = matches!(job.payload, Ok(JobPayload::KnowledgeScan { .. }));
                         if scan {
                             runner.scans.fetch_add(1, Ordering::SeqCst);
                         }
@@ -245,10 +244,15 @@ impl Runner {
                 .fail_job(&job, &failure.error, failure.retryable)
                 .await
                 .map(|retry| {
-                    tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempt,
+                    let kind = job
+                        .payload
+                        .as_ref()
+                        .map(|p| p.kind().as_str())
+                        .unwrap_or("unreadable");
+                    tracing::warn!(job = %job.id, kind, attempt = job.attempt,
                         error = %failure.error, outcome = ?retry, "job failed");
                     if let Retry::Dead = retry {
-                        tracing::error!(job = %job.id, kind = %job.kind, "job is dead");
+                        tracing::error!(job = %job.id, kind, "job is dead");
                     }
                 }),
         };
@@ -258,12 +262,12 @@ impl Runner {
     }
 
     async fn execute(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
-        match job.kind.as_str() {
-            JOB_PROCESS_CONVERSATION => self.process_conversation(job).await,
-            JOB_SEND_MESSAGE => self.send_message(job).await,
-            JOB_FOLLOWUP => self.followup(job).await,
-            JOB_KNOWLEDGE_SCAN => self.knowledge_scan(job).await,
-            other => Err(JobFailure::permanent(format!("unknown job kind {other:?}"))),
+        match &job.payload {
+            Ok(JobPayload::ProcessConversation) => self.process_conversation(job).await,
+            Ok(JobPayload::SendMessage { message_id }) => self.send_message(job, *message_id).await,
+            Ok(JobPayload::Followup { .. }) => self.followup(job).await,
+            Ok(JobPayload::KnowledgeScan { scan_id }) => self.knowledge_scan(job, *scan_id).await,
+            Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }
 
@@ -295,14 +299,7 @@ impl Runner {
 
     /// A website scan for the knowledge base. A failed crawl is the scan's outcome (recorded
     /// on it), not the job's; only a store error retries.
-    async fn knowledge_scan(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
-        let scan_id = job
-            .payload
-            .as_ref()
-            .and_then(|p| p.get("scan_id"))
-            .and_then(|v| v.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobFailure::permanent("a scan job needs a scan_id"))?;
+    async fn knowledge_scan(&self, job: &ClaimedJob, scan_id: Uuid) -> Result<(), JobFailure> {
         let policy = crate::website_scan::ScanPolicy {
             allow_private: self.config.scan_allow_private,
             ..Default::default()
@@ -314,17 +311,19 @@ impl Runner {
     /// One outbound message: to the simulator for sandbox conversations, to Meta otherwise.
     /// The provider is called at most once per message: a send an earlier attempt started and
     /// never recorded may have reached the lead, so it is marked failed instead of repeated.
-    async fn send_message(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
-        let message_id = job
-            .payload
-            .as_ref()
-            .and_then(|p| p.get("message_id"))
-            .and_then(|v| v.as_str())
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobFailure::permanent("a send job needs a message_id"))?;
+    async fn send_message(&self, job: &ClaimedJob, message_id: Uuid) -> Result<(), JobFailure> {
         let task = self.store.send_task(job.org_id, message_id).await?;
         if task.status != DeliveryStatus::Queued {
             return Ok(());
+        }
+        if !task.deliverable {
+            return self
+                .fail_message(
+                    &task,
+                    None,
+                    "The lead opted out before this message went out; it was not sent.",
+                )
+                .await;
         }
         if task.send_attempt.is_some_and(|a| a != job.attempt) {
             return self
@@ -339,67 +338,34 @@ impl Runner {
         if !self.store.begin_send(&task, job.attempt).await? {
             return Ok(());
         }
-        let text = task.text.clone().unwrap_or_default();
-        if task.channel == "sandbox" {
-            // The simulator is the lead's phone: it has the message as soon as it is stored.
-            let id = format!("sandbox.{}", Uuid::now_v7().simple());
-            self.store.record_sent(&task, &id).await?;
-            announce::status(&self.store, &task, DeliveryStatus::Sent).await;
-            if self
-                .store
-                .advance_status(&task, DeliveryStatus::Delivered)
-                .await?
-            {
-                announce::status(&self.store, &task, DeliveryStatus::Delivered).await;
-            }
-            return Ok(());
-        }
-        let scope = self.store.org(task.org_id);
-        let Some((account, secrets)) = scope.whatsapp_with_secrets().await? else {
-            return self
-                .fail_message(&task, None, "WhatsApp is not connected.")
-                .await;
-        };
-        let Some(to) = task.to_phone.clone() else {
-            return self
-                .fail_message(&task, None, "The lead has no phone number to send to.")
-                .await;
-        };
-        let sent = self
-            .graph
-            .send(
-                &account.phone_number_id,
-                &secrets.access_token,
-                &outbound(to, text, task.buttons.as_ref()),
-            )
-            .await;
-        match sent {
-            Ok(wamid) => {
-                self.store.record_sent(&task, &wamid).await?;
+        let channel = outbound::channel_for(task.channel, &self.store, &self.graph);
+        match channel.deliver(&task, &MessageBody::of(&task)).await {
+            Ok(accepted) => {
+                self.store
+                    .record_sent(&task, &accepted.provider_message_id)
+                    .await?;
                 announce::status(&self.store, &task, DeliveryStatus::Sent).await;
+                if accepted.delivered
+                    && self
+                        .store
+                        .advance_status(&task, DeliveryStatus::Delivered)
+                        .await?
+                {
+                    announce::status(&self.store, &task, DeliveryStatus::Delivered).await;
+                }
                 Ok(())
             }
-            Err(err) => {
-                // Meta answered (or could not be reached): nothing went out.
+            Err(failure) => {
+                // Nothing went out: a later attempt may send it.
                 self.store.send_not_made(&task).await?;
-                if err.class() == ErrorClass::Auth {
-                    scope.set_whatsapp_status("token_invalid").await?;
+                if failure.retryable && job.attempt < job.max_attempts {
+                    return Err(JobFailure::retry(failure.title));
                 }
-                if err.is_retryable() && job.attempt < job.max_attempts {
-                    return Err(JobFailure::retry(err.to_string()));
-                }
-                let title = match &err {
-                    closer_whatsapp::SendError::Graph { error, .. } => error
-                        .error_data
-                        .as_ref()
-                        .and_then(|d| d.details.clone())
-                        .unwrap_or_else(|| error.message.clone()),
-                    other => other.to_string(),
-                };
-                self.fail_message(&task, err.code(), &title).await?;
-                if err.is_retryable() {
+                self.fail_message(&task, failure.code, &failure.title)
+                    .await?;
+                if failure.retryable {
                     // Out of attempts: the job goes dead so an admin sees it.
-                    return Err(JobFailure::permanent(err.to_string()));
+                    return Err(JobFailure::permanent(failure.title));
                 }
                 Ok(())
             }
@@ -415,35 +381,5 @@ impl Runner {
         self.store.record_send_failed(task, code, title).await?;
         announce::status(&self.store, task, DeliveryStatus::Failed).await;
         Ok(())
-    }
-}
-
-/// The WhatsApp message for a queued one: reply buttons when it has them, else plain text.
-fn outbound(to: String, text: String, buttons: Option<&serde_json::Value>) -> Outbound {
-    let buttons: Vec<ReplyButton> = buttons
-        .and_then(|b| b.as_array())
-        .map(|all| {
-            all.iter()
-                .filter_map(|b| {
-                    Some(ReplyButton {
-                        id: b.get("id")?.as_str()?.to_owned(),
-                        title: b.get("title")?.as_str()?.to_owned(),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if buttons.is_empty() {
-        return Outbound::text(to, text);
-    }
-    Outbound {
-        to,
-        reply_to: None,
-        body: Body::Buttons {
-            header: None,
-            body: text,
-            footer: None,
-            buttons,
-        },
     }
 }

@@ -81,9 +81,7 @@ impl From<user::Model> for User {
             org_id: m.org_id,
             name: m.name,
             email: m.email,
-            // Roles are only ever written from `Role::as_str`; an unknown value would be a
-            // hand-edited row, and the least powerful role is the safe reading of it.
-            role: m.role.parse().unwrap_or(Role::Viewer),
+            role: m.role,
             active: m.active,
             created_at: m.created_at,
         }
@@ -124,7 +122,7 @@ fn new_user(org_id: Uuid, account: &NewAccount, role: Role) -> user::ActiveModel
         name: Set(account.name.as_str().to_owned()),
         email: Set(account.email.as_str().to_owned()),
         password_hash: Set(account.password_hash.clone()),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         active: Set(true),
         created_at: Set(at),
         updated_at: Set(at),
@@ -219,7 +217,7 @@ impl Store {
         {
             return Err(StoreError::InviteEmailMismatch);
         }
-        let role: Role = inv.role.parse().unwrap_or(Role::Viewer);
+        let role = inv.role;
         let user: User = new_user(inv.org_id, account, role)
             .insert(&txn)
             .await
@@ -261,7 +259,7 @@ impl Store {
             .ok_or(StoreError::InviteInvalid)?;
         Ok(InvitePreview {
             org_name: org.name,
-            role: inv.role.parse().unwrap_or(Role::Viewer),
+            role: inv.role,
             email: inv.email,
             expires_at: inv.expires_at,
         })

@@ -9,6 +9,9 @@ use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::agent::{EngineMode, LlmProvider};
+use closer_domain::sales::CtaType;
+use closer_domain::work::KnowledgeKind;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -21,7 +24,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct ProfileVersion {
     pub version: i32,
-    pub mode: String,
+    pub mode: EngineMode,
     pub documents: BTreeMap<String, Value>,
     pub changed: Vec<String>,
     pub rolled_back_from: Option<i32>,
@@ -32,7 +35,7 @@ pub struct ProfileVersion {
 #[derive(Debug, Clone)]
 pub struct Cta {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: CtaType,
     pub name: String,
     pub link: Option<String>,
     pub phone: Option<String>,
@@ -42,7 +45,7 @@ pub struct Cta {
 
 #[derive(Debug, Clone)]
 pub struct CtaInput {
-    pub kind: String,
+    pub kind: CtaType,
     pub name: String,
     pub link: Option<String>,
     pub phone: Option<String>,
@@ -53,7 +56,7 @@ pub struct CtaInput {
 #[derive(Debug, Clone)]
 pub struct KnowledgeItem {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: KnowledgeKind,
     pub title: String,
     pub content: String,
     pub source_url: Option<String>,
@@ -64,7 +67,7 @@ pub struct KnowledgeItem {
 
 #[derive(Debug, Clone)]
 pub struct NewKnowledge {
-    pub kind: String,
+    pub kind: KnowledgeKind,
     pub title: String,
     pub content: String,
     pub source_url: Option<String>,
@@ -73,7 +76,7 @@ pub struct NewKnowledge {
 /// The LLM provider as shown (the key only as "is there one").
 #[derive(Debug, Clone)]
 pub struct LlmSettings {
-    pub provider: String,
+    pub provider: LlmProvider,
     pub base_url: String,
     pub model: String,
     pub has_api_key: bool,
@@ -85,7 +88,7 @@ pub struct LlmSettings {
 
 #[derive(Debug, Clone)]
 pub struct LlmSettingsInput {
-    pub provider: String,
+    pub provider: LlmProvider,
     pub base_url: String,
     pub model: String,
     /// `None` keeps the stored key; `Some("")` removes it.
@@ -255,7 +258,7 @@ impl OrgScope<'_> {
     pub async fn save_agent_profile(
         &self,
         actor: Option<&Actor>,
-        mode: &str,
+        mode: EngineMode,
         documents: &BTreeMap<String, Value>,
         changed: Vec<String>,
         rolled_back_from: Option<i32>,
@@ -273,7 +276,7 @@ impl OrgScope<'_> {
             id: new_id(),
             org_id: self.org_id,
             version,
-            mode: mode.to_owned(),
+            mode,
             business_config: doc("business_config"),
             sales_rules: doc("sales_rules"),
             tone_profile: doc("tone_profile"),
@@ -533,7 +536,7 @@ impl OrgScope<'_> {
         };
         let row = llm_setting::ActiveModel {
             org_id: Set(self.org_id),
-            provider: Set(input.provider.clone()),
+            provider: Set(input.provider),
             base_url: Set(input.base_url.clone()),
             model: Set(input.model.clone()),
             api_key: Set(api_key),

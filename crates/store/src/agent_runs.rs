@@ -2,18 +2,28 @@
 //! decided — decision, memory, contact and conversation changes, the bot's reply and its send
 //! job, the next follow-up, action-center items and bookings — in one transaction.
 
+use crate::activity::{self, NewActivity};
 use crate::entities::{
     action, calendar_event, contact, conversation, conversation_state, decision, message,
 };
 use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
-use crate::ingest::{JOB_FOLLOWUP, cancel_followups};
+use crate::inbox::facts_of;
+use crate::ingest::cancel_followups;
+use crate::jobs::JobPayload;
 use crate::page::{self, Order, Page, PageRequest};
 use crate::replies::OutboundBody;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
-use closer_domain::messaging::{Author, ConversationMode, Direction};
+use closer_domain::activity::{ActivityActor, ActivityKind};
+use closer_domain::agent::{DecisionEngine, Trigger};
+use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
+use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use closer_domain::sales::{
+    ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
+};
+use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -27,8 +37,8 @@ pub const HISTORY: u64 = 30;
 #[derive(Debug, Clone)]
 pub struct HistoryTurn {
     pub id: Uuid,
-    pub author: String,
-    pub direction: String,
+    pub author: Author,
+    pub direction: Direction,
     pub text: String,
     pub created_at: DateTime<Utc>,
     /// A lead message the agent has not answered yet.
@@ -42,7 +52,7 @@ pub struct AgentInput {
     pub conversation: conversation::Model,
     pub contact_name: Option<String>,
     pub profile_name: Option<String>,
-    pub lead_status: String,
+    pub lead_status: LeadStatus,
     pub opted_out: bool,
     pub state: Option<Value>,
     /// Oldest first.
@@ -52,14 +62,14 @@ pub struct AgentInput {
 }
 
 /// The decision row as the agent produced it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DecisionRecord {
-    pub trigger: String,
-    pub engine: String,
+    pub trigger: Trigger,
+    pub engine: DecisionEngine,
     pub should_send: bool,
-    pub message_type: String,
-    pub reason_code: String,
-    pub cta_type: Option<String>,
+    pub message_type: MessageType,
+    pub reason_code: ReasonCode,
+    pub cta_type: Option<CtaType>,
     pub message_text: Option<String>,
     pub confidence: f64,
     pub retrieval_used: bool,
@@ -69,7 +79,7 @@ pub struct DecisionRecord {
     pub prompt_tokens: i32,
     pub guardrails: Value,
     pub handoff_required: bool,
-    pub handoff_priority: Option<String>,
+    pub handoff_priority: Option<EscalationPriority>,
     pub handoff: Option<Value>,
     pub error: Option<String>,
     pub latency_ms: i32,
@@ -80,18 +90,18 @@ pub struct DecisionRecord {
 #[derive(Debug, Clone, Default)]
 pub struct AgentPatch {
     pub state: Value,
-    pub stage: Option<String>,
-    pub lead_status: Option<String>,
-    pub intent: Option<String>,
+    pub stage: Option<ConversationStage>,
+    pub lead_status: Option<LeadStatus>,
+    pub intent: Option<Intent>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub city: Option<String>,
     pub language: Option<String>,
     pub opted_out: bool,
     /// Hand over to a human with this priority.
-    pub handoff_priority: Option<String>,
+    pub handoff_priority: Option<EscalationPriority>,
     /// The CTA the lead took up: (type, title, details).
-    pub cta_accepted: Option<(String, String, Value)>,
+    pub cta_accepted: Option<(CtaType, String, Value)>,
     pub calendar_event: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
     pub followup_at: Option<DateTime<Utc>>,
     pub alert: Option<String>,
@@ -112,7 +122,7 @@ pub struct AppliedDecision {
 pub struct DecisionItem {
     pub row: decision::Model,
     /// The reply's delivery status, when one was queued.
-    pub send_status: Option<String>,
+    pub send_status: Option<DeliveryStatus>,
 }
 
 fn turn_text(m: &message::Model) -> String {
@@ -120,6 +130,60 @@ fn turn_text(m: &message::Model) -> String {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
         (_, kind) => format!("[{kind}]"),
     }
+}
+
+/// What a decision changed about the lead, for the activity log.
+fn decision_activity(
+    conv: &conversation::Model,
+    before: &ConversationFacts,
+    effect: &DecisionEffect,
+    patch: &AgentPatch,
+    decision_id: Uuid,
+) -> Vec<NewActivity> {
+    let event = |kind, payload: Value| {
+        NewActivity::on(
+            conv.contact_id,
+            conv.id,
+            kind,
+            ActivityActor::Agent,
+            payload,
+        )
+    };
+    let mut log = vec![];
+    if let Some(stage) = effect.stage {
+        log.push(event(
+            ActivityKind::StageChanged,
+            json!({ "from": before.stage, "to": stage, "decision_id": decision_id }),
+        ));
+    }
+    if let Some(status) = effect.lead_status {
+        log.push(event(
+            ActivityKind::LeadStatusChanged,
+            json!({ "from": before.lead_status, "to": status, "decision_id": decision_id }),
+        ));
+    }
+    if let Some((cta, title, _)) = &patch.cta_accepted {
+        log.push(event(
+            ActivityKind::CtaAccepted,
+            json!({ "cta": cta, "title": title, "decision_id": decision_id }),
+        ));
+    }
+    if let Some(priority) = effect.hand_over {
+        log.push(event(
+            ActivityKind::HandoffRequested,
+            json!({ "priority": priority, "decision_id": decision_id }),
+        ));
+    }
+    if effect.opts_out {
+        log.push(NewActivity {
+            actor: ActivityActor::Lead,
+            ..event(
+                ActivityKind::OptedOut,
+                json!({ "decision_id": decision_id }),
+            )
+        });
+    }
+    log
 }
 
 impl OrgScope<'_> {
@@ -142,9 +206,9 @@ impl OrgScope<'_> {
             .all(db)
             .await?;
         rows.reverse();
-        let lead_dir = Direction::Inbound.as_str();
+        let lead_dir = Direction::Inbound;
         let last_lead = rows.iter().rposition(|m| m.direction == lead_dir);
-        let bot = Author::Bot.as_str();
+        let bot = Author::Bot;
         let bot_messages_since_lead = rows
             .iter()
             .skip(last_lead.map_or(0, |i| i + 1))
@@ -161,8 +225,8 @@ impl OrgScope<'_> {
             .iter()
             .map(|m| HistoryTurn {
                 id: m.id,
-                author: m.author.clone(),
-                direction: m.direction.clone(),
+                author: m.author,
+                direction: m.direction,
                 text: turn_text(m),
                 created_at: m.created_at,
                 unanswered: m.direction == lead_dir && m.ready_at.is_none(),
@@ -209,7 +273,7 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&*txn, conversation_id).await?;
         let at = now();
-        let suppressed = record.should_send && conv.mode != ConversationMode::Bot.as_str();
+        let suppressed = record.should_send && conv.mode != ConversationMode::Bot;
         if suppressed {
             record.should_send = false;
             record.error = Some(format!(
@@ -239,8 +303,8 @@ impl OrgScope<'_> {
             engine: Set(record.engine),
             should_send: Set(record.should_send),
             message_type: Set(record.message_type),
-            reason_code: Set(record.reason_code.clone()),
-            cta_type: Set(record.cta_type.clone()),
+            reason_code: Set(record.reason_code),
+            cta_type: Set(record.cta_type),
             message_text: Set(record.message_text),
             confidence: Set(record.confidence),
             retrieval_used: Set(record.retrieval_used),
@@ -250,7 +314,7 @@ impl OrgScope<'_> {
             prompt_tokens: Set(record.prompt_tokens),
             guardrails: Set(Some(record.guardrails)),
             handoff_required: Set(record.handoff_required),
-            handoff_priority: Set(record.handoff_priority.clone()),
+            handoff_priority: Set(record.handoff_priority),
             handoff: Set(record.handoff.clone()),
             state_after: Set(Some(patch.state.clone())),
             message_id: Set(message.as_ref().map(|m| m.id)),
@@ -264,7 +328,7 @@ impl OrgScope<'_> {
         conversation_state::Entity::insert(conversation_state::ActiveModel {
             org_id: Set(self.org_id),
             conversation_id: Set(conversation_id),
-            state: Set(Some(patch.state)),
+            state: Set(Some(patch.state.clone())),
             updated_at: Set(at),
         })
         .on_conflict(
@@ -290,41 +354,55 @@ impl OrgScope<'_> {
             (contact::Column::Email, &patch.email),
             (contact::Column::City, &patch.city),
             (contact::Column::Language, &patch.language),
-            (contact::Column::LeadStatus, &patch.lead_status),
         ] {
             if let Some(v) = value {
                 contact_update = contact_update.col_expr(col, Expr::value(v.clone()));
             }
         }
-        if patch.opted_out {
-            contact_update = contact_update.col_expr(contact::Column::OptedOut, Expr::value(true));
+        let lead = self.contact_row(&*txn, conv.contact_id).await?;
+        let facts = ConversationFacts {
+            lead_status: lead.lead_status,
+            opted_out: lead.opted_out,
+            ..facts_of(&conv)
+        };
+        let outcome = DecisionOutcome {
+            stage: patch.stage,
+            lead_status: patch.lead_status,
+            opted_out: patch.opted_out,
+            handoff: patch.handoff_priority,
+        };
+        let effect = conversation_rules::decision(&facts, &outcome, suppressed);
+        if let Some(status) = effect.lead_status {
+            contact_update =
+                contact_update.col_expr(contact::Column::LeadStatus, Expr::value(status));
+        }
+        if effect.opts_out {
+            contact_update = contact_update
+                .col_expr(contact::Column::OptedOut, Expr::value(true))
+                .col_expr(contact::Column::OptedOutAt, Expr::value(at));
         }
         contact_update.exec(&*txn).await?;
+        let log = decision_activity(&conv, &facts, &effect, &patch, decision_id);
 
-        let handed_over = patch.handoff_priority.is_some() && !suppressed;
+        let handed_over = effect.hand_over.is_some();
         let mut conv_update = conversation::Entity::update_many()
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(conversation_id))
             .col_expr(conversation::Column::UpdatedAt, Expr::value(at));
-        if let Some(stage) = &patch.stage {
-            conv_update =
-                conv_update.col_expr(conversation::Column::Stage, Expr::value(stage.clone()));
+        if let Some(stage) = effect.stage {
+            conv_update = conv_update.col_expr(conversation::Column::Stage, Expr::value(stage));
         }
-        if let Some(intent) = &patch.intent {
-            conv_update =
-                conv_update.col_expr(conversation::Column::Intent, Expr::value(intent.clone()));
+        if let Some(intent) = patch.intent {
+            conv_update = conv_update.col_expr(conversation::Column::Intent, Expr::value(intent));
         }
-        if let Some(priority) = patch.handoff_priority.as_ref().filter(|_| handed_over) {
+        if let Some(priority) = effect.hand_over {
             conv_update = conv_update
                 .col_expr(
                     conversation::Column::Mode,
-                    Expr::value(ConversationMode::Human.as_str()),
+                    Expr::value(ConversationMode::Human),
                 )
                 .col_expr(conversation::Column::NeedsHuman, Expr::value(true))
-                .col_expr(
-                    conversation::Column::Priority,
-                    Expr::value(priority.clone()),
-                );
+                .col_expr(conversation::Column::Priority, Expr::value(priority));
         }
         conv_update.exec(&*txn).await?;
 
@@ -343,29 +421,28 @@ impl OrgScope<'_> {
             crate::jobs::enqueue(
                 &*txn,
                 self.org_id,
-                JOB_FOLLOWUP,
+                JobPayload::Followup { decision_id },
                 Some(conversation_id),
-                Some(json!({ "decision_id": decision_id })),
                 run_at,
             )
             .await?;
         }
 
-        let open_action = |kind: &str,
-                           cta: Option<String>,
-                           priority: Option<String>,
+        let open_action = |kind: ActionKind,
+                           cta: Option<CtaType>,
+                           priority: Option<EscalationPriority>,
                            title: String,
                            details: Value| {
             action::ActiveModel {
                 id: Set(new_id()),
                 org_id: Set(self.org_id),
                 conversation_id: Set(conversation_id),
-                kind: Set(kind.into()),
+                kind: Set(kind),
                 cta_type: Set(cta),
                 priority: Set(priority),
                 title: Set(title),
                 details: Set(Some(details)),
-                status: Set("open".into()),
+                status: Set(ActionStatus::Open),
                 created_at: Set(at),
                 resolved_at: Set(None),
             }
@@ -373,15 +450,15 @@ impl OrgScope<'_> {
         let mut flagged = None;
         let mut actions = vec![];
         if let Some((cta, title, details)) = patch.cta_accepted {
-            let a = open_action("cta_accepted", Some(cta), None, title, details);
+            let a = open_action(ActionKind::CtaAccepted, Some(cta), None, title, details);
             flagged = Some(*a.id.as_ref());
             actions.push(a);
         }
         if handed_over && let Some(handoff) = &record.handoff {
             actions.push(open_action(
-                "human_attention",
+                ActionKind::HumanAttention,
                 None,
-                patch.handoff_priority.clone(),
+                patch.handoff_priority,
                 format!(
                     "Needs a human: {}",
                     handoff
@@ -394,9 +471,9 @@ impl OrgScope<'_> {
         }
         if let Some(alert) = patch.alert {
             actions.push(open_action(
-                "agent_alert",
+                ActionKind::AgentAlert,
                 None,
-                Some("high".into()),
+                Some(EscalationPriority::High),
                 "The agent failed over to its safe reply".into(),
                 json!({ "error": alert, "decision_id": decision_id }),
             ));
@@ -420,6 +497,7 @@ impl OrgScope<'_> {
             .exec_without_returning(&*txn)
             .await?;
         }
+        activity::append(&*txn, self.org_id, log).await?;
         txn.commit().await?;
         Ok(AppliedDecision {
             decision_id,
@@ -452,7 +530,7 @@ impl OrgScope<'_> {
         )
         .await?;
         let ids: Vec<Uuid> = rows.items.iter().filter_map(|r| r.message_id).collect();
-        let statuses: HashMap<Uuid, String> = if ids.is_empty() {
+        let statuses: HashMap<Uuid, DeliveryStatus> = if ids.is_empty() {
             HashMap::new()
         } else {
             message::Entity::find()

@@ -23,8 +23,10 @@ pub enum StoreError {
     Forbidden(&'static str),
     #[error("{0}")]
     Conflict(&'static str),
-    #[error("the 24-hour service window is closed: only an approved template may be sent")]
-    WindowClosed {
+    /// The send policy refused the message (`refused.rule` says which rule).
+    #[error("{refused}")]
+    SendRefused {
+        refused: closer_domain::send_policy::Refused,
         window_open_until: Option<chrono::DateTime<chrono::Utc>>,
     },
     #[error("database error: {0}")]

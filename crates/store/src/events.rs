@@ -7,7 +7,6 @@
 
 use crate::{Backend, Store};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
@@ -19,39 +18,23 @@ const BUFFER: usize = 1024;
 /// Bytes of events per NOTIFY, under PostgreSQL's 8,000-byte payload limit.
 const NOTIFY_BUDGET: usize = 7_000;
 
-pub mod kind {
-    pub const MESSAGE_RECEIVED: &str = "message:received";
-    pub const MESSAGE_SENT: &str = "message:sent";
-    pub const MESSAGE_STATUS: &str = "message:status";
-    pub const CONVERSATION_UPDATED: &str = "conversation:updated";
-    pub const TAKEOVER_STARTED: &str = "conversation:takeover_started";
-    pub const TAKEOVER_ENDED: &str = "conversation:takeover_ended";
-    pub const CONVERSATIONS_FLAGGED: &str = "action:conversations_flagged";
-    pub const HUMAN_ATTENTION_REQUIRED: &str = "action:human_attention_required";
-    /// Events may have been missed: refetch.
-    pub const RESYNC: &str = "resync";
-}
+pub use closer_domain::realtime::RealtimeEvent;
 
-/// One event. `org_id` nil means every organisation (only `resync` uses it).
+/// One event for one organisation's dashboards. `org_id` nil means every organisation (only
+/// `resync` uses it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub org_id: Uuid,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub data: Value,
+    pub event: RealtimeEvent,
 }
 
 impl Event {
-    pub fn new(org_id: Uuid, kind: &str, data: Value) -> Self {
-        Event {
-            org_id,
-            kind: kind.to_owned(),
-            data,
-        }
+    pub fn new(org_id: Uuid, event: RealtimeEvent) -> Self {
+        Event { org_id, event }
     }
 
     pub fn resync() -> Self {
-        Event::new(Uuid::nil(), kind::RESYNC, Value::Object(Default::default()))
+        Event::new(Uuid::nil(), RealtimeEvent::Resync {})
     }
 
     /// Whether a client of `org_id` should hear this.
@@ -100,7 +83,7 @@ impl Store {
         let mut size = 0;
         for event in &events {
             let Ok(json) = serde_json::to_string(event) else {
-                tracing::error!(kind = %event.kind, "event does not serialise");
+                tracing::error!(kind = event.event.name(), "event does not serialise");
                 continue;
             };
             if size + json.len() > NOTIFY_BUDGET && !batch.is_empty() {

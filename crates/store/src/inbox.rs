@@ -4,6 +4,11 @@ use crate::entities::{contact, conversation, message};
 use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
+use closer_domain::conversation_rules::ConversationFacts;
+use closer_domain::messaging::{
+    Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType, ServiceWindow,
+};
+use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
@@ -15,11 +20,9 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Default)]
 pub struct InboxFilter {
-    pub mode: Option<String>,
-    /// whatsapp or sandbox.
-    pub channel: Option<String>,
-    /// The lead's status (new, qualified, ...).
-    pub lead_status: Option<String>,
+    pub mode: Option<ConversationMode>,
+    pub channel: Option<Channel>,
+    pub lead_status: Option<LeadStatus>,
     pub needs_human: Option<bool>,
     pub unread: Option<bool>,
     /// Matches the lead's name or phone.
@@ -34,38 +37,40 @@ pub struct ContactRef {
     pub id: Uuid,
     pub name: Option<String>,
     pub phone: Option<String>,
-    pub lead_status: String,
-    pub lead_source: String,
+    pub lead_status: LeadStatus,
+    pub lead_source: LeadSource,
     pub campaign: Option<Value>,
+    /// The lead said stop: nobody may message them.
+    pub opted_out: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct ConversationItem {
     pub id: Uuid,
     pub contact: ContactRef,
-    pub channel: String,
-    pub mode: String,
-    pub stage: String,
+    pub channel: Channel,
+    pub mode: ConversationMode,
+    pub stage: ConversationStage,
     pub needs_human: bool,
-    pub priority: Option<String>,
+    pub priority: Option<EscalationPriority>,
     pub unread_count: i32,
     pub window_open_until: Option<DateTime<Utc>>,
     pub last_message_at: Option<DateTime<Utc>>,
     pub last_message_text: Option<String>,
-    pub last_message_direction: Option<String>,
-    pub last_message_author: Option<String>,
+    pub last_message_direction: Option<Direction>,
+    pub last_message_author: Option<Author>,
     pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
 pub struct MessageItem {
     pub id: Uuid,
-    pub direction: String,
-    pub author: String,
-    pub kind: String,
+    pub direction: Direction,
+    pub author: Author,
+    pub kind: MessageType,
     pub text: Option<String>,
     pub media: Option<Value>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
     pub provider_message_id: Option<String>,
@@ -108,7 +113,33 @@ impl From<contact::Model> for ContactRef {
             lead_status: c.lead_status,
             lead_source: c.lead_source,
             campaign: c.campaign,
+            opted_out: c.opted_out,
         }
+    }
+}
+
+/// A conversation's service window as the domain rules read it.
+pub(crate) fn window_of(c: &conversation::Model) -> ServiceWindow {
+    ServiceWindow {
+        open_until: c.window_open_until.map(|u| u.timestamp()),
+    }
+}
+
+/// A window's end as the column stores it.
+pub(crate) fn window_end(w: ServiceWindow) -> Option<DateTime<Utc>> {
+    w.open_until.and_then(|s| DateTime::from_timestamp(s, 0))
+}
+
+/// The conversation as the conversation rules see it. The lead's status and opt-out live on
+/// the contact: callers that need them fill them in.
+pub(crate) fn facts_of(c: &conversation::Model) -> ConversationFacts {
+    ConversationFacts {
+        mode: c.mode,
+        stage: c.stage,
+        lead_status: LeadStatus::New,
+        opted_out: false,
+        window: window_of(c),
+        last_message_at: c.last_message_at,
     }
 }
 
@@ -137,17 +168,17 @@ impl OrgScope<'_> {
         let mut q =
             conversation::Entity::find().filter(conversation::Column::OrgId.eq(self.org_id));
         if let Some(mode) = &f.mode {
-            q = q.filter(conversation::Column::Mode.eq(mode.clone()));
+            q = q.filter(conversation::Column::Mode.eq(*mode));
         }
         if let Some(channel) = &f.channel {
-            q = q.filter(conversation::Column::Channel.eq(channel.clone()));
+            q = q.filter(conversation::Column::Channel.eq(*channel));
         }
         if let Some(status) = &f.lead_status {
             let matching = Query::select()
                 .column(contact::Column::Id)
                 .from(contact::Entity)
                 .and_where(Expr::col(contact::Column::OrgId).eq(self.org_id))
-                .and_where(Expr::col(contact::Column::LeadStatus).eq(status.clone()))
+                .and_where(Expr::col(contact::Column::LeadStatus).eq(*status))
                 .to_owned();
             q = q.filter(conversation::Column::ContactId.in_subquery(matching));
         }
@@ -232,6 +263,19 @@ impl OrgScope<'_> {
         conversation::Entity::find()
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(id))
+            .one(db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub(crate) async fn contact_row(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<contact::Model> {
+        contact::Entity::find()
+            .filter(contact::Column::OrgId.eq(self.org_id))
+            .filter(contact::Column::Id.eq(id))
             .one(db)
             .await?
             .ok_or(StoreError::NotFound)

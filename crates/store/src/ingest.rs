@@ -3,34 +3,42 @@
 //! statuses (only forward), the service window, cancellation of pending follow-ups, and one
 //! processing job per touched conversation.
 
+use crate::activity::{self, NewActivity};
 use crate::entities::{contact, conversation, job, message};
 use crate::error::Result;
-use crate::jobs::status as job_status;
+use crate::inbox::{facts_of, window_end};
+use crate::jobs::JobPayload;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
+use closer_domain::activity::{ActivityActor, ActivityKind};
+use closer_domain::contact_points::Phone;
+use closer_domain::conversation_rules;
 use closer_domain::messaging::{
-    Author, ConversationMode, DeliveryStatus, Direction, MessageType, SERVICE_WINDOW_HOURS,
+    Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
+use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
+use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// How long a burst of lead messages is collected before the agent thinks once.
 pub const DEBOUNCE_SECONDS: i64 = 2;
 
-pub const JOB_PROCESS_CONVERSATION: &str = "process_conversation";
-pub const JOB_FOLLOWUP: &str = "followup";
+/// The lead's phone as the column holds it (E.164).
+fn phone_text(c: &InboundContact) -> Option<String> {
+    c.phone.as_ref().map(|p| p.as_str().to_owned())
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct InboundContact {
-    /// E.164 digits as WhatsApp gives them (`wa_id`).
-    pub phone: Option<String>,
+    pub phone: Option<Phone>,
     /// Business-scoped user id (2026 usernames).
     pub wa_user_id: Option<String>,
     pub profile_name: Option<String>,
@@ -96,8 +104,8 @@ pub struct IngestOutcome {
 }
 
 impl OrgScope<'_> {
-    /// Stores a delivery under `channel` ("whatsapp" or "sandbox") in one transaction.
-    pub async fn ingest(&self, channel: &str, delivery: &Delivery) -> Result<IngestOutcome> {
+    /// Stores a delivery under `channel` in one transaction.
+    pub async fn ingest(&self, channel: Channel, delivery: &Delivery) -> Result<IngestOutcome> {
         let mut out = IngestOutcome::default();
         // Meta retries deliveries: a plain read first spares a retried one the write lock.
         let known = self.known_provider_ids(delivery).await?;
@@ -111,8 +119,9 @@ impl OrgScope<'_> {
             return Ok(out);
         }
         let txn = self.store.begin_write().await?;
+        let mut log = vec![];
         for msg in fresh {
-            let contact_id = self
+            let (contact_id, created) = self
                 .upsert_contact(&txn, &msg.contact, msg.referral.as_ref(), msg.sent_at)
                 .await?;
             let conv = self.upsert_conversation(&txn, contact_id, channel).await?;
@@ -122,15 +131,15 @@ impl OrgScope<'_> {
                 id: Set(message_id),
                 org_id: Set(self.org_id),
                 conversation_id: Set(conversation_id),
-                direction: Set(Direction::Inbound.as_str().into()),
-                author: Set(Author::Lead.as_str().into()),
-                kind: Set(msg.kind.as_str().into()),
+                direction: Set(Direction::Inbound),
+                author: Set(Author::Lead),
+                kind: Set(msg.kind),
                 text: Set(msg.text.clone()),
                 media: Set(msg.media.clone()),
                 provider_message_id: Set(Some(msg.provider_message_id.clone())),
                 reply_to: Set(msg.reply_to.clone()),
                 // Inbound messages have arrived: "delivered" is the truth for the inbox.
-                status: Set(DeliveryStatus::Delivered.as_str().into()),
+                status: Set(DeliveryStatus::Delivered),
                 error_code: Set(None),
                 error_title: Set(None),
                 sent_by: Set(None),
@@ -149,6 +158,21 @@ impl OrgScope<'_> {
                 continue;
             }
             self.note_lead_message(&txn, &conv, msg).await?;
+            let lead = |kind, payload| {
+                NewActivity::on(
+                    contact_id,
+                    conversation_id,
+                    kind,
+                    ActivityActor::Lead,
+                    payload,
+                )
+            };
+            if created {
+                let source = json!({ "channel": channel, "referral": msg.referral });
+                log.push(lead(ActivityKind::LeadCreated, source));
+            }
+            let seen = json!({ "message_id": message_id, "type": msg.kind });
+            log.push(lead(ActivityKind::MessageReceived, seen));
             out.stored.push((conversation_id, message_id));
             if !out.conversations.contains(&conversation_id) {
                 out.conversations.push(conversation_id);
@@ -169,6 +193,7 @@ impl OrgScope<'_> {
         for amendment in &delivery.amendments {
             self.apply_amendment(&txn, amendment).await?;
         }
+        activity::append(&txn, self.org_id, log).await?;
         txn.commit().await?;
         Ok(out)
     }
@@ -203,7 +228,7 @@ impl OrgScope<'_> {
         c: &InboundContact,
         referral: Option<&Value>,
         at: DateTime<Utc>,
-    ) -> Result<Uuid> {
+    ) -> Result<(Uuid, bool)> {
         if let Some(existing) = self.find_contact(txn, c).await? {
             let mut update = contact::Entity::update_many()
                 .col_expr(
@@ -220,38 +245,39 @@ impl OrgScope<'_> {
                     update.col_expr(contact::Column::WaUserId, Expr::value(c.wa_user_id.clone()));
             }
             if existing.phone.is_none() && c.phone.is_some() {
-                update = update.col_expr(contact::Column::Phone, Expr::value(c.phone.clone()));
+                update = update.col_expr(contact::Column::Phone, Expr::value(phone_text(c)));
             }
             update
                 .filter(contact::Column::OrgId.eq(self.org_id))
                 .filter(contact::Column::Id.eq(existing.id))
                 .exec(txn)
                 .await?;
-            return Ok(existing.id);
+            return Ok((existing.id, false));
         }
         let source = if referral.is_some() {
-            "click_to_chat_ad"
+            LeadSource::ClickToChatAd
         } else {
-            "organic_inbound"
+            LeadSource::OrganicInbound
         };
-        contact::Entity::insert(contact::ActiveModel {
+        let inserted = contact::Entity::insert(contact::ActiveModel {
             id: Set(new_id()),
             org_id: Set(self.org_id),
-            phone: Set(c.phone.clone()),
+            phone: Set(phone_text(c)),
             wa_user_id: Set(c.wa_user_id.clone()),
             name: Set(c.profile_name.clone()),
             profile_name: Set(c.profile_name.clone()),
             email: Set(None),
             city: Set(None),
             language: Set(None),
-            lead_status: Set("new".into()),
+            lead_status: Set(LeadStatus::New),
             score: Set(0),
             tags: Set(None),
             notes: Set(None),
             custom_fields: Set(None),
-            lead_source: Set(source.into()),
+            lead_source: Set(source),
             campaign: Set(referral.cloned()),
             opted_out: Set(false),
+            opted_out_at: Set(None),
             first_seen_at: Set(at),
             last_seen_at: Set(at),
             created_at: Set(now()),
@@ -262,11 +288,11 @@ impl OrgScope<'_> {
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(txn)
         .await?;
-        Ok(self
+        let found = self
             .find_contact(txn, c)
             .await?
-            .expect("the contact exists after insert-or-ignore")
-            .id)
+            .expect("the contact exists after insert-or-ignore");
+        Ok((found.id, inserted == 1))
     }
 
     async fn find_contact(
@@ -275,13 +301,13 @@ impl OrgScope<'_> {
         c: &InboundContact,
     ) -> Result<Option<contact::Model>> {
         let mut q = contact::Entity::find().filter(contact::Column::OrgId.eq(self.org_id));
-        q = match (&c.phone, &c.wa_user_id) {
+        q = match (phone_text(c), &c.wa_user_id) {
             (Some(phone), Some(uid)) => q.filter(
                 contact::Column::Phone
-                    .eq(phone.clone())
+                    .eq(phone)
                     .or(contact::Column::WaUserId.eq(uid.clone())),
             ),
-            (Some(phone), None) => q.filter(contact::Column::Phone.eq(phone.clone())),
+            (Some(phone), None) => q.filter(contact::Column::Phone.eq(phone)),
             (None, Some(uid)) => q.filter(contact::Column::WaUserId.eq(uid.clone())),
             (None, None) => return Ok(None),
         };
@@ -292,7 +318,7 @@ impl OrgScope<'_> {
         &self,
         txn: &DatabaseTransaction,
         contact_id: Uuid,
-        channel: &str,
+        channel: Channel,
     ) -> Result<conversation::Model> {
         let find = || {
             conversation::Entity::find()
@@ -308,9 +334,9 @@ impl OrgScope<'_> {
             id: Set(new_id()),
             org_id: Set(self.org_id),
             contact_id: Set(contact_id),
-            channel: Set(channel.into()),
-            mode: Set(ConversationMode::Bot.as_str().into()),
-            stage: Set("new".into()),
+            channel: Set(channel),
+            mode: Set(ConversationMode::Bot),
+            stage: Set(ConversationStage::New),
             needs_human: Set(false),
             priority: Set(None),
             intent: Set(None),
@@ -341,19 +367,19 @@ impl OrgScope<'_> {
         msg: &InboundMessage,
     ) -> Result<()> {
         let conversation_id = conv.id;
-        let window = msg.sent_at + Duration::hours(SERVICE_WINDOW_HOURS);
-        let window = conv
-            .window_open_until
-            .map_or(window, |w| Ord::max(w, window));
+        let effect = conversation_rules::lead_message(&facts_of(conv), msg.sent_at);
+        // Unread is added to, not overwritten: two deliveries may race on PostgreSQL.
         let mut update = conversation::Entity::update_many()
             .col_expr(
                 conversation::Column::UnreadCount,
-                Expr::col(conversation::Column::UnreadCount).add(1),
+                Expr::col(conversation::Column::UnreadCount).add(effect.unread_delta),
             )
-            .col_expr(conversation::Column::WindowOpenUntil, Expr::value(window))
+            .col_expr(
+                conversation::Column::WindowOpenUntil,
+                Expr::value(window_end(effect.window)),
+            )
             .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
-        // A late webhook for an older message must not replace the newer preview.
-        if conv.last_message_at.is_none_or(|last| msg.sent_at >= last) {
+        if effect.replaces_preview {
             let preview = msg
                 .text
                 .clone()
@@ -369,11 +395,11 @@ impl OrgScope<'_> {
                 )
                 .col_expr(
                     conversation::Column::LastMessageDirection,
-                    Expr::value(Direction::Inbound.as_str()),
+                    Expr::value(Direction::Inbound),
                 )
                 .col_expr(
                     conversation::Column::LastMessageAuthor,
-                    Expr::value(Author::Lead.as_str()),
+                    Expr::value(Author::Lead),
                 );
         }
         update
@@ -400,17 +426,16 @@ impl OrgScope<'_> {
             .col_expr(job::Column::UpdatedAt, Expr::value(now()))
             .filter(job::Column::OrgId.eq(self.org_id))
             .filter(job::Column::ConversationId.eq(conversation_id))
-            .filter(job::Column::Kind.eq(JOB_PROCESS_CONVERSATION))
-            .filter(job::Column::Status.eq(job_status::PENDING))
+            .filter(job::Column::Kind.eq(JobKind::ProcessConversation))
+            .filter(job::Column::Status.eq(JobStatus::Pending))
             .exec(txn)
             .await?;
         if postponed.rows_affected == 0 {
             crate::jobs::enqueue(
                 txn,
                 self.org_id,
-                JOB_PROCESS_CONVERSATION,
+                JobPayload::ProcessConversation,
                 Some(conversation_id),
-                None,
                 run_at,
             )
             .await?;
@@ -432,7 +457,7 @@ impl OrgScope<'_> {
             // A status for a message we never sent (e.g. sent from another tool): nothing to do.
             return Ok(None);
         };
-        let current: DeliveryStatus = m.status.parse().unwrap_or(DeliveryStatus::Queued);
+        let current = m.status;
         let Some(next) = current.advance(s.status) else {
             return Ok(None);
         };
@@ -495,12 +520,12 @@ pub(crate) async fn cancel_followups(
     conversation_id: Uuid,
 ) -> Result<()> {
     job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(job_status::CANCELLED))
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Cancelled))
         .col_expr(job::Column::UpdatedAt, Expr::value(now()))
         .filter(job::Column::OrgId.eq(org_id))
         .filter(job::Column::ConversationId.eq(conversation_id))
-        .filter(job::Column::Kind.eq(JOB_FOLLOWUP))
-        .filter(job::Column::Status.eq(job_status::PENDING))
+        .filter(job::Column::Kind.eq(JobKind::Followup))
+        .filter(job::Column::Status.eq(JobStatus::Pending))
         .exec(txn)
         .await?;
     Ok(())

@@ -13,6 +13,7 @@ use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
 use crate::{Backend, Store, new_id, now};
 use chrono::{DateTime, Duration, Utc};
+use closer_domain::work::{JobKind, JobStatus};
 use rand::Rng;
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
@@ -20,19 +21,60 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
 pub const DEFAULT_MAX_ATTEMPTS: i32 = 8;
 
-/// Where a job is in its life.
-pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const RUNNING: &str = "running";
-    pub const DONE: &str = "done";
-    pub const DEAD: &str = "dead";
-    pub const CANCELLED: &str = "cancelled";
-    pub const ALL: [&str; 5] = [PENDING, RUNNING, DONE, DEAD, CANCELLED];
+/// What a job does, with what it needs: one variant per `JobKind`. Stored as the `kind`
+/// column plus the variant's fields as the `payload` JSON, so the worker matches on a type
+/// instead of digging in JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload", rename_all = "snake_case")]
+pub enum JobPayload {
+    /// Let the agent think about the conversation's unanswered lead messages.
+    ProcessConversation,
+    /// Hand one queued outbound message to its channel.
+    SendMessage { message_id: Uuid },
+    /// Check whether the lead went quiet after this decision, and nudge when allowed.
+    Followup { decision_id: Uuid },
+    /// Crawl the business's website into the knowledge base.
+    KnowledgeScan { scan_id: Uuid },
+}
+
+impl JobPayload {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            JobPayload::ProcessConversation => JobKind::ProcessConversation,
+            JobPayload::SendMessage { .. } => JobKind::SendMessage,
+            JobPayload::Followup { .. } => JobKind::Followup,
+            JobPayload::KnowledgeScan { .. } => JobKind::KnowledgeScan,
+        }
+    }
+
+    /// The payload column: the variant's fields, or nothing for a variant without any.
+    fn to_column(&self) -> Option<Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(mut m)) => m.remove("payload").filter(|v| !v.is_null()),
+            _ => None,
+        }
+    }
+
+    /// Reads a stored job back; a row this version cannot read is an error the worker records
+    /// on the job (it goes dead) rather than a job run with a guessed payload.
+    pub fn from_columns(kind: &str, payload: Option<Value>) -> std::result::Result<Self, String> {
+        let kind: JobKind = kind
+            .parse()
+            .map_err(|e: closer_domain::ValidationError| e.0)?;
+        let mut doc = serde_json::Map::new();
+        doc.insert("kind".into(), Value::String(kind.as_str().into()));
+        if let Some(p) = payload {
+            doc.insert("payload".into(), p);
+        }
+        serde_json::from_value(Value::Object(doc))
+            .map_err(|e| format!("the {kind} job's payload is not readable: {e}"))
+    }
 }
 
 /// A job a worker holds. `attempt` is the fence: every write about the outcome names it.
@@ -40,9 +82,9 @@ pub mod status {
 pub struct ClaimedJob {
     pub id: Uuid,
     pub org_id: Uuid,
-    pub kind: String,
     pub conversation_id: Option<Uuid>,
-    pub payload: Option<Value>,
+    /// What to do, or why the stored row could not be read.
+    pub payload: std::result::Result<JobPayload, String>,
     pub attempt: i32,
     pub max_attempts: i32,
 }
@@ -62,9 +104,9 @@ pub enum Retry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobItem {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: JobKind,
     pub conversation_id: Option<Uuid>,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub last_error: Option<String>,
@@ -95,19 +137,18 @@ impl From<job::Model> for JobItem {
 pub(crate) async fn enqueue(
     db: &impl ConnectionTrait,
     org_id: Uuid,
-    kind: &str,
+    payload: JobPayload,
     conversation_id: Option<Uuid>,
-    payload: Option<Value>,
     run_at: DateTime<Utc>,
 ) -> Result<Uuid> {
     let id = new_id();
     job::Entity::insert(job::ActiveModel {
         id: Set(id),
         org_id: Set(org_id),
-        kind: Set(kind.into()),
+        kind: Set(payload.kind()),
         conversation_id: Set(conversation_id),
-        payload: Set(payload),
-        status: Set(status::PENDING.into()),
+        payload: Set(payload.to_column()),
+        status: Set(JobStatus::Pending),
         run_at: Set(run_at),
         attempts: Set(0),
         max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
@@ -170,7 +211,7 @@ impl Store {
         worker: &str,
         limit: u64,
         lease: Duration,
-        skip_kind: Option<&str>,
+        skip_kind: Option<JobKind>,
     ) -> Result<Vec<ClaimedJob>> {
         let at = now();
         let lock = match self.backend() {
@@ -201,7 +242,7 @@ impl Store {
         let mut values: Vec<sea_orm::Value> =
             vec![(at + lease).into(), worker.into(), at.into(), at.into()];
         if let Some(kind) = skip_kind {
-            values.push(kind.into());
+            values.push(kind.as_str().into());
         }
         values.push((limit as i64).into());
         let stmt = self.statement(&sql, values);
@@ -210,12 +251,12 @@ impl Store {
         txn.commit().await?;
         rows.into_iter()
             .map(|r| {
+                let kind: String = r.try_get("", "kind")?;
                 Ok(ClaimedJob {
                     id: r.try_get("", "id")?,
                     org_id: r.try_get("", "org_id")?,
-                    kind: r.try_get("", "kind")?,
                     conversation_id: r.try_get("", "conversation_id")?,
-                    payload: r.try_get("", "payload")?,
+                    payload: JobPayload::from_columns(&kind, r.try_get("", "payload")?),
                     attempt: r.try_get("", "attempts")?,
                     max_attempts: r.try_get("", "max_attempts")?,
                 })
@@ -230,7 +271,7 @@ impl Store {
         job::Entity::update_many()
             .filter(job::Column::Id.eq(job.id))
             .filter(job::Column::Attempts.eq(job.attempt))
-            .filter(job::Column::Status.eq(status::RUNNING))
+            .filter(job::Column::Status.eq(JobStatus::Running))
             .col_expr(job::Column::UpdatedAt, Expr::value(now()))
     }
 
@@ -246,7 +287,7 @@ impl Store {
     /// Marks the job done; false when the lease was lost and another attempt owns it.
     pub async fn complete_job(&self, job: &ClaimedJob) -> Result<bool> {
         let r = Self::fenced(job)
-            .col_expr(job::Column::Status, Expr::value(status::DONE))
+            .col_expr(job::Column::Status, Expr::value(JobStatus::Done))
             .col_expr(
                 job::Column::LeaseUntil,
                 Expr::value(Option::<DateTime<Utc>>::None),
@@ -264,13 +305,13 @@ impl Store {
             let at = now() + backoff(job.attempt);
             (
                 Self::fenced(job)
-                    .col_expr(job::Column::Status, Expr::value(status::PENDING))
+                    .col_expr(job::Column::Status, Expr::value(JobStatus::Pending))
                     .col_expr(job::Column::RunAt, Expr::value(at)),
                 Retry::At(at),
             )
         } else {
             (
-                Self::fenced(job).col_expr(job::Column::Status, Expr::value(status::DEAD)),
+                Self::fenced(job).col_expr(job::Column::Status, Expr::value(JobStatus::Dead)),
                 Retry::Dead,
             )
         };
@@ -294,7 +335,7 @@ impl Store {
         Ok(job::Entity::find()
             .select_only()
             .column(job::Column::RunAt)
-            .filter(job::Column::Status.eq(status::PENDING))
+            .filter(job::Column::Status.eq(JobStatus::Pending))
             .order_by_asc(job::Column::RunAt)
             .limit(1)
             .into_tuple::<DateTime<Utc>>()
@@ -308,7 +349,7 @@ impl Store {
         let at = now();
         let expired = || {
             job::Entity::update_many()
-                .filter(job::Column::Status.eq(status::RUNNING))
+                .filter(job::Column::Status.eq(JobStatus::Running))
                 .filter(job::Column::LeaseUntil.lt(at))
                 .col_expr(job::Column::UpdatedAt, Expr::value(at))
                 .col_expr(
@@ -322,11 +363,11 @@ impl Store {
         };
         let dead = expired()
             .filter(Expr::col(job::Column::Attempts).gte(Expr::col(job::Column::MaxAttempts)))
-            .col_expr(job::Column::Status, Expr::value(status::DEAD))
+            .col_expr(job::Column::Status, Expr::value(JobStatus::Dead))
             .exec(&self.db)
             .await?;
         let again = expired()
-            .col_expr(job::Column::Status, Expr::value(status::PENDING))
+            .col_expr(job::Column::Status, Expr::value(JobStatus::Pending))
             .col_expr(job::Column::RunAt, Expr::value(at))
             .exec(&self.db)
             .await?;
@@ -336,7 +377,7 @@ impl Store {
     /// Forgets finished jobs older than `age`; dead ones stay until an admin acts on them.
     pub async fn purge_finished_jobs(&self, age: Duration) -> Result<u64> {
         let r = job::Entity::delete_many()
-            .filter(job::Column::Status.is_in([status::DONE, status::CANCELLED]))
+            .filter(job::Column::Status.is_in([JobStatus::Done, JobStatus::Cancelled]))
             .filter(job::Column::UpdatedAt.lt(now() - age))
             .exec(&self.db)
             .await?;
@@ -373,7 +414,7 @@ impl Store {
 
 impl OrgScope<'_> {
     /// The organisation's jobs in one status, newest first (admins look at `dead` ones).
-    pub async fn jobs(&self, status: &str, page: PageRequest) -> Result<Page<JobItem>> {
+    pub async fn jobs(&self, status: JobStatus, page: PageRequest) -> Result<Page<JobItem>> {
         let query = job::Entity::find()
             .filter(job::Column::OrgId.eq(self.org_id))
             .filter(job::Column::Status.eq(status));
@@ -394,8 +435,8 @@ impl OrgScope<'_> {
         let r = job::Entity::update_many()
             .filter(job::Column::OrgId.eq(self.org_id))
             .filter(job::Column::Id.eq(id))
-            .filter(job::Column::Status.eq(status::DEAD))
-            .col_expr(job::Column::Status, Expr::value(status::PENDING))
+            .filter(job::Column::Status.eq(JobStatus::Dead))
+            .col_expr(job::Column::Status, Expr::value(JobStatus::Pending))
             .col_expr(job::Column::RunAt, Expr::value(now()))
             .col_expr(
                 job::Column::MaxAttempts,
@@ -434,6 +475,27 @@ mod tests {
                 "attempt {attempt}: {d} ms"
             );
         }
+    }
+
+    #[test]
+    fn payloads_round_trip_through_their_columns() {
+        let id = Uuid::now_v7();
+        for p in [
+            JobPayload::ProcessConversation,
+            JobPayload::SendMessage { message_id: id },
+            JobPayload::Followup { decision_id: id },
+            JobPayload::KnowledgeScan { scan_id: id },
+        ] {
+            let back = JobPayload::from_columns(p.kind().as_str(), p.to_column()).unwrap();
+            assert_eq!(back, p);
+        }
+        assert_eq!(JobPayload::ProcessConversation.to_column(), None);
+        assert!(JobPayload::from_columns("fax", None).is_err());
+        assert!(JobPayload::from_columns("send_message", None).is_err());
+        assert!(
+            JobPayload::from_columns("send_message", Some(serde_json::json!({"message_id": 3})))
+                .is_err()
+        );
     }
 
     #[test]

@@ -8,28 +8,20 @@ use crate::agent_config::{NewKnowledge, insert_knowledge};
 use crate::audit::{self, Actor};
 use crate::entities::{job, knowledge_doc, knowledge_scan};
 use crate::error::{Result, StoreError};
-use crate::jobs::{self, status as job_status};
+use crate::jobs::{self, JobPayload};
 use crate::page::{self, Order, Page, PageRequest};
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::work::{JobStatus, ScanStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, SqlErr};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-pub const JOB_KNOWLEDGE_SCAN: &str = "knowledge_scan";
-
-/// Where a scan is in its life.
-pub mod status {
-    pub const QUEUED: &str = "queued";
-    pub const RUNNING: &str = "running";
-    pub const DONE: &str = "done";
-    pub const FAILED: &str = "failed";
-    /// The states that hold the organisation's one scan slot.
-    pub const ACTIVE: [&str; 2] = [QUEUED, RUNNING];
-}
+/// The states that hold the organisation's one scan slot.
+const ACTIVE: [ScanStatus; 2] = [ScanStatus::Queued, ScanStatus::Running];
 
 /// A page the scan saw and did not store (or stored only in part), and why: a code such as
 /// `robots_disallowed`, `not_relevant`, `page_limit`.
@@ -43,7 +35,7 @@ pub struct SkippedPage {
 pub struct KnowledgeScan {
     pub id: Uuid,
     pub url: String,
-    pub status: String,
+    pub status: ScanStatus,
     pub pages_found: i32,
     pub pages_done: i32,
     pub chunks_stored: i32,
@@ -117,7 +109,7 @@ impl OrgScope<'_> {
     ) -> Result<Option<knowledge_scan::Model>> {
         Ok(knowledge_scan::Entity::find()
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
-            .filter(knowledge_scan::Column::Status.is_in(status::ACTIVE))
+            .filter(knowledge_scan::Column::Status.is_in(ACTIVE))
             .one(db)
             .await?)
     }
@@ -135,7 +127,7 @@ impl OrgScope<'_> {
                     .one(&*txn)
                     .await?
                     .is_some_and(|j| {
-                        j.status == job_status::PENDING || j.status == job_status::RUNNING
+                        j.status == JobStatus::Pending || j.status == JobStatus::Running
                     }),
                 None => false,
             };
@@ -148,7 +140,10 @@ impl OrgScope<'_> {
             knowledge_scan::Entity::update_many()
                 .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
                 .filter(knowledge_scan::Column::Id.eq(active.id))
-                .col_expr(knowledge_scan::Column::Status, Expr::value(status::FAILED))
+                .col_expr(
+                    knowledge_scan::Column::Status,
+                    Expr::value(ScanStatus::Failed),
+                )
                 .col_expr(
                     knowledge_scan::Column::Error,
                     Expr::value("The scan stopped before it finished."),
@@ -161,9 +156,8 @@ impl OrgScope<'_> {
         let job_id = jobs::enqueue(
             &*txn,
             self.org_id,
-            JOB_KNOWLEDGE_SCAN,
+            JobPayload::KnowledgeScan { scan_id: id },
             None,
-            Some(json!({ "scan_id": id })),
             now(),
         )
         .await?;
@@ -171,7 +165,7 @@ impl OrgScope<'_> {
             id,
             org_id: self.org_id,
             url: url.to_owned(),
-            status: status::QUEUED.into(),
+            status: ScanStatus::Queued,
             pages_found: 0,
             pages_done: 0,
             chunks_stored: 0,
@@ -256,8 +250,11 @@ impl OrgScope<'_> {
         let r = knowledge_scan::Entity::update_many()
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
-            .filter(knowledge_scan::Column::Status.is_in(status::ACTIVE))
-            .col_expr(knowledge_scan::Column::Status, Expr::value(status::RUNNING))
+            .filter(knowledge_scan::Column::Status.is_in(ACTIVE))
+            .col_expr(
+                knowledge_scan::Column::Status,
+                Expr::value(ScanStatus::Running),
+            )
             .col_expr(knowledge_scan::Column::StartedAt, Expr::value(now()))
             .col_expr(knowledge_scan::Column::PagesFound, Expr::value(0))
             .col_expr(knowledge_scan::Column::PagesDone, Expr::value(0))
@@ -280,7 +277,7 @@ impl OrgScope<'_> {
         with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
-            .filter(knowledge_scan::Column::Status.eq(status::RUNNING))
+            .filter(knowledge_scan::Column::Status.eq(ScanStatus::Running))
             .exec(&self.store.db)
             .await?;
         Ok(())
@@ -297,8 +294,11 @@ impl OrgScope<'_> {
         with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
-            .filter(knowledge_scan::Column::Status.is_in(status::ACTIVE))
-            .col_expr(knowledge_scan::Column::Status, Expr::value(status::FAILED))
+            .filter(knowledge_scan::Column::Status.is_in(ACTIVE))
+            .col_expr(
+                knowledge_scan::Column::Status,
+                Expr::value(ScanStatus::Failed),
+            )
             .col_expr(knowledge_scan::Column::Error, Expr::value(error))
             .col_expr(knowledge_scan::Column::FinishedAt, Expr::value(now()))
             .exec(&self.store.db)
@@ -325,7 +325,7 @@ impl OrgScope<'_> {
             .one(&*txn)
             .await?
             .ok_or(StoreError::NotFound)?;
-        if scan.status != status::RUNNING {
+        if scan.status != ScanStatus::Running {
             return Ok(None);
         }
         let old: Vec<Uuid> = knowledge_doc::Entity::find()
@@ -352,7 +352,10 @@ impl OrgScope<'_> {
         with_progress(knowledge_scan::Entity::update_many(), progress)
             .filter(knowledge_scan::Column::OrgId.eq(self.org_id))
             .filter(knowledge_scan::Column::Id.eq(id))
-            .col_expr(knowledge_scan::Column::Status, Expr::value(status::DONE))
+            .col_expr(
+                knowledge_scan::Column::Status,
+                Expr::value(ScanStatus::Done),
+            )
             .col_expr(
                 knowledge_scan::Column::ChunksStored,
                 Expr::value(stored as i32),

@@ -3,6 +3,7 @@
 //! organisation on every call.
 
 mod accounts;
+pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
 mod audit;

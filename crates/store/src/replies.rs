@@ -2,19 +2,24 @@
 //! over and releasing, read state, and the send itself as the send job sees it — a message
 //! queued in the same transaction as its job, handed to the provider at most once.
 
+use crate::activity::{self, NewActivity};
 use crate::audit::{self, Actor};
 use crate::entities::{contact, conversation, message};
 use crate::error::{Result, StoreError};
-use crate::inbox::{ConversationItem, MessageItem};
+use crate::inbox::{ConversationItem, MessageItem, window_of};
+use crate::jobs::JobPayload;
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
-use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use closer_domain::activity::{ActivityActor, ActivityKind};
+use closer_domain::contact_points::Phone;
+use closer_domain::messaging::{
+    Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
+};
+use closer_domain::send_policy::{self, Outgoing, Recipient, Sender};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-pub const JOB_SEND_MESSAGE: &str = "send_message";
 
 /// A reply queued for sending.
 #[derive(Debug, Clone)]
@@ -47,20 +52,22 @@ pub struct SendTask {
     pub org_id: Uuid,
     pub message_id: Uuid,
     pub conversation_id: Uuid,
-    /// whatsapp or sandbox.
-    pub channel: String,
-    pub to_phone: Option<String>,
+    pub channel: Channel,
+    pub to_phone: Option<Phone>,
     pub text: Option<String>,
     /// Reply buttons `[{id, title}]` for an interactive message.
     pub buttons: Option<Value>,
     pub status: DeliveryStatus,
+    /// False when the lead opted out after this message was queued: it must not go.
+    pub deliverable: bool,
     /// The attempt that handed it to the provider, when one did.
     pub send_attempt: Option<i32>,
 }
 
 impl OrgScope<'_> {
-    /// A human's text reply: refused outside the 24 h window (only a template may go then),
-    /// otherwise stored as queued with its send job, and the conversation is the human's.
+    /// A human's text reply, if the send policy allows it (not to a lead who opted out, not
+    /// outside the 24 h window, where only a template may go): stored as queued with its send
+    /// job, and the conversation is the human's.
     pub async fn queue_human_reply(
         &self,
         actor: &Actor,
@@ -69,13 +76,25 @@ impl OrgScope<'_> {
     ) -> Result<QueuedReply> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
-        let at = now();
-        if conv.window_open_until.is_none_or(|until| until <= at) {
-            return Err(StoreError::WindowClosed {
+        let lead = self.contact_row(&txn, conv.contact_id).await?;
+        let to = Recipient {
+            opted_out: lead.opted_out,
+            marketing_opted_out: false,
+            mode: conv.mode,
+            window: window_of(&conv),
+            last_lead_message_at: None,
+            unanswered: 0,
+            bot_messages_last_hour: 0,
+            budget: u32::MAX,
+            local_time: None,
+        };
+        send_policy::may_send(Outgoing::free_form(Sender::Human), &to, None, now()).map_err(
+            |refused| StoreError::SendRefused {
+                refused,
                 window_open_until: conv.window_open_until,
-            });
-        }
-        let took_over = conv.mode != ConversationMode::Human.as_str();
+            },
+        )?;
+        let took_over = conv.mode != ConversationMode::Human;
         let mut message = self
             .queue_outbound(
                 &txn,
@@ -112,6 +131,14 @@ impl OrgScope<'_> {
                 json!({ "by_reply": true }),
             )
             .await?;
+            let takeover = NewActivity::on(
+                conv.contact_id,
+                conversation_id,
+                ActivityKind::TakeoverStarted,
+                ActivityActor::Member,
+                json!({ "by_reply": true }),
+            );
+            activity::append(&txn, self.org_id, vec![takeover.by_member(actor.user_id)]).await?;
         }
         txn.commit().await?;
         Ok(QueuedReply {
@@ -143,14 +170,14 @@ impl OrgScope<'_> {
             id: new_id(),
             org_id: self.org_id,
             conversation_id: conv.id,
-            direction: Direction::Outbound.as_str().into(),
-            author: author.as_str().into(),
-            kind: kind.as_str().into(),
+            direction: Direction::Outbound,
+            author,
+            kind,
             text: Some(text.to_owned()),
             media,
             provider_message_id: None,
             reply_to: None,
-            status: DeliveryStatus::Queued.as_str().into(),
+            status: DeliveryStatus::Queued,
             error_code: None,
             error_title: None,
             sent_by,
@@ -186,12 +213,24 @@ impl OrgScope<'_> {
         crate::jobs::enqueue(
             txn,
             self.org_id,
-            JOB_SEND_MESSAGE,
+            JobPayload::SendMessage {
+                message_id: model.id,
+            },
             Some(conv.id),
-            Some(json!({ "message_id": model.id })),
             at,
         )
         .await?;
+        let mut sent = NewActivity::on(
+            conv.contact_id,
+            conv.id,
+            ActivityKind::MessageSent,
+            ActivityActor::Agent,
+            json!({ "message_id": model.id, "type": kind }),
+        );
+        if let Some(user_id) = sent_by {
+            sent = sent.by_member(user_id);
+        }
+        activity::append(txn, self.org_id, vec![sent]).await?;
         Ok(model.into())
     }
 
@@ -206,12 +245,12 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
         let releasing = mode == ConversationMode::Bot;
-        let changed = conv.mode != mode.as_str() || (releasing && conv.needs_human);
+        let changed = conv.mode != mode || (releasing && conv.needs_human);
         if changed {
             let mut update = conversation::Entity::update_many()
                 .filter(conversation::Column::OrgId.eq(self.org_id))
                 .filter(conversation::Column::Id.eq(conversation_id))
-                .col_expr(conversation::Column::Mode, Expr::value(mode.as_str()))
+                .col_expr(conversation::Column::Mode, Expr::value(mode))
                 .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
             update = if releasing {
                 update
@@ -240,6 +279,19 @@ impl OrgScope<'_> {
                 json!({ "from": conv.mode }),
             )
             .await?;
+            let kind = if releasing {
+                ActivityKind::TakeoverEnded
+            } else {
+                ActivityKind::TakeoverStarted
+            };
+            let change = NewActivity::on(
+                conv.contact_id,
+                conversation_id,
+                kind,
+                ActivityActor::Member,
+                json!({ "from": conv.mode, "to": mode }),
+            );
+            activity::append(&txn, self.org_id, vec![change.by_member(actor.user_id)]).await?;
         }
         txn.commit().await?;
         Ok(ModeChange {
@@ -292,16 +344,20 @@ impl Store {
             org_id,
             message_id,
             conversation_id: conv.id,
+            deliverable: send_policy::may_deliver(m.created_at, lead.opted_out_at),
             channel: conv.channel,
-            to_phone: lead.phone,
+            to_phone: lead
+                .phone
+                .as_deref()
+                .and_then(|p| Phone::parse(p, None).ok()),
             buttons: m
                 .media
                 .as_ref()
-                .filter(|_| m.kind == MessageType::Interactive.as_str())
+                .filter(|_| m.kind == MessageType::Interactive)
                 .and_then(|v| v.get("buttons"))
                 .cloned(),
             text: m.text,
-            status: m.status.parse().unwrap_or(DeliveryStatus::Queued),
+            status: m.status,
             send_attempt: m.send_attempt,
         })
     }
@@ -362,7 +418,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let from: DeliveryStatus = current.status.parse().unwrap_or(DeliveryStatus::Queued);
+        let from = current.status;
         if from.advance(to).is_none() {
             return Ok(false);
         }

@@ -45,7 +45,7 @@ impl From<invite::Model> for Invite {
     fn from(m: invite::Model) -> Self {
         Invite {
             id: m.id,
-            role: m.role.parse().unwrap_or(Role::Viewer),
+            role: m.role,
             email: m.email,
             created_by: m.created_by,
             created_at: m.created_at,
@@ -228,7 +228,7 @@ impl OrgScope<'_> {
                     "only an owner can change an owner or make one",
                 ));
             }
-            model.role = Set(role.as_str().to_owned());
+            model.role = Set(role);
             changes.insert(
                 "role".into(),
                 json!({ "from": current.as_str(), "to": role.as_str() }),
@@ -349,7 +349,7 @@ impl OrgScope<'_> {
             id: Set(new_id()),
             org_id: Set(self.org_id),
             token_hash: Set(token_hash.to_owned()),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             email: Set(email.map(|e| e.as_str().to_owned())),
             created_by: Set(Some(actor.user_id)),
             created_at: Set(now()),

@@ -7,6 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::messaging::{NumberStatus, QualityRating};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -21,6 +22,14 @@ pub struct WhatsappCredentials {
     pub app_secret: String,
     pub verify_token: String,
     pub display_phone_number: Option<String>,
+}
+
+impl NumberHealth {
+    /// Meta's rating as ours; a rating this version does not know reads as unknown.
+    pub fn quality_rating(&self) -> Option<QualityRating> {
+        let rating = self.quality_rating.as_deref()?;
+        Some(rating.parse().unwrap_or(QualityRating::Unknown))
+    }
 }
 
 /// What Meta said about the number when it was checked.
@@ -39,8 +48,8 @@ pub struct WhatsappAccount {
     pub waba_id: String,
     pub display_phone_number: Option<String>,
     pub verify_token: String,
-    pub status: String,
-    pub quality_rating: Option<String>,
+    pub status: NumberStatus,
+    pub quality_rating: Option<QualityRating>,
     pub messaging_limit: Option<String>,
     pub last_webhook_at: Option<DateTime<Utc>>,
 }
@@ -178,8 +187,8 @@ impl OrgScope<'_> {
             access_token: Set(sb.seal(&creds.access_token)),
             app_secret: Set(sb.seal(&creds.app_secret)),
             verify_token: Set(creds.verify_token.clone()),
-            status: Set("connected".into()),
-            quality_rating: Set(health.quality_rating.clone()),
+            status: Set(NumberStatus::Connected),
+            quality_rating: Set(health.quality_rating()),
             messaging_limit: Set(health.messaging_limit.clone()),
             last_webhook_at: Set(None),
             created_at: Set(at),
@@ -259,7 +268,7 @@ impl OrgScope<'_> {
     }
 
     /// Marks the number in error (e.g. its token expired) so the settings page says so.
-    pub async fn set_whatsapp_status(&self, status: &str) -> Result<()> {
+    pub async fn set_whatsapp_status(&self, status: NumberStatus) -> Result<()> {
         wa::Entity::update_many()
             .col_expr(wa::Column::Status, sea_orm::sea_query::Expr::value(status))
             .col_expr(

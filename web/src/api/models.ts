@@ -1,6 +1,9 @@
-// Named aliases for the generated OpenAPI types. Derived from `paths` (not hand-written), so
-// the only thing this file knows is which endpoint returns what.
-import type { paths } from "./types";
+// Named aliases for the generated OpenAPI types. Derived from `paths` and the schemas (never
+// hand-written), so the only thing this file knows is which endpoint returns what and what the
+// server calls each schema. Runtime lists and labels of the enums live in ./enums.
+import type { components, paths } from "./types";
+
+type Schemas = components["schemas"];
 
 type JsonOf<T> = T extends { content: { "application/json": infer B } } ? B : never;
 type Ok<Op> = Op extends { responses: infer R }
@@ -13,11 +16,46 @@ type Ok<Op> = Op extends { responses: infer R }
         : never
   : never;
 type Body<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+// The API's enums, each one named schema.
+export type Author = Schemas["Author"];
+export type BudgetTiming = Schemas["BudgetTiming"];
+export type Channel = Schemas["Channel"];
+export type ConversationMode = Schemas["ConversationMode"];
+export type ConversationStage = Schemas["ConversationStage"];
+export type CtaType = Schemas["CtaType"];
+export type DecisionEngine = Schemas["DecisionEngine"];
+export type DeliveryStatus = Schemas["DeliveryStatus"];
+export type Direction = Schemas["Direction"];
+export type EmojiPolicy = Schemas["EmojiPolicy"];
+export type EngineMode = Schemas["EngineMode"];
+export type EscalationPriority = Schemas["EscalationPriority"];
+export type Formality = Schemas["Formality"];
+export type GuardAction = Schemas["GuardAction"];
+export type JobKind = Schemas["JobKind"];
+export type JobStatus = Schemas["JobStatus"];
+export type KnowledgeKind = Schemas["KnowledgeKind"];
+export type LeadSource = Schemas["LeadSource"];
+export type LeadStatus = Schemas["LeadStatus"];
+export type LlmProvider = Schemas["LlmProvider"];
+export type MessageType = Schemas["MessageType"];
+export type NumberStatus = Schemas["NumberStatus"];
+export type Persuasion = Schemas["Persuasion"];
+export type QualityRating = Schemas["QualityRating"];
+export type ReasonCode = Schemas["ReasonCode"];
+export type ReplyLanguage = Schemas["ReplyLanguage"];
+export type Role = Schemas["Role"];
+export type ScanStatus = Schemas["ScanStatus"];
+export type Trigger = Schemas["Trigger"];
+
+/** One WebSocket message, `{"type": "...", "data": {...}}`. */
+export type RealtimeEvent = Schemas["RealtimeEvent"];
+export type RealtimeEventType = RealtimeEvent["type"];
 
 export type AuthResponse = Ok<paths["/api/v1/auth/login"]["post"]>;
 export type Me = Ok<paths["/api/v1/auth/me"]["get"]>;
 export type SessionUser = Me["user"];
-export type Role = SessionUser["role"];
 export type SignupBody = Body<paths["/api/v1/auth/signup"]["post"]>;
 export type Org = Ok<paths["/api/v1/org"]["get"]>;
 export type UpdateOrgBody = Body<paths["/api/v1/org"]["put"]>;
@@ -32,14 +70,17 @@ export type InviteLookup = Ok<paths["/api/v1/invites/{token}"]["get"]>;
 export type AuditPage = Ok<paths["/api/v1/audit-logs"]["get"]>;
 export type AuditEntry = AuditPage["items"][number];
 
-export const ROLES = ["owner", "admin", "agent", "viewer"] as const satisfies readonly Role[];
-
 export type WhatsappStatus = Ok<paths["/api/v1/settings/whatsapp/status"]["get"]>;
 export type WhatsappConnectBody = Body<paths["/api/v1/settings/whatsapp/connect"]["post"]>;
 export type WhatsappConfigBody = Body<paths["/api/v1/settings/whatsapp/config"]["put"]>;
 
 export type ConversationPage = Ok<paths["/api/v1/conversations"]["get"]>;
 export type Conversation = ConversationPage["items"][number];
+/** The inbox's filters: the list's query without its paging. */
+export type ConversationFilters = Omit<
+  Query<paths["/api/v1/conversations"]["get"]>,
+  "limit" | "cursor"
+>;
 export type ConversationDetail = Ok<paths["/api/v1/conversations/{id}"]["get"]>;
 export type MessagePage = Ok<paths["/api/v1/conversations/{id}/messages"]["get"]>;
 export type Message = MessagePage["items"][number];
@@ -52,8 +93,6 @@ export type JobPage = Ok<paths["/api/v1/jobs"]["get"]>;
 export type Job = JobPage["items"][number];
 
 export type AgentProfile = Ok<paths["/api/v1/agent/profile"]["get"]>;
-/** The engine that writes the agent's replies (the API types it as a string). */
-export type AgentMode = "rules" | "llm";
 export type UpdateAgentProfileBody = Body<paths["/api/v1/agent/profile"]["put"]>;
 export type ProfileVersionPage = Ok<paths["/api/v1/agent/profile/versions"]["get"]>;
 export type ProfileVersion = ProfileVersionPage["items"][number];
@@ -63,11 +102,19 @@ export type CtaBody = Body<paths["/api/v1/ctas"]["post"]>;
 export type KnowledgePage = Ok<paths["/api/v1/knowledge"]["get"]>;
 export type KnowledgeEntry = KnowledgePage["items"][number];
 export type KnowledgeCreated = Ok<paths["/api/v1/knowledge"]["post"]>;
+export type KnowledgeUpload = Schemas["KnowledgeUpload"];
+export type KnowledgeScan = Ok<paths["/api/v1/knowledge/scans/{id}"]["get"]>;
 export type DecisionPage = Ok<paths["/api/v1/conversations/{id}/decisions"]["get"]>;
 export type Decision = DecisionPage["items"][number];
-/** One entry of a decision's `guardrails` (the API types the list as free-form JSON). */
-export interface GuardrailResult {
-  rule: string;
-  action: "passed" | "repaired" | "blocked" | string;
-  detail?: string | null;
-}
+/** One guardrail's verdict on a decision's draft reply. */
+export type Guardrail = Decision["guardrails"][number];
+
+export type OnboardingView = Ok<paths["/api/v1/onboarding"]["get"]>;
+export type OnboardingAnswers = OnboardingView["answers"];
+export type OnboardingUpdateBody = Body<paths["/api/v1/onboarding"]["put"]>;
+export type OnboardingCta = Schemas["OnboardingCta"];
+export type GeneratedProfile = Ok<paths["/api/v1/onboarding/generate"]["post"]>;
+
+export type LlmSettings = Ok<paths["/api/v1/settings/llm"]["get"]>;
+export type LlmSettingsBody = Body<paths["/api/v1/settings/llm"]["put"]>;
+export type ConnectionTest = Ok<paths["/api/v1/settings/llm/test"]["post"]>;

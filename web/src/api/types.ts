@@ -758,8 +758,18 @@ export interface components {
             token: string;
             user: components["schemas"]["SessionUser"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Author: "lead" | "bot" | "human" | "system";
         /** @enum {string} */
         BudgetTiming: "early" | "mid" | "late" | "never";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Channel: "whatsapp" | "sandbox";
         ConfigUpdate: {
             access_token?: string | null;
             app_secret?: string | null;
@@ -801,6 +811,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             name?: string | null;
+            /** @description The lead said stop: nobody may message them (a send answers 422 `opted_out`). */
+            opted_out: boolean;
             phone?: string | null;
         };
         ConversationDetail: components["schemas"]["ConversationView"] & {
@@ -808,8 +820,8 @@ export interface components {
             campaign?: unknown;
             /** @description The handoff package when the agent asked for a human; null otherwise. */
             handoff?: unknown;
-            /** @description How the lead found the business: organic_inbound, click_to_chat_ad, ... */
-            lead_source: string;
+            /** @description How the lead found the business. */
+            lead_source: components["schemas"]["LeadSource"];
             /** @description The agent's memory of this conversation; null until the agent has thought about it. */
             state?: unknown;
         };
@@ -817,18 +829,27 @@ export interface components {
             items: components["schemas"]["ConversationView"][];
             next_cursor?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ConversationMode: "bot" | "human" | "paused" | "closed";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ConversationStage: "new" | "initial_contact" | "discovery" | "qualification" | "objection_handling" | "cta_offered" | "cta_in_progress" | "negotiation" | "closed_won" | "closed_lost" | "human_takeover" | "archived";
         ConversationView: {
-            /** @description `whatsapp` or `sandbox`. */
-            channel: string;
+            channel: components["schemas"]["Channel"];
             contact: components["schemas"]["ContactSummary"];
             /** Format: uuid */
             id: string;
             last_message?: null | components["schemas"]["LastMessage"];
-            lead_status: string;
-            mode: string;
+            lead_status: components["schemas"]["LeadStatus"];
+            mode: components["schemas"]["ConversationMode"];
             needs_human: boolean;
-            priority?: string | null;
-            stage: string;
+            priority?: null | components["schemas"]["EscalationPriority"];
+            stage: components["schemas"]["ConversationStage"];
             /** Format: int32 */
             unread_count: number;
             /** Format: date-time */
@@ -853,9 +874,16 @@ export interface components {
             phone?: string | null;
             /** Format: int32 */
             position?: number | null;
-            type: string;
+            /**
+             * @description Also accepts the seeds' spelling (`BOOK_CALL`). Read as text so that one 422 names
+             *     every bad field, this one included.
+             */
+            type: components["schemas"]["CtaType"];
         };
-        /** @enum {string} */
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         CtaType: "book_call" | "payment" | "app_download" | "send_docs" | "visit_website" | "fill_form" | "schedule_demo" | "join_webinar";
         CtaView: {
             enabled: boolean;
@@ -866,9 +894,13 @@ export interface components {
             phone?: string | null;
             /** Format: int32 */
             position: number;
-            /** @description book_call, payment, app_download, send_docs, visit_website, fill_form, schedule_demo, join_webinar. */
-            type: string;
+            type: components["schemas"]["CtaType"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        DecisionEngine: "llm" | "rules" | "fallback";
         DecisionView: {
             /** Format: double */
             confidence: number;
@@ -876,14 +908,13 @@ export interface components {
             cost_usd: number;
             /** Format: date-time */
             created_at: string;
-            cta_type?: string | null;
-            /** @description llm, rules or fallback. */
-            engine: string;
+            cta_type?: null | components["schemas"]["CtaType"];
+            engine: components["schemas"]["DecisionEngine"];
             error?: string | null;
-            /** @description `[{rule, action: passed|repaired|blocked, detail}]`. */
-            guardrails: unknown;
+            /** @description What each guardrail did to the draft, in the order they ran. */
+            guardrails: components["schemas"]["GuardrailView"][];
             handoff?: unknown;
-            handoff_priority?: string | null;
+            handoff_priority?: null | components["schemas"]["EscalationPriority"];
             handoff_required: boolean;
             /** Format: uuid */
             id: string;
@@ -894,24 +925,38 @@ export interface components {
             /** Format: uuid */
             message_id?: string | null;
             message_text?: string | null;
-            message_type: string;
+            message_type: components["schemas"]["MessageType"];
             /** Format: int32 */
             output_tokens: number;
             /** Format: int32 */
             prompt_tokens: number;
-            reason_code: string;
+            reason_code: components["schemas"]["ReasonCode"];
             retrieval_used: boolean;
-            /** @description The reply's delivery status (queued, sent, delivered, read, failed); null when nothing was sent. */
-            send_status?: string | null;
+            send_status?: null | components["schemas"]["DeliveryStatus"];
             should_send: boolean;
-            trigger: string;
+            trigger: components["schemas"]["Trigger"];
         };
         DefaultBaseUrls: {
             anthropic: string;
             openai: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        DeliveryStatus: "queued" | "sent" | "delivered" | "read" | "failed";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Direction: "in" | "out";
         /** @enum {string} */
         EmojiPolicy: "never" | "sparingly" | "frequent";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EngineMode: "llm" | "rules";
         /** @description The error body every endpoint answers with on failure. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -924,6 +969,11 @@ export interface components {
             /** @description A sentence for humans. */
             message: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EscalationPriority: "critical" | "high" | "medium" | "low";
         /** @enum {string} */
         Formality: "formal" | "professional" | "casual";
         /** @description The five documents, as `PUT /agent/profile` takes them. */
@@ -951,11 +1001,22 @@ export interface components {
              * @description The engine mode to save the profile with: the saved profile's, or `llm` when a model
              *     is configured, else `rules`.
              */
-            mode: string;
+            mode: components["schemas"]["EngineMode"];
             /** Format: int32 */
             output_tokens: number;
             /** @description Why the model's documents were not used, when it was asked and failed. */
             warning?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        GuardAction: "passed" | "repaired" | "blocked";
+        /** @description One guardrail's verdict on a draft reply. */
+        GuardrailView: {
+            action: components["schemas"]["GuardAction"];
+            detail?: string;
+            rule: string;
         };
         InviteOrg: {
             name: string;
@@ -988,6 +1049,16 @@ export interface components {
             id: string;
             role: components["schemas"]["Role"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        JobStatus: "pending" | "running" | "done" | "dead" | "cancelled";
         JobView: {
             /** Format: int32 */
             attempts: number;
@@ -997,14 +1068,13 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             id: string;
-            /** @description process_conversation, send_message, followup. */
-            kind: string;
+            kind: components["schemas"]["JobKind"];
             last_error?: string | null;
             /** Format: int32 */
             max_attempts: number;
             /** Format: date-time */
             run_at: string;
-            status: string;
+            status: components["schemas"]["JobStatus"];
             /** Format: date-time */
             updated_at: string;
         };
@@ -1012,11 +1082,16 @@ export interface components {
             created: number;
             items: components["schemas"]["KnowledgeView"][];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        KnowledgeKind: "faq" | "web";
         KnowledgeRequest: {
             /** @description The text of a faq.txt: `Q:` / `A:` pairs, blank lines between them. */
             content: string;
-            /** @description `faq`. */
-            kind: string;
+            /** @description `faq` (a website is added with /knowledge/scan). */
+            kind: components["schemas"]["KnowledgeKind"];
         };
         /** @description A faq.txt as a multipart upload (`multipart/form-data`). */
         KnowledgeUpload: {
@@ -1034,8 +1109,7 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             id: string;
-            /** @description `faq` or `web`. */
-            kind: string;
+            kind: components["schemas"]["KnowledgeKind"];
             /** Format: date-time */
             last_verified_at?: string | null;
             source_url?: string | null;
@@ -1045,10 +1119,20 @@ export interface components {
         LastMessage: {
             /** Format: date-time */
             at: string;
-            author?: string | null;
-            direction?: string | null;
+            author?: null | components["schemas"]["Author"];
+            direction?: null | components["schemas"]["Direction"];
             text?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        LeadSource: "organic_inbound" | "click_to_chat_ad" | "website_widget" | "form_to_whatsapp" | "referral_link" | "qr_code" | "import" | "manual" | "unknown";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        LeadStatus: "new" | "qualifying" | "qualified" | "engaged" | "hot" | "won" | "lost" | "dropped" | "needs_human" | "opted_out";
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_AuditLogView: {
             items: {
@@ -1077,8 +1161,7 @@ export interface components {
                 phone?: string | null;
                 /** Format: int32 */
                 position: number;
-                /** @description book_call, payment, app_download, send_docs, visit_website, fill_form, schedule_demo, join_webinar. */
-                type: string;
+                type: components["schemas"]["CtaType"];
             }[];
             next_cursor?: string | null;
         };
@@ -1091,14 +1174,13 @@ export interface components {
                 cost_usd: number;
                 /** Format: date-time */
                 created_at: string;
-                cta_type?: string | null;
-                /** @description llm, rules or fallback. */
-                engine: string;
+                cta_type?: null | components["schemas"]["CtaType"];
+                engine: components["schemas"]["DecisionEngine"];
                 error?: string | null;
-                /** @description `[{rule, action: passed|repaired|blocked, detail}]`. */
-                guardrails: unknown;
+                /** @description What each guardrail did to the draft, in the order they ran. */
+                guardrails: components["schemas"]["GuardrailView"][];
                 handoff?: unknown;
-                handoff_priority?: string | null;
+                handoff_priority?: null | components["schemas"]["EscalationPriority"];
                 handoff_required: boolean;
                 /** Format: uuid */
                 id: string;
@@ -1109,17 +1191,16 @@ export interface components {
                 /** Format: uuid */
                 message_id?: string | null;
                 message_text?: string | null;
-                message_type: string;
+                message_type: components["schemas"]["MessageType"];
                 /** Format: int32 */
                 output_tokens: number;
                 /** Format: int32 */
                 prompt_tokens: number;
-                reason_code: string;
+                reason_code: components["schemas"]["ReasonCode"];
                 retrieval_used: boolean;
-                /** @description The reply's delivery status (queued, sent, delivered, read, failed); null when nothing was sent. */
-                send_status?: string | null;
+                send_status?: null | components["schemas"]["DeliveryStatus"];
                 should_send: boolean;
-                trigger: string;
+                trigger: components["schemas"]["Trigger"];
             }[];
             next_cursor?: string | null;
         };
@@ -1153,14 +1234,13 @@ export interface components {
                 created_at: string;
                 /** Format: uuid */
                 id: string;
-                /** @description process_conversation, send_message, followup. */
-                kind: string;
+                kind: components["schemas"]["JobKind"];
                 last_error?: string | null;
                 /** Format: int32 */
                 max_attempts: number;
                 /** Format: date-time */
                 run_at: string;
-                status: string;
+                status: components["schemas"]["JobStatus"];
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -1174,8 +1254,7 @@ export interface components {
                 created_at: string;
                 /** Format: uuid */
                 id: string;
-                /** @description `faq` or `web`. */
-                kind: string;
+                kind: components["schemas"]["KnowledgeKind"];
                 /** Format: date-time */
                 last_verified_at?: string | null;
                 source_url?: string | null;
@@ -1214,8 +1293,7 @@ export interface components {
                 skipped: components["schemas"]["SkippedPageView"][];
                 /** Format: date-time */
                 started_at?: string | null;
-                /** @description `queued`, `running`, `done` or `failed`. */
-                status: string;
+                status: components["schemas"]["ScanStatus"];
                 /** @description The start page, normalised. */
                 url: string;
             }[];
@@ -1240,7 +1318,7 @@ export interface components {
             items: {
                 /** @description The documents (and `mode`) this version changed. */
                 changed: string[];
-                mode: string;
+                mode: components["schemas"]["EngineMode"];
                 /** Format: int32 */
                 rolled_back_from?: number | null;
                 /** Format: date-time */
@@ -1251,6 +1329,11 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        LlmProvider: "openai" | "anthropic";
         /**
          * @description Settings to save or to test. Every field is optional: an absent one keeps the saved value
          *     (or the default, before the first save).
@@ -1275,8 +1358,7 @@ export interface components {
              * @description At least 0.
              */
             output_usd_per_mtok?: number | null;
-            /** @description `openai` or `anthropic`. */
-            provider?: string | null;
+            provider?: null | components["schemas"]["LlmProvider"];
             /**
              * Format: int64
              * @description 1000 to 120000.
@@ -1305,8 +1387,8 @@ export interface components {
              * @description US dollars per million output tokens, for cost tracking.
              */
             output_usd_per_mtok: number;
-            /** @description `openai` (any OpenAI-compatible chat completions server at `base_url`) or `anthropic`. */
-            provider: string;
+            /** @description `openai` means any OpenAI-compatible chat completions server at `base_url`. */
+            provider: components["schemas"]["LlmProvider"];
             /**
              * Format: int32
              * @description Per call to the provider.
@@ -1337,14 +1419,17 @@ export interface components {
             /** @description Pass as `before` to load older messages. */
             next_cursor?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        MessageType: "text" | "image" | "audio" | "voice" | "video" | "document" | "sticker" | "location" | "contacts" | "template" | "interactive" | "button_reply" | "list_reply" | "reaction" | "system" | "unsupported";
         MessageView: {
-            /** @description lead, bot, human or system. */
-            author: string;
+            author: components["schemas"]["Author"];
             /** Format: date-time */
             created_at: string;
             deleted: boolean;
-            /** @description `in` or `out`. */
-            direction: string;
+            direction: components["schemas"]["Direction"];
             edited: boolean;
             error?: null | components["schemas"]["MessageError"];
             /** Format: uuid */
@@ -1354,11 +1439,15 @@ export interface components {
             provider_message_id?: string | null;
             reply_to?: string | null;
             sent_by?: null | components["schemas"]["SentBy"];
-            /** @description queued, sent, delivered, read or failed. */
-            status: string;
+            status: components["schemas"]["DeliveryStatus"];
             text?: string | null;
-            type: string;
+            type: components["schemas"]["MessageType"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        NumberStatus: "connected" | "token_invalid" | "disconnected";
         OnboardingAnswers: {
             business?: null | components["schemas"]["OnboardingBusiness"];
             customer?: null | components["schemas"]["OnboardingCustomer"];
@@ -1511,8 +1600,7 @@ export interface components {
         ProfileUpdate: {
             business_config?: unknown;
             guardrails?: unknown;
-            /** @description `rules` or `llm`. */
-            mode?: string | null;
+            mode?: null | components["schemas"]["EngineMode"];
             sales_rules?: unknown;
             script_library?: unknown;
             tone_profile?: unknown;
@@ -1520,8 +1608,7 @@ export interface components {
         ProfileView: {
             business_config: unknown;
             guardrails: unknown;
-            /** @description `rules` or `llm`. */
-            mode: string;
+            mode: components["schemas"]["EngineMode"];
             sales_rules: unknown;
             script_library: unknown;
             tone_profile: unknown;
@@ -1534,10 +1621,105 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        QualityRating: "green" | "yellow" | "red" | "unknown";
+        RealtimeEvent: {
+            /** @description A lead's message was stored. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                message_id: string;
+            };
+            /** @enum {string} */
+            type: "message:received";
+        } | {
+            /** @description A reply (the bot's or a person's) was queued for sending. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                message_id: string;
+            };
+            /** @enum {string} */
+            type: "message:sent";
+        } | {
+            /** @description An outbound message's delivery moved on. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                message_id: string;
+                status: components["schemas"]["DeliveryStatus"];
+            };
+            /** @enum {string} */
+            type: "message:status";
+        } | {
+            /** @description Anything about a conversation changed; `decision_id` when the agent decided. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                decision_id?: string | null;
+            };
+            /** @enum {string} */
+            type: "conversation:updated";
+        } | {
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+            };
+            /** @enum {string} */
+            type: "conversation:takeover_started";
+        } | {
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+            };
+            /** @enum {string} */
+            type: "conversation:takeover_ended";
+        } | {
+            /** @description A lead accepted a call to action: an action-center item was opened. */
+            data: {
+                /** Format: uuid */
+                action_id: string;
+                /** Format: date-time */
+                at?: string | null;
+                /** Format: uuid */
+                conversation_id: string;
+                cta: components["schemas"]["CtaType"];
+                name?: string | null;
+            };
+            /** @enum {string} */
+            type: "action:conversations_flagged";
+        } | {
+            /** @description The agent handed a conversation over. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                priority?: null | components["schemas"]["EscalationPriority"];
+                reason?: string | null;
+            };
+            /** @enum {string} */
+            type: "action:human_attention_required";
+        } | {
+            /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
+            data: Record<string, never>;
+            /** @enum {string} */
+            type: "resync";
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ReasonCode: "initial_greeting" | "qualification_question" | "discovery" | "value_proposition" | "objection_handling" | "cta_push" | "pricing_discussion" | "soft_nudge" | "value_add" | "social_proof" | "clarification_request" | "confirmation" | "stay_silent" | "schedule_followup" | "exit_graceful" | "needs_human";
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
         /**
-         * @description A member's role: owner, admin, agent or viewer.
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent" | "viewer";
@@ -1560,6 +1742,11 @@ export interface components {
             /** @description The business's website; a bare domain (`acme.example`) is read as `https://acme.example/`. */
             url: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ScanStatus: "queued" | "running" | "done" | "failed";
         ScanView: {
             /**
              * Format: int32
@@ -1588,8 +1775,7 @@ export interface components {
             skipped: components["schemas"]["SkippedPageView"][];
             /** Format: date-time */
             started_at?: string | null;
-            /** @description `queued`, `running`, `done` or `failed`. */
-            status: string;
+            status: components["schemas"]["ScanStatus"];
             /** @description The start page, normalised. */
             url: string;
         };
@@ -1636,6 +1822,12 @@ export interface components {
             reason: string;
             url: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Trigger: "lead_message" | "followup";
+        /** @description A team member named in a record (who saved, who started). */
         UserRef: {
             /** Format: uuid */
             id: string;
@@ -1660,7 +1852,7 @@ export interface components {
         VersionView: {
             /** @description The documents (and `mode`) this version changed. */
             changed: string[];
-            mode: string;
+            mode: components["schemas"]["EngineMode"];
             /** Format: int32 */
             rolled_back_from?: number | null;
             /** Format: date-time */
@@ -1676,9 +1868,8 @@ export interface components {
             last_webhook_at?: string | null;
             messaging_limit?: string | null;
             phone_number_id?: string | null;
-            quality_rating?: string | null;
-            /** @description `connected`, `disconnected` or `error` (e.g. the token expired). */
-            status: string;
+            quality_rating?: null | components["schemas"]["QualityRating"];
+            status: components["schemas"]["NumberStatus"];
             /** @description Paste into Meta's webhook settings as the verify token. */
             verify_token?: string | null;
             waba_id?: string | null;
@@ -2016,12 +2207,10 @@ export interface operations {
     list: {
         parameters: {
             query?: {
-                /** @description bot, human, paused or closed. */
-                mode?: string;
-                /** @description whatsapp or sandbox. */
-                channel?: string;
-                /** @description The lead's status, e.g. new or qualified. */
-                status?: string;
+                mode?: components["schemas"]["ConversationMode"];
+                channel?: components["schemas"]["Channel"];
+                /** @description The lead's status. */
+                status?: components["schemas"]["LeadStatus"];
                 needs_human?: boolean;
                 /** @description true: only conversations with unread lead messages. */
                 unread?: boolean;
@@ -2087,7 +2276,9 @@ export interface operations {
     list_decisions: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 200 (default 50). */
                 limit?: number;
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
@@ -2541,8 +2732,8 @@ export interface operations {
     list_jobs: {
         parameters: {
             query?: {
-                /** @description pending, running, done, dead (default) or cancelled. */
-                status?: string;
+                /** @description Dead when not given. */
+                status?: components["schemas"]["JobStatus"];
                 limit?: number;
                 cursor?: string;
             };
@@ -2627,7 +2818,9 @@ export interface operations {
     list_knowledge: {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 200 (default 50). */
                 limit?: number;
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
@@ -2877,7 +3070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description validation_failed or window_closed */
+            /** @description validation_failed, or the send policy's refusal: `opted_out`, `window_closed` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,3 +1,4 @@
+import { ROLE_LABELS } from "../api/enums";
 import type { Role } from "../api/models";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
@@ -37,16 +38,9 @@ export function humanize(value: string | null | undefined): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-export function roleLabel(role: Role | string): string {
-  return role.charAt(0).toUpperCase() + role.slice(1);
+export function roleLabel(role: Role): string {
+  return ROLE_LABELS[role] ?? humanize(role);
 }
-
-export const ROLE_DESCRIPTIONS: Record<string, string> = {
-  owner: "Full access, including billing and deleting the organisation",
-  admin: "Manage settings, team and the agent",
-  agent: "Work the inbox, take over conversations, manage leads",
-  viewer: "Read-only access",
-};
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -55,6 +49,6 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-export function canManage(role: Role | string | undefined): boolean {
+export function canManage(role: Role | undefined): boolean {
   return role === "owner" || role === "admin";
 }

@@ -12,7 +12,8 @@ import {
 import { ME_KEY } from "../auth/session";
 import { getToken } from "../auth/token";
 import { reconnectDelay } from "./backoff";
-import { parseEvent, socketUrl, type RealtimeEvent } from "./events";
+import type { RealtimeEvent } from "../api/models";
+import { parseEvent, socketUrl } from "./events";
 import { applyEvent, resyncQueries } from "./invalidate";
 
 /** `connecting`: the first attempt; `live`: connected; `reconnecting`: dropped, retrying. */

@@ -16,17 +16,21 @@ describe("parseEvent", () => {
     expect(eventConversationId(event!)).toBe("c1");
     expect(parseEvent('{"type":"resync","data":{}}')).toEqual({ type: "resync", data: {} });
     expect(
-      parseEvent(
-        '{"type":"conversation:takeover_started","data":{"conversation_id":"c","user_id":null}}',
-      ),
+      parseEvent('{"type":"conversation:takeover_started","data":{"conversation_id":"c"}}'),
     ).toMatchObject({ type: "conversation:takeover_started" });
+    const flagged = parseEvent(
+      JSON.stringify({
+        type: "action:conversations_flagged",
+        data: { conversation_id: "c2", action_id: "a1", cta: "book_call" },
+      }),
+    );
+    expect(flagged).toMatchObject({ type: "action:conversations_flagged" });
+    expect(eventConversationId(flagged!)).toBe("c2");
+    expect(eventConversationId({ type: "resync", data: {} })).toBeNull();
   });
 
-  it("keeps unknown types harmless and drops malformed frames", () => {
-    expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toMatchObject({
-      type: "unknown",
-      raw: "campaign:progress",
-    });
+  it("ignores unknown types and drops malformed frames", () => {
+    expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toBeNull();
     expect(parseEvent("not json")).toBeNull();
     expect(parseEvent('{"data":{}}')).toBeNull();
     expect(parseEvent('{"type":"message:received","data":{}}')).toBeNull();

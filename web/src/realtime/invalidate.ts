@@ -1,4 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
+import type { RealtimeEvent } from "../api/models";
 import {
   CONVERSATION_LISTS_KEY,
   CONVERSATIONS_KEY,
@@ -6,7 +7,7 @@ import {
   decisionsKey,
   messagesKey,
 } from "../pages/inbox/keys";
-import { eventConversationId, type RealtimeEvent } from "./events";
+import { eventConversationId } from "./events";
 
 /** After a (re)connect or a `resync`: whatever we hold may be stale, so refetch it all. */
 export function resyncQueries(client: QueryClient): Promise<void> {
@@ -56,14 +57,15 @@ export function applyEvent(client: QueryClient, event: RealtimeEvent): Promise<u
       lists();
       break;
     case "action:conversations_flagged":
-      if (id) {
-        detail();
-        decisions();
-      }
+      detail();
+      decisions();
       lists();
       break;
-    case "unknown":
-      break;
+    default: {
+      // Fails to compile when the server adds an event type this switch does not handle.
+      const unhandled: never = event;
+      void unhandled;
+    }
   }
   return Promise.all(jobs);
 }

@@ -66,11 +66,17 @@ async fn an_english_lead_is_answered_qualified_offered_a_call_and_booked() {
     assert_eq!(c.stage, ConversationStage::CtaOffered);
     // The offer goes with reply buttons.
     let offer = &c.outcomes[4].decision;
-    assert_eq!(offer.message_type, "interactive");
+    assert_eq!(
+        offer.message_type,
+        closer_domain::messaging::MessageType::Interactive
+    );
     let ids: Vec<&str> = offer.buttons.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["cta:book_call:yes", "cta:book_call:no"]);
     assert!(offer.buttons.iter().all(|b| b.title.chars().count() <= 20));
-    assert_eq!(c.outcomes[3].decision.message_type, "text");
+    assert_eq!(
+        c.outcomes[3].decision.message_type,
+        closer_domain::messaging::MessageType::Text
+    );
 
     let o = c.lead_says("yes, tomorrow 5pm", None).await.clone();
     assert_eq!(o.decision.reason_code, ReasonCode::Confirmation);
@@ -144,7 +150,7 @@ async fn a_hinglish_lead_gets_hinglish_answers_and_an_opt_out_is_final() {
     for line in ["hello?", "fees kitni hai?"] {
         let o = c.lead_says(line, None).await;
         assert!(!o.decision.should_send, "silence after an opt-out");
-        let rule = o.decision.guardrails.iter().find(|g| g.rule == "opt_out");
+        let rule = o.decision.guardrails.iter().find(|g| g.rule == "opted_out");
         assert_eq!(rule.map(|g| g.action), Some(GuardAction::Blocked));
     }
     assert_eq!(c.replies().len(), 5);

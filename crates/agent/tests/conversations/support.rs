@@ -16,7 +16,7 @@ pub fn morning_in_india() -> DateTime<Utc> {
 pub fn faq(question: &str, answer: &str) -> KnowledgeEntry {
     KnowledgeEntry {
         id: format!("faq-{}", question.len()),
-        kind: "faq".into(),
+        kind: closer_domain::work::KnowledgeKind::Faq,
         title: question.into(),
         content: answer.into(),
         source_url: None,

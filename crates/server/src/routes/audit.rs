@@ -1,7 +1,7 @@
 //! The audit log of every mutating action.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Member};
+use crate::extract::{ApiQuery, Manager};
 use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
 use axum::Json;
@@ -57,10 +57,9 @@ impl From<AuditEntry> for AuditLogView {
     responses((status = 200, body = List<AuditLogView>), (status = 403, body = ErrorBody)))]
 pub async fn list_audit_logs(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> ApiResult<Json<List<AuditLogView>>> {
-    member.require_manager()?;
     let page = state
         .store
         .org(member.org_id())

@@ -1,7 +1,7 @@
 //! The inbox: conversations newest activity first, one conversation, its messages.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Member, parse_id};
+use crate::extract::{ApiQuery, Member, blank_as_none, parse_id};
 use crate::routes::schema::page_limit;
 use crate::state::AppState;
 use axum::Json;
@@ -9,6 +9,10 @@ use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use closer_domain::messaging::{
+    Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
+};
+use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
 use closer_store::inbox::{ConversationItem, InboxFilter, MessageItem};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,12 +22,13 @@ use uuid::Uuid;
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InboxParams {
-    /// bot, human, paused or closed.
-    pub mode: Option<String>,
-    /// whatsapp or sandbox.
-    pub channel: Option<String>,
-    /// The lead's status, e.g. new or qualified.
-    pub status: Option<String>,
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub mode: Option<ConversationMode>,
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub channel: Option<Channel>,
+    /// The lead's status.
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub status: Option<LeadStatus>,
     pub needs_human: Option<bool>,
     /// true: only conversations with unread lead messages.
     pub unread: Option<bool>,
@@ -38,13 +43,15 @@ pub struct ContactSummary {
     pub id: Uuid,
     pub name: Option<String>,
     pub phone: Option<String>,
+    /// The lead said stop: nobody may message them (a send answers 422 `opted_out`).
+    pub opted_out: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct LastMessage {
     pub text: Option<String>,
-    pub direction: Option<String>,
-    pub author: Option<String>,
+    pub direction: Option<Direction>,
+    pub author: Option<Author>,
     pub at: DateTime<Utc>,
 }
 
@@ -52,13 +59,12 @@ pub struct LastMessage {
 pub struct ConversationView {
     pub id: Uuid,
     pub contact: ContactSummary,
-    /// `whatsapp` or `sandbox`.
-    pub channel: String,
-    pub mode: String,
-    pub stage: String,
-    pub lead_status: String,
+    pub channel: Channel,
+    pub mode: ConversationMode,
+    pub stage: ConversationStage,
+    pub lead_status: LeadStatus,
     pub needs_human: bool,
-    pub priority: Option<String>,
+    pub priority: Option<EscalationPriority>,
     pub unread_count: i32,
     pub window_open_until: Option<DateTime<Utc>>,
     pub last_message: Option<LastMessage>,
@@ -69,8 +75,8 @@ pub struct ConversationView {
 pub struct ConversationDetail {
     #[serde(flatten)]
     pub conversation: ConversationView,
-    /// How the lead found the business: organic_inbound, click_to_chat_ad, ...
-    pub lead_source: String,
+    /// How the lead found the business.
+    pub lead_source: LeadSource,
     /// Ad or campaign attribution from the first message, when there was one.
     pub campaign: Option<Value>,
     /// The agent's memory of this conversation; null until the agent has thought about it.
@@ -82,17 +88,14 @@ pub struct ConversationDetail {
 #[derive(Serialize, ToSchema)]
 pub struct MessageView {
     pub id: Uuid,
-    /// `in` or `out`.
-    pub direction: String,
-    /// lead, bot, human or system.
-    pub author: String,
+    pub direction: Direction,
+    pub author: Author,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: MessageType,
     pub text: Option<String>,
     /// Media or interactive details (ids, mime type, caption, file name, reply ids).
     pub media: Option<Value>,
-    /// queued, sent, delivered, read or failed.
-    pub status: String,
+    pub status: DeliveryStatus,
     /// Why a failed message failed.
     pub error: Option<MessageError>,
     pub provider_message_id: Option<String>,
@@ -147,6 +150,7 @@ pub fn view(c: ConversationItem) -> ConversationView {
             id: c.contact.id,
             name: c.contact.name,
             phone: c.contact.phone,
+            opted_out: c.contact.opted_out,
         },
         channel: c.channel,
         mode: c.mode,
@@ -192,25 +196,10 @@ pub async fn list(
     ApiQuery(p): ApiQuery<InboxParams>,
 ) -> ApiResult<Json<ConversationList>> {
     let limit = page_limit(p.limit)?;
-    if let Some(mode) = &p.mode
-        && mode
-            .parse::<closer_domain::messaging::ConversationMode>()
-            .is_err()
-    {
-        return Err(ApiError::field(
-            "mode",
-            "must be bot, human, paused or closed",
-        ));
-    }
-    if let Some(channel) = &p.channel
-        && !["whatsapp", "sandbox"].contains(&channel.as_str())
-    {
-        return Err(ApiError::field("channel", "must be whatsapp or sandbox"));
-    }
     let filter = InboxFilter {
         mode: p.mode,
         channel: p.channel,
-        lead_status: p.status.filter(|s| !s.trim().is_empty()),
+        lead_status: p.status,
         needs_human: p.needs_human,
         unread: p.unread,
         q: p.q,
@@ -251,7 +240,7 @@ pub async fn detail(
     let scope = state.store.org(member.org_id());
     let c = scope.conversation(parse_id(&id)?).await?;
     let memory = scope.conversation_state(c.id).await?;
-    let (lead_source, campaign) = (c.contact.lead_source.clone(), c.contact.campaign.clone());
+    let (lead_source, campaign) = (c.contact.lead_source, c.contact.campaign.clone());
     let (state_view, handoff) = agent_memory(memory, c.needs_human);
     Ok(Json(ConversationDetail {
         conversation: view(c),

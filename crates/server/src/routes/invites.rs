@@ -2,8 +2,8 @@
 
 use crate::credentials::new_token;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Member, parse_id};
-use crate::routes::schema::{List, ListParams, RoleSchema};
+use crate::extract::{ApiJson, ApiQuery, Manager, parse_id};
+use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
 use crate::validate::{Validator, optional};
 use axum::Json;
@@ -20,7 +20,6 @@ const INVITE_DAYS: i64 = 7;
 
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
-    #[schema(value_type = RoleSchema)]
     pub role: Role,
     /// When given, only this address can accept the invite.
     pub email: Option<String>,
@@ -39,7 +38,6 @@ pub struct CreatedInvite {
 #[derive(Serialize, ToSchema)]
 pub struct InviteView {
     pub id: Uuid,
-    #[schema(value_type = RoleSchema)]
     pub role: Role,
     pub email: Option<String>,
     /// The member who created it.
@@ -70,7 +68,6 @@ pub struct InviteOrg {
 #[derive(Serialize, ToSchema)]
 pub struct InvitePreviewView {
     pub org: InviteOrg,
-    #[schema(value_type = RoleSchema)]
     pub role: Role,
     pub email: Option<String>,
     pub expires_at: DateTime<Utc>,
@@ -82,10 +79,9 @@ pub struct InvitePreviewView {
 pub async fn create_invite(
     State(state): State<AppState>,
     headers: HeaderMap,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(body): ApiJson<InviteRequest>,
 ) -> ApiResult<(StatusCode, Json<CreatedInvite>)> {
-    member.require_manager()?;
     let mut v = Validator::default();
     let email =
         optional(body.email.as_deref()).and_then(|e| v.check("email", EmailAddress::parse(&e)));
@@ -120,10 +116,9 @@ pub async fn create_invite(
     responses((status = 200, body = List<InviteView>), (status = 403, body = ErrorBody)))]
 pub async fn list_invites(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> ApiResult<Json<List<InviteView>>> {
-    member.require_manager()?;
     let page = state
         .store
         .org(member.org_id())
@@ -159,10 +154,9 @@ pub async fn lookup_invite(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_invite(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    member.require_manager()?;
     let id = parse_id(&id)?;
     state
         .store

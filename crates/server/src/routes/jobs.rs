@@ -1,13 +1,14 @@
 //! Background jobs, for admins: what failed for good (dead) and a retry button.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiQuery, Member, parse_id};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiQuery, Manager, blank_as_none, parse_id};
 use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
-use closer_store::jobs::{JobItem, status};
+use closer_domain::work::{JobKind, JobStatus};
+use closer_store::jobs::JobItem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -15,8 +16,9 @@ use uuid::Uuid;
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobParams {
-    /// pending, running, done, dead (default) or cancelled.
-    pub status: Option<String>,
+    /// Dead when not given.
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub status: Option<JobStatus>,
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
@@ -24,10 +26,9 @@ pub struct JobParams {
 #[derive(Serialize, ToSchema)]
 pub struct JobView {
     pub id: Uuid,
-    /// process_conversation, send_message, followup.
-    pub kind: String,
+    pub kind: JobKind,
     pub conversation_id: Option<Uuid>,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
     pub last_error: Option<String>,
@@ -59,17 +60,10 @@ impl From<JobItem> for JobView {
         (status = 422, body = ErrorBody)))]
 pub async fn list_jobs(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiQuery(p): ApiQuery<JobParams>,
 ) -> ApiResult<Json<List<JobView>>> {
-    member.require_manager()?;
-    let wanted = p.status.as_deref().unwrap_or(status::DEAD);
-    if !status::ALL.contains(&wanted) {
-        return Err(ApiError::field(
-            "status",
-            "must be pending, running, done, dead or cancelled",
-        ));
-    }
+    let wanted = p.status.unwrap_or(JobStatus::Dead);
     let page = ListParams {
         limit: p.limit,
         cursor: p.cursor,
@@ -86,10 +80,9 @@ pub async fn list_jobs(
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn retry_job(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     Path(id): Path<String>,
 ) -> ApiResult<Json<JobView>> {
-    member.require_manager()?;
     let job = state
         .store
         .org(member.org_id())

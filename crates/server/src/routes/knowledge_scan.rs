@@ -2,8 +2,8 @@
 //! ones. The crawl itself runs as a job (`website_scan`); these routes only queue and read.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Member, parse_id};
-use crate::routes::agent::UserRef;
+use crate::extract::{ApiJson, ApiQuery, Manager, Member, parse_id};
+use crate::routes::schema::UserRef;
 use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
 use crate::website_scan::{guard, normalise_url};
@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use closer_domain::work::ScanStatus;
 use closer_store::knowledge_scans::{KnowledgeScan, ScanStart};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -39,8 +40,7 @@ pub struct ScanView {
     pub id: Uuid,
     /// The start page, normalised.
     pub url: String,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
+    pub status: ScanStatus,
     /// Pages the scan means to read (the start page and the links it picked).
     pub pages_found: i32,
     /// Pages read so far, stored or skipped.
@@ -95,10 +95,9 @@ const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
         (status = 422, body = ErrorBody)))]
 pub async fn start_scan(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> ApiResult<(StatusCode, Json<ScanView>)> {
-    member.require_manager()?;
     let url = normalise_url(&req.url).map_err(|why| ApiError::field("url", why))?;
     if !state.scan_allow_private {
         let host = url.host_str().unwrap_or_default().to_owned();

@@ -2,7 +2,7 @@
 //! and never shown again), and "test connection", one tiny real call to the provider.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member, parse_json, require_json, unreadable_body};
+use crate::extract::{ApiJson, Manager, Member, parse_json, require_json, unreadable_body};
 use crate::llm_provider;
 use crate::state::AppState;
 use crate::validate::Validator;
@@ -32,8 +32,8 @@ pub struct LlmSettingsView {
     /// False until the first save; the other fields are then the defaults a new form starts
     /// from (OpenAI-compatible at OpenAI's endpoint, no model, no key).
     pub configured: bool,
-    /// `openai` (any OpenAI-compatible chat completions server at `base_url`) or `anthropic`.
-    pub provider: String,
+    /// `openai` means any OpenAI-compatible chat completions server at `base_url`.
+    pub provider: Provider,
     pub base_url: String,
     pub model: String,
     pub has_api_key: bool,
@@ -60,7 +60,8 @@ pub struct DefaultBaseUrls {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct LlmSettingsRequest {
-    /// `openai` or `anthropic`.
+    /// Read as text so that one 422 names every bad field, this one included.
+    #[schema(value_type = Option<Provider>)]
     pub provider: Option<String>,
     /// An http(s) URL; blank means the provider's public endpoint. When only the provider
     /// changes and the saved URL is the other provider's default, the URL follows the switch.
@@ -122,7 +123,7 @@ impl ConnectionTest {
 
 /// The values a request is merged over: the saved settings, or the defaults.
 struct Current {
-    provider: String,
+    provider: Provider,
     base_url: String,
     model: String,
     timeout_ms: i64,
@@ -135,7 +136,7 @@ struct Current {
 impl Current {
     fn defaults() -> Self {
         Current {
-            provider: Provider::OpenAi.as_str().into(),
+            provider: Provider::OpenAi,
             base_url: Provider::OpenAi.default_base_url().into(),
             model: String::new(),
             timeout_ms: i64::try_from(ProviderConfig::DEFAULT_TIMEOUT.as_millis())
@@ -148,7 +149,7 @@ impl Current {
 
     fn saved(s: &LlmSettings) -> Self {
         Current {
-            provider: s.provider.clone(),
+            provider: s.provider,
             base_url: s.base_url.clone(),
             model: s.model.clone(),
             timeout_ms: i64::from(s.timeout_ms),
@@ -238,10 +239,11 @@ fn merge(current: Current, req: LlmSettingsRequest) -> ApiResult<LlmSettingsInpu
     let mut v = Validator::default();
 
     let provider_changed = req.provider.is_some();
-    let provider = match req.provider.as_deref().unwrap_or(&current.provider).parse() {
-        Ok(p) => Some(p),
-        Err(_) => {
-            v.fail("provider", "must be openai or anthropic");
+    let provider = match req.provider.as_deref().map(str::parse::<Provider>) {
+        None => Some(current.provider),
+        Some(Ok(p)) => Some(p),
+        Some(Err(e)) => {
+            v.fail("provider", &e.0);
             None
         }
     };
@@ -332,7 +334,7 @@ fn merge(current: Current, req: LlmSettingsRequest) -> ApiResult<LlmSettingsInpu
 
     v.finish()?;
     Ok(LlmSettingsInput {
-        provider: provider.map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        provider: provider.unwrap_or(current.provider),
         base_url,
         model,
         api_key,
@@ -362,10 +364,9 @@ pub async fn get_llm_settings(
         (status = 422, description = "validation_failed, naming the fields", body = ErrorBody)))]
 pub async fn update_llm_settings(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(req): ApiJson<LlmSettingsRequest>,
 ) -> ApiResult<Json<LlmSettingsView>> {
-    member.require_manager()?;
     let scope = state.store.org(member.org_id());
     let current = scope
         .llm_settings()
@@ -413,11 +414,10 @@ fn not_configured() -> ApiError {
         (status = 422, description = "validation_failed, or llm_not_configured when there is nothing to test", body = ErrorBody)))]
 pub async fn test_llm_connection(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ConnectionTest>> {
-    member.require_manager()?;
     let request = optional_body(&headers, body)?.filter(|r| !r.is_empty());
     let saved = state
         .store
@@ -524,7 +524,7 @@ mod tests {
         assert!(merge(saved(), to("https://proxy.example/v1", Some("sk-new"))).is_ok());
         // Switching provider moves the default URL to the other company: type the key again.
         let switch = LlmSettingsRequest {
-            provider: Some("anthropic".into()),
+            provider: Some("ANTHROPIC".into()),
             ..LlmSettingsRequest::default()
         };
         assert!(merge(saved(), switch).is_err());
@@ -533,7 +533,7 @@ mod tests {
     #[test]
     fn switching_provider_moves_a_default_url_but_keeps_a_custom_one() {
         let to_anthropic = || LlmSettingsRequest {
-            provider: Some("anthropic".into()),
+            provider: Some("ANTHROPIC".into()),
             model: Some("claude".into()),
             ..Default::default()
         };

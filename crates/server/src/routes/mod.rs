@@ -46,18 +46,24 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sandbox::inbound))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(jobs::retry_job))
-        .routes(routes!(agent::get_profile, agent::update_profile))
-        .routes(routes!(agent::list_versions))
-        .routes(routes!(agent::get_version))
-        .routes(routes!(agent::rollback))
-        .routes(routes!(agent::list_ctas, agent::create_cta))
-        .routes(routes!(agent::update_cta, agent::delete_cta))
-        .routes(routes!(agent::list_knowledge, agent::add_knowledge))
-        .routes(routes!(agent::delete_knowledge))
+        .routes(routes!(
+            agent::profile::get_profile,
+            agent::profile::update_profile
+        ))
+        .routes(routes!(agent::profile::list_versions))
+        .routes(routes!(agent::profile::get_version))
+        .routes(routes!(agent::profile::rollback))
+        .routes(routes!(agent::ctas::list_ctas, agent::ctas::create_cta))
+        .routes(routes!(agent::ctas::update_cta, agent::ctas::delete_cta))
+        .routes(routes!(
+            agent::knowledge::list_knowledge,
+            agent::knowledge::add_knowledge
+        ))
+        .routes(routes!(agent::knowledge::delete_knowledge))
         .routes(routes!(knowledge_scan::start_scan))
         .routes(routes!(knowledge_scan::list_scans))
         .routes(routes!(knowledge_scan::get_scan))
-        .routes(routes!(agent::list_decisions))
+        .routes(routes!(agent::decisions::list_decisions))
         .routes(routes!(onboarding::get_answers, onboarding::save_answers))
         .routes(routes!(onboarding::generate))
         .routes(routes!(whatsapp_settings::connect))

@@ -3,9 +3,9 @@
 //! the agent: the owner reviews the documents and saves them with `PUT /agent/profile`.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member};
+use crate::extract::{ApiJson, Manager, Member};
 use crate::llm_provider;
-use crate::routes::agent::UserRef;
+use crate::routes::schema::UserRef;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -16,6 +16,7 @@ use closer_agent::onboarding::{
     self, BusinessBasics, IdealCustomer, Offer, OnboardingAnswers, PolicyGuardrails, SalesProcess,
     TonePreferences,
 };
+use closer_domain::agent::EngineMode;
 use closer_llm::Usage;
 use closer_store::onboarding::OnboardingRecord;
 use serde::{Deserialize, Serialize};
@@ -98,10 +99,9 @@ pub async fn get_answers(
     responses((status = 200, body = OnboardingView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn save_answers(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(update): ApiJson<OnboardingUpdate>,
 ) -> ApiResult<Json<OnboardingView>> {
-    member.require_manager()?;
     let sent = OnboardingAnswers {
         business: update.business.clone().unwrap_or_default(),
         offer: update.offer.clone().unwrap_or_default(),
@@ -157,7 +157,7 @@ pub struct GeneratedProfile {
     pub documents: GeneratedDocuments,
     /// The engine mode to save the profile with: the saved profile's, or `llm` when a model
     /// is configured, else `rules`.
-    pub mode: String,
+    pub mode: EngineMode,
     pub input_tokens: u32,
     pub output_tokens: u32,
     pub cost_usd: f64,
@@ -178,9 +178,8 @@ pub struct GeneratedProfile {
         (status = 422, description = "`onboarding_incomplete` (details.fields names what is missing) or `onboarding_too_long`", body = ErrorBody)))]
 pub async fn generate(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
 ) -> ApiResult<Json<GeneratedProfile>> {
-    member.require_manager()?;
     let org_id = member.org_id();
     let record = state.store.org(org_id).onboarding().await?;
     let answers = saved_answers(&record)?;
@@ -241,8 +240,8 @@ pub async fn generate(
     let saved = state.store.org(org_id).agent_profile().await?;
     let mode = match (saved, &model) {
         (Some(v), _) => v.mode,
-        (None, Some(_)) => "llm".to_owned(),
-        (None, None) => "rules".to_owned(),
+        (None, Some(_)) => EngineMode::Llm,
+        (None, None) => EngineMode::Rules,
     };
     let generated_at = state
         .store

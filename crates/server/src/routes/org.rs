@@ -1,12 +1,13 @@
 //! The organisation's own details.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member};
+use crate::extract::{ApiJson, Manager, Member};
 use crate::routes::schema::OrgView;
 use crate::state::AppState;
 use crate::validate::{Validator, optional};
 use axum::Json;
 use axum::extract::State;
+use closer_domain::contact_points::{Phone, WebAddress};
 use closer_domain::{EmailAddress, OrgName, ValidationError};
 use closer_store::OrgProfile;
 use serde::Deserialize;
@@ -40,23 +41,7 @@ fn website(text: Option<&str>) -> Result<Option<String>, ValidationError> {
     let Some(v) = bounded(text, 300)? else {
         return Ok(None);
     };
-    let with_scheme = if v.starts_with("http://") || v.starts_with("https://") {
-        v
-    } else {
-        format!("https://{v}")
-    };
-    let host = with_scheme
-        .split("://")
-        .nth(1)
-        .unwrap_or_default()
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    if host.contains('.') && !with_scheme.contains(char::is_whitespace) {
-        Ok(Some(with_scheme))
-    } else {
-        Err(ValidationError("is not a web address".into()))
-    }
+    Ok(Some(WebAddress::parse(&v)?.to_string()))
 }
 
 fn timezone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
@@ -84,17 +69,7 @@ fn phone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
     let Some(v) = bounded(text, 32)? else {
         return Ok(None);
     };
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    let allowed = v
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if allowed && (6..=15).contains(&digits) {
-        Ok(Some(v))
-    } else {
-        Err(ValidationError(
-            "must be a phone number such as +91 98765 43210".into(),
-        ))
-    }
+    Ok(Some(Phone::parse(&v, None)?.to_string()))
 }
 
 /// The organisation's details.
@@ -111,10 +86,9 @@ pub async fn get_org(State(state): State<AppState>, member: Member) -> ApiResult
     responses((status = 200, body = OrgView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_org(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(body): ApiJson<OrgUpdate>,
 ) -> ApiResult<Json<OrgView>> {
-    member.require_manager()?;
     let mut v = Validator::default();
     let name = v.check("name", OrgName::parse(&body.name));
     let profile = OrgProfile {

@@ -43,8 +43,8 @@ pub async fn connect(
 }
 
 fn frame(event: &Event) -> Message {
-    let body = serde_json::json!({ "type": event.kind, "data": event.data });
-    Message::Text(body.to_string().into())
+    let body = serde_json::to_string(&event.event).unwrap_or_default();
+    Message::Text(body.into())
 }
 
 async fn serve(

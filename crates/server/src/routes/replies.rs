@@ -3,15 +3,14 @@
 
 use crate::announce;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member, parse_id};
+use crate::extract::{ApiJson, Member, Responder, parse_id};
 use crate::routes::inbox::{ConversationView, MessageView, message_view, view};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use closer_domain::Role;
 use closer_domain::messaging::ConversationMode;
-use closer_store::events::kind;
+use closer_store::events::RealtimeEvent;
 use closer_store::replies::ModeChange;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,28 +30,18 @@ pub struct SendResponse {
     pub message: MessageView,
 }
 
-fn require_responder(member: &Member) -> ApiResult<()> {
-    if member.role() == Role::Viewer {
-        return Err(ApiError::Forbidden(
-            "viewers can read conversations but not answer them".into(),
-        ));
-    }
-    Ok(())
-}
-
 /// A human's reply. Sending takes the conversation over from the bot. Outside the 24 h
 /// window the answer is 422 `window_closed`: only an approved template may go then.
 #[utoipa::path(post, path = "/messages/send", tag = "inbox", request_body = SendRequest,
     security(("bearer" = [])),
     responses((status = 202, body = SendResponse), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 422, description = "validation_failed or window_closed", body = ErrorBody)))]
+        (status = 422, description = "validation_failed, or the send policy's refusal: `opted_out`, `window_closed`", body = ErrorBody)))]
 pub async fn send(
     State(state): State<AppState>,
-    member: Member,
+    Responder(member): Responder,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<(StatusCode, Json<SendResponse>)> {
-    require_responder(&member)?;
     let text = req.text.trim();
     if text.is_empty() {
         return Err(ApiError::field("text", "is required"));
@@ -90,11 +79,10 @@ async fn announced(
     state: &AppState,
     org_id: Uuid,
     change: ModeChange,
-    event: &str,
+    event: Option<RealtimeEvent>,
 ) -> Json<ConversationView> {
     if change.changed {
-        announce::conversation_changed(&state.store, org_id, Some(event), change.conversation.id)
-            .await;
+        announce::conversation_changed(&state.store, org_id, event, change.conversation.id).await;
     }
     Json(view(change.conversation))
 }
@@ -106,17 +94,17 @@ async fn switch_mode(
     id: String,
     mode: ConversationMode,
 ) -> ApiResult<Json<ConversationView>> {
-    require_responder(&member)?;
     let change = state
         .store
         .org(member.org_id())
         .set_mode(&member.0.user.as_actor(), parse_id(&id)?, mode)
         .await?;
+    let conversation_id = change.conversation.id;
     let event = match mode {
-        ConversationMode::Bot => kind::TAKEOVER_ENDED,
-        _ => kind::TAKEOVER_STARTED,
+        ConversationMode::Bot => RealtimeEvent::TakeoverEnded { conversation_id },
+        _ => RealtimeEvent::TakeoverStarted { conversation_id },
     };
-    Ok(announced(&state, member.org_id(), change, event).await)
+    Ok(announced(&state, member.org_id(), change, Some(event)).await)
 }
 
 /// A human takes the conversation; the bot stops replying.
@@ -126,7 +114,7 @@ async fn switch_mode(
         (status = 404, body = ErrorBody)))]
 pub async fn takeover(
     State(state): State<AppState>,
-    member: Member,
+    Responder(member): Responder,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationView>> {
     switch_mode(state, member, id, ConversationMode::Human).await
@@ -139,7 +127,7 @@ pub async fn takeover(
         (status = 404, body = ErrorBody)))]
 pub async fn release(
     State(state): State<AppState>,
-    member: Member,
+    Responder(member): Responder,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConversationView>> {
     switch_mode(state, member, id, ConversationMode::Bot).await
@@ -159,5 +147,5 @@ pub async fn mark_read(
         .org(member.org_id())
         .mark_read(parse_id(&id)?)
         .await?;
-    Ok(announced(&state, member.org_id(), change, kind::CONVERSATION_UPDATED).await)
+    Ok(announced(&state, member.org_id(), change, None).await)
 }

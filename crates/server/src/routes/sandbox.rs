@@ -3,19 +3,18 @@
 
 use crate::announce;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member};
+use crate::extract::{ApiJson, Responder};
 use crate::state::AppState;
 use crate::validate::{Validator, optional};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_domain::messaging::MessageType;
+use closer_domain::contact_points::Phone;
+use closer_domain::messaging::{Channel, MessageType};
 use closer_store::ingest::{Delivery, InboundContact, InboundMessage};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-pub const CHANNEL: &str = "sandbox";
 
 #[derive(Deserialize, ToSchema)]
 pub struct SandboxInbound {
@@ -34,35 +33,17 @@ pub struct SandboxAccepted {
     pub message_id: Uuid,
 }
 
-/// `+1 555-000 1111` → `15550001111`, as WhatsApp writes a `wa_id`; None when it is not a
-/// plausible international number.
-fn phone_digits(raw: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if !body
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
-    {
-        return None;
-    }
-    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
-    (7..=15).contains(&digits.len()).then_some(digits)
-}
-
 /// A lead's message, as if it came from WhatsApp.
 #[utoipa::path(post, path = "/sandbox/inbound", tag = "simulator", request_body = SandboxInbound,
     security(("bearer" = [])),
     responses((status = 202, body = SandboxAccepted), (status = 422, body = ErrorBody)))]
 pub async fn inbound(
     State(state): State<AppState>,
-    member: Member,
+    Responder(member): Responder,
     ApiJson(req): ApiJson<SandboxInbound>,
 ) -> ApiResult<(StatusCode, Json<SandboxAccepted>)> {
     let mut v = Validator::default();
-    let phone = phone_digits(&req.phone);
-    if phone.is_none() {
-        v.fail("phone", "must be an international number of 7 to 15 digits");
-    }
+    let phone = v.check("phone", Phone::parse(&req.phone, None));
     let name = optional(req.name.as_deref());
     if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
         v.fail("name", "must be at most 100 characters");
@@ -103,7 +84,11 @@ pub async fn inbound(
         ..Default::default()
     };
     let org_id = member.org_id();
-    let outcome = state.store.org(org_id).ingest(CHANNEL, &delivery).await?;
+    let outcome = state
+        .store
+        .org(org_id)
+        .ingest(Channel::Sandbox, &delivery)
+        .await?;
     announce::ingested(&state.store, org_id, &outcome).await;
     let (conversation_id, message_id) = outcome.stored[0];
     Ok((
@@ -113,24 +98,4 @@ pub async fn inbound(
             message_id,
         }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::phone_digits;
-
-    #[test]
-    fn phones_are_normalised_like_wa_ids() {
-        assert_eq!(
-            phone_digits("+1 555-000 1111").as_deref(),
-            Some("15550001111")
-        );
-        assert_eq!(
-            phone_digits("919876543210").as_deref(),
-            Some("919876543210")
-        );
-        assert_eq!(phone_digits("12345"), None);
-        assert_eq!(phone_digits("+1 (555) 000"), None);
-        assert_eq!(phone_digits("call me"), None);
-    }
 }

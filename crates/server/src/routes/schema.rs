@@ -7,23 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// A member's role: owner, admin, agent or viewer.
-#[derive(ToSchema)]
-#[schema(as = Role, rename_all = "snake_case")]
-#[allow(dead_code)] // exists only to describe `closer_domain::Role` in the OpenAPI document
-pub enum RoleSchema {
-    Owner,
-    Admin,
-    Agent,
-    Viewer,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub name: String,
     pub email: String,
-    #[schema(value_type = RoleSchema)]
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
@@ -48,7 +36,6 @@ pub struct SessionUser {
     pub id: Uuid,
     pub name: String,
     pub email: String,
-    #[schema(value_type = RoleSchema)]
     pub role: Role,
 }
 
@@ -61,6 +48,13 @@ impl From<&User> for SessionUser {
             role: u.role,
         }
     }
+}
+
+/// A team member named in a record (who saved, who started).
+#[derive(Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: Uuid,
+    pub name: String,
 }
 
 #[derive(Serialize, ToSchema)]

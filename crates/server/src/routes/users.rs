@@ -1,8 +1,8 @@
 //! The team: list members, change role or name, deactivate, remove.
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiQuery, Member, parse_id};
-use crate::routes::schema::{List, ListParams, RoleSchema, UserView};
+use crate::extract::{ApiJson, ApiQuery, Manager, Member, parse_id};
+use crate::routes::schema::{List, ListParams, UserView};
 use crate::state::AppState;
 use crate::validate::Validator;
 use axum::Json;
@@ -15,7 +15,6 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 pub struct UserUpdate {
-    #[schema(value_type = Option<RoleSchema>)]
     pub role: Option<Role>,
     pub name: Option<String>,
     /// false signs the member out everywhere and blocks sign-in.
@@ -46,11 +45,10 @@ pub async fn list_users(
         (status = 409, description = "last_owner", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<UserUpdate>,
 ) -> ApiResult<Json<UserView>> {
-    member.require_manager()?;
     let id = parse_id(&id)?;
     let mut v = Validator::default();
     let name = body
@@ -78,10 +76,9 @@ pub async fn update_user(
         (status = 409, description = "last_owner", body = ErrorBody)))]
 pub async fn remove_user(
     State(state): State<AppState>,
-    member: Member,
+    Manager(member): Manager,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    member.require_manager()?;
     let id = parse_id(&id)?;
     state
         .store

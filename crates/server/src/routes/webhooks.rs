@@ -10,13 +10,22 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
-use closer_domain::messaging::{DeliveryStatus, MessageType};
+use closer_domain::contact_points::Phone;
+use closer_domain::messaging::{Channel, DeliveryStatus, MessageType};
 use closer_store::ingest::{Amendment, Delivery, InboundContact, InboundMessage, StatusReport};
 use closer_whatsapp::webhook::{self, Change, Content, MediaKind, MessagesChange};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+/// A lead's `wa_id` as a phone. Meta's ids are E.164 digits; one that is not (never seen)
+/// keeps the message, keyed on the lead's scoped id instead, and is logged.
+fn lead_phone(wa_id: &str) -> Option<Phone> {
+    Phone::from_wa_id(wa_id)
+        .inspect_err(|_| tracing::warn!(wa_id, "a lead's wa_id is not a phone number"))
+        .ok()
+}
 
 /// Meta sends up to 3 MB per POST.
 pub const WEBHOOK_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -168,7 +177,7 @@ fn to_delivery(change: &MessagesChange, out: &mut Delivery) {
         out.messages.push(InboundMessage {
             provider_message_id: m.id.clone(),
             contact: InboundContact {
-                phone: m.from.clone(),
+                phone: m.from.as_deref().and_then(lead_phone),
                 wa_user_id: m.from_user_id.clone().or_else(|| profile.and_then(|p| p.user_id.clone())),
                 profile_name: profile.and_then(|p| p.profile.name.clone().or(p.profile.username.clone())),
             },
@@ -255,7 +264,7 @@ pub async fn receive(
     }
     for (org_id, number, delivery) in routed {
         let scope = state.store.org(org_id);
-        let outcome = scope.ingest("whatsapp", &delivery).await?;
+        let outcome = scope.ingest(Channel::Whatsapp, &delivery).await?;
         scope.touch_whatsapp_webhook(&number).await?;
         tracing::debug!(
             stored = outcome.stored.len(),

@@ -2,13 +2,14 @@
 //! status, change its configuration, disconnect.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member};
+use crate::extract::{ApiJson, Manager, Member};
 use crate::state::AppState;
 use crate::validate::Validator;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use closer_domain::messaging::{NumberStatus, QualityRating};
 use closer_store::{NumberHealth, WhatsappAccount, WhatsappCredentials};
 use closer_whatsapp::{ErrorClass, SendError};
 use serde::{Deserialize, Serialize};
@@ -43,9 +44,8 @@ pub struct WhatsappStatus {
     pub phone_number_id: Option<String>,
     pub display_phone_number: Option<String>,
     pub waba_id: Option<String>,
-    /// `connected`, `disconnected` or `error` (e.g. the token expired).
-    pub status: String,
-    pub quality_rating: Option<String>,
+    pub status: NumberStatus,
+    pub quality_rating: Option<QualityRating>,
     pub messaging_limit: Option<String>,
     pub last_webhook_at: Option<DateTime<Utc>>,
     /// Paste into Meta's webhook settings as the callback URL.
@@ -57,7 +57,7 @@ pub struct WhatsappStatus {
 fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappStatus {
     match account {
         Some(a) => WhatsappStatus {
-            connected: a.status != "disconnected",
+            connected: a.status != NumberStatus::Disconnected,
             phone_number_id: Some(a.phone_number_id),
             display_phone_number: a.display_phone_number,
             waba_id: Some(a.waba_id),
@@ -73,7 +73,7 @@ fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappS
             phone_number_id: None,
             display_phone_number: None,
             waba_id: None,
-            status: "disconnected".into(),
+            status: NumberStatus::Disconnected,
             quality_rating: None,
             messaging_limit: None,
             last_webhook_at: None,
@@ -153,10 +153,9 @@ async fn check_with_meta(state: &AppState, creds: &WhatsappCredentials) -> ApiRe
 pub async fn connect(
     State(state): State<AppState>,
     headers: HeaderMap,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(body): ApiJson<ConnectRequest>,
 ) -> ApiResult<Json<WhatsappStatus>> {
-    member.require_manager()?;
     let creds = validate(&body)?;
     let health = check_with_meta(&state, &creds).await?;
     let account = state
@@ -194,10 +193,9 @@ pub async fn status(
 pub async fn update_config(
     State(state): State<AppState>,
     headers: HeaderMap,
-    member: Member,
+    Manager(member): Manager,
     ApiJson(body): ApiJson<ConfigUpdate>,
 ) -> ApiResult<Json<WhatsappStatus>> {
-    member.require_manager()?;
     let scope = state.store.org(member.org_id());
     let (current, secrets) = scope
         .whatsapp_with_secrets()
@@ -225,8 +223,10 @@ pub async fn update_config(
 /// Disconnect the number: its credentials are deleted.
 #[utoipa::path(delete, path = "/settings/whatsapp/disconnect", tag = "whatsapp", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn disconnect(State(state): State<AppState>, member: Member) -> ApiResult<StatusCode> {
-    member.require_manager()?;
+pub async fn disconnect(
+    State(state): State<AppState>,
+    Manager(member): Manager,
+) -> ApiResult<StatusCode> {
     state
         .store
         .org(member.org_id())

@@ -67,11 +67,11 @@ async fn the_agent_answers_from_the_faq_and_logs_its_decision(b: Backend) {
         .map(|g| g["rule"].as_str().unwrap())
         .collect();
     for rule in [
-        "opt_out",
+        "opted_out",
         "human_lock",
-        "service_window",
-        "message_budget",
-        "rate_limit",
+        "window_closed",
+        "budget_spent",
+        "rate_limited",
         "never_claim_human",
         "forbidden_phrases",
         "cta_state",
@@ -139,7 +139,7 @@ async fn an_opt_out_gets_one_confirmation_then_silence(b: Backend) {
         .iter()
         .filter(|g| g["action"] == "blocked")
         .collect();
-    assert_eq!(blocked[0]["rule"], "opt_out", "{blocked:?}");
+    assert_eq!(blocked[0]["rule"], "opted_out", "{blocked:?}");
     let bot = messages(&app, &owner, &conv)
         .await
         .into_iter()
@@ -147,7 +147,7 @@ async fn an_opt_out_gets_one_confirmation_then_silence(b: Backend) {
         .count();
     assert_eq!(bot, 1, "exactly one confirmation");
     let status = app
-        .sql_text("SELECT lead_status FROM contacts WHERE phone = '919800000002'")
+        .sql_text("SELECT lead_status FROM contacts WHERE phone = '+919800000002'")
         .await;
     assert_eq!(status.as_deref(), Some("opted_out"));
     app.finish().await;

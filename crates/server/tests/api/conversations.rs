@@ -78,7 +78,7 @@ async fn a_human_answers_a_simulated_lead(b: Backend) {
     let item = &list.body["items"][0];
     assert_eq!(item["id"], conv.as_str());
     assert_eq!(item["channel"], "sandbox");
-    assert_eq!(item["contact"]["phone"], "15550001111");
+    assert_eq!(item["contact"]["phone"], "+15550001111");
     assert_eq!(item["contact"]["name"], "Lee Lead");
     assert_eq!(item["unread_count"], 2);
     assert_eq!(item["mode"], "bot");

@@ -14,5 +14,6 @@ mod onboarding;
 mod realtime;
 mod sending;
 mod team;
+mod vocabulary;
 mod webhooks;
 mod whatsapp_settings;

@@ -45,7 +45,7 @@ async fn connect_status_update_disconnect(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["connected"], true);
-    assert_eq!(r.body["quality_rating"], "GREEN");
+    assert_eq!(r.body["quality_rating"], "green");
     assert_eq!(r.body["messaging_limit"], "TIER_1K");
     assert_eq!(r.body["display_phone_number"], "+1 555-000-1111");
     let text = r.body.to_string();

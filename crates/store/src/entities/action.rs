@@ -1,3 +1,5 @@
+use closer_domain::sales::{CtaType, EscalationPriority};
+use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,12 +9,12 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub conversation_id: Uuid,
-    pub kind: String,
-    pub cta_type: Option<String>,
-    pub priority: Option<String>,
+    pub kind: ActionKind,
+    pub cta_type: Option<CtaType>,
+    pub priority: Option<EscalationPriority>,
     pub title: String,
     pub details: Option<Json>,
-    pub status: String,
+    pub status: ActionStatus,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
 }

@@ -1,3 +1,4 @@
+use closer_domain::agent::EngineMode;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub version: i32,
-    pub mode: String,
+    pub mode: EngineMode,
     pub business_config: Option<Json>,
     pub sales_rules: Option<Json>,
     pub tone_profile: Option<Json>,

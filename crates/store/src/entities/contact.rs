@@ -1,3 +1,4 @@
+use closer_domain::sales::{LeadSource, LeadStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -13,14 +14,15 @@ pub struct Model {
     pub email: Option<String>,
     pub city: Option<String>,
     pub language: Option<String>,
-    pub lead_status: String,
+    pub lead_status: LeadStatus,
     pub score: i32,
     pub tags: Option<Json>,
     pub notes: Option<String>,
     pub custom_fields: Option<Json>,
-    pub lead_source: String,
+    pub lead_source: LeadSource,
     pub campaign: Option<Json>,
     pub opted_out: bool,
+    pub opted_out_at: Option<DateTimeUtc>,
     pub first_seen_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -1,3 +1,5 @@
+use closer_domain::messaging::{Author, Channel, ConversationMode, Direction};
+use closer_domain::sales::{ConversationStage, EscalationPriority, Intent};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,19 +9,19 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub contact_id: Uuid,
-    pub channel: String,
-    pub mode: String,
-    pub stage: String,
+    pub channel: Channel,
+    pub mode: ConversationMode,
+    pub stage: ConversationStage,
     pub needs_human: bool,
-    pub priority: Option<String>,
-    pub intent: Option<String>,
+    pub priority: Option<EscalationPriority>,
+    pub intent: Option<Intent>,
     pub assigned_user_id: Option<Uuid>,
     pub unread_count: i32,
     pub window_open_until: Option<DateTimeUtc>,
     pub last_message_at: Option<DateTimeUtc>,
     pub last_message_text: Option<String>,
-    pub last_message_direction: Option<String>,
-    pub last_message_author: Option<String>,
+    pub last_message_direction: Option<Direction>,
+    pub last_message_author: Option<Author>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,3 +1,4 @@
+use closer_domain::sales::CtaType;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub org_id: Uuid,
-    pub kind: String,
+    pub kind: CtaType,
     pub name: String,
     pub link: Option<String>,
     pub phone: Option<String>,

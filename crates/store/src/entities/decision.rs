@@ -1,3 +1,6 @@
+use closer_domain::agent::{DecisionEngine, Trigger};
+use closer_domain::messaging::MessageType;
+use closer_domain::sales::{CtaType, EscalationPriority, ReasonCode};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,12 +10,12 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub conversation_id: Uuid,
-    pub trigger: String,
-    pub engine: String,
+    pub trigger: Trigger,
+    pub engine: DecisionEngine,
     pub should_send: bool,
-    pub message_type: String,
-    pub reason_code: String,
-    pub cta_type: Option<String>,
+    pub message_type: MessageType,
+    pub reason_code: ReasonCode,
+    pub cta_type: Option<CtaType>,
     pub message_text: Option<String>,
     pub confidence: f64,
     pub retrieval_used: bool,
@@ -22,7 +25,7 @@ pub struct Model {
     pub prompt_tokens: i32,
     pub guardrails: Option<Json>,
     pub handoff_required: bool,
-    pub handoff_priority: Option<String>,
+    pub handoff_priority: Option<EscalationPriority>,
     pub handoff: Option<Json>,
     pub state_after: Option<Json>,
     pub message_id: Option<Uuid>,

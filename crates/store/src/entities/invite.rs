@@ -1,3 +1,4 @@
+use closer_domain::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub org_id: Uuid,
     /// SHA-256 of the invite token carried by the link.
     pub token_hash: String,
-    pub role: String,
+    pub role: Role,
     pub email: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

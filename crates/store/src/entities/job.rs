@@ -1,3 +1,4 @@
+use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,10 +7,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub org_id: Uuid,
-    pub kind: String,
+    pub kind: JobKind,
     pub conversation_id: Option<Uuid>,
     pub payload: Option<Json>,
-    pub status: String,
+    pub status: JobStatus,
     pub run_at: DateTimeUtc,
     pub attempts: i32,
     pub max_attempts: i32,

@@ -1,3 +1,4 @@
+use closer_domain::work::ScanStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub url: String,
-    pub status: String,
+    pub status: ScanStatus,
     pub pages_found: i32,
     pub pages_done: i32,
     pub chunks_stored: i32,

@@ -1,3 +1,4 @@
+use closer_domain::agent::LlmProvider;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -5,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub org_id: Uuid,
-    pub provider: String,
+    pub provider: LlmProvider,
     pub base_url: String,
     pub model: String,
     pub api_key: Option<String>,

@@ -1,3 +1,4 @@
+use closer_domain::messaging::{Author, DeliveryStatus, Direction, MessageType};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,14 +8,14 @@ pub struct Model {
     pub id: Uuid,
     pub org_id: Uuid,
     pub conversation_id: Uuid,
-    pub direction: String,
-    pub author: String,
-    pub kind: String,
+    pub direction: Direction,
+    pub author: Author,
+    pub kind: MessageType,
     pub text: Option<String>,
     pub media: Option<Json>,
     pub provider_message_id: Option<String>,
     pub reply_to: Option<String>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
     pub sent_by: Option<Uuid>,

@@ -2,6 +2,7 @@
 //! through the org-scoped repositories, so an unscoped query cannot be written by accident.
 
 pub mod action;
+pub mod activity;
 pub mod agent_profile;
 pub mod audit_log;
 pub mod calendar_event;

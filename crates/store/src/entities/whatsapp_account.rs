@@ -1,3 +1,4 @@
+use closer_domain::messaging::{NumberStatus, QualityRating};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -12,8 +13,8 @@ pub struct Model {
     pub access_token: String,
     pub app_secret: String,
     pub verify_token: String,
-    pub status: String,
-    pub quality_rating: Option<String>,
+    pub status: NumberStatus,
+    pub quality_rating: Option<QualityRating>,
     pub messaging_limit: Option<String>,
     pub last_webhook_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

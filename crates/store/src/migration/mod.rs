@@ -8,6 +8,7 @@ mod m0003_work;
 mod m0004_agent;
 mod m0005_onboarding;
 mod m0006_knowledge_scans;
+mod m0007_activity;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_agent::Migration),
             Box::new(m0005_onboarding::Migration),
             Box::new(m0006_knowledge_scans::Migration),
+            Box::new(m0007_activity::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { Role } from "../../api/models";
 import { cn } from "../../lib/cn";
 
 type Tone = "gray" | "green" | "amber" | "red" | "blue" | "violet";
@@ -34,13 +35,13 @@ export function Badge({
   );
 }
 
-const roleTones: Record<string, Tone> = {
+const roleTones: Record<Role, Tone> = {
   owner: "violet",
   admin: "blue",
   agent: "green",
   viewer: "gray",
 };
 
-export function roleTone(role: string): Tone {
+export function roleTone(role: Role): Tone {
   return roleTones[role] ?? "gray";
 }

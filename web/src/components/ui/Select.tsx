@@ -1,19 +1,21 @@
 import * as SelectPrimitive from "@radix-ui/react-select";
 import { Check, ChevronDown } from "lucide-react";
-import { forwardRef } from "react";
+import type { Ref } from "react";
 import { cn } from "../../lib/cn";
 
-export interface SelectOption {
-  value: string;
+export interface SelectOption<V extends string = string> {
+  value: V;
   label: string;
   description?: string;
 }
 
-interface SelectProps {
+interface SelectProps<V extends string> {
+  ref?: Ref<HTMLButtonElement>;
   id?: string;
-  value: string;
-  onValueChange: (value: string) => void;
-  options: readonly SelectOption[];
+  /** One of the options' values, or "" for none (the placeholder shows). */
+  value: V | "";
+  onValueChange: (value: V) => void;
+  options: readonly SelectOption<V>[];
   disabled?: boolean;
   invalid?: boolean;
   placeholder?: string;
@@ -23,24 +25,30 @@ interface SelectProps {
   "aria-describedby"?: string;
 }
 
-/** An accessible single-select (Radix). The trigger has role "combobox". */
-export const Select = forwardRef<HTMLButtonElement, SelectProps>(function Select(
-  {
-    id,
-    value,
-    onValueChange,
-    options,
-    disabled,
-    invalid,
-    placeholder,
-    className,
-    size = "md",
-    ...aria
-  },
+/**
+ * An accessible single-select (Radix). The trigger has role "combobox". Typed by its options'
+ * values, so a select of an enum hands back the enum.
+ */
+export function Select<V extends string = string>({
   ref,
-) {
+  id,
+  value,
+  onValueChange,
+  options,
+  disabled,
+  invalid,
+  placeholder,
+  className,
+  size = "md",
+  ...aria
+}: SelectProps<V>) {
   return (
-    <SelectPrimitive.Root value={value} onValueChange={onValueChange} disabled={disabled}>
+    <SelectPrimitive.Root
+      value={value}
+      // Radix hands back the chosen item's value, which is one of `options`.
+      onValueChange={(chosen) => onValueChange(chosen as V)}
+      disabled={disabled}
+    >
       <SelectPrimitive.Trigger
         ref={ref}
         id={id}
@@ -87,4 +95,4 @@ export const Select = forwardRef<HTMLButtonElement, SelectProps>(function Select
       </SelectPrimitive.Portal>
     </SelectPrimitive.Root>
   );
-});
+}

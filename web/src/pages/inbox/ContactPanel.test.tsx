@@ -7,7 +7,7 @@ import { ContactPanel } from "./ContactPanel";
 function detail(patch: Partial<ConversationDetail> = {}): ConversationDetail {
   return {
     id: "c1",
-    contact: { id: "k1", name: "Asha Rao", phone: "919812345678" },
+    contact: { id: "k1", name: "Asha Rao", phone: "919812345678", opted_out: false },
     channel: "sandbox",
     mode: "human",
     stage: "human_takeover",
@@ -42,7 +42,7 @@ const decision: Decision = {
   prompt_tokens: 1000,
   cost_usd: 0.0012,
   guardrails: [
-    { rule: "opt_out", action: "passed", detail: "" },
+    { rule: "opted_out", action: "passed", detail: "" },
     { rule: "max_words", action: "repaired", detail: "trimmed to 25 words" },
     { rule: "forbidden_phrases", action: "blocked", detail: "said “guaranteed”" },
   ],
@@ -153,6 +153,6 @@ describe("ContactPanel", () => {
     expect(guardrails).toHaveTextContent("1 passed · 1 repaired · 1 blocked");
     expect(guardrails).toHaveTextContent("repairedmax_words — trimmed to 25 words");
     expect(guardrails).toHaveTextContent("blockedforbidden_phrases — said “guaranteed”");
-    expect(guardrails).not.toHaveTextContent("opt_out");
+    expect(guardrails).not.toHaveTextContent("opted_out");
   });
 });

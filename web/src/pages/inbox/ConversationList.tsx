@@ -1,7 +1,8 @@
 import { AlertTriangle, FlaskConical, Inbox, Search, SearchX } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import type { Conversation } from "../../api/models";
+import { CONVERSATION_MODE_LABELS, CONVERSATION_MODES } from "../../api/enums";
+import type { Conversation, ConversationFilters, ConversationMode } from "../../api/models";
 import { LoadMore } from "../../components/LoadMore";
 import { Badge } from "../../components/ui/Badge";
 import { buttonClasses, Button } from "../../components/ui/Button";
@@ -14,16 +15,12 @@ import { useDebounced } from "../../lib/useDebounced";
 import { useNow } from "../../lib/useNow";
 import { useConversationList } from "./api";
 import { formatPhone, previewText, relativeTime } from "./format";
-import type { ConversationFilters } from "./keys";
 import { ModeBadge } from "./ModeBadge";
 
-const MODE_OPTIONS = [
+const MODE_OPTIONS: { value: ConversationMode | "all"; label: string }[] = [
   { value: "all", label: "All modes" },
-  { value: "bot", label: "Bot" },
-  { value: "human", label: "Human" },
-  { value: "paused", label: "Paused" },
-  { value: "closed", label: "Closed" },
-] as const;
+  ...CONVERSATION_MODES.map((mode) => ({ value: mode, label: CONVERSATION_MODE_LABELS[mode] })),
+];
 
 export function contactName(c: { contact: { name?: string | null; phone?: string | null } }) {
   return c.contact.name?.trim() || formatPhone(c.contact.phone) || "Unknown lead";

@@ -1,5 +1,6 @@
 import { Bot, ShieldAlert, ShieldCheck, ShieldX } from "lucide-react";
-import type { Decision } from "../../api/models";
+import { DECISION_ENGINE_LABELS, DELIVERY_STATUS_LABELS } from "../../api/enums";
+import type { Decision, DecisionEngine } from "../../api/models";
 import { Badge } from "../../components/ui/Badge";
 import { cn } from "../../lib/cn";
 import {
@@ -10,23 +11,21 @@ import {
   guardrailSummary,
   guardrailTally,
   priorityTone,
-  readGuardrails,
 } from "./agent";
 import { humanize } from "../../lib/format";
 import { clockTime } from "./format";
 
-const ENGINES: Record<string, { label: string; tone: "violet" | "gray" | "amber" }> = {
-  llm: { label: "LLM", tone: "violet" },
-  rules: { label: "Rules", tone: "gray" },
-  fallback: { label: "Fallback", tone: "amber" },
+const ENGINE_TONES: Record<DecisionEngine, "violet" | "gray" | "amber"> = {
+  llm: "violet",
+  rules: "gray",
+  fallback: "amber",
 };
 
-export function EngineBadge({ engine }: { engine: string }) {
-  const e = ENGINES[engine] ?? { label: engine, tone: "gray" as const };
+export function EngineBadge({ engine }: { engine: DecisionEngine }) {
   return (
-    <Badge tone={e.tone}>
+    <Badge tone={ENGINE_TONES[engine]}>
       <span data-testid="decision-engine" data-engine={engine}>
-        {e.label}
+        {DECISION_ENGINE_LABELS[engine]}
       </span>
     </Badge>
   );
@@ -37,7 +36,7 @@ function sendLabel(d: Decision): { text: string; tone: "green" | "gray" | "red" 
   // `error` is the engine's (a model failure, a suppressed reply), not the send's.
   if (d.send_status === "failed") return { text: "Send failed", tone: "red" };
   if (!d.send_status) return { text: "Sending", tone: "amber" };
-  return { text: humanize(d.send_status), tone: d.send_status === "blocked" ? "red" : "green" };
+  return { text: DELIVERY_STATUS_LABELS[d.send_status], tone: "green" };
 }
 
 /** One decision: why the agent said (or held back) what it did, and what it cost. */
@@ -51,7 +50,7 @@ export function DecisionCard({
   showText?: boolean;
   className?: string;
 }) {
-  const tally = guardrailTally(readGuardrails(d.guardrails));
+  const tally = guardrailTally(d.guardrails);
   const cost = formatCost(d.cost_usd);
   const tokens = formatTokens(d.input_tokens, d.output_tokens);
   const latency = formatLatency(d.latency_ms);

@@ -35,7 +35,7 @@ const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 function conversation(patch: Partial<Conversation> = {}): Conversation {
   return {
     id: "c1",
-    contact: { id: "k1", name: "Maria Gonzalez", phone: "15557654321" },
+    contact: { id: "k1", name: "Maria Gonzalez", phone: "15557654321", opted_out: false },
     channel: "whatsapp",
     mode: "bot",
     stage: "new",
@@ -217,6 +217,76 @@ describe("InboxPage", () => {
     expect(composer).toHaveValue("Hello");
     await user.type(composer, "{Enter}");
     expect(await within(pane).findByTestId("window-closed")).toBeInTheDocument();
+  });
+
+  it("says a lead opted out before anything is typed, and locks the reply box", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t");
+    const { calls } = mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
+      "GET /api/v1/conversations/c1": () =>
+        detail({
+          unread_count: 0,
+          lead_status: "opted_out",
+          // Opting out outranks the closed window: not even a template may go.
+          window_open_until: new Date(Date.now() - 1000).toISOString(),
+          contact: { id: "k1", name: "Maria Gonzalez", phone: "15557654321", opted_out: true },
+        }),
+      "GET /api/v1/conversations/c1/messages": () => ({ items: [message({})], next_cursor: null }),
+    });
+    renderRoutes(routes, "/inbox/c1");
+    const pane = await screen.findByRole("region", { name: "Conversation" });
+    expect(await within(pane).findByTestId("opted-out")).toHaveTextContent(
+      "This lead opted out. You can't message them unless they write again and opt back in.",
+    );
+    expect(within(pane).queryByTestId("window-closed")).toBeNull();
+    expect(within(pane).getByRole("textbox", { name: "Message" })).toBeDisabled();
+    expect(within(pane).getByRole("button", { name: "Send" })).toBeDisabled();
+    expect(calls.some((c) => c.url.endsWith("/api/v1/messages/send"))).toBe(false);
+  });
+
+  it("turns an opted_out answer into the opted-out notice, not an error", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t");
+    mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
+      // The page still holds the lead as subscribed when the send goes out.
+      "GET /api/v1/conversations/c1": () => detail({ unread_count: 0 }),
+      "GET /api/v1/conversations/c1/messages": () => ({ items: [], next_cursor: null }),
+      "POST /api/v1/messages/send": () =>
+        reply(422, {
+          error: {
+            code: "opted_out",
+            message: "The lead opted out.",
+            details: { rule: "opted_out" },
+          },
+        }),
+    });
+    renderRoutes(routes, "/inbox/c1");
+    const user = userEvent.setup();
+    const pane = await screen.findByRole("region", { name: "Conversation" });
+    const composer = await within(pane).findByRole("textbox", { name: "Message" });
+    expect(within(pane).queryByTestId("opted-out")).toBeNull();
+    await user.type(composer, "Still there?{Enter}");
+    expect(await within(pane).findByTestId("opted-out")).toHaveTextContent(
+      "This lead opted out. You can't message them unless they write again and opt back in.",
+    );
+    expect(within(pane).queryByRole("alert")).toBeNull();
+    expect(within(pane).queryByText("The lead opted out.")).toBeNull();
+    expect(composer).toBeDisabled();
+    expect(composer).toHaveValue("Still there?");
+    expect(within(pane).getByRole("button", { name: "Send" })).toBeDisabled();
+
+    // The lead writes again and opts back in (the contact, refetched, is no longer opted out).
+    act(() => {
+      FakeWebSocket.latest().serverOpen();
+      FakeWebSocket.latest().serverSend({
+        type: "message:received",
+        data: { conversation_id: "c1", message_id: "m3" },
+      });
+    });
+    await waitFor(() => expect(within(pane).queryByTestId("opted-out")).toBeNull());
+    expect(composer).toBeEnabled();
   });
 
   it("hides the reply box's send for viewers", async () => {

@@ -1,12 +1,12 @@
 import { MessagesSquare } from "lucide-react";
 import { useState } from "react";
 import { useParams } from "react-router";
+import type { ConversationFilters } from "../../api/models";
 import { EmptyState } from "../../components/ui/States";
 import { cn } from "../../lib/cn";
 import { RealtimeIndicator } from "../../realtime/RealtimeIndicator";
 import { ConversationList } from "./ConversationList";
 import { ConversationPane } from "./ConversationPane";
-import type { ConversationFilters } from "./keys";
 
 /**
  * The inbox: conversations on the left, the open one in the middle, the lead on the right.

@@ -1,6 +1,6 @@
 import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../api/models";
+import type { DeliveryStatus, Message } from "../../api/models";
 import { BusinessBubble, DeliveryTicks, LeadBubble } from "./MessageBubble";
 
 function message(patch: Partial<Message> = {}): Message {
@@ -23,7 +23,7 @@ function message(patch: Partial<Message> = {}): Message {
 }
 
 describe("DeliveryTicks", () => {
-  it.each([
+  it.each<[DeliveryStatus, string, string]>([
     ["queued", "Queued", "lucide-clock"],
     ["sent", "Sent", "lucide-check"],
     ["delivered", "Delivered", "lucide-check-check"],

@@ -17,7 +17,7 @@ import {
   Video,
   type LucideIcon,
 } from "lucide-react";
-import type { Message } from "../../api/models";
+import type { DeliveryStatus, Message, MessageType } from "../../api/models";
 import { cn } from "../../lib/cn";
 import {
   clockTime,
@@ -30,7 +30,13 @@ import {
 } from "./format";
 
 /** The delivery ticks of an outbound message: clock, one tick, two ticks, two blue, or failed. */
-export function DeliveryTicks({ status, className }: { status: string; className?: string }) {
+export function DeliveryTicks({
+  status,
+  className,
+}: {
+  status: DeliveryStatus;
+  className?: string;
+}) {
   const info = deliveryInfo(status);
   const Icon =
     info.glyph === "clock"
@@ -60,7 +66,7 @@ export function DeliveryTicks({ status, className }: { status: string; className
   );
 }
 
-const MEDIA_ICONS: Record<string, LucideIcon> = {
+const MEDIA_ICONS: Partial<Record<MessageType, LucideIcon>> = {
   image: ImageIcon,
   voice: Mic,
   audio: Music,

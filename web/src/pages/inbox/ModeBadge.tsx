@@ -1,19 +1,20 @@
+import { CONVERSATION_MODE_LABELS } from "../../api/enums";
+import type { ConversationMode } from "../../api/models";
 import { Badge } from "../../components/ui/Badge";
 
-const MODES: Record<string, { label: string; tone: "violet" | "blue" | "amber" | "gray" }> = {
-  bot: { label: "Bot", tone: "violet" },
-  human: { label: "Human", tone: "blue" },
-  paused: { label: "Paused", tone: "amber" },
-  closed: { label: "Closed", tone: "gray" },
+const MODE_TONES: Record<ConversationMode, "violet" | "blue" | "amber" | "gray"> = {
+  bot: "violet",
+  human: "blue",
+  paused: "amber",
+  closed: "gray",
 };
 
 /** Who answers the lead now: the bot, a human, nobody (paused) or closed. */
-export function ModeBadge({ mode }: { mode: string }) {
-  const m = MODES[mode] ?? { label: mode, tone: "gray" as const };
+export function ModeBadge({ mode }: { mode: ConversationMode }) {
   return (
-    <Badge tone={m.tone}>
+    <Badge tone={MODE_TONES[mode]}>
       <span data-testid="mode-badge" data-mode={mode}>
-        {m.label}
+        {CONVERSATION_MODE_LABELS[mode]}
       </span>
     </Badge>
   );

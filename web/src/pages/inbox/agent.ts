@@ -1,7 +1,10 @@
 // Pure helpers for what the agent remembers and decides: confidence bands, priorities,
 // sentiment, guardrail tallies and how tokens, cost and latency read. The conversation's
-// `state` and `handoff` arrive as free-form JSON, so they are read defensively here.
+// `state` and `handoff` arrive as free-form JSON (the API does not type them), so they alone
+// are read defensively here.
 
+import { CTA_LABELS, isKeyOf } from "../../api/enums";
+import type { EscalationPriority, GuardAction, Guardrail } from "../../api/models";
 import { humanize } from "../../lib/format";
 
 export type Tone = "gray" | "green" | "amber" | "red" | "blue" | "violet";
@@ -43,7 +46,7 @@ export function confidenceBand(confidence: number): ConfidenceBand {
   return { band: "guessed", label: "Guessed", tone: "gray", percent };
 }
 
-const PRIORITY_TONES: Record<string, Tone> = {
+const PRIORITY_TONES: Record<EscalationPriority, Tone> = {
   critical: "red",
   high: "amber",
   medium: "green",
@@ -51,8 +54,14 @@ const PRIORITY_TONES: Record<string, Tone> = {
 };
 
 /** A handoff's priority colour: critical red, high amber, medium green, low grey. */
-export function priorityTone(priority: string | null | undefined): Tone {
-  return PRIORITY_TONES[(priority ?? "").toLowerCase()] ?? "gray";
+export function priorityTone(priority: EscalationPriority | null | undefined): Tone {
+  return priority ? PRIORITY_TONES[priority] : "gray";
+}
+
+/** A priority read from free JSON (the handoff brief), or null when it is none. */
+function readPriority(value: unknown): EscalationPriority | null {
+  const p = str(value)?.toLowerCase();
+  return isKeyOf(PRIORITY_TONES, p) ? p : null;
 }
 
 const SENTIMENT_SCORES: Record<string, number> = {
@@ -111,33 +120,15 @@ export interface GuardrailTally {
   repaired: number;
   blocked: number;
   /** The repaired and blocked ones, which are worth reading. */
-  notable: Array<{ rule: string; action: "repaired" | "blocked"; detail: string | null }>;
+  notable: Array<Guardrail & { action: Exclude<GuardAction, "passed"> }>;
 }
 
-/** A decision's `guardrails` JSON as a list; anything malformed is left out. */
-export function readGuardrails(
-  value: unknown,
-): Array<{ rule: string; action: string; detail: string | null }> {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item) => {
-    const o = asObject(item);
-    const rule = o ? str(o.rule) : null;
-    const action = o ? str(o.action) : null;
-    return o && rule && action ? [{ rule, action, detail: str(o.detail) }] : [];
-  });
-}
-
-export function guardrailTally(
-  results: ReadonlyArray<{ rule: string; action: string; detail?: string | null }>,
-): GuardrailTally {
+/** How a decision's guardrails went, in the order they ran. */
+export function guardrailTally(results: readonly Guardrail[]): GuardrailTally {
   const tally: GuardrailTally = { passed: 0, repaired: 0, blocked: 0, notable: [] };
   for (const r of results) {
-    if (r.action === "repaired" || r.action === "blocked") {
-      tally[r.action] += 1;
-      tally.notable.push({ rule: r.rule, action: r.action, detail: r.detail ?? null });
-    } else if (r.action === "passed") {
-      tally.passed += 1;
-    }
+    tally[r.action] += 1;
+    if (r.action !== "passed") tally.notable.push({ ...r, action: r.action });
   }
   return tally;
 }
@@ -246,7 +237,7 @@ export function readState(value: unknown): AgentState | null {
 
 export interface HandoffBrief {
   reason: string | null;
-  priority: string | null;
+  priority: EscalationPriority | null;
   summary: string | null;
   keySlots: Array<{ name: string; value: string }>;
   sentimentTrend: string | null;
@@ -265,7 +256,7 @@ export function readHandoff(value: unknown): HandoffBrief | null {
   });
   return {
     reason: str(h.escalation_reason) ?? str(h.reason),
-    priority: str(h.priority),
+    priority: readPriority(h.priority),
     summary: str(h.summary),
     keySlots,
     sentimentTrend: str(h.sentiment_trend),
@@ -281,19 +272,8 @@ export function formatValueScore(score: number | null): string | null {
   return `${Math.round(Math.min(100, Math.max(0, score)))}/100`;
 }
 
-export const CTA_LABELS: Record<string, string> = {
-  book_call: "Book a call",
-  payment: "Payment",
-  app_download: "App download",
-  send_docs: "Send documents",
-  visit_website: "Visit website",
-  fill_form: "Fill a form",
-  schedule_demo: "Schedule a demo",
-  join_webinar: "Join a webinar",
-};
-
-/** How the dashboard names a CTA type ("book_call" → "Book a call"). */
+/** How the dashboard names a CTA type ("book_call" → "Book a call"), also one read from JSON. */
 export function ctaLabel(type: string | null | undefined): string {
   if (!type) return "—";
-  return CTA_LABELS[type] ?? humanize(type);
+  return isKeyOf(CTA_LABELS, type) ? CTA_LABELS[type] : humanize(type);
 }

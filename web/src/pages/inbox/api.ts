@@ -8,7 +8,14 @@ import {
 } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { api, unwrap } from "../../api/client";
-import type { Conversation, ConversationDetail, Message, MessagePage } from "../../api/models";
+import { ApiError } from "../../api/errors";
+import type {
+  Conversation,
+  ConversationDetail,
+  ConversationFilters,
+  Message,
+  MessagePage,
+} from "../../api/models";
 import { useCursorList } from "../../lib/useCursorList";
 import {
   CONVERSATION_LISTS_KEY,
@@ -16,7 +23,6 @@ import {
   conversationListKey,
   decisionsKey,
   messagesKey,
-  type ConversationFilters,
 } from "./keys";
 
 const PAGE_SIZE = 50;
@@ -143,6 +149,11 @@ export function useSendMessage(id: string) {
       void client.invalidateQueries({ queryKey: messagesKey(id) });
       void client.invalidateQueries({ queryKey: conversationKey(id) });
       void client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY });
+    },
+    onError: (error) => {
+      // Refused for the lead's state (opted out, window closed): what we show of it is stale.
+      if (error instanceof ApiError && error.status === 422 && error.code !== "validation_failed")
+        void client.invalidateQueries({ queryKey: conversationKey(id) });
     },
   });
 }

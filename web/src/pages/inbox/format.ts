@@ -1,8 +1,15 @@
 // Pure helpers of the inbox and the playground: how messages, days, times and media read.
 
-import { humanize, parseDate as parse } from "../../lib/format";
+import {
+  AUTHOR_LABELS,
+  DELIVERY_STATUS_LABELS,
+  isKeyOf,
+  MESSAGE_TYPE_LABELS,
+} from "../../api/enums";
+import type { Conversation, DeliveryStatus, Message } from "../../api/models";
 
-export type DeliveryStatus = "queued" | "sent" | "delivered" | "read" | "failed";
+type LastMessage = NonNullable<Conversation["last_message"]>;
+import { humanize, parseDate as parse } from "../../lib/format";
 
 export interface DeliveryInfo {
   status: DeliveryStatus | "unknown";
@@ -14,22 +21,20 @@ export interface DeliveryInfo {
   tone: "muted" | "blue" | "red";
 }
 
+const DELIVERY_LOOKS: Record<DeliveryStatus, Pick<DeliveryInfo, "glyph" | "tone">> = {
+  queued: { glyph: "clock", tone: "muted" },
+  sent: { glyph: "tick", tone: "muted" },
+  delivered: { glyph: "double-tick", tone: "muted" },
+  read: { glyph: "double-tick", tone: "blue" },
+  failed: { glyph: "error", tone: "red" },
+};
+
 /** How an outbound message's delivery status is drawn. */
-export function deliveryInfo(status: string): DeliveryInfo {
-  switch (status) {
-    case "queued":
-      return { status, label: "Queued", glyph: "clock", tone: "muted" };
-    case "sent":
-      return { status, label: "Sent", glyph: "tick", tone: "muted" };
-    case "delivered":
-      return { status, label: "Delivered", glyph: "double-tick", tone: "muted" };
-    case "read":
-      return { status, label: "Read", glyph: "double-tick", tone: "blue" };
-    case "failed":
-      return { status, label: "Failed", glyph: "error", tone: "red" };
-    default:
-      return { status: "unknown", label: status || "Unknown", glyph: "clock", tone: "muted" };
-  }
+export function deliveryInfo(status: DeliveryStatus): DeliveryInfo {
+  // A status newer than this build (the server moved on first) draws as a clock.
+  if (!isKeyOf(DELIVERY_LOOKS, status))
+    return { status: "unknown", label: status || "Unknown", glyph: "clock", tone: "muted" };
+  return { status, label: DELIVERY_STATUS_LABELS[status], ...DELIVERY_LOOKS[status] };
 }
 
 /** "Failed: Re-engagement message (131047)" from a message's error. */
@@ -142,7 +147,7 @@ export interface ReplyButton {
 }
 
 /** The reply buttons of an interactive message (the agent's offers carry two). */
-export function replyButtons(message: { type: string; media?: unknown }): ReplyButton[] {
+export function replyButtons(message: Pick<Message, "type" | "media">): ReplyButton[] {
   if (message.type !== "interactive") return [];
   const buttons = mediaObject(message.media).buttons;
   if (!Array.isArray(buttons)) return [];
@@ -158,31 +163,27 @@ export function replyButtons(message: { type: string; media?: unknown }): ReplyB
  * The placeholder a non-text message shows instead of its content ("Image", "Voice message",
  * "Document: brochure.pdf"...). Null for text-like messages.
  */
-export function mediaLabel(message: { type: string; media?: unknown }): string | null {
+export function mediaLabel(message: Pick<Message, "type" | "media">): string | null {
   const media = mediaObject(message.media);
+  const label = MESSAGE_TYPE_LABELS[message.type];
   switch (message.type) {
     case "image":
-      return "Image";
     case "voice":
-      return "Voice message";
-    case "audio":
-      return media.voice === true ? "Voice message" : "Audio";
     case "video":
-      return "Video";
+    case "sticker":
+    case "contacts":
+    case "unsupported":
+      return label;
+    case "audio":
+      return media.voice === true ? MESSAGE_TYPE_LABELS.voice : label;
     case "document": {
       const name = str(media.filename);
-      return name ? `Document: ${name}` : "Document";
+      return name ? `${label}: ${name}` : label;
     }
-    case "sticker":
-      return "Sticker";
     case "location": {
       const name = str(media.name) ?? str(media.address);
-      return name ? `Location: ${name}` : "Location";
+      return name ? `${label}: ${name}` : label;
     }
-    case "contacts":
-      return "Contact card";
-    case "unsupported":
-      return "Unsupported message";
     default:
       return null;
   }
@@ -212,36 +213,19 @@ export function windowStatus(
   return { open: true, label: `Window open until ${when}` };
 }
 
-/** The small label above an outbound or system bubble. */
-export function authorLabel(author: string): string {
-  switch (author) {
-    case "bot":
-      return "Bot";
-    case "human":
-      return "Human";
-    case "system":
-      return "System";
-    case "lead":
-      return "Lead";
-    default:
-      return author;
-  }
-}
-
 /** A list row's preview of the last message. */
 export function previewText(
-  last:
-    { text?: string | null; direction?: string | null; author?: string | null } | null | undefined,
+  last: Pick<LastMessage, "text" | "direction" | "author"> | null | undefined,
 ): string {
   if (!last) return "No messages yet";
   let text = str(last.text) ?? "Attachment";
   // The server previews a message without text as its kind in brackets: "[voice]".
   const kind = /^\[([a-z_]+)\]$/.exec(text)?.[1];
-  if (kind) text = mediaLabel({ type: kind }) ?? humanize(kind);
-  if (last.direction === "out") {
-    const who = last.author === "bot" ? "Bot" : last.author === "system" ? "System" : "Human";
-    return `${who}: ${text}`;
-  }
+  if (kind)
+    text = isKeyOf(MESSAGE_TYPE_LABELS, kind)
+      ? (mediaLabel({ type: kind }) ?? MESSAGE_TYPE_LABELS[kind])
+      : humanize(kind);
+  if (last.direction === "out") return `${AUTHOR_LABELS[last.author ?? "human"]}: ${text}`;
   return text;
 }
 

@@ -1,13 +1,7 @@
 // Query keys of the inbox. Everything about conversations lives under ["conversations"], so a
 // realtime resync can refetch it all at once.
 
-export interface ConversationFilters {
-  mode?: string;
-  needs_human?: boolean;
-  unread?: boolean;
-  q?: string;
-  channel?: string;
-}
+import type { ConversationFilters } from "../../api/models";
 
 export const CONVERSATIONS_KEY = ["conversations"] as const;
 export const CONVERSATION_LISTS_KEY = ["conversations", "list"] as const;

@@ -5,6 +5,7 @@ import { RequireAuth } from "../../auth/session";
 import { TOKEN_KEY } from "../../auth/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { OnboardingPage } from "./OnboardingPage";
+import type { Role } from "../../api/models";
 
 const routes = [
   {
@@ -25,7 +26,7 @@ const org = {
   created_at: "2026-01-01T00:00:00Z",
 };
 
-function meAs(role: string) {
+function meAs(role: Role) {
   return { user: { id: "u1", name: "Sam", email: "sam@acme.test", role }, org };
 }
 

@@ -12,6 +12,7 @@ import { Card, CardHeader } from "../../components/ui/Card";
 import { ErrorState, LoadingState } from "../../components/ui/States";
 import { canManage } from "../../lib/format";
 import { cn } from "../../lib/cn";
+import type { OnboardingAnswers } from "../../api/models";
 import { ORG_KEY } from "../settings/OrganisationPage";
 import {
   formFromAnswers,
@@ -22,7 +23,6 @@ import {
   sectionErrors,
   STEPS,
   stepOf,
-  type Answers,
   type Section,
   type StepId,
   type WizardForm,
@@ -83,7 +83,13 @@ export function OnboardingPage() {
   );
 }
 
-function Wizard({ saved, org }: { saved: Answers; org: Parameters<typeof formFromAnswers>[1] }) {
+function Wizard({
+  saved,
+  org,
+}: {
+  saved: OnboardingAnswers;
+  org: Parameters<typeof formFromAnswers>[1];
+}) {
   const { user } = useSession();
   const manager = canManage(user.role);
   const [params, setParams] = useSearchParams();

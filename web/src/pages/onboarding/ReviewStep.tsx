@@ -2,6 +2,7 @@ import { AlertTriangle, Rocket, Sparkles } from "lucide-react";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors";
+import type { GeneratedProfile, OnboardingAnswers } from "../../api/models";
 import { Alert } from "../../components/ui/Alert";
 import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
@@ -14,15 +15,8 @@ import {
   prettyJson,
   type DocumentKey,
 } from "../settings/agent/documents";
-import {
-  fieldLabel,
-  missingForGeneration,
-  placeError,
-  stepOf,
-  type Answers,
-  type StepId,
-} from "./answers";
-import { useGenerate, useKnowledgeCount, type GeneratedProfile } from "./api";
+import { fieldLabel, missingForGeneration, placeError, stepOf, type StepId } from "./answers";
+import { useGenerate, useKnowledgeCount } from "./api";
 
 function stepForPath(path: string): StepId {
   const section = placeError(path, "").section;
@@ -93,7 +87,7 @@ export function ReviewStep({
   goTo,
   disabled,
 }: {
-  answers: Answers;
+  answers: OnboardingAnswers;
   goTo: (step: StepId) => void;
   disabled: boolean;
 }) {

@@ -5,17 +5,24 @@ import { Button } from "../../components/ui/Button";
 import { Field } from "../../components/ui/Field";
 import { Input, Textarea } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
-import { ctaLabel } from "../inbox/agent";
-import { CTA_TYPES, TRIGGERS, type BudgetTiming, type CtaRow, type CtaType } from "./answers";
+import {
+  BUDGET_TIMING_LABELS,
+  BUDGET_TIMINGS,
+  CTA_LABELS,
+  CTA_TYPES,
+  optionsOf,
+} from "../../api/enums";
+import type { CtaType } from "../../api/models";
+import { TRIGGERS, type CtaRow } from "./answers";
 import type { StepProps } from "./BasicsSteps";
 import { ChoiceGroup, EditableRows, Group, LinesField, textAnswers } from "./fields";
 
-const BUDGET: { value: BudgetTiming; label: string; description: string }[] = [
-  { value: "early", label: "Early", description: "Before anything else" },
-  { value: "mid", label: "Midway", description: "Among the other questions" },
-  { value: "late", label: "Late", description: "Once the lead is interested" },
-  { value: "never", label: "Never", description: "Your team talks money" },
-];
+const BUDGET = optionsOf(BUDGET_TIMINGS, BUDGET_TIMING_LABELS, {
+  early: "Before anything else",
+  mid: "Among the other questions",
+  late: "Once the lead is interested",
+  never: "Your team talks money",
+});
 
 const LINK_HINTS: Partial<Record<CtaType, string>> = {
   book_call: "Your booking page, or the number leads call.",
@@ -34,7 +41,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
   const ctas = form.sales.ctas;
   const setCtas = (next: CtaRow[]) => update("sales", { ctas: next });
   const free = CTA_TYPES.filter((t) => !ctas.some((c) => c.type === t));
-  const [adding, setAdding] = useState<string>("");
+  const [adding, setAdding] = useState<CtaType | "">("");
   const setRow = (index: number, patch: Partial<CtaRow>) =>
     setCtas(ctas.map((c, i) => (i === index ? { ...c, ...patch } : c)));
 
@@ -61,13 +68,13 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
                 <span className="flex size-6 items-center justify-center rounded-full bg-gray-100 text-xs font-medium text-gray-600 tabular-nums">
                   {index + 1}
                 </span>
-                <Badge tone="blue">{ctaLabel(cta.type)}</Badge>
+                <Badge tone="blue">{CTA_LABELS[cta.type]}</Badge>
                 {index === 0 && <span className="text-xs text-gray-500">offered first</span>}
                 <div className="ml-auto flex items-center gap-1">
                   <Button
                     variant="ghost"
                     size="sm"
-                    aria-label={`Move ${ctaLabel(cta.type)} up`}
+                    aria-label={`Move ${CTA_LABELS[cta.type]} up`}
                     disabled={disabled || index === 0}
                     onClick={() => setCtas(move(ctas, index, index - 1))}
                   >
@@ -76,7 +83,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
                   <Button
                     variant="ghost"
                     size="sm"
-                    aria-label={`Move ${ctaLabel(cta.type)} down`}
+                    aria-label={`Move ${CTA_LABELS[cta.type]} down`}
                     disabled={disabled || index === ctas.length - 1}
                     onClick={() => setCtas(move(ctas, index, index + 1))}
                   >
@@ -85,7 +92,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
                   <Button
                     variant="ghost"
                     size="sm"
-                    aria-label={`Remove ${ctaLabel(cta.type)}`}
+                    aria-label={`Remove ${CTA_LABELS[cta.type]}`}
                     disabled={disabled}
                     onClick={() => setCtas(ctas.filter((_, i) => i !== index))}
                   >
@@ -98,7 +105,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
               )}
               <div className="grid gap-3 sm:grid-cols-2">
                 <Field
-                  label={`${ctaLabel(cta.type)} link`}
+                  label={`${CTA_LABELS[cta.type]} link`}
                   optional
                   error={errors[`primary_ctas.${index}.link`]}
                   hint={LINK_HINTS[cta.type]}
@@ -112,7 +119,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
                   />
                 </Field>
                 <Field
-                  label={`${ctaLabel(cta.type)} phone`}
+                  label={`${CTA_LABELS[cta.type]} phone`}
                   optional
                   error={errors[`primary_ctas.${index}.phone`]}
                 >
@@ -136,7 +143,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
               aria-label="Call-to-action to add"
               value={adding}
               onValueChange={setAdding}
-              options={free.map((t) => ({ value: t, label: ctaLabel(t) }))}
+              options={optionsOf(free, CTA_LABELS)}
               placeholder="Choose a call-to-action"
               disabled={disabled}
             />
@@ -145,7 +152,7 @@ function CtaList({ form, update, errors, disabled }: StepProps) {
             variant="secondary"
             disabled={disabled || !adding}
             onClick={() => {
-              setCtas([...ctas, { type: adding as CtaType, link: "", phone: "" }]);
+              if (adding) setCtas([...ctas, { type: adding, link: "", phone: "" }]);
               setAdding("");
             }}
           >

@@ -1,7 +1,17 @@
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
 import { Switch } from "../../components/ui/Switch";
-import type { EmojiPolicy, Formality, Persuasion, ReplyLanguage } from "./answers";
+import {
+  EMOJI_POLICIES,
+  EMOJI_POLICY_LABELS,
+  FORMALITIES,
+  FORMALITY_LABELS,
+  optionsOf,
+  PERSUASION_LABELS,
+  PERSUASIONS,
+  REPLY_LANGUAGE_LABELS,
+  REPLY_LANGUAGES,
+} from "../../api/enums";
 import type { StepProps } from "./BasicsSteps";
 import { ChoiceGroup, LinesField } from "./fields";
 
@@ -55,26 +65,18 @@ export function GuardrailsStep({ form, update, errors, disabled }: StepProps) {
   );
 }
 
-const LANGUAGES: { value: ReplyLanguage; label: string; description: string }[] = [
-  { value: "en", label: "English", description: "“Hi! How can I help?”" },
-  { value: "hi-en", label: "Hinglish", description: "“Namaste! Kaise help karun?”" },
-  { value: "hi", label: "Hindi", description: "“नमस्ते! कैसे मदद करूँ?”" },
-];
-const EMOJI: { value: EmojiPolicy; label: string }[] = [
-  { value: "never", label: "Never" },
-  { value: "sparingly", label: "Sparingly" },
-  { value: "frequent", label: "Often" },
-];
-const FORMALITY: { value: Formality; label: string }[] = [
-  { value: "formal", label: "Formal" },
-  { value: "professional", label: "Professional" },
-  { value: "casual", label: "Casual" },
-];
-const PERSUASION: { value: Persuasion; label: string; description: string }[] = [
-  { value: "soft", label: "Soft", description: "Suggests, never pushes" },
-  { value: "moderate", label: "Moderate", description: "Asks for the next step" },
-  { value: "firm", label: "Firm", description: "Leads to the next step" },
-];
+const LANGUAGES = optionsOf(REPLY_LANGUAGES, REPLY_LANGUAGE_LABELS, {
+  en: "“Hi! How can I help?”",
+  "hi-en": "“Namaste! Kaise help karun?”",
+  hi: "“नमस्ते! कैसे मदद करूँ?”",
+});
+const EMOJI = optionsOf(EMOJI_POLICIES, EMOJI_POLICY_LABELS);
+const FORMALITY = optionsOf(FORMALITIES, FORMALITY_LABELS);
+const PERSUASION = optionsOf(PERSUASIONS, PERSUASION_LABELS, {
+  soft: "Suggests, never pushes",
+  moderate: "Asks for the next step",
+  firm: "Leads to the next step",
+});
 
 /** G. Tone and personality. */
 export function ToneStep({ form, update, errors, disabled }: StepProps) {

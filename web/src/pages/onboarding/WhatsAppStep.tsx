@@ -39,7 +39,9 @@ export function WhatsAppStep() {
           <p className="mt-0.5 text-sm text-gray-500">
             {connected
               ? `Your agent answers on ${s.display_phone_number ?? s.phone_number_id ?? "your number"}.`
-              : "Connect your WhatsApp Business number so the agent can answer leads. You can finish setting up first and connect later."}
+              : s.status === "token_invalid"
+                ? "Meta refused the saved access token: paste a new one in the WhatsApp settings so the agent can answer leads."
+                : "Connect your WhatsApp Business number so the agent can answer leads. You can finish setting up first and connect later."}
           </p>
         </div>
         <Link to="/settings/whatsapp" className={buttonClasses("secondary", "sm")}>

@@ -11,10 +11,10 @@ import {
   sectionChanged,
   sectionErrors,
   splitLines,
-  type Answers,
 } from "./answers";
+import type { Cta, OnboardingAnswers } from "../../api/models";
 
-const complete: Answers = {
+const complete: OnboardingAnswers = {
   business: {
     name: "Acme",
     website_url: "https://acme.example",
@@ -199,7 +199,7 @@ describe("calls-to-action", () => {
   });
 
   it("updates an existing one only when it differs, keeping its name", () => {
-    const existing = [
+    const existing: Cta[] = [
       {
         id: "c1",
         type: "book_call",

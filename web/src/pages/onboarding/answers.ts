@@ -2,17 +2,19 @@
 // answers (and back), where the server's field errors belong, what generation still needs,
 // and which calls-to-action to create. Pure functions, tested on their own.
 
-import type { components } from "../../api/types";
-
-type Schemas = components["schemas"];
-export type Answers = Schemas["OnboardingAnswers"];
-export type CtaType = Schemas["CtaType"];
-export type BudgetTiming = Schemas["BudgetTiming"];
-export type ReplyLanguage = Schemas["ReplyLanguage"];
-export type EmojiPolicy = Schemas["EmojiPolicy"];
-export type Formality = Schemas["Formality"];
-export type Persuasion = Schemas["Persuasion"];
-export type UpdateBody = Schemas["OnboardingUpdate"];
+import type {
+  BudgetTiming,
+  Cta,
+  CtaBody,
+  CtaType,
+  EmojiPolicy,
+  Formality,
+  OnboardingAnswers,
+  OnboardingCta,
+  OnboardingUpdateBody,
+  Persuasion,
+  ReplyLanguage,
+} from "../../api/models";
 
 export const SECTIONS = ["business", "offer", "customer", "sales", "guardrails", "tone"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -89,17 +91,6 @@ export function isStepId(value: string | null): value is StepId {
 export function stepOf(id: StepId) {
   return STEPS.find((s) => s.id === id)!;
 }
-
-export const CTA_TYPES: readonly CtaType[] = [
-  "book_call",
-  "payment",
-  "app_download",
-  "send_docs",
-  "visit_website",
-  "fill_form",
-  "schedule_demo",
-  "join_webinar",
-];
 
 /** The escalation reasons the agent detects by itself (crates/agent/src/escalate.rs). */
 export const TRIGGERS = [
@@ -204,7 +195,7 @@ export function splitLines(value: string): string[] {
 
 const blank = (value: string) => (value.trim() === "" ? null : value.trim());
 
-export function formFromAnswers(answers: Answers, org: OrgDefaults = {}): WizardForm {
+export function formFromAnswers(answers: OnboardingAnswers, org: OrgDefaults = {}): WizardForm {
   const b = answers.business;
   const o = answers.offer;
   const c = answers.customer;
@@ -281,7 +272,7 @@ export function formFromAnswers(answers: Answers, org: OrgDefaults = {}): Wizard
 }
 
 /** The body that saves one section of the form. */
-export function sectionBody(form: WizardForm, section: Section): UpdateBody {
+export function sectionBody(form: WizardForm, section: Section): OnboardingUpdateBody {
   switch (section) {
     case "business": {
       const b = form.business;
@@ -373,7 +364,11 @@ export function sectionBody(form: WizardForm, section: Section): UpdateBody {
 }
 
 /** Whether the form's section differs from what was saved (so leaving the step saves it). */
-export function sectionChanged(form: WizardForm, saved: Answers, section: Section): boolean {
+export function sectionChanged(
+  form: WizardForm,
+  saved: OnboardingAnswers,
+  section: Section,
+): boolean {
   const now = sectionBody(form, section)[section];
   const before = saved[section] ? sectionBody(formFromAnswers(saved), section)[section] : null;
   return JSON.stringify(now) !== JSON.stringify(before);
@@ -418,7 +413,7 @@ export function sectionErrors(
 
 /** What generation still needs, in the server's words and order (crates/agent onboarding). */
 export function missingForGeneration(
-  answers: Answers,
+  answers: OnboardingAnswers,
 ): { path: string; label: string; step: StepId }[] {
   const missing: { path: string; label: string; step: StepId }[] = [];
   const b = answers.business;
@@ -444,34 +439,17 @@ export function missingForGeneration(
 }
 
 /** Where a returning owner picks up: the first step with something missing, else review. */
-export function resumeStep(answers: Answers): StepId {
+export function resumeStep(answers: OnboardingAnswers): StepId {
   const missing = missingForGeneration(answers);
   if (missing.length > 0) return missing[0]!.step;
   for (const step of STEPS) if (step.section && !answers[step.section]) return step.id;
   return "review";
 }
 
-export interface ExistingCta {
-  id: string;
-  type: string;
-  name: string;
-  link?: string | null;
-  phone?: string | null;
-  enabled: boolean;
-  position: number;
-}
-
 export interface CtaChange {
   /** null: create it. */
   id: string | null;
-  body: {
-    type: string;
-    name: string;
-    link: string | null;
-    phone: string | null;
-    enabled: boolean;
-    position: number;
-  };
+  body: CtaBody;
 }
 
 /**
@@ -479,9 +457,9 @@ export interface CtaChange {
  * in the chosen order. Others (and ones already right) are left alone.
  */
 export function ctaChanges(
-  chosen: readonly { type: string; link?: string | null; phone?: string | null }[],
-  existing: readonly ExistingCta[],
-  label: (type: string) => string,
+  chosen: readonly OnboardingCta[],
+  existing: readonly Cta[],
+  label: (type: CtaType) => string,
 ): CtaChange[] {
   const changes: CtaChange[] = [];
   chosen.forEach((cta, index) => {

@@ -1,14 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
-import type { paths } from "../../api/types";
+import { CTA_LABELS } from "../../api/enums";
+import type { OnboardingCta, OnboardingUpdateBody } from "../../api/models";
 import { CTAS_KEY, KNOWLEDGE_KEY } from "../settings/keys";
-import { ctaLabel } from "../inbox/agent";
-import { ctaChanges, type UpdateBody } from "./answers";
-
-export type OnboardingView =
-  paths["/api/v1/onboarding"]["get"]["responses"][200]["content"]["application/json"];
-export type GeneratedProfile =
-  paths["/api/v1/onboarding/generate"]["post"]["responses"][200]["content"]["application/json"];
+import { ctaChanges } from "./answers";
 
 export const ONBOARDING_KEY = ["onboarding"] as const;
 
@@ -22,7 +17,7 @@ export function useOnboarding() {
 export function useSaveAnswers() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateBody) => unwrap(api.PUT("/api/v1/onboarding", { body })),
+    mutationFn: (body: OnboardingUpdateBody) => unwrap(api.PUT("/api/v1/onboarding", { body })),
     onSuccess: (saved) => client.setQueryData(ONBOARDING_KEY, saved),
   });
 }
@@ -39,11 +34,9 @@ export function useGenerate() {
 export function useSyncCtas() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (
-      chosen: readonly { type: string; link?: string | null; phone?: string | null }[],
-    ) => {
+    mutationFn: async (chosen: readonly OnboardingCta[]) => {
       const existing = await unwrap(api.GET("/api/v1/ctas"));
-      const changes = ctaChanges(chosen, existing.items, ctaLabel);
+      const changes = ctaChanges(chosen, existing.items, (type) => CTA_LABELS[type]);
       for (const change of changes) {
         if (change.id)
           await unwrap(

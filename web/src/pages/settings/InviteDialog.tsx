@@ -3,8 +3,8 @@ import { Check, Copy } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { fieldErrors, formMessage } from "../../api/errors";
+import { ROLE_DESCRIPTIONS, ROLES } from "../../api/enums";
 import type { CreateInviteBody, CreatedInvite, Role } from "../../api/models";
-import { ROLES } from "../../api/models";
 import { Alert } from "../../components/ui/Alert";
 import { Button } from "../../components/ui/Button";
 import { Dialog, DialogContent } from "../../components/ui/Dialog";
@@ -12,7 +12,7 @@ import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { copyText } from "../../lib/clipboard";
-import { formatDateTime, ROLE_DESCRIPTIONS, roleLabel } from "../../lib/format";
+import { formatDateTime, roleLabel } from "../../lib/format";
 import { INVITES_KEY } from "./keys";
 
 const roleOptions = ROLES.map((role) => ({
@@ -37,14 +37,14 @@ export function InviteDialog({
 
 function InviteDialogBody({ onDone }: { onDone: () => void }) {
   const queryClient = useQueryClient();
-  const [role, setRole] = useState<Role>("agent" as Role);
+  const [role, setRole] = useState<Role>("agent");
   const [email, setEmail] = useState("");
   const [created, setCreated] = useState<CreatedInvite | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
 
   const create = useMutation({
     mutationFn: () => {
-      const body = { role, email: email.trim() === "" ? null : email.trim() } as CreateInviteBody;
+      const body: CreateInviteBody = { role, email: email.trim() === "" ? null : email.trim() };
       return unwrap(api.POST("/api/v1/invites", { body }));
     },
     onSuccess: async (invite) => {
@@ -99,7 +99,7 @@ function InviteDialogBody({ onDone }: { onDone: () => void }) {
       <form onSubmit={onSubmit} noValidate className="space-y-4">
         {message && <Alert>{message}</Alert>}
         <Field label="Role" error={server.role}>
-          <Select value={role} onValueChange={(v) => setRole(v as Role)} options={roleOptions} />
+          <Select value={role} onValueChange={setRole} options={roleOptions} />
         </Field>
         <Field
           label="Email"

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { Job } from "../../api/models";
+import type { Job, Role } from "../../api/models";
 import { RequireAuth } from "../../auth/session";
 import { TOKEN_KEY } from "../../auth/token";
 import { mockApi, renderRoutes } from "../../test/utils";
@@ -9,7 +9,7 @@ import { JobsPage } from "./JobsPage";
 
 const routes = [{ element: <RequireAuth />, children: [{ index: true, element: <JobsPage /> }] }];
 
-function meAs(role: string) {
+function meAs(role: Role) {
   return {
     user: { id: "u1", name: "Sam", email: "sam@acme.test", role },
     org: { id: "o", name: "A" },

@@ -4,7 +4,8 @@ import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/errors";
 import { api, unwrap } from "../../api/client";
-import type { Job } from "../../api/models";
+import { JOB_STATUS_LABELS, JOB_STATUSES, optionsOf } from "../../api/enums";
+import type { Job, JobStatus } from "../../api/models";
 import { useSession } from "../../auth/session";
 import { LoadMore } from "../../components/LoadMore";
 import { Badge } from "../../components/ui/Badge";
@@ -19,15 +20,15 @@ import { useCursorList } from "../../lib/useCursorList";
 import { JOBS_KEY } from "./keys";
 import { SettingsHeader } from "./SettingsLayout";
 
-const STATUSES = [
-  { value: "dead", label: "Failed for good", description: "Gave up after every attempt" },
-  { value: "pending", label: "Pending", description: "Waiting to run" },
-  { value: "running", label: "Running", description: "Being worked on now" },
-  { value: "done", label: "Done", description: "Finished" },
-  { value: "cancelled", label: "Cancelled", description: "Called off, e.g. the lead replied" },
-] as const;
+const STATUSES = optionsOf(JOB_STATUSES, JOB_STATUS_LABELS, {
+  dead: "Gave up after every attempt",
+  pending: "Waiting to run",
+  running: "Being worked on now",
+  done: "Finished",
+  cancelled: "Called off, e.g. the lead replied",
+});
 
-const STATUS_TONES: Record<string, "red" | "amber" | "blue" | "green" | "gray"> = {
+const STATUS_TONES: Record<JobStatus, "red" | "amber" | "blue" | "green" | "gray"> = {
   dead: "red",
   pending: "amber",
   running: "blue",
@@ -35,7 +36,7 @@ const STATUS_TONES: Record<string, "red" | "amber" | "blue" | "green" | "gray"> 
   cancelled: "gray",
 };
 
-const EMPTY: Record<string, { title: string; description: string }> = {
+const EMPTY: Record<JobStatus, { title: string; description: string }> = {
   dead: {
     title: "No failed jobs",
     description: "Jobs that fail on every attempt are listed here so you can retry them.",
@@ -77,7 +78,7 @@ function RetryButton({ job }: { job: Job }) {
 export function JobsPage() {
   const { user } = useSession();
   const allowed = canManage(user.role);
-  const [status, setStatus] = useState<string>("dead");
+  const [status, setStatus] = useState<JobStatus>("dead");
   const jobs = useCursorList(
     [...JOBS_KEY, status],
     (cursor) =>
@@ -100,8 +101,8 @@ export function JobsPage() {
       empty: (
         <EmptyState
           icon={ListRestart}
-          title={EMPTY[status]?.title ?? "No jobs"}
-          description={EMPTY[status]?.description}
+          title={EMPTY[status].title}
+          description={EMPTY[status].description}
         />
       ),
     }) ?? (
@@ -127,7 +128,7 @@ export function JobsPage() {
                     {humanize(job.kind)}
                   </p>
                   <div className="mt-1 flex items-center gap-1.5">
-                    <Badge tone={STATUS_TONES[job.status] ?? "gray"}>{job.status}</Badge>
+                    <Badge tone={STATUS_TONES[job.status]}>{job.status}</Badge>
                     <code className="font-mono text-xs text-gray-400">{job.kind}</code>
                   </div>
                 </Td>

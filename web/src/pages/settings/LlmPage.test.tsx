@@ -4,15 +4,8 @@ import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../../auth/session";
 import { TOKEN_KEY } from "../../auth/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
-import {
-  LlmPage,
-  localErrors,
-  switchProvider,
-  toBody,
-  toForm,
-  type LlmFormState,
-  type LlmSettings,
-} from "./LlmPage";
+import { LlmPage, localErrors, switchProvider, toBody, toForm, type LlmFormState } from "./LlmPage";
+import type { LlmSettings, Role } from "../../api/models";
 
 const DEFAULTS = { openai: "https://api.openai.com/v1", anthropic: "https://api.anthropic.com" };
 
@@ -91,7 +84,7 @@ describe("LLM form logic", () => {
 
 const routes = [{ element: <RequireAuth />, children: [{ index: true, element: <LlmPage /> }] }];
 
-function meAs(role: string) {
+function meAs(role: Role) {
   return {
     user: { id: "u1", name: "Sam", email: "sam@acme.test", role },
     org: { id: "o1", name: "Acme" },

@@ -3,7 +3,8 @@ import { CheckCircle2, Cpu, KeyRound, PlugZap, Undo2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
 import { fieldErrors, formMessage, type FieldErrors } from "../../api/errors";
-import type { components } from "../../api/types";
+import { LLM_PROVIDER_LABELS, LLM_PROVIDERS, optionsOf } from "../../api/enums";
+import type { ConnectionTest, LlmProvider, LlmSettings, LlmSettingsBody } from "../../api/models";
 import { useSession } from "../../auth/session";
 import { Alert } from "../../components/ui/Alert";
 import { Badge } from "../../components/ui/Badge";
@@ -11,16 +12,11 @@ import { Button } from "../../components/ui/Button";
 import { Card, CardHeader } from "../../components/ui/Card";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
-import { Select, type SelectOption } from "../../components/ui/Select";
+import { Select } from "../../components/ui/Select";
 import { ErrorState, LoadingState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
 import { canManage, formatDateTime } from "../../lib/format";
 import { SettingsHeader } from "./SettingsLayout";
-
-export type LlmSettings = components["schemas"]["LlmSettingsView"];
-export type LlmSettingsBody = components["schemas"]["LlmSettingsRequest"];
-export type ConnectionTest = components["schemas"]["ConnectionTest"];
-export type Provider = "openai" | "anthropic";
 
 export const LLM_SETTINGS_KEY = ["llm-settings"] as const;
 
@@ -32,18 +28,14 @@ const FIELDS = [
   "timeout_ms",
   "input_usd_per_mtok",
   "output_usd_per_mtok",
-];
+] satisfies readonly (keyof LlmSettingsBody)[];
 
-const PROVIDERS: SelectOption[] = [
-  {
-    value: "openai",
-    label: "OpenAI-compatible",
-    description: "OpenAI, Azure, Groq, Together, OpenRouter, Ollama, vLLM, llama.cpp…",
-  },
-  { value: "anthropic", label: "Anthropic", description: "Claude, through the Messages API" },
-];
+const PROVIDERS = optionsOf(LLM_PROVIDERS, LLM_PROVIDER_LABELS, {
+  openai: "OpenAI, Azure, Groq, Together, OpenRouter, Ollama, vLLM, llama.cpp…",
+  anthropic: "Claude, through the Messages API",
+});
 
-const HINTS: Record<Provider, { baseUrl: string; model: string }> = {
+const HINTS: Record<LlmProvider, { baseUrl: string; model: string }> = {
   openai: {
     baseUrl:
       "Up to and including the version, e.g. https://api.openai.com/v1 or http://localhost:11434/v1.",
@@ -62,7 +54,7 @@ const PRICES = [
 export type KeyAction = "keep" | "replace" | "remove";
 
 export interface LlmFormState {
-  provider: Provider;
+  provider: LlmProvider;
   base_url: string;
   model: string;
   /** A new key as typed; never prefilled. */
@@ -73,13 +65,9 @@ export interface LlmFormState {
   output_usd_per_mtok: string;
 }
 
-function asProvider(value: string): Provider {
-  return value === "anthropic" ? "anthropic" : "openai";
-}
-
 export function toForm(settings: LlmSettings): LlmFormState {
   return {
-    provider: asProvider(settings.provider),
+    provider: settings.provider,
     base_url: settings.base_url,
     model: settings.model,
     api_key: "",
@@ -102,7 +90,7 @@ function sameUrl(a: string, b: string): boolean {
  */
 export function switchProvider(
   form: LlmFormState,
-  next: Provider,
+  next: LlmProvider,
   defaults: LlmSettings["default_base_urls"],
 ): LlmFormState {
   if (next === form.provider) return form;
@@ -294,7 +282,7 @@ function LlmForm({ settings }: { settings: LlmSettings }) {
               <Select
                 value={form.provider}
                 onValueChange={(value) =>
-                  update(switchProvider(form, asProvider(value), settings.default_base_urls))
+                  update(switchProvider(form, value, settings.default_base_urls))
                 }
                 options={PROVIDERS}
                 disabled={readOnly}

@@ -6,6 +6,7 @@ import { TOKEN_KEY } from "../../auth/token";
 import { mockApi, renderRoutes } from "../../test/utils";
 import { detailPairs } from "./AuditLogPage";
 import { OrganisationPage } from "./OrganisationPage";
+import type { Role } from "../../api/models";
 
 const routes = [
   { element: <RequireAuth />, children: [{ index: true, element: <OrganisationPage /> }] },
@@ -23,7 +24,7 @@ const org = {
   created_at: "2026-01-01T00:00:00Z",
 };
 
-function meAs(role: string) {
+function meAs(role: Role) {
   return { user: { id: "u1", name: "Sam", email: "sam@acme.test", role }, org };
 }
 

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../../api/client";
+import { exhaustive } from "../../api/enums";
 import { fieldErrors, formMessage } from "../../api/errors";
 import type { Org, UpdateOrgBody } from "../../api/models";
 import { ME_KEY, useSession } from "../../auth/session";
@@ -17,18 +18,19 @@ import { SettingsHeader } from "./SettingsLayout";
 
 export const ORG_KEY = ["org"] as const;
 
-type OptionalKey = "industry" | "website" | "timezone" | "city" | "support_email" | "support_phone";
-const OPTIONAL: OptionalKey[] = [
+type OptionalKey = Exclude<keyof UpdateOrgBody, "name">;
+/** Every optional field of the organisation, in the form's order. */
+const OPTIONAL = exhaustive<OptionalKey>()([
   "industry",
   "website",
   "timezone",
   "city",
   "support_email",
   "support_phone",
-];
+] as const satisfies readonly OptionalKey[]);
 const FIELDS = ["name", ...OPTIONAL];
 
-type FormState = Record<"name" | OptionalKey, string>;
+type FormState = Record<keyof UpdateOrgBody, string>;
 
 function toForm(org: Org): FormState {
   return {
@@ -43,12 +45,12 @@ function toForm(org: Org): FormState {
 }
 
 function toBody(form: FormState): UpdateOrgBody {
-  const body: Record<string, string | null> = { name: form.name.trim() };
+  const body: UpdateOrgBody = { name: form.name.trim() };
   for (const key of OPTIONAL) {
     const value = form[key].trim();
     body[key] = value === "" ? null : value;
   }
-  return body as UpdateOrgBody;
+  return body;
 }
 
 export function OrganisationPage() {

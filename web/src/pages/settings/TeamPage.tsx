@@ -3,8 +3,8 @@ import { MailPlus, UserPlus, Users } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
 import { errorMessage } from "../../api/errors";
-import type { Invite, Role, UpdateUserBody, User } from "../../api/models";
-import { ROLES } from "../../api/models";
+import { ROLES } from "../../api/enums";
+import type { Invite, UpdateUserBody, User } from "../../api/models";
 import { useSession } from "../../auth/session";
 import { LoadMore } from "../../components/LoadMore";
 import { Badge, roleTone } from "../../components/ui/Badge";
@@ -137,9 +137,7 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
                       value={member.role}
                       options={roleOptions}
                       disabled={update.isPending}
-                      onValueChange={(role) =>
-                        update.mutate({ id: member.id, body: { role: role as Role } })
-                      }
+                      onValueChange={(role) => update.mutate({ id: member.id, body: { role } })}
                     />
                   ) : (
                     <Badge tone={roleTone(member.role)}>{roleLabel(member.role)}</Badge>

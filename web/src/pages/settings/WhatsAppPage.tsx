@@ -3,7 +3,13 @@ import { CheckCircle2, MessageCircle, PlugZap, RefreshCw } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { api, unwrap } from "../../api/client";
 import { fieldErrors, formMessage } from "../../api/errors";
-import type { WhatsappConfigBody, WhatsappConnectBody, WhatsappStatus } from "../../api/models";
+import { exhaustive, NUMBER_STATUS_LABELS, QUALITY_RATING_LABELS } from "../../api/enums";
+import type {
+  NumberStatus,
+  WhatsappConfigBody,
+  WhatsappConnectBody,
+  WhatsappStatus,
+} from "../../api/models";
 import { useSession } from "../../auth/session";
 import { CopyField } from "../../components/CopyField";
 import { Alert } from "../../components/ui/Alert";
@@ -19,14 +25,15 @@ import { canManage, formatDateTime } from "../../lib/format";
 import { WHATSAPP_KEY } from "./keys";
 import { SettingsHeader } from "./SettingsLayout";
 
-const FIELDS = [
+/** Every credential the connect request takes, in the form's order. */
+const FIELDS = exhaustive<keyof WhatsappConnectBody>()([
   "phone_number_id",
   "waba_id",
   "access_token",
   "app_secret",
   "verify_token",
   "display_phone_number",
-] as const;
+] as const satisfies readonly (keyof WhatsappConnectBody)[]);
 
 type FormState = Record<(typeof FIELDS)[number], string>;
 
@@ -43,11 +50,29 @@ export function useWhatsappStatus() {
   });
 }
 
+const STATUS_TONES: Record<NumberStatus, "green" | "red" | "gray"> = {
+  connected: "green",
+  token_invalid: "red",
+  disconnected: "gray",
+};
+
 export function WhatsAppStatusBadge({ status }: { status: WhatsappStatus }) {
-  if (status.status === "connected") return <Badge tone="green">Connected</Badge>;
-  if (status.status === "error") return <Badge tone="red">Error</Badge>;
-  return <Badge tone="gray">Not connected</Badge>;
+  return (
+    <Badge tone={STATUS_TONES[status.status]}>
+      <span data-testid="whatsapp-status" data-status={status.status}>
+        {NUMBER_STATUS_LABELS[status.status]}
+      </span>
+    </Badge>
+  );
 }
+
+const STATUS_DESCRIPTIONS: Record<NumberStatus, string> = {
+  connected: "Leads who message this number are answered by your agent.",
+  token_invalid:
+    "Meta refused the saved access token, so your agent can't answer this number. Edit the connection and paste a new token.",
+  disconnected:
+    "No WhatsApp number is connected. Until you connect one, try your agent in the Playground.",
+};
 
 export function WhatsAppPage() {
   const status = useWhatsappStatus();
@@ -111,11 +136,7 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
               Connection <WhatsAppStatusBadge status={status} />
             </span>
           }
-          description={
-            status.connected
-              ? "Leads who message this number are answered by your agent."
-              : "No WhatsApp number is connected. Until you connect one, try your agent in the Playground."
-          }
+          description={STATUS_DESCRIPTIONS[status.status]}
           actions={
             manager && hasAccount ? (
               <>
@@ -141,7 +162,9 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
             <Detail label="Phone number">{status.display_phone_number}</Detail>
             <Detail label="Phone number ID">{status.phone_number_id}</Detail>
             <Detail label="WhatsApp Business Account ID">{status.waba_id}</Detail>
-            <Detail label="Quality rating">{status.quality_rating}</Detail>
+            <Detail label="Quality rating">
+              {status.quality_rating && QUALITY_RATING_LABELS[status.quality_rating]}
+            </Detail>
             <Detail label="Messaging limit">{status.messaging_limit}</Detail>
             <Detail label="Last webhook received">
               {status.last_webhook_at ? formatDateTime(status.last_webhook_at) : "Never"}

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { AgentProfile } from "../../../api/models";
+import type { AgentProfile, Role } from "../../../api/models";
 import { RequireAuth } from "../../../auth/session";
 import { TOKEN_KEY } from "../../../auth/token";
 import { mockApi, renderRoutes, reply } from "../../../test/utils";
@@ -9,7 +9,7 @@ import { AgentPage } from "./AgentPage";
 
 const routes = [{ element: <RequireAuth />, children: [{ index: true, element: <AgentPage /> }] }];
 
-function meAs(role: string) {
+function meAs(role: Role) {
   return {
     user: { id: "u1", name: "Sam", email: "sam@acme.test", role },
     org: { id: "o", name: "Acme" },

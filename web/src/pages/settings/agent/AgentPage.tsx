@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Sparkles } from "lucide-react";
 import { Link, useSearchParams } from "react-router";
+import { ENGINE_MODE_LABELS, ENGINE_MODE_TONES } from "../../../api/enums";
 import type { AgentProfile } from "../../../api/models";
 import { api, unwrap } from "../../../api/client";
 import { useSession } from "../../../auth/session";
@@ -34,9 +35,7 @@ function isTab(value: string | null): value is Tab {
 /** "Version 3 · saved by Sam Lee on 18 May 2026, 14:02", or the starter profile's line. */
 export function VersionLine({ profile }: { profile: AgentProfile }) {
   const engine = (
-    <Badge tone={profile.mode === "llm" ? "violet" : "gray"}>
-      {profile.mode === "llm" ? "LLM engine" : "Rules engine"}
-    </Badge>
+    <Badge tone={ENGINE_MODE_TONES[profile.mode]}>{ENGINE_MODE_LABELS[profile.mode]} engine</Badge>
   );
   if (profile.version === 0)
     return (

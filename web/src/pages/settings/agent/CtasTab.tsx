@@ -1,7 +1,8 @@
 import { MousePointerClick, Pencil, Plus, Trash2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { ApiError, errorMessage, fieldErrors } from "../../../api/errors";
-import type { Cta, CtaBody } from "../../../api/models";
+import { CTA_LABELS, CTA_TYPES } from "../../../api/enums";
+import type { Cta, CtaBody, CtaType } from "../../../api/models";
 import { Alert } from "../../../components/ui/Alert";
 import { Badge } from "../../../components/ui/Badge";
 import { Button } from "../../../components/ui/Button";
@@ -16,18 +17,16 @@ import { EmptyState, listState } from "../../../components/ui/States";
 import { Switch } from "../../../components/ui/Switch";
 import { Table, Td, Th } from "../../../components/ui/Table";
 import { useToast } from "../../../components/ui/Toast";
-import { CTA_LABELS, ctaLabel } from "../../inbox/agent";
 import { useCtas, useDeleteCta, useSaveCta } from "./api";
 
-const CTA_TYPES = Object.keys(CTA_LABELS);
-
 /** Which contact detail a CTA type needs: a link for most, a phone for calls. */
-function needsPhone(type: string): boolean {
+function needsPhone(type: CtaType | ""): boolean {
   return type === "book_call";
 }
 
 interface FormState {
-  type: string;
+  /** "" until one is chosen (every type may be taken). */
+  type: CtaType | "";
   name: string;
   link: string;
   phone: string;
@@ -35,7 +34,7 @@ interface FormState {
   position: string;
 }
 
-function toBody(form: FormState): CtaBody {
+function toBody(form: FormState & { type: CtaType }): CtaBody {
   const position = Number(form.position);
   return {
     type: form.type,
@@ -83,7 +82,7 @@ function CtaDialog({
         }
       : {
           type: free[0] ?? "",
-          name: free[0] ? (CTA_LABELS[free[0]] ?? "") : "",
+          name: free[0] ? CTA_LABELS[free[0]] : "",
           link: "",
           phone: "",
           enabled: true,
@@ -95,8 +94,8 @@ function CtaDialog({
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
   const server = { ...fieldErrors(save.error) };
-  if (save.error instanceof ApiError && save.error.status === 409 && !server.type)
-    server.type = `There is already a ${ctaLabel(form.type)} CTA; edit that one instead.`;
+  if (save.error instanceof ApiError && save.error.status === 409 && !server.type && form.type)
+    server.type = `There is already a ${CTA_LABELS[form.type]} CTA; edit that one instead.`;
   const err = (key: string) => localErrors[key] ?? server[key];
   const known = ["type", "name", "link", "phone", "enabled", "position"];
   const message =
@@ -112,9 +111,10 @@ function CtaDialog({
     if (form.position.trim() !== "" && !Number.isInteger(Number(form.position)))
       errors.position = "A whole number.";
     setLocalErrors(errors);
-    if (Object.keys(errors).length > 0) return;
+    const type = form.type;
+    if (Object.keys(errors).length > 0 || !type) return;
     save.mutate(
-      { id: editing?.id ?? null, body: toBody(form) },
+      { id: editing?.id ?? null, body: toBody({ ...form, type }) },
       {
         onSuccess: (cta) => {
           toast({ title: editing ? `${cta.name} updated` : `${cta.name} added` });
@@ -141,14 +141,14 @@ function CtaDialog({
                   type,
                   // Follow the type with the name while it is still the default one.
                   name:
-                    !f.name || f.name === CTA_LABELS[f.type]
-                      ? (CTA_LABELS[type] ?? f.name)
+                    !f.name || (f.type && f.name === CTA_LABELS[f.type])
+                      ? CTA_LABELS[type]
                       : f.name,
                 }))
               }
               options={CTA_TYPES.map((t) => ({
                 value: t,
-                label: CTA_LABELS[t] ?? t,
+                label: CTA_LABELS[t],
                 description: taken.has(t) ? "Already added" : undefined,
               }))}
               placeholder="Choose a type"
@@ -294,7 +294,7 @@ export function CtasTab({ manager }: { manager: boolean }) {
           <tr key={cta.id} data-testid="cta-row">
             <Td className="w-10 text-gray-500 tabular-nums">{cta.position}</Td>
             <Td>
-              <Badge tone="blue">{ctaLabel(cta.type)}</Badge>
+              <Badge tone="blue">{CTA_LABELS[cta.type]}</Badge>
             </Td>
             <Td className="font-medium text-gray-900">{cta.name}</Td>
             <Td className="max-w-64 truncate text-gray-600">

@@ -1,7 +1,21 @@
 import { AlertTriangle, Bot, Cpu, Save, Undo2 } from "lucide-react";
 import { useMemo, useState, type ReactNode } from "react";
 import { ApiError, errorMessage } from "../../../api/errors";
-import type { AgentMode, AgentProfile, UpdateAgentProfileBody } from "../../../api/models";
+import {
+  EMOJI_POLICIES,
+  EMOJI_POLICY_LABELS,
+  ENGINE_MODE_LABELS,
+  ENGINE_MODES,
+  FORMALITIES,
+  FORMALITY_LABELS,
+  isOneOf,
+  optionsOf,
+  PERSUASION_LABELS,
+  PERSUASIONS,
+  REPLY_LANGUAGE_LABELS,
+  REPLY_LANGUAGES,
+} from "../../../api/enums";
+import type { AgentProfile, EngineMode, UpdateAgentProfileBody } from "../../../api/models";
 import { Button } from "../../../components/ui/Button";
 import { Card } from "../../../components/ui/Card";
 import { Field } from "../../../components/ui/Field";
@@ -23,33 +37,31 @@ import {
   type Drafts,
 } from "./documents";
 
-const MODES: Array<{ value: AgentMode; label: string; description: string; icon: typeof Bot }> = [
-  {
-    value: "rules",
-    label: "Rules",
+const MODE_LOOKS: Record<EngineMode, { description: string; icon: typeof Bot }> = {
+  rules: {
     description: "The rule-based engine: instant, free and predictable. Needs no LLM.",
     icon: Bot,
   },
-  {
-    value: "llm",
-    label: "LLM",
+  llm: {
     description: "Your LLM provider writes the replies; the rules take over if it fails.",
     icon: Cpu,
   },
-];
+};
 
 function ModeSwitch({
   value,
   onChange,
   disabled,
 }: {
-  value: AgentMode;
-  onChange: (mode: AgentMode) => void;
+  value: EngineMode;
+  onChange: (mode: EngineMode) => void;
   disabled: boolean;
 }) {
   return (
     <div role="radiogroup" aria-label="Engine" className="grid gap-2 sm:grid-cols-2">
-      {MODES.map(({ value: mode, label, description, icon: Icon }) => {
+      {ENGINE_MODES.map((mode) => {
+        const { description, icon: Icon } = MODE_LOOKS[mode];
+        const label = ENGINE_MODE_LABELS[mode];
         const checked = value === mode;
         return (
           <button
@@ -85,26 +97,10 @@ function ModeSwitch({
   );
 }
 
-const LANGUAGES = [
-  { value: "en", label: "English" },
-  { value: "hi", label: "Hindi" },
-  { value: "hi-en", label: "Hinglish (Hindi in English letters)" },
-];
-const EMOJI = [
-  { value: "never", label: "Never" },
-  { value: "sparingly", label: "Sparingly" },
-  { value: "frequent", label: "Frequently" },
-];
-const FORMALITY = [
-  { value: "formal", label: "Formal" },
-  { value: "professional", label: "Professional" },
-  { value: "casual", label: "Casual" },
-];
-const PERSUASION = [
-  { value: "soft", label: "Soft" },
-  { value: "moderate", label: "Moderate" },
-  { value: "firm", label: "Firm" },
-];
+const LANGUAGES = optionsOf(REPLY_LANGUAGES, REPLY_LANGUAGE_LABELS);
+const EMOJI = optionsOf(EMOJI_POLICIES, EMOJI_POLICY_LABELS);
+const FORMALITY = optionsOf(FORMALITIES, FORMALITY_LABELS);
+const PERSUASION = optionsOf(PERSUASIONS, PERSUASION_LABELS);
 
 /** Friendly controls over the tone profile's fields; they edit the same JSON as the editor. */
 function ToneControls({
@@ -125,7 +121,11 @@ function ToneControls({
     const next = setInDraft(text, key, value);
     if (next !== null) onChange(next);
   };
-  const str = (key: string) => (tone && typeof tone[key] === "string" ? (tone[key] as string) : "");
+  // The tone profile is free JSON: a value outside the list shows as unset.
+  const choice = <T extends string>(list: readonly T[], key: string): T | "" => {
+    const value = tone?.[key];
+    return isOneOf(list, value) ? value : "";
+  };
   const err = (key: string) =>
     problem?.document === "tone_profile" && problem.path === key ? problem.message : undefined;
   const maxWords = tone?.message_length_max_words;
@@ -138,7 +138,7 @@ function ToneControls({
       )}
       <Field label="Language" error={err("language")}>
         <Select
-          value={str("language")}
+          value={choice(REPLY_LANGUAGES, "language")}
           onValueChange={(v) => set("language", v)}
           options={LANGUAGES}
           disabled={disabled}
@@ -166,7 +166,7 @@ function ToneControls({
       </Field>
       <Field label="Emoji" error={err("emoji_policy")}>
         <Select
-          value={str("emoji_policy")}
+          value={choice(EMOJI_POLICIES, "emoji_policy")}
           onValueChange={(v) => set("emoji_policy", v)}
           options={EMOJI}
           disabled={disabled}
@@ -175,7 +175,7 @@ function ToneControls({
       </Field>
       <Field label="Formality" error={err("formality")}>
         <Select
-          value={str("formality")}
+          value={choice(FORMALITIES, "formality")}
           onValueChange={(v) => set("formality", v)}
           options={FORMALITY}
           disabled={disabled}
@@ -184,7 +184,7 @@ function ToneControls({
       </Field>
       <Field label="Persuasion" error={err("persuasion_level")}>
         <Select
-          value={str("persuasion_level")}
+          value={choice(PERSUASIONS, "persuasion_level")}
           onValueChange={(v) => set("persuasion_level", v)}
           options={PERSUASION}
           disabled={disabled}
@@ -208,10 +208,6 @@ function ToneControls({
   );
 }
 
-function modeOf(profile: AgentProfile): AgentMode {
-  return profile.mode === "llm" ? "llm" : "rules";
-}
-
 function rowsFor(text: string): number {
   return Math.min(28, Math.max(8, text.split("\n").length + 1));
 }
@@ -231,7 +227,7 @@ export function DocumentsTab({
 }) {
   const save = useSaveProfile();
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(profile));
-  const [mode, setMode] = useState<AgentMode>(modeOf(profile));
+  const [mode, setMode] = useState<EngineMode>(profile.mode);
   const [active, setActive] = useState<DocumentKey>("business_config");
   const [blocked, setBlocked] = useState(false);
   // A new version (our save, a rollback, a teammate's save): start over from it.
@@ -239,7 +235,7 @@ export function DocumentsTab({
   if (profile.version !== baseVersion) {
     setBaseVersion(profile.version);
     setDrafts(draftsOf(profile));
-    setMode(modeOf(profile));
+    setMode(profile.mode);
     setBlocked(false);
   }
 
@@ -261,7 +257,7 @@ export function DocumentsTab({
 
   const discard = () => {
     setDrafts(draftsOf(profile));
-    setMode(modeOf(profile));
+    setMode(profile.mode);
     setBlocked(false);
     save.reset();
   };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../../../auth/session";
 import { TOKEN_KEY } from "../../../auth/token";
 import { mockApi, renderRoutes, reply } from "../../../test/utils";
-import type { KnowledgeScan } from "./api";
+import type { KnowledgeScan } from "../../../api/models";
 import { KnowledgeBase } from "./KnowledgeTab";
 
 const routes = [

@@ -3,7 +3,8 @@ import { BookOpen, Globe, HelpCircle, ScanSearch, Trash2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { errorMessage, fieldErrors, formMessage } from "../../../api/errors";
 import { api, unwrap } from "../../../api/client";
-import type { KnowledgeEntry } from "../../../api/models";
+import { KNOWLEDGE_KIND_LABELS, SCAN_STATUS_LABELS } from "../../../api/enums";
+import type { KnowledgeEntry, KnowledgeScan, ScanStatus } from "../../../api/models";
 import { useSession } from "../../../auth/session";
 import { LoadMore } from "../../../components/LoadMore";
 import { Alert } from "../../../components/ui/Alert";
@@ -20,14 +21,7 @@ import { useCursorList } from "../../../lib/useCursorList";
 import { KNOWLEDGE_KEY } from "../keys";
 import { ORG_KEY } from "../OrganisationPage";
 import { SettingsHeader } from "../SettingsLayout";
-import {
-  useAgentProfile,
-  useDeleteKnowledge,
-  useLatestScan,
-  useScan,
-  useStartScan,
-  type KnowledgeScan,
-} from "./api";
+import { useAgentProfile, useDeleteKnowledge, useLatestScan, useScan, useStartScan } from "./api";
 import { FaqAddButton, FaqAdded, FaqFileButton, FaqText, useFaqUpload } from "./FaqUpload";
 import {
   scanIsActive,
@@ -67,11 +61,11 @@ function AddFaq() {
   );
 }
 
-const STATUS_BADGE: Record<string, { label: string; tone: "gray" | "blue" | "green" | "red" }> = {
-  queued: { label: "Queued", tone: "gray" },
-  running: { label: "Scanning", tone: "blue" },
-  done: { label: "Done", tone: "green" },
-  failed: { label: "Failed", tone: "red" },
+const STATUS_TONES: Record<ScanStatus, "gray" | "blue" | "green" | "red"> = {
+  queued: "gray",
+  running: "blue",
+  done: "green",
+  failed: "red",
 };
 
 /** The pages a scan passed over, and why; long lists fold. */
@@ -113,7 +107,6 @@ function SkippedPages({ skipped }: { skipped: KnowledgeScan["skipped"] }) {
 
 /** Where a scan is (live while it runs) or what it came to. */
 function ScanStatus({ scan }: { scan: KnowledgeScan }) {
-  const badge = STATUS_BADGE[scan.status] ?? { label: scan.status, tone: "gray" as const };
   const percent = scanPercent(scan);
   const active = scanIsActive(scan.status);
   return (
@@ -122,7 +115,7 @@ function ScanStatus({ scan }: { scan: KnowledgeScan }) {
       data-testid="scan-status"
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-        <Badge tone={badge.tone}>{badge.label}</Badge>
+        <Badge tone={STATUS_TONES[scan.status]}>{SCAN_STATUS_LABELS[scan.status]}</Badge>
         <a
           href={scan.url}
           target="_blank"
@@ -281,7 +274,7 @@ function Entries({ manager }: { manager: boolean }) {
               <p className="flex flex-wrap items-center gap-2">
                 <span className="font-medium text-gray-900">{entry.title}</span>
                 <Badge tone={entry.kind === "web" ? "blue" : "gray"}>
-                  {entry.kind === "web" ? "Web" : "FAQ"}
+                  {KNOWLEDGE_KIND_LABELS[entry.kind]}
                 </Badge>
                 {entry.stale && <Badge tone="amber">Stale</Badge>}
               </p>

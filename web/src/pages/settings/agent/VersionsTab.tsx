@@ -1,5 +1,6 @@
 import { History, RotateCcw } from "lucide-react";
 import { useMemo, useState, type ReactNode } from "react";
+import { ENGINE_MODE_LABELS, ENGINE_MODE_TONES } from "../../../api/enums";
 import type { AgentProfile, ProfileVersion } from "../../../api/models";
 import { Badge } from "../../../components/ui/Badge";
 import { Button } from "../../../components/ui/Button";
@@ -47,9 +48,7 @@ function VersionItem({
         <span className="flex items-center gap-2">
           <span className="text-sm font-semibold text-gray-900">Version {item.version}</span>
           {current && <Badge tone="green">Current</Badge>}
-          <Badge tone={item.mode === "llm" ? "violet" : "gray"}>
-            {item.mode === "llm" ? "LLM" : "Rules"}
-          </Badge>
+          <Badge tone={ENGINE_MODE_TONES[item.mode]}>{ENGINE_MODE_LABELS[item.mode]}</Badge>
         </span>
         <span className="mt-0.5 block text-xs text-gray-500">
           {item.updated_by?.name ?? "Closer"} · {formatDateTime(item.updated_at)}

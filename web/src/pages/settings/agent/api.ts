@@ -1,7 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
-import type { components } from "../../../api/types";
-import type { AgentProfile, CtaBody, UpdateAgentProfileBody } from "../../../api/models";
+import type {
+  AgentProfile,
+  CtaBody,
+  KnowledgeScan,
+  KnowledgeUpload,
+  UpdateAgentProfileBody,
+} from "../../../api/models";
 import {
   AGENT_PROFILE_KEY,
   AGENT_VERSIONS_KEY,
@@ -107,18 +112,13 @@ export function useAddFaq() {
       form.append("kind", "faq");
       form.append("file", source, source.name);
       // openapi-fetch sends FormData as it is (the browser writes the multipart boundary);
-      // the generated type describes the binary part as a string, hence the cast.
-      return unwrap(
-        api.POST("/api/v1/knowledge", {
-          body: form as unknown as { kind: string; content: string },
-        }),
-      );
+      // the generated type describes the upload's fields, the binary part as a string, hence
+      // the cast.
+      return unwrap(api.POST("/api/v1/knowledge", { body: form as unknown as KnowledgeUpload }));
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: KNOWLEDGE_KEY }),
   });
 }
-
-export type KnowledgeScan = components["schemas"]["ScanView"];
 
 const SCANS_KEY = ["knowledge-scans"] as const;
 const LATEST_SCAN_KEY = [...SCANS_KEY, "latest"] as const;

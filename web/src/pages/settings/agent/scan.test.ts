@@ -9,7 +9,8 @@ import {
   type ScanLike,
 } from "./scan";
 
-const scan = (over: Partial<ScanLike & { error: string | null }>) => ({
+type Scan = ScanLike & { error: string | null };
+const scan = (over: Partial<Scan>): Scan => ({
   status: "running",
   pages_found: 0,
   pages_done: 0,

@@ -1,15 +1,15 @@
 // What the website scan's numbers and codes mean to the person watching it.
 
-export interface ScanLike {
-  status: string;
-  pages_found: number;
-  pages_done: number;
-  chunks_stored: number;
-  skipped: ReadonlyArray<{ url: string; reason: string }>;
-}
+import type { KnowledgeScan, ScanStatus } from "../../../api/models";
+
+/** The parts of a scan these helpers read. */
+export type ScanLike = Pick<
+  KnowledgeScan,
+  "status" | "pages_found" | "pages_done" | "chunks_stored" | "skipped"
+>;
 
 /** Queued or running: the scan will change, so keep asking. */
-export function scanIsActive(status: string | undefined): boolean {
+export function scanIsActive(status: ScanStatus | undefined): boolean {
   return status === "queued" || status === "running";
 }
 
@@ -56,7 +56,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** One line on where the scan is, or what it came to. */
-export function scanSummary(scan: ScanLike & { error?: string | null }): string {
+export function scanSummary(scan: ScanLike & Pick<KnowledgeScan, "error">): string {
   switch (scan.status) {
     case "queued":
       return "Waiting to start…";
@@ -70,7 +70,7 @@ export function scanSummary(scan: ScanLike & { error?: string | null }): string 
         "entry",
         "entries",
       )}.`;
-    default:
+    case "failed":
       return scan.error ?? "The scan failed.";
   }
 }

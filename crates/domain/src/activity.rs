@@ -1,0 +1,28 @@
+//! The activity log's vocabulary: every domain event that happened to a lead, appended in the
+//! same transaction as the change itself. The lead timeline, automations (their triggers) and
+//! analytics read it; nothing polls other tables to learn what happened.
+
+text_enum!(
+    /// What happened.
+    ActivityKind {
+        /// A lead wrote to the business for the first time: the lead exists now.
+        LeadCreated = "lead_created",
+        MessageReceived = "message_received",
+        /// A reply (the bot's or a person's) was queued for sending.
+        MessageSent = "message_sent",
+        StageChanged = "stage_changed",
+        LeadStatusChanged = "lead_status_changed",
+        CtaAccepted = "cta_accepted",
+        /// The agent asked for a person.
+        HandoffRequested = "handoff_requested",
+        TakeoverStarted = "takeover_started",
+        TakeoverEnded = "takeover_ended",
+        /// The lead said stop.
+        OptedOut = "opted_out",
+    }
+);
+
+text_enum!(
+    /// Who made it happen.
+    ActivityActor { Lead = "lead", Agent = "agent", Member = "member", System = "system" }
+);

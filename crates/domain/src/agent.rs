@@ -1,0 +1,55 @@
+//! The agent's own vocabulary: which engine thinks, what made it think, what each guardrail
+//! did, and which model provider it talks to.
+
+text_enum!(
+    /// Which engine writes the agent's replies, as the owner configures it.
+    EngineMode { Llm = "llm", Rules = "rules" }
+);
+
+/// A new organisation's agent answers with the rules engine: it needs no model or key.
+impl Default for EngineMode {
+    fn default() -> Self {
+        EngineMode::Rules
+    }
+}
+
+text_enum!(
+    /// Which engine wrote one decision.
+    DecisionEngine {
+        Llm = "llm",
+        Rules = "rules",
+        /// The model failed and the rules engine's safe reply went instead.
+        Fallback = "fallback",
+    }
+);
+
+text_enum!(
+    /// What made the agent think.
+    Trigger {
+        /// New messages from the lead.
+        LeadMessage = "lead_message",
+        /// A scheduled follow-up check.
+        Followup = "followup",
+    }
+);
+
+text_enum!(
+    /// What one guardrail did to a draft reply.
+    GuardAction { Passed = "passed", Repaired = "repaired", Blocked = "blocked" }
+);
+
+text_enum!(
+    /// The wire protocol a model provider speaks. `openai` covers every OpenAI-compatible
+    /// server (OpenAI itself, proxies, local model servers), since they share one API shape.
+    LlmProvider { OpenAi = "openai", Anthropic = "anthropic" }
+);
+
+impl LlmProvider {
+    /// Where the provider's own API lives, for settings that name no other server.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            LlmProvider::OpenAi => "https://api.openai.com/v1",
+            LlmProvider::Anthropic => "https://api.anthropic.com",
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! The ways to reach a business or a lead, validated once at the edge: a phone number in
+//! E.164 and a web address. Everything after the edge holds these types, never raw text.
+
+use crate::ValidationError;
+use std::fmt;
+
+/// A phone number in E.164 (`+919876543210`). Parsed from any common way of writing it —
+/// `+91 98765 43210`, `098765 43210` or `9876543210` with India as the default country,
+/// `919876543210` as WhatsApp writes a `wa_id` — and always written out the one way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Phone(String);
+
+/// Fewest and most digits of an international number (E.164 allows up to 15).
+const MIN_DIGITS: usize = 7;
+const MAX_DIGITS: usize = 15;
+
+impl Phone {
+    /// `default_country` is an ISO 3166 code (`IN`) used when the number has no country code;
+    /// without one, a number without `+` is read as already international (as Meta sends it).
+    pub fn parse(raw: &str, default_country: Option<&str>) -> Result<Phone, ValidationError> {
+        let trimmed = raw.trim();
+        let refuse = || {
+            ValidationError(
+                "is not a phone number: write it with its country code, e.g. +91 98765 43210"
+                    .into(),
+            )
+        };
+        let digits = trimmed.chars().filter(char::is_ascii_digit).count();
+        let allowed = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+        if !(MIN_DIGITS..=MAX_DIGITS + 4).contains(&digits) || !trimmed.chars().all(allowed) {
+            return Err(refuse());
+        }
+        let country = default_country.and_then(|c| c.trim().to_ascii_uppercase().parse().ok());
+        // Separators carry nothing (and confuse where the country code ends in `+916-0…`).
+        let plus = if trimmed.starts_with('+') { "+" } else { "" };
+        let trimmed: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        let trimmed = format!("{plus}{trimmed}");
+        // 00 is the international prefix most of the world dials instead of +.
+        let trimmed = match trimmed.strip_prefix("00") {
+            Some(rest) => format!("+{rest}"),
+            None => trimmed.to_owned(),
+        };
+        let international = trimmed.starts_with('+');
+        let text = if international || country.is_some() {
+            trimmed
+        } else {
+            format!("+{trimmed}")
+        };
+        let number = phonenumber::parse(if international { None } else { country }, &text)
+            .map_err(|_| refuse())?;
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        let n = e164.len() - 1;
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&n) {
+            return Err(refuse());
+        }
+        Ok(Phone(e164))
+    }
+
+    /// A WhatsApp id (`wa_id`, digits only) as Meta sends it.
+    pub fn from_wa_id(wa_id: &str) -> Result<Phone, ValidationError> {
+        Phone::parse(wa_id, None)
+    }
+
+    /// `+919876543210`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `919876543210`: how Meta's `to` and `wa_id` write it.
+    pub fn digits(&self) -> &str {
+        &self.0[1..]
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An http(s) address of a page, as an owner types it (`example.com/pricing` is read as
+/// `https://example.com/pricing`). No credentials, no other schemes. Written out as typed
+/// (with the scheme added), not re-serialised, so `https://example.com` stays without a slash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WebAddress {
+    url: url::Url,
+    text: String,
+}
+
+impl WebAddress {
+    pub const MAX_LEN: usize = 2_000;
+
+    pub fn parse(raw: &str) -> Result<WebAddress, ValidationError> {
+        let refuse = |why: &str| Err(ValidationError(why.to_owned()));
+        let text = raw.trim();
+        if text.is_empty() {
+            return refuse("is required");
+        }
+        if text.len() > Self::MAX_LEN {
+            return refuse("is too long for a web address");
+        }
+        let with_scheme = if text.contains("://") {
+            text.to_owned()
+        } else {
+            format!("https://{text}")
+        };
+        let Ok(url) = url::Url::parse(&with_scheme) else {
+            return refuse("is not a web address, e.g. https://example.com");
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return refuse("must be an http:// or https:// address");
+        }
+        let Some(host) = url.host_str() else {
+            return refuse("is not a web address, e.g. https://example.com");
+        };
+        // A bare word ("hello") is not a site; a dotted name, an IP or localhost is.
+        if !host.contains('.') && !host.contains(':') && host != "localhost" {
+            return refuse("is not a web address, e.g. https://example.com");
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return refuse("must not contain a user name or password");
+        }
+        if with_scheme.contains(char::is_whitespace) {
+            return refuse("is not a web address, e.g. https://example.com");
+        }
+        Ok(WebAddress {
+            url,
+            text: with_scheme,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn url(&self) -> &url::Url {
+        &self.url
+    }
+}
+
+impl fmt::Display for WebAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn common_spellings_of_one_number_are_one_phone() {
+        let want = "+919876543210";
+        for raw in [
+            "+91 98765 43210",
+            "+91-98765-43210",
+            "919876543210",
+            "0091 98765 43210",
+        ] {
+            assert_eq!(Phone::parse(raw, None).unwrap().as_str(), want, "{raw}");
+        }
+        for raw in [
+            "098765 43210",
+            "9876543210",
+            "+91 98765 43210",
+            "919876543210",
+        ] {
+            assert_eq!(
+                Phone::parse(raw, Some("IN")).unwrap().as_str(),
+                want,
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            Phone::parse("+1 555-000 1111", None).unwrap().digits(),
+            "15550001111"
+        );
+        assert_eq!(
+            Phone::from_wa_id("16505551234").unwrap().as_str(),
+            "+16505551234"
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_number_is_refused() {
+        for raw in [
+            "",
+            "12ab",
+            "12345",
+            "call me",
+            "+91 98765 43210 ext 5 please",
+            "1".repeat(25).as_str(),
+        ] {
+            assert!(Phone::parse(raw, Some("IN")).is_err(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn web_addresses_get_a_scheme_and_refuse_the_rest() {
+        assert_eq!(
+            WebAddress::parse("example.com/pricing").unwrap().as_str(),
+            "https://example.com/pricing"
+        );
+        assert_eq!(
+            WebAddress::parse(" http://shop.example.in ")
+                .unwrap()
+                .as_str(),
+            "http://shop.example.in"
+        );
+        for bad in [
+            "",
+            "hello",
+            "ftp://x.example",
+            "https://user:pw@x.example",
+            "javascript:alert(1)",
+        ] {
+            assert!(WebAddress::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest! {
+        /// Whatever separators an Indian mobile number is written with, it reads the same.
+        #[test]
+        fn separators_do_not_matter(n in 6_000_000_000u64..9_999_999_999, seps in prop::collection::vec(prop::sample::select(vec![" ", "-", "", "."]), 10)) {
+            let digits = n.to_string();
+            let mut written = String::from("+91");
+            for (d, s) in digits.chars().zip(&seps) {
+                written.push_str(s);
+                written.push(d);
+            }
+            let p = Phone::parse(&written, None).unwrap();
+            prop_assert_eq!(p.as_str(), format!("+91{digits}"));
+            prop_assert_eq!(Phone::parse(p.as_str(), Some("IN")).unwrap(), p.clone());
+        }
+    }
+}

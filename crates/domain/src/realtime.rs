@@ -1,0 +1,117 @@
+//! What the dashboard hears over its WebSocket: one typed event per change, `{type, data}` on
+//! the wire. Events carry ids, not records: a client fetches what it shows. Described in the
+//! OpenAPI document (feature `openapi`) so the web's event types are generated, not written.
+
+use crate::messaging::DeliveryStatus;
+use crate::sales::{CtaType, EscalationPriority};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", content = "data")]
+pub enum RealtimeEvent {
+    /// A lead's message was stored.
+    #[serde(rename = "message:received")]
+    MessageReceived {
+        conversation_id: Uuid,
+        message_id: Uuid,
+    },
+    /// A reply (the bot's or a person's) was queued for sending.
+    #[serde(rename = "message:sent")]
+    MessageSent {
+        conversation_id: Uuid,
+        message_id: Uuid,
+    },
+    /// An outbound message's delivery moved on.
+    #[serde(rename = "message:status")]
+    MessageStatus {
+        conversation_id: Uuid,
+        message_id: Uuid,
+        status: DeliveryStatus,
+    },
+    /// Anything about a conversation changed; `decision_id` when the agent decided.
+    #[serde(rename = "conversation:updated")]
+    ConversationUpdated {
+        conversation_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision_id: Option<Uuid>,
+    },
+    #[serde(rename = "conversation:takeover_started")]
+    TakeoverStarted { conversation_id: Uuid },
+    #[serde(rename = "conversation:takeover_ended")]
+    TakeoverEnded { conversation_id: Uuid },
+    /// A lead accepted a call to action: an action-center item was opened.
+    #[serde(rename = "action:conversations_flagged")]
+    ConversationsFlagged {
+        conversation_id: Uuid,
+        action_id: Uuid,
+        cta: CtaType,
+        name: Option<String>,
+        at: Option<DateTime<Utc>>,
+    },
+    /// The agent handed a conversation over.
+    #[serde(rename = "action:human_attention_required")]
+    HumanAttentionRequired {
+        conversation_id: Uuid,
+        priority: Option<EscalationPriority>,
+        reason: Option<String>,
+    },
+    /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
+    #[serde(rename = "resync")]
+    Resync {},
+}
+
+impl RealtimeEvent {
+    /// The wire name, e.g. `message:received`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RealtimeEvent::MessageReceived { .. } => "message:received",
+            RealtimeEvent::MessageSent { .. } => "message:sent",
+            RealtimeEvent::MessageStatus { .. } => "message:status",
+            RealtimeEvent::ConversationUpdated { .. } => "conversation:updated",
+            RealtimeEvent::TakeoverStarted { .. } => "conversation:takeover_started",
+            RealtimeEvent::TakeoverEnded { .. } => "conversation:takeover_ended",
+            RealtimeEvent::ConversationsFlagged { .. } => "action:conversations_flagged",
+            RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
+            RealtimeEvent::Resync {} => "resync",
+        }
+    }
+
+    pub fn conversation_updated(conversation_id: Uuid) -> Self {
+        RealtimeEvent::ConversationUpdated {
+            conversation_id,
+            decision_id: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_go_out_as_type_and_data() {
+        let id = Uuid::nil();
+        let e = RealtimeEvent::MessageStatus {
+            conversation_id: id,
+            message_id: id,
+            status: DeliveryStatus::Read,
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], "message:status");
+        assert_eq!(json["data"]["status"], "read");
+        assert_eq!(json["type"], e.name());
+        let back: RealtimeEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(
+            serde_json::to_value(RealtimeEvent::conversation_updated(id)).unwrap()["data"],
+            serde_json::json!({ "conversation_id": id })
+        );
+        assert_eq!(
+            serde_json::to_value(RealtimeEvent::Resync {}).unwrap(),
+            serde_json::json!({ "type": "resync", "data": {} })
+        );
+    }
+}

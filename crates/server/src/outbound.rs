@@ -1,0 +1,203 @@
+//! The one way a message leaves Closer: a body in the product's terms, handed to the
+//! conversation's channel. Each channel (the WhatsApp Cloud API, the playground's simulator)
+//! implements [`MessageChannel`] and turns its provider's answers into [`ChannelFailure`]s, so
+//! the send job never branches on channel names or reads a provider's error format.
+
+use closer_domain::messaging::{Channel, NumberStatus};
+use closer_store::Store;
+use closer_store::replies::SendTask;
+use closer_whatsapp::outbound::ReplyButton;
+use closer_whatsapp::{Body, ErrorClass, GraphClient, Outbound, SendError};
+use uuid::Uuid;
+
+/// What is sent, whatever the channel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageBody {
+    Text(String),
+    /// Text with reply buttons under it (a CTA offer).
+    Buttons {
+        text: String,
+        buttons: Vec<ReplyButton>,
+    },
+}
+
+impl MessageBody {
+    /// The body of a queued message: reply buttons when it has them, else plain text.
+    pub fn of(task: &SendTask) -> Self {
+        let text = task.text.clone().unwrap_or_default();
+        let buttons: Vec<ReplyButton> = task
+            .buttons
+            .as_ref()
+            .and_then(|b| b.as_array())
+            .map(|all| {
+                all.iter()
+                    .filter_map(|b| {
+                        Some(ReplyButton {
+                            id: b.get("id")?.as_str()?.to_owned(),
+                            title: b.get("title")?.as_str()?.to_owned(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if buttons.is_empty() {
+            MessageBody::Text(text)
+        } else {
+            MessageBody::Buttons { text, buttons }
+        }
+    }
+}
+
+/// A channel took the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The provider's id for it (Meta's wamid), which its status updates will name.
+    pub provider_message_id: String,
+    /// The lead's phone already has it (the simulator); otherwise a status webhook says so.
+    pub delivered: bool,
+}
+
+/// Why a channel did not take the message. Nothing went out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelFailure {
+    /// Trying again later may work (a timeout, a rate limit, the provider's own error).
+    pub retryable: bool,
+    /// The provider's error code, when it gave one (Meta's 131047 and friends).
+    pub code: Option<i64>,
+    /// What the inbox shows under the failed message.
+    pub title: String,
+}
+
+impl ChannelFailure {
+    fn permanent(title: &str) -> Self {
+        ChannelFailure {
+            retryable: false,
+            code: None,
+            title: title.to_owned(),
+        }
+    }
+}
+
+/// A way to reach leads.
+#[async_trait::async_trait]
+pub trait MessageChannel: Send + Sync {
+    async fn deliver(
+        &self,
+        task: &SendTask,
+        body: &MessageBody,
+    ) -> Result<Accepted, ChannelFailure>;
+}
+
+/// The playground: the simulator is the lead's phone, so it has the message once stored.
+pub struct Simulator;
+
+#[async_trait::async_trait]
+impl MessageChannel for Simulator {
+    async fn deliver(&self, _: &SendTask, _: &MessageBody) -> Result<Accepted, ChannelFailure> {
+        Ok(Accepted {
+            provider_message_id: format!("sandbox.{}", Uuid::now_v7().simple()),
+            delivered: true,
+        })
+    }
+}
+
+/// The organisation's WhatsApp number, through Meta's Cloud API.
+pub struct WhatsApp<'a> {
+    pub store: &'a Store,
+    pub graph: &'a GraphClient,
+}
+
+#[async_trait::async_trait]
+impl MessageChannel for WhatsApp<'_> {
+    async fn deliver(
+        &self,
+        task: &SendTask,
+        body: &MessageBody,
+    ) -> Result<Accepted, ChannelFailure> {
+        let scope = self.store.org(task.org_id);
+        let store_failed = |e: closer_store::StoreError| ChannelFailure {
+            retryable: true,
+            code: None,
+            title: e.to_string(),
+        };
+        let Some((account, secrets)) = scope.whatsapp_with_secrets().await.map_err(store_failed)?
+        else {
+            return Err(ChannelFailure::permanent("WhatsApp is not connected."));
+        };
+        // Meta writes numbers as bare digits (`wa_id`) and takes them so.
+        let Some(to) = task.to_phone.as_ref().map(|p| p.digits().to_owned()) else {
+            return Err(ChannelFailure::permanent(
+                "The lead has no phone number to send to.",
+            ));
+        };
+        let sent = self
+            .graph
+            .send(
+                &account.phone_number_id,
+                &secrets.access_token,
+                &cloud_api_message(to, body),
+            )
+            .await;
+        match sent {
+            Ok(wamid) => Ok(Accepted {
+                provider_message_id: wamid,
+                delivered: false,
+            }),
+            Err(err) => {
+                if err.class() == ErrorClass::Auth {
+                    // Every later send would fail the same way: the owner must reconnect.
+                    scope
+                        .set_whatsapp_status(NumberStatus::TokenInvalid)
+                        .await
+                        .map_err(store_failed)?;
+                }
+                Err(failure_of(&err))
+            }
+        }
+    }
+}
+
+/// The channel a conversation's messages go through.
+pub fn channel_for<'a>(
+    channel: Channel,
+    store: &'a Store,
+    graph: &'a GraphClient,
+) -> Box<dyn MessageChannel + 'a> {
+    match channel {
+        Channel::Sandbox => Box::new(Simulator),
+        Channel::Whatsapp => Box::new(WhatsApp { store, graph }),
+    }
+}
+
+fn cloud_api_message(to: String, body: &MessageBody) -> Outbound {
+    match body {
+        MessageBody::Text(text) => Outbound::text(to, text.clone()),
+        MessageBody::Buttons { text, buttons } => Outbound {
+            to,
+            reply_to: None,
+            body: Body::Buttons {
+                header: None,
+                body: text.clone(),
+                footer: None,
+                buttons: buttons.clone(),
+            },
+        },
+    }
+}
+
+/// Meta's answer in the inbox's words: its explanation when it gave one.
+fn failure_of(err: &SendError) -> ChannelFailure {
+    let title = match err {
+        SendError::Graph { error, .. } => error
+            .error_data
+            .as_ref()
+            .and_then(|d| d.details.clone())
+            .unwrap_or_else(|| error.message.clone()),
+        other => other.to_string(),
+    };
+    ChannelFailure {
+        retryable: err.is_retryable(),
+        code: err.code(),
+        title,
+    }
+}

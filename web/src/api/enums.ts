@@ -1,0 +1,319 @@
+// The API's enums at runtime: the lists of values a page offers (selects, radio groups) and
+// how each value reads. The types come from the OpenAPI document (./models); nothing here
+// repeats a value the compiler does not check against it:
+// - every list is `as const satisfies readonly X[]`, so it holds nothing the server does not
+//   know, and goes through `exhaustive<X>()`, so it cannot miss a value the server added;
+// - every label map is a `Record<X, string>`, which must name every value.
+// A value added on the server therefore breaks the build until the web lists and names it.
+import type {
+  Author,
+  BudgetTiming,
+  ConversationMode,
+  CtaType,
+  DecisionEngine,
+  DeliveryStatus,
+  EmojiPolicy,
+  EngineMode,
+  Formality,
+  JobStatus,
+  KnowledgeKind,
+  LlmProvider,
+  MessageType,
+  NumberStatus,
+  Persuasion,
+  QualityRating,
+  RealtimeEventType,
+  ReplyLanguage,
+  Role,
+  ScanStatus,
+} from "./models";
+
+/**
+ * `A` when it lists every member of `T`; otherwise a type that names the missing members,
+ * which `A` is not assignable to.
+ */
+export type Exhaustive<T, A extends readonly T[]> = [Exclude<T, A[number]>] extends [never]
+  ? A
+  : { missing: Exclude<T, A[number]> };
+
+/**
+ * Returns `list` unchanged, and fails to compile unless it names every value of `T`
+ * (the error names the missing ones).
+ */
+export function exhaustive<T>() {
+  return <const A extends readonly T[]>(list: A & Exhaustive<T, A>): A => list;
+}
+
+/** Whether `value` is one of `list`'s values, narrowing it (for values read from free JSON). */
+export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === "string" && (list as readonly string[]).includes(value);
+}
+
+/** Whether `value` is a key of a label map, narrowing it (for values read from free JSON). */
+export function isKeyOf<K extends string>(map: Record<K, unknown>, value: unknown): value is K {
+  return typeof value === "string" && Object.hasOwn(map, value);
+}
+
+/** A select's or radio group's options: `values` in order, each with its label. */
+export function optionsOf<T extends string>(
+  values: readonly T[],
+  labels: Record<T, string>,
+  descriptions?: Record<T, string>,
+): { value: T; label: string; description?: string }[] {
+  return values.map((value) => ({
+    value,
+    label: labels[value],
+    description: descriptions?.[value],
+  }));
+}
+
+// ----- Roles -----
+
+export const ROLES = exhaustive<Role>()([
+  "owner",
+  "admin",
+  "agent",
+  "viewer",
+] as const satisfies readonly Role[]);
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: "Owner",
+  admin: "Admin",
+  agent: "Agent",
+  viewer: "Viewer",
+};
+
+export const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  owner: "Full access, including billing and deleting the organisation",
+  admin: "Manage settings, team and the agent",
+  agent: "Work the inbox, take over conversations, manage leads",
+  viewer: "Read-only access",
+};
+
+// ----- Calls-to-action -----
+
+export const CTA_TYPES = exhaustive<CtaType>()([
+  "book_call",
+  "payment",
+  "app_download",
+  "send_docs",
+  "visit_website",
+  "fill_form",
+  "schedule_demo",
+  "join_webinar",
+] as const satisfies readonly CtaType[]);
+
+export const CTA_LABELS: Record<CtaType, string> = {
+  book_call: "Book a call",
+  payment: "Payment",
+  app_download: "App download",
+  send_docs: "Send documents",
+  visit_website: "Visit website",
+  fill_form: "Fill a form",
+  schedule_demo: "Schedule a demo",
+  join_webinar: "Join a webinar",
+};
+
+// ----- Conversations and messages -----
+
+export const CONVERSATION_MODES = exhaustive<ConversationMode>()([
+  "bot",
+  "human",
+  "paused",
+  "closed",
+] as const satisfies readonly ConversationMode[]);
+
+export const CONVERSATION_MODE_LABELS: Record<ConversationMode, string> = {
+  bot: "Bot",
+  human: "Human",
+  paused: "Paused",
+  closed: "Closed",
+};
+
+export const AUTHOR_LABELS: Record<Author, string> = {
+  lead: "Lead",
+  bot: "Bot",
+  human: "Human",
+  system: "System",
+};
+
+/** A message's kind, as its placeholder names it when there is no text to show. */
+export const MESSAGE_TYPE_LABELS: Record<MessageType, string> = {
+  text: "Text",
+  image: "Image",
+  audio: "Audio",
+  voice: "Voice message",
+  video: "Video",
+  document: "Document",
+  sticker: "Sticker",
+  location: "Location",
+  contacts: "Contact card",
+  template: "Template",
+  interactive: "Interactive message",
+  button_reply: "Button reply",
+  list_reply: "List reply",
+  reaction: "Reaction",
+  system: "System message",
+  unsupported: "Unsupported message",
+};
+
+export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  queued: "Queued",
+  sent: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  failed: "Failed",
+};
+
+/** Every type of WebSocket event, to tell them from types this build does not know. */
+export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
+  "message:received",
+  "message:sent",
+  "message:status",
+  "conversation:updated",
+  "conversation:takeover_started",
+  "conversation:takeover_ended",
+  "action:conversations_flagged",
+  "action:human_attention_required",
+  "resync",
+] as const satisfies readonly RealtimeEventType[]);
+
+// ----- The agent -----
+
+export const ENGINE_MODES = exhaustive<EngineMode>()([
+  "rules",
+  "llm",
+] as const satisfies readonly EngineMode[]);
+
+export const ENGINE_MODE_LABELS: Record<EngineMode, string> = {
+  rules: "Rules",
+  llm: "LLM",
+};
+
+/** The engine's badge colour, wherever a profile's or version's engine shows. */
+export const ENGINE_MODE_TONES: Record<EngineMode, "violet" | "gray"> = {
+  rules: "gray",
+  llm: "violet",
+};
+
+export const DECISION_ENGINE_LABELS: Record<DecisionEngine, string> = {
+  llm: "LLM",
+  rules: "Rules",
+  fallback: "Fallback",
+};
+
+export const BUDGET_TIMINGS = exhaustive<BudgetTiming>()([
+  "early",
+  "mid",
+  "late",
+  "never",
+] as const satisfies readonly BudgetTiming[]);
+
+export const BUDGET_TIMING_LABELS: Record<BudgetTiming, string> = {
+  early: "Early",
+  mid: "Midway",
+  late: "Late",
+  never: "Never",
+};
+
+export const REPLY_LANGUAGES = exhaustive<ReplyLanguage>()([
+  "en",
+  "hi-en",
+  "hi",
+] as const satisfies readonly ReplyLanguage[]);
+
+export const REPLY_LANGUAGE_LABELS: Record<ReplyLanguage, string> = {
+  en: "English",
+  "hi-en": "Hinglish",
+  hi: "Hindi",
+};
+
+export const EMOJI_POLICIES = exhaustive<EmojiPolicy>()([
+  "never",
+  "sparingly",
+  "frequent",
+] as const satisfies readonly EmojiPolicy[]);
+
+export const EMOJI_POLICY_LABELS: Record<EmojiPolicy, string> = {
+  never: "Never",
+  sparingly: "Sparingly",
+  frequent: "Often",
+};
+
+export const FORMALITIES = exhaustive<Formality>()([
+  "formal",
+  "professional",
+  "casual",
+] as const satisfies readonly Formality[]);
+
+export const FORMALITY_LABELS: Record<Formality, string> = {
+  formal: "Formal",
+  professional: "Professional",
+  casual: "Casual",
+};
+
+export const PERSUASIONS = exhaustive<Persuasion>()([
+  "soft",
+  "moderate",
+  "firm",
+] as const satisfies readonly Persuasion[]);
+
+export const PERSUASION_LABELS: Record<Persuasion, string> = {
+  soft: "Soft",
+  moderate: "Moderate",
+  firm: "Firm",
+};
+
+export const KNOWLEDGE_KIND_LABELS: Record<KnowledgeKind, string> = {
+  faq: "FAQ",
+  web: "Web",
+};
+
+export const SCAN_STATUS_LABELS: Record<ScanStatus, string> = {
+  queued: "Queued",
+  running: "Scanning",
+  done: "Done",
+  failed: "Failed",
+};
+
+// ----- Settings -----
+
+/** In the order the jobs page offers them: failures first. */
+export const JOB_STATUSES = exhaustive<JobStatus>()([
+  "dead",
+  "pending",
+  "running",
+  "done",
+  "cancelled",
+] as const satisfies readonly JobStatus[]);
+
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  dead: "Failed for good",
+  pending: "Pending",
+  running: "Running",
+  done: "Done",
+  cancelled: "Cancelled",
+};
+
+export const LLM_PROVIDERS = exhaustive<LlmProvider>()([
+  "openai",
+  "anthropic",
+] as const satisfies readonly LlmProvider[]);
+
+export const LLM_PROVIDER_LABELS: Record<LlmProvider, string> = {
+  openai: "OpenAI-compatible",
+  anthropic: "Anthropic",
+};
+
+export const NUMBER_STATUS_LABELS: Record<NumberStatus, string> = {
+  connected: "Connected",
+  token_invalid: "Token invalid",
+  disconnected: "Not connected",
+};
+
+export const QUALITY_RATING_LABELS: Record<QualityRating, string> = {
+  green: "Green",
+  yellow: "Yellow",
+  red: "Red",
+  unknown: "Unknown",
+};
