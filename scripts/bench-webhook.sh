@@ -1,42 +1,68 @@
 #!/usr/bin/env bash
-# Webhook ingest under load: signed, unique inbound messages POSTed to /webhooks/whatsapp with
-# 16 and 64 connections, then a duplicate storm (one body over and over), on SQLite and on
-# PostgreSQL, against the release binary. Needs wrk and python3.
-# Usage: scripts/bench-webhook.sh [seconds]
+# Webhook ingest under load, against the release binary, on SQLite and on PostgreSQL:
+#  - returning: signed unique messages from 500 known leads of one organisation;
+#  - new-lead:  every message from a lead never seen before, spread over 10 organisations
+#               (a launch day after a click-to-WhatsApp ad);
+#  - a duplicate storm (one body over and over, as Meta retries);
+# each at 16 and 64 senders, with the agent's workers running (default) and with none
+# (WORKERS_SET="4 0"), next to the raw-SQL baseline (crates/store/benches/raw_ingest.rs) and
+# pgbench's one-statement limit for the same writes (shared/bench/pgbench/handler_cte.sql), in
+# the same run. Needs wrk, python3, psql, pgbench.
+# Usage: scripts/bench-webhook.sh [seconds]    (env: WORKERS_SET, MIXES, DATABASES, CONCS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 bin=${CLOSER_BIN:-target/release/closer}
 pg_admin=${CLOSER_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+workers_set=${WORKERS_SET:-"4 0"}
+mixes=${MIXES:-"returning newlead"}
+databases=${DATABASES:-"sqlite postgres"}
+concs=${CONCS:-"16 64"}
+phases=${PHASES:-"closer seed raw pgbench"}
+has() { [[ " $phases " == *" $1 "* ]]; }
+shared_bench=${SHARED_BENCH:-../shared/bench}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 secret=bench-app-secret
-number=200000000000001
+orgs=10
 
-# A stand-in for Meta's Graph API that accepts any token (connecting checks it).
+# A stand-in for Meta's Graph API: any token is good (connecting checks it) and every send is
+# accepted, so the agent's replies go out while the webhooks come in.
 cat > "$work/graph.py" <<'PY'
-from http.server import BaseHTTPRequestHandler, HTTPServer
-import json, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
+import json, sys, itertools
+ids = itertools.count()
 class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def answer(self, doc):
+        b = json.dumps(doc).encode()
+        self.send_response(200); self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(b))); self.end_headers(); self.wfile.write(b)
     def do_GET(self):
-        b = json.dumps({"id": "1", "display_phone_number": "+1 555-000-1111", "quality_rating": "GREEN"}).encode()
-        self.send_response(200); self.send_header("content-length", str(len(b))); self.end_headers(); self.wfile.write(b)
+        self.answer({"id": "1", "display_phone_number": "+1 555-000-1111", "quality_rating": "GREEN"})
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self.answer({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out{next(ids)}"}]})
     def log_message(self, *a): pass
-HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
 graph_port=19$((RANDOM % 900 + 100))
 python3 "$work/graph.py" $graph_port &
 
-# Pre-signed bodies for wrk: unique message ids over 500 leads, plus one for the storm.
-python3 - "$work" "$secret" "$number" <<'PY'
+# Pre-signed bodies for wrk, one Lua file per wrk thread with disjoint message ids.
+python3 - "$work" "$secret" "$orgs" <<'PY'
 import hmac, hashlib, json, sys
-work, secret, number = sys.argv[1], sys.argv[2].encode(), sys.argv[3]
-def body(i):
-    phone = str(15550000000 + i % 500)
+work, secret, orgs = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3])
+# The seed schema's ten organisations own phone_number_id 100000000000001..010: the same
+# bodies then drive both Closer and the seed stack.
+def number(org): return str(100000000000001 + org)
+def body(i, org, phone, prefix):
     return json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "100000000000001", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": number},
-        "contacts": [{"profile": {"name": f"Lead {i % 500}"}, "wa_id": phone}],
-        "messages": [{"from": phone, "id": f"wamid.bench{i:09d}", "timestamp": str(1779105600 + i), "type": "text", "text": {"body": f"Hello, message {i}"}}]}}]}]}, separators=(",", ":"))
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001111", "phone_number_id": number(org)},
+        "contacts": [{"profile": {"name": f"Lead {phone[-5:]}"}, "wa_id": phone}],
+        "messages": [{"from": phone, "id": f"wamid.{prefix}{i:09d}", "timestamp": str(1779105600 + i), "type": "text", "text": {"body": f"Hello, is the weekend batch open? ({i})"}}]}}]}]}, separators=(",", ":"))
+def returning(i): return body(i, 0, str(15550000000 + i % 500), "ret")
+def newlead(i): return body(i, i % orgs, str(919000000000 + i), "new")
 def lua(name, bodies):
     with open(f"{work}/{name}.lua", "w") as f:
         f.write("local bodies = {\n")
@@ -45,49 +71,103 @@ def lua(name, bodies):
             f.write("{%s,%s},\n" % (json.dumps(b), json.dumps(sig)))
         f.write("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  local b = bodies[(i - 1) % #bodies + 1]\n")
         f.write('  return wrk.format("POST", "/webhooks/whatsapp", {["Content-Type"]="application/json", ["X-Hub-Signature-256"]=b[2]}, b[1])\nend\n')
-# Each wrk thread has its own Lua state: give each thread a disjoint id range.
-for t in range(2):
-    lua(f"unique{t}", [body(t * 1_000_000 + i) for i in range(60000)])
-lua("storm", [body(42)])
-with open(f"{work}/unique.lua", "w") as f:
-    # wrk decides from the main script whether requests are dynamic, so it must define
-    # request(); each thread's init() then replaces it with its own.
-    f.write('local n = 0\nfunction setup(thread) thread:set("tid", n); n = n + 1 end\n')
-    f.write('function request() return wrk.format() end\n')
-    f.write('function init(args) dofile("%s/unique" .. tid .. ".lua") end\n' % work)
+for mix, make in (("returning", returning), ("newlead", newlead)):
+    for t in range(2):
+        lua(f"{mix}{t}", [make(t * 1_000_000 + i) for i in range(60000)])
+    with open(f"{work}/{mix}.lua", "w") as f:
+        # wrk decides from the main script whether requests are dynamic, so it must define
+        # request(); each thread's init() then replaces it with its own.
+        f.write('local n = 0\nfunction setup(thread) thread:set("tid", n); n = n + 1 end\n')
+        f.write('function request() return wrk.format() end\n')
+        f.write('function init(args) dofile("%s/%s" .. tid .. ".lua") end\n' % (work, mix))
+lua("storm", [returning(42)])
 PY
 
+measure() {
+  wrk -t2 -c"$2" -d"${secs}s" --latency -s "$work/$1.lua" "http://127.0.0.1:$3" |
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {err=$NF} /Socket errors/ {sock=$0}
+         END {printf "%8s req/s  p50 %8s  p99 %8s  non-2xx %s %s\n", rps, p50, p99, (err==""?0:err), sock}'
+}
+
 run_one() {
-  local label=$1 url=$2 port=18$((RANDOM % 900 + 100)) dir; dir=$(mktemp -d)
+  local label=$1 url=$2 workers=$3 port=18$((RANDOM % 900 + 100)) dir; dir=$(mktemp -d)
   if [ -n "$url" ]; then export DATABASE_URL=$url; else unset DATABASE_URL; fi
-  CLOSER_WHATSAPP_GRAPH_URL=http://127.0.0.1:$graph_port "$bin" serve --listen 127.0.0.1:$port --data-dir "$dir" >"$dir/log" 2>&1 &
+  CLOSER_WHATSAPP_GRAPH_URL=http://127.0.0.1:$graph_port RUST_LOG=warn "$bin" serve --workers "$workers" \
+    --listen 127.0.0.1:$port --data-dir "$dir" >"$dir/log" 2>&1 &
   local pid=$!
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  local token
-  token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/signup" -H 'content-type: application/json' \
-    -d "{\"org_name\":\"Bench\",\"name\":\"Bench\",\"email\":\"bench$RANDOM@example.com\",\"password\":\"bench-password\"}" |
-    sed -E 's/.*"token":"([^"]+)".*/\1/')
-  curl -sf -X POST "http://127.0.0.1:$port/api/v1/settings/whatsapp/connect" -H "authorization: Bearer $token" \
-    -H 'content-type: application/json' \
-    -d "{\"phone_number_id\":\"$number\",\"waba_id\":\"100000000000001\",\"access_token\":\"t\",\"app_secret\":\"$secret\",\"verify_token\":\"v\"}" >/dev/null
-  for c in 16 64; do
-    echo "== $label, $c senders, unique messages"
-    wrk -t2 -c$c -d"${secs}s" --latency -s "$work/unique.lua" "http://127.0.0.1:$port" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors'
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  for org in $(seq 0 $((orgs - 1))); do
+    local token
+    token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/signup" -H 'content-type: application/json' \
+      -d "{\"org_name\":\"Bench $org\",\"name\":\"Bench\",\"email\":\"bench$org.$RANDOM@example.com\",\"password\":\"bench-password\"}" |
+      sed -E 's/.*"token":"([^"]+)".*/\1/')
+    curl -sf -X POST "http://127.0.0.1:$port/api/v1/settings/whatsapp/connect" -H "authorization: Bearer $token" \
+      -H 'content-type: application/json' \
+      -d "{\"phone_number_id\":\"$((100000000000001 + org))\",\"waba_id\":\"10000000000000$org\",\"access_token\":\"t\",\"app_secret\":\"$secret\",\"verify_token\":\"v$org\"}" >/dev/null
   done
-  echo "== $label, 64 senders, duplicate storm"
-  wrk -t2 -c64 -d"${secs}s" --latency -s "$work/storm.lua" "http://127.0.0.1:$port" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors'
+  for mix in $mixes; do
+    for c in $concs; do
+      printf '%-9s %-9s workers=%s c=%-3s ' "$label" "$mix" "$workers" "$c"
+      measure "$mix" "$c" "$port"
+    done
+  done
+  printf '%-9s %-9s workers=%s c=%-3s ' "$label" "storm" "$workers" 64
+  measure storm 64 "$port"
+  printf '%-9s rss after the run: %s kB\n' "$label" "$(awk '/VmRSS/ {print $2}' /proc/$pid/status)"
   kill $pid; wait $pid 2>/dev/null || true
   rm -rf "$dir"
 }
 
-run_one sqlite ""
-db=closer_bench_$$
-psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
-run_one postgres "${pg_admin%/*}/$db"
-psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+for workers in $workers_set; do
+  has closer || break
+  for database in $databases; do
+    if [ "$database" = sqlite ]; then
+      run_one sqlite "" "$workers"
+    else
+      db=closer_bench_$$_$workers
+      psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
+      run_one postgres "${pg_admin%/*}/$db" "$workers"
+      psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+    fi
+  done
+done
+
+# The customer's earlier stack (shared/bench: FastAPI + SQLAlchemy, 2 uvicorn workers) on the
+# same bodies, when its venv is set up in SEED_BENCH (cp -r shared/bench ../seed-bench; python3
+# -m venv .venv; .venv/bin/pip install -r requirements.lock.txt).
+seed=${SEED_BENCH:-../seed-bench}
+if has seed && [ -x "$seed/.venv/bin/uvicorn" ]; then
+  for database in $databases; do
+    port=17$((RANDOM % 900 + 100))
+    if [ "$database" = sqlite ]; then
+      sdb="$work/seed.db"
+      python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).executescript(open(sys.argv[2]).read())" "$sdb" "$seed/schema_sqlite.sql"
+      url="sqlite+aiosqlite:///$sdb"; pool=1; overflow=0; uv_workers=1
+    else
+      db=closer_seed_$$
+      psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
+      psql "${pg_admin%/*}/$db" -q -f "$seed/schema_pg.sql" >/dev/null
+      url="postgresql+asyncpg://postgres@127.0.0.1:5432/$db"; pool=10; overflow=10; uv_workers=2
+    fi
+    (cd "$seed" && DATABASE_URL=$url DB_POOL_SIZE=$pool DB_MAX_OVERFLOW=$overflow HANDLER_MODE=orm WA_APP_SECRET=$secret \
+      .venv/bin/uvicorn app.main:app --host 127.0.0.1 --port "$port" --workers $uv_workers --loop uvloop --http httptools \
+      --no-access-log --log-level warning >"$work/seed-$database.log" 2>&1) &
+    spid=$!
+    for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
+    for mix in $mixes; do
+      for c in $concs; do
+        printf '%-9s %-9s seed-stack c=%-3s ' "$database" "$mix" "$c"
+        measure "$mix" "$c" "$port"
+      done
+    done
+    kill $spid 2>/dev/null; pkill -f "uvicorn app.main:app --host 127.0.0.1 --port $port" || true; wait $spid 2>/dev/null || true
+    [ "$database" = postgres ] && psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+  done
+fi
 
 # The physical limit: the same transaction as hand-written SQL on a bare pool (no HTTP, JSON,
 # signature or ORM), at 16 and 64 concurrent senders.
+if has raw; then
 echo "== raw SQL baseline (crates/store/benches/raw_ingest.rs)"
 raw=$(mktemp -d)
 cargo bench -q -p closer-store --bench raw_ingest -- "sqlite://$raw/raw.db?mode=rwc" "$secs" | sed 's/^/sqlite: /'
@@ -96,3 +176,18 @@ psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
 cargo bench -q -p closer-store --bench raw_ingest -- "${pg_admin%/*}/$db" "$secs" | sed 's/^/postgres: /'
 psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
 rm -rf "$raw"
+fi
+
+# pgbench, the customer's seed schema, the same writes as one statement (handler_cte.sql).
+if has pgbench && [ -d "$shared_bench/pgbench" ] && command -v pgbench >/dev/null; then
+  echo "== pgbench, one statement per webhook (shared/bench/pgbench/handler_cte.sql)"
+  db=closer_pgb_$$
+  psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
+  psql "${pg_admin%/*}/$db" -q -f "$shared_bench/schema_pg.sql" >/dev/null
+  for c in $concs; do
+    printf 'pgbench c=%-3s ' "$c"
+    pgbench "${pg_admin%/*}/$db" -n -M prepared -f "$shared_bench/pgbench/handler_cte.sql" -c "$c" -j 2 -T "$secs" 2>/dev/null |
+      awk '/^tps/ {printf "%s tps  ", $3} /latency average/ {printf "avg %s ms\n", $4}'
+  done
+  psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
+fi

@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { setUnauthorizedHandler } from "./api/client";
 import { createQueryClient, Providers } from "./App";
-import { createRouter } from "./router";
+import { createRouter } from "./app/router";
 import "./index.css";
 
 const queryClient = createQueryClient();

@@ -31,6 +31,45 @@ use uuid::Uuid;
 /// How long a burst of lead messages is collected before the agent thinks once.
 pub const DEBOUNCE_SECONDS: i64 = 2;
 
+/// A lead first seen now.
+fn new_contact(
+    org_id: Uuid,
+    id: Uuid,
+    c: &InboundContact,
+    referral: Option<&Value>,
+    at: DateTime<Utc>,
+) -> contact::ActiveModel {
+    let source = if referral.is_some() {
+        LeadSource::ClickToChatAd
+    } else {
+        LeadSource::OrganicInbound
+    };
+    contact::ActiveModel {
+        id: Set(id),
+        org_id: Set(org_id),
+        phone: Set(phone_text(c)),
+        wa_user_id: Set(c.wa_user_id.clone()),
+        name: Set(c.profile_name.clone()),
+        profile_name: Set(c.profile_name.clone()),
+        email: Set(None),
+        city: Set(None),
+        language: Set(None),
+        lead_status: Set(LeadStatus::New),
+        score: Set(0),
+        tags: Set(None),
+        notes: Set(None),
+        custom_fields: Set(None),
+        lead_source: Set(source),
+        campaign: Set(referral.cloned()),
+        opted_out: Set(false),
+        opted_out_at: Set(None),
+        first_seen_at: Set(at),
+        last_seen_at: Set(at),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+}
+
 /// The lead's phone as the column holds it (E.164).
 fn phone_text(c: &InboundContact) -> Option<String> {
     c.phone.as_ref().map(|p| p.as_str().to_owned())
@@ -120,11 +159,16 @@ impl OrgScope<'_> {
         }
         let txn = self.store.begin_write().await?;
         let mut log = vec![];
+        let mut fresh_conversations = vec![];
         for msg in fresh {
             let (contact_id, created) = self
                 .upsert_contact(&txn, &msg.contact, msg.referral.as_ref(), msg.sent_at)
                 .await?;
-            let conv = self.upsert_conversation(&txn, contact_id, channel).await?;
+            let (conv, new_conversation) =
+                self.upsert_conversation(&txn, contact_id, channel).await?;
+            if new_conversation {
+                fresh_conversations.push(conv.id);
+            }
             let conversation_id = conv.id;
             let message_id = new_id();
             let inserted = message::Entity::insert(message::ActiveModel {
@@ -180,7 +224,9 @@ impl OrgScope<'_> {
         }
         // Once per conversation, however many of its messages the delivery carried.
         for &conversation_id in &out.conversations {
-            self.schedule_processing(&txn, conversation_id).await?;
+            let created = fresh_conversations.contains(&conversation_id);
+            self.schedule_processing(&txn, conversation_id, created)
+                .await?;
         }
         for status in &delivery.statuses {
             if let Some(applied) = self.apply_status(&txn, status).await? {
@@ -229,6 +275,35 @@ impl OrgScope<'_> {
         referral: Option<&Value>,
         at: DateTime<Utc>,
     ) -> Result<(Uuid, bool)> {
+        // One identity (nearly every lead): one statement finds or creates the lead.
+        let key = match (&c.phone, &c.wa_user_id) {
+            (Some(_), None) => Some(contact::Column::Phone),
+            (None, Some(_)) => Some(contact::Column::WaUserId),
+            _ => None,
+        };
+        if let Some(key) = key {
+            let id = new_id();
+            let row = contact::Entity::insert(new_contact(self.org_id, id, c, referral, at))
+                .on_conflict(
+                    OnConflict::columns([contact::Column::OrgId, key])
+                        .value(
+                            contact::Column::LastSeenAt,
+                            Expr::cust(
+                                "CASE WHEN excluded.last_seen_at > contacts.last_seen_at \
+                                 THEN excluded.last_seen_at ELSE contacts.last_seen_at END",
+                            ),
+                        )
+                        .value(
+                            contact::Column::ProfileName,
+                            Expr::cust("COALESCE(excluded.profile_name, contacts.profile_name)"),
+                        )
+                        .update_column(contact::Column::UpdatedAt)
+                        .to_owned(),
+                )
+                .exec_with_returning(txn)
+                .await?;
+            return Ok((row.id, row.id == id));
+        }
         if let Some(existing) = self.find_contact(txn, c).await? {
             let mut update = contact::Entity::update_many()
                 .col_expr(
@@ -254,37 +329,9 @@ impl OrgScope<'_> {
                 .await?;
             return Ok((existing.id, false));
         }
-        let source = if referral.is_some() {
-            LeadSource::ClickToChatAd
-        } else {
-            LeadSource::OrganicInbound
-        };
-        let inserted = contact::Entity::insert(contact::ActiveModel {
-            id: Set(new_id()),
-            org_id: Set(self.org_id),
-            phone: Set(phone_text(c)),
-            wa_user_id: Set(c.wa_user_id.clone()),
-            name: Set(c.profile_name.clone()),
-            profile_name: Set(c.profile_name.clone()),
-            email: Set(None),
-            city: Set(None),
-            language: Set(None),
-            lead_status: Set(LeadStatus::New),
-            score: Set(0),
-            tags: Set(None),
-            notes: Set(None),
-            custom_fields: Set(None),
-            lead_source: Set(source),
-            campaign: Set(referral.cloned()),
-            opted_out: Set(false),
-            opted_out_at: Set(None),
-            first_seen_at: Set(at),
-            last_seen_at: Set(at),
-            created_at: Set(now()),
-            updated_at: Set(now()),
-        })
-        // Two deliveries racing to create one lead: the loser's insert does nothing and it
-        // reads the winner's row below.
+        let inserted = contact::Entity::insert(new_contact(self.org_id, new_id(), c, referral, at))
+            // Two deliveries racing to create one lead: the loser's insert does nothing and it
+            // reads the winner's row below.
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(txn)
         .await?;
@@ -314,24 +361,18 @@ impl OrgScope<'_> {
         Ok(q.one(txn).await?)
     }
 
+    /// The lead's conversation on this channel, found or created in one statement; true when
+    /// it was created (nothing of it exists yet: no jobs to cancel or postpone).
     async fn upsert_conversation(
         &self,
         txn: &DatabaseTransaction,
         contact_id: Uuid,
         channel: Channel,
-    ) -> Result<conversation::Model> {
-        let find = || {
-            conversation::Entity::find()
-                .filter(conversation::Column::OrgId.eq(self.org_id))
-                .filter(conversation::Column::ContactId.eq(contact_id))
-                .filter(conversation::Column::Channel.eq(channel))
-        };
-        if let Some(c) = find().one(txn).await? {
-            return Ok(c);
-        }
+    ) -> Result<(conversation::Model, bool)> {
         let at = now();
-        conversation::Entity::insert(conversation::ActiveModel {
-            id: Set(new_id()),
+        let id = new_id();
+        let row = conversation::Entity::insert(conversation::ActiveModel {
+            id: Set(id),
             org_id: Set(self.org_id),
             contact_id: Set(contact_id),
             channel: Set(channel),
@@ -350,13 +391,19 @@ impl OrgScope<'_> {
             created_at: Set(at),
             updated_at: Set(at),
         })
-        .on_conflict(OnConflict::new().do_nothing().to_owned())
-        .exec_without_returning(txn)
+        .on_conflict(
+            OnConflict::columns([
+                conversation::Column::OrgId,
+                conversation::Column::ContactId,
+                conversation::Column::Channel,
+            ])
+            .update_column(conversation::Column::UpdatedAt)
+            .to_owned(),
+        )
+        .exec_with_returning(txn)
         .await?;
-        Ok(find()
-            .one(txn)
-            .await?
-            .expect("the conversation exists after insert-or-ignore"))
+        let created = row.id == id;
+        Ok((row, created))
     }
 
     /// A new lead message: last-message preview, unread count and the 24 h window.
@@ -416,11 +463,24 @@ impl OrgScope<'_> {
         &self,
         txn: &DatabaseTransaction,
         conversation_id: Uuid,
+        created: bool,
     ) -> Result<()> {
+        let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
+        if created {
+            // A conversation created in this transaction has no jobs yet.
+            crate::jobs::enqueue(
+                txn,
+                self.org_id,
+                JobPayload::ProcessConversation,
+                Some(conversation_id),
+                run_at,
+            )
+            .await?;
+            return Ok(());
+        }
         cancel_followups(txn, self.org_id, conversation_id).await?;
 
         // The burst goes on: push the pending job back so it runs once, after the burst.
-        let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
         let postponed = job::Entity::update_many()
             .col_expr(job::Column::RunAt, Expr::value(run_at))
             .col_expr(job::Column::UpdatedAt, Expr::value(now()))

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { TOKEN_KEY } from "../auth/token";
+import { TOKEN_KEY } from "./token";
 import { mockApi, reply } from "../test/utils";
 import { api, setUnauthorizedHandler, unwrap } from "./client";
 import { ApiError } from "./errors";

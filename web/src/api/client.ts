@@ -1,7 +1,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./types";
 import { ApiError, toApiError } from "./errors";
-import { clearToken, getToken } from "../auth/token";
+import { clearToken, getToken } from "./token";
 
 type UnauthorizedHandler = () => void;
 

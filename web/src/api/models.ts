@@ -54,6 +54,7 @@ export type RealtimeEvent = Schemas["RealtimeEvent"];
 export type RealtimeEventType = RealtimeEvent["type"];
 
 export type AuthResponse = Ok<paths["/api/v1/auth/login"]["post"]>;
+export type LoginBody = Body<paths["/api/v1/auth/login"]["post"]>;
 export type Me = Ok<paths["/api/v1/auth/me"]["get"]>;
 export type SessionUser = Me["user"];
 export type SignupBody = Body<paths["/api/v1/auth/signup"]["post"]>;
@@ -101,6 +102,7 @@ export type Cta = CtaList["items"][number];
 export type CtaBody = Body<paths["/api/v1/ctas"]["post"]>;
 export type KnowledgePage = Ok<paths["/api/v1/knowledge"]["get"]>;
 export type KnowledgeEntry = KnowledgePage["items"][number];
+export type KnowledgeQuery = Query<paths["/api/v1/knowledge"]["get"]>;
 export type KnowledgeCreated = Ok<paths["/api/v1/knowledge"]["post"]>;
 export type KnowledgeUpload = Schemas["KnowledgeUpload"];
 export type KnowledgeScan = Ok<paths["/api/v1/knowledge/scans/{id}"]["get"]>;

@@ -1,18 +1,21 @@
 import { errorMessage } from "../api/errors";
 import { Button } from "./ui/Button";
 
+/** What "Load more" needs of a `useCursorList` result. */
+export interface PagedList {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  isFetchNextPageError: boolean;
+  error: unknown;
+  fetchNextPage: () => unknown;
+}
+
 /** The footer of a cursor list: "Load more" while there is more, and the error of a failed page. */
 export function LoadMore({
   list,
 }: {
   /** A `useCursorList` result. */
-  list: {
-    hasNextPage: boolean;
-    isFetchingNextPage: boolean;
-    isFetchNextPageError: boolean;
-    error: unknown;
-    fetchNextPage: () => unknown;
-  };
+  list: PagedList;
 }) {
   const error = list.isFetchNextPageError ? list.error : undefined;
   if (!list.hasNextPage && !error) return null;

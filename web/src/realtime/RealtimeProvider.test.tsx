@@ -1,42 +1,51 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TOKEN_KEY } from "../auth/token";
-import {
-  conversationKey,
-  conversationListKey,
-  decisionsKey,
-  messagesKey,
-} from "../pages/inbox/keys";
+import type { RealtimeEvent } from "../api/models";
+import { TOKEN_KEY } from "../api/token";
 import { FakeWebSocket } from "../test/fakeWebSocket";
+import { realtimeHandler } from "./handlers";
 import { RealtimeIndicator } from "./RealtimeIndicator";
 import { RealtimeProvider, useRealtimeEvent } from "./RealtimeProvider";
 
-function setup(onEvent?: (type: string) => void) {
+/** Two features: one takes received messages, the other takeovers; both resync. */
+function setup() {
   const client = new QueryClient();
-  // Seed the caches the events should invalidate.
-  client.setQueryData(conversationListKey({}), { pages: [], pageParams: [] });
-  client.setQueryData(conversationKey("c1"), { id: "c1" });
-  client.setQueryData(conversationKey("c2"), { id: "c2" });
-  client.setQueryData(messagesKey("c1"), { pages: [], pageParams: [] });
-  client.setQueryData(messagesKey("c2"), { pages: [], pageParams: [] });
-  client.setQueryData(["jobs", "dead"], { pages: [], pageParams: [] });
-  client.setQueryData([...decisionsKey("c1"), 10], { items: [] });
-  client.setQueryData([...decisionsKey("c2"), 10], { items: [] });
+  const seen: string[] = [];
+  const resyncs: string[] = [];
+  const heard: string[] = [];
+  const messages = realtimeHandler({
+    feature: "messages",
+    on: {
+      "message:received": (event, c) => {
+        expect(c).toBe(client);
+        seen.push(`messages ${event.type} ${event.data.message_id}`);
+      },
+    },
+    resync: () => resyncs.push("messages"),
+  });
+  const takeovers = realtimeHandler({
+    feature: "takeovers",
+    on: {
+      "conversation:takeover_started": (event) =>
+        seen.push(`takeovers ${event.type} ${event.data.conversation_id}`),
+    },
+    resync: () => resyncs.push("takeovers"),
+  });
+  const onSessionEnded = vi.fn();
   function Listener() {
-    useRealtimeEvent((event) => onEvent?.(event.type));
+    useRealtimeEvent((event: RealtimeEvent) => heard.push(event.type));
     return null;
   }
   const utils = render(
     <QueryClientProvider client={client}>
-      <RealtimeProvider>
+      <RealtimeProvider handlers={[messages, takeovers]} onSessionEnded={onSessionEnded}>
         <RealtimeIndicator />
         <Listener />
       </RealtimeProvider>
     </QueryClientProvider>,
   );
-  const stale = (key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated ?? false;
-  return { client, stale, ...utils };
+  return { client, seen, resyncs, heard, onSessionEnded, ...utils };
 }
 
 describe("RealtimeProvider", () => {
@@ -57,118 +66,62 @@ describe("RealtimeProvider", () => {
     expect(screen.getByTestId("realtime-status")).toHaveTextContent("Live");
   });
 
-  it("invalidates the queries an event is about, and tells listeners", () => {
-    const seen: string[] = [];
-    const { stale, client } = setup((type) => seen.push(type));
+  it("hands each event to the features that take its type, and tells listeners", () => {
+    const { seen, resyncs, heard } = setup();
     const ws = FakeWebSocket.latest();
     act(() => ws.serverOpen());
-    // The (re)connect itself resyncs: reset the flags to watch the event alone.
-    client
-      .getQueryCache()
-      .getAll()
-      .forEach((q) => q.setState({ isInvalidated: false }));
+    resyncs.length = 0;
 
-    act(() =>
-      ws.serverSend({ type: "message:received", data: { conversation_id: "c1", message_id: "m" } }),
-    );
-    expect(stale(messagesKey("c1"))).toBe(true);
-    expect(stale(conversationKey("c1"))).toBe(true);
-    expect(stale(conversationListKey({}))).toBe(true);
-    expect(stale(messagesKey("c2"))).toBe(false);
-    expect(stale(conversationKey("c2"))).toBe(false);
-    expect(stale(["jobs", "dead"])).toBe(false);
-    expect(seen).toEqual(["message:received"]);
-
-    client
-      .getQueryCache()
-      .getAll()
-      .forEach((q) => q.setState({ isInvalidated: false }));
-    act(() =>
-      ws.serverSend({
-        type: "message:status",
-        data: { conversation_id: "c2", message_id: "m", status: "delivered" },
-      }),
-    );
-    expect(stale(messagesKey("c2"))).toBe(true);
-    // The decision panel shows its reply's send status.
-    expect(stale([...decisionsKey("c2"), 10])).toBe(true);
-    expect(stale(decisionsKey("c1"))).toBe(false);
-    expect(stale(conversationListKey({}))).toBe(false);
-
-    client
-      .getQueryCache()
-      .getAll()
-      .forEach((q) => q.setState({ isInvalidated: false }));
-    act(() => ws.serverSend({ type: "resync", data: {} }));
-    expect(stale(messagesKey("c1"))).toBe(true);
-    expect(stale(messagesKey("c2"))).toBe(true);
-    expect(stale(conversationKey("c2"))).toBe(true);
-
-    // Garbage and unknown types change nothing.
-    client
-      .getQueryCache()
-      .getAll()
-      .forEach((q) => q.setState({ isInvalidated: false }));
-    act(() => ws.serverSend("{nope"));
-    act(() => ws.serverSend({ type: "something:new", data: {} }));
-    expect(
-      client
-        .getQueryCache()
-        .getAll()
-        .some((q) => q.state.isInvalidated),
-    ).toBe(false);
-  });
-
-  it("refetches a conversation's decisions after the agent acts", () => {
-    const { stale, client } = setup();
-    act(() => FakeWebSocket.latest().serverOpen());
-    const reset = () =>
-      client
-        .getQueryCache()
-        .getAll()
-        .forEach((q) => q.setState({ isInvalidated: false }));
-    const ws = FakeWebSocket.latest();
-
-    for (const type of [
-      "conversation:updated",
-      "action:human_attention_required",
-      "action:conversations_flagged",
-    ]) {
-      reset();
-      act(() => ws.serverSend({ type, data: { conversation_id: "c1" } }));
-      expect(stale([...decisionsKey("c1"), 10])).toBe(true);
-      expect(stale(conversationKey("c1"))).toBe(true);
-      expect(stale([...decisionsKey("c2"), 10])).toBe(false);
-    }
-
-    reset();
-    act(() =>
-      ws.serverSend({ type: "message:sent", data: { conversation_id: "c2", message_id: "m" } }),
-    );
-    expect(stale([...decisionsKey("c2"), 10])).toBe(true);
-    expect(stale(messagesKey("c2"))).toBe(true);
-
-    // A lead's message alone is no decision yet; a takeover is none either.
-    reset();
     act(() =>
       ws.serverSend({ type: "message:received", data: { conversation_id: "c1", message_id: "m" } }),
     );
     act(() =>
       ws.serverSend({
         type: "conversation:takeover_started",
-        data: { conversation_id: "c1", user_id: "u" },
+        data: { conversation_id: "c1" },
       }),
     );
-    expect(stale([...decisionsKey("c1"), 10])).toBe(false);
+    // No feature takes this one: listeners still hear it.
+    act(() =>
+      ws.serverSend({
+        type: "message:status",
+        data: { conversation_id: "c1", message_id: "m", status: "read" },
+      }),
+    );
+    expect(seen).toEqual([
+      "messages message:received m",
+      "takeovers conversation:takeover_started c1",
+    ]);
+    expect(heard).toEqual(["message:received", "conversation:takeover_started", "message:status"]);
+    expect(resyncs).toEqual([]);
   });
 
-  it("reconnects with backoff after drops and resyncs on every reconnect", () => {
-    const { stale, client } = setup();
+  it("resyncs every feature on a resync event", () => {
+    const { seen, resyncs } = setup();
+    const ws = FakeWebSocket.latest();
+    act(() => ws.serverOpen());
+    resyncs.length = 0;
+    act(() => ws.serverSend({ type: "resync", data: {} }));
+    expect(resyncs).toEqual(["messages", "takeovers"]);
+    expect(seen).toEqual([]);
+  });
+
+  it("ignores garbage and types this build does not know", () => {
+    const { seen, resyncs, heard } = setup();
+    const ws = FakeWebSocket.latest();
+    act(() => ws.serverOpen());
+    resyncs.length = 0;
+    act(() => ws.serverSend("{nope"));
+    act(() => ws.serverSend({ type: "something:new", data: {} }));
+    expect([...seen, ...resyncs, ...heard]).toEqual([]);
+  });
+
+  it("reconnects with backoff after drops and resyncs on every (re)connect", () => {
+    const { resyncs } = setup();
     act(() => FakeWebSocket.latest().serverOpen());
-    client
-      .getQueryCache()
-      .getAll()
-      .forEach((q) => q.setState({ isInvalidated: false }));
+    // The first connection resyncs too: events may have been missed before it opened.
+    expect(resyncs).toEqual(["messages", "takeovers"]);
+    resyncs.length = 0;
 
     act(() => FakeWebSocket.latest().drop());
     expect(screen.getByTestId("realtime-status")).toHaveTextContent("Reconnecting…");
@@ -183,29 +136,32 @@ describe("RealtimeProvider", () => {
       expect(FakeWebSocket.instances).toHaveLength(i + 2);
       act(() => FakeWebSocket.latest().drop());
     }
+    expect(resyncs).toEqual([]);
 
     // A successful connection resets the backoff and refetches what may have been missed.
     act(() => vi.advanceTimersByTime(15_000));
     act(() => FakeWebSocket.latest().serverOpen());
     expect(screen.getByTestId("realtime-status")).toHaveTextContent("Live");
-    expect(stale(messagesKey("c1"))).toBe(true);
-    expect(stale(conversationListKey({}))).toBe(true);
+    expect(resyncs).toEqual(["messages", "takeovers"]);
     const count = FakeWebSocket.instances.length;
     act(() => FakeWebSocket.latest().drop());
     act(() => vi.advanceTimersByTime(1_000));
     expect(FakeWebSocket.instances).toHaveLength(count + 1);
   });
 
-  it("re-checks the session when the server ends it (close code 4401)", () => {
-    const { client } = setup();
-    client.setQueryData(["me"], { user: {}, org: {} });
+  it("says so when the server ends the session (close code 4401)", () => {
+    const { onSessionEnded } = setup();
+    act(() => FakeWebSocket.latest().serverOpen());
+    act(() => FakeWebSocket.latest().drop());
+    expect(onSessionEnded).not.toHaveBeenCalled();
+    act(() => vi.advanceTimersByTime(1_000));
     act(() => FakeWebSocket.latest().serverOpen());
     act(() => {
       const ws = FakeWebSocket.latest();
       ws.readyState = FakeWebSocket.CLOSED;
       ws.onclose?.(new CloseEvent("close", { code: 4401, reason: "session ended" }));
     });
-    expect(client.getQueryState(["me"])?.isInvalidated).toBe(true);
+    expect(onSessionEnded).toHaveBeenCalledOnce();
   });
 
   it("closes the socket and stops retrying when unmounted", () => {

@@ -9,12 +9,11 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import { ME_KEY } from "../auth/session";
-import { getToken } from "../auth/token";
-import { reconnectDelay } from "./backoff";
+import { getToken } from "../api/token";
 import type { RealtimeEvent } from "../api/models";
+import { reconnectDelay } from "./backoff";
 import { parseEvent, socketUrl } from "./events";
-import { applyEvent, resyncQueries } from "./invalidate";
+import { dispatchEvent, resyncAll, type AnyRealtimeHandler } from "./handlers";
 
 /** `connecting`: the first attempt; `live`: connected; `reconnecting`: dropped, retrying. */
 export type RealtimeStatus = "connecting" | "live" | "reconnecting";
@@ -32,14 +31,30 @@ interface RealtimeApi {
 const RealtimeContext = createContext<RealtimeApi | null>(null);
 
 /**
- * Keeps one WebSocket to the server for the signed-in session. Every event invalidates the
- * queries it is about; every (re)connect refetches all conversation data, since events may
- * have been missed while the socket was down. Reconnects with backoff (1 s → 15 s).
+ * Keeps one WebSocket to the server for the signed-in session. Each event goes to the features'
+ * `handlers` that take its type (they invalidate the queries it is about); every (re)connect
+ * resyncs them all, since events may have been missed while the socket was down. Reconnects
+ * with backoff (1 s → 15 s).
  */
-export function RealtimeProvider({ children }: { children: ReactNode }) {
+export function RealtimeProvider({
+  handlers,
+  onSessionEnded,
+  children,
+}: {
+  /** The features' handlers (the app's registry). */
+  handlers: readonly AnyRealtimeHandler[];
+  /** The server closed the socket because the session is no longer valid. */
+  onSessionEnded?: () => void;
+  children: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<RealtimeStatus>("connecting");
   const listeners = useRef(new Set<Listener>());
+  // The socket outlives renders: it reads the latest props rather than reconnecting on them.
+  const latest = useRef({ handlers, onSessionEnded });
+  useEffect(() => {
+    latest.current = { handlers, onSessionEnded };
+  });
 
   useEffect(() => {
     if (typeof WebSocket === "undefined") return;
@@ -74,21 +89,21 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         if (socket !== ws) return;
         attempt = 0;
         setStatus("live");
-        void resyncQueries(queryClient);
+        void resyncAll(queryClient, latest.current.handlers);
       };
       ws.onmessage = (message: MessageEvent) => {
         if (socket !== ws) return;
         const event = parseEvent(message.data);
         if (!event) return;
-        void applyEvent(queryClient, event);
+        void dispatchEvent(queryClient, latest.current.handlers, event);
         for (const listener of listeners.current) listener(event);
       };
       ws.onclose = (event: CloseEvent) => {
         if (socket !== ws) return;
         socket = null;
-        // 4401: the server ended the session (logout elsewhere, deactivated). Re-checking the
-        // account lets the app's 401 handling send the user to the login page.
-        if (event.code === SESSION_ENDED) void queryClient.invalidateQueries({ queryKey: ME_KEY });
+        // 4401: the server ended the session (logout elsewhere, deactivated); the app re-checks
+        // the account, and its 401 handling sends the user to the login page.
+        if (event.code === SESSION_ENDED) latest.current.onSessionEnded?.();
         scheduleReconnect();
       };
       // An error is always followed by close, which schedules the retry.

@@ -25,11 +25,6 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   return { type, data } as RealtimeEvent;
 }
 
-/** The conversation an event is about, if any. */
-export function eventConversationId(event: RealtimeEvent): string | null {
-  return event.type === "resync" ? null : event.data.conversation_id;
-}
-
 /** The WebSocket URL for the page's origin: ws:// on http, wss:// on https. */
 export function socketUrl(location: Pick<Location, "protocol" | "host">, token: string): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

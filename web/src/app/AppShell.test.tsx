@@ -1,0 +1,95 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { TOKEN_KEY } from "../api/token";
+import { RequireAuth } from "../features/auth";
+import { mockApi, renderRoutes, reply } from "../test/utils";
+import { AppShell } from "./AppShell";
+
+const routes = [
+  { path: "/login", element: <p>Login page</p> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [{ index: true, element: <p>Home</p> }],
+      },
+    ],
+  },
+];
+
+const me = {
+  user: { id: "u1", name: "Priya Raman", email: "priya@acme.test", role: "admin" },
+  org: { id: "o1", name: "Acme Realty" },
+};
+
+describe("AppShell", () => {
+  it("shows the signed-in user's name and role, and every section", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t0k");
+    const { calls } = mockApi({ "GET /api/v1/auth/me": () => me });
+    renderRoutes(routes, "/");
+
+    expect(await screen.findByTestId("current-user-name")).toHaveTextContent("Priya Raman");
+    expect(screen.getByTestId("current-user-role")).toHaveTextContent("Admin");
+    expect(screen.getByTestId("current-org-name")).toHaveTextContent("Acme Realty");
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    for (const label of [
+      "Dashboard",
+      "Inbox",
+      "Action center",
+      "Leads",
+      "Pipeline",
+      "Templates",
+      "Broadcasts",
+      "Automations",
+      "Analytics",
+      "Playground",
+      "Settings",
+    ]) {
+      expect(nav).toContainElement(screen.getByRole("link", { name: label }));
+    }
+    expect(calls[0]!.headers.get("Authorization")).toBe("Bearer t0k");
+  });
+
+  it("logs out: calls the API, clears the token and goes to /login", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t0k");
+    const { calls } = mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "POST /api/v1/auth/logout": () => reply(204),
+    });
+    renderRoutes(routes, "/");
+    await userEvent.click(await screen.findByRole("button", { name: "Log out" }));
+
+    expect(await screen.findByText("Login page")).toBeInTheDocument();
+    expect(window.localStorage.getItem(TOKEN_KEY)).toBeNull();
+    expect(calls.some((c) => c.method === "POST" && c.url.endsWith("/api/v1/auth/logout"))).toBe(
+      true,
+    );
+  });
+
+  it("sends visitors without a token to /login", async () => {
+    mockApi({});
+    renderRoutes(routes, "/");
+    expect(await screen.findByText("Login page")).toBeInTheDocument();
+  });
+
+  it("shows an error with Retry when the account cannot load", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t0k");
+    let attempts = 0;
+    mockApi({
+      "GET /api/v1/auth/me": () => {
+        attempts += 1;
+        return attempts === 1
+          ? reply(500, { error: { code: "internal", message: "Database unavailable." } })
+          : me;
+      },
+    });
+    renderRoutes(routes, "/");
+    expect(await screen.findByText("Database unavailable.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Retry" }));
+    await waitFor(() =>
+      expect(screen.getByTestId("current-user-name")).toHaveTextContent("Priya Raman"),
+    );
+  });
+});

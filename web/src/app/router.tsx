@@ -1,0 +1,83 @@
+import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
+import { AgentPage, KnowledgePage } from "../features/agent";
+import { AuditLogPage } from "../features/audit";
+import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
+import { DashboardPage } from "../features/dashboard";
+import { InboxPage } from "../features/inbox";
+import { JobsPage } from "../features/jobs";
+import { LlmPage } from "../features/llm";
+import { OnboardingPage } from "../features/onboarding";
+import { OrganisationPage } from "../features/organisation";
+import { PlaygroundPage } from "../features/playground";
+import { TeamPage } from "../features/team";
+import { WhatsAppPage } from "../features/whatsapp";
+import { SECTIONS, SETTINGS_PAGES } from "../nav";
+import { AppShell } from "./AppShell";
+import { NotFoundPage } from "./NotFoundPage";
+import { SectionPage } from "./SectionPage";
+import { SettingsComingSoon } from "./SettingsComingSoon";
+import { SettingsLayout } from "./SettingsLayout";
+
+const BUILT_SETTINGS: Record<string, React.ReactNode> = {
+  organisation: <OrganisationPage />,
+  team: <TeamPage />,
+  whatsapp: <WhatsAppPage />,
+  agent: <AgentPage />,
+  knowledge: <KnowledgePage />,
+  llm: <LlmPage />,
+  jobs: <JobsPage />,
+  "audit-log": <AuditLogPage />,
+};
+
+/** Main sections that have shipped; the others show their "coming" page. */
+const BUILT_SECTIONS: RouteObject[] = [
+  { path: "/inbox/:conversationId?", element: <InboxPage /> },
+  { path: "/playground", element: <PlaygroundPage /> },
+];
+const BUILT_PATHS = new Set(["/inbox", "/playground"]);
+
+export const routes: RouteObject[] = [
+  {
+    path: "/login",
+    element: (
+      <RedirectIfSignedIn>
+        <LoginPage />
+      </RedirectIfSignedIn>
+    ),
+  },
+  { path: "/signup", element: <SignupPage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <DashboardPage /> },
+          ...BUILT_SECTIONS,
+          { path: "/onboarding", element: <OnboardingPage /> },
+          ...SECTIONS.filter((s) => s.path !== "/" && !BUILT_PATHS.has(s.path)).map((section) => ({
+            path: section.path,
+            element: <SectionPage section={section} />,
+          })),
+          {
+            path: "/settings",
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="/settings/organisation" replace /> },
+              ...SETTINGS_PAGES.map((page) => ({
+                path: page.slug,
+                element: BUILT_SETTINGS[page.slug] ?? <SettingsComingSoon page={page} />,
+              })),
+              { path: "*", element: <NotFoundPage /> },
+            ],
+          },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}

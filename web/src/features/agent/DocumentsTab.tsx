@@ -1,0 +1,410 @@
+import { AlertTriangle, Bot, Cpu, Save, Undo2 } from "lucide-react";
+import { useMemo, useState, type ReactNode } from "react";
+import { ApiError, errorMessage } from "../../api/errors";
+import {
+  EMOJI_POLICIES,
+  EMOJI_POLICY_LABELS,
+  ENGINE_MODE_LABELS,
+  ENGINE_MODES,
+  FORMALITIES,
+  FORMALITY_LABELS,
+  isOneOf,
+  optionsOf,
+  PERSUASION_LABELS,
+  PERSUASIONS,
+  REPLY_LANGUAGE_LABELS,
+  REPLY_LANGUAGES,
+} from "../../api/enums";
+import type { AgentProfile, EngineMode, UpdateAgentProfileBody } from "../../api/models";
+import { Button } from "../../components/ui/Button";
+import { Card } from "../../components/ui/Card";
+import { Field } from "../../components/ui/Field";
+import { Input, Textarea } from "../../components/ui/Input";
+import { Select } from "../../components/ui/Select";
+import { TabList, TabPanel } from "../../components/ui/Tabs";
+import { cn } from "../../lib/cn";
+import { useSaveProfile } from "./api";
+import {
+  DOCUMENT_KEYS,
+  DOCUMENTS,
+  documentProblem,
+  draftsOf,
+  draftState,
+  parseDocument,
+  setInDraft,
+  type DocumentKey,
+  type DocumentProblem,
+  type Drafts,
+} from "./documents";
+
+const MODE_LOOKS: Record<EngineMode, { description: string; icon: typeof Bot }> = {
+  rules: {
+    description: "The rule-based engine: instant, free and predictable. Needs no LLM.",
+    icon: Bot,
+  },
+  llm: {
+    description: "Your LLM provider writes the replies; the rules take over if it fails.",
+    icon: Cpu,
+  },
+};
+
+function ModeSwitch({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: EngineMode;
+  onChange: (mode: EngineMode) => void;
+  disabled: boolean;
+}) {
+  return (
+    <div role="radiogroup" aria-label="Engine" className="grid gap-2 sm:grid-cols-2">
+      {ENGINE_MODES.map((mode) => {
+        const { description, icon: Icon } = MODE_LOOKS[mode];
+        const label = ENGINE_MODE_LABELS[mode];
+        const checked = value === mode;
+        return (
+          <button
+            key={mode}
+            type="button"
+            role="radio"
+            aria-checked={checked}
+            aria-label={label}
+            aria-describedby={`engine-${mode}-description`}
+            disabled={disabled}
+            onClick={() => onChange(mode)}
+            className={cn(
+              "flex items-start gap-3 rounded-md border px-3 py-2.5 text-left transition-colors disabled:cursor-not-allowed",
+              checked
+                ? "border-brand-500 bg-brand-50/60 ring-1 ring-brand-500"
+                : "border-gray-200 hover:border-gray-300 hover:bg-gray-50",
+            )}
+          >
+            <Icon
+              className={cn("mt-0.5 size-4 shrink-0", checked ? "text-brand-600" : "text-gray-400")}
+              aria-hidden="true"
+            />
+            <span>
+              <span className="block text-sm font-medium text-gray-900">{label}</span>
+              <span id={`engine-${mode}-description`} className="block text-xs text-gray-500">
+                {description}
+              </span>
+            </span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+const LANGUAGES = optionsOf(REPLY_LANGUAGES, REPLY_LANGUAGE_LABELS);
+const EMOJI = optionsOf(EMOJI_POLICIES, EMOJI_POLICY_LABELS);
+const FORMALITY = optionsOf(FORMALITIES, FORMALITY_LABELS);
+const PERSUASION = optionsOf(PERSUASIONS, PERSUASION_LABELS);
+
+/** Friendly controls over the tone profile's fields; they edit the same JSON as the editor. */
+function ToneControls({
+  text,
+  onChange,
+  readOnly,
+  problem,
+}: {
+  text: string;
+  onChange: (text: string) => void;
+  readOnly: boolean;
+  problem: DocumentProblem | null;
+}) {
+  const parsed = parseDocument(text);
+  const tone = parsed.ok ? parsed.value : null;
+  const disabled = readOnly || !tone;
+  const set = (key: string, value: unknown) => {
+    const next = setInDraft(text, key, value);
+    if (next !== null) onChange(next);
+  };
+  // The tone profile is free JSON: a value outside the list shows as unset.
+  const choice = <T extends string>(list: readonly T[], key: string): T | "" => {
+    const value = tone?.[key];
+    return isOneOf(list, value) ? value : "";
+  };
+  const err = (key: string) =>
+    problem?.document === "tone_profile" && problem.path === key ? problem.message : undefined;
+  const maxWords = tone?.message_length_max_words;
+  return (
+    <div className="grid gap-4 border-b border-gray-200 p-5 sm:grid-cols-2 lg:grid-cols-3">
+      {!tone && (
+        <p className="text-sm text-gray-500 sm:col-span-2 lg:col-span-3">
+          Fix the JSON below to use these controls.
+        </p>
+      )}
+      <Field label="Language" error={err("language")}>
+        <Select
+          value={choice(REPLY_LANGUAGES, "language")}
+          onValueChange={(v) => set("language", v)}
+          options={LANGUAGES}
+          disabled={disabled}
+          placeholder="Choose…"
+        />
+      </Field>
+      <Field
+        label="Max words per message"
+        hint="5 to 60 words."
+        error={err("message_length_max_words")}
+      >
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={
+            typeof maxWords === "number" || typeof maxWords === "string" ? String(maxWords) : ""
+          }
+          disabled={disabled}
+          onChange={(e) => {
+            const raw = e.target.value.trim();
+            const n = Number(raw);
+            set("message_length_max_words", raw === "" ? undefined : Number.isFinite(n) ? n : raw);
+          }}
+        />
+      </Field>
+      <Field label="Emoji" error={err("emoji_policy")}>
+        <Select
+          value={choice(EMOJI_POLICIES, "emoji_policy")}
+          onValueChange={(v) => set("emoji_policy", v)}
+          options={EMOJI}
+          disabled={disabled}
+          placeholder="Choose…"
+        />
+      </Field>
+      <Field label="Formality" error={err("formality")}>
+        <Select
+          value={choice(FORMALITIES, "formality")}
+          onValueChange={(v) => set("formality", v)}
+          options={FORMALITY}
+          disabled={disabled}
+          placeholder="Choose…"
+        />
+      </Field>
+      <Field label="Persuasion" error={err("persuasion_level")}>
+        <Select
+          value={choice(PERSUASIONS, "persuasion_level")}
+          onValueChange={(v) => set("persuasion_level", v)}
+          options={PERSUASION}
+          disabled={disabled}
+          placeholder="Choose…"
+        />
+      </Field>
+      <div className="flex items-center gap-2 self-end pb-2">
+        <input
+          id="tone-honorifics"
+          type="checkbox"
+          className="size-4 rounded border-gray-300 text-brand-600 focus:ring-brand-500"
+          checked={tone?.honorifics === true}
+          disabled={disabled}
+          onChange={(e) => set("honorifics", e.target.checked)}
+        />
+        <label htmlFor="tone-honorifics" className="text-sm font-medium text-gray-700">
+          Use honorifics (ji, sir, ma&apos;am)
+        </label>
+      </div>
+    </div>
+  );
+}
+
+function rowsFor(text: string): number {
+  return Math.min(28, Math.max(8, text.split("\n").length + 1));
+}
+
+/**
+ * The mode switch and one JSON editor per document. Save sends only what changed; a document
+ * that is not valid JSON blocks the save and says why under its editor.
+ */
+export function DocumentsTab({
+  profile,
+  readOnly,
+  header,
+}: {
+  profile: AgentProfile;
+  readOnly: boolean;
+  header: ReactNode;
+}) {
+  const save = useSaveProfile();
+  const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(profile));
+  const [mode, setMode] = useState<EngineMode>(profile.mode);
+  const [active, setActive] = useState<DocumentKey>("business_config");
+  const [blocked, setBlocked] = useState(false);
+  // A new version (our save, a rollback, a teammate's save): start over from it.
+  const [baseVersion, setBaseVersion] = useState(profile.version);
+  if (profile.version !== baseVersion) {
+    setBaseVersion(profile.version);
+    setDrafts(draftsOf(profile));
+    setMode(profile.mode);
+    setBlocked(false);
+  }
+
+  const state = useMemo(() => draftState(drafts, profile), [drafts, profile]);
+  const modeChanged = mode !== profile.mode;
+  const changes = state.dirty.length + (modeChanged ? 1 : 0);
+  const invalid = Object.keys(state.errors) as DocumentKey[];
+
+  const problem =
+    save.error instanceof ApiError && save.error.status === 422
+      ? documentProblem(save.error.details, save.error.message)
+      : null;
+
+  const edit = (key: DocumentKey, text: string) => {
+    setDrafts((current) => ({ ...current, [key]: text }));
+    setBlocked(false);
+    if (save.isError) save.reset();
+  };
+
+  const discard = () => {
+    setDrafts(draftsOf(profile));
+    setMode(profile.mode);
+    setBlocked(false);
+    save.reset();
+  };
+
+  const onSave = () => {
+    if (invalid.length > 0) {
+      setBlocked(true);
+      setActive(invalid[0]!);
+      return;
+    }
+    const body: UpdateAgentProfileBody = { ...state.body };
+    if (modeChanged) body.mode = mode;
+    if (Object.keys(body).length === 0) return;
+    // Said in the save bar, next to the button, rather than in a toast that would cover it.
+    save.mutate(body, {
+      onError: (error) => {
+        const p = error instanceof ApiError ? documentProblem(error.details, error.message) : null;
+        if (p?.document) setActive(p.document);
+      },
+    });
+  };
+
+  const saveError = save.error
+    ? problem
+      ? `Not saved. ${problem.field}: ${problem.message}`
+      : `Not saved. ${errorMessage(save.error)}`
+    : null;
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <div className="flex flex-col gap-4 px-5 py-4">
+          {header}
+          <div>
+            <p className="mb-2 text-sm font-medium text-gray-700">Engine</p>
+            <ModeSwitch value={mode} onChange={setMode} disabled={readOnly} />
+          </div>
+        </div>
+      </Card>
+
+      <Card>
+        <TabList
+          label="Documents"
+          idPrefix="agent-doc"
+          value={active}
+          onValueChange={(v) => setActive(v as DocumentKey)}
+          className="px-3 pt-1"
+          items={DOCUMENT_KEYS.map((key) => ({
+            value: key,
+            label: DOCUMENTS[key].label,
+            adornment: state.errors[key] ? (
+              <span role="img" aria-label="(invalid JSON)" className="inline-flex">
+                <AlertTriangle className="size-3.5 text-red-600" aria-hidden="true" />
+              </span>
+            ) : state.dirty.includes(key) ? (
+              <span
+                role="img"
+                aria-label="(unsaved)"
+                className="size-1.5 rounded-full bg-amber-500"
+              />
+            ) : null,
+          }))}
+        />
+        {DOCUMENT_KEYS.map((key) => {
+          const jsonError = state.errors[key];
+          const serverError =
+            problem && problem.document === key
+              ? `${problem.field}: ${problem.message}`
+              : undefined;
+          return (
+            <TabPanel key={key} idPrefix="agent-doc" value={key} active={active === key}>
+              <p className="px-5 pt-4 text-sm text-gray-500">{DOCUMENTS[key].description}</p>
+              {key === "tone_profile" && (
+                <div className="mt-2">
+                  <ToneControls
+                    text={drafts.tone_profile}
+                    onChange={(text) => edit("tone_profile", text)}
+                    readOnly={readOnly}
+                    problem={problem}
+                  />
+                </div>
+              )}
+              <div className="p-5">
+                <Field
+                  label={`${DOCUMENTS[key].label} (JSON)`}
+                  error={jsonError ?? serverError}
+                  hint={readOnly ? "Only owners and admins can change the agent." : undefined}
+                >
+                  <Textarea
+                    value={drafts[key]}
+                    onChange={(e) => edit(key, e.target.value)}
+                    readOnly={readOnly}
+                    spellCheck={false}
+                    rows={rowsFor(drafts[key])}
+                    data-testid={`editor-${key}`}
+                    className="font-mono text-xs leading-5"
+                  />
+                </Field>
+              </div>
+            </TabPanel>
+          );
+        })}
+        {!readOnly && (
+          <div className="flex flex-col gap-3 border-t border-gray-200 bg-gray-50/60 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
+            <div className="min-w-0 text-sm" data-testid="save-state">
+              {blocked && invalid.length > 0 ? (
+                <p role="alert" className="text-red-700">
+                  Nothing was saved: {invalid.map((k) => DOCUMENTS[k].label).join(", ")}{" "}
+                  {invalid.length === 1 ? "is" : "are"} not valid JSON.
+                </p>
+              ) : saveError ? (
+                <p role="alert" className="text-red-700">
+                  {saveError}
+                </p>
+              ) : changes > 0 ? (
+                <p className="text-gray-600">
+                  Unsaved changes:{" "}
+                  {[
+                    ...(modeChanged ? ["engine"] : []),
+                    ...state.dirty.map((k) => DOCUMENTS[k].label),
+                  ].join(", ")}
+                </p>
+              ) : (
+                <p className="text-gray-500">
+                  {save.data && save.data.version === profile.version
+                    ? `Saved as version ${save.data.version}. The agent uses it from its next reply.`
+                    : "All changes saved."}
+                </p>
+              )}
+            </div>
+            <div className="flex shrink-0 gap-2">
+              <Button
+                variant="secondary"
+                onClick={discard}
+                disabled={changes === 0 || save.isPending}
+              >
+                <Undo2 className="size-4" aria-hidden="true" />
+                Discard
+              </Button>
+              <Button onClick={onSave} loading={save.isPending} disabled={changes === 0}>
+                {!save.isPending && <Save className="size-4" aria-hidden="true" />}
+                Save changes
+              </Button>
+            </div>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

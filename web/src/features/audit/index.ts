@@ -1,0 +1,2 @@
+// The audit feature's door: Settings → Audit log.
+export { AuditLogPage } from "./AuditLogPage";

@@ -1,0 +1,1 @@
+export const AUDIT_KEY = ["audit-logs"] as const;

@@ -1,0 +1,36 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../../api/client";
+import type { AuthResponse, LoginBody, Me, SignupBody } from "../../api/models";
+import { inviteLookupKey } from "./keys";
+
+export function fetchMe(): Promise<Me> {
+  return unwrap(api.GET("/api/v1/auth/me"));
+}
+
+/** Ends the session on the server; the caller drops it locally either way. */
+export async function logout(): Promise<void> {
+  await api.POST("/api/v1/auth/logout");
+}
+
+export function useLogin(onSuccess: (auth: AuthResponse) => void) {
+  return useMutation({
+    mutationFn: (body: LoginBody) => unwrap(api.POST("/api/v1/auth/login", { body })),
+    onSuccess,
+  });
+}
+
+export function useSignup(onSuccess: (auth: AuthResponse) => void) {
+  return useMutation({
+    mutationFn: (body: SignupBody) => unwrap(api.POST("/api/v1/auth/signup", { body })),
+    onSuccess,
+  });
+}
+
+/** The invitation behind a signup link (public: no session needed). */
+export function useInviteLookup(token: string) {
+  return useQuery({
+    queryKey: inviteLookupKey(token),
+    queryFn: () => unwrap(api.GET("/api/v1/invites/{token}", { params: { path: { token } } })),
+    retry: false,
+  });
+}

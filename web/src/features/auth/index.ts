@@ -1,0 +1,12 @@
+// The auth feature's door: signing in and up, and the session every other feature reads.
+export { ME_KEY } from "./keys";
+export { LoginPage } from "./LoginPage";
+export {
+  RedirectIfSignedIn,
+  RequireAuth,
+  useLogout,
+  useRecheckSession,
+  useSession,
+  useStartSession,
+} from "./session";
+export { SignupPage } from "./SignupPage";

@@ -1,0 +1,2 @@
+// The dashboard feature's door.
+export { DashboardPage } from "./DashboardPage";

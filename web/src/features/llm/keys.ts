@@ -1,0 +1,1 @@
+export const LLM_SETTINGS_KEY = ["llm-settings"] as const;

@@ -1,0 +1,2 @@
+// The onboarding feature's door: the setup wizard.
+export { OnboardingPage } from "./OnboardingPage";

@@ -1,0 +1,3 @@
+// The organisation feature's door: Settings → Organisation, and the details others read.
+export { useOrg } from "./api";
+export { OrganisationPage } from "./OrganisationPage";

@@ -1,0 +1,1 @@
+export const ORG_KEY = ["org"] as const;

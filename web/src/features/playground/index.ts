@@ -1,0 +1,2 @@
+// The playground feature's door.
+export { PlaygroundPage } from "./PlaygroundPage";

@@ -1,0 +1,2 @@
+// The team feature's door: Settings → Team (members and invitations).
+export { TeamPage } from "./TeamPage";

@@ -1,0 +1,2 @@
+export const USERS_KEY = ["users"] as const;
+export const INVITES_KEY = ["invites"] as const;

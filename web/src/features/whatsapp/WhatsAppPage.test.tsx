@@ -1,0 +1,59 @@
+import { screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { WhatsappStatus } from "../../api/models";
+import { RequireAuth } from "../auth";
+import { TOKEN_KEY } from "../../api/token";
+import { mockApi, renderRoutes } from "../../test/utils";
+import { WhatsAppPage } from "./WhatsAppPage";
+
+const routes = [
+  { element: <RequireAuth />, children: [{ index: true, element: <WhatsAppPage /> }] },
+];
+
+const me = {
+  user: { id: "u1", name: "Sam", email: "sam@acme.test", role: "owner" },
+  org: { id: "o1", name: "Acme" },
+};
+
+function status(patch: Partial<WhatsappStatus>): WhatsappStatus {
+  return {
+    connected: true,
+    status: "connected",
+    display_phone_number: "+1 555-010-0199",
+    phone_number_id: "100000000000001",
+    waba_id: "200000000000001",
+    quality_rating: "green",
+    messaging_limit: "TIER_1K",
+    last_webhook_at: null,
+    verify_token: "verify-me",
+    webhook_url: "https://closer.test/webhooks/whatsapp",
+    ...patch,
+  };
+}
+
+describe("WhatsAppPage", () => {
+  it("names the status and the quality rating in words", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t");
+    mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/settings/whatsapp/status": () => status({}),
+    });
+    renderRoutes(routes, "/");
+    expect(await screen.findByTestId("whatsapp-status")).toHaveTextContent(/^Connected$/);
+    expect(screen.getByText("Green", { exact: true })).toBeInTheDocument();
+    expect(screen.queryByText("green", { exact: true })).toBeNull();
+  });
+
+  it("says when Meta refused the saved token", async () => {
+    window.localStorage.setItem(TOKEN_KEY, "t");
+    mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/settings/whatsapp/status": () =>
+        status({ connected: false, status: "token_invalid", quality_rating: "unknown" }),
+    });
+    renderRoutes(routes, "/");
+    expect(await screen.findByTestId("whatsapp-status")).toHaveTextContent(/^Token invalid$/);
+    expect(screen.getByText(/Meta refused the saved access token/)).toBeInTheDocument();
+    expect(screen.getByText("Unknown", { exact: true })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export const WHATSAPP_KEY = ["whatsapp-status"] as const;
