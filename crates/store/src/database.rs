@@ -83,7 +83,16 @@ pub struct Store {
     pub(crate) bus: std::sync::Arc<crate::events::Bus>,
     pub(crate) numbers: std::sync::Arc<crate::number_cache::NumberCache>,
     /// SQLite's writers of this process, in line (see [`Store::begin_write`]).
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Deliveries waiting to be written together (see `Store::ingest_in_group`).
+    pub(crate) ingest_queue: std::sync::Arc<
+        std::sync::Mutex<
+            Vec<(
+                crate::ingest::QueuedDelivery,
+                tokio::sync::oneshot::Sender<crate::error::Result<crate::ingest::IngestOutcome>>,
+            )>,
+        >,
+    >,
 }
 
 /// A write transaction; on SQLite it also holds this process's turn to write until it ends.
@@ -161,6 +170,7 @@ impl Store {
             bus: Default::default(),
             numbers: Default::default(),
             writer: Default::default(),
+            ingest_queue: Default::default(),
         })
     }
 
@@ -195,6 +205,20 @@ impl Store {
             })
             .await?;
         Ok(WriteTxn { txn, _turn: turn })
+    }
+
+    /// A write transaction for a caller that already holds this process's turn to write
+    /// (SQLite's group commit of deliveries).
+    pub(crate) async fn begin_write_in_turn(&self) -> Result<WriteTxn, DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        let txn = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTxn { txn, _turn: None })
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {

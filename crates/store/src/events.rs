@@ -47,6 +47,8 @@ impl Event {
 pub(crate) struct Bus {
     events: broadcast::Sender<Event>,
     jobs: Notify,
+    /// On PostgreSQL, events on their way to NOTIFY (see [`Store::publish_all`]).
+    outbox: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Event>>,
 }
 
 impl Default for Bus {
@@ -54,9 +56,13 @@ impl Default for Bus {
         Bus {
             events: broadcast::channel(BUFFER).0,
             jobs: Notify::new(),
+            outbox: std::sync::OnceLock::new(),
         }
     }
 }
+
+/// Events one NOTIFY carries at most, whatever their size.
+const NOTIFY_MAX_EVENTS: usize = 256;
 
 impl Store {
     /// Hears every event published from now on (filter with [`Event::is_for`]).
@@ -70,8 +76,10 @@ impl Store {
         self.publish_all(vec![event]).await
     }
 
-    /// Publishes several events with as few round trips as possible: on PostgreSQL one
-    /// NOTIFY per batch that fits its 8,000-byte payload limit.
+    /// Publishes several events. On PostgreSQL they join the outbox: one task sends whatever
+    /// has gathered as one NOTIFY per 8,000-byte payload, so a thousand webhooks a second
+    /// cost a handful of NOTIFY transactions instead of a thousand, and the webhook does not
+    /// wait for them. Order is kept.
     pub async fn publish_all(&self, events: Vec<Event>) {
         if self.backend() != Backend::Postgres {
             for event in events {
@@ -79,35 +87,17 @@ impl Store {
             }
             return;
         }
-        let mut batch: Vec<String> = vec![];
-        let mut size = 0;
-        for event in &events {
-            let Ok(json) = serde_json::to_string(event) else {
-                tracing::error!(kind = event.event.name(), "event does not serialise");
-                continue;
-            };
-            if size + json.len() > NOTIFY_BUDGET && !batch.is_empty() {
-                self.notify_batch(&batch).await;
-                batch.clear();
-                size = 0;
-            }
-            size += json.len() + 1;
-            batch.push(json);
-        }
-        if !batch.is_empty() {
-            self.notify_batch(&batch).await;
-        }
-    }
-
-    async fn notify_batch(&self, events: &[String]) {
-        let payload = format!("[{}]", events.join(","));
-        if let Err(err) = self.notify(EVENTS_CHANNEL, &payload).await {
-            tracing::warn!(error = %err, "NOTIFY failed; delivering locally only");
-            for json in events {
-                if let Ok(event) = serde_json::from_str::<Event>(json) {
-                    let _ = self.bus.events.send(event);
-                }
-            }
+        let outbox = self.bus.outbox.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(run_outbox(
+                self.db.clone(),
+                std::sync::Arc::downgrade(&self.bus),
+                rx,
+            ));
+            tx
+        });
+        for event in events {
+            let _ = outbox.send(event);
         }
     }
 
@@ -121,7 +111,7 @@ impl Store {
     pub async fn wake_workers(&self) {
         self.bus.jobs.notify_waiters();
         if self.backend() == Backend::Postgres
-            && let Err(err) = self.notify(JOBS_CHANNEL, "").await
+            && let Err(err) = notify(&self.db, JOBS_CHANNEL, "").await
         {
             tracing::warn!(error = %err, "NOTIFY for workers failed; they poll");
         }
@@ -130,18 +120,6 @@ impl Store {
     /// Resolves when [`Store::wake_workers`] is called anywhere.
     pub async fn jobs_woken(&self) {
         self.bus.jobs.notified().await
-    }
-
-    async fn notify(&self, channel: &str, payload: &str) -> Result<(), sea_orm::DbErr> {
-        use sea_orm::{ConnectionTrait, Statement};
-        self.db
-            .execute_raw(Statement::from_sql_and_values(
-                self.db.get_database_backend(),
-                "SELECT pg_notify($1, $2)",
-                [channel.into(), payload.into()],
-            ))
-            .await
-            .map(|_| ())
     }
 
     /// On PostgreSQL, listens for other replicas' events and wake-ups until the process ends.
@@ -181,6 +159,83 @@ impl Store {
             }
         })))
     }
+}
+
+/// Sends the outbox's events until the bus is gone. It holds the bus only weakly, so the
+/// store going away ends it.
+async fn run_outbox(
+    db: sea_orm::DatabaseConnection,
+    bus: std::sync::Weak<Bus>,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Event>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut events = vec![first];
+        while events.len() < NOTIFY_MAX_EVENTS {
+            match rx.try_recv() {
+                Ok(e) => events.push(e),
+                Err(_) => break,
+            }
+        }
+        notify_events(&db, &bus, &events).await;
+    }
+}
+
+/// NOTIFYs `events` in as few payloads as fit under PostgreSQL's 8,000-byte limit.
+async fn notify_events(
+    db: &sea_orm::DatabaseConnection,
+    bus: &std::sync::Weak<Bus>,
+    events: &[Event],
+) {
+    let mut batch: Vec<String> = vec![];
+    let mut size = 0;
+    for event in events {
+        let Ok(json) = serde_json::to_string(event) else {
+            tracing::error!(kind = event.event.name(), "event does not serialise");
+            continue;
+        };
+        if size + json.len() > NOTIFY_BUDGET && !batch.is_empty() {
+            notify_batch(db, bus, &batch).await;
+            batch.clear();
+            size = 0;
+        }
+        size += json.len() + 1;
+        batch.push(json);
+    }
+    if !batch.is_empty() {
+        notify_batch(db, bus, &batch).await;
+    }
+}
+
+async fn notify_batch(
+    db: &sea_orm::DatabaseConnection,
+    bus: &std::sync::Weak<Bus>,
+    events: &[String],
+) {
+    let payload = format!("[{}]", events.join(","));
+    if let Err(err) = notify(db, EVENTS_CHANNEL, &payload).await {
+        tracing::warn!(error = %err, "NOTIFY failed; delivering locally only");
+        let Some(bus) = bus.upgrade() else { return };
+        for json in events {
+            if let Ok(event) = serde_json::from_str::<Event>(json) {
+                let _ = bus.events.send(event);
+            }
+        }
+    }
+}
+
+async fn notify(
+    db: &sea_orm::DatabaseConnection,
+    channel: &str,
+    payload: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT pg_notify($1, $2)",
+        [channel.into(), payload.into()],
+    ))
+    .await
+    .map(|_| ())
 }
 
 async fn listen(url: &str) -> Result<sea_orm::sqlx::postgres::PgListener, sea_orm::sqlx::Error> {
