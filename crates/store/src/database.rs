@@ -85,14 +85,7 @@ pub struct Store {
     /// SQLite's writers of this process, in line (see [`Store::begin_write`]).
     pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Deliveries waiting to be written together (see `Store::ingest_in_group`).
-    pub(crate) ingest_queue: std::sync::Arc<
-        std::sync::Mutex<
-            Vec<(
-                crate::ingest::QueuedDelivery,
-                tokio::sync::oneshot::Sender<crate::error::Result<crate::ingest::IngestOutcome>>,
-            )>,
-        >,
-    >,
+    pub(crate) ingest_queue: crate::ingest::IngestQueue,
 }
 
 /// A write transaction; on SQLite it also holds this process's turn to write until it ends.

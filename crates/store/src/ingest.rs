@@ -641,6 +641,9 @@ pub(crate) struct QueuedDelivery {
 
 type Reply = tokio::sync::oneshot::Sender<Result<IngestOutcome>>;
 
+/// Deliveries waiting for SQLite's writer, each with where its outcome goes.
+pub(crate) type IngestQueue = std::sync::Arc<std::sync::Mutex<Vec<(QueuedDelivery, Reply)>>>;
+
 /// Deliveries stored in one SQLite transaction at most: a batch stays a few milliseconds.
 const GROUP_MAX: usize = 128;
 
