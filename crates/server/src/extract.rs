@@ -119,6 +119,21 @@ impl Member {
     }
 }
 
+/// The signed-in member when `allowed` lets their role through; otherwise `refused`.
+async fn member_who(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: fn(Role) -> bool,
+    refused: fn() -> ApiError,
+) -> Result<Member, ApiError> {
+    let member = Member::from_request_parts(parts, state).await?;
+    if allowed(member.role()) {
+        Ok(member)
+    } else {
+        Err(refused())
+    }
+}
+
 /// A member who runs the organisation (owner or admin): settings, team, audit log, jobs.
 /// Anyone else is answered 403 before the handler runs.
 pub struct Manager(pub Member);
@@ -126,16 +141,10 @@ pub struct Manager(pub Member);
 impl FromRequestParts<AppState> for Manager {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let member = Member::from_request_parts(parts, state).await?;
-        if member.role().can_manage_org() {
-            Ok(Manager(member))
-        } else {
-            Err(ApiError::forbidden())
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        member_who(parts, state, Role::can_manage_org, ApiError::forbidden)
+            .await
+            .map(Manager)
     }
 }
 
@@ -145,18 +154,12 @@ pub struct Responder(pub Member);
 impl FromRequestParts<AppState> for Responder {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let member = Member::from_request_parts(parts, state).await?;
-        if member.role().can_work_conversations() {
-            Ok(Responder(member))
-        } else {
-            Err(ApiError::Forbidden(
-                "viewers can read conversations but not answer them".into(),
-            ))
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let refused =
+            || ApiError::Forbidden("viewers can read conversations but not answer them".into());
+        member_who(parts, state, Role::can_work_conversations, refused)
+            .await
+            .map(Responder)
     }
 }
 

@@ -185,19 +185,13 @@ impl Store {
     /// growing sleeps give some writers waits of a second under load. On PostgreSQL it is a
     /// plain BEGIN.
     pub(crate) async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
         let turn = match self.backend() {
             Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let txn = self
-            .db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
-        Ok(WriteTxn { txn, _turn: turn })
+        let mut txn = self.begin_write_in_turn().await?;
+        txn._turn = turn;
+        Ok(txn)
     }
 
     /// A write transaction for a caller that already holds this process's turn to write

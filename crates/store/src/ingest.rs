@@ -505,31 +505,26 @@ impl OrgScope<'_> {
         created: bool,
     ) -> Result<()> {
         let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
-        if created {
-            // A conversation created in this transaction has no jobs yet.
-            crate::jobs::enqueue(
-                txn,
-                self.org_id,
-                JobPayload::ProcessConversation,
-                Some(conversation_id),
-                run_at,
-            )
-            .await?;
-            return Ok(());
-        }
-        cancel_followups(txn, self.org_id, conversation_id).await?;
-
-        // The burst goes on: push the pending job back so it runs once, after the burst.
-        let postponed = job::Entity::update_many()
-            .col_expr(job::Column::RunAt, Expr::value(run_at))
-            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
-            .filter(job::Column::OrgId.eq(self.org_id))
-            .filter(job::Column::ConversationId.eq(conversation_id))
-            .filter(job::Column::Kind.eq(JobKind::ProcessConversation))
-            .filter(job::Column::Status.eq(JobStatus::Pending))
-            .exec(txn)
-            .await?;
-        if postponed.rows_affected == 0 {
+        // A conversation created in this transaction has no jobs yet: nothing to cancel or
+        // postpone.
+        let postponed = if created {
+            false
+        } else {
+            cancel_followups(txn, self.org_id, conversation_id).await?;
+            // The burst goes on: push the pending job back so it runs once, after the burst.
+            job::Entity::update_many()
+                .col_expr(job::Column::RunAt, Expr::value(run_at))
+                .col_expr(job::Column::UpdatedAt, Expr::value(now()))
+                .filter(job::Column::OrgId.eq(self.org_id))
+                .filter(job::Column::ConversationId.eq(conversation_id))
+                .filter(job::Column::Kind.eq(JobKind::ProcessConversation))
+                .filter(job::Column::Status.eq(JobStatus::Pending))
+                .exec(txn)
+                .await?
+                .rows_affected
+                > 0
+        };
+        if !postponed {
             crate::jobs::enqueue(
                 txn,
                 self.org_id,
