@@ -182,7 +182,7 @@ test("calls-to-action: add, edit, toggle and delete", async ({ page, request }) 
   await expect(dialog.getByLabel("Name")).toHaveValue("Payment");
   await dialog.getByLabel("Link").fill("not a url");
   await dialog.getByRole("button", { name: "Add", exact: true }).click();
-  await expect(dialog.getByText("must be an http(s) URL")).toBeVisible();
+  await expect(dialog.getByText("is not a web address, e.g. https://example.com")).toBeVisible();
   await expect(dialog.getByLabel("Link")).toHaveAttribute("aria-invalid", "true");
   await dialog.getByLabel("Link").fill("https://pay.example.com/acme");
   await dialog.getByRole("button", { name: "Add", exact: true }).click();
