@@ -146,7 +146,7 @@ if has seed && [ -x "$seed/.venv/bin/uvicorn" ]; then
     else
       db=closer_seed_$$
       psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
-      psql "${pg_admin%/*}/$db" -q -f "$seed/schema_pg.sql" >/dev/null
+      PGOPTIONS="-c client_min_messages=warning" psql "${pg_admin%/*}/$db" -q -f "$seed/schema_pg.sql" >/dev/null
       url="postgresql+asyncpg://postgres@127.0.0.1:5432/$db"; pool=10; overflow=10; uv_workers=2
     fi
     (cd "$seed" && DATABASE_URL=$url DB_POOL_SIZE=$pool DB_MAX_OVERFLOW=$overflow HANDLER_MODE=orm WA_APP_SECRET=$secret \
@@ -183,11 +183,11 @@ if has pgbench && [ -d "$shared_bench/pgbench" ] && command -v pgbench >/dev/nul
   echo "== pgbench, one statement per webhook (shared/bench/pgbench/handler_cte.sql)"
   db=closer_pgb_$$
   psql "$pg_admin" -qc "CREATE DATABASE $db" >/dev/null
-  psql "${pg_admin%/*}/$db" -q -f "$shared_bench/schema_pg.sql" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql "${pg_admin%/*}/$db" -q -f "$shared_bench/schema_pg.sql" >/dev/null
   for c in $concs; do
     printf 'pgbench c=%-3s ' "$c"
     pgbench "${pg_admin%/*}/$db" -n -M prepared -f "$shared_bench/pgbench/handler_cte.sql" -c "$c" -j 2 -T "$secs" 2>/dev/null |
-      awk '/^tps/ {printf "%s tps  ", $3} /latency average/ {printf "avg %s ms\n", $4}'
+      awk '/^tps/ {tps=$3} /latency average/ {avg=$4} END {printf "%8.0f tps  avg %s ms\n", tps, avg}'
   done
   psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)" >/dev/null
 fi
