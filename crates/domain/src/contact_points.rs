@@ -78,6 +78,50 @@ impl fmt::Display for Phone {
     }
 }
 
+/// The country whose numbers people of a business in `timezone` write without a country
+/// code (`098765 43210` in Pune means +91): the default for parsing phones until the
+/// organisation names its country. Only zones that lie in one country are listed.
+pub fn country_of_timezone(timezone: &str) -> Option<&'static str> {
+    Some(match timezone {
+        "Asia/Kolkata" | "Asia/Calcutta" => "IN",
+        "Asia/Karachi" => "PK",
+        "Asia/Dhaka" => "BD",
+        "Asia/Kathmandu" => "NP",
+        "Asia/Colombo" => "LK",
+        "Asia/Dubai" => "AE",
+        "Asia/Riyadh" => "SA",
+        "Asia/Qatar" => "QA",
+        "Asia/Singapore" => "SG",
+        "Asia/Jakarta" => "ID",
+        "Asia/Manila" => "PH",
+        "Asia/Bangkok" => "TH",
+        "Asia/Kuala_Lumpur" => "MY",
+        "Asia/Tokyo" => "JP",
+        "Asia/Seoul" => "KR",
+        "Asia/Shanghai" => "CN",
+        "Asia/Hong_Kong" => "HK",
+        "Europe/London" => "GB",
+        "Europe/Dublin" => "IE",
+        "Europe/Paris" => "FR",
+        "Europe/Berlin" => "DE",
+        "Europe/Madrid" => "ES",
+        "Europe/Rome" => "IT",
+        "Europe/Amsterdam" => "NL",
+        "Europe/Istanbul" => "TR",
+        "Africa/Lagos" => "NG",
+        "Africa/Nairobi" => "KE",
+        "Africa/Johannesburg" => "ZA",
+        "Africa/Cairo" => "EG",
+        "America/Sao_Paulo" => "BR",
+        "America/Mexico_City" => "MX",
+        "America/Bogota" => "CO",
+        "America/Argentina/Buenos_Aires" => "AR",
+        "America/New_York" | "America/Chicago" | "America/Denver" | "America/Los_Angeles" => "US",
+        "Australia/Sydney" | "Australia/Melbourne" => "AU",
+        _ => return None,
+    })
+}
+
 /// An http(s) address of a page, as an owner types it (`example.com/pricing` is read as
 /// `https://example.com/pricing`). No credentials, no other schemes. Written out as typed
 /// (with the scheme added), not re-serialised, so `https://example.com` stays without a slash.
@@ -180,6 +224,16 @@ mod tests {
             Phone::from_wa_id("16505551234").unwrap().as_str(),
             "+16505551234"
         );
+    }
+
+    #[test]
+    fn a_pune_business_writes_local_numbers() {
+        let country = country_of_timezone("Asia/Kolkata");
+        assert_eq!(
+            Phone::parse("098765 43210", country).unwrap().as_str(),
+            "+919876543210"
+        );
+        assert_eq!(country_of_timezone("Mars/Olympus"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::validate::{Validator, optional};
 use axum::Json;
 use axum::extract::State;
-use closer_domain::contact_points::{Phone, WebAddress};
+use closer_domain::contact_points::{Phone, WebAddress, country_of_timezone};
 use closer_domain::{EmailAddress, OrgName, ValidationError};
 use closer_store::OrgProfile;
 use serde::Deserialize;
@@ -65,11 +65,13 @@ fn timezone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
     }
 }
 
-fn phone(text: Option<&str>) -> Result<Option<String>, ValidationError> {
+/// A phone, read in the country of the organisation's time zone when it has no country code.
+fn phone(text: Option<&str>, timezone: Option<&str>) -> Result<Option<String>, ValidationError> {
     let Some(v) = bounded(text, 32)? else {
         return Ok(None);
     };
-    Ok(Some(Phone::parse(&v, None)?.to_string()))
+    let country = timezone.and_then(country_of_timezone);
+    Ok(Some(Phone::parse(&v, country)?.to_string()))
 }
 
 /// The organisation's details.
@@ -113,7 +115,10 @@ pub async fn update_org(
             )
             .flatten(),
         support_phone: v
-            .check("support_phone", phone(body.support_phone.as_deref()))
+            .check(
+                "support_phone",
+                phone(body.support_phone.as_deref(), body.timezone.as_deref()),
+            )
             .flatten(),
     };
     v.finish()?;

@@ -9,7 +9,7 @@ use crate::validate::{Validator, optional};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use closer_domain::contact_points::Phone;
+use closer_domain::contact_points::{Phone, country_of_timezone};
 use closer_domain::messaging::{Channel, MessageType};
 use closer_store::ingest::{Delivery, InboundContact, InboundMessage};
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,14 @@ pub async fn inbound(
     ApiJson(req): ApiJson<SandboxInbound>,
 ) -> ApiResult<(StatusCode, Json<SandboxAccepted>)> {
     let mut v = Validator::default();
-    let phone = v.check("phone", Phone::parse(&req.phone, None));
+    // A number typed without its country code is read in the business's own country.
+    let org = state.store.org(member.org_id()).details().await?;
+    let country = org
+        .profile
+        .timezone
+        .as_deref()
+        .and_then(country_of_timezone);
+    let phone = v.check("phone", Phone::parse(&req.phone, country));
     let name = optional(req.name.as_deref());
     if name.as_ref().is_some_and(|n| n.chars().count() > 100) {
         v.fail("name", "must be at most 100 characters");

@@ -12,6 +12,7 @@ on_both_databases!(
     the_seeds_documents_save_as_written,
     enums_read_either_spelling_and_refuse_unknown_words,
     a_person_cannot_message_a_lead_who_opted_out,
+    a_local_number_is_read_in_the_business_country,
     the_activity_log_follows_the_lead
 );
 
@@ -202,6 +203,39 @@ async fn a_person_cannot_message_a_lead_who_opted_out(b: Backend) {
         after.body["mode"], detail["mode"],
         "a refused reply takes nothing over"
     );
+    app.finish().await;
+}
+
+async fn a_local_number_is_read_in_the_business_country(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Vidya Coaching Pune").await;
+    // Without a time zone a number needs its country code, and says so.
+    let bare = app
+        .post(
+            "/api/v1/sandbox/inbound",
+            Some(&owner.token),
+            json!({"phone": "098765 43210", "text": "weekend batch hai?"}),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let why = bare.body["error"]["details"]["fields"]["phone"].as_str().unwrap();
+    assert!(why.contains("country code"), "{why}");
+    let r = app
+        .put(
+            "/api/v1/org",
+            &owner.token,
+            json!({"name": "Vidya Coaching Pune", "timezone": "Asia/Kolkata", "support_phone": "020 2553 1234"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["support_phone"], "+912025531234");
+    let (conv, _) = lead_writes(&app, &owner, "098765 43210", "weekend batch hai?").await;
+    let (same, _) = lead_writes(&app, &owner, "+91 98765 43210", "aur fees?").await;
+    assert_eq!(conv, same, "one lead, however the number is written");
+    let detail = app
+        .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
+        .await;
+    assert_eq!(detail.body["contact"]["phone"], "+919876543210");
     app.finish().await;
 }
 
