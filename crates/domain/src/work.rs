@@ -60,3 +60,72 @@ text_enum!(
     /// Where a knowledge entry came from: the owner's faq.txt or the website scan.
     KnowledgeKind { Faq = "faq", Web = "web" }
 );
+
+text_enum!(
+    /// Every machine-readable error code the API answers with (`error.code`), so the dashboard
+    /// can tell them apart without matching on strings it typed itself.
+    ErrorCode {
+        BadRequest = "bad_request",
+        MalformedJson = "malformed_json",
+        Unauthorized = "unauthorized",
+        InvalidCredentials = "invalid_credentials",
+        InvalidSignature = "invalid_signature",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        Conflict = "conflict",
+        PayloadTooLarge = "payload_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        ValidationFailed = "validation_failed",
+        RateLimited = "rate_limited",
+        UpstreamUnavailable = "upstream_unavailable",
+        InternalError = "internal_error",
+        EmailTaken = "email_taken",
+        LastOwner = "last_owner",
+        PhoneNumberTaken = "phone_number_taken",
+        CtaExists = "cta_exists",
+        InvalidDocument = "invalid_document",
+        ProfileTooLarge = "profile_too_large",
+        NoFaqEntries = "no_faq_entries",
+        LlmNotConfigured = "llm_not_configured",
+        OnboardingIncomplete = "onboarding_incomplete",
+        OnboardingTooLong = "onboarding_too_long",
+        ScanInProgress = "scan_in_progress",
+        // The send policy's refusals (`SendRule`), answered as 422.
+        OptedOut = "opted_out",
+        MarketingOptedOut = "marketing_opted_out",
+        HumanLock = "human_lock",
+        WindowClosed = "window_closed",
+        Stale = "stale",
+        BudgetSpent = "budget_spent",
+        QuietHours = "quiet_hours",
+    }
+);
+
+impl From<crate::send_policy::SendRule> for ErrorCode {
+    fn from(rule: crate::send_policy::SendRule) -> Self {
+        use crate::send_policy::SendRule;
+        match rule {
+            SendRule::OptedOut => ErrorCode::OptedOut,
+            SendRule::MarketingOptedOut => ErrorCode::MarketingOptedOut,
+            SendRule::HumanLock => ErrorCode::HumanLock,
+            SendRule::WindowClosed => ErrorCode::WindowClosed,
+            SendRule::Stale => ErrorCode::Stale,
+            SendRule::BudgetSpent => ErrorCode::BudgetSpent,
+            SendRule::RateLimited => ErrorCode::RateLimited,
+            SendRule::QuietHours => ErrorCode::QuietHours,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::send_policy::SendRule;
+
+    #[test]
+    fn a_refusal_is_answered_with_its_own_word() {
+        for rule in SendRule::ALL {
+            assert_eq!(ErrorCode::from(*rule).as_str(), rule.as_str());
+        }
+    }
+}

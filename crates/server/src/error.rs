@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use closer_domain::send_policy::SendRule;
+use closer_domain::work::ErrorCode;
 use closer_store::StoreError;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -27,7 +28,7 @@ pub enum ApiError {
     #[error("not found")]
     NotFound,
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     #[error("the request body is larger than the {0} byte limit")]
     PayloadTooLarge(usize),
     #[error("requests must be sent as application/json")]
@@ -37,7 +38,7 @@ pub enum ApiError {
     /// A 422 with its own code: the request is well formed but the state forbids it.
     #[error("{message}")]
     Unprocessable {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<Value>,
     },
@@ -57,8 +58,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable snake_case code, stable across releases.
-    pub code: String,
+    /// Machine-readable code, stable across releases.
+    pub code: ErrorCode,
     /// A sentence for humans.
     pub message: String,
     /// For `validation_failed`: `{"fields": {"email": "is required"}}`.
@@ -78,25 +79,33 @@ impl ApiError {
         ApiError::Forbidden("your role does not allow this".into())
     }
 
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            ApiError::InvalidSignature => (StatusCode::UNAUTHORIZED, "invalid_signature"),
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
-            ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            ApiError::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::MalformedJson),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            ApiError::InvalidCredentials => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
             }
-            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
-            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code),
-            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            ApiError::InvalidSignature => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            ApiError::PayloadTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            ApiError::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+            ),
+            ApiError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamUnavailable),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError),
         }
     }
 }
@@ -114,7 +123,7 @@ impl IntoResponse for ApiError {
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: code.to_owned(),
+                code,
                 message: self.to_string(),
                 details,
             },
@@ -133,17 +142,17 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::EmailTaken => ApiError::Conflict {
-                code: "email_taken",
+                code: ErrorCode::EmailTaken,
                 message: err.to_string(),
             },
             StoreError::LastOwner => ApiError::Conflict {
-                code: "last_owner",
+                code: ErrorCode::LastOwner,
                 message: err.to_string(),
             },
             // An unusable invite is reported as not found: its existence is not the caller's
             // business.
             StoreError::PhoneNumberTaken => ApiError::Conflict {
-                code: "phone_number_taken",
+                code: ErrorCode::PhoneNumberTaken,
                 message: err.to_string(),
             },
             StoreError::NoSecretKey => ApiError::Internal(anyhow::anyhow!(err.to_string())),
@@ -151,18 +160,18 @@ impl From<StoreError> for ApiError {
             StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
             StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),
             StoreError::CtaExists => ApiError::Conflict {
-                code: "cta_exists",
+                code: ErrorCode::CtaExists,
                 message: err.to_string(),
             },
             StoreError::Conflict(msg) => ApiError::Conflict {
-                code: "conflict",
+                code: ErrorCode::Conflict,
                 message: msg.to_owned(),
             },
             StoreError::SendRefused {
                 refused,
                 window_open_until,
             } => ApiError::Unprocessable {
-                code: refused.rule.as_str(),
+                code: refused.rule.into(),
                 message: refusal_message(refused.rule),
                 details: Some(json!({
                     "rule": refused.rule,

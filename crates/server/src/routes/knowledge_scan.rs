@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use closer_domain::work::ErrorCode;
 use closer_domain::work::ScanStatus;
 use closer_store::knowledge_scans::{KnowledgeScan, ScanStart};
 use serde::{Deserialize, Serialize};
@@ -123,7 +124,7 @@ pub async fn start_scan(
             Ok((StatusCode::ACCEPTED, Json(scan.into())))
         }
         ScanStart::Busy(scan) => Err(ApiError::Conflict {
-            code: "scan_in_progress",
+            code: ErrorCode::ScanInProgress,
             message: format!(
                 "A scan of {} is still {}; wait for it to finish.",
                 scan.url, scan.status

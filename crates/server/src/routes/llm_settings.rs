@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, Uri};
 use chrono::{DateTime, Utc};
+use closer_domain::work::ErrorCode;
 use closer_llm::{LlmError, Provider, ProviderConfig};
 use closer_store::agent_config::{LlmSettings, LlmSettingsInput};
 use serde::{Deserialize, Serialize};
@@ -395,7 +396,7 @@ fn optional_body(
 
 fn not_configured() -> ApiError {
     ApiError::Unprocessable {
-        code: "llm_not_configured",
+        code: ErrorCode::LlmNotConfigured,
         message: "No LLM provider is configured yet: save one, or send the settings to test."
             .into(),
         details: None,

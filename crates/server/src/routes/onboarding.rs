@@ -17,6 +17,7 @@ use closer_agent::onboarding::{
     TonePreferences,
 };
 use closer_domain::agent::EngineMode;
+use closer_domain::work::ErrorCode;
 use closer_llm::Usage;
 use closer_store::onboarding::OnboardingRecord;
 use serde::{Deserialize, Serialize};
@@ -185,7 +186,7 @@ pub async fn generate(
     let answers = saved_answers(&record)?;
     if let Err(missing) = onboarding::validate_for_generation(&answers) {
         return Err(ApiError::Unprocessable {
-            code: "onboarding_incomplete",
+            code: ErrorCode::OnboardingIncomplete,
             message: "Some answers the agent needs are missing or not valid.".into(),
             details: Some(json!({ "fields": fields(missing) })),
         });
@@ -228,7 +229,7 @@ pub async fn generate(
     let mut docs = profile.documents();
     let compact = serde_json::to_string(&docs).unwrap_or_default();
     let context_tokens = stable_fits(&compact, &budget).map_err(|n| ApiError::Unprocessable {
-        code: "onboarding_too_long",
+        code: ErrorCode::OnboardingTooLong,
         message: format!(
             "Your answers make documents of {n} tokens; the agent reads at most {} on every reply. Shorten the longest answers and try again.",
             budget.stable

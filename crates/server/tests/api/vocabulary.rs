@@ -218,7 +218,9 @@ async fn a_local_number_is_read_in_the_business_country(b: Backend) {
         )
         .await;
     assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let why = bare.body["error"]["details"]["fields"]["phone"].as_str().unwrap();
+    let why = bare.body["error"]["details"]["fields"]["phone"]
+        .as_str()
+        .unwrap();
     assert!(why.contains("country code"), "{why}");
     let r = app
         .put(

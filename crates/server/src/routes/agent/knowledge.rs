@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
 use closer_domain::ValidationError;
+use closer_domain::work::ErrorCode;
 use closer_domain::work::KnowledgeKind;
 use closer_store::agent_config::{KnowledgeItem, NewKnowledge};
 use serde::{Deserialize, Serialize};
@@ -254,7 +255,7 @@ pub async fn add_knowledge(
     let pairs = parse_faq(&req.content);
     if pairs.is_empty() {
         return Err(ApiError::Unprocessable {
-            code: "no_faq_entries",
+            code: ErrorCode::NoFaqEntries,
             message: "No question and answer pairs were found; write them as `Q: ...` and `A: ...` lines.".into(),
             details: Some(json!({ "field": field })),
         });

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use closer_agent::{AgentProfile, EngineMode};
+use closer_domain::work::ErrorCode;
 use closer_store::agent_config::ProfileVersion;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -78,7 +79,7 @@ pub struct ProfileUpdate {
 /// A 422 naming the document field at fault, e.g. `tone_profile.message_length_max_words`.
 fn invalid_document(field: String, message: String) -> ApiError {
     ApiError::Unprocessable {
-        code: "invalid_document",
+        code: ErrorCode::InvalidDocument,
         message: format!("{field}: {message}"),
         details: Some(json!({ "field": field, "message": message })),
     }
@@ -107,7 +108,7 @@ async fn save(
     let compact = serde_json::to_string(&profile.documents()).unwrap_or_default();
     if let Err(n) = closer_agent::context::stable_fits(&compact, &budget) {
         return Err(ApiError::Unprocessable {
-            code: "profile_too_large",
+            code: ErrorCode::ProfileTooLarge,
             message: format!(
                 "The five documents take {n} tokens; the agent's context allows {}.",
                 budget.stable
