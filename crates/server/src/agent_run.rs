@@ -1,6 +1,7 @@
 //! The processing job's work: gather the snapshot, let the agent think (no transaction is
 //! open meanwhile), apply the decision in one transaction, then announce it.
 
+use crate::llm_provider::ModelCache;
 use closer_agent::profile::DocumentError;
 use closer_agent::snapshot::{CtaConfig, KnowledgeEntry, Snapshot, Trigger, Turn};
 use closer_agent::{AgentProfile, ConversationState, EngineMode, Outcome};
@@ -57,6 +58,7 @@ pub async fn profile(
 /// were all answered already (e.g. a retried job): the rest is then not read at all.
 async fn snapshot(
     store: &Store,
+    models: &ModelCache,
     org_id: Uuid,
     conversation_id: Uuid,
     trigger: Trigger,
@@ -76,7 +78,7 @@ async fn snapshot(
     let profile_and_model = async {
         let (_, profile) = profile(store, org_id).await?;
         let model = if profile.mode == EngineMode::Llm {
-            crate::llm_provider::chat_model(store, org_id).await?
+            models.chat_model(store, org_id).await?
         } else {
             None
         };
@@ -210,12 +212,13 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
 /// Thinks about a conversation and applies the outcome; `None` when there was nothing to do.
 pub async fn run(
     store: &Store,
+    models: &ModelCache,
     org_id: Uuid,
     conversation_id: Uuid,
     trigger: Trigger,
 ) -> Result<Option<AppliedDecision>, closer_store::StoreError> {
     let Some((snapshot, answered, model)) =
-        snapshot(store, org_id, conversation_id, trigger).await?
+        snapshot(store, models, org_id, conversation_id, trigger).await?
     else {
         return Ok(None);
     };

@@ -112,6 +112,7 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         ),
         public_url: args.public_url.clone(),
         scan_allow_private: args.scan_allow_private,
+        models: Arc::default(),
     })
 }
 
@@ -147,6 +148,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         crate::worker::spawn(
             state.store.clone(),
             state.graph.clone(),
+            state.models.clone(),
             crate::worker::WorkerConfig {
                 concurrency: args.workers,
                 lease: Duration::from_secs(args.job_lease_secs),

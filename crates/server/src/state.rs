@@ -17,6 +17,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// The website scan may reach private addresses (CLOSER_SCAN_ALLOW_PRIVATE; tests only).
     pub scan_allow_private: bool,
+    /// The organisations' model clients, shared with the workers.
+    pub models: Arc<crate::llm_provider::ModelCache>,
 }
 
 impl AppState {

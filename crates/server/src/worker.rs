@@ -6,6 +6,7 @@
 //! wake-up only costs latency.
 
 use crate::announce;
+use crate::llm_provider::ModelCache;
 use crate::outbound::{self, MessageBody};
 use closer_agent::Trigger;
 use closer_domain::messaging::DeliveryStatus;
@@ -83,6 +84,7 @@ impl From<closer_store::StoreError> for JobFailure {
 struct Runner {
     store: Store,
     graph: GraphClient,
+    models: Arc<ModelCache>,
     config: WorkerConfig,
     id: String,
     /// Website scans this process is running. One takes up to a minute, so at most
@@ -97,6 +99,7 @@ const SCANS_AT_ONCE: usize = 1;
 pub fn spawn(
     store: Store,
     graph: GraphClient,
+    models: Arc<ModelCache>,
     config: WorkerConfig,
     shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
@@ -108,6 +111,7 @@ pub fn spawn(
     let runner = Runner {
         store,
         graph,
+        models,
         config,
         id,
         scans: Arc::default(),
@@ -279,6 +283,7 @@ impl Runner {
             .ok_or_else(|| JobFailure::permanent("a processing job needs a conversation"))?;
         crate::agent_run::run(
             &self.store,
+            &self.models,
             job.org_id,
             conversation_id,
             Trigger::LeadMessage,
@@ -293,7 +298,14 @@ impl Runner {
         let conversation_id = job
             .conversation_id
             .ok_or_else(|| JobFailure::permanent("a follow-up needs a conversation"))?;
-        crate::agent_run::run(&self.store, job.org_id, conversation_id, Trigger::Followup).await?;
+        crate::agent_run::run(
+            &self.store,
+            &self.models,
+            job.org_id,
+            conversation_id,
+            Trigger::Followup,
+        )
+        .await?;
         Ok(())
     }
 

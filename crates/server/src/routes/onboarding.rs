@@ -4,7 +4,6 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Manager, Member};
-use crate::llm_provider;
 use crate::routes::schema::UserRef;
 use crate::state::AppState;
 use axum::Json;
@@ -191,7 +190,7 @@ pub async fn generate(
             details: Some(json!({ "fields": fields(missing) })),
         });
     }
-    let model = llm_provider::chat_model(&state.store, org_id).await?;
+    let model = state.models.chat_model(&state.store, org_id).await?;
     let mut usage = Usage::default();
     let mut warning = None;
     let mut written = None;
