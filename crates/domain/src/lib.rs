@@ -79,6 +79,7 @@ pub mod role;
 pub mod sales;
 pub mod send_policy;
 pub mod slots;
+pub mod text;
 pub mod vocabulary;
 pub mod work;
 

@@ -159,7 +159,11 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
         message_type: d.message_type,
         reason_code: d.reason_code,
         cta_type: d.cta_type,
-        message_text: d.message_text.clone(),
+        // A model may answer with characters PostgreSQL cannot store.
+        message_text: d
+            .message_text
+            .as_deref()
+            .map(|t| closer_domain::text::storable(t).into_owned()),
         confidence: d.confidence as f64,
         retrieval_used: d.retrieval_used,
         input_tokens: d.input_tokens as i32,

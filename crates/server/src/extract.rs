@@ -54,8 +54,9 @@ pub fn unreadable_body(rej: BytesRejection) -> ApiError {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // Syntax first, so that a broken document is told apart from a wrong shape.
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    closer_domain::text::make_storable(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner().to_string();
@@ -95,7 +96,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
+        let raw = parts.uri.query().unwrap_or_default();
+        // Decoded values without NUL, which no database search can take.
+        let query = if raw.contains("%00") {
+            let mut clean = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+                clean.append_pair(
+                    &closer_domain::text::storable(&k),
+                    &closer_domain::text::storable(&v),
+                );
+            }
+            clean.finish()
+        } else {
+            raw.to_owned()
+        };
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)

@@ -406,8 +406,11 @@ impl Crawl {
                 if seen_chunks.insert(content.clone()) {
                     entries.push(NewKnowledge {
                         kind: closer_domain::work::KnowledgeKind::Web,
-                        title: title.clone(),
-                        content: content.chars().take(4_000).collect(),
+                        title: closer_domain::text::storable(&title).into_owned(),
+                        content: closer_domain::text::storable(&content)
+                            .chars()
+                            .take(4_000)
+                            .collect(),
                         source_url: Some(page.url.to_string()),
                     });
                 }

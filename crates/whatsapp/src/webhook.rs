@@ -315,8 +315,10 @@ pub enum ParseError {
 
 /// Parses a webhook POST body.
 pub fn parse_webhook(raw: &[u8]) -> Result<Webhook, ParseError> {
-    let root: Value =
+    let mut root: Value =
         serde_json::from_slice(raw).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    // A NUL in a lead's text would fail the whole delivery on PostgreSQL.
+    closer_domain::text::make_storable(&mut root);
     let obj = root
         .as_object()
         .ok_or(ParseError::NotWebhook("expected a JSON object"))?;

@@ -187,6 +187,7 @@ async fn read_upload(req: Request, state: &AppState) -> ApiResult<KnowledgeReque
                 }
                 let text = String::from_utf8(bytes)
                     .map_err(|_| ApiError::field("file", "must be a UTF-8 text file"))?;
+                let text = closer_domain::text::storable(&text).into_owned();
                 content = Some(text.trim_start_matches('\u{feff}').to_owned());
             }
             other => {
