@@ -94,6 +94,8 @@ pub struct StatePatch {
     pub contact: ContactPatch,
     /// The lead opted out in this turn.
     pub opted_out: bool,
+    /// The lead, opted out before, wrote START in this turn: they may be messaged again.
+    pub opted_in: bool,
     /// Hand over: mode human, needs_human, this priority.
     pub handoff: Option<EscalationPriority>,
     pub cta_accepted: Option<CtaAccepted>,

@@ -180,6 +180,7 @@ impl Conversation {
             stage: p.stage,
             lead_status: p.lead_status,
             opted_out: p.opted_out,
+            opted_in: p.opted_in,
             handoff: p.handoff,
         };
         let after = facts

@@ -26,6 +26,31 @@ use closer_llm::ChatModel;
 /// `llm` (the caller passes one only when a provider is configured); otherwise, and as the
 /// failsafe, the rules engine answers.
 pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
+    // The opt-out confirmation says "reply START anytime": a lead who does is opted back in,
+    // and this turn is answered like any other.
+    if s.opted_out && opts_back_in(s) {
+        let mut back = s.clone();
+        back.opted_out = false;
+        back.lead_status = LeadStatus::Engaged;
+        let mut out = think_turn(&back, model).await;
+        out.patch.opted_in = true;
+        out.patch.lead_status.get_or_insert(LeadStatus::Engaged);
+        return out;
+    }
+    think_turn(s, model).await
+}
+
+/// Words a lead sends, alone, to hear from the business again.
+const OPT_IN: &[&str] = &["start", "unstop", "subscribe", "resume", "start again"];
+
+fn opts_back_in(s: &Snapshot) -> bool {
+    s.trigger == Trigger::LeadMessage
+        && s.new_messages
+            .last()
+            .is_some_and(|t| OPT_IN.contains(&extract::normalize(&t.text).trim()))
+}
+
+async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
     let mut state = s.state.clone();
     let x = if s.trigger == Trigger::LeadMessage {
         extract::extract(s)
@@ -43,6 +68,7 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         intent: x.intent,
         contact: ContactPatch::default(),
         opted_out: false,
+        opted_in: false,
         handoff: None,
         cta_accepted: None,
         calendar_event: None,

@@ -19,6 +19,8 @@ text_enum!(
         TakeoverEnded = "takeover_ended",
         /// The lead said stop.
         OptedOut = "opted_out",
+        /// The lead, opted out, asked to hear from the business again.
+        OptedIn = "opted_in",
     }
 );
 

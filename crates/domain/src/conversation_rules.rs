@@ -44,6 +44,8 @@ pub struct DecisionOutcome {
     pub stage: Option<ConversationStage>,
     pub lead_status: Option<LeadStatus>,
     pub opted_out: bool,
+    /// The lead asked to hear from the business again (START after STOP).
+    pub opted_in: bool,
     /// The agent asks for a person with this priority.
     pub handoff: Option<EscalationPriority>,
 }
@@ -55,6 +57,8 @@ pub struct DecisionEffect {
     pub lead_status: Option<LeadStatus>,
     /// The lead opted out just now (first time).
     pub opts_out: bool,
+    /// The lead, opted out, opted back in just now.
+    pub opts_in: bool,
     /// Hand over: mode becomes human, the conversation needs a person with this priority.
     pub hand_over: Option<EscalationPriority>,
 }
@@ -67,6 +71,7 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
         stage: d.stage.filter(|s| *s != c.stage),
         lead_status: d.lead_status.filter(|s| *s != c.lead_status),
         opts_out: d.opted_out && !c.opted_out,
+        opts_in: d.opted_in && c.opted_out,
         hand_over: d.handoff.filter(|_| !suppressed),
     }
 }
@@ -80,7 +85,7 @@ impl ConversationFacts {
         if let Some(status) = effect.lead_status {
             self.lead_status = status;
         }
-        self.opted_out |= effect.opts_out;
+        self.opted_out = (self.opted_out && !effect.opts_in) || effect.opts_out;
         if effect.hand_over.is_some() {
             self.mode = ConversationMode::Human;
         }
@@ -134,6 +139,7 @@ mod tests {
             stage: Some(ConversationStage::Discovery),
             lead_status: Some(LeadStatus::Hot),
             opted_out: true,
+            opted_in: false,
             handoff: None,
         };
         let e = decision(&facts(), &d, false);
@@ -147,6 +153,17 @@ mod tests {
         assert!(
             !decision(&already, &d, false).opts_out,
             "opting out happens once"
+        );
+        let start = DecisionOutcome {
+            opted_in: true,
+            ..Default::default()
+        };
+        let back = decision(&already, &start, false);
+        assert!(back.opts_in);
+        assert!(!already.clone().with(&back).opted_out, "START opts back in");
+        assert!(
+            !decision(&facts(), &start, false).opts_in,
+            "only an opted-out lead opts in"
         );
     }
 
@@ -174,6 +191,7 @@ mod tests {
                 stage: Some(ConversationStage::CtaOffered),
                 lead_status: Some(LeadStatus::Hot),
                 opted_out: opted,
+                opted_in: false,
                 handoff: handoff.then_some(EscalationPriority::Medium),
             };
             let once = facts().with(&decision(&facts(), &d, false));

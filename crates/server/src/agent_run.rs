@@ -193,6 +193,7 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
         city: p.contact.city.clone(),
         language: p.contact.language.clone(),
         opted_out: p.opted_out,
+        opted_in: p.opted_in,
         handoff_priority: p.handoff,
         cta_accepted: p.cta_accepted.as_ref().map(|a| {
             let who = a.name.clone().unwrap_or_else(|| "A lead".into());

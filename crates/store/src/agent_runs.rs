@@ -98,6 +98,8 @@ pub struct AgentPatch {
     pub city: Option<String>,
     pub language: Option<String>,
     pub opted_out: bool,
+    /// The lead opted back in (START after STOP).
+    pub opted_in: bool,
     /// Hand over to a human with this priority.
     pub handoff_priority: Option<EscalationPriority>,
     /// The CTA the lead took up: (type, title, details).
@@ -173,6 +175,12 @@ fn decision_activity(
             ActivityKind::HandoffRequested,
             json!({ "priority": priority, "decision_id": decision_id }),
         ));
+    }
+    if effect.opts_in {
+        log.push(NewActivity {
+            actor: ActivityActor::Lead,
+            ..event(ActivityKind::OptedIn, json!({ "decision_id": decision_id }))
+        });
     }
     if effect.opts_out {
         log.push(NewActivity {
@@ -369,6 +377,7 @@ impl OrgScope<'_> {
             stage: patch.stage,
             lead_status: patch.lead_status,
             opted_out: patch.opted_out,
+            opted_in: patch.opted_in,
             handoff: patch.handoff_priority,
         };
         let effect = conversation_rules::decision(&facts, &outcome, suppressed);
@@ -380,6 +389,14 @@ impl OrgScope<'_> {
             contact_update = contact_update
                 .col_expr(contact::Column::OptedOut, Expr::value(true))
                 .col_expr(contact::Column::OptedOutAt, Expr::value(at));
+        }
+        if effect.opts_in {
+            contact_update = contact_update
+                .col_expr(contact::Column::OptedOut, Expr::value(false))
+                .col_expr(
+                    contact::Column::OptedOutAt,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                );
         }
         contact_update.exec(&*txn).await?;
         let log = decision_activity(&conv, &facts, &effect, &patch, decision_id);

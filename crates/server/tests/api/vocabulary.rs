@@ -13,6 +13,7 @@ on_both_databases!(
     enums_read_either_spelling_and_refuse_unknown_words,
     a_person_cannot_message_a_lead_who_opted_out,
     a_local_number_is_read_in_the_business_country,
+    start_after_stop_opts_the_lead_back_in,
     the_activity_log_follows_the_lead
 );
 
@@ -203,6 +204,63 @@ async fn a_person_cannot_message_a_lead_who_opted_out(b: Backend) {
         after.body["mode"], detail["mode"],
         "a refused reply takes nothing over"
     );
+    app.finish().await;
+}
+
+/// The opt-out confirmation says "Reply START anytime": that has to work.
+async fn start_after_stop_opts_the_lead_back_in(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Come Back Co").await;
+    let phone = "+91 98000 00079";
+    let (conv, _) = lead_writes(&app, &owner, phone, "STOP").await;
+    let opted = |want: bool| {
+        let app = &app;
+        let owner = &owner;
+        let conv = conv.clone();
+        async move {
+            eventually(20, "the lead's opt-out to change", || async {
+                let r = app
+                    .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
+                    .await;
+                (r.body["contact"]["opted_out"] == want).then_some(r.body)
+            })
+            .await
+        }
+    };
+    opted(true).await;
+    let bot_before = messages(&app, &owner, &conv)
+        .await
+        .iter()
+        .filter(|m| m["author"] == "bot")
+        .count();
+    lead_writes(&app, &owner, phone, "START").await;
+    let back = opted(false).await;
+    assert_ne!(back["lead_status"], "opted_out");
+    let replies = eventually(20, "a reply to START", || async {
+        let bot: Vec<Value> = messages(&app, &owner, &conv)
+            .await
+            .into_iter()
+            .filter(|m| m["author"] == "bot")
+            .collect();
+        (bot.len() > bot_before).then_some(bot)
+    })
+    .await;
+    assert!(
+        replies.len() > bot_before,
+        "the lead hears from the business again"
+    );
+    let r = app
+        .post(
+            "/api/v1/messages/send",
+            Some(&owner.token),
+            json!({"conversation_id": conv, "text": "Welcome back! Asha here."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    let logged = app
+        .sql_text("SELECT kind FROM activities WHERE kind = 'opted_in'")
+        .await;
+    assert_eq!(logged.as_deref(), Some("opted_in"));
     app.finish().await;
 }
 
