@@ -90,6 +90,12 @@ text_enum!(
         OnboardingIncomplete = "onboarding_incomplete",
         OnboardingTooLong = "onboarding_too_long",
         ScanInProgress = "scan_in_progress",
+        // Account protection: a sign-in that needs (or got a wrong) second factor, a member
+        // who must enrol before using the organisation, a cookie request without the CSRF header.
+        SecondFactorRequired = "second_factor_required",
+        InvalidSecondFactor = "invalid_second_factor",
+        TwoFactorEnrollmentRequired = "two_factor_enrollment_required",
+        CsrfHeaderMissing = "csrf_header_missing",
         // The send policy's refusals (`SendRule`), answered as 422.
         OptedOut = "opted_out",
         MarketingOptedOut = "marketing_opted_out",

@@ -23,6 +23,15 @@ pub enum ApiError {
     InvalidSignature,
     #[error("wrong email or password")]
     InvalidCredentials,
+    #[error("enter the 6-digit code from your authenticator app, or a recovery code")]
+    SecondFactorRequired,
+    /// A wrong or reused code: 401 at sign-in, 422 on the account's own security endpoints.
+    #[error("that code is not valid (or was already used)")]
+    InvalidSecondFactor(StatusCode),
+    #[error("your organisation requires two-factor sign-in: set it up in Settings → Security")]
+    TwoFactorEnrollmentRequired,
+    #[error("requests signed in by cookie must carry the X-Closer-CSRF header")]
+    CsrfHeaderMissing,
     #[error("{0}")]
     Forbidden(String),
     #[error("not found")]
@@ -88,6 +97,15 @@ impl ApiError {
                 (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredentials)
             }
             ApiError::InvalidSignature => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature),
+            ApiError::SecondFactorRequired => {
+                (StatusCode::UNAUTHORIZED, ErrorCode::SecondFactorRequired)
+            }
+            ApiError::InvalidSecondFactor(status) => (*status, ErrorCode::InvalidSecondFactor),
+            ApiError::TwoFactorEnrollmentRequired => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::TwoFactorEnrollmentRequired,
+            ),
+            ApiError::CsrfHeaderMissing => (StatusCode::FORBIDDEN, ErrorCode::CsrfHeaderMissing),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
@@ -119,6 +137,9 @@ impl IntoResponse for ApiError {
         let details = match &self {
             ApiError::Validation(fields) => Some(json!({ "fields": fields })),
             ApiError::Unprocessable { details, .. } => details.clone(),
+            ApiError::InvalidSecondFactor(StatusCode::UNPROCESSABLE_ENTITY) => {
+                Some(json!({ "fields": { "code": self.to_string() } }))
+            }
             _ => None,
         };
         let body = ErrorBody {
@@ -158,6 +179,9 @@ impl From<StoreError> for ApiError {
             StoreError::NoSecretKey => ApiError::Internal(anyhow::anyhow!(err.to_string())),
             StoreError::InviteInvalid => ApiError::NotFound,
             StoreError::InviteEmailMismatch => ApiError::field("email", err.to_string()),
+            StoreError::InvalidSecondFactor => {
+                ApiError::InvalidSecondFactor(StatusCode::UNPROCESSABLE_ENTITY)
+            }
             StoreError::Forbidden(msg) => ApiError::Forbidden(msg.to_owned()),
             StoreError::CtaExists => ApiError::Conflict {
                 code: ErrorCode::CtaExists,

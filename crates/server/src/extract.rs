@@ -1,16 +1,17 @@
 //! Request extractors that fail the way API.md says: JSON bodies and query strings with
-//! field-level 422s, and the signed-in member from the bearer token.
+//! field-level 422s, and the signed-in member from the bearer token or the dashboard's cookie.
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use closer_domain::Role;
 use closer_store::AuthSession;
 use serde::de::DeserializeOwned;
+use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
 
 /// Largest JSON body the API accepts.
@@ -120,7 +121,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The signed-in member, resolved from `Authorization: Bearer <token>`.
+/// The signed-in member of an organisation, allowed to use it: resolved like [`SignedIn`],
+/// then refused (403 `two_factor_enrollment_required`) while the organisation requires
+/// two-factor sign-in and the member has not set it up.
 pub struct Member(pub AuthSession);
 
 impl Member {
@@ -183,6 +186,89 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// The dashboard's session cookie: the same opaque token API clients send as a bearer, kept
+/// where the page's scripts cannot read it (HttpOnly).
+pub const SESSION_COOKIE: &str = "closer_session";
+/// A cookie-signed request with an unsafe method must carry this header. A page on another
+/// site cannot add a custom header without a CORS preflight, which we never answer.
+pub const CSRF_HEADER: &str = "x-closer-csrf";
+
+/// The session cookie's token, from the request's `Cookie` headers.
+pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.trim())
+        .filter(|value| !value.is_empty())
+}
+
+/// `Set-Cookie` that starts the dashboard's session. `Secure` when the dashboard is reached
+/// over https (so the cookie still works on a plain-http local install).
+pub fn set_session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    ))
+    .expect("a token is URL-safe base64")
+}
+
+/// `Set-Cookie` that ends the dashboard's session in this browser.
+pub fn clear_session_cookie(secure: bool) -> HeaderValue {
+    set_session_cookie("", 0, secure)
+}
+
+/// The client's address as this process sees it.
+pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The session token of a request: a bearer token as API.md says, else the dashboard's
+/// cookie — which, on an unsafe method, must come with the CSRF header.
+fn request_token(parts: &Parts) -> Result<&str, ApiError> {
+    if let Some(token) = bearer_token(parts) {
+        return Ok(token);
+    }
+    let token = session_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
+    if !is_safe(&parts.method) && !parts.headers.contains_key(CSRF_HEADER) {
+        return Err(ApiError::CsrfHeaderMissing);
+    }
+    Ok(token)
+}
+
+/// Whoever holds a live session, whatever their organisation's two-factor rule: for the
+/// account's own endpoints (who am I, sign out, sessions, setting up two-factor).
+pub struct SignedIn(pub AuthSession);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = request_token(parts)?;
+        let session = state
+            .store
+            .authenticate(&closer_store::token_hash(token))
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let ip = client_ip(parts).map(|ip| ip.to_string());
+        if let Err(err) = state.store.touch_session(&session, ip).await {
+            // Last-seen is shown, never relied on: a failed write does not fail the request.
+            tracing::warn!(error = %err, "could not mark the session as seen");
+        }
+        Ok(SignedIn(session))
+    }
+}
+
 impl FromRequestParts<AppState> for Member {
     type Rejection = ApiError;
 
@@ -190,13 +276,11 @@ impl FromRequestParts<AppState> for Member {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(parts).ok_or(ApiError::Unauthorized)?;
-        state
-            .store
-            .authenticate(&closer_store::token_hash(token))
-            .await?
-            .map(Member)
-            .ok_or(ApiError::Unauthorized)
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        if session.two_factor.must_enrol() {
+            return Err(ApiError::TwoFactorEnrollmentRequired);
+        }
+        Ok(Member(session))
     }
 }
 

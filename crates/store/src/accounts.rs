@@ -4,6 +4,7 @@
 use crate::audit::{self, Actor};
 use crate::entities::{invite, org, session, user};
 use crate::error::{Result, StoreError};
+use crate::events::Revocation;
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
@@ -61,6 +62,8 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// Signs in with a TOTP code (or a recovery code) besides the password.
+    pub two_factor_enabled: bool,
 }
 
 impl User {
@@ -84,6 +87,7 @@ impl From<user::Model> for User {
             role: m.role,
             active: m.active,
             created_at: m.created_at,
+            two_factor_enabled: m.totp_enabled_at.is_some(),
         }
     }
 }
@@ -103,7 +107,45 @@ pub struct AuthSession {
     pub user: User,
     pub org_id: Uuid,
     pub org_name: String,
+    pub two_factor: TwoFactorStatus,
+    /// When the session was last marked as used (see [`Store::touch_session`]).
+    pub last_seen_at: Option<DateTime<Utc>>,
 }
+
+/// Whether a member signs in with a second factor, and whether their organisation demands it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub required: bool,
+}
+
+impl TwoFactorStatus {
+    /// A member who must enrol before using anything but their own account's security.
+    pub fn must_enrol(self) -> bool {
+        self.required && !self.enabled
+    }
+}
+
+/// Where a session was opened from, shown in the sessions list.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOrigin {
+    /// A short summary of the User-Agent, e.g. "Chrome on Linux".
+    pub device: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// One of a member's live sessions.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub id: Uuid,
+    pub device: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// A session's last-seen time is written at most this often, not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// What the public invite page may learn from a token: nothing beyond the organisation's name.
 #[derive(Debug, Clone)]
@@ -126,6 +168,10 @@ fn new_user(org_id: Uuid, account: &NewAccount, role: Role) -> user::ActiveModel
         active: Set(true),
         created_at: Set(at),
         updated_at: Set(at),
+        totp_secret: Set(None),
+        totp_pending_secret: Set(None),
+        totp_enabled_at: Set(None),
+        totp_last_step: Set(None),
     }
 }
 
@@ -161,6 +207,7 @@ impl Store {
             support_phone: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
+            require_two_factor: Set(false),
         }
         .insert(&txn)
         .await?;
@@ -283,16 +330,21 @@ impl Store {
         user: &User,
         token_hash: &str,
         expires_at: DateTime<Utc>,
+        origin: &SessionOrigin,
     ) -> Result<Uuid> {
         let id = new_id();
+        let at = now();
         session::Entity::insert(session::ActiveModel {
             id: Set(id),
             org_id: Set(user.org_id),
             user_id: Set(user.id),
             token_hash: Set(token_hash.to_owned()),
-            created_at: Set(now()),
+            created_at: Set(at),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
+            device: Set(origin.device.clone()),
+            ip: Set(origin.ip.clone()),
+            last_seen_at: Set(Some(at)),
         })
         .exec_without_returning(&self.db)
         .await?;
@@ -315,6 +367,18 @@ impl Store {
             .expr_as(
                 Expr::col((s.clone(), session::Column::RevokedAt)),
                 Alias::new("revoked_at"),
+            )
+            .expr_as(
+                Expr::col((s.clone(), session::Column::LastSeenAt)),
+                Alias::new("last_seen_at"),
+            )
+            .expr_as(
+                Expr::col((u.clone(), user::Column::TotpEnabledAt)),
+                Alias::new("totp_enabled_at"),
+            )
+            .expr_as(
+                Expr::col((o.clone(), org::Column::RequireTwoFactor)),
+                Alias::new("require_two_factor"),
             )
             .columns([
                 (u.clone(), user::Column::Id),
@@ -359,6 +423,7 @@ impl Store {
             return Ok(None);
         }
         let role: String = row.try_get("", "role")?;
+        let enabled: Option<DateTime<Utc>> = row.try_get("", "totp_enabled_at")?;
         let user = User {
             id: row.try_get("", "id")?,
             org_id: row.try_get("", "org_id")?,
@@ -367,13 +432,43 @@ impl Store {
             role: role.parse().unwrap_or(Role::Viewer),
             active,
             created_at: row.try_get("", "created_at")?,
+            two_factor_enabled: enabled.is_some(),
         };
         Ok(Some(AuthSession {
             session_id: row.try_get("", "session_id")?,
             org_id: user.org_id,
             org_name: row.try_get("", "org_name")?,
+            two_factor: TwoFactorStatus {
+                enabled: enabled.is_some(),
+                required: row.try_get("", "require_two_factor")?,
+            },
+            last_seen_at: row.try_get("", "last_seen_at")?,
             user,
         }))
+    }
+
+    /// Marks a session as used now from `ip`, at most once a minute: a busy dashboard makes
+    /// one write a minute, not one per request. The condition keeps replicas from repeating it.
+    pub async fn touch_session(&self, session: &AuthSession, ip: Option<String>) -> Result<()> {
+        let at = now();
+        let stale_before = at - chrono::Duration::seconds(TOUCH_EVERY_SECS);
+        if session.last_seen_at.is_some_and(|seen| seen > stale_before) {
+            return Ok(());
+        }
+        let mut update = session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(at))
+            .filter(session::Column::OrgId.eq(session.org_id))
+            .filter(session::Column::Id.eq(session.session_id))
+            .filter(
+                session::Column::LastSeenAt
+                    .is_null()
+                    .or(session::Column::LastSeenAt.lt(stale_before)),
+            );
+        if let Some(ip) = ip {
+            update = update.col_expr(session::Column::Ip, Expr::value(ip));
+        }
+        update.exec(&self.db).await?;
+        Ok(())
     }
 
     pub async fn revoke_session(&self, session: &AuthSession) -> Result<()> {
@@ -394,6 +489,11 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.publish_revocation(Revocation::Session {
+            org_id: session.org_id,
+            session_id: session.session_id,
+        })
+        .await;
         Ok(())
     }
 }

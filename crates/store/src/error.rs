@@ -19,6 +19,8 @@ pub enum StoreError {
     NoSecretKey,
     #[error("this invite was sent to another email address")]
     InviteEmailMismatch,
+    #[error("that code is not valid (or was already used)")]
+    InvalidSecondFactor,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{0}")]

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 const EVENTS_CHANNEL: &str = "closer_events";
 const JOBS_CHANNEL: &str = "closer_jobs";
+const REVOCATIONS_CHANNEL: &str = "closer_revocations";
 /// Events a slow client may fall behind by before it is told to resync.
 const BUFFER: usize = 1024;
 /// Bytes of events per NOTIFY, under PostgreSQL's 8,000-byte payload limit.
@@ -43,9 +44,37 @@ impl Event {
     }
 }
 
+/// A server-internal signal, never sent to a browser: sessions ended, so every replica closes
+/// the sockets they opened at once rather than at their next periodic re-check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Revocation {
+    /// One session ended (sign-out, revoked from the sessions list).
+    Session { org_id: Uuid, session_id: Uuid },
+    /// Every session of a member ended (deactivated, removed).
+    User { org_id: Uuid, user_id: Uuid },
+}
+
+impl Revocation {
+    /// Whether a socket opened by this session of this member must close.
+    pub fn ends(&self, org_id: Uuid, user_id: Uuid, session_id: Uuid) -> bool {
+        match *self {
+            Revocation::Session {
+                org_id: o,
+                session_id: s,
+            } => o == org_id && s == session_id,
+            Revocation::User {
+                org_id: o,
+                user_id: u,
+            } => o == org_id && u == user_id,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Bus {
     events: broadcast::Sender<Event>,
+    revocations: broadcast::Sender<Revocation>,
     jobs: Notify,
     /// On PostgreSQL, events on their way to NOTIFY (see [`Store::publish_all`]).
     outbox: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Event>>,
@@ -55,6 +84,7 @@ impl Default for Bus {
     fn default() -> Self {
         Bus {
             events: broadcast::channel(BUFFER).0,
+            revocations: broadcast::channel(BUFFER).0,
             jobs: Notify::new(),
             outbox: std::sync::OnceLock::new(),
         }
@@ -99,6 +129,26 @@ impl Store {
         for event in events {
             let _ = outbox.send(event);
         }
+    }
+
+    /// Hears every revocation from now on, from every replica.
+    pub fn subscribe_revocations(&self) -> broadcast::Receiver<Revocation> {
+        self.bus.revocations.subscribe()
+    }
+
+    /// Tells every replica that sessions ended. Call after the revocation committed. Sent at
+    /// once (not through the events' outbox): a signed-out member must stop hearing the
+    /// organisation now. Lost, it is caught by the sockets' periodic re-check.
+    pub async fn publish_revocation(&self, revocation: Revocation) {
+        if self.backend() == Backend::Postgres {
+            let payload = serde_json::to_string(&revocation).unwrap_or_default();
+            match notify(&self.db, REVOCATIONS_CHANNEL, &payload).await {
+                // Our own LISTEN hears it too.
+                Ok(()) => return,
+                Err(err) => tracing::warn!(error = %err, "NOTIFY of a revocation failed"),
+            }
+        }
+        let _ = self.bus.revocations.send(revocation);
     }
 
     /// Wakes this process's idle workers only: enough when the job is not due yet, since
@@ -240,7 +290,9 @@ async fn notify(
 
 async fn listen(url: &str) -> Result<sea_orm::sqlx::postgres::PgListener, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect(url).await?;
-    listener.listen_all([EVENTS_CHANNEL, JOBS_CHANNEL]).await?;
+    listener
+        .listen_all([EVENTS_CHANNEL, JOBS_CHANNEL, REVOCATIONS_CHANNEL])
+        .await?;
     Ok(listener)
 }
 
@@ -256,6 +308,15 @@ async fn pump(
         };
         if n.channel() == JOBS_CHANNEL {
             bus.jobs.notify_waiters();
+            continue;
+        }
+        if n.channel() == REVOCATIONS_CHANNEL {
+            match serde_json::from_str::<Revocation>(n.payload()) {
+                Ok(r) => {
+                    let _ = bus.revocations.send(r);
+                }
+                Err(err) => tracing::warn!(error = %err, "ignoring a malformed revocation"),
+            }
             continue;
         }
         match serde_json::from_str::<Vec<Event>>(n.payload()) {

@@ -21,15 +21,21 @@ pub mod onboarding;
 pub mod page;
 pub mod replies;
 pub mod secret_box;
+mod sessions;
 mod team;
+mod two_factor;
 mod whatsapp_accounts;
 
-pub use accounts::{AuthSession, InvitePreview, NewAccount, Org, OrgProfile, User};
+pub use accounts::{
+    AuthSession, InvitePreview, NewAccount, Org, OrgProfile, SessionInfo, SessionOrigin,
+    TwoFactorStatus, User,
+};
 pub use audit::{Actor, AuditEntry};
 pub use database::{Backend, DatabaseUrl, Store};
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use team::{Invite, OrgScope, UserPatch};
+pub use two_factor::{SecondFactor, TotpSetup};
 pub use whatsapp_accounts::{NumberHealth, WhatsappAccount, WhatsappCredentials, WhatsappSecrets};
 
 /// Ids are UUIDv7: unique without coordination and ordered by creation, which makes them

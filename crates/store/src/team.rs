@@ -3,8 +3,9 @@
 
 use crate::accounts::{Org, OrgProfile, User};
 use crate::audit::{self, Actor};
-use crate::entities::{invite, org, session, user};
+use crate::entities::{invite, org, recovery_code, session, user};
 use crate::error::{Result, StoreError};
+use crate::events::Revocation;
 use crate::page::{self, Order, Page, PageRequest};
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
@@ -291,6 +292,14 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
+        if !updated.active {
+            self.store
+                .publish_revocation(Revocation::User {
+                    org_id: self.org_id,
+                    user_id: id,
+                })
+                .await;
+        }
         Ok(updated.into())
     }
 
@@ -313,6 +322,11 @@ impl OrgScope<'_> {
             .filter(session::Column::UserId.eq(id))
             .exec(&txn)
             .await?;
+        recovery_code::Entity::delete_many()
+            .filter(recovery_code::Column::OrgId.eq(self.org_id))
+            .filter(recovery_code::Column::UserId.eq(id))
+            .exec(&txn)
+            .await?;
         user::Entity::delete_many()
             .filter(user::Column::OrgId.eq(self.org_id))
             .filter(user::Column::Id.eq(id))
@@ -328,6 +342,12 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
+        self.store
+            .publish_revocation(Revocation::User {
+                org_id: self.org_id,
+                user_id: id,
+            })
+            .await;
         Ok(())
     }
 

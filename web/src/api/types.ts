@@ -90,6 +90,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in off, confirmed with your password. */
+        post: operations["disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the setup with a code from the app: two-factor is on, and the recovery codes are
+         *     shown this once.
+         */
+        post: operations["enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the recovery codes with ten fresh ones, confirmed with a current code (from the
+         *     app, or an unused recovery code).
+         */
+        post: operations["regenerate_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start setting up an authenticator app: a new secret, pending until confirmed with a code. */
+        post: operations["setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -99,7 +173,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password. */
+        /** Sign in with email and password, plus a code when two-factor sign-in is on. */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -116,7 +190,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: the token stops working at once. */
+        /**
+         * Sign out: the token stops working at once, the dashboard's cookie is cleared and every
+         *     socket the session opened is closed.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -131,11 +208,62 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in member and their organisation. */
+        /** The signed-in member, their organisation, and where they stand with two-factor sign-in. */
         get: operations["me"];
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where you are signed in, most recently used first. */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere but here. */
+        post: operations["revoke_other_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out one of your sessions (its sockets close at once). Anyone else's: 404. */
+        delete: operations["revoke_session"];
         options?: never;
         head?: never;
         patch?: never;
@@ -150,7 +278,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an organisation with its owner, or join one by invite. */
+        /**
+         * Create an organisation with its owner, or join one by invite. Limited per client address
+         *     (a burst of 10, then one a minute).
+         */
         post: operations["signup"];
         delete?: never;
         options?: never;
@@ -623,6 +754,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's security rules. */
+        get: operations["get_security"];
+        /**
+         * Change the organisation's security rules (owner only). Requiring two-factor sign-in needs
+         *     it on for yourself first (409 otherwise).
+         */
+        put: operations["update_security"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/whatsapp/config": {
         parameters: {
             query?: never;
@@ -754,8 +906,12 @@ export interface components {
         };
         AuthResponse: {
             org: components["schemas"]["OrgRef"];
-            /** @description Bearer token for `Authorization: Bearer <token>` and the WebSocket's `?token=`. */
+            /**
+             * @description Bearer token for `Authorization: Bearer <token>` and the WebSocket's `?token=`. The
+             *     dashboard uses the HttpOnly `closer_session` cookie set with it instead.
+             */
             token: string;
+            two_factor: components["schemas"]["TwoFactorView"];
             user: components["schemas"]["SessionUser"];
         };
         /**
@@ -770,6 +926,10 @@ export interface components {
          * @enum {string}
          */
         Channel: "whatsapp" | "sandbox";
+        CodeRequest: {
+            /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
+            code: string;
+        };
         ConfigUpdate: {
             access_token?: string | null;
             app_secret?: string | null;
@@ -965,7 +1125,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -1305,6 +1465,27 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_SessionView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @description This is the session making the request. */
+                current: boolean;
+                /** @description A short summary of the browser, e.g. "Chrome on Linux"; null when it sent none. */
+                device?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description The address it was last used from. */
+                ip?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Updated at most once a minute.
+                 */
+                last_seen_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_UserView: {
             items: {
                 active: boolean;
@@ -1406,11 +1587,17 @@ export interface components {
             updated_at?: string | null;
         };
         LoginRequest: {
+            /**
+             * @description With two-factor sign-in on: the 6-digit code from the authenticator app, or one of
+             *     the recovery codes.
+             */
+            code?: string | null;
             email: string;
             password: string;
         };
         MeResponse: {
             org: components["schemas"]["OrgRef"];
+            two_factor: components["schemas"]["TwoFactorView"];
             user: components["schemas"]["SessionUser"];
         };
         MessageError: {
@@ -1600,6 +1787,9 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        PasswordRequest: {
+            password: string;
+        };
         /** @enum {string} */
         Persuasion: "soft" | "moderate" | "firm";
         ProfileUpdate: {
@@ -1721,6 +1911,10 @@ export interface components {
          * @enum {string}
          */
         ReasonCode: "initial_greeting" | "qualification_question" | "discovery" | "value_proposition" | "objection_handling" | "cta_push" | "pricing_discussion" | "soft_nudge" | "value_add" | "social_proof" | "clarification_request" | "confirmation" | "stay_silent" | "schedule_followup" | "exit_graceful" | "needs_human";
+        RecoveryCodes: {
+            /** @description Ten single-use codes, shown this once: each signs in in place of the app's code. */
+            recovery_codes: string[];
+        };
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
         /**
@@ -1784,6 +1978,13 @@ export interface components {
             /** @description The start page, normalised. */
             url: string;
         };
+        SecuritySettings: {
+            /**
+             * @description Every member must sign in with a second factor; those without one can reach only their
+             *     own account's security until they set it up.
+             */
+            require_two_factor: boolean;
+        };
         SendRequest: {
             /** Format: uuid */
             conversation_id: string;
@@ -1806,6 +2007,24 @@ export interface components {
             id: string;
             name: string;
             role: components["schemas"]["Role"];
+        };
+        /** @description One place the member is signed in. */
+        SessionView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description This is the session making the request. */
+            current: boolean;
+            /** @description A short summary of the browser, e.g. "Chrome on Linux"; null when it sent none. */
+            device?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The address it was last used from. */
+            ip?: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             */
+            last_seen_at: string;
         };
         SignupRequest: {
             email: string;
@@ -1832,6 +2051,19 @@ export interface components {
          * @enum {string}
          */
         Trigger: "lead_message" | "followup";
+        TwoFactorSetup: {
+            /** @description `otpauth://totp/…`, what the QR code holds. */
+            otpauth_url: string;
+            /** @description The QR code as an SVG document. */
+            qr_svg: string;
+            /** @description The shared secret in base32, for typing into the app by hand. */
+            secret: string;
+        };
+        /** @description The member's second factor, and whether their organisation requires one. */
+        TwoFactorView: {
+            enabled: boolean;
+            required: boolean;
+        };
         /** @description A team member named in a record (who saved, who started). */
         UserRef: {
             /** Format: uuid */
@@ -2067,6 +2299,193 @@ export interface operations {
             };
         };
     };
+    disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description wrong password (field `password`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no setup started, or already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid_second_factor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    regenerate_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description invalid_second_factor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorSetup"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description two-factor is already on */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2088,7 +2507,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description invalid_credentials */
+            /** @description invalid_credentials; second_factor_required (two-factor is on and no code was given); invalid_second_factor (wrong or already used code) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2160,6 +2579,94 @@ export interface operations {
             };
         };
     };
+    list_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_SessionView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_other_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     signup: {
         parameters: {
             query?: never;
@@ -2200,6 +2707,15 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited, with Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3369,6 +3885,73 @@ export interface operations {
             };
             /** @description validation_failed, or llm_not_configured when there is nothing to test */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_security: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecuritySettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description you have no second factor yourself */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,8 @@ pub mod realtime;
 pub mod replies;
 pub mod sandbox;
 pub mod schema;
+pub mod security;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 pub mod whatsapp_settings;
@@ -30,6 +32,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(security::list_sessions))
+        .routes(routes!(security::revoke_session))
+        .routes(routes!(security::revoke_other_sessions))
+        .routes(routes!(two_factor::setup))
+        .routes(routes!(two_factor::enable))
+        .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::regenerate_recovery_codes))
+        .routes(routes!(security::get_security, security::update_security))
         .routes(routes!(org::get_org, org::update_org))
         .routes(routes!(users::list_users))
         .routes(routes!(users::update_user, users::remove_user))
@@ -75,4 +85,25 @@ pub fn api() -> OpenApiRouter<AppState> {
             llm_settings::update_llm_settings
         ))
         .routes(routes!(llm_settings::test_llm_connection))
+        .layer(axum::middleware::map_response(plain_rejection_as_api_error))
+}
+
+/// Axum's own extractors refuse some requests before a handler runs (a path segment that is
+/// not UTF-8 once decoded, `/conversations/%FF`) with a plain-text 400; the API answers every
+/// error in its JSON shape, so such a refusal is rewritten as one.
+async fn plain_rejection_as_api_error(res: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let plain = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/plain"));
+    if res.status() != axum::http::StatusCode::BAD_REQUEST || !plain {
+        return res;
+    }
+    let text = axum::body::to_bytes(res.into_body(), 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    crate::error::ApiError::BadRequest(text).into_response()
 }

@@ -340,12 +340,27 @@ pub async fn fresh_database(
 
 /// A dashboard's realtime connection.
 pub struct Ws {
-    stream: tokio_tungstenite::WebSocketStream<
+    pub stream: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
 }
 
 impl Ws {
+    /// Whether the server closes the socket within `millis` (events before the close are
+    /// skipped).
+    pub async fn closed_within(&mut self, millis: u64) -> bool {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(millis);
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return false,
+                Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => {}
+            }
+        }
+    }
+
     /// The next event (`{"type", "data"}`), or None when none comes within `secs`.
     pub async fn next(&mut self, secs: u64) -> Option<Value> {
         use futures_util::StreamExt;

@@ -12,6 +12,7 @@ mod knowledge_scan;
 mod llm_settings;
 mod onboarding;
 mod realtime;
+mod security;
 mod sending;
 mod team;
 mod vocabulary;

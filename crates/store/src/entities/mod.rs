@@ -19,6 +19,7 @@ pub mod llm_setting;
 pub mod message;
 pub mod onboarding;
 pub mod org;
+pub mod recovery_code;
 pub mod session;
 pub mod user;
 pub mod whatsapp_account;

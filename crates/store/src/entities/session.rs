@@ -12,6 +12,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// A short summary of the User-Agent, e.g. "Chrome on Linux".
+    pub device: Option<String>,
+    /// The client address it was last used from.
+    pub ip: Option<String>,
+    /// Updated at most once a minute, not on every request.
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

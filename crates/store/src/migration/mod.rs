@@ -9,6 +9,7 @@ mod m0004_agent;
 mod m0005_onboarding;
 mod m0006_knowledge_scans;
 mod m0007_activity;
+mod m0008_account_protection;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_onboarding::Migration),
             Box::new(m0006_knowledge_scans::Migration),
             Box::new(m0007_activity::Migration),
+            Box::new(m0008_account_protection::Migration),
         ]
     }
 }
