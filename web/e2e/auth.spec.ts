@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { newAccount, signUpViaApi, signUpViaUi } from "./helpers";
+import { newAccount, signUpViaApi, signUpViaUi, useToken } from "./helpers";
 
 test("sign up a new organisation", async ({ page }) => {
   const account = newAccount();
@@ -8,9 +8,11 @@ test("sign up a new organisation", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
   await expect(page.getByTestId("current-user-role")).toHaveText("Owner");
   await expect(page.getByTestId("current-org-name")).toHaveText(account.orgName);
-  // The token is the only thing kept in browser storage.
-  const storage = await page.evaluate(() => Object.keys(window.localStorage));
-  expect(storage).toEqual(["closer.token"]);
+  // The session is an HttpOnly cookie: nothing in browser storage, nothing scripts can read.
+  expect(await page.evaluate(() => Object.keys(window.localStorage))).toEqual([]);
+  expect(await page.evaluate(() => document.cookie)).toBe("");
+  const [cookie] = await page.context().cookies();
+  expect(cookie).toMatchObject({ name: "closer_session", httpOnly: true, sameSite: "Strict" });
 
   // The session survives a reload.
   await page.reload();
@@ -23,7 +25,7 @@ test("log out and log back in", async ({ page }) => {
 
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login$/);
-  expect(await page.evaluate(() => window.localStorage.getItem("closer.token"))).toBeNull();
+  expect(await page.context().cookies()).toEqual([]);
 
   // The app is closed to signed-out visitors.
   await page.goto("/settings/team");
@@ -48,7 +50,7 @@ test("wrong password shows an error", async ({ page, request }) => {
   await expect(page.getByRole("alert")).toBeVisible();
   await expect(page.getByRole("alert")).not.toBeEmpty();
   await expect(page).toHaveURL(/\/login$/);
-  expect(await page.evaluate(() => window.localStorage.getItem("closer.token"))).toBeNull();
+  expect(await page.context().cookies()).toEqual([]);
 });
 
 test("signup shows field errors and a taken email", async ({ page, request }) => {
@@ -77,8 +79,8 @@ test("an unknown invite link explains itself", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Create your organisation" })).toBeVisible();
 });
 
-test("a stale token sends you to the login page", async ({ page }) => {
-  await page.addInitScript(() => window.localStorage.setItem("closer.token", "stale-token"));
+test("a stale session sends you to the login page", async ({ page }) => {
+  await useToken(page, "stale-token");
   await page.goto("/settings/organisation");
   await expect(page).toHaveURL(/\/login$/);
 });

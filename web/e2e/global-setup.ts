@@ -118,6 +118,9 @@ export default async function globalSetup() {
   // Meta's Graph API is replaced by a local stub, so connecting WhatsApp can be tested.
   const graph = await startGraphStub();
   env.CLOSER_WHATSAPP_GRAPH_URL = graph.url;
+  // Every spec signs up its own organisations from 127.0.0.1: lift the per-address sign-up
+  // throttle (a burst of 10) that would otherwise stop the suite partway.
+  env.CLOSER_SIGNUP_BURST = "10000";
   // Website scans crawl a stand-in site on 127.0.0.1 (e2e/stand-in-site.ts).
   env.CLOSER_SCAN_ALLOW_PRIVATE = "true";
 

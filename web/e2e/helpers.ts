@@ -56,11 +56,18 @@ export async function signUpViaApi(request: APIRequestContext, account: Account)
   return body.token;
 }
 
-/** Makes the page start signed in with this token (the only thing the SPA stores). */
+/**
+ * Makes the page start signed in with this token: the server's HttpOnly session cookie, which
+ * is all the dashboard keeps (nothing in browser storage).
+ */
 export async function useToken(page: Page, token: string): Promise<void> {
-  await page.addInitScript((value) => {
-    window.localStorage.setItem("closer.token", value);
-  }, token);
+  const url = process.env.CLOSER_E2E_BASE_URL;
+  if (!url) throw new Error("CLOSER_E2E_BASE_URL is not set (see e2e/global-setup.ts)");
+  await page
+    .context()
+    .addCookies([
+      { name: "closer_session", value: token, url, httpOnly: true, sameSite: "Strict" },
+    ]);
 }
 
 /** Authorization header for API calls made by a test. */

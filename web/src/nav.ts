@@ -7,6 +7,7 @@ import {
   FileText,
   FlaskConical,
   Inbox,
+  KeyRound,
   ListRestart,
   KanbanSquare,
   LayoutDashboard,
@@ -161,6 +162,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     slug: "team",
     icon: Users,
     summary: "Members, roles and invitations.",
+    features: [],
+  },
+  {
+    label: "Security",
+    slug: "security",
+    icon: KeyRound,
+    summary: "Two-factor sign-in and where you're signed in.",
     features: [],
   },
   {

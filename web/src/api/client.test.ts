@@ -1,12 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { TOKEN_KEY } from "./token";
 import { mockApi, reply } from "../test/utils";
-import { api, setUnauthorizedHandler, unwrap } from "./client";
+import { api, setEnrollmentRequiredHandler, setUnauthorizedHandler, unwrap } from "./client";
 import { ApiError } from "./errors";
 
 describe("api client", () => {
   it("clears the token and signals on a 401", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "expired");
     const onUnauthorized = vi.fn();
     setUnauthorizedHandler(onUnauthorized);
     mockApi({
@@ -17,7 +15,6 @@ describe("api client", () => {
       status: 401,
       code: "unauthorized",
     });
-    expect(window.localStorage.getItem(TOKEN_KEY)).toBeNull();
     expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 
@@ -34,6 +31,24 @@ describe("api client", () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).message).toBe("Wrong email or password.");
     expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it("sends the CSRF header, and signals a member who must set up two-factor", async () => {
+    const onEnrol = vi.fn();
+    setEnrollmentRequiredHandler(onEnrol);
+    const { calls } = mockApi({
+      "GET /api/v1/org": () =>
+        reply(403, {
+          error: { code: "two_factor_enrollment_required", message: "Set up two-factor." },
+        }),
+      "GET /api/v1/users": () =>
+        reply(403, { error: { code: "forbidden", message: "Your role does not allow this." } }),
+    });
+    await expect(unwrap(api.GET("/api/v1/org"))).rejects.toMatchObject({ status: 403 });
+    expect(calls[0]!.headers.get("X-Closer-CSRF")).toBe("1");
+    expect(onEnrol).toHaveBeenCalledOnce();
+    await expect(unwrap(api.GET("/api/v1/users"))).rejects.toMatchObject({ code: "forbidden" });
+    expect(onEnrol).toHaveBeenCalledOnce();
   });
 
   it("maps network failures to an ApiError", async () => {

@@ -1,35 +1,54 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./types";
 import { ApiError, toApiError } from "./errors";
-import { clearToken, getToken } from "./token";
 
-type UnauthorizedHandler = () => void;
+type Handler = () => void;
 
-let onUnauthorized: UnauthorizedHandler = () => {
+let onUnauthorized: Handler = () => {
   if (window.location.pathname !== "/login") window.location.assign("/login");
 };
+let onEnrollmentRequired: Handler = () => {};
 
 /** The app installs a router-aware handler; the default does a full page navigation. */
-export function setUnauthorizedHandler(handler: UnauthorizedHandler): void {
+export function setUnauthorizedHandler(handler: Handler): void {
   onUnauthorized = handler;
 }
+
+/** Called when the organisation requires two-factor sign-in and this member has none yet. */
+export function setEnrollmentRequiredHandler(handler: Handler): void {
+  onEnrollmentRequired = handler;
+}
+
+/**
+ * The session lives in an HttpOnly cookie the page cannot read; the browser sends it. Every
+ * request carries this header: the server refuses cookie-signed writes without it, and a page
+ * on another site cannot add it (that would need a CORS preflight the server never answers).
+ */
+export const CSRF_HEADER = "X-Closer-CSRF";
 
 // Credential endpoints answer 401 for a wrong password; that is a form error, not a lost session.
 const CREDENTIAL_PATHS = ["/api/v1/auth/login", "/api/v1/auth/signup"];
 
-const authMiddleware: Middleware = {
+async function errorCode(response: Response): Promise<string | null> {
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: unknown } };
+    return typeof body.error?.code === "string" ? body.error.code : null;
+  } catch {
+    return null;
+  }
+}
+
+const sessionMiddleware: Middleware = {
   onRequest({ request }) {
-    const token = getToken();
-    if (token) request.headers.set("Authorization", `Bearer ${token}`);
+    request.headers.set(CSRF_HEADER, "1");
     return request;
   },
-  onResponse({ request, response }) {
+  async onResponse({ request, response }) {
     if (response.status === 401) {
       const path = new URL(request.url).pathname;
-      if (!CREDENTIAL_PATHS.includes(path)) {
-        clearToken();
-        onUnauthorized();
-      }
+      if (!CREDENTIAL_PATHS.includes(path)) onUnauthorized();
+    } else if (response.status === 403) {
+      if ((await errorCode(response)) === "two_factor_enrollment_required") onEnrollmentRequired();
     }
     return response;
   },
@@ -40,7 +59,16 @@ export const api = createClient<paths>({
   // Resolve fetch per call so tests can stub it at the boundary.
   fetch: (input: Request) => globalThis.fetch(input),
 });
-api.use(authMiddleware);
+api.use(sessionMiddleware);
+
+/**
+ * The same API without the lost-session handling: for asking "is anyone signed in?" from the
+ * public pages, where a 401 is an answer rather than an event.
+ */
+export const quietApi = createClient<paths>({
+  baseUrl: window.location.origin,
+  fetch: (input: Request) => globalThis.fetch(input),
+});
 
 type FetchResult<T> = { data?: T; error?: unknown; response: Response };
 

@@ -68,6 +68,12 @@ export type Invite = InvitePage["items"][number];
 export type CreateInviteBody = Body<paths["/api/v1/invites"]["post"]>;
 export type CreatedInvite = Ok<paths["/api/v1/invites"]["post"]>;
 export type InviteLookup = Ok<paths["/api/v1/invites/{token}"]["get"]>;
+export type TwoFactorStatus = Me["two_factor"];
+export type SessionPage = Ok<paths["/api/v1/auth/sessions"]["get"]>;
+export type AccountSession = SessionPage["items"][number];
+export type TwoFactorSetup = Ok<paths["/api/v1/auth/2fa/setup"]["post"]>;
+export type RecoveryCodes = Ok<paths["/api/v1/auth/2fa/enable"]["post"]>;
+export type SecuritySettings = Ok<paths["/api/v1/settings/security"]["get"]>;
 export type AuditPage = Ok<paths["/api/v1/audit-logs"]["get"]>;
 export type AuditEntry = AuditPage["items"][number];
 

@@ -1,7 +1,6 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { TOKEN_KEY } from "../api/token";
 import { RequireAuth } from "../features/auth";
 import { mockApi, renderRoutes, reply } from "../test/utils";
 import { AppShell } from "./AppShell";
@@ -26,7 +25,6 @@ const me = {
 
 describe("AppShell", () => {
   it("shows the signed-in user's name and role, and every section", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t0k");
     const { calls } = mockApi({ "GET /api/v1/auth/me": () => me });
     renderRoutes(routes, "/");
 
@@ -49,11 +47,12 @@ describe("AppShell", () => {
     ]) {
       expect(nav).toContainElement(screen.getByRole("link", { name: label }));
     }
-    expect(calls[0]!.headers.get("Authorization")).toBe("Bearer t0k");
+    // The session cookie goes by itself; every call carries the CSRF header.
+    expect(calls[0]!.headers.get("Authorization")).toBeNull();
+    expect(calls[0]!.headers.get("X-Closer-CSRF")).toBe("1");
   });
 
-  it("logs out: calls the API, clears the token and goes to /login", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t0k");
+  it("logs out: calls the API and goes to /login", async () => {
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => me,
       "POST /api/v1/auth/logout": () => reply(204),
@@ -62,20 +61,21 @@ describe("AppShell", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Log out" }));
 
     expect(await screen.findByText("Login page")).toBeInTheDocument();
-    expect(window.localStorage.getItem(TOKEN_KEY)).toBeNull();
     expect(calls.some((c) => c.method === "POST" && c.url.endsWith("/api/v1/auth/logout"))).toBe(
       true,
     );
   });
 
-  it("sends visitors without a token to /login", async () => {
-    mockApi({});
+  it("sends visitors without a session to /login", async () => {
+    mockApi({
+      "GET /api/v1/auth/me": () =>
+        reply(401, { error: { code: "unauthorized", message: "Sign in to continue." } }),
+    });
     renderRoutes(routes, "/");
     expect(await screen.findByText("Login page")).toBeInTheDocument();
   });
 
   it("shows an error with Retry when the account cannot load", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t0k");
     let attempts = 0;
     mockApi({
       "GET /api/v1/auth/me": () => {

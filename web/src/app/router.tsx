@@ -9,6 +9,7 @@ import { LlmPage } from "../features/llm";
 import { OnboardingPage } from "../features/onboarding";
 import { OrganisationPage } from "../features/organisation";
 import { PlaygroundPage } from "../features/playground";
+import { SecurityPage } from "../features/security";
 import { TeamPage } from "../features/team";
 import { WhatsAppPage } from "../features/whatsapp";
 import { SECTIONS, SETTINGS_PAGES } from "../nav";
@@ -21,6 +22,7 @@ import { SettingsLayout } from "./SettingsLayout";
 const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   organisation: <OrganisationPage />,
   team: <TeamPage />,
+  security: <SecurityPage />,
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   knowledge: <KnowledgePage />,

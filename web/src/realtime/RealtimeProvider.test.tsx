@@ -2,7 +2,6 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RealtimeEvent } from "../api/models";
-import { TOKEN_KEY } from "../api/token";
 import { FakeWebSocket } from "../test/fakeWebSocket";
 import { realtimeHandler } from "./handlers";
 import { RealtimeIndicator } from "./RealtimeIndicator";
@@ -51,16 +50,15 @@ function setup() {
 describe("RealtimeProvider", () => {
   beforeEach(() => {
     vi.useFakeTimers();
-    window.localStorage.setItem(TOKEN_KEY, "tok en");
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it("connects with the session token and shows Live once open", () => {
+  it("connects (the session cookie goes along) and shows Live once open", () => {
     setup();
     const ws = FakeWebSocket.latest();
-    expect(ws.url).toBe(`ws://${window.location.host}/api/v1/ws?token=tok%20en`);
+    expect(ws.url).toBe(`ws://${window.location.host}/api/v1/ws`);
     expect(screen.getByTestId("realtime-status")).toHaveTextContent("Connecting…");
     act(() => ws.serverOpen());
     expect(screen.getByTestId("realtime-status")).toHaveTextContent("Live");

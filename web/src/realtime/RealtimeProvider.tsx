@@ -9,7 +9,6 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import { getToken } from "../api/token";
 import type { RealtimeEvent } from "../api/models";
 import { reconnectDelay } from "./backoff";
 import { parseEvent, socketUrl } from "./events";
@@ -75,11 +74,9 @@ export function RealtimeProvider({
 
     function connect() {
       if (stopped) return;
-      const token = getToken();
-      if (!token) return; // signed out: the shell is about to go away
       let ws: WebSocket;
       try {
-        ws = new WebSocket(socketUrl(window.location, token));
+        ws = new WebSocket(socketUrl(window.location));
       } catch {
         scheduleReconnect();
         return;

@@ -40,12 +40,12 @@ describe("parseEvent", () => {
 });
 
 describe("socketUrl", () => {
-  it("follows the page's scheme and host, with the token escaped", () => {
-    expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080" }, "a b")).toBe(
-      "ws://127.0.0.1:8080/api/v1/ws?token=a%20b",
+  it("follows the page's scheme and host, and carries no token (the cookie does)", () => {
+    expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080" })).toBe(
+      "ws://127.0.0.1:8080/api/v1/ws",
     );
-    expect(socketUrl({ protocol: "https:", host: "app.closer.test" }, "t")).toBe(
-      "wss://app.closer.test/api/v1/ws?token=t",
+    expect(socketUrl({ protocol: "https:", host: "app.closer.test" })).toBe(
+      "wss://app.closer.test/api/v1/ws",
     );
   });
 });

@@ -25,8 +25,11 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   return { type, data } as RealtimeEvent;
 }
 
-/** The WebSocket URL for the page's origin: ws:// on http, wss:// on https. */
-export function socketUrl(location: Pick<Location, "protocol" | "host">, token: string): string {
+/**
+ * The WebSocket URL for the page's origin: ws:// on http, wss:// on https. No token: the
+ * browser sends the session cookie, which the server accepts from this site's pages only.
+ */
+export function socketUrl(location: Pick<Location, "protocol" | "host">): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/api/v1/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/api/v1/ws`;
 }

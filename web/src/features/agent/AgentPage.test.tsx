@@ -3,7 +3,6 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { AgentProfile, Role } from "../../api/models";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { AgentPage } from "./AgentPage";
 
@@ -35,7 +34,6 @@ async function openTone() {
 
 describe("AgentPage documents", () => {
   it("saves only the changed document", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const bodies: unknown[] = [];
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
@@ -65,7 +63,6 @@ describe("AgentPage documents", () => {
   });
 
   it("refuses to save invalid JSON and shows the server's field error", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let puts = 0;
     mockApi({
       "GET /api/v1/auth/me": () => meAs("admin"),
@@ -112,7 +109,6 @@ describe("AgentPage documents", () => {
   });
 
   it("is read-only for agents", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("agent"),
       "GET /api/v1/agent/profile": () => profile,
@@ -146,7 +142,6 @@ describe("AgentPage engine notice", () => {
   ])(
     "with the LLM engine, configured %s and a key %s, warns: %s",
     async (configured, key, warns) => {
-      window.localStorage.setItem(TOKEN_KEY, "t");
       mockApi({
         "GET /api/v1/auth/me": () => meAs("owner"),
         "GET /api/v1/agent/profile": () => ({ ...profile, mode: "llm" }),
@@ -167,7 +162,6 @@ describe("AgentPage engine notice", () => {
   );
 
   it("says nothing with the rules engine", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let asked = false;
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),

@@ -2,7 +2,6 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import type { KnowledgeScan } from "../../api/models";
 import { KnowledgeBase } from "./KnowledgeBase";
@@ -47,7 +46,6 @@ const pricing = {
 
 describe("KnowledgeBase website scan", () => {
   it("offers the website on file, scans it and shows progress until the pages are in", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     // The scan answers running, then running further, then done.
     const polls = [
       scan({
@@ -110,7 +108,6 @@ describe("KnowledgeBase website scan", () => {
   });
 
   it("shows the server's reason next to the address", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/org": () => ({ id: "o", name: "Acme", website: null }),
@@ -134,7 +131,6 @@ describe("KnowledgeBase website scan", () => {
   });
 
   it("uploads a faq.txt as the file itself", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/org": () => ({ id: "o", name: "Acme", website: null }),

@@ -2,7 +2,6 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { AuditEntry, Role } from "../../api/models";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { RequireAuth } from "../auth";
 import { AuditLogPage, detailPairs } from "./AuditLogPage";
@@ -31,7 +30,6 @@ function entry(id: string, action: string): AuditEntry {
 
 describe("AuditLogPage", () => {
   it("lists the log a page at a time", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/audit-logs": (req) =>
@@ -50,7 +48,6 @@ describe("AuditLogPage", () => {
   });
 
   it("says so when there is nothing yet, and shows a failure with Retry", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let calls = 0;
     mockApi({
       "GET /api/v1/auth/me": () => meAs("admin"),
@@ -68,7 +65,6 @@ describe("AuditLogPage", () => {
   });
 
   it("is for owners and admins only", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({ "GET /api/v1/auth/me": () => meAs("agent") });
     renderRoutes(routes, "/");
     expect(await screen.findByText("Owners and admins only")).toBeInTheDocument();

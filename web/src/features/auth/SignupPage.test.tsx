@@ -1,7 +1,6 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { SignupPage } from "./SignupPage";
 
@@ -42,7 +41,8 @@ describe("invite signup", () => {
     await user.click(screen.getByRole("button", { name: "Join organisation" }));
 
     expect(await screen.findByText("Dashboard home")).toBeInTheDocument();
-    expect(window.localStorage.getItem(TOKEN_KEY)).toBe("session-token");
+    // The session is the server's HttpOnly cookie: nothing is kept in browser storage.
+    expect(Object.keys(window.localStorage)).toEqual([]);
     const signup = calls.find((c) => c.url.endsWith("/api/v1/auth/signup"));
     expect(await signup!.json()).toEqual({
       invite_token: "tok123",

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { Link, Navigate, useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { ApiError, fieldErrors, formMessage } from "../../api/errors";
 import type { InviteLookup, SignupBody } from "../../api/models";
-import { getToken } from "../../api/token";
 import { Alert } from "../../components/ui/Alert";
 import { Button } from "../../components/ui/Button";
 import { Field } from "../../components/ui/Field";
@@ -11,7 +10,7 @@ import { ErrorState, LoadingState } from "../../components/ui/States";
 import { roleLabel } from "../../lib/format";
 import { useInviteLookup, useSignup } from "./api";
 import { AuthLayout } from "./AuthLayout";
-import { useStartSession } from "./session";
+import { RedirectIfSignedIn, useStartSession } from "./session";
 
 const FIELDS = ["org_name", "name", "email", "password"];
 const MIN_PASSWORD = 8;
@@ -20,8 +19,11 @@ export function SignupPage() {
   const [params] = useSearchParams();
   const inviteToken = params.get("invite");
   if (inviteToken) return <InviteSignup token={inviteToken} key={inviteToken} />;
-  if (getToken() !== null) return <Navigate to="/" replace />;
-  return <SignupForm />;
+  return (
+    <RedirectIfSignedIn>
+      <SignupForm />
+    </RedirectIfSignedIn>
+  );
 }
 
 function InviteSignup({ token }: { token: string }) {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { api, quietApi, unwrap } from "../../api/client";
 import type { AuthResponse, LoginBody, Me, SignupBody } from "../../api/models";
 import { inviteLookupKey } from "./keys";
 
@@ -7,7 +7,15 @@ export function fetchMe(): Promise<Me> {
   return unwrap(api.GET("/api/v1/auth/me"));
 }
 
-/** Ends the session on the server; the caller drops it locally either way. */
+/** The signed-in member, or null when nobody is (without the app's lost-session handling). */
+export async function probeSession(): Promise<Me | null> {
+  const { data, response } = await quietApi.GET("/api/v1/auth/me", {
+    headers: { "X-Closer-CSRF": "1" },
+  });
+  return response.ok && data ? data : null;
+}
+
+/** Ends the session on the server, which also clears the session cookie. */
 export async function logout(): Promise<void> {
   await api.POST("/api/v1/auth/logout");
 }

@@ -2,7 +2,9 @@
 export { ME_KEY } from "./keys";
 export { LoginPage } from "./LoginPage";
 export {
+  mustEnrol,
   RedirectIfSignedIn,
+  SECURITY_PATH,
   RequireAuth,
   useLogout,
   useRecheckSession,

@@ -1,12 +1,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { Navigate, Outlet, useLocation, useNavigate } from "react-router";
+import { ApiError } from "../../api/errors";
 import type { AuthResponse, Me } from "../../api/models";
-import { clearToken, getToken, setToken } from "../../api/token";
 import { ErrorState } from "../../components/ui/States";
 import { Spinner } from "../../components/ui/Spinner";
-import { fetchMe, logout } from "./api";
-import { ME_KEY } from "./keys";
+import { fetchMe, logout, probeSession } from "./api";
+import { ME_KEY, SESSION_PROBE_KEY } from "./keys";
+
+/** Where a member whom the organisation requires to use two-factor sign-in sets it up. */
+export const SECURITY_PATH = "/settings/security";
 
 const SessionContext = createContext<Me | null>(null);
 
@@ -21,15 +24,21 @@ export function SessionProvider({ value, children }: { value: Me; children: Reac
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
-/** Guards the authenticated part of the app. */
+/** The organisation requires two-factor sign-in and this member has not set it up yet. */
+export function mustEnrol(me: Me): boolean {
+  // Tolerates an older server's answer without the field.
+  const twoFactor = me.two_factor as Me["two_factor"] | undefined;
+  return !!twoFactor && twoFactor.required && !twoFactor.enabled;
+}
+
+/**
+ * Guards the authenticated part of the app. The session is an HttpOnly cookie the page cannot
+ * see, so the server is asked; a 401 means nobody is signed in.
+ */
 export function RequireAuth() {
   const location = useLocation();
-  const token = getToken();
-  const me = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, enabled: token !== null });
+  const me = useQuery({ queryKey: ME_KEY, queryFn: fetchMe });
 
-  if (token === null) {
-    return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  }
   if (me.isPending) {
     return (
       <div
@@ -41,6 +50,9 @@ export function RequireAuth() {
     );
   }
   if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) {
+      return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+    }
     return (
       <div className="flex h-full items-center justify-center">
         <ErrorState
@@ -51,6 +63,9 @@ export function RequireAuth() {
       </div>
     );
   }
+  if (mustEnrol(me.data) && location.pathname !== SECURITY_PATH) {
+    return <Navigate to={SECURITY_PATH} replace />;
+  }
   return (
     <SessionProvider value={me.data}>
       <Outlet />
@@ -60,19 +75,23 @@ export function RequireAuth() {
 
 /** Login/signup pages: a signed-in visitor goes straight to the dashboard. */
 export function RedirectIfSignedIn({ children }: { children: ReactNode }) {
-  if (getToken() !== null) return <Navigate to="/" replace />;
+  const probe = useQuery({ queryKey: SESSION_PROBE_KEY, queryFn: probeSession, retry: false });
+  if (probe.data) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
 
-/** Stores a fresh session from login/signup and returns a function to call afterwards. */
+/** Takes a fresh session from login/signup (the cookie is already set) into the app. */
 export function useStartSession(): (auth: AuthResponse) => void {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return (auth) => {
     queryClient.clear();
-    setToken(auth.token);
-    queryClient.setQueryData<Me>(ME_KEY, { user: auth.user, org: auth.org });
-    navigate("/", { replace: true });
+    queryClient.setQueryData<Me>(ME_KEY, {
+      user: auth.user,
+      org: auth.org,
+      two_factor: auth.two_factor,
+    });
+    navigate(mustEnrol(auth) ? SECURITY_PATH : "/", { replace: true });
   };
 }
 
@@ -83,9 +102,8 @@ export function useLogout(): () => Promise<void> {
     try {
       await logout();
     } catch {
-      // The token is dropped locally either way.
+      // The server clears the cookie; if it cannot be reached, the login page still follows.
     }
-    clearToken();
     queryClient.clear();
     navigate("/login", { replace: true });
   };

@@ -3,7 +3,6 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Conversation, ConversationDetail, Message } from "../../api/models";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { RealtimeProvider } from "../../realtime/RealtimeProvider";
 import { FakeWebSocket } from "../../test/fakeWebSocket";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
@@ -88,7 +87,6 @@ function message(patch: Partial<Message>): Message {
 
 describe("InboxPage", () => {
   it("lists conversations, opens one, marks it read and sends a reply", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let current = detail();
     let messages: Message[] = [message({})];
     const { calls } = mockApi({
@@ -167,7 +165,6 @@ describe("InboxPage", () => {
   });
 
   it("shows the template notice instead of the composer when the window is closed", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
@@ -186,7 +183,6 @@ describe("InboxPage", () => {
   });
 
   it("turns a window_closed answer into the template notice, and shows field errors", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let attempt = 0;
     mockApi({
       "GET /api/v1/auth/me": () => me,
@@ -221,7 +217,6 @@ describe("InboxPage", () => {
   });
 
   it("says a lead opted out before anything is typed, and locks the reply box", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
@@ -247,7 +242,6 @@ describe("InboxPage", () => {
   });
 
   it("turns an opted_out answer into the opted-out notice, not an error", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
@@ -291,7 +285,6 @@ describe("InboxPage", () => {
   });
 
   it("hides the reply box's send for viewers", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => ({ ...me, user: { ...me.user, role: "viewer" } }),
       "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),

@@ -3,7 +3,6 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Job, Role } from "../../api/models";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes } from "../../test/utils";
 import { JobsPage } from "./JobsPage";
 
@@ -31,7 +30,6 @@ const dead: Job = {
 
 describe("JobsPage", () => {
   it("lists failed jobs and retries one", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     let retried = false;
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => meAs("admin"),
@@ -63,7 +61,6 @@ describe("JobsPage", () => {
   });
 
   it("is for owners and admins only", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({ "GET /api/v1/auth/me": () => meAs("agent") });
     renderRoutes(routes, "/");
     expect(await screen.findByText("Owners and admins only")).toBeInTheDocument();

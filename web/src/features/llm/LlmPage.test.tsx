@@ -2,7 +2,6 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { LlmPage, localErrors, switchProvider, toBody, toForm, type LlmFormState } from "./LlmPage";
 import type { LlmSettings, Role } from "../../api/models";
@@ -93,7 +92,6 @@ function meAs(role: Role) {
 
 describe("LlmPage", () => {
   it("is read-only for agents and never shows a key", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("agent"),
       "GET /api/v1/settings/llm": () => saved,
@@ -108,7 +106,6 @@ describe("LlmPage", () => {
   });
 
   it("saves a new key, tests before saving and shows field errors", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/settings/llm": () => unconfigured,
@@ -165,7 +162,6 @@ describe("LlmPage", () => {
   });
 
   it("removes a saved key only when asked, and shows a failed test", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => meAs("admin"),
       "GET /api/v1/settings/llm": () => saved,
@@ -194,7 +190,6 @@ describe("LlmPage", () => {
   });
 
   it("shows an error with a retry when the settings cannot load", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/settings/llm": () =>

@@ -2,7 +2,6 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes, reply } from "../../test/utils";
 import { OnboardingPage } from "./OnboardingPage";
 import type { Role } from "../../api/models";
@@ -34,7 +33,6 @@ const empty = { answers: {}, updated_at: null, updated_by: null, generated_at: n
 
 describe("OnboardingPage", () => {
   it("starts from the organisation's details and saves the step when continuing", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/org": () => org,
@@ -61,7 +59,6 @@ describe("OnboardingPage", () => {
   });
 
   it("shows the server's field errors at the field and stays on the step", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/org": () => org,
@@ -88,7 +85,6 @@ describe("OnboardingPage", () => {
   });
 
   it("resumes at the first step that still needs answers", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/org": () => org,
@@ -106,7 +102,6 @@ describe("OnboardingPage", () => {
   });
 
   it("is read-only for agents", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("agent"),
       "GET /api/v1/org": () => org,
@@ -118,7 +113,6 @@ describe("OnboardingPage", () => {
   });
 
   it("says so when the answers cannot be loaded", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/org": () => org,

@@ -2,7 +2,6 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes } from "../../test/utils";
 import { OrganisationPage } from "./OrganisationPage";
 import type { Role } from "../../api/models";
@@ -29,7 +28,6 @@ function meAs(role: Role) {
 
 describe("OrganisationPage", () => {
   it("is read-only for viewers", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({ "GET /api/v1/auth/me": () => meAs("viewer"), "GET /api/v1/org": () => org });
     renderRoutes(routes, "/");
     expect(await screen.findByLabelText("Organisation name")).toHaveAttribute("readonly");
@@ -38,7 +36,6 @@ describe("OrganisationPage", () => {
   });
 
   it("saves with nulls for cleared optional fields", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     const { calls } = mockApi({
       "GET /api/v1/auth/me": () => meAs("owner"),
       "GET /api/v1/org": () => org,

@@ -2,7 +2,6 @@ import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { WhatsappStatus } from "../../api/models";
 import { RequireAuth } from "../auth";
-import { TOKEN_KEY } from "../../api/token";
 import { mockApi, renderRoutes } from "../../test/utils";
 import { WhatsAppPage } from "./WhatsAppPage";
 
@@ -33,7 +32,6 @@ function status(patch: Partial<WhatsappStatus>): WhatsappStatus {
 
 describe("WhatsAppPage", () => {
   it("names the status and the quality rating in words", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/settings/whatsapp/status": () => status({}),
@@ -45,7 +43,6 @@ describe("WhatsAppPage", () => {
   });
 
   it("says when Meta refused the saved token", async () => {
-    window.localStorage.setItem(TOKEN_KEY, "t");
     mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/settings/whatsapp/status": () =>
