@@ -67,6 +67,7 @@ api-types: web-deps
 bench: build
 	scripts/bench-auth-me.sh
 	scripts/bench-webhook.sh
+	scripts/bench-forged-webhook.sh
 	$(CARGO) bench --locked -p closer-agent --bench decision
 
 clean:

@@ -69,15 +69,7 @@ pub struct IdealCustomer {
     pub use_cases: Vec<String>,
 }
 
-/// When to ask about money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BudgetTiming {
-    Early,
-    Mid,
-    Late,
-    Never,
-}
+pub use closer_domain::agent::BudgetTiming;
 
 /// A call to action the owner wants, with where it leads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

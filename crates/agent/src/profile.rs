@@ -47,16 +47,7 @@ pub struct BusinessConfig {
     pub timezone: String,
 }
 
-/// How much a qualification slot matters and when to ask for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Requirement {
-    Required,
-    Optional,
-    AskEarly,
-    AskLate,
-    Never,
-}
+pub use closer_domain::agent::{EmojiPolicy, Formality, Persuasion, Requirement};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -75,30 +66,6 @@ pub struct SalesRules {
     pub objection_playbook: BTreeMap<String, String>,
     pub cta_sequencing: CtaSequencing,
     pub escalation_triggers: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EmojiPolicy {
-    Never,
-    Sparingly,
-    Frequent,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Formality {
-    Formal,
-    Professional,
-    Casual,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Persuasion {
-    Soft,
-    Moderate,
-    Firm,
 }
 
 /// Style rules for every message.

@@ -53,3 +53,34 @@ impl LlmProvider {
         }
     }
 }
+
+text_enum!(
+    /// How much a qualification slot matters and when to ask for it.
+    Requirement {
+        Required = "required",
+        Optional = "optional",
+        AskEarly = "ask_early",
+        AskLate = "ask_late",
+        Never = "never",
+    }
+);
+
+text_enum!(
+    /// When to ask about money.
+    BudgetTiming { Early = "early", Mid = "mid", Late = "late", Never = "never" }
+);
+
+text_enum!(
+    /// How often the agent may use emoji.
+    EmojiPolicy { Never = "never", Sparingly = "sparingly", Frequent = "frequent" }
+);
+
+text_enum!(
+    /// How formal the agent's voice is.
+    Formality { Formal = "formal", Professional = "professional", Casual = "casual" }
+);
+
+text_enum!(
+    /// How hard the agent pushes toward the call to action.
+    Persuasion { Soft = "soft", Moderate = "moderate", Firm = "firm" }
+);

@@ -73,7 +73,15 @@ impl LlmClient {
                 anthropic::headers(&config.api_key)?,
             ),
         };
-        let http = reqwest::Client::builder()
+        let target =
+            reqwest::Url::parse(&url).map_err(|_| invalid("the base URL is not a valid URL"))?;
+        config
+            .egress
+            .check_url(&target)
+            .map_err(|refused| invalid(&refused.to_string()))?;
+        let http = config
+            .egress
+            .client_builder()
             .timeout(config.timeout)
             .default_headers(headers)
             // An API endpoint never legitimately redirects, and following one could hand the

@@ -167,44 +167,57 @@ impl LlmError {
                 ),
             );
         }
-        // reqwest's own text repeats the URL; the causes underneath say what actually broke.
-        let mut causes = Vec::new();
-        let mut source = err.source();
-        while let Some(cause) = source {
-            causes.push(cause.to_string());
-            source = cause.source();
+        if let Some(refused) = closer_egress::refusal(err) {
+            return Self::new(LlmErrorKind::BadRequest, refused.to_string());
         }
-        let cause = if causes.is_empty() {
-            err.to_string()
-        } else {
-            causes.join(": ")
-        };
         let place = err
             .url()
             .map(|url| format!(" at {}", url.as_str()))
             .unwrap_or_default();
+        // One sentence per kind of failure and never the socket's own words ("connection
+        // refused", "reset by peer"): those would tell whoever typed the address which ports
+        // are open there. Only what an owner needs to fix their own setup is named.
         let what = if err.is_connect() {
             "could not connect to"
         } else {
             "lost the connection to"
         };
+        let hint = transport_hint(err);
         Self::new(
             LlmErrorKind::Unreachable,
-            format!("{what} {provider}{place}: {cause}"),
+            format!("{what} {provider}{place}{hint}"),
         )
     }
 }
 
+/// " (the name was not found)" or " (its TLS certificate was not accepted)" when the cause
+/// chain says so; nothing otherwise.
+fn transport_hint(err: &reqwest::Error) -> &'static str {
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string().to_ascii_lowercase();
+        if text.contains("dns") || text.contains("failed to lookup") {
+            return " (the name was not found)";
+        }
+        if text.contains("certificate") {
+            return " (its TLS certificate was not accepted)";
+        }
+        source = cause.source();
+    }
+    ""
+}
+
 /// ": <text>" or " (<type>): <text>" from either provider's error envelope
 /// (OpenAI `{"error":{"message","type"}}`, Anthropic `{"type":"error","error":{"type","message"}}`),
-/// falling back to what compatible servers tend to send, then to the raw body.
+/// falling back to what compatible servers tend to send. A body that is not JSON (an HTML page,
+/// a banner) is not repeated: whatever else answers at an address is none of our business.
 fn provider_explanation(body: &str) -> Option<String> {
     let body = body.trim();
     if body.is_empty() {
         return None;
     }
     let (kind, text) = match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) => {
+        Ok(value) if value.is_object() => {
             let error = value.get("error");
             let kind = error
                 .and_then(|e| e.get("type"))
@@ -220,7 +233,7 @@ fn provider_explanation(body: &str) -> Option<String> {
                 .unwrap_or_else(|| body.to_owned());
             (kind, text)
         }
-        Err(_) => (None, body.to_owned()),
+        _ => return None,
     };
     let text = truncate(text.trim(), MAX_PROVIDER_MESSAGE_CHARS);
     Some(match kind {
@@ -308,8 +321,11 @@ mod tests {
 
     #[test]
     fn odd_bodies_are_kept_short_and_the_key_is_scrubbed() {
+        // Whatever answers at an address that is not a model's API is not repeated.
         let plain = LlmError::from_status(Provider::OpenAi, 502, "Bad Gateway\n", None, "");
-        assert_eq!(plain.message, "openai answered HTTP 502: Bad Gateway");
+        assert_eq!(plain.message, "openai answered HTTP 502");
+        let banner = LlmError::from_status(Provider::OpenAi, 404, "<html>admin</html>", None, "");
+        assert_eq!(banner.message, "openai answered HTTP 404");
         let string_error = LlmError::from_status(
             Provider::OpenAi,
             404,
@@ -324,7 +340,7 @@ mod tests {
         let empty = LlmError::from_status(Provider::OpenAi, 503, "", None, "");
         assert_eq!(empty.message, "openai answered HTTP 503");
 
-        let long = "x".repeat(5_000);
+        let long = format!("{{\"error\":\"{}\"}}", "x".repeat(5_000));
         let long = LlmError::from_status(Provider::OpenAi, 500, &long, None, "");
         assert!(long.message.chars().count() < 400, "{}", long.message);
 

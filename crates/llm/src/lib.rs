@@ -18,6 +18,7 @@ mod provider;
 
 pub use chat::{ChatMessage, ChatModel, ChatRequest, ChatResponse, ChatRole, Usage};
 pub use client::{ConnectionCheck, LlmClient};
+pub use closer_egress::EgressPolicy;
 pub use error::{LlmError, LlmErrorKind};
 pub use json_output::{JSON_ATTEMPTS, ask_json, extract_json};
 pub use provider::{Prices, Provider, ProviderConfig};

@@ -1,5 +1,6 @@
 //! Which provider to call, where, with which model, and what its tokens cost.
 
+use closer_egress::EgressPolicy;
 use std::fmt;
 use std::time::Duration;
 
@@ -39,6 +40,9 @@ pub struct ProviderConfig {
     /// Total tries including the first.
     pub max_attempts: u32,
     pub prices: Prices,
+    /// Which addresses the client may reach: public ones only unless the operator allowed
+    /// a self-hosted model's host.
+    pub egress: EgressPolicy,
 }
 
 impl ProviderConfig {
@@ -55,6 +59,7 @@ impl ProviderConfig {
             timeout: Self::DEFAULT_TIMEOUT,
             max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
             prices: Prices::default(),
+            egress: EgressPolicy::public_only(),
         }
     }
 }
@@ -69,6 +74,7 @@ impl fmt::Debug for ProviderConfig {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("prices", &self.prices)
+            .field("egress", &self.egress)
             .finish()
     }
 }

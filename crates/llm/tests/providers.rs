@@ -24,6 +24,7 @@ fn config(provider: Provider, base_url: String) -> ProviderConfig {
             input_usd_per_mtok: 1.0,
             output_usd_per_mtok: 2.0,
         },
+        egress: closer_llm::EgressPolicy::any_address(),
     }
 }
 

@@ -4,13 +4,13 @@ use crate::config::ServeArgs;
 use crate::error::ApiError;
 use crate::extract::API_BODY_LIMIT;
 use crate::login_limits::LoginLimits;
-use crate::openapi::{ApiDoc, DOCS_PAGE};
+use crate::openapi::{ApiDoc, DOCS_PAGE, DOCS_SCRIPT};
 use crate::routes;
 use crate::state::AppState;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use closer_store::Store;
@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -36,6 +35,10 @@ fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 pub fn router(state: AppState) -> Router {
+    let public_https = state
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
     let (api, doc) = api_parts();
     let doc_json = Arc::new(doc.to_json().expect("the OpenAPI document serialises"));
     let api = api
@@ -52,6 +55,10 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route("/api/docs", get(|| async { Html(DOCS_PAGE) }))
+        .route(
+            "/api/docs.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript")], DOCS_SCRIPT) }),
+        )
         .route("/api/v1/ws", get(routes::realtime::connect))
         // Unknown API paths answer in the API's error format instead of the dashboard's page.
         .route("/api", get(api_not_found))
@@ -73,9 +80,9 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .fallback(crate::web::serve)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(axum::middleware::from_fn_with_state(
+            public_https,
+            crate::headers::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
@@ -101,18 +108,24 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         .with_context(|| format!("connecting to {url}"))?
         .with_secret_box(secrets.clone());
     store.migrate().await.context("applying migrations")?;
+    let egress = args.egress()?;
+    if egress.allows_private() {
+        tracing::warn!(allowed = ?args.egress_allow, "organisations may reach private addresses named in CLOSER_EGRESS_ALLOW");
+    }
     Ok(AppState {
         store,
         secrets,
-        login_limits: Arc::new(LoginLimits::default()),
+        login_limits: Arc::new(LoginLimits::with_signup_burst(args.signup_burst)),
         graph: closer_whatsapp::GraphClient::new(
             &args.whatsapp_graph_url,
             &args.whatsapp_graph_version,
             Duration::from_secs(15),
         ),
         public_url: args.public_url.clone(),
-        scan_allow_private: args.scan_allow_private,
-        models: Arc::default(),
+        models: Arc::new(crate::llm_provider::ModelCache::new(egress.clone())),
+        egress,
+        webhook_costs: Arc::default(),
+        trusted_proxies: args.trusted_proxies.clone().into(),
     })
 }
 
@@ -152,7 +165,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             crate::worker::WorkerConfig {
                 concurrency: args.workers,
                 lease: Duration::from_secs(args.job_lease_secs),
-                scan_allow_private: args.scan_allow_private,
+                egress: state.egress.clone(),
             },
             workers_stopped,
         )

@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the HTTP API, webhooks, workers and the dashboard.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
     /// Exit 0 when the server at --listen answers /healthz (for containers and scripts).
@@ -76,11 +76,35 @@ pub struct ServeArgs {
     /// Seconds a worker holds a job without a heartbeat before another may take it over.
     #[arg(long, env = "CLOSER_JOB_LEASE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(2..=3600))]
     pub job_lease_secs: u64,
-    /// Lets the knowledge base's website scan fetch private and loopback addresses. Off in
-    /// production (it would let an organisation probe our network); on only for tests and
-    /// local stand-in sites.
+    /// Private hosts the server may reach on an organisation's behalf (its model, the website
+    /// scan), comma-separated `host` or `host:port`: e.g. `localhost:11434` for Ollama on this
+    /// machine. Empty (the default) allows public addresses only; `*` allows every address
+    /// (tests and local stand-ins only: it lets any owner probe your network).
+    #[arg(long, env = "CLOSER_EGRESS_ALLOW", value_delimiter = ',')]
+    pub egress_allow: Vec<String>,
+    /// Reverse proxies in front of the server (comma-separated IPs, e.g. `127.0.0.1` for nginx
+    /// on this machine): requests from them are attributed to the client they name in
+    /// `X-Forwarded-For`, so per-client limits apply per client. Empty: the peer address.
+    #[arg(long, env = "CLOSER_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Sign-ups (new organisations and invite acceptances) one client address may make at
+    /// once; after them, one a minute. Raise it for test suites that create many accounts
+    /// from one address.
+    #[arg(long, env = "CLOSER_SIGNUP_BURST", default_value_t = crate::login_limits::SIGNUP_BURST)]
+    pub signup_burst: u32,
+    /// The earlier name of `CLOSER_EGRESS_ALLOW=*`.
     #[arg(long, env = "CLOSER_SCAN_ALLOW_PRIVATE")]
     pub scan_allow_private: bool,
+}
+
+impl ServeArgs {
+    /// What the server may reach on an organisation's behalf.
+    pub fn egress(&self) -> anyhow::Result<closer_egress::EgressPolicy> {
+        let any = self.scan_allow_private.then_some("*");
+        let hosts = self.egress_allow.iter().map(String::as_str).chain(any);
+        closer_egress::EgressPolicy::allowing(hosts)
+            .map_err(|e| anyhow::anyhow!("CLOSER_EGRESS_ALLOW: {e}"))
+    }
 }
 
 #[derive(Args, Debug, Clone)]

@@ -40,6 +40,9 @@ pub enum ApiError {
     Conflict { code: ErrorCode, message: String },
     #[error("the request body is larger than the {0} byte limit")]
     PayloadTooLarge(usize),
+    /// A body within the byte limit that asks for more work than one request may.
+    #[error("{0}")]
+    TooMuchWork(String),
     #[error("requests must be sent as application/json")]
     UnsupportedMediaType,
     #[error("some fields are not valid")]
@@ -109,7 +112,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
-            ApiError::PayloadTooLarge(_) => {
+            ApiError::PayloadTooLarge(_) | ApiError::TooMuchWork(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
             ApiError::UnsupportedMediaType => (

@@ -165,6 +165,25 @@ impl FromRequestParts<AppState> for Manager {
     }
 }
 
+/// The organisation's owner: its security rules. Checked before the body is read, so a
+/// member who may not is told so whatever they sent.
+pub struct Owner(pub Member);
+
+impl FromRequestParts<AppState> for Owner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        member_who(
+            parts,
+            state,
+            |role| role == Role::Owner,
+            ApiError::forbidden,
+        )
+        .await
+        .map(Owner)
+    }
+}
+
 /// A member who works conversations (anyone but a viewer): replies, takeovers, the simulator.
 pub struct Responder(pub Member);
 
@@ -221,12 +240,25 @@ pub fn clear_session_cookie(secure: bool) -> HeaderValue {
     set_session_cookie("", 0, secure)
 }
 
-/// The client's address as this process sees it.
-pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+/// The client's address, seen through the trusted proxies: what per-client limits count.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        client_ip(parts, state)
+            .map(ClientIp)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("served without the peer address")))
+    }
+}
+
+/// The client's address, seen through the trusted proxies.
+pub fn client_ip(parts: &Parts, state: &AppState) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
+        .map(|ConnectInfo(addr)| state.client_ip(addr.ip(), &parts.headers))
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -260,7 +292,7 @@ impl FromRequestParts<AppState> for SignedIn {
             .authenticate(&closer_store::token_hash(token))
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        let ip = client_ip(parts).map(|ip| ip.to_string());
+        let ip = client_ip(parts, state).map(|ip| ip.to_string());
         if let Err(err) = state.store.touch_session(&session, ip).await {
             // Last-seen is shown, never relied on: a failed write does not fail the request.
             tracing::warn!(error = %err, "could not mark the session as seen");

@@ -2,11 +2,13 @@
 
 mod agent_run;
 mod announce;
+mod client_ip;
 pub mod app;
 pub mod config;
 mod credentials;
 mod error;
 mod extract;
+mod headers;
 mod llm_provider;
 mod login_limits;
 mod openapi;
@@ -16,5 +18,6 @@ mod secret_key;
 mod state;
 mod validate;
 mod web;
+mod webhook_costs;
 mod website_scan;
 pub mod worker;

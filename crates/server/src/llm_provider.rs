@@ -1,7 +1,7 @@
 //! The organisation's language model, built from its saved LLM settings. Used by the agent's
 //! LLM engine, the settings page's "test connection" and onboarding's document generation.
 
-use closer_llm::{ChatModel, LlmClient, LlmError, Prices, ProviderConfig};
+use closer_llm::{ChatModel, EgressPolicy, LlmClient, LlmError, Prices, ProviderConfig};
 use closer_store::Store;
 use closer_store::agent_config::LlmSettings;
 use std::collections::HashMap;
@@ -9,10 +9,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// A client for these settings and this (opened) key.
-pub fn client(settings: &LlmSettings, api_key: &str) -> Result<LlmClient, LlmError> {
+/// A client for these settings and this (opened) key, reaching only what `egress` allows.
+pub fn client(
+    settings: &LlmSettings,
+    api_key: &str,
+    egress: &EgressPolicy,
+) -> Result<LlmClient, LlmError> {
     let mut config = ProviderConfig::new(settings.provider, settings.model.clone(), api_key);
     config.base_url = settings.base_url.clone();
+    config.egress = egress.clone();
     config.timeout = Duration::from_millis(u64::try_from(settings.timeout_ms).unwrap_or(1).max(1));
     config.prices = Prices {
         input_usd_per_mtok: settings.input_usd_per_mtok,
@@ -24,9 +29,9 @@ pub fn client(settings: &LlmSettings, api_key: &str) -> Result<LlmClient, LlmErr
 /// Clients already built, per organisation, each with the fingerprint of the settings it was
 /// built from. Building one sets up a TLS-capable connection pool; a think should not pay for
 /// that each time. One cache per process, held by the application state and the workers.
-#[derive(Default)]
 pub struct ModelCache {
     clients: Mutex<HashMap<Uuid, BuiltClient>>,
+    egress: EgressPolicy,
 }
 
 /// A client and the hashed settings it was built from.
@@ -47,6 +52,18 @@ fn fingerprint(s: &LlmSettings, key: &str) -> [u8; 32] {
 }
 
 impl ModelCache {
+    pub fn new(egress: EgressPolicy) -> ModelCache {
+        ModelCache {
+            clients: Mutex::default(),
+            egress,
+        }
+    }
+
+    /// What the models may reach.
+    pub fn egress(&self) -> &EgressPolicy {
+        &self.egress
+    }
+
     /// The organisation's model, or `None` when no provider (or no key) is configured or the
     /// settings cannot make a client — callers then work without a model.
     pub async fn chat_model(
@@ -68,7 +85,7 @@ impl ModelCache {
         if let Some(c) = cached {
             return Ok(Some(c));
         }
-        match client(&settings, &key) {
+        match client(&settings, &key, &self.egress) {
             Ok(c) => {
                 let c = Arc::new(c);
                 self.clients

@@ -25,17 +25,9 @@ pub const SIGNUP_BURST: u32 = 10;
 /// After the burst, one more sign-up per address every this often: at most 60 an hour, which
 /// keeps scripted account creation slow while a person who mistyped can try again at once.
 const SIGNUP_EVERY: Duration = Duration::from_secs(60);
-/// Raises the sign-up burst for test suites that create many accounts from one address
-/// (the browser tests); unset in production.
-const SIGNUP_BURST_ENV: &str = "CLOSER_SIGNUP_BURST";
-
 impl Default for LoginLimits {
     fn default() -> Self {
-        let burst = std::env::var(SIGNUP_BURST_ENV)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(SIGNUP_BURST);
-        Self::with_signup_burst(burst)
+        Self::with_signup_burst(SIGNUP_BURST)
     }
 }
 

@@ -15,13 +15,26 @@ pub struct AppState {
     /// Where the dashboard is reached from outside, for links such as invites. When unset the
     /// request's Host header is used.
     pub public_url: Option<String>,
-    /// The website scan may reach private addresses (CLOSER_SCAN_ALLOW_PRIVATE; tests only).
-    pub scan_allow_private: bool,
+    /// What the server may reach on an organisation's behalf (CLOSER_EGRESS_ALLOW).
+    pub egress: closer_egress::EgressPolicy,
     /// The organisations' model clients, shared with the workers.
     pub models: Arc<crate::llm_provider::ModelCache>,
+    /// Proxies whose `X-Forwarded-For` names the client (CLOSER_TRUSTED_PROXIES).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// What webhook senders may cost us before their signature is checked.
+    pub webhook_costs: Arc<crate::webhook_costs::WebhookCosts>,
 }
 
 impl AppState {
+    /// The client a request came from, seen through the trusted proxies.
+    pub fn client_ip(
+        &self,
+        peer: std::net::IpAddr,
+        headers: &axum::http::HeaderMap,
+    ) -> std::net::IpAddr {
+        crate::client_ip::client_ip(peer, headers, &self.trusted_proxies)
+    }
+
     /// The dashboard's address as the outside world sees it, for links we hand out.
     pub fn public_base(&self, headers: &axum::http::HeaderMap) -> String {
         use axum::http::header;

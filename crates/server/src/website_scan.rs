@@ -9,7 +9,6 @@
 //! instead of losing it.
 
 mod chunks;
-pub mod guard;
 mod readable;
 
 use crate::website_scan::chunks::{ChunkSize, chunk};
@@ -20,7 +19,6 @@ use closer_store::{Store, StoreError};
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::{StatusCode, Url};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
 use std::time::Duration;
 use texting_robots::Robot;
 use tokio::time::Instant;
@@ -62,9 +60,8 @@ impl Default for ScanLimits {
 #[derive(Debug, Clone, Default)]
 pub struct ScanPolicy {
     pub limits: ScanLimits,
-    /// Lets the scan reach private and loopback addresses: only for tests and local
-    /// stand-ins (`CLOSER_SCAN_ALLOW_PRIVATE`), never for a server facing customers.
-    pub allow_private: bool,
+    /// Which addresses the scan may reach: public ones, plus what the operator allowed.
+    pub egress: closer_egress::EgressPolicy,
 }
 
 /// Most robots.txt we read (Google's limit): rules past it are ignored.
@@ -236,19 +233,16 @@ pub struct Crawl {
 
 impl Crawl {
     pub fn new(start: Url, policy: ScanPolicy) -> Result<Crawl, String> {
-        let mut builder = reqwest::Client::builder()
+        let client = policy
+            .egress
+            .client_builder()
             .user_agent(format!(
                 "{ROBOT_NAME}/{} (+knowledge base scan)",
                 env!("CARGO_PKG_VERSION")
             ))
+            // Redirects are followed by hand, each one a page the crawl checks and counts.
             .redirect(reqwest::redirect::Policy::none())
-            // A proxy would resolve names itself, out of the guard's sight.
-            .no_proxy()
-            .connect_timeout(policy.limits.page_timeout);
-        if !policy.allow_private {
-            builder = builder.dns_resolver(Arc::new(guard::PublicOnly));
-        }
-        let client = builder
+            .connect_timeout(policy.limits.page_timeout)
             .build()
             .map_err(|e| format!("could not prepare the scan: {e}"))?;
         Ok(Crawl {
@@ -530,22 +524,17 @@ impl Crawl {
     /// refused from its headers, before its body is read; a body past `cap` is refused
     /// (pages) or cut (robots.txt).
     async fn request(&self, url: &Url, cap: usize, html_only: bool) -> Result<Answer, Skip> {
-        if !self.policy.allow_private {
-            guard::check_literal(url).map_err(|e| Skip::new("private_address", format!("{e}.")))?;
-        }
+        self.policy
+            .egress
+            .check_url(url)
+            .map_err(|refused| not_public(url, &refused))?;
         let left = self.deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(Skip::new("time_limit", "The scan ran out of time."));
         }
         let failed = |e: reqwest::Error| {
-            if guard::refused(&e) {
-                Skip::new(
-                    "private_address",
-                    format!(
-                        "{} is a private or local address; only public websites can be scanned.",
-                        url.host_str().unwrap_or_default()
-                    ),
-                )
+            if let Some(refused) = closer_egress::refusal(&e) {
+                not_public(url, refused)
             } else if e.is_timeout() {
                 Skip::new("timeout", format!("No answer from {url} in time."))
             } else {
@@ -606,6 +595,20 @@ impl Crawl {
             }
         }
         Ok(Answer::Body { status, body })
+    }
+}
+
+/// A page the egress guard would not let us fetch.
+fn not_public(url: &Url, refused: &closer_egress::Refused) -> Skip {
+    match refused {
+        closer_egress::Refused::NotPublic(_) => Skip::new(
+            "private_address",
+            format!(
+                "{} is a private or local address; only public websites can be scanned.",
+                url.host_str().unwrap_or_default()
+            ),
+        ),
+        other => Skip::new("unreachable", format!("{other}.")),
     }
 }
 

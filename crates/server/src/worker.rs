@@ -34,8 +34,8 @@ pub struct WorkerConfig {
     /// How long a claimed job is ours without a heartbeat; after that the scheduler gives it
     /// to another worker.
     pub lease: Duration,
-    /// The website scan may reach private addresses (tests and local stand-ins only).
-    pub scan_allow_private: bool,
+    /// What the website scan may reach.
+    pub egress: closer_egress::EgressPolicy,
 }
 
 impl Default for WorkerConfig {
@@ -43,7 +43,7 @@ impl Default for WorkerConfig {
         WorkerConfig {
             concurrency: 4,
             lease: Duration::from_secs(30),
-            scan_allow_private: false,
+            egress: closer_egress::EgressPolicy::public_only(),
         }
     }
 }
@@ -313,7 +313,7 @@ impl Runner {
     /// on it), not the job's; only a store error retries.
     async fn knowledge_scan(&self, job: &ClaimedJob, scan_id: Uuid) -> Result<(), JobFailure> {
         let policy = crate::website_scan::ScanPolicy {
-            allow_private: self.config.scan_allow_private,
+            egress: self.config.egress.clone(),
             ..Default::default()
         };
         crate::website_scan::run(&self.store, job.org_id, scan_id, &policy).await?;

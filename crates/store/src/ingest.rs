@@ -201,6 +201,11 @@ impl OrgScope<'_> {
         let mut log = vec![];
         let mut fresh_conversations = vec![];
         for msg in fresh {
+            // A message from no one (a sender Meta did not name, or a number that is not a
+            // phone number) has no lead to belong to; the rest of its delivery is still stored.
+            if msg.contact.phone.is_none() && msg.contact.wa_user_id.is_none() {
+                continue;
+            }
             let (contact_id, created) = self
                 .upsert_contact(txn, &msg.contact, msg.referral.as_ref(), msg.sent_at)
                 .await?;

@@ -36,7 +36,9 @@ pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use team::{Invite, OrgScope, UserPatch};
 pub use two_factor::{SecondFactor, TotpSetup};
-pub use whatsapp_accounts::{NumberHealth, WhatsappAccount, WhatsappCredentials, WhatsappSecrets};
+pub use whatsapp_accounts::{
+    NumberHealth, NumberRoutes, WhatsappAccount, WhatsappCredentials, WhatsappSecrets,
+};
 
 /// Ids are UUIDv7: unique without coordination and ordered by creation, which makes them
 /// usable as pagination cursors.

@@ -4,53 +4,79 @@
 //! replica is seen within `FRESH_FOR`.
 
 use crate::{WhatsappAccount, WhatsappSecrets};
+use hashlink::LruCache;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const FRESH_FOR: Duration = Duration::from_secs(10);
+/// Unknown numbers remembered at most. Anyone can name made-up numbers in a webhook; the
+/// least recently named are forgotten first, in constant time.
+const UNKNOWN_KEPT: usize = 10_000;
 
-type Routed = Option<(WhatsappAccount, WhatsappSecrets)>;
+/// A connected number's account and secrets.
+type Connected = (WhatsappAccount, WhatsappSecrets);
+pub(crate) type Routed = Option<Connected>;
 
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub(crate) struct NumberCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    /// Numbers an organisation connected: as many as there are connections, so no bound.
+    known: Mutex<HashMap<String, (Instant, Connected)>>,
+    unknown: Mutex<LruCache<String, Instant>>,
     touched: Mutex<HashMap<String, Instant>>,
 }
 
-#[derive(Debug)]
-struct Entry {
-    at: Instant,
-    routed: Routed,
+impl Default for NumberCache {
+    fn default() -> Self {
+        NumberCache {
+            known: Mutex::default(),
+            unknown: Mutex::new(LruCache::new(UNKNOWN_KEPT)),
+            touched: Mutex::default(),
+        }
+    }
 }
 
 impl NumberCache {
+    /// `Some(routed)` when this process looked the number up less than `FRESH_FOR` ago.
     pub(crate) fn get(&self, phone_number_id: &str) -> Option<Routed> {
-        let entries = self.entries.lock().expect("number cache lock");
-        entries
-            .get(phone_number_id)
-            .filter(|e| e.at.elapsed() < FRESH_FOR)
-            .map(|e| e.routed.clone())
+        let known = self.known.lock().expect("number cache lock");
+        if let Some((at, routed)) = known.get(phone_number_id)
+            && at.elapsed() < FRESH_FOR
+        {
+            return Some(Some(routed.clone()));
+        }
+        drop(known);
+        let mut unknown = self.unknown.lock().expect("number cache lock");
+        match unknown.get(phone_number_id) {
+            Some(at) if at.elapsed() < FRESH_FOR => Some(None),
+            _ => None,
+        }
+    }
+
+    /// The account that owned the number when this process last looked, however long ago:
+    /// good enough to check a signature against when a fresh lookup is not allowed.
+    pub(crate) fn last_known(&self, phone_number_id: &str) -> Option<Connected> {
+        let known = self.known.lock().expect("number cache lock");
+        known.get(phone_number_id).map(|(_, routed)| routed.clone())
     }
 
     pub(crate) fn put(&self, phone_number_id: &str, routed: Routed) {
-        let mut entries = self.entries.lock().expect("number cache lock");
-        // Unknown numbers are cached too (Meta retries them); bound the map against a flood
-        // of made-up ids.
-        if entries.len() > 10_000 {
-            entries.retain(|_, e| e.at.elapsed() < FRESH_FOR);
+        let at = Instant::now();
+        match routed {
+            Some(found) => {
+                let mut known = self.known.lock().expect("number cache lock");
+                known.insert(phone_number_id.to_owned(), (at, found));
+            }
+            None => {
+                let mut unknown = self.unknown.lock().expect("number cache lock");
+                unknown.insert(phone_number_id.to_owned(), at);
+            }
         }
-        entries.insert(
-            phone_number_id.to_owned(),
-            Entry {
-                at: Instant::now(),
-                routed,
-            },
-        );
     }
 
     pub(crate) fn forget(&self) {
-        self.entries.lock().expect("number cache lock").clear();
+        self.known.lock().expect("number cache lock").clear();
+        self.unknown.lock().expect("number cache lock").clear();
     }
 
     /// True at most once per `every` per number: when "last webhook at" should be written.

@@ -40,6 +40,15 @@ pub struct NumberHealth {
     pub messaging_limit: Option<String>,
 }
 
+/// Where each number of a webhook delivery goes.
+#[derive(Debug)]
+pub struct NumberRoutes {
+    /// The numbers resolved, each with its account when one is connected.
+    pub routes: Vec<(String, Option<(WhatsappAccount, WhatsappSecrets)>)>,
+    /// Numbers neither cached nor looked up.
+    pub unresolved: Vec<String>,
+}
+
 /// A connected number without its secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhatsappAccount {
@@ -95,27 +104,48 @@ impl Store {
         })
     }
 
-    /// Routes a webhook: the account (and its app secret) that owns `phone_number_id`.
-    pub async fn whatsapp_by_phone_number_id(
-        &self,
-        phone_number_id: &str,
-    ) -> Result<Option<(WhatsappAccount, WhatsappSecrets)>> {
-        if let Some(known) = self.numbers.get(phone_number_id) {
-            return Ok(known);
-        }
-        let found = match wa::Entity::find()
-            .filter(wa::Column::PhoneNumberId.eq(phone_number_id))
-            .one(&self.db)
-            .await?
-        {
-            Some(m) => {
-                let secrets = self.open_secrets(&m)?;
-                Some((m.into(), secrets))
+    /// Routes a webhook delivery: for each of `numbers`, the account that owns it (and its
+    /// app secret), or `None`. Numbers this process looked up a moment ago come from memory;
+    /// with `look_up`, the rest cost one query together, however many there are; without,
+    /// a connected number this process has seen before is answered from memory however old
+    /// (the signature check still decides), and the rest are handed back as `unresolved`.
+    pub async fn whatsapp_routes(&self, numbers: &[String], look_up: bool) -> Result<NumberRoutes> {
+        let mut routes = Vec::with_capacity(numbers.len());
+        let mut missing: Vec<&String> = Vec::new();
+        for number in numbers {
+            match self.numbers.get(number) {
+                Some(routed) => routes.push((number.clone(), routed)),
+                None => missing.push(number),
             }
-            None => None,
-        };
-        self.numbers.put(phone_number_id, found.clone());
-        Ok(found)
+        }
+        if !look_up {
+            let mut unresolved = Vec::new();
+            for number in missing {
+                match self.numbers.last_known(number) {
+                    Some(stale) => routes.push((number.clone(), Some(stale))),
+                    None => unresolved.push(number.clone()),
+                }
+            }
+            return Ok(NumberRoutes { routes, unresolved });
+        }
+        if !missing.is_empty() {
+            let found = wa::Entity::find()
+                .filter(wa::Column::PhoneNumberId.is_in(missing.iter().map(|n| n.as_str())))
+                .all(&self.db)
+                .await?;
+            for number in missing {
+                let routed = match found.iter().find(|m| &m.phone_number_id == number) {
+                    Some(m) => Some((m.clone().into(), self.open_secrets(m)?)),
+                    None => None,
+                };
+                self.numbers.put(number, routed.clone());
+                routes.push((number.clone(), routed));
+            }
+        }
+        Ok(NumberRoutes {
+            routes,
+            unresolved: vec![],
+        })
     }
 
     /// Whether any connected number uses this verify token (Meta's GET challenge).

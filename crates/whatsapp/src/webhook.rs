@@ -3,6 +3,7 @@
 //! Only a body that is not a JSON object with an `entry` array is refused.
 
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -563,4 +564,268 @@ fn parse_status(s: &Map<String, Value>) -> Option<StatusUpdate> {
         pricing: part(s, "pricing"),
         biz_opaque_callback_data: str_of(s, "biz_opaque_callback_data"),
     })
+}
+
+/// What a delivery must be routed by, read before anything is trusted: how many changes it
+/// carries and which of our numbers they name. Read in one streaming pass with every other
+/// field skipped and nothing kept but the distinct numbers, so a forged body costs one pass
+/// over its bytes and almost no memory — and the pass stops at the first change past the
+/// limits. The full parse waits until the signature has been checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routing {
+    /// Changes in the delivery, of any field.
+    pub changes: usize,
+    /// The distinct `metadata.phone_number_id`s, in the order first seen.
+    pub numbers: Vec<String>,
+}
+
+/// The most one delivery may ask of us before its signature is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoutingLimits {
+    pub max_changes: usize,
+    pub max_numbers: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoutingError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error("a delivery may carry at most {} changes for {} numbers", .0.max_changes, .0.max_numbers)]
+    TooMuch(RoutingLimits),
+}
+
+#[derive(Deserialize)]
+struct RoutingChange<'a> {
+    #[serde(borrow, default)]
+    value: Option<RoutingValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RoutingValue<'a> {
+    #[serde(borrow, default)]
+    metadata: Option<RoutingMetadata<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RoutingMetadata<'a> {
+    #[serde(borrow, default)]
+    phone_number_id: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// What the streaming pass has seen so far.
+struct Tally {
+    limits: RoutingLimits,
+    changes: usize,
+    numbers: Vec<String>,
+    saw_entry: bool,
+    too_much: bool,
+}
+
+impl Tally {
+    fn count(&mut self, change: RoutingChange<'_>) -> Result<(), ()> {
+        self.changes += 1;
+        let number = change
+            .value
+            .as_ref()
+            .and_then(|v| v.metadata.as_ref())
+            .and_then(|m| m.phone_number_id.as_deref());
+        // Meta's ids are digits, and so is every number we let anyone connect: anything
+        // else (NUL, a megabyte of text) can be nobody's and is never looked up.
+        let ours =
+            |n: &&str| !n.is_empty() && n.len() <= 32 && n.bytes().all(|b| b.is_ascii_digit());
+        if let Some(number) = number.filter(ours)
+            && !self.numbers.iter().any(|n| n == number)
+        {
+            self.numbers.push(number.to_owned());
+        }
+        if self.changes > self.limits.max_changes || self.numbers.len() > self.limits.max_numbers {
+            self.too_much = true;
+            return Err(());
+        }
+        Ok(())
+    }
+}
+
+/// Reads a delivery's [`Routing`], refusing it as soon as it passes `limits`. A body that is
+/// not a JSON object with an `entry` array is refused as [`parse_webhook`] would refuse it.
+pub fn routing(raw: &[u8], limits: RoutingLimits) -> Result<Routing, RoutingError> {
+    // A struct also reads from a JSON array; a webhook is an object.
+    if raw.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ParseError::NotWebhook("expected a JSON object").into());
+    }
+    let mut tally = Tally {
+        limits,
+        changes: 0,
+        numbers: Vec::new(),
+        saw_entry: false,
+        too_much: false,
+    };
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let read = RootSeed(&mut tally)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    if tally.too_much {
+        return Err(RoutingError::TooMuch(limits));
+    }
+    read.map_err(|e| ParseError::NotJson(e.to_string()))?;
+    if !tally.saw_entry {
+        return Err(ParseError::NotWebhook("expected an `entry` array").into());
+    }
+    Ok(Routing {
+        changes: tally.changes,
+        numbers: tally.numbers,
+    })
+}
+
+/// `{"entry": [...], ...}`: only `entry` is read.
+struct RootSeed<'t>(&'t mut Tally);
+/// `[{...}, ...]`: each entry.
+struct EntriesSeed<'t>(&'t mut Tally);
+/// `{"changes": [...], ...}`: only `changes` is read.
+struct EntrySeed<'t>(&'t mut Tally);
+/// `[{...}, ...]`: each change, counted and dropped.
+struct ChangesSeed<'t>(&'t mut Tally);
+
+fn over<E: de::Error>() -> E {
+    E::custom("past the routing limits")
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a webhook object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "entry" {
+                self.0.saw_entry = true;
+                map.next_value_seed(EntriesSeed(self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an `entry` array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(EntrySeed(self.0))?.is_some() {}
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an entry object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "changes" {
+                map.next_value_seed(ChangesSeed(self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ChangesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChangesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a `changes` array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(change) = seq.next_element::<RoutingChange<'de>>()? {
+            self.0.count(change).map_err(|()| over())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod routing_tests {
+    use super::*;
+
+    const LIMITS: RoutingLimits = RoutingLimits {
+        max_changes: 3,
+        max_numbers: 2,
+    };
+
+    fn delivery(numbers: &[&str]) -> Vec<u8> {
+        let changes: Vec<Value> = numbers
+            .iter()
+            .map(|n| serde_json::json!({"field": "messages", "value": {"metadata": {"phone_number_id": n}, "statuses": []}}))
+            .collect();
+        serde_json::to_vec(
+            &serde_json::json!({"object": "x", "entry": [{"id": "1", "changes": changes}]}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn routing_names_the_distinct_digit_numbers() {
+        let r = routing(&delivery(&["111", "222", "111"]), LIMITS).unwrap();
+        assert_eq!(r.changes, 3);
+        assert_eq!(r.numbers, vec!["111", "222"]);
+        let odd = routing(&delivery(&["1\u{0}1", "", "abc"]), LIMITS).unwrap();
+        assert!(odd.numbers.is_empty(), "{odd:?}");
+    }
+
+    #[test]
+    fn routing_stops_at_the_limits() {
+        assert_eq!(
+            routing(&delivery(&["1", "1", "1", "1"]), LIMITS),
+            Err(RoutingError::TooMuch(LIMITS))
+        );
+        assert_eq!(
+            routing(&delivery(&["1", "2", "3"]), LIMITS),
+            Err(RoutingError::TooMuch(LIMITS))
+        );
+    }
+
+    #[test]
+    fn routing_refuses_what_is_not_a_webhook() {
+        for body in [&b"[]"[..], b"{}", b"{\"entry\": 3}", b"{not json", b"\"x\""] {
+            assert!(
+                matches!(routing(body, LIMITS), Err(RoutingError::Parse(_))),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
 }

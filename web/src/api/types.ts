@@ -919,7 +919,10 @@ export interface components {
          * @enum {string}
          */
         Author: "lead" | "bot" | "human" | "system";
-        /** @enum {string} */
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         BudgetTiming: "early" | "mid" | "late" | "never";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -1110,7 +1113,10 @@ export interface components {
          * @enum {string}
          */
         Direction: "in" | "out";
-        /** @enum {string} */
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         EmojiPolicy: "never" | "sparingly" | "frequent";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -1139,7 +1145,10 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
-        /** @enum {string} */
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         Formality: "formal" | "professional" | "casual";
         /** @description The five documents, as `PUT /agent/profile` takes them. */
         GeneratedDocuments: {
@@ -1790,7 +1799,10 @@ export interface components {
         PasswordRequest: {
             password: string;
         };
-        /** @enum {string} */
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         Persuasion: "soft" | "moderate" | "firm";
         ProfileUpdate: {
             business_config?: unknown;

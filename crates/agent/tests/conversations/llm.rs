@@ -30,6 +30,7 @@ fn client(provider: Provider, fake: &FakeProvider, timeout: Duration) -> LlmClie
             input_usd_per_mtok: 2.0,
             output_usd_per_mtok: 8.0,
         },
+        egress: closer_llm::EgressPolicy::any_address(),
     })
     .expect("client")
     .with_backoff(Duration::from_millis(1), Duration::from_millis(5))

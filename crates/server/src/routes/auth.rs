@@ -4,12 +4,12 @@
 
 use crate::credentials::{hash_password, new_token, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, SignedIn, clear_session_cookie, set_session_cookie};
+use crate::extract::{ApiJson, ClientIp, SignedIn, clear_session_cookie, set_session_cookie};
 use crate::routes::schema::{OrgRef, SessionUser};
 use crate::state::AppState;
 use crate::validate::Validator;
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use chrono::Duration;
@@ -17,7 +17,7 @@ use closer_domain::{EmailAddress, OrgName, Password, PersonName};
 use closer_store::{NewAccount, SecondFactor, SessionOrigin, StoreError, TwoFactorStatus, User};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use utoipa::ToSchema;
 
 /// How long a sign-in lasts before the member must sign in again.
@@ -111,7 +111,7 @@ pub fn device_of(headers: &HeaderMap) -> Option<String> {
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
-    peer: SocketAddr,
+    ip: IpAddr,
     user: &User,
     org: OrgRef,
     required: bool,
@@ -123,7 +123,7 @@ async fn start_session(
     let expires = closer_store::now() + Duration::days(SESSION_DAYS);
     let origin = SessionOrigin {
         device: device_of(headers),
-        ip: Some(peer.ip().to_string()),
+        ip: Some(ip.to_string()),
     };
     state
         .store
@@ -158,13 +158,13 @@ async fn start_session(
     ))]
 pub async fn signup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignupRequest>,
 ) -> ApiResult<Response> {
     state
         .login_limits
-        .check_signup(peer.ip())
+        .check_signup(ip)
         .map_err(ApiError::RateLimited)?;
     let mut v = Validator::default();
     let name = v.check("name", PersonName::parse(&body.name));
@@ -213,7 +213,7 @@ pub async fn signup(
         id: org.id,
         name: org.name,
     };
-    let (cookie, resp) = start_session(&state, &headers, peer, &user, org_ref, required).await?;
+    let (cookie, resp) = start_session(&state, &headers, ip, &user, org_ref, required).await?;
     Ok((StatusCode::CREATED, cookie, Json(resp)).into_response())
 }
 
@@ -226,7 +226,7 @@ pub async fn signup(
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
@@ -235,7 +235,7 @@ pub async fn login(
     // Every attempt counts, with or without a code: a code is guessed no faster than a password.
     state
         .login_limits
-        .check(email.as_str(), peer.ip())
+        .check(email.as_str(), ip)
         .map_err(ApiError::RateLimited)?;
     let found = state.store.find_login(&email).await?;
     let hash = found.as_ref().map(|(_, hash)| hash.clone());
@@ -254,13 +254,13 @@ pub async fn login(
         id: org.id,
         name: org.name,
     };
-    let (cookie, resp) = start_session(&state, &headers, peer, &user, org_ref, required).await?;
+    let (cookie, resp) = start_session(&state, &headers, ip, &user, org_ref, required).await?;
     scope
         .record(
             &user.as_actor(),
             "auth.login",
             format!("user:{}", user.id),
-            json!({ "ip": peer.ip().to_string(), "second_factor": second_factor }),
+            json!({ "ip": ip.to_string(), "second_factor": second_factor }),
         )
         .await?;
     Ok((cookie, Json(resp)).into_response())

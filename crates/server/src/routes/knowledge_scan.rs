@@ -6,7 +6,7 @@ use crate::extract::{ApiJson, ApiQuery, Manager, Member, parse_id};
 use crate::routes::schema::UserRef;
 use crate::routes::schema::{List, ListParams};
 use crate::state::AppState;
-use crate::website_scan::{guard, normalise_url};
+use crate::website_scan::normalise_url;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -100,17 +100,23 @@ pub async fn start_scan(
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> ApiResult<(StatusCode, Json<ScanView>)> {
     let url = normalise_url(&req.url).map_err(|why| ApiError::field("url", why))?;
-    if !state.scan_allow_private {
-        let host = url.host_str().unwrap_or_default().to_owned();
-        match tokio::time::timeout(LOOKUP_TIMEOUT, guard::check_start(&url)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(why)) => return Err(ApiError::field("url", why)),
-            Err(_) => {
-                return Err(ApiError::field(
-                    "url",
-                    format!("{host} could not be found in time"),
-                ));
-            }
+    let host = url.host_str().unwrap_or_default().to_owned();
+    match tokio::time::timeout(LOOKUP_TIMEOUT, state.egress.check_resolved(&url)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(closer_egress::Refused::NotPublic(_))) => {
+            return Err(ApiError::field(
+                "url",
+                format!(
+                    "{host} is a private or local address; only public websites can be scanned"
+                ),
+            ));
+        }
+        Ok(Err(why)) => return Err(ApiError::field("url", why.to_string())),
+        Err(_) => {
+            return Err(ApiError::field(
+                "url",
+                format!("{host} could not be found in time"),
+            ));
         }
     }
     let started = state

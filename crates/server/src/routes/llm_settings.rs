@@ -235,6 +235,27 @@ fn base_url_problem(url: &str) -> Option<String> {
     }
 }
 
+/// How long saving waits for the base URL's host to resolve.
+const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// 422 on `base_url` when it points into a private network the operator has not allowed
+/// (`CLOSER_EGRESS_ALLOW`): the key would be sent there, and the answers would map it. A name
+/// that does not resolve right now is saved all the same; the connection test will say so.
+async fn reachable(egress: &closer_egress::EgressPolicy, base_url: &str) -> ApiResult<()> {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return Ok(());
+    };
+    match tokio::time::timeout(LOOKUP_TIMEOUT, egress.check_resolved(&url)).await {
+        Ok(Err(refused @ closer_egress::Refused::NotPublic(_))) => Err(ApiError::field(
+            "base_url",
+            format!(
+                "{refused}; a model on your own network must be allowed by the server's operator (CLOSER_EGRESS_ALLOW)"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `req` over `current`, validated; every field problem is named in one 422.
 fn merge(current: Current, req: LlmSettingsRequest) -> ApiResult<LlmSettingsInput> {
     let mut v = Validator::default();
@@ -374,6 +395,7 @@ pub async fn update_llm_settings(
         .await?
         .map_or_else(Current::defaults, |s| Current::saved(&s));
     let input = merge(current, req)?;
+    reachable(&state.egress, &input.base_url).await?;
     let saved = scope
         .save_llm_settings(&member.0.user.as_actor(), input)
         .await?;
@@ -434,6 +456,7 @@ pub async fn test_llm_connection(
                 None => (Current::defaults(), None),
             };
             let input = merge(current, req)?;
+            reachable(&state.egress, &input.base_url).await?;
             let key = input.api_key.clone().or(saved_key).unwrap_or_default();
             let settings = LlmSettings {
                 provider: input.provider,
@@ -449,7 +472,7 @@ pub async fn test_llm_connection(
         }
     };
     settings.timeout_ms = settings.timeout_ms.min(TEST_TIMEOUT_MS);
-    let outcome = match llm_provider::client(&settings, &key) {
+    let outcome = match llm_provider::client(&settings, &key, &state.egress) {
         Ok(client) => client.test_connection().await,
         Err(e) => Err(e),
     };

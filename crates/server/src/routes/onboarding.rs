@@ -273,6 +273,9 @@ pub async fn generate(
 /// parse them are `closer_agent::onboarding`'s; a test keeps the two in step.
 #[allow(dead_code)]
 pub mod schema {
+    // The product's own enums, so the document lists the same words the parser accepts.
+    pub use closer_domain::agent::{BudgetTiming, EmojiPolicy, Formality, Persuasion};
+    pub use closer_domain::sales::CtaType;
     use serde::{Deserialize, Serialize};
     use utoipa::ToSchema;
 
@@ -329,20 +332,6 @@ pub mod schema {
     }
 
     #[derive(Serialize, Deserialize, ToSchema)]
-    #[schema(as = CtaType)]
-    #[serde(rename_all = "snake_case")]
-    pub enum CtaType {
-        BookCall,
-        Payment,
-        AppDownload,
-        SendDocs,
-        VisitWebsite,
-        FillForm,
-        ScheduleDemo,
-        JoinWebinar,
-    }
-
-    #[derive(Serialize, Deserialize, ToSchema)]
     #[schema(as = OnboardingCta)]
     pub struct CtaChoice {
         #[serde(rename = "type")]
@@ -365,16 +354,6 @@ pub mod schema {
     pub struct ObjectionAnswer {
         pub objection: String,
         pub answer: String,
-    }
-
-    #[derive(Serialize, Deserialize, ToSchema)]
-    #[schema(as = BudgetTiming)]
-    #[serde(rename_all = "snake_case")]
-    pub enum BudgetTiming {
-        Early,
-        Mid,
-        Late,
-        Never,
     }
 
     /// D. How the owner sells.
@@ -420,33 +399,6 @@ pub mod schema {
         HiEn,
         #[serde(rename = "hi")]
         Hi,
-    }
-
-    #[derive(Serialize, Deserialize, ToSchema)]
-    #[schema(as = EmojiPolicy)]
-    #[serde(rename_all = "snake_case")]
-    pub enum EmojiPolicy {
-        Never,
-        Sparingly,
-        Frequent,
-    }
-
-    #[derive(Serialize, Deserialize, ToSchema)]
-    #[schema(as = Formality)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Formality {
-        Formal,
-        Professional,
-        Casual,
-    }
-
-    #[derive(Serialize, Deserialize, ToSchema)]
-    #[schema(as = Persuasion)]
-    #[serde(rename_all = "snake_case")]
-    pub enum Persuasion {
-        Soft,
-        Moderate,
-        Firm,
     }
 
     /// G. Tone and personality.

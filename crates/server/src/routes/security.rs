@@ -1,15 +1,14 @@
 //! The account's security: where it is signed in (and signing those out), and the
 //! organisation's rule that every member uses two-factor sign-in.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, Member, SignedIn, parse_id};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Member, Owner, SignedIn, parse_id};
 use crate::routes::schema::List;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use closer_domain::Role;
 use closer_store::SessionInfo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -121,14 +120,9 @@ pub async fn get_security(
         (status = 409, description = "you have no second factor yourself", body = ErrorBody)))]
 pub async fn update_security(
     State(state): State<AppState>,
-    member: Member,
+    Owner(member): Owner,
     ApiJson(body): ApiJson<SecuritySettings>,
 ) -> ApiResult<Json<SecuritySettings>> {
-    if member.role() != Role::Owner {
-        return Err(ApiError::Forbidden(
-            "only an owner can change the organisation's security rules".into(),
-        ));
-    }
     let require_two_factor = state
         .store
         .org(member.org_id())

@@ -4,16 +4,16 @@
 
 use crate::credentials::verify_password;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, SignedIn};
+use crate::extract::{ApiJson, ClientIp, SignedIn};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use closer_store::AuthSession;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -43,10 +43,10 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
-fn limit(state: &AppState, me: &AuthSession, peer: SocketAddr) -> ApiResult<()> {
+fn limit(state: &AppState, me: &AuthSession, ip: IpAddr) -> ApiResult<()> {
     state
         .login_limits
-        .check(&me.user.email, peer.ip())
+        .check(&me.user.email, ip)
         .map_err(ApiError::RateLimited)
 }
 
@@ -87,11 +87,11 @@ pub async fn setup(
         (status = 429, body = ErrorBody)))]
 pub async fn enable(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     SignedIn(me): SignedIn,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    limit(&state, &me, peer)?;
+    limit(&state, &me, ip)?;
     let recovery_codes = state
         .store
         .org(me.org_id)
@@ -108,11 +108,11 @@ pub async fn enable(
         (status = 429, body = ErrorBody)))]
 pub async fn disable(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     SignedIn(me): SignedIn,
     ApiJson(body): ApiJson<PasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    limit(&state, &me, peer)?;
+    limit(&state, &me, ip)?;
     let email = closer_domain::EmailAddress::parse(&me.user.email)
         .map_err(|_| ApiError::field("password", "is not your password"))?;
     let hash = state.store.find_login(&email).await?.map(|(_, h)| h);
@@ -137,11 +137,11 @@ pub async fn disable(
         (status = 429, body = ErrorBody)))]
 pub async fn regenerate_recovery_codes(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     SignedIn(me): SignedIn,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    limit(&state, &me, peer)?;
+    limit(&state, &me, ip)?;
     let recovery_codes = state
         .store
         .org(me.org_id)

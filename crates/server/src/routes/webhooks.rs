@@ -6,17 +6,21 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
 use closer_domain::contact_points::Phone;
 use closer_domain::messaging::{Channel, DeliveryStatus, MessageType};
 use closer_store::ingest::{Amendment, Delivery, InboundContact, InboundMessage, StatusReport};
-use closer_whatsapp::webhook::{self, Change, Content, MediaKind, MessagesChange};
+use closer_store::{WhatsappAccount, WhatsappSecrets};
+use closer_whatsapp::webhook::{
+    self, Change, Content, MediaKind, MessagesChange, RoutingError, RoutingLimits,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use uuid::Uuid;
 
 /// A lead's `wa_id` as a phone. Meta's ids are E.164 digits; one that is not (never seen)
@@ -216,53 +220,141 @@ fn to_delivery(change: &MessagesChange, out: &mut Delivery) {
     }
 }
 
-/// Receives a webhook delivery from Meta.
+/// Most changes one delivery may carry. Meta batches far fewer; anything bigger is forged.
+pub const MAX_CHANGES: usize = 1_000;
+/// Most distinct numbers one delivery may name.
+pub const MAX_NUMBERS: usize = 100;
+const ROUTING_LIMITS: RoutingLimits = RoutingLimits {
+    max_changes: MAX_CHANGES,
+    max_numbers: MAX_NUMBERS,
+};
+/// App secrets tried per delivery. One Meta app signs a delivery, so every number in a genuine
+/// one shares a secret: more than two distinct secrets never verify, and each try hashes the
+/// whole body.
+const MAX_SECRETS_TRIED: usize = 2;
+
+/// Receives a webhook delivery from Meta. Nothing per number happens before the signature is
+/// checked except a bounded lookup (the routing view, at most `MAX_NUMBERS` numbers in one
+/// query, budgeted per source); the full parse and the writes come after it.
 pub async fn receive(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    let hook = webhook::parse_webhook(&body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
+    if signature.is_none() {
+        return Err(ApiError::InvalidSignature);
+    }
+    let routing = match webhook::routing(&body, ROUTING_LIMITS) {
+        Ok(routing) => routing,
+        Err(RoutingError::TooMuch(_)) => {
+            refused(&state, |r| r.too_large += 1);
+            return Err(ApiError::TooMuchWork(format!(
+                "a delivery may carry at most {MAX_CHANGES} changes for {MAX_NUMBERS} numbers"
+            )));
+        }
+        Err(RoutingError::Parse(e)) => return Err(ApiError::BadRequest(e.to_string())),
+    };
+    let source = state.client_ip(peer.ip(), &headers);
+    let may_look_up = state.webhook_costs.may_look_up(source);
+    let routes = state
+        .store
+        .whatsapp_routes(&routing.numbers, may_look_up)
+        .await?;
+    let unknown = routes.routes.iter().filter(|(_, r)| r.is_none()).count();
+    state.webhook_costs.spend(source, unknown);
+    let known: Vec<_> = routes
+        .routes
+        .into_iter()
+        .filter_map(|(number, routed)| routed.map(|(account, secrets)| (number, account, secrets)))
+        .collect();
+    if known.is_empty() {
+        if !routes.unresolved.is_empty() {
+            // Over budget and nothing cached: Meta would retry a genuine delivery later.
+            refused(&state, |r| r.over_budget += 1);
+            return Err(ApiError::RateLimited(60));
+        }
+        if unknown > 0 {
+            refused(&state, |r| r.unknown_numbers += unknown as u64);
+        }
+        // A number nobody connected is answered 200, so Meta stops retrying it.
+        return Ok(Json(json!({ "status": "ok" })));
+    }
+    let Some(secret) = verified_secret(&known, &body, signature) else {
+        refused(&state, |r| r.bad_signatures += 1);
+        return Err(ApiError::InvalidSignature);
+    };
+    // Signed by an app we know: the numbers we had no budget for can be looked up now.
+    let late = state
+        .store
+        .whatsapp_routes(&routes.unresolved, true)
+        .await?;
+    let accepted: HashMap<String, Uuid> = known
+        .into_iter()
+        .chain(
+            late.routes
+                .into_iter()
+                .filter_map(|(n, r)| r.map(|(account, secrets)| (n, account, secrets))),
+        )
+        .filter(|(_, _, secrets)| secrets.app_secret == secret)
+        .map(|(number, account, _)| (number, account.org_id))
+        .collect();
+    store_delivery(&state, &body, &accepted).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
 
-    // Route every change by its number; a number nobody connected is logged and skipped, so
-    // Meta stops retrying it.
+/// The app secret, among the known numbers' (at most `MAX_SECRETS_TRIED` distinct ones), that
+/// signed `body`.
+fn verified_secret(
+    known: &[(String, WhatsappAccount, WhatsappSecrets)],
+    body: &[u8],
+    signature: Option<&str>,
+) -> Option<String> {
+    let mut tried: Vec<&str> = Vec::new();
+    for (_, _, secrets) in known {
+        let secret = secrets.app_secret.as_str();
+        if tried.contains(&secret) {
+            continue;
+        }
+        if tried.len() == MAX_SECRETS_TRIED {
+            break;
+        }
+        tried.push(secret);
+        if closer_whatsapp::verify_signature(secret.as_bytes(), body, signature).is_ok() {
+            return Some(secret.to_owned());
+        }
+    }
+    None
+}
+
+/// Parses the (verified) delivery and stores the changes of the `accepted` numbers, one
+/// transaction per organisation.
+async fn store_delivery(
+    state: &AppState,
+    body: &[u8],
+    accepted: &HashMap<String, Uuid>,
+) -> ApiResult<()> {
+    let hook = webhook::parse_webhook(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let mut by_number: HashMap<String, Delivery> = HashMap::new();
     for entry in &hook.entries {
         for change in &entry.changes {
             match change {
-                Change::Messages(m) => {
+                Change::Messages(m) if accepted.contains_key(&m.phone_number_id) => {
                     to_delivery(m, by_number.entry(m.phone_number_id.clone()).or_default())
                 }
+                Change::Messages(_) => {}
                 Change::Other { field, .. } => {
-                    tracing::info!(field = %field, waba = %entry.id, "webhook change not handled yet")
+                    tracing::debug!(field = %field, waba = %entry.id, "webhook change not handled yet")
                 }
-                _ => tracing::info!(waba = %entry.id, "template webhook received"),
+                _ => tracing::debug!(waba = %entry.id, "template webhook received"),
             }
         }
     }
-    let mut routed: Vec<(Uuid, String, Delivery)> = Vec::new();
-    let mut any_known = false;
     for (number, delivery) in by_number {
-        let Some((account, secrets)) = state.store.whatsapp_by_phone_number_id(&number).await?
-        else {
-            tracing::warn!(phone_number_id = %number, "webhook for a number no organisation has connected");
-            continue;
-        };
-        any_known = true;
-        match closer_whatsapp::verify_signature(secrets.app_secret.as_bytes(), &body, signature) {
-            Ok(()) => routed.push((account.org_id, number, delivery)),
-            Err(e) => {
-                tracing::warn!(phone_number_id = %number, error = %e, "webhook signature refused")
-            }
-        }
-    }
-    if any_known && routed.is_empty() {
-        return Err(ApiError::InvalidSignature);
-    }
-    for (org_id, number, delivery) in routed {
+        let org_id = accepted[&number];
         let scope = state.store.org(org_id);
         let outcome = scope.ingest(Channel::Whatsapp, &delivery).await?;
         scope.touch_whatsapp_webhook(&number).await?;
@@ -274,5 +366,19 @@ pub async fn receive(
         );
         crate::announce::ingested(&state.store, org_id, &outcome).await;
     }
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(())
+}
+
+/// Counts a refused delivery; writes the tally as one line at most every few seconds.
+fn refused(state: &AppState, tally: impl FnOnce(&mut crate::webhook_costs::Refusals)) {
+    if let Some(r) = state.webhook_costs.refused(tally) {
+        tracing::warn!(
+            deliveries = r.deliveries,
+            unknown_numbers = r.unknown_numbers,
+            bad_signatures = r.bad_signatures,
+            over_budget = r.over_budget,
+            too_large = r.too_large,
+            "webhook deliveries refused or ignored since the last report"
+        );
+    }
 }

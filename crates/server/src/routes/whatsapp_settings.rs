@@ -91,6 +91,10 @@ fn required(v: &mut Validator, field: &str, value: &str, max: usize) -> String {
         v.fail(field, &format!("must be at most {max} characters"));
     } else if t.chars().any(char::is_whitespace) {
         v.fail(field, "must not contain spaces");
+    } else if !t.chars().all(|c| c.is_ascii_graphic()) {
+        // Tokens and secrets go into HTTP headers and HMAC keys as they are: Meta's are
+        // printable ASCII, and anything else could never be sent.
+        v.fail(field, "must contain only printable ASCII characters");
     }
     t.to_owned()
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 
 on_both_databases!(
     health_and_documents,
+    browser_headers,
     bad_input_is_a_clear_error,
     unknown_paths
 );
@@ -37,7 +38,52 @@ async fn health_and_documents(b: Backend) {
     }
     let r = app.request(Method::GET, "/api/docs", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
+    // The page's script is a file: the Content-Security-Policy runs no inline script.
+    let page = r.body.as_str().unwrap();
+    assert!(!page.contains("<script>"), "{page}");
+    let r = app.request(Method::GET, "/api/docs.js", None, None).await;
     assert!(r.body.as_str().unwrap().contains("/api/v1/openapi.json"));
+    app.finish().await;
+}
+
+/// Every response, the dashboard's pages above all, tells the browser to run only our own
+/// scripts, never to frame us, not to sniff types and not to leak addresses; HSTS once the
+/// request came over TLS.
+async fn browser_headers(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    for path in ["/", "/inbox", "/api/v1/auth/me", "/healthz"] {
+        let r = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-eval"), "{path}: {csp}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "{path}: plain http"
+        );
+    }
+    let r = app
+        .http
+        .get(format!("{}/", app.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
     app.finish().await;
 }
 

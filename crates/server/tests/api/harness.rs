@@ -80,6 +80,19 @@ impl TestApp {
 
     /// The app with Meta's Graph API replaced by the stand-in at `graph_url`.
     pub async fn spawn_with_graph(backend: Backend, graph_url: &str) -> TestApp {
+        // Website scans crawl a stand-in site, and models answer from a stand-in, on
+        // 127.0.0.1.
+        Self::spawn_with(backend, graph_url, vec!["127.0.0.1".into()]).await
+    }
+
+    /// The app as a production server runs it: organisations reach public addresses only,
+    /// plus the private `hosts` (`host` or `host:port`) named, as in CLOSER_EGRESS_ALLOW.
+    pub async fn spawn_with_egress(backend: Backend, hosts: &[&str]) -> TestApp {
+        let hosts = hosts.iter().map(|h| h.to_string()).collect();
+        Self::spawn_with(backend, "http://127.0.0.1:9", hosts).await
+    }
+
+    async fn spawn_with(backend: Backend, graph_url: &str, egress_allow: Vec<String>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_database) = fresh_database(backend, dir.path()).await;
         let args = ServeArgs {
@@ -96,8 +109,11 @@ impl TestApp {
             workers: 4,
             // Short, so tests of a vanished worker need not wait long.
             job_lease_secs: 3,
-            // Website scans crawl a stand-in site on 127.0.0.1.
-            scan_allow_private: true,
+            egress_allow,
+            scan_allow_private: false,
+            trusted_proxies: vec![],
+            // As in production: the throttle test counts on it.
+            signup_burst: 10,
         };
         let running = app::start(&args).await.expect("server starts");
         TestApp {

@@ -163,6 +163,20 @@ async fn enums_read_either_spelling_and_refuse_unknown_words(b: Backend) {
     );
     let blank = app.get("/api/v1/conversations?status=", &owner.token).await;
     assert_eq!(blank.status, StatusCode::OK, "a blank filter is no filter");
+
+    // The setup wizard's tone and sales words too (found by the fuzzer: `SOFT` was a 422).
+    let r = app
+        .put(
+            "/api/v1/onboarding",
+            &owner.token,
+            json!({"tone": {"emoji_policy": "SPARINGLY", "formality": "CASUAL", "persuasion": "SOFT"},
+                "sales": {"budget_timing": "LATE"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let tone = &r.body["answers"]["tone"];
+    assert_eq!(tone["persuasion"], "soft", "{tone}");
+    assert_eq!(tone["emoji_policy"], "sparingly", "{tone}");
     app.finish().await;
 }
 

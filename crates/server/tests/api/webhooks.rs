@@ -10,7 +10,10 @@ on_both_databases!(
     signatures_and_bad_bodies,
     ad_leads_are_attributed,
     the_inbox_shows_what_arrived,
-    a_nul_character_loses_nothing
+    a_nul_character_loses_nothing,
+    a_forged_flood_is_refused_before_any_work,
+    made_up_numbers_spend_only_their_senders_budget,
+    one_app_secret_signs_a_delivery
 );
 
 const SECRET: &str = "app-secret-value";
@@ -335,5 +338,96 @@ async fn the_inbox_shows_what_arrived(b: Backend) {
         .status,
         StatusCode::NOT_FOUND
     );
+    app.finish().await;
+}
+
+/// A delivery naming `numbers` made-up phone number ids, one status change each.
+fn naming(numbers: impl IntoIterator<Item = String>) -> Vec<u8> {
+    let changes: Vec<serde_json::Value> = numbers
+        .into_iter()
+        .map(|n| {
+            serde_json::json!({"field": "messages", "value": {"messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "15550000000", "phone_number_id": n},
+                "statuses": [{"id": format!("wamid.{n}"), "status": "delivered",
+                    "timestamp": "1700000000", "recipient_id": "15551230000"}]}})
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
+        "entry": [{"id": "9999", "changes": changes}]}))
+    .unwrap()
+}
+
+const FORGED: &str = "sha256=0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The attacker's body: 20,500 made-up numbers, ~4 MB. Refused from one pass over its bytes,
+/// before any lookup, signature check or full parse.
+async fn a_forged_flood_is_refused_before_any_work(b: Backend) {
+    let (app, _owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let change = |i: usize| {
+        format!(
+            r#"{{"field":"messages","value":{{"messaging_product":"whatsapp","metadata":{{"display_phone_number":"15550000000","phone_number_id":"9{i:014}"}},"contacts":[{{"wa_id":"15551230000"}}]}}}}"#
+        )
+    };
+    let changes: Vec<String> = (0..20_500).map(change).collect();
+    let flood = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"9999","changes":[{}]}}]}}"#,
+        changes.join(",")
+    )
+    .into_bytes();
+    assert!(flood.len() > 3_500_000, "{} bytes", flood.len());
+    let (status, text) = post(&app, &flood, Some(FORGED.into())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+    assert!(text.contains("payload_too_large"), "{text}");
+    // A real delivery for the connected number is stored as before.
+    let body = fixture("inbound_text.json");
+    assert_eq!(post(&app, &body, sign(&body)).await.0, StatusCode::OK);
+    assert_eq!(count(&app, "messages").await, 1);
+    app.finish().await;
+}
+
+/// Made-up numbers cost one lookup each until the sender's budget is spent; past it they are
+/// not looked up for that sender (429, so a genuine delivery would be retried), while a
+/// delivery for a connected number keeps being stored.
+async fn made_up_numbers_spend_only_their_senders_budget(b: Backend) {
+    let (app, _owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let body = fixture("inbound_text.json");
+    assert_eq!(post(&app, &body, sign(&body)).await.0, StatusCode::OK);
+    let mut statuses = Vec::new();
+    for round in 0..11 {
+        let forged = naming((0..100).map(|i| format!("8{round:04}{i:010}")));
+        statuses.push(post(&app, &forged, Some(FORGED.into())).await.0);
+    }
+    assert!(
+        statuses[..10].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    let body = fixture("inbound_image.json");
+    let (status, text) = post(&app, &body, sign(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(count(&app, "messages").await, 2);
+    app.finish().await;
+}
+
+/// A delivery is stored for the numbers whose app signed it; one signed by anyone else is
+/// refused whole.
+async fn one_app_secret_signs_a_delivery(b: Backend) {
+    let (app, _owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let mut delivery: serde_json::Value =
+        serde_json::from_slice(&fixture("inbound_text.json")).unwrap();
+    let made_up: serde_json::Value = serde_json::from_slice(&naming(["777000111".into()])).unwrap();
+    let extra = made_up["entry"][0]["changes"][0].clone();
+    delivery["entry"][0]["changes"]
+        .as_array_mut()
+        .unwrap()
+        .push(extra);
+    let both = serde_json::to_vec(&delivery).unwrap();
+    // Our number beside a made-up one, signed by us: ours is stored.
+    assert_eq!(post(&app, &both, sign(&both)).await.0, StatusCode::OK);
+    // Signed by someone else: refused, nothing stored.
+    let other = fixture("inbound_image.json");
+    let forged = Some(closer_whatsapp::signature::sign(b"not-our-secret", &other));
+    assert_eq!(post(&app, &other, forged).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(count(&app, "messages").await, 1);
     app.finish().await;
 }

@@ -161,6 +161,27 @@ async fn connecting_is_checked_and_guarded(b: Backend) {
     for f in ["phone_number_id", "waba_id", "access_token"] {
         assert!(fields[f].is_string(), "{f} in {fields}");
     }
+    // A control character in a token could never go into a header: 422 naming it, not 502.
+    for token in ["EAAG\u{1}good", "EAAG\u{7f}good", "EAAGgööd"] {
+        let r = app
+            .post(
+                path,
+                Some(&owner.token),
+                connect_body("200000000000001", token),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{token:?}: {:?}",
+            r.body
+        );
+        let why = &r.body["error"]["details"]["fields"]["access_token"];
+        assert!(
+            why.as_str().unwrap_or_default().contains("printable"),
+            "{why}"
+        );
+    }
     assert_eq!(
         app.get("/api/v1/settings/whatsapp/status", &owner.token)
             .await

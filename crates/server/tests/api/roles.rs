@@ -1,0 +1,98 @@
+//! Every route's role, reviewed from the server's own OpenAPI document, so a route added
+//! later without a role check fails here: a viewer reads and changes nothing of the
+//! organisation's; an agent works conversations but does not configure the organisation.
+//! Only the self-service routes (one's own sign-in, sessions and second factor) and reading
+//! a conversation are open to every member.
+
+use crate::harness::{Backend, Session, TestApp};
+use crate::on_both_databases;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+on_both_databases!(every_change_is_held_to_its_role);
+
+/// What every member may do for themselves.
+const SELF_SERVICE: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/signup",
+    "/api/v1/auth/logout",
+    "/api/v1/auth/2fa/setup",
+    "/api/v1/auth/2fa/enable",
+    "/api/v1/auth/2fa/disable",
+    "/api/v1/auth/2fa/recovery-codes",
+    "/api/v1/auth/sessions/revoke-others",
+    "/api/v1/auth/sessions/{id}",
+    "/api/v1/conversations/{id}/read",
+];
+
+/// What an agent may change: the conversations they work, through the simulator too.
+const AGENT_WORK: &[&str] = &[
+    "/api/v1/conversations/{id}/takeover",
+    "/api/v1/conversations/{id}/release",
+    "/api/v1/messages/send",
+    "/api/v1/sandbox/inbound",
+];
+
+fn changes(doc: &Value) -> Vec<(Method, String)> {
+    let mut out = Vec::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("operations").keys() {
+            let method = match method.as_str() {
+                "post" => Method::POST,
+                "put" => Method::PUT,
+                "patch" => Method::PATCH,
+                "delete" => Method::DELETE,
+                _ => continue,
+            };
+            out.push((method, path.clone()));
+        }
+    }
+    out
+}
+
+/// The path with every `{param}` filled: a real id where one matters, a random one elsewhere
+/// (the role is checked before the id is looked up).
+fn filled(path: &str, owner: &Session) -> String {
+    path.replace("{id}", &owner.user_id)
+        .replace("{version}", "1")
+        .replace("{token}", "0123456789abcdef")
+}
+
+async fn every_change_is_held_to_its_role(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Roles Co").await;
+    let viewer = app.add_member(&owner, "viewer").await;
+    let agent = app.add_member(&owner, "agent").await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .body;
+    let all = changes(&doc);
+    assert!(all.len() > 30, "{} changes documented", all.len());
+    let mut checked = 0;
+    let mut open = Vec::new();
+    for (method, path) in &all {
+        let api_path = path.trim_start_matches("/api/v1");
+        let full = format!("/api/v1{api_path}");
+        if SELF_SERVICE.contains(&full.as_str()) {
+            continue;
+        }
+        let url = filled(&full, &owner);
+        for (who, session) in [("viewer", &viewer), ("agent", &agent)] {
+            if who == "agent" && AGENT_WORK.contains(&full.as_str()) {
+                continue;
+            }
+            let r = app
+                .request(method.clone(), &url, Some(&session.token), Some(json!({})))
+                .await;
+            if r.status != StatusCode::FORBIDDEN || r.code() != "forbidden" {
+                let code = r.code().to_owned();
+                open.push(format!("{who} {method} {path}: {} {code}", r.status));
+            }
+            checked += 1;
+        }
+    }
+    assert!(open.is_empty(), "not refused by role: {open:#?}");
+    assert!(checked > 40, "{checked} refusals checked");
+    app.finish().await;
+}
