@@ -2,8 +2,8 @@
 
 mod agent_run;
 mod announce;
-mod client_ip;
 pub mod app;
+mod client_ip;
 pub mod config;
 mod credentials;
 mod error;
