@@ -30,9 +30,23 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
 }
 
+/** Collects what the Content-Security-Policy blocked on `page`: nothing, if the dashboard runs
+ * only its own bundled scripts. */
+function cspViolations(page: Page): string[] {
+  const blocked: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && msg.text().includes("Content Security Policy")) {
+      blocked.push(msg.text());
+    }
+  });
+  return blocked;
+}
+
 test("every section is reachable from the sidebar and never hangs", async ({ page, request }) => {
+  const blocked = cspViolations(page);
   await useToken(page, await signUpViaApi(request, newAccount()));
-  await page.goto("/");
+  const home = await page.goto("/");
+  expect(home?.headers()["content-security-policy"]).toContain("script-src 'self'");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const section of SECTIONS) {
     await nav.getByRole("link", { name: section.label }).click();
@@ -53,6 +67,14 @@ test("every section is reachable from the sidebar and never hangs", async ({ pag
     await expect(page.getByRole("heading", { level: 2, name: label, exact: true })).toBeVisible();
     await expect(page.getByRole("status")).toHaveCount(0, { timeout: 10_000 });
   }
+  expect(blocked).toEqual([]);
+});
+
+test("the API docs page works under the Content-Security-Policy", async ({ page }) => {
+  const blocked = cspViolations(page);
+  await page.goto("/api/docs");
+  await expect(page.getByText("/api/v1/auth/signup").first()).toBeVisible();
+  expect(blocked).toEqual([]);
 });
 
 test("an unknown route inside the app shows not found", async ({ page, request }) => {
