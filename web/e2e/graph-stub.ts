@@ -6,6 +6,10 @@
  * POST /<version>/<phone_number_id>/messages (a send) is recorded and answered like Meta does,
  * with a fresh wamid. Tests read what was sent with GET /__e2e/sends (optionally
  * ?phone_number_id=), through `recordedSends()` below.
+ *
+ * POST /<version>/<waba_id>/message_templates (a template submitted for review) is recorded
+ * and answered `{id, status: "PENDING", category}`; GET lists nothing. Tests read submissions
+ * with GET /__e2e/templates, through `recordedTemplates()`.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -36,8 +40,16 @@ function readBody(req: import("node:http").IncomingMessage): Promise<string> {
   });
 }
 
+/** One template submission the server made to the stub. */
+export interface RecordedTemplate {
+  waba_id: string;
+  id: string;
+  body: Record<string, unknown> & { name?: string; category?: string };
+}
+
 export function startGraphStub(): Promise<{ url: string; server: Server }> {
   const sends: RecordedSend[] = [];
+  const templates: RecordedTemplate[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stub");
     const auth = req.headers.authorization ?? "";
@@ -62,6 +74,21 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
         200,
         sends.filter((s) => !number || s.phone_number_id === number),
       );
+    }
+
+    if (req.method === "GET" && url.pathname === "/__e2e/templates") return send(200, templates);
+
+    const templateCall = /^\/v[\d.]+\/(\d+)\/message_templates$/.exec(url.pathname);
+    if (templateCall && req.method === "GET") return send(200, { data: [] });
+    if (templateCall && req.method === "POST") {
+      void readBody(req).then((raw) => {
+        if (auth !== `Bearer ${GOOD_TOKEN}`) return unauthorized();
+        const body = JSON.parse(raw) as RecordedTemplate["body"];
+        const id = String(500000000000000 + Math.floor(Math.random() * 1e12));
+        templates.push({ waba_id: templateCall[1]!, id, body });
+        return send(200, { id, status: "PENDING", category: body.category });
+      });
+      return;
     }
 
     const number = /^\/v[\d.]+\/(\d+)$/.exec(url.pathname);
@@ -122,4 +149,12 @@ export async function recordedSends(phoneNumberId?: string): Promise<RecordedSen
   if (phoneNumberId) url.searchParams.set("phone_number_id", phoneNumberId);
   const res = await fetch(url);
   return (await res.json()) as RecordedSend[];
+}
+
+/** The template submissions the stub has recorded. */
+export async function recordedTemplates(): Promise<RecordedTemplate[]> {
+  const base = process.env.CLOSER_E2E_GRAPH_URL;
+  if (!base) throw new Error("CLOSER_E2E_GRAPH_URL is not set: is global-setup running?");
+  const res = await fetch(new URL("/__e2e/templates", base));
+  return (await res.json()) as RecordedTemplate[];
 }

@@ -6,7 +6,7 @@ const SECTIONS = [
   { label: "Action center", path: "/actions" },
   { label: "Leads", path: "/leads" },
   { label: "Pipeline", path: "/pipeline" },
-  { label: "Templates", path: "/templates" },
+  { label: "Templates", path: "/templates", built: true },
   { label: "Broadcasts", path: "/broadcasts" },
   { label: "Automations", path: "/automations" },
   { label: "Analytics", path: "/analytics" },

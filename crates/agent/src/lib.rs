@@ -6,6 +6,7 @@ pub mod context;
 pub mod decision;
 pub mod escalate;
 pub mod extract;
+pub mod followup;
 pub mod guardrails;
 pub mod language;
 pub mod llm_engine;

@@ -195,7 +195,11 @@ impl<'m> LlmEngine<'m> {
         };
 
         let plan_system = planner_prompt(s);
-        let plan_task = plan_task(x, guidance);
+        let plan_task = if s.trigger == crate::snapshot::Trigger::Followup {
+            crate::followup::plan_task(s, guidance.suggestion)
+        } else {
+            plan_task(x, guidance)
+        };
         let stage = self.stage(&base, plan_system, &plan_task, 300);
         prompt_tokens = prompt_tokens.max(stage.prompt_tokens);
         let plan = match ask_json(self.model, stage.request, &mut spent, |v| {

@@ -14,7 +14,7 @@ use crate::retrieval;
 use crate::rules_engine::{self, reply_language};
 use crate::snapshot::{Snapshot, Trigger};
 use crate::state::{ConversationState, SentimentPoint};
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::Duration;
 use closer_domain::cta::CtaEvent;
 use closer_domain::engagement::ResponseRate;
 use closer_domain::messaging::Author;
@@ -119,9 +119,51 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
             cta_type: None,
             confidence: 1.0,
         }
+    } else if s.trigger == Trigger::Followup && !s.opted_out && s.mode.bot_may_reply() {
+        // The lead went quiet: a short, non-pushy line (the guardrails still decide whether
+        // it may go — staleness, budget, window). The model may write it; the rules' line is
+        // its suggestion and the fallback.
+        let nudge = crate::followup::nudge(s, &state, &lang);
+        match model {
+            Some(model) if s.profile.mode == EngineMode::Llm => {
+                let guidance = Guidance {
+                    suggestion: &nudge,
+                    next_slot: None,
+                    next_cta: None,
+                };
+                match LlmEngine::new(model)
+                    .write(s, &x, &state, &[], &guidance)
+                    .await
+                {
+                    Ok(written) => {
+                        decision.engine = Engine::Llm;
+                        decision.input_tokens = written.usage.input_tokens;
+                        decision.output_tokens = written.usage.output_tokens;
+                        decision.cost_usd = written.cost_usd;
+                        decision.prompt_tokens = written.prompt_tokens;
+                        critique = Some(written.critique);
+                        let mut draft = written.draft;
+                        if !crate::followup::FOLLOWUP_REASONS.contains(&draft.reason_code) {
+                            // A follow-up is never a fresh pitch: the rules' kind stands.
+                            draft.reason_code = nudge.reason_code;
+                            draft.cta_type = nudge.cta_type;
+                        }
+                        draft
+                    }
+                    Err(failure) => {
+                        decision.engine = Engine::Fallback;
+                        decision.input_tokens = failure.usage.input_tokens;
+                        decision.output_tokens = failure.usage.output_tokens;
+                        decision.cost_usd = failure.cost_usd;
+                        decision.error = Some(failure.error);
+                        nudge
+                    }
+                }
+            }
+            _ => nudge,
+        }
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
-        // Human, paused or closed: record and extract, never reply. A follow-up check has
-        // no logic of its own yet: it stays silent.
+        // Human, paused or closed: record and extract, never reply.
         Draft {
             should_send: false,
             text: String::new(),
@@ -321,9 +363,8 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
             .then(|| state.language.clone())
             .flatten(),
     };
-    if draft.should_send && !opting_out && !decision.handoff_required {
-        patch.followup_at = Some(followup_time(s, &state));
-    }
+    // The next follow-up is planned by the caller from the follow-up settings
+    // (`followup::plan_followup`), not from this patch.
     state.summary = summarize(s, &state);
     patch.state = state;
     Outcome { decision, patch }
@@ -502,37 +543,6 @@ fn status_after(
     // Never step back down the funnel on our own.
     let rank = |l: LeadStatus| LeadStatus::ALL.iter().position(|x| *x == l).unwrap_or(0);
     (rank(next) > rank(s.lead_status) || s.lead_status == LeadStatus::NeedsHuman).then_some(next)
-}
-
-/// When to check on the conversation if the lead goes quiet: sooner after a CTA or with a
-/// hot lead, later with one who rarely answers; never in the business's night.
-pub fn followup_time(s: &Snapshot, state: &ConversationState) -> DateTime<Utc> {
-    let hours = if state.response_rate.bot_messages >= 3 && state.response_rate.rate() < 0.3 {
-        12
-    } else if state.last_cta.is_some() {
-        3
-    } else if matches!(state.intent, Some(Intent::High | Intent::VeryHigh)) {
-        4
-    } else {
-        6
-    };
-    let at = s.now + Duration::hours(hours);
-    let tz = extract::business_tz(s);
-    let local = at.with_timezone(&tz);
-    // Quiet hours 21:00–09:00 in the business's zone: move to 10:00.
-    let h = local.hour();
-    if (9..21).contains(&h) {
-        return at;
-    }
-    let day = if h >= 21 {
-        local.date_naive() + Duration::days(1)
-    } else {
-        local.date_naive()
-    };
-    day.and_hms_opt(10, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(at)
 }
 
 /// The rolling summary, rebuilt from memory each turn (never truncated out of context).

@@ -58,6 +58,13 @@ pub enum RealtimeEvent {
         priority: Option<EscalationPriority>,
         reason: Option<String>,
     },
+    /// A conversation's follow-up was scheduled, sent, skipped or cancelled.
+    #[serde(rename = "followup:updated")]
+    FollowupUpdated {
+        conversation_id: Uuid,
+        followup_id: Uuid,
+        status: crate::followup::FollowupStatus,
+    },
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
@@ -75,6 +82,7 @@ impl RealtimeEvent {
             RealtimeEvent::TakeoverEnded { .. } => "conversation:takeover_ended",
             RealtimeEvent::ConversationsFlagged { .. } => "action:conversations_flagged",
             RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
+            RealtimeEvent::FollowupUpdated { .. } => "followup:updated",
             RealtimeEvent::Resync {} => "resync",
         }
     }

@@ -8,6 +8,8 @@ text_enum!(
         SendMessage = "send_message",
         Followup = "followup",
         KnowledgeScan = "knowledge_scan",
+        /// A scheduled follow-up falls due (`followups` row).
+        FollowupDue = "followup_due",
     }
 );
 
@@ -104,6 +106,18 @@ text_enum!(
         Stale = "stale",
         BudgetSpent = "budget_spent",
         QuietHours = "quiet_hours",
+        // WhatsApp templates: their life at Meta and what a template send may be refused for.
+        TemplateExists = "template_exists",
+        TemplateLocked = "template_locked",
+        TemplateInUse = "template_in_use",
+        WhatsappNotConnected = "whatsapp_not_connected",
+        AlreadySubmitted = "already_submitted",
+        ProviderRejected = "provider_rejected",
+        MissingVariables = "missing_variables",
+        TemplateNotApproved = "template_not_approved",
+        AccountRestricted = "account_restricted",
+        /// A follow-up that already went, was skipped or cancelled cannot be sent or cancelled.
+        FollowupNotPending = "followup_not_pending",
     }
 );
 

@@ -236,6 +236,11 @@ pub async fn run(
         .apply_decision(conversation_id, &answered, record, patch)
         .await?;
     announce(store, org_id, conversation_id, &applied, &outcome).await;
+    // The agent answered the lead: the next follow-up replaces the pending one (a follow-up's
+    // own run plans the next after it records how it went).
+    if trigger == Trigger::LeadMessage && applied.message.is_some() {
+        crate::followup_run::plan_next(store, org_id, conversation_id).await?;
+    }
     Ok(Some(applied))
 }
 

@@ -170,6 +170,9 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             workers_stopped,
         )
     });
+    if args.workers > 0 {
+        tokio::spawn(crate::routes::templates::sync_all_from_meta(state.clone()));
+    }
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -206,8 +206,57 @@ impl From<StoreError> for ApiError {
                     "window_open_until": window_open_until,
                 })),
             },
+            StoreError::Template(e) => template_refusal(e),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
+    }
+}
+
+/// A template operation's refusal: a conflict with the template's state, or a send refused.
+fn template_refusal(e: closer_store::templates::TemplateError) -> ApiError {
+    use closer_store::templates::TemplateError as E;
+    let message = e.to_string();
+    let (code, details) = match &e {
+        E::Exists => {
+            return ApiError::Conflict {
+                code: ErrorCode::TemplateExists,
+                message,
+            };
+        }
+        E::Locked => {
+            return ApiError::Conflict {
+                code: ErrorCode::TemplateLocked,
+                message,
+            };
+        }
+        E::InUse => {
+            return ApiError::Conflict {
+                code: ErrorCode::TemplateInUse,
+                message,
+            };
+        }
+        E::NotConnected => {
+            return ApiError::Conflict {
+                code: ErrorCode::WhatsappNotConnected,
+                message,
+            };
+        }
+        E::AlreadySubmitted => {
+            return ApiError::Conflict {
+                code: ErrorCode::AlreadySubmitted,
+                message,
+            };
+        }
+        E::NotApproved(status) => (ErrorCode::TemplateNotApproved, json!({ "status": status })),
+        E::MissingVariables(missing) => {
+            (ErrorCode::MissingVariables, json!({ "missing": missing }))
+        }
+        E::AccountRestricted(until) => (ErrorCode::AccountRestricted, json!({ "until": until })),
+    };
+    ApiError::Unprocessable {
+        code,
+        message,
+        details: Some(details),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 mod credentials;
 mod error;
 mod extract;
+mod followup_run;
 mod headers;
 mod llm_provider;
 mod login_limits;

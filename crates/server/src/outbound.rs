@@ -19,11 +19,16 @@ pub enum MessageBody {
         text: String,
         buttons: Vec<ReplyButton>,
     },
+    /// A template send: `{id, name, language, category, variables}` as queued.
+    Template(serde_json::Value),
 }
 
 impl MessageBody {
     /// The body of a queued message: reply buttons when it has them, else plain text.
     pub fn of(task: &SendTask) -> Self {
+        if let Some(template) = &task.template {
+            return MessageBody::Template(template.clone());
+        }
         let text = task.text.clone().unwrap_or_default();
         let buttons: Vec<ReplyButton> = task
             .buttons
@@ -130,13 +135,18 @@ impl MessageChannel for WhatsApp<'_> {
                 "The lead has no phone number to send to.",
             ));
         };
+        let message = cloud_api_message(&scope, to, body)
+            .await
+            .map_err(|e| match e {
+                // Deleted after it was queued: no later attempt can find it either.
+                closer_store::StoreError::NotFound => {
+                    ChannelFailure::permanent("The template was deleted before it went out.")
+                }
+                other => store_failed(other),
+            })?;
         let sent = self
             .graph
-            .send(
-                &account.phone_number_id,
-                &secrets.access_token,
-                &cloud_api_message(to, body),
-            )
+            .send(&account.phone_number_id, &secrets.access_token, &message)
             .await;
         match sent {
             Ok(wamid) => Ok(Accepted {
@@ -169,8 +179,54 @@ pub fn channel_for<'a>(
     }
 }
 
-fn cloud_api_message(to: String, body: &MessageBody) -> Outbound {
-    match body {
+/// A queued template send as Meta takes it: the template's current content, filled with the
+/// values the message was queued with.
+async fn template_message(
+    scope: &closer_store::OrgScope<'_>,
+    to: String,
+    summary: &serde_json::Value,
+) -> Result<Outbound, closer_store::StoreError> {
+    use closer_domain::templates::{FilledValue, ValueSource};
+    let id = summary
+        .get("id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.parse().ok())
+        .ok_or(closer_store::StoreError::NotFound)?;
+    let template = scope.template(id).await?;
+    let values = summary
+        .get("variables")
+        .and_then(|v| v.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| {
+            let value = v.as_str()?.to_owned();
+            Some((
+                k.clone(),
+                FilledValue {
+                    value,
+                    source: ValueSource::Given,
+                },
+            ))
+        })
+        .collect();
+    Ok(Outbound {
+        to,
+        reply_to: None,
+        body: Body::Template {
+            name: template.content.name.clone(),
+            language: template.content.language.clone(),
+            components: closer_whatsapp::templates::send_components(&template.content, &values),
+        },
+    })
+}
+
+async fn cloud_api_message(
+    scope: &closer_store::OrgScope<'_>,
+    to: String,
+    body: &MessageBody,
+) -> Result<Outbound, closer_store::StoreError> {
+    Ok(match body {
+        MessageBody::Template(summary) => template_message(scope, to, summary).await?,
         MessageBody::Text(text) => Outbound::text(to, text.clone()),
         MessageBody::Buttons { text, buttons } => Outbound {
             to,
@@ -182,7 +238,7 @@ fn cloud_api_message(to: String, body: &MessageBody) -> Outbound {
                 buttons: buttons.clone(),
             },
         },
-    }
+    })
 }
 
 /// Meta's answer in the inbox's words: its explanation when it gave one.

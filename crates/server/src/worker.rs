@@ -271,6 +271,11 @@ impl Runner {
             Ok(JobPayload::SendMessage { message_id }) => self.send_message(job, *message_id).await,
             Ok(JobPayload::Followup { .. }) => self.followup(job).await,
             Ok(JobPayload::KnowledgeScan { scan_id }) => self.knowledge_scan(job, *scan_id).await,
+            Ok(JobPayload::FollowupDue { followup_id }) => {
+                crate::followup_run::execute(&self.store, &self.models, job.org_id, *followup_id)
+                    .await
+                    .map_err(JobFailure::from)
+            }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }
@@ -292,20 +297,11 @@ impl Runner {
         Ok(())
     }
 
-    /// A follow-up check: the agent looks again; the guardrails (staleness, budget, window)
-    /// decide whether anything may go.
+    /// A follow-up check queued by an older version (one per decision). Follow-ups are rows
+    /// with their own `followup_due` jobs now, planned and re-checked by `followup_run`: the
+    /// old check is finished without a word so it cannot nudge the lead unplanned.
     async fn followup(&self, job: &ClaimedJob) -> Result<(), JobFailure> {
-        let conversation_id = job
-            .conversation_id
-            .ok_or_else(|| JobFailure::permanent("a follow-up needs a conversation"))?;
-        crate::agent_run::run(
-            &self.store,
-            &self.models,
-            job.org_id,
-            conversation_id,
-            Trigger::Followup,
-        )
-        .await?;
+        tracing::debug!(job = %job.id, "legacy follow-up check retired");
         Ok(())
     }
 

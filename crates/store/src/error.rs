@@ -31,6 +31,9 @@ pub enum StoreError {
         refused: closer_domain::send_policy::Refused,
         window_open_until: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// A template operation or send refused (`TemplateError` says why).
+    #[error(transparent)]
+    Template(#[from] crate::templates::TemplateError),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

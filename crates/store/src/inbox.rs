@@ -42,6 +42,8 @@ pub struct ContactRef {
     pub campaign: Option<Value>,
     /// The lead said stop: nobody may message them.
     pub opted_out: bool,
+    /// The lead stopped promotions: no marketing templates.
+    pub marketing_opt_out: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -114,6 +116,7 @@ impl From<contact::Model> for ContactRef {
             lead_source: c.lead_source,
             campaign: c.campaign,
             opted_out: c.opted_out,
+            marketing_opt_out: c.marketing_opt_out,
         }
     }
 }

@@ -65,6 +65,8 @@ fn new_contact(
         campaign: Set(referral.cloned()),
         opted_out: Set(false),
         opted_out_at: Set(None),
+        marketing_opt_out: Set(false),
+        marketing_opt_out_at: Set(None),
         first_seen_at: Set(at),
         last_seen_at: Set(at),
         created_at: Set(now()),
@@ -516,6 +518,13 @@ impl OrgScope<'_> {
             false
         } else {
             cancel_followups(txn, self.org_id, conversation_id).await?;
+            crate::followups::cancel_pending(
+                txn,
+                self.org_id,
+                conversation_id,
+                closer_domain::followup::FollowupStatusReason::LeadReplied,
+            )
+            .await?;
             // The burst goes on: push the pending job back so it runs once, after the burst.
             job::Entity::update_many()
                 .col_expr(job::Column::RunAt, Expr::value(run_at))

@@ -41,6 +41,8 @@ pub enum JobPayload {
     Followup { decision_id: Uuid },
     /// Crawl the business's website into the knowledge base.
     KnowledgeScan { scan_id: Uuid },
+    /// A scheduled follow-up (`followups` row) falls due.
+    FollowupDue { followup_id: Uuid },
 }
 
 impl JobPayload {
@@ -50,6 +52,7 @@ impl JobPayload {
             JobPayload::SendMessage { .. } => JobKind::SendMessage,
             JobPayload::Followup { .. } => JobKind::Followup,
             JobPayload::KnowledgeScan { .. } => JobKind::KnowledgeScan,
+            JobPayload::FollowupDue { .. } => JobKind::FollowupDue,
         }
     }
 
@@ -485,6 +488,7 @@ mod tests {
             JobPayload::SendMessage { message_id: id },
             JobPayload::Followup { decision_id: id },
             JobPayload::KnowledgeScan { scan_id: id },
+            JobPayload::FollowupDue { followup_id: id },
         ] {
             let back = JobPayload::from_columns(p.kind().as_str(), p.to_column()).unwrap();
             assert_eq!(back, p);

@@ -11,6 +11,7 @@ mod database;
 mod entities;
 mod error;
 pub mod events;
+pub mod followups;
 pub mod inbox;
 pub mod ingest;
 pub mod jobs;
@@ -23,6 +24,7 @@ pub mod replies;
 pub mod secret_box;
 mod sessions;
 mod team;
+pub mod templates;
 mod two_factor;
 mod whatsapp_accounts;
 
@@ -37,7 +39,8 @@ pub use page::{Page, PageRequest};
 pub use team::{Invite, OrgScope, UserPatch};
 pub use two_factor::{SecondFactor, TotpSetup};
 pub use whatsapp_accounts::{
-    NumberHealth, NumberRoutes, WhatsappAccount, WhatsappCredentials, WhatsappSecrets,
+    NumberHealth, NumberRestriction, NumberRoutes, WhatsappAccount, WhatsappCredentials,
+    WhatsappSecrets,
 };
 
 /// Ids are UUIDv7: unique without coordination and ordered by creation, which makes them

@@ -44,6 +44,8 @@ pub enum OutboundBody {
     Text,
     /// Reply buttons `[{id, title}]` under the text.
     Buttons(Value),
+    /// An approved template: `{id, name, language, category, variables}`.
+    Template(Value),
 }
 
 /// Everything the send job needs about one outbound message.
@@ -57,6 +59,8 @@ pub struct SendTask {
     pub text: Option<String>,
     /// Reply buttons `[{id, title}]` for an interactive message.
     pub buttons: Option<Value>,
+    /// The template a template message sends: `{id, name, language, category, variables}`.
+    pub template: Option<Value>,
     pub status: DeliveryStatus,
     /// False when the lead opted out after this message was queued: it must not go.
     pub deliverable: bool,
@@ -122,6 +126,14 @@ impl OrgScope<'_> {
             .exec(&txn)
             .await?;
         if took_over {
+            // The person's reply takes the conversation over: no bot follow-up after it.
+            crate::followups::cancel_pending(
+                &txn,
+                self.org_id,
+                conversation_id,
+                closer_domain::followup::FollowupStatusReason::Handoff,
+            )
+            .await?;
             audit::record(
                 &txn,
                 self.org_id,
@@ -165,6 +177,9 @@ impl OrgScope<'_> {
                 MessageType::Interactive,
                 Some(json!({ "buttons": buttons })),
             ),
+            OutboundBody::Template(template) => {
+                (MessageType::Template, Some(json!({ "template": template })))
+            }
         };
         let model = message::Model {
             id: new_id(),
@@ -292,6 +307,16 @@ impl OrgScope<'_> {
                 json!({ "from": conv.mode, "to": mode }),
             );
             activity::append(&txn, self.org_id, vec![change.by_member(actor.user_id)]).await?;
+            if !releasing {
+                // A person owns the conversation now: the bot's follow-up goes with it.
+                crate::followups::cancel_pending(
+                    &txn,
+                    self.org_id,
+                    conversation_id,
+                    closer_domain::followup::FollowupStatusReason::Handoff,
+                )
+                .await?;
+            }
         }
         txn.commit().await?;
         Ok(ModeChange {
@@ -355,6 +380,12 @@ impl Store {
                 .as_ref()
                 .filter(|_| m.kind == MessageType::Interactive)
                 .and_then(|v| v.get("buttons"))
+                .cloned(),
+            template: m
+                .media
+                .as_ref()
+                .filter(|_| m.kind == MessageType::Template)
+                .and_then(|v| v.get("template"))
                 .cloned(),
             text: m.text,
             status: m.status,

@@ -49,6 +49,24 @@ pub struct NumberRoutes {
     pub unresolved: Vec<String>,
 }
 
+/// What a webhook change is routed by.
+#[derive(Debug, Clone, Copy)]
+enum RouteKey {
+    Number,
+    Waba,
+}
+
+impl RouteKey {
+    /// Both are digits from Meta's one id space; the prefix keeps a forged body from making
+    /// one stand for the other in the cache.
+    fn cache_key(self, id: &str) -> String {
+        match self {
+            RouteKey::Number => id.to_owned(),
+            RouteKey::Waba => format!("waba:{id}"),
+        }
+    }
+}
+
 /// A connected number without its secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhatsappAccount {
@@ -61,6 +79,19 @@ pub struct WhatsappAccount {
     pub quality_rating: Option<QualityRating>,
     pub messaging_limit: Option<String>,
     pub last_webhook_at: Option<DateTime<Utc>>,
+    /// Meta's last `phone_number_quality_update` event (`DOWNGRADE`, `FLAGGED`...).
+    pub quality_event: Option<String>,
+    /// Meta's last `account_update` event (`ACCOUNT_RESTRICTION`...).
+    pub account_event: Option<String>,
+    pub restrictions: Vec<NumberRestriction>,
+}
+
+/// A limit Meta put on the account (`RESTRICTED_BIZ_INITIATED_MESSAGING`...), until when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NumberRestriction {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub until: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone)]
@@ -87,6 +118,12 @@ impl From<wa::Model> for WhatsappAccount {
             quality_rating: m.quality_rating,
             messaging_limit: m.messaging_limit,
             last_webhook_at: m.last_webhook_at,
+            quality_event: m.quality_event,
+            account_event: m.account_event,
+            restrictions: m
+                .restrictions
+                .and_then(|r| serde_json::from_value(r).ok())
+                .unwrap_or_default(),
         }
     }
 }
@@ -110,10 +147,29 @@ impl Store {
     /// a connected number this process has seen before is answered from memory however old
     /// (the signature check still decides), and the rest are handed back as `unresolved`.
     pub async fn whatsapp_routes(&self, numbers: &[String], look_up: bool) -> Result<NumberRoutes> {
+        self.routes_by(RouteKey::Number, numbers, look_up).await
+    }
+
+    /// The same for WhatsApp Business Account ids (`entry[].id` of template and account
+    /// updates), with the same cache and the same budget rules.
+    pub async fn whatsapp_waba_routes(
+        &self,
+        wabas: &[String],
+        look_up: bool,
+    ) -> Result<NumberRoutes> {
+        self.routes_by(RouteKey::Waba, wabas, look_up).await
+    }
+
+    async fn routes_by(
+        &self,
+        by: RouteKey,
+        numbers: &[String],
+        look_up: bool,
+    ) -> Result<NumberRoutes> {
         let mut routes = Vec::with_capacity(numbers.len());
         let mut missing: Vec<&String> = Vec::new();
         for number in numbers {
-            match self.numbers.get(number) {
+            match self.numbers.get(&by.cache_key(number)) {
                 Some(routed) => routes.push((number.clone(), routed)),
                 None => missing.push(number),
             }
@@ -121,7 +177,7 @@ impl Store {
         if !look_up {
             let mut unresolved = Vec::new();
             for number in missing {
-                match self.numbers.last_known(number) {
+                match self.numbers.last_known(&by.cache_key(number)) {
                     Some(stale) => routes.push((number.clone(), Some(stale))),
                     None => unresolved.push(number.clone()),
                 }
@@ -129,16 +185,24 @@ impl Store {
             return Ok(NumberRoutes { routes, unresolved });
         }
         if !missing.is_empty() {
+            let column = match by {
+                RouteKey::Number => wa::Column::PhoneNumberId,
+                RouteKey::Waba => wa::Column::WabaId,
+            };
             let found = wa::Entity::find()
-                .filter(wa::Column::PhoneNumberId.is_in(missing.iter().map(|n| n.as_str())))
+                .filter(column.is_in(missing.iter().map(|n| n.as_str())))
                 .all(&self.db)
                 .await?;
             for number in missing {
-                let routed = match found.iter().find(|m| &m.phone_number_id == number) {
+                let key_of = |m: &wa::Model| match by {
+                    RouteKey::Number => m.phone_number_id == *number,
+                    RouteKey::Waba => m.waba_id == *number,
+                };
+                let routed = match found.iter().find(|m| key_of(m)) {
                     Some(m) => Some((m.clone().into(), self.open_secrets(m)?)),
                     None => None,
                 };
-                self.numbers.put(number, routed.clone());
+                self.numbers.put(&by.cache_key(number), routed.clone());
                 routes.push((number.clone(), routed));
             }
         }
@@ -146,6 +210,15 @@ impl Store {
             routes,
             unresolved: vec![],
         })
+    }
+
+    /// Every organisation with a connected number (the template sync on start).
+    pub async fn whatsapp_connected_orgs(&self) -> Result<Vec<Uuid>> {
+        let all = wa::Entity::find()
+            .filter(wa::Column::Status.eq(NumberStatus::Connected.as_str()))
+            .all(&self.db)
+            .await?;
+        Ok(all.into_iter().map(|m| m.org_id).collect())
     }
 
     /// Whether any connected number uses this verify token (Meta's GET challenge).
@@ -221,6 +294,9 @@ impl OrgScope<'_> {
             quality_rating: Set(health.quality_rating()),
             messaging_limit: Set(health.messaging_limit.clone()),
             last_webhook_at: Set(None),
+            quality_event: Set(None),
+            account_event: Set(None),
+            restrictions: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
         }
@@ -308,6 +384,60 @@ impl OrgScope<'_> {
             .filter(wa::Column::OrgId.eq(self.org_id))
             .exec(&self.store.db)
             .await?;
+        self.store.numbers.forget();
+        Ok(())
+    }
+
+    /// `phone_number_quality_update`: Meta's event and the number's messaging limit.
+    pub async fn record_quality_update(
+        &self,
+        event: Option<&str>,
+        messaging_limit: Option<&str>,
+    ) -> Result<()> {
+        let mut update = wa::Entity::update_many()
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .col_expr(
+                wa::Column::QualityEvent,
+                sea_orm::sea_query::Expr::value(event),
+            )
+            .col_expr(
+                wa::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now()),
+            );
+        if let Some(limit) = messaging_limit {
+            update = update.col_expr(
+                wa::Column::MessagingLimit,
+                sea_orm::sea_query::Expr::value(limit),
+            );
+        }
+        update.exec(&self.store.db).await?;
+        self.store.numbers.forget();
+        Ok(())
+    }
+
+    /// `account_update`: Meta's event, and the restrictions it lists when it lists them.
+    pub async fn record_account_update(
+        &self,
+        event: &str,
+        restrictions: Option<&[NumberRestriction]>,
+    ) -> Result<()> {
+        let mut update = wa::Entity::update_many()
+            .filter(wa::Column::OrgId.eq(self.org_id))
+            .col_expr(
+                wa::Column::AccountEvent,
+                sea_orm::sea_query::Expr::value(event),
+            )
+            .col_expr(
+                wa::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now()),
+            );
+        if let Some(r) = restrictions {
+            update = update.col_expr(
+                wa::Column::Restrictions,
+                sea_orm::sea_query::Expr::value(json!(r)),
+            );
+        }
+        update.exec(&self.store.db).await?;
         self.store.numbers.forget();
         Ok(())
     }

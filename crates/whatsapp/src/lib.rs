@@ -6,6 +6,7 @@ pub mod client;
 pub mod errors;
 pub mod outbound;
 pub mod signature;
+pub mod templates;
 pub mod webhook;
 
 pub use client::{

@@ -295,6 +295,14 @@ pub struct TemplateStatusUpdate {
     pub message_template_name: Option<String>,
     pub message_template_language: Option<String>,
     pub reason: Option<String>,
+    #[serde(default)]
+    pub message_template_category: Option<String>,
+    /// `{reason, recommendation}` of a rejection.
+    #[serde(default)]
+    pub rejection_info: Option<Value>,
+    /// `{title: FIRST_PAUSE|SECOND_PAUSE, description}` of a pause.
+    #[serde(default)]
+    pub other_info: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -577,6 +585,9 @@ pub struct Routing {
     pub changes: usize,
     /// The distinct `metadata.phone_number_id`s, in the order first seen.
     pub numbers: Vec<String>,
+    /// The distinct WhatsApp Business Account ids (`entry[].id`) of entries with a change
+    /// that names no number (template and account updates), in the order first seen.
+    pub wabas: Vec<String>,
 }
 
 /// The most one delivery may ask of us before its signature is known.
@@ -617,8 +628,17 @@ struct Tally {
     limits: RoutingLimits,
     changes: usize,
     numbers: Vec<String>,
+    wabas: Vec<String>,
+    /// The entry being read has a change without a number: it is routed by its id.
+    entry_by_waba: bool,
     saw_entry: bool,
     too_much: bool,
+}
+
+/// Meta's ids are digits, and so is every number and account we let anyone connect: anything
+/// else (NUL, a megabyte of text) can be nobody's and is never looked up.
+fn is_our_id(n: &str) -> bool {
+    !n.is_empty() && n.len() <= 32 && n.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Tally {
@@ -629,16 +649,32 @@ impl Tally {
             .as_ref()
             .and_then(|v| v.metadata.as_ref())
             .and_then(|m| m.phone_number_id.as_deref());
-        // Meta's ids are digits, and so is every number we let anyone connect: anything
-        // else (NUL, a megabyte of text) can be nobody's and is never looked up.
-        let ours =
-            |n: &&str| !n.is_empty() && n.len() <= 32 && n.bytes().all(|b| b.is_ascii_digit());
-        if let Some(number) = number.filter(ours)
-            && !self.numbers.iter().any(|n| n == number)
-        {
-            self.numbers.push(number.to_owned());
+        match number {
+            Some(number) if is_our_id(number) && !self.numbers.iter().any(|n| n == number) => {
+                self.numbers.push(number.to_owned())
+            }
+            Some(_) => {}
+            None => self.entry_by_waba = true,
         }
-        if self.changes > self.limits.max_changes || self.numbers.len() > self.limits.max_numbers {
+        self.within_limits()
+    }
+
+    /// An entry ended: its id is a WABA to route by when a change of it named no number.
+    fn entry_done(&mut self, id: Option<&str>) -> Result<(), ()> {
+        if std::mem::take(&mut self.entry_by_waba)
+            && let Some(id) = id.filter(|id| is_our_id(id))
+            && !self.wabas.iter().any(|w| w == id)
+        {
+            self.wabas.push(id.to_owned());
+        }
+        self.within_limits()
+    }
+
+    /// Numbers and accounts together stay under `max_numbers`: each costs a lookup.
+    fn within_limits(&mut self) -> Result<(), ()> {
+        if self.changes > self.limits.max_changes
+            || self.numbers.len() + self.wabas.len() > self.limits.max_numbers
+        {
             self.too_much = true;
             return Err(());
         }
@@ -657,6 +693,8 @@ pub fn routing(raw: &[u8], limits: RoutingLimits) -> Result<Routing, RoutingErro
         limits,
         changes: 0,
         numbers: Vec::new(),
+        wabas: Vec::new(),
+        entry_by_waba: false,
         saw_entry: false,
         too_much: false,
     };
@@ -674,6 +712,7 @@ pub fn routing(raw: &[u8], limits: RoutingLimits) -> Result<Routing, RoutingErro
     Ok(Routing {
         changes: tally.changes,
         numbers: tally.numbers,
+        wabas: tally.wabas,
     })
 }
 
@@ -746,14 +785,63 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
         f.write_str("an entry object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.entry_by_waba = false;
+        let mut id: Option<String> = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == "changes" {
                 map.next_value_seed(ChangesSeed(self.0))?;
+            } else if key == "id" {
+                id = map.next_value::<EntryId>()?.0;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(())
+        self.0.entry_done(id.as_deref()).map_err(|()| over())
+    }
+}
+
+/// An entry's `id`: kept when it is a short string or a number, skipped otherwise without
+/// buffering it.
+struct EntryId(Option<String>);
+
+impl<'de> Deserialize<'de> for EntryId {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EntryIdVisitor)
+    }
+}
+
+struct EntryIdVisitor;
+
+impl<'de> Visitor<'de> for EntryIdVisitor {
+    type Value = EntryId;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an entry id")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<EntryId, E> {
+        Ok(EntryId((v.len() <= 32).then(|| v.to_owned())))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<EntryId, E> {
+        Ok(EntryId(Some(v.to_string())))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<EntryId, E> {
+        Ok(EntryId(None))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<EntryId, E> {
+        Ok(EntryId(None))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<EntryId, E> {
+        Ok(EntryId(None))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<EntryId, E> {
+        Ok(EntryId(None))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EntryId, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(EntryId(None))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EntryId, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(EntryId(None))
     }
 }
 
@@ -814,6 +902,32 @@ mod routing_tests {
         );
         assert_eq!(
             routing(&delivery(&["1", "2", "3"]), LIMITS),
+            Err(RoutingError::TooMuch(LIMITS))
+        );
+    }
+
+    #[test]
+    fn routing_names_the_accounts_of_changes_without_a_number() {
+        let body = serde_json::json!({"entry": [
+            {"changes": [{"field": "message_template_status_update", "value": {"event": "APPROVED"}}], "id": "100"},
+            {"id": 100, "changes": [{"field": "account_update", "value": {}}]},
+            {"id": "200", "changes": [{"field": "messages", "value": {"metadata": {"phone_number_id": "7"}}}]},
+            {"id": "x1", "changes": [{"field": "account_update", "value": {}}]},
+        ]});
+        let r = routing(
+            &serde_json::to_vec(&body).unwrap(),
+            RoutingLimits {
+                max_changes: 10,
+                max_numbers: 2,
+            },
+        )
+        .unwrap();
+        assert_eq!(r.wabas, vec!["100"]);
+        assert_eq!(r.numbers, vec!["7"]);
+        let many = serde_json::json!({"entry": (1..=3).map(|i| serde_json::json!(
+            {"id": i.to_string(), "changes": [{"field": "account_update", "value": {}}]})).collect::<Vec<_>>()});
+        assert_eq!(
+            routing(&serde_json::to_vec(&many).unwrap(), LIMITS),
             Err(RoutingError::TooMuch(LIMITS))
         );
     }

@@ -175,6 +175,7 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "conversation:takeover_ended",
   "action:conversations_flagged",
   "action:human_attention_required",
+  "followup:updated",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 

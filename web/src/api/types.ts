@@ -340,6 +340,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation's follow-ups, newest first. */
+        get: operations["conversation_followups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/messages": {
         parameters: {
             query?: never;
@@ -439,6 +456,82 @@ export interface paths {
         post?: never;
         /** Removes a CTA (owner or admin). */
         delete: operations["delete_cta"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's follow-ups, soonest first. */
+        get: operations["list_followups"];
+        put?: never;
+        /**
+         * A person schedules a follow-up (reason `manual`), replacing the pending one. Hard rules
+         *     hold: 422 `opted_out`, `window_closed` (an in-window follow-up due after the window),
+         *     `template_not_approved`.
+         */
+        post: operations["create_followup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_followup"];
+        put?: never;
+        post?: never;
+        /** The same as `POST /followups/{id}/cancel`. */
+        delete: operations["delete_followup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followups/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a pending follow-up (`cancelled`, `user`). */
+        post: operations["cancel_followup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followups/{id}/send-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends the follow-up within seconds, past quiet hours and the agent's timing; the hard
+         *     rules (opt-out, a person in charge, a closed stage, the window) still hold when it runs.
+         */
+        post: operations["send_followup_now"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -708,6 +801,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's follow-up settings (owner or admin); defaults until first saved. */
+        get: operations["get_followup_settings"];
+        /**
+         * Saves the follow-up settings (owner or admin); 422 names the field. Turning follow-ups
+         *     off cancels every pending one (`disabled`).
+         */
+        put: operations["update_followup_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/llm": {
         parameters: {
             query?: never;
@@ -843,6 +957,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's templates, by name. */
+        get: operations["list_templates"];
+        put?: never;
+        /** A new draft. 409 `template_exists` when the name and language are taken. */
+        post: operations["create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The editor's live preview: unsaved content filled from a real lead, nothing stored or
+         *     linted (the lint answers on save).
+         */
+        post: operations["preview_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["sync_templates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_template"];
+        /**
+         * Changes a draft or a rejected template (which becomes a draft again); else 409
+         *     `template_locked`.
+         */
+        put: operations["update_template"];
+        post?: never;
+        /** Deletes the template here and, once submitted, at Meta. */
+        delete: operations["delete_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["preview_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["template_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends the template to Meta for review: `pending`, with Meta's id and category. */
+        post: operations["submit_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -928,6 +1166,11 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        ButtonType: "quick_reply" | "url" | "phone_number" | "copy_code";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         Channel: "whatsapp" | "sandbox";
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
@@ -973,6 +1216,8 @@ export interface components {
         ContactSummary: {
             /** Format: uuid */
             id: string;
+            /** @description The lead stopped promotions: marketing templates answer 422 `marketing_opted_out`. */
+            marketing_opt_out: boolean;
             name?: string | null;
             /** @description The lead said stop: nobody may message them (a send answers 422 `opted_out`). */
             opted_out: boolean;
@@ -1113,6 +1358,14 @@ export interface components {
          * @enum {string}
          */
         Direction: "in" | "out";
+        DraftPreviewRequest: {
+            /** Format: uuid */
+            conversation_id?: string | null;
+            template: components["schemas"]["TemplateInput"];
+            variables?: {
+                [key: string]: string;
+            };
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1131,7 +1384,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -1145,6 +1398,81 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        /** @description A placeholder's value and where it came from. */
+        FilledValue: {
+            source: components["schemas"]["ValueSource"];
+            value: string;
+        };
+        FollowupContact: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            phone?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        FollowupKind: "in_window" | "template";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        FollowupReason: "lead_quiet" | "cta_unanswered" | "high_intent" | "low_response_rate" | "schedule_step" | "manual";
+        /** @description The organisation's follow-up settings (`GET/PUT /api/v1/settings/followups`). */
+        FollowupSettings: {
+            enabled: boolean;
+            in_window: components["schemas"]["InWindowPolicy"];
+            /** Format: int32 */
+            max_followups: number;
+            outside_window: components["schemas"]["ScheduleStep"][];
+            quiet_hours?: null | components["schemas"]["QuietHoursSetting"];
+            stop_on_stages: components["schemas"]["ConversationStage"][];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        FollowupStatus: "pending" | "sent" | "skipped" | "cancelled" | "failed";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        FollowupStatusReason: "lead_replied" | "opted_out" | "marketing_opted_out" | "handoff" | "stage_closed" | "disabled" | "user" | "replaced" | "cap_reached" | "window_closed" | "template_not_available" | "agent_silent";
+        FollowupTemplate: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        FollowupView: {
+            contact: components["schemas"]["FollowupContact"];
+            /** Format: uuid */
+            conversation_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            decision_id?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            /** @description A person pressed "send now": quiet hours and the agent's timing no longer apply. */
+            forced: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["FollowupKind"];
+            /** Format: uuid */
+            message_id?: string | null;
+            reason: components["schemas"]["FollowupReason"];
+            status: components["schemas"]["FollowupStatus"];
+            status_reason?: null | components["schemas"]["FollowupStatusReason"];
+            /**
+             * Format: int32
+             * @description 1-based.
+             */
+            step: number;
+            template?: null | components["schemas"]["FollowupTemplate"];
+            /** Format: date-time */
+            updated_at: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1192,6 +1520,16 @@ export interface components {
             detail?: string;
             rule: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        HeaderFormat: "text" | "image" | "video" | "document";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        InWindowPolicy: "agent" | "off";
         InviteOrg: {
             name: string;
         };
@@ -1227,7 +1565,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1375,6 +1713,39 @@ export interface components {
                 send_status?: null | components["schemas"]["DeliveryStatus"];
                 should_send: boolean;
                 trigger: components["schemas"]["Trigger"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_FollowupView: {
+            items: {
+                contact: components["schemas"]["FollowupContact"];
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                decision_id?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                /** @description A person pressed "send now": quiet hours and the agent's timing no longer apply. */
+                forced: boolean;
+                /** Format: uuid */
+                id: string;
+                kind: components["schemas"]["FollowupKind"];
+                /** Format: uuid */
+                message_id?: string | null;
+                reason: components["schemas"]["FollowupReason"];
+                status: components["schemas"]["FollowupStatus"];
+                status_reason?: null | components["schemas"]["FollowupStatusReason"];
+                /**
+                 * Format: int32
+                 * @description 1-based.
+                 */
+                step: number;
+                template?: null | components["schemas"]["FollowupTemplate"];
+                /** Format: date-time */
+                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -1641,8 +2012,19 @@ export interface components {
             reply_to?: string | null;
             sent_by?: null | components["schemas"]["SentBy"];
             status: components["schemas"]["DeliveryStatus"];
+            /** @description For a template message: `{id, name, language, category, variables}`. */
+            template?: unknown;
             text?: string | null;
             type: components["schemas"]["MessageType"];
+        };
+        NewFollowupRequest: {
+            /** Format: uuid */
+            conversation_id: string;
+            /** Format: date-time */
+            due_at: string;
+            kind?: null | components["schemas"]["FollowupKind"];
+            /** Format: uuid */
+            template_id?: string | null;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -1796,6 +2178,11 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ParameterFormat: "named" | "positional";
         PasswordRequest: {
             password: string;
         };
@@ -1804,6 +2191,28 @@ export interface components {
          * @enum {string}
          */
         Persuasion: "soft" | "moderate" | "firm";
+        PreviewRequest: {
+            /**
+             * Format: uuid
+             * @description Fill the placeholders from this conversation's lead.
+             */
+            conversation_id?: string | null;
+            /** @description Values typed by hand, by placeholder; they win over the mappings. */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        PreviewView: {
+            body: string;
+            buttons: string[];
+            footer?: string | null;
+            header?: string | null;
+            /** @description Placeholders nothing but Meta's sample fills: a send would refuse them. */
+            missing: string[];
+            variables: {
+                [key: string]: components["schemas"]["FilledValue"];
+            };
+        };
         ProfileUpdate: {
             business_config?: unknown;
             guardrails?: unknown;
@@ -1833,6 +2242,11 @@ export interface components {
          * @enum {string}
          */
         QualityRating: "green" | "yellow" | "red" | "unknown";
+        /** @description Quiet hours as the API spells them, `"21:00"` to `"09:00"` in the lead's local time. */
+        QuietHoursSetting: {
+            end: string;
+            start: string;
+        };
         RealtimeEvent: {
             /** @description A lead's message was stored. */
             data: {
@@ -1913,6 +2327,17 @@ export interface components {
             /** @enum {string} */
             type: "action:human_attention_required";
         } | {
+            /** @description A conversation's follow-up was scheduled, sent, skipped or cancelled. */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                followup_id: string;
+                status: components["schemas"]["FollowupStatus"];
+            };
+            /** @enum {string} */
+            type: "followup:updated";
+        } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
             /** @enum {string} */
@@ -1929,6 +2354,12 @@ export interface components {
         };
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
+        RestrictionView: {
+            /** @description Meta's restriction, e.g. `RESTRICTED_BIZ_INITIATED_MESSAGING`. */
+            type: string;
+            /** Format: date-time */
+            until?: string | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1990,6 +2421,13 @@ export interface components {
             /** @description The start page, normalised. */
             url: string;
         };
+        /** @description One step of the outside-window schedule: `after_hours` from the lead's last message. */
+        ScheduleStep: {
+            /** Format: int32 */
+            after_hours: number;
+            /** Format: uuid */
+            template_id: string;
+        };
         SecuritySettings: {
             /**
              * @description Every member must sign in with a second factor; those without one can reach only their
@@ -2000,7 +2438,17 @@ export interface components {
         SendRequest: {
             /** Format: uuid */
             conversation_id: string;
-            text: string;
+            /**
+             * Format: uuid
+             * @description An approved template instead of text, window open or closed; the mode is unchanged.
+             */
+            template_id?: string | null;
+            /** @description Free text (inside the 24 h window only). */
+            text?: string | null;
+            /** @description The template's placeholders typed by hand; the rest come from their mappings. */
+            variables?: {
+                [key: string]: string;
+            };
         };
         SendResponse: {
             message: components["schemas"]["MessageView"];
@@ -2058,6 +2506,114 @@ export interface components {
             reason: string;
             url: string;
         };
+        SyncResult: {
+            /** Format: int32 */
+            created: number;
+            /** Format: int32 */
+            unchanged: number;
+            /** Format: int32 */
+            updated: number;
+        };
+        TemplateBody: {
+            /** @description A sample value for each placeholder, by placeholder (`first_name`, `1`). */
+            examples?: {
+                [key: string]: string;
+            };
+            text: string;
+        };
+        TemplateButton: {
+            /** @description A sample: the full URL for a URL with `{{1}}`, the code for a copy-code button. */
+            example?: string | null;
+            phone_number?: string | null;
+            text?: string | null;
+            type: components["schemas"]["ButtonType"];
+            url?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        TemplateCategory: "marketing" | "utility" | "authentication";
+        TemplateFooter: {
+            text: string;
+        };
+        TemplateHeader: {
+            /** @description A sample for the header's placeholder (text headers). */
+            example?: string | null;
+            format: components["schemas"]["HeaderFormat"];
+            /** @description A public link to the media (media headers); also Meta's sample. */
+            media_url?: string | null;
+            text?: string | null;
+        };
+        /**
+         * @description A template as written in the editor: everything Meta reviews, and how each placeholder is
+         *     filled when it is sent.
+         */
+        TemplateInput: {
+            body: components["schemas"]["TemplateBody"];
+            buttons?: components["schemas"]["TemplateButton"][];
+            category: components["schemas"]["TemplateCategory"];
+            footer?: null | components["schemas"]["TemplateFooter"];
+            header?: null | components["schemas"]["TemplateHeader"];
+            language: string;
+            name: string;
+            parameter_format: components["schemas"]["ParameterFormat"];
+            /** @description Placeholder (`first_name`, `1`, `header`, `button:INDEX`) → how it is filled. */
+            variables?: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            };
+        };
+        TemplateList: {
+            items: components["schemas"]["TemplateView"][];
+            next_cursor?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        TemplateStatus: "draft" | "pending" | "approved" | "rejected" | "paused" | "disabled";
+        TemplateStatusView: {
+            category: components["schemas"]["TemplateCategory"];
+            /** @description Meta's events, oldest first: `{event, at, reason}`. */
+            history: unknown[];
+            /** Format: date-time */
+            paused_until?: string | null;
+            quality?: null | components["schemas"]["QualityRating"];
+            rejected_reason?: string | null;
+            status: components["schemas"]["TemplateStatus"];
+            status_detail?: string | null;
+        };
+        TemplateView: {
+            body: components["schemas"]["TemplateBody"];
+            buttons: components["schemas"]["TemplateButton"][];
+            category: components["schemas"]["TemplateCategory"];
+            /** Format: date-time */
+            created_at: string;
+            footer?: null | components["schemas"]["TemplateFooter"];
+            header?: null | components["schemas"]["TemplateHeader"];
+            /** Format: uuid */
+            id: string;
+            language: string;
+            name: string;
+            parameter_format: components["schemas"]["ParameterFormat"];
+            /**
+             * Format: date-time
+             * @description Until when Meta paused it (3 h the first time, 6 h the second).
+             */
+            paused_until?: string | null;
+            /** @description Every placeholder the template has, in order. */
+            placeholders: string[];
+            provider_id?: string | null;
+            quality?: null | components["schemas"]["QualityRating"];
+            rejected_reason?: string | null;
+            status: components["schemas"]["TemplateStatus"];
+            status_detail?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            variables: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            };
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2098,6 +2654,23 @@ export interface components {
             name: string;
             role: components["schemas"]["Role"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ValueSource: "given" | "slot" | "contact" | "static" | "fallback" | "example";
+        /** @description What a placeholder is filled with when a template goes to a lead. */
+        VariableMapping: {
+            fallback?: string | null;
+            /** @description The slot or lead field (`name`, `first_name`, `phone`, `email`, `city`), or the text. */
+            key: string;
+            source: components["schemas"]["VariableSource"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        VariableSource: "slot" | "contact" | "static";
         VersionView: {
             /** @description The documents (and `mode`) this version changed. */
             changed: string[];
@@ -2111,13 +2684,19 @@ export interface components {
             version: number;
         };
         WhatsappStatus: {
+            /** @description Meta's last account event (`ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`...). */
+            account_event?: string | null;
             connected: boolean;
             display_phone_number?: string | null;
             /** Format: date-time */
             last_webhook_at?: string | null;
             messaging_limit?: string | null;
             phone_number_id?: string | null;
+            /** @description Meta's last quality event for the number (`DOWNGRADE`, `FLAGGED`, `UPGRADE`...). */
+            quality_event?: string | null;
             quality_rating?: null | components["schemas"]["QualityRating"];
+            /** @description Limits Meta put on the account, with when they end. */
+            restrictions: components["schemas"]["RestrictionView"][];
             status: components["schemas"]["NumberStatus"];
             /** @description Paste into Meta's webhook settings as the verify token. */
             verify_token?: string | null;
@@ -2841,6 +3420,36 @@ export interface operations {
             };
         };
     };
+    conversation_followups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_FollowupView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     messages: {
         parameters: {
             query?: {
@@ -3116,6 +3725,252 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_followups: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["FollowupStatus"];
+                conversation_id?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_FollowupView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFollowupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description follow-up id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description follow-up id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description follow-up id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_followup_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description follow-up id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3805,6 +4660,72 @@ export interface operations {
             };
         };
     };
+    get_followup_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_followup_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowupSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_llm_settings: {
         parameters: {
             query?: never;
@@ -4119,6 +5040,372 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WhatsappStatus"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TemplateStatus"];
+                category?: components["schemas"]["TemplateCategory"];
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftPreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sync_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    template_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateStatusView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `whatsapp_not_connected` or `already_submitted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed` or `provider_rejected` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

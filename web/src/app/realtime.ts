@@ -2,11 +2,12 @@
 // feature or listed in `ignored`: an event type the server adds breaks the build here until one
 // of them says what to do with it. A `resync` (and every reconnect) calls every handler's
 // `resync`, so each feature listed refetches what it shows.
+import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
-  handlers: [inboxRealtime, jobsRealtime],
+  handlers: [inboxRealtime, jobsRealtime, followupsRealtime],
   ignored: [],
 });

@@ -4,6 +4,7 @@ import { AuditLogPage } from "../features/audit";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
+import { FollowupsPage } from "../features/followups";
 import { JobsPage } from "../features/jobs";
 import { LlmPage } from "../features/llm";
 import { OnboardingPage } from "../features/onboarding";
@@ -11,6 +12,7 @@ import { OrganisationPage } from "../features/organisation";
 import { PlaygroundPage } from "../features/playground";
 import { SecurityPage } from "../features/security";
 import { TeamPage } from "../features/team";
+import { TemplatesPage } from "../features/templates";
 import { WhatsAppPage } from "../features/whatsapp";
 import { SECTIONS, SETTINGS_PAGES } from "../nav";
 import { AppShell } from "./AppShell";
@@ -25,6 +27,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   security: <SecurityPage />,
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
+  "follow-ups": <FollowupsPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
   jobs: <JobsPage />,
@@ -35,8 +38,9 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
 const BUILT_SECTIONS: RouteObject[] = [
   { path: "/inbox/:conversationId?", element: <InboxPage /> },
   { path: "/playground", element: <PlaygroundPage /> },
+  { path: "/templates", element: <TemplatesPage /> },
 ];
-const BUILT_PATHS = new Set(["/inbox", "/playground"]);
+const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates"]);
 
 export const routes: RouteObject[] = [
   {

@@ -31,6 +31,7 @@ describe("realtimeRegistry", () => {
         "conversation:takeover_ended",
         "action:conversations_flagged",
         "action:human_attention_required",
+        "followup:updated",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

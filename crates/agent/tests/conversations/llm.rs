@@ -412,3 +412,42 @@ async fn a_critic_revision_replaces_the_draft_and_rules_mode_never_calls_the_mod
     assert_eq!((d.input_tokens, d.cost_usd), (0, 0.0));
     assert_eq!(fake.requests().len(), 3);
 }
+
+#[tokio::test]
+async fn the_model_writes_a_follow_up_and_never_turns_it_into_a_pitch() {
+    let fake = FakeProvider::start(vec![]).await;
+    scripted(&fake, Provider::OpenAi, |stage| match stage {
+        // The model tries a fresh pitch: a follow-up stays a follow-up.
+        Stage::Planner => json!({
+            "reason_code": "discovery", "cta_type": null, "ask": null,
+            "key_points": [], "confidence": 0.7
+        }),
+        Stage::Writer => json!({"message_text": "Hi again! Any questions about the course fees?"}),
+        Stage::Critic => json!({"verdict": "approve", "issues": [], "revised_text": null}),
+    });
+    let model = client(Provider::OpenAi, &fake, Duration::from_secs(5));
+    let mut c = llm_conversation();
+    c.lead_says("Hi, what are your fees?", Some(&model)).await;
+    let before = fake.requests().len();
+    let d = c
+        .followup(chrono::Duration::hours(1), Some(&model))
+        .await
+        .decision
+        .clone();
+    assert_eq!(d.engine, Engine::Llm, "{:?}", d.error);
+    assert_eq!(d.trigger, closer_agent::Trigger::Followup);
+    assert_eq!(
+        d.message_text.as_deref(),
+        Some("Hi again! Any questions about the course fees?")
+    );
+    assert!(
+        closer_agent::followup::FOLLOWUP_REASONS.contains(&d.reason_code),
+        "{:?}",
+        d.reason_code
+    );
+    let planner = &fake.requests()[before];
+    assert!(
+        prompt_of(planner).contains("has not answered"),
+        "the planner knows why"
+    );
+}

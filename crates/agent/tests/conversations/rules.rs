@@ -315,3 +315,66 @@ async fn a_no_or_a_taken_up_offer_still_ends_politely() {
     assert!(!o.decision.handoff_required, "{:?}", o.decision);
     assert_eq!(c.mode, ConversationMode::Bot);
 }
+
+#[tokio::test]
+async fn a_quiet_lead_gets_gentle_follow_ups_then_a_graceful_exit() {
+    use chrono::Duration;
+    let mut c = conversation(profile());
+    c.lead_says("Hi, what are your fees?", None).await;
+    let first = c.followup(Duration::hours(1), None).await;
+    assert_eq!(first.decision.trigger, closer_agent::Trigger::Followup);
+    assert!(first.decision.should_send, "{:?}", first.decision);
+    assert!(matches!(
+        first.decision.reason_code,
+        ReasonCode::SoftNudge | ReasonCode::ClarificationRequest | ReasonCode::ValueAdd
+    ));
+    let text = first.decision.message_text.clone().unwrap();
+    assert!(text.split_whitespace().count() < 30, "short: {text}");
+    let last = c.followup(Duration::hours(1), None).await;
+    assert_eq!(
+        last.decision.reason_code,
+        ReasonCode::ExitGraceful,
+        "{:?}",
+        last.decision
+    );
+    assert!(
+        last.decision
+            .message_text
+            .as_deref()
+            .unwrap()
+            .contains("Whenever you're ready")
+    );
+    // A day of silence later the staleness guardrail holds back any more.
+    let held = c.followup(Duration::hours(20), None).await;
+    assert!(!held.decision.should_send);
+}
+
+#[tokio::test]
+async fn a_hinglish_lead_is_followed_up_in_hinglish_and_an_opted_out_one_never() {
+    use chrono::Duration;
+    let mut c = conversation(profile());
+    c.lead_says("Namaste, course ki fees kitni hai?", None)
+        .await;
+    let o = c.followup(Duration::hours(6), None).await;
+    let text = o.decision.message_text.clone().unwrap_or_default();
+    assert!(
+        text.contains("kar raha") || text.contains("dijiye"),
+        "{text}"
+    );
+
+    let mut c = conversation(profile());
+    c.lead_says("STOP", None).await;
+    let o = c.followup(Duration::hours(6), None).await;
+    assert!(!o.decision.should_send);
+}
+
+#[tokio::test]
+async fn a_person_in_charge_silences_the_follow_up() {
+    use chrono::Duration;
+    let mut c = conversation(profile());
+    c.lead_says("Hi", None).await;
+    c.mode = ConversationMode::Human;
+    let o = c.followup(Duration::hours(6), None).await;
+    assert!(!o.decision.should_send);
+    assert_eq!(o.decision.reason_code, ReasonCode::ScheduleFollowup);
+}

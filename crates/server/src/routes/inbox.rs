@@ -45,6 +45,8 @@ pub struct ContactSummary {
     pub phone: Option<String>,
     /// The lead said stop: nobody may message them (a send answers 422 `opted_out`).
     pub opted_out: bool,
+    /// The lead stopped promotions: marketing templates answer 422 `marketing_opted_out`.
+    pub marketing_opt_out: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -105,6 +107,8 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
     /// Who wrote it, for human replies; null otherwise.
     pub sent_by: Option<SentBy>,
+    /// For a template message: `{id, name, language, category, variables}`.
+    pub template: Option<Value>,
 }
 
 /// The team member who wrote a human reply.
@@ -151,6 +155,7 @@ pub fn view(c: ConversationItem) -> ConversationView {
             name: c.contact.name,
             phone: c.contact.phone,
             opted_out: c.contact.opted_out,
+            marketing_opt_out: c.contact.marketing_opt_out,
         },
         channel: c.channel,
         mode: c.mode,
@@ -295,6 +300,12 @@ pub fn message_view(m: MessageItem) -> MessageView {
         direction: m.direction,
         author: m.author,
         kind: m.kind,
+        template: m
+            .media
+            .as_ref()
+            .filter(|_| m.kind == MessageType::Template)
+            .and_then(|media| media.get("template"))
+            .cloned(),
         text: m.text,
         media: m.media,
         status: m.status,

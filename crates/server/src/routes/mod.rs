@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod audit;
 pub mod auth;
+pub mod followups;
 pub mod health;
 pub mod inbox;
 pub mod invites;
@@ -16,6 +17,7 @@ pub mod replies;
 pub mod sandbox;
 pub mod schema;
 pub mod security;
+pub mod templates;
 pub mod two_factor;
 pub mod users;
 pub mod webhooks;
@@ -85,6 +87,32 @@ pub fn api() -> OpenApiRouter<AppState> {
             llm_settings::update_llm_settings
         ))
         .routes(routes!(llm_settings::test_llm_connection))
+        .routes(routes!(
+            followups::get_followup_settings,
+            followups::update_followup_settings
+        ))
+        .routes(routes!(
+            followups::list_followups,
+            followups::create_followup
+        ))
+        .routes(routes!(followups::get_followup, followups::delete_followup))
+        .routes(routes!(followups::conversation_followups))
+        .routes(routes!(followups::send_followup_now))
+        .routes(routes!(followups::cancel_followup))
+        .routes(routes!(
+            templates::list_templates,
+            templates::create_template
+        ))
+        .routes(routes!(templates::sync_templates))
+        .routes(routes!(templates::preview_draft))
+        .routes(routes!(
+            templates::get_template,
+            templates::update_template,
+            templates::delete_template
+        ))
+        .routes(routes!(templates::submit_template))
+        .routes(routes!(templates::template_status))
+        .routes(routes!(templates::preview_template))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

@@ -22,7 +22,15 @@ const TEXT_MAX_CHARS: usize = 4096;
 #[derive(Deserialize, ToSchema)]
 pub struct SendRequest {
     pub conversation_id: Uuid,
-    pub text: String,
+    /// Free text (inside the 24 h window only).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// An approved template instead of text, window open or closed; the mode is unchanged.
+    #[serde(default)]
+    pub template_id: Option<Uuid>,
+    /// The template's placeholders typed by hand; the rest come from their mappings.
+    #[serde(default)]
+    pub variables: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -42,7 +50,32 @@ pub async fn send(
     Responder(member): Responder,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<(StatusCode, Json<SendResponse>)> {
-    let text = req.text.trim();
+    let org_id = member.org_id();
+    if let Some(template_id) = req.template_id {
+        let reply = state
+            .store
+            .org(org_id)
+            .queue_template_send(
+                closer_domain::send_policy::Sender::Human,
+                Some(&member.0.user.as_actor()),
+                req.conversation_id,
+                template_id,
+                &req.variables,
+            )
+            .await?;
+        state.store.wake_workers().await;
+        announce::message_sent(
+            &state.store,
+            org_id,
+            reply.conversation_id,
+            reply.message.id,
+            false,
+        )
+        .await;
+        let message = message_view(reply.message);
+        return Ok((StatusCode::ACCEPTED, Json(SendResponse { message })));
+    }
+    let text = req.text.as_deref().unwrap_or_default().trim();
     if text.is_empty() {
         return Err(ApiError::field("text", "is required"));
     }
@@ -52,7 +85,6 @@ pub async fn send(
             format!("must be at most {TEXT_MAX_CHARS} characters"),
         ));
     }
-    let org_id = member.org_id();
     let reply = state
         .store
         .org(org_id)

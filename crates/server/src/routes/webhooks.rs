@@ -23,6 +23,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use uuid::Uuid;
 
+mod account;
+
 /// A lead's `wa_id` as a phone. Meta's ids are E.164 digits; one that is not (never seen)
 /// keeps the message, keyed on the lead's scoped id instead, and is logged.
 fn lead_phone(wa_id: &str) -> Option<Phone> {
@@ -264,15 +266,32 @@ pub async fn receive(
         .store
         .whatsapp_routes(&routing.numbers, may_look_up)
         .await?;
-    let unknown = routes.routes.iter().filter(|(_, r)| r.is_none()).count();
-    state.webhook_costs.spend(source, unknown);
-    let known: Vec<_> = routes
+    // Template and account updates name no number: they are routed by the account (WABA).
+    let waba_routes = state
+        .store
+        .whatsapp_waba_routes(&routing.wabas, may_look_up)
+        .await?;
+    let unknown = routes
         .routes
-        .into_iter()
-        .filter_map(|(number, routed)| routed.map(|(account, secrets)| (number, account, secrets)))
-        .collect();
-    if known.is_empty() {
-        if !routes.unresolved.is_empty() {
+        .iter()
+        .chain(&waba_routes.routes)
+        .filter(|(_, r)| r.is_none())
+        .count();
+    state.webhook_costs.spend(source, unknown);
+    let connected = |routes: closer_store::NumberRoutes| -> Vec<_> {
+        routes
+            .routes
+            .into_iter()
+            .filter_map(|(id, routed)| routed.map(|(account, secrets)| (id, account, secrets)))
+            .collect()
+    };
+    let (unresolved, unresolved_wabas) =
+        (routes.unresolved.clone(), waba_routes.unresolved.clone());
+    let known = connected(routes);
+    let known_wabas = connected(waba_routes);
+    let all_known: Vec<_> = known.iter().chain(&known_wabas).cloned().collect();
+    if all_known.is_empty() {
+        if !unresolved.is_empty() || !unresolved_wabas.is_empty() {
             // Over budget and nothing cached: Meta would retry a genuine delivery later.
             refused(&state, |r| r.over_budget += 1);
             return Err(ApiError::RateLimited(60));
@@ -283,26 +302,31 @@ pub async fn receive(
         // A number nobody connected is answered 200, so Meta stops retrying it.
         return Ok(Json(json!({ "status": "ok" })));
     }
-    let Some(secret) = verified_secret(&known, &body, signature) else {
+    let Some(secret) = verified_secret(&all_known, &body, signature) else {
         refused(&state, |r| r.bad_signatures += 1);
         return Err(ApiError::InvalidSignature);
     };
     // Signed by an app we know: the numbers we had no budget for can be looked up now.
-    let late = state
+    let late = state.store.whatsapp_routes(&unresolved, true).await?;
+    let late_wabas = state
         .store
-        .whatsapp_routes(&routes.unresolved, true)
+        .whatsapp_waba_routes(&unresolved_wabas, true)
         .await?;
-    let accepted: HashMap<String, Uuid> = known
-        .into_iter()
-        .chain(
-            late.routes
-                .into_iter()
-                .filter_map(|(n, r)| r.map(|(account, secrets)| (n, account, secrets))),
-        )
-        .filter(|(_, _, secrets)| secrets.app_secret == secret)
-        .map(|(number, account, _)| (number, account.org_id))
-        .collect();
-    store_delivery(&state, &body, &accepted).await?;
+    let signed_by = |known: Vec<_>, late: Vec<_>| -> HashMap<String, Uuid> {
+        known
+            .into_iter()
+            .chain(late)
+            .filter(
+                |(_, _, secrets): &(String, WhatsappAccount, WhatsappSecrets)| {
+                    secrets.app_secret == secret
+                },
+            )
+            .map(|(id, account, _)| (id, account.org_id))
+            .collect()
+    };
+    let accepted = signed_by(known, connected(late));
+    let accepted_wabas = signed_by(known_wabas, connected(late_wabas));
+    store_delivery(&state, &body, &accepted, &accepted_wabas).await?;
     Ok(Json(json!({ "status": "ok" })))
 }
 
@@ -336,20 +360,29 @@ async fn store_delivery(
     state: &AppState,
     body: &[u8],
     accepted: &HashMap<String, Uuid>,
+    accepted_wabas: &HashMap<String, Uuid>,
 ) -> ApiResult<()> {
     let hook = webhook::parse_webhook(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let mut by_number: HashMap<String, Delivery> = HashMap::new();
+    let mut promotions_stopped: Vec<(Uuid, String)> = Vec::new();
     for entry in &hook.entries {
         for change in &entry.changes {
             match change {
                 Change::Messages(m) if accepted.contains_key(&m.phone_number_id) => {
+                    let org_id = accepted[&m.phone_number_id];
+                    promotions_stopped.extend(account::stops_promotions(m).map(|wa| (org_id, wa)));
                     to_delivery(m, by_number.entry(m.phone_number_id.clone()).or_default())
                 }
                 Change::Messages(_) => {}
-                Change::Other { field, .. } => {
-                    tracing::debug!(field = %field, waba = %entry.id, "webhook change not handled yet")
+                Change::Other { field, value } if field == "user_preferences" => {
+                    account::user_preferences(state, accepted, value).await?
                 }
-                _ => tracing::debug!(waba = %entry.id, "template webhook received"),
+                other => match accepted_wabas.get(&entry.id) {
+                    Some(org_id) => account::apply(state, *org_id, other).await?,
+                    None => {
+                        tracing::debug!(waba = %entry.id, "account change for no connected account")
+                    }
+                },
             }
         }
     }
@@ -365,6 +398,14 @@ async fn store_delivery(
             "webhook stored"
         );
         crate::announce::ingested(&state.store, org_id, &outcome).await;
+    }
+    // After the messages: a lead's first tap on "Stop promotions" creates them as a contact.
+    for (org_id, wa_id) in promotions_stopped {
+        state
+            .store
+            .org(org_id)
+            .set_marketing_opt_out_by_wa_id(&wa_id, true)
+            .await?;
     }
     Ok(())
 }

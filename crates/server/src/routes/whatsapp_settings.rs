@@ -52,6 +52,20 @@ pub struct WhatsappStatus {
     pub webhook_url: String,
     /// Paste into Meta's webhook settings as the verify token.
     pub verify_token: Option<String>,
+    /// Meta's last quality event for the number (`DOWNGRADE`, `FLAGGED`, `UPGRADE`...).
+    pub quality_event: Option<String>,
+    /// Meta's last account event (`ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`...).
+    pub account_event: Option<String>,
+    /// Limits Meta put on the account, with when they end.
+    pub restrictions: Vec<RestrictionView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RestrictionView {
+    /// Meta's restriction, e.g. `RESTRICTED_BIZ_INITIATED_MESSAGING`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub until: Option<DateTime<Utc>>,
 }
 
 fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappStatus {
@@ -67,6 +81,16 @@ fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappS
             last_webhook_at: a.last_webhook_at,
             webhook_url,
             verify_token: Some(a.verify_token),
+            quality_event: a.quality_event,
+            account_event: a.account_event,
+            restrictions: a
+                .restrictions
+                .into_iter()
+                .map(|r| RestrictionView {
+                    kind: r.kind,
+                    until: r.until,
+                })
+                .collect(),
         },
         None => WhatsappStatus {
             connected: false,
@@ -79,6 +103,9 @@ fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappS
             last_webhook_at: None,
             webhook_url,
             verify_token: None,
+            quality_event: None,
+            account_event: None,
+            restrictions: vec![],
         },
     }
 }
@@ -167,6 +194,13 @@ pub async fn connect(
         .org(member.org_id())
         .connect_whatsapp(&member.0.user.as_actor(), &creds, &health)
         .await?;
+    // Templates made in Meta's own tools show up at once, not at the next manual sync.
+    let (sync_state, org_id) = (state.clone(), member.org_id());
+    tokio::spawn(async move {
+        if let Err(e) = crate::routes::templates::sync_from_meta(&sync_state, org_id).await {
+            tracing::warn!(error = %e, "template sync after connecting failed");
+        }
+    });
     Ok(Json(status_of(
         Some(account),
         webhook_url(&state, &headers),

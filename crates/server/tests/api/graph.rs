@@ -17,6 +17,12 @@ struct Shared {
     /// Answers for the next sends, in order; when empty a send succeeds.
     script: Arc<Mutex<VecDeque<(u16, Value)>>>,
     sends: Arc<Mutex<Vec<Value>>>,
+    /// Answers for the next template submissions; when empty one is accepted as pending.
+    template_script: Arc<Mutex<VecDeque<(u16, Value)>>>,
+    /// Every template request: `{method, waba, body|query}`.
+    template_calls: Arc<Mutex<Vec<Value>>>,
+    /// What `GET /{waba}/message_templates` lists.
+    listed: Arc<Mutex<Value>>,
 }
 
 pub struct FakeGraph {
@@ -37,6 +43,12 @@ impl FakeGraph {
         let app = Router::new()
             .route("/{version}/{id}", get(number))
             .route("/{version}/{id}/messages", post(send))
+            .route(
+                "/{version}/{id}/message_templates",
+                post(create_template)
+                    .get(list_templates)
+                    .delete(delete_template),
+            )
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -50,6 +62,21 @@ impl FakeGraph {
     /// The next sends get these answers, in order.
     pub fn script(&self, answers: impl IntoIterator<Item = (u16, Value)>) {
         self.shared.script.lock().unwrap().extend(answers);
+    }
+
+    /// The next template submissions get these answers, in order.
+    pub fn script_templates(&self, answers: impl IntoIterator<Item = (u16, Value)>) {
+        self.shared.template_script.lock().unwrap().extend(answers);
+    }
+
+    /// Every template call so far: `{method, waba, body}` or `{method, waba, name}`.
+    pub fn template_calls(&self) -> Vec<Value> {
+        self.shared.template_calls.lock().unwrap().clone()
+    }
+
+    /// What Meta's template list answers from now on.
+    pub fn list_templates(&self, list: Value) {
+        *self.shared.listed.lock().unwrap() = list;
     }
 
     /// Every send request body received so far.
@@ -98,4 +125,48 @@ async fn send(
                 "messages": [{"id": format!("wamid.fake{n}")}]})),
         ),
     }
+}
+
+async fn create_template(
+    State(shared): State<Shared>,
+    Path((_, waba)): Path<(String, String)>,
+    axum::Json(body): axum::Json<Value>,
+) -> (StatusCode, axum::Json<Value>) {
+    let n = {
+        let mut calls = shared.template_calls.lock().unwrap();
+        calls.push(json!({"method": "POST", "waba": waba, "body": body}));
+        calls.len()
+    };
+    match shared.template_script.lock().unwrap().pop_front() {
+        Some((status, answer)) => (StatusCode::from_u16(status).unwrap(), axum::Json(answer)),
+        None => (
+            StatusCode::OK,
+            axum::Json(
+                json!({"id": format!("5000000000001{n:02}"), "status": "PENDING",
+                "category": body["category"]}),
+            ),
+        ),
+    }
+}
+
+async fn list_templates(State(shared): State<Shared>) -> axum::Json<Value> {
+    let listed = shared.listed.lock().unwrap().clone();
+    axum::Json(if listed.is_null() {
+        json!({"data": []})
+    } else {
+        listed
+    })
+}
+
+async fn delete_template(
+    State(shared): State<Shared>,
+    Path((_, waba)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::Json<Value> {
+    shared
+        .template_calls
+        .lock()
+        .unwrap()
+        .push(json!({"method": "DELETE", "waba": waba, "name": q.get("name")}));
+    axum::Json(json!({"success": true}))
 }

@@ -112,10 +112,10 @@ async fn replicas_share_events_and_jobs_on_postgres() {
     for (conv, id) in &replies {
         message_reaches(&one, &owner, conv, id, "delivered").await;
     }
-    // Follow-up checks wait hours by design; everything else must be done.
+    // Follow-ups wait hours by design; everything else must be done.
     eventually(20, "every job to finish", || async {
         let open = one
-            .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status NOT IN ('done', 'cancelled') AND kind <> 'followup'")
+            .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status NOT IN ('done', 'cancelled') AND kind NOT IN ('followup', 'followup_due')")
             .await?;
         (open == "0").then_some(())
     })

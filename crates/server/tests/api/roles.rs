@@ -31,6 +31,13 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/conversations/{id}/release",
     "/api/v1/messages/send",
     "/api/v1/sandbox/inbound",
+    // The inbox's composer previews a template filled with the lead's values before sending.
+    "/api/v1/templates/{id}/preview",
+    // A conversation's follow-ups: schedule one, send it now, cancel it.
+    "/api/v1/followups",
+    "/api/v1/followups/{id}",
+    "/api/v1/followups/{id}/cancel",
+    "/api/v1/followups/{id}/send-now",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

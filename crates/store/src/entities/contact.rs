@@ -23,6 +23,8 @@ pub struct Model {
     pub campaign: Option<Json>,
     pub opted_out: bool,
     pub opted_out_at: Option<DateTimeUtc>,
+    pub marketing_opt_out: bool,
+    pub marketing_opt_out_at: Option<DateTimeUtc>,
     pub first_seen_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -17,6 +17,9 @@ pub struct Model {
     pub quality_rating: Option<QualityRating>,
     pub messaging_limit: Option<String>,
     pub last_webhook_at: Option<DateTimeUtc>,
+    pub quality_event: Option<String>,
+    pub account_event: Option<String>,
+    pub restrictions: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

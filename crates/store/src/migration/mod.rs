@@ -10,6 +10,8 @@ mod m0005_onboarding;
 mod m0006_knowledge_scans;
 mod m0007_activity;
 mod m0008_account_protection;
+mod m0009_templates;
+mod m0010_followups;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_knowledge_scans::Migration),
             Box::new(m0007_activity::Migration),
             Box::new(m0008_account_protection::Migration),
+            Box::new(m0009_templates::Migration),
+            Box::new(m0010_followups::Migration),
         ]
     }
 }

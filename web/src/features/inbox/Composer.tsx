@@ -6,32 +6,32 @@ import { Spinner } from "../../components/ui/Spinner";
 import { cn } from "../../lib/cn";
 import { useNow } from "../../lib/useNow";
 import { useRealtimeEvent } from "../../realtime/RealtimeProvider";
-import { useSendMessage } from "./api";
+import { TemplateSender } from "../templates";
+import { useMessageSent, useSendMessage } from "./api";
 import { windowStatus } from "./format";
 
-/** Shown instead of the composer once the 24-hour customer-service window has closed. */
-export function WindowClosedNotice() {
+/**
+ * Shown instead of the composer once the 24-hour customer-service window has closed: an
+ * approved template, filled from the lead, is what may go.
+ */
+export function WindowClosedNotice({
+  conversationId,
+  disabledReason,
+}: {
+  conversationId: string;
+  disabledReason?: string;
+}) {
+  const sent = useMessageSent(conversationId);
   return (
     <div
-      className="flex items-start gap-3 border-t border-gray-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+      className="border-t border-gray-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
       data-testid="window-closed"
     >
-      <Clock className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-      <div className="min-w-0 flex-1">
-        <p>The 24-hour window is closed. You can only send an approved template.</p>
-        <p className="mt-1 text-amber-800">
-          <a
-            href="/templates"
-            aria-disabled="true"
-            onClick={(e) => e.preventDefault()}
-            className="cursor-not-allowed font-medium underline decoration-amber-400 underline-offset-2 opacity-70"
-            title="Templates arrive soon"
-          >
-            Send a template
-          </a>{" "}
-          <span className="text-xs">(templates arrive soon)</span>
-        </p>
-      </div>
+      <p className="mb-2 flex items-start gap-2">
+        <Clock className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
+        The 24-hour window is closed. You can only send an approved template.
+      </p>
+      <TemplateSender conversationId={conversationId} disabled={!!disabledReason} onSent={sent} />
     </div>
   );
 }
@@ -83,7 +83,7 @@ export function Composer({
   const optedOut = conversation.contact.opted_out || refused === "opted_out";
 
   if (!optedOut && (!serviceWindow.open || refused === "window_closed"))
-    return <WindowClosedNotice />;
+    return <WindowClosedNotice conversationId={conversation.id} disabledReason={disabledReason} />;
 
   const locked = optedOut || !!disabledReason;
   const submit = (event?: FormEvent) => {

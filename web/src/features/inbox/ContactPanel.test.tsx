@@ -7,7 +7,13 @@ import { ContactPanel } from "./ContactPanel";
 function detail(patch: Partial<ConversationDetail> = {}): ConversationDetail {
   return {
     id: "c1",
-    contact: { id: "k1", name: "Asha Rao", phone: "919812345678", opted_out: false },
+    contact: {
+      id: "k1",
+      name: "Asha Rao",
+      phone: "919812345678",
+      opted_out: false,
+      marketing_opt_out: false,
+    },
     channel: "sandbox",
     mode: "human",
     stage: "human_takeover",

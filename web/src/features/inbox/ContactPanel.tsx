@@ -5,6 +5,7 @@ import { Badge } from "../../components/ui/Badge";
 import { cn } from "../../lib/cn";
 import { humanize, initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
+import { ScheduledFollowup } from "../followups";
 import { AgentMemory, HandoffBrief, LatestDecisions } from "./AgentPanel";
 import { contactName } from "./ConversationList";
 import { formatPhone, windowStatus } from "./format";
@@ -147,6 +148,9 @@ export function ContactPanel({
       </Section>
       <Section title="Agent memory">
         <AgentMemory state={c.state} />
+      </Section>
+      <Section title="Follow-up">
+        <ScheduledFollowup conversationId={c.id} />
       </Section>
       <Section title="Latest decisions">
         <LatestDecisions conversationId={c.id} />

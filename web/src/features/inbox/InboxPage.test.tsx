@@ -35,7 +35,13 @@ const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 function conversation(patch: Partial<Conversation> = {}): Conversation {
   return {
     id: "c1",
-    contact: { id: "k1", name: "Maria Gonzalez", phone: "15557654321", opted_out: false },
+    contact: {
+      id: "k1",
+      name: "Maria Gonzalez",
+      phone: "15557654321",
+      opted_out: false,
+      marketing_opt_out: false,
+    },
     channel: "whatsapp",
     mode: "bot",
     stage: "new",
@@ -226,7 +232,13 @@ describe("InboxPage", () => {
           lead_status: "opted_out",
           // Opting out outranks the closed window: not even a template may go.
           window_open_until: new Date(Date.now() - 1000).toISOString(),
-          contact: { id: "k1", name: "Maria Gonzalez", phone: "15557654321", opted_out: true },
+          contact: {
+            id: "k1",
+            name: "Maria Gonzalez",
+            phone: "15557654321",
+            opted_out: true,
+            marketing_opt_out: false,
+          },
         }),
       "GET /api/v1/conversations/c1/messages": () => ({ items: [message({})], next_cursor: null }),
     });

@@ -132,24 +132,30 @@ export const useTakeover = (id: string) => useConversationAction(id, "takeover")
 export const useRelease = (id: string) => useConversationAction(id, "release");
 export const useMarkRead = (id: string) => useConversationAction(id, "read");
 
+/** Shows a message just sent at once; the refetch and realtime events bring its status forward. */
+export function useMessageSent(id: string) {
+  const client = useQueryClient();
+  return (message: Message) => {
+    client.setQueryData<InfiniteData<MessagePage>>(messagesKey(id), (old) => {
+      if (!old || old.pages.length === 0) return old;
+      const [first, ...rest] = old.pages;
+      if (first!.items.some((m) => m.id === message.id)) return old;
+      return { ...old, pages: [{ ...first!, items: [...first!.items, message] }, ...rest] };
+    });
+    void client.invalidateQueries({ queryKey: messagesKey(id) });
+    void client.invalidateQueries({ queryKey: conversationKey(id) });
+    void client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY });
+  };
+}
+
 /** Sends a message as a human (this takes the conversation over from the bot). */
 export function useSendMessage(id: string) {
   const client = useQueryClient();
+  const sent = useMessageSent(id);
   return useMutation({
     mutationFn: (text: string) =>
       unwrap(api.POST("/api/v1/messages/send", { body: { conversation_id: id, text } })),
-    onSuccess: ({ message }) => {
-      // Show it at once; the refetch and realtime events bring its status forward.
-      client.setQueryData<InfiniteData<MessagePage>>(messagesKey(id), (old) => {
-        if (!old || old.pages.length === 0) return old;
-        const [first, ...rest] = old.pages;
-        if (first!.items.some((m) => m.id === message.id)) return old;
-        return { ...old, pages: [{ ...first!, items: [...first!.items, message] }, ...rest] };
-      });
-      void client.invalidateQueries({ queryKey: messagesKey(id) });
-      void client.invalidateQueries({ queryKey: conversationKey(id) });
-      void client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY });
-    },
+    onSuccess: ({ message }) => sent(message),
     onError: (error) => {
       // Refused for the lead's state (opted out, window closed): what we show of it is stale.
       if (error instanceof ApiError && error.status === 422 && error.code !== "validation_failed")

@@ -26,6 +26,7 @@ function status(patch: Partial<WhatsappStatus>): WhatsappStatus {
     last_webhook_at: null,
     verify_token: "verify-me",
     webhook_url: "https://closer.test/webhooks/whatsapp",
+    restrictions: [],
     ...patch,
   };
 }
@@ -52,5 +53,23 @@ describe("WhatsAppPage", () => {
     expect(await screen.findByTestId("whatsapp-status")).toHaveTextContent(/^Token invalid$/);
     expect(screen.getByText(/Meta refused the saved access token/)).toBeInTheDocument();
     expect(screen.getByText("Unknown", { exact: true })).toBeInTheDocument();
+  });
+
+  it("alerts when Meta restricts the account or the quality drops", async () => {
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/settings/whatsapp/status": () =>
+        status({
+          quality_rating: "yellow",
+          quality_event: "DOWNGRADE",
+          account_event: "ACCOUNT_RESTRICTION",
+          restrictions: [{ type: "RESTRICTED_BIZ_INITIATED_MESSAGING", until }],
+        }),
+    });
+    renderRoutes(routes, "/");
+    expect(await screen.findByText("Meta restricted this account")).toBeInTheDocument();
+    expect(screen.getByText(/You can't start conversations with templates/)).toBeInTheDocument();
+    expect(screen.getByText("Your number's quality dropped")).toBeInTheDocument();
   });
 });

@@ -20,6 +20,7 @@ import { Input } from "../../components/ui/Input";
 import { ErrorState, LoadingState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
 import { canManage, formatDateTime } from "../../lib/format";
+import { useNow } from "../../lib/useNow";
 import { useSession } from "../auth";
 import {
   useConnectWhatsapp,
@@ -103,6 +104,45 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Meta's quality events that mean the number's standing dropped. */
+const QUALITY_DROPS = ["DOWNGRADE", "FLAGGED"];
+
+/**
+ * Meta's word on the number's health: an alert when quality drops or Meta restricts the
+ * account (business-initiated templates are refused while it lasts).
+ */
+export function AccountHealthAlerts({ status }: { status: WhatsappStatus }) {
+  const now = useNow(60_000);
+  const restrictions = status.restrictions.filter(
+    (r) => !r.until || new Date(r.until).getTime() > now.getTime(),
+  );
+  const dropped =
+    status.quality_rating === "red" ||
+    status.quality_rating === "yellow" ||
+    QUALITY_DROPS.includes(status.quality_event ?? "");
+  if (!dropped && restrictions.length === 0) return null;
+  return (
+    <div className="space-y-3" data-testid="account-health">
+      {restrictions.map((r) => (
+        <Alert key={r.type} title="Meta restricted this account">
+          {r.type === "RESTRICTED_BIZ_INITIATED_MESSAGING"
+            ? "You can't start conversations with templates"
+            : r.type.replaceAll("_", " ").toLowerCase()}
+          {r.until ? ` until ${formatDateTime(r.until)}` : ""}. Replies inside the 24-hour window
+          still go.
+        </Alert>
+      ))}
+      {dropped && (
+        <Alert title="Your number's quality dropped">
+          Meta reports {status.quality_event?.toLowerCase() ?? "a lower rating"}
+          {status.messaging_limit ? `; messaging limit ${status.messaging_limit}` : ""}. Send fewer
+          marketing templates and make sure leads expect them.
+        </Alert>
+      )}
+    </div>
+  );
+}
+
 function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
   const { user } = useSession();
   const manager = canManage(user.role);
@@ -122,6 +162,7 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
 
   return (
     <div className="space-y-6">
+      <AccountHealthAlerts status={status} />
       <Card>
         <CardHeader
           title={
@@ -159,6 +200,8 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
               {status.quality_rating && QUALITY_RATING_LABELS[status.quality_rating]}
             </Detail>
             <Detail label="Messaging limit">{status.messaging_limit}</Detail>
+            <Detail label="Latest quality event">{status.quality_event}</Detail>
+            <Detail label="Latest account event">{status.account_event}</Detail>
             <Detail label="Last webhook received">
               {status.last_webhook_at ? formatDateTime(status.last_webhook_at) : "Never"}
             </Detail>

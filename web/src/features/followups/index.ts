@@ -1,0 +1,3 @@
+export { FollowupsPage } from "./FollowupsPage";
+export { ScheduledFollowup } from "./ScheduledFollowup";
+export { followupsRealtime } from "./realtime";
