@@ -100,8 +100,6 @@ pub struct StatePatch {
     pub handoff: Option<EscalationPriority>,
     pub cta_accepted: Option<CtaAccepted>,
     pub calendar_event: Option<CalendarBooking>,
-    /// When to look at the conversation again if the lead stays quiet.
-    pub followup_at: Option<DateTime<Utc>>,
     /// Something an admin should know (the LLM failed).
     pub alert: Option<String>,
 }

@@ -72,7 +72,6 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         handoff: None,
         cta_accepted: None,
         calendar_event: None,
-        followup_at: None,
         alert: None,
     };
     let mut decision = Decision {

@@ -208,7 +208,6 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
             .calendar_event
             .as_ref()
             .map(|c| (c.title.clone(), c.start_at, c.end_at)),
-        followup_at: p.followup_at,
         alert: p.alert.clone(),
     };
     (record, patch)

@@ -9,8 +9,6 @@ use crate::entities::{
 use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
 use crate::inbox::facts_of;
-use crate::ingest::cancel_followups;
-use crate::jobs::JobPayload;
 use crate::page::{self, Order, Page, PageRequest};
 use crate::replies::OutboundBody;
 use crate::team::OrgScope;
@@ -105,7 +103,6 @@ pub struct AgentPatch {
     /// The CTA the lead took up: (type, title, details).
     pub cta_accepted: Option<(CtaType, String, Value)>,
     pub calendar_event: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
-    pub followup_at: Option<DateTime<Utc>>,
     pub alert: Option<String>,
 }
 
@@ -431,18 +428,6 @@ impl OrgScope<'_> {
                 .col_expr(message::Column::ReadyAt, Expr::value(at))
                 .exec(&*txn)
                 .await?;
-        }
-
-        cancel_followups(&*txn, self.org_id, conversation_id).await?;
-        if let Some(run_at) = patch.followup_at.filter(|_| message.is_some()) {
-            crate::jobs::enqueue(
-                &*txn,
-                self.org_id,
-                JobPayload::Followup { decision_id },
-                Some(conversation_id),
-                run_at,
-            )
-            .await?;
         }
 
         let open_action = |kind: ActionKind,

@@ -109,6 +109,32 @@ fn item(m: followup::Model, lead: Option<&contact::Model>) -> FollowupItem {
 
 /// Cancels the conversation's pending follow-up and its job, inside the caller's transaction
 /// (the lead's message and the cancellation commit together). Returns the ids cancelled.
+/// The lead wrote: the pending follow-up is void. One statement, because it runs for every
+/// inbound message on the webhook path; its job, when due, finds it no longer pending and
+/// ends there.
+pub(crate) async fn void_when_lead_writes(
+    txn: &impl ConnectionTrait,
+    org_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<()> {
+    followup::Entity::update_many()
+        .filter(followup::Column::OrgId.eq(org_id))
+        .filter(followup::Column::ConversationId.eq(conversation_id))
+        .filter(followup::Column::Status.eq(FollowupStatus::Pending))
+        .col_expr(
+            followup::Column::Status,
+            Expr::value(FollowupStatus::Cancelled),
+        )
+        .col_expr(
+            followup::Column::StatusReason,
+            Expr::value(FollowupStatusReason::LeadReplied),
+        )
+        .col_expr(followup::Column::UpdatedAt, Expr::value(now()))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 pub(crate) async fn cancel_pending(
     txn: &impl ConnectionTrait,
     org_id: Uuid,

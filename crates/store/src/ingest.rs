@@ -24,9 +24,7 @@ use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -517,14 +515,7 @@ impl OrgScope<'_> {
         let postponed = if created {
             false
         } else {
-            cancel_followups(txn, self.org_id, conversation_id).await?;
-            crate::followups::cancel_pending(
-                txn,
-                self.org_id,
-                conversation_id,
-                closer_domain::followup::FollowupStatusReason::LeadReplied,
-            )
-            .await?;
+            crate::followups::void_when_lead_writes(txn, self.org_id, conversation_id).await?;
             // The burst goes on: push the pending job back so it runs once, after the burst.
             job::Entity::update_many()
                 .col_expr(job::Column::RunAt, Expr::value(run_at))
@@ -622,23 +613,6 @@ impl OrgScope<'_> {
 
 /// Pending follow-up checks of a conversation are void once the lead writes (or the agent
 /// schedules a newer one).
-pub(crate) async fn cancel_followups(
-    txn: &impl ConnectionTrait,
-    org_id: Uuid,
-    conversation_id: Uuid,
-) -> Result<()> {
-    job::Entity::update_many()
-        .col_expr(job::Column::Status, Expr::value(JobStatus::Cancelled))
-        .col_expr(job::Column::UpdatedAt, Expr::value(now()))
-        .filter(job::Column::OrgId.eq(org_id))
-        .filter(job::Column::ConversationId.eq(conversation_id))
-        .filter(job::Column::Kind.eq(JobKind::Followup))
-        .filter(job::Column::Status.eq(JobStatus::Pending))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 /// A delivery waiting for SQLite's one writer.
 #[derive(Debug)]
 pub(crate) struct QueuedDelivery {

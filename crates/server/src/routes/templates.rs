@@ -45,6 +45,23 @@ pub struct TemplateInput {
     pub variables: BTreeMap<String, VariableMapping>,
 }
 
+impl TemplateInput {
+    /// What Meta reviews, and how each placeholder is filled.
+    fn into_parts(self) -> (TemplateContent, Variables) {
+        let content = TemplateContent {
+            name: self.name,
+            language: self.language,
+            category: self.category,
+            parameter_format: self.parameter_format,
+            header: self.header,
+            body: self.body,
+            footer: self.footer,
+            buttons: self.buttons,
+        };
+        (content, self.variables)
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct TemplateView {
     pub id: Uuid,
@@ -112,19 +129,12 @@ pub struct ListQuery {
 
 /// The content and variables of an input, or 422 naming every field Meta would refuse.
 fn checked(input: TemplateInput) -> ApiResult<(TemplateContent, Variables)> {
-    let content = TemplateContent {
-        name: input.name.trim().to_owned(),
-        language: input.language.trim().to_owned(),
-        category: input.category,
-        parameter_format: input.parameter_format,
-        header: input.header,
-        body: input.body,
-        footer: input.footer,
-        buttons: input.buttons,
-    };
+    let (mut content, variables) = input.into_parts();
+    content.name = content.name.trim().to_owned();
+    content.language = content.language.trim().to_owned();
     let mut errors = templates::lint(&content).err().unwrap_or_default();
     let keys = templates::variable_keys(&content);
-    for (key, m) in &input.variables {
+    for (key, m) in &variables {
         let path = format!("variables.{key}");
         if !keys.contains(key) {
             errors.insert(path, "the template has no such placeholder".into());
@@ -140,7 +150,7 @@ fn checked(input: TemplateInput) -> ApiResult<(TemplateContent, Variables)> {
         }
     }
     if errors.is_empty() {
-        Ok((content, input.variables))
+        Ok((content, variables))
     } else {
         Err(lint_failed(errors))
     }
@@ -498,23 +508,13 @@ pub async fn preview_draft(
     Manager(member): Manager,
     ApiJson(req): ApiJson<DraftPreviewRequest>,
 ) -> ApiResult<Json<PreviewView>> {
-    let t = req.template;
-    let content = TemplateContent {
-        name: t.name,
-        language: t.language,
-        category: t.category,
-        parameter_format: t.parameter_format,
-        header: t.header,
-        body: t.body,
-        footer: t.footer,
-        buttons: t.buttons,
-    };
+    let (content, mapping) = req.template.into_parts();
     let (rendered, variables, missing) = state
         .store
         .org(member.org_id())
         .render_content(
             &content,
-            &t.variables,
+            &mapping,
             req.conversation_id,
             &req.variables,
             true,
