@@ -28,6 +28,8 @@ pub struct Extraction {
     pub asks_price: bool,
     pub objection: Option<String>,
     pub accepts: bool,
+    /// "Can I book a call?": the lead asks for the booking before anything was offered.
+    pub asks_to_book: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
@@ -324,6 +326,29 @@ const ACCEPT: &[&str] = &[
     "i d like to book",
     "interested",
     "sign me up",
+];
+// "Book" as a verb only: "do you give a book?" asks about study material.
+const BOOK_REQUEST: &[&str] = &[
+    "book a",
+    "book an",
+    "book the",
+    "book my",
+    "can i book",
+    "to book",
+    "slot book",
+    "booking karni",
+    "booking karna",
+    "appointment",
+    "schedule a call",
+    "schedule a demo",
+    "call me",
+    "call back",
+    "callback",
+    "call karo",
+    "call kar sakte",
+    "call book",
+    "baat karni hai",
+    "milna hai",
 ];
 const COMPLETED: &[&str] = &[
     "downloaded",
@@ -727,8 +752,11 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         (short && ACCEPT_ALONE.iter().any(|p| norm.starts_with(p))) || has_any(&norm, ACCEPT);
     x.declines =
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
+    // A failed booking is a complaint, not a request (`payment_failure` takes it).
+    x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
     if x.declines {
         x.accepts = false;
+        x.asks_to_book = false;
     }
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot

@@ -109,6 +109,18 @@ pub fn next_cta(s: &Snapshot, state: &ConversationState) -> Option<CtaType> {
     })
 }
 
+/// The organisation's booking CTA, when the lead asks to book and nothing was offered yet.
+fn asked_to_book(s: &Snapshot, x: &Extraction, state: &ConversationState) -> Option<CtaType> {
+    if !x.asks_to_book || state.last_cta.is_some() {
+        return None;
+    }
+    s.ctas
+        .iter()
+        .filter(|c| c.enabled && c.kind.is_booking())
+        .min_by_key(|c| c.position)
+        .map(|c| c.kind)
+}
+
 fn cta_text(s: &Snapshot, cta: CtaType, lang: &str) -> String {
     let link = cta_link(s, cta);
     let name = s
@@ -173,11 +185,15 @@ pub fn respond(
         return (booked(s, state, cta, at, lang, &mut fx), fx);
     }
 
-    // The lead takes up (or finishes) the CTA we offered.
-    if let Some(cta) = state.last_cta
-        && (x.accepts || x.completed)
+    // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
+    // we offered anything: "Can I book a call?" is a yes, not a question for the team.
+    let asked_for = asked_to_book(s, x, state);
+    if let Some(cta) = state.last_cta.or(asked_for)
+        && (x.accepts || x.completed || asked_for.is_some())
         && !x.declines
     {
+        // What they asked for is now the offer on the table: their "when" answers it.
+        state.last_cta = Some(cta);
         let event = if x.completed {
             CtaEvent::Completed
         } else {

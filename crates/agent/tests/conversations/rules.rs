@@ -378,3 +378,43 @@ async fn a_person_in_charge_silences_the_follow_up() {
     assert!(!o.decision.should_send);
     assert_eq!(o.decision.reason_code, ReasonCode::ScheduleFollowup);
 }
+
+/// Found replaying leads against the release binary: "Can I book a call to discuss admission?"
+/// got "Good question, let me check that with the team." A lead who asks to book is booked.
+#[tokio::test]
+async fn a_lead_who_asks_to_book_before_any_offer_is_asked_when() {
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Can I book a call to discuss admission?", None)
+        .await
+        .clone();
+    assert_eq!(o.decision.reason_code, ReasonCode::Confirmation, "{o:?}");
+    assert_eq!(o.patch.cta_accepted.map(|a| a.cta), Some(CtaType::BookCall));
+    let asked = o.decision.message_text.unwrap_or_default();
+    assert!(!asked.contains("check that with the team"), "{asked}");
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    let event = o.patch.calendar_event.expect("booked");
+    assert_eq!(
+        event.start_at,
+        Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap(),
+        "5 PM tomorrow in India"
+    );
+
+    // In Hinglish, and never from a complaint about a failed booking.
+    let mut c = conversation(profile());
+    let o = c.lead_says("mujhe call book karna hai", None).await.clone();
+    assert_eq!(o.patch.cta_accepted.map(|a| a.cta), Some(CtaType::BookCall));
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("booking failed, money deducted", None)
+        .await
+        .clone();
+    assert_eq!(o.patch.cta_accepted, None);
+    // "Book" the noun is a question about study material.
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Do you give a book for JEE?", None)
+        .await
+        .clone();
+    assert_eq!(o.patch.cta_accepted, None);
+}
