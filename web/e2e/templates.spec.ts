@@ -172,4 +172,52 @@ test("a template built with its preview is approved by Meta and sent from a clos
       ],
     },
   });
+
+  // Meta delivers it and bills it as utility: the bubble and the conversation show the price
+  // from the rate card (Meta's published "every other country" rate for this +1 555 number).
+  const conversationId = new URL(page.url()).pathname.split("/").pop()!;
+  const templateWamid = async () => {
+    const res = await request.get(`/api/v1/conversations/${conversationId}/messages`, {
+      headers: bearer(token),
+    });
+    const items = (await res.json()).items as { type: string; provider_message_id?: string }[];
+    return items.find((m) => m.type === "template")?.provider_message_id ?? "";
+  };
+  await expect.poll(templateWamid).not.toBe("");
+  const wamid = await templateWamid();
+  await postWebhook(request, appSecret, {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: wabaId,
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550100199", phone_number_id: phoneNumberId },
+              statuses: [
+                {
+                  id: wamid,
+                  status: "delivered",
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  recipient_id: waId,
+                  pricing: {
+                    billable: true,
+                    pricing_model: "PMP",
+                    type: "regular",
+                    category: "utility",
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  await page.reload();
+  await expect(conversation.getByTestId("message-cost")).toHaveText("$0.0077");
+  await expect(page.getByTestId("conversation-cost")).toContainText("$0.0077");
+  await screenshot(page, "pricing-inbox-1280");
 });

@@ -21,6 +21,7 @@ import {
   Workflow,
   Zap,
   Contact,
+  Receipt,
   type LucideIcon,
 } from "lucide-react";
 
@@ -192,6 +193,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
       "Every change is a new version; roll back in one click",
       "Calls-to-action the agent offers",
     ],
+  },
+  {
+    label: "Rate card",
+    slug: "rate-card",
+    icon: Receipt,
+    summary: "What Meta charges per message, by country and category.",
+    features: [],
   },
   {
     label: "Follow-ups",

@@ -391,6 +391,80 @@ mod tests {
         );
     }
 
+    /// What a lead who goes quiet experiences over a week: every follow-up the planner sends,
+    /// one after the other, as (kind, step, local time, reason). The lead wrote at 19:30 on a
+    /// Tuesday in Pune and the agent answered at once.
+    fn week_of_silence(s: &FollowupSettings) -> Vec<(FollowupKind, u32, String, FollowupReason)> {
+        let wrote = at(19, 30);
+        let mut f = facts(wrote);
+        f.window_open_until = Some(wrote + Duration::hours(24));
+        f.last_lead_message_at = Some(wrote);
+        f.approved_templates = s.outside_window.iter().map(|st| st.template_id).collect();
+        let mut sent = vec![];
+        while let Some(p) = plan_followup(&f, s) {
+            if p.due_at > wrote + Duration::days(8) {
+                break;
+            }
+            let local = p.due_at.with_timezone(&f.tz);
+            sent.push((
+                p.kind,
+                p.step,
+                local.format("%a %H:%M").to_string(),
+                p.reason,
+            ));
+            f.now = p.due_at;
+            f.sent_in_silence += 1;
+            f.unanswered += 1;
+            if p.kind == FollowupKind::Template {
+                f.steps_sent_in_silence += 1;
+            }
+        }
+        sent
+    }
+
+    #[test]
+    fn a_week_of_silence_with_the_default_settings_and_a_three_step_schedule() {
+        use FollowupKind::{InWindow, Template};
+        // Out of the box no template is chosen: one soft nudge inside the window, at 09:00
+        // the next morning rather than at 01:30 (quiet hours), then nothing.
+        assert_eq!(
+            week_of_silence(&FollowupSettings::default()),
+            vec![(InWindow, 1, "Wed 09:00".into(), FollowupReason::LeadQuiet)]
+        );
+        // With the schedule the settings page suggests (+2 d, +5 d, +7 d) and the default cap
+        // of three: the nudge, then the first two steps, each at 09:00 once it falls due in
+        // the night; the cap holds back the third.
+        let s = FollowupSettings {
+            outside_window: [48, 120, 168]
+                .into_iter()
+                .enumerate()
+                .map(|(i, after_hours)| ScheduleStep {
+                    after_hours,
+                    template_id: Uuid::from_u128(i as u128 + 1),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        assert_eq!(
+            week_of_silence(&s),
+            vec![
+                (InWindow, 1, "Wed 09:00".into(), FollowupReason::LeadQuiet),
+                (
+                    Template,
+                    1,
+                    "Thu 19:30".into(),
+                    FollowupReason::ScheduleStep
+                ),
+                (
+                    Template,
+                    2,
+                    "Sun 19:30".into(),
+                    FollowupReason::ScheduleStep
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn quiet_hours_push_to_their_end_in_the_leads_zone() {
         let s = FollowupSettings::default();

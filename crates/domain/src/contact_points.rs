@@ -66,6 +66,12 @@ impl Phone {
         &self.0
     }
 
+    /// The ISO 3166 country the number belongs to (`IN`), when its numbering plan tells.
+    pub fn country(&self) -> Option<String> {
+        let number = phonenumber::parse(None, &self.0).ok()?;
+        number.country().id().map(|id| id.as_ref().to_owned())
+    }
+
     /// `919876543210`: how Meta's `to` and `wa_id` write it.
     pub fn digits(&self) -> &str {
         &self.0[1..]

@@ -75,6 +75,7 @@ pub mod cta;
 pub mod engagement;
 pub mod followup;
 pub mod messaging;
+pub mod pricing;
 pub mod realtime;
 pub mod role;
 pub mod sales;

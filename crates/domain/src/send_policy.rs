@@ -18,6 +18,8 @@ text_enum!(
         Human = "human",
         /// The agent nudging a lead who went quiet.
         Followup = "followup",
+        /// A template step of the owner's follow-up schedule (+2 d, +5 d, +7 d).
+        ScheduledStep = "scheduled_step",
         /// A broadcast to many leads.
         Campaign = "campaign",
         /// An automation or drip sequence step.
@@ -31,7 +33,12 @@ impl Sender {
         self != Sender::Human
     }
 
-    /// Messages the lead did not just ask for: they respect staleness and quiet hours.
+    /// Messages the lead did not just ask for: they respect staleness and quiet hours. Not a
+    /// scheduled step: the owner chose its day, and the schedule's own rules (a cap per silence,
+    /// the stop rules, quiet hours when it is planned, a person's send-now overriding them) bound
+    /// it. The agent's staleness caps (two unanswered messages while cooling, one when cold,
+    /// none after a week) would refuse the very schedule the owner set. Opt-out, marketing
+    /// opt-out, the human lock, the budget and the hourly limit hold for it as for every bot.
     pub fn is_proactive(self) -> bool {
         matches!(
             self,
@@ -453,6 +460,26 @@ mod tests {
             to.mode = ConversationMode::Human;
             let out = Outgoing { sender: s, content: c, opt_out_confirmation: false };
             prop_assert!(may_send(out, &to, None, now()).is_err());
+        }
+
+        /// A step of the owner's schedule is bounded by the schedule (planned out of quiet
+        /// hours, capped per silence), never by the agent's staleness caps; a person's send-now
+        /// may send it at night. Everything else holds for it as for any bot.
+        #[test]
+        fn a_scheduled_step_is_bounded_by_its_schedule(c in content(), to in recipient(), night in 0u32..24) {
+            let out = Outgoing { sender: Sender::ScheduledStep, content: c, opt_out_confirmation: false };
+            let quiet = QuietHours {
+                start: NaiveTime::from_hms_opt(night, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt((night + 8) % 24, 0, 0).unwrap(),
+            };
+            for check in evaluate(out, &to, Some(quiet), now()) {
+                match check.rule {
+                    SendRule::Stale | SendRule::QuietHours => prop_assert!(!check.applies),
+                    SendRule::OptedOut | SendRule::HumanLock | SendRule::BudgetSpent
+                    | SendRule::RateLimited => prop_assert!(check.applies),
+                    _ => {}
+                }
+            }
         }
 
         /// `may_send` refuses exactly when some check refuses, with the first one's rule.

@@ -238,14 +238,8 @@ async fn send_template(store: &Store, org_id: Uuid, item: &FollowupItem) -> Resu
         Err(e) => return Err(e),
     };
     let sent = scope
-        // Not `Sender::Followup`: its staleness caps (two unanswered messages while cooling,
-        // one when cold, none after a week) would refuse the owner's own schedule (+2 d, +5 d,
-        // +7 d). The schedule is bounded by the follow-up rules checked above instead (opt-out,
-        // a person in charge, the stage, the cap per silence, quiet hours); opt-out, marketing
-        // opt-out, the budget and the rate limit hold in the policy for every sender. A sender
-        // of its own for scheduled template steps would say this in the policy itself.
         .queue_template_send(
-            Sender::Agent,
+            Sender::ScheduledStep,
             None,
             item.conversation_id,
             template.id,

@@ -193,6 +193,30 @@ impl Store {
 }
 
 impl OrgScope<'_> {
+    /// Which follow-up sent each of these messages (message id → follow-up id).
+    pub(crate) async fn followups_of_messages(
+        &self,
+        messages: impl Iterator<Item = Uuid>,
+    ) -> Result<std::collections::HashMap<Uuid, Uuid>> {
+        let ids: Vec<Uuid> = messages.collect();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(Uuid, Option<Uuid>)> = followup::Entity::find()
+            .select_only()
+            .column(followup::Column::Id)
+            .column(followup::Column::MessageId)
+            .filter(followup::Column::OrgId.eq(self.org_id))
+            .filter(followup::Column::MessageId.is_in(ids))
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, message)| Some((message?, id)))
+            .collect())
+    }
+
     pub async fn followup_settings(&self) -> Result<FollowupSettings> {
         let row = followup_setting::Entity::find_by_id(self.org_id)
             .one(&self.store.db)

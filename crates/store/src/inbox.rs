@@ -8,6 +8,7 @@ use closer_domain::conversation_rules::ConversationFacts;
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType, ServiceWindow,
 };
+use closer_domain::pricing::{MessageCost, MessagePricing};
 use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Func, Query};
@@ -82,11 +83,20 @@ pub struct MessageItem {
     pub created_at: DateTime<Utc>,
     /// The team member who wrote it (human replies), with their name when known.
     pub sent_by: Option<(Uuid, Option<String>)>,
+    /// Meta's pricing from the status webhooks, and what it cost by the rate card.
+    pub pricing: Option<MessagePricing>,
+    pub cost: Option<MessageCost>,
+    /// The follow-up that sent it, for follow-up messages.
+    pub followup_id: Option<Uuid>,
 }
 
 impl From<message::Model> for MessageItem {
     fn from(m: message::Model) -> Self {
+        let (pricing, cost) = crate::pricing::stored_pricing(&m);
         MessageItem {
+            pricing,
+            cost,
+            followup_id: None,
             id: m.id,
             direction: m.direction,
             author: m.author,
@@ -317,6 +327,9 @@ impl OrgScope<'_> {
         let names = self
             .user_names(rows.iter().filter_map(|m| m.sent_by))
             .await?;
+        let followups = self
+            .followups_of_messages(rows.iter().map(|m| m.id))
+            .await?;
         Ok(rows
             .into_iter()
             .map(|m| {
@@ -324,6 +337,7 @@ impl OrgScope<'_> {
                 if let Some((id, name)) = &mut item.sent_by {
                     *name = names.get(id).cloned();
                 }
+                item.followup_id = followups.get(&item.id).copied();
                 item
             })
             .collect())

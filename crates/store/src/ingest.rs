@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::error::StoreError;
 use crate::inbox::{facts_of, window_end};
 use crate::jobs::JobPayload;
+use crate::pricing;
 use crate::team::OrgScope;
 use crate::{Backend, Store};
 use crate::{new_id, now};
@@ -19,6 +20,7 @@ use closer_domain::conversation_rules;
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
+use closer_domain::pricing::{MessagePricing, RateCard};
 use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
 use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
@@ -105,6 +107,10 @@ pub struct StatusReport {
     pub status: DeliveryStatus,
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
+    /// Meta's `pricing` when the status carried it.
+    pub pricing: Option<MessagePricing>,
+    /// The recipient's number, which picks the country on the rate card.
+    pub recipient: Option<Phone>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +242,9 @@ impl OrgScope<'_> {
                 deleted_at: Set(None),
                 send_attempt: Set(None),
                 ready_at: Set(None),
+                pricing: Set(None),
+                cost_amount: Set(None),
+                cost_currency: Set(None),
                 created_at: Set(msg.sent_at),
                 updated_at: Set(now()),
             })
@@ -273,8 +282,9 @@ impl OrgScope<'_> {
             self.schedule_processing(txn, conversation_id, created)
                 .await?;
         }
+        let mut card = None;
         for status in &delivery.statuses {
-            if let Some(applied) = self.apply_status(txn, status).await? {
+            if let Some(applied) = self.apply_status(txn, status, &mut card).await? {
                 if !out.conversations.contains(&applied.conversation_id) {
                     out.conversations.push(applied.conversation_id);
                 }
@@ -546,6 +556,7 @@ impl OrgScope<'_> {
         &self,
         txn: &DatabaseTransaction,
         s: &StatusReport,
+        card: &mut Option<RateCard>,
     ) -> Result<Option<AppliedStatus>> {
         let Some(m) = message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
@@ -556,6 +567,15 @@ impl OrgScope<'_> {
             // A status for a message we never sent (e.g. sent from another tool): nothing to do.
             return Ok(None);
         };
+        if let Some(pricing) = &s.pricing {
+            // Read once per delivery, and only when a status carries pricing.
+            if card.is_none() {
+                *card = Some(pricing::card_of(txn, self.org_id).await?);
+            }
+            let card = card.as_ref().expect("read above");
+            pricing::price_message(txn, self.org_id, m.id, pricing, s.recipient.as_ref(), card)
+                .await?;
+        }
         let current = m.status;
         let Some(next) = current.advance(s.status) else {
             return Ok(None);

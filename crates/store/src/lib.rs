@@ -20,6 +20,7 @@ mod migration;
 mod number_cache;
 pub mod onboarding;
 pub mod page;
+pub mod pricing;
 pub mod replies;
 pub mod secret_box;
 mod sessions;

@@ -200,6 +200,9 @@ impl OrgScope<'_> {
             deleted_at: None,
             send_attempt: None,
             ready_at: None,
+            pricing: None,
+            cost_amount: None,
+            cost_currency: None,
             created_at: at,
             updated_at: at,
         };

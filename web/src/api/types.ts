@@ -868,6 +868,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/rate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's rate card: Meta's published rates (US dollars) until it saves its own. */
+        get: operations["get_rate_card"];
+        /**
+         * Replaces the rate card (owner or admin). `country` is a two-letter code or `*` for every
+         *     other country; one price per country and category; 422 names the row. Messages priced
+         *     before keep the price they had.
+         */
+        put: operations["update_rate_card"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/security": {
         parameters: {
             query?: never;
@@ -1223,9 +1245,28 @@ export interface components {
             opted_out: boolean;
             phone?: string | null;
         };
+        /**
+         * @description What a conversation cost so far. `meta` is in the rate card's `currency`; the model bills
+         *     in US dollars, so `total` adds the two only when the card is in dollars (else null).
+         */
+        ConversationCostView: {
+            currency: string;
+            /** Format: double */
+            meta: number;
+            /** Format: double */
+            model: number;
+            /** Format: double */
+            total?: number | null;
+            /**
+             * Format: int64
+             * @description Messages Meta billed that the rate card has no price for (their cost is unknown).
+             */
+            unpriced_messages: number;
+        };
         ConversationDetail: components["schemas"]["ConversationView"] & {
             /** @description Ad or campaign attribution from the first message, when there was one. */
             campaign?: unknown;
+            cost: components["schemas"]["ConversationCostView"];
             /** @description The handoff package when the agent asked for a human; null otherwise. */
             handoff?: unknown;
             /** @description How the lead found the business. */
@@ -1304,6 +1345,11 @@ export interface components {
             position: number;
             type: components["schemas"]["CtaType"];
         };
+        /**
+         * @description An ISO 4217 currency code (`USD`, `INR`).
+         * @example USD
+         */
+        Currency: string;
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1980,6 +2026,12 @@ export interface components {
             two_factor: components["schemas"]["TwoFactorView"];
             user: components["schemas"]["SessionUser"];
         };
+        /** @description What one message cost, in the rate card's currency. */
+        MessageCost: {
+            /** Format: double */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+        };
         MessageError: {
             /** Format: int64 */
             code?: number | null;
@@ -1992,22 +2044,41 @@ export interface components {
             next_cursor?: string | null;
         };
         /**
+         * @description The `pricing` object of a status webhook, kept as Meta wrote it. `pricing_model`, `type`
+         *     and `category` are Meta's words, not ours: a word Meta adds tomorrow must be stored, not
+         *     refused, so they stay text here and are read as a [`PricingCategory`] only to price them.
+         */
+        MessagePricing: {
+            billable: boolean;
+            category?: string | null;
+            pricing_model?: string | null;
+            /** @description `regular`, `free_customer_service`, `free_entry_point`. */
+            type?: string | null;
+        };
+        /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         MessageType: "text" | "image" | "audio" | "voice" | "video" | "document" | "sticker" | "location" | "contacts" | "template" | "interactive" | "button_reply" | "list_reply" | "reaction" | "system" | "unsupported";
         MessageView: {
             author: components["schemas"]["Author"];
+            cost?: null | components["schemas"]["MessageCost"];
             /** Format: date-time */
             created_at: string;
             deleted: boolean;
             direction: components["schemas"]["Direction"];
             edited: boolean;
             error?: null | components["schemas"]["MessageError"];
+            /**
+             * Format: uuid
+             * @description The follow-up that sent it; null for every other message.
+             */
+            followup_id?: string | null;
             /** Format: uuid */
             id: string;
             /** @description Media or interactive details (ids, mime type, caption, file name, reply ids). */
             media?: unknown;
+            pricing?: null | components["schemas"]["MessagePricing"];
             provider_message_id?: string | null;
             reply_to?: string | null;
             sent_by?: null | components["schemas"]["SentBy"];
@@ -2213,6 +2284,18 @@ export interface components {
                 [key: string]: components["schemas"]["FilledValue"];
             };
         };
+        /**
+         * Format: double
+         * @description A price per message, in the rate card's currency: finite, not negative, kept to six
+         *     decimals (Meta publishes four).
+         * @example 0.0118
+         */
+        Price: number;
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        PricingCategory: "marketing" | "marketing_lite" | "utility" | "authentication" | "authentication_international" | "service" | "referral_conversion";
         ProfileUpdate: {
             business_config?: unknown;
             guardrails?: unknown;
@@ -2247,6 +2330,22 @@ export interface components {
             end: string;
             start: string;
         };
+        Rate: {
+            category: components["schemas"]["PricingCategory"];
+            country: components["schemas"]["RateCountry"];
+            price: components["schemas"]["Price"];
+        };
+        /** @description An organisation's prices per message, by recipient country and category. */
+        RateCard: {
+            currency: components["schemas"]["Currency"];
+            rates: components["schemas"]["Rate"][];
+        };
+        /**
+         * @description Where a rate applies: an ISO 3166 country (`IN`) or `*` for every country without its
+         *     own row (Meta's "Other").
+         * @example IN
+         */
+        RateCountry: string;
         RealtimeEvent: {
             /** @description A lead's message was stored. */
             data: {
@@ -4817,6 +4916,64 @@ export interface operations {
                 };
             };
             /** @description validation_failed, or llm_not_configured when there is nothing to test */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_rate_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateCard"];
+                };
+            };
+        };
+    };
+    update_rate_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateCard"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateCard"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;

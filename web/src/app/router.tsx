@@ -5,6 +5,7 @@ import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../featu
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
 import { FollowupsPage } from "../features/followups";
+import { RateCardPage } from "../features/pricing";
 import { JobsPage } from "../features/jobs";
 import { LlmPage } from "../features/llm";
 import { OnboardingPage } from "../features/onboarding";
@@ -28,6 +29,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
+  "rate-card": <RateCardPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
   jobs: <JobsPage />,

@@ -12,8 +12,10 @@ use chrono::{DateTime, Utc};
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
+use closer_domain::pricing::{MessageCost, MessagePricing};
 use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
 use closer_store::inbox::{ConversationItem, InboxFilter, MessageItem};
+use closer_store::pricing::ConversationCost;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -85,6 +87,32 @@ pub struct ConversationDetail {
     pub state: Option<Value>,
     /// The handoff package when the agent asked for a human; null otherwise.
     pub handoff: Option<Value>,
+    pub cost: ConversationCostView,
+}
+
+/// What a conversation cost so far. `meta` is in the rate card's `currency`; the model bills
+/// in US dollars, so `total` adds the two only when the card is in dollars (else null).
+#[derive(Serialize, ToSchema)]
+pub struct ConversationCostView {
+    pub currency: String,
+    pub meta: f64,
+    pub model: f64,
+    pub total: Option<f64>,
+    /// Messages Meta billed that the rate card has no price for (their cost is unknown).
+    pub unpriced_messages: u64,
+}
+
+impl From<ConversationCost> for ConversationCostView {
+    fn from(c: ConversationCost) -> Self {
+        let total = (c.currency == "USD").then(|| ((c.meta + c.model_usd) * 1e6).round() / 1e6);
+        ConversationCostView {
+            currency: c.currency,
+            meta: c.meta,
+            model: c.model_usd,
+            total,
+            unpriced_messages: c.unpriced_messages,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -109,6 +137,13 @@ pub struct MessageView {
     pub sent_by: Option<SentBy>,
     /// For a template message: `{id, name, language, category, variables}`.
     pub template: Option<Value>,
+    /// Meta's pricing of the message, from its status webhooks; null until Meta reports it.
+    pub pricing: Option<MessagePricing>,
+    /// What it cost by the rate card when Meta reported it; null while unknown (not yet
+    /// reported, or a billed category the rate card has no price for).
+    pub cost: Option<MessageCost>,
+    /// The follow-up that sent it; null for every other message.
+    pub followup_id: Option<Uuid>,
 }
 
 /// The team member who wrote a human reply.
@@ -245,6 +280,7 @@ pub async fn detail(
     let scope = state.store.org(member.org_id());
     let c = scope.conversation(parse_id(&id)?).await?;
     let memory = scope.conversation_state(c.id).await?;
+    let cost = scope.conversation_cost(c.id).await?.into();
     let (lead_source, campaign) = (c.contact.lead_source, c.contact.campaign.clone());
     let (state_view, handoff) = agent_memory(memory, c.needs_human);
     Ok(Json(ConversationDetail {
@@ -253,6 +289,7 @@ pub async fn detail(
         campaign,
         state: state_view,
         handoff,
+        cost,
     }))
 }
 
@@ -319,6 +356,9 @@ pub fn message_view(m: MessageItem) -> MessageView {
         deleted: m.deleted,
         created_at: m.created_at,
         sent_by: m.sent_by.map(|(id, name)| SentBy { id, name }),
+        pricing: m.pricing,
+        cost: m.cost,
+        followup_id: m.followup_id,
     }
 }
 

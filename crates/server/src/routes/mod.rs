@@ -12,6 +12,7 @@ pub mod knowledge_scan;
 pub mod llm_settings;
 pub mod onboarding;
 pub mod org;
+pub mod rate_card;
 pub mod realtime;
 pub mod replies;
 pub mod sandbox;
@@ -48,6 +49,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(invites::create_invite, invites::list_invites))
         .routes(routes!(invites::lookup_invite, invites::revoke_invite))
         .routes(routes!(audit::list_audit_logs))
+        .routes(routes!(
+            rate_card::get_rate_card,
+            rate_card::update_rate_card
+        ))
         .routes(routes!(inbox::list))
         .routes(routes!(inbox::detail))
         .routes(routes!(inbox::messages))

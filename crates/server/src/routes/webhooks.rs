@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, TimeZone, Utc};
 use closer_domain::contact_points::Phone;
 use closer_domain::messaging::{Channel, DeliveryStatus, MessageType};
+use closer_domain::pricing::MessagePricing;
 use closer_store::ingest::{Amendment, Delivery, InboundContact, InboundMessage, StatusReport};
 use closer_store::{WhatsappAccount, WhatsappSecrets};
 use closer_whatsapp::webhook::{
@@ -215,10 +216,29 @@ fn to_delivery(change: &MessagesChange, out: &mut Delivery) {
             status,
             error_code: err.map(|e| e.code),
             error_title: err.and_then(|e| e.title.clone().or(e.message.clone())),
+            pricing: s.pricing.as_ref().map(message_pricing),
+            recipient: s
+                .recipient_id
+                .as_deref()
+                .and_then(|r| Phone::from_wa_id(r).ok()),
         });
     }
     for e in &change.errors {
         tracing::warn!(code = e.code, title = ?e.title, phone_number_id = %change.phone_number_id, "WhatsApp reported an error");
+    }
+}
+
+/// Meta's `pricing` as stored. `billable` is being retired in favour of `type`: without it, a
+/// `regular` message is the one Meta charges for (the free ones are `free_customer_service`
+/// and `free_entry_point`).
+fn message_pricing(p: &webhook::Pricing) -> MessagePricing {
+    MessagePricing {
+        billable: p
+            .billable
+            .unwrap_or_else(|| p.kind.as_deref() == Some("regular")),
+        pricing_model: p.pricing_model.clone(),
+        kind: p.kind.clone(),
+        category: p.category.clone(),
     }
 }
 

@@ -14,6 +14,7 @@ mod graph;
 mod knowledge_scan;
 mod llm_settings;
 mod onboarding;
+mod pricing;
 mod realtime;
 mod roles;
 mod security;

@@ -15,11 +15,11 @@ on_both_databases!(
     the_agents_offer_reaches_whatsapp_with_reply_buttons
 );
 
-const SECRET: &str = "app-secret-value";
-const NUMBER: &str = "200000000000001";
+pub const SECRET: &str = "app-secret-value";
+pub const NUMBER: &str = "200000000000001";
 const LEAD: &str = "15557654321";
 
-fn fixture(name: &str) -> Value {
+pub fn fixture(name: &str) -> Value {
     let path = format!(
         "{}/../whatsapp/tests/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -27,7 +27,7 @@ fn fixture(name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
-async fn post_webhook(app: &TestApp, body: &Value) {
+pub async fn post_webhook(app: &TestApp, body: &Value) {
     let raw = serde_json::to_vec(body).unwrap();
     let r = app
         .http
@@ -45,7 +45,7 @@ async fn post_webhook(app: &TestApp, body: &Value) {
 }
 
 /// The lead writes now (the fixture's own timestamp is months old: the window would be shut).
-async fn lead_writes(app: &TestApp, owner: &Session) -> String {
+pub async fn lead_writes(app: &TestApp, owner: &Session) -> String {
     lead_says(app, owner, None).await
 }
 
@@ -72,7 +72,7 @@ async fn status_webhook(app: &TestApp, wamid: &str, status: &str) {
     post_webhook(app, &body).await;
 }
 
-async fn reply(app: &TestApp, owner: &Session, conv: &str, text: &str) -> String {
+pub async fn reply(app: &TestApp, owner: &Session, conv: &str, text: &str) -> String {
     let r = app
         .post(
             "/api/v1/messages/send",

@@ -23,6 +23,11 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     pub send_attempt: Option<i32>,
     pub ready_at: Option<DateTimeUtc>,
+    /// Meta's `pricing` from the message's status webhooks.
+    pub pricing: Option<Json>,
+    /// What the rate card said the message cost when Meta reported its pricing.
+    pub cost_amount: Option<f64>,
+    pub cost_currency: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

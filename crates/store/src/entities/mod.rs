@@ -21,6 +21,7 @@ pub mod llm_setting;
 pub mod message;
 pub mod onboarding;
 pub mod org;
+pub mod rate_card;
 pub mod recovery_code;
 pub mod session;
 pub mod template;

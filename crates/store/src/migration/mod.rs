@@ -12,6 +12,7 @@ mod m0007_activity;
 mod m0008_account_protection;
 mod m0009_templates;
 mod m0010_followups;
+mod m0011_pricing;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_account_protection::Migration),
             Box::new(m0009_templates::Migration),
             Box::new(m0010_followups::Migration),
+            Box::new(m0011_pricing::Migration),
         ]
     }
 }

@@ -25,6 +25,7 @@ function detail(patch: Partial<ConversationDetail> = {}): ConversationDetail {
     last_message: null,
     updated_at: "2026-05-18T10:00:00Z",
     lead_source: "organic_inbound",
+    cost: { currency: "INR", meta: 0.8631, model: 0.0021, total: null, unpriced_messages: 1 },
     campaign: null,
     state: null,
     handoff: null,
@@ -69,6 +70,15 @@ function render(c: ConversationDetail, decisions: Decision[] = []) {
 }
 
 describe("ContactPanel", () => {
+  it("adds up what the conversation cost, and says when a price is missing", async () => {
+    render(detail({}));
+    const cost = await screen.findByTestId("conversation-cost");
+    expect(cost).toHaveTextContent("WhatsApp (Meta)₹0.8631");
+    expect(cost).toHaveTextContent("AI model$0.0021");
+    expect(cost).not.toHaveTextContent("Total");
+    expect(cost).toHaveTextContent("1 billed message has no price on your rate card.");
+  });
+
   it("shows a placeholder until the agent has thought", async () => {
     render(detail({ mode: "bot", needs_human: false }));
     expect(await screen.findByTestId("agent-memory-placeholder")).toBeInTheDocument();

@@ -6,6 +6,7 @@ import { cn } from "../../lib/cn";
 import { humanize, initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { ScheduledFollowup } from "../followups";
+import { formatMoney, type ConversationCost } from "../pricing";
 import { AgentMemory, HandoffBrief, LatestDecisions } from "./AgentPanel";
 import { contactName } from "./ConversationList";
 import { formatPhone, windowStatus } from "./format";
@@ -86,6 +87,27 @@ function Campaign({ campaign }: { campaign: unknown }) {
   );
 }
 
+/** What the conversation cost: Meta's messages by the rate card, and the model's tokens. */
+function CostSummary({ cost }: { cost: ConversationCost }) {
+  return (
+    <dl data-testid="conversation-cost">
+      <Item label="WhatsApp (Meta)">{formatMoney(cost.meta, cost.currency)}</Item>
+      <Item label="AI model">{formatMoney(cost.model, "USD")}</Item>
+      {cost.total !== null && cost.total !== undefined && (
+        <Item label="Total">
+          <span className="font-medium text-gray-900">{formatMoney(cost.total, "USD")}</span>
+        </Item>
+      )}
+      {cost.unpriced_messages > 0 && (
+        <p className="mt-1 text-xs text-amber-700">
+          {cost.unpriced_messages} billed message{cost.unpriced_messages === 1 ? " has" : "s have"}{" "}
+          no price on your rate card.
+        </p>
+      )}
+    </dl>
+  );
+}
+
 /** The right pane: who the lead is, where they came from, and the conversation's state. */
 export function ContactPanel({
   conversation: c,
@@ -160,6 +182,9 @@ export function ContactPanel({
           <Item label="Lead source">{humanize(c.lead_source)}</Item>
         </dl>
         <Campaign campaign={c.campaign} />
+      </Section>
+      <Section title="Cost">
+        <CostSummary cost={c.cost} />
       </Section>
     </div>
   );

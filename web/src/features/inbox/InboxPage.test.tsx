@@ -65,6 +65,7 @@ function detail(patch: Partial<ConversationDetail> = {}): ConversationDetail {
   return {
     ...conversation(),
     lead_source: "click_to_chat_ad",
+    cost: { currency: "USD", meta: 0, model: 0, total: 0, unpriced_messages: 0 },
     campaign: { headline: "Winter sale", source_url: "https://fb.me/ad", source_type: "ad" },
     state: null,
     handoff: null,

@@ -96,6 +96,38 @@ describe("BusinessBubble", () => {
   });
 });
 
+describe("the price of a message", () => {
+  const pricing = (billable: boolean) => ({
+    billable,
+    pricing_model: "PMP",
+    type: billable ? "regular" : "free_customer_service",
+    category: billable ? "marketing" : "service",
+  });
+
+  it("is shown once Meta has priced it: free, a price, or unknown but never free", () => {
+    const { rerender } = render(<BusinessBubble message={message()} />);
+    expect(screen.queryByTestId("message-cost")).toBeNull();
+    rerender(
+      <BusinessBubble
+        message={message({ pricing: pricing(true), cost: { amount: 0.8631, currency: "INR" } })}
+      />,
+    );
+    expect(screen.getByTestId("message-cost")).toHaveTextContent("₹0.8631");
+    expect(screen.getByTestId("message-cost")).toHaveAttribute(
+      "title",
+      "Meta: marketing, regular, billed",
+    );
+    rerender(
+      <BusinessBubble
+        message={message({ pricing: pricing(false), cost: { amount: 0, currency: "INR" } })}
+      />,
+    );
+    expect(screen.getByTestId("message-cost")).toHaveTextContent("free");
+    rerender(<BusinessBubble message={message({ pricing: pricing(true), cost: null })} />);
+    expect(screen.getByTestId("message-cost")).toHaveTextContent("price unknown");
+  });
+});
+
 describe("LeadBubble", () => {
   it("puts the lead's own messages on the right and replies on the left", () => {
     const { container, rerender } = render(

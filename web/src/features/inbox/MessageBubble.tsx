@@ -19,6 +19,7 @@ import {
 } from "lucide-react";
 import type { DeliveryStatus, Message, MessageType } from "../../api/models";
 import { cn } from "../../lib/cn";
+import { formatMoney } from "../pricing";
 import {
   clockTime,
   deliveryInfo,
@@ -136,6 +137,28 @@ function Meta({ message, ticks }: { message: Message; ticks: boolean }) {
       {message.edited && !message.deleted && <span className="italic">Edited</span>}
       <time dateTime={message.created_at}>{clockTime(message.created_at)}</time>
       {ticks && <DeliveryTicks status={message.status} />}
+      <Price message={message} />
+    </span>
+  );
+}
+
+/** What Meta charged for the message, once Meta has said (free, a price, or unknown). */
+function Price({ message }: { message: Message }) {
+  const pricing = message.pricing;
+  if (!pricing) return null;
+  const what = [pricing.category, pricing.type].filter(Boolean).join(", ");
+  const label = !pricing.billable
+    ? "free"
+    : message.cost
+      ? formatMoney(message.cost.amount, message.cost.currency)
+      : "price unknown";
+  return (
+    <span
+      data-testid="message-cost"
+      className="ml-1 rounded bg-black/5 px-1 py-px tabular-nums"
+      title={`Meta: ${what || "priced"}${pricing.billable ? ", billed" : ", not billed"}`}
+    >
+      {label}
     </span>
   );
 }

@@ -1,0 +1,3 @@
+export { RateCardPage } from "./RateCardPage";
+export { formatMoney } from "./rateCard";
+export type { ConversationCost, MessageCost } from "./api";
