@@ -3,13 +3,14 @@
 //! the one send policy like every other message.
 
 use crate::audit::{self, Actor};
-use crate::entities::{contact, conversation_state, template, whatsapp_account as wa};
+use crate::entities::{contact, conversation_state, followup, template, whatsapp_account as wa};
 use crate::error::{Result, StoreError};
 use crate::inbox::window_of;
 use crate::replies::{OutboundBody, QueuedReply};
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::followup::FollowupStatus;
 use closer_domain::messaging::{Author, Channel, QualityRating};
 use closer_domain::send_policy::{self, Content, Outgoing, Recipient, Sender, TemplateCategory};
 use closer_domain::templates::{
@@ -17,7 +18,9 @@ use closer_domain::templates::{
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -32,7 +35,9 @@ pub enum TemplateError {
     Exists,
     #[error("only a draft or a rejected template can be changed")]
     Locked,
-    #[error("the template is used by a pending follow-up")]
+    #[error(
+        "the template is a step of your follow-up schedule or of a pending follow-up: take it out of Settings → Follow-ups first"
+    )]
     InUse,
     #[error("connect WhatsApp first")]
     NotConnected,
@@ -279,8 +284,30 @@ impl OrgScope<'_> {
         self.template(id).await
     }
 
+    /// Refuses to let a template go while the follow-up schedule or a pending follow-up would
+    /// send it: the step would be skipped silently for every lead until someone noticed.
+    pub async fn refuse_if_template_in_use(&self, id: Uuid) -> Result<()> {
+        let scheduled = self
+            .followup_settings()
+            .await?
+            .outside_window
+            .iter()
+            .any(|step| step.template_id == id);
+        let pending = followup::Entity::find()
+            .filter(followup::Column::OrgId.eq(self.org_id))
+            .filter(followup::Column::Status.eq(FollowupStatus::Pending))
+            .filter(followup::Column::TemplateId.eq(id))
+            .count(&self.store.db)
+            .await?;
+        if scheduled || pending > 0 {
+            return Err(TemplateError::InUse.into());
+        }
+        Ok(())
+    }
+
     pub async fn delete_template(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let current = self.template_row(id).await?;
+        self.refuse_if_template_in_use(id).await?;
         let txn = self.store.begin_write().await?;
         template::Entity::delete_many()
             .filter(template::Column::OrgId.eq(self.org_id))

@@ -253,6 +253,8 @@ pub async fn delete_template(
 ) -> ApiResult<StatusCode> {
     let scope = state.store.org(member.org_id());
     let t = scope.template(parse_id(&id)?).await?;
+    // Before Meta is asked: a template deleted there cannot come back under its name for 30 days.
+    scope.refuse_if_template_in_use(t.id).await?;
     if t.provider_id.is_some()
         && let Some((account, secrets)) = scope.whatsapp_with_secrets().await?
     {

@@ -449,6 +449,12 @@ async fn past_the_window_the_approved_template_step_goes(b: Backend) {
     let due: chrono::DateTime<Utc> = f["due_at"].as_str().unwrap().parse().unwrap();
     assert!(due > Utc::now() + Duration::hours(47), "{f}");
     let id = f["id"].as_str().unwrap();
+    // The schedule sends it: it cannot be deleted from under the schedule (nor at Meta).
+    let r = app
+        .delete(&format!("/api/v1/templates/{tid}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
+    assert_eq!(r.code(), "template_in_use");
     app.post(
         &format!("/api/v1/followups/{id}/send-now"),
         Some(&owner.token),
@@ -466,5 +472,21 @@ async fn past_the_window_the_approved_template_step_goes(b: Backend) {
     // The variable comes from the lead (the name the agent learnt), not Meta's sample.
     assert!(!m["text"].as_str().unwrap().contains("Maria"), "{m}");
     assert_eq!(m["template"]["name"], "still_interested");
+    assert_eq!(
+        m["followup_id"], sent["id"],
+        "the message names its follow-up"
+    );
+    // Out of the schedule and with nothing pending, it may go.
+    let mut settings = app
+        .get("/api/v1/settings/followups", &owner.token)
+        .await
+        .body;
+    settings["outside_window"] = json!([]);
+    app.put("/api/v1/settings/followups", &owner.token, settings)
+        .await;
+    let r = app
+        .delete(&format!("/api/v1/templates/{tid}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
     app.finish().await;
 }
