@@ -10,6 +10,9 @@ use std::time::Duration;
 /// Meta's production Graph API.
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_GRAPH_VERSION: &str = "v24.0";
+/// Pages of 100 templates read by one sync: far past the most templates Meta lets an account
+/// hold (6,000), so a cursor that never ends cannot keep a sync running.
+const MAX_TEMPLATE_PAGES: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
@@ -197,9 +200,33 @@ impl GraphClient {
             .await
     }
 
+    /// Every template of the account, `{data: [...]}`, following Meta's `after` cursors page by
+    /// page (Meta returns at most 100 at a time; an account may hold thousands). The cursor,
+    /// not `paging.next`, is followed: the next request goes to the same Graph host as the first.
     pub async fn list_templates(&self, waba_id: &str, token: &str) -> Result<Value, SendError> {
-        let url = format!("{}/{waba_id}/message_templates?limit=100", self.base);
-        self.call(self.http.get(url).bearer_auth(token)).await
+        let url = format!("{}/{waba_id}/message_templates", self.base);
+        let mut data = vec![];
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_TEMPLATE_PAGES {
+            let mut query = vec![("limit", "100".to_owned())];
+            if let Some(cursor) = &after {
+                query.push(("after", cursor.clone()));
+            }
+            let page = self
+                .call(self.http.get(&url).bearer_auth(token).query(&query))
+                .await?;
+            let items = page["data"].as_array().cloned().unwrap_or_default();
+            let more = page["paging"]["next"].is_string() && !items.is_empty();
+            data.extend(items);
+            after = page["paging"]["cursors"]["after"]
+                .as_str()
+                .map(str::to_owned)
+                .filter(|_| more);
+            if after.is_none() {
+                break;
+            }
+        }
+        Ok(serde_json::json!({ "data": data }))
     }
 
     /// Deletes every language of the template `name`.

@@ -149,13 +149,27 @@ async fn create_template(
     }
 }
 
-async fn list_templates(State(shared): State<Shared>) -> axum::Json<Value> {
+/// Meta's paging: `limit` (25 by default) per page, an opaque `after` cursor, and `next` only
+/// while more follow.
+async fn list_templates(
+    State(shared): State<Shared>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::Json<Value> {
     let listed = shared.listed.lock().unwrap().clone();
-    axum::Json(if listed.is_null() {
-        json!({"data": []})
-    } else {
-        listed
-    })
+    let all = listed["data"].as_array().cloned().unwrap_or_default();
+    let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(25);
+    let start: usize = q
+        .get("after")
+        .and_then(|a| a.strip_prefix("cursor-"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let end = (start + limit).min(all.len());
+    let mut paging =
+        json!({"cursors": {"before": format!("cursor-{start}"), "after": format!("cursor-{end}")}});
+    if end < all.len() {
+        paging["next"] = json!(format!("https://graph.example/next?after=cursor-{end}"));
+    }
+    axum::Json(json!({"data": all[start.min(end)..end], "paging": paging}))
 }
 
 async fn delete_template(

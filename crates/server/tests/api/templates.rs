@@ -382,6 +382,21 @@ async fn meta_rejects_pauses_and_rates_templates(b: Backend) {
         .filter_map(|t| t["name"].as_str())
         .collect();
     assert_eq!(names, vec!["appointment_reminder"]);
+
+    // An account with more templates than one page of Meta's list: every page is read.
+    let many: Vec<Value> = (0..230)
+        .map(|i| {
+            json!({"name": format!("offer_{i:03}"), "language": "en", "status": "APPROVED",
+                "category": "MARKETING", "id": format!("{}", 600000000000000u64 + i),
+                "components": [{"type": "BODY", "text": format!("Offer {i} is live.")}]})
+        })
+        .collect();
+    graph.list_templates(json!({ "data": many }));
+    let r = app
+        .post("/api/v1/templates/sync", Some(&owner.token), json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["created"].as_u64(), Some(230), "{:?}", r.body);
     app.finish().await;
 }
 
