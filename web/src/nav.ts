@@ -15,6 +15,7 @@ import {
   MessageCircle,
   ScrollText,
   Settings,
+  SlidersHorizontal,
   ShieldCheck,
   BookOpen,
   Users,
@@ -211,6 +212,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
       "Cancelled automatically when the lead writes",
       "Respects the lead's timezone and quiet hours",
     ],
+  },
+  {
+    label: "Custom fields",
+    slug: "custom-fields",
+    icon: SlidersHorizontal,
+    summary: "Extra fields on every lead.",
+    features: [],
   },
   {
     label: "Knowledge base",

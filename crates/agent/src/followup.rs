@@ -281,7 +281,10 @@ pub fn nudge(
     } else if let Some(slot) = state
         .pending_question
         .as_deref()
-        .filter(|q| !q.contains(':'))
+        // A nudge asks again only for what shapes the advice (the class, the budget, the
+        // city), never the name alone: "share your name so I can suggest the right option" is
+        // not true, reads as a form, and contradicts the "Hi Sneha" it opens with.
+        .filter(|q| !q.contains(':') && *q != "name" && state.slot_value(q).is_none())
     {
         let what = slot.replace('_', " ");
         let t = if hinglish {

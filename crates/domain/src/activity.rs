@@ -21,6 +21,8 @@ text_enum!(
         OptedOut = "opted_out",
         /// The lead, opted out, asked to hear from the business again.
         OptedIn = "opted_in",
+        /// A member wrote a note on the lead.
+        NoteAdded = "note_added",
     }
 );
 

@@ -74,6 +74,7 @@ pub mod conversation_rules;
 pub mod cta;
 pub mod engagement;
 pub mod followup;
+pub mod leads;
 pub mod messaging;
 pub mod pricing;
 pub mod realtime;

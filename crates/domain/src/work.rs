@@ -118,6 +118,10 @@ text_enum!(
         AccountRestricted = "account_restricted",
         /// A follow-up that already went, was skipped or cancelled cannot be sent or cancelled.
         FollowupNotPending = "followup_not_pending",
+        // The CRM: a lead's phone or business-scoped id, a tag name, a custom field key taken.
+        LeadExists = "lead_exists",
+        TagExists = "tag_exists",
+        FieldExists = "field_exists",
     }
 );
 

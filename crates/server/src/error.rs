@@ -38,6 +38,13 @@ pub enum ApiError {
     NotFound,
     #[error("{message}")]
     Conflict { code: ErrorCode, message: String },
+    /// A 409 that says more in `details` (`lead_exists` names the lead).
+    #[error("{message}")]
+    ConflictWith {
+        code: ErrorCode,
+        message: String,
+        details: Value,
+    },
     #[error("the request body is larger than the {0} byte limit")]
     PayloadTooLarge(usize),
     /// A body within the byte limit that asks for more work than one request may.
@@ -112,6 +119,7 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            ApiError::ConflictWith { code, .. } => (StatusCode::CONFLICT, *code),
             ApiError::PayloadTooLarge(_) | ApiError::TooMuchWork(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
@@ -140,6 +148,7 @@ impl IntoResponse for ApiError {
         let details = match &self {
             ApiError::Validation(fields) => Some(json!({ "fields": fields })),
             ApiError::Unprocessable { details, .. } => details.clone(),
+            ApiError::ConflictWith { details, .. } => Some(details.clone()),
             ApiError::InvalidSecondFactor(StatusCode::UNPROCESSABLE_ENTITY) => {
                 Some(json!({ "fields": { "code": self.to_string() } }))
             }
@@ -207,6 +216,7 @@ impl From<StoreError> for ApiError {
                 })),
             },
             StoreError::Template(e) => template_refusal(e),
+            StoreError::Lead(e) => crate::routes::leads::refusal(e),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

@@ -26,7 +26,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// Messages of history the agent reads.
@@ -354,13 +354,18 @@ impl OrgScope<'_> {
             .filter(contact::Column::OrgId.eq(self.org_id))
             .filter(contact::Column::Id.eq(conv.contact_id))
             .col_expr(contact::Column::UpdatedAt, Expr::value(at));
-        for (col, value) in [
-            (contact::Column::Name, &patch.name),
-            (contact::Column::Email, &patch.email),
-            (contact::Column::City, &patch.city),
-            (contact::Column::Language, &patch.language),
+        // What a person typed on the lead stays: the agent fills only the other fields.
+        let person = crate::leads::person_fields_of(&*txn, self.org_id, conv.contact_id).await?;
+        for (field, col, value) in [
+            ("name", contact::Column::Name, &patch.name),
+            ("email", contact::Column::Email, &patch.email),
+            ("city", contact::Column::City, &patch.city),
+            ("language", contact::Column::Language, &patch.language),
         ] {
-            if let Some(v) = value {
+            if let Some(v) = value
+                .as_ref()
+                .filter(|_| !person.iter().any(|p| p == field))
+            {
                 contact_update = contact_update.col_expr(col, Expr::value(v.clone()));
             }
         }
@@ -501,6 +506,8 @@ impl OrgScope<'_> {
         }
         activity::append(&*txn, self.org_id, log).await?;
         txn.commit().await?;
+        self.fill_custom_fields(conv.contact_id, &patch.state)
+            .await?;
         Ok(AppliedDecision {
             decision_id,
             message,
@@ -508,6 +515,26 @@ impl OrgScope<'_> {
             flagged,
             suppressed,
         })
+    }
+
+    /// Slots the agent learnt that match one of the organisation's custom fields (`course`,
+    /// `board`) fill it on the lead, unless a person set it; name, email, city and language
+    /// were written with the decision. Nothing is read or written without custom fields.
+    async fn fill_custom_fields(&self, lead_id: Uuid, state: &Value) -> Result<()> {
+        const WRITTEN_WITH_THE_DECISION: [&str; 4] = ["name", "email", "city", "language"];
+        let Some(slots) = state.get("slots").and_then(Value::as_object) else {
+            return Ok(());
+        };
+        let values: BTreeMap<String, String> = slots
+            .iter()
+            .filter(|(k, _)| !WRITTEN_WITH_THE_DECISION.contains(&k.as_str()))
+            .filter_map(|(k, s)| Some((k.clone(), s.get("value")?.as_str()?.to_owned())))
+            .collect();
+        if values.is_empty() || !self.has_custom_fields().await? {
+            return Ok(());
+        }
+        self.fill_lead_from_slots(lead_id, &values).await?;
+        Ok(())
     }
 
     /// A conversation's decisions, newest first, with the delivery status of each reply.

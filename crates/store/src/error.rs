@@ -34,6 +34,9 @@ pub enum StoreError {
     /// A template operation or send refused (`TemplateError` says why).
     #[error(transparent)]
     Template(#[from] crate::templates::TemplateError),
+    /// A CRM write refused (`LeadError` says why).
+    #[error(transparent)]
+    Lead(#[from] crate::leads::LeadError),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

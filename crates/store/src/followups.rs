@@ -18,7 +18,8 @@ use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -453,9 +454,19 @@ impl OrgScope<'_> {
         &self,
         status: Option<FollowupStatus>,
         conversation_id: Option<Uuid>,
+        after: Option<(DateTime<Utc>, Uuid)>,
         limit: u64,
     ) -> Result<Vec<FollowupItem>> {
         let mut q = followup::Entity::find().filter(followup::Column::OrgId.eq(self.org_id));
+        if let Some((due, id)) = after {
+            q = q.filter(
+                Condition::any().add(followup::Column::DueAt.gt(due)).add(
+                    Condition::all()
+                        .add(followup::Column::DueAt.eq(due))
+                        .add(followup::Column::Id.gt(id)),
+                ),
+            );
+        }
         if let Some(s) = status {
             q = q.filter(followup::Column::Status.eq(s));
         }

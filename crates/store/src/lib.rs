@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod ingest;
 pub mod jobs;
 pub mod knowledge_scans;
+pub mod leads;
 mod migration;
 mod number_cache;
 pub mod onboarding;

@@ -461,6 +461,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's custom fields, in the order they were defined. */
+        get: operations["list_custom_fields"];
+        put?: never;
+        /** Define a custom field (owner or admin). 409 `field_exists` when the key is taken. */
+        post: operations["create_custom_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a custom field's label, options or currency (owner or admin). */
+        put: operations["update_custom_field"];
+        post?: never;
+        /** Delete a custom field (owner or admin); its values leave every lead. */
+        delete: operations["delete_custom_field"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/followups": {
         parameters: {
             query?: never;
@@ -699,6 +735,102 @@ export interface paths {
         post?: never;
         /** Removes a knowledge entry (owner or admin). */
         delete: operations["delete_knowledge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, newest activity first unless `sort` says otherwise; every condition holds. */
+        get: operations["list_leads"];
+        put?: never;
+        /**
+         * A lead a person adds. 409 `lead_exists` (with `details.lead_id`) when its phone or WhatsApp
+         *     id belongs to a lead already.
+         */
+        post: operations["create_lead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead with its slots, conversations, notes, opt-out and the first page of its timeline. */
+        get: operations["get_lead"];
+        /**
+         * Change a lead: absent fields stay, `null` clears, `tags` replaces the set, `custom_fields`
+         *     merges per key.
+         */
+        put: operations["update_lead"];
+        post?: never;
+        /** Delete a lead and everything that hangs off it (owner or admin). */
+        delete: operations["delete_lead"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's notes, newest first. */
+        get: operations["list_notes"];
+        put?: never;
+        /** A note on a lead; it appears on the lead's timeline. */
+        post: operations["create_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a note (its author, or an owner/admin). */
+        put: operations["update_note"];
+        post?: never;
+        /** Delete a note (its author, or an owner/admin). */
+        delete: operations["delete_note"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** More of a lead's timeline, newest first. */
+        get: operations["lead_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -974,6 +1106,42 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's tags with how many leads carry each. */
+        get: operations["list_tags"];
+        put?: never;
+        /** A new tag (owner or admin). 409 `tag_exists` when the name is taken in any case. */
+        post: operations["create_tag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rename or recolour a tag (owner or admin): every lead shows the new name. */
+        put: operations["update_tag"];
+        post?: never;
+        /** Delete a tag (owner or admin): it leaves every lead. */
+        delete: operations["delete_tag"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1351,6 +1519,36 @@ export interface components {
          */
         Currency: string;
         /**
+         * @description A custom field as defined. `key` and `type` are fixed once created (a `PUT` that changes
+         *     them is refused); `options` are required for `select`/`multiselect`.
+         */
+        CustomFieldInput: {
+            /** @description ISO 4217 (`INR`) for a currency field. */
+            currency?: string | null;
+            /** @description `^[a-z][a-z0-9_]{0,39}$`, unique. */
+            key: string;
+            label: string;
+            options?: string[];
+            type: components["schemas"]["CustomFieldType"];
+        };
+        CustomFieldList: {
+            items: components["schemas"]["CustomFieldView"][];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        CustomFieldType: "text" | "number" | "date" | "select" | "multiselect" | "boolean" | "url" | "currency";
+        CustomFieldView: {
+            currency?: string | null;
+            /** Format: uuid */
+            id: string;
+            key: string;
+            label: string;
+            options: string[];
+            type: components["schemas"]["CustomFieldType"];
+        };
+        /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
@@ -1430,7 +1628,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -1681,6 +1879,68 @@ export interface components {
             direction?: null | components["schemas"]["Direction"];
             text?: string | null;
         };
+        LeadConversationView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_message_at?: string | null;
+            last_message_text?: string | null;
+            mode: components["schemas"]["ConversationMode"];
+            stage: components["schemas"]["ConversationStage"];
+        };
+        /** @description A lead with what its page shows. */
+        LeadDetail: components["schemas"]["LeadView"] & {
+            conversations: components["schemas"]["LeadConversationView"][];
+            notes: components["schemas"]["NoteView"][];
+            opt_out?: null | components["schemas"]["OptOutView"];
+            /** @description The newest conversation's slots: `{NAME: {value, confidence, source_message_id}}`. */
+            slots: unknown;
+            timeline: components["schemas"]["Timeline"];
+        };
+        /**
+         * @description A lead's fields as written. On `PUT`: absent = unchanged, `null` = cleared, `tags` replaces
+         *     the set (names not yet tags become tags), `custom_fields` merges per key (`null` removes).
+         */
+        LeadInput: {
+            bsuid?: string | null;
+            business?: string | null;
+            city?: string | null;
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            email?: string | null;
+            language?: string | null;
+            lead_source?: null | components["schemas"]["LeadSource"];
+            lead_status?: null | components["schemas"]["LeadStatus"];
+            name?: string | null;
+            /** Format: uuid */
+            owner_id?: string | null;
+            /**
+             * @description Any format (`+91 98765 43210`, `098765 43210`); read in the organisation's
+             *     `default_country` without a country code.
+             */
+            phone?: string | null;
+            /** Format: int32 */
+            score?: number | null;
+            /**
+             * Format: uuid
+             * @description Pipeline stages come in a later slice: any stage id is refused (422 `stage_id`).
+             */
+            stage_id?: string | null;
+            tags?: string[] | null;
+            /** Format: int64 */
+            value_minor?: number | null;
+            website?: string | null;
+        };
+        LeadList: {
+            items: components["schemas"]["LeadView"][];
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description With `count=true`: every match, not just this page.
+             */
+            total?: number | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1691,6 +1951,61 @@ export interface components {
          * @enum {string}
          */
         LeadStatus: "new" | "qualifying" | "qualified" | "engaged" | "hot" | "won" | "lost" | "dropped" | "needs_human" | "opted_out";
+        /** @description A lead: the CRM record of a contact (`id` = the conversation's `contact.id`). */
+        LeadView: {
+            /** @description WhatsApp's business-scoped user id, when Meta sends no phone. */
+            bsuid?: string | null;
+            business?: string | null;
+            /**
+             * @description Click-to-WhatsApp ad referral (`source_id`, `headline`, `source_url`…) when the lead came
+             *     from an ad.
+             */
+            campaign?: unknown;
+            city?: string | null;
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            email?: string | null;
+            /**
+             * Format: date-time
+             * @description When the lead's personal data was erased (compliance comes later: always null now).
+             */
+            erased_at?: string | null;
+            /** Format: date-time */
+            first_seen_at: string;
+            /** Format: uuid */
+            id: string;
+            language?: string | null;
+            /** Format: date-time */
+            last_seen_at: string;
+            lead_source: components["schemas"]["LeadSource"];
+            lead_status: components["schemas"]["LeadStatus"];
+            name?: string | null;
+            opted_out: boolean;
+            owner?: null | components["schemas"]["MemberRef"];
+            /** @description E.164. */
+            phone?: string | null;
+            /** Format: int32 */
+            position?: number | null;
+            /** Format: int32 */
+            score: number;
+            stage?: null | components["schemas"]["StageRef"];
+            /** Format: date-time */
+            stage_entered_at?: string | null;
+            tags: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int64
+             * @description Deal value in the currency's minor unit (paise, cents).
+             */
+            value_minor?: number | null;
+            website?: string | null;
+        };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_AuditLogView: {
             items: {
@@ -2026,6 +2341,11 @@ export interface components {
             two_factor: components["schemas"]["TwoFactorView"];
             user: components["schemas"]["SessionUser"];
         };
+        MemberRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** @description What one message cost, in the rate card's currency. */
         MessageCost: {
             /** Format: double */
@@ -2096,6 +2416,23 @@ export interface components {
             kind?: null | components["schemas"]["FollowupKind"];
             /** Format: uuid */
             template_id?: string | null;
+        };
+        NoteInput: {
+            /** @description 1 to 10,000 characters. */
+            body: string;
+        };
+        NoteList: {
+            items: components["schemas"]["NoteView"][];
+        };
+        NoteView: {
+            author?: null | components["schemas"]["MemberRef"];
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -2219,6 +2556,10 @@ export interface components {
             updated_at?: string | null;
             updated_by?: null | components["schemas"]["UserRef"];
         };
+        OptOutView: {
+            /** Format: date-time */
+            at?: string | null;
+        };
         OrgRef: {
             /** Format: uuid */
             id: string;
@@ -2226,6 +2567,11 @@ export interface components {
         };
         OrgUpdate: {
             city?: string | null;
+            /**
+             * @description ISO 3166 alpha-2 (`IN`) for lead phones written without a country code; absent or
+             *     null = the time zone's country (else `IN`).
+             */
+            default_country?: string | null;
             industry?: string | null;
             name: string;
             support_email?: string | null;
@@ -2240,6 +2586,11 @@ export interface components {
             city?: string | null;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description ISO 3166 alpha-2 (`IN`): how lead phones written without a country code are read.
+             *     Until the organisation sets it, its time zone's country, else `IN`.
+             */
+            default_country: string;
             /** Format: uuid */
             id: string;
             industry?: string | null;
@@ -2605,6 +2956,13 @@ export interface components {
             reason: string;
             url: string;
         };
+        /** @description A pipeline stage, briefly. */
+        StageRef: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            name: string;
+        };
         SyncResult: {
             /** Format: int32 */
             created: number;
@@ -2612,6 +2970,25 @@ export interface components {
             unchanged: number;
             /** Format: int32 */
             updated: number;
+        };
+        /** @description A tag as written: on `PUT`, absent fields stay. */
+        TagInput: {
+            /** @description `#rrggbb`; a colour is picked from the name when none is given. */
+            color?: string | null;
+            /** @description 1 to 50 characters, no `,` or `;`, unique in any case. */
+            name?: string | null;
+        };
+        TagList: {
+            items: components["schemas"]["TagView"][];
+        };
+        TagView: {
+            /** @description `#rrggbb`. */
+            color: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            lead_count: number;
+            name: string;
         };
         TemplateBody: {
             /** @description A sample value for each placeholder, by placeholder (`first_name`, `1`). */
@@ -2712,6 +3089,24 @@ export interface components {
             variables: {
                 [key: string]: components["schemas"]["VariableMapping"];
             };
+        };
+        Timeline: {
+            items: components["schemas"]["TimelineEntry"][];
+            next_cursor?: string | null;
+        };
+        /** @description One entry of a lead's timeline, read from the activity log. */
+        TimelineEntry: {
+            /** @description `lead`, `agent`, `member` or `system`. */
+            actor: string;
+            /** Format: uuid */
+            actor_user_id?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            conversation_id?: string | null;
+            data: unknown;
+            /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
+            type: string;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -3833,11 +4228,163 @@ export interface operations {
             };
         };
     };
+    list_custom_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldList"];
+                };
+            };
+        };
+    };
+    create_custom_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_custom_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_custom_field: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_followups: {
         parameters: {
             query?: {
                 status?: components["schemas"]["FollowupStatus"];
                 conversation_id?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
                 limit?: number;
             };
             header?: never;
@@ -4509,6 +5056,420 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_leads: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words prefix-matching name, email, city, business, tags and notes; phone-like text
+                 *     (`98765 43210`) matches phones with its digits.
+                 */
+                q?: string;
+                lead_status?: components["schemas"]["LeadStatus"];
+                /** @description Repeatable: leads with any of these tags. */
+                tag?: string[];
+                /** @description A member's id, or `none` for leads without an owner. */
+                owner_id?: string;
+                lead_source?: components["schemas"]["LeadSource"];
+                opted_out?: boolean;
+                created_after?: string;
+                created_before?: string;
+                last_seen_after?: string;
+                last_seen_before?: string;
+                /** @description `-last_seen_at` (default), `created_at`, `name`, `score`, `value_minor`; `-` = descending. */
+                sort?: string;
+                /** @description Adds `total`. */
+                count?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteList"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lead_timeline: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
             };
             404: {
                 headers: {
@@ -5197,6 +6158,164 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WhatsappStatus"];
+                };
+            };
+        };
+    };
+    list_tags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagList"];
+                };
+            };
+        };
+    };
+    create_tag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_tag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_tag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

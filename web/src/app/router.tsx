@@ -7,6 +7,7 @@ import { InboxPage } from "../features/inbox";
 import { FollowupsPage } from "../features/followups";
 import { RateCardPage } from "../features/pricing";
 import { JobsPage } from "../features/jobs";
+import { CustomFieldsPage, LeadDetailPage, LeadsPage } from "../features/leads";
 import { LlmPage } from "../features/llm";
 import { OnboardingPage } from "../features/onboarding";
 import { OrganisationPage } from "../features/organisation";
@@ -29,6 +30,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
+  "custom-fields": <CustomFieldsPage />,
   "rate-card": <RateCardPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
@@ -41,8 +43,10 @@ const BUILT_SECTIONS: RouteObject[] = [
   { path: "/inbox/:conversationId?", element: <InboxPage /> },
   { path: "/playground", element: <PlaygroundPage /> },
   { path: "/templates", element: <TemplatesPage /> },
+  { path: "/leads", element: <LeadsPage /> },
+  { path: "/leads/:leadId", element: <LeadDetailPage /> },
 ];
-const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates"]);
+const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates", "/leads"]);
 
 export const routes: RouteObject[] = [
   {

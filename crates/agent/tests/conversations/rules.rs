@@ -418,3 +418,37 @@ async fn a_lead_who_asks_to_book_before_any_offer_is_asked_when() {
         .clone();
     assert_eq!(o.patch.cta_accepted, None);
 }
+
+/// Played as Pune Pathshala against the release binary: Sneha (WhatsApp profile "Sneha Patil")
+/// asked the fee and about weekend batches in one Hinglish message, and went quiet after the
+/// agent asked her name. The nudge greeted her by name and asked for her name in the same
+/// breath ("Hi Sneha, jab time mile, apna name bata dijiye"). A follow-up never chases the
+/// name: it is not what lets the agent suggest the right option, and it reads as a form.
+#[tokio::test]
+async fn a_quiet_lead_is_not_chased_for_their_name() {
+    use chrono::Duration;
+    let mut c = conversation(profile()).with_knowledge(vec![
+        faq(
+            "What is the fee for JEE coaching?",
+            "The JEE two-year programme is Rs 1,20,000, payable in 4 instalments; EMI available.",
+        ),
+        faq(
+            "Do you have weekend batches?",
+            "Yes, Saturday and Sunday batches from 8 am to 1 pm at our Kothrud centre.",
+        ),
+    ]);
+    c.profile_name = Some("Sneha Patil".into());
+    c.lead_says(
+        "Hi, JEE coaching ki fees kitni hai? Weekend batch hai kya?",
+        None,
+    )
+    .await;
+    let o = c.followup(Duration::hours(6), None).await;
+    let text = o.decision.message_text.clone().unwrap_or_default();
+    assert!(o.decision.should_send, "{text}");
+    let lower = text.to_lowercase();
+    assert!(
+        !lower.contains("name") && !lower.contains("naam"),
+        "the nudge chases the name: {text}"
+    );
+}

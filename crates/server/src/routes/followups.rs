@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Manager, Member, Responder, blank_as_none, parse_id};
-use crate::routes::schema::List;
+use crate::routes::schema::{List, decode_cursor, encode_cursor};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -154,6 +154,8 @@ pub struct FollowupParams {
     pub status: Option<FollowupStatus>,
     #[serde(default, deserialize_with = "blank_as_none")]
     pub conversation_id: Option<Uuid>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
     pub limit: Option<u64>,
 }
 
@@ -170,14 +172,26 @@ pub async fn list_followups(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 200"));
     }
-    let items = state
+    let after = p
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(decode_cursor)
+        .transpose()?;
+    let mut items = state
         .store
         .org(member.org_id())
-        .followups(p.status, p.conversation_id, limit)
+        .followups(p.status, p.conversation_id, after, limit + 1)
         .await?;
+    let next_cursor = if items.len() as u64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|f| encode_cursor(f.due_at, f.id))
+    } else {
+        None
+    };
     Ok(Json(List {
         items: items.into_iter().map(view).collect(),
-        next_cursor: None,
+        next_cursor,
     }))
 }
 

@@ -2,12 +2,10 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, Member, blank_as_none, parse_id};
-use crate::routes::schema::page_limit;
+use crate::routes::schema::{decode_cursor, encode_cursor, page_limit};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
@@ -208,23 +206,6 @@ pub fn view(c: ConversationItem) -> ConversationView {
         }),
         updated_at: c.updated_at,
     }
-}
-
-fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.to_rfc3339()))
-}
-
-fn decode_cursor(raw: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
-    let bad = || ApiError::field("cursor", "is not a cursor this API gave out");
-    let text =
-        String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?).map_err(|_| bad())?;
-    let (at, id) = text.split_once('|').ok_or_else(bad)?;
-    Ok((
-        DateTime::parse_from_rfc3339(at)
-            .map_err(|_| bad())?
-            .with_timezone(&Utc),
-        Uuid::parse_str(id).map_err(|_| bad())?,
-    ))
 }
 
 /// Conversations, newest activity first.

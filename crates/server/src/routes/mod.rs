@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod invites;
 pub mod jobs;
 pub mod knowledge_scan;
+pub mod leads;
 pub mod llm_settings;
 pub mod onboarding;
 pub mod org;
@@ -118,6 +119,25 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(templates::submit_template))
         .routes(routes!(templates::template_status))
         .routes(routes!(templates::preview_template))
+        .routes(routes!(leads::list_leads, leads::create_lead))
+        .routes(routes!(
+            leads::get_lead,
+            leads::update_lead,
+            leads::delete_lead
+        ))
+        .routes(routes!(leads::lead_timeline))
+        .routes(routes!(leads::list_notes, leads::create_note))
+        .routes(routes!(leads::update_note, leads::delete_note))
+        .routes(routes!(leads::list_tags, leads::create_tag))
+        .routes(routes!(leads::update_tag, leads::delete_tag))
+        .routes(routes!(
+            leads::list_custom_fields,
+            leads::create_custom_field
+        ))
+        .routes(routes!(
+            leads::update_custom_field,
+            leads::delete_custom_field
+        ))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

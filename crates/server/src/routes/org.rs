@@ -25,6 +25,18 @@ pub struct OrgUpdate {
     pub support_email: Option<String>,
     /// In international format, e.g. +91 98765 43210.
     pub support_phone: Option<String>,
+    /// ISO 3166 alpha-2 (`IN`) for lead phones written without a country code; absent or
+    /// null = the time zone's country (else `IN`).
+    #[serde(default)]
+    pub default_country: Option<String>,
+}
+
+/// An ISO 3166 alpha-2 code the phone library knows.
+fn country(text: Option<&str>) -> Result<Option<String>, ValidationError> {
+    let Some(v) = optional(text) else {
+        return Ok(None);
+    };
+    closer_domain::leads::country_code(&v).map(Some)
 }
 
 fn bounded(text: Option<&str>, max: usize) -> Result<Option<String>, ValidationError> {
@@ -78,9 +90,10 @@ fn phone(text: Option<&str>, timezone: Option<&str>) -> Result<Option<String>, V
 #[utoipa::path(get, path = "/org", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, body = OrgView), (status = 401, body = ErrorBody)))]
 pub async fn get_org(State(state): State<AppState>, member: Member) -> ApiResult<Json<OrgView>> {
-    Ok(Json(
-        state.store.org(member.org_id()).details().await?.into(),
-    ))
+    let org = state.store.org(member.org_id());
+    let mut view: OrgView = org.details().await?.into();
+    view.default_country = org.default_country().await?;
+    Ok(Json(view))
 }
 
 /// Change the organisation's details (owner or admin).
@@ -121,15 +134,19 @@ pub async fn update_org(
             )
             .flatten(),
     };
+    let default_country = v
+        .check("default_country", country(body.default_country.as_deref()))
+        .flatten();
     v.finish()?;
-    let org = state
-        .store
-        .org(member.org_id())
+    let scope = state.store.org(member.org_id());
+    let org = scope
         .update_details(
             &member.0.user.as_actor(),
             &name.expect("validated"),
             &profile,
         )
         .await?;
-    Ok(Json(org.into()))
+    let mut view: OrgView = org.into();
+    view.default_country = scope.set_default_country(default_country).await?;
+    Ok(Json(view))
 }

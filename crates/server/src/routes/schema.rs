@@ -1,5 +1,8 @@
 //! Response shapes shared by several routes.
 
+use crate::error::{ApiError, ApiResult};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use closer_domain::Role;
 use closer_store::{Org, Page, User};
@@ -73,12 +76,23 @@ pub struct OrgView {
     pub city: Option<String>,
     pub support_email: Option<String>,
     pub support_phone: Option<String>,
+    /// ISO 3166 alpha-2 (`IN`): how lead phones written without a country code are read.
+    /// Until the organisation sets it, its time zone's country, else `IN`.
+    pub default_country: String,
     pub created_at: DateTime<Utc>,
 }
 
 impl From<Org> for OrgView {
     fn from(o: Org) -> Self {
+        let default_country = o
+            .profile
+            .timezone
+            .as_deref()
+            .and_then(closer_domain::contact_points::country_of_timezone)
+            .unwrap_or("IN")
+            .to_owned();
         OrgView {
+            default_country,
             id: o.id,
             name: o.name,
             industry: o.profile.industry,
@@ -145,4 +159,23 @@ pub fn page_limit(limit: Option<u64>) -> Result<u64, crate::error::ApiError> {
             format!("must be between 1 and {MAX_LIMIT}"),
         )),
     }
+}
+
+/// A keyset cursor over (time, id), opaque to clients.
+pub fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}|{id}", at.to_rfc3339()))
+}
+
+/// The (time, id) of a cursor [`encode_cursor`] gave out; anything else is a 422 on `cursor`.
+pub fn decode_cursor(raw: &str) -> ApiResult<(DateTime<Utc>, Uuid)> {
+    let bad = || ApiError::field("cursor", "is not a cursor this API gave out");
+    let text =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?).map_err(|_| bad())?;
+    let (at, id) = text.split_once('|').ok_or_else(bad)?;
+    Ok((
+        DateTime::parse_from_rfc3339(at)
+            .map_err(|_| bad())?
+            .with_timezone(&Utc),
+        Uuid::parse_str(id).map_err(|_| bad())?,
+    ))
 }

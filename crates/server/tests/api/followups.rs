@@ -15,7 +15,8 @@ on_both_databases!(
     cancel_cap_closed_stage_and_opt_out,
     settings_are_validated_and_quiet_hours_push_the_time,
     other_organisations_and_viewers_are_refused,
-    past_the_window_the_approved_template_step_goes
+    past_the_window_the_approved_template_step_goes,
+    the_organisations_followups_page_soonest_first
 );
 
 async fn followups(app: &TestApp, s: &Session, conv: &str) -> Vec<Value> {
@@ -488,5 +489,67 @@ async fn past_the_window_the_approved_template_step_goes(b: Backend) {
         .delete(&format!("/api/v1/templates/{tid}"), &owner.token)
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    app.finish().await;
+}
+
+async fn the_organisations_followups_page_soonest_first(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Pages Co").await;
+    let mut convs = vec![];
+    for n in 1..=3 {
+        let (conv, _) = lead_writes(&app, &owner, &format!("+91 98000 0007{n}"), "Hi").await;
+        pending(&app, &owner, &conv).await;
+        convs.push(conv);
+    }
+    let page = |cursor: Option<String>| {
+        let app = &app;
+        let token = owner.token.clone();
+        async move {
+            let cursor = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+            let r = app
+                .get(
+                    &format!("/api/v1/followups?status=pending&limit=2{cursor}"),
+                    &token,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+            r.body
+        }
+    };
+    let first = page(None).await;
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_owned();
+    let second = page(Some(cursor)).await;
+    assert_eq!(second["next_cursor"], Value::Null);
+    let listed: Vec<Value> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["items"].as_array().unwrap().clone())
+        .collect();
+    let mut seen: Vec<&str> = listed
+        .iter()
+        .map(|f| f["conversation_id"].as_str().unwrap())
+        .collect();
+    let dues: Vec<&str> = listed
+        .iter()
+        .map(|f| f["due_at"].as_str().unwrap())
+        .collect();
+    assert!(
+        dues.windows(2).all(|w| w[0] <= w[1]),
+        "soonest first: {dues:?}"
+    );
+    seen.sort();
+    let mut expected: Vec<&str> = convs.iter().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(
+        seen, expected,
+        "each follow-up once, none lost between pages"
+    );
+    let r = app
+        .get("/api/v1/followups?cursor=not-a-cursor", &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body["error"]["details"]["fields"]["cursor"].is_string());
     app.finish().await;
 }

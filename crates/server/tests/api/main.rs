@@ -12,6 +12,7 @@ mod followups;
 mod fuzz;
 mod graph;
 mod knowledge_scan;
+mod leads;
 mod llm_settings;
 mod onboarding;
 mod pricing;

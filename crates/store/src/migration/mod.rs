@@ -13,6 +13,7 @@ mod m0008_account_protection;
 mod m0009_templates;
 mod m0010_followups;
 mod m0011_pricing;
+mod m0012_leads;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_templates::Migration),
             Box::new(m0010_followups::Migration),
             Box::new(m0011_pricing::Migration),
+            Box::new(m0012_leads::Migration),
         ]
     }
 }

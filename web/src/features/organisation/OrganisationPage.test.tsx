@@ -19,6 +19,7 @@ const org = {
   city: null,
   support_email: null,
   support_phone: null,
+  default_country: "IN",
   created_at: "2026-01-01T00:00:00Z",
 };
 
@@ -57,6 +58,7 @@ describe("OrganisationPage", () => {
       city: "Pune",
       support_email: null,
       support_phone: null,
+      default_country: "IN",
     });
   });
 });

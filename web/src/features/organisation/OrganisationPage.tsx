@@ -24,6 +24,7 @@ const OPTIONAL = exhaustive<OptionalKey>()([
   "city",
   "support_email",
   "support_phone",
+  "default_country",
 ] as const satisfies readonly OptionalKey[]);
 const FIELDS = ["name", ...OPTIONAL];
 
@@ -38,6 +39,7 @@ function toForm(org: Org): FormState {
     city: org.city ?? "",
     support_email: org.support_email ?? "",
     support_phone: org.support_phone ?? "",
+    default_country: org.default_country ?? "",
   };
 }
 
@@ -161,6 +163,19 @@ function OrgForm({ org }: { org: Org }) {
                 onChange={set("support_phone")}
                 readOnly={readOnly}
                 placeholder="+44 20 7946 0000"
+              />
+            </Field>
+            <Field
+              label="Country for phone numbers"
+              error={err("default_country")}
+              hint="Lead phones written without a country code are read in this country (two letters, e.g. IN)."
+            >
+              <Input
+                value={form.default_country}
+                onChange={set("default_country")}
+                readOnly={readOnly}
+                maxLength={2}
+                placeholder="IN"
               />
             </Field>
           </div>

@@ -1,0 +1,135 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../../api/client";
+import type { components, operations } from "../../api/types";
+import { useCursorList } from "../../lib/useCursorList";
+
+export type Lead = components["schemas"]["LeadView"];
+export type LeadDetail = components["schemas"]["LeadDetail"];
+export type LeadInput = components["schemas"]["LeadInput"];
+export type LeadStatus = components["schemas"]["LeadStatus"];
+export type LeadSource = components["schemas"]["LeadSource"];
+export type Tag = components["schemas"]["TagView"];
+export type Note = components["schemas"]["NoteView"];
+export type CustomField = components["schemas"]["CustomFieldView"];
+export type CustomFieldInput = components["schemas"]["CustomFieldInput"];
+export type CustomFieldType = components["schemas"]["CustomFieldType"];
+export type LeadQuery = NonNullable<operations["list_leads"]["parameters"]["query"]>;
+
+export const LEADS_KEY = ["leads"] as const;
+export const TAGS_KEY = ["tags"] as const;
+export const FIELDS_KEY = ["custom-fields"] as const;
+const leadKey = (id: string) => [...LEADS_KEY, "one", id] as const;
+
+/** The leads list for a query, a page at a time ("Load more"). */
+export function useLeads(query: LeadQuery) {
+  return useCursorList<Lead>([...LEADS_KEY, "list", query], (cursor) =>
+    unwrap(
+      api.GET("/api/v1/leads", {
+        params: { query: { ...query, cursor, limit: 50, count: true } },
+      }),
+    ),
+  );
+}
+
+export function useLead(id: string) {
+  return useQuery({
+    queryKey: leadKey(id),
+    queryFn: () => unwrap(api.GET("/api/v1/leads/{id}", { params: { path: { id } } })),
+  });
+}
+
+export function useCreateLead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: LeadInput) => unwrap(api.POST("/api/v1/leads", { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: LEADS_KEY }),
+  });
+}
+
+/** A change to one lead; the list, the lead and the tag counts are refreshed. */
+export function useUpdateLead(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: LeadInput) =>
+      unwrap(api.PUT("/api/v1/leads/{id}", { params: { path: { id } }, body })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: LEADS_KEY });
+      void client.invalidateQueries({ queryKey: TAGS_KEY });
+    },
+  });
+}
+
+export function useDeleteLead(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/leads/{id}", { params: { path: { id } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: LEADS_KEY }),
+  });
+}
+
+export function useAddNote(leadId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: string) =>
+      unwrap(
+        api.POST("/api/v1/leads/{id}/notes", { params: { path: { id: leadId } }, body: { body } }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: leadKey(leadId) }),
+  });
+}
+
+export function useDeleteNote(leadId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (noteId: string) =>
+      unwrap(
+        api.DELETE("/api/v1/leads/{id}/notes/{note_id}", {
+          params: { path: { id: leadId, note_id: noteId } },
+        }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: leadKey(leadId) }),
+  });
+}
+
+export function useTags() {
+  return useQuery({
+    queryKey: TAGS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/tags")),
+  });
+}
+
+export function useCustomFields() {
+  return useQuery({
+    queryKey: FIELDS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/custom-fields")),
+  });
+}
+
+export function useCreateCustomField() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CustomFieldInput) => unwrap(api.POST("/api/v1/custom-fields", { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: FIELDS_KEY }),
+  });
+}
+
+export function useDeleteCustomField() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE("/api/v1/custom-fields/{id}", { params: { path: { id } } })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: FIELDS_KEY });
+      void client.invalidateQueries({ queryKey: LEADS_KEY });
+    },
+  });
+}
+
+/** Members a lead can be given to (active ones). */
+export function useOwners() {
+  return useQuery({
+    queryKey: ["users", "owners"],
+    queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 200 } } })),
+    select: (list) => list.items.filter((u) => u.active),
+  });
+}
