@@ -4,7 +4,7 @@ import { newAccount, signUpViaApi, useToken } from "./helpers";
 const SECTIONS = [
   { label: "Inbox", path: "/inbox", built: true },
   { label: "Action center", path: "/actions" },
-  { label: "Leads", path: "/leads" },
+  { label: "Leads", path: "/leads", built: true },
   { label: "Pipeline", path: "/pipeline" },
   { label: "Templates", path: "/templates", built: true },
   { label: "Broadcasts", path: "/broadcasts" },
@@ -18,7 +18,9 @@ const SETTINGS = [
   "Team",
   "WhatsApp",
   "Agent",
+  "Rate card",
   "Follow-ups",
+  "Custom fields",
   "Knowledge base",
   "LLM provider",
   "Compliance",
