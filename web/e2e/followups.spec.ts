@@ -52,7 +52,7 @@ test("follow-ups: configure them, see a conversation's scheduled one, send it no
   const { conversation_id } = await sandboxInbound(request, token, {
     phone,
     name: "Priya Shah",
-    text: "Hi, what do you offer?",
+    text: "Hi, I saw your ad",
   });
   await waitForDecisions(request, token, conversation_id, 1);
   const list = async () => {
@@ -79,7 +79,7 @@ test("follow-ups: configure them, see a conversation's scheduled one, send it no
   await screenshot(page, "inbox-followup-sent");
 
   // The lead writes again, the agent answers, a new one is planned; a person cancels it.
-  await sandboxInbound(request, token, { phone, text: "And what are the timings?" });
+  await sandboxInbound(request, token, { phone, text: "ok, noted" });
   await expect(scheduled).toContainText("Agent follow-up #1", { timeout: 15_000 });
   await scheduled.getByRole("button", { name: "Cancel" }).click();
   await expect(panel.getByText("No follow-up scheduled.")).toBeVisible();

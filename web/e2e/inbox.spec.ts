@@ -17,7 +17,7 @@ test("filters and search narrow the list", async ({ page, request }) => {
   const alpha = await sandboxInbound(request, token, {
     phone: leadPhone(),
     name: "Alpha Buyer",
-    text: "Price for the villa?",
+    text: "Hi, I saw the villa listing",
   });
   const beta = await sandboxInbound(request, token, {
     phone: "+15550007777",
@@ -40,7 +40,7 @@ test("filters and search narrow the list", async ({ page, request }) => {
   await sandboxInbound(request, token, {
     phone: leadPhone(),
     name: "Gamma Guest",
-    text: "Do you have parking?",
+    text: "Hello, interested in a 2BHK",
   });
 
   await useToken(page, token);
@@ -98,7 +98,7 @@ test("take over and release from the conversation header", async ({ page, reques
   const { conversation_id } = await sandboxInbound(request, token, {
     phone: leadPhone(),
     name: "Takeover Lead",
-    text: "Do you have a weekend batch?",
+    text: "Hi, interested in the weekend batch",
   });
   // Let the agent answer first, so its reply can't change the mode under the test.
   await waitForDecisions(request, token, conversation_id);

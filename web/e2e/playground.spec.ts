@@ -27,9 +27,9 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   await page.getByLabel("Name").fill("Priya Playground");
   await expect(page.getByTestId("realtime-status")).toHaveText("Live");
 
-  await phone.getByLabel("Message as the lead").fill("Hi, I want the price");
+  await phone.getByLabel("Message as the lead").fill("Hi, I want to join the course");
   await phone.getByLabel("Message as the lead").press("Enter");
-  await expect(phone.getByText("Hi, I want the price")).toBeVisible();
+  await expect(phone.getByText("Hi, I want to join the course")).toBeVisible();
   await expect(phone.getByLabel("Message as the lead")).toHaveValue("");
   await expect(page).toHaveURL(/\/playground\?conversation=[0-9a-f-]{36}$/);
   const conversationId = new URL(page.url()).searchParams.get("conversation")!;
@@ -56,7 +56,7 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   await expect(inbox).toHaveURL(new RegExp(`/inbox/${conversationId}$`));
   const conversation = inbox.getByRole("region", { name: "Conversation", exact: true });
   await expect(conversation.getByTestId("conversation-title")).toHaveText("Priya Playground");
-  await expect(conversation.getByText("Hi, I want the price")).toBeVisible();
+  await expect(conversation.getByText("Hi, I want to join the course")).toBeVisible();
   await expect(row.getByTestId("unread-count")).toHaveCount(0);
   const detail = await request.get(`/api/v1/conversations/${conversationId}`, {
     headers: bearer(token),

@@ -86,6 +86,17 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
     })
 }
 
+/// The agent told the lead "let me check that with the team": nothing the business gave it
+/// answers the question. Without a person the promise goes nowhere and the lead waits forever.
+pub fn unanswered_question() -> Escalation {
+    Escalation {
+        reason: "unanswered_question",
+        priority: EscalationPriority::Medium,
+        recommended_action: "Answer the lead's question yourself (the agent promised the team \
+            would), then add the answer to the knowledge base so the agent can answer it next time.",
+    }
+}
+
 /// The brief shown first to the human who takes over.
 pub fn package(e: &Escalation, state: &ConversationState, at: DateTime<Utc>) -> HandoffPackage {
     let sentiments = state.sentiments();

@@ -20,6 +20,9 @@ use std::collections::BTreeMap;
 pub struct Effects {
     pub accepted: Option<(CtaType, CtaEvent)>,
     pub booking_at: Option<DateTime<Utc>>,
+    /// The reply promised that the team will answer the lead's question (nothing the business
+    /// told the agent answers it): a person must keep that promise.
+    pub promised_answer: bool,
 }
 
 pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
@@ -337,6 +340,7 @@ pub fn respond(
                     due: None,
                     source_message_id: s.last_new_message_id().map(str::to_owned),
                 });
+                fx.promised_answer = true;
                 return (
                     draft(
                         line(Line::NoAnswer, lang),

@@ -242,7 +242,21 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
                 state = planned;
                 (draft, fx)
             }
-            _ => rules_engine::respond(s, &x, &mut state, &all),
+            _ => {
+                let (draft, fx) = rules_engine::respond(s, &x, &mut state, &all);
+                // "Let me check that with the team" hands the question to the team, so that
+                // the promise is kept by someone.
+                if fx.promised_answer {
+                    mark_handoff(
+                        &escalate::unanswered_question(),
+                        s,
+                        &mut state,
+                        &mut patch,
+                        &mut decision,
+                    );
+                }
+                (draft, fx)
+            }
         };
         if let Some((cta, event)) = fx.accepted {
             let who = state
@@ -379,14 +393,7 @@ fn hand_over(
     patch: &mut StatePatch,
     decision: &mut Decision,
 ) -> Draft {
-    let package = escalate::package(e, state, s.now);
-    patch.handoff = Some(e.priority);
-    patch.stage = Some(ConversationStage::HumanTakeover);
-    patch.lead_status = Some(LeadStatus::NeedsHuman);
-    decision.handoff_required = true;
-    decision.handoff_priority = Some(e.priority);
-    decision.handoff = Some(package.clone());
-    state.handoff = Some(package);
+    mark_handoff(e, s, state, patch, decision);
     let text = s
         .profile
         .script_library
@@ -401,6 +408,24 @@ fn hand_over(
         cta_type: None,
         confidence: 0.9,
     }
+}
+
+/// The conversation goes to a person with `e`'s brief; the bot falls silent until released.
+fn mark_handoff(
+    e: &escalate::Escalation,
+    s: &Snapshot,
+    state: &mut ConversationState,
+    patch: &mut StatePatch,
+    decision: &mut Decision,
+) {
+    let package = escalate::package(e, state, s.now);
+    patch.handoff = Some(e.priority);
+    patch.stage = Some(ConversationStage::HumanTakeover);
+    patch.lead_status = Some(LeadStatus::NeedsHuman);
+    decision.handoff_required = true;
+    decision.handoff_priority = Some(e.priority);
+    decision.handoff = Some(package.clone());
+    state.handoff = Some(package);
 }
 
 fn changed(before: &ConversationState, after: &ConversationState, slot: &str) -> Option<String> {

@@ -271,7 +271,7 @@ async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
     let reasons = talk(
         &mut c,
         &[
-            "Hi, what are your fees?",
+            "Hi, I saw your ad",
             "I'm Neha",
             "I want to learn options trading",
             "in two weeks",
@@ -451,4 +451,36 @@ async fn a_quiet_lead_is_not_chased_for_their_name() {
         !lower.contains("name") && !lower.contains("naam"),
         "the nudge chases the name: {text}"
     );
+}
+
+/// "Good question, let me check that with the team" used to go nowhere: no handoff, nobody
+/// told, the lead waiting. A promise to check is a question handed to the team, with a brief
+/// that says what to answer; the bot stays quiet until a person has answered and released.
+#[tokio::test]
+async fn a_question_the_agent_cannot_answer_goes_to_the_team() {
+    let mut c = conversation(profile());
+    c.lead_says("Hi, I'm Kavya", None).await;
+    let o = c
+        .lead_says(
+            "Is there a hostel near your centre for outstation students?",
+            None,
+        )
+        .await;
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("check that with the team"), "{reply}");
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
+    let brief = o.decision.handoff.as_ref().expect("a brief for the team");
+    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert!(
+        brief.recommended_action.contains("knowledge base"),
+        "{brief:?}"
+    );
+    assert_eq!(c.mode, ConversationMode::Human);
+    // The bot does not talk over the person now answering.
+    let o = c.lead_says("hello??", None).await;
+    assert!(!o.decision.should_send);
+    // A question the knowledge answers is answered by the agent, no handoff.
+    let mut c = conversation(profile());
+    let o = c.lead_says("Do you have weekend batches?", None).await;
+    assert_eq!(o.patch.handoff, None);
 }

@@ -68,8 +68,20 @@ async fn conversation(app: &TestApp, s: &Session, id: &str) -> Value {
 async fn a_human_answers_a_simulated_lead(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Sim").await;
-    let (conv, first) = lead_writes(&app, &owner, "+1 555 000 1111", "Hi, what's the price?").await;
-    let (same_conv, _) = lead_writes(&app, &owner, "15550001111", "And do you deliver?").await;
+    let (conv, first) = lead_writes(
+        &app,
+        &owner,
+        "+1 555 000 1111",
+        "Hi, I'm interested in the course",
+    )
+    .await;
+    let (same_conv, _) = lead_writes(
+        &app,
+        &owner,
+        "15550001111",
+        "Looking for home delivery in Pune",
+    )
+    .await;
     assert_eq!(conv, same_conv, "one conversation per lead and channel");
 
     let list = app
@@ -150,8 +162,8 @@ async fn a_human_answers_a_simulated_lead(b: Backend) {
     assert_eq!(
         texts,
         vec![
-            json!("Hi, what's the price?"),
-            json!("And do you deliver?"),
+            json!("Hi, I'm interested in the course"),
+            json!("Looking for home delivery in Pune"),
             json!("Hello from a human")
         ]
     );

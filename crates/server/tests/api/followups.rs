@@ -55,7 +55,7 @@ async fn pending(app: &TestApp, s: &Session, conv: &str) -> Value {
 async fn a_followup_is_planned_sent_now_and_cancelled_when_the_lead_writes(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Nudge Co").await;
-    let (conv, _) = lead_writes(&app, &owner, "+91 98000 00011", "Hi, what do you offer?").await;
+    let (conv, _) = lead_writes(&app, &owner, "+91 98000 00011", "Hi, I saw your ad").await;
     let f = pending(&app, &owner, &conv).await;
     assert_eq!(f["kind"], "in_window");
     assert_eq!(f["step"], 1);
@@ -118,7 +118,7 @@ async fn a_followup_is_planned_sent_now_and_cancelled_when_the_lead_writes(b: Ba
     assert_eq!(followups(&app, &owner, &conv).await[0]["status"], "sent");
     // The lead writes: the agent answers and a new follow-up is planned; the lead writes again
     // and it is cancelled in the same transaction as their message.
-    lead_writes(&app, &owner, "+91 98000 00011", "ok, and the timings?").await;
+    lead_writes(&app, &owner, "+91 98000 00011", "ok, noted").await;
     let next = pending(&app, &owner, &conv).await;
     assert_eq!(next["step"], 1);
     lead_writes(&app, &owner, "+91 98000 00011", "ok thanks").await;
@@ -176,7 +176,7 @@ async fn cancel_cap_closed_stage_and_opt_out(b: Backend) {
     assert_eq!(r.code(), "followup_not_pending");
 
     // The cap: one per silence, so after it went nothing more is planned.
-    lead_writes(&app, &owner, "+91 98000 00021", "Still there?").await;
+    lead_writes(&app, &owner, "+91 98000 00021", "Hello again").await;
     let f = pending(&app, &owner, &conv).await;
     let id = f["id"].as_str().unwrap().to_owned();
     app.post(
