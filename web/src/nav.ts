@@ -89,7 +89,11 @@ export const SECTIONS: Section[] = [
     path: "/pipeline",
     icon: KanbanSquare,
     summary: "A kanban board of your leads by stage.",
-    features: ["Drag and drop leads between stages", "See each stage's size at a glance"],
+    features: [
+      "Drag and drop leads between stages, by mouse, touch or keyboard",
+      "Each stage's count and deal value at a glance",
+      "The agent moves leads forward as conversations progress",
+    ],
   },
   {
     label: "Templates",
@@ -218,6 +222,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     slug: "custom-fields",
     icon: SlidersHorizontal,
     summary: "Extra fields on every lead.",
+    features: [],
+  },
+  {
+    label: "Pipeline stages",
+    slug: "pipeline-stages",
+    icon: KanbanSquare,
+    summary: "The columns of your pipeline board.",
     features: [],
   },
   {

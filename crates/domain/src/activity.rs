@@ -23,6 +23,8 @@ text_enum!(
         OptedIn = "opted_in",
         /// A member wrote a note on the lead.
         NoteAdded = "note_added",
+        /// The lead moved between pipeline stages (a member, the agent, a rule, an import).
+        LeadMoved = "lead_moved",
     }
 );
 

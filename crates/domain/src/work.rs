@@ -10,6 +10,10 @@ text_enum!(
         KnowledgeScan = "knowledge_scan",
         /// A scheduled follow-up falls due (`followups` row).
         FollowupDue = "followup_due",
+        /// A confirmed CSV import of leads (`lead_imports` row).
+        LeadImport = "lead_import",
+        /// A bulk operation over more leads than one request may change (`lead_bulk_ops` row).
+        LeadBulk = "lead_bulk",
     }
 );
 
@@ -122,6 +126,15 @@ text_enum!(
         LeadExists = "lead_exists",
         TagExists = "tag_exists",
         FieldExists = "field_exists",
+        // The pipeline: a stage name taken, a stage still holding leads, the last open stage.
+        StageExists = "stage_exists",
+        StageNotEmpty = "stage_not_empty",
+        LastOpenStage = "last_open_stage",
+        // CSV import and bulk operations.
+        CsvInvalid = "csv_invalid",
+        TooManyRows = "too_many_rows",
+        ImportNotPending = "import_not_pending",
+        CountMismatch = "count_mismatch",
     }
 );
 

@@ -217,6 +217,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Template(e) => template_refusal(e),
             StoreError::Lead(e) => crate::routes::leads::refusal(e),
+            StoreError::Pipeline(e) => crate::routes::pipeline::refusal(e),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

@@ -242,6 +242,7 @@ impl Runner {
                 if !done {
                     tracing::warn!(job = %job.id, "finished a job whose lease was lost");
                 }
+                None
             }),
             Err(failure) => self
                 .store
@@ -258,10 +259,31 @@ impl Runner {
                     if let Retry::Dead = retry {
                         tracing::error!(job = %job.id, kind, "job is dead");
                     }
+                    Some(retry)
                 }),
         };
-        if let Err(err) = recorded {
-            tracing::error!(job = %job.id, error = %err, "could not record a job's outcome");
+        match recorded {
+            Ok(Some(Retry::Dead)) => self.job_died(&job, outcome.err()).await,
+            Ok(_) => {}
+            Err(err) => {
+                tracing::error!(job = %job.id, error = %err, "could not record a job's outcome")
+            }
+        }
+    }
+
+    /// What a dead job leaves behind says so: an import out of attempts is `failed` with the
+    /// reason, not `running` for ever.
+    async fn job_died(&self, job: &ClaimedJob, failure: Option<JobFailure>) {
+        if let Ok(JobPayload::LeadImport { import_id }) = &job.payload {
+            let why = failure.map(|f| f.error).unwrap_or_default();
+            if let Err(err) = self
+                .store
+                .org(job.org_id)
+                .give_up_import(*import_id, &why)
+                .await
+            {
+                tracing::error!(job = %job.id, error = %err, "could not mark the import failed");
+            }
         }
     }
 
@@ -275,6 +297,17 @@ impl Runner {
                 crate::followup_run::execute(&self.store, &self.models, job.org_id, *followup_id)
                     .await
                     .map_err(JobFailure::from)
+            }
+            Ok(JobPayload::LeadImport { import_id }) => self
+                .store
+                .org(job.org_id)
+                .run_import(*import_id)
+                .await
+                .map_err(JobFailure::from),
+            Ok(JobPayload::LeadBulk { bulk_id }) => {
+                crate::routes::lead_data::run_bulk_job(&self.store, job.org_id, *bulk_id)
+                    .await
+                    .map_err(JobFailure::retry)
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }

@@ -216,6 +216,7 @@ impl Store {
             .await
             .map_err(StoreError::from_user_insert)?
             .into();
+        crate::pipeline::ensure_stages(&txn, org.id).await?;
         audit::record(
             &txn,
             org.id,

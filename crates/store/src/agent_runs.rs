@@ -401,6 +401,22 @@ impl OrgScope<'_> {
                 );
         }
         contact_update.exec(&*txn).await?;
+        if let Some(stage) = effect.stage {
+            // The lead follows its conversation on the pipeline board, in this transaction.
+            crate::pipeline::follow_conversation(
+                &*txn,
+                self.org_id,
+                conv.contact_id,
+                stage,
+                crate::pipeline::MoveBy {
+                    actor: closer_domain::pipeline::MoveActor::Ai,
+                    actor_id: Some(decision_id),
+                    reason: Some(record.reason_code.as_str().to_owned()),
+                    evidence_message_id: answered.last().copied(),
+                },
+            )
+            .await?;
+        }
         let log = decision_activity(&conv, &facts, &effect, &patch, decision_id);
 
         let handed_over = effect.hand_over.is_some();

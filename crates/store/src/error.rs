@@ -37,6 +37,9 @@ pub enum StoreError {
     /// A CRM write refused (`LeadError` says why).
     #[error(transparent)]
     Lead(#[from] crate::leads::LeadError),
+    /// A pipeline write refused (`PipelineError` says why).
+    #[error(transparent)]
+    Pipeline(crate::pipeline::PipelineError),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -215,6 +215,22 @@ impl OrgScope<'_> {
             let (contact_id, created) = self
                 .upsert_contact(txn, &msg.contact, msg.referral.as_ref(), msg.sent_at)
                 .await?;
+            if created {
+                // A new lead enters the first open stage, on top.
+                crate::pipeline::place_new_lead(
+                    txn,
+                    self.org_id,
+                    contact_id,
+                    None,
+                    crate::pipeline::MoveBy {
+                        actor: closer_domain::pipeline::MoveActor::Rule,
+                        actor_id: None,
+                        reason: Some("first_message".into()),
+                        evidence_message_id: None,
+                    },
+                )
+                .await?;
+            }
             let (conv, new_conversation) =
                 self.upsert_conversation(txn, contact_id, channel).await?;
             if new_conversation {

@@ -43,6 +43,10 @@ pub enum JobPayload {
     KnowledgeScan { scan_id: Uuid },
     /// A scheduled follow-up (`followups` row) falls due.
     FollowupDue { followup_id: Uuid },
+    /// A confirmed CSV import of leads runs (or resumes) to its end.
+    LeadImport { import_id: Uuid },
+    /// A bulk operation over more leads than one request may change.
+    LeadBulk { bulk_id: Uuid },
 }
 
 impl JobPayload {
@@ -53,6 +57,8 @@ impl JobPayload {
             JobPayload::Followup { .. } => JobKind::Followup,
             JobPayload::KnowledgeScan { .. } => JobKind::KnowledgeScan,
             JobPayload::FollowupDue { .. } => JobKind::FollowupDue,
+            JobPayload::LeadImport { .. } => JobKind::LeadImport,
+            JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
         }
     }
 

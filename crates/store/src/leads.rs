@@ -80,6 +80,8 @@ pub struct LeadRecord {
     pub last_seen_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The lead's stage and place on the pipeline board.
+    pub placement: Option<crate::pipeline::Placement>,
 }
 
 /// A change to a lead: `None` leaves a field as it is, `Some(None)` clears it. Values are
@@ -103,6 +105,8 @@ pub struct LeadChanges {
     pub tags: Option<Vec<String>>,
     /// Merged per key; `Value::Null` removes a key.
     pub custom_fields: Option<Map<String, Value>>,
+    /// The pipeline stage to move the lead to (on top; a history row by the actor).
+    pub stage_id: Option<Uuid>,
 }
 
 impl LeadChanges {
@@ -196,6 +200,10 @@ pub struct LeadFilter {
     pub created_before: Option<DateTime<Utc>>,
     pub last_seen_after: Option<DateTime<Utc>>,
     pub last_seen_before: Option<DateTime<Utc>>,
+    /// A filter document (a saved view's, or `filter=`), checked: see `crate::lead_filter`.
+    pub doc: Option<closer_domain::lead_filter::Filter>,
+    /// Only these leads (a bulk operation's selection); another organisation's never match.
+    pub ids: Option<Vec<Uuid>>,
 }
 
 /// One page of leads.
@@ -662,7 +670,7 @@ impl OrgScope<'_> {
     }
 
     /// The ids of `names`' tags, creating those that do not exist yet (any case matches).
-    async fn tag_ids_creating(
+    pub(crate) async fn tag_ids_creating(
         &self,
         db: &impl ConnectionTrait,
         names: &[String],
@@ -773,7 +781,7 @@ impl OrgScope<'_> {
     }
 
     /// The API's view of rows: tags, owner names and the newest conversation filled in.
-    async fn records(
+    pub(crate) async fn records(
         &self,
         db: &impl ConnectionTrait,
         rows: Vec<lead::Model>,
@@ -808,6 +816,7 @@ impl OrgScope<'_> {
                 .await?;
             conversations.extend(convs);
         }
+        let mut placed = crate::pipeline::placements(db, self.org_id, &ids).await?;
         let defined: Vec<String> = self
             .custom_fields()
             .await?
@@ -852,6 +861,7 @@ impl OrgScope<'_> {
                     last_seen_at: m.last_seen_at,
                     created_at: m.created_at,
                     updated_at: m.updated_at,
+                    placement: placed.remove(&m.id),
                 }
             })
             .collect())
@@ -962,8 +972,19 @@ impl OrgScope<'_> {
         })
     }
 
-    fn filter_condition(&self, f: &LeadFilter) -> Condition {
+    pub(crate) fn filter_condition(&self, f: &LeadFilter) -> Condition {
         let mut c = Condition::all().add(lead::Column::OrgId.eq(self.org_id));
+        if let Some(doc) = f.doc.as_ref().filter(|d| !d.is_empty()) {
+            c = c.add(crate::lead_filter::condition(
+                self.store.backend(),
+                self.org_id,
+                doc,
+                now(),
+            ));
+        }
+        if let Some(ids) = &f.ids {
+            c = c.add(lead::Column::Id.is_in(ids.clone()));
+        }
         for w in &f.words {
             let w = w.to_lowercase();
             let tag_match = Query::select()
@@ -1071,7 +1092,11 @@ impl OrgScope<'_> {
     }
 
     /// 422 (as a `LeadError::Reference`) unless `owner_id` is an active member.
-    async fn check_owner(&self, db: &impl ConnectionTrait, owner: Option<Uuid>) -> Result<()> {
+    pub(crate) async fn check_owner(
+        &self,
+        db: &impl ConnectionTrait,
+        owner: Option<Uuid>,
+    ) -> Result<()> {
         let Some(owner) = owner else { return Ok(()) };
         let found = user::Entity::find()
             .filter(user::Column::OrgId.eq(self.org_id))
@@ -1182,6 +1207,19 @@ impl OrgScope<'_> {
         if let Some(tags) = &c.tags {
             self.set_lead_tags(&*txn, id, tags).await?;
         }
+        crate::pipeline::place_new_lead(
+            &*txn,
+            self.org_id,
+            id,
+            c.stage_id,
+            crate::pipeline::MoveBy {
+                actor: closer_domain::pipeline::MoveActor::User,
+                actor_id: Some(actor.user_id),
+                reason: Some("created".into()),
+                evidence_message_id: None,
+            },
+        )
+        .await?;
         activity::append(
             &*txn,
             self.org_id,
@@ -1309,6 +1347,10 @@ impl OrgScope<'_> {
         if let Some(tags) = &c.tags {
             self.set_lead_tags(&*txn, id, tags).await?;
         }
+        if let Some(stage_id) = c.stage_id {
+            self.move_lead_in(&*txn, actor, id, stage_id, 0, None)
+                .await?;
+        }
         let mut changed: Vec<String> = c.touched();
         if c.tags.is_some() {
             changed.push("tags".into());
@@ -1408,6 +1450,7 @@ impl OrgScope<'_> {
             .filter(lead_tag::Column::ContactId.eq(id))
             .exec(&*txn)
             .await?;
+        crate::pipeline::forget_lead(&*txn, org, id).await?;
         lead::Entity::delete_many()
             .filter(lead::Column::OrgId.eq(org))
             .filter(lead::Column::Id.eq(id))

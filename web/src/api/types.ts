@@ -761,6 +761,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply an action to every lead a selection matches (anyone but a viewer; `delete` owner or
+         *     admin, with `expected_count`). Up to 10,000 leads: 200 `{matched, affected}`; more: 202
+         *     and a job (`GET .../bulk/{id}`). `dry_run` only counts.
+         */
+        post: operations["bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/bulk/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A background bulk operation's progress. */
+        get: operations["get_bulk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every lead the list parameters select, as CSV (owner or admin), streamed page by page:
+         *     lead fields, `stage`, `owner_email`, `tags` (`;`-joined) and `cf.KEY`. Importing it back
+         *     changes nothing.
+         */
+        get: operations["export_leads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's imports, newest first (owner or admin). */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * Upload a leads CSV (owner or admin): multipart `file`, or the CSV itself as `text/csv`.
+         *     Answers with the detected columns and mapping; nothing is imported until confirmed.
+         */
+        post: operations["upload_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/import/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import and its progress (owner or admin). */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/import/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an uploaded import (owner or admin): 202, then follow `GET .../import/{id}`. The
+         *     mapping needs `phone`, `bsuid` or `email`; a second confirmation is 409
+         *     `import_not_pending`.
+         */
+        post: operations["confirm_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/import/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows an import rejected or skipped as CSV: `line` (header = 1), `status`
+         *     (error|skipped), `reason`, `field`, `message`, then the row's own columns.
+         */
+        get: operations["import_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The leads list with its parameters as a JSON body (long filters do not fit a URL). */
+        post: operations["search_leads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/{id}": {
         parameters: {
             query?: never;
@@ -778,6 +933,23 @@ export interface paths {
         post?: never;
         /** Delete a lead and everything that hangs off it (owner or admin). */
         delete: operations["delete_lead"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's moves between stages, newest first. */
+        get: operations["lead_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -909,6 +1081,85 @@ export interface paths {
         get: operations["get_org"];
         /** Change the organisation's details (owner or admin). */
         put: operations["update_org"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The board: every stage with its count, deal-value sum and first cards, for the leads
+         *     matching the list's filters. `stage_id` + `cursor` pages one column.
+         */
+        get: operations["board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline's stages in board order, with how many leads each holds. */
+        get: operations["list_stages"];
+        put?: never;
+        /** A new stage (owner or admin); the stages from `position` on shift right. */
+        post: operations["create_stage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/stages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rename, recolour, re-kind or reorder a stage (owner or admin). */
+        put: operations["update_stage"];
+        post?: never;
+        /**
+         * Delete a stage (owner or admin). 409 `stage_not_empty` while it holds leads and no
+         *     `move_to` is given; 409 `last_open_stage` for the only open stage.
+         */
+        delete: operations["delete_stage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/{lead_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Move a lead to a stage at a position (0 = top); a move within the stage reorders. A stage
+         *     change writes a history row (actor `user`); won/lost stages set `lead_status`.
+         */
+        put: operations["move_lead"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1309,6 +1560,43 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The saved views this member sees: the shared ones and their own. */
+        get: operations["list_views"];
+        put?: never;
+        /** Save a view (anyone but a viewer). 422 names a bad condition by path (`filter[2].operator`). */
+        post: operations["create_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A view; another member's private view is not found. */
+        get: operations["get_view"];
+        /** Change a view (its creator, or an owner/admin for a shared one). */
+        put: operations["update_view"];
+        post?: never;
+        /** Delete a view (its creator, or an owner/admin for a shared one). */
+        delete: operations["delete_view"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1347,11 +1635,75 @@ export interface components {
          * @enum {string}
          */
         Author: "lead" | "bot" | "human" | "system";
+        Board: {
+            columns: components["schemas"]["BoardColumnView"][];
+        };
+        /** @description A column of the board. */
+        BoardColumnView: {
+            /** @description By position, 0 = top. */
+            cards: components["schemas"]["LeadView"][];
+            /**
+             * Format: int64
+             * @description Every matching lead in the stage, not just these cards.
+             */
+            count: number;
+            /** @description Pass with `stage_id` for the column's next cards. */
+            next_cursor?: string | null;
+            stage: components["schemas"]["StageView"];
+            /**
+             * Format: int64
+             * @description The matching leads' deal values summed, in the currency's minor unit.
+             */
+            value_sum_minor: number;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         BudgetTiming: "early" | "mid" | "late" | "never";
+        /** @description A bulk operation: a selection (`ids`, `filter` or `view_id`), an action and its values. */
+        BulkBody: {
+            /** @description `add_tags`, `remove_tags`, `set_stage`, `set_status`, `set_owner`, `opt_out`, `delete`. */
+            action: string;
+            dry_run?: boolean;
+            /**
+             * Format: int64
+             * @description Required for `delete`: the number of leads the caller expects to delete.
+             */
+            expected_count?: number | null;
+            /** @description `[{field, operator, value, glue}]`. */
+            filter?: unknown;
+            /** @description These leads (another organisation's ids are not counted). */
+            ids?: string[] | null;
+            lead_status?: null | components["schemas"]["LeadStatus"];
+            /**
+             * Format: uuid
+             * @description A member's id, or null to clear the owner.
+             */
+            owner_id?: string | null;
+            stage_id?: string | null;
+            tags?: string[] | null;
+            view_id?: string | null;
+        };
+        /** @description `{matched, affected}`, or with a job (`status` running) its `id`. */
+        BulkOut: {
+            action: string;
+            /** Format: int64 */
+            affected: number;
+            dry_run: boolean;
+            error?: string | null;
+            /**
+             * Format: uuid
+             * @description The job's id when the operation runs in the background (202).
+             */
+            id?: string | null;
+            /** Format: int64 */
+            matched: number;
+            /** Format: int64 */
+            processed: number;
+            /** @description `completed`, `running` or `failed`. */
+            status: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1628,7 +1980,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -1769,6 +2121,97 @@ export interface components {
          * @enum {string}
          */
         HeaderFormat: "text" | "image" | "video" | "document";
+        HistoryList: {
+            items: components["schemas"]["HistoryView"][];
+        };
+        /** @description One move of a lead between stages. */
+        HistoryView: {
+            actor: components["schemas"]["MoveActor"];
+            /**
+             * Format: uuid
+             * @description The member (`user`) or the agent's decision (`ai`).
+             */
+            actor_id?: string | null;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description The lead's message that justified the agent's move.
+             */
+            evidence_message_id?: string | null;
+            from_stage?: null | components["schemas"]["StageBrief"];
+            /** Format: uuid */
+            id: string;
+            /** @description A person's words, or the agent's reason code. */
+            reason?: string | null;
+            /** Format: int64 */
+            seconds_in_from_stage?: number | null;
+            to_stage: components["schemas"]["StageBrief"];
+        };
+        ImportColumnOut: {
+            header: string;
+            samples: string[];
+            /** @description The detected target (`phone`, `tags`, `custom_fields.budget`…), or null. */
+            target?: string | null;
+        };
+        ImportConfirm: {
+            /** @description `{header: target | null}`; headers left out are not imported. */
+            mapping: {
+                [key: string]: string | null;
+            };
+            /** @description `create`, `update` or `upsert`. */
+            mode: string;
+        };
+        ImportList: {
+            items: components["schemas"]["ImportOut"][];
+        };
+        /**
+         * @description A CSV import: its columns and mapping while `uploaded`, then its progress. The four
+         *     counts sum to `total_rows` once completed.
+         */
+        ImportOut: {
+            columns: components["schemas"]["ImportColumnOut"][];
+            /** Format: int64 */
+            created: number;
+            /** Format: date-time */
+            created_at: string;
+            error?: string | null;
+            /** Format: int64 */
+            errors: number;
+            file_name?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `{header: target | null}`. */
+            mapping: {
+                [key: string]: string | null;
+            };
+            /** @description `create`, `update` or `upsert` once confirmed. */
+            mode?: string | null;
+            /** Format: int64 */
+            processed_rows: number;
+            /** Format: int64 */
+            skipped: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** @description `uploaded`, `queued`, `running`, `completed` or `failed`. */
+            status: string;
+            /** @description Every target a column may be mapped to. */
+            targets: string[];
+            /** Format: int64 */
+            total_rows: number;
+            /** Format: int64 */
+            updated: number;
+        };
+        /** @description The leads CSV as a multipart upload. */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description UTF-8 CSV with a header row, at most 50 MB and 200,000 rows.
+             */
+            file: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1809,7 +2252,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1924,7 +2367,9 @@ export interface components {
             score?: number | null;
             /**
              * Format: uuid
-             * @description Pipeline stages come in a later slice: any stage id is refused (422 `stage_id`).
+             * @description Moves the lead to this pipeline stage, on top (a history row, actor `user`); another
+             *     organisation's stage or `null` is 422 `stage_id`. On create: the first open stage when
+             *     absent.
              */
             stage_id?: string | null;
             tags?: string[] | null;
@@ -1940,6 +2385,32 @@ export interface components {
              * @description With `count=true`: every match, not just this page.
              */
             total?: number | null;
+        };
+        /** @description `GET /leads`'s parameters as JSON; `filter` is the document itself. */
+        LeadSearch: {
+            count?: boolean | null;
+            /** Format: date-time */
+            created_after?: string | null;
+            /** Format: date-time */
+            created_before?: string | null;
+            cursor?: string | null;
+            /** @description `[{field, operator, value, glue}]`. */
+            filter?: unknown;
+            /** Format: date-time */
+            last_seen_after?: string | null;
+            /** Format: date-time */
+            last_seen_before?: string | null;
+            lead_source?: null | components["schemas"]["LeadSource"];
+            lead_status?: null | components["schemas"]["LeadStatus"];
+            /** Format: int64 */
+            limit?: number | null;
+            opted_out?: boolean | null;
+            owner_id?: string | null;
+            q?: string | null;
+            sort?: string | null;
+            /** @description Leads with any of these tags. */
+            tag?: string[];
+            view_id?: string | null;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -1989,12 +2460,18 @@ export interface components {
             owner?: null | components["schemas"]["MemberRef"];
             /** @description E.164. */
             phone?: string | null;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description The card's place in its stage's column, 0 = top.
+             */
             position?: number | null;
             /** Format: int32 */
             score: number;
             stage?: null | components["schemas"]["StageRef"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the lead entered its stage.
+             */
             stage_entered_at?: string | null;
             tags: string[];
             /** Format: date-time */
@@ -2407,6 +2884,26 @@ export interface components {
             template?: unknown;
             text?: string | null;
             type: components["schemas"]["MessageType"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        MoveActor: "user" | "ai" | "rule" | "api" | "import";
+        MoveInput: {
+            /**
+             * Format: int32
+             * @description Place in the column, 0 = top (default).
+             */
+            position?: number | null;
+            /** @description Why, in a few words (at most 500 characters). */
+            reason?: string | null;
+            /** Format: uuid */
+            stage_id: string;
+        };
+        MoveResult: {
+            history?: null | components["schemas"]["HistoryView"];
+            lead: components["schemas"]["LeadView"];
         };
         NewFollowupRequest: {
             /** Format: uuid */
@@ -2956,12 +3453,61 @@ export interface components {
             reason: string;
             url: string;
         };
+        StageBrief: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** @description A stage as written: on `PUT`, absent fields stay. */
+        StageInput: {
+            /** @description `#rrggbb`. */
+            color?: string | null;
+            /** @description Listing a conversation stage here takes it off any other stage. */
+            conversation_stages?: components["schemas"]["ConversationStage"][] | null;
+            kind?: null | components["schemas"]["StageKind"];
+            /** @description 1 to 40 characters, unique in any case (409 `stage_exists`). */
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description Where the stage goes (0 = first); the others shift. On create: the end when absent.
+             */
+            position?: number | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        StageKind: "open" | "won" | "lost";
+        StageList: {
+            items: components["schemas"]["StageView"][];
+        };
         /** @description A pipeline stage, briefly. */
         StageRef: {
             /** Format: uuid */
             id: string;
-            kind: string;
+            kind: components["schemas"]["StageKind"];
             name: string;
+        };
+        /** @description A stage of the pipeline. */
+        StageView: {
+            /** @description `#rrggbb`. */
+            color: string;
+            /** @description The conversation stages that move a lead here (the agent's moves). */
+            conversation_stages: components["schemas"]["ConversationStage"][];
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["StageKind"];
+            /**
+             * Format: int64
+             * @description How many leads the stage holds (every lead, no filter).
+             */
+            lead_count: number;
+            name: string;
+            /**
+             * Format: int32
+             * @description 0 = the first column.
+             */
+            position: number;
         };
         SyncResult: {
             /** Format: int32 */
@@ -3176,6 +3722,35 @@ export interface components {
             updated_by?: null | components["schemas"]["UserRef"];
             /** Format: int32 */
             version: number;
+        };
+        /** @description A view as written. */
+        ViewBody: {
+            filter?: unknown;
+            /** @description 1 to 100 characters. */
+            name: string;
+            q?: string | null;
+            shared?: boolean;
+            sort?: string | null;
+        };
+        ViewList: {
+            items: components["schemas"]["ViewOut"][];
+        };
+        ViewOut: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** @description `[{field, operator, value, glue}]`. */
+            filter: unknown;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            q?: string | null;
+            /** @description Seen by the whole organisation; else by its creator only. */
+            shared: boolean;
+            sort?: string | null;
+            /** Format: date-time */
+            updated_at: string;
         };
         WhatsappStatus: {
             /** @description Meta's last account event (`ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`...). */
@@ -5088,6 +5663,10 @@ export interface operations {
                 last_seen_before?: string;
                 /** @description `-last_seen_at` (default), `created_at`, `name`, `score`, `value_minor`; `-` = descending. */
                 sort?: string;
+                /** @description A saved view's id: its filter, search and sort apply (with the other parameters). */
+                view_id?: string;
+                /** @description A filter document `[{field, operator, value, glue}]` as URL-encoded JSON. */
+                filter?: string;
                 /** @description Adds `total`. */
                 count?: boolean;
                 limit?: number;
@@ -5147,6 +5726,413 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_leads: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Words prefix-matching name, email, city, business, tags and notes; phone-like text
+                 *     (`98765 43210`) matches phones with its digits.
+                 */
+                q?: string;
+                lead_status?: components["schemas"]["LeadStatus"];
+                /** @description Repeatable: leads with any of these tags. */
+                tag?: string[];
+                /** @description A member's id, or `none` for leads without an owner. */
+                owner_id?: string;
+                lead_source?: components["schemas"]["LeadSource"];
+                opted_out?: boolean;
+                created_after?: string;
+                created_before?: string;
+                last_seen_after?: string;
+                last_seen_before?: string;
+                /** @description `-last_seen_at` (default), `created_at`, `name`, `score`, `value_minor`; `-` = descending. */
+                sort?: string;
+                /** @description A saved view's id: its filter, search and sort apply (with the other parameters). */
+                view_id?: string;
+                /** @description A filter document `[{field, operator, value, glue}]` as URL-encoded JSON. */
+                filter?: string;
+                /** @description Adds `total`. */
+                count?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportList"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportConfirm"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_leads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeadSearch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadList"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5273,6 +6259,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lead_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryList"];
                 };
             };
             404: {
@@ -5672,6 +6687,298 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    board: {
+        parameters: {
+            query?: {
+                /** @description Cards per column, 1 to 100 (20 when absent). */
+                cards?: number;
+                /** @description Only this column (with `cursor`: its next cards). */
+                stage_id?: string;
+                /**
+                 * @description Words prefix-matching name, email, city, business, tags and notes; phone-like text
+                 *     (`98765 43210`) matches phones with its digits.
+                 */
+                q?: string;
+                lead_status?: components["schemas"]["LeadStatus"];
+                /** @description Repeatable: leads with any of these tags. */
+                tag?: string[];
+                /** @description A member's id, or `none` for leads without an owner. */
+                owner_id?: string;
+                lead_source?: components["schemas"]["LeadSource"];
+                opted_out?: boolean;
+                created_after?: string;
+                created_before?: string;
+                last_seen_after?: string;
+                last_seen_before?: string;
+                /** @description `-last_seen_at` (default), `created_at`, `name`, `score`, `value_minor`; `-` = descending. */
+                sort?: string;
+                /** @description A saved view's id: its filter, search and sort apply (with the other parameters). */
+                view_id?: string;
+                /** @description A filter document `[{field, operator, value, glue}]` as URL-encoded JSON. */
+                filter?: string;
+                /** @description Adds `total`. */
+                count?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Board"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_stages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageList"];
+                };
+            };
+        };
+    };
+    create_stage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_stage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StageInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StageView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_stage: {
+        parameters: {
+            query?: {
+                /** @description The stage the deleted stage's leads go to (needed while it holds any). */
+                move_to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    move_lead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lead_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoveResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6813,6 +8120,177 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_views: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewList"];
+                };
+            };
+        };
+    };
+    create_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ViewBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

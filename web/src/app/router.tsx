@@ -11,6 +11,7 @@ import { CustomFieldsPage, LeadDetailPage, LeadsPage } from "../features/leads";
 import { LlmPage } from "../features/llm";
 import { OnboardingPage } from "../features/onboarding";
 import { OrganisationPage } from "../features/organisation";
+import { PipelinePage, StagesPage } from "../features/pipeline";
 import { PlaygroundPage } from "../features/playground";
 import { SecurityPage } from "../features/security";
 import { TeamPage } from "../features/team";
@@ -31,6 +32,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
   "custom-fields": <CustomFieldsPage />,
+  "pipeline-stages": <StagesPage />,
   "rate-card": <RateCardPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
@@ -45,8 +47,9 @@ const BUILT_SECTIONS: RouteObject[] = [
   { path: "/templates", element: <TemplatesPage /> },
   { path: "/leads", element: <LeadsPage /> },
   { path: "/leads/:leadId", element: <LeadDetailPage /> },
+  { path: "/pipeline", element: <PipelinePage /> },
 ];
-const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates", "/leads"]);
+const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates", "/leads", "/pipeline"]);
 
 export const routes: RouteObject[] = [
   {

@@ -23,7 +23,7 @@ use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
 use closer_domain::work::ErrorCode;
 use closer_domain::{EmailAddress, ValidationError};
 use closer_store::leads::{
-    CustomFieldDef, LeadChanges, LeadError, LeadFilter, LeadRecord, LeadSort, NoteRecord, TagRecord,
+    CustomFieldDef, LeadChanges, LeadError, LeadFilter, LeadRecord, NoteRecord, TagRecord,
 };
 use closer_store::{PageRequest, activity::ActivityEntry};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -84,7 +84,7 @@ pub struct MemberRef {
 pub struct StageRef {
     pub id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: closer_domain::pipeline::StageKind,
 }
 
 /// A lead: the CRM record of a contact (`id` = the conversation's `contact.id`).
@@ -105,10 +105,11 @@ pub struct LeadView {
     pub score: i32,
     /// Deal value in the currency's minor unit (paise, cents).
     pub value_minor: Option<i64>,
-    /// The pipeline stage. Always null for now: pipeline stages are not built yet (a later
-    /// slice of issue 11 adds them and fills `stage`, `position` and `stage_entered_at`).
+    /// The pipeline stage (every lead has one; null only for a lead not yet placed).
     pub stage: Option<StageRef>,
+    /// The card's place in its stage's column, 0 = top.
     pub position: Option<i32>,
+    /// When the lead entered its stage.
     pub stage_entered_at: Option<DateTime<Utc>>,
     pub owner: Option<MemberRef>,
     pub tags: Vec<String>,
@@ -128,7 +129,7 @@ pub struct LeadView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(l: LeadRecord) -> LeadView {
+pub(crate) fn view(l: LeadRecord) -> LeadView {
     LeadView {
         id: l.id,
         phone: l.phone,
@@ -142,9 +143,13 @@ fn view(l: LeadRecord) -> LeadView {
         lead_status: l.lead_status,
         score: l.score,
         value_minor: l.value_minor,
-        stage: None,
-        position: None,
-        stage_entered_at: None,
+        stage: l.placement.as_ref().map(|p| StageRef {
+            id: p.stage_id,
+            name: p.stage_name.clone(),
+            kind: p.stage_kind,
+        }),
+        position: l.placement.as_ref().map(|p| p.position),
+        stage_entered_at: l.placement.as_ref().map(|p| p.entered_at),
         owner: l.owner.map(|(id, name)| MemberRef { id, name }),
         tags: l.tags,
         custom_fields: l.custom_fields,
@@ -243,7 +248,7 @@ pub struct LeadDetail {
 fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
     Some(match kind {
         ActivityKind::MessageReceived | ActivityKind::MessageSent => "message",
-        ActivityKind::StageChanged => "stage_change",
+        ActivityKind::StageChanged | ActivityKind::LeadMoved => "stage_change",
         ActivityKind::NoteAdded => "note",
         ActivityKind::CtaAccepted => "cta",
         ActivityKind::HandoffRequested | ActivityKind::TakeoverStarted => "handoff",
@@ -345,7 +350,9 @@ pub struct LeadInput {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub owner_id: Option<Option<Uuid>>,
-    /// Pipeline stages come in a later slice: any stage id is refused (422 `stage_id`).
+    /// Moves the lead to this pipeline stage, on top (a history row, actor `user`); another
+    /// organisation's stage or `null` is 422 `stage_id`. On create: the first open stage when
+    /// absent.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub stage_id: Option<Option<Uuid>>,
@@ -448,8 +455,8 @@ fn checked(
     {
         v.fail("value_minor", "must not be negative");
     }
-    if let Some(Some(_)) = input.stage_id {
-        v.fail("stage_id", "no such pipeline stage");
+    if let Some(None) = input.stage_id {
+        v.fail("stage_id", "a lead is always in a pipeline stage");
     }
     let tags = input.tags.map(|tags| {
         if tags.len() > MAX_TAGS_PER_LEAD {
@@ -503,6 +510,7 @@ fn checked(
         lead_source: input.lead_source,
         tags,
         custom_fields,
+        stage_id: input.stage_id.flatten(),
     })
 }
 
@@ -532,6 +540,10 @@ pub struct LeadListParams {
     pub last_seen_before: Option<DateTime<Utc>>,
     /// `-last_seen_at` (default), `created_at`, `name`, `score`, `value_minor`; `-` = descending.
     pub sort: Option<String>,
+    /// A saved view's id: its filter, search and sort apply (with the other parameters).
+    pub view_id: Option<String>,
+    /// A filter document `[{field, operator, value, glue}]` as URL-encoded JSON.
+    pub filter: Option<String>,
     /// Adds `total`.
     pub count: Option<bool>,
     pub limit: Option<u64>,
@@ -539,7 +551,7 @@ pub struct LeadListParams {
 }
 
 /// The query string with repeated `tag`s, NULs removed.
-fn list_params(raw: Option<String>) -> ApiResult<LeadListParams> {
+pub(crate) fn list_params(raw: Option<String>) -> ApiResult<LeadListParams> {
     let raw = raw.unwrap_or_default();
     let mut tags = Vec::new();
     let mut rest = form_urlencoded::Serializer::new(String::new());
@@ -564,7 +576,11 @@ fn list_params(raw: Option<String>) -> ApiResult<LeadListParams> {
     Ok(p)
 }
 
-async fn filter_of(state: &AppState, org_id: Uuid, p: &LeadListParams) -> ApiResult<LeadFilter> {
+pub(crate) async fn filter_of(
+    store: &closer_store::Store,
+    org_id: Uuid,
+    p: &LeadListParams,
+) -> ApiResult<LeadFilter> {
     let mut f = LeadFilter {
         lead_status: p.lead_status,
         tags: p.tag.clone().unwrap_or_default(),
@@ -588,7 +604,7 @@ async fn filter_of(state: &AppState, org_id: Uuid, p: &LeadListParams) -> ApiRes
             return Err(ApiError::field("q", "must be at most 200 characters"));
         }
         if let Some(digits) = leads::phone_like_digits(q) {
-            let country = state.store.org(org_id).default_country().await?;
+            let country = store.org(org_id).default_country().await?;
             f.phone_exact = Phone::parse(q, Some(&country)).ok().map(|p| p.to_string());
             // A local spelling's leading 0 (trunk prefix) is not in the stored number.
             f.phone_digits =
@@ -603,6 +619,15 @@ async fn filter_of(state: &AppState, org_id: Uuid, p: &LeadListParams) -> ApiRes
     Ok(f)
 }
 
+/// A page of leads as the list answers it.
+pub(crate) fn list_of(page: closer_store::leads::LeadPage) -> LeadList {
+    LeadList {
+        items: page.items.into_iter().map(view).collect(),
+        next_cursor: page.next_cursor,
+        total: page.total,
+    }
+}
+
 /// Leads, newest activity first unless `sort` says otherwise; every condition holds.
 #[utoipa::path(get, path = "/leads", tag = "crm", params(LeadListParams),
     security(("bearer" = [])),
@@ -613,12 +638,8 @@ pub async fn list_leads(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<LeadList>> {
     let p = list_params(raw)?;
-    let sort: LeadSort = match p.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse().map_err(|e: String| ApiError::field("sort", e))?,
-        None => LeadSort::default(),
-    };
     let limit = page_limit(p.limit)?;
-    let f = filter_of(&state, member.org_id(), &p).await?;
+    let (f, sort) = crate::routes::lead_data::selection(&state.store, &member, &p).await?;
     let page = state
         .store
         .org(member.org_id())

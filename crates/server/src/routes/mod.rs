@@ -9,10 +9,12 @@ pub mod inbox;
 pub mod invites;
 pub mod jobs;
 pub mod knowledge_scan;
+pub mod lead_data;
 pub mod leads;
 pub mod llm_settings;
 pub mod onboarding;
 pub mod org;
+pub mod pipeline;
 pub mod rate_card;
 pub mod realtime;
 pub mod replies;
@@ -119,6 +121,20 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(templates::submit_template))
         .routes(routes!(templates::template_status))
         .routes(routes!(templates::preview_template))
+        .routes(routes!(lead_data::search_leads))
+        .merge(lead_data::import_router())
+        .routes(routes!(lead_data::get_import))
+        .routes(routes!(lead_data::confirm_import))
+        .routes(routes!(lead_data::import_errors))
+        .routes(routes!(lead_data::export_leads))
+        .routes(routes!(lead_data::bulk))
+        .routes(routes!(lead_data::get_bulk))
+        .routes(routes!(lead_data::list_views, lead_data::create_view))
+        .routes(routes!(
+            lead_data::get_view,
+            lead_data::update_view,
+            lead_data::delete_view
+        ))
         .routes(routes!(leads::list_leads, leads::create_lead))
         .routes(routes!(
             leads::get_lead,
@@ -138,6 +154,11 @@ pub fn api() -> OpenApiRouter<AppState> {
             leads::update_custom_field,
             leads::delete_custom_field
         ))
+        .routes(routes!(pipeline::list_stages, pipeline::create_stage))
+        .routes(routes!(pipeline::update_stage, pipeline::delete_stage))
+        .routes(routes!(pipeline::board))
+        .routes(routes!(pipeline::move_lead))
+        .routes(routes!(pipeline::lead_history))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

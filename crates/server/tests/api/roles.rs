@@ -23,6 +23,8 @@ const SELF_SERVICE: &[&str] = &[
     "/api/v1/auth/sessions/revoke-others",
     "/api/v1/auth/sessions/{id}",
     "/api/v1/conversations/{id}/read",
+    // Searching leads is reading them: every member may.
+    "/api/v1/leads/search",
 ];
 
 /// What an agent may change: the conversations they work, through the simulator too.
@@ -43,6 +45,12 @@ const AGENT_WORK: &[&str] = &[
     "PUT /api/v1/leads/{id}",
     "/api/v1/leads/{id}/notes",
     "/api/v1/leads/{id}/notes/{note_id}",
+    // Moving a lead on the pipeline board; stages are for owner/admin.
+    "PUT /api/v1/pipeline/{lead_id}/move",
+    // Saved views and bulk operations (a bulk delete is refused to agents in the handler).
+    "/api/v1/views",
+    "/api/v1/views/{id}",
+    "/api/v1/leads/bulk",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

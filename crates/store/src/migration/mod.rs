@@ -14,6 +14,8 @@ mod m0009_templates;
 mod m0010_followups;
 mod m0011_pricing;
 mod m0012_leads;
+mod m0013_pipeline;
+mod m0014_views_import;
 
 pub struct Migrator;
 
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_followups::Migration),
             Box::new(m0011_pricing::Migration),
             Box::new(m0012_leads::Migration),
+            Box::new(m0013_pipeline::Migration),
+            Box::new(m0014_views_import::Migration),
         ]
     }
 }

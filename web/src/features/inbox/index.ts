@@ -6,7 +6,7 @@ export { DecisionCard } from "./Decisions";
 export { formatPhone, previewText, relativeTime, windowStatus } from "./format";
 export { InboxPage } from "./InboxPage";
 export { CONVERSATION_LISTS_KEY, conversationKey, messagesKey } from "./keys";
-export { LeadBubble } from "./MessageBubble";
+export { BusinessBubble, LeadBubble } from "./MessageBubble";
 export { ModeBadge } from "./ModeBadge";
 export { inboxRealtime } from "./realtime";
 export { Transcript } from "./Transcript";

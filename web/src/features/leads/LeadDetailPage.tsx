@@ -39,6 +39,7 @@ import {
   type FieldDraft,
 } from "./fields";
 import { leadTitle } from "./LeadsPage";
+import { StageHistoryCard } from "../pipeline";
 
 /** One lead: profile, tags, custom fields, notes, its conversation and its timeline. */
 export function LeadDetailPage() {
@@ -104,6 +105,7 @@ function LeadView({ lead }: { lead: LeadDetail }) {
         <div className="space-y-6">
           <TagsCard lead={lead} readOnly={!canWrite} />
           <AboutCard lead={lead} />
+          <StageHistoryCard leadId={lead.id} stage={lead.stage?.name} />
           <TimelineCard lead={lead} />
         </div>
       </div>

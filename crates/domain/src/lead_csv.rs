@@ -1,0 +1,252 @@
+//! The columns of a leads CSV: what an import can write (its *targets*), how a header is
+//! recognised as one (synonyms such as `Mobile`, `E-mail`, `Full Name`; a custom field's key
+//! or label; the export's own headers), and the export's header row, so an export imports
+//! back onto itself.
+
+/// Lead fields an import writes directly, as export headers name them.
+pub const LEAD_TARGETS: &[&str] = &[
+    "phone",
+    "bsuid",
+    "name",
+    "email",
+    "business",
+    "website",
+    "city",
+    "language",
+    "lead_status",
+    "score",
+    "value_minor",
+    "lead_source",
+];
+
+/// Targets besides the lead fields and `custom_fields.KEY`.
+pub const OTHER_TARGETS: &[&str] = &["stage", "owner_email", "tags", "note"];
+
+/// Export columns an import reads but does not write (they describe the lead, they are not
+/// set by a person).
+pub const READ_ONLY_HEADERS: &[&str] = &[
+    "id",
+    "opted_out",
+    "created_at",
+    "last_seen_at",
+    "updated_at",
+];
+
+/// The export's header row before the custom fields (`cf.KEY` follow).
+pub const EXPORT_HEADERS: &[&str] = &[
+    "id",
+    "phone",
+    "bsuid",
+    "name",
+    "email",
+    "business",
+    "website",
+    "city",
+    "language",
+    "lead_status",
+    "score",
+    "value_minor",
+    "lead_source",
+    "stage",
+    "owner_email",
+    "tags",
+    "opted_out",
+    "created_at",
+    "last_seen_at",
+];
+
+/// `E-mail Address` → `emailaddress`.
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "phone",
+        &[
+            "phone",
+            "phonenumber",
+            "phoneno",
+            "mobile",
+            "mobilenumber",
+            "mobileno",
+            "mobilephone",
+            "mob",
+            "cell",
+            "cellphone",
+            "cellnumber",
+            "whatsapp",
+            "whatsappnumber",
+            "whatsappno",
+            "contactnumber",
+            "contactno",
+            "telephone",
+            "tel",
+            "number",
+        ],
+    ),
+    (
+        "bsuid",
+        &["bsuid", "whatsappid", "wauserid", "whatsappuserid"],
+    ),
+    (
+        "name",
+        &[
+            "name",
+            "fullname",
+            "contactname",
+            "leadname",
+            "customername",
+            "customer",
+            "contact",
+        ],
+    ),
+    ("email", &["email", "emailaddress", "mail", "emailid"]),
+    (
+        "business",
+        &[
+            "business",
+            "company",
+            "companyname",
+            "businessname",
+            "organisation",
+            "organization",
+            "firm",
+        ],
+    ),
+    ("website", &["website", "url", "web", "site", "homepage"]),
+    ("city", &["city", "town", "location"]),
+    ("language", &["language", "lang"]),
+    ("lead_status", &["leadstatus", "status"]),
+    ("score", &["score", "leadscore"]),
+    ("value_minor", &["valueminor"]),
+    ("lead_source", &["leadsource", "source"]),
+    ("stage", &["stage", "pipelinestage", "dealstage"]),
+    (
+        "owner_email",
+        &["owneremail", "owner", "assignedto", "assignee"],
+    ),
+    ("tags", &["tags", "tag", "labels", "label"]),
+    ("note", &["note", "notes", "comment", "comments", "remarks"]),
+];
+
+/// A custom field as detection needs it.
+#[derive(Debug, Clone)]
+pub struct CustomColumn {
+    pub key: String,
+    pub label: String,
+}
+
+/// The target a header most likely means, or `None` (the column is not imported).
+pub fn detect(header: &str, custom: &[CustomColumn]) -> Option<String> {
+    let h = header.trim();
+    let lower = h.to_lowercase();
+    if let Some(key) = lower
+        .strip_prefix("cf.")
+        .or_else(|| lower.strip_prefix("custom_fields."))
+    {
+        return custom
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| format!("custom_fields.{}", c.key));
+    }
+    if READ_ONLY_HEADERS.contains(&lower.as_str()) {
+        return None;
+    }
+    let c = compact(h);
+    if c.is_empty() {
+        return None;
+    }
+    if let Some(f) = custom
+        .iter()
+        .find(|f| compact(&f.key) == c || compact(&f.label) == c)
+    {
+        return Some(format!("custom_fields.{}", f.key));
+    }
+    SYNONYMS
+        .iter()
+        .find(|(_, words)| words.contains(&c.as_str()))
+        .map(|(t, _)| (*t).to_owned())
+}
+
+/// Whether `target` is something an import may write.
+pub fn is_target(target: &str, custom: &[CustomColumn]) -> bool {
+    LEAD_TARGETS.contains(&target)
+        || OTHER_TARGETS.contains(&target)
+        || target
+            .strip_prefix("custom_fields.")
+            .is_some_and(|k| custom.iter().any(|c| c.key == k))
+}
+
+/// Every target an import may write, in the order a mapping picker lists them.
+pub fn all_targets(custom: &[CustomColumn]) -> Vec<String> {
+    LEAD_TARGETS
+        .iter()
+        .chain(OTHER_TARGETS)
+        .map(|t| (*t).to_owned())
+        .chain(custom.iter().map(|c| format!("custom_fields.{}", c.key)))
+        .collect()
+}
+
+/// Tags in one cell: `;` or `,` separated.
+pub fn split_tags(cell: &str) -> Vec<String> {
+    cell.split([';', ','])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn custom() -> Vec<CustomColumn> {
+        vec![CustomColumn {
+            key: "budget".into(),
+            label: "Monthly Budget".into(),
+        }]
+    }
+
+    #[test]
+    fn headers_are_recognised_by_their_synonyms() {
+        let c = custom();
+        for (h, t) in [
+            ("Mobile", Some("phone")),
+            ("E-mail", Some("email")),
+            ("Full Name", Some("name")),
+            ("WhatsApp Number", Some("phone")),
+            ("Company", Some("business")),
+            ("Monthly budget", Some("custom_fields.budget")),
+            ("budget", Some("custom_fields.budget")),
+            ("cf.budget", Some("custom_fields.budget")),
+            ("cf.unknown", None),
+            ("owner_email", Some("owner_email")),
+            ("Tags", Some("tags")),
+            ("id", None),
+            ("created_at", None),
+            ("Favourite colour", None),
+            ("", None),
+        ] {
+            assert_eq!(detect(h, &c).as_deref(), t, "{h}");
+        }
+    }
+
+    #[test]
+    fn every_export_header_maps_back_to_itself_or_nothing() {
+        let c = custom();
+        for h in EXPORT_HEADERS {
+            match detect(h, &c) {
+                Some(t) => assert_eq!(t, *h),
+                None => assert!(READ_ONLY_HEADERS.contains(h), "{h}"),
+            }
+        }
+        assert!(is_target("custom_fields.budget", &c));
+        assert!(!is_target("custom_fields.nope", &c));
+        assert!(!is_target("id", &c));
+        assert_eq!(split_tags("vip; hot ,,x"), vec!["vip", "hot", "x"]);
+    }
+}
