@@ -861,10 +861,12 @@ pub async fn export_leads(
             }
         },
     );
-    let body = futures_util::stream::StreamExt::chain(
+    // Fused: the response compression polls once more after the end, which an unfold
+    // answers with a panic (the browser's gzip download was cut short).
+    let body = futures_util::stream::StreamExt::fuse(futures_util::stream::StreamExt::chain(
         futures_util::stream::iter([Ok::<_, std::io::Error>(first)]),
         pages,
-    );
+    ));
     let stamp = Utc::now().format("%Y%m%d-%H%M%S");
     Ok((
         [

@@ -278,6 +278,18 @@ async fn modes_and_an_export_that_imports_back_unchanged(b: Backend) {
     assert!(csv.starts_with("id,phone,bsuid,name,email"), "{csv}");
     assert!(csv.lines().next().unwrap().ends_with(",cf.budget"));
     assert_eq!(csv.lines().count(), 5, "{csv}");
+    // As a browser asks for it (gzip): the compressed body arrives whole.
+    let r = app
+        .http
+        .get(format!("{}/api/v1/leads/export?sort=created_at", app.base))
+        .bearer_auth(&owner.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let gz = r.bytes().await.expect("the whole compressed export");
+    assert!(gz.len() > 20 && gz.starts_with(&[0x1f, 0x8b]), "{gz:?}");
     let back = import(&app, &owner, &csv, "upsert").await;
     assert_eq!(counts(&back), (0, 4, 0, 0));
     let after = app

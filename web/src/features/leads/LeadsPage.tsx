@@ -1,7 +1,7 @@
-import { Plus, Search, Users } from "lucide-react";
+import { Download, Plus, Search, Upload, Users } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
-import { ApiError, fieldErrors, formMessage } from "../../api/errors";
+import { ApiError, errorMessage, fieldErrors, formMessage } from "../../api/errors";
 import { LoadMore } from "../../components/LoadMore";
 import { Page } from "../../components/Page";
 import { Alert } from "../../components/ui/Alert";
@@ -14,10 +14,16 @@ import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
-import { formatDateTime, humanize } from "../../lib/format";
+import { canManage, formatDateTime, humanize } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { useSession } from "../auth";
+import { BulkBar } from "./BulkBar";
+import { ImportDialog } from "./ImportDialog";
+import { NO_VIEW, SavedViews } from "./SavedViews";
+import { exportFileName, exportQuery, saveBlob } from "./importMapping";
+import { useToast } from "../../components/ui/Toast";
 import {
+  fetchLeadsExport,
   useCreateLead,
   useLeads,
   useTags,
@@ -54,6 +60,12 @@ export function LeadsPage() {
   const [optedOut, setOptedOut] = useState<"true" | "false" | typeof ANY>(ANY);
   const [sort, setSort] = useState("-last_seen_at");
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [viewId, setViewId] = useState<string>(NO_VIEW);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const manage = canManage(user.role);
+  const { toast } = useToast();
   const tags = useTags();
 
   const query: LeadQuery = {
@@ -63,10 +75,45 @@ export function LeadsPage() {
     ...(tag !== ANY ? { tag: [tag] } : {}),
     ...(source !== ANY ? { lead_source: source } : {}),
     ...(optedOut !== ANY ? { opted_out: optedOut === "true" } : {}),
+    ...(viewId !== NO_VIEW ? { view_id: viewId } : {}),
   };
   const list = useLeads(query);
+  // A new search or filter starts a new selection (bulk actions act on what is seen).
+  const queryKey = JSON.stringify(query);
+  const [selectedFor, setSelectedFor] = useState(queryKey);
+  if (selectedFor !== queryKey) {
+    setSelectedFor(queryKey);
+    if (selected.size) setSelected(new Set());
+  }
   const total = (list.data?.pages[0] as { total?: number | null } | undefined)?.total;
-  const filtered = q !== "" || status !== ANY || tag !== ANY || source !== ANY || optedOut !== ANY;
+  const filtered =
+    q !== "" ||
+    status !== ANY ||
+    tag !== ANY ||
+    source !== ANY ||
+    optedOut !== ANY ||
+    viewId !== NO_VIEW;
+  const shownIds = list.items.map((l) => l.id);
+  const allSelected = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const toggleAll = (on: boolean) => setSelected(on ? new Set(shownIds) : new Set());
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      saveBlob(await fetchLeadsExport(exportQuery(query)), exportFileName());
+    } catch (e) {
+      toast({ title: "Could not export the leads", description: errorMessage(e), tone: "error" });
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const header = (key: string, label: string, className?: string) => (
     <Th aria-sort={ariaSort(sort, key)} className={className}>
@@ -88,14 +135,29 @@ export function LeadsPage() {
       title="Leads"
       description="Every lead the agent has talked to or your team added, with what it learned."
       actions={
-        canWrite && (
-          <Button onClick={() => setCreating(true)}>
-            <Plus className="size-4" /> New lead
-          </Button>
-        )
+        <div className="flex flex-wrap gap-2">
+          {manage && (
+            <>
+              <Button variant="secondary" onClick={() => setImporting(true)}>
+                <Upload className="size-4" /> Import
+              </Button>
+              <Button variant="secondary" onClick={() => void exportCsv()} loading={exporting}>
+                <Download className="size-4" /> Export CSV
+              </Button>
+            </>
+          )}
+          {canWrite && (
+            <Button onClick={() => setCreating(true)}>
+              <Plus className="size-4" /> New lead
+            </Button>
+          )}
+        </div>
       }
     >
       <Card>
+        <div className="border-b border-gray-200 px-4 pt-4 pb-3">
+          <SavedViews viewId={viewId} onViewChange={setViewId} query={query} canSave={canWrite} />
+        </div>
         <div className="grid gap-3 border-b border-gray-200 p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr_1fr_1fr]">
           <div className="relative sm:col-span-2 lg:col-span-1">
             <Search className="pointer-events-none absolute top-2.5 left-3 size-4 text-gray-400" />
@@ -149,6 +211,9 @@ export function LeadsPage() {
             ]}
           />
         </div>
+        {canWrite && selected.size > 0 && (
+          <BulkBar ids={[...selected]} canDelete={manage} onClear={() => setSelected(new Set())} />
+        )}
         {list.isPending ? (
           <LoadingState label="Loading leads…" />
         ) : list.isError && list.items.length === 0 ? (
@@ -174,6 +239,16 @@ export function LeadsPage() {
               <Table label="Leads">
                 <thead>
                   <tr>
+                    {canWrite && (
+                      <Th className="w-8">
+                        <input
+                          type="checkbox"
+                          aria-label="Select all shown leads"
+                          checked={allSelected}
+                          onChange={(e) => toggleAll(e.target.checked)}
+                        />
+                      </Th>
+                    )}
                     {header("name", "Name")}
                     <Th>Phone</Th>
                     <Th>Status</Th>
@@ -186,14 +261,24 @@ export function LeadsPage() {
                 </thead>
                 <tbody className="divide-y divide-gray-100">
                   {list.items.map((lead) => (
-                    <LeadRow key={lead.id} lead={lead} />
+                    <LeadRow
+                      key={lead.id}
+                      lead={lead}
+                      selected={canWrite ? selected.has(lead.id) : undefined}
+                      onSelect={(on) => toggle(lead.id, on)}
+                    />
                   ))}
                 </tbody>
               </Table>
             </div>
             <ul className="divide-y divide-gray-100 md:hidden" aria-label="Leads">
               {list.items.map((lead) => (
-                <LeadCard key={lead.id} lead={lead} />
+                <LeadCard
+                  key={lead.id}
+                  lead={lead}
+                  selected={canWrite ? selected.has(lead.id) : undefined}
+                  onSelect={(on) => toggle(lead.id, on)}
+                />
               ))}
             </ul>
             <LoadMore list={list} />
@@ -201,6 +286,7 @@ export function LeadsPage() {
         )}
       </Card>
       {creating && <NewLeadDialog onClose={() => setCreating(false)} />}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
     </Page>
   );
 }
@@ -220,9 +306,25 @@ function Tags({ tags }: { tags: string[] }) {
   );
 }
 
-function LeadRow({ lead }: { lead: Lead }) {
+interface Selectable {
+  /** Undefined: no checkbox (a viewer). */
+  selected?: boolean;
+  onSelect: (selected: boolean) => void;
+}
+
+function LeadRow({ lead, selected, onSelect }: { lead: Lead } & Selectable) {
   return (
     <tr className="hover:bg-gray-50">
+      {selected !== undefined && (
+        <Td className="w-8">
+          <input
+            type="checkbox"
+            aria-label={`Select ${leadTitle(lead)}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </Td>
+      )}
       <Td className="font-medium text-gray-900">
         <Link to={`/leads/${lead.id}`} className="hover:text-brand-700 hover:underline">
           {leadTitle(lead)}
@@ -249,10 +351,22 @@ function LeadRow({ lead }: { lead: Lead }) {
   );
 }
 
-function LeadCard({ lead }: { lead: Lead }) {
+function LeadCard({ lead, selected, onSelect }: { lead: Lead } & Selectable) {
   return (
-    <li>
-      <Link to={`/leads/${lead.id}`} className="block space-y-1.5 px-4 py-3 hover:bg-gray-50">
+    <li className="flex items-start">
+      {selected !== undefined && (
+        <input
+          type="checkbox"
+          aria-label={`Select ${leadTitle(lead)}`}
+          className="mt-4 ml-4"
+          checked={selected}
+          onChange={(e) => onSelect(e.target.checked)}
+        />
+      )}
+      <Link
+        to={`/leads/${lead.id}`}
+        className="block min-w-0 flex-1 space-y-1.5 px-4 py-3 hover:bg-gray-50"
+      >
         <div className="flex items-center justify-between gap-2">
           <span className="truncate font-medium text-gray-900">{leadTitle(lead)}</span>
           <Badge tone={STATUS_TONES[lead.lead_status]}>{humanize(lead.lead_status)}</Badge>

@@ -133,3 +133,106 @@ export function useOwners() {
     select: (list) => list.items.filter((u) => u.active),
   });
 }
+
+// ---- Import, export, bulk and saved views ----
+
+export type ImportJob = components["schemas"]["ImportOut"];
+export type BulkBody = components["schemas"]["BulkBody"];
+export type BulkResult = components["schemas"]["BulkOut"];
+export type SavedView = components["schemas"]["ViewOut"];
+export type SavedViewInput = components["schemas"]["ViewBody"];
+type ImportUpload = components["schemas"]["ImportUpload"];
+
+export const VIEWS_KEY = ["views"] as const;
+const importKey = (id: string) => ["lead-imports", id] as const;
+
+/** Uploads a CSV: the answer holds the detected columns and mapping; nothing is imported yet. */
+export function useUploadImport() {
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      // openapi-fetch sends FormData as it is; the generated type describes the binary part
+      // as a string, hence the cast.
+      return unwrap(api.POST("/api/v1/leads/import", { body: form as unknown as ImportUpload }));
+    },
+  });
+}
+
+export function useConfirmImport() {
+  return useMutation({
+    mutationFn: ({
+      id,
+      mapping,
+      mode,
+    }: {
+      id: string;
+      mapping: Record<string, string | null>;
+      mode: string;
+    }) =>
+      unwrap(
+        api.POST("/api/v1/leads/import/{id}/confirm", {
+          params: { path: { id } },
+          body: { mapping, mode },
+        }),
+      ),
+  });
+}
+
+/** How often a running import is asked for its progress. */
+const IMPORT_POLL_MS = 1_000;
+
+/** An import's progress, asked every second until it has completed or failed. */
+export function useImportProgress(id: string | null) {
+  return useQuery({
+    queryKey: importKey(id ?? ""),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/leads/import/{id}", { params: { path: { id: id ?? "" } } })),
+    enabled: id !== null,
+    refetchInterval: (q) => {
+      const status = q.state.data?.status;
+      return status === "completed" || status === "failed" ? false : IMPORT_POLL_MS;
+    },
+  });
+}
+
+/** The rows an import rejected or skipped, as a CSV blob. */
+export function fetchImportErrors(id: string): Promise<Blob> {
+  return unwrap(
+    api.GET("/api/v1/leads/import/{id}/errors", { params: { path: { id } }, parseAs: "blob" }),
+  ) as Promise<unknown> as Promise<Blob>;
+}
+
+/** Every lead the list's filters select, as a CSV blob. */
+export function fetchLeadsExport(query: LeadQuery): Promise<Blob> {
+  return unwrap(
+    api.GET("/api/v1/leads/export", { params: { query }, parseAs: "blob" }),
+  ) as Promise<unknown> as Promise<Blob>;
+}
+
+/** An action on many leads; the list and tag counts are refreshed. */
+export function useBulkLeads() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BulkBody) => unwrap(api.POST("/api/v1/leads/bulk", { body })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: LEADS_KEY });
+      void client.invalidateQueries({ queryKey: TAGS_KEY });
+    },
+  });
+}
+
+export function useViews() {
+  return useQuery({
+    queryKey: VIEWS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/views")),
+  });
+}
+
+export function useCreateView() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SavedViewInput) => unwrap(api.POST("/api/v1/views", { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: VIEWS_KEY }),
+  });
+}
