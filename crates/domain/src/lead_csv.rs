@@ -102,6 +102,11 @@ const SYNONYMS: &[(&str, &[&str])] = &[
             "customername",
             "customer",
             "contact",
+            "client",
+            "clientname",
+            "studentname",
+            "nameofclient",
+            "nameofcustomer",
         ],
     ),
     ("email", &["email", "emailaddress", "mail", "emailid"]),
@@ -170,7 +175,32 @@ pub fn detect(header: &str, custom: &[CustomColumn]) -> Option<String> {
         .iter()
         .find(|(_, words)| words.contains(&c.as_str()))
         .map(|(t, _)| (*t).to_owned())
+        .or_else(|| {
+            ENDINGS
+                .iter()
+                .find(|(ending, _)| c.ends_with(ending))
+                .map(|(_, t)| (*t).to_owned())
+        })
 }
+
+/// Headers the exact words miss, by how they end: "Client Name", "Mobile No.", "Parent's
+/// WhatsApp", "Official Email ID". Tried after every exact word ("Company Name" is the
+/// business), and a column whose target an earlier column took is not imported.
+const ENDINGS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("mobile", "phone"),
+    ("mobileno", "phone"),
+    ("mobilenumber", "phone"),
+    ("phone", "phone"),
+    ("phoneno", "phone"),
+    ("phonenumber", "phone"),
+    ("whatsapp", "phone"),
+    ("whatsappno", "phone"),
+    ("whatsappnumber", "phone"),
+    ("email", "email"),
+    ("emailid", "email"),
+    ("emailaddress", "email"),
+];
 
 /// Whether `target` is something an import may write.
 pub fn is_target(target: &str, custom: &[CustomColumn]) -> bool {
@@ -218,6 +248,13 @@ mod tests {
             ("Mobile", Some("phone")),
             ("E-mail", Some("email")),
             ("Full Name", Some("name")),
+            // A Pune real-estate agency's own sheet.
+            ("Client Name", Some("name")),
+            ("Mobile No.", Some("phone")),
+            ("Email ID", Some("email")),
+            ("Company Name", Some("business")),
+            ("Parent's WhatsApp Number", Some("phone")),
+            ("Official Email Address", Some("email")),
             ("WhatsApp Number", Some("phone")),
             ("Company", Some("business")),
             ("Monthly budget", Some("custom_fields.budget")),
