@@ -278,6 +278,31 @@ const COMPLIANCE: &[&str] = &[
     "fir",
     "legal notice",
 ];
+/// "Still there?", "hello??", "koi hai?": a lead checking that someone is listening, not a
+/// question the knowledge base should answer (nor one to hand to the team).
+const PRESENCE_PINGS: &[&str] = &[
+    "still there",
+    "are you there",
+    "you there",
+    "anyone there",
+    "is anyone there",
+    "hello",
+    "helo",
+    "hellooo",
+    "hi",
+    "hey",
+    "hello ji",
+    "hi there",
+    "reply",
+    "reply please",
+    "please reply",
+    "plz reply",
+    "pls reply",
+    "koi hai",
+    "hai koi",
+    "kya aap ho",
+    "aap ho",
+];
 const QUESTION_STARTS: &[&str] = &[
     "what", "how", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
     "are", "will", "kya", "kaise", "kitna", "kitne", "kitni", "kab", "kahan", "kaun", "kyun",
@@ -737,11 +762,12 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.confused = has_any(&norm, CONFUSED) || text.trim().chars().all(|c| c == '?');
     x.payment_failure = has_any(&norm, PAYMENT_FAILURE);
     x.compliance_risk = has_any(&norm, COMPLIANCE);
-    x.is_question = text.contains('?')
+    x.is_question = (text.contains('?')
         || norm
             .split_whitespace()
             .next()
-            .is_some_and(|first| QUESTION_STARTS.contains(&first));
+            .is_some_and(|first| QUESTION_STARTS.contains(&first)))
+        && !PRESENCE_PINGS.contains(&norm.trim());
     x.asks_price = has_any(&norm, PRICE);
     x.correction = has_any(&norm, CORRECTION);
     x.references_past = has_any(&norm, REFERENCES_PAST);

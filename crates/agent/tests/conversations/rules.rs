@@ -479,6 +479,13 @@ async fn a_question_the_agent_cannot_answer_goes_to_the_team() {
     // The bot does not talk over the person now answering.
     let o = c.lead_says("hello??", None).await;
     assert!(!o.decision.should_send);
+    // "Still there?" checks that someone listens: answered by the agent, not handed over.
+    let mut c = conversation(profile());
+    c.lead_says("Hi, I'm Kavya", None).await;
+    let o = c.lead_says("Still there?", None).await;
+    assert!(o.decision.should_send, "{:?}", o.decision);
+    assert_eq!(o.patch.handoff, None, "{:?}", o.decision.message_text);
+    assert_eq!(c.mode, ConversationMode::Bot);
     // A question the knowledge answers is answered by the agent, no handoff.
     let mut c = conversation(profile());
     let o = c.lead_says("Do you have weekend batches?", None).await;
