@@ -42,8 +42,13 @@ const STOPWORDS: &[&str] = &[
     "mein", "me", "aap", "aapka", "aapki", "mujhe", "bhi", "toh", "ye", "yeh", "is", "us", "ho",
     "hun", "main", "ok", "okay", "so", "just", "want", "know", "get", "namaste", "namaskar",
     "kitni", "kitna", "kitne", "batao", "bataiye", "batayiye", "sir", "ji", "plz", "pls", "bhai",
-    "kaise", "kab", "kahan",
+    "kaise", "kab", "kahan", "pe", "par", "hoti", "hota", "hote", "hoga", "hogi", "milega",
+    "milegi", "milta", "milti", "wala", "wali", "wale", "koi", "kuch", "chahiye",
 ];
+
+/// Words leads use for the same thing the business wrote another way: each is read as the
+/// second ("weekend pe classes hoti hai?" asks about the weekend *batches* of the FAQ).
+const SAME_THING: &[(&str, &str)] = &[("class", "batch"), ("price", "fee")];
 
 pub fn terms(text: &str) -> Vec<String> {
     let norm = normalize(text);
@@ -63,6 +68,12 @@ fn norm_terms(norm: &str) -> impl Iterator<Item = &str> {
             w.strip_suffix('s')
                 .filter(|s| s.len() > 2 && !s.ends_with('s'))
                 .unwrap_or(w)
+        })
+        .map(|w| {
+            SAME_THING
+                .iter()
+                .find(|(said, _)| *said == w)
+                .map_or(w, |(_, meant)| meant)
         })
 }
 
@@ -188,6 +199,27 @@ mod tests {
             source_url: None,
             stale: false,
         }
+    }
+
+    /// Replayed as Pune Pathshala: the Hinglish question found nothing (its particles counted
+    /// as words, "classes" was not "batches") and the lead was handed to the team.
+    #[test]
+    fn a_hinglish_question_finds_the_faq_it_means() {
+        let now = Utc::now();
+        let kb = vec![
+            faq(
+                "1",
+                "What is the fee for JEE coaching?",
+                "The JEE two-year programme is Rs 1,20,000; EMI available.",
+            ),
+            faq(
+                "2",
+                "Do you have weekend batches?",
+                "Yes, Saturday and Sunday batches from 8 am to 1 pm.",
+            ),
+        ];
+        let got = retrieve("namaste, weekend pe classes hoti hai kya?", &kb, &[], now);
+        assert_eq!(got.first().map(|s| s.id.as_str()), Some("2"), "{got:?}");
     }
 
     #[test]

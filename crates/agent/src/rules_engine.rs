@@ -276,6 +276,14 @@ pub fn respond(
         return (draft(exit, ReasonCode::ExitGraceful, None, 0.8), fx);
     }
 
+    // "Not now" with no offer on the table declines the conversation for now: asking the
+    // next question again reads as a form. The door stays open; the question is not repeated.
+    if x.declines && !x.is_question && state.last_cta.is_none() {
+        let exit = script(&s.profile.script_library.exits, "graceful", lang)
+            .unwrap_or(line(Line::Graceful, lang));
+        return (draft(exit, ReasonCode::ExitGraceful, None, 0.8), fx);
+    }
+
     if let Some(key) = &x.objection {
         state.confused_streak = 0;
         let text = script(&s.profile.script_library.objection_handlers, key, lang)

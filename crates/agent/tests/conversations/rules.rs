@@ -491,3 +491,15 @@ async fn a_question_the_agent_cannot_answer_goes_to_the_team() {
     let o = c.lead_says("Do you have weekend batches?", None).await;
     assert_eq!(o.patch.handoff, None);
 }
+
+/// Replayed as Pune Pathshala: after the fee answer and "May I know your name?", "not now" got
+/// "May I know your name?" again. A lead who says not now is let go politely, not re-asked.
+#[tokio::test]
+async fn not_now_is_a_polite_goodbye_not_the_same_question_again() {
+    let mut c = conversation(profile());
+    c.lead_says("Hi, what are the fees?", None).await;
+    let o = c.lead_says("not now", None).await;
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{reply}");
+    assert!(!reply.to_lowercase().contains("name"), "{reply}");
+}
