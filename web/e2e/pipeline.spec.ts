@@ -107,3 +107,48 @@ test("pipeline: default columns, drag a card by mouse and by keyboard, counts an
   await expect(columns).toHaveCount(6);
   await expect(columns.nth(4).locator("h2")).toHaveText("Demo booked");
 });
+
+test("pipeline: the board and the leads list follow a teammate's changes without a reload", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  await useToken(page, token);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto("/pipeline");
+  const newCol = column(page, "New");
+  await expect(count(newCol)).toHaveText("0");
+
+  // A teammate adds a lead and moves it on: this open board hears both.
+  const created = await request.post("/api/v1/leads", {
+    headers: bearer(token),
+    data: { phone: "+91 98111 00009", name: "Kavya Joshi" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const lead = (await created.json()) as { id: string };
+  await expect(newCol).toContainText("Kavya Joshi");
+  await expect(count(newCol)).toHaveText("1");
+
+  const stages = (await (
+    await request.get("/api/v1/pipeline/stages", { headers: bearer(token) })
+  ).json()) as { items: { id: string; name: string }[] };
+  const interested = stages.items.find((s) => s.name === "Interested")!;
+  const moved = await request.put(`/api/v1/pipeline/${lead.id}/move`, {
+    headers: bearer(token),
+    data: { stage_id: interested.id },
+  });
+  expect(moved.status(), await moved.text()).toBe(200);
+  await expect(column(page, "Interested")).toContainText("Kavya Joshi");
+  await expect(count(newCol)).toHaveText("0");
+
+  // The leads list hears an edit and a deletion.
+  await page.goto("/leads");
+  await expect(page.getByRole("row").filter({ hasText: "Kavya Joshi" })).toBeVisible();
+  await request.put(`/api/v1/leads/${lead.id}`, {
+    headers: bearer(token),
+    data: { name: "Kavya J. Joshi" },
+  });
+  await expect(page.getByRole("row").filter({ hasText: "Kavya J. Joshi" })).toBeVisible();
+  await request.delete(`/api/v1/leads/${lead.id}`, { headers: bearer(token) });
+  await expect(page.getByRole("row").filter({ hasText: "Kavya" })).toHaveCount(0);
+});

@@ -65,6 +65,26 @@ pub enum RealtimeEvent {
         followup_id: Uuid,
         status: crate::followup::FollowupStatus,
     },
+    /// A lead was created: by a person, through the API, or by its first message.
+    #[serde(rename = "lead:created")]
+    LeadCreated { lead_id: Uuid },
+    /// Anything shown about one lead changed (fields, tags, notes, owner, stage, opt-out).
+    #[serde(rename = "lead:updated")]
+    LeadUpdated { lead_id: Uuid },
+    #[serde(rename = "lead:deleted")]
+    LeadDeleted { lead_id: Uuid },
+    /// Many leads changed at once (a bulk operation, an import, a tag or stage renamed or
+    /// deleted): lists and the board refetch rather than hear one event per lead.
+    #[serde(rename = "leads:bulk")]
+    LeadsBulk {},
+    /// A lead's card moved to another stage (a reorder within a column is not a move).
+    #[serde(rename = "pipeline:moved")]
+    PipelineMoved {
+        lead_id: Uuid,
+        from_stage_id: Option<Uuid>,
+        to_stage_id: Uuid,
+        actor: crate::pipeline::MoveActor,
+    },
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
@@ -83,6 +103,11 @@ impl RealtimeEvent {
             RealtimeEvent::ConversationsFlagged { .. } => "action:conversations_flagged",
             RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
             RealtimeEvent::FollowupUpdated { .. } => "followup:updated",
+            RealtimeEvent::LeadCreated { .. } => "lead:created",
+            RealtimeEvent::LeadUpdated { .. } => "lead:updated",
+            RealtimeEvent::LeadDeleted { .. } => "lead:deleted",
+            RealtimeEvent::LeadsBulk {} => "leads:bulk",
+            RealtimeEvent::PipelineMoved { .. } => "pipeline:moved",
             RealtimeEvent::Resync {} => "resync",
         }
     }
@@ -116,6 +141,20 @@ mod tests {
         assert_eq!(
             serde_json::to_value(RealtimeEvent::conversation_updated(id)).unwrap()["data"],
             serde_json::json!({ "conversation_id": id })
+        );
+        let moved = RealtimeEvent::PipelineMoved {
+            lead_id: id,
+            from_stage_id: None,
+            to_stage_id: id,
+            actor: crate::pipeline::MoveActor::Ai,
+        };
+        let json = serde_json::to_value(&moved).unwrap();
+        assert_eq!(json["type"], "pipeline:moved");
+        assert_eq!(json["type"], moved.name());
+        assert_eq!(json["data"]["actor"], "ai");
+        assert_eq!(
+            serde_json::to_value(RealtimeEvent::LeadsBulk {}).unwrap(),
+            serde_json::json!({ "type": "leads:bulk", "data": {} })
         );
         assert_eq!(
             serde_json::to_value(RealtimeEvent::Resync {}).unwrap(),

@@ -274,6 +274,14 @@ async fn announce(
             at: a.at,
         });
     }
+    if let Some(h) = &applied.moved {
+        events.push(RealtimeEvent::PipelineMoved {
+            lead_id: applied.lead_id,
+            from_stage_id: h.from_stage.as_ref().map(|(id, _)| *id),
+            to_stage_id: h.to_stage.0,
+            actor: h.actor,
+        });
+    }
     if let Some(m) = &applied.message {
         events.push(RealtimeEvent::MessageSent {
             conversation_id,

@@ -26,6 +26,9 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
     for &id in &outcome.conversations {
         events.push(RealtimeEvent::conversation_updated(id));
     }
+    for &lead_id in &outcome.leads_created {
+        events.push(RealtimeEvent::LeadCreated { lead_id });
+    }
     publish(store, org_id, events).await;
     if !outcome.stored.is_empty() {
         // The processing job is due after the debounce: let this process's idle worker set
@@ -85,4 +88,33 @@ pub async fn status(store: &Store, task: &SendTask, status: DeliveryStatus) {
         status,
     };
     publish(store, task.org_id, vec![event]).await;
+}
+
+/// One lead changed: `lead:created`, `lead:updated` or `lead:deleted`.
+pub async fn lead(store: &Store, org_id: Uuid, event: RealtimeEvent) {
+    publish(store, org_id, vec![event]).await;
+}
+
+/// Many leads changed at once (bulk, import, a tag, field or stage renamed or deleted).
+pub async fn leads_bulk(store: &Store, org_id: Uuid) {
+    publish(store, org_id, vec![RealtimeEvent::LeadsBulk {}]).await;
+}
+
+/// A card moved: `pipeline:moved` for a stage change, `lead:updated` for a reorder.
+pub async fn lead_moved(
+    store: &Store,
+    org_id: Uuid,
+    lead_id: Uuid,
+    history: Option<&closer_store::pipeline::HistoryRecord>,
+) {
+    let event = match history {
+        Some(h) => RealtimeEvent::PipelineMoved {
+            lead_id,
+            from_stage_id: h.from_stage.as_ref().map(|(id, _)| *id),
+            to_stage_id: h.to_stage.0,
+            actor: h.actor,
+        },
+        None => RealtimeEvent::LeadUpdated { lead_id },
+    };
+    publish(store, org_id, vec![event]).await;
 }

@@ -298,12 +298,11 @@ impl Runner {
                     .await
                     .map_err(JobFailure::from)
             }
-            Ok(JobPayload::LeadImport { import_id }) => self
-                .store
-                .org(job.org_id)
-                .run_import(*import_id)
-                .await
-                .map_err(JobFailure::from),
+            Ok(JobPayload::LeadImport { import_id }) => {
+                let done = self.store.org(job.org_id).run_import(*import_id).await;
+                crate::announce::leads_bulk(&self.store, job.org_id).await;
+                done.map_err(JobFailure::from)
+            }
             Ok(JobPayload::LeadBulk { bulk_id }) => {
                 crate::routes::lead_data::run_bulk_job(&self.store, job.org_id, *bulk_id)
                     .await

@@ -115,6 +115,10 @@ pub struct AppliedDecision {
     pub flagged: Option<Uuid>,
     /// A human took over while the agent thought: the reply was not queued.
     pub suppressed: bool,
+    /// The conversation's lead.
+    pub lead_id: Uuid,
+    /// The lead's card followed the conversation to another stage.
+    pub moved: Option<crate::pipeline::HistoryRecord>,
 }
 
 #[derive(Debug, Clone)]
@@ -401,9 +405,10 @@ impl OrgScope<'_> {
                 );
         }
         contact_update.exec(&*txn).await?;
+        let mut moved = None;
         if let Some(stage) = effect.stage {
             // The lead follows its conversation on the pipeline board, in this transaction.
-            crate::pipeline::follow_conversation(
+            moved = crate::pipeline::follow_conversation(
                 &*txn,
                 self.org_id,
                 conv.contact_id,
@@ -530,6 +535,8 @@ impl OrgScope<'_> {
             handed_over,
             flagged,
             suppressed,
+            lead_id: conv.contact_id,
+            moved,
         })
     }
 

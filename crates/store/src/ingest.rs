@@ -148,6 +148,8 @@ pub struct IngestOutcome {
     pub statuses: Vec<AppliedStatus>,
     /// Conversations whose state changed, for realtime events.
     pub conversations: Vec<Uuid>,
+    /// Leads this delivery created (their first message).
+    pub leads_created: Vec<Uuid>,
 }
 
 impl OrgScope<'_> {
@@ -282,6 +284,7 @@ impl OrgScope<'_> {
                 )
             };
             if created {
+                out.leads_created.push(contact_id);
                 let source = json!({ "channel": channel, "referral": msg.referral });
                 log.push(lead(ActivityKind::LeadCreated, source));
             }

@@ -176,6 +176,11 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "action:conversations_flagged",
   "action:human_attention_required",
   "followup:updated",
+  "lead:created",
+  "lead:updated",
+  "lead:deleted",
+  "leads:bulk",
+  "pipeline:moved",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 

@@ -3285,6 +3285,50 @@ export interface components {
             /** @enum {string} */
             type: "followup:updated";
         } | {
+            /** @description A lead was created: by a person, through the API, or by its first message. */
+            data: {
+                /** Format: uuid */
+                lead_id: string;
+            };
+            /** @enum {string} */
+            type: "lead:created";
+        } | {
+            /** @description Anything shown about one lead changed (fields, tags, notes, owner, stage, opt-out). */
+            data: {
+                /** Format: uuid */
+                lead_id: string;
+            };
+            /** @enum {string} */
+            type: "lead:updated";
+        } | {
+            data: {
+                /** Format: uuid */
+                lead_id: string;
+            };
+            /** @enum {string} */
+            type: "lead:deleted";
+        } | {
+            /**
+             * @description Many leads changed at once (a bulk operation, an import, a tag or stage renamed or
+             *     deleted): lists and the board refetch rather than hear one event per lead.
+             */
+            data: Record<string, never>;
+            /** @enum {string} */
+            type: "leads:bulk";
+        } | {
+            /** @description A lead's card moved to another stage (a reorder within a column is not a move). */
+            data: {
+                actor: components["schemas"]["MoveActor"];
+                /** Format: uuid */
+                from_stage_id?: string | null;
+                /** Format: uuid */
+                lead_id: string;
+                /** Format: uuid */
+                to_stage_id: string;
+            };
+            /** @enum {string} */
+            type: "pipeline:moved";
+        } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
             /** @enum {string} */

@@ -5,9 +5,11 @@
 import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
+import { leadsRealtime } from "../features/leads";
+import { pipelineRealtime } from "../features/pipeline";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
-  handlers: [inboxRealtime, jobsRealtime, followupsRealtime],
+  handlers: [inboxRealtime, jobsRealtime, followupsRealtime, leadsRealtime, pipelineRealtime],
   ignored: [],
 });

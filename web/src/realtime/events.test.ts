@@ -29,6 +29,19 @@ describe("parseEvent", () => {
     });
   });
 
+  it("reads lead and board events, which are about a lead", () => {
+    const moved = {
+      type: "pipeline:moved",
+      data: { lead_id: "l1", from_stage_id: null, to_stage_id: "s2", actor: "ai" },
+    };
+    expect(parseEvent(JSON.stringify(moved))).toEqual(moved);
+    expect(parseEvent('{"type":"lead:created","data":{"lead_id":"l2"}}')).toMatchObject({
+      data: { lead_id: "l2" },
+    });
+    expect(parseEvent('{"type":"leads:bulk","data":{}}')).toEqual({ type: "leads:bulk", data: {} });
+    expect(parseEvent('{"type":"lead:updated","data":{"conversation_id":"c"}}')).toBeNull();
+  });
+
   it("ignores unknown types and drops malformed frames", () => {
     expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toBeNull();
     expect(parseEvent("not json")).toBeNull();

@@ -18,10 +18,12 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   if (!value || typeof value !== "object") return null;
   const { type, data } = value as { type?: unknown; data?: unknown };
   if (!isOneOf(REALTIME_EVENT_TYPES, type)) return null;
-  if (type === "resync") return { type, data: {} };
-  // Every other event is about one conversation.
+  if (type === "resync" || type === "leads:bulk") return { type, data: {} };
+  // Every other event is about one lead or one conversation: its id must be there.
   if (!data || typeof data !== "object") return null;
-  if (typeof (data as { conversation_id?: unknown }).conversation_id !== "string") return null;
+  const about =
+    type.startsWith("lead:") || type === "pipeline:moved" ? "lead_id" : "conversation_id";
+  if (typeof (data as Record<string, unknown>)[about] !== "string") return null;
   return { type, data } as RealtimeEvent;
 }
 

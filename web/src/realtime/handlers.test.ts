@@ -32,6 +32,11 @@ describe("realtimeRegistry", () => {
         "action:conversations_flagged",
         "action:human_attention_required",
         "followup:updated",
+        "lead:created",
+        "lead:updated",
+        "lead:deleted",
+        "leads:bulk",
+        "pipeline:moved",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

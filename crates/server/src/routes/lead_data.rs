@@ -1085,6 +1085,9 @@ pub async fn bulk(
         return Ok((StatusCode::ACCEPTED, Json(bulk_out(rec, false))));
     }
     let (matched, affected) = org.bulk_apply(&actor, &f, &action, None).await?;
+    if affected > 0 {
+        crate::announce::leads_bulk(&state.store, member.org_id()).await;
+    }
     Ok((StatusCode::OK, Json(out("completed", matched, affected))))
 }
 
@@ -1142,7 +1145,12 @@ pub async fn run_bulk_job(store: &Store, org_id: Uuid, bulk_id: Uuid) -> Result<
             .map_err(|e| e.to_string())
     }
     .await;
+    let changed = matches!(outcome, Ok((_, affected)) if affected > 0);
     org.finish_bulk_op(bulk_id, outcome)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if changed {
+        crate::announce::leads_bulk(store, org_id).await;
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ use closer_domain::activity::ActivityKind;
 use closer_domain::contact_points::{Phone, WebAddress};
 use closer_domain::leads::{self, CustomFieldType};
 use closer_domain::messaging::ConversationMode;
+use closer_domain::realtime::RealtimeEvent;
 use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
 use closer_domain::work::ErrorCode;
 use closer_domain::{EmailAddress, ValidationError};
@@ -674,6 +675,8 @@ pub async fn create_lead(
     let country = org.default_country().await?;
     let changes = checked(input, &defs, &country, true)?;
     let lead = org.create_lead(&member.0.user.as_actor(), changes).await?;
+    let event = RealtimeEvent::LeadCreated { lead_id: lead.id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok((StatusCode::CREATED, Json(view(lead))))
 }
 
@@ -783,6 +786,8 @@ pub async fn update_lead(
     let lead = org
         .update_lead(&member.0.user.as_actor(), id, changes)
         .await?;
+    let event = RealtimeEvent::LeadUpdated { lead_id: id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok(Json(view(lead)))
 }
 
@@ -801,6 +806,8 @@ pub async fn delete_lead(
         .org(member.org_id())
         .delete_lead(&member.0.user.as_actor(), id)
         .await?;
+    let event = RealtimeEvent::LeadDeleted { lead_id: id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -847,6 +854,8 @@ pub async fn create_note(
         .org(member.org_id())
         .add_note(&member.0.user.as_actor(), id, &body)
         .await?;
+    let event = RealtimeEvent::LeadUpdated { lead_id: id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok((StatusCode::CREATED, Json(note_view(note))))
 }
 
@@ -869,6 +878,8 @@ pub async fn update_note(
         .org(member.org_id())
         .update_note(&member.0.user.as_actor(), id, note_id, &body)
         .await?;
+    let event = RealtimeEvent::LeadUpdated { lead_id: id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok(Json(note_view(note)))
 }
 
@@ -887,6 +898,8 @@ pub async fn delete_note(
         .org(member.org_id())
         .delete_note(&member.0.user.as_actor(), id, note_id)
         .await?;
+    let event = RealtimeEvent::LeadUpdated { lead_id: id };
+    crate::announce::lead(&state.store, member.org_id(), event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1001,6 +1014,7 @@ pub async fn update_tag(
         .org(member.org_id())
         .update_tag(&member.0.user.as_actor(), id, name, color)
         .await?;
+    crate::announce::leads_bulk(&state.store, member.org_id()).await;
     Ok(Json(tag_view(tag)))
 }
 
@@ -1019,6 +1033,7 @@ pub async fn delete_tag(
         .org(member.org_id())
         .delete_tag(&member.0.user.as_actor(), id)
         .await?;
+    crate::announce::leads_bulk(&state.store, member.org_id()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1170,5 +1185,6 @@ pub async fn delete_custom_field(
         .org(member.org_id())
         .delete_custom_field(&member.0.user.as_actor(), id)
         .await?;
+    crate::announce::leads_bulk(&state.store, member.org_id()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -193,6 +193,8 @@ pub async fn update_stage(
     let c = checked_stage(input, false)?;
     let org = state.store.org(member.org_id());
     let stage = org.update_stage(&member.0.user.as_actor(), id, c).await?;
+    // A renamed or recoloured stage shows on every card and lead row.
+    crate::announce::leads_bulk(&state.store, member.org_id()).await;
     let counts = org.stage_counts().await?;
     Ok(Json(stage_view(stage, &counts)))
 }
@@ -233,6 +235,7 @@ pub async fn delete_stage(
         .org(member.org_id())
         .delete_stage(&member.0.user.as_actor(), id, move_to)
         .await?;
+    crate::announce::leads_bulk(&state.store, member.org_id()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -428,6 +431,7 @@ pub async fn move_lead(
             why,
         )
         .await?;
+    crate::announce::lead_moved(&state.store, member.org_id(), lead_id, history.as_ref()).await;
     let lead = org.lead(lead_id).await?;
     Ok(Json(MoveResult {
         lead: view(lead),

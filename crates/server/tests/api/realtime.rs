@@ -4,9 +4,11 @@
 use crate::conversations::{lead_writes, message_reaches};
 use crate::harness::{Backend, TestApp, eventually};
 use crate::on_both_databases;
+use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_databases!(events_reach_only_their_organisation);
+on_both_databases!(lead_and_pipeline_changes_are_heard);
 
 async fn events_reach_only_their_organisation(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -73,6 +75,89 @@ async fn events_reach_only_their_organisation(b: Backend) {
     let refused =
         tokio_tungstenite::connect_async(format!("{url}/api/v1/ws?token={}", other.token)).await;
     assert!(refused.is_err());
+    app.finish().await;
+}
+
+/// The leads list and the board stay live: a lead's first message, a person's edits, a move on
+/// the board and a bulk change each reach the organisation's sockets, and only theirs.
+async fn lead_and_pipeline_changes_are_heard(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let a = app.signup_org("A").await;
+    let other = app.signup_org("B").await;
+    let mut ws = app.ws(&a.token).await;
+    let mut ws_other = app.ws(&other.token).await;
+
+    let (conv, _) = lead_writes(&app, &a, "15550006661", "hello").await;
+    let detail = app
+        .get(&format!("/api/v1/conversations/{conv}"), &a.token)
+        .await;
+    let first_message_lead = detail.body["contact"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ws.expect("lead:created", 10).await["lead_id"],
+        first_message_lead.as_str()
+    );
+
+    let r = app
+        .post(
+            "/api/v1/leads",
+            Some(&a.token),
+            json!({"name": "Asha Patil", "phone": "+91 98220 12345"}),
+        )
+        .await;
+    let lead = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ws.expect("lead:created", 10).await["lead_id"],
+        lead.as_str()
+    );
+
+    app.put(
+        &format!("/api/v1/leads/{lead}"),
+        &a.token,
+        json!({"city": "Pune"}),
+    )
+    .await;
+    assert_eq!(
+        ws.expect("lead:updated", 10).await["lead_id"],
+        lead.as_str()
+    );
+
+    let stages = app.get("/api/v1/pipeline/stages", &a.token).await;
+    let items = stages.body["items"].as_array().unwrap();
+    let (new, engaged) = (items[0]["id"].clone(), items[1]["id"].clone());
+    let r = app
+        .put(
+            &format!("/api/v1/pipeline/{lead}/move"),
+            &a.token,
+            json!({"stage_id": engaged}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let moved = ws.expect("pipeline:moved", 10).await;
+    assert_eq!(
+        moved,
+        json!({"lead_id": lead, "from_stage_id": new, "to_stage_id": engaged, "actor": "user"})
+    );
+
+    let r = app
+        .post(
+            "/api/v1/leads/bulk",
+            Some(&a.token),
+            json!({"ids": [lead, first_message_lead], "action": "add_tags", "tags": ["pune"]}),
+        )
+        .await;
+    assert_eq!(r.body["affected"], 2, "{:?}", r.body);
+    ws.expect("leads:bulk", 10).await;
+
+    app.delete(&format!("/api/v1/leads/{lead}"), &a.token).await;
+    assert_eq!(
+        ws.expect("lead:deleted", 10).await["lead_id"],
+        lead.as_str()
+    );
+
+    // B's first event is about B's own lead: none of A's lead events reached it.
+    lead_writes(&app, &other, "15550007771", "hello B").await;
+    let first = ws_other.next(10).await.expect("B hears its own lead");
+    assert_eq!(first["type"], "message:received");
     app.finish().await;
 }
 

@@ -18,11 +18,13 @@ export type LeadQuery = NonNullable<operations["list_leads"]["parameters"]["quer
 export const LEADS_KEY = ["leads"] as const;
 export const TAGS_KEY = ["tags"] as const;
 export const FIELDS_KEY = ["custom-fields"] as const;
-const leadKey = (id: string) => [...LEADS_KEY, "one", id] as const;
+export const leadKey = (id: string) => [...LEADS_KEY, "one", id] as const;
+/** Every leads list, whatever its query. */
+export const leadListsKey = [...LEADS_KEY, "list"] as const;
 
 /** The leads list for a query, a page at a time ("Load more"). */
 export function useLeads(query: LeadQuery) {
-  return useCursorList<Lead>([...LEADS_KEY, "list", query], (cursor) =>
+  return useCursorList<Lead>([...leadListsKey, query], (cursor) =>
     unwrap(
       api.GET("/api/v1/leads", {
         params: { query: { ...query, cursor, limit: 50, count: true } },

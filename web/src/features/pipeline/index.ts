@@ -2,3 +2,4 @@
 export { PipelinePage } from "./PipelinePage";
 export { StagesPage } from "./StagesPage";
 export { StageHistoryCard } from "./HistoryCard";
+export { pipelineRealtime } from "./realtime";
