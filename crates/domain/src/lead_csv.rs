@@ -230,9 +230,81 @@ pub fn split_tags(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// A cell as it is safe to open in a spreadsheet. A cell starting with `=`, `@`, a tab or a
+/// carriage return — or with `+`/`-` followed by anything but a plain number — would run as a
+/// formula in Excel or Sheets (CSV injection: a lead who calls themselves
+/// `=HYPERLINK("http://evil",…)`), so it gets a leading `'`, which spreadsheets show as text.
+/// Phones (`+91 98765 43210`) and negative numbers stay as they are.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_guard(cell) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A cell read back from a file we exported (or a spreadsheet that kept our guard): the `'`
+/// [`spreadsheet_safe`] added is dropped, so exporting and importing again changes nothing.
+pub fn from_spreadsheet(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_guard(cell: &str) -> bool {
+    match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !cell[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | ',' | '(' | ')' | '-')),
+        // A cell that itself starts with our guard: guarded again, so reading it back
+        // keeps its own quote.
+        Some('\'') => needs_guard(&cell[1..]),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_defused_and_come_back_unchanged() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "@SUM(A1:A2)",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "\t=1",
+        ] {
+            let safe = spreadsheet_safe(formula);
+            assert!(safe.starts_with('\''), "{formula}");
+            assert_eq!(from_spreadsheet(&safe), formula);
+        }
+        // A cell that starts with the guard itself keeps its quote through the round trip.
+        assert_eq!(spreadsheet_safe("'=1"), "''=1");
+        assert_eq!(from_spreadsheet("''=1"), "'=1");
+        for plain in [
+            "+91 98765 43210",
+            "-1500",
+            "Asha Patil",
+            "",
+            "'quoted' name",
+            "2999.50",
+        ] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+            assert_eq!(from_spreadsheet(plain), plain);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_cell_survives_the_round_trip(cell in "\\PC{0,12}") {
+            let safe = spreadsheet_safe(&cell);
+            proptest::prop_assert_eq!(from_spreadsheet(&safe), cell.as_str());
+        }
+    }
 
     fn custom() -> Vec<CustomColumn> {
         vec![CustomColumn {

@@ -314,7 +314,12 @@ fn text_cell(field: &'static str, v: &str, max: usize) -> Result<String, RowIssu
 impl Context {
     fn prepare(&self, rec: &csv::StringRecord) -> Result<Prepared, RowIssue> {
         let mut p = Prepared::default();
-        let cell = |i: usize| rec.get(i).map(str::trim).unwrap_or("");
+        // Our own export guards formula-like cells with a `'`: read back, they are the value.
+        let cell = |i: usize| {
+            rec.get(i)
+                .map(|c| lead_csv::from_spreadsheet(c.trim()))
+                .unwrap_or("")
+        };
         // Identity first: its errors have their own reasons.
         for (i, t) in self.targets.iter().enumerate() {
             let v = cell(i);
@@ -656,7 +661,11 @@ impl OrgScope<'_> {
                 issue.message.clone().unwrap_or_default(),
             ];
             row.extend(rec.iter().map(str::to_owned));
-            out.write_record(&row).map_err(io)?;
+            // The report goes back to a spreadsheet: the file's own cells are guarded too.
+            let row = row
+                .iter()
+                .map(|c| lead_csv::spreadsheet_safe(c).into_owned());
+            out.write_record(row).map_err(io)?;
         }
         let bytes = out
             .into_inner()

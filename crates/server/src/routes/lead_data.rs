@@ -780,7 +780,13 @@ fn export_row(l: &LeadRecord, keys: &[String], emails: &HashMap<Uuid, String>) -
 
 fn csv_line(fields: &[String]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(fields);
+    // Lead-typed text (a name, a note-like custom field) must not run as a formula when the
+    // team opens the export in a spreadsheet.
+    let _ = w.write_record(
+        fields
+            .iter()
+            .map(|f| lead_csv::spreadsheet_safe(f).into_owned()),
+    );
     w.into_inner().unwrap_or_default()
 }
 

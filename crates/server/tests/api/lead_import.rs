@@ -262,7 +262,8 @@ async fn modes_and_an_export_that_imports_back_unchanged(b: Backend) {
     let up = import(
         &app,
         &owner,
-        "name,phone\nA4,9876500010\nE,9876500014\n",
+        // A lead whose name is a formula: the export must not run it in a spreadsheet.
+        "name,phone\nA4,9876500010\n\"=HYPERLINK(\"\"http://evil.example\"\",\"\"win\"\")\",9876500014\n",
         "upsert",
     )
     .await;
@@ -278,6 +279,14 @@ async fn modes_and_an_export_that_imports_back_unchanged(b: Backend) {
     assert!(csv.starts_with("id,phone,bsuid,name,email"), "{csv}");
     assert!(csv.lines().next().unwrap().ends_with(",cf.budget"));
     assert_eq!(csv.lines().count(), 5, "{csv}");
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"win\"\")\","),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",+919876500014,"),
+        "phones stay numbers: {csv}"
+    );
     // As a browser asks for it (gzip): the compressed body arrives whole.
     let r = app
         .http
