@@ -25,6 +25,13 @@ impl EmailAddress {
         if email.len() > 254 || !email_address::EmailAddress::is_valid(&email) {
             return refuse("is not a valid email address");
         }
+        // RFC 5321 allows `priya@gmail`, but nothing on the internet receives mail there: it
+        // is a typo a lead or an imported sheet makes, and a mail to it would only bounce.
+        let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        let tld = domain.rsplit_once('.').map(|(_, t)| t).unwrap_or_default();
+        if tld.len() < 2 || tld.chars().all(|c| c.is_ascii_digit()) {
+            return refuse("needs a full domain, like name@example.com");
+        }
         Ok(Self(email))
     }
 
@@ -126,6 +133,11 @@ mod tests {
         assert!(EmailAddress::parse("").is_err());
         assert!(EmailAddress::parse("not-an-email").is_err());
         assert!(EmailAddress::parse("a@").is_err());
+        // A domain without its ending is a typo, not an address.
+        assert!(EmailAddress::parse("priya@gmail").is_err());
+        assert!(EmailAddress::parse("priya@gmail.").is_err());
+        assert!(EmailAddress::parse("root@10.0.0.1").is_err());
+        assert!(EmailAddress::parse("priya@mail.co.in").is_ok());
     }
 
     #[test]
