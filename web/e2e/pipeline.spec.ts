@@ -42,7 +42,7 @@ test("pipeline: default columns, drag a card by mouse and by keyboard, counts an
   await expect(columns.locator("h2")).toHaveText(["New", "Engaged", "Interested", "Paid", "Lost"]);
   const newCol = column(page, "New");
   await expect(count(newCol)).toHaveText("2");
-  await expect(newCol.getByTestId("column-value")).toHaveText("3,499.00");
+  await expect(newCol.getByTestId("column-value")).toHaveText("₹3,499.00");
   // Newest on top.
   await expect(newCol.getByTestId("pipeline-card").first()).toContainText("Arjun Rao");
   await screenshot(page, "pipeline-1280");
@@ -53,7 +53,7 @@ test("pipeline: default columns, drag a card by mouse and by keyboard, counts an
   await expect(count(column(page, "Interested"))).toHaveText("1");
   await expect(count(newCol)).toHaveText("1");
   await expect(column(page, "Interested")).toContainText("Meera Iyer");
-  await expect(column(page, "Interested").getByTestId("column-value")).toHaveText("2,500.00");
+  await expect(column(page, "Interested").getByTestId("column-value")).toHaveText("₹2,500.00");
 
   // Move Arjun one column right with the keyboard: focus, space, arrow right, space.
   const arjun = newCol.getByTestId("pipeline-card").filter({ hasText: "Arjun Rao" });

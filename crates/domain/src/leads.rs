@@ -153,6 +153,23 @@ pub fn currency_code(raw: Option<&str>) -> Result<Option<String>, ValidationErro
     }
 }
 
+/// The organisation's currency (deal values, the board's column sums): a current ISO 4217
+/// code (`INR`), uppercased. Funds and superseded codes are refused: nobody prices a deal in
+/// them.
+pub fn org_currency(raw: &str) -> Result<String, ValidationError> {
+    let code = raw.trim().to_ascii_uppercase();
+    match iso_currency::Currency::from_code(&code) {
+        Some(c) if !c.is_fund() && !c.is_special() && c.is_superseded().is_none() => Ok(code),
+        _ => refuse("must be a currency code such as INR, USD or EUR"),
+    }
+}
+
+/// The currency of a country (`IN` → `INR`), for an organisation that has not chosen one.
+pub fn currency_of_country(country: &str) -> Option<String> {
+    let country: iso_currency::Country = country.parse().ok()?;
+    Some(iso_currency::Currency::from(country).code().to_owned())
+}
+
 /// An ISO 3166 alpha-2 country (`IN`) whose phone numbering is known, uppercased: the
 /// organisation's `default_country` for reading local phone numbers.
 pub fn country_code(raw: &str) -> Result<String, ValidationError> {
@@ -314,6 +331,20 @@ pub fn phone_like_digits(q: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_organisation_prices_deals_in_a_real_currency() {
+        assert_eq!(org_currency(" inr ").unwrap(), "INR");
+        assert_eq!(org_currency("EUR").unwrap(), "EUR");
+        for bad in ["", "RS", "XYZ", "rupees", "XAU", "VEF"] {
+            assert!(org_currency(bad).is_err(), "{bad}");
+        }
+        assert_eq!(currency_of_country("IN").as_deref(), Some("INR"));
+        assert_eq!(currency_of_country("AE").as_deref(), Some("AED"));
+        assert_eq!(currency_of_country("DE").as_deref(), Some("EUR"));
+        assert_eq!(currency_of_country("ZZ"), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
     use serde_json::json;

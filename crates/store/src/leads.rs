@@ -359,6 +359,26 @@ impl OrgScope<'_> {
         self.default_country().await
     }
 
+    /// The currency deal values are counted in: the one the organisation chose, else its
+    /// country's, else the Indian rupee (the country's own fallback).
+    pub async fn currency(&self) -> Result<String> {
+        let row = org_country::Entity::find_by_id(self.org_id)
+            .one(&self.store.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(effective_currency(&row))
+    }
+
+    /// Chooses the currency (`None`: the country's).
+    pub async fn set_currency(&self, currency: Option<String>) -> Result<String> {
+        org_country::Entity::update_many()
+            .filter(org_country::Column::Id.eq(self.org_id))
+            .col_expr(org_country::Column::Currency, Expr::value(currency))
+            .exec(&self.store.db)
+            .await?;
+        self.currency().await
+    }
+
     // ----- custom field definitions -----
 
     pub async fn custom_fields(&self) -> Result<Vec<CustomFieldDef>> {
@@ -1695,6 +1715,13 @@ fn effective_country(row: &org_country::Model) -> String {
                 .map(str::to_owned)
         })
         .unwrap_or_else(|| "IN".to_owned())
+}
+
+fn effective_currency(row: &org_country::Model) -> String {
+    row.currency
+        .clone()
+        .or_else(|| closer_domain::leads::currency_of_country(&effective_country(row)))
+        .unwrap_or_else(|| "INR".to_owned())
 }
 
 fn field_def(m: custom_field::Model) -> CustomFieldDef {

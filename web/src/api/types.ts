@@ -3064,6 +3064,8 @@ export interface components {
         };
         OrgUpdate: {
             city?: string | null;
+            /** @description ISO 4217 (`INR`) for deal values; absent or null = the country's currency. */
+            currency?: string | null;
             /**
              * @description ISO 3166 alpha-2 (`IN`) for lead phones written without a country code; absent or
              *     null = the time zone's country (else `IN`).
@@ -3083,6 +3085,11 @@ export interface components {
             city?: string | null;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description ISO 4217 (`INR`): what deal values and the board's sums are counted in. Until the
+             *     organisation sets it, its country's currency.
+             */
+            currency: string;
             /**
              * @description ISO 3166 alpha-2 (`IN`): how lead phones written without a country code are read.
              *     Until the organisation sets it, its time zone's country, else `IN`.

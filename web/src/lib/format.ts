@@ -52,3 +52,14 @@ export function initials(name: string): string {
 export function canManage(role: Role | undefined): boolean {
   return role === "owner" || role === "admin";
 }
+
+/**
+ * A deal value in minor units (`299950`) as people read it: `₹2,999.50` in the organisation's
+ * currency, or `2,999.50` while the currency is not known yet; `—` for no value.
+ */
+export function formatMoney(minor: number | null | undefined, currency?: string): string {
+  if (minor === null || minor === undefined) return "—";
+  const digits = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+  if (!currency) return (minor / 100).toLocaleString("en-IN", digits);
+  return (minor / 100).toLocaleString("en-IN", { style: "currency", currency, ...digits });
+}

@@ -29,6 +29,9 @@ pub struct OrgUpdate {
     /// null = the time zone's country (else `IN`).
     #[serde(default)]
     pub default_country: Option<String>,
+    /// ISO 4217 (`INR`) for deal values; absent or null = the country's currency.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// An ISO 3166 alpha-2 code the phone library knows.
@@ -93,6 +96,7 @@ pub async fn get_org(State(state): State<AppState>, member: Member) -> ApiResult
     let org = state.store.org(member.org_id());
     let mut view: OrgView = org.details().await?.into();
     view.default_country = org.default_country().await?;
+    view.currency = org.currency().await?;
     Ok(Json(view))
 }
 
@@ -137,6 +141,14 @@ pub async fn update_org(
     let default_country = v
         .check("default_country", country(body.default_country.as_deref()))
         .flatten();
+    let currency = v
+        .check(
+            "currency",
+            optional(body.currency.as_deref())
+                .map(|c| closer_domain::leads::org_currency(&c))
+                .transpose(),
+        )
+        .flatten();
     v.finish()?;
     let scope = state.store.org(member.org_id());
     let org = scope
@@ -148,5 +160,6 @@ pub async fn update_org(
         .await?;
     let mut view: OrgView = org.into();
     view.default_country = scope.set_default_country(default_country).await?;
+    view.currency = scope.set_currency(currency).await?;
     Ok(Json(view))
 }

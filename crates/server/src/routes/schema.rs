@@ -79,6 +79,9 @@ pub struct OrgView {
     /// ISO 3166 alpha-2 (`IN`): how lead phones written without a country code are read.
     /// Until the organisation sets it, its time zone's country, else `IN`.
     pub default_country: String,
+    /// ISO 4217 (`INR`): what deal values and the board's sums are counted in. Until the
+    /// organisation sets it, its country's currency.
+    pub currency: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -92,6 +95,8 @@ impl From<Org> for OrgView {
             .unwrap_or("IN")
             .to_owned();
         OrgView {
+            currency: closer_domain::leads::currency_of_country(&default_country)
+                .unwrap_or_else(|| "INR".into()),
             default_country,
             id: o.id,
             name: o.name,

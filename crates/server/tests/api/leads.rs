@@ -44,6 +44,27 @@ async fn a_lead_is_created_found_in_any_phone_format_edited_and_deleted(b: Backe
     let owner = app.signup_org("Leads Co").await;
     let org = app.get("/api/v1/org", &owner.token).await;
     assert_eq!(org.body["default_country"], "IN");
+    // Deal values are in the country's currency until the organisation picks its own.
+    assert_eq!(org.body["currency"], "INR");
+    let mut details = json!({"name": "Leads Co", "currency": " usd "});
+    let r = app.put("/api/v1/org", &owner.token, details.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["currency"], "USD");
+    assert_eq!(
+        app.get("/api/v1/org", &owner.token).await.body["currency"],
+        "USD"
+    );
+    details["currency"] = json!("rupees");
+    let r = app.put("/api/v1/org", &owner.token, details.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.to_string().contains("currency"), "{:?}", r.body);
+    assert_eq!(
+        app.get("/api/v1/org", &owner.token).await.body["currency"],
+        "USD"
+    );
+    details["currency"] = Value::Null;
+    let r = app.put("/api/v1/org", &owner.token, details).await;
+    assert_eq!(r.body["currency"], "INR");
 
     let lead = create(
         &app,

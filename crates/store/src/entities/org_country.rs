@@ -1,4 +1,4 @@
-//! The organisation's phone country (m0012) on its own, so reading phones does not load (or
+//! The organisation's phone country (m0012) and currency (m0017) on their own, so reading phones does not load (or
 //! change the shape of) the whole organisation row.
 
 use sea_orm::entity::prelude::*;
@@ -10,6 +10,8 @@ pub struct Model {
     pub id: Uuid,
     pub timezone: Option<String>,
     pub default_country: Option<String>,
+    /// ISO 4217 (m0017); null = the country's currency.
+    pub currency: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,4 @@
+import { useMoney } from "../organisation";
 import { ArrowLeft, MessageCircle, Trash2, X } from "lucide-react";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
@@ -33,7 +34,6 @@ import {
   LEAD_STATUSES,
   STATUS_TONES,
   draftOf,
-  formatMinor,
   parseMajor,
   valueOf,
   type FieldDraft,
@@ -139,6 +139,7 @@ const PROFILE_FIELDS = [
 const NO_OWNER = "none";
 
 function ProfileCard({ lead, readOnly }: { lead: LeadDetail; readOnly: boolean }) {
+  const money = useMoney();
   const { toast } = useToast();
   const save = useUpdateLead(lead.id);
   const owners = useOwners();
@@ -152,9 +153,7 @@ function ProfileCard({ lead, readOnly }: { lead: LeadDetail; readOnly: boolean }
     language: lead.language ?? "",
     lead_status: lead.lead_status,
     value:
-      lead.value_minor === null || lead.value_minor === undefined
-        ? ""
-        : formatMinor(lead.value_minor),
+      lead.value_minor === null || lead.value_minor === undefined ? "" : money(lead.value_minor),
     owner: lead.owner?.id ?? NO_OWNER,
   });
   const [valueError, setValueError] = useState<string | null>(null);

@@ -1,3 +1,4 @@
+import { useMoney } from "../organisation";
 import { Download, Plus, Search, Upload, Users } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
@@ -32,7 +33,7 @@ import {
   type LeadSource,
   type LeadStatus,
 } from "./api";
-import { LEAD_STATUSES, STATUS_TONES, ariaSort, formatMinor, nextSort, parseTags } from "./fields";
+import { LEAD_STATUSES, STATUS_TONES, ariaSort, nextSort, parseTags } from "./fields";
 
 const SOURCES: LeadSource[] = [
   "organic_inbound",
@@ -313,6 +314,7 @@ interface Selectable {
 }
 
 function LeadRow({ lead, selected, onSelect }: { lead: Lead } & Selectable) {
+  const money = useMoney();
   return (
     <tr className="hover:bg-gray-50">
       {selected !== undefined && (
@@ -344,7 +346,7 @@ function LeadRow({ lead, selected, onSelect }: { lead: Lead } & Selectable) {
         <Tags tags={lead.tags} />
       </Td>
       <Td className="whitespace-nowrap">{humanize(lead.lead_source)}</Td>
-      <Td className="text-right tabular-nums">{formatMinor(lead.value_minor)}</Td>
+      <Td className="text-right tabular-nums">{money(lead.value_minor)}</Td>
       <Td className="text-right tabular-nums">{lead.score}</Td>
       <Td className="whitespace-nowrap text-gray-500">{formatDateTime(lead.last_seen_at)}</Td>
     </tr>

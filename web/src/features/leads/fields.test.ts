@@ -1,10 +1,10 @@
+import { formatMoney } from "../../lib/format";
 import { describe, expect, it } from "vitest";
 import type { CustomField } from "./api";
 import {
   ariaSort,
   displayValue,
   draftOf,
-  formatMinor,
   nextSort,
   parseMajor,
   parseTags,
@@ -23,8 +23,10 @@ const field = (type: CustomField["type"], extra: Partial<CustomField> = {}): Cus
 
 describe("lead fields", () => {
   it("shows and reads amounts in minor units", () => {
-    expect(formatMinor(299950)).toBe("2,999.50");
-    expect(formatMinor(null)).toBe("—");
+    expect(formatMoney(299950)).toBe("2,999.50");
+    expect(formatMoney(299950, "INR")).toBe("₹2,999.50");
+    expect(formatMoney(1250, "USD")).toBe("$12.50");
+    expect(formatMoney(null, "INR")).toBe("—");
     expect(parseMajor("2,999.5")).toBe(299950);
     expect(parseMajor("12")).toBe(1200);
     expect(parseMajor("")).toBeNull();

@@ -42,15 +42,6 @@ export const FIELD_TYPE_LABELS: Record<CustomFieldType, string> = {
   currency: "Amount",
 };
 
-/** `299950` → `"2,999.50"` (minor units; two decimals). */
-export function formatMinor(minor: number | null | undefined): string {
-  if (minor === null || minor === undefined) return "—";
-  return (minor / 100).toLocaleString("en-IN", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-}
-
 /** `"2,999.5"` → `299950`; `""` → null; anything else → undefined (not an amount). */
 export function parseMajor(text: string): number | null | undefined {
   const t = text.replace(/,/g, "").trim();

@@ -20,6 +20,7 @@ const org = {
   support_email: null,
   support_phone: null,
   default_country: "IN",
+  currency: "INR",
   created_at: "2026-01-01T00:00:00Z",
 };
 
@@ -59,6 +60,7 @@ describe("OrganisationPage", () => {
       support_email: null,
       support_phone: null,
       default_country: "IN",
+      currency: "INR",
     });
   });
 });

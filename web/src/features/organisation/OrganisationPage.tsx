@@ -25,6 +25,7 @@ const OPTIONAL = exhaustive<OptionalKey>()([
   "support_email",
   "support_phone",
   "default_country",
+  "currency",
 ] as const satisfies readonly OptionalKey[]);
 const FIELDS = ["name", ...OPTIONAL];
 
@@ -40,6 +41,7 @@ function toForm(org: Org): FormState {
     support_email: org.support_email ?? "",
     support_phone: org.support_phone ?? "",
     default_country: org.default_country ?? "",
+    currency: org.currency ?? "",
   };
 }
 
@@ -176,6 +178,19 @@ function OrgForm({ org }: { org: Org }) {
                 readOnly={readOnly}
                 maxLength={2}
                 placeholder="IN"
+              />
+            </Field>
+            <Field
+              label="Currency"
+              error={err("currency")}
+              hint="Deal values and the pipeline's totals are in this currency (three letters, e.g. INR)."
+            >
+              <Input
+                value={form.currency}
+                onChange={set("currency")}
+                readOnly={readOnly}
+                maxLength={3}
+                placeholder="INR"
               />
             </Field>
           </div>

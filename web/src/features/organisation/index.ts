@@ -1,3 +1,3 @@
 // The organisation feature's door: Settings → Organisation, and the details others read.
-export { useOrg } from "./api";
+export { useOrg, useMoney } from "./api";
 export { OrganisationPage } from "./OrganisationPage";

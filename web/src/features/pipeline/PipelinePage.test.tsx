@@ -17,6 +17,7 @@ const org = {
   support_email: null,
   support_phone: null,
   default_country: "IN",
+  currency: "INR",
   created_at: "2026-01-01T00:00:00Z",
 };
 const me = (role: Role) => ({ user: { id: "u1", name: "Sam", email: "s@a.test", role }, org });

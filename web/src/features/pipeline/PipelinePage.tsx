@@ -16,6 +16,7 @@ import {
   useSortable,
   verticalListSortingStrategy,
 } from "@dnd-kit/sortable";
+import { useMoney } from "../organisation";
 import { CSS } from "@dnd-kit/utilities";
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { ExternalLink, KanbanSquare, MessageCircle, Search, Settings, X } from "lucide-react";
@@ -46,7 +47,6 @@ import {
 import {
   applyMove,
   cardsIn,
-  formatMinor,
   columnsOf,
   dropTarget,
   moveTotals,
@@ -299,6 +299,7 @@ function Column({
   canMove: boolean;
   now: Date;
 }) {
+  const money = useMoney();
   const { setNodeRef, isOver } = useDroppable({ id: stage.id });
   const headingId = `stage-${stage.id}`;
   return (
@@ -333,7 +334,7 @@ function Column({
           </span>
         </div>
         <p className="mt-0.5 text-xs text-gray-500" data-testid="column-value">
-          {formatMinor(total.value)}
+          {money(total.value)}
         </p>
       </header>
       <SortableContext items={cards.map((c) => c.id)} strategy={verticalListSortingStrategy}>
@@ -423,6 +424,7 @@ function CardBody({
   now: Date;
   className?: string;
 } & React.HTMLAttributes<HTMLDivElement>) {
+  const money = useMoney();
   return (
     <div
       data-testid="pipeline-card"
@@ -444,9 +446,7 @@ function CardBody({
       {(card.value_minor !== null && card.value_minor !== undefined) || card.tags.length > 0 ? (
         <div className="mt-1.5 flex flex-wrap items-center gap-1">
           {card.value_minor !== null && card.value_minor !== undefined && (
-            <span className="text-xs font-medium text-gray-700">
-              {formatMinor(card.value_minor)}
-            </span>
+            <span className="text-xs font-medium text-gray-700">{money(card.value_minor)}</span>
           )}
           {card.tags.slice(0, 3).map((t) => (
             <Badge key={t} tone="gray" className="px-1.5 py-0 text-[11px]">
@@ -461,6 +461,7 @@ function CardBody({
 
 /** The lead's conversation beside the board, without leaving it. */
 function LeadPanel({ card, onClose }: { card: Card | null; onClose: () => void }) {
+  const money = useMoney();
   return (
     <DialogPrimitive.Root open={card !== null} onOpenChange={(o) => !o && onClose()}>
       <DialogPrimitive.Portal>
@@ -480,7 +481,7 @@ function LeadPanel({ card, onClose }: { card: Card | null; onClose: () => void }
                     {[
                       card.phone,
                       card.stage?.name,
-                      card.value_minor != null ? formatMinor(card.value_minor) : null,
+                      card.value_minor != null ? money(card.value_minor) : null,
                     ]
                       .filter(Boolean)
                       .join(" · ")}

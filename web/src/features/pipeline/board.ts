@@ -105,12 +105,3 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (h < 24) return `${h}h ${m % 60}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
-
-/** A deal value in the currency's minor unit, as the Leads pages show it: `2,999.50`. */
-export function formatMinor(minor: number | null | undefined): string {
-  if (minor === null || minor === undefined) return "—";
-  return (minor / 100).toLocaleString("en-IN", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  });
-}
