@@ -90,6 +90,30 @@ test("leads: import a CSV with a bad and a duplicate row, tag two leads in bulk"
   const views = await request.get("/api/v1/views", { headers: bearer(token) });
   expect(JSON.stringify(await views.json())).toContain('"field":"tags"');
 
+  await screenshot(page, "leads-view-1280");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, "leads-view-390");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Rename it, keep it to myself, then delete it: the list falls back to all leads.
+  await page.getByRole("button", { name: "Rename view" }).click();
+  const rename = page.getByRole("dialog", { name: "Rename view" });
+  await expect(rename.getByLabel("Name", { exact: true })).toHaveValue("Imported leads");
+  await rename.getByLabel("Name", { exact: true }).fill("From the sheet");
+  await rename.getByRole("switch", { name: "Shared with the team" }).click();
+  await rename.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("combobox", { name: "Saved view" })).toHaveText(
+    "From the sheet (only me)",
+  );
+  const renamed = await request.get("/api/v1/views", { headers: bearer(token) });
+  expect(JSON.stringify(await renamed.json())).toContain('"field":"tags"');
+  await page.getByRole("button", { name: "Delete view" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete view" }).click();
+  await expect(page.getByRole("combobox", { name: "Saved view" })).toHaveText("All leads");
+  const left = (await (await request.get("/api/v1/views", { headers: bearer(token) })).json()) as {
+    items: unknown[];
+  };
+  expect(left.items).toHaveLength(0);
+
   // The API agrees on the tag.
   const res = await request.get("/api/v1/leads?tag=Imported&count=true", {
     headers: bearer(token),

@@ -1,17 +1,29 @@
-// Leads → saved views: pick one to apply it to the list, or save the page's filters as one.
+// Leads → saved views: pick one to apply it to the list, save the page's filters as one, and
+// rename or delete the one applied (its creator, or an owner/admin for a shared one).
 
-import { Bookmark } from "lucide-react";
+import { Bookmark, Pencil, Trash2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { fieldErrors, formMessage } from "../../api/errors";
 import { Alert } from "../../components/ui/Alert";
 import { Button } from "../../components/ui/Button";
+import { ConfirmDialog } from "../../components/ui/ConfirmDialog";
 import { Dialog, DialogContent } from "../../components/ui/Dialog";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { Switch } from "../../components/ui/Switch";
 import { useToast } from "../../components/ui/Toast";
-import { useCreateView, useViews, type LeadQuery } from "./api";
+import { canManage } from "../../lib/format";
+import { useSession } from "../auth";
+import {
+  useCreateView,
+  useDeleteView,
+  useUpdateView,
+  useViews,
+  type LeadQuery,
+  type SavedView,
+  type SavedViewInput,
+} from "./api";
 import { filterFromQuery } from "./importMapping";
 
 export const NO_VIEW = "all";
@@ -30,12 +42,18 @@ export function SavedViews({
   canSave: boolean;
 }) {
   const views = useViews();
+  const { user } = useSession();
   const [saving, setSaving] = useState(false);
   const items = views.data?.items ?? [];
+  const applied = items.find((v) => v.id === viewId);
+  const mayEdit =
+    canSave &&
+    applied !== undefined &&
+    (applied.created_by === user.id || (applied.shared && canManage(user.role)));
 
   return (
-    <div className="flex items-center gap-2">
-      <div className="min-w-0 flex-1 sm:max-w-xs">
+    <div className="flex flex-wrap items-center gap-2">
+      <div className="min-w-0 basis-full sm:max-w-xs sm:flex-1 sm:basis-auto">
         <Select
           aria-label="Saved view"
           value={viewId}
@@ -49,6 +67,9 @@ export function SavedViews({
           ]}
         />
       </div>
+      {mayEdit && (
+        <ViewActions key={applied.id} view={applied} onDeleted={() => onViewChange(NO_VIEW)} />
+      )}
       {canSave && (
         <Button variant="secondary" onClick={() => setSaving(true)}>
           <Bookmark className="size-4" /> Save view
@@ -68,6 +89,66 @@ export function SavedViews({
   );
 }
 
+/** Rename (and share or unshare) or delete the applied view; its filters stay as saved. */
+function ViewActions({ view, onDeleted }: { view: SavedView; onDeleted: () => void }) {
+  const [renaming, setRenaming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const update = useUpdateView(view.id);
+  const remove = useDeleteView(view.id);
+  const { toast } = useToast();
+
+  return (
+    <>
+      <Button variant="ghost" size="sm" aria-label="Rename view" onClick={() => setRenaming(true)}>
+        <Pencil className="size-4" />
+      </Button>
+      <Button variant="ghost" size="sm" aria-label="Delete view" onClick={() => setDeleting(true)}>
+        <Trash2 className="size-4" />
+      </Button>
+      {renaming && (
+        <ViewDialog
+          title="Rename view"
+          description="A new name, or who sees it. The view's filters stay as saved."
+          initial={{ name: view.name, shared: view.shared }}
+          pending={update.isPending}
+          error={update.error}
+          submitLabel="Save"
+          onClose={() => setRenaming(false)}
+          onSubmit={({ name, shared }) =>
+            update.mutate(
+              { name, shared, filter: view.filter, q: view.q ?? null, sort: view.sort ?? null },
+              {
+                onSuccess: (saved) => {
+                  toast({ title: `View renamed to “${saved.name}”` });
+                  setRenaming(false);
+                },
+              },
+            )
+          }
+        />
+      )}
+      <ConfirmDialog
+        open={deleting}
+        onOpenChange={setDeleting}
+        title={`Delete the view “${view.name}”?`}
+        description="Only the saved filter goes: the leads it shows stay as they are."
+        confirmLabel="Delete view"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() =>
+          remove.mutate(undefined, {
+            onSuccess: () => {
+              setDeleting(false);
+              toast({ title: `View “${view.name}” deleted` });
+              onDeleted();
+            },
+          })
+        }
+      />
+    </>
+  );
+}
+
 function SaveViewDialog({
   query,
   onClose,
@@ -79,37 +160,70 @@ function SaveViewDialog({
 }) {
   const create = useCreateView();
   const { toast } = useToast();
-  const [name, setName] = useState("");
-  const [shared, setShared] = useState(true);
-  const errors = create.error ? fieldErrors(create.error) : {};
-  const message = create.isError ? formMessage(create.error, ["name"]) : null;
+  return (
+    <ViewDialog
+      title="Save view"
+      description="The current search, filters and sort, under a name to come back to."
+      initial={{ name: "", shared: true }}
+      pending={create.isPending}
+      error={create.error}
+      submitLabel="Save view"
+      onClose={onClose}
+      onSubmit={({ name, shared }) =>
+        create.mutate(
+          {
+            name,
+            shared,
+            filter: filterFromQuery(query),
+            q: query.q ?? null,
+            sort: query.sort ?? null,
+          },
+          {
+            onSuccess: (view) => {
+              toast({ title: `View “${view.name}” saved` });
+              onSaved(view.id);
+            },
+          },
+        )
+      }
+    />
+  );
+}
+
+/** A view's name and sharing, for saving a new one or renaming one. */
+function ViewDialog({
+  title,
+  description,
+  initial,
+  pending,
+  error,
+  submitLabel,
+  onClose,
+  onSubmit,
+}: {
+  title: string;
+  description: string;
+  initial: Pick<SavedViewInput, "name" | "shared">;
+  pending: boolean;
+  error: unknown;
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: (v: { name: string; shared: boolean }) => void;
+}) {
+  const [name, setName] = useState(initial.name);
+  const [shared, setShared] = useState(initial.shared ?? true);
+  const errors = error ? fieldErrors(error) : {};
+  const message = error ? formMessage(error, ["name"]) : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate(
-      {
-        name: name.trim(),
-        shared,
-        filter: filterFromQuery(query),
-        q: query.q ?? null,
-        sort: query.sort ?? null,
-      },
-      {
-        onSuccess: (view) => {
-          toast({ title: `View “${view.name}” saved` });
-          onSaved(view.id);
-        },
-      },
-    );
+    onSubmit({ name: name.trim(), shared });
   };
 
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()}>
-      <DialogContent
-        title="Save view"
-        description="The current search, filters and sort, under a name to come back to."
-      >
-        <form onSubmit={submit} className="space-y-4" aria-label="Save view">
+      <DialogContent title={title} description={description}>
+        <form onSubmit={submit} className="space-y-4" aria-label={title}>
           {message && <Alert title="Could not save the view">{message}</Alert>}
           <Field label="Name" error={errors.name}>
             <Input
@@ -121,9 +235,7 @@ function SaveViewDialog({
             />
           </Field>
           <div className="flex items-center justify-between gap-4">
-            <span className="text-sm text-gray-700" id="view-shared-label">
-              Shared with the team
-            </span>
+            <span className="text-sm text-gray-700">Shared with the team</span>
             <Switch
               checked={shared}
               onCheckedChange={setShared}
@@ -134,8 +246,8 @@ function SaveViewDialog({
             <Button type="button" variant="secondary" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={create.isPending} disabled={name.trim() === ""}>
-              Save view
+            <Button type="submit" loading={pending} disabled={name.trim() === ""}>
+              {submitLabel}
             </Button>
           </div>
         </form>

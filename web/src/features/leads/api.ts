@@ -238,3 +238,20 @@ export function useCreateView() {
     onSuccess: () => client.invalidateQueries({ queryKey: VIEWS_KEY }),
   });
 }
+
+export function useUpdateView(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SavedViewInput) =>
+      unwrap(api.PUT("/api/v1/views/{id}", { params: { path: { id } }, body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: VIEWS_KEY }),
+  });
+}
+
+export function useDeleteView(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/views/{id}", { params: { path: { id } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: VIEWS_KEY }),
+  });
+}
