@@ -226,6 +226,9 @@ pub async fn run(
     else {
         return Ok(None);
     };
+    let window_closed = snapshot
+        .window_open_until
+        .is_none_or(|until| until <= snapshot.now);
     let started = Instant::now();
     let outcome = closer_agent::think(&snapshot, model.as_deref()).await;
     let latency = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
@@ -235,9 +238,12 @@ pub async fn run(
         .apply_decision(conversation_id, &answered, record, patch)
         .await?;
     announce(store, org_id, conversation_id, &applied, &outcome).await;
-    // The agent answered the lead: the next follow-up replaces the pending one (a follow-up's
-    // own run plans the next after it records how it went).
-    if trigger == Trigger::LeadMessage && applied.message.is_some() {
+    // The agent answered the lead — or could not, because the message reached us after its
+    // window closed, and the schedule's template step is the only way back to the lead: the
+    // next follow-up replaces the pending one (a follow-up's own run plans the next after it
+    // records how it went). A hand-over leaves the lead to the person.
+    let unanswerable = window_closed && !applied.handed_over && !applied.suppressed;
+    if trigger == Trigger::LeadMessage && (applied.message.is_some() || unanswerable) {
         crate::followup_run::plan_next(store, org_id, conversation_id).await?;
     }
     Ok(Some(applied))

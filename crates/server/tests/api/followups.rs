@@ -16,6 +16,7 @@ on_both_databases!(
     settings_are_validated_and_quiet_hours_push_the_time,
     other_organisations_and_viewers_are_refused,
     past_the_window_the_approved_template_step_goes,
+    a_message_that_arrives_after_its_window_closed_gets_the_template_step,
     the_organisations_followups_page_soonest_first
 );
 
@@ -489,6 +490,85 @@ async fn past_the_window_the_approved_template_step_goes(b: Backend) {
         .delete(&format!("/api/v1/templates/{tid}"), &owner.token)
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    app.finish().await;
+}
+
+/// A lead's message that reaches us after its 24 h window closed (Meta held it, or the server
+/// was down): the agent cannot answer in free text, so the schedule's template step is
+/// planned from the lead's own time instead of nothing happening at all.
+async fn a_message_that_arrives_after_its_window_closed_gets_the_template_step(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Late Co").await;
+    let t = app
+        .post(
+            "/api/v1/templates",
+            Some(&owner.token),
+            json!({
+                "name": "sorry_we_missed_you", "language": "en", "category": "UTILITY",
+                "parameter_format": "NAMED",
+                "body": {"text": "Hi {{first_name}}, sorry we missed your message. Still need help?",
+                    "examples": {"first_name": "Maria"}},
+                "variables": {"first_name": {"source": "contact", "key": "first_name", "fallback": "there"}},
+            }),
+        )
+        .await;
+    let tid = t.body["id"].as_str().unwrap().to_owned();
+    app.sql(
+        "UPDATE templates SET status = 'approved' WHERE id = ?",
+        vec![uuid::Uuid::parse_str(&tid).unwrap().into()],
+    )
+    .await;
+    let mut settings = app
+        .get("/api/v1/settings/followups", &owner.token)
+        .await
+        .body;
+    settings["quiet_hours"] = Value::Null;
+    settings["outside_window"] = json!([{"after_hours": 48, "template_id": tid}]);
+    let r = app
+        .put("/api/v1/settings/followups", &owner.token, settings)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+    // The message was written 30 hours ago: its window closed before the agent could think.
+    let (conv, msg) = lead_writes(&app, &owner, "+91 98000 00077", "Hi, I saw your ad").await;
+    let written = Utc::now() - Duration::hours(30);
+    app.sql(
+        "UPDATE messages SET created_at = ? WHERE id = ?",
+        vec![written.into(), uuid::Uuid::parse_str(&msg).unwrap().into()],
+    )
+    .await;
+    app.sql(
+        "UPDATE conversations SET window_open_until = ?, last_message_at = ? WHERE id = ?",
+        vec![
+            (written + Duration::hours(24)).into(),
+            written.into(),
+            uuid::Uuid::parse_str(&conv).unwrap().into(),
+        ],
+    )
+    .await;
+    let f = eventually(20, "a planned template step", || async {
+        followups(&app, &owner, &conv)
+            .await
+            .into_iter()
+            .find(|f| f["status"] == "pending")
+    })
+    .await;
+    assert_eq!(
+        (f["kind"].as_str(), f["step"].as_i64()),
+        (Some("template"), Some(1)),
+        "{f}"
+    );
+    // 48 hours after the lead wrote, not after we read it.
+    let due: chrono::DateTime<Utc> = f["due_at"].as_str().unwrap().parse().unwrap();
+    assert!(due < Utc::now() + Duration::hours(19), "{f}");
+    // No free text went out past the window.
+    let outbound: Vec<Value> = messages(&app, &owner, &conv)
+        .await
+        .into_iter()
+        .filter(|m| m["direction"] == "outbound" && m["type"] == "text")
+        .filter(|m| m["status"] != "failed")
+        .collect();
+    assert!(outbound.is_empty(), "{outbound:?}");
     app.finish().await;
 }
 
