@@ -145,8 +145,8 @@ impl EvalSet {
     pub fn load(dir: &Path) -> Result<EvalSet, String> {
         fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T, String> {
             let path = dir.join(name);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut de = serde_json::Deserializer::from_str(&text);
             serde_path_to_error::deserialize(&mut de)
                 .map_err(|e| format!("{}: {}: {}", path.display(), e.path(), e.inner()))
@@ -252,7 +252,11 @@ impl Business {
     pub fn answered(&self, reply: &str) -> Vec<&str> {
         self.faq
             .iter()
-            .filter(|f| sentences(&f.answer).iter().any(|s| reply.contains(s.as_str())))
+            .filter(|f| {
+                sentences(&f.answer)
+                    .iter()
+                    .any(|s| reply.contains(s.as_str()))
+            })
             .map(|f| f.id.as_str())
             .collect()
     }
@@ -383,12 +387,18 @@ impl Report {
 
     pub fn slot_recall(&self) -> f64 {
         let f = self.fields.values();
-        ratio(f.clone().map(|s| s.recalled).sum(), f.map(|s| s.expected).sum())
+        ratio(
+            f.clone().map(|s| s.recalled).sum(),
+            f.map(|s| s.expected).sum(),
+        )
     }
 
     pub fn slot_precision(&self) -> f64 {
         let f = self.fields.values();
-        ratio(f.clone().map(|s| s.correct).sum(), f.map(|s| s.stored).sum())
+        ratio(
+            f.clone().map(|s| s.correct).sum(),
+            f.map(|s| s.stored).sum(),
+        )
     }
 
     pub fn conversation_pass_rate(&self) -> f64 {
@@ -417,7 +427,10 @@ impl Report {
         );
         want(
             self.slot_precision() >= SLOT_PRECISION_TARGET,
-            format!("slot precision {:.1} % < 95 %", 100.0 * self.slot_precision()),
+            format!(
+                "slot precision {:.1} % < 95 %",
+                100.0 * self.slot_precision()
+            ),
         );
         missed
     }
@@ -514,7 +527,9 @@ fn sentence_language(sentence: &str) -> Option<&'static str> {
         .collect();
     let count = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
     let (hindi, english) = (count(HINDI_WORDS), count(ENGLISH_WORDS));
-    let devanagari = sentence.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+    let devanagari = sentence
+        .chars()
+        .any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
     match (hindi + usize::from(devanagari)).cmp(&english) {
         std::cmp::Ordering::Greater => Some("hi-en"),
         std::cmp::Ordering::Less => Some("en"),
@@ -525,9 +540,7 @@ fn sentence_language(sentence: &str) -> Option<&'static str> {
 /// Whether `reply` contains `wanted`, where `a|b` is either, ignoring case.
 fn contains(reply: &str, wanted: &str) -> bool {
     let reply = reply.to_lowercase();
-    wanted
-        .split('|')
-        .any(|w| reply.contains(&w.to_lowercase()))
+    wanted.split('|').any(|w| reply.contains(&w.to_lowercase()))
 }
 
 /// What the last answer of `c` does wrong against `e`, one line each.
@@ -559,8 +572,13 @@ fn check_turn(b: &Business, c: &Conversation, e: &Expect) -> Vec<String> {
         want(ok, format!("{field} is {got:?}, should be {value:?}"));
     }
     if let Some(cta) = e.cta {
-        let offered = d.cta_type.filter(|_| d.reason_code == closer_domain::sales::ReasonCode::CtaPush);
-        want(offered == cta, format!("offered {offered:?}, should be {cta:?}"));
+        let offered = d
+            .cta_type
+            .filter(|_| d.reason_code == closer_domain::sales::ReasonCode::CtaPush);
+        want(
+            offered == cta,
+            format!("offered {offered:?}, should be {cta:?}"),
+        );
     }
     let flags = [
         ("handoff", e.handoff, d.handoff_required),
@@ -627,7 +645,9 @@ pub async fn run(set: &EvalSet) -> Result<Report, String> {
         report.conversations += 1;
         match run_scripted(b, s).await {
             Ok(()) => report.passed += 1,
-            Err(why) => report.failures.push(format!("[{}] {}: {why}", b.id, s.name)),
+            Err(why) => report
+                .failures
+                .push(format!("[{}] {}: {why}", b.id, s.name)),
         }
     }
     Ok(report)
@@ -676,5 +696,99 @@ impl fmt::Display for Report {
             "scripted conversations passed: {}",
             percent(self.passed, self.conversations)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn business() -> Business {
+        serde_json::from_value(serde_json::json!({
+            "id": "b", "name": "B", "timezone": "Asia/Kolkata", "language": "en",
+            "checklist": [["name", "required"]], "questions": {}, "opener": {"en": "Hi!"},
+            "ctas": [],
+            "faq": [
+                {"id": "fees", "question": "What are the fees?", "answer": "Rs 500. Paid monthly."},
+                {"id": "emi", "question": "Is EMI available?", "answer": "Yes, EMI over 6 months."}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn message(faq: &[&str], uncovered: bool, slots: &[(&str, &str)]) -> Message {
+        Message {
+            business: "b".into(),
+            text: "…".into(),
+            faq: faq.iter().map(|s| (*s).to_owned()).collect(),
+            uncovered,
+            slots: slots
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            asked: None,
+            profile: None,
+        }
+    }
+
+    /// The scoring can fail: a wrong entry, a missing answer and a wrong slot all count.
+    #[test]
+    fn a_wrong_answer_and_a_wrong_slot_are_counted_against_the_agent() {
+        let b = business();
+        let run = |reply: &str, slots: &[(&str, &str)]| MessageRun {
+            reply: reply.into(),
+            answered: b.answered(reply).into_iter().map(str::to_owned).collect(),
+            slots: slots
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        };
+        let mut r = Report::default();
+        let emi = run(
+            "Yes, EMI over 6 months. Your name?",
+            &[("name", "Class 12")],
+        );
+        r.score_message(&b, &message(&["fees"], false, &[]), &emi);
+        r.score_message(&b, &message(&[], true, &[]), &emi);
+        let fees = run("Rs 500. Paid monthly.", &[("budget", "15000")]);
+        r.score_message(
+            &b,
+            &message(&["fees|emi"], false, &[("budget", "15000.0")]),
+            &fees,
+        );
+        assert_eq!((r.covered, r.right), (2, 1));
+        assert_eq!((r.false_on_covered, r.false_on_uncovered), (1, 1));
+        assert_eq!(
+            r.fields["name"],
+            FieldScore {
+                expected: 0,
+                recalled: 0,
+                stored: 2,
+                correct: 0
+            }
+        );
+        assert_eq!(
+            r.fields["budget"],
+            FieldScore {
+                expected: 1,
+                recalled: 1,
+                stored: 1,
+                correct: 1
+            }
+        );
+        assert!(!r.missed_targets().is_empty());
+    }
+
+    #[test]
+    fn the_language_of_a_sentence_is_read_by_its_words() {
+        assert_eq!(
+            sentence_language("Aapka board kaunsa hai: CBSE, ICSE ya State?"),
+            Some("hi-en")
+        );
+        assert_eq!(
+            sentence_language("When would you like to get started?"),
+            Some("en")
+        );
+        assert_eq!(sentence_language("Rs 1,20,000."), None);
     }
 }

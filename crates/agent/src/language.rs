@@ -96,6 +96,22 @@ const HINGLISH: &[&str] = &[
     "chalo",
     "batana",
     "bata",
+    "mein",
+    "hu",
+    "liye",
+    "wala",
+    "sakta",
+    "karni",
+    "milega",
+    "milegi",
+    "hota",
+    "hoti",
+    "hote",
+    "kaunsa",
+    "kaunsi",
+    "dekh",
+    "rahe",
+    "dijiye",
 ];
 
 /// Words that are Hinglish markers only next to others ("main", "ko", "se" are also English
@@ -155,6 +171,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Completed, true) => "Bahut badhiya, thanks! Aur kuch help chahiye?",
         (Line::OptOut, false) => "You're unsubscribed and won't get more messages from us.",
         (Line::OptOut, true) => "Aapko ab humse aur messages nahi aayenge.",
+        (Line::OptIn, false) => {
+            "Welcome back! You're subscribed again and will get our messages. How can I help you?"
+        }
+        (Line::OptIn, true) => {
+            "Welcome back! Aapko humare messages phir se milenge. Bataiye, main kaise help karun?"
+        }
         (Line::Handoff, false) => {
             "I'm bringing in a member of our team; they'll reply here shortly."
         }
@@ -189,6 +211,8 @@ pub enum Line {
     Accepted,
     Completed,
     OptOut,
+    /// The one confirmation to a lead who wrote START after opting out.
+    OptIn,
     Handoff,
     Graceful,
     AskSlot,
