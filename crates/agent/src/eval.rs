@@ -141,8 +141,20 @@ struct ConversationsFile {
 }
 
 impl EvalSet {
-    /// Reads `businesses.json`, `messages.json` and `conversations.json` from `dir`.
+    /// Reads `businesses.json`, every `messages*.json` and `conversations.json` from `dir`.
     pub fn load(dir: &Path) -> Result<EvalSet, String> {
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .filter_map(|f| f.ok()?.file_name().into_string().ok())
+            .filter(|f| f.starts_with("messages") && f.ends_with(".json"))
+            .collect();
+        files.sort();
+        EvalSet::load_messages(dir, &files)
+    }
+
+    /// As [`EvalSet::load`], with only the messages of `files` (one file measured alone, such
+    /// as the held-out set).
+    pub fn load_messages(dir: &Path, files: &[String]) -> Result<EvalSet, String> {
         fn read<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T, String> {
             let path = dir.join(name);
             let text =
@@ -151,9 +163,13 @@ impl EvalSet {
             serde_path_to_error::deserialize(&mut de)
                 .map_err(|e| format!("{}: {}: {}", path.display(), e.path(), e.inner()))
         }
+        let mut messages = vec![];
+        for f in files {
+            messages.extend(read::<MessagesFile>(dir, f)?.messages);
+        }
         let set = EvalSet {
             businesses: read::<BusinessesFile>(dir, "businesses.json")?.businesses,
-            messages: read::<MessagesFile>(dir, "messages.json")?.messages,
+            messages,
             conversations: read::<ConversationsFile>(dir, "conversations.json")?.conversations,
         };
         set.check()?;
