@@ -15,9 +15,10 @@ use std::collections::HashMap;
 
 /// Candidates below this relevance are dropped before ranking.
 pub const MIN_RELEVANCE: f32 = 0.45;
-/// A message that asks nothing is answered from the FAQ only when it names an entry's
-/// whole question ("Fees", "weekend batch").
-const IMPLICIT_TITLE_COVERAGE: f32 = 0.99;
+/// A message that asks nothing is answered from the FAQ only when it names an entry's whole
+/// question and says nothing else ("Fees", "weekend batch"): "Morning" answering our
+/// question is no question about the opening hours.
+const IMPLICIT_COVERAGE: f32 = 0.99;
 pub const TOP: usize = 3;
 /// Most FAQ entries one reply answers from.
 pub const MAX_ANSWERS: usize = 3;
@@ -284,6 +285,11 @@ const STOPWORDS: &[&str] = &[
     "meri",
     "mere",
     "le",
+    "yahan",
+    "wahan",
+    "idhar",
+    "udhar",
+    "exactly",
     "क्या",
     "है",
     "हैं",
@@ -362,6 +368,14 @@ const SAME_THING: &[(&str, &str)] = &[
     ("क्लास", "batch"),
     ("time", "timing"),
     ("schedule", "timing"),
+    ("open", "timing"),
+    ("opening", "timing"),
+    ("closing", "timing"),
+    ("khula", "timing"),
+    ("khulta", "timing"),
+    ("hour", "timing"),
+    ("बजे", "timing"),
+    ("try", "trial"),
     ("baje", "timing"),
     ("morning", "timing"),
     ("evening", "timing"),
@@ -484,6 +498,8 @@ const SAME_PHRASE: &[(&str, &str)] = &[
     (" kitne din ", " duration "),
     (" kitne baje ", " timing "),
     (" test series ", " material "),
+    (" price list ", " fee "),
+    (" rate list ", " fee "),
     (" study material ", " material "),
     (" parts mein ", " emi "),
     (" part payment ", " emi "),
@@ -511,6 +527,7 @@ fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
     let w = w
         .strip_suffix("ing")
         .or_else(|| w.strip_suffix("ed"))
+        .or_else(|| w.strip_suffix("able"))
         .filter(|s| s.chars().count() >= 5)
         .unwrap_or(w);
     std::borrow::Cow::Borrowed(same_thing(w))
@@ -582,6 +599,10 @@ fn read_entries(knowledge: &[KnowledgeEntry]) -> Vec<Entry<'_>> {
             let mut all: std::collections::HashSet<String> =
                 terms(&k.content).into_iter().collect();
             all.extend(terms(&k.title));
+            // An entry that names a price answers "how much", whatever it calls the price.
+            if states_a_price(&k.content) {
+                all.insert("fee".into());
+            }
             Entry {
                 entry: k,
                 title,
@@ -589,6 +610,12 @@ fn read_entries(knowledge: &[KnowledgeEntry]) -> Vec<Entry<'_>> {
             }
         })
         .collect()
+}
+
+fn states_a_price(text: &str) -> bool {
+    crate::extract::slots::amounts_in(text)
+        .iter()
+        .any(|(v, marked)| *marked && *v >= 100.0)
 }
 
 /// Rarity of every term over the entries: rare terms weigh more.
@@ -745,9 +772,9 @@ fn rank<'a>(
     may_stand_alone: bool,
     entries: &'a [Entry],
     idf_of: &dyn Fn(&str) -> f32,
-) -> Vec<(f32, f32, &'a Entry<'a>)> {
+) -> Vec<(f32, f32, f32, &'a Entry<'a>)> {
     let with_context: Query = own.iter().chain(context).cloned().collect();
-    let mut ranked: Vec<(f32, f32, &Entry)> = entries
+    let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
         .filter_map(|e| {
             let helped = relevance(&with_context, e, idf_of);
@@ -757,10 +784,10 @@ fn rank<'a>(
                 helped
             };
             let (r, q, t) = if helped.0 > alone.0 { helped } else { alone };
-            (r >= MIN_RELEVANCE && q >= MIN_QUERY_COVERAGE).then_some((r, t, e))
+            (r >= MIN_RELEVANCE && q >= MIN_QUERY_COVERAGE).then_some((r, q, t, e))
         })
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.total_cmp(&a.1)));
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.2.total_cmp(&a.2)));
     ranked
 }
 
@@ -805,12 +832,13 @@ pub fn retrieve_knowledge(
                 rank(&query, &context, *may_stand_alone, &entries, &idf_of)
             })
             .max_by(|a, b| {
-                let top = |r: &Vec<(f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
+                let top = |r: &Vec<(f32, f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
                 top(a).total_cmp(&top(b))
             })
             .unwrap_or_default();
-        for (i, (r, t, e)) in best.into_iter().enumerate() {
-            let answers = i == 0 && (!implicit || t >= IMPLICIT_TITLE_COVERAGE);
+        for (i, (r, q, t, e)) in best.into_iter().enumerate() {
+            let answers =
+                i == 0 && (!implicit || (t >= IMPLICIT_COVERAGE && q >= IMPLICIT_COVERAGE));
             let snippet = snippet(e.entry, r, answers);
             if out.iter().any(|s| s.id == snippet.id) {
                 continue;

@@ -326,9 +326,12 @@ pub fn respond(
     }
 
     let first_contact = !s.bot_has_spoken();
+    // A message that asks nothing is read as a question ("Fees") only when it is not the
+    // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".
     let answers: Vec<&Snippet> = knowledge
         .iter()
         .filter(|k| k.source == SnippetSource::Knowledge && k.answers)
+        .filter(|_| x.is_question || pending.is_none())
         .collect();
     if x.is_question || !answers.is_empty() {
         return (answer(s, x, state, &answers, lang, &mut fx), fx);

@@ -150,6 +150,8 @@ const ALIASES: &[(&str, &[&str])] = &[
     ),
     ("NEET", &["neet ug", "medical entrance"]),
     ("CET", &["mhcet", "mh cet"]),
+    ("morning", &["subah", "mornings"]),
+    ("evening", &["shaam", "sham", "evenings"]),
     (
         "State",
         &["state board", "ssc", "hsc", "maharashtra board", "msbshse"],
