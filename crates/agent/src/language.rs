@@ -120,7 +120,8 @@ const WEAK: &[&str] = &[
     "main", "ko", "se", "ke", "ki", "ka", "ji", "kar", "mat", "hum",
 ];
 
-/// `hi` for Devanagari, `hi-en` for Hinglish, `en` otherwise; `None` when there are no words.
+/// `hi` for Devanagari, `hi-en` for Hinglish, `en` for English; `None` when no word tells
+/// (the lead's earlier language then stands: a Hinglish lead answering "CBSE" is still one).
 pub fn detect(text: &str) -> Option<&'static str> {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
@@ -145,10 +146,77 @@ pub fn detect(text: &str) -> Option<&'static str> {
     let weak = words.iter().filter(|w| WEAK.contains(&w.as_str())).count();
     if strong >= 2 || (strong == 1 && (words.len() <= 4 || weak >= 1)) {
         Some("hi-en")
-    } else {
+    } else if words.iter().any(|w| ENGLISH.contains(&w.as_str())) {
         Some("en")
+    } else {
+        // "Rahul", "CBSE", "12th", "ok": nothing tells, the conversation's language stands.
+        None
     }
 }
+
+/// English words that tell a message is English; a name, a place, "CBSE" or "12th" does not.
+const ENGLISH: &[&str] = &[
+    "the",
+    "is",
+    "are",
+    "am",
+    "was",
+    "were",
+    "what",
+    "which",
+    "how",
+    "when",
+    "where",
+    "why",
+    "who",
+    "do",
+    "does",
+    "did",
+    "you",
+    "your",
+    "i",
+    "my",
+    "me",
+    "we",
+    "our",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "have",
+    "has",
+    "please",
+    "want",
+    "need",
+    "looking",
+    "for",
+    "and",
+    "of",
+    "to",
+    "in",
+    "with",
+    "about",
+    "this",
+    "that",
+    "there",
+    "any",
+    "it",
+    "from",
+    "a",
+    "an",
+    "on",
+    "at",
+    "be",
+    "get",
+    "know",
+    "tell",
+    "thanks",
+    "thank",
+    "interested",
+    "it's",
+    "im",
+];
 
 /// A fixed line of the agent's own, in the reply language (Devanagari leads get Hinglish:
 /// the business's scripts are written in Latin letters).
@@ -235,5 +303,7 @@ mod tests {
         assert_eq!(detect("कोर्स की फीस कितनी है?"), Some("hi"));
         assert_eq!(detect("I live in Pune main area"), Some("en"));
         assert_eq!(detect("👍"), None);
+        assert_eq!(detect("Rahul"), None);
+        assert_eq!(detect("sorry, 12th mein hu"), Some("hi-en"));
     }
 }

@@ -397,6 +397,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         name: changed(&s.state, &state, "name"),
         email: changed(&s.state, &state, "email"),
         city: changed(&s.state, &state, "city"),
+        phone: changed(&s.state, &state, "phone"),
         language: (state.language != s.state.language)
             .then(|| state.language.clone())
             .flatten(),
