@@ -508,7 +508,7 @@ const SAME_PHRASE: &[(&str, &str)] = &[
 /// The business's word for a lead's word, after the lightest stemming that helps ("fees" ~
 /// "fee", "batches" ~ "batch", "recordings" ~ "record").
 fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
-    if let Some((_, meant)) = SAME_THING.iter().find(|(said, _)| *said == word) {
+    if let Some(meant) = SAME_THING_MAP.get(word) {
         return std::borrow::Cow::Borrowed(meant);
     }
     // "properties" ~ "property", "amenities" ~ "amenity".
@@ -534,11 +534,14 @@ fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn same_thing(w: &str) -> &str {
-    SAME_THING
-        .iter()
-        .find(|(said, _)| *said == w)
-        .map_or(w, |(_, meant)| meant)
+    SAME_THING_MAP.get(w).copied().unwrap_or(w)
 }
+
+/// The tables as hash lookups: every word of every entry goes through them on every think.
+static SAME_THING_MAP: std::sync::LazyLock<HashMap<&str, &str>> =
+    std::sync::LazyLock::new(|| SAME_THING.iter().copied().collect());
+static STOP: std::sync::LazyLock<std::collections::HashSet<&str>> =
+    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
 
 pub fn terms(text: &str) -> Vec<String> {
     norm_terms(&phrased(&normalize(&without_addresses(text)))).collect()
@@ -570,9 +573,9 @@ fn phrased(norm: &str) -> String {
 /// The terms of already-normalized text.
 fn norm_terms(norm: &str) -> impl Iterator<Item = String> {
     norm.split_whitespace()
-        .filter(|w| w.chars().count() >= 2 && !STOPWORDS.contains(w))
+        .filter(|w| w.chars().count() >= 2 && !STOP.contains(w))
         .map(canonical)
-        .filter(|w| !STOPWORDS.contains(&w.as_ref()))
+        .filter(|w| !STOP.contains(w.as_ref()))
         .map(std::borrow::Cow::into_owned)
 }
 
@@ -582,20 +585,26 @@ fn unique(mut terms: Vec<String>) -> Vec<String> {
     terms
 }
 
-/// One knowledge entry, read once per think.
-struct Entry<'a> {
-    entry: &'a KnowledgeEntry,
-    /// Terms of the FAQ's question (empty for pages).
+/// One knowledge entry as the matching reads it.
+struct Entry {
+    /// Its place in the knowledge.
+    index: usize,
+    /// Terms of the FAQ's question (empty for pages), the business's name left out.
     title: Vec<String>,
     all: std::collections::HashSet<String>,
 }
 
-fn read_entries(knowledge: &[KnowledgeEntry]) -> Vec<Entry<'_>> {
+fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
     knowledge
         .iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(index, k)| {
             let is_faq = k.kind == closer_domain::work::KnowledgeKind::Faq;
-            let title = if is_faq { terms(&k.title) } else { vec![] };
+            let title = if is_faq {
+                without_words(terms(&k.title), name)
+            } else {
+                vec![]
+            };
             let mut all: std::collections::HashSet<String> =
                 terms(&k.content).into_iter().collect();
             all.extend(terms(&k.title));
@@ -603,13 +612,66 @@ fn read_entries(knowledge: &[KnowledgeEntry]) -> Vec<Entry<'_>> {
             if states_a_price(&k.content) {
                 all.insert("fee".into());
             }
-            Entry {
-                entry: k,
-                title,
-                all,
-            }
+            Entry { index, title, all }
         })
         .collect()
+}
+
+/// The knowledge read for matching: its entries, their terms' rarity, its vocabulary.
+struct Prepared {
+    entries: Vec<Entry>,
+    idf: HashMap<String, f32>,
+    /// The rarity of a word no entry uses.
+    unknown: f32,
+    vocabulary: Vocabulary,
+    name: Vec<String>,
+}
+
+impl Prepared {
+    fn of(knowledge: &[KnowledgeEntry], business_name: &str) -> Prepared {
+        let name = terms(business_name);
+        let entries = read_entries(knowledge, &name);
+        let idf = idf_table(&entries);
+        let vocabulary = Vocabulary::of(knowledge, &entries);
+        Prepared {
+            unknown: idf_for(entries.len() as f32, 0.0),
+            entries,
+            idf,
+            vocabulary,
+            name,
+        }
+    }
+}
+
+/// Knowledge already read, by a hash of its text: a business's FAQ changes rarely and every
+/// think reads it, so it is read once per version (a changed entry is a new version).
+static PREPARED: std::sync::LazyLock<std::sync::Mutex<HashMap<u64, std::sync::Arc<Prepared>>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Versions kept; past it the cache starts over (the busiest businesses come back first).
+const PREPARED_KEPT: usize = 256;
+
+fn prepared(knowledge: &[KnowledgeEntry], business_name: &str) -> std::sync::Arc<Prepared> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    business_name.hash(&mut h);
+    for k in knowledge {
+        (k.kind == closer_domain::work::KnowledgeKind::Faq).hash(&mut h);
+        k.title.hash(&mut h);
+        k.content.hash(&mut h);
+    }
+    let key = h.finish();
+    let cached = PREPARED.lock().ok().and_then(|c| c.get(&key).cloned());
+    if let Some(p) = cached {
+        return p;
+    }
+    let p = std::sync::Arc::new(Prepared::of(knowledge, business_name));
+    if let Ok(mut c) = PREPARED.lock() {
+        if c.len() >= PREPARED_KEPT {
+            c.clear();
+        }
+        c.insert(key, p.clone());
+    }
+    p
 }
 
 fn states_a_price(text: &str) -> bool {
@@ -628,11 +690,11 @@ fn idf_table(entries: &[Entry]) -> HashMap<String, f32> {
     }
     let n = entries.len() as f32;
     df.into_iter()
-        .map(|(t, d)| (t.to_owned(), idf(n, d as f32)))
+        .map(|(t, d)| (t.to_owned(), idf_for(n, d as f32)))
         .collect()
 }
 
-fn idf(n: f32, df: f32) -> f32 {
+fn idf_for(n: f32, df: f32) -> f32 {
     ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
 }
 
@@ -693,12 +755,13 @@ struct Vocabulary {
 }
 
 impl Vocabulary {
-    fn of(entries: &[Entry]) -> Vocabulary {
+    fn of(knowledge: &[KnowledgeEntry], entries: &[Entry]) -> Vocabulary {
+        let mut seen = std::collections::HashSet::new();
         let mut words = vec![];
-        for e in entries {
-            let text = format!("{} {}", e.entry.title, e.entry.content);
+        for k in knowledge {
+            let text = format!("{} {}", k.title, k.content);
             for w in normalize(&text).split_whitespace() {
-                if w.chars().count() >= 4 && !words.iter().any(|(k, _): &(String, String)| k == w) {
+                if w.chars().count() >= 4 && seen.insert(w.to_owned()) {
                     words.push((w.to_owned(), canonical(w).into_owned()));
                 }
             }
@@ -722,9 +785,9 @@ impl Vocabulary {
         let norm = phrased(&normalize(&without_addresses(text)));
         let said = norm
             .split_whitespace()
-            .filter(|w| w.chars().count() >= 2 && !STOPWORDS.contains(w));
+            .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
         said.map(|w| self.repair(w, canonical(w).into_owned()))
-            .filter(|t| !STOPWORDS.contains(&t.as_str()))
+            .filter(|t| !STOP.contains(t.as_str()))
             .collect()
     }
 }
@@ -772,7 +835,7 @@ fn rank<'a>(
     may_stand_alone: bool,
     entries: &'a [Entry],
     idf_of: &dyn Fn(&str) -> f32,
-) -> Vec<(f32, f32, f32, &'a Entry<'a>)> {
+) -> Vec<(f32, f32, f32, &'a Entry)> {
     let with_context: Query = own.iter().chain(context).cloned().collect();
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
@@ -802,16 +865,16 @@ pub fn retrieve_knowledge(
     if knowledge.is_empty() {
         return vec![];
     }
-    let name = terms(business_name);
-    let mut entries = read_entries(knowledge);
-    for e in &mut entries {
-        e.title.retain(|t| !name.contains(t));
-    }
-    let table = idf_table(&entries);
-    let unknown = idf(entries.len() as f32, 0.0);
-    let idf_of = |t: &str| table.get(t).copied().unwrap_or(unknown);
-    let vocabulary = Vocabulary::of(&entries);
-    let whole = without_words(vocabulary.query_terms(text), &name);
+    let prepared = prepared(knowledge, business_name);
+    let Prepared {
+        entries,
+        idf,
+        unknown,
+        vocabulary,
+        name,
+    } = &*prepared;
+    let idf_of = |t: &str| idf.get(t).copied().unwrap_or(*unknown);
+    let whole = without_words(vocabulary.query_terms(text), name);
     let clauses = question_clauses(text);
     let implicit = clauses.is_empty();
     let asked: Vec<String> = if implicit {
@@ -825,11 +888,11 @@ pub fn retrieve_knowledge(
         let best = readings(clause)
             .iter()
             .map(|(r, may_stand_alone)| {
-                let own = unique(without_words(vocabulary.query_terms(r), &name));
+                let own = unique(without_words(vocabulary.query_terms(r), name));
                 let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
                 let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
                 let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
-                rank(&query, &context, *may_stand_alone, &entries, &idf_of)
+                rank(&query, &context, *may_stand_alone, entries, &idf_of)
             })
             .max_by(|a, b| {
                 let top = |r: &Vec<(f32, f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
@@ -839,7 +902,7 @@ pub fn retrieve_knowledge(
         for (i, (r, q, t, e)) in best.into_iter().enumerate() {
             let answers =
                 i == 0 && (!implicit || (t >= IMPLICIT_COVERAGE && q >= IMPLICIT_COVERAGE));
-            let snippet = snippet(e.entry, r, answers);
+            let snippet = snippet(&knowledge[e.index], r, answers);
             if out.iter().any(|s| s.id == snippet.id) {
                 continue;
             }
@@ -900,7 +963,7 @@ fn retrieve_messages(query: &str, past: &[Turn], now: DateTime<Utc>) -> Vec<Snip
     let n = past.len() as f32;
     let weight: Vec<f32> = query_terms
         .iter()
-        .map(|q| idf(n, held.iter().filter(|h| h.contains(q)).count() as f32))
+        .map(|q| idf_for(n, held.iter().filter(|h| h.contains(q)).count() as f32))
         .collect();
     let total: f32 = weight.iter().sum();
     let mut scored: Vec<Snippet> = past
