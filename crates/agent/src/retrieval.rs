@@ -786,9 +786,15 @@ impl Vocabulary {
         let said = norm
             .split_whitespace()
             .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
-        said.map(|w| self.repair(w, canonical(w).into_owned()))
-            .filter(|t| !STOP.contains(t.as_str()))
-            .collect()
+        // A pasted brochure repeats its words: each is read once.
+        let mut read: HashMap<&str, String> = HashMap::new();
+        said.map(|w| {
+            read.entry(w)
+                .or_insert_with(|| self.repair(w, canonical(w).into_owned()))
+                .clone()
+        })
+        .filter(|t| !STOP.contains(t.as_str()))
+        .collect()
     }
 }
 

@@ -800,6 +800,14 @@ const CITIES: &[&str] = &[
     "London",
 ];
 
+/// Each city as normalized text finds it: " pimpri chinchwad ".
+static CITY_NEEDLES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    CITIES
+        .iter()
+        .map(|c| format!(" {} ", c.to_lowercase()))
+        .collect()
+});
+
 /// Words after "from" that are not places.
 const NOT_A_PLACE: &[&str] = &[
     "monday",
@@ -878,9 +886,8 @@ pub fn city_in(text: &str) -> Option<(String, f32)> {
 fn known_city_in(sentence: &str) -> Option<&'static str> {
     let norm = normalize(sentence);
     let mut found: Vec<(usize, &'static str)> = vec![];
-    for city in CITIES {
-        let needle = format!(" {} ", city.to_lowercase());
-        for (i, _) in norm.match_indices(&needle) {
+    for (city, needle) in CITIES.iter().zip(CITY_NEEDLES.iter()) {
+        for (i, _) in norm.match_indices(needle.as_str()) {
             let before: Vec<&str> = norm[..i].split_whitespace().rev().take(2).collect();
             let heading_there = matches!(before.as_slice(), ["to", ..]);
             let inside_longer = found.iter().any(|(j, c)| *j <= i && i < j + c.len() + 1);
