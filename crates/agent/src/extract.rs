@@ -36,6 +36,8 @@ pub struct Extraction {
     pub asks_for: Vec<closer_domain::sales::CtaType>,
     /// "Not now", "let me think about it": the lead pauses (also a decline, for now).
     pub defers: bool,
+    /// "Send me the link": the link of the offer on the table, or of the first one.
+    pub asks_for_link: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
@@ -410,6 +412,9 @@ const COMPLIANCE: &[&str] = &[
 const PRESENCE_PINGS: &[&str] = &[
     "still there",
     "are you there",
+    "anyone here",
+    "anybody there",
+    "someone there",
     "you there",
     "anyone there",
     "is anyone there",
@@ -599,6 +604,19 @@ const CTA_REQUESTS: &[(&[&str], &[closer_domain::sales::CtaType])] = &[
         &["website link", "your website"],
         &[closer_domain::sales::CtaType::VisitWebsite],
     ),
+];
+
+const LINK_REQUEST: &[&str] = &[
+    "send the link",
+    "send link",
+    "send me the link",
+    "share the link",
+    "share link",
+    "link bhejo",
+    "link bhej do",
+    "link bhejiye",
+    "link share karo",
+    "link do",
 ];
 
 fn requested_ctas(norm: &str) -> Vec<closer_domain::sales::CtaType> {
@@ -845,16 +863,21 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         (short && ACCEPT_ALONE.iter().any(|p| norm.starts_with(p))) || has_any(&norm, ACCEPT);
     x.declines =
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
-    // "Not now", "will think about it": a pause, not a no; never answered with a push.
-    x.defers = has_any(&norm, DEFER);
+    let tz = business_tz(snapshot);
+    x.proposed_time = proposed_time(&text, at, tz);
+    // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
+    // me later at 6" names the time: a booking.
+    x.defers = has_any(&norm, DEFER) && x.proposed_time.is_none();
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
     x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
     x.asks_for = requested_ctas(&norm);
+    x.asks_for_link = has_any(&norm, LINK_REQUEST);
     if x.declines {
         x.accepts = false;
         x.asks_to_book = false;
         x.asks_for.clear();
+        x.asks_for_link = false;
     }
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
@@ -909,9 +932,6 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     } else {
         None
     };
-
-    let tz = business_tz(snapshot);
-    x.proposed_time = proposed_time(&text, at, tz);
 
     // Slots: every fact the message holds, whatever we asked.
     let reading = slots::Reading {

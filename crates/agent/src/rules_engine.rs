@@ -151,7 +151,11 @@ fn asked_for(s: &Snapshot, x: &Extraction, state: &ConversationState) -> Option<
                 .map(|c| c.kind)
         })
         .flatten();
-    by_name.or(booking)
+    // "Send me the link" with nothing offered yet: the business's first offer.
+    let link = (x.asks_for_link && state.last_cta.is_none())
+        .then(|| next_cta(s, state))
+        .flatten();
+    by_name.or(booking).or(link)
 }
 
 fn cta_text(s: &Snapshot, cta: CtaType, lang: &str) -> String {
@@ -249,7 +253,10 @@ pub fn respond(
                 fx,
             );
         }
-        if cta.is_booking() {
+        // A booking is made by agreeing a time, unless the lead asked for the link to book
+        // themselves.
+        let wants_link = x.asks_for_link && !cta_link(s, cta).is_empty();
+        if cta.is_booking() && !wants_link {
             if let Some(at) = x.proposed_time {
                 return (booked(s, state, cta, at, lang, &mut fx), fx);
             }

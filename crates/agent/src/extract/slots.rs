@@ -583,6 +583,36 @@ const NOT_A_NAME: &[&str] = &[
     "rahi",
     "rahe",
     "speaking",
+    "aapka",
+    "aapki",
+    "aapke",
+    "apna",
+    "apni",
+    "tumhara",
+    "yeh",
+    "woh",
+    "kuch",
+    "sab",
+    "soch",
+    "anyone",
+    "anybody",
+    "someone",
+    "somebody",
+    "nobody",
+    "everyone",
+    "everything",
+    "worried",
+    "tired",
+    "sad",
+    "angry",
+    "upset",
+    "excited",
+    "unsure",
+    "late",
+    "alone",
+    "old",
+    "sick",
+    "curious",
     "they",
     "theek",
     "thik",
@@ -647,7 +677,7 @@ pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
         // "this is" and "I am" as often bring an opinion ("this is useless"): there a name
         // needs a capital letter or a message that is little else.
         let opener = c[1].to_lowercase();
-        let weak = ["this is", "i am", "i'm", "im"].contains(&opener.as_str());
+        let weak = ["this is", "i am", "i'm", "im", "main", "mai"].contains(&opener.as_str());
         let capital = c[2].chars().next().is_some_and(char::is_uppercase);
         if weak && !capital && text.split_whitespace().count() > 5 {
             return None;
