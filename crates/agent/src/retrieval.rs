@@ -872,15 +872,6 @@ pub fn retrieve_knowledge(
         return vec![];
     }
     let prepared = prepared(knowledge, business_name);
-    let Prepared {
-        entries,
-        idf,
-        unknown,
-        vocabulary,
-        name,
-    } = &*prepared;
-    let idf_of = |t: &str| idf.get(t).copied().unwrap_or(*unknown);
-    let whole = without_words(vocabulary.query_terms(text), name);
     let clauses = question_clauses(text);
     let implicit = clauses.is_empty();
     let asked: Vec<String> = if implicit {
@@ -891,21 +882,7 @@ pub fn retrieve_knowledge(
     let mut out: Vec<Snippet> = vec![];
     let mut context: Vec<Snippet> = vec![];
     for clause in &asked {
-        let best = readings(clause)
-            .iter()
-            .map(|(r, may_stand_alone)| {
-                let own = unique(without_words(vocabulary.query_terms(r), name));
-                let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
-                let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
-                let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
-                rank(&query, &context, *may_stand_alone, entries, &idf_of)
-            })
-            .max_by(|a, b| {
-                let top = |r: &Vec<(f32, f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
-                top(a).total_cmp(&top(b))
-            })
-            .unwrap_or_default();
-        for (i, (r, q, t, e)) in best.into_iter().enumerate() {
+        for (i, (r, q, t, e)) in best_for(clause, text, &prepared).into_iter().enumerate() {
             let answers =
                 i == 0 && (!implicit || (t >= IMPLICIT_COVERAGE && q >= IMPLICIT_COVERAGE));
             let snippet = snippet(&knowledge[e.index], r, answers);
@@ -926,6 +903,27 @@ pub fn retrieve_knowledge(
     out.extend(context);
     out.truncate(TOP.max(out.iter().filter(|s| s.answers).count()));
     out
+}
+
+/// The entries answering one question of the message `text`, best first, by whichever
+/// reading of the question finds the better answer.
+fn best_for<'a>(clause: &str, text: &str, p: &'a Prepared) -> Vec<(f32, f32, f32, &'a Entry)> {
+    let idf_of = |t: &str| p.idf.get(t).copied().unwrap_or(p.unknown);
+    let whole = without_words(p.vocabulary.query_terms(text), &p.name);
+    readings(clause)
+        .iter()
+        .map(|(r, may_stand_alone)| {
+            let own = unique(without_words(p.vocabulary.query_terms(r), &p.name));
+            let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
+            let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
+            let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
+            rank(&query, &context, *may_stand_alone, &p.entries, &idf_of)
+        })
+        .max_by(|a, b| {
+            let top = |r: &Vec<(f32, f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
+            top(a).total_cmp(&top(b))
+        })
+        .unwrap_or_default()
 }
 
 fn snippet(k: &KnowledgeEntry, relevance: f32, answers: bool) -> Snippet {
@@ -1052,6 +1050,47 @@ mod tests {
         assert_eq!(got[0].id, "1");
         assert!(got.iter().all(|s| s.id != "3"));
         assert!(retrieve("hello there", &kb, &[], now).is_empty());
+    }
+
+    /// Each question of a message is answered from its own entry; a preamble asks nothing.
+    #[test]
+    fn two_questions_find_two_entries_and_an_unrelated_one_finds_none() {
+        let kb = vec![
+            faq("fees", "What are the fees?", "The course is Rs 2,999."),
+            faq(
+                "weekend",
+                "Do you have weekend batches?",
+                "Yes, Saturday and Sunday.",
+            ),
+            faq(
+                "admission",
+                "How do I take admission?",
+                "Fill the form online.",
+            ),
+        ];
+        let ids = |text: &str| -> Vec<String> {
+            retrieve_knowledge(text, &kb, "Acme")
+                .into_iter()
+                .filter(|s| s.answers)
+                .map(|s| s.id)
+                .collect()
+        };
+        assert_eq!(
+            ids("What are the fees and do you have weekend batches?"),
+            ["fees", "weekend"]
+        );
+        assert_eq!(
+            ids("Hi, I saw your ad on Instagram. Do you have weekend batches?"),
+            ["weekend"]
+        );
+        assert_eq!(
+            ids("fess kitni h"),
+            ["fees"],
+            "a typo is the word it nearly is"
+        );
+        assert!(ids("Will you help with college admission after JEE?").is_empty());
+        assert!(ids("I'm from Pune").is_empty(), "a statement asks nothing");
+        assert_eq!(ids("Fees"), ["fees"], "an FAQ's whole question, alone");
     }
 
     #[test]

@@ -1212,3 +1212,60 @@ fn free_answer(r: &Reading) -> Option<String> {
     }
     Some(r.text.trim().chars().take(120).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owners_question_gives_the_choices() {
+        assert_eq!(
+            choices_in("Are you preparing for JEE, NEET or MHT-CET?"),
+            ["JEE", "NEET", "MHT-CET"]
+        );
+        assert_eq!(
+            choices_in("Aapka board kaunsa hai: CBSE, ICSE ya State?"),
+            ["CBSE", "ICSE", "State"]
+        );
+        assert!(choices_in("Which class are you in?").is_empty());
+        let exams = choices_in("JEE, NEET ya MHT-CET, kiski taiyari hai?");
+        assert_eq!(exams, ["JEE", "NEET", "MHT-CET"]);
+        let read = |t: &str| choice_in(&normalize(t), &exams);
+        assert_eq!(read("CET ki coaching hai kya?").as_deref(), Some("MHT-CET"));
+        assert_eq!(read("IIT ki taiyari").as_deref(), Some("JEE"));
+        assert_eq!(read("haan jee, theek hai"), None, "the honorific");
+        assert_eq!(read("JEE or NEET, not sure"), None, "two choices name none");
+    }
+
+    #[test]
+    fn classes() {
+        let class = |t: &str| class_in(t, &normalize(t), false);
+        assert_eq!(class("11th mein hu").as_deref(), Some("11th"));
+        assert_eq!(class("son is in class XII").as_deref(), Some("12th"));
+        assert_eq!(class("meri beti 10vi mein hai").as_deref(), Some("10th"));
+        assert_eq!(class("मैं 11वीं में हूँ").as_deref(), Some("11th"));
+        assert_eq!(
+            class("I passed 12th this year").as_deref(),
+            Some("12th pass")
+        );
+        assert_eq!(class("11th 12th dono ka"), None);
+        assert_eq!(class("She got 92% in 10th"), None);
+        assert_eq!(class_in("12", " 12 ", true).as_deref(), Some("12th"));
+    }
+
+    #[test]
+    fn cities_where_the_lead_is_not_where_they_go_or_ask_about() {
+        let city = |t: &str| city_in(t).map(|(c, _)| c);
+        assert_eq!(city("Kothrud, Pune").as_deref(), Some("Pune"));
+        assert_eq!(
+            city("hum Pimpri Chinchwad se hain").as_deref(),
+            Some("Pimpri Chinchwad")
+        );
+        assert_eq!(
+            city("We are in Mumbai right now, shifting to Pune for work").as_deref(),
+            Some("Mumbai")
+        );
+        assert_eq!(city("Is your centre in Pune?"), None);
+        assert_eq!(city("I'm from Instagram ad"), None);
+    }
+}
