@@ -293,6 +293,7 @@ mod tests {
                 relevance: 0.9,
                 score: 0.9,
                 stale: false,
+                answers: false,
             })
             .collect()
     }

@@ -82,6 +82,8 @@ pub struct ContactPatch {
     pub email: Option<String>,
     pub city: Option<String>,
     pub language: Option<String>,
+    /// A number the lead gave in the conversation (E.164), besides the one they write from.
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,6 +2,8 @@
 //! and the signals the hard rules and escalation act on. Deterministic lexicons in English,
 //! Hinglish and Hindi; the LLM engine may add to this, never replace the hard signals.
 
+pub mod slots;
+
 use crate::decision::ReplyButton;
 use crate::language;
 use crate::snapshot::Snapshot;
@@ -30,6 +32,12 @@ pub struct Extraction {
     pub accepts: bool,
     /// "Can I book a call?": the lead asks for the booking before anything was offered.
     pub asks_to_book: bool,
+    /// "Send the payment link": the calls to action the lead asks for by name, best first.
+    pub asks_for: Vec<closer_domain::sales::CtaType>,
+    /// "Not now", "let me think about it": the lead pauses (also a decline, for now).
+    pub defers: bool,
+    /// "Send me the link": the link of the offer on the table, or of the first one.
+    pub asks_for_link: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
@@ -72,6 +80,127 @@ pub fn has_any(norm: &str, phrases: &[&str]) -> bool {
                 .any(|(i, _)| norm[..i].ends_with(' ') && norm[i + p.len()..].starts_with(' '))
         }
     })
+}
+
+/// Words that start a question.
+const QUESTION_STARTS: &[&str] = &[
+    "what", "how", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
+    "are", "will", "would", "should", "any", "kya", "kaise", "kitna", "kitne", "kitni", "kab",
+    "kahan", "kaun", "kyun", "kaunsa", "kaunsi", "wat", "whats", "wht",
+];
+/// Hindi question words, which come anywhere in the sentence ("fees kitni hai?").
+const QUESTION_WORDS: &[&str] = &[
+    "kya",
+    "kitna",
+    "kitni",
+    "kitne",
+    "kab",
+    "kahan",
+    "kaha",
+    "kaun",
+    "kaunsa",
+    "kaunsi",
+    "kaunse",
+    "kaise",
+    "kyun",
+    "kyu",
+    "kidhar",
+    "क्या",
+    "कितनी",
+    "कितना",
+    "कितने",
+    "कब",
+    "कहाँ",
+    "कहां",
+    "कौन",
+    "कैसे",
+    "क्यों",
+];
+/// Asking without a question mark: "details of the repeater batch", "address bhejo".
+const REQUESTS: &[&str] = &[
+    "details",
+    "detail",
+    "info",
+    "information",
+    "tell me",
+    "let me know",
+    "want to know",
+    "bhejo",
+    "bhejiye",
+    "bhej do",
+    "send me",
+    "share",
+    "batao",
+    "bataiye",
+    "bata do",
+    "jankari",
+    "jaankari",
+    "explain",
+    "email me",
+    "price list",
+];
+
+pub(crate) fn starts_like_a_question(norm: &str) -> bool {
+    norm.split_whitespace()
+        .next()
+        .is_some_and(|first| QUESTION_STARTS.contains(&first))
+}
+
+/// The questions a message asks, each on its own, and requests for information ("details
+/// of the repeater batch"): "Hi, I saw your ad. Do you have weekend batches?" asks one;
+/// "What are the fees and do you have weekend batches?" two. Greetings and "still there?"
+/// ask nothing the knowledge could answer.
+pub fn question_clauses(text: &str) -> Vec<String> {
+    asked_sentences(text, true)
+        .iter()
+        .flat_map(|s| split_questions(s))
+        .collect()
+}
+
+/// Whether the message asks a question (a request for details is not one: when the
+/// knowledge has nothing, the agent goes on qualifying instead of promising an answer).
+pub fn asks_a_question(text: &str) -> bool {
+    !asked_sentences(text, false).is_empty()
+}
+
+fn asked_sentences(text: &str, with_requests: bool) -> Vec<String> {
+    let norm = normalize(text);
+    if PRESENCE_PINGS.contains(&norm.trim()) {
+        return vec![];
+    }
+    crate::guardrails::sentences(text)
+        .into_iter()
+        .filter(|sentence| {
+            let n = normalize(sentence);
+            let asks = sentence.ends_with('?')
+                || starts_like_a_question(&n)
+                || has_any(&n, QUESTION_WORDS)
+                || (with_requests && has_any(&n, REQUESTS));
+            asks && !PRESENCE_PINGS.contains(&n.trim())
+        })
+        .collect()
+}
+
+/// One sentence's questions: split at "and do you…", "and what…", and at "aur".
+fn split_questions(sentence: &str) -> Vec<String> {
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let mut out = vec![];
+    let mut current: Vec<&str> = vec![];
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        let next = words.get(i + 1).map(|n| normalize(n)).unwrap_or_default();
+        let splits = (lower == "and" && starts_like_a_question(&next)) || lower == "aur";
+        if splits && !current.is_empty() {
+            out.push(current.join(" "));
+            current.clear();
+        } else {
+            current.push(w);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
 }
 
 const OPT_OUT: &[&str] = &[
@@ -283,6 +412,9 @@ const COMPLIANCE: &[&str] = &[
 const PRESENCE_PINGS: &[&str] = &[
     "still there",
     "are you there",
+    "anyone here",
+    "anybody there",
+    "someone there",
     "you there",
     "anyone there",
     "is anyone there",
@@ -302,10 +434,6 @@ const PRESENCE_PINGS: &[&str] = &[
     "hai koi",
     "kya aap ho",
     "aap ho",
-];
-const QUESTION_STARTS: &[&str] = &[
-    "what", "how", "when", "where", "which", "who", "why", "can", "could", "do", "does", "is",
-    "are", "will", "kya", "kaise", "kitna", "kitne", "kitni", "kab", "kahan", "kaun", "kyun",
 ];
 const PRICE: &[&str] = &[
     "price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "kitna",
@@ -402,6 +530,103 @@ const DECLINE: &[&str] = &[
     "not for me",
 ];
 const DECLINE_ALONE: &[&str] = &[" no ", " nope ", " nahi ", " na ", " nah ", " later "];
+/// A pause: the lead will come back (the follow-ups decide when), not a no.
+const DEFER: &[&str] = &[
+    "not now",
+    "later",
+    "baad mein",
+    "baad me",
+    "abhi nahi",
+    "think about it",
+    "let me think",
+    "will think",
+    "i ll think",
+    "need to think",
+    "need time",
+    "soch ke",
+    "sochke",
+    "sochta hu",
+    "sochti hu",
+    "sochenge",
+    "sochkar",
+    "will let you know",
+    "let you know",
+    "get back to you",
+    "discuss with",
+    "family se baat",
+    "ghar pe baat",
+    "maybe later",
+];
+
+/// Words that ask for a call to action by name, and the ones they ask for.
+const CTA_REQUESTS: &[(&[&str], &[closer_domain::sales::CtaType])] = &[
+    (
+        &[
+            "payment link",
+            "pay link",
+            "link to pay",
+            "link for payment",
+            "want to pay",
+            "ready to pay",
+            "pay now",
+            "pay karna",
+            "payment karna",
+            "payment karni",
+            "how do i pay",
+            "how can i pay",
+            "where do i pay",
+        ],
+        &[closer_domain::sales::CtaType::Payment],
+    ),
+    (
+        &[
+            "app link",
+            "download link",
+            "download the app",
+            "app download",
+        ],
+        &[closer_domain::sales::CtaType::AppDownload],
+    ),
+    (
+        &[
+            "brochure",
+            "send documents",
+            "send the documents",
+            "send docs",
+        ],
+        &[closer_domain::sales::CtaType::SendDocs],
+    ),
+    (
+        &["form link", "application form", "registration form"],
+        &[closer_domain::sales::CtaType::FillForm],
+    ),
+    (
+        &["website link", "your website"],
+        &[closer_domain::sales::CtaType::VisitWebsite],
+    ),
+];
+
+const LINK_REQUEST: &[&str] = &[
+    "send the link",
+    "send link",
+    "send me the link",
+    "share the link",
+    "share link",
+    "link bhejo",
+    "link bhej do",
+    "link bhejiye",
+    "link share karo",
+    "link do",
+];
+
+fn requested_ctas(norm: &str) -> Vec<closer_domain::sales::CtaType> {
+    CTA_REQUESTS
+        .iter()
+        .filter(|(words, _)| has_any(norm, words))
+        .flat_map(|(_, ctas)| ctas.iter().copied())
+        .collect()
+}
+
 const RENEWED: &[&str] = &[
     "interested now",
     "ready now",
@@ -518,152 +743,17 @@ fn objection_cues(key: &str) -> &'static [&'static str] {
     }
 }
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b").expect("regex"));
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:₹|rs\.?|inr|\$|usd)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|lakh|lakhs|lac|l|cr|crore|thousand|hazaar|hazar)?\b\s*(?:₹|rs|rupees|inr|/-)?")
-        .expect("regex")
-});
-static NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:my name is|my name's|this is|i am|i'm|im|call me|mera naam|naam)\s+([a-z][a-z'.-]{1,30}(?:\s+[a-z][a-z'.-]{1,30})?)")
-        .expect("regex")
-});
-static NAME_HI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bmain\s+([a-z][a-z'.-]{1,30})\s+(?:hun|hoon|hu)\b").expect("regex")
-});
-static CITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:i am from|i'm from|im from|from|live in|living in|based in|located in|stay in)\s+([a-z][a-z.-]{2,30}(?:\s+[a-z][a-z.-]{2,30})?)")
-        .expect("regex")
-});
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|baje|o'clock)").expect("regex")
 });
 
-/// Replies that acknowledge rather than answer ("sounds good" is nobody's budget).
-const ACKNOWLEDGEMENTS: &[&str] = &[
-    "ok",
-    "okay",
-    "sure",
-    "sounds good",
-    "yes",
-    "yeah",
-    "no",
-    "nope",
-    "hmm",
-    "thanks",
-    "thank you",
-    "fine",
-    "cool",
-    "great",
-    "haan",
-    "theek hai",
-    "thik hai",
-    "accha",
-    "achha",
-    "acha",
-];
-
-/// Words that follow "I am" without being a name.
-const NOT_NAMES: &[&str] = &[
-    "interested",
-    "looking",
-    "from",
-    "not",
-    "a",
-    "an",
-    "the",
-    "in",
-    "here",
-    "good",
-    "fine",
-    "ok",
-    "okay",
-    "ready",
-    "busy",
-    "very",
-    "so",
-    "just",
-    "also",
-    "still",
-    "trying",
-    "planning",
-    "going",
-    "new",
-    "sure",
-    "thinking",
-    "confused",
-    "available",
-    "calling",
-    "working",
-    "student",
-    "back",
-    "asking",
-    "sorry",
-    "happy",
-    "glad",
-    "bot",
-    "human",
-    "trader",
-    "beginner",
-];
-
-/// "10k", "₹5,000", "1.5 lakh" → the number.
+/// "10k", "₹5,000", "1.5 lakh" → the number; a lone small number ("2 kids", "5 pm") is
+/// no money.
 pub fn parse_amount(text: &str) -> Option<f64> {
-    AMOUNT.captures_iter(text).find_map(|c| {
-        let n: f64 = c.get(1)?.as_str().replace(',', "").parse().ok()?;
-        let unit = c.get(2).map(|u| u.as_str().to_lowercase());
-        let factor = match unit.as_deref() {
-            Some("k" | "thousand" | "hazaar" | "hazar") => 1_000.0,
-            Some("lakh" | "lakhs" | "lac" | "l") => 100_000.0,
-            Some("cr" | "crore") => 10_000_000.0,
-            _ => 1.0,
-        };
-        let value = n * factor;
-        // Lone small numbers ("2 kids", "5 pm") are not money.
-        (value >= 100.0).then_some(value)
-    })
-}
-
-fn title_case(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| {
-                    f.to_uppercase()
-                        .chain(c.flat_map(char::to_lowercase))
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
-        .collect::<Vec<String>>()
-        .join(" ")
-}
-
-fn find_name(text: &str) -> Option<String> {
-    let caps = NAME.captures(text).or_else(|| NAME_HI.captures(text))?;
-    let raw = caps.get(1)?.as_str();
-    // "this is" and "I am" introduce names and just as often opinions ("this is useless",
-    // "I am keen"): there a name needs a capital letter or a message that is little else.
-    let opener = text[caps.get(0)?.start()..caps.get(1)?.start()]
-        .trim()
-        .to_lowercase();
-    let weak = ["this is", "i am", "i'm", "im"].contains(&opener.as_str());
-    let capitalised = raw.chars().next().is_some_and(char::is_uppercase);
-    if weak && !capitalised && text.split_whitespace().count() > 5 {
-        return None;
-    }
-    let mut words: Vec<&str> = vec![];
-    for w in raw.split_whitespace() {
-        let lw = w.to_lowercase();
-        if NOT_NAMES.contains(&lw.as_str())
-            || ["hai", "hun", "hoon", "and", "from", "here"].contains(&lw.as_str())
-        {
-            break;
-        }
-        words.push(w);
-    }
-    (!words.is_empty()).then(|| title_case(&words.join(" ")))
+    slots::amounts_in(text)
+        .into_iter()
+        .map(|(v, _)| v)
+        .find(|v| *v >= 100.0)
 }
 
 /// A day and time the lead proposes ("tomorrow 5pm", "kal 11 baje", "Friday 3:30 pm"), read
@@ -762,12 +852,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.confused = has_any(&norm, CONFUSED) || text.trim().chars().all(|c| c == '?');
     x.payment_failure = has_any(&norm, PAYMENT_FAILURE);
     x.compliance_risk = has_any(&norm, COMPLIANCE);
-    x.is_question = (text.contains('?')
-        || norm
-            .split_whitespace()
-            .next()
-            .is_some_and(|first| QUESTION_STARTS.contains(&first)))
-        && !PRESENCE_PINGS.contains(&norm.trim());
+    x.is_question = asks_a_question(&text);
     x.asks_price = has_any(&norm, PRICE);
     x.correction = has_any(&norm, CORRECTION);
     x.references_past = has_any(&norm, REFERENCES_PAST);
@@ -778,11 +863,21 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         (short && ACCEPT_ALONE.iter().any(|p| norm.starts_with(p))) || has_any(&norm, ACCEPT);
     x.declines =
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
+    let tz = business_tz(snapshot);
+    x.proposed_time = proposed_time(&text, at, tz);
+    // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
+    // me later at 6" names the time: a booking.
+    x.defers = has_any(&norm, DEFER) && x.proposed_time.is_none();
+    x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
     x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
+    x.asks_for = requested_ctas(&norm);
+    x.asks_for_link = has_any(&norm, LINK_REQUEST);
     if x.declines {
         x.accepts = false;
         x.asks_to_book = false;
+        x.asks_for.clear();
+        x.asks_for_link = false;
     }
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
@@ -838,97 +933,31 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         None
     };
 
-    let tz = business_tz(snapshot);
-    x.proposed_time = proposed_time(&text, at, tz);
-
-    // Slots.
-    let observe = |value: String, confidence: f32, correction: bool| Observation {
-        value,
-        confidence,
-        correction,
-        source_message_id: source.clone(),
-        at,
+    // Slots: every fact the message holds, whatever we asked.
+    let reading = slots::Reading {
+        text: &text,
+        norm: &norm,
+        is_question: x.is_question,
+        correction: x.correction,
+        answers_nothing: x.opt_out
+            || x.objection.is_some()
+            || x.declines
+            || x.confused
+            || PRESENCE_PINGS.contains(&norm.trim()),
     };
-    if let Some(name) = find_name(&text) {
-        x.slots
-            .push(("name".into(), observe(name, 0.9, x.correction)));
-    }
-    if let Some(m) = EMAIL.find(&text) {
-        x.slots.push((
-            "email".into(),
-            observe(m.as_str().to_lowercase(), 0.95, x.correction),
-        ));
-    }
-    if let Some(c) = CITY.captures(&text).and_then(|c| c.get(1)) {
-        let city = c
-            .as_str()
-            .split_whitespace()
-            .take_while(|w| {
-                ![
-                    "and",
-                    "but",
-                    "hai",
-                    "se",
-                    "for",
-                    "with",
-                    "looking",
-                    "interested",
-                ]
-                .contains(&w.to_lowercase().as_str())
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !city.is_empty() {
-            x.slots
-                .push(("city".into(), observe(title_case(&city), 0.8, x.correction)));
-        }
-    }
-    let pending = snapshot.state.pending_question.as_deref();
-    let budget_words = has_any(
-        &norm,
-        &[
-            "budget", "afford", "spend", "kharch", "can pay", "invest", "capital",
-        ],
-    );
-    if let Some(amount) = parse_amount(&text) {
-        // "Sorry, I meant 20k" corrects the budget we already have.
-        let corrects_budget = x.correction && snapshot.state.slots.contains_key("budget");
-        let explicit = budget_words || pending == Some("budget") || corrects_budget;
-        if explicit || x.asks_price {
-            // A price question's number is theirs to ask about, not their budget.
-            if explicit {
-                x.slots.push((
-                    "budget".into(),
-                    observe(format!("{amount}"), 0.9, x.correction),
-                ));
-            }
-        } else {
-            x.slots
-                .push(("budget".into(), observe(format!("{amount}"), 0.5, false)));
-        }
-    }
-    // A direct answer to the question we asked fills that slot.
-    if let Some(slot) = pending
-        && !x.slots.iter().any(|(k, _)| k == slot)
-        && !x.is_question
-        && !x.opt_out
-        && x.objection.is_none()
-        && !x.declines
-        && !x.confused
-    {
-        let answer: String = text.trim().chars().take(120).collect();
-        let usable = match slot {
-            _ if has_any(&norm, ACKNOWLEDGEMENTS) && words <= 3 => None,
-            "name" => (words <= 3).then(|| title_case(answer.trim_end_matches(['.', '!']))),
-            // A budget is a number; the amount itself was read above.
-            "email" | "budget" => None,
-            _ => Some(answer),
-        };
-        if let Some(value) = usable {
-            x.slots
-                .push((slot.to_owned(), observe(value, 0.75, x.correction)));
-        }
-    }
+    x.slots = slots::read(snapshot, &reading)
+        .into_iter()
+        .map(|(key, value, confidence)| {
+            let obs = Observation {
+                value,
+                confidence,
+                correction: x.correction,
+                source_message_id: source.clone(),
+                at,
+            };
+            (key, obs)
+        })
+        .collect();
 
     if has_any(&norm, PROMISE) {
         let what: String = text
@@ -982,27 +1011,79 @@ mod tests {
         assert_eq!(parse_amount("around ₹5,000 only"), Some(5_000.0));
         assert_eq!(parse_amount("1.5 lakh"), Some(150_000.0));
         assert_eq!(parse_amount("I have 2 kids"), None);
+        assert_eq!(parse_amount("20 hazar"), Some(20_000.0));
+        assert_eq!(parse_amount("1.5L"), Some(150_000.0));
+        assert_eq!(parse_amount("₹15,000"), Some(15_000.0));
+        assert_eq!(parse_amount("do lakh tak"), Some(200_000.0));
+        assert_eq!(parse_amount("1.2 Cr"), Some(12_000_000.0));
     }
 
     #[test]
     fn names() {
+        let name = |t: &str| slots::name_in(t, &|_| false);
         assert_eq!(
-            find_name("Hi, my name is rajesh kumar").as_deref(),
+            name("Hi, my name is rajesh kumar").as_deref(),
             Some("Rajesh Kumar")
         );
-        assert_eq!(find_name("I'm Priya from Pune").as_deref(), Some("Priya"));
-        assert_eq!(find_name("mera naam Amit hai").as_deref(), Some("Amit"));
-        assert_eq!(find_name("main Rohit hun").as_deref(), Some("Rohit"));
-        assert_eq!(find_name("I am interested in the course"), None);
+        assert_eq!(name("I'm Priya from Pune").as_deref(), Some("Priya"));
+        assert_eq!(name("mera naam Amit hai").as_deref(), Some("Amit"));
+        assert_eq!(name("Amit naam hai. JEE ke liye").as_deref(), Some("Amit"));
+        assert_eq!(name("main Rohit hun").as_deref(), Some("Rohit"));
+        assert_eq!(name("I am interested in the course"), None);
         assert_eq!(
-            find_name("this is useless, I want to talk to a real person"),
+            name("this is useless, I want to talk to a real person"),
             None
         );
         assert_eq!(
-            find_name("this is Neha, I want to join").as_deref(),
+            name("this is Neha, I want to join").as_deref(),
             Some("Neha")
         );
-        assert_eq!(find_name("im rahul from delhi").as_deref(), Some("Rahul"));
+        assert_eq!(name("im rahul from delhi").as_deref(), Some("Rahul"));
+        assert_eq!(
+            name("Name: Rahul Sharma\nClass: 11").as_deref(),
+            Some("Rahul Sharma")
+        );
+        assert_eq!(name("Riya here, NEET aspirant").as_deref(), Some("Riya"));
+        assert_eq!(name("Rohan this side").as_deref(), Some("Rohan"));
+        assert_eq!(name("myself Aditya, 10th CBSE").as_deref(), Some("Aditya"));
+    }
+
+    #[test]
+    fn an_answer_to_the_name_question_must_look_like_a_name() {
+        let answer = |t: &str| slots::name_answering(t, &|w| w == "kothrud");
+        assert_eq!(answer("Sneha Patil").as_deref(), Some("Sneha Patil"));
+        assert_eq!(answer("Parth. 11th CBSE").as_deref(), Some("Parth"));
+        for not_a_name in [
+            "Class 12, Neet",
+            "Hai. Jee",
+            "Hello Again",
+            "Good morning",
+            "Kothrud",
+        ] {
+            assert_eq!(answer(not_a_name), None, "{not_a_name}");
+        }
+    }
+
+    #[test]
+    fn phones_are_written_in_e164_and_are_nobodys_budget() {
+        let tz = "Asia/Kolkata";
+        for written in [
+            "+91 98765 43210",
+            "9876543210",
+            "098765 43210",
+            "91-98765-43210",
+        ] {
+            assert_eq!(
+                slots::phone_in(written, tz).as_deref(),
+                Some("+919876543210"),
+                "{written}"
+            );
+        }
+        assert_eq!(slots::phone_in("NEET 2027, fees 1,20,000", tz), None);
+        assert_eq!(
+            parse_amount(&slots::without_contacts("call 9876543210", tz)),
+            None
+        );
     }
 
     #[test]

@@ -318,6 +318,7 @@ pub fn nudge(
         reason_code: reason,
         cta_type: cta,
         confidence: 0.8,
+        answer: vec![],
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Draft {
     pub reason_code: ReasonCode,
     pub cta_type: Option<CtaType>,
     pub confidence: f32,
+    /// What the reply quotes from the business's knowledge to answer the lead: the length
+    /// limit shortens everything else first and never cuts it.
+    pub answer: Vec<String>,
 }
 
 const CLAIMS_HUMAN: &[&str] = &[
@@ -100,6 +103,25 @@ pub(crate) fn drop_sentences(parts: &mut Vec<String>, max: usize) {
             .rposition(|p| !p.ends_with('?'))
             .unwrap_or(parts.len() - 1);
         parts.remove(victim);
+    }
+}
+
+/// Drops sentences until `parts` fit `max` words, sparing the lead's answer and the one
+/// question that moves the sale on: a greeting or small talk goes first. What is left may be
+/// longer than the limit: the lead asked for the answer, and the question is one line (the
+/// single message the decision sends stands for the two a person would write).
+fn shorten_around_answer(parts: &mut Vec<String>, max: usize, quoted: &dyn Fn(&str) -> bool) {
+    if !parts.iter().any(|p| quoted(p)) {
+        drop_sentences(parts, max);
+        return;
+    }
+    while parts.iter().map(|p| words(p)).sum::<usize>() > max {
+        match parts.iter().rposition(|p| !quoted(p) && !p.ends_with('?')) {
+            Some(i) => {
+                parts.remove(i);
+            }
+            None => break,
+        }
     }
 }
 
@@ -287,14 +309,16 @@ pub fn enforce(
     }
 
     let parts = sentences(&draft.text);
-    let questions = parts.iter().filter(|p| p.ends_with('?')).count();
+    // A question quoted from the business's answer is not one the agent asks.
+    let asks = |p: &str| p.ends_with('?') && !draft.answer.iter().any(|a| a.contains(p));
+    let questions = parts.iter().filter(|p| asks(p)).count();
     let allowed = s.profile.tone_profile.questions_per_message.max(1) as usize;
     if questions > allowed {
         let mut seen = 0;
         let kept: Vec<String> = parts
             .into_iter()
             .filter(|p| {
-                if p.ends_with('?') {
+                if asks(p) {
                     seen += 1;
                     seen <= allowed
                 } else {
@@ -316,9 +340,11 @@ pub fn enforce(
     let before = words(&draft.text);
     if before > max {
         let mut parts = sentences(&draft.text);
-        drop_sentences(&mut parts, max);
+        let quoted = |p: &str| draft.answer.iter().any(|a| a.contains(p));
+        shorten_around_answer(&mut parts, max, &quoted);
         let mut text = parts.join(" ");
-        if words(&text) > max {
+        let answer_words: usize = parts.iter().filter(|p| quoted(p)).map(|p| words(p)).sum();
+        if words(&text) > max && answer_words == 0 {
             text = text
                 .split_whitespace()
                 .take(max)
@@ -327,10 +353,18 @@ pub fn enforce(
                 + "…";
         }
         draft.text = text;
+        let kept = if words(&draft.text) > max {
+            ", the answer kept whole"
+        } else {
+            ""
+        };
         c.note(
             "max_words",
             GuardAction::Repaired,
-            format!("{before} words cut to {} (max {max})", words(&draft.text)),
+            format!(
+                "{before} words cut to {} (max {max}){kept}",
+                words(&draft.text)
+            ),
         );
     } else {
         c.pass("max_words");

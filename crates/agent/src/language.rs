@@ -96,6 +96,22 @@ const HINGLISH: &[&str] = &[
     "chalo",
     "batana",
     "bata",
+    "mein",
+    "hu",
+    "liye",
+    "wala",
+    "sakta",
+    "karni",
+    "milega",
+    "milegi",
+    "hota",
+    "hoti",
+    "hote",
+    "kaunsa",
+    "kaunsi",
+    "dekh",
+    "rahe",
+    "dijiye",
 ];
 
 /// Words that are Hinglish markers only next to others ("main", "ko", "se" are also English
@@ -104,7 +120,8 @@ const WEAK: &[&str] = &[
     "main", "ko", "se", "ke", "ki", "ka", "ji", "kar", "mat", "hum",
 ];
 
-/// `hi` for Devanagari, `hi-en` for Hinglish, `en` otherwise; `None` when there are no words.
+/// `hi` for Devanagari, `hi-en` for Hinglish, `en` for English; `None` when no word tells
+/// (the lead's earlier language then stands: a Hinglish lead answering "CBSE" is still one).
 pub fn detect(text: &str) -> Option<&'static str> {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
@@ -129,10 +146,77 @@ pub fn detect(text: &str) -> Option<&'static str> {
     let weak = words.iter().filter(|w| WEAK.contains(&w.as_str())).count();
     if strong >= 2 || (strong == 1 && (words.len() <= 4 || weak >= 1)) {
         Some("hi-en")
-    } else {
+    } else if words.iter().any(|w| ENGLISH.contains(&w.as_str())) {
         Some("en")
+    } else {
+        // "Rahul", "CBSE", "12th", "ok": nothing tells, the conversation's language stands.
+        None
     }
 }
+
+/// English words that tell a message is English; a name, a place, "CBSE" or "12th" does not.
+const ENGLISH: &[&str] = &[
+    "the",
+    "is",
+    "are",
+    "am",
+    "was",
+    "were",
+    "what",
+    "which",
+    "how",
+    "when",
+    "where",
+    "why",
+    "who",
+    "do",
+    "does",
+    "did",
+    "you",
+    "your",
+    "i",
+    "my",
+    "me",
+    "we",
+    "our",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "have",
+    "has",
+    "please",
+    "want",
+    "need",
+    "looking",
+    "for",
+    "and",
+    "of",
+    "to",
+    "in",
+    "with",
+    "about",
+    "this",
+    "that",
+    "there",
+    "any",
+    "it",
+    "from",
+    "a",
+    "an",
+    "on",
+    "at",
+    "be",
+    "get",
+    "know",
+    "tell",
+    "thanks",
+    "thank",
+    "interested",
+    "it's",
+    "im",
+];
 
 /// A fixed line of the agent's own, in the reply language (Devanagari leads get Hinglish:
 /// the business's scripts are written in Latin letters).
@@ -155,6 +239,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Completed, true) => "Bahut badhiya, thanks! Aur kuch help chahiye?",
         (Line::OptOut, false) => "You're unsubscribed and won't get more messages from us.",
         (Line::OptOut, true) => "Aapko ab humse aur messages nahi aayenge.",
+        (Line::OptIn, false) => {
+            "Welcome back! You're subscribed again and will get our messages. How can I help you?"
+        }
+        (Line::OptIn, true) => {
+            "Welcome back! Aapko humare messages phir se milenge. Bataiye, main kaise help karun?"
+        }
         (Line::Handoff, false) => {
             "I'm bringing in a member of our team; they'll reply here shortly."
         }
@@ -189,6 +279,8 @@ pub enum Line {
     Accepted,
     Completed,
     OptOut,
+    /// The one confirmation to a lead who wrote START after opting out.
+    OptIn,
     Handoff,
     Graceful,
     AskSlot,
@@ -211,5 +303,7 @@ mod tests {
         assert_eq!(detect("कोर्स की फीस कितनी है?"), Some("hi"));
         assert_eq!(detect("I live in Pune main area"), Some("en"));
         assert_eq!(detect("👍"), None);
+        assert_eq!(detect("Rahul"), None);
+        assert_eq!(detect("sorry, 12th mein hu"), Some("hi-en"));
     }
 }

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod decision;
 pub mod escalate;
+pub mod eval;
 pub mod extract;
 pub mod followup;
 pub mod guardrails;

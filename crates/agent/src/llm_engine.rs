@@ -246,6 +246,7 @@ impl<'m> LlmEngine<'m> {
             reason_code: plan.reason_code,
             cta_type: plan.cta_type,
             confidence: plan.confidence,
+            answer: vec![],
         };
         Ok(Written {
             draft,

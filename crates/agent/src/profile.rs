@@ -120,8 +120,10 @@ impl Script {
     pub fn for_language(&self, language: &str) -> Option<&str> {
         match self {
             Script::One(s) => Some(s.as_str()),
+            // A lead writing Devanagari reads the Hinglish line before the English one.
             Script::PerLanguage(m) => m
                 .get(language)
+                .or_else(|| (language == "hi").then(|| m.get("hi-en")).flatten())
                 .or_else(|| m.get("en"))
                 .or_else(|| m.values().next())
                 .map(String::as_str),

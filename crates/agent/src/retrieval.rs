@@ -1,9 +1,13 @@
 //! Finding what is relevant to the lead's message: the business's knowledge (FAQ entries and
-//! website chunks) and earlier messages of this conversation. Lexical scoring (BM25-style term
-//! weights) is always available offline; relevance is the share of the query's weight a
-//! candidate covers, filtered, then ranked 70 % relevance + 30 % recency, top 3 (SPEC §5.4).
+//! website chunks) and earlier messages of this conversation. Lexical scoring, always
+//! available offline: each question of the message (a message may ask two) is matched on its
+//! own, with the greeting and preamble around it left out; words are reduced to the
+//! business's words (stems, a synonym table for leads' English, Hinglish and Devanagari
+//! vocabulary). An entry's relevance weighs how much of the lead's question it covers and how
+//! much of the FAQ's own question the lead asked, by rarity (inverse document frequency);
+//! below the threshold a question is uncovered, never answered from an unrelated entry.
 
-use crate::extract::normalize;
+use crate::extract::{normalize, question_clauses};
 use crate::snapshot::{KnowledgeEntry, Turn};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -11,7 +15,13 @@ use std::collections::HashMap;
 
 /// Candidates below this relevance are dropped before ranking.
 pub const MIN_RELEVANCE: f32 = 0.45;
+/// A message that asks nothing is answered from the FAQ only when it names an entry's whole
+/// question and says nothing else ("Fees", "weekend batch"): "Morning" answering our
+/// question is no question about the opening hours.
+const IMPLICIT_COVERAGE: f32 = 0.99;
 pub const TOP: usize = 3;
+/// Most FAQ entries one reply answers from.
+pub const MAX_ANSWERS: usize = 3;
 /// Recency halves every week for past messages.
 const HALF_LIFE_DAYS: f32 = 7.0;
 
@@ -32,150 +42,956 @@ pub struct Snippet {
     pub relevance: f32,
     pub score: f32,
     pub stale: bool,
+    /// This entry answers one of the lead's questions (the rules engine quotes it); the
+    /// others are context for the model.
+    pub answers: bool,
 }
 
 const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "was", "be", "to", "of", "and", "or", "in", "on", "for", "it",
-    "i", "you", "me", "my", "your", "we", "our", "do", "does", "can", "what", "how", "this",
-    "that", "with", "have", "has", "at", "by", "from", "hi", "hello", "please", "tell", "about",
-    "there", "any", "will", "would", "could", "hai", "hain", "kya", "ka", "ki", "ke", "ko", "se",
-    "mein", "me", "aap", "aapka", "aapki", "mujhe", "bhi", "toh", "ye", "yeh", "is", "us", "ho",
-    "hun", "main", "ok", "okay", "so", "just", "want", "know", "get", "namaste", "namaskar",
-    "kitni", "kitna", "kitne", "batao", "bataiye", "batayiye", "sir", "ji", "plz", "pls", "bhai",
-    "kaise", "kab", "kahan", "pe", "par", "hoti", "hota", "hote", "hoga", "hogi", "milega",
-    "milegi", "milta", "milti", "wala", "wali", "wale", "koi", "kuch", "chahiye",
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "to",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "it",
+    "i",
+    "you",
+    "me",
+    "my",
+    "your",
+    "we",
+    "our",
+    "do",
+    "does",
+    "did",
+    "can",
+    "what",
+    "how",
+    "this",
+    "that",
+    "with",
+    "have",
+    "has",
+    "at",
+    "by",
+    "from",
+    "hi",
+    "hello",
+    "hey",
+    "hii",
+    "please",
+    "tell",
+    "about",
+    "there",
+    "any",
+    "will",
+    "would",
+    "could",
+    "should",
+    "hai",
+    "hain",
+    "kya",
+    "ka",
+    "ki",
+    "ke",
+    "ko",
+    "se",
+    "mein",
+    "me",
+    "aap",
+    "aapka",
+    "aapki",
+    "aapke",
+    "mujhe",
+    "bhi",
+    "toh",
+    "ye",
+    "yeh",
+    "us",
+    "ho",
+    "hun",
+    "hu",
+    "main",
+    "ok",
+    "okay",
+    "so",
+    "just",
+    "want",
+    "know",
+    "get",
+    "namaste",
+    "namaskar",
+    "kitni",
+    "kitna",
+    "kitne",
+    "batao",
+    "bataiye",
+    "batayiye",
+    "sir",
+    "ji",
+    "plz",
+    "pls",
+    "bhai",
+    "bhaiya",
+    "kaise",
+    "kab",
+    "kahan",
+    "pe",
+    "par",
+    "hoti",
+    "hota",
+    "hote",
+    "hoga",
+    "hogi",
+    "milega",
+    "milegi",
+    "milta",
+    "milti",
+    "milenge",
+    "wala",
+    "wali",
+    "wale",
+    "koi",
+    "kuch",
+    "chahiye",
+    "am",
+    "if",
+    "then",
+    "but",
+    "not",
+    "no",
+    "yes",
+    "good",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+    "sakte",
+    "sakta",
+    "sakti",
+    "de",
+    "dena",
+    "padega",
+    "karo",
+    "karna",
+    "kar",
+    "karni",
+    "karein",
+    "dijiye",
+    "log",
+    "hum",
+    "humein",
+    "hamara",
+    "apna",
+    "dono",
+    "ek",
+    "jayega",
+    "hoga",
+    "kaun",
+    "kaunsa",
+    "kaunse",
+    "kaunsi",
+    "kyun",
+    "kyu",
+    "its",
+    "it s",
+    "i m",
+    "there s",
+    "we re",
+    "they",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "mam",
+    "madam",
+    "dear",
+    "also",
+    "first",
+    "send",
+    "share",
+    "bhejo",
+    "bhejiye",
+    "details",
+    "detail",
+    "info",
+    "information",
+    "looking",
+    "need",
+    "like",
+    "let",
+    "some",
+    "h",
+    "hy",
+    "u",
+    "r",
+    "ur",
+    "wat",
+    "pata",
+    "aa",
+    "raha",
+    "rahi",
+    "rahe",
+    "tha",
+    "thi",
+    "lena",
+    "liya",
+    "diya",
+    "gaya",
+    "sabhi",
+    "all",
+    "available",
+    "provide",
+    "offer",
+    "give",
+    "take",
+    "agar",
+    "beech",
+    "liye",
+    "anything",
+    "something",
+    "everything",
+    "email",
+    "mail",
+    "whatsapp",
+    "message",
+    "msg",
+    "these",
+    "those",
+    "regarding",
+    "before",
+    "after",
+    "during",
+    "within",
+    "per",
+    "till",
+    "until",
+    "since",
+    "mera",
+    "meri",
+    "mere",
+    "le",
+    "yahan",
+    "wahan",
+    "idhar",
+    "udhar",
+    "exactly",
+    "क्या",
+    "है",
+    "हैं",
+    "की",
+    "का",
+    "के",
+    "में",
+    "से",
+    "को",
+    "भी",
+    "कितनी",
+    "कितना",
+    "कितने",
+    "कब",
+    "कहाँ",
+    "कहां",
+    "आपका",
+    "आपकी",
+    "आपके",
+    "मुझे",
+    "नमस्ते",
+    "मिल",
+    "मिलेगा",
+    "मिलेगी",
+    "मिलती",
+    "होती",
+    "होता",
+    "सकते",
+    "सकती",
+    "हूँ",
+    "हूं",
+    "मैं",
+    "मेरा",
+    "मेरी",
+    "करना",
+    "करनी",
+    "करेंगे",
+    "लगता",
+    "चाहता",
+    "भी",
 ];
 
-/// Words leads use for the same thing the business wrote another way: each is read as the
-/// second ("weekend pe classes hoti hai?" asks about the weekend *batches* of the FAQ).
-const SAME_THING: &[(&str, &str)] = &[("class", "batch"), ("price", "fee")];
+/// Lead words for what the business wrote another way: each is read as the second ("weekend
+/// pe classes hoti hai?" asks about the weekend *batches* of the FAQ). Both the lead's words
+/// and the business's go through it, so either side may use either word.
+const SAME_THING: &[(&str, &str)] = &[
+    ("class", "batch"),
+    ("lecture", "batch"),
+    ("price", "fee"),
+    ("pricing", "fee"),
+    ("cost", "fee"),
+    ("charge", "fee"),
+    ("rate", "fee"),
+    ("total", "fee"),
+    ("kimat", "fee"),
+    ("keemat", "fee"),
+    ("lagega", "fee"),
+    ("फीस", "fee"),
+    ("फ़ीस", "fee"),
+    ("कीमत", "fee"),
+    ("शुल्क", "fee"),
+    ("instalment", "emi"),
+    ("installment", "emi"),
+    ("kisht", "emi"),
+    ("kishton", "emi"),
+    ("किश्त", "emi"),
+    ("किश्तों", "emi"),
+    ("किस्त", "emi"),
+    ("ईएमआई", "emi"),
+    ("saturday", "weekend"),
+    ("sunday", "weekend"),
+    ("shanivar", "weekend"),
+    ("ravivar", "weekend"),
+    ("वीकेंड", "weekend"),
+    ("बैच", "batch"),
+    ("क्लास", "batch"),
+    ("time", "timing"),
+    ("schedule", "timing"),
+    ("open", "timing"),
+    ("opening", "timing"),
+    ("closing", "timing"),
+    ("khula", "timing"),
+    ("khulta", "timing"),
+    ("hour", "timing"),
+    ("बजे", "timing"),
+    ("try", "trial"),
+    ("baje", "timing"),
+    ("morning", "timing"),
+    ("evening", "timing"),
+    ("subah", "timing"),
+    ("shaam", "timing"),
+    ("टाइम", "timing"),
+    ("long", "duration"),
+    ("समय", "duration"),
+    ("अवधि", "duration"),
+    ("कोर्स", "course"),
+    ("program", "course"),
+    ("programme", "course"),
+    ("wapas", "refund"),
+    ("रिफंड", "refund"),
+    ("पॉलिसी", "policy"),
+    ("teacher", "faculty"),
+    ("teach", "faculty"),
+    ("professor", "faculty"),
+    ("mentor", "faculty"),
+    ("shikshak", "faculty"),
+    ("शिक्षक", "faculty"),
+    ("टीचर", "faculty"),
+    ("centre", "location"),
+    ("center", "location"),
+    ("address", "location"),
+    ("branch", "location"),
+    ("office", "location"),
+    ("located", "location"),
+    ("near", "location"),
+    ("nearby", "location"),
+    ("area", "location"),
+    ("सेंटर", "location"),
+    ("पता", "location"),
+    ("trial", "demo"),
+    ("डेमो", "demo"),
+    ("note", "material"),
+    ("book", "material"),
+    ("module", "material"),
+    ("स्टडी", "study"),
+    ("मटेरियल", "material"),
+    ("ऑनलाइन", "online"),
+    ("record", "online"),
+    ("discount", "off"),
+    ("concession", "off"),
+    ("छात्रवृत्ति", "scholarship"),
+    ("select", "result"),
+    ("selection", "result"),
+    ("selected", "result"),
+    ("रिजल्ट", "result"),
+    ("last", "past"),
+    ("previous", "past"),
+    ("bacche", "student"),
+    ("bachche", "student"),
+    ("bachon", "student"),
+    ("kid", "student"),
+    ("child", "student"),
+    ("children", "student"),
+    ("son", "student"),
+    ("daughter", "student"),
+    ("beta", "student"),
+    ("beti", "student"),
+    ("enroll", "admission"),
+    ("enrol", "admission"),
+    ("enrollment", "admission"),
+    ("एडमिशन", "admission"),
+    ("हॉस्टल", "hostel"),
+    ("सुविधा", "facility"),
+    ("ब्रोकरेज", "brokerage"),
+    ("commission", "brokerage"),
+    ("होम", "home"),
+    ("लोन", "loan"),
+    ("मदद", "help"),
+    ("बीएचके", "bhk"),
+    ("kiraya", "rent"),
+    ("kiraye", "rent"),
+    ("kiraaye", "rent"),
+    ("किराया", "rent"),
+    ("किराए", "rent"),
+    ("rental", "rent"),
+    ("lease", "rent"),
+    ("apartment", "flat"),
+    ("फ्लैट", "flat"),
+    ("paper", "document"),
+    ("kagaz", "document"),
+    ("दस्तावेज", "document"),
+    ("handover", "possession"),
+    ("amenity", "amenities"),
+    ("facility", "amenities"),
+    ("see", "visit"),
+    ("भर", "pay"),
+    ("payment", "pay"),
+    ("property", "home"),
+    ("house", "home"),
+    ("purchase", "buy"),
+    ("required", "need"),
+    ("needed", "need"),
+    ("lagenge", "need"),
+    ("chhod", "leave"),
+    ("chhoda", "leave"),
+    ("quit", "leave"),
+    ("drop", "repeater"),
+    ("dropper", "repeater"),
+    ("coaching", "prepare"),
+    ("preparation", "prepare"),
+    ("taiyari", "prepare"),
+    ("तैयारी", "prepare"),
+    ("परीक्षा", "exam"),
+];
+
+/// Phrases read as one word before splitting ("how much" asks the fee).
+const SAME_PHRASE: &[(&str, &str)] = &[
+    (" how much ", " fee "),
+    (" money back ", " refund "),
+    (" paise wapas ", " refund "),
+    (" paisa wapas ", " refund "),
+    (" how many months ", " duration "),
+    (" how many years ", " duration "),
+    (" kitne saal ", " duration "),
+    (" kitne mahine ", " duration "),
+    (" kitne din ", " duration "),
+    (" kitne baje ", " timing "),
+    (" test series ", " material "),
+    (" price list ", " fee "),
+    (" rate list ", " fee "),
+    (" study material ", " material "),
+    (" parts mein ", " emi "),
+    (" part payment ", " emi "),
+];
+
+/// The business's word for a lead's word, after the lightest stemming that helps ("fees" ~
+/// "fee", "batches" ~ "batch", "recordings" ~ "record").
+fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(meant) = SAME_THING_MAP.get(word) {
+        return std::borrow::Cow::Borrowed(meant);
+    }
+    // "properties" ~ "property", "amenities" ~ "amenity".
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() > 3) {
+        let y = format!("{stem}y");
+        return std::borrow::Cow::Owned(same_thing(&y).to_owned());
+    }
+    let w = word
+        .strip_suffix("es")
+        .filter(|s| s.len() > 3 && s.ends_with(['s', 'x', 'h']))
+        .unwrap_or(word);
+    let w = w
+        .strip_suffix('s')
+        .filter(|s| s.len() > 2 && !s.ends_with('s'))
+        .unwrap_or(w);
+    let w = w
+        .strip_suffix("ing")
+        .or_else(|| w.strip_suffix("ed"))
+        .or_else(|| w.strip_suffix("able"))
+        .filter(|s| s.chars().count() >= 5)
+        .unwrap_or(w);
+    std::borrow::Cow::Borrowed(same_thing(w))
+}
+
+fn same_thing(w: &str) -> &str {
+    SAME_THING_MAP.get(w).copied().unwrap_or(w)
+}
+
+/// The tables as hash lookups: every word of every entry goes through them on every think.
+static SAME_THING_MAP: std::sync::LazyLock<HashMap<&str, &str>> =
+    std::sync::LazyLock::new(|| SAME_THING.iter().copied().collect());
+static STOP: std::sync::LazyLock<std::collections::HashSet<&str>> =
+    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
 
 pub fn terms(text: &str) -> Vec<String> {
-    let norm = normalize(text);
-    norm_terms(&norm).map(str::to_owned).collect()
+    norm_terms(&phrased(&normalize(&without_addresses(text)))).collect()
 }
 
-/// The terms of already-normalized text, borrowed from it.
-fn norm_terms(norm: &str) -> impl Iterator<Item = &str> {
+static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b|https?://\S+|\+?\d[\d \-]{8,}\d",
+    )
+    .expect("regex")
+});
+
+/// E-mail addresses, links and phone numbers carry no topic: their pieces would only count
+/// as words no entry holds.
+fn without_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    ADDRESS.replace_all(text, " ")
+}
+
+fn phrased(norm: &str) -> String {
+    let mut out = norm.to_owned();
+    for (said, meant) in SAME_PHRASE {
+        if out.contains(said) {
+            out = out.replace(said, meant);
+        }
+    }
+    out
+}
+
+/// The terms of already-normalized text.
+fn norm_terms(norm: &str) -> impl Iterator<Item = String> {
     norm.split_whitespace()
-        .filter(|w| w.chars().count() >= 2 && !STOPWORDS.contains(w))
-        .map(|w| {
-            // The lightest stemming that helps: "fees" ~ "fee", "courses" ~ "course".
-            let w = w
-                .strip_suffix("es")
-                .filter(|s| s.len() > 3 && s.ends_with(['s', 'x', 'h']))
-                .unwrap_or(w);
-            w.strip_suffix('s')
-                .filter(|s| s.len() > 2 && !s.ends_with('s'))
-                .unwrap_or(w)
-        })
-        .map(|w| {
-            SAME_THING
-                .iter()
-                .find(|(said, _)| *said == w)
-                .map_or(w, |(_, meant)| meant)
-        })
+        .filter(|w| w.chars().count() >= 2 && !STOP.contains(w))
+        .map(canonical)
+        .filter(|w| !STOP.contains(w.as_ref()))
+        .map(std::borrow::Cow::into_owned)
 }
 
-struct Candidate<'a> {
-    source: SnippetSource,
-    id: &'a str,
-    title: &'a str,
-    text: &'a str,
-    /// Which of the query's terms the candidate holds, by the query term's index.
-    has: Vec<bool>,
-    recency: f32,
-    stale: bool,
+fn unique(mut terms: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    terms.retain(|t| seen.insert(t.clone()));
+    terms
 }
 
-/// Which of `query_terms` appear among the terms of `texts`. Only the query's terms matter,
-/// so a candidate's own terms are never collected: this runs for every knowledge entry on
-/// every think.
-fn holds(query_terms: &HashMap<String, usize>, texts: &[&str]) -> Vec<bool> {
-    let mut has = vec![false; query_terms.len()];
-    for text in texts {
-        let norm = normalize(text);
-        for term in norm_terms(&norm) {
-            if let Some(i) = query_terms.get(term) {
-                has[*i] = true;
+/// One knowledge entry as the matching reads it.
+struct Entry {
+    /// Its place in the knowledge.
+    index: usize,
+    /// Terms of the FAQ's question (empty for pages), the business's name left out.
+    title: Vec<String>,
+    all: std::collections::HashSet<String>,
+}
+
+fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
+    knowledge
+        .iter()
+        .enumerate()
+        .map(|(index, k)| {
+            let is_faq = k.kind == closer_domain::work::KnowledgeKind::Faq;
+            let title = if is_faq {
+                without_words(terms(&k.title), name)
+            } else {
+                vec![]
+            };
+            let mut all: std::collections::HashSet<String> =
+                terms(&k.content).into_iter().collect();
+            all.extend(terms(&k.title));
+            // An entry that names a price answers "how much", whatever it calls the price.
+            if states_a_price(&k.content) {
+                all.insert("fee".into());
+            }
+            Entry { index, title, all }
+        })
+        .collect()
+}
+
+/// The knowledge read for matching: its entries, their terms' rarity, its vocabulary.
+struct Prepared {
+    entries: Vec<Entry>,
+    idf: HashMap<String, f32>,
+    /// The rarity of a word no entry uses.
+    unknown: f32,
+    vocabulary: Vocabulary,
+    name: Vec<String>,
+}
+
+impl Prepared {
+    fn of(knowledge: &[KnowledgeEntry], business_name: &str) -> Prepared {
+        let name = terms(business_name);
+        let entries = read_entries(knowledge, &name);
+        let idf = idf_table(&entries);
+        let vocabulary = Vocabulary::of(knowledge, &entries);
+        Prepared {
+            unknown: idf_for(entries.len() as f32, 0.0),
+            entries,
+            idf,
+            vocabulary,
+            name,
+        }
+    }
+}
+
+/// Knowledge already read, by a hash of its text: a business's FAQ changes rarely and every
+/// think reads it, so it is read once per version (a changed entry is a new version).
+static PREPARED: std::sync::LazyLock<std::sync::Mutex<HashMap<u64, std::sync::Arc<Prepared>>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Versions kept; past it the cache starts over (the busiest businesses come back first).
+const PREPARED_KEPT: usize = 256;
+
+fn prepared(knowledge: &[KnowledgeEntry], business_name: &str) -> std::sync::Arc<Prepared> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    business_name.hash(&mut h);
+    for k in knowledge {
+        (k.kind == closer_domain::work::KnowledgeKind::Faq).hash(&mut h);
+        k.title.hash(&mut h);
+        k.content.hash(&mut h);
+    }
+    let key = h.finish();
+    let cached = PREPARED.lock().ok().and_then(|c| c.get(&key).cloned());
+    if let Some(p) = cached {
+        return p;
+    }
+    let p = std::sync::Arc::new(Prepared::of(knowledge, business_name));
+    if let Ok(mut c) = PREPARED.lock() {
+        if c.len() >= PREPARED_KEPT {
+            c.clear();
+        }
+        c.insert(key, p.clone());
+    }
+    p
+}
+
+fn states_a_price(text: &str) -> bool {
+    crate::extract::slots::amounts_in(text)
+        .iter()
+        .any(|(v, marked)| *marked && *v >= 100.0)
+}
+
+/// Rarity of every term over the entries: rare terms weigh more.
+fn idf_table(entries: &[Entry]) -> HashMap<String, f32> {
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for e in entries {
+        for t in &e.all {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let n = entries.len() as f32;
+    df.into_iter()
+        .map(|(t, d)| (t.to_owned(), idf_for(n, d as f32)))
+        .collect()
+}
+
+fn idf_for(n: f32, df: f32) -> f32 {
+    ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+}
+
+/// A question's terms with their weight: the question's own words count fully, the rest of
+/// the message ("my daughter is in 8th, CBSE.") a little, as context.
+type Query = Vec<(String, f32)>;
+
+/// Context words count this much of a question's own.
+const CONTEXT_WEIGHT: f32 = 0.3;
+/// Least share of the lead's question an answer must cover: an FAQ whose question is one
+/// word ("admission") does not answer every message that uses it.
+const MIN_QUERY_COVERAGE: f32 = 0.3;
+
+/// How well `entry` answers `query`: the share of the question it covers, and the share of
+/// its own question the lead asked, weighed by rarity.
+fn relevance(query: &Query, e: &Entry, idf_of: &dyn Fn(&str) -> f32) -> (f32, f32, f32) {
+    let total: f32 = query.iter().map(|(t, w)| w * idf_of(t)).sum();
+    if total <= 0.0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let covered: f32 = query
+        .iter()
+        .filter(|(t, _)| e.all.contains(t))
+        .map(|(t, w)| w * idf_of(t))
+        .sum();
+    let query_coverage = covered / total;
+    let title_total: f32 = e.title.iter().map(|t| idf_of(t)).sum();
+    let title_coverage = if e.title.is_empty() || title_total <= 0.0 {
+        query_coverage
+    } else {
+        let asked = |t: &String| query.iter().any(|(q, _)| q == t);
+        e.title
+            .iter()
+            .filter(|t| asked(t))
+            .map(|t| idf_of(t))
+            .sum::<f32>()
+            / title_total
+    };
+    (
+        0.6 * query_coverage + 0.4 * title_coverage,
+        query_coverage,
+        title_coverage,
+    )
+}
+
+/// The business's own words (its name) say nothing about which entry answers: "Who teaches
+/// at Pune Pathshala?" is about teachers.
+fn without_words(mut terms: Vec<String>, drop: &[String]) -> Vec<String> {
+    terms.retain(|t| !drop.contains(t));
+    terms
+}
+
+/// The words the entries use, each with its canonical term, to read a lead's typo ("fess",
+/// "timmings") as the word it nearly is.
+struct Vocabulary {
+    words: Vec<(String, String)>,
+    terms: std::collections::HashSet<String>,
+}
+
+impl Vocabulary {
+    fn of(knowledge: &[KnowledgeEntry], entries: &[Entry]) -> Vocabulary {
+        let mut seen = std::collections::HashSet::new();
+        let mut words = vec![];
+        for k in knowledge {
+            let text = format!("{} {}", k.title, k.content);
+            for w in normalize(&text).split_whitespace() {
+                if w.chars().count() >= 4 && seen.insert(w.to_owned()) {
+                    words.push((w.to_owned(), canonical(w).into_owned()));
+                }
+            }
+        }
+        let terms = entries.iter().flat_map(|e| e.all.iter().cloned()).collect();
+        Vocabulary { words, terms }
+    }
+
+    /// `term` as the entries write it: itself when they use it, else a word one typo away.
+    fn repair(&self, said: &str, term: String) -> String {
+        if self.terms.contains(&term) || said.chars().count() < 4 {
+            return term;
+        }
+        self.words
+            .iter()
+            .find(|(w, _)| w.chars().next() == said.chars().next() && one_edit(w, said))
+            .map_or(term, |(_, t)| t.clone())
+    }
+
+    fn query_terms(&self, text: &str) -> Vec<String> {
+        let norm = phrased(&normalize(&without_addresses(text)));
+        let said = norm
+            .split_whitespace()
+            .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
+        // A pasted brochure repeats its words: each is read once.
+        let mut read: HashMap<&str, String> = HashMap::new();
+        said.map(|w| {
+            read.entry(w)
+                .or_insert_with(|| self.repair(w, canonical(w).into_owned()))
+                .clone()
+        })
+        .filter(|t| !STOP.contains(t.as_str()))
+        .collect()
+    }
+}
+
+/// Whether `a` and `b` differ by one letter added, dropped, changed or two swapped.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (&a[head..], &b[head..]);
+    let tail = |x: &[char], y: &[char]| x == y;
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            tail(&ra[1..], &rb[1..])
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && tail(&ra[2..], &rb[2..]))
+        }
+        std::cmp::Ordering::Greater => tail(&ra[1..], rb),
+        std::cmp::Ordering::Less => tail(ra, &rb[1..]),
+    }
+}
+
+/// The ways to read one question: the whole clause, and its last part when the clause runs
+/// a statement into the question ("Full payment ek saath mushkil hai, installment milega?").
+/// The part is read with the rest of the clause as its context, never alone: "koi batch
+/// hai?" alone asks about any batch.
+fn readings(clause: &str) -> Vec<(String, bool)> {
+    let mut out = vec![(clause.to_owned(), true)];
+    if let Some((_, last)) = clause.rsplit_once(',') {
+        let n = normalize(last);
+        if !n.trim().is_empty() && !question_clauses(last).is_empty() {
+            out.push((last.trim().to_owned(), false));
+        }
+    }
+    out
+}
+
+/// Every entry's relevance to the question `own` asked in a message that also says
+/// `context`, best first, above the threshold. The context can only help an entry: the
+/// preamble an entry knows nothing about is no reason to doubt it.
+fn rank<'a>(
+    own: &Query,
+    context: &Query,
+    may_stand_alone: bool,
+    entries: &'a [Entry],
+    idf_of: &dyn Fn(&str) -> f32,
+) -> Vec<(f32, f32, f32, &'a Entry)> {
+    let with_context: Query = own.iter().chain(context).cloned().collect();
+    let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
+        .iter()
+        .filter_map(|e| {
+            let helped = relevance(&with_context, e, idf_of);
+            let alone = if may_stand_alone {
+                relevance(own, e, idf_of)
+            } else {
+                helped
+            };
+            let (r, q, t) = if helped.0 > alone.0 { helped } else { alone };
+            (r >= MIN_RELEVANCE && q >= MIN_QUERY_COVERAGE).then_some((r, q, t, e))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.2.total_cmp(&a.2)));
+    ranked
+}
+
+/// The knowledge for the lead's message: first the entry answering each question it asks
+/// (in the order asked), then other relevant entries as context, at most `TOP` in all.
+/// `business_name`'s words are no topic.
+pub fn retrieve_knowledge(
+    text: &str,
+    knowledge: &[KnowledgeEntry],
+    business_name: &str,
+) -> Vec<Snippet> {
+    if knowledge.is_empty() {
+        return vec![];
+    }
+    let prepared = prepared(knowledge, business_name);
+    let clauses = question_clauses(text);
+    let implicit = clauses.is_empty();
+    let asked: Vec<String> = if implicit {
+        vec![text.to_owned()]
+    } else {
+        clauses
+    };
+    let mut out: Vec<Snippet> = vec![];
+    let mut context: Vec<Snippet> = vec![];
+    for clause in &asked {
+        for (i, (r, q, t, e)) in best_for(clause, text, &prepared).into_iter().enumerate() {
+            let answers =
+                i == 0 && (!implicit || (t >= IMPLICIT_COVERAGE && q >= IMPLICIT_COVERAGE));
+            let snippet = snippet(&knowledge[e.index], r, answers);
+            if out.iter().any(|s| s.id == snippet.id) {
+                continue;
+            }
+            // An entry seen as context of an earlier question may answer this one.
+            context.retain(|s| s.id != snippet.id || !answers);
+            let seen = context.iter().any(|s| s.id == snippet.id);
+            match (seen, answers) {
+                (_, true) if out.len() < MAX_ANSWERS => out.push(snippet),
+                (false, _) => context.push(snippet),
+                _ => {}
             }
         }
     }
-    has
+    context.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out.extend(context);
+    out.truncate(TOP.max(out.iter().filter(|s| s.answers).count()));
+    out
 }
 
-/// The top snippets for `query`, best first.
+/// The entries answering one question of the message `text`, best first, by whichever
+/// reading of the question finds the better answer.
+fn best_for<'a>(clause: &str, text: &str, p: &'a Prepared) -> Vec<(f32, f32, f32, &'a Entry)> {
+    let idf_of = |t: &str| p.idf.get(t).copied().unwrap_or(p.unknown);
+    let whole = without_words(p.vocabulary.query_terms(text), &p.name);
+    readings(clause)
+        .iter()
+        .map(|(r, may_stand_alone)| {
+            let own = unique(without_words(p.vocabulary.query_terms(r), &p.name));
+            let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
+            let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
+            let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
+            rank(&query, &context, *may_stand_alone, &p.entries, &idf_of)
+        })
+        .max_by(|a, b| {
+            let top = |r: &Vec<(f32, f32, f32, &Entry)>| r.first().map_or(0.0, |x| x.0);
+            top(a).total_cmp(&top(b))
+        })
+        .unwrap_or_default()
+}
+
+fn snippet(k: &KnowledgeEntry, relevance: f32, answers: bool) -> Snippet {
+    let recency = if k.stale { 0.3 } else { 1.0 };
+    Snippet {
+        source: SnippetSource::Knowledge,
+        id: k.id.clone(),
+        title: k.title.clone(),
+        text: k.content.clone(),
+        relevance,
+        // Knowledge is as fresh as its last verification; a stale page ranks lower.
+        score: 0.7 * relevance + 0.3 * recency,
+        stale: k.stale,
+        answers,
+    }
+}
+
+/// Earlier messages of this conversation relevant to `query`, best first ("as I said").
 pub fn retrieve(
     query: &str,
     knowledge: &[KnowledgeEntry],
     past: &[Turn],
     now: DateTime<Utc>,
 ) -> Vec<Snippet> {
-    // Each distinct term of the query, numbered in order of first use.
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for t in terms(query) {
-        let next = index.len();
-        index.entry(t).or_insert(next);
-    }
-    if index.is_empty() {
+    let mut found = retrieve_knowledge(query, knowledge, "");
+    found.extend(retrieve_messages(query, past, now));
+    found.truncate(TOP.max(found.iter().filter(|s| s.answers).count()));
+    found
+}
+
+/// Past messages by the share of the query's weight they cover, then recency.
+fn retrieve_messages(query: &str, past: &[Turn], now: DateTime<Utc>) -> Vec<Snippet> {
+    let query_terms = unique(terms(query));
+    if query_terms.is_empty() || past.is_empty() {
         return vec![];
     }
-    let mut candidates: Vec<Candidate> = knowledge
+    let held: Vec<std::collections::HashSet<String>> = past
         .iter()
-        .map(|k| Candidate {
-            source: SnippetSource::Knowledge,
-            id: &k.id,
-            title: &k.title,
-            text: &k.content,
-            // An FAQ's question counts as much as its answer.
-            has: holds(&index, &[&k.title, &k.content]),
-            // Knowledge is as fresh as its last verification; a stale page ranks lower.
-            recency: if k.stale { 0.3 } else { 1.0 },
-            stale: k.stale,
-        })
+        .map(|t| terms(&t.text).into_iter().collect())
         .collect();
-    candidates.extend(past.iter().map(|t| {
-        let days = (now - t.at).num_seconds().max(0) as f32 / 86_400.0;
-        Candidate {
-            source: SnippetSource::Message,
-            id: &t.id,
-            title: "",
-            text: &t.text,
-            has: holds(&index, &[&t.text]),
-            recency: 0.5f32.powf(days / HALF_LIFE_DAYS),
-            stale: false,
-        }
-    }));
-    if candidates.is_empty() {
-        return vec![];
-    }
-    // Rare terms weigh more (inverse document frequency over the candidates).
-    let n = candidates.len() as f32;
-    let idf: Vec<f32> = (0..index.len())
-        .map(|i| {
-            let df = candidates.iter().filter(|c| c.has[i]).count() as f32;
-            ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
-        })
+    let n = past.len() as f32;
+    let weight: Vec<f32> = query_terms
+        .iter()
+        .map(|q| idf_for(n, held.iter().filter(|h| h.contains(q)).count() as f32))
         .collect();
-    let total: f32 = idf.iter().sum();
-    let mut scored: Vec<Snippet> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let covered: f32 = idf
+    let total: f32 = weight.iter().sum();
+    let mut scored: Vec<Snippet> = past
+        .iter()
+        .zip(&held)
+        .filter_map(|(t, h)| {
+            let covered: f32 = query_terms
                 .iter()
-                .zip(&c.has)
-                .filter(|(_, has)| **has)
-                .map(|(w, _)| w)
+                .zip(&weight)
+                .filter(|(q, _)| h.contains(*q))
+                .map(|(_, w)| w)
                 .sum();
             let relevance = if total > 0.0 { covered / total } else { 0.0 };
+            let days = (now - t.at).num_seconds().max(0) as f32 / 86_400.0;
+            let recency = 0.5f32.powf(days / HALF_LIFE_DAYS);
             (relevance >= MIN_RELEVANCE).then(|| Snippet {
-                source: c.source,
-                id: c.id.to_owned(),
-                title: c.title.to_owned(),
-                text: c.text.to_owned(),
+                source: SnippetSource::Message,
+                id: t.id.clone(),
+                title: String::new(),
+                text: t.text.clone(),
                 relevance,
-                score: 0.7 * relevance + 0.3 * c.recency,
-                stale: c.stale,
+                score: 0.7 * relevance + 0.3 * recency,
+                stale: false,
+                answers: false,
             })
         })
         .collect();
@@ -234,6 +1050,47 @@ mod tests {
         assert_eq!(got[0].id, "1");
         assert!(got.iter().all(|s| s.id != "3"));
         assert!(retrieve("hello there", &kb, &[], now).is_empty());
+    }
+
+    /// Each question of a message is answered from its own entry; a preamble asks nothing.
+    #[test]
+    fn two_questions_find_two_entries_and_an_unrelated_one_finds_none() {
+        let kb = vec![
+            faq("fees", "What are the fees?", "The course is Rs 2,999."),
+            faq(
+                "weekend",
+                "Do you have weekend batches?",
+                "Yes, Saturday and Sunday.",
+            ),
+            faq(
+                "admission",
+                "How do I take admission?",
+                "Fill the form online.",
+            ),
+        ];
+        let ids = |text: &str| -> Vec<String> {
+            retrieve_knowledge(text, &kb, "Acme")
+                .into_iter()
+                .filter(|s| s.answers)
+                .map(|s| s.id)
+                .collect()
+        };
+        assert_eq!(
+            ids("What are the fees and do you have weekend batches?"),
+            ["fees", "weekend"]
+        );
+        assert_eq!(
+            ids("Hi, I saw your ad on Instagram. Do you have weekend batches?"),
+            ["weekend"]
+        );
+        assert_eq!(
+            ids("fess kitni h"),
+            ["fees"],
+            "a typo is the word it nearly is"
+        );
+        assert!(ids("Will you help with college admission after JEE?").is_empty());
+        assert!(ids("I'm from Pune").is_empty(), "a statement asks nothing");
+        assert_eq!(ids("Fees"), ["fees"], "an FAQ's whole question, alone");
     }
 
     #[test]

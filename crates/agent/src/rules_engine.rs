@@ -2,7 +2,8 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
-use crate::extract::{Extraction, business_tz};
+use crate::extract::slots::{SlotKind, kind_of};
+use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
 use crate::language::{Line, line};
 use crate::profile::{Requirement, Script, contact_link_key};
@@ -61,16 +62,36 @@ pub fn next_slot(s: &Snapshot, state: &ConversationState) -> Option<String> {
     let checklist = &s.profile.sales_rules.qualification_checklist;
     let asked = |k: &str| state.asked_slots.iter().filter(|a| *a == k).count();
     let missing = |k: &str, limit: usize| !state.slots.contains_key(k) && asked(k) < limit;
+    // A business with fixed prices has nothing to fit to a budget: asking one after quoting
+    // the fee reads as a form (unless the owner made it required).
+    let fixed = pricing_is_fixed(s);
+    let pointless = |k: &str, r: &Requirement| {
+        fixed
+            && matches!(r, Requirement::Optional | Requirement::AskLate)
+            && kind_of(k, std::iter::empty()) == SlotKind::Budget
+    };
     let pick = |wanted: &[Requirement], limit: usize| {
         checklist
             .iter()
-            .find(|(k, r)| wanted.contains(r) && missing(k, limit))
+            .find(|(k, r)| wanted.contains(r) && missing(k, limit) && !pointless(k, r))
             .map(|(k, _)| k.clone())
     };
     pick(&[Requirement::AskEarly], 2)
         .or_else(|| pick(&[Requirement::Required], 2))
         .or_else(|| pick(&[Requirement::Optional], 1))
         .or_else(|| pick(&[Requirement::AskLate], 1))
+}
+
+/// Whether the business quotes set prices: in its pricing summary, or an FAQ answer about
+/// its fees that names an amount.
+fn pricing_is_fixed(s: &Snapshot) -> bool {
+    let priced = |t: &str| parse_amount(t).is_some();
+    priced(&s.profile.business_config.pricing_summary)
+        || s.knowledge.iter().any(|k| {
+            k.kind == closer_domain::work::KnowledgeKind::Faq
+                && crate::retrieval::terms(&k.title).iter().any(|t| t == "fee")
+                && priced(&k.content)
+        })
 }
 
 fn required_missing(s: &Snapshot, state: &ConversationState) -> bool {
@@ -112,16 +133,29 @@ pub fn next_cta(s: &Snapshot, state: &ConversationState) -> Option<CtaType> {
     })
 }
 
-/// The organisation's booking CTA, when the lead asks to book and nothing was offered yet.
-fn asked_to_book(s: &Snapshot, x: &Extraction, state: &ConversationState) -> Option<CtaType> {
-    if !x.asks_to_book || state.last_cta.is_some() {
-        return None;
-    }
-    s.ctas
+/// The call to action the lead asks for ("send the payment link", "can I book a call?"),
+/// when the business has it: taken up at once, never answered with "let me check".
+fn asked_for(s: &Snapshot, x: &Extraction, state: &ConversationState) -> Option<CtaType> {
+    let by_name = x
+        .asks_for
         .iter()
-        .filter(|c| c.enabled && c.kind.is_booking())
-        .min_by_key(|c| c.position)
-        .map(|c| c.kind)
+        .copied()
+        .find(|c| s.enabled_cta(*c).is_some());
+    // "Book a call" after an offer is that offer's yes (read as an acceptance).
+    let booking = (x.asks_to_book && state.last_cta.is_none())
+        .then(|| {
+            s.ctas
+                .iter()
+                .filter(|c| c.enabled && c.kind.is_booking())
+                .min_by_key(|c| c.position)
+                .map(|c| c.kind)
+        })
+        .flatten();
+    // "Send me the link" with nothing offered yet: the business's first offer.
+    let link = (x.asks_for_link && state.last_cta.is_none())
+        .then(|| next_cta(s, state))
+        .flatten();
+    by_name.or(booking).or(link)
 }
 
 fn cta_text(s: &Snapshot, cta: CtaType, lang: &str) -> String {
@@ -165,6 +199,7 @@ fn draft(
         reason_code: reason,
         cta_type: cta,
         confidence,
+        answer: vec![],
     }
 }
 
@@ -190,9 +225,9 @@ pub fn respond(
 
     // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
     // we offered anything: "Can I book a call?" is a yes, not a question for the team.
-    let asked_for = asked_to_book(s, x, state);
-    if let Some(cta) = state.last_cta.or(asked_for)
-        && (x.accepts || x.completed || asked_for.is_some())
+    let asked_for = asked_for(s, x, state);
+    let taken = asked_for.or(state.last_cta.filter(|_| x.accepts || x.completed));
+    if let Some(cta) = taken
         && !x.declines
     {
         // What they asked for is now the offer on the table: their "when" answers it.
@@ -218,7 +253,10 @@ pub fn respond(
                 fx,
             );
         }
-        if cta.is_booking() {
+        // A booking is made by agreeing a time, unless the lead asked for the link to book
+        // themselves.
+        let wants_link = x.asks_for_link && !cta_link(s, cta).is_empty();
+        if cta.is_booking() && !wants_link {
             if let Some(at) = x.proposed_time {
                 return (booked(s, state, cta, at, lang, &mut fx), fx);
             }
@@ -251,6 +289,7 @@ pub fn respond(
     }
 
     // A "no" to the CTA: mark it, and try the fallback once before letting go gracefully.
+    // "Not now" is a pause: no second offer at once (the follow-ups decide when to return).
     if let Some(cta) = state.last_cta
         && x.declines
         && !x.is_question
@@ -259,7 +298,7 @@ pub fn respond(
             state.cta_states.insert(cta, next);
         }
         state.last_cta = None;
-        if let Some(other) = next_cta(s, state) {
+        if let Some(other) = next_cta(s, state).filter(|_| !x.defers) {
             state.last_cta = Some(other);
             return (
                 draft(
@@ -294,72 +333,15 @@ pub fn respond(
     }
 
     let first_contact = !s.bot_has_spoken();
-    if x.is_question || x.asks_price {
-        let hit = knowledge
-            .iter()
-            .find(|k| k.source == SnippetSource::Knowledge);
-        let reason = if x.asks_price {
-            ReasonCode::PricingDiscussion
-        } else {
-            ReasonCode::ValueProposition
-        };
-        match hit {
-            // A page that changed since we read it: no hard numbers from it.
-            Some(k) if k.stale && x.asks_price => {
-                state.confused_streak += 1;
-                return (
-                    draft(
-                        line(Line::NoAnswer, lang),
-                        ReasonCode::ClarificationRequest,
-                        None,
-                        0.4,
-                    ),
-                    fx,
-                );
-            }
-            Some(k) => {
-                state.confused_streak = 0;
-                let answer = first_sentences(&k.text, 2);
-                let follow = next_slot(s, state).map(|slot| {
-                    state.asked_slots.push(slot.clone());
-                    state.pending_question = Some(slot.clone());
-                    question_for(s, &slot, lang)
-                });
-                let opener = if first_contact {
-                    script(&s.profile.script_library.openers, "new_lead", lang)
-                        .map(|o| first_sentences(o, 1))
-                } else {
-                    None
-                };
-                let text = [opener, Some(answer), follow]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                return (draft(text, reason, None, 0.5 + 0.5 * k.relevance), fx);
-            }
-            None => {
-                state.confused_streak += 1;
-                state.commitments.agent.push(crate::state::Commitment {
-                    what: format!(
-                        "Answer: {}",
-                        s.new_text().chars().take(120).collect::<String>()
-                    ),
-                    due: None,
-                    source_message_id: s.last_new_message_id().map(str::to_owned),
-                });
-                fx.promised_answer = true;
-                return (
-                    draft(
-                        line(Line::NoAnswer, lang),
-                        ReasonCode::ClarificationRequest,
-                        None,
-                        0.35,
-                    ),
-                    fx,
-                );
-            }
-        }
+    // A message that asks nothing is read as a question ("Fees") only when it is not the
+    // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".
+    let answers: Vec<&Snippet> = knowledge
+        .iter()
+        .filter(|k| k.source == SnippetSource::Knowledge && k.answers)
+        .filter(|_| x.is_question || pending.is_none())
+        .collect();
+    if x.is_question || !answers.is_empty() {
+        return (answer(s, x, state, &answers, lang, &mut fx), fx);
     }
     if x.confused {
         state.confused_streak += 1;
@@ -367,39 +349,52 @@ pub fn respond(
         state.confused_streak = 0;
     }
 
-    if first_contact {
-        let opener = script(&s.profile.script_library.openers, "new_lead", lang)
-            .unwrap_or(line(Line::Greeting, lang))
-            .to_owned();
-        let follow = next_slot(s, state).map(|slot| {
-            state.asked_slots.push(slot.clone());
-            state.pending_question = Some(slot.clone());
-            question_for(s, &slot, lang)
-        });
-        let text = [Some(opener), follow]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        return (draft(text, ReasonCode::InitialGreeting, None, 0.9), fx);
+    if !first_contact {
+        return (next_step(s, state, lang), fx);
     }
+    // The first reply greets, then takes the next step: the next question, or the offer when
+    // the lead's first message already told everything. A bare "hello" is only greeted.
+    let opener = script(&s.profile.script_library.openers, "new_lead", lang)
+        .unwrap_or(line(Line::Greeting, lang))
+        .to_owned();
+    let told_something = !state.slots.is_empty();
+    if !told_something && next_slot(s, state).is_none() {
+        return (draft(opener, ReasonCode::InitialGreeting, None, 0.9), fx);
+    }
+    let step = next_step(s, state, lang);
+    let (text, reason) = match step.reason_code {
+        ReasonCode::ExitGraceful => (opener, ReasonCode::InitialGreeting),
+        ReasonCode::QualificationQuestion => (
+            format!("{opener} {}", step.text),
+            ReasonCode::InitialGreeting,
+        ),
+        other => (format!("{opener} {}", step.text), other),
+    };
+    (
+        Draft {
+            text,
+            reason_code: reason,
+            ..step
+        },
+        fx,
+    )
+}
 
+/// What moves the sale on: the next question, a guessed fact confirmed, the next offer, or a
+/// polite goodbye when nothing is left.
+fn next_step(s: &Snapshot, state: &mut ConversationState, lang: &str) -> Draft {
     if let Some(slot) = next_slot(s, state)
         && (required_missing(s, state) || !state.asked_slots.contains(&slot))
     {
         state.asked_slots.push(slot.clone());
         state.pending_question = Some(slot.clone());
-        return (
-            draft(
-                question_for(s, &slot, lang),
-                ReasonCode::QualificationQuestion,
-                None,
-                0.8,
-            ),
-            fx,
+        return draft(
+            question_for(s, &slot, lang),
+            ReasonCode::QualificationQuestion,
+            None,
+            0.8,
         );
     }
-
     let cta = next_cta(s, state);
     // A guessed fact is confirmed before asking the lead to commit.
     if cta.is_some_and(CtaType::is_major)
@@ -417,18 +412,88 @@ pub fn respond(
         let text = line(Line::Reconfirm, lang)
             .replace("{slot}", &humanize(&name))
             .replace("{value}", &value);
-        return (draft(text, ReasonCode::Confirmation, None, 0.7), fx);
+        return draft(text, ReasonCode::Confirmation, None, 0.7);
     }
     if let Some(cta) = cta {
         state.last_cta = Some(cta);
-        return (
-            draft(cta_text(s, cta, lang), ReasonCode::CtaPush, Some(cta), 0.75),
-            fx,
-        );
+        return draft(cta_text(s, cta, lang), ReasonCode::CtaPush, Some(cta), 0.75);
     }
     let exit = script(&s.profile.script_library.exits, "graceful", lang)
         .unwrap_or(line(Line::Graceful, lang));
-    (draft(exit, ReasonCode::ExitGraceful, None, 0.6), fx)
+    draft(exit, ReasonCode::ExitGraceful, None, 0.6)
+}
+
+/// The reply to the lead's questions: what the business's knowledge says, every question
+/// asked, then the next thing to learn; or, with no answer, the promise that the team will
+/// answer (a person keeps it).
+fn answer(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    answers: &[&Snippet],
+    lang: &str,
+    fx: &mut Effects,
+) -> Draft {
+    let reason = if x.asks_price {
+        ReasonCode::PricingDiscussion
+    } else {
+        ReasonCode::ValueProposition
+    };
+    // A page that changed since we read it: no hard numbers from it.
+    let stale_price = x.asks_price && answers.iter().any(|k| k.stale);
+    if answers.is_empty() || stale_price {
+        state.confused_streak += 1;
+        if !stale_price {
+            state.commitments.agent.push(crate::state::Commitment {
+                what: format!(
+                    "Answer: {}",
+                    s.new_text().chars().take(120).collect::<String>()
+                ),
+                due: None,
+                source_message_id: s.last_new_message_id().map(str::to_owned),
+            });
+            fx.promised_answer = true;
+        }
+        let confidence = if stale_price { 0.4 } else { 0.35 };
+        return draft(
+            line(Line::NoAnswer, lang),
+            ReasonCode::ClarificationRequest,
+            None,
+            confidence,
+        );
+    }
+    state.confused_streak = 0;
+    let quoted: Vec<String> = answers.iter().map(|k| quote(&k.text)).collect();
+    let follow = next_slot(s, state).map(|slot| {
+        state.asked_slots.push(slot.clone());
+        state.pending_question = Some(slot.clone());
+        question_for(s, &slot, lang)
+    });
+    let opener = if s.bot_has_spoken() {
+        None
+    } else {
+        script(&s.profile.script_library.openers, "new_lead", lang).map(|o| first_sentences(o, 1))
+    };
+    let text = opener
+        .into_iter()
+        .chain(quoted.iter().cloned())
+        .chain(follow)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let relevance = answers.iter().map(|k| k.relevance).fold(1.0, f32::min);
+    let mut d = draft(text, reason, None, 0.5 + 0.5 * relevance);
+    d.answer = quoted;
+    d
+}
+
+/// What the reply quotes of an entry: an FAQ answer whole (the owner wrote it to be sent);
+/// of a long page, the first two sentences.
+fn quote(text: &str) -> String {
+    if text.split_whitespace().count() <= 60 {
+        text.trim().to_owned()
+    } else {
+        first_sentences(text, 2)
+    }
 }
 
 /// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.

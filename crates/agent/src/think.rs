@@ -32,12 +32,12 @@ pub async fn think(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         let mut back = s.clone();
         back.opted_out = false;
         back.lead_status = LeadStatus::Engaged;
-        let mut out = think_turn(&back, model).await;
+        let mut out = think_turn(&back, model, true).await;
         out.patch.opted_in = true;
         out.patch.lead_status.get_or_insert(LeadStatus::Engaged);
         return out;
     }
-    think_turn(s, model).await
+    think_turn(s, model, false).await
 }
 
 /// Words a lead sends, alone, to hear from the business again.
@@ -50,9 +50,11 @@ fn opts_back_in(s: &Snapshot) -> bool {
             .is_some_and(|t| OPT_IN.contains(&extract::normalize(&t.text).trim()))
 }
 
-async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
+/// One turn; `welcome_back` when the lead has just written START after opting out.
+async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: bool) -> Outcome {
     let mut state = s.state.clone();
-    let x = if s.trigger == Trigger::LeadMessage {
+    // "START" is a keyword, not an answer to anything.
+    let x = if s.trigger == Trigger::LeadMessage && !welcome_back {
         extract::extract(s)
     } else {
         Extraction::default()
@@ -100,7 +102,24 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
 
     // Hard rules first: an opt-out gets one confirmation, then silence forever.
     let opting_out = x.opt_out && !s.opted_out;
-    let draft = if opting_out {
+    let draft = if welcome_back && s.mode.bot_may_reply() {
+        // Told once, in the lead's language, that messages will come again.
+        let text = s
+            .profile
+            .script_library
+            .exits
+            .get("opt_in")
+            .and_then(|sc| sc.for_language(&lang))
+            .unwrap_or(line(Line::OptIn, &lang));
+        Draft {
+            should_send: true,
+            text: text.into(),
+            reason_code: ReasonCode::Confirmation,
+            cta_type: None,
+            confidence: 1.0,
+            answer: vec![],
+        }
+    } else if opting_out {
         patch.opted_out = true;
         patch.lead_status = Some(LeadStatus::OptedOut);
         patch.stage = Some(ConversationStage::ClosedLost);
@@ -117,6 +136,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
             reason_code: ReasonCode::ExitGraceful,
             cta_type: None,
             confidence: 1.0,
+            answer: vec![],
         }
     } else if s.trigger == Trigger::Followup && !s.opted_out && s.mode.bot_may_reply() {
         // The lead went quiet: a short, non-pushy line (the guardrails still decide whether
@@ -173,12 +193,17 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
             },
             cta_type: None,
             confidence: 1.0,
+            answer: vec![],
         }
     } else if let Some(e) = escalate::check(&x, &state) {
         hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
         let query = s.new_text();
-        let knowledge = retrieval::retrieve(&query, &s.knowledge, &[], s.now);
+        let knowledge = retrieval::retrieve_knowledge(
+            &query,
+            &s.knowledge,
+            &s.profile.business_config.business_name,
+        );
         let earlier = if x.references_past {
             let past: Vec<_> = s
                 .history
@@ -372,6 +397,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>) -> Outcome {
         name: changed(&s.state, &state, "name"),
         email: changed(&s.state, &state, "email"),
         city: changed(&s.state, &state, "city"),
+        phone: changed(&s.state, &state, "phone"),
         language: (state.language != s.state.language)
             .then(|| state.language.clone())
             .flatten(),
@@ -407,6 +433,7 @@ fn hand_over(
         reason_code: ReasonCode::NeedsHuman,
         cta_type: None,
         confidence: 0.9,
+        answer: vec![],
     }
 }
 

@@ -35,15 +35,14 @@ async fn an_english_lead_is_answered_qualified_offered_a_call_and_booked() {
             "I'm Priya",
             "I want to learn stock trading on weekends",
             "next month",
-            "sounds good",
         ],
     )
     .await;
+    // The fee is fixed and was quoted: no budget question before the offer.
     assert_eq!(
         reasons,
         [
             ReasonCode::PricingDiscussion,
-            ReasonCode::QualificationQuestion,
             ReasonCode::QualificationQuestion,
             ReasonCode::QualificationQuestion,
             ReasonCode::CtaPush,
@@ -60,12 +59,11 @@ async fn an_english_lead_is_answered_qualified_offered_a_call_and_booked() {
         Some("I want to learn stock trading on weekends")
     );
     assert_eq!(slot(&c, "timeline").as_deref(), Some("next month"));
-    // "sounds good" answers nothing: nobody's budget.
     assert_eq!(slot(&c, "budget"), None);
-    assert!(replies[4].contains(BOOKING_LINK), "{}", replies[4]);
+    assert!(replies[3].contains(BOOKING_LINK), "{}", replies[3]);
     assert_eq!(c.stage, ConversationStage::CtaOffered);
     // The offer goes with reply buttons.
-    let offer = &c.outcomes[4].decision;
+    let offer = &c.outcomes[3].decision;
     assert_eq!(
         offer.message_type,
         closer_domain::messaging::MessageType::Interactive
@@ -74,7 +72,7 @@ async fn an_english_lead_is_answered_qualified_offered_a_call_and_booked() {
     assert_eq!(ids, ["cta:book_call:yes", "cta:book_call:no"]);
     assert!(offer.buttons.iter().all(|b| b.title.chars().count() <= 20));
     assert_eq!(
-        c.outcomes[3].decision.message_type,
+        c.outcomes[2].decision.message_type,
         closer_domain::messaging::MessageType::Text
     );
 

@@ -1,0 +1,1271 @@
+//! Facts from what the lead wrote, not from where the answer fell: every slot a message
+//! holds is read whatever the agent asked ("Amit naam hai. JEE ke liye, 11th mein hu" is a
+//! name, an exam and a class), and an answer to a question only fills that slot when it is
+//! the kind of thing the slot holds ("Class 12, Neet" is no name).
+
+use super::{has_any, normalize};
+use crate::snapshot::Snapshot;
+use closer_domain::contact_points::{Phone, country_of_timezone};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What a slot holds, told by its key and, for a choice, by the owner's own question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SlotKind {
+    Name,
+    Email,
+    Phone,
+    City,
+    Budget,
+    /// A school class: "11th", "12th pass".
+    Class,
+    /// A home's size: "2 BHK".
+    Bhk,
+    /// One of the answers the owner's question offers ("JEE, NEET or MHT-CET?").
+    Choice(Vec<String>),
+    /// Whatever the lead answers when asked (a need, a goal): only an answer fills it.
+    Free,
+}
+
+/// The kind of the checklist slot `key`, whose question (in every language) is `questions`.
+pub fn kind_of<'a>(key: &str, questions: impl Iterator<Item = &'a str>) -> SlotKind {
+    let words: Vec<&str> = key.split('_').collect();
+    let any = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if any(&["name"]) {
+        SlotKind::Name
+    } else if any(&["email", "mail"]) {
+        SlotKind::Email
+    } else if any(&["phone", "mobile", "whatsapp", "number", "contact"]) {
+        SlotKind::Phone
+    } else if any(&["budget"]) {
+        SlotKind::Budget
+    } else if any(&["class", "grade", "standard", "std"]) {
+        SlotKind::Class
+    } else if any(&["bhk", "bedroom", "bedrooms", "configuration"]) {
+        SlotKind::Bhk
+    } else if any(&["city", "town"]) {
+        SlotKind::City
+    } else {
+        let mut choices: Vec<String> = vec![];
+        for q in questions {
+            for c in choices_in(q) {
+                if !choices.iter().any(|k| k.eq_ignore_ascii_case(&c)) {
+                    choices.push(c);
+                }
+            }
+        }
+        if choices.is_empty() {
+            choices = known_choices(&words);
+        }
+        if !choices.is_empty() {
+            SlotKind::Choice(choices)
+        } else if any(&["location", "area", "locality", "place"]) {
+            SlotKind::City
+        } else {
+            SlotKind::Free
+        }
+    }
+}
+
+/// What a business usually offers for a slot nobody wrote choices for.
+fn known_choices(words: &[&str]) -> Vec<String> {
+    let list: &[&str] = if words.contains(&"exam") {
+        &["JEE", "NEET", "MHT-CET", "CUET"]
+    } else if words.contains(&"board") {
+        &["CBSE", "ICSE", "State"]
+    } else {
+        &[]
+    };
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The answers a question offers: "Which board: CBSE, ICSE or State?" → CBSE, ICSE, State.
+pub fn choices_in(question: &str) -> Vec<String> {
+    let tail = question.rsplit_once(':').map_or(question, |(_, t)| t);
+    let tail = tail.trim().trim_end_matches(['?', '.', '!']);
+    let mut parts: Vec<&str> = vec![];
+    for chunk in tail.split([',', '/']) {
+        for p in split_words(chunk, &[" or ", " ya "]) {
+            let p = p.trim();
+            if !p.is_empty() {
+                parts.push(p);
+            }
+        }
+    }
+    if parts.len() < 2 {
+        return vec![];
+    }
+    let short = |p: &str| p.split_whitespace().count() <= 2;
+    let mut out: Vec<String> = vec![];
+    // "Are you preparing for JEE, NEET or MHT-CET?": the first choice ends the lead-in.
+    if !short(parts[0]) && parts[1..].iter().all(|p| short(p)) {
+        out.extend(parts[0].split_whitespace().last().map(str::to_owned));
+    }
+    out.extend(parts.iter().filter(|p| short(p)).map(|p| (*p).to_owned()));
+    out.retain(|c| !FILLER.contains(&c.to_lowercase().as_str()));
+    out
+}
+
+/// `text` split at any of `separators` (lower-case words padded with spaces).
+fn split_words<'a>(text: &'a str, separators: &[&str]) -> Vec<&'a str> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return vec![text];
+    }
+    let mut cuts = vec![];
+    for sep in separators {
+        cuts.extend(lower.match_indices(sep).map(|(i, _)| (i, sep.len())));
+    }
+    cuts.sort_unstable();
+    let mut out = vec![];
+    let mut from = 0;
+    for (i, len) in cuts {
+        if i >= from {
+            out.push(&text[from..i]);
+            from = i + len;
+        }
+    }
+    out.push(&text[from..]);
+    out
+}
+
+/// Words that are never an answer on their own.
+const FILLER: &[&str] = &[
+    "hai", "hain", "is", "are", "the", "a", "an", "kya", "kaunsa", "kaunsi", "which", "what",
+    "other", "others", "any", "koi", "ki", "ka", "ke", "in", "you", "prefer",
+];
+
+/// Other ways leads write a choice; each maps to the choice it contains.
+const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "JEE",
+        &[
+            "iit",
+            "iit jee",
+            "jee main",
+            "jee mains",
+            "jee advanced",
+            "jee adv",
+        ],
+    ),
+    ("NEET", &["neet ug", "medical entrance"]),
+    ("CET", &["mhcet", "mh cet"]),
+    ("morning", &["subah", "mornings"]),
+    ("evening", &["shaam", "sham", "evenings"]),
+    (
+        "State",
+        &["state board", "ssc", "hsc", "maharashtra board", "msbshse"],
+    ),
+];
+
+/// The choice the message names, when it names exactly one.
+pub fn choice_in(norm: &str, choices: &[String]) -> Option<String> {
+    let mut found: Vec<&String> = vec![];
+    for c in choices {
+        if spellings(c).iter().any(|v| mentions(norm, v)) && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    (found.len() == 1).then(|| found[0].clone())
+}
+
+/// "MHT-CET" is also "mht cet", "mhtcet" and "cet"; plus the aliases of what it contains.
+fn spellings(choice: &str) -> Vec<String> {
+    let norm = normalize(choice).trim().to_owned();
+    let mut out = vec![norm.clone(), norm.replace(' ', "")];
+    let parts: Vec<&str> = norm.split_whitespace().collect();
+    if parts.len() > 1 {
+        out.extend(
+            parts
+                .iter()
+                .filter(|p| p.len() >= 3)
+                .map(|p| (*p).to_owned()),
+        );
+    }
+    for (canonical, aliases) in ALIASES {
+        let c = canonical.to_lowercase();
+        if parts.contains(&c.as_str()) || norm == c {
+            out.extend(aliases.iter().map(|a| (*a).to_owned()));
+        }
+    }
+    out
+}
+
+/// Whether `norm` holds `phrase` as words; "jee" after "haan" is the honorific, not the exam.
+fn mentions(norm: &str, phrase: &str) -> bool {
+    let padded = format!(" {phrase} ");
+    norm.match_indices(&padded).any(|(i, _)| {
+        let before = norm[..i].split_whitespace().last().unwrap_or("");
+        !(phrase == "jee" && HONORIFIC_BEFORE.contains(&before))
+    })
+}
+
+const HONORIFIC_BEFORE: &[&str] = &[
+    "haan", "han", "ha", "ok", "okay", "theek", "thik", "nahi", "accha", "achha", "sahi", "ji",
+];
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b").expect("regex"));
+static DIGITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\+?\d[\d \t().-]*\d").expect("regex"));
+
+pub fn email_in(text: &str) -> Option<String> {
+    EMAIL.find(text).map(|m| m.as_str().to_lowercase())
+}
+
+/// Every phone number written in `text`, in E.164, with where it was written.
+pub fn phones_in(text: &str, timezone: &str) -> Vec<(std::ops::Range<usize>, Phone)> {
+    let country = country_of_timezone(timezone);
+    DIGITS
+        .find_iter(text)
+        .filter_map(|m| {
+            let raw = m.as_str();
+            let plus = raw.starts_with('+');
+            let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+            let mobile = |d: &str| d.starts_with(['6', '7', '8', '9']);
+            let national = match country {
+                _ if plus => (10..=15).contains(&digits.len()).then(|| raw.to_owned()),
+                Some("IN") => match digits.len() {
+                    10 if mobile(&digits) => Some(digits.clone()),
+                    11 if digits.starts_with('0') && mobile(&digits[1..]) => Some(digits.clone()),
+                    12 if digits.starts_with("91") && mobile(&digits[2..]) => {
+                        Some(format!("+{digits}"))
+                    }
+                    _ => None,
+                },
+                _ => (8..=12).contains(&digits.len()).then(|| digits.clone()),
+            }?;
+            let phone = Phone::parse(&national, country).ok()?;
+            Some((m.range(), phone))
+        })
+        .collect()
+}
+
+pub fn phone_in(text: &str, timezone: &str) -> Option<String> {
+    phones_in(text, timezone)
+        .into_iter()
+        .next()
+        .map(|(_, p)| p.as_str().to_owned())
+}
+
+/// `text` without its phone numbers and e-mail addresses: their digits are nobody's money.
+pub fn without_contacts(text: &str, timezone: &str) -> String {
+    let mut out = text.to_owned();
+    let mut spans: Vec<std::ops::Range<usize>> = phones_in(text, timezone)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    spans.extend(EMAIL.find_iter(text).map(|m| m.range()));
+    spans.sort_by_key(|r| std::cmp::Reverse(r.start));
+    for r in spans {
+        out.replace_range(r, " ");
+    }
+    out
+}
+
+static CLASS_NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:class|std|standard|grade|kaksha)\s*[:.-]?\s*(\d{1,2}|xii|xi|x|ix|viii)(?:st|nd|rd|th)?\b")
+        .expect("regex")
+});
+static CLASS_ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2}|xii|xi|ix|viii)\s?(?:st|nd|rd|th|vi|vin|veen|wi)\b").expect("regex")
+});
+static CLASS_HINDI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})\s*वीं|कक्षा\s*(\d{1,2})").expect("regex"));
+static TWELFTH_DONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:passed|completed|finished|done)\s+(?:my\s+|the\s+)?12th\b|\b12th\s+(?:pass|passed|done|complete)\b|\bdrop\s+(?:le|liya|year)\b")
+        .expect("regex")
+});
+
+/// Hindi ordinals leads type in Latin letters.
+const CLASS_WORDS: &[(&str, u32)] = &[
+    ("gyarahvi", 11),
+    ("gyarvi", 11),
+    ("gyarahvin", 11),
+    ("barahvi", 12),
+    ("barvi", 12),
+    ("barahvin", 12),
+    ("dasvi", 10),
+    ("dasvin", 10),
+    ("nauvi", 9),
+    ("aathvi", 8),
+];
+
+fn class_number(raw: &str) -> Option<u32> {
+    match raw.to_lowercase().as_str() {
+        "xii" => Some(12),
+        "xi" => Some(11),
+        "x" => Some(10),
+        "ix" => Some(9),
+        "viii" => Some(8),
+        n => n.parse().ok(),
+    }
+    .filter(|n| (1..=12).contains(n))
+}
+
+/// The lead's class: "11th", "class XII", "10vi", "11वीं", "12th pass" for a dropper. A
+/// message naming two classes ("11th 12th dono ka") or marks ("92% in 10th") says none.
+pub fn class_in(text: &str, norm: &str, answering: bool) -> Option<String> {
+    if text.contains('%') || has_any(norm, &["marks", "scored", "percent"]) {
+        return None;
+    }
+    if TWELFTH_DONE.is_match(text) {
+        return Some("12th pass".into());
+    }
+    let mut found: Vec<u32> = vec![];
+    let caps = CLASS_NAMED
+        .captures_iter(text)
+        .chain(CLASS_ORDINAL.captures_iter(text))
+        .chain(CLASS_HINDI.captures_iter(text));
+    for c in caps {
+        let raw = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        found.extend(class_number(raw));
+    }
+    for (word, n) in CLASS_WORDS {
+        if mentions(norm, word) {
+            found.push(*n);
+        }
+    }
+    if found.is_empty() && answering {
+        // "12" answering "which class?".
+        found.extend(norm.split_whitespace().next().and_then(class_number));
+    }
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
+        [n] => Some(format!("{n}{}", ordinal_suffix(*n))),
+        _ => None,
+    }
+}
+
+fn ordinal_suffix(n: u32) -> &'static str {
+    match n {
+        1 => "st",
+        2 => "nd",
+        3 => "rd",
+        _ => "th",
+    }
+}
+
+static BHK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d)\s*-?\s*(?:bhk|bedrooms?|bed\s*rooms?|बीएचके)").expect("regex")
+});
+
+/// "2BHK", "3 bhk", "2 बीएचके"; a bare "2" answering "how many bedrooms?".
+pub fn bhk_in(text: &str, norm: &str, answering: bool) -> Option<String> {
+    let n: u32 = match BHK.captures(text) {
+        Some(c) => c.get(1)?.as_str().parse().ok()?,
+        None if answering => norm.trim().parse().ok()?,
+        None => return None,
+    };
+    (1..=6).contains(&n).then(|| format!("{n} BHK"))
+}
+
+/// Words that are never a person's name, whatever the capitals: greetings, fillers, and the
+/// words of a lead's situation. A name is accepted only when it is none of these.
+const NOT_A_NAME: &[&str] = &[
+    "hi",
+    "hii",
+    "hello",
+    "helo",
+    "hey",
+    "hai",
+    "namaste",
+    "namaskar",
+    "good",
+    "morning",
+    "evening",
+    "afternoon",
+    "night",
+    "again",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+    "ya",
+    "yeah",
+    "yep",
+    "haan",
+    "ha",
+    "han",
+    "hmm",
+    "thanks",
+    "thank",
+    "you",
+    "sir",
+    "madam",
+    "mam",
+    "maam",
+    "ji",
+    "bhai",
+    "bhaiya",
+    "didi",
+    "dear",
+    "please",
+    "pls",
+    "plz",
+    "sure",
+    "fine",
+    "done",
+    "class",
+    "std",
+    "standard",
+    "grade",
+    "board",
+    "exam",
+    "course",
+    "coaching",
+    "batch",
+    "fees",
+    "fee",
+    "price",
+    "details",
+    "detail",
+    "info",
+    "interested",
+    "looking",
+    "from",
+    "not",
+    "a",
+    "an",
+    "the",
+    "in",
+    "here",
+    "just",
+    "also",
+    "still",
+    "new",
+    "student",
+    "parent",
+    "father",
+    "mother",
+    "son",
+    "daughter",
+    "beta",
+    "beti",
+    "my",
+    "me",
+    "i",
+    "is",
+    "am",
+    "are",
+    "for",
+    "and",
+    "of",
+    "to",
+    "it",
+    "its",
+    "this",
+    "that",
+    "what",
+    "which",
+    "who",
+    "why",
+    "how",
+    "when",
+    "where",
+    "kya",
+    "hu",
+    "hun",
+    "hoon",
+    "mein",
+    "main",
+    "mai",
+    "se",
+    "ke",
+    "ka",
+    "ki",
+    "ko",
+    "aur",
+    "bhi",
+    "toh",
+    "nahi",
+    "abhi",
+    "sorry",
+    "wait",
+    "call",
+    "number",
+    "email",
+    "phone",
+    "mobile",
+    "whatsapp",
+    "flat",
+    "bhk",
+    "plot",
+    "villa",
+    "rent",
+    "buy",
+    "site",
+    "visit",
+    "budget",
+    "lakh",
+    "crore",
+    "ready",
+    "busy",
+    "very",
+    "so",
+    "trying",
+    "planning",
+    "going",
+    "thinking",
+    "confused",
+    "available",
+    "calling",
+    "working",
+    "back",
+    "asking",
+    "happy",
+    "glad",
+    "bot",
+    "human",
+    "beginner",
+    "free",
+    "there",
+    "all",
+    "bye",
+    "test",
+    "demo",
+    "need",
+    "want",
+    "know",
+    "your",
+    "our",
+    "name",
+    "naam",
+    "mera",
+    "meri",
+    "mere",
+    "humara",
+    "science",
+    "commerce",
+    "arts",
+    "pcm",
+    "pcb",
+    "repeater",
+    "dropper",
+    "online",
+    "offline",
+    "weekend",
+    "today",
+    "tomorrow",
+    "kal",
+    "aaj",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "single",
+    "married",
+    "stop",
+    "start",
+    "resume",
+    "with",
+    "at",
+    "on",
+    "by",
+    "be",
+    "will",
+    "can",
+    "do",
+    "did",
+    "have",
+    "has",
+    "we",
+    "he",
+    "she",
+    "bol",
+    "bolta",
+    "bolti",
+    "raha",
+    "rahi",
+    "rahe",
+    "speaking",
+    "aapka",
+    "aapki",
+    "aapke",
+    "apna",
+    "apni",
+    "tumhara",
+    "yeh",
+    "woh",
+    "kuch",
+    "sab",
+    "soch",
+    "anyone",
+    "anybody",
+    "someone",
+    "somebody",
+    "nobody",
+    "everyone",
+    "everything",
+    "worried",
+    "tired",
+    "sad",
+    "angry",
+    "upset",
+    "excited",
+    "unsure",
+    "late",
+    "alone",
+    "old",
+    "sick",
+    "curious",
+    "they",
+    "theek",
+    "thik",
+    "achha",
+    "accha",
+    "acha",
+    "bas",
+    "chalo",
+    "wala",
+    "wali",
+];
+
+static NAME_SAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:my name is|my name's|name is|mera naam|naam)\s+([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*){0,2})")
+        .expect("regex")
+});
+static NAME_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?im)^\s*(?:full\s+|student'?s?\s+)?name\s*[:=-]\s*([^\n,;]+)").expect("regex")
+});
+static NAME_BEFORE_NAAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*)?)\s+naam\s+(?:hai|he|h)\b")
+        .expect("regex")
+});
+static NAME_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(myself|this is|i am|i'm|im|main|mai)\s+([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*){0,2})")
+        .expect("regex")
+});
+static NAME_HERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[,.!]\s*|\b(?:hi|hello|hey|hii)\s+)(\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)?)\s+(?i:here|this side)\b")
+        .expect("regex")
+});
+static NAME_HINDI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"नाम\s+(\S+?)\s*(?:है|हैं)").expect("regex"));
+
+/// The name in `text`, if it says one and it looks like one. `not_names` are this business's
+/// other answers (a city, an area, an exam): "Kothrud" is a place, not a lead.
+pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
+    let accept = |raw: &str| as_name(raw, not_names);
+    if let Some(name) = NAME_FIELD.captures(text).and_then(|c| accept(&c[1])) {
+        return Some(name);
+    }
+    for re in [&*NAME_SAID, &*NAME_HERE] {
+        if let Some(name) = re.captures_iter(text).find_map(|c| accept(&c[1])) {
+            return Some(name);
+        }
+    }
+    // "Hi Amit naam hai": the words just before "naam" are the name.
+    let before_naam = NAME_BEFORE_NAAM.captures(text).and_then(|c| {
+        let words: Vec<&str> = c[1]
+            .split_whitespace()
+            .skip_while(|w| NOT_A_NAME.contains(&w.to_lowercase().as_str()))
+            .collect();
+        accept(&words.join(" "))
+    });
+    if before_naam.is_some() {
+        return before_naam;
+    }
+    if let Some(c) = NAME_HINDI.captures(text) {
+        return Some(c[1].to_owned());
+    }
+    NAME_INTRO.captures_iter(text).find_map(|c| {
+        // "this is" and "I am" as often bring an opinion ("this is useless"): there a name
+        // needs a capital letter or a message that is little else.
+        let opener = c[1].to_lowercase();
+        let weak = ["this is", "i am", "i'm", "im", "main", "mai"].contains(&opener.as_str());
+        let capital = c[2].chars().next().is_some_and(char::is_uppercase);
+        if weak && !capital && text.split_whitespace().count() > 5 {
+            return None;
+        }
+        accept(&c[2])
+    })
+}
+
+/// The answer to "May I know your name?": the first words, when they look like a name.
+pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
+    let first = text.split(['.', ',', '\n', ';', '!', '?']).next()?.trim();
+    let words: Vec<&str> = first
+        .split_whitespace()
+        .filter(|w| !["hi", "hello", "ji", "sir", "here"].contains(&w.to_lowercase().as_str()))
+        .collect();
+    (1..=3).contains(&words.len()).then_some(())?;
+    let joined = words.join(" ");
+    let name = as_name(&joined, not_names)?;
+    // Every word must be the name: "Sneha Patil", not "Sneha from Pune".
+    (name.split_whitespace().count() == words.len()).then_some(name)
+}
+
+/// The leading words of `raw` that look like a name, title-cased; none if the first doesn't.
+fn as_name(raw: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
+    let mut words: Vec<&str> = vec![];
+    for w in raw.split_whitespace().take(3) {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic());
+        let lower = w.to_lowercase();
+        let plausible = (2..=20).contains(&w.chars().count())
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+            && !NOT_A_NAME.contains(&lower.as_str())
+            && !not_names(&lower);
+        if !plausible {
+            break;
+        }
+        words.push(w);
+    }
+    (!words.is_empty()).then(|| title_case(&words.join(" ")))
+}
+
+pub fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| {
+                    f.to_uppercase()
+                        .chain(c.flat_map(char::to_lowercase))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// Indian cities leads name, longest spelling first where one holds another.
+const CITIES: &[&str] = &[
+    "Pimpri Chinchwad",
+    "Navi Mumbai",
+    "New Delhi",
+    "Greater Noida",
+    "Pune",
+    "Mumbai",
+    "Thane",
+    "Nashik",
+    "Nagpur",
+    "Aurangabad",
+    "Chhatrapati Sambhajinagar",
+    "Kolhapur",
+    "Satara",
+    "Sangli",
+    "Solapur",
+    "Ahmednagar",
+    "Latur",
+    "Jalgaon",
+    "Amravati",
+    "Nanded",
+    "Pimpri",
+    "Chinchwad",
+    "Baramati",
+    "Lonavala",
+    "Ratnagiri",
+    "Akola",
+    "Dhule",
+    "Wardha",
+    "Chandrapur",
+    "Delhi",
+    "Noida",
+    "Gurgaon",
+    "Gurugram",
+    "Ghaziabad",
+    "Faridabad",
+    "Bangalore",
+    "Bengaluru",
+    "Hyderabad",
+    "Secunderabad",
+    "Chennai",
+    "Kolkata",
+    "Ahmedabad",
+    "Surat",
+    "Vadodara",
+    "Baroda",
+    "Rajkot",
+    "Jaipur",
+    "Jodhpur",
+    "Udaipur",
+    "Kota",
+    "Lucknow",
+    "Kanpur",
+    "Indore",
+    "Bhopal",
+    "Gwalior",
+    "Jabalpur",
+    "Raipur",
+    "Patna",
+    "Ranchi",
+    "Bhubaneswar",
+    "Chandigarh",
+    "Ludhiana",
+    "Amritsar",
+    "Dehradun",
+    "Kochi",
+    "Cochin",
+    "Thiruvananthapuram",
+    "Trivandrum",
+    "Coimbatore",
+    "Madurai",
+    "Mysore",
+    "Mysuru",
+    "Mangalore",
+    "Mangaluru",
+    "Hubli",
+    "Belgaum",
+    "Belagavi",
+    "Goa",
+    "Panaji",
+    "Visakhapatnam",
+    "Vizag",
+    "Vijayawada",
+    "Guwahati",
+    "Agra",
+    "Varanasi",
+    "Prayagraj",
+    "Allahabad",
+    "Meerut",
+    "Dubai",
+    "Singapore",
+    "London",
+];
+
+/// Each city as normalized text finds it: " pimpri chinchwad ".
+static CITY_NEEDLES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    CITIES
+        .iter()
+        .map(|c| format!(" {} ", c.to_lowercase()))
+        .collect()
+});
+
+/// Words after "from" that are not places.
+const NOT_A_PLACE: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "tomorrow",
+    "home",
+    "office",
+    "work",
+    "college",
+    "school",
+    "instagram",
+    "facebook",
+    "google",
+    "youtube",
+    "your",
+    "you",
+    "the",
+    "a",
+    "my",
+    "next",
+    "last",
+    "this",
+    "there",
+    "here",
+    "june",
+    "july",
+    "march",
+    "april",
+    "may",
+    "january",
+    "february",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "iit",
+    "aiims",
+    "class",
+    "std",
+];
+
+static CITY_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:i am from|i'm from|im from|we are from|we're from|i live in|we live in|living in|based in|staying in|located in|relocating from|moving from|shifting from)\s+(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?))|(?:(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)\s+(?i:se)\s+(?i:hu|hun|hoon|hain|hai|he)\b)")
+        .expect("regex")
+});
+
+/// The lead's city: named after "I'm from", "based in", "… se hain", or a known city in a
+/// statement ("Kothrud, Pune"); never the place they are moving to, nor one they ask about.
+pub fn city_in(text: &str) -> Option<(String, f32)> {
+    if let Some(c) = CITY_CUE.captures(text) {
+        let raw = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+        let known = CITIES
+            .iter()
+            .find(|k| has_any(&normalize(raw), &[&k.to_lowercase()]));
+        if let Some(city) = known {
+            return Some(((*city).to_owned(), 0.9));
+        }
+        let first = raw.split_whitespace().next().unwrap_or("").to_lowercase();
+        if !NOT_A_PLACE.contains(&first.as_str()) && !NOT_A_NAME.contains(&first.as_str()) {
+            return Some((title_case(raw), 0.8));
+        }
+    }
+    text.split_inclusive(['.', '?', '!', '\n'])
+        .find_map(|sentence| known_city_in(sentence).map(|c| (c.to_owned(), 0.8)))
+}
+
+/// A known city a sentence says the lead is in: a statement, or a question that says where
+/// they live ("online bhi padhate ho? hum Satara mein rehte hain").
+fn known_city_in(sentence: &str) -> Option<&'static str> {
+    let norm = normalize(sentence);
+    let mut found: Vec<(usize, &'static str)> = vec![];
+    for (city, needle) in CITIES.iter().zip(CITY_NEEDLES.iter()) {
+        for (i, _) in norm.match_indices(needle.as_str()) {
+            let before: Vec<&str> = norm[..i].split_whitespace().rev().take(2).collect();
+            let heading_there = matches!(before.as_slice(), ["to", ..]);
+            let inside_longer = found.iter().any(|(j, c)| *j <= i && i < j + c.len() + 1);
+            if !heading_there && !inside_longer {
+                found.push((i, city));
+            }
+        }
+    }
+    found.sort_by_key(|(i, _)| *i);
+    let lives = has_any(
+        &norm,
+        &[
+            "we are in",
+            "i am in",
+            "i m in",
+            "rehte",
+            "rehti",
+            "rehta",
+            "live",
+            "stay",
+        ],
+    );
+    let asks = sentence.trim_end().ends_with('?') || super::starts_like_a_question(&norm);
+    found.first().filter(|_| !asks || lives).map(|(_, c)| *c)
+}
+
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(₹|\brs\.?|\binr)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|lakhs?|lacs?|l|cr|crores?|thousand|hazaa?r|hajar|hazzar|हज़ार|हजार|लाख|करोड़)?(?:\b|\s|$)\s*(rupees|rs|/-)?")
+        .expect("regex")
+});
+
+/// Number words leads write before a unit ("do lakh", "bees hazar", "dedh crore").
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("ek", "1"),
+    ("one", "1"),
+    ("do", "2"),
+    ("two", "2"),
+    ("teen", "3"),
+    ("three", "3"),
+    ("char", "4"),
+    ("chaar", "4"),
+    ("four", "4"),
+    ("paanch", "5"),
+    ("panch", "5"),
+    ("five", "5"),
+    ("das", "10"),
+    ("ten", "10"),
+    ("bees", "20"),
+    ("twenty", "20"),
+    ("pachas", "50"),
+    ("fifty", "50"),
+    ("dedh", "1.5"),
+    ("dhai", "2.5"),
+    ("dhaai", "2.5"),
+];
+const UNIT_WORDS: &[&str] = &[
+    "lakh", "lakhs", "lac", "crore", "cr", "hazar", "hazaar", "thousand", "k",
+];
+
+/// `text` with number words before a unit written as digits.
+fn digits_for_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        let unit_next = words.get(i + 1).is_some_and(|n| {
+            UNIT_WORDS.contains(
+                &n.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        });
+        match NUMBER_WORDS.iter().find(|(k, _)| *k == lower) {
+            Some((_, d)) if unit_next => out.push(d),
+            _ => out.push(w),
+        }
+    }
+    out.join(" ")
+}
+
+/// Every amount in `text` ("15k", "20 hazar", "2 lakh", "1.5L", "₹15,000"), in rupees, and
+/// whether it was written as money (a currency or a unit) rather than a bare number.
+pub fn amounts_in(text: &str) -> Vec<(f64, bool)> {
+    let text = digits_for_words(text);
+    AMOUNT
+        .captures_iter(&text)
+        .filter_map(|c| {
+            let n: f64 = c.get(2)?.as_str().replace(',', "").parse().ok()?;
+            let unit = c.get(3).map(|u| u.as_str().to_lowercase());
+            let factor = match unit.as_deref() {
+                Some(
+                    "k" | "thousand" | "hazar" | "hazaar" | "hajar" | "hazzar" | "हज़ार" | "हजार",
+                ) => 1_000.0,
+                Some("lakh" | "lakhs" | "lac" | "lacs" | "l" | "लाख") => 100_000.0,
+                Some("cr" | "crore" | "crores" | "करोड़") => 10_000_000.0,
+                _ => 1.0,
+            };
+            let marked = c.get(1).is_some() || unit.is_some() || c.get(4).is_some();
+            Some((n * factor, marked))
+        })
+        .collect()
+}
+
+/// Words that make an amount the lead's budget.
+const BUDGET_CUES: &[&str] = &[
+    "budget",
+    "afford",
+    "spend",
+    "kharch",
+    "can pay",
+    "pay upto",
+    "pay up to",
+    "invest",
+    "limit",
+    "max",
+    "maximum",
+    "upto",
+    "up to",
+    "tak",
+    "within",
+    "under",
+    "range",
+    "de sakte",
+    "de sakta",
+    "de sakti",
+    "de payenge",
+];
+/// Words that make an amount something else: what they earn, what they scored.
+const NOT_BUDGET: &[&str] = &[
+    "salary", "income", "earn", "earning", "earnings", "ctc", "package", "kamata", "kamati",
+    "kamai", "marks", "score", "scored", "rank", "percent",
+];
+
+/// What the caller has already read from the message.
+pub struct Reading<'a> {
+    pub text: &'a str,
+    pub norm: &'a str,
+    pub is_question: bool,
+    pub correction: bool,
+    /// The message is about something else than our question (an opt-out, an objection, a
+    /// "no", confusion, a plain acknowledgement): it answers nothing.
+    pub answers_nothing: bool,
+}
+
+/// A slot value read from the message, with how sure the reading is.
+pub type Found = (String, String, f32);
+
+/// Every slot the message holds: the checklist's, and name, e-mail, phone, city and budget
+/// for every business.
+pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
+    let kinds = slot_kinds(s);
+    let pending = s.state.pending_question.as_deref();
+    let choices: Vec<String> = kinds
+        .iter()
+        .filter_map(|(_, k)| match k {
+            SlotKind::Choice(c) => Some(c.iter().flat_map(|c| spellings(c))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let not_names = |w: &str| {
+        choices.iter().any(|c| c == w) || CITIES.iter().any(|c| c.eq_ignore_ascii_case(w))
+    };
+    let tz = &s.profile.business_config.timezone;
+    let mut out = vec![];
+    for (key, kind) in &kinds {
+        let asked = pending == Some(key.as_str()) && !r.answers_nothing && !r.is_question;
+        let found = match kind {
+            SlotKind::Name => name_in(r.text, &not_names).map(|n| (n, 0.9)).or_else(|| {
+                asked
+                    .then(|| name_answering(r.text, &not_names))
+                    .flatten()
+                    .map(|n| (n, 0.85))
+            }),
+            SlotKind::Email => email_in(r.text).map(|e| (e, 0.95)),
+            SlotKind::Phone => phone_in(r.text, tz).map(|p| (p, 0.95)),
+            SlotKind::City => city_in(r.text).or_else(|| {
+                asked
+                    .then(|| name_answering(r.text, &|_| false))
+                    .flatten()
+                    .map(|c| (c, 0.8))
+            }),
+            SlotKind::Budget => budget_in(s, r, key, asked),
+            SlotKind::Class => class_in(r.text, r.norm, asked).map(|c| (c, 0.9)),
+            SlotKind::Bhk => bhk_in(r.text, r.norm, asked).map(|b| (b, 0.9)),
+            SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
+            SlotKind::Free => asked.then(|| free_answer(r)).flatten().map(|a| (a, 0.75)),
+        };
+        if let Some((value, confidence)) = found {
+            out.push((key.clone(), value, confidence));
+        }
+    }
+    out
+}
+
+/// The checklist's slots with their kinds, then the facts every lead may tell.
+pub fn slot_kinds(s: &Snapshot) -> Vec<(String, SlotKind)> {
+    let lib = &s.profile.script_library.qualification;
+    let mut kinds: Vec<(String, SlotKind)> = s
+        .profile
+        .sales_rules
+        .qualification_checklist
+        .iter()
+        .map(|(key, _)| {
+            let questions = lib.get(key).map(script_texts).unwrap_or_default();
+            (
+                key.clone(),
+                kind_of(key, questions.iter().map(String::as_str)),
+            )
+        })
+        .collect();
+    let always = [
+        ("name", SlotKind::Name),
+        ("email", SlotKind::Email),
+        ("phone", SlotKind::Phone),
+        ("city", SlotKind::City),
+        ("budget", SlotKind::Budget),
+    ];
+    for (key, kind) in always {
+        if !kinds.iter().any(|(_, k)| *k == kind) {
+            kinds.push((key.to_owned(), kind));
+        }
+    }
+    kinds
+}
+
+fn script_texts(s: &crate::profile::Script) -> Vec<String> {
+    match s {
+        crate::profile::Script::One(t) => vec![t.clone()],
+        crate::profile::Script::PerLanguage(m) => m.values().cloned().collect(),
+    }
+}
+
+/// The lead's budget: an amount they say they can spend, or the amount answering our budget
+/// question; a salary, a score or a phone number is never one.
+fn budget_in(s: &Snapshot, r: &Reading, key: &str, asked: bool) -> Option<(String, f32)> {
+    let clean = without_contacts(r.text, &s.profile.business_config.timezone);
+    let amounts = amounts_in(&clean);
+    let cue = has_any(r.norm, BUDGET_CUES);
+    let counter = has_any(r.norm, NOT_BUDGET) || r.text.contains('%');
+    let corrects = r.correction && s.state.slots.contains_key(key);
+    let big = |(v, _): &&(f64, bool)| *v >= 100.0;
+    let marked = amounts.iter().filter(big).find(|(_, m)| *m);
+    let (value, confidence) = if (cue && !counter) || asked || corrects {
+        (marked.or_else(|| amounts.iter().find(big))?.0, 0.9)
+    } else if !counter && !r.is_question {
+        // "2BHK Baner 1.2 Cr": money, said unprompted, is likely the budget; confirmed
+        // before an offer.
+        (marked.filter(|(v, _)| *v >= 1_000.0)?.0, 0.5)
+    } else {
+        return None;
+    };
+    Some((format!("{value}"), confidence))
+}
+
+/// Replies that acknowledge rather than answer ("sounds good" is nobody's need).
+const ACKNOWLEDGEMENTS: &[&str] = &[
+    "ok",
+    "okay",
+    "sure",
+    "sounds good",
+    "yes",
+    "yeah",
+    "no",
+    "nope",
+    "hmm",
+    "thanks",
+    "thank you",
+    "fine",
+    "cool",
+    "great",
+    "haan",
+    "theek hai",
+    "thik hai",
+    "accha",
+    "achha",
+    "acha",
+    "hi",
+    "hello",
+    "hey",
+    "hii",
+    "namaste",
+    "start",
+    "stop",
+    "resume",
+];
+
+/// A free-text answer to our question: the words themselves, when they are an answer.
+fn free_answer(r: &Reading) -> Option<String> {
+    let words = r.norm.split_whitespace().count();
+    if has_any(r.norm, ACKNOWLEDGEMENTS) && words <= 3 {
+        return None;
+    }
+    Some(r.text.trim().chars().take(120).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owners_question_gives_the_choices() {
+        assert_eq!(
+            choices_in("Are you preparing for JEE, NEET or MHT-CET?"),
+            ["JEE", "NEET", "MHT-CET"]
+        );
+        assert_eq!(
+            choices_in("Aapka board kaunsa hai: CBSE, ICSE ya State?"),
+            ["CBSE", "ICSE", "State"]
+        );
+        assert!(choices_in("Which class are you in?").is_empty());
+        let exams = choices_in("JEE, NEET ya MHT-CET, kiski taiyari hai?");
+        assert_eq!(exams, ["JEE", "NEET", "MHT-CET"]);
+        let read = |t: &str| choice_in(&normalize(t), &exams);
+        assert_eq!(read("CET ki coaching hai kya?").as_deref(), Some("MHT-CET"));
+        assert_eq!(read("IIT ki taiyari").as_deref(), Some("JEE"));
+        assert_eq!(read("haan jee, theek hai"), None, "the honorific");
+        assert_eq!(read("JEE or NEET, not sure"), None, "two choices name none");
+    }
+
+    #[test]
+    fn classes() {
+        let class = |t: &str| class_in(t, &normalize(t), false);
+        assert_eq!(class("11th mein hu").as_deref(), Some("11th"));
+        assert_eq!(class("son is in class XII").as_deref(), Some("12th"));
+        assert_eq!(class("meri beti 10vi mein hai").as_deref(), Some("10th"));
+        assert_eq!(class("मैं 11वीं में हूँ").as_deref(), Some("11th"));
+        assert_eq!(
+            class("I passed 12th this year").as_deref(),
+            Some("12th pass")
+        );
+        assert_eq!(class("11th 12th dono ka"), None);
+        assert_eq!(class("She got 92% in 10th"), None);
+        assert_eq!(class_in("12", " 12 ", true).as_deref(), Some("12th"));
+    }
+
+    #[test]
+    fn cities_where_the_lead_is_not_where_they_go_or_ask_about() {
+        let city = |t: &str| city_in(t).map(|(c, _)| c);
+        assert_eq!(city("Kothrud, Pune").as_deref(), Some("Pune"));
+        assert_eq!(
+            city("hum Pimpri Chinchwad se hain").as_deref(),
+            Some("Pimpri Chinchwad")
+        );
+        assert_eq!(
+            city("We are in Mumbai right now, shifting to Pune for work").as_deref(),
+            Some("Mumbai")
+        );
+        assert_eq!(city("Is your centre in Pune?"), None);
+        assert_eq!(city("I'm from Instagram ad"), None);
+    }
+}
