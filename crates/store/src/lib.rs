@@ -7,8 +7,10 @@ pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
 mod audit;
+pub mod compliance;
 mod database;
 mod entities;
+mod erasure;
 mod error;
 pub mod events;
 pub mod followups;
@@ -41,6 +43,7 @@ pub use accounts::{
 };
 pub use audit::{Actor, AuditEntry};
 pub use database::{Backend, DatabaseUrl, Store};
+pub use erasure::Erased;
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
 pub use team::{Invite, OrgScope, UserPatch};
