@@ -16,7 +16,7 @@ use crate::entities::{
 use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use crate::now;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::compliance::{
     self, OptOutSource, PersonalData, Redactor, clear_slot_values,
@@ -128,7 +128,8 @@ impl OrgScope<'_> {
             &states.iter().filter_map(|s| s.state.clone()).collect::<Vec<_>>(),
         );
         let r = Redactor::new(&data);
-        let at = now();
+        // In microseconds, as PostgreSQL keeps it: the answer and a repeat's answer agree.
+        let at = now().trunc_subsecs(6);
         // The number stays suppressed: hashed on the list before it leaves the lead.
         let how = OptOutBy::member(OptOutSource::Erasure, actor, None);
         opt_out_lead(&*txn, self.store, self.org_id, &l, &how, at).await?;
