@@ -215,8 +215,7 @@ fn replace_phone(pattern: &Regex, text: &str) -> Option<String> {
     for m in pattern.find_iter(text) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
-        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit())
-        {
+        if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
         out.push_str(&text[last..m.start()]);
@@ -365,7 +364,9 @@ mod tests {
             values: vec!["Pune".into()],
         });
         assert_eq!(
-            r.redact("Priya Shah,+91 98765 43210,priya@example.com,Pune\nPriya Rao,9812345678,,Pune"),
+            r.redact(
+                "Priya Shah,+91 98765 43210,priya@example.com,Pune\nPriya Rao,9812345678,,Pune"
+            ),
             "[redacted],[redacted],[redacted],Pune\nPriya Rao,9812345678,,Pune"
         );
     }

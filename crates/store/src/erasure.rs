@@ -14,13 +14,11 @@ use crate::entities::{
     job, lead, lead_import, lead_note, message, stage_history,
 };
 use crate::error::{Result, StoreError};
-use crate::team::OrgScope;
 use crate::now;
+use crate::team::OrgScope;
 use chrono::{DateTime, SubsecRound, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
-use closer_domain::compliance::{
-    self, OptOutSource, PersonalData, Redactor, clear_slot_values,
-};
+use closer_domain::compliance::{self, OptOutSource, PersonalData, Redactor, clear_slot_values};
 use closer_domain::contact_points::Phone;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
@@ -63,7 +61,11 @@ fn personal_data(l: &lead::Model, states: &[Value]) -> PersonalData {
         values.extend(compliance::slot_values(s));
     }
     PersonalData {
-        names: [&l.name, &l.profile_name].into_iter().flatten().cloned().collect(),
+        names: [&l.name, &l.profile_name]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
         phones: l
             .phone
             .as_deref()
@@ -125,7 +127,10 @@ impl OrgScope<'_> {
             .await?;
         let data = personal_data(
             &l,
-            &states.iter().filter_map(|s| s.state.clone()).collect::<Vec<_>>(),
+            &states
+                .iter()
+                .filter_map(|s| s.state.clone())
+                .collect::<Vec<_>>(),
         );
         let r = Redactor::new(&data);
         // In microseconds, as PostgreSQL keeps it: the answer and a repeat's answer agree.

@@ -25,6 +25,7 @@ pub mod leads;
 mod migration;
 mod number_cache;
 pub mod onboarding;
+pub mod opt_outs;
 pub mod page;
 pub mod pipeline;
 pub mod pricing;

@@ -131,7 +131,10 @@ mod tests {
         let key = SecretBox::generate_key();
         let a = SecretBox::new(&key);
         let phone = "+919876543210";
-        assert_eq!(a.fingerprint(phone), SecretBox::new(&key).fingerprint(phone));
+        assert_eq!(
+            a.fingerprint(phone),
+            SecretBox::new(&key).fingerprint(phone)
+        );
         assert_eq!(a.fingerprint(phone).len(), 64);
         assert!(!a.fingerprint(phone).contains("9876543210"));
         let other = SecretBox::new(&SecretBox::generate_key());

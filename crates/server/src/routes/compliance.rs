@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use closer_domain::compliance::{self, OptOutSource};
 use closer_domain::contact_points::Phone;
 use closer_domain::realtime::RealtimeEvent;
-use closer_store::compliance::{OptOutEntry, OptOutQuery};
+use closer_store::opt_outs::{OptOutEntry, OptOutQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -37,7 +37,7 @@ pub struct OptInInput {
 
 /// One person on the opt-out list.
 #[derive(Serialize, ToSchema)]
-pub struct OptOutView {
+pub struct OptOutEntryView {
     /// Null once the lead was deleted: the number stays suppressed all the same.
     pub lead_id: Option<Uuid>,
     /// Null for an erased or deleted lead (and a lead nobody named).
@@ -56,8 +56,8 @@ pub struct OptOutView {
     pub message_id: Option<Uuid>,
 }
 
-pub(crate) fn entry_view(e: OptOutEntry) -> OptOutView {
-    OptOutView {
+pub(crate) fn entry_view(e: OptOutEntry) -> OptOutEntryView {
+    OptOutEntryView {
         lead_id: e.lead_id,
         name: e.name,
         phone: e.phone,
@@ -158,12 +158,12 @@ pub async fn opt_in(
 /// The opt-out list, newest first: who, when, how, by whom and why.
 #[utoipa::path(get, path = "/opt-outs", tag = "crm", params(OptOutParams),
     security(("bearer" = [])),
-    responses((status = 200, body = List<OptOutView>), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = List<OptOutEntryView>), (status = 422, body = ErrorBody)))]
 pub async fn list_opt_outs(
     State(state): State<AppState>,
     member: Member,
     ApiQuery(p): ApiQuery<OptOutParams>,
-) -> ApiResult<Json<List<OptOutView>>> {
+) -> ApiResult<Json<List<OptOutEntryView>>> {
     let limit = page_limit(p.limit)?;
     let after = p
         .cursor

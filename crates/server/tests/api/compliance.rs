@@ -51,7 +51,9 @@ async fn opt_in(app: &TestApp, s: &Session, id: &str, reason: &str) -> Value {
 }
 
 async fn listed(app: &TestApp, s: &Session, query: &str) -> Value {
-    let r = app.get(&format!("/api/v1/opt-outs?{query}"), &s.token).await;
+    let r = app
+        .get(&format!("/api/v1/opt-outs?{query}"), &s.token)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{query}: {:?}", r.body);
     r.body
 }
@@ -143,7 +145,11 @@ async fn members_opt_leads_out_and_in_with_a_reason(b: Backend) {
 
     // Found by name, by the phone in another spelling, by the reason; filtered by source.
     for q in ["asha", "98111%2000001", "0981110-0001", "call", "00001"] {
-        assert_eq!(items(&listed(&app, &owner, &format!("q={q}")).await).len(), 1, "q={q}");
+        assert_eq!(
+            items(&listed(&app, &owner, &format!("q={q}")).await).len(),
+            1,
+            "q={q}"
+        );
     }
     assert!(items(&listed(&app, &owner, "q=nobody").await).is_empty());
     assert!(items(&listed(&app, &owner, "q=9999999999").await).is_empty());
@@ -465,7 +471,14 @@ async fn a_suppressed_number_comes_back_opted_out_until_it_opts_in(b: Backend) {
     // The owner records the person's consent: the agent answers again.
     opt_in(&app, &owner, &second, "asked for offers on WhatsApp").await;
     assert!(items(&listed(&app, &owner, "").await).is_empty());
-    writes(&app, &owner, "+91 98111 00020", "Ravi", "What are the fees?").await;
+    writes(
+        &app,
+        &owner,
+        "+91 98111 00020",
+        "Ravi",
+        "What are the fees?",
+    )
+    .await;
     let d = decisions(&app, &owner, &again, 2).await;
     assert_eq!(d[0]["should_send"], true, "{:?}", d[0]);
 
@@ -481,7 +494,11 @@ async fn a_suppressed_number_comes_back_opted_out_until_it_opts_in(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let kept = items(&listed(&app, &owner, "source=keyword").await);
-    assert_eq!(kept[0]["lead_id"], Value::Null, "the lead is gone: {kept:?}");
+    assert_eq!(
+        kept[0]["lead_id"],
+        Value::Null,
+        "the lead is gone: {kept:?}"
+    );
     let back = writes(&app, &owner, "+91 98111 00021", "Lee", "hello?").await;
     let d = decisions(&app, &owner, &back, 1).await;
     assert_eq!(d[0]["should_send"], false);
@@ -522,8 +539,18 @@ async fn import(app: &TestApp, s: &Session, csv: &str) -> Value {
 async fn bulk_and_import_keep_the_list(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Lists Co").await;
-    let a = create_lead(&app, &owner, json!({"phone": "+91 98111 00030", "name": "Anu"})).await;
-    let b_id = create_lead(&app, &owner, json!({"phone": "+91 98111 00031", "name": "Bo"})).await;
+    let a = create_lead(
+        &app,
+        &owner,
+        json!({"phone": "+91 98111 00030", "name": "Anu"}),
+    )
+    .await;
+    let b_id = create_lead(
+        &app,
+        &owner,
+        json!({"phone": "+91 98111 00031", "name": "Bo"}),
+    )
+    .await;
     let r = app
         .post(
             "/api/v1/leads/bulk",
@@ -547,7 +574,9 @@ async fn bulk_and_import_keep_the_list(b: Backend) {
     assert_eq!(items(&listed(&app, &owner, "").await).len(), 2);
 
     // Deleted, then imported again (in another spelling): opted out, not contactable.
-    let r = app.delete(&format!("/api/v1/leads/{a}"), &owner.token).await;
+    let r = app
+        .delete(&format!("/api/v1/leads/{a}"), &owner.token)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     let done = import(
         &app,

@@ -1,0 +1,3 @@
+// Compliance: Settings → Compliance (the opt-out list) and a lead's consent and erasure card.
+export { CompliancePage } from "./CompliancePage";
+export { LeadComplianceCard } from "./LeadComplianceCard";
