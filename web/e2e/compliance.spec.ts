@@ -84,7 +84,7 @@ test("compliance: opt a lead out with a reason, see it on the list, opt it back 
   await page.getByRole("button", { name: "Erase personal data" }).click();
   const erase = page.getByRole("dialog", { name: "Erase this lead's personal data?" });
   await expect(erase.getByRole("list", { name: "Removed" })).toContainText(
-    "Their name and phone number",
+    "Their name, phone number and email",
   );
   const confirm = erase.getByRole("button", { name: "Erase personal data" });
   await expect(confirm).toBeDisabled();
@@ -103,6 +103,7 @@ test("compliance: opt a lead out with a reason, see it on the list, opt it back 
   await page.getByRole("link", { name: "Conversation" }).click();
   const transcript = page.getByRole("log");
   await expect(transcript).toContainText("[redacted]");
+  await expect(page.getByRole("heading", { name: "Erased lead" }).first()).toBeVisible();
   await expect(transcript).not.toContainText("Priya");
   await expect(transcript).not.toContainText("98765 43210");
   await expect(transcript).not.toContainText("priya@example.com");

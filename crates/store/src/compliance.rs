@@ -258,6 +258,31 @@ pub(crate) async fn opt_out_lead(
     Ok(true)
 }
 
+/// The pending follow-ups of the lead's conversations, cancelled (`opted_out`): an opt-out ends
+/// all messaging now rather than when each falls due. `(conversation, follow-up)` of each.
+pub(crate) async fn cancel_followups(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    lead_id: Uuid,
+) -> Result<Vec<(Uuid, Uuid)>> {
+    use crate::entities::conversation;
+    let conversations: Vec<Uuid> = conversation::Entity::find()
+        .select_only()
+        .column(conversation::Column::Id)
+        .filter(conversation::Column::OrgId.eq(org_id))
+        .filter(conversation::Column::ContactId.eq(lead_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut cancelled = Vec::new();
+    for c in conversations {
+        let why = closer_domain::followup::FollowupStatusReason::OptedOut;
+        let ids = crate::followups::cancel_pending(db, org_id, c, why).await?;
+        cancelled.extend(ids.into_iter().map(|f| (c, f)));
+    }
+    Ok(cancelled)
+}
+
 /// Opts out many leads at once (a bulk operation's chunk): leads opted out already are left
 /// as they are. Three statements and the activity log, whatever the count; how many changed.
 pub(crate) async fn opt_out_many(

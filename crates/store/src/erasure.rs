@@ -8,7 +8,7 @@
 
 use crate::activity::{self, NewActivity};
 use crate::audit::{self, Actor};
-use crate::compliance::{OptOutBy, opt_out_lead};
+use crate::compliance::{OptOutBy, cancel_followups, opt_out_lead};
 use crate::entities::{
     action, activity as activity_row, calendar_event, conversation, conversation_state, decision,
     job, lead, lead_import, lead_note, message, stage_history,
@@ -37,6 +37,8 @@ pub struct Erased {
     pub erased_at: DateTime<Utc>,
     /// The lead's conversations, whose views changed.
     pub conversation_ids: Vec<Uuid>,
+    /// `(conversation, follow-up)` of the pending follow-ups the erasure cancelled.
+    pub cancelled_followups: Vec<(Uuid, Uuid)>,
 }
 
 /// What the lead told or was given: the data erasure looks for in text.
@@ -118,6 +120,7 @@ impl OrgScope<'_> {
                 lead_id: id,
                 erased_at,
                 conversation_ids,
+                cancelled_followups: Vec::new(),
             });
         }
         let states: Vec<conversation_state::Model> = conversation_state::Entity::find()
@@ -138,6 +141,7 @@ impl OrgScope<'_> {
         // The number stays suppressed: hashed on the list before it leaves the lead.
         let how = OptOutBy::member(OptOutSource::Erasure, actor, None);
         opt_out_lead(&*txn, self.store, self.org_id, &l, &how, at).await?;
+        let cancelled_followups = cancel_followups(&*txn, self.org_id, id).await?;
         let messages = self
             .redact_conversations(&*txn, &conversation_ids, states, &r)
             .await?;
@@ -173,6 +177,7 @@ impl OrgScope<'_> {
             lead_id: id,
             erased_at: at,
             conversation_ids,
+            cancelled_followups,
         })
     }
 

@@ -5,7 +5,7 @@
 
 use crate::activity::{self, NewActivity};
 use crate::audit::{self, Actor};
-use crate::compliance::{Fingerprints, OptOutBy, opt_out_lead, unlist_person};
+use crate::compliance::{Fingerprints, OptOutBy, cancel_followups, opt_out_lead, unlist_person};
 use crate::entities::{lead, opt_out, user};
 use crate::error::{Result, StoreError};
 use crate::now;
@@ -63,12 +63,20 @@ impl OrgScope<'_> {
             .ok_or(StoreError::NotFound)
     }
 
-    /// A member opts a lead out (idempotent: an opted-out lead stays as it was).
-    pub async fn opt_out(&self, actor: &Actor, id: Uuid, reason: Option<String>) -> Result<()> {
+    /// A member opts a lead out (idempotent: an opted-out lead stays as it was). The
+    /// `(conversation, follow-up)` pairs cancelled with it.
+    pub async fn opt_out(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: Option<String>,
+    ) -> Result<Vec<(Uuid, Uuid)>> {
         let txn = self.store.begin_write().await?;
         let l = self.lead_for_update(&*txn, id).await?;
         let how = OptOutBy::member(OptOutSource::Manual, actor, reason);
+        let mut cancelled = Vec::new();
         if opt_out_lead(&*txn, self.store, self.org_id, &l, &how, now()).await? {
+            cancelled = cancel_followups(&*txn, self.org_id, id).await?;
             audit::record(
                 &*txn,
                 self.org_id,
@@ -80,7 +88,7 @@ impl OrgScope<'_> {
             .await?;
         }
         txn.commit().await?;
-        Ok(())
+        Ok(cancelled)
     }
 
     /// A member opts a lead back in (idempotent). An erased lead cannot be: their number stays

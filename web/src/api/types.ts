@@ -1835,6 +1835,11 @@ export interface components {
             ok: boolean;
         };
         ContactSummary: {
+            /**
+             * Format: date-time
+             * @description When a member erased the lead's personal data (name and phone are gone).
+             */
+            erased_at?: string | null;
             /** Format: uuid */
             id: string;
             /** @description The lead stopped promotions: marketing templates answer 422 `marketing_opted_out`. */

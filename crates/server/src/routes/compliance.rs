@@ -15,6 +15,7 @@ use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use closer_domain::compliance::{self, OptOutSource};
 use closer_domain::contact_points::Phone;
+use closer_domain::followup::FollowupStatus;
 use closer_domain::realtime::RealtimeEvent;
 use closer_store::opt_outs::{OptOutEntry, OptOutQuery};
 use serde::{Deserialize, Serialize};
@@ -95,20 +96,43 @@ pub struct ErasedView {
     pub erased_at: DateTime<Utc>,
 }
 
-/// The lead's conversations changed (opt-out flag, redacted texts): the inbox refetches.
-async fn announce(state: &AppState, org_id: Uuid, conversations: Vec<Uuid>) {
-    let events = conversations
+/// The lead's conversations changed (opt-out flag, redacted texts) and their pending
+/// follow-ups were cancelled: the inbox refetches.
+async fn announce(
+    state: &AppState,
+    org_id: Uuid,
+    conversations: Vec<Uuid>,
+    cancelled: Vec<(Uuid, Uuid)>,
+) {
+    let events = cancelled
         .into_iter()
-        .map(RealtimeEvent::conversation_updated)
+        .map(
+            |(conversation_id, followup_id)| RealtimeEvent::FollowupUpdated {
+                conversation_id,
+                followup_id,
+                status: FollowupStatus::Cancelled,
+            },
+        )
+        .chain(
+            conversations
+                .into_iter()
+                .map(RealtimeEvent::conversation_updated),
+        )
         .collect();
     crate::announce::publish(&state.store, org_id, events).await;
 }
 
-async fn lead_after(state: &AppState, org_id: Uuid, id: Uuid) -> ApiResult<Json<LeadView>> {
+async fn lead_after(
+    state: &AppState,
+    org_id: Uuid,
+    id: Uuid,
+    cancelled: Vec<(Uuid, Uuid)>,
+) -> ApiResult<Json<LeadView>> {
     let org = state.store.org(org_id);
     let lead = org.lead(id).await?;
     let conversations = org.lead_extras(id).await?.conversations;
-    announce(state, org_id, conversations.iter().map(|c| c.id).collect()).await;
+    let ids = conversations.iter().map(|c| c.id).collect();
+    announce(state, org_id, ids, cancelled).await;
     Ok(Json(view(lead)))
 }
 
@@ -128,8 +152,8 @@ pub async fn opt_out(
     let reason =
         compliance::reason(input.reason.as_deref()).map_err(|e| ApiError::field("reason", e.0))?;
     let org = state.store.org(member.org_id());
-    org.opt_out(&member.0.user.as_actor(), id, reason).await?;
-    lead_after(&state, member.org_id(), id).await
+    let cancelled = org.opt_out(&member.0.user.as_actor(), id, reason).await?;
+    lead_after(&state, member.org_id(), id, cancelled).await
 }
 
 /// Opt a lead back in (owner or admin), saying how the person asked. Idempotent. An erased
@@ -152,7 +176,7 @@ pub async fn opt_in(
     let org = state.store.org(member.org_id());
     org.opt_in(&member.0.user.as_actor(), id, Some(reason))
         .await?;
-    lead_after(&state, member.org_id(), id).await
+    lead_after(&state, member.org_id(), id, Vec::new()).await
 }
 
 /// The opt-out list, newest first: who, when, how, by whom and why.
@@ -225,7 +249,13 @@ pub async fn erase(
         .org(member.org_id())
         .erase_lead(&member.0.user.as_actor(), id)
         .await?;
-    announce(&state, member.org_id(), erased.conversation_ids).await;
+    announce(
+        &state,
+        member.org_id(),
+        erased.conversation_ids,
+        erased.cancelled_followups,
+    )
+    .await;
     Ok(Json(ErasedView {
         lead_id: erased.lead_id,
         erased_at: erased.erased_at,

@@ -24,6 +24,8 @@ function lead(patch: Partial<LeadDetail>): LeadDetail {
 describe("eraseConfirmed", () => {
   it("takes the lead's name in any case, or ERASE", () => {
     expect(eraseConfirmed("priya shah ", "Priya Shah")).toBe(true);
+    expect(eraseConfirmed("Priya  Shah", "Priya Shah.")).toBe(true);
+    expect(eraseConfirmed(".", ".")).toBe(false);
     expect(eraseConfirmed("ERASE", "Priya Shah")).toBe(true);
     expect(eraseConfirmed("ERASE", null)).toBe(true);
     expect(eraseConfirmed("erase", null)).toBe(false);

@@ -18,12 +18,21 @@ export const SOURCES = Object.keys(SOURCE_LABELS) as OptOutSource[];
 /** The word that confirms an erasure when the lead has no name to type. */
 export const ERASE_WORD = "ERASE";
 
-/** Whether what was typed confirms erasing the lead: its name (any case) or ERASE. */
+/**
+ * Whether what was typed confirms erasing the lead: ERASE, or its name in any case, spacing
+ * and end punctuation ("priya shah" for "Priya Shah.").
+ */
 export function eraseConfirmed(typed: string, leadName: string | null | undefined): boolean {
-  const t = typed.trim();
-  if (t === ERASE_WORD) return true;
-  const name = leadName?.trim();
-  return Boolean(name) && t.toLowerCase() === name!.toLowerCase();
+  if (typed.trim() === ERASE_WORD) return true;
+  const name = comparable(leadName ?? "");
+  return name !== "" && comparable(typed) === name;
+}
+
+function comparable(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, "");
 }
 
 /** What erasing this lead removes, as the confirmation lists it (only what the lead has). */
@@ -48,7 +57,7 @@ export function erasedItems(lead: LeadDetail): string[] {
   const slots = Object.keys((lead.slots ?? {}) as Record<string, unknown>).length;
   if (slots) items.push(`${plural(slots, "thing")} the agent learned`);
   items.push(
-    "Their name, phone (in any spelling), email and what they told the agent inside messages, the agent's notes and decisions: replaced by [redacted]",
+    "In messages and the agent's notes and decisions: their name, phone (any spelling), email and what they told the agent, replaced by [redacted]",
   );
   return items;
 }

@@ -71,7 +71,9 @@ function LeadView({ lead }: { lead: LeadDetail }) {
         <span className="flex flex-wrap items-center gap-2">
           {leadTitle(lead)}
           <Badge tone={STATUS_TONES[lead.lead_status]}>{humanize(lead.lead_status)}</Badge>
-          {lead.opted_out && <Badge tone="red">Opted out</Badge>}
+          {lead.opted_out && lead.lead_status !== "opted_out" && (
+            <Badge tone="red">Opted out</Badge>
+          )}
           {lead.erased_at && <Badge tone="violet">Erased</Badge>}
         </span>
       }
