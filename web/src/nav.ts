@@ -258,7 +258,7 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     slug: "compliance",
     icon: ShieldCheck,
     summary: "Opt-outs and data protection.",
-    features: ["The opt-out list", "Erase a contact's personal data on request"],
+    features: [],
   },
   {
     label: "Jobs",

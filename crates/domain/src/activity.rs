@@ -17,14 +17,18 @@ text_enum!(
         HandoffRequested = "handoff_requested",
         TakeoverStarted = "takeover_started",
         TakeoverEnded = "takeover_ended",
-        /// The lead said stop.
+        /// The lead came onto the opt-out list (`payload.source`: keyword, button, manual,
+        /// bulk, import, erasure).
         OptedOut = "opted_out",
-        /// The lead, opted out, asked to hear from the business again.
+        /// The lead may hear from the business again (START after STOP, or a member with a
+        /// reason).
         OptedIn = "opted_in",
         /// A member wrote a note on the lead.
         NoteAdded = "note_added",
         /// The lead moved between pipeline stages (a member, the agent, a rule, an import).
         LeadMoved = "lead_moved",
+        /// A member erased the lead's personal data.
+        Erased = "erased",
     }
 );
 

@@ -72,6 +72,15 @@ impl Phone {
         number.country().id().map(|id| id.as_ref().to_owned())
     }
 
+    /// The country calling code and the national number (`("91", "9876543210")`), as people
+    /// write the number at home; `("", digits)` when the numbering plan does not tell.
+    pub fn parts(&self) -> (String, String) {
+        match phonenumber::parse(None, &self.0) {
+            Ok(n) => (n.code().value().to_string(), n.national().to_string()),
+            Err(_) => (String::new(), self.digits().to_owned()),
+        }
+    }
+
     /// `919876543210`: how Meta's `to` and `wa_id` write it.
     pub fn digits(&self) -> &str {
         &self.0[1..]

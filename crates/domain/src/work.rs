@@ -135,6 +135,8 @@ text_enum!(
         TooManyRows = "too_many_rows",
         ImportNotPending = "import_not_pending",
         CountMismatch = "count_mismatch",
+        /// Compliance: an erased lead is not opted back in by a member (the person writes).
+        LeadErased = "lead_erased",
     }
 );
 

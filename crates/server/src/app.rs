@@ -108,6 +108,12 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
         .with_context(|| format!("connecting to {url}"))?
         .with_secret_box(secrets.clone());
     store.migrate().await.context("applying migrations")?;
+    let listed = closer_store::compliance::list_earlier_opt_outs(&store)
+        .await
+        .context("listing earlier opt-outs")?;
+    if listed > 0 {
+        tracing::info!(listed, "opted-out leads put on the opt-out list");
+    }
     let egress = args.egress()?;
     if egress.allows_private() {
         tracing::warn!(allowed = ?args.egress_allow, "organisations may reach private addresses named in CLOSER_EGRESS_ALLOW");

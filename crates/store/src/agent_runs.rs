@@ -142,6 +142,7 @@ fn decision_activity(
     effect: &DecisionEffect,
     patch: &AgentPatch,
     decision_id: Uuid,
+    stop: Option<&crate::compliance::OptOutBy>,
 ) -> Vec<NewActivity> {
     let event = |kind, payload: Value| {
         NewActivity::on(
@@ -188,7 +189,11 @@ fn decision_activity(
             actor: ActivityActor::Lead,
             ..event(
                 ActivityKind::OptedOut,
-                json!({ "decision_id": decision_id }),
+                json!({
+                    "decision_id": decision_id,
+                    "source": stop.map(|s| s.source),
+                    "message_id": stop.and_then(|s| s.message_id),
+                }),
             )
         });
     }
@@ -405,6 +410,23 @@ impl OrgScope<'_> {
                 );
         }
         contact_update.exec(&*txn).await?;
+        // STOP puts the person on the opt-out list, START takes them off it.
+        let stop = match effect.opts_out || effect.opts_in {
+            true => {
+                let said = answered.last().copied();
+                crate::compliance::follow_agent(
+                    &*txn,
+                    self.store,
+                    self.org_id,
+                    &lead,
+                    effect.opts_out,
+                    said,
+                    at,
+                )
+                .await?
+            }
+            false => None,
+        };
         let mut moved = None;
         if let Some(stage) = effect.stage {
             // The lead follows its conversation on the pipeline board, in this transaction.
@@ -422,7 +444,7 @@ impl OrgScope<'_> {
             )
             .await?;
         }
-        let log = decision_activity(&conv, &facts, &effect, &patch, decision_id);
+        let log = decision_activity(&conv, &facts, &effect, &patch, decision_id, stop.as_ref());
 
         let handed_over = effect.hand_over.is_some();
         let mut conv_update = conversation::Entity::update_many()

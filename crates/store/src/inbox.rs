@@ -45,6 +45,8 @@ pub struct ContactRef {
     pub opted_out: bool,
     /// The lead stopped promotions: no marketing templates.
     pub marketing_opt_out: bool,
+    /// When a member erased the lead's personal data.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,8 +118,8 @@ impl From<message::Model> for MessageItem {
     }
 }
 
-impl From<contact::Model> for ContactRef {
-    fn from(c: contact::Model) -> Self {
+impl From<crate::entities::lead::Model> for ContactRef {
+    fn from(c: crate::entities::lead::Model) -> Self {
         ContactRef {
             id: c.id,
             name: c.name.or(c.profile_name),
@@ -127,6 +129,7 @@ impl From<contact::Model> for ContactRef {
             campaign: c.campaign,
             opted_out: c.opted_out,
             marketing_opt_out: c.marketing_opt_out,
+            erased_at: c.erased_at,
         }
     }
 }
@@ -257,9 +260,10 @@ impl OrgScope<'_> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        Ok(contact::Entity::find()
-            .filter(contact::Column::OrgId.eq(self.org_id))
-            .filter(contact::Column::Id.is_in(ids))
+        use crate::entities::lead;
+        Ok(lead::Entity::find()
+            .filter(lead::Column::OrgId.eq(self.org_id))
+            .filter(lead::Column::Id.is_in(ids))
             .all(&self.store.db)
             .await?
             .into_iter()

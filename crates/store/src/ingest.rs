@@ -232,6 +232,17 @@ impl OrgScope<'_> {
                     },
                 )
                 .await?;
+                // A number on the suppression list comes back opted out.
+                let (phone, bsuid) = (msg.contact.phone.as_ref(), &msg.contact.wa_user_id);
+                crate::compliance::keep_suppressed(
+                    txn,
+                    self.store,
+                    self.org_id,
+                    contact_id,
+                    phone.map(|p| p.as_str()),
+                    bsuid.as_deref(),
+                )
+                .await?;
             }
             let (conv, new_conversation) =
                 self.upsert_conversation(txn, contact_id, channel).await?;

@@ -270,15 +270,13 @@ impl OrgScope<'_> {
                     .rows_affected
             }
             BulkAction::OptOut => {
-                lead::Entity::update_many()
-                    .filter(in_chunk())
-                    .filter(lead::Column::OptedOut.eq(false))
-                    .col_expr(lead::Column::OptedOut, Expr::value(true))
-                    .col_expr(lead::Column::OptedOutAt, Expr::value(at))
-                    .col_expr(lead::Column::UpdatedAt, Expr::value(at))
-                    .exec(&*txn)
-                    .await?
-                    .rows_affected
+                // Onto the opt-out list too, source `bulk`, by the member who ran it.
+                let how = crate::compliance::OptOutBy::member(
+                    closer_domain::compliance::OptOutSource::Bulk,
+                    actor,
+                    None,
+                );
+                crate::compliance::opt_out_many(&*txn, self.store, org, ids, &how, at).await?
             }
             BulkAction::Delete => 0,
         };

@@ -986,6 +986,7 @@ impl OrgScope<'_> {
                         owner_id: Set(p.owner_id),
                         value_minor: Set(p.value_minor),
                         person_fields: Set(Some(json!(person))),
+                        erased_at: Set(None),
                     });
                     if !p.tags.is_empty() {
                         new_tags.push((lead_id, p.tags.clone()));
@@ -1089,6 +1090,11 @@ impl OrgScope<'_> {
                 }
             }
         }
+        // Numbers on the suppression list come back opted out.
+        let suppressed =
+            crate::compliance::suppress_new_leads(&*txn, self.store, self.org_id, &mut inserts)
+                .await?;
+        crate::activity::append(&*txn, self.org_id, suppressed).await?;
         for chunk in inserts.chunks(500) {
             lead::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&*txn)

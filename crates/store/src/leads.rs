@@ -51,6 +51,8 @@ pub enum LeadError {
     },
     #[error("only the note's author or an owner/admin may change it")]
     NotAuthor,
+    #[error("this lead's personal data was erased: the person opts in again by writing START")]
+    Erased,
 }
 
 /// A lead as the API shows it.
@@ -75,6 +77,8 @@ pub struct LeadRecord {
     pub campaign: Option<Value>,
     pub opted_out: bool,
     pub opted_out_at: Option<DateTime<Utc>>,
+    /// When a member erased the lead's personal data.
+    pub erased_at: Option<DateTime<Utc>>,
     pub conversation_id: Option<Uuid>,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -315,7 +319,7 @@ fn decode_cursor(raw: &str) -> Option<Value> {
 }
 
 /// `LIKE` pattern text with its wildcards escaped (`\` is the escape).
-fn like_escape(s: &str) -> String {
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -876,6 +880,7 @@ impl OrgScope<'_> {
                     campaign: m.campaign.filter(|c| !c.is_null()),
                     opted_out: m.opted_out,
                     opted_out_at: m.opted_out_at,
+                    erased_at: m.erased_at,
                     conversation_id: conversations.get(&m.id).copied(),
                     first_seen_at: m.first_seen_at,
                     last_seen_at: m.last_seen_at,
@@ -1212,6 +1217,7 @@ impl OrgScope<'_> {
             owner_id: Set(c.owner_id.flatten()),
             value_minor: Set(c.value_minor.flatten()),
             person_fields: Set(Some(json!(c.touched()))),
+            erased_at: Set(None),
         };
         lead::Entity::insert(model)
             .exec_without_returning(&*txn)

@@ -1,5 +1,6 @@
 //! Secrets at rest (WhatsApp tokens, app secrets, LLM keys): AES-256-GCM with a random nonce
-//! per value, stored as base64(nonce || ciphertext).
+//! per value, stored as base64(nonce || ciphertext). The same key, through a derived one, also
+//! fingerprints the numbers on the suppression list.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -20,6 +21,7 @@ pub enum SecretBoxError {
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: Aes256Gcm,
+    fingerprint_key: [u8; KEY_LEN],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -32,7 +34,21 @@ impl SecretBox {
     pub fn new(key: &[u8; KEY_LEN]) -> Self {
         Self {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)),
+            fingerprint_key: hmac_sha256(key, b"closer/suppression-list/v1"),
         }
+    }
+
+    /// A keyed hash (HMAC-SHA256, hex) of an identity such as an E.164 phone: what the
+    /// suppression list keeps instead of the number.
+    ///
+    /// Keyed with the server's secret key rather than a salt stored in the database: phone
+    /// numbers are few (about 10^10 in a country), so a salted hash beside its salt is undone
+    /// by trying every number in minutes on a copy of the database. Without the key, which
+    /// lives outside the database (`CLOSER_SECRET_KEY` or the data dir's key file), a copy of
+    /// the list tells nothing. A derived key, so a fingerprint never doubles as anything
+    /// sealed with the key itself.
+    pub fn fingerprint(&self, identity: &str) -> String {
+        hex::encode(hmac_sha256(&self.fingerprint_key, identity.as_bytes()))
     }
 
     /// Parses a key written as 64 hex characters or as base64 of 32 bytes.
@@ -76,6 +92,14 @@ impl SecretBox {
     }
 }
 
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
+        .expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +124,22 @@ mod tests {
         *raw.last_mut().unwrap() ^= 1;
         assert!(sb.open(&B64.encode(raw)).is_err());
         assert!(sb.open("!!").is_err());
+    }
+
+    #[test]
+    fn fingerprints_are_keyed_and_stable() {
+        let key = SecretBox::generate_key();
+        let a = SecretBox::new(&key);
+        let phone = "+919876543210";
+        assert_eq!(
+            a.fingerprint(phone),
+            SecretBox::new(&key).fingerprint(phone)
+        );
+        assert_eq!(a.fingerprint(phone).len(), 64);
+        assert!(!a.fingerprint(phone).contains("9876543210"));
+        let other = SecretBox::new(&SecretBox::generate_key());
+        assert_ne!(a.fingerprint(phone), other.fingerprint(phone));
+        assert_ne!(a.fingerprint(phone), a.fingerprint("+919876543211"));
     }
 
     #[test]

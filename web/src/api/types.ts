@@ -991,6 +991,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/{id}/opt-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opt a lead back in (owner or admin), saying how the person asked. Idempotent. An erased
+         *     lead answers 409 `lead_erased`: the person opts in by writing START.
+         */
+        post: operations["opt_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/opt-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opt a lead out: nobody may message them (a send answers 422 `opted_out`) and their number
+         *     stays suppressed. Idempotent: an opted-out lead stays as it was.
+         */
+        post: operations["opt_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1064,6 +1104,23 @@ export interface paths {
          *     warning, when it fails) and by rules otherwise. Nothing is saved to the agent.
          */
         post: operations["generate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/opt-outs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The opt-out list, newest first: who, when, how, by whom and why. */
+        get: operations["list_opt_outs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1161,6 +1218,28 @@ export interface paths {
          */
         put: operations["move_lead"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a lead's personal data (owner or admin): identity, profile, fields and notes are
+         *     cleared; their name, phone in any spelling, email and slot values become `[redacted]` in
+         *     messages, the agent's memory and decisions; counts, stage history and costs stay; the
+         *     number stays suppressed. Idempotent; audited as `privacy.erase` without the data.
+         */
+        post: operations["erase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1756,6 +1835,11 @@ export interface components {
             ok: boolean;
         };
         ContactSummary: {
+            /**
+             * Format: date-time
+             * @description When a member erased the lead's personal data (name and phone are gone).
+             */
+            erased_at?: string | null;
             /** Format: uuid */
             id: string;
             /** @description The lead stopped promotions: marketing templates answer 422 `marketing_opted_out`. */
@@ -1972,6 +2056,16 @@ export interface components {
          * @enum {string}
          */
         EngineMode: "llm" | "rules";
+        EraseInput: {
+            /** @description The lead whose personal data goes. */
+            lead_id: string;
+        };
+        ErasedView: {
+            /** Format: date-time */
+            erased_at: string;
+            /** Format: uuid */
+            lead_id: string;
+        };
         /** @description The error body every endpoint answers with on failure. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1980,7 +2074,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2443,7 +2537,8 @@ export interface components {
             email?: string | null;
             /**
              * Format: date-time
-             * @description When the lead's personal data was erased (compliance comes later: always null now).
+             * @description When a member erased the lead's personal data (`POST /privacy/erase`): identity,
+             *     profile and fields are gone, and lists show the lead as "Erased lead".
              */
             erased_at?: string | null;
             /** Format: date-time */
@@ -2643,6 +2738,39 @@ export interface components {
                 source_url?: string | null;
                 stale: boolean;
                 title: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_OptOutEntryView: {
+            items: {
+                /**
+                 * Format: date-time
+                 * @description When the person opted out.
+                 */
+                at: string;
+                by?: null | components["schemas"]["MemberRef"];
+                /**
+                 * Format: date-time
+                 * @description When the lead's personal data was erased.
+                 */
+                erased_at?: string | null;
+                /**
+                 * Format: uuid
+                 * @description Null once the lead was deleted: the number stays suppressed all the same.
+                 */
+                lead_id?: string | null;
+                /**
+                 * Format: uuid
+                 * @description The lead's message that said stop.
+                 */
+                message_id?: string | null;
+                /** @description Null for an erased or deleted lead (and a lead nobody named). */
+                name?: string | null;
+                /** @description E.164; null for an erased or deleted lead (the list keeps only a keyed hash). */
+                phone?: string | null;
+                reason?: string | null;
+                source: components["schemas"]["OptOutSource"];
             }[];
             next_cursor?: string | null;
         };
@@ -3053,9 +3181,61 @@ export interface components {
             updated_at?: string | null;
             updated_by?: null | components["schemas"]["UserRef"];
         };
+        OptInInput: {
+            /** @description Required: how the person asked to hear from the business again (1 to 500 characters). */
+            reason?: string | null;
+        };
+        /** @description One person on the opt-out list. */
+        OptOutEntryView: {
+            /**
+             * Format: date-time
+             * @description When the person opted out.
+             */
+            at: string;
+            by?: null | components["schemas"]["MemberRef"];
+            /**
+             * Format: date-time
+             * @description When the lead's personal data was erased.
+             */
+            erased_at?: string | null;
+            /**
+             * Format: uuid
+             * @description Null once the lead was deleted: the number stays suppressed all the same.
+             */
+            lead_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The lead's message that said stop.
+             */
+            message_id?: string | null;
+            /** @description Null for an erased or deleted lead (and a lead nobody named). */
+            name?: string | null;
+            /** @description E.164; null for an erased or deleted lead (the list keeps only a keyed hash). */
+            phone?: string | null;
+            reason?: string | null;
+            source: components["schemas"]["OptOutSource"];
+        };
+        OptOutInput: {
+            /** @description Why (at most 500 characters): "asked on a call", "complaint by email". */
+            reason?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        OptOutSource: "keyword" | "button" | "manual" | "bulk" | "import" | "erasure";
+        /** @description How and when an opted-out lead came onto the opt-out list. */
         OptOutView: {
             /** Format: date-time */
             at?: string | null;
+            by?: null | components["schemas"]["MemberRef"];
+            /**
+             * Format: uuid
+             * @description The lead's message that said stop.
+             */
+            message_id?: string | null;
+            reason?: string | null;
+            source?: null | components["schemas"]["OptOutSource"];
         };
         OrgRef: {
             /** Format: uuid */
@@ -6515,6 +6695,112 @@ export interface operations {
             };
         };
     };
+    opt_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptInInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    opt_out: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptOutInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeadView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     lead_timeline: {
         parameters: {
             query?: {
@@ -6679,6 +6965,42 @@ export interface operations {
                 };
             };
             /** @description `onboarding_incomplete` (details.fields names what is missing) or `onboarding_too_long` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_opt_outs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A name, email or reason (words), or a phone in any format — found by its hash even
+                 *     when the lead was erased or deleted.
+                 */
+                q?: string;
+                source?: components["schemas"]["OptOutSource"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_OptOutEntryView"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7019,6 +7341,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MoveResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedView"];
                 };
             };
             403: {

@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { AgentPage, KnowledgePage } from "../features/agent";
 import { AuditLogPage } from "../features/audit";
+import { CompliancePage } from "../features/compliance";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
@@ -36,6 +37,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   "rate-card": <RateCardPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
+  compliance: <CompliancePage />,
   jobs: <JobsPage />,
   "audit-log": <AuditLogPage />,
 };

@@ -47,6 +47,8 @@ pub struct ContactSummary {
     pub opted_out: bool,
     /// The lead stopped promotions: marketing templates answer 422 `marketing_opted_out`.
     pub marketing_opt_out: bool,
+    /// When a member erased the lead's personal data (name and phone are gone).
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -189,6 +191,7 @@ pub fn view(c: ConversationItem) -> ConversationView {
             phone: c.contact.phone,
             opted_out: c.contact.opted_out,
             marketing_opt_out: c.contact.marketing_opt_out,
+            erased_at: c.contact.erased_at,
         },
         channel: c.channel,
         mode: c.mode,

@@ -69,6 +69,10 @@ pub fn refusal(e: LeadError) -> ApiError {
         },
         LeadError::Reference { field, message } => ApiError::field(field, message),
         LeadError::NotAuthor => ApiError::Forbidden(message),
+        LeadError::Erased => ApiError::Conflict {
+            code: ErrorCode::LeadErased,
+            message,
+        },
     }
 }
 
@@ -122,7 +126,8 @@ pub struct LeadView {
     pub campaign: Option<Value>,
     pub opted_out: bool,
     pub conversation_id: Option<Uuid>,
-    /// When the lead's personal data was erased (compliance comes later: always null now).
+    /// When a member erased the lead's personal data (`POST /privacy/erase`): identity,
+    /// profile and fields are gone, and lists show the lead as "Erased lead".
     pub erased_at: Option<DateTime<Utc>>,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
@@ -158,7 +163,7 @@ pub(crate) fn view(l: LeadRecord) -> LeadView {
         campaign: l.campaign,
         opted_out: l.opted_out,
         conversation_id: l.conversation_id,
-        erased_at: None,
+        erased_at: l.erased_at,
         first_seen_at: l.first_seen_at,
         last_seen_at: l.last_seen_at,
         created_at: l.created_at,
@@ -207,9 +212,18 @@ pub struct LeadConversationView {
     pub last_message_text: Option<String>,
 }
 
+/// How and when an opted-out lead came onto the opt-out list.
 #[derive(Serialize, ToSchema)]
 pub struct OptOutView {
     pub at: Option<DateTime<Utc>>,
+    /// Null only for an erased lead whose person came back as a newer lead (which the list
+    /// names now).
+    pub source: Option<closer_domain::compliance::OptOutSource>,
+    /// The member who opted the lead out; null when the lead did.
+    pub by: Option<MemberRef>,
+    pub reason: Option<String>,
+    /// The lead's message that said stop.
+    pub message_id: Option<Uuid>,
 }
 
 /// One entry of a lead's timeline, read from the activity log.
@@ -255,6 +269,7 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::HandoffRequested | ActivityKind::TakeoverStarted => "handoff",
         ActivityKind::OptedOut => "opt_out",
         ActivityKind::OptedIn => "opt_in",
+        ActivityKind::Erased => "erased",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
         | ActivityKind::TakeoverEnded => return None,
@@ -702,8 +717,19 @@ pub async fn get_lead(
             },
         )
         .await?;
-    let opt_out = lead.opted_out.then_some(OptOutView {
-        at: lead.opted_out_at,
+    let listed = match lead.opted_out {
+        true => org.opt_out_of(id).await?,
+        false => None,
+    };
+    let opt_out = lead.opted_out.then(|| OptOutView {
+        at: listed.as_ref().map(|e| e.at).or(lead.opted_out_at),
+        source: listed.as_ref().map(|e| e.source),
+        by: listed
+            .as_ref()
+            .and_then(|e| e.by.clone())
+            .map(|(id, name)| MemberRef { id, name }),
+        reason: listed.as_ref().and_then(|e| e.reason.clone()),
+        message_id: listed.as_ref().and_then(|e| e.message_id),
     });
     Ok(Json(LeadDetail {
         lead: view(lead),

@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod audit;
 pub mod auth;
+pub mod compliance;
 pub mod followups;
 pub mod health;
 pub mod inbox;
@@ -159,6 +160,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(pipeline::board))
         .routes(routes!(pipeline::move_lead))
         .routes(routes!(pipeline::lead_history))
+        .routes(routes!(compliance::opt_out))
+        .routes(routes!(compliance::opt_in))
+        .routes(routes!(compliance::list_opt_outs))
+        .routes(routes!(compliance::erase))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

@@ -5,6 +5,7 @@ mod harness;
 mod accounts;
 mod agent;
 mod basics;
+mod compliance;
 mod conversations;
 mod durability;
 mod egress;

@@ -51,6 +51,8 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/views",
     "/api/v1/views/{id}",
     "/api/v1/leads/bulk",
+    // Opting a lead out (opting in and erasing are for owner/admin).
+    "/api/v1/leads/{id}/opt-out",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

@@ -40,6 +40,8 @@ pub struct Model {
     /// Lead fields a person set (`["name", "custom_fields.budget"]`): the agent's slots never
     /// overwrite them.
     pub person_fields: Option<Json>,
+    /// When a member erased the lead's personal data (m0015).
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

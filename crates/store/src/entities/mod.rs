@@ -27,6 +27,7 @@ pub mod lead_tag;
 pub mod llm_setting;
 pub mod message;
 pub mod onboarding;
+pub mod opt_out;
 pub mod org;
 pub mod org_country;
 pub mod pipeline_card;

@@ -16,6 +16,7 @@ mod m0011_pricing;
 mod m0012_leads;
 mod m0013_pipeline;
 mod m0014_views_import;
+mod m0015_compliance;
 mod m0017_org_currency;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_leads::Migration),
             Box::new(m0013_pipeline::Migration),
             Box::new(m0014_views_import::Migration),
+            Box::new(m0015_compliance::Migration),
             Box::new(m0017_org_currency::Migration),
         ]
     }

@@ -22,7 +22,10 @@ const MODE_OPTIONS: { value: ConversationMode | "all"; label: string }[] = [
   ...CONVERSATION_MODES.map((mode) => ({ value: mode, label: CONVERSATION_MODE_LABELS[mode] })),
 ];
 
-export function contactName(c: { contact: { name?: string | null; phone?: string | null } }) {
+export function contactName(c: {
+  contact: { name?: string | null; phone?: string | null; erased_at?: string | null };
+}) {
+  if (c.contact.erased_at) return "Erased lead";
   return c.contact.name?.trim() || formatPhone(c.contact.phone) || "Unknown lead";
 }
 

@@ -40,6 +40,7 @@ import {
 } from "./fields";
 import { leadTitle } from "./LeadsPage";
 import { StageHistoryCard } from "../pipeline";
+import { LeadComplianceCard } from "../compliance";
 
 /** One lead: profile, tags, custom fields, notes, its conversation and its timeline. */
 export function LeadDetailPage() {
@@ -70,7 +71,10 @@ function LeadView({ lead }: { lead: LeadDetail }) {
         <span className="flex flex-wrap items-center gap-2">
           {leadTitle(lead)}
           <Badge tone={STATUS_TONES[lead.lead_status]}>{humanize(lead.lead_status)}</Badge>
-          {lead.opted_out && <Badge tone="red">Opted out</Badge>}
+          {lead.opted_out && lead.lead_status !== "opted_out" && (
+            <Badge tone="red">Opted out</Badge>
+          )}
+          {lead.erased_at && <Badge tone="violet">Erased</Badge>}
         </span>
       }
       description={
@@ -103,6 +107,7 @@ function LeadView({ lead }: { lead: LeadDetail }) {
           <NotesCard lead={lead} readOnly={!canWrite} />
         </div>
         <div className="space-y-6">
+          <LeadComplianceCard lead={lead} />
           <TagsCard lead={lead} readOnly={!canWrite} />
           <AboutCard lead={lead} />
           <StageHistoryCard leadId={lead.id} stage={lead.stage?.name} />
@@ -596,6 +601,9 @@ const TIMELINE_LABELS: Record<string, string> = {
 
 function timelineText(data: unknown): string | null {
   const payload = (data as { payload?: Record<string, unknown> } | null)?.payload ?? {};
+  const how = typeof payload.source === "string" ? humanize(payload.source) : null;
+  const why = typeof payload.reason === "string" && payload.reason ? payload.reason : null;
+  if (how) return why ? `${how}: ${why}` : how;
   for (const key of ["text", "body", "preview", "reason"]) {
     const v = payload[key];
     if (typeof v === "string" && v) return v;

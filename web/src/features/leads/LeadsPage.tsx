@@ -292,7 +292,8 @@ export function LeadsPage() {
   );
 }
 
-export function leadTitle(lead: Pick<Lead, "name" | "phone" | "bsuid">): string {
+export function leadTitle(lead: Pick<Lead, "name" | "phone" | "bsuid" | "erased_at">): string {
+  if (lead.erased_at) return "Erased lead";
   return lead.name || lead.phone || lead.bsuid || "Unnamed lead";
 }
 

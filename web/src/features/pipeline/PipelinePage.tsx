@@ -436,7 +436,7 @@ function CardBody({
     >
       <div className="flex items-start justify-between gap-2">
         <p className="truncate text-sm font-medium text-gray-900">
-          {card.name ?? card.phone ?? "Unnamed"}
+          {card.erased_at ? "Erased lead" : (card.name ?? card.phone ?? "Unnamed")}
         </p>
         <span className="shrink-0 text-xs text-gray-400" title="Time in stage">
           {timeInStage(card.stage_entered_at, now)}
