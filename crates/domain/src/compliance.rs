@@ -46,6 +46,18 @@ pub fn reason(raw: Option<&str>) -> Result<Option<String>, crate::ValidationErro
     Ok(Some(text.to_owned()))
 }
 
+/// An import's `opted_out` cell: yes puts the lead on the opt-out list; no or empty leaves the
+/// lead as it is (an import never opts anyone back in: only the person can).
+pub fn opted_out_cell(cell: &str) -> Result<bool, crate::ValidationError> {
+    match cell.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "opted out" | "opted_out" | "dnd" | "stop" => Ok(true),
+        "no" | "n" | "false" | "0" | "" => Ok(false),
+        _ => Err(crate::ValidationError(
+            "must be yes (opted out) or no".into(),
+        )),
+    }
+}
+
 /// The lead's status once they may be messaged again: "opted out" gives way to "engaged" (as
 /// START after STOP does); any other status a person or the pipeline gave stays.
 pub fn status_after_opt_in(current: LeadStatus) -> LeadStatus {
@@ -400,6 +412,17 @@ mod tests {
         assert_eq!(state["Priya"], "keys stay");
         let mut plain = json!({"a": "nothing"});
         assert!(!r.redact_json(&mut plain));
+    }
+
+    #[test]
+    fn an_import_cell_opts_out_or_leaves_alone() {
+        for yes in ["yes", "TRUE", " 1 ", "DND", "Opted out"] {
+            assert_eq!(opted_out_cell(yes), Ok(true), "{yes}");
+        }
+        for no in ["no", "false", "0", ""] {
+            assert_eq!(opted_out_cell(no), Ok(false), "{no}");
+        }
+        assert!(opted_out_cell("maybe").is_err());
     }
 
     #[test]
