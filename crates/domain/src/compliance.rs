@@ -90,6 +90,8 @@ const MIN_TERM: usize = 3;
 pub struct Redactor {
     words: Option<Regex>,
     phones: Vec<Regex>,
+    /// Every email address, not only the lead's known one (see [`Redactor::with_any_email`]).
+    any_email: Option<Regex>,
 }
 
 /// Characters people put between the digits of a phone number.
@@ -178,13 +180,30 @@ impl Redactor {
         Redactor {
             words,
             phones: data.phones.iter().filter_map(phone_pattern).collect(),
+            any_email: None,
         }
+    }
+
+    /// Also every email address: for what the lead wrote, where an address is theirs (or
+    /// someone they named) even when the CRM never learned it — "priya@example.com" must not
+    /// come out as "[redacted]@example.com".
+    pub fn with_any_email(mut self) -> Redactor {
+        self.any_email = Some(
+            Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+                .expect("a valid pattern"),
+        );
+        self
     }
 
     /// `text` with the lead's personal data replaced by [`REDACTED`]; borrowed when nothing
     /// was found.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
+        if let Some(emails) = &self.any_email
+            && let Cow::Owned(replaced) = emails.replace_all(&out, REDACTED)
+        {
+            out = Cow::Owned(replaced);
+        }
         for phone in &self.phones {
             if let Some(replaced) = replace_phone(phone, &out) {
                 out = Cow::Owned(replaced);
@@ -365,6 +384,24 @@ mod tests {
             "Punekar said ok, Shahrukh too"
         );
         assert!(matches!(r.redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn what_the_lead_wrote_loses_every_email_address() {
+        let r = Redactor::new(&PersonalData {
+            names: vec!["Priya".into()],
+            ..Default::default()
+        });
+        assert_eq!(
+            r.redact("mail priya@example.com"),
+            "mail [redacted]@example.com",
+            "only the known name"
+        );
+        let r = r.with_any_email();
+        assert_eq!(
+            r.redact("mail priya@example.com or p.shah+crm@mail.co.in, Priya"),
+            "mail [redacted] or [redacted], [redacted]"
+        );
     }
 
     #[test]
