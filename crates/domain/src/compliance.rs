@@ -46,6 +46,18 @@ pub fn reason(raw: Option<&str>) -> Result<Option<String>, crate::ValidationErro
     Ok(Some(text.to_owned()))
 }
 
+/// An import's `opted_out` cell: yes puts the lead on the opt-out list; no or empty leaves the
+/// lead as it is (an import never opts anyone back in: only the person can).
+pub fn opted_out_cell(cell: &str) -> Result<bool, crate::ValidationError> {
+    match cell.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "opted out" | "opted_out" | "dnd" | "stop" => Ok(true),
+        "no" | "n" | "false" | "0" | "" => Ok(false),
+        _ => Err(crate::ValidationError(
+            "must be yes (opted out) or no".into(),
+        )),
+    }
+}
+
 /// The lead's status once they may be messaged again: "opted out" gives way to "engaged" (as
 /// START after STOP does); any other status a person or the pipeline gave stays.
 pub fn status_after_opt_in(current: LeadStatus) -> LeadStatus {
@@ -78,6 +90,8 @@ const MIN_TERM: usize = 3;
 pub struct Redactor {
     words: Option<Regex>,
     phones: Vec<Regex>,
+    /// Every email address, not only the lead's known one (see [`Redactor::with_any_email`]).
+    any_email: Option<Regex>,
 }
 
 /// Characters people put between the digits of a phone number.
@@ -166,13 +180,30 @@ impl Redactor {
         Redactor {
             words,
             phones: data.phones.iter().filter_map(phone_pattern).collect(),
+            any_email: None,
         }
+    }
+
+    /// Also every email address: for what the lead wrote, where an address is theirs (or
+    /// someone they named) even when the CRM never learned it — "priya@example.com" must not
+    /// come out as "[redacted]@example.com".
+    pub fn with_any_email(mut self) -> Redactor {
+        self.any_email = Some(
+            Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+                .expect("a valid pattern"),
+        );
+        self
     }
 
     /// `text` with the lead's personal data replaced by [`REDACTED`]; borrowed when nothing
     /// was found.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
+        if let Some(emails) = &self.any_email
+            && let Cow::Owned(replaced) = emails.replace_all(&out, REDACTED)
+        {
+            out = Cow::Owned(replaced);
+        }
         for phone in &self.phones {
             if let Some(replaced) = replace_phone(phone, &out) {
                 out = Cow::Owned(replaced);
@@ -356,6 +387,24 @@ mod tests {
     }
 
     #[test]
+    fn what_the_lead_wrote_loses_every_email_address() {
+        let r = Redactor::new(&PersonalData {
+            names: vec!["Priya".into()],
+            ..Default::default()
+        });
+        assert_eq!(
+            r.redact("mail priya@example.com"),
+            "mail [redacted]@example.com",
+            "only the known name"
+        );
+        let r = r.with_any_email();
+        assert_eq!(
+            r.redact("mail priya@example.com or p.shah+crm@mail.co.in, Priya"),
+            "mail [redacted] or [redacted], [redacted]"
+        );
+    }
+
+    #[test]
     fn identity_only_leaves_first_names_and_values() {
         let r = Redactor::identity_only(&PersonalData {
             names: vec!["Priya Shah".into()],
@@ -400,6 +449,17 @@ mod tests {
         assert_eq!(state["Priya"], "keys stay");
         let mut plain = json!({"a": "nothing"});
         assert!(!r.redact_json(&mut plain));
+    }
+
+    #[test]
+    fn an_import_cell_opts_out_or_leaves_alone() {
+        for yes in ["yes", "TRUE", " 1 ", "DND", "Opted out"] {
+            assert_eq!(opted_out_cell(yes), Ok(true), "{yes}");
+        }
+        for no in ["no", "false", "0", ""] {
+            assert_eq!(opted_out_cell(no), Ok(false), "{no}");
+        }
+        assert!(opted_out_cell("maybe").is_err());
     }
 
     #[test]

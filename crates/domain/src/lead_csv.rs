@@ -19,18 +19,13 @@ pub const LEAD_TARGETS: &[&str] = &[
     "lead_source",
 ];
 
-/// Targets besides the lead fields and `custom_fields.KEY`.
-pub const OTHER_TARGETS: &[&str] = &["stage", "owner_email", "tags", "note"];
+/// Targets besides the lead fields and `custom_fields.KEY`. `opted_out` puts a lead on the
+/// opt-out list (a business's own do-not-contact list); it never takes one off.
+pub const OTHER_TARGETS: &[&str] = &["stage", "owner_email", "tags", "note", "opted_out"];
 
 /// Export columns an import reads but does not write (they describe the lead, they are not
 /// set by a person).
-pub const READ_ONLY_HEADERS: &[&str] = &[
-    "id",
-    "opted_out",
-    "created_at",
-    "last_seen_at",
-    "updated_at",
-];
+pub const READ_ONLY_HEADERS: &[&str] = &["id", "created_at", "last_seen_at", "updated_at"];
 
 /// The export's header row before the custom fields (`cf.KEY` follow).
 pub const EXPORT_HEADERS: &[&str] = &[
@@ -136,6 +131,18 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ),
     ("tags", &["tags", "tag", "labels", "label"]),
     ("note", &["note", "notes", "comment", "comments", "remarks"]),
+    (
+        "opted_out",
+        &[
+            "optedout",
+            "optout",
+            "dnd",
+            "donotdisturb",
+            "donotcontact",
+            "donotcall",
+            "unsubscribed",
+        ],
+    ),
 ];
 
 /// A custom field as detection needs it.
@@ -335,6 +342,9 @@ mod tests {
             ("cf.unknown", None),
             ("owner_email", Some("owner_email")),
             ("Tags", Some("tags")),
+            ("DND", Some("opted_out")),
+            ("Do not contact", Some("opted_out")),
+            ("opted_out", Some("opted_out")),
             ("id", None),
             ("created_at", None),
             ("Favourite colour", None),

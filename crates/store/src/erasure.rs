@@ -20,6 +20,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::compliance::{self, OptOutSource, PersonalData, Redactor, clear_slot_values};
 use closer_domain::contact_points::Phone;
+use closer_domain::messaging::Direction;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -266,6 +267,8 @@ impl OrgScope<'_> {
         ids: &[Uuid],
         r: &Redactor,
     ) -> Result<u64> {
+        // What the lead wrote loses every email address, known to the CRM or not.
+        let theirs = r.clone().with_any_email();
         let mut changed = 0;
         let mut after: Option<Uuid> = None;
         loop {
@@ -283,6 +286,10 @@ impl OrgScope<'_> {
             let Some(last) = rows.last() else { break };
             after = Some(last.id);
             for m in rows {
+                let r = match m.direction {
+                    Direction::Inbound => &theirs,
+                    Direction::Outbound => r,
+                };
                 let text = redacted(r, &m.text);
                 let media = redacted_json(r, &m.media);
                 if text.is_none() && media.is_none() {

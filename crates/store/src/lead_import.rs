@@ -288,6 +288,8 @@ struct Prepared {
     tags: Vec<String>,
     note: Option<String>,
     custom: Map<String, Value>,
+    /// The row puts the lead on the opt-out list.
+    opt_out: bool,
 }
 
 /// What the runner knows of the organisation.
@@ -407,6 +409,10 @@ impl Context {
                 }
                 "note" => {
                     p.note = Some(leads::note_body(v).map_err(|e| error("value_invalid", t, e.0))?)
+                }
+                "opted_out" => {
+                    p.opt_out = closer_domain::compliance::opted_out_cell(v)
+                        .map_err(|e| error("value_invalid", t, e.0))?
                 }
                 "stage" => {
                     return Err(error(
@@ -890,6 +896,8 @@ impl OrgScope<'_> {
         let mut inserts: Vec<lead::ActiveModel> = Vec::new();
         let mut new_tags: Vec<(Uuid, Vec<String>)> = Vec::new();
         let mut notes: Vec<(Uuid, String)> = Vec::new();
+        // Leads the file marks opted out (new ones, and existing ones not yet).
+        let mut opting_out: Vec<Uuid> = Vec::new();
         let mut tag_rows: Vec<(Uuid, Vec<String>)> = Vec::new();
         for (line, p) in ready {
             let a = p.phone.as_deref().and_then(|x| by_phone.get(x).copied());
@@ -994,6 +1002,9 @@ impl OrgScope<'_> {
                     if let Some(n) = p.note.clone() {
                         notes.push((lead_id, n));
                     }
+                    if p.opt_out {
+                        opting_out.push(lead_id);
+                    }
                     counts.created += 1;
                 }
                 (Some(t), _) => {
@@ -1086,6 +1097,9 @@ impl OrgScope<'_> {
                     if let Some(n) = p.note.clone() {
                         notes.push((l.id, n));
                     }
+                    if p.opt_out && !l.opted_out {
+                        opting_out.push(l.id);
+                    }
                     counts.updated += 1;
                 }
             }
@@ -1098,6 +1112,16 @@ impl OrgScope<'_> {
         for chunk in inserts.chunks(500) {
             lead::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&*txn)
+                .await?;
+        }
+        if !opting_out.is_empty() {
+            let how = crate::compliance::OptOutBy {
+                source: closer_domain::compliance::OptOutSource::Import,
+                by_user_id: importer.as_ref().map(|(id, _)| *id),
+                reason: None,
+                message_id: None,
+            };
+            crate::compliance::opt_out_many(&*txn, self.store, self.org_id, &opting_out, &how, at)
                 .await?;
         }
         // New leads enter the pipeline's first open stage, on top (one history row each).

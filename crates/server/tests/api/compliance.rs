@@ -600,6 +600,37 @@ async fn bulk_and_import_keep_the_list(b: Backend) {
     assert_eq!(list[0]["source"], "bulk", "how the person opted out stays");
     let detail = lead(&app, &owner, anu["id"].as_str().unwrap()).await;
     assert!(timeline_types(&detail).contains(&"opt_out".to_owned()));
+
+    // A business's own do-not-contact column: yes opts out (new and existing leads), no or
+    // empty leaves the lead as it is.
+    let done = import(
+        &app,
+        &owner,
+        "Phone,Name,DND\n+91 98111 00033,Dev,yes\n+91 98111 00034,Esha,\n+91 98111 00032,,YES\n+91 98111 00035,Farah,maybe\n",
+    )
+    .await;
+    assert_eq!(
+        (
+            done["created"].as_i64(),
+            done["updated"].as_i64(),
+            done["errors"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{done:?}"
+    );
+    let imported = items(&listed(&app, &owner, "source=import").await);
+    let names: Vec<&str> = imported
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{imported:?}");
+    assert!(
+        names.contains(&"Dev") && names.contains(&"Chitra"),
+        "{names:?}"
+    );
+    assert_eq!(imported[0]["by"]["id"], owner.user_id.as_str());
+    let esha = app.get("/api/v1/leads?q=Esha", &owner.token).await.body;
+    assert_eq!(esha["items"][0]["opted_out"], false);
     app.finish().await;
 }
 

@@ -75,6 +75,7 @@ const LABELS: Record<string, string> = {
   value_minor: "Value",
   lead_status: "Status",
   note: "Note",
+  opted_out: "Opted out (yes = never message)",
 };
 
 /** A target as a person reads it: `custom_fields.budget` → "Budget (custom field)". */
