@@ -687,6 +687,12 @@ pub(crate) async fn placements(
             Expr::col((q.clone(), pipeline_card::Column::StageId))
                 .equals((card, pipeline_card::Column::StageId)),
         )
+        // `rank <= r AND (rank < r OR id < c)`: the first half bounds the index range, so a
+        // card's position costs the cards above it, not its whole column.
+        .and_where(
+            Expr::col((q.clone(), pipeline_card::Column::Rank))
+                .lte(Expr::col((card, pipeline_card::Column::Rank))),
+        )
         .cond_where(
             Condition::any()
                 .add(
@@ -694,12 +700,8 @@ pub(crate) async fn placements(
                         .lt(Expr::col((card, pipeline_card::Column::Rank))),
                 )
                 .add(
-                    Expr::col((q.clone(), pipeline_card::Column::Rank))
-                        .equals((card, pipeline_card::Column::Rank))
-                        .and(
-                            Expr::col((q, pipeline_card::Column::ContactId))
-                                .lt(Expr::col((card, pipeline_card::Column::ContactId))),
-                        ),
+                    Expr::col((q, pipeline_card::Column::ContactId))
+                        .lt(Expr::col((card, pipeline_card::Column::ContactId))),
                 ),
         )
         .to_owned();

@@ -16,6 +16,9 @@ mod m0011_pricing;
 mod m0012_leads;
 mod m0013_pipeline;
 mod m0014_views_import;
+mod m0016_lead_search;
+
+pub(crate) use m0016_lead_search::words_sql as lead_search_words_sql;
 
 pub struct Migrator;
 
@@ -37,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_leads::Migration),
             Box::new(m0013_pipeline::Migration),
             Box::new(m0014_views_import::Migration),
+            Box::new(m0016_lead_search::Migration),
         ]
     }
 }
