@@ -1,0 +1,384 @@
+//! The leads list's search through its index (issue 11, item 8): words still prefix-match
+//! every field they did (name, email, city, business, tags, notes), in any case and whatever
+//! wrote the lead — a person, the channel, an import, a bulk operation — and stop matching
+//! what changed: a renamed or deleted tag, an edited or deleted note, a renamed or deleted
+//! lead. Phone-like text finds any run of the phone's digits. And `closer seed-demo` makes a
+//! year that the list, search, views, count and board read back.
+
+use crate::harness::{Backend, Session, TestApp};
+use crate::lead_import::import;
+use crate::on_both_databases;
+use closer_server::config::{DbArgs, SeedDemoArgs};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    words_prefix_match_every_field_and_follow_every_change,
+    phone_digits_imports_and_bulk_operations_are_found,
+    multiselect_fields_filter_on_both_databases,
+    a_seeded_year_reads_back
+);
+
+async fn create(app: &TestApp, s: &Session, body: Value) -> String {
+    let r = app.post("/api/v1/leads", Some(&s.token), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn found(app: &TestApp, s: &Session, query: &str) -> Vec<String> {
+    let r = app.get(&format!("/api/v1/leads?{query}"), &s.token).await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {:?}", r.body);
+    let mut names: Vec<String> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn words_prefix_match_every_field_and_follow_every_change(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Search Co").await;
+    let amit = create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000001", "name": "Amit Kulkarni", "email": "a.kulkarni@Example.com",
+               "city": "Navi Mumbai", "business": "Kulkarni Textiles", "tags": ["Weekend batch"]}),
+    )
+    .await;
+    create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000002", "name": "Priya Shah", "city": "Pune"}),
+    )
+    .await;
+    let one = |n: &str| vec![n.to_owned()];
+    // Prefixes of any word of any field, any case; every word must match somewhere.
+    for q in [
+        "ami", "AMIT", "kulk", "mum", "navi", "textil", "example", "a.kulk", "week",
+    ] {
+        assert_eq!(
+            found(&app, &owner, &format!("q={q}")).await,
+            one("Amit Kulkarni"),
+            "q={q}"
+        );
+    }
+    assert_eq!(
+        found(&app, &owner, "q=amit%20pune").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found(&app, &owner, "q=priya%20pun").await,
+        one("Priya Shah")
+    );
+    // Not the middle of a word, and nothing for punctuation alone.
+    assert!(found(&app, &owner, "q=mit").await.is_empty());
+    assert!(found(&app, &owner, "q=--").await.is_empty());
+
+    // A renamed tag is found by its new name only; a deleted one not at all.
+    let tags = app.get("/api/v1/tags", &owner.token).await.body;
+    let tag_id = tags["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .put(
+            &format!("/api/v1/tags/{tag_id}"),
+            &owner.token,
+            json!({"name": "Sunday batch"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(found(&app, &owner, "q=sunday").await, one("Amit Kulkarni"));
+    assert!(found(&app, &owner, "q=weekend").await.is_empty());
+    let r = app
+        .delete(&format!("/api/v1/tags/{tag_id}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(found(&app, &owner, "q=sunday").await.is_empty());
+
+    // Notes: added, edited (the old words go), deleted.
+    let note = app
+        .post(
+            &format!("/api/v1/leads/{amit}/notes"),
+            Some(&owner.token),
+            json!({"body": "Wants the hostel brochure"}),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED, "{:?}", note.body);
+    let note_id = note.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(found(&app, &owner, "q=hostel").await, one("Amit Kulkarni"));
+    let r = app
+        .put(
+            &format!("/api/v1/leads/{amit}/notes/{note_id}"),
+            &owner.token,
+            json!({"body": "Asked about EMI"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(found(&app, &owner, "q=hostel").await.is_empty());
+    assert_eq!(found(&app, &owner, "q=emi").await, one("Amit Kulkarni"));
+    let r = app
+        .delete(
+            &format!("/api/v1/leads/{amit}/notes/{note_id}"),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(found(&app, &owner, "q=emi").await.is_empty());
+
+    // An edited lead is found by what it says now; a deleted one is gone.
+    let r = app
+        .put(
+            &format!("/api/v1/leads/{amit}"),
+            &owner.token,
+            json!({"name": "Amol Kulkarni", "city": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(found(&app, &owner, "q=amit").await.is_empty());
+    assert!(found(&app, &owner, "q=navi").await.is_empty());
+    assert_eq!(found(&app, &owner, "q=amol").await, one("Amol Kulkarni"));
+    let r = app
+        .delete(&format!("/api/v1/leads/{amit}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert!(found(&app, &owner, "q=kulk").await.is_empty());
+    let rows = app
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM lead_search")
+        .await
+        .unwrap();
+    assert_eq!(rows, "1", "the deleted lead's search row goes with it");
+
+    // Another organisation's leads are never found.
+    let other = app.signup_org("Other Co").await;
+    assert!(found(&app, &other, "q=priya").await.is_empty());
+    app.finish().await;
+}
+
+async fn phone_digits_imports_and_bulk_operations_are_found(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Digits Co").await;
+    create(
+        &app,
+        &owner,
+        json!({"phone": "+919876543210", "name": "Ravi Iyer"}),
+    )
+    .await;
+    create(
+        &app,
+        &owner,
+        json!({"phone": "+918765012345", "name": "Sneha Nair"}),
+    )
+    .await;
+    let one = |n: &str| vec![n.to_owned()];
+    for q in [
+        "98765",
+        "43210",
+        "6543",
+        "98765%2043210",
+        "098765-43210",
+        "%2B91%209876543210",
+    ] {
+        assert_eq!(
+            found(&app, &owner, &format!("q={q}")).await,
+            one("Ravi Iyer"),
+            "q={q}"
+        );
+    }
+    // Four digits both phones hold.
+    assert_eq!(
+        found(&app, &owner, "q=8765").await,
+        vec!["Ravi Iyer", "Sneha Nair"]
+    );
+    assert!(found(&app, &owner, "q=11111").await.is_empty());
+
+    // Imported leads (and their notes) are searchable at once.
+    let csv = "Name,Mobile,City,Note\nKaran Mehta,9811122233,Indore,Prefers evening calls\n";
+    let done = import(&app, &owner, csv, "create").await;
+    assert_eq!(done["created"], 1, "{done:?}");
+    assert_eq!(found(&app, &owner, "q=evening").await, one("Karan Mehta"));
+    assert_eq!(found(&app, &owner, "q=indo").await, one("Karan Mehta"));
+    assert_eq!(found(&app, &owner, "q=11122").await, one("Karan Mehta"));
+
+    // A bulk tag is found by its name; a bulk delete leaves nothing to find.
+    let r = app
+        .post(
+            "/api/v1/leads/bulk",
+            Some(&owner.token),
+            json!({"filter": [{"field": "city", "operator": "equal_to", "value": "Indore"}],
+                   "action": "add_tags", "tags": ["Callback"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(found(&app, &owner, "q=callb").await, one("Karan Mehta"));
+    let r = app
+        .post(
+            "/api/v1/leads/bulk",
+            Some(&owner.token),
+            json!({"filter": [{"field": "city", "operator": "equal_to", "value": "Indore"}],
+                   "action": "delete", "expected_count": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(found(&app, &owner, "q=karan").await.is_empty());
+    assert!(found(&app, &owner, "q=11122").await.is_empty());
+    app.finish().await;
+}
+
+async fn multiselect_fields_filter_on_both_databases(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Fields Co").await;
+    let r = app
+        .post(
+            "/api/v1/custom-fields",
+            Some(&owner.token),
+            json!({"key": "subjects", "label": "Subjects", "type": "multiselect",
+                   "options": ["Physics", "Chemistry", "Maths"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000011", "name": "Both", "custom_fields": {"subjects": ["Physics", "Maths"]}}),
+    )
+    .await;
+    create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000012", "name": "Chem", "custom_fields": {"subjects": ["Chemistry"]}}),
+    )
+    .await;
+    let filter = |op: &str, v: Value| {
+        let doc = json!([{"field": "custom_fields.subjects", "operator": op, "value": v}]);
+        format!("filter={}", urlencode(&doc.to_string()))
+    };
+    assert_eq!(
+        found(&app, &owner, &filter("in", json!(["Maths"]))).await,
+        vec!["Both"]
+    );
+    assert_eq!(
+        found(&app, &owner, &filter("all_of", json!(["Physics", "Maths"]))).await,
+        vec!["Both"]
+    );
+    assert_eq!(
+        found(&app, &owner, &filter("not_in", json!(["Maths"]))).await,
+        vec!["Chem"]
+    );
+    app.finish().await;
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn a_seeded_year_reads_back(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let dir = tempfile::tempdir().unwrap();
+    let email = format!("{}@example.com", crate::harness::unique("demo"));
+    let args = SeedDemoArgs {
+        db: DbArgs {
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(app.database_url.clone()),
+        },
+        leads: 1_000,
+        messages: 5_000,
+        days: 365,
+        org_name: "Shiksha Academy (demo)".into(),
+        email: Some(email.clone()),
+        password: Some("demo password".into()),
+        seed: 7,
+        batch: 300,
+    };
+    let demo = closer_server::seed_demo::run(&args).await.expect("seeded");
+    let c = &demo.counts;
+    assert_eq!(c.leads, 1_000);
+    assert!((4_000..=6_000).contains(&c.messages), "{c:?}");
+    assert!(
+        c.conversations > 900 && c.notes > 50 && c.lead_tags > 500,
+        "{c:?}"
+    );
+    assert!(c.stage_moves >= c.leads, "{c:?}");
+    let count = |table: &str| {
+        let app = &app;
+        let sql = format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}");
+        async move { app.sql_text(&sql).await.unwrap().parse::<u64>().unwrap() }
+    };
+    assert_eq!(count("messages").await, c.messages);
+    assert_eq!(count("contacts").await, c.leads);
+    assert_eq!(count("lead_search").await, c.leads, "every lead is indexed");
+    assert_eq!(
+        count("pipeline_cards").await,
+        c.leads,
+        "every lead is on the board"
+    );
+
+    let login = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": "demo password"}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{:?}", login.body);
+    let owner = crate::harness::session_of(&login.body, &email);
+    let page = app
+        .get("/api/v1/leads?count=true&limit=50", &owner.token)
+        .await;
+    assert_eq!(page.body["total"], 1_000);
+    let items = page.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 50);
+    // Newest activity first, a year back at most.
+    let seen: Vec<&str> = items
+        .iter()
+        .map(|l| l["last_seen_at"].as_str().unwrap())
+        .collect();
+    assert!(seen.windows(2).all(|w| w[0] >= w[1]), "{seen:?}");
+    // Its leads are found by their name and by their phone's digits.
+    let lead = &items[7];
+    let name = lead["name"].as_str().unwrap();
+    let by_name = app
+        .get(
+            &format!("/api/v1/leads?q={}&limit=200", urlencode(name)),
+            &owner.token,
+        )
+        .await;
+    let hits = by_name.body["items"].as_array().unwrap();
+    assert!(hits.iter().any(|l| l["id"] == lead["id"]), "{name}");
+    let digits = &lead["phone"].as_str().unwrap()[5..];
+    let by_phone = app
+        .get(&format!("/api/v1/leads?q={digits}"), &owner.token)
+        .await;
+    assert_eq!(by_phone.body["items"][0]["id"], lead["id"]);
+    // The seeded views drive the list; the board counts every lead.
+    let views = app.get("/api/v1/views", &owner.token).await.body;
+    let views = views["items"].as_array().unwrap().clone();
+    assert_eq!(views.len(), 3, "{views:?}");
+    for v in &views {
+        let r = app
+            .get(
+                &format!(
+                    "/api/v1/leads?view_id={}&count=true",
+                    v["id"].as_str().unwrap()
+                ),
+                &owner.token,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert!(
+            r.body["total"].as_u64().unwrap() < 1_000,
+            "{}: {:?}",
+            v["name"],
+            r.body["total"]
+        );
+    }
+    let board = app.get("/api/v1/pipeline?cards=5", &owner.token).await;
+    let columns = board.body["columns"].as_array().unwrap();
+    let total: u64 = columns.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, 1_000);
+    assert!(
+        columns.iter().all(|c| c["count"].as_u64().unwrap() > 0),
+        "{columns:?}"
+    );
+    app.finish().await;
+}
