@@ -901,10 +901,17 @@ impl OrgScope<'_> {
     ) -> Result<LeadPage> {
         let db = &self.store.db;
         let cond = self.filter_condition(f);
-        let total = if count {
-            Some(lead::Entity::find().filter(cond.clone()).count(db).await?)
-        } else {
-            None
+        let total = match count {
+            // Every lead: the running total, not a count of the table.
+            true if f.is_everything() => Some(
+                self.store
+                    .lead_totals(self.org_id)
+                    .await?
+                    .get(&None)
+                    .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0)),
+            ),
+            true => Some(lead::Entity::find().filter(cond.clone()).count(db).await?),
+            false => None,
         };
         let key = sort_expr(sort.key);
         let mut q = lead::Entity::find().filter(cond);

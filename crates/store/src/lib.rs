@@ -20,6 +20,7 @@ pub mod lead_bulk;
 pub mod lead_filter;
 pub mod lead_import;
 pub mod lead_search;
+mod lead_totals;
 pub mod leads;
 mod migration;
 mod number_cache;

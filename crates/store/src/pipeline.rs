@@ -1093,30 +1093,17 @@ impl OrgScope<'_> {
         }
         let db = &self.store.db;
         let cond = self.filter_condition(f);
-        let sums: Vec<(Uuid, i64, Option<i64>)> = lead::Entity::find()
-            .select_only()
-            .column_as(
-                Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)),
-                "stage_id",
-            )
-            .column_as(Expr::col((lead::Entity, lead::Column::Id)).count(), "n")
-            .column_as(
-                Expr::cust("CAST(SUM(contacts.value_minor) AS BIGINT)"),
-                "value_sum",
-            )
-            .join(sea_orm::JoinType::InnerJoin, card_join())
-            .filter(cond.clone())
-            .group_by(Expr::col((
-                pipeline_card::Entity,
-                pipeline_card::Column::StageId,
-            )))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let sums: HashMap<Uuid, (i64, i64)> = sums
-            .into_iter()
-            .map(|(s, n, v)| (s, (n, v.unwrap_or(0))))
-            .collect();
+        let sums = if f.is_everything() {
+            // Every lead: each stage's running totals, not a count of the table.
+            self.store
+                .lead_totals(self.org_id)
+                .await?
+                .into_iter()
+                .filter_map(|(stage, t)| Some((stage?, (t.leads, t.value_minor))))
+                .collect()
+        } else {
+            self.stage_sums(&cond).await?
+        };
         let mut out = Vec::new();
         for stage in stages {
             if only.is_some_and(|o| o != stage.id) {
@@ -1180,6 +1167,34 @@ impl OrgScope<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// Each stage's count and value sum of the leads `cond` selects.
+    async fn stage_sums(&self, cond: &Condition) -> Result<HashMap<Uuid, (i64, i64)>> {
+        let sums: Vec<(Uuid, i64, Option<i64>)> = lead::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)),
+                "stage_id",
+            )
+            .column_as(Expr::col((lead::Entity, lead::Column::Id)).count(), "n")
+            .column_as(
+                Expr::cust("CAST(SUM(contacts.value_minor) AS BIGINT)"),
+                "value_sum",
+            )
+            .join(sea_orm::JoinType::InnerJoin, card_join())
+            .filter(cond.clone())
+            .group_by(Expr::col((
+                pipeline_card::Entity,
+                pipeline_card::Column::StageId,
+            )))
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        Ok(sums
+            .into_iter()
+            .map(|(s, n, v)| (s, (n, v.unwrap_or(0))))
+            .collect())
     }
 
     /// A person's move (the board, the lead's page): to `stage_id` at `position` (0 = top).

@@ -241,19 +241,19 @@ impl Store {
                 phone_index += 1;
                 lead.write(&mut rng, &setup, &mut batch);
                 if batch.leads.len() >= plan.leads_per_transaction {
-                    self.seed_flush(&mut batch, &mut counts).await?;
+                    self.seed_flush(org_id, &mut batch, &mut counts).await?;
                     progress(&counts);
                 }
             }
         }
         if !batch.leads.is_empty() {
-            self.seed_flush(&mut batch, &mut counts).await?;
+            self.seed_flush(org_id, &mut batch, &mut counts).await?;
             progress(&counts);
         }
         Ok(counts)
     }
 
-    async fn seed_flush(&self, b: &mut Batch, counts: &mut DemoCounts) -> Result<()> {
+    async fn seed_flush(&self, org_id: Uuid, b: &mut Batch, counts: &mut DemoCounts) -> Result<()> {
         let txn = self.begin_write().await?;
         // Notes first: the lead's insert trigger then indexes them with the lead, once.
         insert_all!(&*txn, lead_note::Entity, b.notes, 8);
@@ -264,6 +264,8 @@ impl Store {
         insert_all!(&*txn, conversation::Entity, b.conversations, 18);
         insert_all!(&*txn, message::Entity, b.messages, 26);
         txn.commit().await?;
+        // The triggers' totals rows, a few per lead, folded as the server would fold them.
+        self.fold_lead_totals(org_id).await?;
         counts.leads += b.leads.len() as u64;
         counts.notes += b.notes.len() as u64;
         counts.lead_tags += b.tags.len() as u64;

@@ -16,6 +16,7 @@ on_both_databases!(
     words_prefix_match_every_field_and_follow_every_change,
     phone_digits_imports_and_bulk_operations_are_found,
     multiselect_fields_filter_on_both_databases,
+    running_totals_follow_every_change,
     a_seeded_year_reads_back
 );
 
@@ -380,5 +381,131 @@ async fn a_seeded_year_reads_back(b: Backend) {
         columns.iter().all(|c| c["count"].as_u64().unwrap() > 0),
         "{columns:?}"
     );
+    app.finish().await;
+}
+
+/// The board's counts and value sums and the list's `count=true`, unfiltered (from the running
+/// totals) and through a filter every lead passes (counted), agree.
+async fn totals_agree_with_a_count(app: &TestApp, s: &Session, when: &str) {
+    let all = "created_after=2000-01-01T00:00:00Z";
+    let columns = |b: Value| -> Vec<(String, u64, i64)> {
+        b["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let name = c["stage"]["name"].as_str().unwrap().to_owned();
+                (
+                    name,
+                    c["count"].as_u64().unwrap(),
+                    c["value_sum_minor"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let totals = columns(app.get("/api/v1/pipeline?cards=1", &s.token).await.body);
+    let counted = columns(
+        app.get(&format!("/api/v1/pipeline?cards=1&{all}"), &s.token)
+            .await
+            .body,
+    );
+    assert_eq!(totals, counted, "{when}");
+    let total = app
+        .get("/api/v1/leads?count=true&limit=1", &s.token)
+        .await
+        .body["total"]
+        .clone();
+    let count = app
+        .get(&format!("/api/v1/leads?count=true&limit=1&{all}"), &s.token)
+        .await
+        .body["total"]
+        .clone();
+    assert_eq!(total, count, "{when}");
+}
+
+async fn running_totals_follow_every_change(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Totals Co").await;
+    totals_agree_with_a_count(&app, &owner, "empty").await;
+    let a = create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000021", "name": "A", "value_minor": 1000}),
+    )
+    .await;
+    let b2 = create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000022", "name": "B", "value_minor": 250}),
+    )
+    .await;
+    let c = create(
+        &app,
+        &owner,
+        json!({"phone": "+919800000023", "name": "C", "value_minor": 7}),
+    )
+    .await;
+    totals_agree_with_a_count(&app, &owner, "created").await;
+    let stages = app.get("/api/v1/pipeline/stages", &owner.token).await.body;
+    let stage = |i: usize| stages["items"][i]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .put(
+            &format!("/api/v1/leads/{a}"),
+            &owner.token,
+            json!({"value_minor": 4000, "stage_id": stage(2)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    totals_agree_with_a_count(&app, &owner, "value and stage changed").await;
+    let r = app
+        .put(
+            &format!("/api/v1/pipeline/{b2}/move"),
+            &owner.token,
+            json!({"stage_id": stage(3), "position": 0}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .put(
+            &format!("/api/v1/leads/{b2}"),
+            &owner.token,
+            json!({"value_minor": null}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    totals_agree_with_a_count(&app, &owner, "moved, value cleared").await;
+    let csv = "Name,Mobile,value_minor\nD,9811100001,500\nE,9811100002,\n";
+    import(&app, &owner, csv, "create").await;
+    totals_agree_with_a_count(&app, &owner, "imported").await;
+    let r = app
+        .delete(&format!("/api/v1/leads/{a}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    totals_agree_with_a_count(&app, &owner, "deleted").await;
+    // A stage deleted with its leads moved elsewhere.
+    let r = app
+        .put(
+            &format!("/api/v1/pipeline/{c}/move"),
+            &owner.token,
+            json!({"stage_id": stage(1)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = app
+        .delete(
+            &format!("/api/v1/pipeline/stages/{}?move_to={}", stage(1), stage(0)),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    totals_agree_with_a_count(&app, &owner, "stage deleted").await;
+    let board = app.get("/api/v1/pipeline", &owner.token).await.body;
+    let total: u64 = board["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 4);
     app.finish().await;
 }

@@ -16,6 +16,13 @@
 //!   created — where it cannot (a role without the right), the phone search still works,
 //!   unindexed.
 //!
+//! **Totals.** `lead_totals` holds signed changes — a lead added (+1 and its value), gone, moved
+//! between stages, its value changed — written by triggers on `contacts` and `pipeline_cards`:
+//! an organisation's lead count (`stage_id` NULL) and each stage's count and value sum are the
+//! sums of its rows, which the unfiltered list count and board read instead of counting a
+//! million leads. Rows are only ever appended (no row is a hot spot two writers wait on or
+//! deadlock over); reads fold them up now and then (`crate::lead_totals`).
+//!
 //! **Sorts.** Indexes for the list's other orders (name, score, value), each keyset-paged by id
 //! like the default `-last_seen_at` (m0012). The name and value indexes are on the very
 //! expressions the list orders by (`crate::leads::sort_expr`).
@@ -52,6 +59,156 @@ const SORT_INDEXES: [&str; 3] = [
     "CREATE INDEX contacts_value_sort ON contacts (org_id, COALESCE(value_minor, -1), id)",
     "CREATE INDEX contacts_score_sort ON contacts (org_id, score, id)",
 ];
+
+/// The totals as they stand, for the backfill.
+const TOTALS_BACKFILL: [&str; 2] = [
+    "INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) \
+     SELECT org_id, NULL, COUNT(*), COALESCE(SUM(value_minor), 0) FROM contacts GROUP BY org_id",
+    "INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) \
+     SELECT pc.org_id, pc.stage_id, COUNT(*), COALESCE(SUM(c.value_minor), 0) \
+     FROM pipeline_cards pc LEFT JOIN contacts c ON c.id = pc.contact_id \
+     GROUP BY pc.org_id, pc.stage_id",
+];
+
+/// `INSERT` of one totals row (SQL values over the trigger's row).
+fn total(org: &str, stage: &str, leads: &str, value: &str) -> String {
+    format!(
+        "INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) \
+         VALUES ({org}, {stage}, {leads}, {value});"
+    )
+}
+
+/// The same for the card of lead `lead`, if it has one.
+fn card_total(lead: &str, leads: &str, value: &str) -> String {
+    format!(
+        "INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) \
+         SELECT pc.org_id, pc.stage_id, {leads}, {value} FROM pipeline_cards pc \
+         WHERE pc.contact_id = {lead};"
+    )
+}
+
+fn sqlite_totals() -> Vec<String> {
+    let value_of = |lead: &str| {
+        format!("COALESCE((SELECT c.value_minor FROM contacts c WHERE c.id = {lead}), 0)")
+    };
+    let delta = "COALESCE(new.value_minor, 0) - COALESCE(old.value_minor, 0)";
+    vec![
+        "CREATE TABLE lead_totals (id INTEGER PRIMARY KEY, org_id uuid_text NOT NULL, \
+         stage_id uuid_text NULL, leads integer NOT NULL, value_minor integer NOT NULL)"
+            .to_owned(),
+        "CREATE INDEX lead_totals_org ON lead_totals (org_id)".to_owned(),
+        format!(
+            "CREATE TRIGGER contacts_totals_ai AFTER INSERT ON contacts BEGIN {} END",
+            total("new.org_id", "NULL", "1", "COALESCE(new.value_minor, 0)")
+        ),
+        // The card's value leaves with the lead (its delete then finds no value to take).
+        format!(
+            "CREATE TRIGGER contacts_totals_ad AFTER DELETE ON contacts BEGIN {} {} END",
+            total("old.org_id", "NULL", "-1", "-COALESCE(old.value_minor, 0)"),
+            card_total("old.id", "0", "-COALESCE(old.value_minor, 0)")
+        ),
+        format!(
+            "CREATE TRIGGER contacts_totals_au AFTER UPDATE OF value_minor ON contacts \
+             WHEN old.value_minor IS NOT new.value_minor BEGIN {} {} END",
+            total("new.org_id", "NULL", "0", delta),
+            card_total("new.id", "0", delta)
+        ),
+        format!(
+            "CREATE TRIGGER cards_totals_ai AFTER INSERT ON pipeline_cards BEGIN {} END",
+            total(
+                "new.org_id",
+                "new.stage_id",
+                "1",
+                &value_of("new.contact_id")
+            )
+        ),
+        format!(
+            "CREATE TRIGGER cards_totals_ad AFTER DELETE ON pipeline_cards BEGIN {} END",
+            total(
+                "old.org_id",
+                "old.stage_id",
+                "-1",
+                &format!("-{}", value_of("old.contact_id"))
+            )
+        ),
+        format!(
+            "CREATE TRIGGER cards_totals_au AFTER UPDATE OF stage_id ON pipeline_cards \
+             WHEN old.stage_id IS NOT new.stage_id BEGIN {} {} END",
+            total(
+                "old.org_id",
+                "old.stage_id",
+                "-1",
+                &format!("-{}", value_of("old.contact_id"))
+            ),
+            total(
+                "new.org_id",
+                "new.stage_id",
+                "1",
+                &value_of("new.contact_id")
+            )
+        ),
+    ]
+}
+
+fn postgres_totals() -> Vec<String> {
+    let value_of = |lead: &str| {
+        format!("COALESCE((SELECT c.value_minor FROM contacts c WHERE c.id = {lead}), 0)")
+    };
+    let delta = "COALESCE(NEW.value_minor, 0) - COALESCE(OLD.value_minor, 0)";
+    vec![
+        "CREATE TABLE lead_totals (id bigserial PRIMARY KEY, org_id uuid NOT NULL, \
+         stage_id uuid NULL, leads bigint NOT NULL, value_minor bigint NOT NULL)"
+            .to_owned(),
+        "CREATE INDEX lead_totals_org ON lead_totals (org_id)".to_owned(),
+        format!(
+            "CREATE FUNCTION contacts_totals_sync() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN \
+               IF TG_OP = 'INSERT' THEN {} \
+               ELSIF TG_OP = 'DELETE' THEN {} {} \
+               ELSE {} {} END IF; \
+               RETURN NULL; \
+             END $$",
+            total("NEW.org_id", "NULL", "1", "COALESCE(NEW.value_minor, 0)"),
+            total("OLD.org_id", "NULL", "-1", "-COALESCE(OLD.value_minor, 0)"),
+            card_total("OLD.id", "0", "-COALESCE(OLD.value_minor, 0)"),
+            total("NEW.org_id", "NULL", "0", delta),
+            card_total("NEW.id", "0", delta),
+        ),
+        "CREATE TRIGGER contacts_totals_aid AFTER INSERT OR DELETE ON contacts \
+         FOR EACH ROW EXECUTE FUNCTION contacts_totals_sync()"
+            .to_owned(),
+        "CREATE TRIGGER contacts_totals_au AFTER UPDATE OF value_minor ON contacts FOR EACH ROW \
+         WHEN (OLD.value_minor IS DISTINCT FROM NEW.value_minor) \
+         EXECUTE FUNCTION contacts_totals_sync()"
+            .to_owned(),
+        format!(
+            "CREATE FUNCTION cards_totals_sync() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN \
+               IF TG_OP <> 'INSERT' THEN {} END IF; \
+               IF TG_OP <> 'DELETE' THEN {} END IF; \
+               RETURN NULL; \
+             END $$",
+            total(
+                "OLD.org_id",
+                "OLD.stage_id",
+                "-1",
+                &format!("-{}", value_of("OLD.contact_id"))
+            ),
+            total(
+                "NEW.org_id",
+                "NEW.stage_id",
+                "1",
+                &value_of("NEW.contact_id")
+            ),
+        ),
+        "CREATE TRIGGER cards_totals_aid AFTER INSERT OR DELETE ON pipeline_cards \
+         FOR EACH ROW EXECUTE FUNCTION cards_totals_sync()"
+            .to_owned(),
+        "CREATE TRIGGER cards_totals_au AFTER UPDATE OF stage_id ON pipeline_cards FOR EACH ROW \
+         WHEN (OLD.stage_id IS DISTINCT FROM NEW.stage_id) EXECUTE FUNCTION cards_totals_sync()"
+            .to_owned(),
+    ]
+}
 
 fn sqlite_up() -> Vec<String> {
     let words = |c: &str| words_sql(DbBackend::Sqlite, c);
@@ -139,6 +296,8 @@ fn sqlite_up() -> Vec<String> {
         ),
     ];
     sql.extend(SORT_INDEXES.map(str::to_owned));
+    sql.extend(sqlite_totals());
+    sql.extend(TOTALS_BACKFILL.map(str::to_owned));
     sql
 }
 
@@ -219,6 +378,8 @@ fn postgres_up() -> Vec<String> {
             .to_owned(),
     ];
     sql.extend(SORT_INDEXES.map(str::to_owned));
+    sql.extend(postgres_totals());
+    sql.extend(TOTALS_BACKFILL.map(str::to_owned));
     sql
 }
 
@@ -247,6 +408,13 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         let drop: &[&str] = match db.get_database_backend() {
             DbBackend::Postgres => &[
+                "DROP TRIGGER IF EXISTS contacts_totals_aid ON contacts",
+                "DROP TRIGGER IF EXISTS contacts_totals_au ON contacts",
+                "DROP TRIGGER IF EXISTS cards_totals_aid ON pipeline_cards",
+                "DROP TRIGGER IF EXISTS cards_totals_au ON pipeline_cards",
+                "DROP FUNCTION IF EXISTS contacts_totals_sync()",
+                "DROP FUNCTION IF EXISTS cards_totals_sync()",
+                "DROP TABLE IF EXISTS lead_totals",
                 "DROP TRIGGER IF EXISTS lead_notes_search_aiud ON lead_notes",
                 "DROP TRIGGER IF EXISTS contacts_search_ai ON contacts",
                 "DROP TRIGGER IF EXISTS contacts_search_au ON contacts",
@@ -257,6 +425,13 @@ impl MigrationTrait for Migration {
                 "DROP TABLE IF EXISTS lead_search",
             ],
             _ => &[
+                "DROP TRIGGER IF EXISTS contacts_totals_ai",
+                "DROP TRIGGER IF EXISTS contacts_totals_ad",
+                "DROP TRIGGER IF EXISTS contacts_totals_au",
+                "DROP TRIGGER IF EXISTS cards_totals_ai",
+                "DROP TRIGGER IF EXISTS cards_totals_ad",
+                "DROP TRIGGER IF EXISTS cards_totals_au",
+                "DROP TABLE IF EXISTS lead_totals",
                 "DROP TRIGGER IF EXISTS lead_notes_search_ai",
                 "DROP TRIGGER IF EXISTS lead_notes_search_au",
                 "DROP TRIGGER IF EXISTS lead_notes_search_ad",
