@@ -1,6 +1,8 @@
-//! An organisation's lead count and each stage's count and value sum, from the signed rows
-//! m0016's triggers append to `lead_totals` — what the unfiltered list's `count=true` and the
-//! unfiltered board show, without counting a million leads on every read.
+//! Counts kept as signed rows that m0016's triggers append (no row two writers wait on):
+//! `lead_totals` — an organisation's lead count and each stage's count and value sum, what the
+//! unfiltered list's `count=true` and the unfiltered board show without counting a million
+//! leads — and `pipeline_rank_counts` — each stage's cards per rank bucket, from which a card's
+//! position is a short sum (`crate::pipeline::placements`).
 //!
 //! Reads fold the rows up once they pile up: one statement (PostgreSQL) or one write
 //! transaction (SQLite) replaces the rows it read by their sums, so a fold never loses a row a
@@ -99,26 +101,80 @@ impl Store {
 
     /// Replaces the organisation's totals rows by one per stage.
     pub async fn fold_lead_totals(&self, org_id: Uuid) -> Result<()> {
+        self.fold(&LEAD_TOTALS, org_id).await
+    }
+
+    /// Replaces the organisation's rank count rows by one per stage and bucket.
+    pub async fn fold_rank_counts(&self, org_id: Uuid) -> Result<()> {
+        self.fold(&RANK_COUNTS, org_id).await
+    }
+
+    /// Replaces the organisation's rank count rows by one per stage and bucket, when more than
+    /// a few thousand rows were appended (by anyone) since this process last folded them.
+    pub(crate) async fn fold_rank_counts_now_and_then(&self, org_id: Uuid) -> Result<()> {
+        let last: Option<i64> = self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT MAX(id) FROM pipeline_rank_counts",
+            ))
+            .await?
+            .and_then(|r| r.try_get_by_index(0).ok());
+        let Some(last) = last else { return Ok(()) };
+        let due = {
+            let marks = self.fold_marks.lock().expect("fold marks");
+            last - marks.get(&org_id).copied().unwrap_or(0) > 2_000
+        };
+        if due {
+            self.fold(&RANK_COUNTS, org_id).await?;
+            self.fold_marks
+                .lock()
+                .expect("fold marks")
+                .insert(org_id, last);
+        }
+        Ok(())
+    }
+
+    async fn fold(&self, t: &Tally, org_id: Uuid) -> Result<()> {
+        let keys = t.keys.join(", ");
+        let values = t.values.join(", ");
+        let sums = t
+            .values
+            .iter()
+            .map(|v| format!("SUM({v})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let nonzero = t
+            .values
+            .iter()
+            .map(|v| format!("SUM({v}) <> 0"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let table = t.table;
+        let folded = |from: &str| {
+            format!(
+                "INSERT INTO {table}(org_id, {keys}, {values}) \
+                 SELECT org_id, {keys}, {sums} FROM {from} \
+                 GROUP BY org_id, {keys} HAVING {nonzero}"
+            )
+        };
         let txn = self.begin_write().await?;
-        let sums = "SELECT org_id, stage_id, SUM(leads), SUM(value_minor) FROM {from} \
-                    GROUP BY org_id, stage_id HAVING SUM(leads) <> 0 OR SUM(value_minor) <> 0";
         match self.backend() {
             // The rows deleted are the rows summed, whatever commits meanwhile.
             Backend::Postgres => {
                 let sql = format!(
-                    "WITH gone AS (DELETE FROM lead_totals WHERE org_id = ? \
-                     RETURNING org_id, stage_id, leads, value_minor) \
-                     INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) {}",
-                    sums.replace("{from}", "gone")
+                    "WITH gone AS (DELETE FROM {table} WHERE org_id = ? \
+                     RETURNING org_id, {keys}, {values}) {}",
+                    folded("gone")
                 );
                 txn.execute_raw(statement(self, &sql, org_id)).await?;
             }
-            // One writer at a time: nothing else writes between the two statements.
+            // One writer at a time: nothing else writes between the statements.
             Backend::Sqlite => {
                 let max: Option<i64> = txn
                     .query_one_raw(statement(
                         self,
-                        "SELECT MAX(id) FROM lead_totals WHERE org_id = ?",
+                        &format!("SELECT MAX(id) FROM {table} WHERE org_id = ?"),
                         org_id,
                     ))
                     .await?
@@ -126,14 +182,8 @@ impl Store {
                 let Some(max) = max else {
                     return Ok(());
                 };
-                let from = "lead_totals WHERE org_id = ?1 AND id <= ?2";
-                for sql in [
-                    format!(
-                        "INSERT INTO lead_totals(org_id, stage_id, leads, value_minor) {}",
-                        sums.replace("{from}", from)
-                    ),
-                    format!("DELETE FROM {from}"),
-                ] {
+                let from = format!("{table} WHERE org_id = ?1 AND id <= ?2");
+                for sql in [folded(&from), format!("DELETE FROM {from}")] {
                     txn.execute_raw(Statement::from_sql_and_values(
                         sea_orm::DbBackend::Sqlite,
                         sql,
@@ -147,3 +197,22 @@ impl Store {
         Ok(())
     }
 }
+
+/// A table of signed rows: what identifies a count, and the counts.
+struct Tally {
+    table: &'static str,
+    keys: &'static [&'static str],
+    values: &'static [&'static str],
+}
+
+const LEAD_TOTALS: Tally = Tally {
+    table: "lead_totals",
+    keys: &["stage_id"],
+    values: &["leads", "value_minor"],
+};
+
+const RANK_COUNTS: Tally = Tally {
+    table: "pipeline_rank_counts",
+    keys: &["stage_id", "bucket"],
+    values: &["cards"],
+};

@@ -901,6 +901,9 @@ impl OrgScope<'_> {
     ) -> Result<LeadPage> {
         let db = &self.store.db;
         let cond = self.filter_condition(f);
+        self.store
+            .fold_rank_counts_now_and_then(self.org_id)
+            .await?;
         let total = match count {
             // Every lead: the running total, not a count of the table.
             true if f.is_everything() => Some(

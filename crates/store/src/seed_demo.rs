@@ -29,7 +29,9 @@ use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use words::*;
@@ -250,6 +252,11 @@ impl Store {
             self.seed_flush(org_id, &mut batch, &mut counts).await?;
             progress(&counts);
         }
+        // The planner's statistics, as a server that has run a while would have them.
+        match self.backend() {
+            crate::Backend::Sqlite => self.db.execute_unprepared("ANALYZE").await?,
+            crate::Backend::Postgres => self.db.execute_unprepared("VACUUM ANALYZE").await?,
+        };
         Ok(counts)
     }
 
@@ -264,8 +271,9 @@ impl Store {
         insert_all!(&*txn, conversation::Entity, b.conversations, 18);
         insert_all!(&*txn, message::Entity, b.messages, 26);
         txn.commit().await?;
-        // The triggers' totals rows, a few per lead, folded as the server would fold them.
+        // The triggers' count rows, a few per lead, folded as the server would fold them.
         self.fold_lead_totals(org_id).await?;
+        self.fold_rank_counts(org_id).await?;
         counts.leads += b.leads.len() as u64;
         counts.notes += b.notes.len() as u64;
         counts.lead_tags += b.tags.len() as u64;
@@ -665,9 +673,9 @@ impl LeadPlan {
             from = Some((*stage, at));
         }
         let stage = *j.path.last().expect("a journey has a stage");
-        // Newer entries on top: a rank falls with the time of entry (1,024 per millisecond
-        // leaves room for a thousand moves between any two cards).
-        let rank = -(at.timestamp_millis() - 1_700_000_000_000) * 1024;
+        // Newer entries on top: a rank falls with the time of entry, 32 per millisecond — in a
+        // busy column about RANK_GAP between cards, as if each had been put on top in turn.
+        let rank = -(at.timestamp_millis() - 1_700_000_000_000) * 32;
         b.cards.push(pipeline_card::ActiveModel {
             contact_id: Set(id),
             org_id: Set(s.org_id),

@@ -17,6 +17,7 @@ on_both_databases!(
     phone_digits_imports_and_bulk_operations_are_found,
     multiselect_fields_filter_on_both_databases,
     running_totals_follow_every_change,
+    positions_count_the_cards_above_across_rank_buckets,
     a_seeded_year_reads_back
 );
 
@@ -507,5 +508,68 @@ async fn running_totals_follow_every_change(b: Backend) {
         .map(|c| c["count"].as_u64().unwrap())
         .sum();
     assert_eq!(total, 4);
+    app.finish().await;
+}
+
+/// Every lead's `position` in the list is its index in its board column, however far apart
+/// the ranks (the running rank counts answer for the buckets above a card).
+async fn positions_count_the_cards_above_across_rank_buckets(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Ranks Co").await;
+    let mut ids = vec![];
+    for i in 0..12 {
+        ids.push(
+            create(
+                &app,
+                &owner,
+                json!({"phone": format!("+9198000001{i:02}"), "name": format!("L{i}")}),
+            )
+            .await,
+        );
+    }
+    // Spread the cards over many rank buckets (2^30 wide), some sharing one.
+    for (i, id) in ids.iter().enumerate() {
+        let rank = (i as i64 - 6) * (1i64 << 29) * if i % 3 == 0 { 5 } else { 1 };
+        app.sql(
+            "UPDATE pipeline_cards SET rank = ? WHERE contact_id = ?",
+            vec![rank.into(), uuid::Uuid::parse_str(id).unwrap().into()],
+        )
+        .await;
+    }
+    let stages = app.get("/api/v1/pipeline/stages", &owner.token).await.body;
+    let new_stage = stages["items"][0]["id"].as_str().unwrap().to_owned();
+    let other_stage = stages["items"][1]["id"].as_str().unwrap().to_owned();
+    // Moves: to a place in the middle of the column, and out of it.
+    for (id, stage, position) in [
+        (&ids[2], &new_stage, 4),
+        (&ids[9], &other_stage, 0),
+        (&ids[0], &new_stage, 11),
+    ] {
+        let r = app
+            .put(
+                &format!("/api/v1/pipeline/{id}/move"),
+                &owner.token,
+                json!({"stage_id": stage, "position": position}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let board = app
+        .get("/api/v1/pipeline?cards=50", &owner.token)
+        .await
+        .body;
+    let list = app.get("/api/v1/leads?limit=50", &owner.token).await.body;
+    for column in board["columns"].as_array().unwrap() {
+        for (index, card) in column["cards"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(card["position"], index, "{}", card["name"]);
+            let listed = list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["id"] == card["id"])
+                .unwrap();
+            assert_eq!(listed["position"], index, "{} in the list", card["name"]);
+        }
+    }
     app.finish().await;
 }

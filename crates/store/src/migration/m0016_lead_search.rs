@@ -23,6 +23,13 @@
 //! million leads. Rows are only ever appended (no row is a hot spot two writers wait on or
 //! deadlock over); reads fold them up now and then (`crate::lead_totals`).
 //!
+//! **Positions.** A card's position in its column (every lead in a list shows it) is the
+//! number of cards above it. Counting them is as slow as the column is long, so
+//! `pipeline_rank_counts` keeps how many cards each stage holds per bucket of ranks
+//! (`rank >> 30`: about a thousand cards put on top one after another), appended by triggers
+//! like the totals: a position is the sum of the buckets above the card's plus a count inside
+//! its bucket.
+//!
 //! **Sorts.** Indexes for the list's other orders (name, score, value), each keyset-paged by id
 //! like the default `-last_seen_at` (m0012). The name and value indexes are on the very
 //! expressions the list orders by (`crate::leads::sort_expr`).
@@ -59,6 +66,80 @@ const SORT_INDEXES: [&str; 3] = [
     "CREATE INDEX contacts_value_sort ON contacts (org_id, COALESCE(value_minor, -1), id)",
     "CREATE INDEX contacts_score_sort ON contacts (org_id, score, id)",
 ];
+
+/// A card's rank bucket is `rank >> RANK_BUCKET_SHIFT` (an arithmetic shift on both databases:
+/// the floor of rank / 2^30, so buckets are ordered like ranks).
+pub(crate) const RANK_BUCKET_SHIFT: u32 = 30;
+
+fn rank_count(org: &str, stage: &str, rank: &str, cards: &str) -> String {
+    format!(
+        "INSERT INTO pipeline_rank_counts(org_id, stage_id, bucket, cards) \
+         VALUES ({org}, {stage}, {rank} >> {RANK_BUCKET_SHIFT}, {cards});"
+    )
+}
+
+const RANK_COUNTS_BACKFILL: &str = "INSERT INTO pipeline_rank_counts(org_id, stage_id, bucket, cards) \
+     SELECT org_id, stage_id, rank >> 30, COUNT(*) FROM pipeline_cards \
+     GROUP BY org_id, stage_id, rank >> 30";
+
+fn sqlite_rank_counts() -> Vec<String> {
+    vec![
+        "CREATE TABLE pipeline_rank_counts (id INTEGER PRIMARY KEY, org_id uuid_text NOT NULL, \
+         stage_id uuid_text NOT NULL, bucket integer NOT NULL, cards integer NOT NULL)"
+            .to_owned(),
+        // Covering: a position's sum reads the index alone.
+        "CREATE INDEX pipeline_rank_counts_stage ON pipeline_rank_counts \
+         (org_id, stage_id, bucket, cards)"
+            .to_owned(),
+        format!(
+            "CREATE TRIGGER cards_ranks_ai AFTER INSERT ON pipeline_cards BEGIN {} END",
+            rank_count("new.org_id", "new.stage_id", "new.rank", "1")
+        ),
+        format!(
+            "CREATE TRIGGER cards_ranks_ad AFTER DELETE ON pipeline_cards BEGIN {} END",
+            rank_count("old.org_id", "old.stage_id", "old.rank", "-1")
+        ),
+        format!(
+            "CREATE TRIGGER cards_ranks_au AFTER UPDATE OF stage_id, rank ON pipeline_cards \
+             WHEN old.stage_id IS NOT new.stage_id \
+             OR (old.rank >> {RANK_BUCKET_SHIFT}) <> (new.rank >> {RANK_BUCKET_SHIFT}) BEGIN {} {} END",
+            rank_count("old.org_id", "old.stage_id", "old.rank", "-1"),
+            rank_count("new.org_id", "new.stage_id", "new.rank", "1")
+        ),
+        RANK_COUNTS_BACKFILL.to_owned(),
+    ]
+}
+
+fn postgres_rank_counts() -> Vec<String> {
+    vec![
+        "CREATE TABLE pipeline_rank_counts (id bigserial PRIMARY KEY, org_id uuid NOT NULL, \
+         stage_id uuid NOT NULL, bucket bigint NOT NULL, cards integer NOT NULL)"
+            .to_owned(),
+        "CREATE INDEX pipeline_rank_counts_stage ON pipeline_rank_counts \
+         (org_id, stage_id, bucket, cards)"
+            .to_owned(),
+        format!(
+            "CREATE FUNCTION cards_ranks_sync() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN \
+               IF TG_OP <> 'INSERT' THEN {} END IF; \
+               IF TG_OP <> 'DELETE' THEN {} END IF; \
+               RETURN NULL; \
+             END $$",
+            rank_count("OLD.org_id", "OLD.stage_id", "OLD.rank", "-1"),
+            rank_count("NEW.org_id", "NEW.stage_id", "NEW.rank", "1"),
+        ),
+        "CREATE TRIGGER cards_ranks_aid AFTER INSERT OR DELETE ON pipeline_cards \
+         FOR EACH ROW EXECUTE FUNCTION cards_ranks_sync()"
+            .to_owned(),
+        format!(
+            "CREATE TRIGGER cards_ranks_au AFTER UPDATE OF stage_id, rank ON pipeline_cards \
+             FOR EACH ROW WHEN (OLD.stage_id IS DISTINCT FROM NEW.stage_id \
+             OR (OLD.rank >> {RANK_BUCKET_SHIFT}) <> (NEW.rank >> {RANK_BUCKET_SHIFT})) \
+             EXECUTE FUNCTION cards_ranks_sync()"
+        ),
+        RANK_COUNTS_BACKFILL.to_owned(),
+    ]
+}
 
 /// The totals as they stand, for the backfill.
 const TOTALS_BACKFILL: [&str; 2] = [
@@ -298,6 +379,7 @@ fn sqlite_up() -> Vec<String> {
     sql.extend(SORT_INDEXES.map(str::to_owned));
     sql.extend(sqlite_totals());
     sql.extend(TOTALS_BACKFILL.map(str::to_owned));
+    sql.extend(sqlite_rank_counts());
     sql
 }
 
@@ -380,6 +462,7 @@ fn postgres_up() -> Vec<String> {
     sql.extend(SORT_INDEXES.map(str::to_owned));
     sql.extend(postgres_totals());
     sql.extend(TOTALS_BACKFILL.map(str::to_owned));
+    sql.extend(postgres_rank_counts());
     sql
 }
 
@@ -408,6 +491,10 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         let drop: &[&str] = match db.get_database_backend() {
             DbBackend::Postgres => &[
+                "DROP TRIGGER IF EXISTS cards_ranks_aid ON pipeline_cards",
+                "DROP TRIGGER IF EXISTS cards_ranks_au ON pipeline_cards",
+                "DROP FUNCTION IF EXISTS cards_ranks_sync()",
+                "DROP TABLE IF EXISTS pipeline_rank_counts",
                 "DROP TRIGGER IF EXISTS contacts_totals_aid ON contacts",
                 "DROP TRIGGER IF EXISTS contacts_totals_au ON contacts",
                 "DROP TRIGGER IF EXISTS cards_totals_aid ON pipeline_cards",
@@ -425,6 +512,10 @@ impl MigrationTrait for Migration {
                 "DROP TABLE IF EXISTS lead_search",
             ],
             _ => &[
+                "DROP TRIGGER IF EXISTS cards_ranks_ai",
+                "DROP TRIGGER IF EXISTS cards_ranks_ad",
+                "DROP TRIGGER IF EXISTS cards_ranks_au",
+                "DROP TABLE IF EXISTS pipeline_rank_counts",
                 "DROP TRIGGER IF EXISTS contacts_totals_ai",
                 "DROP TRIGGER IF EXISTS contacts_totals_ad",
                 "DROP TRIGGER IF EXISTS contacts_totals_au",
