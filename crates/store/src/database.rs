@@ -219,6 +219,9 @@ impl Store {
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.db, None).await?;
+        crate::lead_search::check_lead_search(&self.db)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         self.refresh_statistics().await
     }
 

@@ -57,45 +57,45 @@ fn like_escape(s: &str) -> String {
 pub(crate) fn word_condition(backend: Backend, org_id: Uuid, word: &str) -> SimpleExpr {
     let word = word.to_lowercase();
     let tokens = search_tokens(&word);
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut parts = Vec::new();
-    if !tokens.is_empty() {
-        match backend {
-            Backend::Sqlite => {
-                parts.push(
-                    "SELECT s.contact_id FROM lead_search_words w \
-                     JOIN lead_search s ON s.id = w.rowid WHERE lead_search_words MATCH ?",
-                );
-                let q: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"*")).collect();
-                values.push(q.join(" ").into());
-            }
-            Backend::Postgres => {
-                parts.push(
-                    "SELECT s.contact_id FROM lead_search s \
-                     WHERE s.words_tsv @@ to_tsquery('simple', ?)",
-                );
-                let q: Vec<String> = tokens.iter().map(|t| format!("'{t}':*")).collect();
-                values.push(q.join(" & ").into());
-            }
-        }
-    }
-    parts.push(
-        "SELECT lt.contact_id FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id \
-         WHERE t.org_id = ? AND lt.org_id = ? \
-         AND (t.name_folded LIKE ? ESCAPE '!' OR t.name_folded LIKE ? ESCAPE '!')",
-    );
+    let tags = "SELECT lt.contact_id FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id \
+                WHERE t.org_id = ? AND lt.org_id = ? \
+                AND (t.name_folded LIKE ? ESCAPE '!' OR t.name_folded LIKE ? ESCAPE '!')";
     let e = like_escape(&word);
-    values.extend([
+    let tag_values: [sea_orm::Value; 4] = [
         org_id.into(),
         org_id.into(),
         format!("{e}%").into(),
         format!("% {e}%").into(),
-    ]);
-    sql_with_values(
-        backend,
-        &format!(r#""contacts"."id" IN ({})"#, parts.join(" UNION ALL ")),
-        values,
-    )
+    ];
+    let tagged = format!(r#""contacts"."id" IN ({tags})"#);
+    if tokens.is_empty() {
+        return sql_with_values(backend, &tagged, tag_values);
+    }
+    let (sql, query) = match backend {
+        Backend::Sqlite => {
+            let q: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"*")).collect();
+            (
+                format!(
+                    r#"("contacts".rowid IN (SELECT rowid FROM lead_search_words
+                       WHERE lead_search_words MATCH ?) OR {tagged})"#
+                ),
+                q.join(" "),
+            )
+        }
+        Backend::Postgres => {
+            let q: Vec<String> = tokens.iter().map(|t| format!("'{t}':*")).collect();
+            (
+                format!(
+                    r#""contacts"."id" IN (SELECT s.contact_id FROM lead_search s
+                       WHERE s.words_tsv @@ to_tsquery('simple', ?) UNION ALL {tags})"#
+                ),
+                q.join(" & "),
+            )
+        }
+    };
+    let mut values: Vec<sea_orm::Value> = vec![query.into()];
+    values.extend(tag_values);
+    sql_with_values(backend, &sql, values)
 }
 
 /// Leads whose phone holds `digits` anywhere (anything but digits is ignored).
@@ -105,8 +105,8 @@ pub(crate) fn phone_digits_condition(backend: Backend, digits: &str) -> SimpleEx
         // The trigram index needs three characters; the list asks for four or more.
         Backend::Sqlite if digits.len() >= 3 => sql_with_values(
             backend,
-            r#""contacts"."id" IN (SELECT s.contact_id FROM lead_search_phones p
-               JOIN lead_search s ON s.id = p.rowid WHERE lead_search_phones MATCH ?)"#,
+            r#""contacts".rowid IN (SELECT rowid FROM lead_search_phones
+               WHERE lead_search_phones MATCH ?)"#,
             [format!("\"{digits}\"")],
         ),
         _ => sql_with_values(
@@ -136,10 +136,8 @@ pub async fn reindex_lead_search(
         _ => vec![
             "DELETE FROM lead_search WHERE org_id = ? AND contact_id = ?".to_owned(),
             format!(
-                "INSERT INTO lead_search(contact_id, org_id, words, phone) \
-                 SELECT c.id, c.org_id, {}, REPLACE(COALESCE(c.phone, ''), '+', '') \
-                 FROM contacts c WHERE c.org_id = ? AND c.id = ?",
-                crate::migration::lead_search_words_sql(backend, "c")
+                "{} WHERE c.org_id = ? AND c.id = ?",
+                crate::migration::lead_search_sqlite_fill()
             ),
         ],
     };
@@ -152,6 +150,41 @@ pub async fn reindex_lead_search(
         .await?;
     }
     Ok(())
+}
+
+/// SQLite: whether the search rows still sit at their leads' rowids (a VACUUM may renumber
+/// a table's rowids), rebuilding them when not. Checks the newest thousand rows, which any
+/// renumbering moves.
+pub async fn check_lead_search(db: &impl ConnectionTrait) -> Result<bool> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(true);
+    }
+    let stale = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT COUNT(*) FROM (SELECT s.id, s.contact_id FROM lead_search s \
+             ORDER BY s.id DESC LIMIT 1000) s LEFT JOIN contacts c ON c.rowid = s.id \
+             WHERE c.id IS NOT s.contact_id",
+        ))
+        .await?
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .unwrap_or(0);
+    if stale == 0 {
+        return Ok(true);
+    }
+    tracing::warn!("lead search rows no longer match the leads' rowids (a VACUUM?): rebuilding");
+    // The triggers' per-row FTS deletes may name entries that are not where the rows say:
+    // 'rebuild' then remakes both indexes from the new rows, whatever they hold.
+    for sql in [
+        "DELETE FROM lead_search".to_owned(),
+        crate::migration::lead_search_sqlite_fill(),
+        "INSERT INTO lead_search_words(lead_search_words) VALUES ('rebuild')".to_owned(),
+        "INSERT INTO lead_search_phones(lead_search_phones) VALUES ('rebuild')".to_owned(),
+    ] {
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -573,3 +573,38 @@ async fn positions_count_the_cards_above_across_rank_buckets(b: Backend) {
     }
     app.finish().await;
 }
+
+/// SQLite keys the search index by each lead's rowid, which a VACUUM may renumber: a server
+/// starting on such a database notices and rebuilds the index before answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renumbered_sqlite_index_is_rebuilt_on_start() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let owner = app.signup_org("Vacuum Co").await;
+    for (i, name) in ["Meera Iyer", "Rahul Das", "Zoya Khan"].iter().enumerate() {
+        create(
+            &app,
+            &owner,
+            json!({"phone": format!("+9198000003{i:02}"), "name": name}),
+        )
+        .await;
+    }
+    // As if rowids had moved under the index.
+    app.sql("UPDATE lead_search SET id = id + 1000", vec![])
+        .await;
+    let misplaced = "SELECT CAST(COUNT(*) AS TEXT) FROM lead_search s \
+                     LEFT JOIN contacts c ON c.rowid = s.id WHERE c.id IS NOT s.contact_id";
+    assert_eq!(app.sql_text(misplaced).await.unwrap(), "3");
+    let replica = app.replica().await;
+    assert_eq!(app.sql_text(misplaced).await.unwrap(), "0");
+    let check = "SELECT CAST(COUNT(*) AS TEXT) FROM pragma_integrity_check";
+    assert_eq!(app.sql_text(check).await.unwrap(), "1");
+    app.sql(
+        "INSERT INTO lead_search_words(lead_search_words) VALUES ('integrity-check')",
+        vec![],
+    )
+    .await;
+    assert_eq!(found(&replica, &owner, "q=meera").await, vec!["Meera Iyer"]);
+    assert_eq!(found(&replica, &owner, "q=zoya").await, vec!["Zoya Khan"]);
+    replica.finish().await;
+    app.finish().await;
+}

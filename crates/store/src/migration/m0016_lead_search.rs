@@ -8,8 +8,10 @@
 //! at query time (see `crate::leads`).
 //! - SQLite: two FTS5 indexes over it as external content, `lead_search_words` (unicode61,
 //!   words prefix-matched with `"ami"*`) and `lead_search_phones` (trigram: any run of 3+
-//!   digits), synced by triggers on `lead_search`. Its integer key is the FTS rowid, stable
-//!   across VACUUM (the contacts' implicit rowid is not).
+//!   digits), synced by triggers on `lead_search`. Its key is the lead's own rowid, so a
+//!   search is `contacts.rowid IN (…)`: probed while walking the list's index (every index
+//!   entry holds the rowid) or looked up directly, never through a second table. A VACUUM may
+//!   renumber rowids: `crate::lead_search::check_lead_search` notices and rebuilds on start.
 //! - PostgreSQL: a generated `tsvector` of the words (the `simple` configuration; ASCII
 //!   punctuation splits words, as unicode61 does) under a GIN index, prefix-matched with
 //!   `ami:*`; phones by a `pg_trgm` GIN index on `contacts.phone` when the extension can be
@@ -46,7 +48,7 @@ impl MigrationName for Migration {
 }
 
 /// The words of lead `c` (an alias of `contacts`) a search matches, as SQL over that row.
-pub(crate) fn words_sql(backend: DbBackend, c: &str) -> String {
+fn words_sql(backend: DbBackend, c: &str) -> String {
     let fields = ["name", "profile_name", "email", "city", "business"]
         .map(|f| format!("COALESCE({c}.{f}, '')"))
         .join(" || ' ' || ");
@@ -306,6 +308,7 @@ fn sqlite_up() -> Vec<String> {
         )
     };
     let mut sql = vec![
+        // `id` is the lead's rowid.
         "CREATE TABLE lead_search (id INTEGER PRIMARY KEY, contact_id uuid_text NOT NULL UNIQUE, \
          org_id uuid_text NOT NULL, words text NOT NULL, phone text NOT NULL)"
             .to_owned(),
@@ -341,8 +344,8 @@ fn sqlite_up() -> Vec<String> {
         // The content rows follow the leads and their notes.
         format!(
             "CREATE TRIGGER contacts_search_ai AFTER INSERT ON contacts BEGIN \
-             INSERT INTO lead_search(contact_id, org_id, words, phone) \
-             SELECT c.id, c.org_id, {}, {} FROM contacts c WHERE c.id = new.id; END",
+             INSERT INTO lead_search(id, contact_id, org_id, words, phone) \
+             SELECT c.rowid, c.id, c.org_id, {}, {} FROM contacts c WHERE c.rowid = new.rowid; END",
             words("c"),
             digits("c")
         ),
@@ -369,18 +372,23 @@ fn sqlite_up() -> Vec<String> {
             "CREATE TRIGGER lead_notes_search_ad AFTER DELETE ON lead_notes BEGIN {} END",
             refresh("old.contact_id")
         ),
-        format!(
-            "INSERT INTO lead_search(contact_id, org_id, words, phone) \
-             SELECT c.id, c.org_id, {}, {} FROM contacts c",
-            words("c"),
-            digits("c")
-        ),
+        sqlite_fill(),
     ];
     sql.extend(SORT_INDEXES.map(str::to_owned));
     sql.extend(sqlite_totals());
     sql.extend(TOTALS_BACKFILL.map(str::to_owned));
     sql.extend(sqlite_rank_counts());
     sql
+}
+
+/// Every lead's search row (SQLite), keyed by the lead's rowid.
+pub(crate) fn sqlite_fill() -> String {
+    format!(
+        "INSERT INTO lead_search(id, contact_id, org_id, words, phone) \
+         SELECT c.rowid, c.id, c.org_id, {}, REPLACE(COALESCE(c.phone, ''), '+', '') \
+         FROM contacts c",
+        words_sql(DbBackend::Sqlite, "c")
+    )
 }
 
 /// ASCII punctuation and white space: the word breaks of the PostgreSQL index (unicode61's

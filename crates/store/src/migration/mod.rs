@@ -18,7 +18,7 @@ mod m0013_pipeline;
 mod m0014_views_import;
 mod m0016_lead_search;
 
-pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, words_sql as lead_search_words_sql};
+pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
 pub struct Migrator;
 
