@@ -6,7 +6,8 @@
 # (p50/p95/p99; scripts/bench-lead-reads.py says what each scenario asks).
 #   CARGO_TARGET_DIR=… cargo build --release -p closer-server
 #   CLOSER_BIN=…/release/closer scripts/bench-lead-reads.sh [sqlite|postgres|both]
-# Knobs: LEADS MESSAGES DURATION (s per scenario) CONNECTIONS BENCH_DIR PG_ADMIN_URL PG_DB.
+# Knobs: LEADS MESSAGES DURATION (s per scenario) CONNECTIONS BENCH_DIR PG_ADMIN_URL PG_DB;
+# SEED_ONLY=1 seeds and stops.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BIN=${CLOSER_BIN:-target/release/closer}
@@ -41,7 +42,6 @@ seed() { # backend: seeds once, timing it
   # shellcheck disable=SC2046
   "$BIN" seed-demo $(db_args "$1") --leads "$LEADS" --messages "$MESSAGES" \
     --email "bench-$1@example.com" --password "$PASSWORD" 2>"$WORK/$1-seed.log" | tee "$WORK/$1-owner.txt"
-  if [ "$1" = postgres ]; then psql "$PG_URL" -qc "VACUUM ANALYZE"; else sqlite3 "$WORK/sqlite/closer.db" "ANALYZE"; fi
   tail -1 "$WORK/$1-owner.txt" > "$marker"
 }
 
@@ -61,5 +61,6 @@ case ${1:-both} in
   *) echo "usage: $0 [sqlite|postgres|both]" >&2; exit 2 ;;
 esac
 for b in $BACKENDS; do seed "$b"; done
+[ -n "${SEED_ONLY:-}" ] && exit 0
 for b in $BACKENDS; do measure "$b"; done
 echo "results: $RESULTS"

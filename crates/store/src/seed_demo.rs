@@ -584,9 +584,10 @@ impl LeadPlan {
             custom.insert("visit_on".into(), json!(day.format("%Y-%m-%d").to_string()));
         }
         let owner = rng.gen_bool(0.6).then(|| pick(rng, &s.members).0);
+        // ₹5,000 to ₹2,00,000, in paise.
         let value = rng
             .gen_bool(0.3)
-            .then(|| i64::from(rng.gen_range(5..200)) * 1_000_00);
+            .then(|| i64::from(rng.gen_range(5..200)) * 100_000);
         lead::ActiveModel {
             id: Set(id),
             org_id: Set(s.org_id),
