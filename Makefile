@@ -10,7 +10,7 @@ BIN_RELEASE := target/release/closer
 # PostgreSQL server the tests create their throwaway databases on.
 export CLOSER_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run build test test-rust test-web-unit test-e2e web-deps web-build lint fmt api-types bench clean
+.PHONY: help run build test test-rust test-web-unit test-e2e web-deps web-build lint fmt api-types bench bench-reads clean
 
 help:
 	@echo "make run    build the dashboard and the release binary, serve on SQLite at http://127.0.0.1:8080"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   rustfmt, clippy, eslint, prettier"
 	@echo "make api-types  regenerate web/openapi.json and web/src/api/types.ts from the code"
 	@echo "make bench  load benchmarks against the release binary (see README)"
+	@echo "make bench-reads  lead reads on a seeded million leads, SQLite and PostgreSQL"
 
 # Install web dependencies only when the lockfile changed since the last install.
 $(WEB)/node_modules/.installed: $(WEB)/package-lock.json
@@ -69,6 +70,9 @@ bench: build
 	scripts/bench-webhook.sh
 	scripts/bench-forged-webhook.sh
 	$(CARGO) bench --locked -p closer-agent --bench decision
+
+bench-reads: build
+	scripts/bench-lead-reads.sh
 
 clean:
 	$(CARGO) clean

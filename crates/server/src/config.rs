@@ -26,6 +26,38 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Print the OpenAPI document and exit.
     Openapi,
+    /// Create a demo organisation holding a year of a busy business (leads, tags, notes,
+    /// pipeline, conversations, messages), print its owner's sign-in and exit.
+    SeedDemo(SeedDemoArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SeedDemoArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Leads to create.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub leads: u64,
+    /// Messages to spread over their conversations (about this many).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub messages: u64,
+    /// Days of history, ending now.
+    #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    #[arg(long, default_value = "Shiksha Academy (demo)")]
+    pub org_name: String,
+    /// The owner's email (default: a new demo-….@example.com).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The owner's password (default: a random one, printed).
+    #[arg(long, env = "CLOSER_DEMO_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// The same seed makes the same data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Leads written per transaction.
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub batch: u64,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -16,6 +16,7 @@ mod openapi;
 mod outbound;
 mod routes;
 mod secret_key;
+pub mod seed_demo;
 mod state;
 mod validate;
 mod web;

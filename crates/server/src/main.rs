@@ -83,6 +83,9 @@ async fn main() -> ExitCode {
             .await
         }
         Command::Healthcheck(args) => healthcheck(args.listen).await,
+        Command::SeedDemo(args) => closer_server::seed_demo::run(&args).await.map(|owner| {
+            println!("{owner}");
+        }),
         Command::Openapi => app::openapi()
             .to_pretty_json()
             .map(|json| println!("{json}"))

@@ -86,6 +86,9 @@ pub struct Store {
     pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Deliveries waiting to be written together (see `Store::ingest_in_group`).
     pub(crate) ingest_queue: crate::ingest::IngestQueue,
+    /// The rank counts' newest row when this process last folded each organisation's.
+    pub(crate) fold_marks:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, i64>>>,
 }
 
 /// A write transaction; on SQLite it also holds this process's turn to write until it ends.
@@ -142,6 +145,9 @@ impl Store {
             Backend::Sqlite => {
                 // WAL lets readers run beside the one writer; busy_timeout makes a writer wait
                 // for the lock instead of failing; foreign keys are off in SQLite by default.
+                // The planner needs statistics to choose between a list's indexes on a million
+                // leads: a connection refreshes them when it closes (and `migrate` on start);
+                // 32 MB of page cache each keeps a list's index pages in memory.
                 opts.max_connections(8)
                     .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
                         o.journal_mode(SqliteJournalMode::Wal)
@@ -149,6 +155,8 @@ impl Store {
                             .busy_timeout(Duration::from_secs(10))
                             .foreign_keys(true)
                             .create_if_missing(true)
+                            .optimize_on_close(true, 400)
+                            .pragma("cache_size", "-32768")
                     });
             }
             Backend::Postgres => {
@@ -164,6 +172,7 @@ impl Store {
             numbers: Default::default(),
             writer: Default::default(),
             ingest_queue: Default::default(),
+            fold_marks: Default::default(),
         })
     }
 
@@ -209,7 +218,23 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.db, None).await
+        Migrator::up(&self.db, None).await?;
+        crate::lead_search::check_lead_search(&self.db)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        self.refresh_statistics().await
+    }
+
+    /// Gives SQLite's planner fresh statistics where they are missing or stale (a sample of
+    /// each index, so it stays quick on a large database). PostgreSQL's autovacuum does this.
+    pub async fn refresh_statistics(&self) -> Result<(), DbErr> {
+        if self.backend() == Backend::Sqlite {
+            use sea_orm::ConnectionTrait;
+            self.db
+                .execute_unprepared("PRAGMA analysis_limit=400; PRAGMA optimize=0x10002;")
+                .await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

@@ -34,7 +34,8 @@ pub(crate) fn condition(
     any
 }
 
-fn like_escape(s: &str) -> String {
+/// `LIKE` pattern text with its wildcards escaped (`\` is the escape).
+pub(crate) fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -277,7 +278,7 @@ fn multi_any(backend: Backend, key: &str, options: &[String]) -> SimpleExpr {
             r#"EXISTS (SELECT 1 FROM json_array_elements_text(CASE WHEN json_typeof("contacts"."custom_fields"->'{key}') = 'array' THEN "contacts"."custom_fields"->'{key}' ELSE '[]'::json END) AS e(v) WHERE e.v IN ({marks}))"#
         ),
     };
-    Expr::cust_with_values(sql, options.iter().cloned())
+    crate::lead_search::sql_with_values(backend, &sql, options.iter().cloned())
 }
 
 fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>) -> Condition {

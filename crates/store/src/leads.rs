@@ -25,7 +25,7 @@ use closer_domain::contact_points::country_of_timezone;
 use closer_domain::leads::{CustomFieldType, tag_folded};
 use closer_domain::sales::{LeadSource, LeadStatus};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -316,28 +316,6 @@ fn decode_cursor(raw: &str) -> Option<Value> {
         .decode(raw)
         .ok()?;
     serde_json::from_slice(&bytes).ok()
-}
-
-/// `LIKE` pattern text with its wildcards escaped (`\` is the escape).
-pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-fn lower(col: impl sea_orm::sea_query::IntoColumnRef) -> SimpleExpr {
-    Func::lower(Expr::col(col)).into()
-}
-
-/// `col` has a word starting with `w` (lowercase).
-fn word_prefix(col: SimpleExpr, w: &str) -> Condition {
-    let e = like_escape(w);
-    Condition::any()
-        .add(
-            col.clone()
-                .like(LikeExpr::new(format!("{e}%")).escape('\\')),
-        )
-        .add(col.like(LikeExpr::new(format!("% {e}%")).escape('\\')))
 }
 
 impl OrgScope<'_> {
@@ -948,24 +926,37 @@ impl OrgScope<'_> {
     ) -> Result<LeadPage> {
         let db = &self.store.db;
         let cond = self.filter_condition(f);
-        let total = if count {
-            Some(lead::Entity::find().filter(cond.clone()).count(db).await?)
-        } else {
-            None
+        self.store
+            .fold_rank_counts_now_and_then(self.org_id)
+            .await?;
+        let total = match count {
+            // Every lead: the running total, not a count of the table.
+            true if f.is_everything() => Some(
+                self.store
+                    .lead_totals(self.org_id)
+                    .await?
+                    .get(&None)
+                    .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0)),
+            ),
+            true => Some(lead::Entity::find().filter(cond.clone()).count(db).await?),
+            false => None,
         };
         let key = sort_expr(sort.key);
         let mut q = lead::Entity::find().filter(cond);
         if let Some(c) = cursor {
             // A cursor that does not decode starts over rather than failing the request.
             if let Some((v, id)) = decode_cursor(c).and_then(|c| cursor_parts(sort.key, &c)) {
+                // `key <= v AND (key < v OR id < last)`: the first half bounds the index range,
+                // so a deep page starts where the cursor points instead of scanning to it.
+                let id_col = Expr::col((lead::Entity, lead::Column::Id));
                 let after = if sort.descending {
-                    Condition::any()
-                        .add(key.clone().lt(v.clone()))
-                        .add(key.clone().eq(v).and(Expr::col(lead::Column::Id).lt(id)))
+                    Condition::all()
+                        .add(key.clone().lte(v.clone()))
+                        .add(Condition::any().add(key.clone().lt(v)).add(id_col.lt(id)))
                 } else {
-                    Condition::any()
-                        .add(key.clone().gt(v.clone()))
-                        .add(key.clone().eq(v).and(Expr::col(lead::Column::Id).gt(id)))
+                    Condition::all()
+                        .add(key.clone().gte(v.clone()))
+                        .add(Condition::any().add(key.clone().gt(v)).add(id_col.gt(id)))
                 };
                 q = q.filter(after);
             }
@@ -1010,62 +1001,14 @@ impl OrgScope<'_> {
         if let Some(ids) = &f.ids {
             c = c.add(lead::Column::Id.is_in(ids.clone()));
         }
+        let backend = self.store.backend();
         for w in &f.words {
-            let w = w.to_lowercase();
-            let tag_match = Query::select()
-                .expr(Expr::val(1))
-                .from(lead_tag::Entity)
-                .inner_join(
-                    tag::Entity,
-                    Expr::col((tag::Entity, tag::Column::Id))
-                        .equals((lead_tag::Entity, lead_tag::Column::TagId)),
-                )
-                .and_where(
-                    Expr::col((lead_tag::Entity, lead_tag::Column::ContactId))
-                        .equals((lead::Entity, lead::Column::Id)),
-                )
-                .cond_where(word_prefix(
-                    Expr::col((tag::Entity, tag::Column::NameFolded)),
-                    &w,
-                ))
-                .to_owned();
-            let note_match = Query::select()
-                .expr(Expr::val(1))
-                .from(lead_note::Entity)
-                .and_where(Expr::col((lead_note::Entity, lead_note::Column::OrgId)).eq(self.org_id))
-                .and_where(
-                    Expr::col((lead_note::Entity, lead_note::Column::ContactId))
-                        .equals((lead::Entity, lead::Column::Id)),
-                )
-                .cond_where(word_prefix(
-                    lower((lead_note::Entity, lead_note::Column::Body)),
-                    &w,
-                ))
-                .to_owned();
-            c = c.add(
-                Condition::any()
-                    .add(word_prefix(lower((lead::Entity, lead::Column::Name)), &w))
-                    .add(word_prefix(
-                        lower((lead::Entity, lead::Column::ProfileName)),
-                        &w,
-                    ))
-                    .add(word_prefix(lower((lead::Entity, lead::Column::Email)), &w))
-                    .add(word_prefix(lower((lead::Entity, lead::Column::City)), &w))
-                    .add(word_prefix(
-                        lower((lead::Entity, lead::Column::Business)),
-                        &w,
-                    ))
-                    .add(Expr::exists(tag_match))
-                    .add(Expr::exists(note_match)),
-            );
+            c = c.add(crate::lead_search::word_condition(backend, self.org_id, w));
         }
         if f.phone_digits.is_some() || f.phone_exact.is_some() {
             let mut any = Condition::any();
             if let Some(d) = &f.phone_digits {
-                any = any.add(
-                    lead::Column::Phone
-                        .like(LikeExpr::new(format!("%{}%", like_escape(d))).escape('\\')),
-                );
+                any = any.add(crate::lead_search::phone_digits_condition(backend, d));
             }
             if let Some(p) = &f.phone_exact {
                 any = any.add(lead::Column::Phone.eq(p.clone()));
@@ -1758,26 +1701,18 @@ fn note_record(m: lead_note::Model) -> NoteRecord {
     }
 }
 
-/// The expression a sort orders by (nullable columns folded so both databases agree).
+/// The expression a sort orders by (nullable columns folded so both databases agree). The
+/// name and value expressions are written out as m0016 indexes them, literals inline: an index
+/// on an expression serves a query only when the query holds the same expression.
 fn sort_expr(key: LeadSortKey) -> SimpleExpr {
     match key {
         LeadSortKey::LastSeenAt => Expr::col((lead::Entity, lead::Column::LastSeenAt)),
         LeadSortKey::CreatedAt => Expr::col((lead::Entity, lead::Column::CreatedAt)),
         LeadSortKey::Score => Expr::col((lead::Entity, lead::Column::Score)),
-        LeadSortKey::Name => Func::coalesce([
-            SimpleExpr::from(Func::lower(Expr::col((lead::Entity, lead::Column::Name)))),
-            SimpleExpr::from(Func::lower(Expr::col((
-                lead::Entity,
-                lead::Column::ProfileName,
-            )))),
-            Expr::val(""),
-        ])
-        .into(),
-        LeadSortKey::ValueMinor => Func::coalesce([
-            SimpleExpr::from(Expr::col((lead::Entity, lead::Column::ValueMinor))),
-            Expr::val(-1i64),
-        ])
-        .into(),
+        LeadSortKey::Name => Expr::cust(
+            r#"COALESCE(LOWER("contacts"."name"), LOWER("contacts"."profile_name"), '')"#,
+        ),
+        LeadSortKey::ValueMinor => Expr::cust(r#"COALESCE("contacts"."value_minor", -1)"#),
     }
 }
 

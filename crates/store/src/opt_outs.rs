@@ -195,7 +195,7 @@ impl OrgScope<'_> {
             ));
         }
         if let Some(digits) = &q.phone_digits {
-            let like = format!("%{}%", crate::leads::like_escape(digits));
+            let like = format!("%{}%", crate::lead_filter::like_escape(digits));
             let holding = Query::select()
                 .column(lead::Column::Id)
                 .from(lead::Entity)
@@ -213,7 +213,7 @@ impl OrgScope<'_> {
         let mut leads = Condition::all();
         let mut reasons = Condition::all();
         for w in &q.words {
-            let like = format!("%{}%", crate::leads::like_escape(&w.to_lowercase()));
+            let like = format!("%{}%", crate::lead_filter::like_escape(&w.to_lowercase()));
             leads = leads.add(
                 Condition::any()
                     .add(lower(lead::Column::Name).like(like.as_str()))

@@ -27,7 +27,7 @@ use closer_domain::pipeline::{
 };
 use closer_domain::sales::{ConversationStage, LeadStatus};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, QueryStatementBuilder, SimpleExpr};
+use sea_orm::sea_query::{Expr, OnConflict, Query, QueryStatementBuilder, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
     QueryOrder, QuerySelect, RelationDef,
@@ -677,39 +677,13 @@ pub(crate) async fn placements(
     if lead_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let q = Alias::new("q");
-    let card = pipeline_card::Entity;
-    let above = Query::select()
-        .expr(Expr::col((q.clone(), pipeline_card::Column::ContactId)).count())
-        .from_as(card, q.clone())
-        .and_where(Expr::col((q.clone(), pipeline_card::Column::OrgId)).eq(org_id))
-        .and_where(
-            Expr::col((q.clone(), pipeline_card::Column::StageId))
-                .equals((card, pipeline_card::Column::StageId)),
-        )
-        .cond_where(
-            Condition::any()
-                .add(
-                    Expr::col((q.clone(), pipeline_card::Column::Rank))
-                        .lt(Expr::col((card, pipeline_card::Column::Rank))),
-                )
-                .add(
-                    Expr::col((q.clone(), pipeline_card::Column::Rank))
-                        .equals((card, pipeline_card::Column::Rank))
-                        .and(
-                            Expr::col((q, pipeline_card::Column::ContactId))
-                                .lt(Expr::col((card, pipeline_card::Column::ContactId))),
-                        ),
-                ),
-        )
-        .to_owned();
     let rows: Vec<(Uuid, Uuid, DateTime<Utc>, i64)> = pipeline_card::Entity::find()
         .select_only()
         .column(pipeline_card::Column::ContactId)
         .column(pipeline_card::Column::StageId)
         .column(pipeline_card::Column::EnteredAt)
         .expr_as(
-            SimpleExpr::SubQuery(None, Box::new(above.into_sub_query_statement())),
+            position_of_card(db.get_database_backend(), org_id),
             "position",
         )
         .filter(pipeline_card::Column::OrgId.eq(org_id))
@@ -738,6 +712,32 @@ pub(crate) async fn placements(
             ))
         })
         .collect())
+}
+
+/// The position of the card of the row being read (`pipeline_cards`): the cards of its stage in
+/// the rank buckets above its own (m0016's running counts) plus those above it in its bucket —
+/// a few thousand index entries however long the column, where counting every card above it
+/// would read up to the whole column for each lead of a page.
+fn position_of_card(backend: sea_orm::DbBackend, org_id: Uuid) -> SimpleExpr {
+    let shift = crate::migration::RANK_BUCKET_SHIFT;
+    let backend = match backend {
+        sea_orm::DbBackend::Postgres => crate::Backend::Postgres,
+        _ => crate::Backend::Sqlite,
+    };
+    let card = r#""pipeline_cards""#;
+    crate::lead_search::sql_with_values(
+        backend,
+        &format!(
+            "(SELECT COALESCE(SUM(rc.cards), 0) FROM pipeline_rank_counts rc \
+             WHERE rc.org_id = ? AND rc.stage_id = {card}.stage_id \
+             AND rc.bucket < ({card}.rank >> {shift})) \
+             + (SELECT COUNT(*) FROM pipeline_cards q WHERE q.org_id = ? \
+             AND q.stage_id = {card}.stage_id \
+             AND q.rank >= (({card}.rank >> {shift}) << {shift}) AND q.rank <= {card}.rank \
+             AND (q.rank < {card}.rank OR q.contact_id < {card}.contact_id))"
+        ),
+        [org_id, org_id],
+    )
 }
 
 /// The stage of the lead of the row being filtered (`contacts.id`), as a scalar subquery:
@@ -1091,30 +1091,20 @@ impl OrgScope<'_> {
         }
         let db = &self.store.db;
         let cond = self.filter_condition(f);
-        let sums: Vec<(Uuid, i64, Option<i64>)> = lead::Entity::find()
-            .select_only()
-            .column_as(
-                Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)),
-                "stage_id",
-            )
-            .column_as(Expr::col((lead::Entity, lead::Column::Id)).count(), "n")
-            .column_as(
-                Expr::cust("CAST(SUM(contacts.value_minor) AS BIGINT)"),
-                "value_sum",
-            )
-            .join(sea_orm::JoinType::InnerJoin, card_join())
-            .filter(cond.clone())
-            .group_by(Expr::col((
-                pipeline_card::Entity,
-                pipeline_card::Column::StageId,
-            )))
-            .into_tuple()
-            .all(db)
+        self.store
+            .fold_rank_counts_now_and_then(self.org_id)
             .await?;
-        let sums: HashMap<Uuid, (i64, i64)> = sums
-            .into_iter()
-            .map(|(s, n, v)| (s, (n, v.unwrap_or(0))))
-            .collect();
+        let sums = if f.is_everything() {
+            // Every lead: each stage's running totals, not a count of the table.
+            self.store
+                .lead_totals(self.org_id)
+                .await?
+                .into_iter()
+                .filter_map(|(stage, t)| Some((stage?, (t.leads, t.value_minor))))
+                .collect()
+        } else {
+            self.stage_sums(&cond).await?
+        };
         let mut out = Vec::new();
         for stage in stages {
             if only.is_some_and(|o| o != stage.id) {
@@ -1128,6 +1118,12 @@ impl OrgScope<'_> {
             let mut q = lead::Entity::find()
                 .join(sea_orm::JoinType::InnerJoin, card_join())
                 .filter(cond.clone())
+                // The card's own org_id too: the column's index starts with it, so a page
+                // of a column reads its first cards instead of joining every lead.
+                .filter(
+                    Expr::col((pipeline_card::Entity, pipeline_card::Column::OrgId))
+                        .eq(self.org_id),
+                )
                 .filter(
                     Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)).eq(stage.id),
                 );
@@ -1178,6 +1174,34 @@ impl OrgScope<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// Each stage's count and value sum of the leads `cond` selects.
+    async fn stage_sums(&self, cond: &Condition) -> Result<HashMap<Uuid, (i64, i64)>> {
+        let sums: Vec<(Uuid, i64, Option<i64>)> = lead::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)),
+                "stage_id",
+            )
+            .column_as(Expr::col((lead::Entity, lead::Column::Id)).count(), "n")
+            .column_as(
+                Expr::cust("CAST(SUM(contacts.value_minor) AS BIGINT)"),
+                "value_sum",
+            )
+            .join(sea_orm::JoinType::InnerJoin, card_join())
+            .filter(cond.clone())
+            .group_by(Expr::col((
+                pipeline_card::Entity,
+                pipeline_card::Column::StageId,
+            )))
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        Ok(sums
+            .into_iter()
+            .map(|(s, n, v)| (s, (n, v.unwrap_or(0))))
+            .collect())
     }
 
     /// A person's move (the board, the lead's page): to `stage_id` at `position` (0 = top).

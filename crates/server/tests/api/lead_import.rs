@@ -41,7 +41,7 @@ async fn text(app: &TestApp, s: &Session, path: &str) -> (StatusCode, String) {
 }
 
 /// Uploads, confirms with the detected mapping and waits for the end.
-async fn import(app: &TestApp, s: &Session, csv: &str, mode: &str) -> Value {
+pub(crate) async fn import(app: &TestApp, s: &Session, csv: &str, mode: &str) -> Value {
     let (st, up) = upload(app, s, csv).await;
     assert_eq!(st, StatusCode::CREATED, "{up:?}");
     let id = up["id"].as_str().unwrap().to_owned();

@@ -14,6 +14,7 @@ mod fuzz;
 mod graph;
 mod knowledge_scan;
 mod lead_import;
+mod lead_search;
 mod leads;
 mod llm_settings;
 mod onboarding;

@@ -17,7 +17,10 @@ mod m0012_leads;
 mod m0013_pipeline;
 mod m0014_views_import;
 mod m0015_compliance;
+mod m0016_lead_search;
 mod m0017_org_currency;
+
+pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
 pub struct Migrator;
 
@@ -40,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_pipeline::Migration),
             Box::new(m0014_views_import::Migration),
             Box::new(m0015_compliance::Migration),
+            Box::new(m0016_lead_search::Migration),
             Box::new(m0017_org_currency::Migration),
         ]
     }
