@@ -25,6 +25,8 @@ text_enum!(
         NoteAdded = "note_added",
         /// The lead moved between pipeline stages (a member, the agent, a rule, an import).
         LeadMoved = "lead_moved",
+        /// A member resolved an action-center item about the lead, with its outcome.
+        ActionResolved = "action_resolved",
     }
 );
 

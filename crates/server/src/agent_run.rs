@@ -274,6 +274,13 @@ async fn announce(
             at: a.at,
         });
     }
+    for &(action_id, kind) in &applied.opened {
+        events.push(RealtimeEvent::ActionCreated {
+            action_id,
+            kind,
+            conversation_id,
+        });
+    }
     if let Some(h) = &applied.moved {
         events.push(RealtimeEvent::PipelineMoved {
             lead_id: applied.lead_id,

@@ -111,8 +111,10 @@ pub struct AppliedDecision {
     pub decision_id: Uuid,
     pub message: Option<MessageItem>,
     pub handed_over: bool,
-    /// The action-center item a CTA acceptance opened.
+    /// The action-center item a CTA acceptance (or booking) opened.
     pub flagged: Option<Uuid>,
+    /// Every action-center item this decision opened.
+    pub opened: Vec<(Uuid, ActionKind)>,
     /// A human took over while the agent thought: the reply was not queued.
     pub suppressed: bool,
     /// The conversation's lead.
@@ -210,6 +212,9 @@ impl OrgScope<'_> {
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ConversationId.eq(conversation_id))
             .filter(message::Column::DeletedAt.is_null())
+            // The team's private notes are not turns of the conversation: the agent never
+            // reads them as something the lead or anyone in the chat said.
+            .filter(message::Column::Author.ne(Author::Note))
             .order_by_desc(message::Column::Id)
             .limit(HISTORY)
             .all(db)
@@ -461,24 +466,41 @@ impl OrgScope<'_> {
                            priority: Option<EscalationPriority>,
                            title: String,
                            details: Value| {
-            action::ActiveModel {
-                id: Set(new_id()),
-                org_id: Set(self.org_id),
-                conversation_id: Set(conversation_id),
-                kind: Set(kind),
-                cta_type: Set(cta),
-                priority: Set(priority),
-                title: Set(title),
-                details: Set(Some(details)),
-                status: Set(ActionStatus::Open),
-                created_at: Set(at),
-                resolved_at: Set(None),
-            }
+            let priority = priority.unwrap_or(kind.priority());
+            action::ActiveModel::from(action::Model {
+                id: new_id(),
+                org_id: self.org_id,
+                conversation_id,
+                kind,
+                cta_type: cta,
+                priority,
+                urgency: priority.rank().into(),
+                title,
+                details: Some(details),
+                status: ActionStatus::Open,
+                due_at: None,
+                claimed_by: None,
+                claimed_at: None,
+                resolved_by: None,
+                outcome: None,
+                snoozed_until: None,
+                created_at: at,
+                resolved_at: None,
+            })
         };
         let mut flagged = None;
         let mut actions = vec![];
         if let Some((cta, title, details)) = patch.cta_accepted {
-            let a = open_action(ActionKind::CtaAccepted, Some(cta), None, title, details);
+            // A booked call or demo is one booking, due at its start, not an accepted CTA.
+            let booked = patch.calendar_event.as_ref();
+            let kind = match booked {
+                Some(_) => ActionKind::Booking,
+                None => ActionKind::CtaAccepted,
+            };
+            let mut a = open_action(kind, Some(cta), None, title, details);
+            if let Some((_, start, _)) = booked {
+                a.due_at = Set(Some(*start));
+            }
             flagged = Some(*a.id.as_ref());
             actions.push(a);
         }
@@ -506,6 +528,10 @@ impl OrgScope<'_> {
                 json!({ "error": alert, "decision_id": decision_id }),
             ));
         }
+        let opened: Vec<(Uuid, ActionKind)> = actions
+            .iter()
+            .map(|a| (*a.id.as_ref(), *a.kind.as_ref()))
+            .collect();
         if !actions.is_empty() {
             action::Entity::insert_many(actions)
                 .exec_without_returning(&*txn)
@@ -534,6 +560,7 @@ impl OrgScope<'_> {
             message,
             handed_over,
             flagged,
+            opened,
             suppressed,
             lead_id: conv.contact_id,
             moved,

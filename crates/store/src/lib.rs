@@ -3,10 +3,12 @@
 //! organisation on every call.
 
 mod accounts;
+pub mod actions;
 pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
 mod audit;
+pub mod canned_replies;
 mod database;
 mod entities;
 mod error;
@@ -27,6 +29,7 @@ pub mod page;
 pub mod pipeline;
 pub mod pricing;
 pub mod replies;
+pub mod team_work;
 pub mod saved_views;
 pub mod secret_box;
 mod sessions;

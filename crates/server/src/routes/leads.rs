@@ -257,7 +257,8 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::OptedIn => "opt_in",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
-        | ActivityKind::TakeoverEnded => return None,
+        | ActivityKind::TakeoverEnded
+        | ActivityKind::ActionResolved => return None,
     })
 }
 

@@ -17,6 +17,7 @@ mod m0012_leads;
 mod m0013_pipeline;
 mod m0014_views_import;
 mod m0017_org_currency;
+mod m0018_team_work;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_pipeline::Migration),
             Box::new(m0014_views_import::Migration),
             Box::new(m0017_org_currency::Migration),
+            Box::new(m0018_team_work::Migration),
         ]
     }
 }
