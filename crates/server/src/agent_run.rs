@@ -281,6 +281,9 @@ async fn announce(
             conversation_id,
         });
     }
+    for &(action_id, status) in &applied.updated {
+        events.push(RealtimeEvent::ActionUpdated { action_id, status });
+    }
     if let Some(h) = &applied.moved {
         events.push(RealtimeEvent::PipelineMoved {
             lead_id: applied.lead_id,

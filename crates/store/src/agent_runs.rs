@@ -24,7 +24,9 @@ use closer_domain::sales::{
 use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -115,6 +117,8 @@ pub struct AppliedDecision {
     pub flagged: Option<Uuid>,
     /// Every action-center item this decision opened.
     pub opened: Vec<(Uuid, ActionKind)>,
+    /// Items it changed (an accepted CTA that became a booking), with their status.
+    pub updated: Vec<(Uuid, ActionStatus)>,
     /// A human took over while the agent thought: the reply was not queued.
     pub suppressed: bool,
     /// The conversation's lead.
@@ -490,19 +494,46 @@ impl OrgScope<'_> {
         };
         let mut flagged = None;
         let mut actions = vec![];
+        let mut updated = vec![];
         if let Some((cta, title, details)) = patch.cta_accepted {
-            // A booked call or demo is one booking, due at its start, not an accepted CTA.
-            let booked = patch.calendar_event.as_ref();
-            let kind = match booked {
-                Some(_) => ActionKind::Booking,
-                None => ActionKind::CtaAccepted,
-            };
-            let mut a = open_action(kind, Some(cta), None, title, details);
-            if let Some((_, start, _)) = booked {
-                a.due_at = Set(Some(*start));
+            let booked = patch.calendar_event.as_ref().map(|(_, start, _)| *start);
+            // One item per CTA taken up: an acceptance repeated adds nothing, and the time
+            // the lead then gives turns it into the booking (due at its start) it became.
+            let earlier = action::Entity::find()
+                .filter(action::Column::OrgId.eq(self.org_id))
+                .filter(action::Column::ConversationId.eq(conversation_id))
+                .filter(action::Column::CtaType.eq(cta))
+                .filter(action::Column::Kind.is_in([ActionKind::CtaAccepted, ActionKind::Booking]))
+                .filter(action::Column::Status.ne(ActionStatus::Resolved))
+                .order_by_desc(action::Column::Id)
+                .one(&*txn)
+                .await?;
+            match (earlier, booked) {
+                (Some(a), Some(start)) => {
+                    let priority = ActionKind::Booking.priority().max_rank(a.priority);
+                    let mut change = action::ActiveModel::from(a.clone());
+                    change.kind = Set(ActionKind::Booking);
+                    change.due_at = Set(Some(start));
+                    change.title = Set(title);
+                    change.details = Set(Some(details));
+                    change.priority = Set(priority);
+                    change.urgency = Set(priority.rank().into());
+                    change.update(&*txn).await?;
+                    flagged = Some(a.id);
+                    updated.push((a.id, a.status));
+                }
+                (Some(a), None) => flagged = Some(a.id),
+                (None, booked) => {
+                    let kind = match booked {
+                        Some(_) => ActionKind::Booking,
+                        None => ActionKind::CtaAccepted,
+                    };
+                    let mut a = open_action(kind, Some(cta), None, title, details);
+                    a.due_at = Set(booked);
+                    flagged = Some(*a.id.as_ref());
+                    actions.push(a);
+                }
             }
-            flagged = Some(*a.id.as_ref());
-            actions.push(a);
         }
         if handed_over && let Some(handoff) = &record.handoff {
             actions.push(open_action(
@@ -561,6 +592,7 @@ impl OrgScope<'_> {
             handed_over,
             flagged,
             opened,
+            updated,
             suppressed,
             lead_id: conv.contact_id,
             moved,

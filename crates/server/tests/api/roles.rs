@@ -51,6 +51,14 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/views",
     "/api/v1/views/{id}",
     "/api/v1/leads/bulk",
+    // The action center, assignment, private notes and canned replies (issue 16).
+    "/api/v1/actions/{id}/claim",
+    "/api/v1/actions/{id}/resolve",
+    "/api/v1/actions/{id}/snooze",
+    "/api/v1/conversations/{id}/assignee",
+    "/api/v1/conversations/{id}/notes",
+    "/api/v1/canned-replies",
+    "/api/v1/canned-replies/{id}",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {
