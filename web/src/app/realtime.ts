@@ -2,6 +2,7 @@
 // feature or listed in `ignored`: an event type the server adds breaks the build here until one
 // of them says what to do with it. A `resync` (and every reconnect) calls every handler's
 // `resync`, so each feature listed refetches what it shows.
+import { actionsRealtime } from "../features/actions";
 import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
@@ -10,6 +11,13 @@ import { pipelineRealtime } from "../features/pipeline";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
-  handlers: [inboxRealtime, jobsRealtime, followupsRealtime, leadsRealtime, pipelineRealtime],
+  handlers: [
+    inboxRealtime,
+    jobsRealtime,
+    followupsRealtime,
+    leadsRealtime,
+    pipelineRealtime,
+    actionsRealtime,
+  ],
   ignored: [],
 });

@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
+import { ActionsPage } from "../features/actions";
 import { AgentPage, KnowledgePage } from "../features/agent";
 import { AuditLogPage } from "../features/audit";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
@@ -48,8 +49,16 @@ const BUILT_SECTIONS: RouteObject[] = [
   { path: "/leads", element: <LeadsPage /> },
   { path: "/leads/:leadId", element: <LeadDetailPage /> },
   { path: "/pipeline", element: <PipelinePage /> },
+  { path: "/actions", element: <ActionsPage /> },
 ];
-const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates", "/leads", "/pipeline"]);
+const BUILT_PATHS = new Set([
+  "/inbox",
+  "/playground",
+  "/templates",
+  "/leads",
+  "/pipeline",
+  "/actions",
+]);
 
 export const routes: RouteObject[] = [
   {
