@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { ActionsPage } from "../features/actions";
 import { AgentPage, KnowledgePage } from "../features/agent";
 import { AuditLogPage } from "../features/audit";
+import { CannedRepliesPage } from "../features/canned";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
@@ -32,6 +33,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
+  "canned-replies": <CannedRepliesPage />,
   "custom-fields": <CustomFieldsPage />,
   "pipeline-stages": <StagesPage />,
   "rate-card": <RateCardPage />,
