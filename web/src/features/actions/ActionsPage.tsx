@@ -22,8 +22,7 @@ import { EmptyState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
 import { formatDateTime, humanize } from "../../lib/format";
 import { useSession } from "../auth";
-import { contactName, relativeTime } from "../inbox";
-import { priorityTone } from "../inbox/agent";
+import { contactName, priorityTone, relativeTime } from "../inbox";
 import { useActionCounts, useActions, useChangeAction, type ActionChange } from "./api";
 import { snoozeChoices } from "./snooze";
 
@@ -105,7 +104,11 @@ function ActionRow({ action }: { action: ActionItem }) {
   const [resolving, setResolving] = useState(false);
   const change = useChangeAction(action, {
     onError: (error) =>
-      toast({ tone: "error", title: "Couldn't update the action", description: errorMessage(error) }),
+      toast({
+        tone: "error",
+        title: "Couldn't update the action",
+        description: errorMessage(error),
+      }),
   });
   const act = (c: ActionChange) => change.mutate(c);
   const done = action.status === "resolved";

@@ -21,9 +21,7 @@ export function useActionCounts() {
 
 /** What a member does to an action. */
 export type ActionChange =
-  | { verb: "claim" }
-  | { verb: "resolve"; outcome?: string }
-  | { verb: "snooze"; until: string };
+  { verb: "claim" } | { verb: "resolve"; outcome?: string } | { verb: "snooze"; until: string };
 
 export function useChangeAction(
   action: ActionItem,
@@ -38,7 +36,10 @@ export function useChangeAction(
           return unwrap(api.POST("/api/v1/actions/{id}/claim", path));
         case "resolve":
           return unwrap(
-            api.POST("/api/v1/actions/{id}/resolve", { ...path, body: { outcome: change.outcome } }),
+            api.POST("/api/v1/actions/{id}/resolve", {
+              ...path,
+              body: { outcome: change.outcome },
+            }),
           );
         case "snooze":
           return unwrap(

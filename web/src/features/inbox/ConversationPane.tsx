@@ -45,21 +45,31 @@ function AssigneePicker({
   if (c.assignee_id && !options.some((o) => o.value === c.assignee_id))
     options.push({ value: c.assignee_id, label: "A former member" });
   return (
-    <div className="w-36 shrink-0">
-      <Select
-        size="sm"
-        aria-label="Assignee"
-        value={c.assignee_id ?? NOBODY}
-        disabled={disabled || assign.isPending}
-        onValueChange={(v) =>
-          assign.mutate(v === NOBODY ? null : v, {
-            onError: (error) =>
-              toast({ tone: "error", title: "Couldn't assign", description: errorMessage(error) }),
-          })
-        }
-        options={options}
-        className="h-6 text-xs"
-      />
+    <div
+      className="flex items-center gap-2 border-b border-gray-200 bg-white px-4 py-1.5 text-xs text-gray-600"
+      data-testid="assignee-picker"
+    >
+      <span>Assigned to</span>
+      <div className="w-48">
+        <Select
+          size="sm"
+          aria-label="Assignee"
+          value={c.assignee_id ?? NOBODY}
+          disabled={disabled || assign.isPending}
+          onValueChange={(v) =>
+            assign.mutate(v === NOBODY ? null : v, {
+              onError: (error) =>
+                toast({
+                  tone: "error",
+                  title: "Couldn't assign",
+                  description: errorMessage(error),
+                }),
+            })
+          }
+          options={options}
+          className="h-7 text-xs"
+        />
+      </div>
     </div>
   );
 }
@@ -103,7 +113,6 @@ function Header({
               {formatPhone(c.contact.phone)}
             </span>
           )}
-          <AssigneePicker conversation={c} disabled={!canAct} />
         </div>
       </div>
       {canAct &&
@@ -196,6 +205,7 @@ export function ConversationPane({ id }: { id: string }) {
     <div className="flex min-w-0 flex-1">
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col bg-gray-50">
         <Header conversation={c} canAct={canAct} />
+        <AssigneePicker conversation={c} disabled={!canAct} />
         {c.mode === "human" && (
           <div
             className="flex items-center gap-2 border-b border-blue-100 bg-blue-50 px-4 py-1.5 text-xs font-medium text-blue-800"

@@ -22,7 +22,11 @@ describe("cannedQuery", () => {
 });
 
 describe("filterCanned", () => {
-  const all = [reply("address", "Andheri"), reply("price", "₹2,999"), reply("reprice", "new price")];
+  const all = [
+    reply("address", "Andheri"),
+    reply("price", "₹2,999"),
+    reply("reprice", "new price"),
+  ];
   it("puts shortcuts that start with the query first", () => {
     expect(filterCanned(all, "pri").map((r) => r.shortcut)).toEqual(["price", "reprice"]);
     expect(filterCanned(all, "").map((r) => r.shortcut)).toEqual(["address", "price", "reprice"]);
