@@ -73,7 +73,14 @@ mod tests {
         for ok in ["price", "a", "fees_2026", "demo-slot", &"x".repeat(30)] {
             assert!(valid_shortcut(ok), "{ok}");
         }
-        for bad in ["", "Price", "with space", "/price", "émoji", &"x".repeat(31)] {
+        for bad in [
+            "",
+            "Price",
+            "with space",
+            "/price",
+            "émoji",
+            &"x".repeat(31),
+        ] {
             assert!(!valid_shortcut(bad), "{bad}");
         }
     }

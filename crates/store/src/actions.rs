@@ -15,8 +15,7 @@ use closer_domain::work::{
     ActionChange, ActionKind, ActionRefusal, ActionStatus, may_change_action,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -295,7 +294,9 @@ impl OrgScope<'_> {
                 .into_iter()
                 .collect()
         };
-        let contacts = self.contacts_by_id(leads.values().copied().collect()).await?;
+        let contacts = self
+            .contacts_by_id(leads.values().copied().collect())
+            .await?;
         let member_ids: Vec<Uuid> = rows
             .iter()
             .flat_map(|r| [r.claimed_by, r.resolved_by])

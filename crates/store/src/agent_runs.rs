@@ -25,7 +25,8 @@ use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
@@ -546,6 +547,7 @@ impl OrgScope<'_> {
                         .get("escalation_reason")
                         .and_then(Value::as_str)
                         .unwrap_or("escalation")
+                        .replace('_', " ")
                 ),
                 handoff.clone(),
             ));

@@ -77,7 +77,9 @@ impl OrgScope<'_> {
         conversation_id: Uuid,
         text: &str,
     ) -> Result<MessageItem> {
-        let conv = self.conversation_row(&self.store.db, conversation_id).await?;
+        let conv = self
+            .conversation_row(&self.store.db, conversation_id)
+            .await?;
         let at = now();
         let model = message::Model {
             id: new_id(),

@@ -204,7 +204,11 @@ pub async fn action_counts(
     State(state): State<AppState>,
     member: Member,
 ) -> ApiResult<Json<ActionCounts>> {
-    let counts = state.store.org(member.org_id()).open_action_counts().await?;
+    let counts = state
+        .store
+        .org(member.org_id())
+        .open_action_counts()
+        .await?;
     let n = |k: ActionKind| counts.get(&k).copied().unwrap_or(0);
     Ok(Json(ActionCounts {
         total: counts.values().sum(),
