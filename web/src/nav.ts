@@ -13,6 +13,7 @@ import {
   LayoutDashboard,
   Megaphone,
   MessageCircle,
+  MessageSquareText,
   ScrollText,
   Settings,
   SlidersHorizontal,
@@ -216,6 +217,13 @@ export const SETTINGS_PAGES: SettingsPage[] = [
       "Cancelled automatically when the lead writes",
       "Respects the lead's timezone and quiet hours",
     ],
+  },
+  {
+    label: "Canned replies",
+    slug: "canned-replies",
+    icon: MessageSquareText,
+    summary: "Saved answers the team inserts with / in the inbox.",
+    features: [],
   },
   {
     label: "Custom fields",

@@ -80,6 +80,8 @@ fn author_label(a: Author) -> &'static str {
         Author::Bot => "Agent",
         Author::Human => "Team",
         Author::System => "System",
+        // Never reaches here: the store leaves notes out of the history.
+        Author::Note => "Team's private note",
     }
 }
 
@@ -165,6 +167,8 @@ pub fn compile(
     let recent_from = snapshot.history.len().saturating_sub(12);
     let mut turns: Vec<(String, usize)> = snapshot.history[recent_from..]
         .iter()
+        // A private note is the team's, not a turn of the conversation.
+        .filter(|t| t.author != Author::Note)
         .map(|t| {
             let line = format!(
                 "{}: {}",

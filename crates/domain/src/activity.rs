@@ -29,6 +29,8 @@ text_enum!(
         LeadMoved = "lead_moved",
         /// A member erased the lead's personal data.
         Erased = "erased",
+        /// A member resolved an action-center item about the lead, with its outcome.
+        ActionResolved = "action_resolved",
     }
 );
 

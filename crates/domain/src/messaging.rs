@@ -29,8 +29,15 @@ text_enum!(
 );
 
 text_enum!(
-    /// Who wrote a message.
-    Author { Lead = "lead", Bot = "bot", Human = "human", System = "system" }
+    /// Who wrote a message. A `note` is a member's private note in the transcript: it is
+    /// never sent to the lead and never read to the agent as something said.
+    Author {
+        Lead = "lead",
+        Bot = "bot",
+        Human = "human",
+        System = "system",
+        Note = "note",
+    }
 );
 
 text_enum!(

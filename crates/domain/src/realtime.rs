@@ -58,6 +58,19 @@ pub enum RealtimeEvent {
         priority: Option<EscalationPriority>,
         reason: Option<String>,
     },
+    /// An action-center item was opened (by the agent, a booking, or a failed send).
+    #[serde(rename = "action:created")]
+    ActionCreated {
+        action_id: Uuid,
+        kind: crate::work::ActionKind,
+        conversation_id: Uuid,
+    },
+    /// An action-center item was claimed, snoozed or resolved.
+    #[serde(rename = "action:updated")]
+    ActionUpdated {
+        action_id: Uuid,
+        status: crate::work::ActionStatus,
+    },
     /// A conversation's follow-up was scheduled, sent, skipped or cancelled.
     #[serde(rename = "followup:updated")]
     FollowupUpdated {
@@ -102,6 +115,8 @@ impl RealtimeEvent {
             RealtimeEvent::TakeoverEnded { .. } => "conversation:takeover_ended",
             RealtimeEvent::ConversationsFlagged { .. } => "action:conversations_flagged",
             RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
+            RealtimeEvent::ActionCreated { .. } => "action:created",
+            RealtimeEvent::ActionUpdated { .. } => "action:updated",
             RealtimeEvent::FollowupUpdated { .. } => "followup:updated",
             RealtimeEvent::LeadCreated { .. } => "lead:created",
             RealtimeEvent::LeadUpdated { .. } => "lead:updated",

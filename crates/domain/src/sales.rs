@@ -134,6 +134,15 @@ impl EscalationPriority {
             EscalationPriority::Low => 0,
         }
     }
+
+    /// The more urgent of the two.
+    pub fn max_rank(self, other: EscalationPriority) -> EscalationPriority {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 text_enum!(

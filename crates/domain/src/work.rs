@@ -1,6 +1,10 @@
 //! The work behind the conversations: background jobs and the actions the team is asked to
 //! take.
 
+use crate::sales::EscalationPriority;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
 text_enum!(
     /// What a background job does. Each kind has one typed payload (`JobPayload` in the store).
     JobKind {
@@ -38,13 +42,89 @@ text_enum!(
         HumanAttention = "human_attention",
         /// The agent's model failed and it answered with its safe reply.
         AgentAlert = "agent_alert",
+        /// The lead booked a call or demo: due at its start.
+        Booking = "booking",
+        /// A message could not be sent for good: someone has to reach the lead another way.
+        SendFailed = "send_failed",
     }
 );
 
+impl ActionKind {
+    /// How urgent an action is when nothing more specific said so (a handover carries the
+    /// agent's own escalation priority instead).
+    pub fn priority(self) -> EscalationPriority {
+        match self {
+            ActionKind::Booking | ActionKind::SendFailed | ActionKind::AgentAlert => {
+                EscalationPriority::High
+            }
+            ActionKind::CtaAccepted | ActionKind::HumanAttention => EscalationPriority::Medium,
+        }
+    }
+}
+
 text_enum!(
-    /// Whether an action still waits for someone.
-    ActionStatus { Open = "open", Resolved = "resolved" }
+    /// Whether an action still waits for someone: open, taken by a member (claimed), done
+    /// (resolved), or put aside until a time (snoozed, open again once that time passes).
+    ActionStatus {
+        Open = "open",
+        Claimed = "claimed",
+        Resolved = "resolved",
+        Snoozed = "snoozed",
+    }
 );
+
+impl ActionStatus {
+    /// The status as the team sees it at `now`: a snooze that ran out is open again, read
+    /// at read time so no job has to wake it.
+    pub fn at(self, snoozed_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ActionStatus {
+        match (self, snoozed_until) {
+            (ActionStatus::Snoozed, Some(until)) if until <= now => ActionStatus::Open,
+            (status, _) => status,
+        }
+    }
+}
+
+/// Why a member may not change an action the way they asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionRefusal {
+    /// It is resolved already: nothing more to claim, resolve or snooze.
+    AlreadyResolved,
+    /// Another member claimed it.
+    ClaimedByAnother,
+    /// A snooze must end in the future.
+    SnoozeInThePast,
+}
+
+/// What a member may do to an action: claim it (unless another member holds it), resolve it,
+/// or snooze it until a later time. Resolved is final.
+pub fn may_change_action(
+    status: ActionStatus,
+    claimed_by: Option<Uuid>,
+    member: Uuid,
+    change: ActionChange,
+    now: DateTime<Utc>,
+) -> Result<(), ActionRefusal> {
+    if status == ActionStatus::Resolved {
+        return Err(ActionRefusal::AlreadyResolved);
+    }
+    match change {
+        ActionChange::Claim
+            if status == ActionStatus::Claimed && claimed_by.is_some_and(|c| c != member) =>
+        {
+            Err(ActionRefusal::ClaimedByAnother)
+        }
+        ActionChange::Snooze(until) if until <= now => Err(ActionRefusal::SnoozeInThePast),
+        _ => Ok(()),
+    }
+}
+
+/// A member's change to an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionChange {
+    Claim,
+    Resolve,
+    Snooze(DateTime<Utc>),
+}
 
 text_enum!(
     /// How far a website scan got.
@@ -137,6 +217,11 @@ text_enum!(
         CountMismatch = "count_mismatch",
         /// Compliance: an erased lead is not opted back in by a member (the person writes).
         LeadErased = "lead_erased",
+        // The action center: an action resolved already, or claimed by another member.
+        ActionResolved = "action_resolved",
+        ActionClaimed = "action_claimed",
+        /// A canned reply's shortcut is taken in the organisation.
+        ShortcutExists = "shortcut_exists",
     }
 );
 
@@ -166,5 +251,57 @@ mod tests {
         for rule in SendRule::ALL {
             assert_eq!(ErrorCode::from(*rule).as_str(), rule.as_str());
         }
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_snooze_that_ran_out_is_open_again() {
+        let now = t("2026-01-01T10:00:00Z");
+        let past = Some(t("2026-01-01T09:00:00Z"));
+        let later = Some(t("2026-01-01T11:00:00Z"));
+        assert_eq!(ActionStatus::Snoozed.at(past, now), ActionStatus::Open);
+        assert_eq!(ActionStatus::Snoozed.at(later, now), ActionStatus::Snoozed);
+        assert_eq!(ActionStatus::Claimed.at(past, now), ActionStatus::Claimed);
+    }
+
+    #[test]
+    fn resolved_is_final_and_a_claim_is_one_members() {
+        let now = t("2026-01-01T10:00:00Z");
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        use ActionChange::*;
+        for change in [Claim, Resolve, Snooze(t("2026-01-02T10:00:00Z"))] {
+            assert_eq!(
+                may_change_action(ActionStatus::Resolved, None, me, change, now),
+                Err(ActionRefusal::AlreadyResolved)
+            );
+        }
+        assert_eq!(
+            may_change_action(ActionStatus::Claimed, Some(other), me, Claim, now),
+            Err(ActionRefusal::ClaimedByAnother)
+        );
+        assert_eq!(
+            may_change_action(ActionStatus::Claimed, Some(me), me, Claim, now),
+            Ok(())
+        );
+        // Anyone may resolve what another member claimed: the work got done.
+        assert_eq!(
+            may_change_action(ActionStatus::Claimed, Some(other), me, Resolve, now),
+            Ok(())
+        );
+        assert_eq!(
+            may_change_action(ActionStatus::Open, None, me, Snooze(now), now),
+            Err(ActionRefusal::SnoozeInThePast)
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_priority() {
+        for kind in ActionKind::ALL {
+            let _ = kind.priority();
+        }
+        assert_eq!(ActionKind::Booking.priority(), EscalationPriority::High);
     }
 }

@@ -280,6 +280,16 @@ async fn announce(
             at: a.at,
         });
     }
+    for &(action_id, kind) in &applied.opened {
+        events.push(RealtimeEvent::ActionCreated {
+            action_id,
+            kind,
+            conversation_id,
+        });
+    }
+    for &(action_id, status) in &applied.updated {
+        events.push(RealtimeEvent::ActionUpdated { action_id, status });
+    }
     if let Some(h) = &applied.moved {
         events.push(RealtimeEvent::PipelineMoved {
             lead_id: applied.lead_id,

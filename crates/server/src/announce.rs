@@ -118,3 +118,19 @@ pub async fn lead_moved(
     };
     publish(store, org_id, vec![event]).await;
 }
+
+/// An action-center item was opened.
+pub async fn action_created(
+    store: &Store,
+    org_id: Uuid,
+    action_id: Uuid,
+    kind: closer_domain::work::ActionKind,
+    conversation_id: Uuid,
+) {
+    let event = RealtimeEvent::ActionCreated {
+        action_id,
+        kind,
+        conversation_id,
+    };
+    publish(store, org_id, vec![event]).await;
+}

@@ -218,8 +218,30 @@ impl From<StoreError> for ApiError {
             StoreError::Template(e) => template_refusal(e),
             StoreError::Lead(e) => crate::routes::leads::refusal(e),
             StoreError::Pipeline(e) => crate::routes::pipeline::refusal(e),
+            StoreError::Action(refusal) => action_refusal(refusal),
+            StoreError::ShortcutExists => ApiError::Conflict {
+                code: ErrorCode::ShortcutExists,
+                message: err.to_string(),
+            },
+            StoreError::NotAMember => ApiError::field("user_id", err.to_string()),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
+    }
+}
+
+/// Why an action-center item could not be changed: its state (409) or the request (422).
+fn action_refusal(refusal: closer_domain::work::ActionRefusal) -> ApiError {
+    use closer_domain::work::ActionRefusal as R;
+    match refusal {
+        R::AlreadyResolved => ApiError::Conflict {
+            code: ErrorCode::ActionResolved,
+            message: "this action is resolved already".into(),
+        },
+        R::ClaimedByAnother => ApiError::Conflict {
+            code: ErrorCode::ActionClaimed,
+            message: "another member has claimed this action".into(),
+        },
+        R::SnoozeInThePast => ApiError::field("until", "must be in the future"),
     }
 }
 

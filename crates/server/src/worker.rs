@@ -10,8 +10,9 @@ use crate::llm_provider::ModelCache;
 use crate::outbound::{self, MessageBody};
 use closer_agent::Trigger;
 use closer_domain::messaging::DeliveryStatus;
-use closer_domain::work::JobKind;
+use closer_domain::work::{ActionKind, JobKind};
 use closer_store::Store;
+use closer_store::actions::NewAction;
 use closer_store::jobs::{ClaimedJob, JobPayload, Retry};
 use closer_store::replies::SendTask;
 use closer_whatsapp::GraphClient;
@@ -357,11 +358,13 @@ impl Runner {
             return Ok(());
         }
         if !task.deliverable {
+            // The lead asked not to be messaged: nobody should chase them another way.
             return self
                 .fail_message(
                     &task,
                     None,
                     "The lead opted out before this message went out; it was not sent.",
+                    false,
                 )
                 .await;
         }
@@ -372,6 +375,7 @@ impl Runner {
                     None,
                     "The send was interrupted and may or may not have reached the lead; \
                      it was not repeated to avoid a duplicate.",
+                    true,
                 )
                 .await;
         }
@@ -401,7 +405,7 @@ impl Runner {
                 if failure.retryable && job.attempt < job.max_attempts {
                     return Err(JobFailure::retry(failure.title));
                 }
-                self.fail_message(&task, failure.code, &failure.title)
+                self.fail_message(&task, failure.code, &failure.title, true)
                     .await?;
                 if failure.retryable {
                     // Out of attempts: the job goes dead so an admin sees it.
@@ -412,14 +416,41 @@ impl Runner {
         }
     }
 
+    /// Marks the message failed; when `needs_person`, a `send_failed` action asks the team to
+    /// reach the lead another way (once: only the call that marked it failed opens one).
     async fn fail_message(
         &self,
         task: &SendTask,
         code: Option<i64>,
         title: &str,
+        needs_person: bool,
     ) -> Result<(), JobFailure> {
-        self.store.record_send_failed(task, code, title).await?;
+        let marked = self.store.record_send_failed(task, code, title).await?;
         announce::status(&self.store, task, DeliveryStatus::Failed).await;
+        if marked && needs_person {
+            let action_id = self
+                .store
+                .org(task.org_id)
+                .open_action(NewAction {
+                    conversation_id: task.conversation_id,
+                    kind: ActionKind::SendFailed,
+                    title: format!("A message could not be sent: {title}"),
+                    details: serde_json::json!({
+                        "message_id": task.message_id,
+                        "error_code": code,
+                        "error": title,
+                    }),
+                })
+                .await?;
+            announce::action_created(
+                &self.store,
+                task.org_id,
+                action_id,
+                ActionKind::SendFailed,
+                task.conversation_id,
+            )
+            .await;
+        }
         Ok(())
     }
 }

@@ -24,7 +24,10 @@ use closer_domain::sales::{
 use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -111,8 +114,12 @@ pub struct AppliedDecision {
     pub decision_id: Uuid,
     pub message: Option<MessageItem>,
     pub handed_over: bool,
-    /// The action-center item a CTA acceptance opened.
+    /// The action-center item a CTA acceptance (or booking) opened.
     pub flagged: Option<Uuid>,
+    /// Every action-center item this decision opened.
+    pub opened: Vec<(Uuid, ActionKind)>,
+    /// Items it changed (an accepted CTA that became a booking), with their status.
+    pub updated: Vec<(Uuid, ActionStatus)>,
     /// A human took over while the agent thought: the reply was not queued.
     pub suppressed: bool,
     /// The conversation's lead.
@@ -215,6 +222,9 @@ impl OrgScope<'_> {
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ConversationId.eq(conversation_id))
             .filter(message::Column::DeletedAt.is_null())
+            // The team's private notes are not turns of the conversation: the agent never
+            // reads them as something the lead or anyone in the chat said.
+            .filter(message::Column::Author.ne(Author::Note))
             .order_by_desc(message::Column::Id)
             .limit(HISTORY)
             .all(db)
@@ -483,26 +493,70 @@ impl OrgScope<'_> {
                            priority: Option<EscalationPriority>,
                            title: String,
                            details: Value| {
-            action::ActiveModel {
-                id: Set(new_id()),
-                org_id: Set(self.org_id),
-                conversation_id: Set(conversation_id),
-                kind: Set(kind),
-                cta_type: Set(cta),
-                priority: Set(priority),
-                title: Set(title),
-                details: Set(Some(details)),
-                status: Set(ActionStatus::Open),
-                created_at: Set(at),
-                resolved_at: Set(None),
-            }
+            let priority = priority.unwrap_or(kind.priority());
+            action::ActiveModel::from(action::Model {
+                id: new_id(),
+                org_id: self.org_id,
+                conversation_id,
+                kind,
+                cta_type: cta,
+                priority,
+                urgency: priority.rank().into(),
+                title,
+                details: Some(details),
+                status: ActionStatus::Open,
+                due_at: None,
+                claimed_by: None,
+                claimed_at: None,
+                resolved_by: None,
+                outcome: None,
+                snoozed_until: None,
+                created_at: at,
+                resolved_at: None,
+            })
         };
         let mut flagged = None;
         let mut actions = vec![];
+        let mut updated = vec![];
         if let Some((cta, title, details)) = patch.cta_accepted {
-            let a = open_action(ActionKind::CtaAccepted, Some(cta), None, title, details);
-            flagged = Some(*a.id.as_ref());
-            actions.push(a);
+            let booked = patch.calendar_event.as_ref().map(|(_, start, _)| *start);
+            // One item per CTA taken up: an acceptance repeated adds nothing, and the time
+            // the lead then gives turns it into the booking (due at its start) it became.
+            let earlier = action::Entity::find()
+                .filter(action::Column::OrgId.eq(self.org_id))
+                .filter(action::Column::ConversationId.eq(conversation_id))
+                .filter(action::Column::CtaType.eq(cta))
+                .filter(action::Column::Kind.is_in([ActionKind::CtaAccepted, ActionKind::Booking]))
+                .filter(action::Column::Status.ne(ActionStatus::Resolved))
+                .order_by_desc(action::Column::Id)
+                .one(&*txn)
+                .await?;
+            match (earlier, booked) {
+                (Some(a), Some(start)) => {
+                    let priority = ActionKind::Booking.priority().max_rank(a.priority);
+                    let mut change = action::ActiveModel::from(a.clone());
+                    change.kind = Set(ActionKind::Booking);
+                    change.due_at = Set(Some(start));
+                    change.title = Set(title);
+                    change.details = Set(Some(details));
+                    change.priority = Set(priority);
+                    change.urgency = Set(priority.rank().into());
+                    change.update(&*txn).await?;
+                    flagged = Some(a.id);
+                    updated.push((a.id, a.status));
+                }
+                (Some(a), None) => flagged = Some(a.id),
+                (None, booked) => {
+                    let kind = match booked {
+                        Some(_) => ActionKind::Booking,
+                        None => ActionKind::CtaAccepted,
+                    };
+                    let mut a = open_action(kind, Some(cta), None, title, details);
+                    a.due_at = Set(booked);
+                    flagged = Some(*a.id.as_ref());
+                    actions.push(a);
+                }
+            }
         }
         if handed_over && let Some(handoff) = &record.handoff {
             actions.push(open_action(
@@ -515,6 +569,7 @@ impl OrgScope<'_> {
                         .get("escalation_reason")
                         .and_then(Value::as_str)
                         .unwrap_or("escalation")
+                        .replace('_', " ")
                 ),
                 handoff.clone(),
             ));
@@ -528,6 +583,10 @@ impl OrgScope<'_> {
                 json!({ "error": alert, "decision_id": decision_id }),
             ));
         }
+        let opened: Vec<(Uuid, ActionKind)> = actions
+            .iter()
+            .map(|a| (*a.id.as_ref(), *a.kind.as_ref()))
+            .collect();
         if !actions.is_empty() {
             action::Entity::insert_many(actions)
                 .exec_without_returning(&*txn)
@@ -556,6 +615,8 @@ impl OrgScope<'_> {
             message,
             handed_over,
             flagged,
+            opened,
+            updated,
             suppressed,
             lead_id: conv.contact_id,
             moved,

@@ -40,6 +40,14 @@ pub enum StoreError {
     /// A pipeline write refused (`PipelineError` says why).
     #[error(transparent)]
     Pipeline(crate::pipeline::PipelineError),
+    /// A member's change to an action-center item refused (`ActionRefusal` says why).
+    #[error("{0:?}")]
+    Action(closer_domain::work::ActionRefusal),
+    #[error("a canned reply with this shortcut already exists")]
+    ShortcutExists,
+    /// Work handed to someone who is not an active member of the organisation.
+    #[error("is not an active member of this organisation")]
+    NotAMember,
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use closer_domain::followup::{
     FollowupKind, FollowupReason, FollowupSettings, FollowupStatus, FollowupStatusReason,
 };
-use closer_domain::messaging::{ConversationMode, Direction};
+use closer_domain::messaging::{Author, ConversationMode, Direction};
 use closer_domain::sales::ConversationStage;
 use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
@@ -316,7 +316,9 @@ impl OrgScope<'_> {
         let mut ours = message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ConversationId.eq(conversation_id))
-            .filter(message::Column::Direction.eq(Direction::Outbound));
+            .filter(message::Column::Direction.eq(Direction::Outbound))
+            // A private note was never sent: it is no message the lead left unanswered.
+            .filter(message::Column::Author.ne(Author::Note));
         if let Some(at) = last_lead {
             ours = ours.filter(message::Column::CreatedAt.gt(at));
         }

@@ -28,6 +28,8 @@ pub struct InboxFilter {
     pub unread: Option<bool>,
     /// Matches the lead's name or phone.
     pub q: Option<String>,
+    /// `Some(None)`: nobody's; `Some(Some(id))`: that member's.
+    pub assignee: Option<Option<Uuid>>,
     pub limit: u64,
     /// `(updated_at, id)` of the last item of the previous page.
     pub after: Option<(DateTime<Utc>, Uuid)>,
@@ -64,6 +66,8 @@ pub struct ConversationItem {
     pub last_message_text: Option<String>,
     pub last_message_direction: Option<Direction>,
     pub last_message_author: Option<Author>,
+    /// The member the conversation is assigned to.
+    pub assigned_user_id: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -174,6 +178,7 @@ fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
         last_message_text: c.last_message_text,
         last_message_direction: c.last_message_direction,
         last_message_author: c.last_message_author,
+        assigned_user_id: c.assigned_user_id,
         updated_at: c.updated_at,
     }
 }
@@ -200,6 +205,11 @@ impl OrgScope<'_> {
         }
         if let Some(nh) = f.needs_human {
             q = q.filter(conversation::Column::NeedsHuman.eq(nh));
+        }
+        match f.assignee {
+            Some(Some(user_id)) => q = q.filter(conversation::Column::AssignedUserId.eq(user_id)),
+            Some(None) => q = q.filter(conversation::Column::AssignedUserId.is_null()),
+            None => {}
         }
         match f.unread {
             Some(true) => q = q.filter(conversation::Column::UnreadCount.gt(0)),
@@ -256,7 +266,7 @@ impl OrgScope<'_> {
             .collect())
     }
 
-    async fn contacts_by_id(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, ContactRef>> {
+    pub(crate) async fn contacts_by_id(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, ContactRef>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }

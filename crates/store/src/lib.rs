@@ -3,10 +3,12 @@
 //! organisation on every call.
 
 mod accounts;
+pub mod actions;
 pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
 mod audit;
+pub mod canned_replies;
 pub mod compliance;
 mod database;
 mod entities;
@@ -37,6 +39,7 @@ pub mod secret_box;
 pub mod seed_demo;
 mod sessions;
 mod team;
+pub mod team_work;
 pub mod templates;
 mod two_factor;
 mod whatsapp_accounts;

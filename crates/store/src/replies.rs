@@ -464,14 +464,15 @@ impl Store {
         Ok(r.rows_affected == 1)
     }
 
-    /// The send failed for good: the message shows why.
+    /// The send failed for good: the message shows why. True when this marked it failed
+    /// (false when it had failed already, or reached the phone after all).
     pub async fn record_send_failed(
         &self,
         task: &SendTask,
         code: Option<i64>,
         title: &str,
-    ) -> Result<()> {
-        Self::message_update(task)
+    ) -> Result<bool> {
+        let r = Self::message_update(task)
             .filter(message::Column::Status.is_in([
                 DeliveryStatus::Queued.as_str(),
                 DeliveryStatus::Sent.as_str(),
@@ -487,6 +488,6 @@ impl Store {
             )
             .exec(&self.db)
             .await?;
-        Ok(())
+        Ok(r.rows_affected == 1)
     }
 }

@@ -6,6 +6,8 @@
 // - every label map is a `Record<X, string>`, which must name every value.
 // A value added on the server therefore breaks the build until the web lists and names it.
 import type {
+  ActionKind,
+  ActionStatus,
   Author,
   BudgetTiming,
   ConversationMode,
@@ -135,6 +137,7 @@ export const AUTHOR_LABELS: Record<Author, string> = {
   bot: "Bot",
   human: "Human",
   system: "System",
+  note: "Private note",
 };
 
 /** A message's kind, as its placeholder names it when there is no text to show. */
@@ -181,8 +184,42 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "lead:deleted",
   "leads:bulk",
   "pipeline:moved",
+  "action:created",
+  "action:updated",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
+
+// ----- The action center -----
+
+export const ACTION_KINDS = exhaustive<ActionKind>()([
+  "human_attention",
+  "booking",
+  "cta_accepted",
+  "send_failed",
+  "agent_alert",
+] as const satisfies readonly ActionKind[]);
+
+export const ACTION_KIND_LABELS: Record<ActionKind, string> = {
+  human_attention: "Needs a human",
+  booking: "Booking",
+  cta_accepted: "CTA accepted",
+  send_failed: "Failed send",
+  agent_alert: "Agent alert",
+};
+
+export const ACTION_STATUSES = exhaustive<ActionStatus>()([
+  "open",
+  "claimed",
+  "snoozed",
+  "resolved",
+] as const satisfies readonly ActionStatus[]);
+
+export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
+  open: "Open",
+  claimed: "Claimed",
+  snoozed: "Snoozed",
+  resolved: "Resolved",
+};
 
 // ----- The agent -----
 

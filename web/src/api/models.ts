@@ -19,6 +19,8 @@ type Body<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : 
 type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 // The API's enums, each one named schema.
+export type ActionKind = Schemas["ActionKind"];
+export type ActionStatus = Schemas["ActionStatus"];
 export type Author = Schemas["Author"];
 export type BudgetTiming = Schemas["BudgetTiming"];
 export type Channel = Schemas["Channel"];
@@ -95,6 +97,14 @@ export type SendMessageBody = Body<paths["/api/v1/messages/send"]["post"]>;
 export type SendMessageResult = Ok<paths["/api/v1/messages/send"]["post"]>;
 export type SandboxInboundBody = Body<paths["/api/v1/sandbox/inbound"]["post"]>;
 export type SandboxAccepted = Ok<paths["/api/v1/sandbox/inbound"]["post"]>;
+
+export type ActionPage = Ok<paths["/api/v1/actions"]["get"]>;
+export type ActionItem = ActionPage["items"][number];
+export type ActionCounts = Ok<paths["/api/v1/actions/counts"]["get"]>;
+export type ActionFilters = Omit<Query<paths["/api/v1/actions"]["get"]>, "limit" | "cursor">;
+export type CannedReplyList = Ok<paths["/api/v1/canned-replies"]["get"]>;
+export type CannedReply = CannedReplyList["items"][number];
+export type CannedReplyBody = Body<paths["/api/v1/canned-replies"]["post"]>;
 
 export type JobPage = Ok<paths["/api/v1/jobs"]["get"]>;
 export type Job = JobPage["items"][number];

@@ -4,6 +4,94 @@
  */
 
 export interface paths {
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action center's items: most urgent first (critical, high, medium, low), then oldest. */
+        get: operations["list_actions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many actions are open, by kind: the sidebar's badge. */
+        get: operations["action_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Takes the action: the team sees who is on it. 409 `action_claimed` when another member
+         *     holds it, `action_resolved` when it is done.
+         */
+        post: operations["claim_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the action done, with an optional outcome note written to the lead's activity. */
+        post: operations["resolve_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Puts the action aside until `until`; it is open again once that time passes. */
+        post: operations["snooze_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agent/profile": {
         parameters: {
             query?: never;
@@ -289,6 +377,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's canned replies, by shortcut. */
+        get: operations["list_canned_replies"];
+        put?: never;
+        post: operations["create_canned_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["update_canned_reply"];
+        post?: never;
+        delete: operations["delete_canned_reply"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -316,6 +437,26 @@ export interface paths {
         /** One conversation with the lead's attribution. */
         get: operations["detail"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assigns the conversation to a member (or to nobody). 422 on `user_id` for anyone who is
+         *     not an active member of the organisation.
+         */
+        put: operations["assign_conversation"];
         post?: never;
         delete?: never;
         options?: never;
@@ -368,6 +509,26 @@ export interface paths {
         get: operations["messages"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A private note in the transcript (`author: "note"`): the team reads it, the lead never
+         *     gets it, and the agent never reads it as part of the conversation.
+         */
+        post: operations["add_note"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1680,6 +1841,83 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Open actions (an ended snooze counts as open) by kind, every kind present. */
+        ActionCounts: {
+            /** Format: int64 */
+            agent_alert: number;
+            /** Format: int64 */
+            booking: number;
+            /** Format: int64 */
+            cta_accepted: number;
+            /** Format: int64 */
+            human_attention: number;
+            /** Format: int64 */
+            send_failed: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ActionKind: "cta_accepted" | "human_attention" | "agent_alert" | "booking" | "send_failed";
+        ActionList: {
+            items: components["schemas"]["ActionView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A member named on an action. */
+        ActionMember: {
+            /** Format: uuid */
+            id: string;
+            /** @description Null when the member has since been removed. */
+            name?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ActionStatus: "open" | "claimed" | "resolved" | "snoozed";
+        ActionView: {
+            claimed_by?: null | components["schemas"]["ActionMember"];
+            contact?: null | components["schemas"]["ContactSummary"];
+            /** Format: uuid */
+            conversation_id: string;
+            /** Format: date-time */
+            created_at: string;
+            cta_type?: null | components["schemas"]["CtaType"];
+            /**
+             * @description What the agent extracted (the name and time of an accepted CTA, the handoff package,
+             *     the failed message's error).
+             */
+            details?: unknown;
+            /**
+             * Format: date-time
+             * @description A booking's start.
+             */
+            due_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ActionKind"];
+            outcome?: string | null;
+            priority: components["schemas"]["EscalationPriority"];
+            /** Format: date-time */
+            resolved_at?: string | null;
+            resolved_by?: null | components["schemas"]["ActionMember"];
+            /**
+             * Format: date-time
+             * @description While snoozed: when it comes back.
+             */
+            snoozed_until?: string | null;
+            status: components["schemas"]["ActionStatus"];
+            summary: string;
+        };
+        AssigneeRequest: {
+            /**
+             * Format: uuid
+             * @description An active member of the organisation, or null to unassign.
+             */
+            user_id?: string | null;
+        };
         AuditActor: {
             email?: string | null;
             /** Format: uuid */
@@ -1713,7 +1951,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        Author: "lead" | "bot" | "human" | "system";
+        Author: "lead" | "bot" | "human" | "system" | "note";
         Board: {
             columns: components["schemas"]["BoardColumnView"][];
         };
@@ -1788,6 +2026,30 @@ export interface components {
          * @enum {string}
          */
         ButtonType: "quick_reply" | "url" | "phone_number" | "copy_code";
+        CannedReplyList: {
+            items: components["schemas"]["CannedReplyView"][];
+        };
+        CannedReplyRequest: {
+            /** @description 1–30 of `a-z 0-9 _ -`, unique in the organisation (409 `shortcut_exists`). */
+            shortcut: string;
+            /** @description 1–4,096 characters. */
+            text: string;
+        };
+        CannedReplyView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Typed after `/` in the composer. */
+            shortcut: string;
+            /**
+             * @description May hold `{{name}}`, `{{first_name}}`, `{{phone}}`, `{{email}}`, `{{city}}`: filled
+             *     from the lead when inserted.
+             */
+            text: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -1893,6 +2155,11 @@ export interface components {
          */
         ConversationStage: "new" | "initial_contact" | "discovery" | "qualification" | "objection_handling" | "cta_offered" | "cta_in_progress" | "negotiation" | "closed_won" | "closed_lost" | "human_takeover" | "archived";
         ConversationView: {
+            /**
+             * Format: uuid
+             * @description The member the conversation is assigned to; null when nobody's.
+             */
+            assignee_id?: string | null;
             channel: components["schemas"]["Channel"];
             contact: components["schemas"]["ContactSummary"];
             /** Format: uuid */
@@ -2074,7 +2341,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -3049,6 +3316,9 @@ export interface components {
         NoteList: {
             items: components["schemas"]["NoteView"][];
         };
+        NoteRequest: {
+            text: string;
+        };
         NoteView: {
             author?: null | components["schemas"]["MemberRef"];
             body: string;
@@ -3461,6 +3731,26 @@ export interface components {
             /** @enum {string} */
             type: "action:human_attention_required";
         } | {
+            /** @description An action-center item was opened (by the agent, a booking, or a failed send). */
+            data: {
+                /** Format: uuid */
+                action_id: string;
+                /** Format: uuid */
+                conversation_id: string;
+                kind: components["schemas"]["ActionKind"];
+            };
+            /** @enum {string} */
+            type: "action:created";
+        } | {
+            /** @description An action-center item was claimed, snoozed or resolved. */
+            data: {
+                /** Format: uuid */
+                action_id: string;
+                status: components["schemas"]["ActionStatus"];
+            };
+            /** @enum {string} */
+            type: "action:updated";
+        } | {
             /** @description A conversation's follow-up was scheduled, sent, skipped or cancelled. */
             data: {
                 /** Format: uuid */
@@ -3532,6 +3822,10 @@ export interface components {
         };
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
+        ResolveRequest: {
+            /** @description What was done: the note kept on the action and in the lead's activity. */
+            outcome?: string | null;
+        };
         RestrictionView: {
             /** @description Meta's restriction, e.g. `RESTRICTED_BIZ_INITIATED_MESSAGING`. */
             type: string;
@@ -3683,6 +3977,13 @@ export interface components {
              */
             reason: string;
             url: string;
+        };
+        SnoozeRequest: {
+            /**
+             * Format: date-time
+             * @description When it is open again; must be in the future.
+             */
+            until: string;
         };
         StageBrief: {
             /** Format: uuid */
@@ -4013,6 +4314,221 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_actions: {
+        parameters: {
+            query?: {
+                /** @description As the team sees it now: a snooze that ran out is `open`. All statuses when absent. */
+                status?: components["schemas"]["ActionStatus"];
+                kind?: components["schemas"]["ActionKind"];
+                priority?: components["schemas"]["EscalationPriority"];
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    action_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionCounts"];
+                };
+            };
+        };
+    };
+    claim_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description action id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description action id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    snooze_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description action id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SnoozeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_profile: {
         parameters: {
             query?: never;
@@ -4616,6 +5132,166 @@ export interface operations {
             };
         };
     };
+    list_canned_replies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyList"];
+                };
+            };
+        };
+    };
+    create_canned_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedReplyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_canned_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description canned reply id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedReplyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedReplyView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_canned_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description canned reply id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: {
@@ -4628,6 +5304,8 @@ export interface operations {
                 unread?: boolean;
                 /** @description Search the lead's name or phone. */
                 q?: string;
+                /** @description `me`, `none` (unassigned) or a member's id. */
+                assignee?: string;
                 limit?: number;
                 cursor?: string;
             };
@@ -4676,6 +5354,56 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    assign_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssigneeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4775,6 +5503,56 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

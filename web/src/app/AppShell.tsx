@@ -3,12 +3,16 @@ import { Building2, LogOut, Menu, X } from "lucide-react";
 import { useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { Logo } from "../components/Logo";
+import { ActionCountBadge } from "../features/actions";
 import { useLogout, useRecheckSession, useSession } from "../features/auth";
 import { cn } from "../lib/cn";
 import { initials, roleLabel } from "../lib/format";
 import { SECTIONS, SETTINGS_ICON } from "../nav";
 import { RealtimeProvider } from "../realtime/RealtimeProvider";
 import { REALTIME_HANDLERS } from "./realtime";
+
+/** The section whose link carries the count of open actions. */
+const ACTIONS_PATH = "/actions";
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
   cn(
@@ -27,6 +31,7 @@ function NavItems({ onNavigate }: { onNavigate?: () => void }) {
         <NavLink key={path} to={path} end={path === "/"} className={linkClass} onClick={onNavigate}>
           <Icon className="size-4 shrink-0 text-gray-400 group-aria-[current=page]:text-brand-600" />
           {label}
+          {path === ACTIONS_PATH && <ActionCountBadge />}
         </NavLink>
       ))}
       <div className="my-2 border-t border-gray-200" />

@@ -3,6 +3,7 @@
 // of them says what to do with it. A `resync` (and every reconnect) calls every handler's
 // `resync`, so each feature listed refetches what it shows.
 import { complianceRealtime } from "../features/compliance";
+import { actionsRealtime } from "../features/actions";
 import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
@@ -18,6 +19,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     leadsRealtime,
     pipelineRealtime,
     complianceRealtime,
+    actionsRealtime,
   ],
   ignored: [],
 });

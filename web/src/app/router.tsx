@@ -1,7 +1,9 @@
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
+import { ActionsPage } from "../features/actions";
 import { AgentPage, KnowledgePage } from "../features/agent";
 import { AuditLogPage } from "../features/audit";
 import { CompliancePage } from "../features/compliance";
+import { CannedRepliesPage } from "../features/canned";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
@@ -32,6 +34,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
+  "canned-replies": <CannedRepliesPage />,
   "custom-fields": <CustomFieldsPage />,
   "pipeline-stages": <StagesPage />,
   "rate-card": <RateCardPage />,
@@ -50,8 +53,16 @@ const BUILT_SECTIONS: RouteObject[] = [
   { path: "/leads", element: <LeadsPage /> },
   { path: "/leads/:leadId", element: <LeadDetailPage /> },
   { path: "/pipeline", element: <PipelinePage /> },
+  { path: "/actions", element: <ActionsPage /> },
 ];
-const BUILT_PATHS = new Set(["/inbox", "/playground", "/templates", "/leads", "/pipeline"]);
+const BUILT_PATHS = new Set([
+  "/inbox",
+  "/playground",
+  "/templates",
+  "/leads",
+  "/pipeline",
+  "/actions",
+]);
 
 export const routes: RouteObject[] = [
   {

@@ -37,6 +37,8 @@ describe("realtimeRegistry", () => {
         "lead:deleted",
         "leads:bulk",
         "pipeline:moved",
+        "action:created",
+        "action:updated",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

@@ -34,8 +34,22 @@ pub struct InboxParams {
     pub unread: Option<bool>,
     /// Search the lead's name or phone.
     pub q: Option<String>,
+    /// `me`, `none` (unassigned) or a member's id.
+    pub assignee: Option<String>,
     pub limit: Option<u64>,
     pub cursor: Option<String>,
+}
+
+/// `assignee=me|none|<user_id>` as the store's filter: `Some(None)` is nobody's.
+fn assignee_filter(raw: Option<&str>, me: Uuid) -> ApiResult<Option<Option<Uuid>>> {
+    Ok(match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(word) if word.eq_ignore_ascii_case("me") => Some(Some(me)),
+        Some(word) if word.eq_ignore_ascii_case("none") => Some(None),
+        Some(id) => Some(Some(Uuid::parse_str(id).map_err(|_| {
+            ApiError::field("assignee", "must be me, none or a member's id")
+        })?)),
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,6 +86,8 @@ pub struct ConversationView {
     pub unread_count: i32,
     pub window_open_until: Option<DateTime<Utc>>,
     pub last_message: Option<LastMessage>,
+    /// The member the conversation is assigned to; null when nobody's.
+    pub assignee_id: Option<Uuid>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -207,6 +223,7 @@ pub fn view(c: ConversationItem) -> ConversationView {
             author: c.last_message_author,
             at,
         }),
+        assignee_id: c.assigned_user_id,
         updated_at: c.updated_at,
     }
 }
@@ -227,6 +244,7 @@ pub async fn list(
         needs_human: p.needs_human,
         unread: p.unread,
         q: p.q,
+        assignee: assignee_filter(p.assignee.as_deref(), member.0.user.id)?,
         limit,
         after: p
             .cursor

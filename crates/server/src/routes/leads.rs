@@ -272,7 +272,8 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::Erased => "erased",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
-        | ActivityKind::TakeoverEnded => return None,
+        | ActivityKind::TakeoverEnded
+        | ActivityKind::ActionResolved => return None,
     })
 }
 

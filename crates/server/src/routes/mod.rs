@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area of API.md.
 
+pub mod actions;
 pub mod agent;
 pub mod audit;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod replies;
 pub mod sandbox;
 pub mod schema;
 pub mod security;
+pub mod team_work;
 pub mod templates;
 pub mod two_factor;
 pub mod users;
@@ -64,6 +66,21 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(replies::takeover))
         .routes(routes!(replies::release))
         .routes(routes!(replies::mark_read))
+        .routes(routes!(actions::list_actions))
+        .routes(routes!(actions::action_counts))
+        .routes(routes!(actions::claim_action))
+        .routes(routes!(actions::resolve_action))
+        .routes(routes!(actions::snooze_action))
+        .routes(routes!(team_work::assign_conversation))
+        .routes(routes!(team_work::add_note))
+        .routes(routes!(
+            team_work::list_canned_replies,
+            team_work::create_canned_reply
+        ))
+        .routes(routes!(
+            team_work::update_canned_reply,
+            team_work::delete_canned_reply
+        ))
         .routes(routes!(sandbox::inbound))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(jobs::retry_job))

@@ -25,6 +25,7 @@ mod roles;
 mod security;
 mod sending;
 mod team;
+mod team_work;
 mod templates;
 mod views;
 mod vocabulary;

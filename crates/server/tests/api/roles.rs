@@ -53,6 +53,14 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/leads/bulk",
     // Opting a lead out (opting in and erasing are for owner/admin).
     "/api/v1/leads/{id}/opt-out",
+    // The action center, assignment, private notes and canned replies (issue 16).
+    "/api/v1/actions/{id}/claim",
+    "/api/v1/actions/{id}/resolve",
+    "/api/v1/actions/{id}/snooze",
+    "/api/v1/conversations/{id}/assignee",
+    "/api/v1/conversations/{id}/notes",
+    "/api/v1/canned-replies",
+    "/api/v1/canned-replies/{id}",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

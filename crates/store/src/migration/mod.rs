@@ -19,6 +19,7 @@ mod m0014_views_import;
 mod m0015_compliance;
 mod m0016_lead_search;
 mod m0017_org_currency;
+mod m0018_team_work;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_compliance::Migration),
             Box::new(m0016_lead_search::Migration),
             Box::new(m0017_org_currency::Migration),
+            Box::new(m0018_team_work::Migration),
         ]
     }
 }

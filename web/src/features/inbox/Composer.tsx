@@ -1,13 +1,15 @@
-import { BellOff, Clock, SendHorizontal } from "lucide-react";
+import { BellOff, Clock, Lock, SendHorizontal } from "lucide-react";
 import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { ApiError, errorMessage, fieldErrors } from "../../api/errors";
-import type { Conversation } from "../../api/models";
+import type { CannedReply, Conversation } from "../../api/models";
 import { Spinner } from "../../components/ui/Spinner";
 import { cn } from "../../lib/cn";
 import { useNow } from "../../lib/useNow";
 import { useRealtimeEvent } from "../../realtime/RealtimeProvider";
+import { useCannedReplies } from "../canned";
 import { TemplateSender } from "../templates";
-import { useMessageSent, useSendMessage } from "./api";
+import { useAddNote, useMessageSent, useSendMessage } from "./api";
+import { cannedQuery, fillVariables, filterCanned, leadValues } from "./canned";
 import { windowStatus } from "./format";
 
 /**
@@ -54,7 +56,55 @@ export function OptedOutNotice() {
   );
 }
 
-/** Reply as a human. Enter sends; Shift+Enter starts a new line. */
+/** The canned replies matching what follows "/", to pick one with the keyboard or a click. */
+function CannedPicker({
+  replies,
+  active,
+  onPick,
+}: {
+  replies: CannedReply[];
+  active: number;
+  onPick: (reply: CannedReply) => void;
+}) {
+  return (
+    <ul
+      role="listbox"
+      aria-label="Canned replies"
+      className="absolute right-0 bottom-full left-0 z-20 mb-1 max-h-56 overflow-y-auto rounded-lg border border-gray-200 bg-white p-1 shadow-lg"
+    >
+      {replies.length === 0 ? (
+        <li className="px-2 py-1.5 text-sm text-gray-500">
+          No canned reply matches. Add them in Settings → Canned replies.
+        </li>
+      ) : (
+        replies.map((r, i) => (
+          <li
+            key={r.id}
+            role="option"
+            aria-selected={i === active}
+            onMouseDown={(e) => {
+              // Keep the focus in the textarea.
+              e.preventDefault();
+              onPick(r);
+            }}
+            className={cn(
+              "cursor-pointer rounded px-2 py-1.5 text-sm",
+              i === active ? "bg-brand-50" : "hover:bg-gray-50",
+            )}
+          >
+            <span className="font-mono font-semibold text-gray-900">/{r.shortcut}</span>
+            <span className="ml-2 text-gray-500">{r.text.slice(0, 80)}</span>
+          </li>
+        ))
+      )}
+    </ul>
+  );
+}
+
+/**
+ * Reply as a human, or write a private note ("Note" on). Enter sends; Shift+Enter starts a
+ * new line; "/" opens the canned replies.
+ */
 export function Composer({
   conversation,
   disabledReason,
@@ -64,7 +114,11 @@ export function Composer({
   disabledReason?: string;
 }) {
   const [text, setText] = useState("");
+  const [noting, setNoting] = useState(false);
+  const [picked, setPicked] = useState(0);
   const send = useSendMessage(conversation.id);
+  const note = useAddNote(conversation.id);
+  const canned = useCannedReplies();
   // A refusal stands until the lead writes again (and perhaps opts back in): the contact's
   // flag, refetched by then, says which.
   useRealtimeEvent((event) => {
@@ -85,67 +139,129 @@ export function Composer({
   if (!optedOut && (!serviceWindow.open || refused === "window_closed"))
     return <WindowClosedNotice conversationId={conversation.id} disabledReason={disabledReason} />;
 
-  const locked = optedOut || !!disabledReason;
+  const query = cannedQuery(text);
+  const choices = query === null ? [] : filterCanned(canned.data?.items ?? [], query);
+  const pick = (reply: CannedReply) => {
+    setText(fillVariables(reply.text, leadValues(conversation.contact)));
+    setPicked(0);
+    input.current?.focus();
+  };
+  // A note is not a message to the lead: an opt-out does not stop it.
+  const locked = (optedOut && !noting) || !!disabledReason;
+  const pending = send.isPending || note.isPending;
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const body = text.trim();
-    if (!body || send.isPending || locked) return;
-    send.mutate(body, {
+    if (!body || pending || locked) return;
+    const done = {
       onSuccess: () => {
         setText("");
         input.current?.focus();
       },
-    });
+    };
+    if (noting) note.mutate(body, done);
+    else send.mutate(body, done);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (query !== null && choices.length > 0) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : choices.length - 1;
+        setPicked((i) => (i + step) % choices.length);
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        pick(choices[Math.min(picked, choices.length - 1)]!);
+        return;
+      }
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
     }
   };
 
-  const fieldError = fieldErrors(send.error).text;
+  const error = noting ? note.error : send.error;
+  const fieldError = fieldErrors(error).text;
   const otherError =
-    send.error && !fieldError && refused !== "opted_out" ? errorMessage(send.error) : null;
+    error && !fieldError && (noting || refused !== "opted_out") ? errorMessage(error) : null;
   const messageId = `composer-${conversation.id}-message`;
 
   return (
     <>
-      {optedOut && <OptedOutNotice />}
+      {optedOut && !noting && <OptedOutNotice />}
       <form
         onSubmit={submit}
-        aria-label="Reply"
-        className={cn("bg-white px-3 pt-3 pb-2 sm:px-4", !optedOut && "border-t border-gray-200")}
+        aria-label={noting ? "Private note" : "Reply"}
+        className={cn(
+          "px-3 pt-3 pb-2 sm:px-4",
+          noting ? "bg-amber-50" : "bg-white",
+          (!optedOut || noting) && "border-t border-gray-200",
+        )}
       >
-        <div className="flex items-end gap-2">
+        <div className="relative flex items-end gap-2">
+          {query !== null && !locked && (
+            <CannedPicker replies={choices} active={picked} onPick={pick} />
+          )}
+          <button
+            type="button"
+            aria-pressed={noting}
+            onClick={() => setNoting((n) => !n)}
+            disabled={!!disabledReason}
+            title="A private note: the team sees it, the lead never does"
+            className={cn(
+              "flex h-10 shrink-0 items-center gap-1 rounded-lg border px-2.5 text-xs font-medium transition-colors disabled:opacity-50",
+              noting
+                ? "border-amber-400 bg-amber-100 text-amber-900"
+                : "border-gray-300 bg-white text-gray-600 hover:bg-gray-50",
+            )}
+          >
+            <Lock className="size-3.5" aria-hidden="true" />
+            Note
+          </button>
           <textarea
             ref={input}
             value={text}
             onChange={(e) => {
               setText(e.target.value);
+              setPicked(0);
               if (send.isError) send.reset();
+              if (note.isError) note.reset();
             }}
             onKeyDown={onKeyDown}
             rows={1}
             disabled={locked}
-            aria-label="Message"
+            aria-label={noting ? "Private note" : "Message"}
             aria-invalid={fieldError ? true : undefined}
             aria-describedby={messageId}
-            placeholder={optedOut ? "This lead opted out" : (disabledReason ?? "Type a reply…")}
+            placeholder={
+              disabledReason ??
+              (noting
+                ? "Write a private note — the lead won't see it"
+                : optedOut
+                  ? "This lead opted out"
+                  : "Type a reply, or / for canned replies…")
+            }
             className={cn(
               "block max-h-40 min-h-10 w-full resize-none rounded-lg border bg-white px-3 py-2 text-sm text-gray-900 shadow-sm [field-sizing:content] placeholder:text-gray-400 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none disabled:bg-gray-50",
-              fieldError ? "border-red-400" : "border-gray-300",
+              fieldError ? "border-red-400" : noting ? "border-amber-300" : "border-gray-300",
             )}
           />
           <button
             type="submit"
-            aria-label="Send"
-            aria-busy={send.isPending || undefined}
-            disabled={!text.trim() || locked || send.isPending}
-            className="flex size-10 shrink-0 items-center justify-center rounded-lg bg-brand-600 text-white shadow-sm transition-colors hover:bg-brand-700 disabled:cursor-not-allowed disabled:bg-brand-600/50"
+            aria-label={noting ? "Add note" : "Send"}
+            aria-busy={pending || undefined}
+            disabled={!text.trim() || locked || pending}
+            className={cn(
+              "flex size-10 shrink-0 items-center justify-center rounded-lg text-white shadow-sm transition-colors disabled:cursor-not-allowed",
+              noting
+                ? "bg-amber-600 hover:bg-amber-700 disabled:bg-amber-600/50"
+                : "bg-brand-600 hover:bg-brand-700 disabled:bg-brand-600/50",
+            )}
           >
-            {send.isPending ? (
+            {pending ? (
               <Spinner className="size-4" />
             ) : (
               <SendHorizontal className="size-4" aria-hidden="true" />
@@ -157,6 +273,8 @@ export function Composer({
             <p role="alert" className="text-red-600">
               {fieldError ?? otherError}
             </p>
+          ) : noting ? (
+            <p className="text-amber-800">Private note: only your team sees it.</p>
           ) : optedOut ? null : (
             <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-0.5 text-gray-500">
               <p>

@@ -22,6 +22,18 @@ const MODE_OPTIONS: { value: ConversationMode | "all"; label: string }[] = [
   ...CONVERSATION_MODES.map((mode) => ({ value: mode, label: CONVERSATION_MODE_LABELS[mode] })),
 ];
 
+/** "Assigned to me" and "Unassigned": the `assignee` filter's words. */
+const ASSIGNEE_OPTIONS = [
+  { value: "all", label: "Everyone's" },
+  { value: "me", label: "Assigned to me" },
+  { value: "none", label: "Unassigned" },
+] as const;
+type AssigneeChoice = (typeof ASSIGNEE_OPTIONS)[number]["value"];
+
+function assigneeChoice(value: string | undefined): AssigneeChoice {
+  return value === "me" || value === "none" ? value : "all";
+}
+
 export function contactName(c: {
   contact: { name?: string | null; phone?: string | null; erased_at?: string | null };
 }) {
@@ -159,7 +171,13 @@ export function ConversationList({
   const active: ConversationFilters = { ...filters, q: q || undefined };
   const list = useConversationList(active);
   const now = useNow();
-  const filtered = !!(filters.mode || filters.needs_human || filters.unread || q);
+  const filtered = !!(
+    filters.mode ||
+    filters.needs_human ||
+    filters.unread ||
+    filters.assignee ||
+    q
+  );
 
   const set = (patch: Partial<ConversationFilters>) => onFiltersChange({ ...filters, ...patch });
 
@@ -180,7 +198,16 @@ export function ConversationList({
             className="pl-8"
           />
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
+          <div className="w-36 shrink-0">
+            <Select<AssigneeChoice>
+              size="sm"
+              aria-label="Assignee"
+              value={assigneeChoice(filters.assignee)}
+              onValueChange={(v) => set({ assignee: v === "all" ? undefined : v })}
+              options={ASSIGNEE_OPTIONS}
+            />
+          </div>
           <div className="w-32 shrink-0">
             <Select
               size="sm"

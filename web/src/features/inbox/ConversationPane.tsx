@@ -4,13 +4,15 @@ import { Link } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors";
 import type { ConversationDetail } from "../../api/models";
 import { useSession } from "../auth";
+import { useMembers } from "../team";
 import { useDocumentVisible } from "../../lib/useDocumentVisible";
 import { Badge } from "../../components/ui/Badge";
 import { Button, buttonClasses } from "../../components/ui/Button";
 import { Dialog, DialogContent } from "../../components/ui/Dialog";
+import { Select } from "../../components/ui/Select";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
-import { useConversation, useMarkRead, useRelease, useTakeover } from "./api";
+import { useAssign, useConversation, useMarkRead, useRelease, useTakeover } from "./api";
 import { Composer } from "./Composer";
 import { ContactPanel } from "./ContactPanel";
 import { contactName } from "./ConversationList";
@@ -18,6 +20,59 @@ import { BusinessBubble } from "./MessageBubble";
 import { ModeBadge } from "./ModeBadge";
 import { Transcript } from "./Transcript";
 import { formatPhone } from "./format";
+
+const NOBODY = "nobody";
+
+/** Who the conversation is assigned to: any active member, or nobody. */
+function AssigneePicker({
+  conversation: c,
+  disabled,
+}: {
+  conversation: ConversationDetail;
+  disabled: boolean;
+}) {
+  const { user } = useSession();
+  const members = useMembers();
+  const assign = useAssign(c.id);
+  const { toast } = useToast();
+  const options = [
+    { value: NOBODY, label: "Unassigned" },
+    ...members.items
+      .filter((m) => m.active && m.role !== "viewer")
+      .map((m) => ({ value: m.id, label: m.id === user.id ? `${m.name} (you)` : m.name })),
+  ];
+  // Someone since removed, or not listed yet: still shown as assigned.
+  if (c.assignee_id && !options.some((o) => o.value === c.assignee_id))
+    options.push({ value: c.assignee_id, label: "A former member" });
+  return (
+    <div
+      className="flex items-center gap-2 border-b border-gray-200 bg-white px-4 py-1.5 text-xs text-gray-600"
+      data-testid="assignee-picker"
+    >
+      <span>Assigned to</span>
+      <div className="w-48">
+        <Select
+          size="sm"
+          aria-label="Assignee"
+          value={c.assignee_id ?? NOBODY}
+          disabled={disabled || assign.isPending}
+          onValueChange={(v) =>
+            assign.mutate(v === NOBODY ? null : v, {
+              onError: (error) =>
+                toast({
+                  tone: "error",
+                  title: "Couldn't assign",
+                  description: errorMessage(error),
+                }),
+            })
+          }
+          options={options}
+          className="h-7 text-xs"
+        />
+      </div>
+    </div>
+  );
+}
 
 function Header({
   conversation: c,
@@ -54,7 +109,9 @@ function Header({
           <ModeBadge mode={c.mode} />
           {c.channel === "sandbox" && <Badge tone="amber">Sandbox</Badge>}
           {c.contact.phone && c.contact.name && (
-            <span className="truncate text-xs text-gray-500">{formatPhone(c.contact.phone)}</span>
+            <span className="hidden truncate text-xs text-gray-500 sm:inline">
+              {formatPhone(c.contact.phone)}
+            </span>
           )}
         </div>
       </div>
@@ -148,6 +205,7 @@ export function ConversationPane({ id }: { id: string }) {
     <div className="flex min-w-0 flex-1">
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col bg-gray-50">
         <Header conversation={c} canAct={canAct} />
+        <AssigneePicker conversation={c} disabled={!canAct} />
         {c.mode === "human" && (
           <div
             className="flex items-center gap-2 border-b border-blue-100 bg-blue-50 px-4 py-1.5 text-xs font-medium text-blue-800"

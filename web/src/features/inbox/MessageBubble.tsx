@@ -13,6 +13,7 @@ import {
   Music,
   Smile,
   Sticker,
+  Lock,
   UserRound,
   Video,
   type LucideIcon,
@@ -188,6 +189,26 @@ export function SystemNote({ message }: { message: Message }) {
  * One message as the business sees it: the lead on the left; the bot and humans on the right
  * in their own colours, with a small author label and delivery ticks.
  */
+/** A member's private note: amber, marked private, never sent to the lead. */
+export function PrivateNote({ message, byLabel }: { message: Message; byLabel?: string }) {
+  return (
+    <div
+      className="flex flex-col items-end py-0.5"
+      data-testid="message"
+      data-author="note"
+      data-message-id={message.id}
+    >
+      <span className="mb-0.5 flex items-center gap-1 px-1 text-[11px] font-medium text-amber-700">
+        <Lock className="size-3" aria-hidden="true" />
+        Private note{byLabel ? ` · ${byLabel}` : ""}
+      </span>
+      <div className="max-w-[75%] rounded-lg rounded-tr-sm border border-dashed border-amber-300 bg-amber-50 px-3 py-1.5 text-sm whitespace-pre-wrap text-amber-950">
+        {message.text}
+      </div>
+    </div>
+  );
+}
+
 export function BusinessBubble({
   message,
   humanLabel = "Human",
@@ -197,6 +218,7 @@ export function BusinessBubble({
   humanLabel?: string;
 }) {
   if (message.author === "system") return <SystemNote message={message} />;
+  if (message.author === "note") return <PrivateNote message={message} byLabel={humanLabel} />;
   const outbound = message.direction === "out";
   const bot = message.author === "bot";
   return (
@@ -264,6 +286,8 @@ export function LeadBubble({
   onTap?: (button: ReplyButton) => void;
 }) {
   if (message.author === "system") return <SystemNote message={message} />;
+  // The team's private notes never reach the lead's phone.
+  if (message.author === "note") return null;
   const mine = message.direction === "in";
   const buttons = mine ? [] : replyButtons(message);
   return (

@@ -163,3 +163,33 @@ export function useSendMessage(id: string) {
     },
   });
 }
+
+/** Assigns the conversation to a member, or to nobody (`null`). */
+export function useAssign(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string | null) =>
+      unwrap(
+        api.PUT("/api/v1/conversations/{id}/assignee", {
+          params: { path: { id } },
+          body: { user_id: userId },
+        }),
+      ),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: conversationKey(id) });
+      void client.invalidateQueries({ queryKey: CONVERSATION_LISTS_KEY });
+    },
+  });
+}
+
+/** Writes a private note into the transcript: the team sees it, the lead never does. */
+export function useAddNote(id: string) {
+  const sent = useMessageSent(id);
+  return useMutation({
+    mutationFn: (text: string) =>
+      unwrap(
+        api.POST("/api/v1/conversations/{id}/notes", { params: { path: { id } }, body: { text } }),
+      ),
+    onSuccess: (note) => sent(note),
+  });
+}

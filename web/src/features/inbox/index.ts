@@ -3,6 +3,7 @@
 export { useConversation, useConversationList, useDecisions } from "./api";
 export { contactName } from "./ConversationList";
 export { DecisionCard } from "./Decisions";
+export { priorityTone } from "./agent";
 export { formatPhone, previewText, relativeTime, windowStatus } from "./format";
 export { InboxPage } from "./InboxPage";
 export { CONVERSATION_LISTS_KEY, conversationKey, messagesKey } from "./keys";

@@ -1,2 +1,3 @@
 // The team feature's door: Settings → Team (members and invitations).
 export { TeamPage } from "./TeamPage";
+export { useMembers } from "./api";

@@ -1,0 +1,1 @@
+export const CANNED_REPLIES_KEY = ["canned-replies"] as const;
