@@ -164,7 +164,8 @@ test("long transcripts load older messages when scrolled to the top", async ({ p
   // Scrolling to the top fetches the older page and keeps the reader in place.
   await log.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(log.getByText("Message number 1", { exact: true })).toBeAttached();
-  await expect(log.getByText("Message number 10", { exact: true })).toBeInViewport();
+  // (The page above holds 1–10; the reader still sees the messages they were reading.)
+  await expect(log.getByText("Message number 12", { exact: true })).toBeInViewport();
   // The reader stays where they were: the older page sits above, not under their eyes.
   await expect(log.getByText("Message number 1", { exact: true })).not.toBeInViewport();
   await expect(log.getByText("Message number 60", { exact: true })).not.toBeInViewport();
@@ -312,7 +313,10 @@ test("WhatsApp: a webhook message arrives live, the reply goes to Meta, ticks fo
   await expect(reply.getByTestId("delivery-status")).toHaveAttribute("data-status", "sent");
   await expect(reply.getByRole("img", { name: "Sent" })).toBeVisible();
 
-  const sends = (await recordedSends(phoneNumberId)).filter((s) => s.body.type === "text");
+  // The agent may have answered the lead first; the person's reply is sent once.
+  const sends = (await recordedSends(phoneNumberId)).filter(
+    (s) => s.body.type === "text" && s.body.text?.body === "Yes, size M is in stock.",
+  );
   expect(sends).toHaveLength(1);
   const sent = sends[0]!;
   // Meta accepts the number with or without its "+".
