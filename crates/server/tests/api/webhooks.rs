@@ -14,7 +14,8 @@ on_both_databases!(
     a_forged_flood_is_refused_before_any_work,
     made_up_numbers_spend_only_their_senders_budget,
     one_app_secret_signs_a_delivery,
-    a_surge_of_new_leads_is_stored_exactly
+    a_surge_of_new_leads_is_stored_exactly,
+    one_delivery_of_many_leads_is_stored_whole
 );
 
 const SECRET: &str = "app-secret-value";
@@ -514,5 +515,44 @@ async fn a_surge_of_new_leads_is_stored_exactly(b: Backend) {
         n("SELECT CAST(COUNT(DISTINCT rank) AS TEXT) FROM pipeline_cards").await,
         expect
     );
+    app.finish().await;
+}
+
+/// A delivery bigger than one statement may carry (600 messages of 300 leads): written in
+/// chunks, each lead once, each conversation counting both of its messages.
+async fn one_delivery_of_many_leads_is_stored_whole(b: Backend) {
+    let (app, _owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let leads = 300;
+    let mut contacts = vec![];
+    let mut messages = vec![];
+    for round in 0..2 {
+        for i in 0..leads {
+            let phone = format!("9198700{i:05}");
+            if round == 0 {
+                contacts.push(serde_json::json!({"profile": {"name": "Lead"}, "wa_id": phone}));
+            }
+            messages.push(
+                serde_json::json!({"from": phone, "id": format!("wamid.big{round}x{i}"),
+                "timestamp": (1_779_000_000 + round * 1000 + i).to_string(), "type": "text",
+                "text": {"body": format!("message {round}")}}),
+            );
+        }
+    }
+    let body = serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
+            "contacts": contacts, "messages": messages}}]}]}))
+    .unwrap();
+    let (status, text) = post(&app, &body, sign(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(count(&app, "contacts").await, leads);
+    assert_eq!(count(&app, "messages").await, 2 * leads);
+    let both = app
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM conversations WHERE unread_count = 2 AND last_message_text = 'message 1'")
+        .await
+        .unwrap();
+    assert_eq!(both, leads.to_string());
+    let jobs = app.sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status = 'pending' AND kind = 'process_conversation'").await.unwrap();
+    assert_eq!(jobs, leads.to_string());
     app.finish().await;
 }

@@ -77,23 +77,38 @@ pub(super) async fn write(
     outcomes: &mut [IngestOutcome],
 ) -> Result<()> {
     let items = fresh_items(group, outcomes);
-    if items.is_empty() {
-        return Ok(());
+    // A chunk is written as the deliveries before it were: its leads and conversations are
+    // found, not created, by the next.
+    for chunk in items.chunks(MAX_MESSAGES_PER_STATEMENT) {
+        write_chunk(store, db, chunk, outcomes).await?;
     }
-    let leads = upsert_leads(db, &items).await?;
+    Ok(())
+}
+
+/// Messages per statement: a row binds two dozen values at most, and SQLite takes 32,766
+/// values per statement.
+const MAX_MESSAGES_PER_STATEMENT: usize = 500;
+
+async fn write_chunk(
+    store: &Store,
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    outcomes: &mut [IngestOutcome],
+) -> Result<()> {
+    let leads = upsert_leads(db, items).await?;
     let created: Vec<(Uuid, Uuid, &str)> = leads
         .iter()
         .filter(|(_, (_, created))| *created)
         .map(|(&(org, phone), &(id, _))| (org, id, phone))
         .collect();
-    place_new_leads(db, &items, &leads).await?;
+    place_new_leads(db, items, &leads).await?;
     crate::compliance::keep_suppressed_many(db, store, &created).await?;
-    let conversations = upsert_conversations(db, &items, &leads).await?;
-    let stored = insert_messages(db, &items, &leads, &conversations).await?;
-    note_lead_messages(db, &items, &stored, &leads, &conversations).await?;
-    schedule_processing(db, &items, &stored, &leads, &conversations).await?;
-    log_activity(db, &items, &stored, &leads, &conversations).await?;
-    fill_outcomes(&items, &stored, &leads, &conversations, outcomes);
+    let conversations = upsert_conversations(db, items, &leads).await?;
+    let stored = insert_messages(db, items, &leads, &conversations).await?;
+    note_lead_messages(db, items, &stored, &leads, &conversations).await?;
+    schedule_processing(db, items, &stored, &leads, &conversations).await?;
+    log_activity(db, items, &stored, &leads, &conversations).await?;
+    fill_outcomes(items, &stored, &leads, &conversations, outcomes);
     Ok(())
 }
 
@@ -409,7 +424,7 @@ async fn schedule_processing(
     Ok(())
 }
 
-/// The activity log: a lead's creation and each message received, per organisation.
+/// The activity log: a lead's creation and each message received, in one statement.
 async fn log_activity(
     db: &impl ConnectionTrait,
     items: &[Item<'_>],
@@ -417,14 +432,14 @@ async fn log_activity(
     leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
     conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
 ) -> Result<()> {
-    let mut by_org: BTreeMap<Uuid, Vec<NewActivity>> = BTreeMap::new();
+    let mut log: Vec<(Uuid, NewActivity)> = vec![];
     let mut announced = HashSet::new();
     for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
         let (lead_id, created) = leads[&(it.org_id, it.phone)];
         let conversation_id = conversation_of(it, leads, conversations).0.id;
-        let log = by_org.entry(it.org_id).or_default();
         let entry = |kind, payload| {
-            NewActivity::on(lead_id, conversation_id, kind, ActivityActor::Lead, payload)
+            let e = NewActivity::on(lead_id, conversation_id, kind, ActivityActor::Lead, payload);
+            (it.org_id, e)
         };
         if created && announced.insert(lead_id) {
             let source = json!({ "channel": it.channel, "referral": it.msg.referral });
@@ -433,10 +448,7 @@ async fn log_activity(
         let seen = json!({ "message_id": it.message_id, "type": it.msg.kind });
         log.push(entry(ActivityKind::MessageReceived, seen));
     }
-    for (org_id, log) in by_org {
-        activity::append(db, org_id, log).await?;
-    }
-    Ok(())
+    activity::append_across(db, log).await
 }
 
 /// What each delivery stored, as the per-delivery path reports it.
