@@ -2,6 +2,7 @@
 
 mod agent_run;
 mod announce;
+mod calendar_feed;
 pub mod app;
 mod client_ip;
 pub mod config;
