@@ -464,8 +464,13 @@ async fn measure_a_week_among_many_events(b: Backend) {
     let base = Utc::now() - Duration::days(365);
     let total = 100_000;
     let batch = 1000;
-    let uuid_cast = if b == Backend::Postgres { "::uuid" } else { "" };
     let ts_cast = if b == Backend::Postgres { "::timestamptz" } else { "" };
+    // SQLite keeps a UUID as its 16 bytes.
+    let id = |u: &str| match b {
+        Backend::Postgres => format!("'{u}'::uuid"),
+        Backend::Sqlite => format!("X'{}'", u.replace('-', "")),
+    };
+    let (org, conv, lead) = (id(org), id(&conv), id(&lead));
     for chunk in 0..(total / batch) {
         let mut rows = Vec::with_capacity(batch);
         for i in 0..batch {
@@ -474,8 +479,8 @@ async fn measure_a_week_among_many_events(b: Backend) {
             let end = start + Duration::minutes(30);
             let kind = ["call", "demo", "meeting"][n % 3];
             rows.push(format!(
-                "('{}'{uuid_cast}, '{org}'{uuid_cast}, '{conv}'{uuid_cast}, '{lead}'{uuid_cast}, '{kind}', 'booked', 'Call {n}', '{}'{ts_cast}, '{}'{ts_cast}, '{}'{ts_cast}, '{}'{ts_cast})",
-                uuid::Uuid::now_v7(),
+                "({}, {org}, {conv}, {lead}, '{kind}', 'booked', 'Call {n}', '{}'{ts_cast}, '{}'{ts_cast}, '{}'{ts_cast}, '{}'{ts_cast})",
+                id(&uuid::Uuid::now_v7().to_string()),
                 stamp(start),
                 stamp(end),
                 stamp(base),

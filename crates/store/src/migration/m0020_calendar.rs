@@ -69,6 +69,13 @@ const COPY: [&str; 2] = [
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too: the rebuild is all or nothing, and every statement
+    /// runs on one connection (another pooled connection may still have the old schema in
+    /// memory and refuse to create an index it thinks exists).
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_index(
             Index::drop()
