@@ -126,7 +126,11 @@ pub fn zone(name: Option<&str>) -> Tz {
 
 /// A time as the lead reads it: "Tue 8 Dec, 15:00 (Asia/Kolkata)".
 pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
-    format!("{} ({})", at.with_timezone(&tz).format("%a %-d %b, %H:%M"), tz)
+    format!(
+        "{} ({})",
+        at.with_timezone(&tz).format("%a %-d %b, %H:%M"),
+        tz
+    )
 }
 
 /// The message that tells the lead about a change, in the organisation's timezone.
@@ -217,10 +221,7 @@ mod tests {
     fn a_moved_event_keeps_its_length() {
         let (s, e) = (t("2026-12-08T09:00:00Z"), t("2026-12-08T10:00:00Z"));
         let new = t("2026-12-09T12:00:00Z");
-        assert_eq!(
-            moved_end(Some(s), Some(e), new),
-            t("2026-12-09T13:00:00Z")
-        );
+        assert_eq!(moved_end(Some(s), Some(e), new), t("2026-12-09T13:00:00Z"));
         assert_eq!(moved_end(None, None, new), t("2026-12-09T12:30:00Z"));
     }
 

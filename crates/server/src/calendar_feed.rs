@@ -40,7 +40,12 @@ pub fn ics(org_name: &str, tz: Tz, public_url: Option<&str>, events: &[CalendarE
 }
 
 fn description(e: &CalendarEvent, tz: Tz, start: chrono::DateTime<chrono::Utc>) -> String {
-    let mut lines = vec![format!("{} ({}), {}", e.kind, e.status, local_time(start, tz))];
+    let mut lines = vec![format!(
+        "{} ({}), {}",
+        e.kind,
+        e.status,
+        local_time(start, tz)
+    )];
     if let Some(c) = &e.contact {
         let name = c.name.as_deref().unwrap_or("Lead");
         match &c.phone {

@@ -2,8 +2,8 @@
 
 mod agent_run;
 mod announce;
-mod calendar_feed;
 pub mod app;
+mod calendar_feed;
 mod client_ip;
 pub mod config;
 mod credentials;

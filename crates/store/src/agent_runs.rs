@@ -3,9 +3,7 @@
 //! job, the next follow-up, action-center items and bookings — in one transaction.
 
 use crate::activity::{self, NewActivity};
-use crate::entities::{
-    action, contact, conversation, conversation_state, decision, message,
-};
+use crate::entities::{action, contact, conversation, conversation_state, decision, message};
 use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
 use crate::inbox::facts_of;
@@ -520,17 +518,19 @@ impl OrgScope<'_> {
         let mut flagged = None;
         let mut actions = vec![];
         let mut updated = vec![];
-        let booking = patch.cta_accepted.as_ref().map(|(cta, _, details)| {
-            crate::calendar::DecisionBooking {
-                cta: *cta,
-                name: details
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                slot: patch.calendar_event.clone(),
-                action_id: None,
-            }
-        });
+        let booking =
+            patch
+                .cta_accepted
+                .as_ref()
+                .map(|(cta, _, details)| crate::calendar::DecisionBooking {
+                    cta: *cta,
+                    name: details
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    slot: patch.calendar_event.clone(),
+                    action_id: None,
+                });
         if let Some((cta, title, details)) = patch.cta_accepted {
             let booked = patch.calendar_event.as_ref().map(|(_, start, _)| *start);
             // One item per CTA taken up: an acceptance repeated adds nothing, and the time

@@ -4,7 +4,7 @@
 
 use crate::entities::{action, calendar_event, calendar_feed, conversation};
 use crate::error::{Result, StoreError};
-use crate::inbox::{ContactRef, MessageItem};
+use crate::inbox::ContactRef;
 use crate::replies::{OutboundBody, person_may_write};
 use crate::team::OrgScope;
 use crate::{Actor, Store, new_id, now};
@@ -70,12 +70,10 @@ pub struct NewEvent {
 /// Whether the lead was told about a change, and if not why.
 #[derive(Debug, Clone)]
 pub enum LeadNotice {
-    Told(MessageItem),
+    /// The message that tells them, queued with its send job.
+    Told { message_id: Uuid },
     /// The send policy refused: the change was made all the same.
-    Refused {
-        rule: SendRule,
-        detail: String,
-    },
+    Refused { rule: SendRule, detail: String },
     /// A meeting set up by hand on a lead without a conversation: nowhere to write.
     NoConversation,
 }
@@ -302,8 +300,8 @@ impl OrgScope<'_> {
         let tz = calendar::zone(self.details().await?.profile.timezone.as_deref());
         let txn = self.store.begin_write().await?;
         let row = self.calendar_event_row(&*txn, id).await?;
-        let outcome =
-            change_event(row.status, row.start_at.is_some(), change).map_err(StoreError::Calendar)?;
+        let outcome = change_event(row.status, row.start_at.is_some(), change)
+            .map_err(StoreError::Calendar)?;
         let at = now();
         let mut update = calendar_event::ActiveModel {
             status: Set(outcome.status),
@@ -320,7 +318,9 @@ impl OrgScope<'_> {
             .filter(calendar_event::Column::Id.eq(row.id))
             .exec(&*txn)
             .await?;
-        let action = self.follow_booking_action(&*txn, actor, &row, change, at).await?;
+        let action = self
+            .follow_booking_action(&*txn, actor, &row, change, at)
+            .await?;
         let notice = match outcome.tell_lead {
             true => Some(self.tell_lead(&txn, actor, &row, change, tz).await?),
             false => None,
@@ -354,7 +354,7 @@ impl OrgScope<'_> {
             });
         }
         let text = lead_notice(row.kind, change, row.start_at, tz);
-        let mut message = self
+        let message = self
             .queue_outbound(
                 txn,
                 &conv,
@@ -364,8 +364,9 @@ impl OrgScope<'_> {
                 OutboundBody::Text,
             )
             .await?;
-        message.sent_by = Some((actor.user_id, Some(actor.name.clone())));
-        Ok(LeadNotice::Told(message))
+        Ok(LeadNotice::Told {
+            message_id: message.id,
+        })
     }
 
     /// The booking action behind an agent's booking: due at the new start, or resolved.
@@ -391,12 +392,10 @@ impl OrgScope<'_> {
                 update.resolved_by = Set(Some(actor.user_id));
                 update.resolved_at = Set(Some(at));
                 update.snoozed_until = Set(None);
-                update.outcome = Set(Some(
-                    match change {
-                        EventChange::Done => format!("The {} took place.", row.kind.noun()),
-                        _ => format!("The {} was cancelled.", row.kind.noun()),
-                    }
-                ));
+                update.outcome = Set(Some(match change {
+                    EventChange::Done => format!("The {} took place.", row.kind.noun()),
+                    _ => format!("The {} was cancelled.", row.kind.noun()),
+                }));
                 Some(ActionStatus::Resolved)
             }
         };
@@ -454,7 +453,10 @@ impl OrgScope<'_> {
             .map(|f| f.created_at))
     }
 
-    async fn calendar_events(&self, rows: Vec<calendar_event::Model>) -> Result<Vec<CalendarEvent>> {
+    async fn calendar_events(
+        &self,
+        rows: Vec<calendar_event::Model>,
+    ) -> Result<Vec<CalendarEvent>> {
         let mut lead_ids: Vec<Uuid> = rows.iter().map(|r| r.contact_id).collect();
         lead_ids.sort_unstable();
         lead_ids.dedup();

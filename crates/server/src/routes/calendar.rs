@@ -192,7 +192,11 @@ pub async fn list_calendar(
     let tz = tz.name();
     Ok(Json(CalendarList {
         items: range.items.into_iter().map(|e| view(e, tz)).collect(),
-        to_be_agreed: range.to_be_agreed.into_iter().map(|e| view(e, tz)).collect(),
+        to_be_agreed: range
+            .to_be_agreed
+            .into_iter()
+            .map(|e| view(e, tz))
+            .collect(),
         timezone: tz.to_owned(),
     }))
 }
@@ -219,7 +223,10 @@ pub async fn create_event(
         .title
         .map(|t| t.replace('\0', "").trim().to_owned())
         .filter(|t| !t.is_empty());
-    if title.as_ref().is_some_and(|t| t.chars().count() > TITLE_MAX) {
+    if title
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > TITLE_MAX)
+    {
         return Err(ApiError::field(
             "title",
             format!("must be at most {TITLE_MAX} characters"),
@@ -306,9 +313,9 @@ pub async fn change_event(
     let tz = org_zone(&state, org_id).await?;
     announce_change(&state, org_id, &changed).await;
     let lead_notice = changed.notice.map(|n| match n {
-        LeadNotice::Told(m) => LeadNoticeView {
+        LeadNotice::Told { message_id } => LeadNoticeView {
             told: true,
-            message_id: Some(m.id),
+            message_id: Some(message_id),
             refused: None,
             reason: None,
         },
@@ -340,11 +347,11 @@ async fn announce_change(state: &AppState, org_id: Uuid, changed: &EventChanged)
         events.push(RealtimeEvent::ActionUpdated { action_id, status });
     }
     announce::publish(&state.store, org_id, events).await;
-    if let (Some(LeadNotice::Told(m)), Some(conversation_id)) =
+    if let (Some(LeadNotice::Told { message_id }), Some(conversation_id)) =
         (&changed.notice, changed.event.conversation_id)
     {
         state.store.wake_workers().await;
-        announce::message_sent(&state.store, org_id, conversation_id, m.id, false).await;
+        announce::message_sent(&state.store, org_id, conversation_id, *message_id, false).await;
     }
 }
 

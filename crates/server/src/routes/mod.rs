@@ -74,10 +74,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(actions::snooze_action))
         .routes(routes!(calendar::list_calendar, calendar::create_event))
         .routes(routes!(calendar::change_event))
-        .routes(routes!(
-            calendar::feed_status,
-            calendar::rotate_feed_token
-        ))
+        .routes(routes!(calendar::feed_status, calendar::rotate_feed_token))
         .routes(routes!(team_work::assign_conversation))
         .routes(routes!(team_work::add_note))
         .routes(routes!(

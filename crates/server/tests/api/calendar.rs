@@ -132,14 +132,26 @@ async fn a_booking_becomes_an_event_and_follows_its_action(b: Backend) {
     );
 
     // Done: the booking action is resolved with it; the lead is not messaged about it.
-    let r = change(&app, &owner, event["id"].as_str().unwrap(), json!({"status": "done"})).await;
+    let r = change(
+        &app,
+        &owner,
+        event["id"].as_str().unwrap(),
+        json!({"status": "done"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["event"]["status"], "done");
     assert_eq!(r.body["lead_notice"], Value::Null);
     let r = app.get("/api/v1/actions?kind=booking", &owner.token).await;
     assert_eq!(r.body["items"][0]["status"], "resolved");
     assert_eq!(r.body["items"][0]["outcome"], "The call took place.");
-    let r = change(&app, &owner, event["id"].as_str().unwrap(), json!({"status": "cancelled"})).await;
+    let r = change(
+        &app,
+        &owner,
+        event["id"].as_str().unwrap(),
+        json!({"status": "cancelled"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.body);
     assert_eq!(r.code(), "event_closed");
     app.finish().await;
@@ -168,7 +180,13 @@ async fn moving_and_cancelling_tell_the_lead_through_the_send_policy(b: Backend)
     );
 
     let mut ws = app.ws(&owner.token).await;
-    let r = change(&app, &owner, id, json!({"starts_at": "2030-03-05T04:30:00Z"})).await;
+    let r = change(
+        &app,
+        &owner,
+        id,
+        json!({"starts_at": "2030-03-05T04:30:00Z"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["event"]["status"], "rescheduled");
     assert_eq!(r.body["event"]["ends_at"], "2030-03-05T05:00:00Z");
@@ -261,7 +279,12 @@ async fn the_feed_is_icalendar_and_rotating_it_retires_the_old_url(b: Backend) {
         .unwrap();
     assert_ne!(stored, token);
 
-    let feed = app.http.get(format!("{}{old}", app.base)).send().await.unwrap();
+    let feed = app
+        .http
+        .get(format!("{}{old}", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(feed.status(), StatusCode::OK);
     assert!(
         feed.headers()["content-type"]
@@ -275,12 +298,11 @@ async fn the_feed_is_icalendar_and_rotating_it_retires_the_old_url(b: Backend) {
     assert_eq!(events.len(), 1, "{text}");
     use icalendar::Component;
     let e = events[0];
+    assert_eq!(e.get_summary(), event["title"].as_str(), "{text}");
     assert_eq!(
-        e.get_summary(),
-        event["title"].as_str(),
-        "{text}"
+        e.get_uid().unwrap(),
+        format!("{}@closer", event["id"].as_str().unwrap())
     );
-    assert_eq!(e.get_uid().unwrap(), format!("{}@closer", event["id"].as_str().unwrap()));
     let dtstart = e.get_start().expect("DTSTART");
     assert_eq!(dtstart, icalendar::DatePerhapsTime::DateTime(start.into()));
     assert_eq!(parsed.get_timezone(), Some("UTC"));
@@ -386,7 +408,14 @@ async fn bad_ranges_and_changes_are_refused(b: Backend) {
     assert!(r.body["error"]["details"]["fields"]["ends_at"].is_string());
     // Nothing changed.
     let r = app
-        .get(&format!("/api/v1/calendar?from={}&to={}", urlencode(&(Utc::now()).to_rfc3339()), urlencode(&(Utc::now() + Duration::days(3)).to_rfc3339())), &owner.token)
+        .get(
+            &format!(
+                "/api/v1/calendar?from={}&to={}",
+                urlencode(&(Utc::now()).to_rfc3339()),
+                urlencode(&(Utc::now() + Duration::days(3)).to_rfc3339())
+            ),
+            &owner.token,
+        )
         .await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(r.body["items"][0]["status"], "booked");
@@ -413,7 +442,11 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
     // A viewer reads the calendar (and may have a feed of it).
     assert_eq!(calendar(&app, &viewer).await["items"][0]["id"], id);
     let r = app
-        .post("/api/v1/calendar/feed-token", Some(&viewer.token), json!({}))
+        .post(
+            "/api/v1/calendar/feed-token",
+            Some(&viewer.token),
+            json!({}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
 
@@ -426,7 +459,11 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
     assert_eq!(calendar(&app, &stranger).await["items"], json!([]));
     // The stranger's own feed shows their organisation only.
     let r = app
-        .post("/api/v1/calendar/feed-token", Some(&stranger.token), json!({}))
+        .post(
+            "/api/v1/calendar/feed-token",
+            Some(&stranger.token),
+            json!({}),
+        )
         .await;
     let path = r.body["path"].as_str().unwrap();
     let text = app
@@ -464,7 +501,11 @@ async fn measure_a_week_among_many_events(b: Backend) {
     let base = Utc::now() - Duration::days(365);
     let total = 100_000;
     let batch = 1000;
-    let ts_cast = if b == Backend::Postgres { "::timestamptz" } else { "" };
+    let ts_cast = if b == Backend::Postgres {
+        "::timestamptz"
+    } else {
+        ""
+    };
     // SQLite keeps a UUID as its 16 bytes.
     let id = |u: &str| match b {
         Backend::Postgres => format!("'{u}'::uuid"),

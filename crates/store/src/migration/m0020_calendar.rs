@@ -117,7 +117,10 @@ impl MigrationTrait for Migration {
         // A range of the calendar; a conversation's events; a booking action's event.
         for (name, col) in [
             ("calendar_events_org_start", CalendarEvents::StartAt),
-            ("calendar_events_org_conversation", CalendarEvents::ConversationId),
+            (
+                "calendar_events_org_conversation",
+                CalendarEvents::ConversationId,
+            ),
             ("calendar_events_org_action", CalendarEvents::ActionId),
         ] {
             m.create_index(index(
