@@ -10,7 +10,7 @@ use crate::team::OrgScope;
 use crate::{Actor, Store, new_id, now};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::calendar::{
-    self, EventChange, EventKind, EventStatus, change_event, lead_notice, moved_end,
+    self, EventChange, EventKind, EventRefusal, EventStatus, change_event, lead_notice, moved_end,
 };
 use closer_domain::messaging::Author;
 use closer_domain::sales::CtaType;
@@ -312,12 +312,19 @@ impl OrgScope<'_> {
             update.start_at = Set(Some(start));
             update.end_at = Set(Some(moved_end(row.start_at, row.end_at, start)));
         }
-        calendar_event::Entity::update_many()
+        // Only if nobody changed it since it was read: two members cancelling at once tell
+        // the lead once, and the second is refused.
+        let changed = calendar_event::Entity::update_many()
             .set(update)
             .filter(calendar_event::Column::OrgId.eq(self.org_id))
             .filter(calendar_event::Column::Id.eq(row.id))
+            .filter(calendar_event::Column::Status.eq(row.status))
+            .filter(calendar_event::Column::UpdatedAt.eq(row.updated_at))
             .exec(&*txn)
             .await?;
+        if changed.rows_affected != 1 {
+            return Err(StoreError::Calendar(EventRefusal::Closed));
+        }
         let action = self
             .follow_booking_action(&*txn, actor, &row, change, at)
             .await?;
