@@ -4,6 +4,7 @@ import { newAccount, signUpViaApi, useToken } from "./helpers";
 const SECTIONS = [
   { label: "Inbox", path: "/inbox", built: true },
   { label: "Action center", path: "/actions", built: true },
+  { label: "Calendar", path: "/calendar", built: true },
   { label: "Leads", path: "/leads", built: true },
   { label: "Pipeline", path: "/pipeline", built: true },
   { label: "Templates", path: "/templates", built: true },

@@ -3,6 +3,7 @@ import {
   Bot,
   Building2,
   CalendarClock,
+  CalendarDays,
   Cpu,
   FileText,
   FlaskConical,
@@ -71,6 +72,17 @@ export const SECTIONS: Section[] = [
       "Accepted calls-to-action to follow through (calls booked, payments, downloads)",
       "Conversations that need human attention, by priority",
       "Resolve items as you handle them",
+    ],
+  },
+  {
+    label: "Calendar",
+    path: "/calendar",
+    icon: CalendarDays,
+    summary: "Calls, demos and meetings booked with leads.",
+    features: [
+      "Day, week and list views in the organisation's timezone",
+      "Reschedule or cancel; the lead is told on WhatsApp",
+      "A private feed for Google Calendar or Outlook",
     ],
   },
   {

@@ -71,6 +71,18 @@ pub enum RealtimeEvent {
         action_id: Uuid,
         status: crate::work::ActionStatus,
     },
+    /// A calendar event was booked (by the agent or a person).
+    #[serde(rename = "calendar:created")]
+    CalendarCreated {
+        event_id: Uuid,
+        status: crate::calendar::EventStatus,
+    },
+    /// A calendar event got its time, was moved, cancelled or marked done.
+    #[serde(rename = "calendar:updated")]
+    CalendarUpdated {
+        event_id: Uuid,
+        status: crate::calendar::EventStatus,
+    },
     /// A conversation's follow-up was scheduled, sent, skipped or cancelled.
     #[serde(rename = "followup:updated")]
     FollowupUpdated {
@@ -117,6 +129,8 @@ impl RealtimeEvent {
             RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
             RealtimeEvent::ActionCreated { .. } => "action:created",
             RealtimeEvent::ActionUpdated { .. } => "action:updated",
+            RealtimeEvent::CalendarCreated { .. } => "calendar:created",
+            RealtimeEvent::CalendarUpdated { .. } => "calendar:updated",
             RealtimeEvent::FollowupUpdated { .. } => "followup:updated",
             RealtimeEvent::LeadCreated { .. } => "lead:created",
             RealtimeEvent::LeadUpdated { .. } => "lead:updated",

@@ -222,6 +222,8 @@ text_enum!(
         ActionClaimed = "action_claimed",
         /// A canned reply's shortcut is taken in the organisation.
         ShortcutExists = "shortcut_exists",
+        /// A calendar event that is cancelled or done cannot be changed.
+        EventClosed = "event_closed",
     }
 );
 

@@ -290,6 +290,12 @@ async fn announce(
     for &(action_id, status) in &applied.updated {
         events.push(RealtimeEvent::ActionUpdated { action_id, status });
     }
+    if let Some((event_id, status, new)) = applied.booked {
+        events.push(match new {
+            true => RealtimeEvent::CalendarCreated { event_id, status },
+            false => RealtimeEvent::CalendarUpdated { event_id, status },
+        });
+    }
     if let Some(h) = &applied.moved {
         events.push(RealtimeEvent::PipelineMoved {
             lead_id: applied.lead_id,

@@ -77,6 +77,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .merge(webhooks)
         .route("/readyz", get(routes::health::readyz))
+        // A member's calendar feed: the secret in the path is the key, no bearer.
+        .route("/calendar/{file}", get(routes::calendar::feed))
         .merge(api)
         .fallback(crate::web::serve)
         .with_state(state)

@@ -219,6 +219,7 @@ impl From<StoreError> for ApiError {
             StoreError::Lead(e) => crate::routes::leads::refusal(e),
             StoreError::Pipeline(e) => crate::routes::pipeline::refusal(e),
             StoreError::Action(refusal) => action_refusal(refusal),
+            StoreError::Calendar(refusal) => event_refusal(refusal),
             StoreError::ShortcutExists => ApiError::Conflict {
                 code: ErrorCode::ShortcutExists,
                 message: err.to_string(),
@@ -242,6 +243,22 @@ fn action_refusal(refusal: closer_domain::work::ActionRefusal) -> ApiError {
             message: "another member has claimed this action".into(),
         },
         R::SnoozeInThePast => ApiError::field("until", "must be in the future"),
+    }
+}
+
+/// Why a calendar event could not be changed: it is closed (409), or has no time yet to
+/// have taken place (422 on `status`).
+fn event_refusal(refusal: closer_domain::calendar::EventRefusal) -> ApiError {
+    use closer_domain::calendar::EventRefusal as R;
+    match refusal {
+        R::Closed => ApiError::Conflict {
+            code: ErrorCode::EventClosed,
+            message: "this event is cancelled or done already".into(),
+        },
+        R::NoTimeYet => ApiError::field(
+            "status",
+            "an event whose time is still to be agreed cannot be done",
+        ),
     }
 }
 

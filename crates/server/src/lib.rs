@@ -3,6 +3,7 @@
 mod agent_run;
 mod announce;
 pub mod app;
+mod calendar_feed;
 mod client_ip;
 pub mod config;
 mod credentials;

@@ -3,9 +3,7 @@
 //! job, the next follow-up, action-center items and bookings — in one transaction.
 
 use crate::activity::{self, NewActivity};
-use crate::entities::{
-    action, calendar_event, contact, conversation, conversation_state, decision, message,
-};
+use crate::entities::{action, contact, conversation, conversation_state, decision, message};
 use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
 use crate::inbox::facts_of;
@@ -120,6 +118,8 @@ pub struct AppliedDecision {
     pub opened: Vec<(Uuid, ActionKind)>,
     /// Items it changed (an accepted CTA that became a booking), with their status.
     pub updated: Vec<(Uuid, ActionStatus)>,
+    /// The calendar event it booked or gave a time: (id, status, newly booked).
+    pub booked: Option<(Uuid, closer_domain::calendar::EventStatus, bool)>,
     /// A human took over while the agent thought: the reply was not queued.
     pub suppressed: bool,
     /// The conversation's lead.
@@ -518,6 +518,19 @@ impl OrgScope<'_> {
         let mut flagged = None;
         let mut actions = vec![];
         let mut updated = vec![];
+        let booking =
+            patch
+                .cta_accepted
+                .as_ref()
+                .map(|(cta, _, details)| crate::calendar::DecisionBooking {
+                    cta: *cta,
+                    name: details
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    slot: patch.calendar_event.clone(),
+                    action_id: None,
+                });
         if let Some((cta, title, details)) = patch.cta_accepted {
             let booked = patch.calendar_event.as_ref().map(|(_, start, _)| *start);
             // One item per CTA taken up: an acceptance repeated adds nothing, and the time
@@ -592,20 +605,17 @@ impl OrgScope<'_> {
                 .exec_without_returning(&*txn)
                 .await?;
         }
-        if let Some((title, start, end)) = patch.calendar_event {
-            calendar_event::Entity::insert(calendar_event::ActiveModel {
-                id: Set(new_id()),
-                org_id: Set(self.org_id),
-                conversation_id: Set(conversation_id),
-                contact_id: Set(conv.contact_id),
-                title: Set(title),
-                start_at: Set(start),
-                end_at: Set(end),
-                created_at: Set(at),
-            })
-            .exec_without_returning(&*txn)
-            .await?;
-        }
+        // The booking the CTA made (with its time, or to be agreed) follows its action.
+        let booked = match booking {
+            Some(b) => {
+                let b = crate::calendar::DecisionBooking {
+                    action_id: flagged,
+                    ..b
+                };
+                crate::calendar::book_from_decision(&*txn, self.org_id, &conv, b, at).await?
+            }
+            None => None,
+        };
         activity::append(&*txn, self.org_id, log).await?;
         txn.commit().await?;
         self.fill_custom_fields(conv.contact_id, &patch.state)
@@ -617,6 +627,7 @@ impl OrgScope<'_> {
             flagged,
             opened,
             updated,
+            booked,
             suppressed,
             lead_id: conv.contact_id,
             moved,

@@ -43,6 +43,9 @@ pub enum StoreError {
     /// A member's change to an action-center item refused (`ActionRefusal` says why).
     #[error("{0:?}")]
     Action(closer_domain::work::ActionRefusal),
+    /// A member's change to a calendar event refused (`EventRefusal` says why).
+    #[error("{0:?}")]
+    Calendar(closer_domain::calendar::EventRefusal),
     #[error("a canned reply with this shortcut already exists")]
     ShortcutExists,
     /// Work handed to someone who is not an active member of the organisation.

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
 mod audit;
+pub mod calendar;
 pub mod canned_replies;
 pub mod compliance;
 mod database;

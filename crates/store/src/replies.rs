@@ -68,6 +68,26 @@ pub struct SendTask {
     pub send_attempt: Option<i32>,
 }
 
+/// May a person on the team write free text to this lead now? The send policy for a human
+/// sender: not to a lead who opted out, not outside the 24 h window (only a template then).
+pub(crate) fn person_may_write(
+    conv: &conversation::Model,
+    lead: &contact::Model,
+) -> std::result::Result<(), send_policy::Refused> {
+    let to = Recipient {
+        opted_out: lead.opted_out,
+        marketing_opted_out: false,
+        mode: conv.mode,
+        window: window_of(conv),
+        last_lead_message_at: None,
+        unanswered: 0,
+        bot_messages_last_hour: 0,
+        budget: u32::MAX,
+        local_time: None,
+    };
+    send_policy::may_send(Outgoing::free_form(Sender::Human), &to, None, now())
+}
+
 impl OrgScope<'_> {
     /// A human's text reply, if the send policy allows it (not to a lead who opted out, not
     /// outside the 24 h window, where only a template may go): stored as queued with its send
@@ -81,23 +101,10 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
         let lead = self.contact_row(&txn, conv.contact_id).await?;
-        let to = Recipient {
-            opted_out: lead.opted_out,
-            marketing_opted_out: false,
-            mode: conv.mode,
-            window: window_of(&conv),
-            last_lead_message_at: None,
-            unanswered: 0,
-            bot_messages_last_hour: 0,
-            budget: u32::MAX,
-            local_time: None,
-        };
-        send_policy::may_send(Outgoing::free_form(Sender::Human), &to, None, now()).map_err(
-            |refused| StoreError::SendRefused {
-                refused,
-                window_open_until: conv.window_open_until,
-            },
-        )?;
+        person_may_write(&conv, &lead).map_err(|refused| StoreError::SendRefused {
+            refused,
+            window_open_until: conv.window_open_until,
+        })?;
         let took_over = conv.mode != ConversationMode::Human;
         let mut message = self
             .queue_outbound(

@@ -15,6 +15,8 @@ import type {
   DecisionEngine,
   DeliveryStatus,
   EmojiPolicy,
+  EventKind,
+  EventStatus,
   EngineMode,
   Formality,
   JobStatus,
@@ -186,6 +188,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "pipeline:moved",
   "action:created",
   "action:updated",
+  "calendar:created",
+  "calendar:updated",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 
@@ -219,6 +223,27 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
   claimed: "Claimed",
   snoozed: "Snoozed",
   resolved: "Resolved",
+};
+
+// ----- The calendar -----
+
+export const EVENT_KINDS = exhaustive<EventKind>()([
+  "call",
+  "demo",
+  "meeting",
+] as const satisfies readonly EventKind[]);
+
+export const EVENT_KIND_LABELS: Record<EventKind, string> = {
+  call: "Call",
+  demo: "Demo",
+  meeting: "Meeting",
+};
+
+export const EVENT_STATUS_LABELS: Record<EventStatus, string> = {
+  booked: "Booked",
+  rescheduled: "Rescheduled",
+  cancelled: "Cancelled",
+  done: "Done",
 };
 
 // ----- The agent -----

@@ -20,6 +20,8 @@ type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q>
 
 // The API's enums, each one named schema.
 export type ActionKind = Schemas["ActionKind"];
+export type EventKind = Schemas["EventKind"];
+export type EventStatus = Schemas["EventStatus"];
 export type ActionStatus = Schemas["ActionStatus"];
 export type Author = Schemas["Author"];
 export type BudgetTiming = Schemas["BudgetTiming"];
@@ -102,6 +104,11 @@ export type ActionPage = Ok<paths["/api/v1/actions"]["get"]>;
 export type ActionItem = ActionPage["items"][number];
 export type ActionCounts = Ok<paths["/api/v1/actions/counts"]["get"]>;
 export type ActionFilters = Omit<Query<paths["/api/v1/actions"]["get"]>, "limit" | "cursor">;
+export type CalendarList = Ok<paths["/api/v1/calendar"]["get"]>;
+export type CalendarEvent = CalendarList["items"][number];
+export type CalendarChange = Ok<paths["/api/v1/calendar/{id}"]["patch"]>;
+export type CalendarChangeBody = Body<paths["/api/v1/calendar/{id}"]["patch"]>;
+export type FeedToken = Ok<paths["/api/v1/calendar/feed-token"]["post"]>;
 export type CannedReplyList = Ok<paths["/api/v1/canned-replies"]["get"]>;
 export type CannedReply = CannedReplyList["items"][number];
 export type CannedReplyBody = Body<paths["/api/v1/canned-replies"]["post"]>;

@@ -377,6 +377,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar between `from` and `to`, in the organisation's timezone, and the bookings
+         *     whose time is still to be agreed.
+         */
+        get: operations["list_calendar"];
+        put?: never;
+        /**
+         * A meeting (or call, or demo) a person sets up by hand on a lead; it is linked to the
+         *     lead's latest conversation. The lead is not messaged.
+         */
+        post: operations["create_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/feed-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the member has a feed URL, and since when (the URL itself is shown only once). */
+        get: operations["feed_status"];
+        put?: never;
+        /**
+         * A new secret feed URL for the signed-in member; the previous one stops working. Any
+         *     member, viewers included, may have one: it only reads the calendar they can already read.
+         */
+        post: operations["rotate_feed_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Moves (`starts_at`), cancels or completes (`status`) an event. The lead is told of a move
+         *     or a cancellation through the send policy; when it refuses (the lead opted out, or the
+         *     24 h window is closed and free text may not go) the change is made all the same and
+         *     `lead_notice` says the lead was not told and why. The booking action follows.
+         */
+        patch: operations["change_event"];
+        trace?: never;
+    };
     "/api/v1/canned-replies": {
         parameters: {
             query?: never;
@@ -2026,6 +2093,53 @@ export interface components {
          * @enum {string}
          */
         ButtonType: "quick_reply" | "url" | "phone_number" | "copy_code";
+        CalendarChangeView: {
+            event: components["schemas"]["CalendarEventView"];
+            lead_notice?: null | components["schemas"]["LeadNoticeView"];
+        };
+        CalendarEventView: {
+            /**
+             * Format: uuid
+             * @description The booking action it came from (resolved when the event is done or cancelled).
+             */
+            action_id?: string | null;
+            contact?: null | components["schemas"]["ContactSummary"];
+            /**
+             * Format: uuid
+             * @description Null for a meeting set up by hand on a lead who has no conversation.
+             */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The member who set it up by hand; null when the agent booked it.
+             */
+            created_by?: string | null;
+            /** Format: date-time */
+            ends_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EventKind"];
+            /**
+             * Format: date-time
+             * @description Null while the time is to be agreed with the lead.
+             */
+            starts_at?: string | null;
+            status: components["schemas"]["EventStatus"];
+            /** @description The organisation's timezone (IANA name), in which the dashboard and the lead read it. */
+            timezone: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CalendarList: {
+            /** @description Events starting in the range, earliest first, every status. */
+            items: components["schemas"]["CalendarEventView"][];
+            timezone: string;
+            /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
+            to_be_agreed: components["schemas"]["CalendarEventView"][];
+        };
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
         };
@@ -2049,6 +2163,15 @@ export interface components {
             text: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        ChangeEventRequest: {
+            /**
+             * Format: date-time
+             * @description A new start (reschedules it, keeping its length; the first time for a booking whose
+             *     time was to be agreed).
+             */
+            starts_at?: string | null;
+            status?: null | components["schemas"]["EventStatus"];
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -2176,6 +2299,20 @@ export interface components {
             updated_at: string;
             /** Format: date-time */
             window_open_until?: string | null;
+        };
+        CreateEventRequest: {
+            /**
+             * Format: date-time
+             * @description Defaults to 30 minutes after the start.
+             */
+            ends_at?: string | null;
+            kind: components["schemas"]["EventKind"];
+            /** Format: uuid */
+            lead_id: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description Defaults to "<Kind> with <lead's name>". */
+            title?: string | null;
         };
         CreatedInvite: {
             /** Format: date-time */
@@ -2341,7 +2478,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2355,6 +2492,33 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EventKind: "call" | "demo" | "meeting";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EventStatus: "booked" | "rescheduled" | "cancelled" | "done";
+        FeedStatusView: {
+            /**
+             * Format: date-time
+             * @description When the member's current feed URL was made; null when they have none.
+             */
+            created_at?: string | null;
+        };
+        FeedTokenView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description `/calendar/<token>.ics`, for calendar apps to subscribe to (no sign-in). */
+            path: string;
+            /** @description The secret: shown once, only its hash is kept. */
+            token: string;
+            /** @description The full URL when the server knows its public address. */
+            url?: string | null;
+        };
         /** @description A placeholder's value and where it came from. */
         FilledValue: {
             source: components["schemas"]["ValueSource"];
@@ -2746,6 +2910,18 @@ export interface components {
              * @description With `count=true`: every match, not just this page.
              */
             total?: number | null;
+        };
+        /** @description Whether the lead was told about the change, and if not why. */
+        LeadNoticeView: {
+            /**
+             * Format: uuid
+             * @description The message that tells them, queued through the send path.
+             */
+            message_id?: string | null;
+            /** @description Why not, in words. */
+            reason?: string | null;
+            refused?: null | components["schemas"]["SendRule"];
+            told: boolean;
         };
         /** @description `GET /leads`'s parameters as JSON; `filter` is the document itself. */
         LeadSearch: {
@@ -3751,6 +3927,24 @@ export interface components {
             /** @enum {string} */
             type: "action:updated";
         } | {
+            /** @description A calendar event was booked (by the agent or a person). */
+            data: {
+                /** Format: uuid */
+                event_id: string;
+                status: components["schemas"]["EventStatus"];
+            };
+            /** @enum {string} */
+            type: "calendar:created";
+        } | {
+            /** @description A calendar event got its time, was moved, cancelled or marked done. */
+            data: {
+                /** Format: uuid */
+                event_id: string;
+                status: components["schemas"]["EventStatus"];
+            };
+            /** @enum {string} */
+            type: "calendar:updated";
+        } | {
             /** @description A conversation's follow-up was scheduled, sent, skipped or cancelled. */
             data: {
                 /** Format: uuid */
@@ -3925,6 +4119,11 @@ export interface components {
         SendResponse: {
             message: components["schemas"]["MessageView"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        SendRule: "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "rate_limited" | "quiet_hours";
         /** @description The team member who wrote a human reply. */
         SentBy: {
             /** Format: uuid */
@@ -5123,6 +5322,183 @@ export interface operations {
             };
             /** @description rate_limited, with Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_calendar: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (RFC 3339), inclusive. */
+                from?: string;
+                /** @description End of the range (RFC 3339), exclusive; at most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEventView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such lead in this organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    feed_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedStatusView"];
+                };
+            };
+        };
+    };
+    rotate_feed_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedTokenView"];
+                };
+            };
+        };
+    };
+    change_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEventRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChangeView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `event_closed`: cancelled or done already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -36,6 +36,7 @@ describe("AppShell", () => {
       "Dashboard",
       "Inbox",
       "Action center",
+      "Calendar",
       "Leads",
       "Pipeline",
       "Templates",

@@ -4,6 +4,7 @@
 // `resync`, so each feature listed refetches what it shows.
 import { complianceRealtime } from "../features/compliance";
 import { actionsRealtime } from "../features/actions";
+import { calendarRealtime } from "../features/calendar";
 import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
@@ -20,6 +21,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     pipelineRealtime,
     complianceRealtime,
     actionsRealtime,
+    calendarRealtime,
   ],
   ignored: [],
 });

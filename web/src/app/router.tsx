@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
 import { ActionsPage } from "../features/actions";
 import { AgentPage, KnowledgePage } from "../features/agent";
 import { AuditLogPage } from "../features/audit";
+import { CalendarPage } from "../features/calendar";
 import { CompliancePage } from "../features/compliance";
 import { CannedRepliesPage } from "../features/canned";
 import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
@@ -54,6 +55,7 @@ const BUILT_SECTIONS: RouteObject[] = [
   { path: "/leads/:leadId", element: <LeadDetailPage /> },
   { path: "/pipeline", element: <PipelinePage /> },
   { path: "/actions", element: <ActionsPage /> },
+  { path: "/calendar", element: <CalendarPage /> },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",
@@ -62,6 +64,7 @@ const BUILT_PATHS = new Set([
   "/leads",
   "/pipeline",
   "/actions",
+  "/calendar",
 ]);
 
 export const routes: RouteObject[] = [

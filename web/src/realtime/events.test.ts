@@ -42,6 +42,14 @@ describe("parseEvent", () => {
     expect(parseEvent('{"type":"lead:updated","data":{"conversation_id":"c"}}')).toBeNull();
   });
 
+  it("reads calendar events, which are about a calendar event", () => {
+    const booked = { type: "calendar:created", data: { event_id: "e1", status: "booked" } };
+    expect(parseEvent(JSON.stringify(booked))).toEqual(booked);
+    expect(
+      parseEvent('{"type":"calendar:updated","data":{"conversation_id":"c","status":"done"}}'),
+    ).toBeNull();
+  });
+
   it("ignores unknown types and drops malformed frames", () => {
     expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toBeNull();
     expect(parseEvent("not json")).toBeNull();

@@ -39,6 +39,8 @@ describe("realtimeRegistry", () => {
         "pipeline:moved",
         "action:created",
         "action:updated",
+        "calendar:created",
+        "calendar:updated",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

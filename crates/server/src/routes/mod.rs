@@ -4,6 +4,7 @@ pub mod actions;
 pub mod agent;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod compliance;
 pub mod followups;
 pub mod health;
@@ -71,6 +72,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(actions::claim_action))
         .routes(routes!(actions::resolve_action))
         .routes(routes!(actions::snooze_action))
+        .routes(routes!(calendar::list_calendar, calendar::create_event))
+        .routes(routes!(calendar::change_event))
+        .routes(routes!(calendar::feed_status, calendar::rotate_feed_token))
         .routes(routes!(team_work::assign_conversation))
         .routes(routes!(team_work::add_note))
         .routes(routes!(

@@ -5,6 +5,7 @@ mod harness;
 mod accounts;
 mod agent;
 mod basics;
+mod calendar;
 mod compliance;
 mod conversations;
 mod durability;

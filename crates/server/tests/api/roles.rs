@@ -25,6 +25,8 @@ const SELF_SERVICE: &[&str] = &[
     "/api/v1/conversations/{id}/read",
     // Searching leads is reading them: every member may.
     "/api/v1/leads/search",
+    // One's own calendar feed URL: it reads only what the member can read already.
+    "/api/v1/calendar/feed-token",
 ];
 
 /// What an agent may change: the conversations they work, through the simulator too.
@@ -61,6 +63,9 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/conversations/{id}/notes",
     "/api/v1/canned-replies",
     "/api/v1/canned-replies/{id}",
+    // The calendar: meetings set up on a lead, moved, cancelled or done (issue 16).
+    "/api/v1/calendar",
+    "/api/v1/calendar/{id}",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod agent_profile;
 pub mod audit_log;
 pub mod calendar_event;
+pub mod calendar_feed;
 pub mod canned_reply;
 pub mod contact;
 pub mod conversation;

@@ -1,0 +1,3 @@
+// The calendar's door: its page and its realtime handler.
+export { CalendarPage } from "./CalendarPage";
+export { calendarRealtime } from "./realtime";
