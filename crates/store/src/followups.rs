@@ -113,14 +113,14 @@ fn item(m: followup::Model, lead: Option<&contact::Model>) -> FollowupItem {
 /// The lead wrote: the pending follow-up is void. One statement, because it runs for every
 /// inbound message on the webhook path; its job, when due, finds it no longer pending and
 /// ends there.
-pub(crate) async fn void_when_lead_writes(
+pub(crate) async fn void_when_leads_write(
     txn: &impl ConnectionTrait,
-    org_id: Uuid,
-    conversation_id: Uuid,
+    org_ids: &[Uuid],
+    conversation_ids: &[Uuid],
 ) -> Result<()> {
     followup::Entity::update_many()
-        .filter(followup::Column::OrgId.eq(org_id))
-        .filter(followup::Column::ConversationId.eq(conversation_id))
+        .filter(followup::Column::OrgId.is_in(org_ids.iter().copied()))
+        .filter(followup::Column::ConversationId.is_in(conversation_ids.iter().copied()))
         .filter(followup::Column::Status.eq(FollowupStatus::Pending))
         .col_expr(
             followup::Column::Status,

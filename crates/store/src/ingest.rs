@@ -76,6 +76,24 @@ fn new_contact(
     }
 }
 
+/// A known lead wrote again: seen later, under the profile name Meta sends now.
+fn lead_seen_again(key: contact::Column) -> OnConflict {
+    OnConflict::columns([contact::Column::OrgId, key])
+        .value(
+            contact::Column::LastSeenAt,
+            Expr::cust(
+                "CASE WHEN excluded.last_seen_at > contacts.last_seen_at \
+                 THEN excluded.last_seen_at ELSE contacts.last_seen_at END",
+            ),
+        )
+        .value(
+            contact::Column::ProfileName,
+            Expr::cust("COALESCE(excluded.profile_name, contacts.profile_name)"),
+        )
+        .update_column(contact::Column::UpdatedAt)
+        .to_owned()
+}
+
 /// A conversation first opened now, in bot mode.
 fn new_conversation(
     org_id: Uuid,
@@ -398,22 +416,7 @@ impl OrgScope<'_> {
         if let Some(key) = key {
             let id = new_id();
             let row = contact::Entity::insert(new_contact(self.org_id, id, c, referral, at))
-                .on_conflict(
-                    OnConflict::columns([contact::Column::OrgId, key])
-                        .value(
-                            contact::Column::LastSeenAt,
-                            Expr::cust(
-                                "CASE WHEN excluded.last_seen_at > contacts.last_seen_at \
-                                 THEN excluded.last_seen_at ELSE contacts.last_seen_at END",
-                            ),
-                        )
-                        .value(
-                            contact::Column::ProfileName,
-                            Expr::cust("COALESCE(excluded.profile_name, contacts.profile_name)"),
-                        )
-                        .update_column(contact::Column::UpdatedAt)
-                        .to_owned(),
-                )
+                .on_conflict(lead_seen_again(key))
                 .exec_with_returning(txn)
                 .await?;
             return Ok((row.id, row.id == id));
@@ -572,7 +575,8 @@ impl OrgScope<'_> {
         let postponed = if created {
             false
         } else {
-            crate::followups::void_when_lead_writes(txn, self.org_id, conversation_id).await?;
+            crate::followups::void_when_leads_write(txn, &[self.org_id], &[conversation_id])
+                .await?;
             // The burst goes on: push the pending job back so it runs once, after the burst.
             job::Entity::update_many()
                 .col_expr(job::Column::RunAt, Expr::value(run_at))

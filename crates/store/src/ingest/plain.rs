@@ -11,7 +11,7 @@
 
 use super::{DEBOUNCE_SECONDS, InboundMessage, IngestOutcome, QueuedDelivery, new_contact};
 use crate::activity::{self, NewActivity};
-use crate::entities::{contact, conversation, followup, job, message};
+use crate::entities::{contact, conversation, job, message};
 use crate::error::Result;
 use crate::inbox::{facts_of, window_end};
 use crate::jobs::JobPayload;
@@ -20,7 +20,6 @@ use crate::{Store, new_id, now};
 use chrono::Duration;
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::conversation_rules;
-use closer_domain::followup::{FollowupStatus, FollowupStatusReason};
 use closer_domain::messaging::{Author, Channel, Direction, MessageType};
 use closer_domain::pipeline::MoveActor;
 use closer_domain::work::{JobKind, JobStatus};
@@ -104,11 +103,17 @@ async fn write_chunk(
     place_new_leads(db, items, &leads).await?;
     crate::compliance::keep_suppressed_many(db, store, &created).await?;
     let conversations = upsert_conversations(db, items, &leads).await?;
-    let stored = insert_messages(db, items, &leads, &conversations).await?;
-    note_lead_messages(db, items, &stored, &leads, &conversations).await?;
-    schedule_processing(db, items, &stored, &leads, &conversations).await?;
-    log_activity(db, items, &stored, &leads, &conversations).await?;
-    fill_outcomes(items, &stored, &leads, &conversations, outcomes);
+    let mut w = Written {
+        items,
+        leads,
+        conversations,
+        stored: HashSet::new(),
+    };
+    w.stored = insert_messages(db, &w).await?;
+    note_lead_messages(db, &w).await?;
+    schedule_processing(db, &w).await?;
+    log_activity(db, &w).await?;
+    fill_outcomes(&w, outcomes);
     Ok(())
 }
 
@@ -175,22 +180,7 @@ async fn upsert_leads<'a>(
         .map(|(k, row)| ((k.0, k.1.to_owned()), (*k, *row.id.as_ref())))
         .collect();
     let returned = contact::Entity::insert_many(rows.into_values())
-        .on_conflict(
-            OnConflict::columns([contact::Column::OrgId, contact::Column::Phone])
-                .value(
-                    contact::Column::LastSeenAt,
-                    Expr::cust(
-                        "CASE WHEN excluded.last_seen_at > contacts.last_seen_at \
-                         THEN excluded.last_seen_at ELSE contacts.last_seen_at END",
-                    ),
-                )
-                .value(
-                    contact::Column::ProfileName,
-                    Expr::cust("COALESCE(excluded.profile_name, contacts.profile_name)"),
-                )
-                .update_column(contact::Column::UpdatedAt)
-                .to_owned(),
-        )
+        .on_conflict(super::lead_seen_again(contact::Column::Phone))
         .exec_with_returning(db)
         .await?;
     let mut leads = BTreeMap::new();
@@ -274,25 +264,39 @@ async fn upsert_conversations<'a>(
     Ok(out)
 }
 
-fn conversation_of<'m>(
-    it: &Item<'_>,
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &'m HashMap<ConversationKey, (conversation::Model, bool)>,
-) -> &'m (conversation::Model, bool) {
-    let lead = leads[&(it.org_id, it.phone)].0;
-    &conversations[&(it.org_id, lead, it.channel)]
+/// A chunk as written so far: each message's lead and conversation, and which messages
+/// were stored.
+struct Written<'a, 'i> {
+    items: &'i [Item<'a>],
+    leads: BTreeMap<LeadKey<'a>, (Uuid, bool)>,
+    conversations: HashMap<ConversationKey, (conversation::Model, bool)>,
+    stored: HashSet<Uuid>,
+}
+
+impl Written<'_, '_> {
+    /// The message's lead, and whether this chunk created it.
+    fn lead(&self, it: &Item<'_>) -> (Uuid, bool) {
+        self.leads[&(it.org_id, it.phone)]
+    }
+
+    /// The message's conversation as it was found, and whether this chunk created it.
+    fn conversation(&self, it: &Item<'_>) -> &(conversation::Model, bool) {
+        &self.conversations[&(it.org_id, self.lead(it).0, it.channel)]
+    }
+
+    /// The stored messages, in arrival order.
+    fn stored(&self) -> impl Iterator<Item = &Item<'_>> {
+        self.items
+            .iter()
+            .filter(|it| self.stored.contains(&it.message_id))
+    }
 }
 
 /// The messages in one statement; the ids of those stored (a provider id stored meanwhile
 /// by another writer is a duplicate).
-async fn insert_messages(
-    db: &impl ConnectionTrait,
-    items: &[Item<'_>],
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
-) -> Result<HashSet<Uuid>> {
-    let rows = items.iter().map(|it| {
-        let conversation_id = conversation_of(it, leads, conversations).0.id;
+async fn insert_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<HashSet<Uuid>> {
+    let rows = w.items.iter().map(|it| {
+        let conversation_id = w.conversation(it).0.id;
         super::inbound_message(it.org_id, conversation_id, it.message_id, it.msg)
     });
     let stored = message::Entity::insert_many(rows)
@@ -304,16 +308,10 @@ async fn insert_messages(
 
 /// Preview, unread count and the 24 h window of each conversation, from the conversation
 /// rule folded over its new messages in order; one statement for the group.
-async fn note_lead_messages(
-    db: &impl ConnectionTrait,
-    items: &[Item<'_>],
-    stored: &HashSet<Uuid>,
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
-) -> Result<()> {
+async fn note_lead_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
     let mut changed: BTreeMap<Uuid, conversation::Model> = BTreeMap::new();
-    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
-        let (current, _) = conversation_of(it, leads, conversations);
+    for it in w.stored() {
+        let (current, _) = w.conversation(it);
         let conv = changed.entry(current.id).or_insert_with(|| current.clone());
         let effect = conversation_rules::lead_message(&facts_of(conv), it.msg.sent_at);
         conv.unread_count += effect.unread_delta;
@@ -360,17 +358,11 @@ async fn note_lead_messages(
 
 /// The leads wrote: their pending follow-ups are void, and each conversation's processing job
 /// (one pending per conversation) runs once the burst is over.
-async fn schedule_processing(
-    db: &impl ConnectionTrait,
-    items: &[Item<'_>],
-    stored: &HashSet<Uuid>,
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
-) -> Result<()> {
+async fn schedule_processing(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
     let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
     let mut touched: BTreeMap<Uuid, (Uuid, bool)> = BTreeMap::new();
-    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
-        let (conv, created) = conversation_of(it, leads, conversations);
+    for it in w.stored() {
+        let (conv, created) = w.conversation(it);
         touched.insert(conv.id, (conv.org_id, *created));
     }
     // A conversation created in this transaction has no follow-ups or jobs yet.
@@ -379,24 +371,15 @@ async fn schedule_processing(
         .filter(|(_, (_, created))| !created)
         .map(|(id, _)| *id)
         .collect();
-    let orgs: BTreeSet<Uuid> = touched.values().map(|(org, _)| *org).collect();
+    let orgs: Vec<Uuid> = touched
+        .values()
+        .map(|(org, _)| *org)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut postponed = HashSet::new();
     if !existing.is_empty() {
-        followup::Entity::update_many()
-            .filter(followup::Column::OrgId.is_in(orgs.iter().copied()))
-            .filter(followup::Column::ConversationId.is_in(existing.iter().copied()))
-            .filter(followup::Column::Status.eq(FollowupStatus::Pending))
-            .col_expr(
-                followup::Column::Status,
-                Expr::value(FollowupStatus::Cancelled),
-            )
-            .col_expr(
-                followup::Column::StatusReason,
-                Expr::value(FollowupStatusReason::LeadReplied),
-            )
-            .col_expr(followup::Column::UpdatedAt, Expr::value(now()))
-            .exec(db)
-            .await?;
+        crate::followups::void_when_leads_write(db, &orgs, &existing).await?;
         // The burst goes on: a pending job is pushed back so it runs once, after the burst.
         let pushed = job::Entity::update_many()
             .col_expr(job::Column::RunAt, Expr::value(run_at))
@@ -425,18 +408,12 @@ async fn schedule_processing(
 }
 
 /// The activity log: a lead's creation and each message received, in one statement.
-async fn log_activity(
-    db: &impl ConnectionTrait,
-    items: &[Item<'_>],
-    stored: &HashSet<Uuid>,
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
-) -> Result<()> {
+async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
     let mut log: Vec<(Uuid, NewActivity)> = vec![];
     let mut announced = HashSet::new();
-    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
-        let (lead_id, created) = leads[&(it.org_id, it.phone)];
-        let conversation_id = conversation_of(it, leads, conversations).0.id;
+    for it in w.stored() {
+        let (lead_id, created) = w.lead(it);
+        let conversation_id = w.conversation(it).0.id;
         let entry = |kind, payload| {
             let e = NewActivity::on(lead_id, conversation_id, kind, ActivityActor::Lead, payload);
             (it.org_id, e)
@@ -452,25 +429,19 @@ async fn log_activity(
 }
 
 /// What each delivery stored, as the per-delivery path reports it.
-fn fill_outcomes(
-    items: &[Item<'_>],
-    stored: &HashSet<Uuid>,
-    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
-    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
-    outcomes: &mut [IngestOutcome],
-) {
+fn fill_outcomes(w: &Written<'_, '_>, outcomes: &mut [IngestOutcome]) {
     let mut announced = HashSet::new();
-    for it in items {
+    for it in w.items {
         let out = &mut outcomes[it.slot];
-        if !stored.contains(&it.message_id) {
+        if !w.stored.contains(&it.message_id) {
             out.duplicates += 1;
             continue;
         }
-        let (lead_id, created) = leads[&(it.org_id, it.phone)];
+        let (lead_id, created) = w.lead(it);
         if created && announced.insert(lead_id) {
             out.leads_created.push(lead_id);
         }
-        let conversation_id = conversation_of(it, leads, conversations).0.id;
+        let conversation_id = w.conversation(it).0.id;
         out.stored.push((conversation_id, it.message_id));
         if !out.conversations.contains(&conversation_id) {
             out.conversations.push(conversation_id);
