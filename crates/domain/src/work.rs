@@ -18,6 +18,8 @@ text_enum!(
         LeadImport = "lead_import",
         /// A bulk operation over more leads than one request may change (`lead_bulk_ops` row).
         LeadBulk = "lead_bulk",
+        /// One email or push of a notification (`notification_deliveries` row).
+        DeliverNotification = "deliver_notification",
     }
 );
 
