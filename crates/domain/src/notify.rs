@@ -91,7 +91,10 @@ impl NotificationKind {
             NotificationKind::Handoff | NotificationKind::Booking | NotificationKind::Mention => {
                 all
             }
-            NotificationKind::CtaAccepted => ChannelChoice { email: false, ..all },
+            NotificationKind::CtaAccepted => ChannelChoice {
+                email: false,
+                ..all
+            },
             NotificationKind::DailyDigest => ChannelChoice {
                 in_app: false,
                 email: true,
@@ -102,7 +105,9 @@ impl NotificationKind {
 }
 
 /// A member's choices, every kind present: what they saved over the defaults.
-pub fn preferences(saved: &BTreeMap<NotificationKind, ChannelChoice>) -> BTreeMap<NotificationKind, ChannelChoice> {
+pub fn preferences(
+    saved: &BTreeMap<NotificationKind, ChannelChoice>,
+) -> BTreeMap<NotificationKind, ChannelChoice> {
     NotificationKind::ALL
         .iter()
         .map(|&k| (k, saved.get(&k).copied().unwrap_or(k.default_channels())))
@@ -210,21 +215,33 @@ mod tests {
     #[test]
     fn the_assignee_hears_first_else_the_working_team() {
         let t = team();
-        assert_eq!(conversation_audience(&t, Some(Uuid::from_u128(2))), vec![Uuid::from_u128(2)]);
+        assert_eq!(
+            conversation_audience(&t, Some(Uuid::from_u128(2))),
+            vec![Uuid::from_u128(2)]
+        );
         let everyone = vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)];
         assert_eq!(conversation_audience(&t, None), everyone);
         // Assigned to someone gone: the team hears it.
-        assert_eq!(conversation_audience(&t, Some(Uuid::from_u128(5))), everyone);
+        assert_eq!(
+            conversation_audience(&t, Some(Uuid::from_u128(5))),
+            everyone
+        );
     }
 
     #[test]
     fn mentions_name_members_by_full_or_unique_first_name() {
         let t = team();
         let author = Uuid::from_u128(9);
-        assert_eq!(mentioned("@asha can you call?", &t, author), vec![Uuid::from_u128(1)]);
+        assert_eq!(
+            mentioned("@asha can you call?", &t, author),
+            vec![Uuid::from_u128(1)]
+        );
         // Two Ravis: the first name alone names nobody, the full name one of them.
         assert!(mentioned("@Ravi please", &t, author).is_empty());
-        assert_eq!(mentioned("ping @Ravi Shah.", &t, author), vec![Uuid::from_u128(3)]);
+        assert_eq!(
+            mentioned("ping @Ravi Shah.", &t, author),
+            vec![Uuid::from_u128(3)]
+        );
         assert!(mentioned("write to asha@example.com", &t, author).is_empty());
         assert!(mentioned("@Ashan", &t, author).is_empty());
         assert!(mentioned("@Old", &t, author).is_empty());

@@ -224,6 +224,8 @@ text_enum!(
         ActionClaimed = "action_claimed",
         /// A canned reply's shortcut is taken in the organisation.
         ShortcutExists = "shortcut_exists",
+        /// Settings → Email was never saved: there is no mail server to test.
+        EmailNotConfigured = "email_not_configured",
     }
 );
 

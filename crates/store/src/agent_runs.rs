@@ -19,10 +19,10 @@ use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::agent::{DecisionEngine, Trigger};
 use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
 };
-use closer_domain::notify::NotificationKind;
 use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};

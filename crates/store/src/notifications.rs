@@ -4,8 +4,8 @@
 //! `idempotency_key` is unique, so a change recorded twice or a job retried never sends twice.
 
 use crate::entities::{
-    email_setting, notification, notification_delivery, notification_preference,
-    push_subscription, user,
+    email_setting, notification, notification_delivery, notification_preference, push_subscription,
+    user,
 };
 use crate::error::{Result, StoreError};
 use crate::jobs::{self, JobPayload};
@@ -18,9 +18,7 @@ use closer_domain::notify::{
     preferences,
 };
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -126,11 +124,21 @@ async fn choices_of(
         .await?;
     let saved: HashMap<Uuid, BTreeMap<NotificationKind, ChannelChoice>> = rows
         .into_iter()
-        .map(|r| (r.user_id, serde_json::from_value(r.choices).unwrap_or_default()))
+        .map(|r| {
+            (
+                r.user_id,
+                serde_json::from_value(r.choices).unwrap_or_default(),
+            )
+        })
         .collect();
     Ok(user_ids
         .into_iter()
-        .map(|id| (id, preferences(&saved.get(&id).cloned().unwrap_or_default())))
+        .map(|id| {
+            (
+                id,
+                preferences(&saved.get(&id).cloned().unwrap_or_default()),
+            )
+        })
         .collect())
 }
 
@@ -309,7 +317,9 @@ pub(crate) async fn conversation_audience(
     assignee: Option<Uuid>,
 ) -> Result<Vec<Uuid>> {
     let team = teammates(db, org_id).await?;
-    Ok(closer_domain::notify::conversation_audience(&team, assignee))
+    Ok(closer_domain::notify::conversation_audience(
+        &team, assignee,
+    ))
 }
 
 impl OrgScope<'_> {
@@ -408,9 +418,8 @@ impl OrgScope<'_> {
     ) -> Result<BTreeMap<NotificationKind, ChannelChoice>> {
         let mut all = self.notification_preferences(user_id).await?;
         all.extend(changes.iter().map(|(k, c)| (*k, *c)));
-        let choices = serde_json::to_value(&all).map_err(|e| {
-            StoreError::Db(sea_orm::DbErr::Custom(format!("preferences: {e}")))
-        })?;
+        let choices = serde_json::to_value(&all)
+            .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("preferences: {e}"))))?;
         notification_preference::Entity::insert(notification_preference::ActiveModel {
             org_id: Set(self.org_id),
             user_id: Set(user_id),
@@ -502,7 +511,13 @@ impl OrgScope<'_> {
 
     /// Queues one email outside any notification (a password reset, an invite), once per
     /// `key`. False when the organisation has no mail server (nothing is queued).
-    pub async fn queue_email(&self, key: &str, to: &str, subject: &str, text: &str) -> Result<bool> {
+    pub async fn queue_email(
+        &self,
+        key: &str,
+        to: &str,
+        subject: &str,
+        text: &str,
+    ) -> Result<bool> {
         if email_setting::Entity::find_by_id(self.org_id)
             .one(&self.store.db)
             .await?

@@ -142,7 +142,11 @@ impl MigrationTrait for Migration {
                 .table(NotificationPreferences::Table)
                 .col(uuid(NotificationPreferences::OrgId))
                 .col(uuid(NotificationPreferences::UserId))
-                .col(ColumnDef::new(NotificationPreferences::Choices).json().not_null())
+                .col(
+                    ColumnDef::new(NotificationPreferences::Choices)
+                        .json()
+                        .not_null(),
+                )
                 .col(at(NotificationPreferences::UpdatedAt))
                 .primary_key(
                     Index::create()
@@ -186,7 +190,11 @@ impl MigrationTrait for Migration {
                 .col(uuid(NotificationDeliveries::OrgId))
                 .col(text(NotificationDeliveries::IdempotencyKey))
                 .col(text(NotificationDeliveries::Channel))
-                .col(ColumnDef::new(NotificationDeliveries::NotificationId).uuid().null())
+                .col(
+                    ColumnDef::new(NotificationDeliveries::NotificationId)
+                        .uuid()
+                        .null(),
+                )
                 .col(text(NotificationDeliveries::Recipient))
                 .col(text(NotificationDeliveries::Subject))
                 .col(text(NotificationDeliveries::Body))
