@@ -8,6 +8,7 @@ import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
 import { leadsRealtime } from "../features/leads";
+import { notificationsRealtime } from "../features/notifications";
 import { pipelineRealtime } from "../features/pipeline";
 import { realtimeRegistry } from "../realtime/handlers";
 
@@ -20,6 +21,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     pipelineRealtime,
     complianceRealtime,
     actionsRealtime,
+    notificationsRealtime,
   ],
   ignored: [],
 });

@@ -39,6 +39,8 @@ describe("realtimeRegistry", () => {
         "pipeline:moved",
         "action:created",
         "action:updated",
+        "notification:created",
+        "notification:read",
       ],
     });
     expect(registry).toEqual([messages, conversations]);
