@@ -16,6 +16,8 @@ const SECTIONS = [
 const SETTINGS = [
   "Organisation",
   "Team",
+  "Notifications",
+  "Email",
   "WhatsApp",
   "Agent",
   "Rate card",

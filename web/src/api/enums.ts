@@ -389,7 +389,7 @@ export const NOTIFICATION_KIND_DESCRIPTIONS: Record<NotificationKind, string> = 
   booking: "A lead booked a call or a demo.",
   cta_accepted: "A lead accepted a call to action.",
   mention: "A teammate named you with @ in a private note.",
-  daily_digest: "The day's summary.",
+  daily_digest: "The day's summary (coming soon).",
 };
 
 export const NOTIFICATION_CHANNELS = exhaustive<NotificationChannel>()([

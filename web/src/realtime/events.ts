@@ -19,10 +19,15 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   const { type, data } = value as { type?: unknown; data?: unknown };
   if (!isOneOf(REALTIME_EVENT_TYPES, type)) return null;
   if (type === "resync" || type === "leads:bulk") return { type, data: {} };
-  // Every other event is about one lead or one conversation: its id must be there.
+  // Every other event is about one lead, one member (their notifications) or one
+  // conversation: its id must be there.
   if (!data || typeof data !== "object") return null;
   const about =
-    type.startsWith("lead:") || type === "pipeline:moved" ? "lead_id" : "conversation_id";
+    type.startsWith("lead:") || type === "pipeline:moved"
+      ? "lead_id"
+      : type.startsWith("notification:")
+        ? "user_id"
+        : "conversation_id";
   if (typeof (data as Record<string, unknown>)[about] !== "string") return null;
   return { type, data } as RealtimeEvent;
 }
