@@ -17,6 +17,8 @@ const SECTIONS = [
 const SETTINGS = [
   "Organisation",
   "Team",
+  "Notifications",
+  "Email",
   "WhatsApp",
   "Agent",
   "Rate card",

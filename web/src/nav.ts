@@ -1,5 +1,7 @@
 import {
   BarChart3,
+  Bell,
+  Mail,
   Bot,
   Building2,
   CalendarClock,
@@ -188,6 +190,20 @@ export const SETTINGS_PAGES: SettingsPage[] = [
     slug: "security",
     icon: KeyRound,
     summary: "Two-factor sign-in and where you're signed in.",
+    features: [],
+  },
+  {
+    label: "Notifications",
+    slug: "notifications",
+    icon: Bell,
+    summary: "What you hear about, and where.",
+    features: [],
+  },
+  {
+    label: "Email",
+    slug: "email",
+    icon: Mail,
+    summary: "The mail server for notifications, resets and invites.",
     features: [],
   },
   {

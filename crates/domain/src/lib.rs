@@ -81,6 +81,7 @@ pub mod lead_csv;
 pub mod lead_filter;
 pub mod leads;
 pub mod messaging;
+pub mod notify;
 pub mod pipeline;
 pub mod pricing;
 pub mod realtime;

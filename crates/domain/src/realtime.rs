@@ -110,6 +110,17 @@ pub enum RealtimeEvent {
         to_stage_id: Uuid,
         actor: crate::pipeline::MoveActor,
     },
+    /// A member got a notification: their bell counts it (other members' dashboards ignore
+    /// it).
+    #[serde(rename = "notification:created")]
+    NotificationCreated {
+        user_id: Uuid,
+        notification_id: Uuid,
+        kind: crate::notify::NotificationKind,
+    },
+    /// A member read notifications (on any of their devices): their bell recounts.
+    #[serde(rename = "notification:read")]
+    NotificationsRead { user_id: Uuid },
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
@@ -137,6 +148,8 @@ impl RealtimeEvent {
             RealtimeEvent::LeadDeleted { .. } => "lead:deleted",
             RealtimeEvent::LeadsBulk {} => "leads:bulk",
             RealtimeEvent::PipelineMoved { .. } => "pipeline:moved",
+            RealtimeEvent::NotificationCreated { .. } => "notification:created",
+            RealtimeEvent::NotificationsRead { .. } => "notification:read",
             RealtimeEvent::Resync {} => "resync",
         }
     }

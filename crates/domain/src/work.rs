@@ -18,6 +18,8 @@ text_enum!(
         LeadImport = "lead_import",
         /// A bulk operation over more leads than one request may change (`lead_bulk_ops` row).
         LeadBulk = "lead_bulk",
+        /// One email or push of a notification (`notification_deliveries` row).
+        DeliverNotification = "deliver_notification",
     }
 );
 
@@ -224,6 +226,8 @@ text_enum!(
         ShortcutExists = "shortcut_exists",
         /// A calendar event that is cancelled or done cannot be changed.
         EventClosed = "event_closed",
+        /// Settings → Email was never saved: there is no mail server to test.
+        EmailNotConfigured = "email_not_configured",
     }
 );
 

@@ -315,6 +315,7 @@ async fn announce(
         decision_id: Some(applied.decision_id),
     });
     crate::announce::publish(store, org_id, events).await;
+    crate::announce::notified(store, org_id, &applied.notified).await;
     if applied.message.is_some() {
         store.wake_workers().await;
     }

@@ -134,3 +134,26 @@ pub async fn action_created(
     };
     publish(store, org_id, vec![event]).await;
 }
+
+/// Members were notified: each bell that shows it hears `notification:created`, and the
+/// workers wake for the emails and pushes queued with them.
+pub async fn notified(
+    store: &Store,
+    org_id: Uuid,
+    notified: &[closer_store::notifications::Notified],
+) {
+    if notified.is_empty() {
+        return;
+    }
+    let events = notified
+        .iter()
+        .filter(|n| n.in_app)
+        .map(|n| RealtimeEvent::NotificationCreated {
+            user_id: n.user_id,
+            notification_id: n.id,
+            kind: n.kind,
+        })
+        .collect();
+    publish(store, org_id, events).await;
+    store.wake_workers().await;
+}

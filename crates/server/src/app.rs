@@ -174,6 +174,9 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
                 concurrency: args.workers,
                 lease: Duration::from_secs(args.job_lease_secs),
                 egress: state.egress.clone(),
+                links: crate::notify::Links {
+                    public_url: state.public_url.clone(),
+                },
             },
             workers_stopped,
         )

@@ -13,6 +13,7 @@ mod followup_run;
 mod headers;
 mod llm_provider;
 mod login_limits;
+pub mod notify;
 mod openapi;
 mod outbound;
 mod routes;

@@ -35,8 +35,10 @@ pub struct WorkerConfig {
     /// How long a claimed job is ours without a heartbeat; after that the scheduler gives it
     /// to another worker.
     pub lease: Duration,
-    /// What the website scan may reach.
+    /// What the website scan, the mail servers and the push services may reach.
     pub egress: closer_egress::EgressPolicy,
+    /// Where notification emails link to.
+    pub links: crate::notify::Links,
 }
 
 impl Default for WorkerConfig {
@@ -45,6 +47,7 @@ impl Default for WorkerConfig {
             concurrency: 4,
             lease: Duration::from_secs(30),
             egress: closer_egress::EgressPolicy::public_only(),
+            links: crate::notify::Links::default(),
         }
     }
 }
@@ -57,13 +60,13 @@ pub struct JobFailure {
 }
 
 impl JobFailure {
-    fn permanent(error: impl Into<String>) -> Self {
+    pub(crate) fn permanent(error: impl Into<String>) -> Self {
         JobFailure {
             error: error.into(),
             retryable: false,
         }
     }
-    fn retry(error: impl Into<String>) -> Self {
+    pub(crate) fn retry(error: impl Into<String>) -> Self {
         JobFailure {
             error: error.into(),
             retryable: true,
@@ -308,6 +311,19 @@ impl Runner {
                 crate::routes::lead_data::run_bulk_job(&self.store, job.org_id, *bulk_id)
                     .await
                     .map_err(JobFailure::retry)
+            }
+            Ok(JobPayload::DeliverNotification { delivery_id }) => {
+                let c = &self.config;
+                let last = job.attempt >= job.max_attempts;
+                crate::notify::deliver(
+                    &self.store,
+                    &c.egress,
+                    &c.links,
+                    job.org_id,
+                    *delivery_id,
+                    last,
+                )
+                .await
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }

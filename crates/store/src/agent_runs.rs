@@ -7,6 +7,7 @@ use crate::entities::{action, contact, conversation, conversation_state, decisio
 use crate::error::{Result, StoreError};
 use crate::inbox::MessageItem;
 use crate::inbox::facts_of;
+use crate::notifications::{NewNotice, notify};
 use crate::page::{self, Order, Page, PageRequest};
 use crate::replies::OutboundBody;
 use crate::team::OrgScope;
@@ -16,6 +17,7 @@ use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::agent::{DecisionEngine, Trigger};
 use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
 };
@@ -126,6 +128,8 @@ pub struct AppliedDecision {
     pub lead_id: Uuid,
     /// The lead's card followed the conversation to another stage.
     pub moved: Option<crate::pipeline::HistoryRecord>,
+    /// The members told about it (a handover, a booking, an accepted CTA).
+    pub notified: Vec<crate::notifications::Notified>,
 }
 
 #[derive(Debug, Clone)]
@@ -516,6 +520,7 @@ impl OrgScope<'_> {
             })
         };
         let mut flagged = None;
+        let mut booked_now = false;
         let mut actions = vec![];
         let mut updated = vec![];
         let booking =
@@ -555,6 +560,7 @@ impl OrgScope<'_> {
                     change.priority = Set(priority);
                     change.urgency = Set(priority.rank().into());
                     change.update(&*txn).await?;
+                    booked_now = true;
                     flagged = Some(a.id);
                     updated.push((a.id, a.status));
                 }
@@ -600,6 +606,21 @@ impl OrgScope<'_> {
             .iter()
             .map(|a| (*a.id.as_ref(), *a.kind.as_ref()))
             .collect();
+        let mut news: Vec<(NotificationKind, String)> = actions
+            .iter()
+            .filter_map(|a| {
+                let kind = match a.kind.as_ref() {
+                    ActionKind::HumanAttention => NotificationKind::Handoff,
+                    ActionKind::Booking => NotificationKind::Booking,
+                    ActionKind::CtaAccepted => NotificationKind::CtaAccepted,
+                    ActionKind::AgentAlert | ActionKind::SendFailed => return None,
+                };
+                Some((kind, a.title.as_ref().clone()))
+            })
+            .collect();
+        if booked_now && let Some((title, _, _)) = &patch.calendar_event {
+            news.push((NotificationKind::Booking, title.clone()));
+        }
         if !actions.is_empty() {
             action::Entity::insert_many(actions)
                 .exec_without_returning(&*txn)
@@ -617,6 +638,32 @@ impl OrgScope<'_> {
             None => None,
         };
         activity::append(&*txn, self.org_id, log).await?;
+        let mut notified = vec![];
+        if !news.is_empty() {
+            let audience = crate::notifications::conversation_audience(
+                &*txn,
+                self.org_id,
+                conv.assigned_user_id,
+            )
+            .await?;
+            let who = lead
+                .name
+                .clone()
+                .or(lead.phone.clone())
+                .unwrap_or_else(|| "A lead".into());
+            for (kind, title) in news {
+                let notice = NewNotice {
+                    kind,
+                    title,
+                    body: who.clone(),
+                    link: Some(format!("/inbox/{conversation_id}")),
+                    conversation_id: Some(conversation_id),
+                };
+                notified.extend(
+                    notify(&*txn, self.store, self.org_id, &notice, audience.clone()).await?,
+                );
+            }
+        }
         txn.commit().await?;
         self.fill_custom_fields(conv.contact_id, &patch.state)
             .await?;
@@ -631,6 +678,7 @@ impl OrgScope<'_> {
             suppressed,
             lead_id: conv.contact_id,
             moved,
+            notified,
         })
     }
 

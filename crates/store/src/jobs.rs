@@ -47,6 +47,8 @@ pub enum JobPayload {
     LeadImport { import_id: Uuid },
     /// A bulk operation over more leads than one request may change.
     LeadBulk { bulk_id: Uuid },
+    /// One email or push of a notification (or a password reset, an invite) goes out.
+    DeliverNotification { delivery_id: Uuid },
 }
 
 impl JobPayload {
@@ -59,6 +61,7 @@ impl JobPayload {
             JobPayload::FollowupDue { .. } => JobKind::FollowupDue,
             JobPayload::LeadImport { .. } => JobKind::LeadImport,
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
+            JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
         }
     }
 
@@ -504,6 +507,7 @@ mod tests {
             JobPayload::Followup { decision_id: id },
             JobPayload::KnowledgeScan { scan_id: id },
             JobPayload::FollowupDue { followup_id: id },
+            JobPayload::DeliverNotification { delivery_id: id },
         ] {
             let back = JobPayload::from_columns(p.kind().as_str(), p.to_column()).unwrap();
             assert_eq!(back, p);

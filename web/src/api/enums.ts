@@ -23,6 +23,8 @@ import type {
   KnowledgeKind,
   LlmProvider,
   MessageType,
+  NotificationChannel,
+  NotificationKind,
   NumberStatus,
   Persuasion,
   QualityRating,
@@ -30,6 +32,7 @@ import type {
   ReplyLanguage,
   Role,
   ScanStatus,
+  SmtpTls,
 } from "./models";
 
 /**
@@ -190,6 +193,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "action:updated",
   "calendar:created",
   "calendar:updated",
+  "notification:created",
+  "notification:read",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 
@@ -384,4 +389,54 @@ export const QUALITY_RATING_LABELS: Record<QualityRating, string> = {
   yellow: "Yellow",
   red: "Red",
   unknown: "Unknown",
+};
+
+// ----- Notifications -----
+
+export const NOTIFICATION_KINDS = exhaustive<NotificationKind>()([
+  "handoff",
+  "booking",
+  "cta_accepted",
+  "mention",
+  "daily_digest",
+] as const satisfies readonly NotificationKind[]);
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
+  handoff: "Needs a human",
+  booking: "Booking",
+  cta_accepted: "CTA accepted",
+  mention: "Mentions",
+  daily_digest: "Daily digest",
+};
+
+export const NOTIFICATION_KIND_DESCRIPTIONS: Record<NotificationKind, string> = {
+  handoff: "The agent handed a conversation over to the team.",
+  booking: "A lead booked a call or a demo.",
+  cta_accepted: "A lead accepted a call to action.",
+  mention: "A teammate named you with @ in a private note.",
+  daily_digest: "The day's summary (coming soon).",
+};
+
+export const NOTIFICATION_CHANNELS = exhaustive<NotificationChannel>()([
+  "in_app",
+  "email",
+  "push",
+] as const satisfies readonly NotificationChannel[]);
+
+export const NOTIFICATION_CHANNEL_LABELS: Record<NotificationChannel, string> = {
+  in_app: "In app",
+  email: "Email",
+  push: "Push",
+};
+
+export const SMTP_TLS_MODES = exhaustive<SmtpTls>()([
+  "starttls",
+  "tls",
+  "none",
+] as const satisfies readonly SmtpTls[]);
+
+export const SMTP_TLS_LABELS: Record<SmtpTls, string> = {
+  starttls: "STARTTLS (usually port 587)",
+  tls: "TLS (usually port 465)",
+  none: "None (a local relay only)",
 };

@@ -40,6 +40,10 @@ export type GuardAction = Schemas["GuardAction"];
 export type JobKind = Schemas["JobKind"];
 export type JobStatus = Schemas["JobStatus"];
 export type KnowledgeKind = Schemas["KnowledgeKind"];
+/** A channel of a member's choice: the keys of `ChannelChoice`. */
+export type NotificationChannel = keyof Schemas["ChannelChoice"];
+export type NotificationKind = Schemas["NotificationKind"];
+export type SmtpTls = Schemas["SmtpTls"];
 export type LeadSource = Schemas["LeadSource"];
 export type LeadStatus = Schemas["LeadStatus"];
 export type LlmProvider = Schemas["LlmProvider"];
@@ -143,3 +147,15 @@ export type GeneratedProfile = Ok<paths["/api/v1/onboarding/generate"]["post"]>;
 export type LlmSettings = Ok<paths["/api/v1/settings/llm"]["get"]>;
 export type LlmSettingsBody = Body<paths["/api/v1/settings/llm"]["put"]>;
 export type ConnectionTest = Ok<paths["/api/v1/settings/llm/test"]["post"]>;
+
+export type NotificationList = Ok<paths["/api/v1/notifications"]["get"]>;
+export type NotificationItem = NotificationList["items"][number];
+export type ReadNotificationsBody = Body<paths["/api/v1/notifications/read"]["post"]>;
+export type NotificationPreferences = Ok<paths["/api/v1/notifications/preferences"]["get"]>;
+export type ChannelChoice = Schemas["ChannelChoice"];
+export type PushSubscriptionBody = Body<paths["/api/v1/push/subscriptions"]["post"]>;
+export type EmailSettings = Ok<paths["/api/v1/settings/email"]["get"]>;
+export type EmailSettingsBody = Body<paths["/api/v1/settings/email"]["put"]>;
+export type EmailTest = Ok<paths["/api/v1/settings/email/test"]["post"]>;
+export type PasswordResetBody = Body<paths["/api/v1/auth/password-reset"]["post"]>;
+export type PasswordResetConfirmBody = Body<paths["/api/v1/auth/password-reset/confirm"]["post"]>;

@@ -5,6 +5,7 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { Logo } from "../components/Logo";
 import { ActionCountBadge } from "../features/actions";
 import { useLogout, useRecheckSession, useSession } from "../features/auth";
+import { NotificationBell } from "../features/notifications";
 import { cn } from "../lib/cn";
 import { initials, roleLabel } from "../lib/format";
 import { SECTIONS, SETTINGS_ICON } from "../nav";
@@ -92,12 +93,13 @@ function UserPanel() {
   );
 }
 
-function OrgHeader() {
+function OrgHeader({ bell = false }: { bell?: boolean }) {
   const { org } = useSession();
   return (
     <div className="px-3 pt-3 pb-2">
-      <div className="px-1.5 py-1">
+      <div className="flex items-center justify-between gap-2 pl-1.5">
         <Logo />
+        {bell && <NotificationBell />}
       </div>
       <div
         className="mt-3 flex items-center gap-2 rounded-md border border-gray-200 bg-white px-2.5 py-1.5 shadow-xs"
@@ -129,7 +131,7 @@ function Shell() {
       {/* Desktop sidebar */}
       <div className="hidden w-60 shrink-0 border-r border-gray-200 bg-gray-100 md:block">
         <aside className="sticky top-0 flex h-screen flex-col">
-          <OrgHeader />
+          <OrgHeader bell />
           <NavItems />
           <UserPanel />
         </aside>
@@ -139,36 +141,39 @@ function Shell() {
         {/* Mobile top bar */}
         <header className="sticky top-0 z-30 flex h-14 shrink-0 items-center justify-between border-b border-gray-200 bg-white/95 px-4 backdrop-blur md:hidden">
           <Logo />
-          <DialogPrimitive.Root open={menuOpen} onOpenChange={setMenuOpen}>
-            <DialogPrimitive.Trigger
-              className="rounded-md p-2 text-gray-600 hover:bg-gray-100"
-              aria-label="Open menu"
-            >
-              <Menu className="size-5" />
-            </DialogPrimitive.Trigger>
-            <DialogPrimitive.Portal>
-              <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-gray-900/40 data-[state=open]:animate-fade-in" />
-              <DialogPrimitive.Content
-                aria-describedby={undefined}
-                className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col bg-gray-50 shadow-xl focus:outline-none data-[state=open]:animate-slide-in-left"
+          <div className="flex items-center gap-1">
+            <NotificationBell />
+            <DialogPrimitive.Root open={menuOpen} onOpenChange={setMenuOpen}>
+              <DialogPrimitive.Trigger
+                className="rounded-md p-2 text-gray-600 hover:bg-gray-100"
+                aria-label="Open menu"
               >
-                <DialogPrimitive.Title className="sr-only">Menu</DialogPrimitive.Title>
-                <div className="flex items-start">
-                  <div className="min-w-0 flex-1">
-                    <OrgHeader />
+                <Menu className="size-5" />
+              </DialogPrimitive.Trigger>
+              <DialogPrimitive.Portal>
+                <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-gray-900/40 data-[state=open]:animate-fade-in" />
+                <DialogPrimitive.Content
+                  aria-describedby={undefined}
+                  className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col bg-gray-50 shadow-xl focus:outline-none data-[state=open]:animate-slide-in-left"
+                >
+                  <DialogPrimitive.Title className="sr-only">Menu</DialogPrimitive.Title>
+                  <div className="flex items-start">
+                    <div className="min-w-0 flex-1">
+                      <OrgHeader />
+                    </div>
+                    <DialogPrimitive.Close
+                      className="mt-4 mr-3 rounded-md p-1.5 text-gray-500 hover:bg-gray-200"
+                      aria-label="Close menu"
+                    >
+                      <X className="size-4" />
+                    </DialogPrimitive.Close>
                   </div>
-                  <DialogPrimitive.Close
-                    className="mt-4 mr-3 rounded-md p-1.5 text-gray-500 hover:bg-gray-200"
-                    aria-label="Close menu"
-                  >
-                    <X className="size-4" />
-                  </DialogPrimitive.Close>
-                </div>
-                <NavItems onNavigate={() => setMenuOpen(false)} />
-                <UserPanel />
-              </DialogPrimitive.Content>
-            </DialogPrimitive.Portal>
-          </DialogPrimitive.Root>
+                  <NavItems onNavigate={() => setMenuOpen(false)} />
+                  <UserPanel />
+                </DialogPrimitive.Content>
+              </DialogPrimitive.Portal>
+            </DialogPrimitive.Root>
+          </div>
         </header>
 
         <main className="flex-1">

@@ -9,6 +9,7 @@ import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
 import { leadsRealtime } from "../features/leads";
+import { notificationsRealtime } from "../features/notifications";
 import { pipelineRealtime } from "../features/pipeline";
 import { realtimeRegistry } from "../realtime/handlers";
 
@@ -22,6 +23,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     complianceRealtime,
     actionsRealtime,
     calendarRealtime,
+    notificationsRealtime,
   ],
   ignored: [],
 });

@@ -5,7 +5,14 @@ import { AuditLogPage } from "../features/audit";
 import { CalendarPage } from "../features/calendar";
 import { CompliancePage } from "../features/compliance";
 import { CannedRepliesPage } from "../features/canned";
-import { LoginPage, RedirectIfSignedIn, RequireAuth, SignupPage } from "../features/auth";
+import {
+  ForgotPasswordPage,
+  LoginPage,
+  RedirectIfSignedIn,
+  RequireAuth,
+  ResetPasswordPage,
+  SignupPage,
+} from "../features/auth";
 import { DashboardPage } from "../features/dashboard";
 import { InboxPage } from "../features/inbox";
 import { FollowupsPage } from "../features/followups";
@@ -13,6 +20,7 @@ import { RateCardPage } from "../features/pricing";
 import { JobsPage } from "../features/jobs";
 import { CustomFieldsPage, LeadDetailPage, LeadsPage } from "../features/leads";
 import { LlmPage } from "../features/llm";
+import { EmailSettingsPage, NotificationSettingsPage } from "../features/notifications";
 import { OnboardingPage } from "../features/onboarding";
 import { OrganisationPage } from "../features/organisation";
 import { PipelinePage, StagesPage } from "../features/pipeline";
@@ -32,6 +40,8 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   organisation: <OrganisationPage />,
   team: <TeamPage />,
   security: <SecurityPage />,
+  notifications: <NotificationSettingsPage />,
+  email: <EmailSettingsPage />,
   whatsapp: <WhatsAppPage />,
   agent: <AgentPage />,
   "follow-ups": <FollowupsPage />,
@@ -77,6 +87,8 @@ export const routes: RouteObject[] = [
     ),
   },
   { path: "/signup", element: <SignupPage /> },
+  { path: "/forgot-password", element: <ForgotPasswordPage /> },
+  { path: "/reset-password", element: <ResetPasswordPage /> },
   {
     element: <RequireAuth />,
     children: [

@@ -29,6 +29,24 @@ describe("parseEvent", () => {
     });
   });
 
+  it("reads action-center events, which are about an action", () => {
+    const updated = { type: "action:updated", data: { action_id: "a1", status: "resolved" } };
+    expect(parseEvent(JSON.stringify(updated))).toEqual(updated);
+    expect(parseEvent('{"type":"action:updated","data":{"status":"resolved"}}')).toBeNull();
+  });
+
+  it("reads notification events, which are about a member", () => {
+    const created = {
+      type: "notification:created",
+      data: { user_id: "u1", notification_id: "n1", kind: "handoff" },
+    };
+    expect(parseEvent(JSON.stringify(created))).toEqual(created);
+    expect(parseEvent('{"type":"notification:read","data":{"user_id":"u1"}}')).toMatchObject({
+      data: { user_id: "u1" },
+    });
+    expect(parseEvent('{"type":"notification:read","data":{}}')).toBeNull();
+  });
+
   it("reads lead and board events, which are about a lead", () => {
     const moved = {
       type: "pipeline:moved",

@@ -3,6 +3,15 @@
 import { isOneOf, REALTIME_EVENT_TYPES } from "../api/enums";
 import type { RealtimeEvent } from "../api/models";
 
+/** The id field that names what an event is about. */
+function subjectOf(type: string): string {
+  if (type.startsWith("lead:") || type === "pipeline:moved") return "lead_id";
+  if (type.startsWith("calendar:")) return "event_id";
+  if (type.startsWith("action:")) return "action_id";
+  if (type.startsWith("notification:")) return "user_id";
+  return "conversation_id";
+}
+
 /**
  * Parses one WebSocket text frame. Anything malformed becomes null, and so does a type this
  * build does not know yet: it is ignored, never an error.
@@ -19,15 +28,10 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   const { type, data } = value as { type?: unknown; data?: unknown };
   if (!isOneOf(REALTIME_EVENT_TYPES, type)) return null;
   if (type === "resync" || type === "leads:bulk") return { type, data: {} };
-  // Every other event is about one lead, one calendar event or one conversation: its id must
-  // be there.
+  // Every other event is about one thing — a lead, a calendar event, an action-center item, a
+  // member (their notifications) or a conversation — whose id must be there.
   if (!data || typeof data !== "object") return null;
-  const about =
-    type.startsWith("lead:") || type === "pipeline:moved"
-      ? "lead_id"
-      : type.startsWith("calendar:")
-        ? "event_id"
-        : "conversation_id";
+  const about = subjectOf(type);
   if (typeof (data as Record<string, unknown>)[about] !== "string") return null;
   return { type, data } as RealtimeEvent;
 }

@@ -41,6 +41,8 @@ describe("realtimeRegistry", () => {
         "action:updated",
         "calendar:created",
         "calendar:updated",
+        "notification:created",
+        "notification:read",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

@@ -21,7 +21,8 @@ const INVITE_DAYS: i64 = 7;
 #[derive(Deserialize, ToSchema)]
 pub struct InviteRequest {
     pub role: Role,
-    /// When given, only this address can accept the invite.
+    /// When given, only this address can accept the invite, and the link is emailed to it
+    /// (when Settings → Email has a mail server).
     pub email: Option<String>,
 }
 
@@ -33,6 +34,8 @@ pub struct CreatedInvite {
     /// The sign-up link to send, with the organisation pre-filled.
     pub url: String,
     pub expires_at: DateTime<Utc>,
+    /// The link was queued to be emailed to `email`.
+    pub emailed: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -100,6 +103,29 @@ pub async fn create_invite(
         )
         .await?;
     let url = format!("{}/signup?invite={token}", state.public_base(&headers));
+    let emailed = match &email {
+        Some(to) => {
+            let scope = state.store.org(member.org_id());
+            let org = scope.details().await?;
+            let text = format!(
+                "{} invited you to join {} on Closer as {}.\n\nAccept within {INVITE_DAYS} \
+                 days:\n\n{url}\n",
+                member.0.user.name,
+                org.name,
+                body.role.as_str()
+            );
+            let subject = format!("Join {} on Closer", org.name);
+            let key = format!("invite:{}", invite.id);
+            let queued = scope
+                .queue_email(&key, to.as_str(), &subject, &text)
+                .await?;
+            if queued {
+                state.store.wake_workers().await;
+            }
+            queued
+        }
+        None => false,
+    };
     Ok((
         StatusCode::CREATED,
         Json(CreatedInvite {
@@ -107,6 +133,7 @@ pub async fn create_invite(
             token,
             url,
             expires_at: invite.expires_at,
+            emailed,
         }),
     ))
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod compliance;
+pub mod email_settings;
 pub mod followups;
 pub mod health;
 pub mod inbox;
@@ -15,8 +16,10 @@ pub mod knowledge_scan;
 pub mod lead_data;
 pub mod leads;
 pub mod llm_settings;
+pub mod notifications;
 pub mod onboarding;
 pub mod org;
+pub mod password_reset;
 pub mod pipeline;
 pub mod rate_card;
 pub mod realtime;
@@ -42,6 +45,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(password_reset::request_reset))
+        .routes(routes!(password_reset::confirm_reset))
         .routes(routes!(security::list_sessions))
         .routes(routes!(security::revoke_session))
         .routes(routes!(security::revoke_other_sessions))
@@ -85,6 +90,19 @@ pub fn api() -> OpenApiRouter<AppState> {
             team_work::update_canned_reply,
             team_work::delete_canned_reply
         ))
+        .routes(routes!(notifications::list_notifications))
+        .routes(routes!(notifications::read_notifications))
+        .routes(routes!(
+            notifications::get_preferences,
+            notifications::update_preferences
+        ))
+        .routes(routes!(notifications::subscribe_push))
+        .routes(routes!(notifications::vapid_public_key))
+        .routes(routes!(
+            email_settings::get_email_settings,
+            email_settings::update_email_settings
+        ))
+        .routes(routes!(email_settings::test_email))
         .routes(routes!(sandbox::inbound))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(jobs::retry_job))

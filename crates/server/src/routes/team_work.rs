@@ -80,6 +80,13 @@ pub async fn add_note(
         message_id: note.id,
     };
     announce::publish(&state.store, org_id, vec![event]).await;
+    // `@name` tells the member named (their bell, and email or push as they chose).
+    let notified = state
+        .store
+        .org(org_id)
+        .notify_mentions(&member.0.user.as_actor(), conversation_id, &text)
+        .await?;
+    announce::notified(&state.store, org_id, &notified).await;
     Ok((StatusCode::CREATED, Json(message_view(note))))
 }
 

@@ -21,6 +21,7 @@ mod m0016_lead_search;
 mod m0017_org_currency;
 mod m0018_team_work;
 mod m0020_calendar;
+mod m0021_notifications;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_org_currency::Migration),
             Box::new(m0018_team_work::Migration),
             Box::new(m0020_calendar::Migration),
+            Box::new(m0021_notifications::Migration),
         ]
     }
 }

@@ -126,6 +126,11 @@ export function LoginPage() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
+        <p className="-mt-2 text-right text-sm">
+          <Link to="/forgot-password" className="font-medium text-brand-700 hover:text-brand-800">
+            Forgot password?
+          </Link>
+        </p>
         <Button type="submit" className="w-full" loading={login.isPending}>
           Log in
         </Button>
