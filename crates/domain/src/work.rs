@@ -222,6 +222,8 @@ text_enum!(
         ActionClaimed = "action_claimed",
         /// A canned reply's shortcut is taken in the organisation.
         ShortcutExists = "shortcut_exists",
+        /// A conversation cannot go to that mode from the one it is in (pausing a closed one).
+        ModeChangeRefused = "mode_change_refused",
     }
 );
 

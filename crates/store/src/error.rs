@@ -43,6 +43,9 @@ pub enum StoreError {
     /// A member's change to an action-center item refused (`ActionRefusal` says why).
     #[error("{0:?}")]
     Action(closer_domain::work::ActionRefusal),
+    /// A change of a conversation's mode refused (`ModeRefusal` says why).
+    #[error("{0:?}")]
+    ModeRefused(closer_domain::conversation_rules::ModeRefusal),
     #[error("a canned reply with this shortcut already exists")]
     ShortcutExists,
     /// Work handed to someone who is not an active member of the organisation.
