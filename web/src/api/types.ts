@@ -417,7 +417,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Conversations, newest activity first. */
+        /** Conversations, newest activity first (or by `sort`). */
         get: operations["list"];
         put?: never;
         post?: never;
@@ -508,6 +508,23 @@ export interface paths {
         /** A conversation's messages, a page at a time from the newest. */
         get: operations["messages"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets who answers the lead. 409 `mode_change_refused` for pausing a closed conversation. */
+        put: operations["set_mode"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2174,6 +2191,12 @@ export interface components {
             unread_count: number;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description Since when the lead waits for an answer (they wrote last, nobody answered, the
+             *     conversation is not closed); null when nobody waits.
+             */
+            waiting_since?: string | null;
             /** Format: date-time */
             window_open_until?: string | null;
         };
@@ -2341,7 +2364,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "mode_change_refused";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2578,6 +2601,11 @@ export interface components {
          * @enum {string}
          */
         InWindowPolicy: "agent" | "off";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        InboxSort: "recent" | "priority" | "waiting";
         InviteOrg: {
             name: string;
         };
@@ -3280,6 +3308,14 @@ export interface components {
             text?: string | null;
             type: components["schemas"]["MessageType"];
         };
+        ModeRequest: {
+            /**
+             * @description `bot` hands back to the bot (or reopens a closed conversation), `human` takes it over,
+             *     `paused` silences the bot with nobody owning it, `closed` resolves it (the lead's next
+             *     message reopens it in bot mode).
+             */
+            mode: components["schemas"]["ConversationMode"];
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3706,6 +3742,19 @@ export interface components {
             };
             /** @enum {string} */
             type: "conversation:takeover_ended";
+        } | {
+            /**
+             * @description A conversation's mode changed: a member paused, closed, reopened, took it over or
+             *     handed it back, or a lead's message reopened a closed one.
+             */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                from: components["schemas"]["ConversationMode"];
+                to: components["schemas"]["ConversationMode"];
+            };
+            /** @enum {string} */
+            type: "conversation:mode_changed";
         } | {
             /** @description A lead accepted a call to action: an action-center item was opened. */
             data: {
@@ -5297,8 +5346,21 @@ export interface operations {
             query?: {
                 mode?: components["schemas"]["ConversationMode"];
                 channel?: components["schemas"]["Channel"];
-                /** @description The lead's status. */
+                /** @description The conversation's stage. */
+                stage?: components["schemas"]["ConversationStage"];
+                /** @description The lead's status (`status` is the older name of the same filter). */
+                lead_status?: components["schemas"]["LeadStatus"];
                 status?: components["schemas"]["LeadStatus"];
+                /** @description How the lead found the business. */
+                source?: components["schemas"]["LeadSource"];
+                /** @description The priority of the request for a person. */
+                priority?: components["schemas"]["EscalationPriority"];
+                /**
+                 * @description `recent` (newest activity first, the default), `priority` (the most urgent request
+                 *     for a person first) or `waiting` (leads who wrote last and got no answer first, the
+                 *     longest-waiting on top).
+                 */
+                sort?: components["schemas"]["InboxSort"];
                 needs_human?: boolean;
                 /** @description true: only conversations with unread lead messages. */
                 unread?: boolean;
@@ -5503,6 +5565,64 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_mode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
