@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Locator } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import {
   bearer,
   leadPhone,
@@ -18,6 +18,16 @@ async function setMode(request: APIRequestContext, token: string, id: string, mo
   expect(res.status()).toBe(200);
 }
 
+/** Picks a mode from the header: a button when the header has room, else the "⋯" menu. */
+async function changeMode(page: Page, conversation: Locator, label: string) {
+  const button = conversation
+    .getByTestId("mode-controls")
+    .getByRole("button", { name: label, exact: true });
+  if (await button.isVisible()) return button.click();
+  await conversation.getByRole("button", { name: "More conversation actions" }).click();
+  await page.getByRole("menuitem", { name: label }).click();
+}
+
 const botMessages = (conversation: Locator) =>
   conversation.locator('[data-testid="message"][data-author="bot"]');
 
@@ -31,7 +41,7 @@ test("pause and close a conversation; the lead's next message reopens it for the
   const lead = await sandboxInbound(request, token, {
     phone,
     name: "Asha Traveller",
-    text: "Hi, is the course still open?",
+    text: "hello",
   });
   await waitForDecisions(request, token, lead.conversation_id, 1);
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -42,7 +52,7 @@ test("pause and close a conversation; the lead's next message reopens it for the
   await expect(botMessages(conversation)).toHaveCount(1, { timeout: 15_000 });
 
   // Paused: nobody owns it, the bot stays silent when the lead writes.
-  await conversation.getByRole("button", { name: "Pause" }).click();
+  await changeMode(page, conversation, "Pause");
   await expect(badge).toHaveText("Paused");
   await expect(conversation.getByTestId("paused-banner")).toBeVisible();
   await sandboxInbound(request, token, { phone, text: "Travelling, back next week" });
@@ -50,29 +60,31 @@ test("pause and close a conversation; the lead's next message reopens it for the
   await expect(
     conversation.getByTestId("message").filter({ hasText: "Travelling, back next week" }),
   ).toBeVisible();
-  const row = page.getByTestId("conversation-item").filter({ hasText: "Asha Traveller" });
-  await expect(row.getByTestId("waiting")).toBeVisible();
+  // The lead waits for a person now: the list says since when.
+  await expect(page.getByTestId("conversation-item").getByTestId("waiting")).toBeVisible();
   await screenshot(page, "modes-paused-1280");
   await expect(botMessages(conversation)).toHaveCount(1);
 
   // Closed: resolved; it offers to reopen or take over, never to pause.
-  await conversation.getByRole("button", { name: "Close" }).click();
+  await changeMode(page, conversation, "Close");
   await expect(badge).toHaveText("Closed");
   await expect(conversation.getByTestId("closed-banner")).toBeVisible();
   const controls = conversation.getByTestId("mode-controls");
   await expect(controls.getByRole("button", { name: "Reopen" })).toBeVisible();
-  await expect(controls.getByRole("button", { name: "Take over" })).toBeVisible();
-  await expect(controls.getByRole("button", { name: "Pause" })).toHaveCount(0);
+  await controls.getByRole("button", { name: "More conversation actions" }).click();
+  await expect(page.getByRole("menuitem", { name: "Take over" })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "Pause" })).toHaveCount(0);
+  await page.keyboard.press("Escape");
   await screenshot(page, "modes-closed-1280");
 
   // The lead writes again: the conversation reopens live in bot mode and the agent answers.
-  await sandboxInbound(request, token, { phone, text: "I'm back! Still available?" });
+  await sandboxInbound(request, token, { phone, text: "hello again" });
   await expect(badge).toHaveText("Bot", { timeout: 15_000 });
   await expect(conversation.getByTestId("closed-banner")).toBeHidden();
   await expect(botMessages(conversation)).toHaveCount(2, { timeout: 20_000 });
   await screenshot(page, "modes-reopened-1280");
 
-  // On a phone the other modes are in the "⋯" menu.
+  // On a phone: the next step as a button, the other modes in the "⋯" menu.
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(controls.getByRole("button", { name: "Take over" })).toBeVisible();
   await controls.getByRole("button", { name: "More conversation actions" }).click();
@@ -81,6 +93,13 @@ test("pause and close a conversation; the lead's next message reopens it for the
   await screenshot(page, "modes-paused-390");
   await conversation.getByRole("button", { name: "Hand back to bot" }).click();
   await expect(badge).toHaveText("Bot");
+
+  // A wide screen has room for every mode as a button.
+  await page.setViewportSize({ width: 1600, height: 900 });
+  await expect(controls.getByRole("button", { name: "Pause" })).toBeVisible();
+  await expect(controls.getByRole("button", { name: "Close" })).toBeVisible();
+  await expect(controls.getByRole("button", { name: "More conversation actions" })).toBeHidden();
+  await screenshot(page, "modes-bot-1600");
 });
 
 test("filter the inbox by mode and source, and sort the waiting leads first", async ({
@@ -133,7 +152,7 @@ test("filter the inbox by mode and source, and sort the waiting leads first", as
   await page.getByRole("option", { name: "Wrote in" }).click();
   await expect(rows).toHaveCount(3);
   await page.getByRole("combobox", { name: "Source" }).click();
-  await page.getByRole("option", { name: "Click-to-WhatsApp ad" }).click();
+  await page.getByRole("option", { name: "WhatsApp ad" }).click();
   await expect(page.getByText("No conversations match")).toBeVisible();
   await expect(page.getByRole("button", { name: /More filters/ })).toContainText("1");
   await screenshot(page, "modes-filters-1280");

@@ -183,6 +183,16 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
     }
 }
 
+/// The mode after the agent asks for a person: a bot conversation goes to a human; a paused
+/// one stays paused (the member who paused it decides when it resumes; the request still
+/// reaches the team), and a human one stays the human's.
+pub fn mode_after_handover(mode: ConversationMode) -> ConversationMode {
+    match mode {
+        ConversationMode::Bot => ConversationMode::Human,
+        other => other,
+    }
+}
+
 impl ConversationFacts {
     /// The conversation after `effect`.
     pub fn with(mut self, effect: &DecisionEffect) -> Self {
@@ -194,7 +204,7 @@ impl ConversationFacts {
         }
         self.opted_out = (self.opted_out && !effect.opts_in) || effect.opts_out;
         if effect.hand_over.is_some() {
-            self.mode = ConversationMode::Human;
+            self.mode = mode_after_handover(self.mode);
         }
         self
     }
@@ -272,6 +282,21 @@ mod tests {
             !decision(&facts(), &start, false).opts_in,
             "only an opted-out lead opts in"
         );
+    }
+
+    #[test]
+    fn a_handover_leaves_a_paused_conversation_paused() {
+        let d = DecisionOutcome {
+            handoff: Some(EscalationPriority::High),
+            ..Default::default()
+        };
+        let paused = ConversationFacts {
+            mode: ConversationMode::Paused,
+            ..facts()
+        };
+        let e = decision(&paused, &d, false);
+        assert_eq!(e.hand_over, Some(EscalationPriority::High), "the team still hears");
+        assert_eq!(paused.with(&e).mode, ConversationMode::Paused);
     }
 
     #[test]

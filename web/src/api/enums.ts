@@ -235,7 +235,7 @@ export const LEAD_SOURCES = exhaustive<LeadSource>()([
 
 export const LEAD_SOURCE_LABELS: Record<LeadSource, string> = {
   organic_inbound: "Wrote in",
-  click_to_chat_ad: "Click-to-WhatsApp ad",
+  click_to_chat_ad: "WhatsApp ad",
   website_widget: "Website widget",
   form_to_whatsapp: "Form",
   referral_link: "Referral link",

@@ -121,7 +121,11 @@ const MODE_CONTROLS: Record<ConversationMode, readonly ModeControl[]> = {
   closed: [REOPEN, TAKE_OVER],
 };
 
-/** The mode buttons: the first in full, the rest beside it (in a menu on a phone). */
+/**
+ * The mode buttons: the likely next step first, the rest beside it when the header has room
+ * (the pane's width, not the screen's, decides: the lead's details take room on wide screens),
+ * else in a "⋯" menu.
+ */
 function ModeControls({ conversation: c }: { conversation: ConversationDetail }) {
   const setMode = useSetMode(c.id);
   const { toast } = useToast();
@@ -142,27 +146,30 @@ function ModeControls({ conversation: c }: { conversation: ConversationDetail })
           disabled={setMode.isPending}
           onClick={() => change(first.to)}
           title={first.title}
+          aria-label={first.label}
         >
           {first.icon}
-          {first.label}
+          <span className="hidden @xs:inline">{first.label}</span>
         </Button>
       )}
-      {rest.map((control) => (
-        <Button
-          key={control.to}
-          size="sm"
-          variant="ghost"
-          className="hidden border-gray-200 lg:inline-flex"
-          loading={pendingTo === control.to}
-          disabled={setMode.isPending}
-          onClick={() => change(control.to)}
-          title={control.title}
-        >
-          {control.icon}
-          {control.label}
-        </Button>
-      ))}
-      <span className="lg:hidden">
+      {/* Wrapped: a Button's own display class would win over `hidden` on it. */}
+      <div className="hidden items-center gap-1.5 @xl:flex">
+        {rest.map((control) => (
+          <Button
+            key={control.to}
+            size="sm"
+            variant="ghost"
+            loading={pendingTo === control.to}
+            disabled={setMode.isPending}
+            onClick={() => change(control.to)}
+            title={control.title}
+          >
+            {control.icon}
+            {control.label}
+          </Button>
+        ))}
+      </div>
+      <span className="@xl:hidden">
         <RowMenu
           label="More conversation actions"
           actions={rest.map((control) => ({
@@ -188,7 +195,7 @@ function Header({
   const name = contactName(c);
 
   return (
-    <header className="flex items-center gap-2 border-b border-gray-200 bg-white px-3 py-2.5 sm:px-4">
+    <header className="@container flex items-center gap-2 border-b border-gray-200 bg-white px-3 py-2.5 sm:px-4">
       <Link
         to="/inbox"
         aria-label="Back to conversations"
