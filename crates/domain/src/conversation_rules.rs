@@ -295,7 +295,11 @@ mod tests {
             ..facts()
         };
         let e = decision(&paused, &d, false);
-        assert_eq!(e.hand_over, Some(EscalationPriority::High), "the team still hears");
+        assert_eq!(
+            e.hand_over,
+            Some(EscalationPriority::High),
+            "the team still hears"
+        );
         assert_eq!(paused.with(&e).mode, ConversationMode::Paused);
     }
 
@@ -323,7 +327,11 @@ mod tests {
         assert_eq!(pause.audit_action(), "conversation.pause");
         assert_eq!(pause.activity_kind(), ActivityKind::ModeChanged);
         let close = switch_mode(Human, false, Closed).unwrap().unwrap();
-        assert_eq!(close.owner, Owner::Unchanged, "a closed one remembers who worked it");
+        assert_eq!(
+            close.owner,
+            Owner::Unchanged,
+            "a closed one remembers who worked it"
+        );
         assert_eq!(close.audit_action(), "conversation.close");
         let take = switch_mode(Paused, false, Human).unwrap().unwrap();
         assert_eq!(take.owner, Owner::Actor);
@@ -333,10 +341,16 @@ mod tests {
         assert_eq!(reopen.audit_action(), "conversation.reopen");
         assert!(!reopen.cancels_followups);
         assert_eq!(
-            switch_mode(Human, false, Bot).unwrap().unwrap().activity_kind(),
+            switch_mode(Human, false, Bot)
+                .unwrap()
+                .unwrap()
+                .activity_kind(),
             ActivityKind::TakeoverEnded
         );
-        assert_eq!(switch_mode(Closed, false, Paused), Err(ModeRefusal::PauseClosed));
+        assert_eq!(
+            switch_mode(Closed, false, Paused),
+            Err(ModeRefusal::PauseClosed)
+        );
         assert_eq!(switch_mode(Paused, false, Paused), Ok(None));
         // Handing back to the bot settles a pending request even in bot mode.
         assert!(switch_mode(Bot, true, Bot).unwrap().is_some());

@@ -250,20 +250,22 @@ fn sort_order(
     use sea_orm::Order::{Asc, Desc};
     let (group, time, ascending) = match sort {
         InboxSort::Recent => (None, Expr::col(C::UpdatedAt), false),
-        InboxSort::Priority => (Some(Expr::cust(PRIORITY_RANK)), Expr::col(C::UpdatedAt), false),
+        InboxSort::Priority => (
+            Some(Expr::cust(PRIORITY_RANK)),
+            Expr::col(C::UpdatedAt),
+            false,
+        ),
         InboxSort::Waiting => (Some(Expr::cust(WAITING)), Expr::cust(WAITING_SINCE), true),
     };
     let mut q = q;
     if let Some(c) = after {
         // Groups always run from the highest down; within one, time and id run one way.
         let later = |e: Expr, v: sea_orm::Value| if ascending { e.gt(v) } else { e.lt(v) };
-        let within = Condition::any()
-            .add(later(time.clone(), c.at.into()))
-            .add(
-                Condition::all()
-                    .add(time.clone().eq(c.at))
-                    .add(later(Expr::col(C::Id), c.id.into())),
-            );
+        let within = Condition::any().add(later(time.clone(), c.at.into())).add(
+            Condition::all()
+                .add(time.clone().eq(c.at))
+                .add(later(Expr::col(C::Id), c.id.into())),
+        );
         q = q.filter(match &group {
             None => within,
             Some(g) => Condition::any()

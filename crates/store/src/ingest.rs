@@ -306,7 +306,8 @@ impl OrgScope<'_> {
             let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {
-                let change = json!({ "from": conv.mode, "to": ConversationMode::Bot, "by": "lead_message" });
+                let change =
+                    json!({ "from": conv.mode, "to": ConversationMode::Bot, "by": "lead_message" });
                 log.push(lead(ActivityKind::ModeChanged, change));
                 out.reopened.push(conversation_id);
             }
@@ -665,7 +666,10 @@ impl OrgScope<'_> {
         m: &message::Model,
         s: &StatusReport,
     ) -> Result<Uuid> {
-        let why = s.error_title.clone().unwrap_or_else(|| "reported failed by WhatsApp".into());
+        let why = s
+            .error_title
+            .clone()
+            .unwrap_or_else(|| "reported failed by WhatsApp".into());
         let row = crate::actions::new_row(
             self.org_id,
             crate::actions::NewAction {

@@ -7,12 +7,12 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
+use closer_domain::conversation_rules::InboxSort;
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
 use closer_domain::pricing::{MessageCost, MessagePricing};
 use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
-use closer_domain::conversation_rules::InboxSort;
 use closer_store::inbox::{ConversationItem, InboxCursor, InboxFilter, MessageItem};
 use closer_store::pricing::ConversationCost;
 use serde::{Deserialize, Serialize};

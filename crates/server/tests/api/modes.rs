@@ -68,8 +68,11 @@ async fn modes_are_set_from_the_inbox(b: Backend) {
     let stranger = app.signup_org("Elsewhere").await;
     let (conv, _) = lead_writes(&app, &owner, "+91 98000 60001", "hello").await;
     decided(&app, &owner, &conv, 1).await;
-    app.sql("UPDATE conversations SET needs_human = TRUE, priority = 'high'", vec![])
-        .await;
+    app.sql(
+        "UPDATE conversations SET needs_human = TRUE, priority = 'high'",
+        vec![],
+    )
+    .await;
     let mut ws = app.ws(&owner.token).await;
 
     // Taken over, then paused: nobody owns it, the request for a person is settled.
@@ -78,7 +81,10 @@ async fn modes_are_set_from_the_inbox(b: Backend) {
     assert_eq!(r.body["assignee_id"], agent.user_id.as_str());
     assert_eq!(r.body["needs_human"], true);
     let heard = ws.expect("conversation:mode_changed", 10).await;
-    assert_eq!((heard["from"].clone(), heard["to"].clone()), (json!("bot"), json!("human")));
+    assert_eq!(
+        (heard["from"].clone(), heard["to"].clone()),
+        (json!("bot"), json!("human"))
+    );
     let r = set_mode(&app, &agent, &conv, "PAUSED").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["mode"], "paused");
@@ -87,7 +93,10 @@ async fn modes_are_set_from_the_inbox(b: Backend) {
     assert_eq!(r.body["priority"], Value::Null);
     let heard = ws.expect("conversation:mode_changed", 10).await;
     assert_eq!(heard["conversation_id"], conv.as_str());
-    assert_eq!((heard["from"].clone(), heard["to"].clone()), (json!("human"), json!("paused")));
+    assert_eq!(
+        (heard["from"].clone(), heard["to"].clone()),
+        (json!("human"), json!("paused"))
+    );
     assert_eq!(
         ws.expect("conversation:updated", 10).await["conversation_id"],
         conv.as_str()
@@ -130,16 +139,30 @@ async fn modes_are_set_from_the_inbox(b: Backend) {
     // Bad input changes nothing; viewers read only; other organisations see nothing.
     for bad in [json!({"mode": "asleep"}), json!({})] {
         let r = app
-            .put(&format!("/api/v1/conversations/{conv}/mode"), &owner.token, bad)
+            .put(
+                &format!("/api/v1/conversations/{conv}/mode"),
+                &owner.token,
+                bad,
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
-        assert!(r.body["error"]["details"]["fields"]["mode"].is_string(), "{:?}", r.body);
+        assert!(
+            r.body["error"]["details"]["fields"]["mode"].is_string(),
+            "{:?}",
+            r.body
+        );
     }
     let r = set_mode(&app, &viewer, &conv, "closed").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = set_mode(&app, &stranger, &conv, "closed").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = set_mode(&app, &owner, "00000000-0000-7000-8000-000000000000", "closed").await;
+    let r = set_mode(
+        &app,
+        &owner,
+        "00000000-0000-7000-8000-000000000000",
+        "closed",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(detail(&app, &owner, &conv).await["mode"], "bot");
     app.finish().await;
@@ -172,20 +195,34 @@ async fn the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conve
 
     // Paused, then taken over: the agent reads the lead's messages and says nothing.
     for (n, mode) in [(2, "paused"), (3, "human")] {
-        assert_eq!(set_mode(&app, &owner, &conv, mode).await.status, StatusCode::OK);
+        assert_eq!(
+            set_mode(&app, &owner, &conv, mode).await.status,
+            StatusCode::OK
+        );
         lead_says(&app, "ok, thanks").await;
         decided(&app, &owner, &conv, n).await;
         assert_eq!(detail(&app, &owner, &conv).await["mode"], mode);
     }
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(graph.sends().len(), 1, "the bot stayed silent: {:?}", graph.sends());
+    assert_eq!(
+        graph.sends().len(),
+        1,
+        "the bot stayed silent: {:?}",
+        graph.sends()
+    );
 
     // Closed: the lead's next message reopens it in bot mode and the agent answers.
-    assert_eq!(set_mode(&app, &owner, &conv, "closed").await.status, StatusCode::OK);
+    assert_eq!(
+        set_mode(&app, &owner, &conv, "closed").await.status,
+        StatusCode::OK
+    );
     let mut ws = app.ws(&owner.token).await;
     lead_says(&app, "hello again").await;
     let heard = ws.expect("conversation:mode_changed", 10).await;
-    assert_eq!((heard["from"].clone(), heard["to"].clone()), (json!("closed"), json!("bot")));
+    assert_eq!(
+        (heard["from"].clone(), heard["to"].clone()),
+        (json!("closed"), json!("bot"))
+    );
     eventually(20, "the agent's answer sent to Meta", || async {
         (graph.sends().len() == 2).then_some(())
     })
@@ -303,8 +340,14 @@ async fn the_inbox_filters_and_sorts(b: Backend) {
     // (a closed conversation waits for nobody; then the rest, longest silent first).
     assert_eq!(ids(&app, &owner, "").await, owned([d, c, b_, a]));
     assert_eq!(ids(&app, &owner, "sort=recent").await, owned([d, c, b_, a]));
-    assert_eq!(ids(&app, &owner, "sort=priority").await, owned([a, c, b_, d]));
-    assert_eq!(ids(&app, &owner, "sort=WAITING").await, owned([b_, d, a, c]));
+    assert_eq!(
+        ids(&app, &owner, "sort=priority").await,
+        owned([a, c, b_, d])
+    );
+    assert_eq!(
+        ids(&app, &owner, "sort=WAITING").await,
+        owned([b_, d, a, c])
+    );
     for sort in ["recent", "priority", "waiting"] {
         assert_eq!(
             paged(&app, &owner, &format!("sort={sort}")).await,
@@ -329,9 +372,19 @@ async fn the_inbox_filters_and_sorts(b: Backend) {
         ids(&app, &owner, "unread=true&sort=waiting").await,
         vec![b_.clone(), d.clone()]
     );
-    assert_eq!(ids(&app, &owner, "stage=discovery&sort=priority").await, vec![c.clone(), b_.clone()]);
-    assert!(ids(&app, &owner, "stage=discovery&priority=critical").await.is_empty());
-    assert!(ids(&app, &stranger, "").await.is_empty(), "another organisation's inbox");
+    assert_eq!(
+        ids(&app, &owner, "stage=discovery&sort=priority").await,
+        vec![c.clone(), b_.clone()]
+    );
+    assert!(
+        ids(&app, &owner, "stage=discovery&priority=critical")
+            .await
+            .is_empty()
+    );
+    assert!(
+        ids(&app, &stranger, "").await.is_empty(),
+        "another organisation's inbox"
+    );
 
     for (bad, field) in [
         ("sort=oldest", "sort"),
@@ -346,7 +399,12 @@ async fn the_inbox_filters_and_sorts(b: Backend) {
         let r = app
             .get(&format!("/api/v1/conversations?{bad}"), &owner.token)
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {:?}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {:?}",
+            r.body
+        );
         assert!(
             r.body["error"]["details"]["fields"][field].is_string(),
             "{bad}: {:?}",
@@ -384,7 +442,10 @@ async fn a_failure_meta_reports_asks_for_a_person(b: Backend) {
     assert_eq!(items[0]["details"]["message_id"], id.as_str());
     assert_eq!(items[0]["priority"], "high");
     assert!(
-        items[0]["summary"].as_str().unwrap().contains("could not be sent"),
+        items[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("could not be sent"),
         "{items:?}"
     );
     app.finish().await;
@@ -438,6 +499,10 @@ async fn a_note_is_written_whatever_the_window(b: Backend) {
         .filter(|m| m["author"] == "note")
         .count();
     assert_eq!(notes, 2);
-    assert_eq!(detail(&app, &owner, &conv).await["mode"], "closed", "a note reopens nothing");
+    assert_eq!(
+        detail(&app, &owner, &conv).await["mode"],
+        "closed",
+        "a note reopens nothing"
+    );
     app.finish().await;
 }
