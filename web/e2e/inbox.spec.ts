@@ -112,7 +112,7 @@ test("take over and release from the conversation header", async ({ page, reques
   await conversation.getByRole("button", { name: "Take over" }).click();
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Human");
   await expect(conversation.getByTestId("human-banner")).toHaveText(
-    "You're in control — the bot is paused",
+    "You're in control — the bot is silent",
   );
   await expect(conversation.getByText("Sending takes over from the bot")).toBeHidden();
   await expect(row.getByTestId("mode-badge")).toHaveText("Human");
@@ -125,7 +125,7 @@ test("take over and release from the conversation header", async ({ page, reques
   await page.reload();
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Human");
 
-  await conversation.getByRole("button", { name: "Release" }).click();
+  await conversation.getByRole("button", { name: "Hand back to bot" }).click();
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Bot");
   await expect(conversation.getByTestId("human-banner")).toBeHidden();
   await expect(row.getByTestId("mode-badge")).toHaveCount(0);

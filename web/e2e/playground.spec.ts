@@ -79,7 +79,7 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   await composer.press("Enter");
   await expect(composer).toHaveValue("");
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Human");
-  await expect(conversation.getByText("You're in control — the bot is paused")).toBeVisible();
+  await expect(conversation.getByText("You're in control — the bot is silent")).toBeVisible();
   const reply = conversation.getByTestId("message").filter({ hasText: "Hello from a human" });
   await expect(reply).toBeVisible();
   await expect(reply).toHaveAttribute("data-author", "human");
@@ -105,10 +105,10 @@ test("a lead writes in the playground; a human answers from the inbox, live both
   await inbox.bringToFront();
   await screenshot(inbox, "inbox-conversation");
 
-  // Release: the bot answers again.
-  await conversation.getByRole("button", { name: "Release" }).click();
+  // Handed back: the bot answers again.
+  await conversation.getByRole("button", { name: "Hand back to bot" }).click();
   await expect(conversation.getByTestId("mode-badge")).toHaveText("Bot");
-  await expect(conversation.getByText("You're in control — the bot is paused")).toBeHidden();
+  await expect(conversation.getByText("You're in control — the bot is silent")).toBeHidden();
   await expect(conversation.getByRole("button", { name: "Take over" })).toBeVisible();
   await expect(page.getByTestId("business-conversation").getByTestId("mode-badge")).toHaveText(
     "Bot",

@@ -106,6 +106,9 @@ impl Conversation {
         };
         self.history.push(turn.clone());
         let arrived = conversation_rules::lead_message(&self.facts(), self.now);
+        if arrived.reopens {
+            self.mode = ConversationMode::Bot;
+        }
         self.window_open_until = arrived
             .window
             .open_until

@@ -17,6 +17,9 @@ text_enum!(
         HandoffRequested = "handoff_requested",
         TakeoverStarted = "takeover_started",
         TakeoverEnded = "takeover_ended",
+        /// A conversation was paused, closed or reopened (`payload.from`, `payload.to`; a
+        /// lead's message reopens a closed one with `payload.by: "lead_message"`).
+        ModeChanged = "mode_changed",
         /// The lead came onto the opt-out list (`payload.source`: keyword, button, manual,
         /// bulk, import, erasure).
         OptedOut = "opted_out",

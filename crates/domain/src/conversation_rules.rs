@@ -2,7 +2,8 @@
 //! executes the result in its transaction, and the agent's in-memory simulator applies the
 //! very same result, so the two can never drift apart.
 
-use crate::messaging::{ConversationMode, ServiceWindow};
+use crate::activity::ActivityKind;
+use crate::messaging::{ConversationMode, Direction, ServiceWindow};
 use crate::sales::{ConversationStage, EscalationPriority, LeadStatus};
 use chrono::{DateTime, Utc};
 
@@ -27,6 +28,9 @@ pub struct LeadMessageEffect {
     /// Whether the conversation's preview becomes this message. A late webhook for an older
     /// message never replaces a newer preview.
     pub replaces_preview: bool,
+    /// A closed conversation opens again in bot mode, so the agent answers the lead. A paused
+    /// or human one stays as it is: the person who paused or took it decides.
+    pub reopens: bool,
 }
 
 /// A lead's message sent at `sent_at` arrives.
@@ -35,7 +39,110 @@ pub fn lead_message(c: &ConversationFacts, sent_at: DateTime<Utc>) -> LeadMessag
         window: c.window.after_lead_message(sent_at.timestamp()),
         unread_delta: 1,
         replaces_preview: c.last_message_at.is_none_or(|last| sent_at >= last),
+        reopens: c.mode == ConversationMode::Closed,
     }
+}
+
+/// Who owns the conversation after a change of mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The member who made the change (taking it over).
+    Actor,
+    /// Nobody: the bot answers, or nobody answers while it is paused.
+    Nobody,
+    /// Whoever had it keeps it (a closed conversation remembers who worked it).
+    Unchanged,
+}
+
+/// What a member's change of mode does to the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModeSwitch {
+    pub from: ConversationMode,
+    pub to: ConversationMode,
+    /// The request for a person (and its priority) is settled.
+    pub settles_request: bool,
+    pub owner: Owner,
+    /// The bot's pending follow-ups go: the bot stays silent from now on.
+    pub cancels_followups: bool,
+}
+
+/// Why a change of mode is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeRefusal {
+    /// A closed conversation is resolved: it is reopened (or taken over), not paused.
+    PauseClosed,
+}
+
+/// A member moves the conversation from `from` to `to`. `Ok(None)` when nothing changes
+/// (handing back to the bot still settles an open request for a person). Every mode is
+/// reachable from every other except pausing a closed conversation.
+pub fn switch_mode(
+    from: ConversationMode,
+    needs_human: bool,
+    to: ConversationMode,
+) -> Result<Option<ModeSwitch>, ModeRefusal> {
+    use ConversationMode::*;
+    if from == Closed && to == Paused {
+        return Err(ModeRefusal::PauseClosed);
+    }
+    let settles_request = to != Human;
+    if from == to && !(settles_request && needs_human) {
+        return Ok(None);
+    }
+    Ok(Some(ModeSwitch {
+        from,
+        to,
+        settles_request,
+        owner: match to {
+            Human => Owner::Actor,
+            Bot | Paused => Owner::Nobody,
+            Closed => Owner::Unchanged,
+        },
+        // A pause, a close or a takeover silences the bot: a planned follow-up would be moot.
+        cancels_followups: to != Bot,
+    }))
+}
+
+impl ModeSwitch {
+    /// The activity log's word for it: taking over and handing back keep their own kinds.
+    pub fn activity_kind(&self) -> ActivityKind {
+        match (self.from, self.to) {
+            (_, ConversationMode::Human) => ActivityKind::TakeoverStarted,
+            (ConversationMode::Human, ConversationMode::Bot) => ActivityKind::TakeoverEnded,
+            _ => ActivityKind::ModeChanged,
+        }
+    }
+
+    /// The audit log's action for it.
+    pub fn audit_action(&self) -> &'static str {
+        use ConversationMode::*;
+        match (self.from, self.to) {
+            (_, Human) => "conversation.takeover",
+            (Closed, Bot) => "conversation.reopen",
+            (_, Bot) => "conversation.release",
+            (_, Paused) => "conversation.pause",
+            (_, Closed) => "conversation.close",
+        }
+    }
+}
+
+text_enum!(
+    /// The inbox's order: newest activity first, the most urgent request for a person first,
+    /// or the longest-waiting lead first.
+    InboxSort { Recent = "recent", Priority = "priority", Waiting = "waiting" }
+);
+
+/// The inbox reads newest activity first unless asked otherwise (API.md, Inbox).
+impl Default for InboxSort {
+    fn default() -> Self {
+        InboxSort::Recent
+    }
+}
+
+/// The lead wrote last and nobody answered yet: the conversation waits for the team (or the
+/// bot). A closed conversation waits for nobody.
+pub fn is_waiting(mode: ConversationMode, last_direction: Option<Direction>) -> bool {
+    mode != ConversationMode::Closed && last_direction == Some(Direction::Inbound)
 }
 
 /// What the agent decided, as far as the conversation is concerned.
@@ -76,6 +183,16 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
     }
 }
 
+/// The mode after the agent asks for a person: a bot conversation goes to a human; a paused
+/// one stays paused (the member who paused it decides when it resumes; the request still
+/// reaches the team), and a human one stays the human's.
+pub fn mode_after_handover(mode: ConversationMode) -> ConversationMode {
+    match mode {
+        ConversationMode::Bot => ConversationMode::Human,
+        other => other,
+    }
+}
+
 impl ConversationFacts {
     /// The conversation after `effect`.
     pub fn with(mut self, effect: &DecisionEffect) -> Self {
@@ -87,7 +204,7 @@ impl ConversationFacts {
         }
         self.opted_out = (self.opted_out && !effect.opts_in) || effect.opts_out;
         if effect.hand_over.is_some() {
-            self.mode = ConversationMode::Human;
+            self.mode = mode_after_handover(self.mode);
         }
         self
     }
@@ -165,6 +282,128 @@ mod tests {
             !decision(&facts(), &start, false).opts_in,
             "only an opted-out lead opts in"
         );
+    }
+
+    #[test]
+    fn a_handover_leaves_a_paused_conversation_paused() {
+        let d = DecisionOutcome {
+            handoff: Some(EscalationPriority::High),
+            ..Default::default()
+        };
+        let paused = ConversationFacts {
+            mode: ConversationMode::Paused,
+            ..facts()
+        };
+        let e = decision(&paused, &d, false);
+        assert_eq!(
+            e.hand_over,
+            Some(EscalationPriority::High),
+            "the team still hears"
+        );
+        assert_eq!(paused.with(&e).mode, ConversationMode::Paused);
+    }
+
+    #[test]
+    fn a_lead_message_reopens_only_a_closed_conversation() {
+        for mode in ConversationMode::ALL {
+            let c = ConversationFacts {
+                mode: *mode,
+                ..facts()
+            };
+            assert_eq!(
+                lead_message(&c, at(11)).reopens,
+                *mode == ConversationMode::Closed,
+                "{mode}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_mode_change_settles_what_it_should() {
+        use ConversationMode::*;
+        let pause = switch_mode(Bot, true, Paused).unwrap().unwrap();
+        assert!(pause.settles_request && pause.cancels_followups);
+        assert_eq!(pause.owner, Owner::Nobody);
+        assert_eq!(pause.audit_action(), "conversation.pause");
+        assert_eq!(pause.activity_kind(), ActivityKind::ModeChanged);
+        let close = switch_mode(Human, false, Closed).unwrap().unwrap();
+        assert_eq!(
+            close.owner,
+            Owner::Unchanged,
+            "a closed one remembers who worked it"
+        );
+        assert_eq!(close.audit_action(), "conversation.close");
+        let take = switch_mode(Paused, false, Human).unwrap().unwrap();
+        assert_eq!(take.owner, Owner::Actor);
+        assert!(!take.settles_request);
+        assert_eq!(take.activity_kind(), ActivityKind::TakeoverStarted);
+        let reopen = switch_mode(Closed, false, Bot).unwrap().unwrap();
+        assert_eq!(reopen.audit_action(), "conversation.reopen");
+        assert!(!reopen.cancels_followups);
+        assert_eq!(
+            switch_mode(Human, false, Bot)
+                .unwrap()
+                .unwrap()
+                .activity_kind(),
+            ActivityKind::TakeoverEnded
+        );
+        assert_eq!(
+            switch_mode(Closed, false, Paused),
+            Err(ModeRefusal::PauseClosed)
+        );
+        assert_eq!(switch_mode(Paused, false, Paused), Ok(None));
+        // Handing back to the bot settles a pending request even in bot mode.
+        assert!(switch_mode(Bot, true, Bot).unwrap().is_some());
+        assert_eq!(switch_mode(Bot, false, Bot), Ok(None));
+    }
+
+    #[test]
+    fn only_an_open_conversation_the_lead_wrote_last_is_waiting() {
+        use ConversationMode::*;
+        assert!(is_waiting(Bot, Some(Direction::Inbound)));
+        assert!(is_waiting(Paused, Some(Direction::Inbound)));
+        assert!(!is_waiting(Closed, Some(Direction::Inbound)));
+        assert!(!is_waiting(Human, Some(Direction::Outbound)));
+        assert!(!is_waiting(Bot, None));
+    }
+
+    fn any_mode() -> impl Strategy<Value = ConversationMode> {
+        prop::sample::select(ConversationMode::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Any sequence of members' changes and lead messages: a change lands exactly on the
+        /// mode asked for, never leaves a request for a person behind unless taken over,
+        /// and the agent may answer after a lead's message exactly when the mode is (or
+        /// became) bot.
+        #[test]
+        fn modes_go_where_they_are_told(steps in prop::collection::vec((any_mode(), any::<bool>()), 1..20)) {
+            let mut mode = ConversationMode::Bot;
+            let mut needs_human = true;
+            for (to, lead_writes) in steps {
+                if lead_writes {
+                    let c = ConversationFacts { mode, ..facts() };
+                    if lead_message(&c, at(11)).reopens {
+                        mode = ConversationMode::Bot;
+                    }
+                    prop_assert_ne!(mode, ConversationMode::Closed, "a lead's message never stays closed");
+                    continue;
+                }
+                match switch_mode(mode, needs_human, to) {
+                    Ok(Some(s)) => {
+                        prop_assert_eq!(s.from, mode);
+                        mode = s.to;
+                        if s.settles_request { needs_human = false; }
+                        prop_assert_eq!(s.cancels_followups, !mode.bot_may_reply());
+                    }
+                    Ok(None) => prop_assert!(mode == to && !(needs_human && to != ConversationMode::Human)),
+                    Err(ModeRefusal::PauseClosed) => {
+                        prop_assert_eq!((mode, to), (ConversationMode::Closed, ConversationMode::Paused));
+                    }
+                }
+                prop_assert_eq!(mode, if mode == ConversationMode::Closed && to == ConversationMode::Paused { ConversationMode::Closed } else { to });
+            }
+        }
     }
 
     proptest! {

@@ -2,7 +2,7 @@
 //! the wire. Events carry ids, not records: a client fetches what it shows. Described in the
 //! OpenAPI document (feature `openapi`) so the web's event types are generated, not written.
 
-use crate::messaging::DeliveryStatus;
+use crate::messaging::{ConversationMode, DeliveryStatus};
 use crate::sales::{CtaType, EscalationPriority};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,14 @@ pub enum RealtimeEvent {
     TakeoverStarted { conversation_id: Uuid },
     #[serde(rename = "conversation:takeover_ended")]
     TakeoverEnded { conversation_id: Uuid },
+    /// A conversation's mode changed: a member paused, closed, reopened, took it over or
+    /// handed it back, or a lead's message reopened a closed one.
+    #[serde(rename = "conversation:mode_changed")]
+    ModeChanged {
+        conversation_id: Uuid,
+        from: ConversationMode,
+        to: ConversationMode,
+    },
     /// A lead accepted a call to action: an action-center item was opened.
     #[serde(rename = "action:conversations_flagged")]
     ConversationsFlagged {
@@ -136,6 +144,7 @@ impl RealtimeEvent {
             RealtimeEvent::ConversationUpdated { .. } => "conversation:updated",
             RealtimeEvent::TakeoverStarted { .. } => "conversation:takeover_started",
             RealtimeEvent::TakeoverEnded { .. } => "conversation:takeover_ended",
+            RealtimeEvent::ModeChanged { .. } => "conversation:mode_changed",
             RealtimeEvent::ConversationsFlagged { .. } => "action:conversations_flagged",
             RealtimeEvent::HumanAttentionRequired { .. } => "action:human_attention_required",
             RealtimeEvent::ActionCreated { .. } => "action:created",

@@ -228,6 +228,8 @@ text_enum!(
         EventClosed = "event_closed",
         /// Settings → Email was never saved: there is no mail server to test.
         EmailNotConfigured = "email_not_configured",
+        /// A conversation cannot go to that mode from the one it is in (pausing a closed one).
+        ModeChangeRefused = "mode_change_refused",
     }
 );
 

@@ -1,6 +1,6 @@
 //! Turning what was stored into realtime events, after the commit. Events carry ids only.
 
-use closer_domain::messaging::DeliveryStatus;
+use closer_domain::messaging::{ConversationMode, DeliveryStatus};
 use closer_store::Store;
 use closer_store::events::{Event, RealtimeEvent};
 use closer_store::ingest::IngestOutcome;
@@ -21,6 +21,20 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
             conversation_id: s.conversation_id,
             message_id: s.message_id,
             status: s.status,
+        });
+        if let Some(action_id) = s.failed_action {
+            events.push(RealtimeEvent::ActionCreated {
+                action_id,
+                kind: closer_domain::work::ActionKind::SendFailed,
+                conversation_id: s.conversation_id,
+            });
+        }
+    }
+    for &conversation_id in &outcome.reopened {
+        events.push(RealtimeEvent::ModeChanged {
+            conversation_id,
+            from: ConversationMode::Closed,
+            to: ConversationMode::Bot,
         });
     }
     for &id in &outcome.conversations {
@@ -44,15 +58,15 @@ pub async fn publish(store: &Store, org_id: Uuid, events: Vec<RealtimeEvent>) {
         .await;
 }
 
-/// A conversation changed: `event` (e.g. a takeover) when there is one, always followed by
+/// A conversation changed: `events` (e.g. a takeover) when there are some, always followed by
 /// `conversation:updated`, in one batch.
 pub async fn conversation_changed(
     store: &Store,
     org_id: Uuid,
-    event: Option<RealtimeEvent>,
+    events: impl IntoIterator<Item = RealtimeEvent>,
     conversation_id: Uuid,
 ) {
-    let mut events: Vec<RealtimeEvent> = event
+    let mut events: Vec<RealtimeEvent> = events
         .into_iter()
         .filter(|e| !matches!(e, RealtimeEvent::ConversationUpdated { .. }))
         .collect();

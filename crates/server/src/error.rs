@@ -225,6 +225,12 @@ impl From<StoreError> for ApiError {
                 message: err.to_string(),
             },
             StoreError::NotAMember => ApiError::field("user_id", err.to_string()),
+            StoreError::ModeRefused(
+                closer_domain::conversation_rules::ModeRefusal::PauseClosed,
+            ) => ApiError::Conflict {
+                code: ErrorCode::ModeChangeRefused,
+                message: "a closed conversation is reopened or taken over, not paused".into(),
+            },
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations (never hand-written).
 
 use crate::error::{ErrorBody, ErrorDetail};
+use closer_domain::conversation_rules::InboxSort;
 use closer_domain::realtime::RealtimeEvent;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -9,7 +10,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Closer API", description = "WhatsApp AI sales agent and CRM. See API.md for conventions."),
     modifiers(&BearerAuth),
-    components(schemas(ErrorBody, ErrorDetail, RealtimeEvent))
+    // Enums only query parameters name are listed here so their `$ref`s resolve.
+    components(schemas(ErrorBody, ErrorDetail, RealtimeEvent, InboxSort))
 )]
 pub struct ApiDoc;
 

@@ -475,7 +475,7 @@ impl OrgScope<'_> {
             conv_update = conv_update
                 .col_expr(
                     conversation::Column::Mode,
-                    Expr::value(ConversationMode::Human),
+                    Expr::value(conversation_rules::mode_after_handover(conv.mode)),
                 )
                 .col_expr(conversation::Column::NeedsHuman, Expr::value(true))
                 .col_expr(conversation::Column::Priority, Expr::value(priority));

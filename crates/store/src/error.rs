@@ -46,6 +46,9 @@ pub enum StoreError {
     /// A member's change to a calendar event refused (`EventRefusal` says why).
     #[error("{0:?}")]
     Calendar(closer_domain::calendar::EventRefusal),
+    /// A change of a conversation's mode refused (`ModeRefusal` says why).
+    #[error("{0:?}")]
+    ModeRefused(closer_domain::conversation_rules::ModeRefusal),
     #[error("a canned reply with this shortcut already exists")]
     ShortcutExists,
     /// Work handed to someone who is not an active member of the organisation.

@@ -4,7 +4,7 @@ use crate::entities::{contact, conversation, message};
 use crate::error::{Result, StoreError};
 use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
-use closer_domain::conversation_rules::ConversationFacts;
+use closer_domain::conversation_rules::{self, ConversationFacts, InboxSort};
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType, ServiceWindow,
 };
@@ -23,17 +23,45 @@ use uuid::Uuid;
 pub struct InboxFilter {
     pub mode: Option<ConversationMode>,
     pub channel: Option<Channel>,
+    pub stage: Option<ConversationStage>,
     pub lead_status: Option<LeadStatus>,
+    /// How the lead found the business.
+    pub source: Option<LeadSource>,
+    /// The priority of the request for a person.
+    pub priority: Option<EscalationPriority>,
     pub needs_human: Option<bool>,
     pub unread: Option<bool>,
     /// Matches the lead's name or phone.
     pub q: Option<String>,
     /// `Some(None)`: nobody's; `Some(Some(id))`: that member's.
     pub assignee: Option<Option<Uuid>>,
+    pub sort: InboxSort,
     pub limit: u64,
-    /// `(updated_at, id)` of the last item of the previous page.
-    pub after: Option<(DateTime<Utc>, Uuid)>,
+    /// The last item of the previous page, in `sort`'s order.
+    pub after: Option<InboxCursor>,
 }
+
+/// Where a page of the inbox ends, in its sort's order: a group (the priority's rank for
+/// `priority`, whether the lead waits for `waiting`; 0 for `recent`), a time (the last
+/// activity; when the lead started waiting for `waiting`) and the id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub group: i32,
+    pub at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// The priority's rank as SQL (`EscalationPriority::rank`; -1 when nobody asked for a person),
+/// written exactly as the `ix_conversations_org_priority` index (m0019) spells it so the
+/// databases read the order from the index.
+const PRIORITY_RANK: &str = "CASE priority WHEN 'critical' THEN 3 WHEN 'high' THEN 2 \
+     WHEN 'medium' THEN 1 WHEN 'low' THEN 0 ELSE -1 END";
+/// `conversation_rules::is_waiting` as SQL (1 when the lead wrote last in an open
+/// conversation), as the `ix_conversations_org_waiting` index spells it.
+const WAITING: &str =
+    "CASE WHEN last_message_direction = 'in' AND mode <> 'closed' THEN 1 ELSE 0 END";
+/// Since when the lead waits: their last message (a conversation without messages: its start).
+const WAITING_SINCE: &str = "COALESCE(last_message_at, created_at)";
 
 #[derive(Debug, Clone)]
 pub struct ContactRef {
@@ -68,7 +96,35 @@ pub struct ConversationItem {
     pub last_message_author: Option<Author>,
     /// The member the conversation is assigned to.
     pub assigned_user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ConversationItem {
+    /// The lead wrote last and nobody answered yet.
+    pub fn waiting(&self) -> bool {
+        conversation_rules::is_waiting(self.mode, self.last_message_direction)
+    }
+
+    /// This item's place in the inbox sorted by `sort`.
+    pub fn cursor(&self, sort: InboxSort) -> InboxCursor {
+        let (group, at) = match sort {
+            InboxSort::Recent => (0, self.updated_at),
+            InboxSort::Priority => (
+                self.priority.map_or(-1, |p| i32::from(p.rank())),
+                self.updated_at,
+            ),
+            InboxSort::Waiting => (
+                i32::from(self.waiting()),
+                self.last_message_at.unwrap_or(self.created_at),
+            ),
+        };
+        InboxCursor {
+            group,
+            at,
+            id: self.id,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -179,12 +235,53 @@ fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
         last_message_direction: c.last_message_direction,
         last_message_author: c.last_message_author,
         assigned_user_id: c.assigned_user_id,
+        created_at: c.created_at,
         updated_at: c.updated_at,
     }
 }
 
+/// The order of `sort`, and the condition "after `c`" in it.
+fn sort_order(
+    q: sea_orm::Select<conversation::Entity>,
+    sort: InboxSort,
+    after: Option<InboxCursor>,
+) -> sea_orm::Select<conversation::Entity> {
+    use conversation::Column as C;
+    use sea_orm::Order::{Asc, Desc};
+    let (group, time, ascending) = match sort {
+        InboxSort::Recent => (None, Expr::col(C::UpdatedAt), false),
+        InboxSort::Priority => (
+            Some(Expr::cust(PRIORITY_RANK)),
+            Expr::col(C::UpdatedAt),
+            false,
+        ),
+        InboxSort::Waiting => (Some(Expr::cust(WAITING)), Expr::cust(WAITING_SINCE), true),
+    };
+    let mut q = q;
+    if let Some(c) = after {
+        // Groups always run from the highest down; within one, time and id run one way.
+        let later = |e: Expr, v: sea_orm::Value| if ascending { e.gt(v) } else { e.lt(v) };
+        let within = Condition::any().add(later(time.clone(), c.at.into())).add(
+            Condition::all()
+                .add(time.clone().eq(c.at))
+                .add(later(Expr::col(C::Id), c.id.into())),
+        );
+        q = q.filter(match &group {
+            None => within,
+            Some(g) => Condition::any()
+                .add(g.clone().lt(c.group))
+                .add(Condition::all().add(g.clone().eq(c.group)).add(within)),
+        });
+    }
+    if let Some(g) = group {
+        q = q.order_by(g, Desc);
+    }
+    let way = if ascending { Asc } else { Desc };
+    q.order_by(time, way.clone()).order_by(C::Id, way)
+}
+
 impl OrgScope<'_> {
-    /// Newest activity first. Returns one extra row when another page exists.
+    /// The inbox in `f.sort`'s order. Returns one extra row when another page exists.
     pub async fn conversations(&self, f: &InboxFilter) -> Result<Vec<ConversationItem>> {
         let mut q =
             conversation::Entity::find().filter(conversation::Column::OrgId.eq(self.org_id));
@@ -194,12 +291,25 @@ impl OrgScope<'_> {
         if let Some(channel) = &f.channel {
             q = q.filter(conversation::Column::Channel.eq(*channel));
         }
-        if let Some(status) = &f.lead_status {
+        if let Some(stage) = f.stage {
+            q = q.filter(conversation::Column::Stage.eq(stage));
+        }
+        if let Some(priority) = f.priority {
+            q = q.filter(conversation::Column::Priority.eq(priority));
+        }
+        // The lead's status and source live on the lead.
+        let lead_facts = [
+            f.lead_status
+                .map(|s| Expr::col(contact::Column::LeadStatus).eq(s.as_str())),
+            f.source
+                .map(|s| Expr::col(contact::Column::LeadSource).eq(s.as_str())),
+        ];
+        for condition in lead_facts.into_iter().flatten() {
             let matching = Query::select()
                 .column(contact::Column::Id)
                 .from(contact::Entity)
                 .and_where(Expr::col(contact::Column::OrgId).eq(self.org_id))
-                .and_where(Expr::col(contact::Column::LeadStatus).eq(*status))
+                .and_where(condition)
                 .to_owned();
             q = q.filter(conversation::Column::ContactId.in_subquery(matching));
         }
@@ -237,20 +347,7 @@ impl OrgScope<'_> {
                 .to_owned();
             q = q.filter(conversation::Column::ContactId.in_subquery(matching));
         }
-        if let Some((at, id)) = f.after {
-            q = q.filter(
-                Condition::any()
-                    .add(conversation::Column::UpdatedAt.lt(at))
-                    .add(
-                        Condition::all()
-                            .add(conversation::Column::UpdatedAt.eq(at))
-                            .add(conversation::Column::Id.lt(id)),
-                    ),
-            );
-        }
-        let rows = q
-            .order_by_desc(conversation::Column::UpdatedAt)
-            .order_by_desc(conversation::Column::Id)
+        let rows = sort_order(q, f.sort, f.after)
             .limit(f.limit + 1)
             .all(&self.store.db)
             .await?;

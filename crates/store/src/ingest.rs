@@ -22,7 +22,7 @@ use closer_domain::messaging::{
 };
 use closer_domain::pricing::{MessagePricing, RateCard};
 use closer_domain::sales::{ConversationStage, LeadSource, LeadStatus};
-use closer_domain::work::{JobKind, JobStatus};
+use closer_domain::work::{ActionKind, JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -222,6 +222,8 @@ pub struct AppliedStatus {
     pub conversation_id: Uuid,
     pub message_id: Uuid,
     pub status: DeliveryStatus,
+    /// The `send_failed` action a failure report opened.
+    pub failed_action: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -235,6 +237,8 @@ pub struct IngestOutcome {
     pub conversations: Vec<Uuid>,
     /// Leads this delivery created (their first message).
     pub leads_created: Vec<Uuid>,
+    /// Closed conversations a lead's message reopened in bot mode.
+    pub reopened: Vec<Uuid>,
 }
 
 impl OrgScope<'_> {
@@ -332,7 +336,7 @@ impl OrgScope<'_> {
                 out.duplicates += 1;
                 continue;
             }
-            self.note_lead_message(txn, &conv, msg).await?;
+            let reopened = self.note_lead_message(txn, &conv, msg).await?;
             let lead = |kind, payload| {
                 NewActivity::on(
                     contact_id,
@@ -349,6 +353,12 @@ impl OrgScope<'_> {
             }
             let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));
+            if reopened {
+                let change =
+                    json!({ "from": conv.mode, "to": ConversationMode::Bot, "by": "lead_message" });
+                log.push(lead(ActivityKind::ModeChanged, change));
+                out.reopened.push(conversation_id);
+            }
             out.stored.push((conversation_id, message_id));
             if !out.conversations.contains(&conversation_id) {
                 out.conversations.push(conversation_id);
@@ -510,13 +520,14 @@ impl OrgScope<'_> {
         Ok((row, created))
     }
 
-    /// A new lead message: last-message preview, unread count and the 24 h window.
+    /// A new lead message: last-message preview, unread count, the 24 h window, and a closed
+    /// conversation reopened in bot mode (true then).
     async fn note_lead_message(
         &self,
         txn: &DatabaseTransaction,
         conv: &conversation::Model,
         msg: &InboundMessage,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let conversation_id = conv.id;
         let effect = conversation_rules::lead_message(&facts_of(conv), msg.sent_at);
         // Unread is added to, not overwritten: two deliveries may race on PostgreSQL.
@@ -530,6 +541,12 @@ impl OrgScope<'_> {
                 Expr::value(window_end(effect.window)),
             )
             .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
+        if effect.reopens {
+            update = update.col_expr(
+                conversation::Column::Mode,
+                Expr::value(ConversationMode::Bot),
+            );
+        }
         if effect.replaces_preview {
             let preview = msg
                 .text
@@ -558,7 +575,7 @@ impl OrgScope<'_> {
             .filter(conversation::Column::Id.eq(conversation_id))
             .exec(txn)
             .await?;
-        Ok(())
+        Ok(effect.reopens)
     }
 
     /// The lead wrote: pending follow-ups are void, and the agent's processing job (one
@@ -647,11 +664,52 @@ impl OrgScope<'_> {
             .filter(message::Column::Id.eq(m.id))
             .exec(txn)
             .await?;
+        let failed_action = if next == DeliveryStatus::Failed {
+            Some(self.ask_for_a_person(txn, &m, s).await?)
+        } else {
+            None
+        };
         Ok(Some(AppliedStatus {
             conversation_id: m.conversation_id,
             message_id: m.id,
             status: next,
+            failed_action,
         }))
+    }
+
+    /// Meta reported a message failed after accepting it (e.g. undeliverable, or the window
+    /// shut first): as with a send the worker could not make, a `send_failed` action asks the
+    /// team to reach the lead another way. Once per message: only the status that moved it
+    /// to failed gets here.
+    async fn ask_for_a_person(
+        &self,
+        txn: &DatabaseTransaction,
+        m: &message::Model,
+        s: &StatusReport,
+    ) -> Result<Uuid> {
+        let why = s
+            .error_title
+            .clone()
+            .unwrap_or_else(|| "reported failed by WhatsApp".into());
+        let row = crate::actions::new_row(
+            self.org_id,
+            crate::actions::NewAction {
+                conversation_id: m.conversation_id,
+                kind: ActionKind::SendFailed,
+                title: format!("A message could not be sent: {why}"),
+                details: json!({
+                    "message_id": m.id,
+                    "error_code": s.error_code,
+                    "error": why,
+                }),
+            },
+            now(),
+        );
+        let id = row.id;
+        crate::entities::action::Entity::insert(crate::entities::action::ActiveModel::from(row))
+            .exec_without_returning(txn)
+            .await?;
+        Ok(id)
     }
 
     async fn apply_amendment(&self, txn: &DatabaseTransaction, a: &Amendment) -> Result<()> {

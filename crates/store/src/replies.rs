@@ -12,6 +12,8 @@ use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::contact_points::Phone;
+use closer_domain::conversation_rules::{self, ModeSwitch, Owner};
+use closer_domain::followup::FollowupStatusReason;
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
@@ -36,6 +38,8 @@ pub struct ModeChange {
     pub conversation: ConversationItem,
     /// False when the conversation already was in that mode.
     pub changed: bool,
+    /// The mode before the change.
+    pub from: ConversationMode,
 }
 
 /// What an outbound message is besides its text.
@@ -259,8 +263,9 @@ impl OrgScope<'_> {
         Ok(model.into())
     }
 
-    /// Who answers the lead: `Human` takes the conversation over (the bot stops replying);
-    /// `Bot` hands it back and clears the request for a human.
+    /// Who answers the lead, as a member sets it: take over (`Human`), hand back or reopen
+    /// (`Bot`), pause or close. The domain's `switch_mode` says what the change settles; an
+    /// audit entry and an activity entry record it in the same transaction.
     pub async fn set_mode(
         &self,
         actor: &Actor,
@@ -269,70 +274,79 @@ impl OrgScope<'_> {
     ) -> Result<ModeChange> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
-        let releasing = mode == ConversationMode::Bot;
-        let changed = conv.mode != mode || (releasing && conv.needs_human);
-        if changed {
-            let mut update = conversation::Entity::update_many()
-                .filter(conversation::Column::OrgId.eq(self.org_id))
-                .filter(conversation::Column::Id.eq(conversation_id))
-                .col_expr(conversation::Column::Mode, Expr::value(mode))
-                .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
-            update = if releasing {
-                update
-                    .col_expr(conversation::Column::NeedsHuman, Expr::value(false))
-                    .col_expr(
-                        conversation::Column::AssignedUserId,
-                        Expr::value(Option::<Uuid>::None),
-                    )
-            } else {
-                update.col_expr(
-                    conversation::Column::AssignedUserId,
-                    Expr::value(actor.user_id),
-                )
-            };
-            update.exec(&txn).await?;
-            audit::record(
-                &txn,
-                self.org_id,
-                Some(actor),
-                if releasing {
-                    "conversation.release"
-                } else {
-                    "conversation.takeover"
-                },
-                format!("conversation:{conversation_id}"),
-                json!({ "from": conv.mode }),
-            )
-            .await?;
-            let kind = if releasing {
-                ActivityKind::TakeoverEnded
-            } else {
-                ActivityKind::TakeoverStarted
-            };
-            let change = NewActivity::on(
-                conv.contact_id,
-                conversation_id,
-                kind,
-                ActivityActor::Member,
-                json!({ "from": conv.mode, "to": mode }),
-            );
-            activity::append(&txn, self.org_id, vec![change.by_member(actor.user_id)]).await?;
-            if !releasing {
-                // A person owns the conversation now: the bot's follow-up goes with it.
-                crate::followups::cancel_pending(
-                    &txn,
-                    self.org_id,
-                    conversation_id,
-                    closer_domain::followup::FollowupStatusReason::Handoff,
-                )
-                .await?;
-            }
+        let switch = conversation_rules::switch_mode(conv.mode, conv.needs_human, mode)
+            .map_err(StoreError::ModeRefused)?;
+        if let Some(switch) = &switch {
+            self.apply_mode_switch(&txn, actor, &conv, switch).await?;
         }
         txn.commit().await?;
         Ok(ModeChange {
             conversation: self.conversation(conversation_id).await?,
-            changed,
+            changed: switch.is_some(),
+            from: conv.mode,
         })
+    }
+
+    async fn apply_mode_switch(
+        &self,
+        txn: &DatabaseTransaction,
+        actor: &Actor,
+        conv: &conversation::Model,
+        switch: &ModeSwitch,
+    ) -> Result<()> {
+        let mut update = conversation::Entity::update_many()
+            .filter(conversation::Column::OrgId.eq(self.org_id))
+            .filter(conversation::Column::Id.eq(conv.id))
+            .col_expr(conversation::Column::Mode, Expr::value(switch.to))
+            .col_expr(conversation::Column::UpdatedAt, Expr::value(now()));
+        if switch.settles_request {
+            update = update
+                .col_expr(conversation::Column::NeedsHuman, Expr::value(false))
+                .col_expr(
+                    conversation::Column::Priority,
+                    Expr::value(Option::<String>::None),
+                );
+        }
+        update = match switch.owner {
+            Owner::Actor => update.col_expr(
+                conversation::Column::AssignedUserId,
+                Expr::value(actor.user_id),
+            ),
+            Owner::Nobody => update.col_expr(
+                conversation::Column::AssignedUserId,
+                Expr::value(Option::<Uuid>::None),
+            ),
+            Owner::Unchanged => update,
+        };
+        update.exec(txn).await?;
+        let payload = json!({ "from": switch.from, "to": switch.to });
+        audit::record(
+            txn,
+            self.org_id,
+            Some(actor),
+            switch.audit_action(),
+            format!("conversation:{}", conv.id),
+            payload.clone(),
+        )
+        .await?;
+        let change = NewActivity::on(
+            conv.contact_id,
+            conv.id,
+            switch.activity_kind(),
+            ActivityActor::Member,
+            payload,
+        );
+        activity::append(txn, self.org_id, vec![change.by_member(actor.user_id)]).await?;
+        if switch.cancels_followups {
+            // The bot is silent from now on: its planned follow-up goes with it.
+            let reason = if switch.to == ConversationMode::Human {
+                FollowupStatusReason::Handoff
+            } else {
+                FollowupStatusReason::User
+            };
+            crate::followups::cancel_pending(txn, self.org_id, conv.id, reason).await?;
+        }
+        Ok(())
     }
 
     /// The team has seen the conversation: its unread count goes to zero.
@@ -350,6 +364,7 @@ impl OrgScope<'_> {
         }
         txn.commit().await?;
         Ok(ModeChange {
+            from: conv.mode,
             conversation: self.conversation(conversation_id).await?,
             changed,
         })

@@ -11,6 +11,7 @@ import type {
   Author,
   BudgetTiming,
   ConversationMode,
+  ConversationStage,
   CtaType,
   DecisionEngine,
   DeliveryStatus,
@@ -18,9 +19,13 @@ import type {
   EventKind,
   EventStatus,
   EngineMode,
+  EscalationPriority,
   Formality,
+  InboxSort,
   JobStatus,
   KnowledgeKind,
+  LeadSource,
+  LeadStatus,
   LlmProvider,
   MessageType,
   NotificationChannel,
@@ -137,6 +142,114 @@ export const CONVERSATION_MODE_LABELS: Record<ConversationMode, string> = {
   closed: "Closed",
 };
 
+export const CONVERSATION_STAGES = exhaustive<ConversationStage>()([
+  "new",
+  "initial_contact",
+  "discovery",
+  "qualification",
+  "objection_handling",
+  "cta_offered",
+  "cta_in_progress",
+  "negotiation",
+  "closed_won",
+  "closed_lost",
+  "human_takeover",
+  "archived",
+] as const satisfies readonly ConversationStage[]);
+
+export const CONVERSATION_STAGE_LABELS: Record<ConversationStage, string> = {
+  new: "New",
+  initial_contact: "Initial contact",
+  discovery: "Discovery",
+  qualification: "Qualification",
+  objection_handling: "Objection handling",
+  cta_offered: "Offer made",
+  cta_in_progress: "Offer in progress",
+  negotiation: "Negotiation",
+  closed_won: "Won",
+  closed_lost: "Lost",
+  human_takeover: "Human takeover",
+  archived: "Archived",
+};
+
+/** The inbox's orders. */
+export const INBOX_SORTS = exhaustive<InboxSort>()([
+  "recent",
+  "priority",
+  "waiting",
+] as const satisfies readonly InboxSort[]);
+
+export const INBOX_SORT_LABELS: Record<InboxSort, string> = {
+  recent: "Newest activity",
+  priority: "Most urgent",
+  waiting: "Waiting longest",
+};
+
+/** A request for a person's priorities, most urgent first. */
+export const ESCALATION_PRIORITIES = exhaustive<EscalationPriority>()([
+  "critical",
+  "high",
+  "medium",
+  "low",
+] as const satisfies readonly EscalationPriority[]);
+
+export const ESCALATION_PRIORITY_LABELS: Record<EscalationPriority, string> = {
+  critical: "Critical",
+  high: "High",
+  medium: "Medium",
+  low: "Low",
+};
+
+export const LEAD_STATUS_VALUES = exhaustive<LeadStatus>()([
+  "new",
+  "qualifying",
+  "qualified",
+  "engaged",
+  "hot",
+  "won",
+  "lost",
+  "dropped",
+  "needs_human",
+  "opted_out",
+] as const satisfies readonly LeadStatus[]);
+
+export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = {
+  new: "New",
+  qualifying: "Qualifying",
+  qualified: "Qualified",
+  engaged: "Engaged",
+  hot: "Hot",
+  won: "Won",
+  lost: "Lost",
+  dropped: "Dropped",
+  needs_human: "Needs human",
+  opted_out: "Opted out",
+};
+
+export const LEAD_SOURCES = exhaustive<LeadSource>()([
+  "organic_inbound",
+  "click_to_chat_ad",
+  "website_widget",
+  "form_to_whatsapp",
+  "referral_link",
+  "qr_code",
+  "import",
+  "manual",
+  "unknown",
+] as const satisfies readonly LeadSource[]);
+
+export const LEAD_SOURCE_LABELS: Record<LeadSource, string> = {
+  organic_inbound: "Wrote in",
+  click_to_chat_ad: "WhatsApp ad",
+  website_widget: "Website widget",
+  form_to_whatsapp: "Form",
+  referral_link: "Referral link",
+  qr_code: "QR code",
+  import: "Import",
+  manual: "Added by hand",
+  unknown: "Unknown",
+};
+
 export const AUTHOR_LABELS: Record<Author, string> = {
   lead: "Lead",
   bot: "Bot",
@@ -181,6 +294,7 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "conversation:updated",
   "conversation:takeover_started",
   "conversation:takeover_ended",
+  "conversation:mode_changed",
   "action:conversations_flagged",
   "action:human_attention_required",
   "followup:updated",

@@ -37,6 +37,7 @@ export type EngineMode = Schemas["EngineMode"];
 export type EscalationPriority = Schemas["EscalationPriority"];
 export type Formality = Schemas["Formality"];
 export type GuardAction = Schemas["GuardAction"];
+export type InboxSort = Schemas["InboxSort"];
 export type JobKind = Schemas["JobKind"];
 export type JobStatus = Schemas["JobStatus"];
 export type KnowledgeKind = Schemas["KnowledgeKind"];

@@ -306,46 +306,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/auth/password-reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Asks for a reset link by email. Always 202 (unless throttled), with or without an account
-         *     and a mail server: the answer tells nothing about the address.
-         */
-        post: operations["request_reset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/password-reset/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Sets the new password with the emailed token (once, within the hour) and ends every
-         *     session of the member. 422 on `token` when it is unknown, used or expired.
-         */
-        post: operations["confirm_reset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/sessions": {
         parameters: {
             query?: never;
@@ -457,7 +417,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Conversations, newest activity first. */
+        /** Conversations, newest activity first (or by `sort`). */
         get: operations["list"];
         put?: never;
         post?: never;
@@ -548,6 +508,23 @@ export interface paths {
         /** A conversation's messages, a page at a time from the newest. */
         get: operations["messages"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets who answers the lead. 409 `mode_change_refused` for pausing a closed conversation. */
+        put: operations["set_mode"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1269,61 +1246,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notifications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in member's notifications, newest first, with their unread count. */
-        get: operations["list_notifications"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/preferences": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The member's channels per kind (defaults for the kinds they never changed). */
-        get: operations["get_preferences"];
-        /** Saves the kinds given (`{kind: {in_app, email, push}}`); the others keep their choice. */
-        put: operations["update_preferences"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notifications/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Marks notifications read (the member's own only); their other devices hear
-         *     `notification:read`.
-         */
-        post: operations["read_notifications"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/onboarding": {
         parameters: {
             query?: never;
@@ -1502,40 +1424,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/push/subscriptions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Subscribes one of the member's browsers to pushes (the same endpoint again updates it). */
-        post: operations["subscribe_push"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/push/vapid-public-key": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The key browsers subscribe with; made once per installation. */
-        get: operations["vapid_public_key"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/sandbox/inbound": {
         parameters: {
             query?: never;
@@ -1547,48 +1435,6 @@ export interface paths {
         put?: never;
         /** A lead's message, as if it came from WhatsApp. */
         post: operations["inbound"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/settings/email": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The organisation's mail server, without its password. */
-        get: operations["get_email_settings"];
-        /**
-         * Saves the mail server. 422 names every bad field; a host at a private address is refused
-         *     unless CLOSER_EGRESS_ALLOW names it.
-         */
-        put: operations["update_email_settings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/settings/email/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Sends one test email, now, to the member asking, through the saved mail server. A server
-         *     that refuses is still a 200 (`ok: false`): the test ran. 409 `email_not_configured` before
-         *     the first save.
-         */
-        post: operations["test_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2226,12 +2072,6 @@ export interface components {
          * @enum {string}
          */
         Channel: "whatsapp" | "sandbox";
-        /** @description One kind's channels for one member. */
-        ChannelChoice: {
-            email: boolean;
-            in_app: boolean;
-            push: boolean;
-        };
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
             code: string;
@@ -2351,12 +2191,16 @@ export interface components {
             unread_count: number;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description Since when the lead waits for an answer (they wrote last, nobody answered, the
+             *     conversation is not closed); null when nobody waits.
+             */
+            waiting_since?: string | null;
             /** Format: date-time */
             window_open_until?: string | null;
         };
         CreatedInvite: {
-            /** @description The link was queued to be emailed to `email`. */
-            emailed: boolean;
             /** Format: date-time */
             expires_at: string;
             /** Format: uuid */
@@ -2492,42 +2336,6 @@ export interface components {
                 [key: string]: string;
             };
         };
-        EmailSettingsRequest: {
-            from: string;
-            /** @description Write-only. Absent keeps the saved password; `""` removes it. */
-            password?: string | null;
-            smtp_host: string;
-            /**
-             * Format: int64
-             * @description 1 to 65535.
-             */
-            smtp_port: number;
-            tls: components["schemas"]["SmtpTls"];
-            /** @description Blank: the server takes mail without signing in. */
-            username?: string | null;
-        };
-        EmailSettingsView: {
-            /** @description False until the first save (the other fields are then empty defaults). */
-            configured: boolean;
-            /** @description The sender, `name@example.com` or `Name <name@example.com>`. */
-            from: string;
-            /** @description The password is write-only: only whether one is saved. */
-            has_password: boolean;
-            smtp_host: string;
-            /** Format: int32 */
-            smtp_port: number;
-            tls: components["schemas"]["SmtpTls"];
-            /** Format: date-time */
-            updated_at?: string | null;
-            username?: string | null;
-        };
-        EmailTest: {
-            /** @description When not ok: what the mail server said (never the password). */
-            message?: string | null;
-            ok: boolean;
-            /** @description Where the test went: the signed-in member's address. */
-            to: string;
-        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2556,7 +2364,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "email_not_configured";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "mode_change_refused";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2793,6 +2601,11 @@ export interface components {
          * @enum {string}
          */
         InWindowPolicy: "agent" | "off";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        InboxSort: "recent" | "priority" | "waiting";
         InviteOrg: {
             name: string;
         };
@@ -2805,10 +2618,7 @@ export interface components {
             role: components["schemas"]["Role"];
         };
         InviteRequest: {
-            /**
-             * @description When given, only this address can accept the invite, and the link is emailed to it
-             *     (when Settings → Email has a mail server).
-             */
+            /** @description When given, only this address can accept the invite. */
             email?: string | null;
             role: components["schemas"]["Role"];
         };
@@ -2831,7 +2641,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3498,6 +3308,14 @@ export interface components {
             text?: string | null;
             type: components["schemas"]["MessageType"];
         };
+        ModeRequest: {
+            /**
+             * @description `bot` hands back to the bot (or reopens a closed conversation), `human` takes it over,
+             *     `paused` silences the bot with nobody owning it, `closed` resolves it (the lead's next
+             *     message reopens it in bot mode).
+             */
+            mode: components["schemas"]["ConversationMode"];
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3546,37 +3364,6 @@ export interface components {
             id: string;
             /** Format: date-time */
             updated_at: string;
-        };
-        /**
-         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
-         * @enum {string}
-         */
-        NotificationKind: "handoff" | "booking" | "cta_accepted" | "mention" | "daily_digest";
-        NotificationList: {
-            /** @description Newest first. */
-            items: components["schemas"]["NotificationView"][];
-            next_cursor?: string | null;
-            /**
-             * Format: int64
-             * @description The member's unread notifications, all pages together: the bell's count.
-             */
-            unread: number;
-        };
-        NotificationView: {
-            body: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: uuid */
-            id: string;
-            kind: components["schemas"]["NotificationKind"];
-            /** @description The dashboard's path to open (e.g. `/inbox/{conversation_id}`), if any. */
-            link?: string | null;
-            /**
-             * Format: date-time
-             * @description Null while unread.
-             */
-            read_at?: string | null;
-            title: string;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -3811,28 +3598,11 @@ export interface components {
         PasswordRequest: {
             password: string;
         };
-        PasswordResetConfirm: {
-            /** @description The new password, at least 8 characters. */
-            password: string;
-            /** @description From the emailed link. */
-            token: string;
-        };
-        PasswordResetDone: {
-            /** @description Every session of the member ended: sign in with the new password. */
-            signed_out_everywhere: boolean;
-        };
-        PasswordResetRequest: {
-            email: string;
-        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         Persuasion: "soft" | "moderate" | "firm";
-        /** @description `{kind: {in_app, email, push}}`, every kind present. */
-        PreferencesView: {
-            [key: string]: components["schemas"]["ChannelChoice"];
-        };
         PreviewRequest: {
             /**
              * Format: uuid
@@ -3891,24 +3661,6 @@ export interface components {
              */
             version: number;
         };
-        /** @description The browser's keys of a `PushSubscription` (`subscription.toJSON().keys`). */
-        PushKeys: {
-            /** @description Its 16-byte auth secret, base64url. */
-            auth: string;
-            /** @description The browser's P-256 public key, base64url. */
-            p256dh: string;
-        };
-        /** @description A browser's `PushSubscription.toJSON()`. */
-        PushSubscriptionRequest: {
-            /** @description The push service's https URL for this browser. */
-            endpoint: string;
-            /** @description Browsers also send `expirationTime`, which is ignored. */
-            keys: components["schemas"]["PushKeys"];
-        };
-        PushSubscriptionView: {
-            /** Format: uuid */
-            id: string;
-        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3935,21 +3687,6 @@ export interface components {
          * @example IN
          */
         RateCountry: string;
-        ReadRequest: {
-            /** @description `true`: every notification of the member. */
-            all?: boolean | null;
-            /** @description These notifications (others' ids are ignored). Give this or `all`. */
-            ids?: string[] | null;
-        };
-        ReadResult: {
-            /**
-             * Format: int64
-             * @description How many turned from unread to read.
-             */
-            marked: number;
-            /** Format: int64 */
-            unread: number;
-        };
         RealtimeEvent: {
             /** @description A lead's message was stored. */
             data: {
@@ -4005,6 +3742,19 @@ export interface components {
             };
             /** @enum {string} */
             type: "conversation:takeover_ended";
+        } | {
+            /**
+             * @description A conversation's mode changed: a member paused, closed, reopened, took it over or
+             *     handed it back, or a lead's message reopened a closed one.
+             */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                from: components["schemas"]["ConversationMode"];
+                to: components["schemas"]["ConversationMode"];
+            };
+            /** @enum {string} */
+            type: "conversation:mode_changed";
         } | {
             /** @description A lead accepted a call to action: an action-center item was opened. */
             data: {
@@ -4104,28 +3854,6 @@ export interface components {
             };
             /** @enum {string} */
             type: "pipeline:moved";
-        } | {
-            /**
-             * @description A member got a notification: their bell counts it (other members' dashboards ignore
-             *     it).
-             */
-            data: {
-                kind: components["schemas"]["NotificationKind"];
-                /** Format: uuid */
-                notification_id: string;
-                /** Format: uuid */
-                user_id: string;
-            };
-            /** @enum {string} */
-            type: "notification:created";
-        } | {
-            /** @description A member read notifications (on any of their devices): their bell recounts. */
-            data: {
-                /** Format: uuid */
-                user_id: string;
-            };
-            /** @enum {string} */
-            type: "notification:read";
         } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
@@ -4299,11 +4027,6 @@ export interface components {
             reason: string;
             url: string;
         };
-        /**
-         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
-         * @enum {string}
-         */
-        SmtpTls: "none" | "starttls" | "tls";
         SnoozeRequest: {
             /**
              * Format: date-time
@@ -4557,13 +4280,6 @@ export interface components {
          * @enum {string}
          */
         ValueSource: "given" | "slot" | "contact" | "static" | "fallback" | "example";
-        VapidKeyView: {
-            /**
-             * @description The installation's VAPID public key (uncompressed P-256, base64url): the
-             *     `applicationServerKey` of `pushManager.subscribe`.
-             */
-            public_key: string;
-        };
         /** @description What a placeholder is filled with when a template goes to a lead. */
         VariableMapping: {
             fallback?: string | null;
@@ -5319,75 +5035,6 @@ export interface operations {
             };
         };
     };
-    request_reset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description rate_limited, with Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    confirm_reset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetConfirm"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PasswordResetDone"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     list_sessions: {
         parameters: {
             query?: never;
@@ -5699,8 +5346,21 @@ export interface operations {
             query?: {
                 mode?: components["schemas"]["ConversationMode"];
                 channel?: components["schemas"]["Channel"];
-                /** @description The lead's status. */
+                /** @description The conversation's stage. */
+                stage?: components["schemas"]["ConversationStage"];
+                /** @description The lead's status (`status` is the older name of the same filter). */
+                lead_status?: components["schemas"]["LeadStatus"];
                 status?: components["schemas"]["LeadStatus"];
+                /** @description How the lead found the business. */
+                source?: components["schemas"]["LeadSource"];
+                /** @description The priority of the request for a person. */
+                priority?: components["schemas"]["EscalationPriority"];
+                /**
+                 * @description `recent` (newest activity first, the default), `priority` (the most urgent request
+                 *     for a person first) or `waiting` (leads who wrote last and got no answer first, the
+                 *     longest-waiting on top).
+                 */
+                sort?: components["schemas"]["InboxSort"];
                 needs_human?: boolean;
                 /** @description true: only conversations with unread lead messages. */
                 unread?: boolean;
@@ -5905,6 +5565,64 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_mode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8061,119 +7779,6 @@ export interface operations {
             };
         };
     };
-    list_notifications: {
-        parameters: {
-            query?: {
-                /** @description `true`: only those not read yet. */
-                unread?: boolean;
-                limit?: number;
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationList"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_preferences: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreferencesView"];
-                };
-            };
-        };
-    };
-    update_preferences: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PreferencesView"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PreferencesView"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    read_notifications: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReadRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReadResult"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     get_answers: {
         parameters: {
             query?: never;
@@ -8709,56 +8314,6 @@ export interface operations {
             };
         };
     };
-    subscribe_push: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PushSubscriptionRequest"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PushSubscriptionView"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    vapid_public_key: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VapidKeyView"];
-                };
-            };
-        };
-    };
     inbound: {
         parameters: {
             query?: never;
@@ -8781,107 +8336,6 @@ export interface operations {
                 };
             };
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_email_settings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmailSettingsView"];
-                };
-            };
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    update_email_settings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EmailSettingsRequest"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmailSettingsView"];
-                };
-            };
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    test_email: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EmailTest"];
-                };
-            };
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,6 +29,7 @@ describe("realtimeRegistry", () => {
       handlers: [messages, conversations],
       ignored: [
         "conversation:takeover_ended",
+        "conversation:mode_changed",
         "action:conversations_flagged",
         "action:human_attention_required",
         "followup:updated",

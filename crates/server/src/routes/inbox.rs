@@ -7,12 +7,13 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
+use closer_domain::conversation_rules::InboxSort;
 use closer_domain::messaging::{
     Author, Channel, ConversationMode, DeliveryStatus, Direction, MessageType,
 };
 use closer_domain::pricing::{MessageCost, MessagePricing};
 use closer_domain::sales::{ConversationStage, EscalationPriority, LeadSource, LeadStatus};
-use closer_store::inbox::{ConversationItem, InboxFilter, MessageItem};
+use closer_store::inbox::{ConversationItem, InboxCursor, InboxFilter, MessageItem};
 use closer_store::pricing::ConversationCost;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -26,9 +27,25 @@ pub struct InboxParams {
     pub mode: Option<ConversationMode>,
     #[serde(default, deserialize_with = "blank_as_none")]
     pub channel: Option<Channel>,
-    /// The lead's status.
+    /// The conversation's stage.
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub stage: Option<ConversationStage>,
+    /// The lead's status (`status` is the older name of the same filter).
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub lead_status: Option<LeadStatus>,
     #[serde(default, deserialize_with = "blank_as_none")]
     pub status: Option<LeadStatus>,
+    /// How the lead found the business.
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub source: Option<LeadSource>,
+    /// The priority of the request for a person.
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub priority: Option<EscalationPriority>,
+    /// `recent` (newest activity first, the default), `priority` (the most urgent request
+    /// for a person first) or `waiting` (leads who wrote last and got no answer first, the
+    /// longest-waiting on top).
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub sort: Option<InboxSort>,
     pub needs_human: Option<bool>,
     /// true: only conversations with unread lead messages.
     pub unread: Option<bool>,
@@ -88,6 +105,9 @@ pub struct ConversationView {
     pub last_message: Option<LastMessage>,
     /// The member the conversation is assigned to; null when nobody's.
     pub assignee_id: Option<Uuid>,
+    /// Since when the lead waits for an answer (they wrote last, nobody answered, the
+    /// conversation is not closed); null when nobody waits.
+    pub waiting_since: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -199,7 +219,9 @@ pub struct MessageParams {
 }
 
 pub fn view(c: ConversationItem) -> ConversationView {
+    let waiting_since = c.waiting().then_some(c.last_message_at).flatten();
     ConversationView {
+        waiting_since,
         id: c.id,
         contact: ContactSummary {
             id: c.contact.id,
@@ -228,7 +250,24 @@ pub fn view(c: ConversationItem) -> ConversationView {
     }
 }
 
-/// Conversations, newest activity first.
+/// The inbox's keyset cursor, opaque to clients: the sort's group, a time and the id.
+fn encode_inbox_cursor(c: InboxCursor) -> String {
+    let at = encode_cursor(c.at, c.id);
+    format!("{}.{at}", c.group)
+}
+
+fn decode_inbox_cursor(raw: &str) -> ApiResult<InboxCursor> {
+    let bad = || ApiError::field("cursor", "is not a cursor this API gave out");
+    let (group, rest) = raw.split_once('.').ok_or_else(bad)?;
+    let (at, id) = decode_cursor(rest)?;
+    Ok(InboxCursor {
+        group: group.parse().map_err(|_| bad())?,
+        at,
+        id,
+    })
+}
+
+/// Conversations, newest activity first (or by `sort`).
 #[utoipa::path(get, path = "/conversations", tag = "inbox", params(InboxParams), security(("bearer" = [])),
     responses((status = 200, body = ConversationList), (status = 422, body = ErrorBody)))]
 pub async fn list(
@@ -237,10 +276,15 @@ pub async fn list(
     ApiQuery(p): ApiQuery<InboxParams>,
 ) -> ApiResult<Json<ConversationList>> {
     let limit = page_limit(p.limit)?;
+    let sort = p.sort.unwrap_or_default();
     let filter = InboxFilter {
         mode: p.mode,
         channel: p.channel,
-        lead_status: p.status,
+        stage: p.stage,
+        lead_status: p.lead_status.or(p.status),
+        source: p.source,
+        priority: p.priority,
+        sort,
         needs_human: p.needs_human,
         unread: p.unread,
         q: p.q,
@@ -250,7 +294,7 @@ pub async fn list(
             .cursor
             .as_deref()
             .filter(|c| !c.is_empty())
-            .map(decode_cursor)
+            .map(decode_inbox_cursor)
             .transpose()?,
     };
     let mut rows = state
@@ -260,7 +304,7 @@ pub async fn list(
         .await?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(limit as usize);
-        rows.last().map(|c| encode_cursor(c.updated_at, c.id))
+        rows.last().map(|c| encode_inbox_cursor(c.cursor(sort)))
     } else {
         None
     };

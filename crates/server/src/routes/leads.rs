@@ -273,6 +273,7 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
         | ActivityKind::TakeoverEnded
+        | ActivityKind::ModeChanged
         | ActivityKind::ActionResolved => return None,
     })
 }

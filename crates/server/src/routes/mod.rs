@@ -71,6 +71,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(replies::send))
         .routes(routes!(replies::takeover))
         .routes(routes!(replies::release))
+        .routes(routes!(replies::set_mode))
         .routes(routes!(replies::mark_read))
         .routes(routes!(actions::list_actions))
         .routes(routes!(actions::action_counts))

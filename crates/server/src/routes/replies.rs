@@ -111,15 +111,15 @@ async fn announced(
     state: &AppState,
     org_id: Uuid,
     change: ModeChange,
-    event: Option<RealtimeEvent>,
+    events: Vec<RealtimeEvent>,
 ) -> Json<ConversationView> {
     if change.changed {
-        announce::conversation_changed(&state.store, org_id, event, change.conversation.id).await;
+        announce::conversation_changed(&state.store, org_id, events, change.conversation.id).await;
     }
     Json(view(change.conversation))
 }
 
-/// Who answers the lead next, as the takeover and release buttons set it.
+/// Who answers the lead next, as the inbox's mode buttons set it.
 async fn switch_mode(
     state: AppState,
     member: Member,
@@ -132,11 +132,44 @@ async fn switch_mode(
         .set_mode(&member.0.user.as_actor(), parse_id(&id)?, mode)
         .await?;
     let conversation_id = change.conversation.id;
-    let event = match mode {
-        ConversationMode::Bot => RealtimeEvent::TakeoverEnded { conversation_id },
-        _ => RealtimeEvent::TakeoverStarted { conversation_id },
-    };
-    Ok(announced(&state, member.org_id(), change, Some(event)).await)
+    let mut events = vec![];
+    // The takeover events stay for clients that only know them.
+    match mode {
+        ConversationMode::Human => events.push(RealtimeEvent::TakeoverStarted { conversation_id }),
+        ConversationMode::Bot => events.push(RealtimeEvent::TakeoverEnded { conversation_id }),
+        _ => {}
+    }
+    if change.from != mode {
+        events.push(RealtimeEvent::ModeChanged {
+            conversation_id,
+            from: change.from,
+            to: mode,
+        });
+    }
+    Ok(announced(&state, member.org_id(), change, events).await)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ModeRequest {
+    /// `bot` hands back to the bot (or reopens a closed conversation), `human` takes it over,
+    /// `paused` silences the bot with nobody owning it, `closed` resolves it (the lead's next
+    /// message reopens it in bot mode).
+    pub mode: ConversationMode,
+}
+
+/// Sets who answers the lead. 409 `mode_change_refused` for pausing a closed conversation.
+#[utoipa::path(put, path = "/conversations/{id}/mode", tag = "inbox", request_body = ModeRequest,
+    params(("id" = String, Path, description = "conversation id")), security(("bearer" = [])),
+    responses((status = 200, body = ConversationView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn set_mode(
+    State(state): State<AppState>,
+    Responder(member): Responder,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ModeRequest>,
+) -> ApiResult<Json<ConversationView>> {
+    switch_mode(state, member, id, req.mode).await
 }
 
 /// A human takes the conversation; the bot stops replying.
@@ -179,5 +212,5 @@ pub async fn mark_read(
         .org(member.org_id())
         .mark_read(parse_id(&id)?)
         .await?;
-    Ok(announced(&state, member.org_id(), change, None).await)
+    Ok(announced(&state, member.org_id(), change, vec![]).await)
 }

@@ -19,6 +19,7 @@ mod lead_search;
 mod leads;
 mod llm_settings;
 mod notifications;
+mod modes;
 mod onboarding;
 mod pipeline;
 mod pricing;

@@ -33,6 +33,8 @@ const SELF_SERVICE: &[&str] = &[
 const AGENT_WORK: &[&str] = &[
     "/api/v1/conversations/{id}/takeover",
     "/api/v1/conversations/{id}/release",
+    // Pausing, closing and reopening (issue 16 item 5).
+    "/api/v1/conversations/{id}/mode",
     "/api/v1/messages/send",
     "/api/v1/sandbox/inbound",
     // The inbox's composer previews a template filled with the lead's values before sending.

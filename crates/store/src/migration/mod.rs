@@ -20,6 +20,7 @@ mod m0015_compliance;
 mod m0016_lead_search;
 mod m0017_org_currency;
 mod m0018_team_work;
+mod m0019_inbox_order;
 mod m0020_calendar;
 mod m0021_notifications;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_lead_search::Migration),
             Box::new(m0017_org_currency::Migration),
             Box::new(m0018_team_work::Migration),
+            Box::new(m0019_inbox_order::Migration),
             Box::new(m0020_calendar::Migration),
             Box::new(m0021_notifications::Migration),
         ]

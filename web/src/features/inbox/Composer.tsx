@@ -114,7 +114,7 @@ export function Composer({
   disabledReason?: string;
 }) {
   const [text, setText] = useState("");
-  const [noting, setNoting] = useState(false);
+  const [notingChosen, setNoting] = useState(false);
   const [picked, setPicked] = useState(0);
   const send = useSendMessage(conversation.id);
   const note = useAddNote(conversation.id);
@@ -136,8 +136,10 @@ export function Composer({
   // Known before typing (the contact says so), or learnt from the send's 422.
   const optedOut = conversation.contact.opted_out || refused === "opted_out";
 
-  if (!optedOut && (!serviceWindow.open || refused === "window_closed"))
-    return <WindowClosedNotice conversationId={conversation.id} disabledReason={disabledReason} />;
+  // Outside the window only a template may reach the lead; a note never leaves the team, so
+  // the composer stays for notes.
+  const windowClosed = !optedOut && (!serviceWindow.open || refused === "window_closed");
+  const noting = windowClosed || notingChosen;
 
   const query = cannedQuery(text);
   const choices = query === null ? [] : filterCanned(canned.data?.items ?? [], query);
@@ -191,6 +193,9 @@ export function Composer({
 
   return (
     <>
+      {windowClosed && (
+        <WindowClosedNotice conversationId={conversation.id} disabledReason={disabledReason} />
+      )}
       {optedOut && !noting && <OptedOutNotice />}
       <form
         onSubmit={submit}
@@ -209,8 +214,12 @@ export function Composer({
             type="button"
             aria-pressed={noting}
             onClick={() => setNoting((n) => !n)}
-            disabled={!!disabledReason}
-            title="A private note: the team sees it, the lead never does"
+            disabled={!!disabledReason || windowClosed}
+            title={
+              windowClosed
+                ? "The window is closed: only a private note can be written here"
+                : "A private note: the team sees it, the lead never does"
+            }
             className={cn(
               "flex h-10 shrink-0 items-center gap-1 rounded-lg border px-2.5 text-xs font-medium transition-colors disabled:opacity-50",
               noting

@@ -1,8 +1,30 @@
-import { AlertTriangle, FlaskConical, Inbox, Search, SearchX } from "lucide-react";
+import {
+  AlertTriangle,
+  Clock,
+  FlaskConical,
+  Inbox,
+  Search,
+  SearchX,
+  SlidersHorizontal,
+} from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
-import { CONVERSATION_MODE_LABELS, CONVERSATION_MODES } from "../../api/enums";
-import type { Conversation, ConversationFilters, ConversationMode } from "../../api/models";
+import {
+  CONVERSATION_MODE_LABELS,
+  CONVERSATION_MODES,
+  CONVERSATION_STAGE_LABELS,
+  CONVERSATION_STAGES,
+  ESCALATION_PRIORITIES,
+  ESCALATION_PRIORITY_LABELS,
+  INBOX_SORT_LABELS,
+  INBOX_SORTS,
+  LEAD_SOURCE_LABELS,
+  LEAD_SOURCES,
+  LEAD_STATUS_LABELS,
+  LEAD_STATUS_VALUES,
+  optionsOf,
+} from "../../api/enums";
+import type { Conversation, ConversationFilters, InboxSort } from "../../api/models";
 import { ListSection } from "../../components/ListSection";
 import { Badge } from "../../components/ui/Badge";
 import { buttonClasses, Button } from "../../components/ui/Button";
@@ -17,10 +39,34 @@ import { useConversationList } from "./api";
 import { formatPhone, previewText, relativeTime } from "./format";
 import { ModeBadge } from "./ModeBadge";
 
-const MODE_OPTIONS: { value: ConversationMode | "all"; label: string }[] = [
-  { value: "all", label: "All modes" },
-  ...CONVERSATION_MODES.map((mode) => ({ value: mode, label: CONVERSATION_MODE_LABELS[mode] })),
-];
+const ANY = "any";
+
+/** A filter's options: "any" first, then every value with its label. */
+function anyOf<T extends string>(
+  anyLabel: string,
+  values: readonly T[],
+  labels: Record<T, string>,
+) {
+  return [{ value: ANY, label: anyLabel }, ...optionsOf(values, labels)] as {
+    value: T | typeof ANY;
+    label: string;
+  }[];
+}
+
+const MODE_OPTIONS = anyOf("All modes", CONVERSATION_MODES, CONVERSATION_MODE_LABELS);
+const STAGE_OPTIONS = anyOf("Any stage", CONVERSATION_STAGES, CONVERSATION_STAGE_LABELS);
+const STATUS_OPTIONS = anyOf("Any lead status", LEAD_STATUS_VALUES, LEAD_STATUS_LABELS);
+const SOURCE_OPTIONS = anyOf("Any source", LEAD_SOURCES, LEAD_SOURCE_LABELS);
+const PRIORITY_OPTIONS = anyOf("Any priority", ESCALATION_PRIORITIES, ESCALATION_PRIORITY_LABELS);
+const SORT_OPTIONS = optionsOf(INBOX_SORTS, INBOX_SORT_LABELS);
+
+/** The filters behind "More filters", each with its options. */
+const MORE_FILTERS = [
+  { key: "stage", label: "Stage", options: STAGE_OPTIONS },
+  { key: "lead_status", label: "Lead status", options: STATUS_OPTIONS },
+  { key: "source", label: "Source", options: SOURCE_OPTIONS },
+  { key: "priority", label: "Priority", options: PRIORITY_OPTIONS },
+] as const;
 
 /** "Assigned to me" and "Unassigned": the `assignee` filter's words. */
 const ASSIGNEE_OPTIONS = [
@@ -135,6 +181,12 @@ function Row({
           </span>
           {(c.needs_human || c.channel === "sandbox" || c.mode !== "bot") && (
             <span className="mt-1.5 flex flex-wrap items-center gap-1.5">
+              {c.waiting_since && c.mode !== "bot" && (
+                <Badge tone="amber" className="gap-1">
+                  <Clock className="size-3" aria-hidden="true" />
+                  <span data-testid="waiting">Waiting {relativeTime(c.waiting_since, now)}</span>
+                </Badge>
+              )}
               {c.needs_human && (
                 <Badge tone="red" className="gap-1">
                   <AlertTriangle className="size-3" aria-hidden="true" />
@@ -156,7 +208,7 @@ function Row({
   );
 }
 
-/** The left pane: filters, search and the conversations, newest activity first. */
+/** The left pane: search, filters, the order, and the conversations. */
 export function ConversationList({
   selectedId,
   filters,
@@ -171,11 +223,14 @@ export function ConversationList({
   const active: ConversationFilters = { ...filters, q: q || undefined };
   const list = useConversationList(active);
   const now = useNow();
+  const moreActive = MORE_FILTERS.filter((f) => filters[f.key]).length;
+  const [more, setMore] = useState(moreActive > 0);
   const filtered = !!(
     filters.mode ||
     filters.needs_human ||
     filters.unread ||
     filters.assignee ||
+    moreActive ||
     q
   );
 
@@ -212,8 +267,8 @@ export function ConversationList({
             <Select
               size="sm"
               aria-label="Mode"
-              value={filters.mode ?? "all"}
-              onValueChange={(v) => set({ mode: v === "all" ? undefined : v })}
+              value={filters.mode ?? ANY}
+              onValueChange={(v) => set({ mode: v === ANY ? undefined : v })}
               options={MODE_OPTIONS}
             />
           </div>
@@ -226,6 +281,49 @@ export function ConversationList({
           <Toggle pressed={!!filters.unread} onChange={(v) => set({ unread: v || undefined })}>
             Unread
           </Toggle>
+          <Toggle pressed={more} onChange={setMore}>
+            <SlidersHorizontal className="size-3.5" aria-hidden="true" />
+            More filters
+            {moreActive > 0 && (
+              <span
+                aria-label={`${moreActive} active`}
+                className="rounded-full bg-brand-600 px-1.5 text-[10px] font-semibold text-white"
+              >
+                {moreActive}
+              </span>
+            )}
+          </Toggle>
+        </div>
+        {more && (
+          <div className="grid grid-cols-2 gap-2" data-testid="more-filters">
+            {MORE_FILTERS.map((f) => (
+              <Select
+                key={f.key}
+                size="sm"
+                aria-label={f.label}
+                value={filters[f.key] ?? ANY}
+                onValueChange={(v) => set({ [f.key]: v === ANY ? undefined : v })}
+                options={f.options}
+                className="text-xs"
+              />
+            ))}
+          </div>
+        )}
+        <div className="flex items-center gap-2 text-xs text-gray-500">
+          <label htmlFor="inbox-sort" className="shrink-0">
+            Sort by
+          </label>
+          <div className="w-40">
+            <Select<InboxSort>
+              id="inbox-sort"
+              size="sm"
+              aria-label="Sort"
+              value={filters.sort ?? "recent"}
+              onValueChange={(v) => set({ sort: v === "recent" ? undefined : v })}
+              options={SORT_OPTIONS}
+              className="text-xs"
+            />
+          </div>
         </div>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto">

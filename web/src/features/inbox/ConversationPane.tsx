@@ -1,18 +1,20 @@
-import { ArrowLeft, Hand, PanelRight, Play } from "lucide-react";
-import { useEffect, useState } from "react";
+import { ArrowLeft, Bot, CheckCircle2, Hand, PanelRight, Pause } from "lucide-react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors";
-import type { ConversationDetail } from "../../api/models";
+import type { ConversationDetail, ConversationMode } from "../../api/models";
 import { useSession } from "../auth";
 import { useMembers } from "../team";
 import { useDocumentVisible } from "../../lib/useDocumentVisible";
 import { Badge } from "../../components/ui/Badge";
 import { Button, buttonClasses } from "../../components/ui/Button";
 import { Dialog, DialogContent } from "../../components/ui/Dialog";
+import { RowMenu } from "../../components/ui/Menu";
 import { Select } from "../../components/ui/Select";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
 import { useToast } from "../../components/ui/Toast";
-import { useAssign, useConversation, useMarkRead, useRelease, useTakeover } from "./api";
+import { cn } from "../../lib/cn";
+import { useAssign, useConversation, useMarkRead, useSetMode } from "./api";
 import { Composer } from "./Composer";
 import { ContactPanel } from "./ContactPanel";
 import { contactName } from "./ConversationList";
@@ -74,6 +76,114 @@ function AssigneePicker({
   );
 }
 
+/** A change of mode the header offers, by the mode it leads to. */
+interface ModeControl {
+  to: ConversationMode;
+  label: string;
+  title: string;
+  icon: ReactNode;
+}
+
+const TAKE_OVER: ModeControl = {
+  to: "human",
+  label: "Take over",
+  title: "Silence the bot and answer yourself",
+  icon: <Hand className="size-3.5" aria-hidden="true" />,
+};
+const HAND_BACK: ModeControl = {
+  to: "bot",
+  label: "Hand back to bot",
+  title: "The bot answers the lead again",
+  icon: <Bot className="size-3.5" aria-hidden="true" />,
+};
+const PAUSE: ModeControl = {
+  to: "paused",
+  label: "Pause",
+  title: "The bot stays silent and nobody owns the conversation (e.g. while the lead travels)",
+  icon: <Pause className="size-3.5" aria-hidden="true" />,
+};
+const CLOSE: ModeControl = {
+  to: "closed",
+  label: "Close",
+  title: "Resolved: the lead's next message reopens it for the bot",
+  icon: <CheckCircle2 className="size-3.5" aria-hidden="true" />,
+};
+const REOPEN: ModeControl = { ...HAND_BACK, label: "Reopen", title: "Reopen it for the bot" };
+
+/**
+ * What the header offers in each mode: the likely next step first, then the rest. A closed
+ * conversation is reopened or taken over, never paused (the server refuses that too).
+ */
+const MODE_CONTROLS: Record<ConversationMode, readonly ModeControl[]> = {
+  bot: [TAKE_OVER, PAUSE, CLOSE],
+  human: [HAND_BACK, PAUSE, CLOSE],
+  paused: [HAND_BACK, TAKE_OVER, CLOSE],
+  closed: [REOPEN, TAKE_OVER],
+};
+
+/**
+ * The mode buttons: the likely next step first, the rest beside it when the header has room
+ * (the pane's width, not the screen's, decides: the lead's details take room on wide screens),
+ * else in a "⋯" menu.
+ */
+function ModeControls({ conversation: c }: { conversation: ConversationDetail }) {
+  const setMode = useSetMode(c.id);
+  const { toast } = useToast();
+  const change = (to: ConversationMode) =>
+    setMode.mutate(to, {
+      onError: (error) =>
+        toast({ tone: "error", title: "That didn't work", description: errorMessage(error) }),
+    });
+  const [first, ...rest] = MODE_CONTROLS[c.mode];
+  const pendingTo = setMode.isPending ? setMode.variables : undefined;
+  return (
+    <div className="flex shrink-0 items-center gap-1.5" data-testid="mode-controls">
+      {first && (
+        <Button
+          size="sm"
+          variant={first.to === "human" ? "primary" : "secondary"}
+          loading={pendingTo === first.to}
+          disabled={setMode.isPending}
+          onClick={() => change(first.to)}
+          title={first.title}
+          aria-label={first.label}
+        >
+          {first.icon}
+          <span className="hidden @xs:inline">{first.label}</span>
+        </Button>
+      )}
+      {/* Wrapped: a Button's own display class would win over `hidden` on it. */}
+      <div className="hidden items-center gap-1.5 @xl:flex">
+        {rest.map((control) => (
+          <Button
+            key={control.to}
+            size="sm"
+            variant="ghost"
+            loading={pendingTo === control.to}
+            disabled={setMode.isPending}
+            onClick={() => change(control.to)}
+            title={control.title}
+          >
+            {control.icon}
+            {control.label}
+          </Button>
+        ))}
+      </div>
+      <span className="@xl:hidden">
+        <RowMenu
+          label="More conversation actions"
+          actions={rest.map((control) => ({
+            label: control.label,
+            icon: control.icon,
+            disabled: setMode.isPending,
+            onSelect: () => change(control.to),
+          }))}
+        />
+      </span>
+    </div>
+  );
+}
+
 function Header({
   conversation: c,
   canAct,
@@ -81,16 +191,11 @@ function Header({
   conversation: ConversationDetail;
   canAct: boolean;
 }) {
-  const takeover = useTakeover(c.id);
-  const release = useRelease(c.id);
-  const { toast } = useToast();
   const [details, setDetails] = useState(false);
   const name = contactName(c);
-  const onError = (error: unknown) =>
-    toast({ tone: "error", title: "That didn't work", description: errorMessage(error) });
 
   return (
-    <header className="flex items-center gap-2 border-b border-gray-200 bg-white px-3 py-2.5 sm:px-4">
+    <header className="@container flex items-center gap-2 border-b border-gray-200 bg-white px-3 py-2.5 sm:px-4">
       <Link
         to="/inbox"
         aria-label="Back to conversations"
@@ -115,29 +220,7 @@ function Header({
           )}
         </div>
       </div>
-      {canAct &&
-        (c.mode === "human" ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            loading={release.isPending}
-            onClick={() => release.mutate(undefined, { onError })}
-            title="Hand the conversation back to the bot"
-          >
-            <Play className="size-3.5" aria-hidden="true" />
-            Release
-          </Button>
-        ) : (
-          <Button
-            size="sm"
-            loading={takeover.isPending}
-            onClick={() => takeover.mutate(undefined, { onError })}
-            title="Pause the bot and answer yourself"
-          >
-            <Hand className="size-3.5" aria-hidden="true" />
-            Take over
-          </Button>
-        ))}
+      {canAct && <ModeControls conversation={c} />}
       <Dialog open={details} onOpenChange={setDetails}>
         <Button
           variant="ghost"
@@ -153,6 +236,44 @@ function Header({
         </DialogContent>
       </Dialog>
     </header>
+  );
+}
+
+/** What the mode means for the person reading, under the header. */
+const MODE_BANNERS: Partial<
+  Record<ConversationMode, { text: string; icon: ReactNode; className: string }>
+> = {
+  human: {
+    text: "You're in control — the bot is silent",
+    icon: <Hand className="size-3.5" aria-hidden="true" />,
+    className: "border-blue-100 bg-blue-50 text-blue-800",
+  },
+  paused: {
+    text: "Paused — the bot stays silent and nobody owns it. Hand it back or take over when the lead is back.",
+    icon: <Pause className="size-3.5" aria-hidden="true" />,
+    className: "border-amber-100 bg-amber-50 text-amber-900",
+  },
+  closed: {
+    text: "Closed — the lead's next message reopens it for the bot.",
+    icon: <CheckCircle2 className="size-3.5" aria-hidden="true" />,
+    className: "border-gray-200 bg-gray-100 text-gray-700",
+  },
+};
+
+function ModeBanner({ mode }: { mode: ConversationMode }) {
+  const banner = MODE_BANNERS[mode];
+  if (!banner) return null;
+  return (
+    <div
+      className={cn(
+        "flex items-center gap-2 border-b px-4 py-1.5 text-xs font-medium",
+        banner.className,
+      )}
+      data-testid={`${mode}-banner`}
+    >
+      {banner.icon}
+      <span className="min-w-0">{banner.text}</span>
+    </div>
   );
 }
 
@@ -206,15 +327,7 @@ export function ConversationPane({ id }: { id: string }) {
       <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col bg-gray-50">
         <Header conversation={c} canAct={canAct} />
         <AssigneePicker conversation={c} disabled={!canAct} />
-        {c.mode === "human" && (
-          <div
-            className="flex items-center gap-2 border-b border-blue-100 bg-blue-50 px-4 py-1.5 text-xs font-medium text-blue-800"
-            data-testid="human-banner"
-          >
-            <Hand className="size-3.5" aria-hidden="true" />
-            You&apos;re in control — the bot is paused
-          </div>
-        )}
+        <ModeBanner mode={c.mode} />
         <Transcript
           conversationId={c.id}
           label={`Messages with ${contactName(c)}`}

@@ -156,7 +156,7 @@ describe("InboxPage", () => {
     const sent = await within(pane).findByText(/In M and L/);
     expect(sent.closest("[data-testid=message]")).toHaveAttribute("data-author", "human");
     expect(
-      await within(pane).findByText("You're in control — the bot is paused"),
+      await within(pane).findByText("You're in control — the bot is silent"),
     ).toBeInTheDocument();
 
     // A status event refetches the messages: the ticks move on.
@@ -171,15 +171,21 @@ describe("InboxPage", () => {
     expect(await within(pane).findByRole("img", { name: "Read" })).toBeInTheDocument();
   });
 
-  it("shows the template notice instead of the composer when the window is closed", async () => {
-    mockApi({
+  it("offers a template instead of a reply when the window is closed, and still takes notes", async () => {
+    const { calls } = mockApi({
       "GET /api/v1/auth/me": () => me,
       "GET /api/v1/conversations": () => ({ items: [], next_cursor: null }),
       "GET /api/v1/conversations/c1": () =>
         detail({ unread_count: 0, window_open_until: new Date(Date.now() - 1000).toISOString() }),
       "GET /api/v1/conversations/c1/messages": () => ({ items: [message({})], next_cursor: null }),
+      "POST /api/v1/conversations/c1/notes": () =>
+        reply(
+          201,
+          message({ id: "n1", author: "note", direction: "out", text: "Call her Monday" }),
+        ),
     });
     renderRoutes(routes, "/inbox/c1");
+    const user = userEvent.setup();
     const pane = await screen.findByRole("region", { name: "Conversation" });
     expect(
       await within(pane).findByText(
@@ -187,6 +193,13 @@ describe("InboxPage", () => {
       ),
     ).toBeInTheDocument();
     expect(within(pane).queryByRole("textbox", { name: "Message" })).toBeNull();
+    // A note never reaches the lead: the window does not matter to it.
+    const note = within(pane).getByRole("textbox", { name: "Private note" });
+    expect(within(pane).getByRole("button", { name: "Note" })).toBeDisabled();
+    await user.type(note, "Call her Monday{Enter}");
+    await waitFor(() => expect(note).toHaveValue(""));
+    const sent = calls.find((c) => c.url.endsWith("/api/v1/conversations/c1/notes"));
+    expect(await sent!.json()).toEqual({ text: "Call her Monday" });
   });
 
   it("turns a window_closed answer into the template notice, and shows field errors", async () => {

@@ -13,6 +13,7 @@ import type {
   Conversation,
   ConversationDetail,
   ConversationFilters,
+  ConversationMode,
   Message,
   MessagePage,
 } from "../../api/models";
@@ -112,8 +113,6 @@ export function storeConversation(client: QueryClient, item: Conversation): void
 }
 
 const ACTIONS = {
-  takeover: "/api/v1/conversations/{id}/takeover",
-  release: "/api/v1/conversations/{id}/release",
   read: "/api/v1/conversations/{id}/read",
 } as const;
 
@@ -128,9 +127,29 @@ function useConversationAction(id: string, action: keyof typeof ACTIONS) {
   });
 }
 
-export const useTakeover = (id: string) => useConversationAction(id, "takeover");
-export const useRelease = (id: string) => useConversationAction(id, "release");
 export const useMarkRead = (id: string) => useConversationAction(id, "read");
+
+/**
+ * Sets who answers the lead: take over (`human`), hand back or reopen (`bot`), pause or
+ * close. The server's rules say what each change settles (who owns it, the request for a
+ * person, pending follow-ups).
+ */
+export function useSetMode(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (mode: ConversationMode) =>
+      unwrap(
+        api.PUT("/api/v1/conversations/{id}/mode", {
+          params: { path: { id } },
+          body: { mode },
+        }),
+      ),
+    onSuccess: (item) => {
+      storeConversation(client, item);
+      void client.invalidateQueries({ queryKey: conversationKey(id) });
+    },
+  });
+}
 
 /** Shows a message just sent at once; the refetch and realtime events bring its status forward. */
 export function useMessageSent(id: string) {

@@ -45,6 +45,9 @@ export const inboxRealtime = realtimeHandler({
       refetch(client, data.conversation_id, ["detail", "lists"]),
     "conversation:takeover_ended": ({ data }, client) =>
       refetch(client, data.conversation_id, ["detail", "lists"]),
+    // Paused, closed, reopened (by a member or by the lead's new message), taken over.
+    "conversation:mode_changed": ({ data }, client) =>
+      refetch(client, data.conversation_id, ["detail", "lists"]),
     "action:conversations_flagged": ({ data }, client) =>
       refetch(client, data.conversation_id, ["detail", "decisions", "lists"]),
   },
