@@ -20,7 +20,7 @@ use crate::{Store, new_id, now};
 use chrono::Duration;
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::conversation_rules;
-use closer_domain::messaging::{Author, Channel, Direction, MessageType};
+use closer_domain::messaging::{Author, Channel, ConversationMode, Direction, MessageType};
 use closer_domain::pipeline::MoveActor;
 use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
@@ -108,9 +108,10 @@ async fn write_chunk(
         leads,
         conversations,
         stored: HashSet::new(),
+        reopened: HashMap::new(),
     };
     w.stored = insert_messages(db, &w).await?;
-    note_lead_messages(db, &w).await?;
+    w.reopened = note_lead_messages(db, &w).await?;
     schedule_processing(db, &w).await?;
     log_activity(db, &w).await?;
     fill_outcomes(&w, outcomes);
@@ -271,6 +272,8 @@ struct Written<'a, 'i> {
     leads: BTreeMap<LeadKey<'a>, (Uuid, bool)>,
     conversations: HashMap<ConversationKey, (conversation::Model, bool)>,
     stored: HashSet<Uuid>,
+    /// Closed conversations a stored message reopened, with the message that did.
+    reopened: HashMap<Uuid, Uuid>,
 }
 
 impl Written<'_, '_> {
@@ -306,14 +309,23 @@ async fn insert_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Resu
     Ok(stored.into_iter().map(|m| m.id).collect())
 }
 
-/// Preview, unread count and the 24 h window of each conversation, from the conversation
-/// rule folded over its new messages in order; one statement for the group.
-async fn note_lead_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
+/// Preview, unread count, the 24 h window and the mode of each conversation, from the
+/// conversation rule folded over its new messages in order; one statement for the group.
+/// Returns the closed conversations a message reopened, with that message.
+async fn note_lead_messages(
+    db: &impl ConnectionTrait,
+    w: &Written<'_, '_>,
+) -> Result<HashMap<Uuid, Uuid>> {
     let mut changed: BTreeMap<Uuid, conversation::Model> = BTreeMap::new();
+    let mut reopened = HashMap::new();
     for it in w.stored() {
         let (current, _) = w.conversation(it);
         let conv = changed.entry(current.id).or_insert_with(|| current.clone());
         let effect = conversation_rules::lead_message(&facts_of(conv), it.msg.sent_at);
+        if effect.reopens {
+            conv.mode = ConversationMode::Bot;
+            reopened.insert(conv.id, it.message_id);
+        }
         conv.unread_count += effect.unread_delta;
         conv.window_open_until = window_end(effect.window);
         if effect.replaces_preview {
@@ -330,13 +342,14 @@ async fn note_lead_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> R
         conv.updated_at = now();
     }
     if changed.is_empty() {
-        return Ok(());
+        return Ok(reopened);
     }
     // The rows are locked by this transaction since their upsert: what was read is what is
     // there, so the new values are written as they are (an upsert on the key is a
     // many-row update both databases understand).
     let rows = changed.into_values().map(|c| c.into_active_model());
     let columns = [
+        conversation::Column::Mode,
         conversation::Column::UnreadCount,
         conversation::Column::WindowOpenUntil,
         conversation::Column::LastMessageAt,
@@ -353,7 +366,7 @@ async fn note_lead_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> R
         )
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(reopened)
 }
 
 /// The leads wrote: their pending follow-ups are void, and each conversation's processing job
@@ -424,6 +437,10 @@ async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<
         }
         let seen = json!({ "message_id": it.message_id, "type": it.msg.kind });
         log.push(entry(ActivityKind::MessageReceived, seen));
+        if w.reopened.get(&conversation_id) == Some(&it.message_id) {
+            let change = json!({ "from": ConversationMode::Closed, "to": ConversationMode::Bot, "by": "lead_message" });
+            log.push(entry(ActivityKind::ModeChanged, change));
+        }
     }
     activity::append_across(db, log).await
 }
@@ -442,6 +459,9 @@ fn fill_outcomes(w: &Written<'_, '_>, outcomes: &mut [IngestOutcome]) {
             out.leads_created.push(lead_id);
         }
         let conversation_id = w.conversation(it).0.id;
+        if w.reopened.get(&conversation_id) == Some(&it.message_id) {
+            out.reopened.push(conversation_id);
+        }
         out.stored.push((conversation_id, it.message_id));
         if !out.conversations.contains(&conversation_id) {
             out.conversations.push(conversation_id);
