@@ -18,6 +18,9 @@ text_enum!(
         LeadImport = "lead_import",
         /// A bulk operation over more leads than one request may change (`lead_bulk_ops` row).
         LeadBulk = "lead_bulk",
+        /// An inbound file is fetched from Meta into the media store (and a voice note
+        /// transcribed) (`media` row).
+        MediaFetch = "media_fetch",
     }
 );
 

@@ -224,6 +224,7 @@ impl From<StoreError> for ApiError {
                 message: err.to_string(),
             },
             StoreError::NotAMember => ApiError::field("user_id", err.to_string()),
+            StoreError::MediaUnusable(_) => ApiError::field("media_id", err.to_string()),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

@@ -12,6 +12,7 @@ mod followup_run;
 mod headers;
 mod llm_provider;
 mod login_limits;
+mod media;
 mod openapi;
 mod outbound;
 mod routes;

@@ -47,6 +47,8 @@ pub enum JobPayload {
     LeadImport { import_id: Uuid },
     /// A bulk operation over more leads than one request may change.
     LeadBulk { bulk_id: Uuid },
+    /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
+    MediaFetch { media_id: Uuid },
 }
 
 impl JobPayload {
@@ -59,6 +61,7 @@ impl JobPayload {
             JobPayload::FollowupDue { .. } => JobKind::FollowupDue,
             JobPayload::LeadImport { .. } => JobKind::LeadImport,
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
+            JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod lead_import;
 pub mod lead_search;
 mod lead_totals;
 pub mod leads;
+pub mod media;
 mod migration;
 mod number_cache;
 pub mod onboarding;

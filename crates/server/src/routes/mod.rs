@@ -14,6 +14,7 @@ pub mod knowledge_scan;
 pub mod lead_data;
 pub mod leads;
 pub mod llm_settings;
+pub mod media;
 pub mod onboarding;
 pub mod org;
 pub mod pipeline;
@@ -66,6 +67,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(replies::takeover))
         .routes(routes!(replies::release))
         .routes(routes!(replies::mark_read))
+        .merge(media::upload_router())
+        .routes(routes!(media::get_media))
+        .routes(routes!(
+            media::get_transcription_settings,
+            media::update_transcription_settings
+        ))
         .routes(routes!(actions::list_actions))
         .routes(routes!(actions::action_counts))
         .routes(routes!(actions::claim_action))

@@ -20,6 +20,7 @@ mod m0015_compliance;
 mod m0016_lead_search;
 mod m0017_org_currency;
 mod m0018_team_work;
+mod m0022_media;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_lead_search::Migration),
             Box::new(m0017_org_currency::Migration),
             Box::new(m0018_team_work::Migration),
+            Box::new(m0022_media::Migration),
         ]
     }
 }
