@@ -17,6 +17,7 @@ mod lead_import;
 mod lead_search;
 mod leads;
 mod llm_settings;
+mod media;
 mod onboarding;
 mod pipeline;
 mod pricing;
