@@ -20,6 +20,7 @@ import type {
   JobStatus,
   KnowledgeKind,
   LlmProvider,
+  MediaStatus,
   MessageType,
   NumberStatus,
   Persuasion,
@@ -160,6 +161,13 @@ export const MESSAGE_TYPE_LABELS: Record<MessageType, string> = {
   unsupported: "Unsupported message",
 };
 
+export const MEDIA_STATUS_LABELS: Record<MediaStatus, string> = {
+  pending: "Loading",
+  stored: "Stored",
+  failed: "Could not be loaded",
+  refused: "Not a file WhatsApp carries",
+};
+
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
   queued: "Queued",
   sent: "Sent",
@@ -173,6 +181,7 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "message:received",
   "message:sent",
   "message:status",
+  "message:updated",
   "conversation:updated",
   "conversation:takeover_started",
   "conversation:takeover_ended",

@@ -28,6 +28,7 @@ describe("realtimeRegistry", () => {
     const registry = realtimeRegistry({
       handlers: [messages, conversations],
       ignored: [
+        "message:updated",
         "conversation:takeover_ended",
         "action:conversations_flagged",
         "action:human_attention_required",
