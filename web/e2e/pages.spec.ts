@@ -24,6 +24,7 @@ const SETTINGS = [
   "Pipeline stages",
   "Knowledge base",
   "LLM provider",
+  "Transcription",
   "Compliance",
   "Jobs",
   "Audit log",

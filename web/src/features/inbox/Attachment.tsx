@@ -1,25 +1,14 @@
 import { AlertCircle, Download, FileText, Loader2 } from "lucide-react";
 import type { Message } from "../../api/models";
 import { cn } from "../../lib/cn";
-import { formatBytes, mediaLabel, type MessageFile } from "./format";
+import { formatBytes, type MessageFile } from "./format";
 
-/** A picture, a player or a download chip for a media message's file, from its signed link. */
+/**
+ * A picture, a player or a download chip for a media message's file, from its signed link;
+ * nothing while it has none (the placeholder and [`FileStatus`] show then).
+ */
 export function Attachment({ message, file }: { message: Message; file: MessageFile }) {
-  if (file.status === "pending")
-    return (
-      <FileNote testId="media-pending">
-        <Loader2 className="size-4 shrink-0 animate-spin text-gray-400" aria-hidden="true" />
-        {mediaLabel(message) ?? "File"}: loading…
-      </FileNote>
-    );
-  if (!file.url)
-    return (
-      <FileNote testId="media-unavailable">
-        <AlertCircle className="size-4 shrink-0 text-gray-400" aria-hidden="true" />
-        {mediaLabel(message) ?? "File"}:{" "}
-        {file.status === "refused" ? "not a file WhatsApp carries" : "could not be loaded"}
-      </FileNote>
-    );
+  if (!file.url) return null;
   switch (message.type) {
     case "image":
     case "sticker":
@@ -74,14 +63,26 @@ export function Attachment({ message, file }: { message: Message; file: MessageF
   }
 }
 
-function FileNote({ testId, children }: { testId: string; children: React.ReactNode }) {
+/** Under a file's placeholder while it has no link: loading, or why it cannot be shown. */
+export function FileStatus({ file }: { file: MessageFile }) {
+  if (file.url) return null;
+  const pending = file.status === "pending";
   return (
-    <div
-      data-testid={testId}
-      className="mb-1 flex items-center gap-2 rounded-md bg-black/5 px-2.5 py-2 text-sm text-gray-600"
+    <p
+      data-testid={pending ? "media-pending" : "media-unavailable"}
+      className="mb-1 flex items-center gap-1.5 text-xs text-gray-500"
     >
-      {children}
-    </div>
+      {pending ? (
+        <Loader2 className="size-3.5 shrink-0 animate-spin" aria-hidden="true" />
+      ) : (
+        <AlertCircle className="size-3.5 shrink-0" aria-hidden="true" />
+      )}
+      {pending
+        ? "Loading the file…"
+        : file.status === "refused"
+          ? "Not shown: not a file WhatsApp carries"
+          : "The file could not be loaded"}
+    </p>
   );
 }
 

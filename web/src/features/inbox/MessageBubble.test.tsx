@@ -251,7 +251,8 @@ describe("files in the transcript", () => {
         message={message({ type: "image", media: file({ status: "pending", url: null }) })}
       />,
     );
-    expect(screen.getByTestId("media-pending")).toHaveTextContent("Image: loading…");
+    expect(screen.getByTestId("media-placeholder")).toHaveTextContent("Image");
+    expect(screen.getByTestId("media-pending")).toHaveTextContent("Loading the file…");
     rerender(
       <BusinessBubble
         message={message({ type: "image", media: file({ status: "refused", url: null }) })}

@@ -21,7 +21,7 @@ import {
 import type { DeliveryStatus, Message, MessageType } from "../../api/models";
 import { cn } from "../../lib/cn";
 import { formatMoney } from "../pricing";
-import { Attachment } from "./Attachment";
+import { Attachment, FileStatus } from "./Attachment";
 import {
   clockTime,
   deliveryInfo,
@@ -124,11 +124,12 @@ function Body({ message }: { message: Message }) {
   const file = messageFile(message);
   return (
     <>
-      {file ? (
+      {file?.url ? (
         <Attachment message={message} file={file} />
       ) : (
         placeholder && <MediaPlaceholder message={message} dark />
       )}
+      {file && <FileStatus file={file} />}
       {message.type === "template" && (
         <p className="mb-0.5 text-[11px] font-medium tracking-wide text-gray-500 uppercase">
           Template
