@@ -3,11 +3,11 @@
 //! implements [`MessageChannel`] and turns its provider's answers into [`ChannelFailure`]s, so
 //! the send job never branches on channel names or reads a provider's error format.
 
+use crate::media::SharedMediaStore;
+use closer_domain::messaging::MessageType;
 use closer_domain::messaging::{Channel, NumberStatus};
 use closer_store::Store;
 use closer_store::replies::SendTask;
-use crate::media::SharedMediaStore;
-use closer_domain::messaging::MessageType;
 use closer_whatsapp::outbound::{MediaSource, MediaType, ReplyButton};
 use closer_whatsapp::{Body, ErrorClass, GraphClient, Outbound, SendError};
 use uuid::Uuid;
@@ -153,16 +153,21 @@ impl MessageChannel for WhatsApp<'_> {
             ));
         };
         if let MessageBody::Media { media_id, .. } = body {
-            self.upload(&account.phone_number_id, &secrets.access_token, task.org_id, *media_id)
-                .await?;
+            self.upload(
+                &account.phone_number_id,
+                &secrets.access_token,
+                task.org_id,
+                *media_id,
+            )
+            .await?;
         }
         let message = cloud_api_message(&scope, to, body)
             .await
             .map_err(|e| match e {
                 // Deleted after it was queued: no later attempt can find it either.
-                closer_store::StoreError::NotFound => {
-                    ChannelFailure::permanent("The file or template was deleted before it went out.")
-                }
+                closer_store::StoreError::NotFound => ChannelFailure::permanent(
+                    "The file or template was deleted before it went out.",
+                ),
                 other => store_failed(other),
             })?;
         let sent = self

@@ -41,7 +41,6 @@ pub struct WorkerConfig {
     pub egress: closer_egress::EgressPolicy,
 }
 
-
 /// What a job's run came to, short of success.
 #[derive(Debug)]
 pub struct JobFailure {
@@ -269,7 +268,10 @@ impl Runner {
     /// reason, not `running` for ever.
     async fn job_died(&self, job: &ClaimedJob, failure: Option<JobFailure>) {
         if let Ok(JobPayload::MediaFetch { media_id }) = &job.payload {
-            let why = failure.as_ref().map(|f| f.error.clone()).unwrap_or_default();
+            let why = failure
+                .as_ref()
+                .map(|f| f.error.clone())
+                .unwrap_or_default();
             crate::media::fetch::gave_up(&self.store, job.org_id, *media_id, &why).await;
         }
         if let Ok(JobPayload::LeadImport { import_id }) = &job.payload {

@@ -192,7 +192,14 @@ pub(crate) async fn note_inbound(
     patch["provider_media_id"] = json!(record.provider_media_id);
     mirror_into_message(db, org_id, message_id, &patch).await?;
     // Not tied to the conversation: a fetch need not wait behind the agent's thinking.
-    crate::jobs::enqueue(db, org_id, JobPayload::MediaFetch { media_id: id }, None, at).await?;
+    crate::jobs::enqueue(
+        db,
+        org_id,
+        JobPayload::MediaFetch { media_id: id },
+        None,
+        at,
+    )
+    .await?;
     Ok(())
 }
 
@@ -364,7 +371,10 @@ impl Store {
             .col_expr(media_file::Column::StorageKey, Expr::value(storage_key))
             .col_expr(media_file::Column::MimeType, Expr::value(mime_type))
             .col_expr(media_file::Column::SizeBytes, Expr::value(size_bytes))
-            .col_expr(media_file::Column::Error, Expr::value(Option::<String>::None));
+            .col_expr(
+                media_file::Column::Error,
+                Expr::value(Option::<String>::None),
+            );
         self.update_media(record, update).await
     }
 
@@ -395,8 +405,10 @@ impl Store {
 
     /// Meta's id for an upload, so a retried send does not upload it again.
     pub async fn media_uploaded(&self, record: &MediaRecord, provider_id: &str) -> Result<()> {
-        let update = media_file::Entity::update_many()
-            .col_expr(media_file::Column::ProviderMediaId, Expr::value(provider_id));
+        let update = media_file::Entity::update_many().col_expr(
+            media_file::Column::ProviderMediaId,
+            Expr::value(provider_id),
+        );
         self.update_media(record, update).await?;
         Ok(())
     }

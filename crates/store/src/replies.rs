@@ -48,7 +48,10 @@ pub enum OutboundBody {
     Template(Value),
     /// A file (an image, video, audio or document) with the text as its caption; `media`
     /// is the message's `media` JSON (`{id, mime_type, size_bytes, file_name, ...}`).
-    Media { kind: MessageType, media: Value },
+    Media {
+        kind: MessageType,
+        media: Value,
+    },
 }
 
 /// Everything the send job needs about one outbound message.
@@ -132,18 +135,10 @@ impl OrgScope<'_> {
             None => OutboundBody::Text,
         };
         let mut message = self
-            .queue_outbound(
-                &txn,
-                &conv,
-                Author::Human,
-                Some(actor.user_id),
-                text,
-                body,
-            )
+            .queue_outbound(&txn, &conv, Author::Human, Some(actor.user_id), text, body)
             .await?;
         if let Some(id) = media_id {
-            crate::media::attach_upload(&txn, self.org_id, id, conversation_id, message.id)
-                .await?;
+            crate::media::attach_upload(&txn, self.org_id, id, conversation_id, message.id).await?;
         }
         message.sent_by = Some((actor.user_id, Some(actor.name.clone())));
         conversation::Entity::update_many()

@@ -241,7 +241,10 @@ const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// 422 on `base_url` when it points into a private network the operator has not allowed
 /// (`CLOSER_EGRESS_ALLOW`): the key would be sent there, and the answers would map it. A name
 /// that does not resolve right now is saved all the same; the connection test will say so.
-pub(crate) async fn reachable(egress: &closer_egress::EgressPolicy, base_url: &str) -> ApiResult<()> {
+pub(crate) async fn reachable(
+    egress: &closer_egress::EgressPolicy,
+    base_url: &str,
+) -> ApiResult<()> {
     let Ok(url) = reqwest::Url::parse(base_url) else {
         return Ok(());
     };

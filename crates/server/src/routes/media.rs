@@ -232,7 +232,13 @@ fn file_response(record: &MediaRecord, bytes: Vec<u8>) -> Response {
         .unwrap_or_else(|| format!("{}-{}", record.kind, record.id));
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     let disposition = format!(
@@ -337,8 +343,7 @@ fn merge(
         );
     }
     // The saved key only goes to the server it was saved for.
-    if current.has_api_key && api_key.is_none() && origin(&base_url) != origin(&current.base_url)
-    {
+    if current.has_api_key && api_key.is_none() && origin(&base_url) != origin(&current.base_url) {
         v.fail(
             "api_key",
             "must be entered again for a different server: the saved key only goes to the server it was saved for",

@@ -80,7 +80,10 @@ pub async fn add_note(
         message_id: note.id,
     };
     announce::publish(&state.store, org_id, vec![event]).await;
-    Ok((StatusCode::CREATED, Json(message_view(note, &state.secrets))))
+    Ok((
+        StatusCode::CREATED,
+        Json(message_view(note, &state.secrets)),
+    ))
 }
 
 /// A text of 1 to 4,096 characters (NUL stripped, ends trimmed); 422 naming `field` else.

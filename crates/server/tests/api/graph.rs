@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex};
 
 pub const GOOD_TOKEN: &str = "EAAG-good-token";
 
+/// A file Meta holds: its type and bytes.
+type MediaFile = (String, Vec<u8>);
+
 #[derive(Clone, Default)]
 struct Shared {
     /// Answers for the next sends, in order; when empty a send succeeds.
@@ -25,7 +28,7 @@ struct Shared {
     listed: Arc<Mutex<Value>>,
     /// Inbound files by media id: `(mime type, bytes)`; `GET /{version}/{media-id}` describes
     /// one and `GET /download/{media-id}` serves it, both for the good token only.
-    media: Arc<Mutex<std::collections::HashMap<String, (String, Vec<u8>)>>>,
+    media: Arc<Mutex<std::collections::HashMap<String, MediaFile>>>,
     /// Every media call: `{what: "info"|"download"|"upload", id, auth, ...}`.
     media_calls: Arc<Mutex<Vec<Value>>>,
     /// This server's own address, for the download URLs it hands out.
@@ -274,5 +277,8 @@ async fn upload_media(
         calls.push(call);
         calls.len()
     };
-    (StatusCode::OK, axum::Json(json!({"id": format!("9000000000{n:02}")})))
+    (
+        StatusCode::OK,
+        axum::Json(json!({"id": format!("9000000000{n:02}")})),
+    )
 }

@@ -140,7 +140,11 @@ async fn files_whatsapp_does_not_carry_are_refused(b: Backend) {
     let r = get_raw(&app, &format!("/api/v1/media/{id}"), Some(&owner.token)).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Only described, never downloaded.
-    let what: Vec<Value> = graph.media_calls().iter().map(|c| c["what"].clone()).collect();
+    let what: Vec<Value> = graph
+        .media_calls()
+        .iter()
+        .map(|c| c["what"].clone())
+        .collect();
     assert_eq!(what, [json!("info")]);
     app.finish().await;
 }
@@ -189,7 +193,10 @@ async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["error"]["details"]["fields"]["file"].is_string(), "{body}");
+    assert!(
+        body["error"]["details"]["fields"]["file"].is_string(),
+        "{body}"
+    );
     let big = vec![0u8; 16 * 1024 * 1024 + 1];
     let (status, body) = upload(&app, &owner, file_form("big.pdf", "application/pdf", big)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -226,10 +233,7 @@ async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
     assert_eq!(message["media"]["file_name"], "Quote 7781.pdf");
     assert!(message["media"]["url"].is_string());
     let sent = eventually(15, "the document sent to Meta", || async {
-        graph
-            .sends()
-            .into_iter()
-            .find(|s| s["type"] == "document")
+        graph.sends().into_iter().find(|s| s["type"] == "document")
     })
     .await;
     let uploads: Vec<Value> = graph
@@ -247,7 +251,9 @@ async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
     assert!(sent["document"]["id"].as_str().unwrap().starts_with("9000"));
 
     // Sent once: sending the same upload again is refused, naming the field.
-    let r = app.post("/api/v1/messages/send", Some(&owner.token), send).await;
+    let r = app
+        .post("/api/v1/messages/send", Some(&owner.token), send)
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     assert!(r.body["error"]["details"]["fields"]["media_id"].is_string());
     // Another organisation's upload is not a file uploaded here.
@@ -266,9 +272,19 @@ async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
-    let r = get_raw(&app, &format!("/api/v1/media/{media_id}"), Some(&other.token)).await;
+    let r = get_raw(
+        &app,
+        &format!("/api/v1/media/{media_id}"),
+        Some(&other.token),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = get_raw(&app, &format!("/api/v1/media/{media_id}"), Some(&owner.token)).await;
+    let r = get_raw(
+        &app,
+        &format!("/api/v1/media/{media_id}"),
+        Some(&owner.token),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(
         r.headers()["content-disposition"]
@@ -372,12 +388,12 @@ async fn a_voice_note_is_transcribed_and_the_agent_answers_it(b: Backend) {
             .find(|m| m["author"] == "bot")
     })
     .await;
-    assert!(
-        reply["text"].as_str().unwrap().contains("₹2999"),
-        "{reply}"
-    );
+    assert!(reply["text"].as_str().unwrap().contains("₹2999"), "{reply}");
     let d = app
-        .get(&format!("/api/v1/conversations/{conv}/decisions"), &owner.token)
+        .get(
+            &format!("/api/v1/conversations/{conv}/decisions"),
+            &owner.token,
+        )
         .await;
     let d = d.body["items"].as_array().unwrap();
     assert_eq!(d.len(), 1, "{d:?}");
@@ -401,7 +417,10 @@ async fn transcription_settings_are_validated_and_scoped(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields = &r.body["error"]["details"]["fields"];
-    assert!(fields["base_url"].is_string() && fields["model"].is_string(), "{fields}");
+    assert!(
+        fields["base_url"].is_string() && fields["model"].is_string(),
+        "{fields}"
+    );
     // A private address the operator did not allow is refused.
     let app2 = TestApp::spawn_with_egress(b, &[]).await;
     let owner2 = app2.signup_org("Private Co").await;
@@ -434,7 +453,11 @@ async fn transcription_settings_are_validated_and_scoped(b: Backend) {
     assert!(!stored.contains("sk-secret"));
     // Another server needs the key again.
     let r = app
-        .put(SETTINGS, &owner.token, json!({"base_url": "https://stt.example.com/v1"}))
+        .put(
+            SETTINGS,
+            &owner.token,
+            json!({"base_url": "https://stt.example.com/v1"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body["error"]["details"]["fields"]["api_key"].is_string());
@@ -453,6 +476,11 @@ async fn transcription_settings_are_validated_and_scoped(b: Backend) {
     assert_eq!(r.body["configured"], false);
     // Nothing in another organisation's inbox: its sandbox lead has no files to fetch.
     let (conv, _) = sandbox_lead_writes(&app, &other, "+91 98000 00009", "hello").await;
-    assert!(messages(&app, &other, &conv).await.iter().all(|m| m["media"]["url"].is_null()));
+    assert!(
+        messages(&app, &other, &conv)
+            .await
+            .iter()
+            .all(|m| m["media"]["url"].is_null())
+    );
     app.finish().await;
 }
