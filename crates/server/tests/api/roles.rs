@@ -61,6 +61,8 @@ const AGENT_WORK: &[&str] = &[
     "/api/v1/conversations/{id}/notes",
     "/api/v1/canned-replies",
     "/api/v1/canned-replies/{id}",
+    // A file uploaded to send from the composer (sending it is `/messages/send`).
+    "/api/v1/media",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {
