@@ -14,6 +14,17 @@ pub struct Phone(String);
 const MIN_DIGITS: usize = 7;
 const MAX_DIGITS: usize = 15;
 
+/// Whether `digits` start with a country calling code. The codes are a prefix code: at most
+/// one of the first one, two or three digits is one.
+fn has_country_code(digits: &str) -> bool {
+    (1..=3).any(|n| {
+        digits
+            .get(..n)
+            .and_then(|code| code.parse::<u16>().ok())
+            .is_some_and(|code| phonenumber::metadata::DATABASE.by_code(&code).is_some())
+    })
+}
+
 impl Phone {
     /// `default_country` is an ISO 3166 code (`IN`) used when the number has no country code;
     /// without one, a number without `+` is read as already international (as Meta sends it).
@@ -56,8 +67,17 @@ impl Phone {
         Ok(Phone(e164))
     }
 
-    /// A WhatsApp id (`wa_id`, digits only) as Meta sends it.
+    /// A WhatsApp id (`wa_id`, digits only) as Meta sends it. Meta's ids are E.164 digits
+    /// already: a known country code is all there is to check, without the full parser's
+    /// pattern matching (measured: a tenth of a webhook's work).
     pub fn from_wa_id(wa_id: &str) -> Result<Phone, ValidationError> {
+        let digits = wa_id.trim();
+        let e164_digits = (MIN_DIGITS..=MAX_DIGITS).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        if e164_digits && has_country_code(digits) {
+            return Ok(Phone(format!("+{digits}")));
+        }
         Phone::parse(wa_id, None)
     }
 
@@ -205,6 +225,39 @@ impl fmt::Display for WebAddress {
 
 #[cfg(test)]
 mod tests {
+    /// Meta's ids take the quick path; what it gives is what the full parser gives.
+    #[test]
+    fn a_wa_id_reads_as_the_full_parser_reads_it() {
+        for wa_id in [
+            "919876543210",
+            "16505551234",
+            "447911123456",
+            "390612345678",
+            "5491123456789",
+            "5511912345678",
+            "971501234567",
+            "8613812345678",
+            "61412345678",
+            "2348031234567",
+            "525512345678",
+            "12425551234",
+        ] {
+            let quick = Phone::from_wa_id(wa_id).unwrap();
+            let full = Phone::parse(&format!("+{wa_id}"), None).unwrap();
+            assert_eq!(quick, full, "{wa_id}");
+        }
+        for not_a_phone in [
+            "",
+            "0919876543210",
+            "12345",
+            "91987654321012345",
+            "abc",
+            "999123456789",
+        ] {
+            assert!(Phone::from_wa_id(not_a_phone).is_err(), "{not_a_phone}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

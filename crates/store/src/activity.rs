@@ -83,11 +83,19 @@ pub(crate) async fn append(
     org_id: Uuid,
     events: Vec<NewActivity>,
 ) -> Result<()> {
+    append_across(db, events.into_iter().map(|e| (org_id, e)).collect()).await
+}
+
+/// Appends entries of several organisations in one statement (an ingest group's).
+pub(crate) async fn append_across(
+    db: &impl ConnectionTrait,
+    events: Vec<(Uuid, NewActivity)>,
+) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
     let at = now();
-    let rows = events.into_iter().map(|e| {
+    let rows = events.into_iter().map(|(org_id, e)| {
         activity::ActiveModel::from(activity::Model {
             id: new_id(),
             org_id,

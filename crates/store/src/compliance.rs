@@ -392,6 +392,48 @@ pub(crate) async fn keep_suppressed(
     else {
         return Ok(());
     };
+    suppress(db, org_id, lead_id, &row).await
+}
+
+/// New leads (an ingest group's, across organisations: `(org, lead, phone)`) whose numbers
+/// are on their organisation's list come back opted out; one look-up for all of them.
+pub(crate) async fn keep_suppressed_many(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    leads: &[(Uuid, Uuid, &str)],
+) -> Result<()> {
+    if leads.is_empty() {
+        return Ok(());
+    }
+    let key = store.secret_box()?;
+    let hashed: Vec<(Uuid, Uuid, String)> = leads
+        .iter()
+        .map(|&(org, lead, phone)| (org, lead, key.fingerprint(phone)))
+        .collect();
+    let orgs: std::collections::BTreeSet<Uuid> = hashed.iter().map(|h| h.0).collect();
+    let rows = opt_out::Entity::find()
+        .filter(opt_out::Column::OrgId.is_in(orgs))
+        .filter(opt_out::Column::PhoneHash.is_in(hashed.iter().map(|h| h.2.clone())))
+        .all(db)
+        .await?;
+    for row in rows {
+        let lead = hashed
+            .iter()
+            .find(|(org, _, hash)| *org == row.org_id && row.phone_hash.as_ref() == Some(hash));
+        if let Some(&(org, lead, _)) = lead {
+            suppress(db, org, lead, &row).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Opts the lead out as the list row says, and points the row at it.
+async fn suppress(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    lead_id: Uuid,
+    row: &opt_out::Model,
+) -> Result<()> {
     lead::Entity::update_many()
         .filter(lead::Column::OrgId.eq(org_id))
         .filter(lead::Column::Id.eq(lead_id))
@@ -409,7 +451,7 @@ pub(crate) async fn keep_suppressed(
         .col_expr(opt_out::Column::ContactId, Expr::value(lead_id))
         .exec(db)
         .await?;
-    activity::append(db, org_id, vec![suppressed_event(lead_id, &row)]).await
+    activity::append(db, org_id, vec![suppressed_event(lead_id, row)]).await
 }
 
 /// The activity of a lead created opted out because their number is on the list: the

@@ -3,6 +3,7 @@
 //! statuses (only forward), the service window, cancellation of pending follow-ups, and one
 //! processing job per touched conversation.
 
+use crate::Store;
 use crate::activity::{self, NewActivity};
 use crate::entities::{contact, conversation, job, message};
 use crate::error::Result;
@@ -11,7 +12,6 @@ use crate::inbox::{facts_of, window_end};
 use crate::jobs::JobPayload;
 use crate::pricing;
 use crate::team::OrgScope;
-use crate::{Backend, Store};
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
@@ -29,6 +29,8 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+mod plain;
 
 /// How long a burst of lead messages is collected before the agent thinks once.
 pub const DEBOUNCE_SECONDS: i64 = 2;
@@ -70,6 +72,71 @@ fn new_contact(
         first_seen_at: Set(at),
         last_seen_at: Set(at),
         created_at: Set(now()),
+        updated_at: Set(now()),
+    }
+}
+
+/// A conversation first opened now, in bot mode.
+fn new_conversation(
+    org_id: Uuid,
+    id: Uuid,
+    contact_id: Uuid,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> conversation::ActiveModel {
+    conversation::ActiveModel {
+        id: Set(id),
+        org_id: Set(org_id),
+        contact_id: Set(contact_id),
+        channel: Set(channel),
+        mode: Set(ConversationMode::Bot),
+        stage: Set(ConversationStage::New),
+        needs_human: Set(false),
+        priority: Set(None),
+        intent: Set(None),
+        assigned_user_id: Set(None),
+        unread_count: Set(0),
+        window_open_until: Set(None),
+        last_message_at: Set(None),
+        last_message_text: Set(None),
+        last_message_direction: Set(None),
+        last_message_author: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
+/// A lead's message as stored.
+fn inbound_message(
+    org_id: Uuid,
+    conversation_id: Uuid,
+    id: Uuid,
+    msg: &InboundMessage,
+) -> message::ActiveModel {
+    message::ActiveModel {
+        id: Set(id),
+        org_id: Set(org_id),
+        conversation_id: Set(conversation_id),
+        direction: Set(Direction::Inbound),
+        author: Set(Author::Lead),
+        kind: Set(msg.kind),
+        text: Set(msg.text.clone()),
+        media: Set(msg.media.clone()),
+        provider_message_id: Set(Some(msg.provider_message_id.clone())),
+        reply_to: Set(msg.reply_to.clone()),
+        // Inbound messages have arrived: "delivered" is the truth for the inbox.
+        status: Set(DeliveryStatus::Delivered),
+        error_code: Set(None),
+        error_title: Set(None),
+        sent_by: Set(None),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        send_attempt: Set(None),
+        ready_at: Set(None),
+        pricing: Set(None),
+        cost_amount: Set(None),
+        cost_currency: Set(None),
+        created_at: Set(msg.sent_at),
         updated_at: Set(now()),
     }
 }
@@ -168,26 +235,13 @@ impl OrgScope<'_> {
                 ..Default::default()
             });
         }
-        match self.store.backend() {
-            Backend::Sqlite => {
-                let queued = QueuedDelivery {
-                    org_id: self.org_id,
-                    channel,
-                    delivery: delivery.clone(),
-                    known,
-                };
-                self.store.ingest_in_group(queued).await
-            }
-            // PostgreSQL runs transactions side by side; grouping them (tried: four groups at
-            // once) only made webhooks wait for each other, since every delivery still costs
-            // its own statements.
-            Backend::Postgres => {
-                let txn = self.store.begin_write().await?;
-                let out = self.ingest_in(&txn, channel, delivery, &known).await?;
-                txn.commit().await?;
-                Ok(out)
-            }
-        }
+        let queued = QueuedDelivery {
+            org_id: self.org_id,
+            channel,
+            delivery: delivery.clone(),
+            known,
+        };
+        self.store.ingest_in_group(queued).await
     }
 
     /// Stores a delivery inside the caller's write transaction. `known`: the provider ids
@@ -255,35 +309,11 @@ impl OrgScope<'_> {
             }
             let conversation_id = conv.id;
             let message_id = new_id();
-            let inserted = message::Entity::insert(message::ActiveModel {
-                id: Set(message_id),
-                org_id: Set(self.org_id),
-                conversation_id: Set(conversation_id),
-                direction: Set(Direction::Inbound),
-                author: Set(Author::Lead),
-                kind: Set(msg.kind),
-                text: Set(msg.text.clone()),
-                media: Set(msg.media.clone()),
-                provider_message_id: Set(Some(msg.provider_message_id.clone())),
-                reply_to: Set(msg.reply_to.clone()),
-                // Inbound messages have arrived: "delivered" is the truth for the inbox.
-                status: Set(DeliveryStatus::Delivered),
-                error_code: Set(None),
-                error_title: Set(None),
-                sent_by: Set(None),
-                edited_at: Set(None),
-                deleted_at: Set(None),
-                send_attempt: Set(None),
-                ready_at: Set(None),
-                pricing: Set(None),
-                cost_amount: Set(None),
-                cost_currency: Set(None),
-                created_at: Set(msg.sent_at),
-                updated_at: Set(now()),
-            })
-            .on_conflict(OnConflict::new().do_nothing().to_owned())
-            .exec_without_returning(txn)
-            .await?;
+            let row = inbound_message(self.org_id, conversation_id, message_id, msg);
+            let inserted = message::Entity::insert(row)
+                .on_conflict(OnConflict::new().do_nothing().to_owned())
+                .exec_without_returning(txn)
+                .await?;
             if inserted == 0 {
                 out.duplicates += 1;
                 continue;
@@ -478,26 +508,13 @@ impl OrgScope<'_> {
     ) -> Result<(conversation::Model, bool)> {
         let at = now();
         let id = new_id();
-        let row = conversation::Entity::insert(conversation::ActiveModel {
-            id: Set(id),
-            org_id: Set(self.org_id),
-            contact_id: Set(contact_id),
-            channel: Set(channel),
-            mode: Set(ConversationMode::Bot),
-            stage: Set(ConversationStage::New),
-            needs_human: Set(false),
-            priority: Set(None),
-            intent: Set(None),
-            assigned_user_id: Set(None),
-            unread_count: Set(0),
-            window_open_until: Set(None),
-            last_message_at: Set(None),
-            last_message_text: Set(None),
-            last_message_direction: Set(None),
-            last_message_author: Set(None),
-            created_at: Set(at),
-            updated_at: Set(at),
-        })
+        let row = conversation::Entity::insert(new_conversation(
+            self.org_id,
+            id,
+            contact_id,
+            channel,
+            at,
+        ))
         .on_conflict(
             OnConflict::columns([
                 conversation::Column::OrgId,
@@ -704,10 +721,12 @@ pub(crate) type IngestQueue = std::sync::Arc<std::sync::Mutex<Vec<(QueuedDeliver
 const GROUP_MAX: usize = 128;
 
 impl Store {
-    /// Group commit on SQLite. It has one writer, and a transaction there costs more in
-    /// hand-offs between threads than in work: deliveries that arrive while one is being
-    /// written wait in line and are then written together, in one transaction (measured: 3×
-    /// the webhooks per second with new leads at 64 senders). Each delivery is answered only
+    /// Group commit. On SQLite, which has one writer, a transaction costs more in hand-offs
+    /// between threads than in work; on PostgreSQL each statement is a round trip and every
+    /// new lead updates its organisation's running totals, one row that concurrent
+    /// transactions queue on. So deliveries that arrive while a group is being written wait
+    /// in line and are then written together, in one transaction, plain ones set-wise (see
+    /// [`plain`]); one group is written at a time per process. Each delivery is answered only
     /// once its transaction committed, so nothing acknowledged is lost; the group runs in its
     /// own task, so a sender that goes away mid-write cannot cancel the others' writes.
     pub(crate) async fn ingest_in_group(&self, queued: QueuedDelivery) -> Result<IngestOutcome> {
@@ -766,15 +785,22 @@ impl Store {
         }
     }
 
+    /// Plain deliveries (a lead's text, see [`plain::is_plain`]) are written set-wise, the
+    /// others one by one, all in one transaction.
     async fn write_all<R>(&self, batch: &[(QueuedDelivery, R)]) -> Result<Vec<IngestOutcome>> {
         let txn = self.begin_write_in_turn().await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for (q, _) in batch {
-            let out = self
+        let mut outcomes = vec![IngestOutcome::default(); batch.len()];
+        let (simple, other): (Vec<_>, Vec<_>) = batch
+            .iter()
+            .map(|(q, _)| q)
+            .enumerate()
+            .partition(|(_, q)| plain::is_plain(q));
+        plain::write(self, &*txn, &simple, &mut outcomes).await?;
+        for (slot, q) in other {
+            outcomes[slot] = self
                 .org(q.org_id)
                 .ingest_in(&txn, q.channel, &q.delivery, &q.known)
                 .await?;
-            outcomes.push(out);
         }
         txn.commit().await?;
         Ok(outcomes)

@@ -153,9 +153,21 @@ pub(crate) async fn enqueue(
     conversation_id: Option<Uuid>,
     run_at: DateTime<Utc>,
 ) -> Result<Uuid> {
-    let id = new_id();
-    job::Entity::insert(job::ActiveModel {
-        id: Set(id),
+    let row = new_job(org_id, payload, conversation_id, run_at);
+    let id = *row.id.as_ref();
+    job::Entity::insert(row).exec_without_returning(db).await?;
+    Ok(id)
+}
+
+/// A pending job as first stored.
+pub(crate) fn new_job(
+    org_id: Uuid,
+    payload: JobPayload,
+    conversation_id: Option<Uuid>,
+    run_at: DateTime<Utc>,
+) -> job::ActiveModel {
+    job::ActiveModel {
+        id: Set(new_id()),
         org_id: Set(org_id),
         kind: Set(payload.kind()),
         conversation_id: Set(conversation_id),
@@ -169,10 +181,7 @@ pub(crate) async fn enqueue(
         locked_by: Set(None),
         created_at: Set(now()),
         updated_at: Set(now()),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(id)
+    }
 }
 
 /// The wait before attempt `attempt + 1`: 2 s doubling per attempt up to 10 min, with "equal

@@ -13,7 +13,9 @@ on_both_databases!(
     a_nul_character_loses_nothing,
     a_forged_flood_is_refused_before_any_work,
     made_up_numbers_spend_only_their_senders_budget,
-    one_app_secret_signs_a_delivery
+    one_app_secret_signs_a_delivery,
+    a_surge_of_new_leads_is_stored_exactly,
+    one_delivery_of_many_leads_is_stored_whole
 );
 
 const SECRET: &str = "app-secret-value";
@@ -429,5 +431,128 @@ async fn one_app_secret_signs_a_delivery(b: Backend) {
     let forged = Some(closer_whatsapp::signature::sign(b"not-our-secret", &other));
     assert_eq!(post(&app, &other, forged).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(count(&app, "messages").await, 1);
+    app.finish().await;
+}
+
+/// One lead's text, as Meta sends it.
+fn text_from(phone: &str, wamid: &str, at: i64, text: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1",
+        "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
+            "contacts": [{"profile": {"name": format!("Lead {}", &phone[phone.len() - 4..])}, "wa_id": phone}],
+            "messages": [{"from": phone, "id": wamid, "timestamp": at.to_string(), "type": "text",
+                "text": {"body": text}}]}}]}]}))
+    .unwrap()
+}
+
+/// A launch-day surge: many new leads at once, each writing twice, Meta retrying some
+/// deliveries while the first copy is still being written. Deliveries that arrive together
+/// are written together; what is stored is exactly what writing them one by one stores.
+async fn a_surge_of_new_leads_is_stored_exactly(b: Backend) {
+    let (app, owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let leads = 40;
+    let mut bodies = vec![];
+    for i in 0..leads {
+        let phone = format!("9198765{i:05}");
+        bodies.push(text_from(
+            &phone,
+            &format!("wamid.surge{i}a"),
+            1_779_000_000 + i,
+            "Hi, fees?",
+        ));
+        bodies.push(text_from(
+            &phone,
+            &format!("wamid.surge{i}b"),
+            1_779_000_100 + i,
+            "And timings?",
+        ));
+        if i % 4 == 0 {
+            // Meta's retry of the first message.
+            bodies.push(text_from(
+                &phone,
+                &format!("wamid.surge{i}a"),
+                1_779_000_000 + i,
+                "Hi, fees?",
+            ));
+        }
+    }
+    let posts = bodies.iter().map(|body| post(&app, body, sign(body)));
+    for (status, text) in futures_util::future::join_all(posts).await {
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    assert_eq!(count(&app, "contacts").await, leads);
+    assert_eq!(count(&app, "conversations").await, leads);
+    assert_eq!(count(&app, "messages").await, 2 * leads);
+    assert_eq!(count(&app, "pipeline_cards").await, leads);
+    let n = |sql: &str| {
+        let app = &app;
+        let sql = sql.to_owned();
+        async move { app.sql_text(&sql).await.unwrap() }
+    };
+    let expect = leads.to_string();
+    assert_eq!(
+        n("SELECT CAST(COUNT(*) AS TEXT) FROM stage_history WHERE reason = 'first_message'").await,
+        expect
+    );
+    assert_eq!(n("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status = 'pending' AND kind = 'process_conversation'").await, expect);
+    assert_eq!(
+        n("SELECT CAST(COUNT(*) AS TEXT) FROM activities WHERE kind = 'lead_created'").await,
+        expect
+    );
+    assert_eq!(
+        n("SELECT CAST(COUNT(*) AS TEXT) FROM activities WHERE kind = 'message_received'").await,
+        (2 * leads).to_string()
+    );
+    // Each conversation counts both messages and previews the later one, whichever was
+    // written first.
+    assert_eq!(n("SELECT CAST(COUNT(*) AS TEXT) FROM conversations WHERE unread_count = 2 AND last_message_text = 'And timings?' AND window_open_until IS NOT NULL").await, expect);
+    // The leads list counts them all, and the board shows them in the first stage.
+    let list = app.get("/api/v1/leads?count=true", &owner.token).await;
+    assert_eq!(list.status, StatusCode::OK, "{:?}", list.body);
+    assert_eq!(list.body["total"], leads, "{:?}", list.body["total"]);
+    // Every rank on the board is distinct.
+    assert_eq!(
+        n("SELECT CAST(COUNT(DISTINCT rank) AS TEXT) FROM pipeline_cards").await,
+        expect
+    );
+    app.finish().await;
+}
+
+/// A delivery bigger than one statement may carry (600 messages of 300 leads): written in
+/// chunks, each lead once, each conversation counting both of its messages.
+async fn one_delivery_of_many_leads_is_stored_whole(b: Backend) {
+    let (app, _owner) = crate::whatsapp_settings::app_with_number(b, NUMBER, SECRET).await;
+    let leads = 300;
+    let mut contacts = vec![];
+    let mut messages = vec![];
+    for round in 0..2 {
+        for i in 0..leads {
+            let phone = format!("9198700{i:05}");
+            if round == 0 {
+                contacts.push(serde_json::json!({"profile": {"name": "Lead"}, "wa_id": phone}));
+            }
+            messages.push(
+                serde_json::json!({"from": phone, "id": format!("wamid.big{round}x{i}"),
+                "timestamp": (1_779_000_000 + round * 1000 + i).to_string(), "type": "text",
+                "text": {"body": format!("message {round}")}}),
+            );
+        }
+    }
+    let body = serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
+            "contacts": contacts, "messages": messages}}]}]}))
+    .unwrap();
+    let (status, text) = post(&app, &body, sign(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(count(&app, "contacts").await, leads);
+    assert_eq!(count(&app, "messages").await, 2 * leads);
+    let both = app
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM conversations WHERE unread_count = 2 AND last_message_text = 'message 1'")
+        .await
+        .unwrap();
+    assert_eq!(both, leads.to_string());
+    let jobs = app.sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM jobs WHERE status = 'pending' AND kind = 'process_conversation'").await.unwrap();
+    assert_eq!(jobs, leads.to_string());
     app.finish().await;
 }

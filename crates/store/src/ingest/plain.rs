@@ -1,0 +1,479 @@
+//! Writing a group of plain deliveries set-wise. Nearly every webhook is a lead's text from a
+//! phone number, and a launch-day surge is tens of thousands of them. Written one by one, each
+//! costs a dozen statements (lead, card, history, suppression, conversation, message, window,
+//! follow-ups, job, activity), and on SQLite every statement is a hand-off to the database's
+//! thread: that, not the writes, is what bounded the webhooks per second. Here a group of
+//! deliveries costs about a dozen statements in all, whatever its size.
+//!
+//! The result is the one the per-delivery path gives when the deliveries are written in
+//! order: the same rows, the same rules (`conversation_rules::lead_message` folded over each
+//! conversation's new messages), the same outcome per delivery.
+
+use super::{DEBOUNCE_SECONDS, InboundMessage, IngestOutcome, QueuedDelivery, new_contact};
+use crate::activity::{self, NewActivity};
+use crate::entities::{contact, conversation, followup, job, message};
+use crate::error::Result;
+use crate::inbox::{facts_of, window_end};
+use crate::jobs::JobPayload;
+use crate::pipeline::{self, MoveBy};
+use crate::{Store, new_id, now};
+use chrono::Duration;
+use closer_domain::activity::{ActivityActor, ActivityKind};
+use closer_domain::conversation_rules;
+use closer_domain::followup::{FollowupStatus, FollowupStatusReason};
+use closer_domain::messaging::{Author, Channel, Direction, MessageType};
+use closer_domain::pipeline::MoveActor;
+use closer_domain::work::{JobKind, JobStatus};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use uuid::Uuid;
+
+/// Kinds whose bytes are fetched later: they take the per-delivery path, which owns media.
+fn carries_media(kind: MessageType) -> bool {
+    matches!(
+        kind,
+        MessageType::Image
+            | MessageType::Audio
+            | MessageType::Voice
+            | MessageType::Video
+            | MessageType::Document
+            | MessageType::Sticker
+    )
+}
+
+/// A delivery this path writes: only new messages, each from a lead known by phone alone.
+/// Statuses, edits, scoped user ids and media take the per-delivery path.
+pub(super) fn is_plain(q: &QueuedDelivery) -> bool {
+    let d = &q.delivery;
+    d.statuses.is_empty()
+        && d.amendments.is_empty()
+        && d.messages.iter().all(|m| {
+            m.contact.phone.is_some() && m.contact.wa_user_id.is_none() && !carries_media(m.kind)
+        })
+}
+
+/// One fresh message of the group, with the outcome it belongs to.
+struct Item<'a> {
+    slot: usize,
+    org_id: Uuid,
+    channel: Channel,
+    phone: &'a str,
+    msg: &'a InboundMessage,
+    message_id: Uuid,
+}
+
+type LeadKey<'a> = (Uuid, &'a str);
+type ConversationKey = (Uuid, Uuid, Channel);
+
+/// Writes `group` (deliveries that pass [`is_plain`], each with its outcome slot) in the
+/// caller's transaction, filling `outcomes`.
+pub(super) async fn write(
+    store: &Store,
+    db: &impl ConnectionTrait,
+    group: &[(usize, &QueuedDelivery)],
+    outcomes: &mut [IngestOutcome],
+) -> Result<()> {
+    let items = fresh_items(group, outcomes);
+    // A chunk is written as the deliveries before it were: its leads and conversations are
+    // found, not created, by the next.
+    for chunk in items.chunks(MAX_MESSAGES_PER_STATEMENT) {
+        write_chunk(store, db, chunk, outcomes).await?;
+    }
+    Ok(())
+}
+
+/// Messages per statement: a row binds two dozen values at most, and SQLite takes 32,766
+/// values per statement.
+const MAX_MESSAGES_PER_STATEMENT: usize = 500;
+
+async fn write_chunk(
+    store: &Store,
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    outcomes: &mut [IngestOutcome],
+) -> Result<()> {
+    let leads = upsert_leads(db, items).await?;
+    let created: Vec<(Uuid, Uuid, &str)> = leads
+        .iter()
+        .filter(|(_, (_, created))| *created)
+        .map(|(&(org, phone), &(id, _))| (org, id, phone))
+        .collect();
+    place_new_leads(db, items, &leads).await?;
+    crate::compliance::keep_suppressed_many(db, store, &created).await?;
+    let conversations = upsert_conversations(db, items, &leads).await?;
+    let stored = insert_messages(db, items, &leads, &conversations).await?;
+    note_lead_messages(db, items, &stored, &leads, &conversations).await?;
+    schedule_processing(db, items, &stored, &leads, &conversations).await?;
+    log_activity(db, items, &stored, &leads, &conversations).await?;
+    fill_outcomes(items, &stored, &leads, &conversations, outcomes);
+    Ok(())
+}
+
+/// The group's messages not stored yet, in arrival order; the rest count as duplicates of
+/// their delivery (known before it queued, or twice in the group).
+fn fresh_items<'a>(
+    group: &[(usize, &'a QueuedDelivery)],
+    outcomes: &mut [IngestOutcome],
+) -> Vec<Item<'a>> {
+    let mut seen: HashSet<(Uuid, &str)> = HashSet::new();
+    let mut items = vec![];
+    for &(slot, q) in group {
+        for msg in &q.delivery.messages {
+            let id = msg.provider_message_id.as_str();
+            let phone = msg.contact.phone.as_ref().map(|p| p.as_str());
+            match phone {
+                Some(phone) if !q.known.iter().any(|k| k == id) && seen.insert((q.org_id, id)) => {
+                    items.push(Item {
+                        slot,
+                        org_id: q.org_id,
+                        channel: q.channel,
+                        phone,
+                        msg,
+                        message_id: new_id(),
+                    })
+                }
+                _ => outcomes[slot].duplicates += 1,
+            }
+        }
+    }
+    items
+}
+
+/// Every lead of the group found or created in one statement: (id, created) by
+/// (organisation, phone). Rows go in key order so two writers lock them in the same order.
+async fn upsert_leads<'a>(
+    db: &impl ConnectionTrait,
+    items: &[Item<'a>],
+) -> Result<BTreeMap<LeadKey<'a>, (Uuid, bool)>> {
+    let mut rows: BTreeMap<LeadKey<'a>, contact::ActiveModel> = BTreeMap::new();
+    for it in items {
+        let at = it.msg.sent_at;
+        match rows.get_mut(&(it.org_id, it.phone)) {
+            // A later message of the same lead: as its own upsert would leave the row.
+            Some(row) => {
+                if let Set(last) = &row.last_seen_at
+                    && at > *last
+                {
+                    row.last_seen_at = Set(at);
+                }
+                if it.msg.contact.profile_name.is_some() {
+                    row.profile_name = Set(it.msg.contact.profile_name.clone());
+                }
+            }
+            None => {
+                let c = &it.msg.contact;
+                let row = new_contact(it.org_id, new_id(), c, it.msg.referral.as_ref(), at);
+                rows.insert((it.org_id, it.phone), row);
+            }
+        }
+    }
+    let proposed: HashMap<(Uuid, String), (LeadKey<'a>, Uuid)> = rows
+        .iter()
+        .map(|(k, row)| ((k.0, k.1.to_owned()), (*k, *row.id.as_ref())))
+        .collect();
+    let returned = contact::Entity::insert_many(rows.into_values())
+        .on_conflict(
+            OnConflict::columns([contact::Column::OrgId, contact::Column::Phone])
+                .value(
+                    contact::Column::LastSeenAt,
+                    Expr::cust(
+                        "CASE WHEN excluded.last_seen_at > contacts.last_seen_at \
+                         THEN excluded.last_seen_at ELSE contacts.last_seen_at END",
+                    ),
+                )
+                .value(
+                    contact::Column::ProfileName,
+                    Expr::cust("COALESCE(excluded.profile_name, contacts.profile_name)"),
+                )
+                .update_column(contact::Column::UpdatedAt)
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await?;
+    let mut leads = BTreeMap::new();
+    for row in returned {
+        let Some(phone) = row.phone else {
+            continue;
+        };
+        if let Some(&(key, id)) = proposed.get(&(row.org_id, phone)) {
+            leads.insert(key, (row.id, row.id == id));
+        }
+    }
+    Ok(leads)
+}
+
+/// New leads enter their organisation's first open stage, the newest on top.
+async fn place_new_leads<'a>(
+    db: &impl ConnectionTrait,
+    items: &[Item<'a>],
+    leads: &BTreeMap<LeadKey<'a>, (Uuid, bool)>,
+) -> Result<()> {
+    let mut by_org: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    let mut placed = HashSet::new();
+    for it in items {
+        let (id, created) = leads[&(it.org_id, it.phone)];
+        if created && placed.insert(id) {
+            by_org.entry(it.org_id).or_default().push(id);
+        }
+    }
+    for (org_id, mut ids) in by_org {
+        // `place_new_leads` puts its first id highest: the last to arrive goes on top.
+        ids.reverse();
+        let by = MoveBy {
+            actor: MoveActor::Rule,
+            actor_id: None,
+            reason: Some("first_message".into()),
+            evidence_message_id: None,
+        };
+        pipeline::place_new_leads(db, org_id, &ids, by).await?;
+    }
+    Ok(())
+}
+
+/// Every conversation of the group found or created in one statement, as it is now, and
+/// whether it was created.
+async fn upsert_conversations<'a>(
+    db: &impl ConnectionTrait,
+    items: &[Item<'a>],
+    leads: &BTreeMap<LeadKey<'a>, (Uuid, bool)>,
+) -> Result<HashMap<ConversationKey, (conversation::Model, bool)>> {
+    let at = now();
+    let mut proposed: BTreeMap<ConversationKey, Uuid> = BTreeMap::new();
+    for it in items {
+        let lead = leads[&(it.org_id, it.phone)].0;
+        proposed
+            .entry((it.org_id, lead, it.channel))
+            .or_insert_with(new_id);
+    }
+    let rows = proposed.iter().map(|(&(org_id, lead, channel), &id)| {
+        super::new_conversation(org_id, id, lead, channel, at)
+    });
+    let returned = conversation::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                conversation::Column::OrgId,
+                conversation::Column::ContactId,
+                conversation::Column::Channel,
+            ])
+            .update_column(conversation::Column::UpdatedAt)
+            .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await?;
+    let mut out = HashMap::new();
+    for row in returned {
+        let key = (row.org_id, row.contact_id, row.channel);
+        if let Some(&id) = proposed.get(&key) {
+            let created = row.id == id;
+            out.insert(key, (row, created));
+        }
+    }
+    Ok(out)
+}
+
+fn conversation_of<'m>(
+    it: &Item<'_>,
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &'m HashMap<ConversationKey, (conversation::Model, bool)>,
+) -> &'m (conversation::Model, bool) {
+    let lead = leads[&(it.org_id, it.phone)].0;
+    &conversations[&(it.org_id, lead, it.channel)]
+}
+
+/// The messages in one statement; the ids of those stored (a provider id stored meanwhile
+/// by another writer is a duplicate).
+async fn insert_messages(
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
+) -> Result<HashSet<Uuid>> {
+    let rows = items.iter().map(|it| {
+        let conversation_id = conversation_of(it, leads, conversations).0.id;
+        super::inbound_message(it.org_id, conversation_id, it.message_id, it.msg)
+    });
+    let stored = message::Entity::insert_many(rows)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_with_returning(db)
+        .await?;
+    Ok(stored.into_iter().map(|m| m.id).collect())
+}
+
+/// Preview, unread count and the 24 h window of each conversation, from the conversation
+/// rule folded over its new messages in order; one statement for the group.
+async fn note_lead_messages(
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    stored: &HashSet<Uuid>,
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
+) -> Result<()> {
+    let mut changed: BTreeMap<Uuid, conversation::Model> = BTreeMap::new();
+    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
+        let (current, _) = conversation_of(it, leads, conversations);
+        let conv = changed.entry(current.id).or_insert_with(|| current.clone());
+        let effect = conversation_rules::lead_message(&facts_of(conv), it.msg.sent_at);
+        conv.unread_count += effect.unread_delta;
+        conv.window_open_until = window_end(effect.window);
+        if effect.replaces_preview {
+            let msg = it.msg;
+            let preview = msg
+                .text
+                .clone()
+                .unwrap_or_else(|| format!("[{}]", msg.kind));
+            conv.last_message_at = Some(msg.sent_at);
+            conv.last_message_text = Some(preview.chars().take(200).collect());
+            conv.last_message_direction = Some(Direction::Inbound);
+            conv.last_message_author = Some(Author::Lead);
+        }
+        conv.updated_at = now();
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    // The rows are locked by this transaction since their upsert: what was read is what is
+    // there, so the new values are written as they are (an upsert on the key is a
+    // many-row update both databases understand).
+    let rows = changed.into_values().map(|c| c.into_active_model());
+    let columns = [
+        conversation::Column::UnreadCount,
+        conversation::Column::WindowOpenUntil,
+        conversation::Column::LastMessageAt,
+        conversation::Column::LastMessageText,
+        conversation::Column::LastMessageDirection,
+        conversation::Column::LastMessageAuthor,
+        conversation::Column::UpdatedAt,
+    ];
+    conversation::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(conversation::Column::Id)
+                .update_columns(columns)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The leads wrote: their pending follow-ups are void, and each conversation's processing job
+/// (one pending per conversation) runs once the burst is over.
+async fn schedule_processing(
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    stored: &HashSet<Uuid>,
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
+) -> Result<()> {
+    let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
+    let mut touched: BTreeMap<Uuid, (Uuid, bool)> = BTreeMap::new();
+    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
+        let (conv, created) = conversation_of(it, leads, conversations);
+        touched.insert(conv.id, (conv.org_id, *created));
+    }
+    // A conversation created in this transaction has no follow-ups or jobs yet.
+    let existing: Vec<Uuid> = touched
+        .iter()
+        .filter(|(_, (_, created))| !created)
+        .map(|(id, _)| *id)
+        .collect();
+    let orgs: BTreeSet<Uuid> = touched.values().map(|(org, _)| *org).collect();
+    let mut postponed = HashSet::new();
+    if !existing.is_empty() {
+        followup::Entity::update_many()
+            .filter(followup::Column::OrgId.is_in(orgs.iter().copied()))
+            .filter(followup::Column::ConversationId.is_in(existing.iter().copied()))
+            .filter(followup::Column::Status.eq(FollowupStatus::Pending))
+            .col_expr(
+                followup::Column::Status,
+                Expr::value(FollowupStatus::Cancelled),
+            )
+            .col_expr(
+                followup::Column::StatusReason,
+                Expr::value(FollowupStatusReason::LeadReplied),
+            )
+            .col_expr(followup::Column::UpdatedAt, Expr::value(now()))
+            .exec(db)
+            .await?;
+        // The burst goes on: a pending job is pushed back so it runs once, after the burst.
+        let pushed = job::Entity::update_many()
+            .col_expr(job::Column::RunAt, Expr::value(run_at))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now()))
+            .filter(job::Column::OrgId.is_in(orgs.iter().copied()))
+            .filter(job::Column::ConversationId.is_in(existing.iter().copied()))
+            .filter(job::Column::Kind.eq(JobKind::ProcessConversation))
+            .filter(job::Column::Status.eq(JobStatus::Pending))
+            .exec_with_returning(db)
+            .await?;
+        postponed.extend(pushed.into_iter().filter_map(|j| j.conversation_id));
+    }
+    let jobs = touched
+        .iter()
+        .filter(|(id, _)| !postponed.contains(*id))
+        .map(|(&id, &(org_id, _))| {
+            crate::jobs::new_job(org_id, JobPayload::ProcessConversation, Some(id), run_at)
+        })
+        .collect::<Vec<_>>();
+    if !jobs.is_empty() {
+        job::Entity::insert_many(jobs)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The activity log: a lead's creation and each message received, in one statement.
+async fn log_activity(
+    db: &impl ConnectionTrait,
+    items: &[Item<'_>],
+    stored: &HashSet<Uuid>,
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
+) -> Result<()> {
+    let mut log: Vec<(Uuid, NewActivity)> = vec![];
+    let mut announced = HashSet::new();
+    for it in items.iter().filter(|it| stored.contains(&it.message_id)) {
+        let (lead_id, created) = leads[&(it.org_id, it.phone)];
+        let conversation_id = conversation_of(it, leads, conversations).0.id;
+        let entry = |kind, payload| {
+            let e = NewActivity::on(lead_id, conversation_id, kind, ActivityActor::Lead, payload);
+            (it.org_id, e)
+        };
+        if created && announced.insert(lead_id) {
+            let source = json!({ "channel": it.channel, "referral": it.msg.referral });
+            log.push(entry(ActivityKind::LeadCreated, source));
+        }
+        let seen = json!({ "message_id": it.message_id, "type": it.msg.kind });
+        log.push(entry(ActivityKind::MessageReceived, seen));
+    }
+    activity::append_across(db, log).await
+}
+
+/// What each delivery stored, as the per-delivery path reports it.
+fn fill_outcomes(
+    items: &[Item<'_>],
+    stored: &HashSet<Uuid>,
+    leads: &BTreeMap<LeadKey<'_>, (Uuid, bool)>,
+    conversations: &HashMap<ConversationKey, (conversation::Model, bool)>,
+    outcomes: &mut [IngestOutcome],
+) {
+    let mut announced = HashSet::new();
+    for it in items {
+        let out = &mut outcomes[it.slot];
+        if !stored.contains(&it.message_id) {
+            out.duplicates += 1;
+            continue;
+        }
+        let (lead_id, created) = leads[&(it.org_id, it.phone)];
+        if created && announced.insert(lead_id) {
+            out.leads_created.push(lead_id);
+        }
+        let conversation_id = conversation_of(it, leads, conversations).0.id;
+        out.stored.push((conversation_id, it.message_id));
+        if !out.conversations.contains(&conversation_id) {
+            out.conversations.push(conversation_id);
+        }
+    }
+}
