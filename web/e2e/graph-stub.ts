@@ -7,6 +7,12 @@
  * with a fresh wamid. Tests read what was sent with GET /__e2e/sends (optionally
  * ?phone_number_id=), through `recordedSends()` below.
  *
+ * Media: a test registers a lead's file with POST /__e2e/media `{id, mime_type, base64}`
+ * (`addMedia()` below); GET /<version>/<media_id> then describes it with a download URL on
+ * this stub (both for the valid token only). POST /<version>/<phone_number_id>/media (an
+ * upload before a media send) is recorded and answered with a fresh media id; tests read
+ * uploads with GET /__e2e/uploads.
+ *
  * POST /<version>/<waba_id>/message_templates (a template submitted for review) is recorded
  * and answered `{id, status: "PENDING", category}`; GET lists nothing. Tests read submissions
  * with GET /__e2e/templates, through `recordedTemplates()`.
@@ -50,6 +56,9 @@ export interface RecordedTemplate {
 export function startGraphStub(): Promise<{ url: string; server: Server }> {
   const sends: RecordedSend[] = [];
   const templates: RecordedTemplate[] = [];
+  const media = new Map<string, { mime_type: string; bytes: Buffer }>();
+  const uploads: { phone_number_id: string; id: string; size: number }[] = [];
+  let base = "";
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stub");
     const auth = req.headers.authorization ?? "";
@@ -77,6 +86,37 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
     }
 
     if (req.method === "GET" && url.pathname === "/__e2e/templates") return send(200, templates);
+    if (req.method === "GET" && url.pathname === "/__e2e/uploads") return send(200, uploads);
+    if (req.method === "POST" && url.pathname === "/__e2e/media") {
+      void readBody(req).then((raw) => {
+        const file = JSON.parse(raw) as { id: string; mime_type: string; base64: string };
+        media.set(file.id, {
+          mime_type: file.mime_type,
+          bytes: Buffer.from(file.base64, "base64"),
+        });
+        return send(200, { ok: true });
+      });
+      return;
+    }
+    const download = /^\/__e2e\/download\/(\d+)$/.exec(url.pathname);
+    if (req.method === "GET" && download) {
+      const file = media.get(download[1]!);
+      if (auth !== `Bearer ${GOOD_TOKEN}` || !file) return unauthorized();
+      res.writeHead(200, { "Content-Type": file.mime_type });
+      return res.end(file.bytes);
+    }
+    const upload = /^\/v[\d.]+\/(\d+)\/media$/.exec(url.pathname);
+    if (req.method === "POST" && upload) {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        if (auth !== `Bearer ${GOOD_TOKEN}`) return unauthorized();
+        const id = String(700000000000000 + uploads.length + 1);
+        uploads.push({ phone_number_id: upload[1]!, id, size: Buffer.concat(chunks).length });
+        return send(200, { id });
+      });
+      return;
+    }
 
     const templateCall = /^\/v[\d.]+\/(\d+)\/message_templates$/.exec(url.pathname);
     if (templateCall && req.method === "GET") return send(200, { data: [] });
@@ -94,6 +134,16 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
     const number = /^\/v[\d.]+\/(\d+)$/.exec(url.pathname);
     if (req.method === "GET" && number) {
       if (auth !== `Bearer ${GOOD_TOKEN}`) return unauthorized();
+      const file = media.get(number[1]!);
+      if (file)
+        return send(200, {
+          messaging_product: "whatsapp",
+          id: number[1],
+          url: `${base}/__e2e/download/${number[1]}`,
+          mime_type: file.mime_type,
+          sha256: "e2e",
+          file_size: file.bytes.length,
+        });
       return send(200, { id: number[1], ...STUB_NUMBER });
     }
 
@@ -136,7 +186,8 @@ export function startGraphStub(): Promise<{ url: string; server: Server }> {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = address && typeof address === "object" ? address.port : 0;
-      resolve({ url: `http://127.0.0.1:${port}`, server });
+      base = `http://127.0.0.1:${port}`;
+      resolve({ url: base, server });
     });
   });
 }
@@ -157,4 +208,22 @@ export async function recordedTemplates(): Promise<RecordedTemplate[]> {
   if (!base) throw new Error("CLOSER_E2E_GRAPH_URL is not set: is global-setup running?");
   const res = await fetch(new URL("/__e2e/templates", base));
   return (await res.json()) as RecordedTemplate[];
+}
+
+/** Meta holds a lead's file under `id` (from a test worker). */
+export async function addMedia(id: string, mimeType: string, bytes: Buffer): Promise<void> {
+  const base = process.env.CLOSER_E2E_GRAPH_URL;
+  if (!base) throw new Error("CLOSER_E2E_GRAPH_URL is not set: is global-setup running?");
+  await fetch(new URL("/__e2e/media", base), {
+    method: "POST",
+    body: JSON.stringify({ id, mime_type: mimeType, base64: bytes.toString("base64") }),
+  });
+}
+
+/** The files the server uploaded before media sends. */
+export async function recordedUploads(): Promise<{ phone_number_id: string; id: string }[]> {
+  const base = process.env.CLOSER_E2E_GRAPH_URL;
+  if (!base) throw new Error("CLOSER_E2E_GRAPH_URL is not set: is global-setup running?");
+  const res = await fetch(new URL("/__e2e/uploads", base));
+  return (await res.json()) as { phone_number_id: string; id: string }[];
 }

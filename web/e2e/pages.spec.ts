@@ -27,6 +27,7 @@ const SETTINGS = [
   "Pipeline stages",
   "Knowledge base",
   "LLM provider",
+  "Transcription",
   "Compliance",
   "Jobs",
   "Audit log",

@@ -2,6 +2,7 @@ import {
   BarChart3,
   Bell,
   Mail,
+  AudioLines,
   Bot,
   Building2,
   CalendarClock,
@@ -287,6 +288,16 @@ export const SETTINGS_PAGES: SettingsPage[] = [
       "OpenAI-compatible endpoints or Anthropic",
       "Model, API key, base URL and timeout",
       "Token prices for cost tracking; the rule-based engine runs without one",
+    ],
+  },
+  {
+    label: "Transcription",
+    slug: "transcription",
+    icon: AudioLines,
+    summary: "Speech-to-text for voice notes.",
+    features: [
+      "Any OpenAI-compatible /audio/transcriptions endpoint",
+      "Voice notes are transcribed and the agent answers what was said",
     ],
   },
   {

@@ -80,6 +80,7 @@ pub mod followup;
 pub mod lead_csv;
 pub mod lead_filter;
 pub mod leads;
+pub mod media;
 pub mod messaging;
 pub mod notify;
 pub mod pipeline;

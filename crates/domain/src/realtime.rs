@@ -31,6 +31,13 @@ pub enum RealtimeEvent {
         message_id: Uuid,
         status: DeliveryStatus,
     },
+    /// A message's file arrived in the media store, could not be kept, or its voice note was
+    /// transcribed.
+    #[serde(rename = "message:updated")]
+    MessageUpdated {
+        conversation_id: Uuid,
+        message_id: Uuid,
+    },
     /// Anything about a conversation changed; `decision_id` when the agent decided.
     #[serde(rename = "conversation:updated")]
     ConversationUpdated {
@@ -141,6 +148,7 @@ impl RealtimeEvent {
             RealtimeEvent::MessageReceived { .. } => "message:received",
             RealtimeEvent::MessageSent { .. } => "message:sent",
             RealtimeEvent::MessageStatus { .. } => "message:status",
+            RealtimeEvent::MessageUpdated { .. } => "message:updated",
             RealtimeEvent::ConversationUpdated { .. } => "conversation:updated",
             RealtimeEvent::TakeoverStarted { .. } => "conversation:takeover_started",
             RealtimeEvent::TakeoverEnded { .. } => "conversation:takeover_ended",

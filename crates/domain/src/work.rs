@@ -20,6 +20,9 @@ text_enum!(
         LeadBulk = "lead_bulk",
         /// One email or push of a notification (`notification_deliveries` row).
         DeliverNotification = "deliver_notification",
+        /// An inbound file is fetched from Meta into the media store (and a voice note
+        /// transcribed) (`media` row).
+        MediaFetch = "media_fetch",
     }
 );
 

@@ -120,7 +120,11 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     if egress.allows_private() {
         tracing::warn!(allowed = ?args.egress_allow, "organisations may reach private addresses named in CLOSER_EGRESS_ALLOW");
     }
+    let media: crate::media::SharedMediaStore = Arc::new(crate::media::FsMediaStore::new(
+        args.db.data_dir.join("media"),
+    ));
     Ok(AppState {
+        media,
         store,
         secrets,
         login_limits: Arc::new(LoginLimits::with_signup_burst(args.signup_burst)),
@@ -171,6 +175,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             state.graph.clone(),
             state.models.clone(),
             crate::worker::WorkerConfig {
+                media: state.media.clone(),
                 concurrency: args.workers,
                 lease: Duration::from_secs(args.job_lease_secs),
                 egress: state.egress.clone(),

@@ -231,6 +231,7 @@ impl From<StoreError> for ApiError {
                 code: ErrorCode::ModeChangeRefused,
                 message: "a closed conversation is reopened or taken over, not paused".into(),
             },
+            StoreError::MediaUnusable(_) => ApiError::field("media_id", err.to_string()),
             StoreError::Db(db) => ApiError::Internal(db.into()),
         }
     }

@@ -14,6 +14,7 @@ mod headers;
 mod llm_provider;
 mod login_limits;
 pub mod notify;
+mod media;
 mod openapi;
 mod outbound;
 mod routes;

@@ -3,10 +3,12 @@
 //! implements [`MessageChannel`] and turns its provider's answers into [`ChannelFailure`]s, so
 //! the send job never branches on channel names or reads a provider's error format.
 
+use crate::media::SharedMediaStore;
+use closer_domain::messaging::MessageType;
 use closer_domain::messaging::{Channel, NumberStatus};
 use closer_store::Store;
 use closer_store::replies::SendTask;
-use closer_whatsapp::outbound::ReplyButton;
+use closer_whatsapp::outbound::{MediaSource, MediaType, ReplyButton};
 use closer_whatsapp::{Body, ErrorClass, GraphClient, Outbound, SendError};
 use uuid::Uuid;
 
@@ -21,6 +23,12 @@ pub enum MessageBody {
     },
     /// A template send: `{id, name, language, category, variables}` as queued.
     Template(serde_json::Value),
+    /// A member's file (our media id) with its caption.
+    Media {
+        kind: MessageType,
+        media_id: Uuid,
+        caption: Option<String>,
+    },
 }
 
 impl MessageBody {
@@ -28,6 +36,13 @@ impl MessageBody {
     pub fn of(task: &SendTask) -> Self {
         if let Some(template) = &task.template {
             return MessageBody::Template(template.clone());
+        }
+        if let Some((kind, media_id)) = task.media {
+            return MessageBody::Media {
+                kind,
+                media_id,
+                caption: task.text.clone().filter(|t| !t.trim().is_empty()),
+            };
         }
         let text = task.text.clone().unwrap_or_default();
         let buttons: Vec<ReplyButton> = task
@@ -110,6 +125,8 @@ impl MessageChannel for Simulator {
 pub struct WhatsApp<'a> {
     pub store: &'a Store,
     pub graph: &'a GraphClient,
+    /// Where a member's uploads are kept, to hand them to Meta.
+    pub files: &'a SharedMediaStore,
 }
 
 #[async_trait::async_trait]
@@ -135,13 +152,22 @@ impl MessageChannel for WhatsApp<'_> {
                 "The lead has no phone number to send to.",
             ));
         };
+        if let MessageBody::Media { media_id, .. } = body {
+            self.upload(
+                &account.phone_number_id,
+                &secrets.access_token,
+                task.org_id,
+                *media_id,
+            )
+            .await?;
+        }
         let message = cloud_api_message(&scope, to, body)
             .await
             .map_err(|e| match e {
                 // Deleted after it was queued: no later attempt can find it either.
-                closer_store::StoreError::NotFound => {
-                    ChannelFailure::permanent("The template was deleted before it went out.")
-                }
+                closer_store::StoreError::NotFound => ChannelFailure::permanent(
+                    "The file or template was deleted before it went out.",
+                ),
                 other => store_failed(other),
             })?;
         let sent = self
@@ -167,16 +193,101 @@ impl MessageChannel for WhatsApp<'_> {
     }
 }
 
+impl WhatsApp<'_> {
+    /// Hands a member's file to Meta (`POST /{phone-number-id}/media`) once: Meta's id is
+    /// kept on the file, so a retried send reuses it.
+    async fn upload(
+        &self,
+        phone_number_id: &str,
+        token: &str,
+        org_id: Uuid,
+        media_id: Uuid,
+    ) -> Result<(), ChannelFailure> {
+        let store_failed = |e: closer_store::StoreError| ChannelFailure {
+            retryable: !matches!(e, closer_store::StoreError::NotFound),
+            code: None,
+            title: e.to_string(),
+        };
+        let record = self
+            .store
+            .org(org_id)
+            .media(media_id)
+            .await
+            .map_err(store_failed)?;
+        if record.provider_media_id.is_some() {
+            return Ok(());
+        }
+        let key = record.storage_key.clone().unwrap_or_default();
+        let bytes = self.files.get(&key).await.map_err(|e| ChannelFailure {
+            retryable: true,
+            code: None,
+            title: format!("The file could not be read: {e}"),
+        })?;
+        let name = record
+            .file_name
+            .clone()
+            .unwrap_or_else(|| format!("{}", record.kind));
+        let id = self
+            .graph
+            .upload_media(phone_number_id, token, bytes, &record.mime_type, &name)
+            .await
+            .map_err(|e| failure_of(&e))?;
+        self.store
+            .media_uploaded(&record, &id)
+            .await
+            .map_err(store_failed)
+    }
+}
+
 /// The channel a conversation's messages go through.
 pub fn channel_for<'a>(
     channel: Channel,
     store: &'a Store,
     graph: &'a GraphClient,
+    files: &'a SharedMediaStore,
 ) -> Box<dyn MessageChannel + 'a> {
     match channel {
         Channel::Sandbox => Box::new(Simulator),
-        Channel::Whatsapp => Box::new(WhatsApp { store, graph }),
+        Channel::Whatsapp => Box::new(WhatsApp {
+            store,
+            graph,
+            files,
+        }),
     }
+}
+
+/// A media message as Meta takes it, by the id the upload got. Audio carries no caption, and
+/// only a document has a file name.
+async fn media_message(
+    scope: &closer_store::OrgScope<'_>,
+    to: String,
+    kind: MessageType,
+    media_id: Uuid,
+    caption: &Option<String>,
+) -> Result<Outbound, closer_store::StoreError> {
+    let record = scope.media(media_id).await?;
+    let provider_id = record
+        .provider_media_id
+        .ok_or(closer_store::StoreError::NotFound)?;
+    let kind = match kind {
+        MessageType::Image => MediaType::Image,
+        MessageType::Video => MediaType::Video,
+        MessageType::Audio | MessageType::Voice => MediaType::Audio,
+        MessageType::Sticker => MediaType::Sticker,
+        _ => MediaType::Document,
+    };
+    let caption = caption.clone().filter(|_| kind != MediaType::Audio);
+    let filename = record.file_name.filter(|_| kind == MediaType::Document);
+    Ok(Outbound {
+        to,
+        reply_to: None,
+        body: Body::Media {
+            kind,
+            source: MediaSource::Id(provider_id),
+            caption,
+            filename,
+        },
+    })
 }
 
 /// A queued template send as Meta takes it: the template's current content, filled with the
@@ -227,6 +338,11 @@ async fn cloud_api_message(
 ) -> Result<Outbound, closer_store::StoreError> {
     Ok(match body {
         MessageBody::Template(summary) => template_message(scope, to, summary).await?,
+        MessageBody::Media {
+            kind,
+            media_id,
+            caption,
+        } => media_message(scope, to, *kind, *media_id, caption).await?,
         MessageBody::Text(text) => Outbound::text(to, text.clone()),
         MessageBody::Buttons { text, buttons } => Outbound {
             to,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub models: Arc<crate::llm_provider::ModelCache>,
     /// Proxies whose `X-Forwarded-For` names the client (CLOSER_TRUSTED_PROXIES).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Where inbound and uploaded files are kept (the data directory's `media`).
+    pub media: crate::media::SharedMediaStore,
     /// What webhook senders may cost us before their signature is checked.
     pub webhook_costs: Arc<crate::webhook_costs::WebhookCosts>,
 }

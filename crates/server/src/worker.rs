@@ -30,6 +30,8 @@ const FINISHED_JOBS_KEPT_DAYS: i64 = 7;
 
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
+    /// Where inbound files are kept.
+    pub media: crate::media::SharedMediaStore,
     /// Jobs one process runs at once.
     pub concurrency: usize,
     /// How long a claimed job is ours without a heartbeat; after that the scheduler gives it
@@ -39,17 +41,6 @@ pub struct WorkerConfig {
     pub egress: closer_egress::EgressPolicy,
     /// Where notification emails link to.
     pub links: crate::notify::Links,
-}
-
-impl Default for WorkerConfig {
-    fn default() -> Self {
-        WorkerConfig {
-            concurrency: 4,
-            lease: Duration::from_secs(30),
-            egress: closer_egress::EgressPolicy::public_only(),
-            links: crate::notify::Links::default(),
-        }
-    }
 }
 
 /// What a job's run came to, short of success.
@@ -278,6 +269,13 @@ impl Runner {
     /// What a dead job leaves behind says so: an import out of attempts is `failed` with the
     /// reason, not `running` for ever.
     async fn job_died(&self, job: &ClaimedJob, failure: Option<JobFailure>) {
+        if let Ok(JobPayload::MediaFetch { media_id }) = &job.payload {
+            let why = failure
+                .as_ref()
+                .map(|f| f.error.clone())
+                .unwrap_or_default();
+            crate::media::fetch::gave_up(&self.store, job.org_id, *media_id, &why).await;
+        }
         if let Ok(JobPayload::LeadImport { import_id }) = &job.payload {
             let why = failure.map(|f| f.error).unwrap_or_default();
             if let Err(err) = self
@@ -324,6 +322,15 @@ impl Runner {
                     last,
                 )
                 .await
+            Ok(JobPayload::MediaFetch { media_id }) => {
+                let fetcher = crate::media::fetch::Fetcher {
+                    store: &self.store,
+                    graph: &self.graph,
+                    files: &self.config.media,
+                    egress: &self.config.egress,
+                };
+                let last = job.attempt >= job.max_attempts;
+                fetcher.run(job.org_id, *media_id, last).await
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
@@ -398,7 +405,8 @@ impl Runner {
         if !self.store.begin_send(&task, job.attempt).await? {
             return Ok(());
         }
-        let channel = outbound::channel_for(task.channel, &self.store, &self.graph);
+        let channel =
+            outbound::channel_for(task.channel, &self.store, &self.graph, &self.config.media);
         match channel.deliver(&task, &MessageBody::of(&task)).await {
             Ok(accepted) => {
                 self.store

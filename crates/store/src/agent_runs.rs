@@ -139,10 +139,20 @@ pub struct DecisionItem {
     pub send_status: Option<DeliveryStatus>,
 }
 
+/// What the agent reads of a message: its text; a voice note's transcript, as if the lead had
+/// typed it (with the caption, if any, after it); else the kind in brackets.
 fn turn_text(m: &message::Model) -> String {
-    match (&m.text, m.kind.as_str()) {
-        (Some(t), _) if !t.trim().is_empty() => t.clone(),
-        (_, kind) => format!("[{kind}]"),
+    let transcript = m
+        .media
+        .as_ref()
+        .and_then(|v| v.get("transcript"))
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty());
+    match (&m.text, transcript, m.kind.as_str()) {
+        (Some(t), Some(heard), _) if !t.trim().is_empty() => format!("{heard}\n{t}"),
+        (_, Some(heard), _) => heard.to_owned(),
+        (Some(t), None, _) if !t.trim().is_empty() => t.clone(),
+        (_, None, kind) => format!("[{kind}]"),
     }
 }
 

@@ -54,6 +54,9 @@ pub enum StoreError {
     /// Work handed to someone who is not an active member of the organisation.
     #[error("is not an active member of this organisation")]
     NotAMember,
+    /// A file named for sending cannot be sent (the text says why, for `media_id`).
+    #[error("{0}")]
+    MediaUnusable(&'static str),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -284,6 +284,10 @@ impl OrgScope<'_> {
         out.duplicates = delivery.messages.len() - fresh.len();
         let mut log = vec![];
         let mut fresh_conversations = vec![];
+        // Conversations with a voice note that waits for its transcript, and with anything
+        // else: the agent answers a voice note once it can read it (the fetch job then
+        // processes the conversation), unless the lead wrote something else meanwhile.
+        let (mut held, mut spoken) = (vec![], vec![]);
         for msg in fresh {
             // A message from no one (a sender Meta did not name, or a number that is not a
             // phone number) has no lead to belong to; the rest of its delivery is still stored.
@@ -337,6 +341,22 @@ impl OrgScope<'_> {
                 continue;
             }
             let reopened = self.note_lead_message(txn, &conv, msg).await?;
+            if closer_domain::media::is_media(msg.kind) {
+                crate::media::note_inbound(
+                    txn,
+                    self.org_id,
+                    conversation_id,
+                    message_id,
+                    msg.kind,
+                    msg.media.as_ref(),
+                )
+                .await?;
+            }
+            if msg.kind == MessageType::Voice && self.transcribes(txn).await? {
+                held.push(conversation_id);
+            } else {
+                spoken.push(conversation_id);
+            }
             let lead = |kind, payload| {
                 NewActivity::on(
                     contact_id,
@@ -366,6 +386,9 @@ impl OrgScope<'_> {
         }
         // Once per conversation, however many of its messages the delivery carried.
         for &conversation_id in &out.conversations {
+            if held.contains(&conversation_id) && !spoken.contains(&conversation_id) {
+                continue;
+            }
             let created = fresh_conversations.contains(&conversation_id);
             self.schedule_processing(txn, conversation_id, created)
                 .await?;
@@ -580,7 +603,7 @@ impl OrgScope<'_> {
 
     /// The lead wrote: pending follow-ups are void, and the agent's processing job (one
     /// pending per conversation) runs once the burst is over.
-    async fn schedule_processing(
+    pub(crate) async fn schedule_processing(
         &self,
         txn: &DatabaseTransaction,
         conversation_id: Uuid,

@@ -49,6 +49,8 @@ pub enum JobPayload {
     LeadBulk { bulk_id: Uuid },
     /// One email or push of a notification (or a password reset, an invite) goes out.
     DeliverNotification { delivery_id: Uuid },
+    /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
+    MediaFetch { media_id: Uuid },
 }
 
 impl JobPayload {
@@ -62,6 +64,7 @@ impl JobPayload {
             JobPayload::LeadImport { .. } => JobKind::LeadImport,
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
+            JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
         }
     }
 

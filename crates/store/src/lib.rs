@@ -28,6 +28,7 @@ pub mod lead_import;
 pub mod lead_search;
 mod lead_totals;
 pub mod leads;
+pub mod media;
 mod migration;
 pub mod notifications;
 mod number_cache;

@@ -50,6 +50,12 @@ pub enum OutboundBody {
     Buttons(Value),
     /// An approved template: `{id, name, language, category, variables}`.
     Template(Value),
+    /// A file (an image, video, audio or document) with the text as its caption; `media`
+    /// is the message's `media` JSON (`{id, mime_type, size_bytes, file_name, ...}`).
+    Media {
+        kind: MessageType,
+        media: Value,
+    },
 }
 
 /// Everything the send job needs about one outbound message.
@@ -65,6 +71,8 @@ pub struct SendTask {
     pub buttons: Option<Value>,
     /// The template a template message sends: `{id, name, language, category, variables}`.
     pub template: Option<Value>,
+    /// The file a media message sends: its kind and our media id.
+    pub media: Option<(MessageType, Uuid)>,
     pub status: DeliveryStatus,
     /// False when the lead opted out after this message was queued: it must not go.
     pub deliverable: bool,
@@ -102,6 +110,29 @@ impl OrgScope<'_> {
         conversation_id: Uuid,
         text: &str,
     ) -> Result<QueuedReply> {
+        self.queue_human(actor, conversation_id, text, None).await
+    }
+
+    /// A human's file (an upload not sent yet), with an optional caption, under the same
+    /// send policy as a text reply.
+    pub async fn queue_human_media(
+        &self,
+        actor: &Actor,
+        conversation_id: Uuid,
+        media_id: Uuid,
+        caption: &str,
+    ) -> Result<QueuedReply> {
+        self.queue_human(actor, conversation_id, caption, Some(media_id))
+            .await
+    }
+
+    async fn queue_human(
+        &self,
+        actor: &Actor,
+        conversation_id: Uuid,
+        text: &str,
+        media_id: Option<Uuid>,
+    ) -> Result<QueuedReply> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
         let lead = self.contact_row(&txn, conv.contact_id).await?;
@@ -110,16 +141,16 @@ impl OrgScope<'_> {
             window_open_until: conv.window_open_until,
         })?;
         let took_over = conv.mode != ConversationMode::Human;
+        let body = match media_id {
+            Some(id) => crate::media::body_of_upload(&txn, self.org_id, id).await?,
+            None => OutboundBody::Text,
+        };
         let mut message = self
-            .queue_outbound(
-                &txn,
-                &conv,
-                Author::Human,
-                Some(actor.user_id),
-                text,
-                OutboundBody::Text,
-            )
+            .queue_outbound(&txn, &conv, Author::Human, Some(actor.user_id), text, body)
             .await?;
+        if let Some(id) = media_id {
+            crate::media::attach_upload(&txn, self.org_id, id, conversation_id, message.id).await?;
+        }
         message.sent_by = Some((actor.user_id, Some(actor.name.clone())));
         conversation::Entity::update_many()
             .filter(conversation::Column::OrgId.eq(self.org_id))
@@ -191,6 +222,13 @@ impl OrgScope<'_> {
             OutboundBody::Template(template) => {
                 (MessageType::Template, Some(json!({ "template": template })))
             }
+            OutboundBody::Media { kind, media } => (kind, Some(media)),
+        };
+        // A file without a caption has no text: the preview names its kind.
+        let preview = if text.is_empty() {
+            format!("[{kind}]")
+        } else {
+            text.chars().take(200).collect::<String>()
         };
         let model = message::Model {
             id: new_id(),
@@ -199,7 +237,7 @@ impl OrgScope<'_> {
             direction: Direction::Outbound,
             author,
             kind,
-            text: Some(text.to_owned()),
+            text: (!text.is_empty() || kind == MessageType::Text).then(|| text.to_owned()),
             media,
             provider_message_id: None,
             reply_to: None,
@@ -224,10 +262,7 @@ impl OrgScope<'_> {
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(conv.id))
             .col_expr(conversation::Column::LastMessageAt, Expr::value(at))
-            .col_expr(
-                conversation::Column::LastMessageText,
-                Expr::value(text.chars().take(200).collect::<String>()),
-            )
+            .col_expr(conversation::Column::LastMessageText, Expr::value(preview))
             .col_expr(
                 conversation::Column::LastMessageDirection,
                 Expr::value(Direction::Outbound.as_str()),
@@ -412,6 +447,14 @@ impl Store {
                 .filter(|_| m.kind == MessageType::Template)
                 .and_then(|v| v.get("template"))
                 .cloned(),
+            media: m
+                .media
+                .as_ref()
+                .filter(|_| closer_domain::media::is_media(m.kind))
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+                .and_then(|id| id.parse().ok())
+                .map(|id| (m.kind, id)),
             text: m.text,
             status: m.status,
             send_attempt: m.send_attempt,

@@ -28,6 +28,9 @@ pub enum SendError {
     Transport(String),
     #[error("unexpected answer from the Graph API (HTTP {status}): {body}")]
     Unexpected { status: u16, body: String },
+    /// A downloaded file was larger than the most we keep (bytes).
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(u64),
 }
 
 impl SendError {
@@ -37,6 +40,7 @@ impl SendError {
             SendError::Graph { class, .. } => *class,
             SendError::Transport(_) => ErrorClass::Retryable,
             SendError::Unexpected { status, .. } => classify(0, Some(*status)),
+            SendError::TooLarge(_) => ErrorClass::InvalidRequest,
         }
     }
 
@@ -98,7 +102,15 @@ impl GraphClient {
         }
     }
 
-    async fn call(&self, req: reqwest::RequestBuilder) -> Result<Value, SendError> {
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) async fn call(&self, req: reqwest::RequestBuilder) -> Result<Value, SendError> {
         let resp = req
             .send()
             .await

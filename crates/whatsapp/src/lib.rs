@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod media;
 pub mod outbound;
 pub mod signature;
 pub mod templates;

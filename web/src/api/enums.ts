@@ -27,6 +27,7 @@ import type {
   LeadSource,
   LeadStatus,
   LlmProvider,
+  MediaStatus,
   MessageType,
   NotificationChannel,
   NotificationKind,
@@ -278,6 +279,13 @@ export const MESSAGE_TYPE_LABELS: Record<MessageType, string> = {
   unsupported: "Unsupported message",
 };
 
+export const MEDIA_STATUS_LABELS: Record<MediaStatus, string> = {
+  pending: "Loading",
+  stored: "Stored",
+  failed: "Could not be loaded",
+  refused: "Not a file WhatsApp carries",
+};
+
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
   queued: "Queued",
   sent: "Sent",
@@ -291,6 +299,7 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "message:received",
   "message:sent",
   "message:status",
+  "message:updated",
   "conversation:updated",
   "conversation:takeover_started",
   "conversation:takeover_ended",

@@ -48,6 +48,7 @@ export type SmtpTls = Schemas["SmtpTls"];
 export type LeadSource = Schemas["LeadSource"];
 export type LeadStatus = Schemas["LeadStatus"];
 export type LlmProvider = Schemas["LlmProvider"];
+export type MediaStatus = Schemas["MediaStatus"];
 export type MessageType = Schemas["MessageType"];
 export type NumberStatus = Schemas["NumberStatus"];
 export type Persuasion = Schemas["Persuasion"];
@@ -102,6 +103,10 @@ export type MessagePage = Ok<paths["/api/v1/conversations/{id}/messages"]["get"]
 export type Message = MessagePage["items"][number];
 export type SendMessageBody = Body<paths["/api/v1/messages/send"]["post"]>;
 export type SendMessageResult = Ok<paths["/api/v1/messages/send"]["post"]>;
+/** A file in the inbox: an upload's answer, and the fields of a media message's `media`. */
+export type MediaView = Schemas["MediaView"];
+export type TranscriptionSettings = Ok<paths["/api/v1/settings/transcription"]["get"]>;
+export type TranscriptionSettingsBody = Body<paths["/api/v1/settings/transcription"]["put"]>;
 export type SandboxInboundBody = Body<paths["/api/v1/sandbox/inbound"]["post"]>;
 export type SandboxAccepted = Ok<paths["/api/v1/sandbox/inbound"]["post"]>;
 

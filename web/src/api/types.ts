@@ -1226,6 +1226,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a file to send (anyone but a viewer): multipart `file`, at most 16 MB, of a type
+         *     WhatsApp carries. Send it with `POST /messages/send` `{conversation_id, media_id}`.
+         */
+        post: operations["upload_media"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Streams a file with its type and name: to a member of its organisation (bearer token or
+         *     session), or to anyone with a valid signed link (`media.url`). Another organisation's file,
+         *     an expired or forged link: 404.
+         */
+        get: operations["get_media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages/send": {
         parameters: {
             query?: never;
@@ -1544,6 +1585,28 @@ export interface paths {
          *     it on for yourself first (409 otherwise).
          */
         put: operations["update_security"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/transcription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The speech-to-text provider (any member). Before the first save: `configured: false`. */
+        get: operations["get_transcription_settings"];
+        /**
+         * Saves the speech-to-text provider (owner or admin); voice notes are transcribed from then
+         *     on. The address must be one the server may reach (CLOSER_EGRESS_ALLOW for a private one).
+         *     Audited, without the key.
+         */
+        put: operations["update_transcription_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2641,7 +2704,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "media_fetch";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3241,6 +3304,41 @@ export interface components {
             two_factor: components["schemas"]["TwoFactorView"];
             user: components["schemas"]["SessionUser"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        MediaStatus: "pending" | "stored" | "failed" | "refused";
+        MediaUpload: {
+            /**
+             * Format: binary
+             * @description The file: an image (JPEG, PNG), a video (MP4, 3GPP), audio (AAC, AMR, MP3, M4A, OGG)
+             *     or a document (PDF, text, Word, Excel, PowerPoint), at most 16 MB.
+             */
+            file: string;
+        };
+        /** @description A file in the inbox, as a message's `media` carries it and as an upload answers. */
+        MediaView: {
+            file_name?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The kind of message the file is (or goes out as). */
+            kind: components["schemas"]["MessageType"];
+            mime_type: string;
+            /**
+             * Format: int64
+             * @description Null until the file was fetched from Meta.
+             */
+            size_bytes?: number | null;
+            status: components["schemas"]["MediaStatus"];
+            /** @description A voice note's words, when a speech-to-text provider heard it. */
+            transcript?: string | null;
+            /**
+             * @description A signed link that works for a few minutes without a bearer token; null until the
+             *     file is stored.
+             */
+            url?: string | null;
+        };
         MemberRef: {
             /** Format: uuid */
             id: string;
@@ -3296,7 +3394,12 @@ export interface components {
             followup_id?: string | null;
             /** Format: uuid */
             id: string;
-            /** @description Media or interactive details (ids, mime type, caption, file name, reply ids). */
+            /**
+             * @description Media or interactive details. For a file (image, video, audio, voice, document,
+             *     sticker) the fields of `MediaView` — `{id, mime_type, size_bytes, file_name, url
+             *     (signed, short-lived; null until stored), transcript, status}` — and its `caption`;
+             *     otherwise reply ids, buttons, location and the like.
+             */
             media?: unknown;
             pricing?: null | components["schemas"]["MessagePricing"];
             provider_message_id?: string | null;
@@ -3719,6 +3822,19 @@ export interface components {
             /** @enum {string} */
             type: "message:status";
         } | {
+            /**
+             * @description A message's file arrived in the media store, could not be kept, or its voice note was
+             *     transcribed.
+             */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                /** Format: uuid */
+                message_id: string;
+            };
+            /** @enum {string} */
+            type: "message:updated";
+        } | {
             /** @description Anything about a conversation changed; `decision_id` when the agent decided. */
             data: {
                 /** Format: uuid */
@@ -3957,8 +4073,15 @@ export interface components {
             require_two_factor: boolean;
         };
         SendRequest: {
+            /** @description The file's caption (not shown with audio). */
+            caption?: string | null;
             /** Format: uuid */
             conversation_id: string;
+            /**
+             * Format: uuid
+             * @description A file uploaded with `POST /media` instead of text (inside the 24 h window only).
+             */
+            media_id?: string | null;
             /**
              * Format: uuid
              * @description An approved template instead of text, window open or closed; the mode is unchanged.
@@ -4234,6 +4357,26 @@ export interface components {
             data: unknown;
             /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
             type: string;
+        };
+        /** @description The provider to save. Absent fields keep the saved values. */
+        TranscriptionSettingsRequest: {
+            /** @description Write-only. Absent keeps the saved key; `""` removes it. */
+            api_key?: string | null;
+            /** @description An http(s) URL, e.g. `https://api.openai.com/v1`. */
+            base_url?: string | null;
+            /** @description 1 to 200 characters, e.g. `whisper-1`. */
+            model?: string | null;
+        };
+        /** @description The speech-to-text provider as shown; the key is write-only. */
+        TranscriptionSettingsView: {
+            /** @description An OpenAI-compatible API's base URL; `{base_url}/audio/transcriptions` is called. */
+            base_url: string;
+            /** @description False until the first save: voice notes are not transcribed. */
+            configured: boolean;
+            has_api_key: boolean;
+            model: string;
+            /** Format: date-time */
+            updated_at?: string | null;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -7731,6 +7874,98 @@ export interface operations {
             };
         };
     };
+    upload_media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MediaUpload"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation_failed naming `file`: missing, empty, too large or a type WhatsApp does not carry */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_media: {
+        parameters: {
+            query?: {
+                /** @description With `sig`: when the signed link stops working (Unix seconds). */
+                expires?: number | null;
+                /** @description The link's signature, from a message's `media.url`. */
+                sig?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description media id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     send: {
         parameters: {
             query?: never;
@@ -7768,7 +8003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description validation_failed, or the send policy's refusal: `opted_out`, `window_closed` */
+            /** @description validation_failed (e.g. `media_id` not an unsent upload), or the send policy's refusal: `opted_out`, `window_closed` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8628,6 +8863,65 @@ export interface operations {
             };
             /** @description you have no second factor yourself */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_transcription_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionSettingsView"];
+                };
+            };
+        };
+    };
+    update_transcription_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranscriptionSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscriptionSettingsView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description validation_failed, naming the fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ import { PlaygroundPage } from "../features/playground";
 import { SecurityPage } from "../features/security";
 import { TeamPage } from "../features/team";
 import { TemplatesPage } from "../features/templates";
+import { TranscriptionPage } from "../features/transcription";
 import { WhatsAppPage } from "../features/whatsapp";
 import { SECTIONS, SETTINGS_PAGES } from "../nav";
 import { AppShell } from "./AppShell";
@@ -51,6 +52,7 @@ const BUILT_SETTINGS: Record<string, React.ReactNode> = {
   "rate-card": <RateCardPage />,
   knowledge: <KnowledgePage />,
   llm: <LlmPage />,
+  transcription: <TranscriptionPage />,
   compliance: <CompliancePage />,
   jobs: <JobsPage />,
   "audit-log": <AuditLogPage />,

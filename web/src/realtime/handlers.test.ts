@@ -28,6 +28,7 @@ describe("realtimeRegistry", () => {
     const registry = realtimeRegistry({
       handlers: [messages, conversations],
       ignored: [
+        "message:updated",
         "conversation:takeover_ended",
         "conversation:mode_changed",
         "action:conversations_flagged",

@@ -159,7 +159,10 @@ pub struct MessageView {
     #[serde(rename = "type")]
     pub kind: MessageType,
     pub text: Option<String>,
-    /// Media or interactive details (ids, mime type, caption, file name, reply ids).
+    /// Media or interactive details. For a file (image, video, audio, voice, document,
+    /// sticker) the fields of `MediaView` — `{id, mime_type, size_bytes, file_name, url
+    /// (signed, short-lived; null until stored), transcript, status}` — and its `caption`;
+    /// otherwise reply ids, buttons, location and the like.
     pub media: Option<Value>,
     pub status: DeliveryStatus,
     /// Why a failed message failed.
@@ -372,12 +375,16 @@ pub async fn messages(
     };
     rows.reverse();
     Ok(Json(MessageList {
-        items: rows.into_iter().map(message_view).collect(),
+        items: rows
+            .into_iter()
+            .map(|m| message_view(m, &state.secrets))
+            .collect(),
         next_cursor,
     }))
 }
 
-pub fn message_view(m: MessageItem) -> MessageView {
+/// A message as the API shows it; a file's `media` gets a signed link signed with `secrets`.
+pub fn message_view(m: MessageItem, secrets: &closer_store::secret_box::SecretBox) -> MessageView {
     MessageView {
         id: m.id,
         direction: m.direction,
@@ -390,7 +397,7 @@ pub fn message_view(m: MessageItem) -> MessageView {
             .and_then(|media| media.get("template"))
             .cloned(),
         text: m.text,
-        media: m.media,
+        media: crate::routes::media::with_link(m.kind, m.media, secrets),
         status: m.status,
         error: (m.error_code.is_some() || m.error_title.is_some()).then_some(MessageError {
             code: m.error_code,

@@ -207,7 +207,7 @@ fn has_control_chars(text: &str) -> bool {
 }
 
 /// Scheme, host and port: where a key goes.
-fn origin(url: &str) -> Option<String> {
+pub(crate) fn origin(url: &str) -> Option<String> {
     let uri = url.parse::<Uri>().ok()?;
     Some(format!(
         "{}://{}",
@@ -217,7 +217,7 @@ fn origin(url: &str) -> Option<String> {
 }
 
 /// Why `url` cannot be a provider's base URL, if it cannot.
-fn base_url_problem(url: &str) -> Option<String> {
+pub(crate) fn base_url_problem(url: &str) -> Option<String> {
     if url.chars().count() > MAX_BASE_URL_CHARS {
         return Some(format!("must be at most {MAX_BASE_URL_CHARS} characters"));
     }
@@ -241,7 +241,10 @@ const LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// 422 on `base_url` when it points into a private network the operator has not allowed
 /// (`CLOSER_EGRESS_ALLOW`): the key would be sent there, and the answers would map it. A name
 /// that does not resolve right now is saved all the same; the connection test will say so.
-async fn reachable(egress: &closer_egress::EgressPolicy, base_url: &str) -> ApiResult<()> {
+pub(crate) async fn reachable(
+    egress: &closer_egress::EgressPolicy,
+    base_url: &str,
+) -> ApiResult<()> {
     let Ok(url) = reqwest::Url::parse(base_url) else {
         return Ok(());
     };

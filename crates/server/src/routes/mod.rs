@@ -17,6 +17,7 @@ pub mod lead_data;
 pub mod leads;
 pub mod llm_settings;
 pub mod notifications;
+pub mod media;
 pub mod onboarding;
 pub mod org;
 pub mod password_reset;
@@ -73,6 +74,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(replies::release))
         .routes(routes!(replies::set_mode))
         .routes(routes!(replies::mark_read))
+        .merge(media::upload_router())
+        .routes(routes!(media::get_media))
+        .routes(routes!(
+            media::get_transcription_settings,
+            media::update_transcription_settings
+        ))
         .routes(routes!(actions::list_actions))
         .routes(routes!(actions::action_counts))
         .routes(routes!(actions::claim_action))

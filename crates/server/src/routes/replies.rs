@@ -31,7 +31,16 @@ pub struct SendRequest {
     /// The template's placeholders typed by hand; the rest come from their mappings.
     #[serde(default)]
     pub variables: std::collections::BTreeMap<String, String>,
+    /// A file uploaded with `POST /media` instead of text (inside the 24 h window only).
+    #[serde(default)]
+    pub media_id: Option<Uuid>,
+    /// The file's caption (not shown with audio).
+    #[serde(default)]
+    pub caption: Option<String>,
 }
+
+/// WhatsApp's limit for a media caption.
+const CAPTION_MAX_CHARS: usize = 1024;
 
 #[derive(Serialize, ToSchema)]
 pub struct SendResponse {
@@ -44,7 +53,7 @@ pub struct SendResponse {
     security(("bearer" = [])),
     responses((status = 202, body = SendResponse), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 422, description = "validation_failed, or the send policy's refusal: `opted_out`, `window_closed`", body = ErrorBody)))]
+        (status = 422, description = "validation_failed (e.g. `media_id` not an unsent upload), or the send policy's refusal: `opted_out`, `window_closed`", body = ErrorBody)))]
 pub async fn send(
     State(state): State<AppState>,
     Responder(member): Responder,
@@ -72,8 +81,28 @@ pub async fn send(
             false,
         )
         .await;
-        let message = message_view(reply.message);
+        let message = message_view(reply.message, &state.secrets);
         return Ok((StatusCode::ACCEPTED, Json(SendResponse { message })));
+    }
+    if let Some(media_id) = req.media_id {
+        let caption = req.caption.as_deref().unwrap_or_default().trim();
+        if caption.chars().count() > CAPTION_MAX_CHARS {
+            return Err(ApiError::field(
+                "caption",
+                format!("must be at most {CAPTION_MAX_CHARS} characters"),
+            ));
+        }
+        let reply = state
+            .store
+            .org(org_id)
+            .queue_human_media(
+                &member.0.user.as_actor(),
+                req.conversation_id,
+                media_id,
+                caption,
+            )
+            .await?;
+        return Ok(sent(&state, org_id, reply).await);
     }
     let text = req.text.as_deref().unwrap_or_default().trim();
     if text.is_empty() {
@@ -90,6 +119,15 @@ pub async fn send(
         .org(org_id)
         .queue_human_reply(&member.0.user.as_actor(), req.conversation_id, text)
         .await?;
+    Ok(sent(&state, org_id, reply).await)
+}
+
+/// A person's reply was queued: the workers are woken and the inbox told.
+async fn sent(
+    state: &AppState,
+    org_id: Uuid,
+    reply: closer_store::replies::QueuedReply,
+) -> (StatusCode, Json<SendResponse>) {
     state.store.wake_workers().await;
     announce::message_sent(
         &state.store,
@@ -99,12 +137,12 @@ pub async fn send(
         reply.took_over,
     )
     .await;
-    Ok((
+    (
         StatusCode::ACCEPTED,
         Json(SendResponse {
-            message: message_view(reply.message),
+            message: message_view(reply.message, &state.secrets),
         }),
-    ))
+    )
 }
 
 async fn announced(

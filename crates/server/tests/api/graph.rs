@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex};
 
 pub const GOOD_TOKEN: &str = "EAAG-good-token";
 
+/// A file Meta holds: its type and bytes.
+type MediaFile = (String, Vec<u8>);
+
 #[derive(Clone, Default)]
 struct Shared {
     /// Answers for the next sends, in order; when empty a send succeeds.
@@ -23,6 +26,13 @@ struct Shared {
     template_calls: Arc<Mutex<Vec<Value>>>,
     /// What `GET /{waba}/message_templates` lists.
     listed: Arc<Mutex<Value>>,
+    /// Inbound files by media id: `(mime type, bytes)`; `GET /{version}/{media-id}` describes
+    /// one and `GET /download/{media-id}` serves it, both for the good token only.
+    media: Arc<Mutex<std::collections::HashMap<String, MediaFile>>>,
+    /// Every media call: `{what: "info"|"download"|"upload", id, auth, ...}`.
+    media_calls: Arc<Mutex<Vec<Value>>>,
+    /// This server's own address, for the download URLs it hands out.
+    base: Arc<Mutex<String>>,
 }
 
 pub struct FakeGraph {
@@ -43,6 +53,8 @@ impl FakeGraph {
         let app = Router::new()
             .route("/{version}/{id}", get(number))
             .route("/{version}/{id}/messages", post(send))
+            .route("/{version}/{id}/media", post(upload_media))
+            .route("/download/{id}", get(download))
             .route(
                 "/{version}/{id}/message_templates",
                 post(create_template)
@@ -52,6 +64,7 @@ impl FakeGraph {
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        *shared.base.lock().unwrap() = format!("http://{addr}");
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         FakeGraph {
             url: format!("http://{addr}"),
@@ -79,20 +92,55 @@ impl FakeGraph {
         *self.shared.listed.lock().unwrap() = list;
     }
 
+    /// A lead's file Meta holds under `media_id`.
+    pub fn add_media(&self, media_id: &str, mime_type: &str, bytes: Vec<u8>) {
+        self.shared
+            .media
+            .lock()
+            .unwrap()
+            .insert(media_id.to_owned(), (mime_type.to_owned(), bytes));
+    }
+
+    /// Every media call so far (describe, download, upload).
+    pub fn media_calls(&self) -> Vec<Value> {
+        self.shared.media_calls.lock().unwrap().clone()
+    }
+
     /// Every send request body received so far.
     pub fn sends(&self) -> Vec<Value> {
         self.shared.sends.lock().unwrap().clone()
     }
 }
 
+fn auth_of(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 async fn number(
+    State(shared): State<Shared>,
     Path((_, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> (StatusCode, axum::Json<Value>) {
-    let auth = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let auth = auth_of(&headers);
+    let file = shared.media.lock().unwrap().get(&id).cloned();
+    if let Some((mime_type, bytes)) = file {
+        shared
+            .media_calls
+            .lock()
+            .unwrap()
+            .push(json!({"what": "info", "id": id, "auth": auth}));
+        let base = shared.base.lock().unwrap().clone();
+        return (
+            StatusCode::OK,
+            axum::Json(json!({"messaging_product": "whatsapp", "id": id,
+                "url": format!("{base}/download/{id}"), "mime_type": mime_type,
+                "sha256": "abc", "file_size": bytes.len()})),
+        );
+    }
     if auth == format!("Bearer {GOOD_TOKEN}") {
         (
             StatusCode::OK,
@@ -183,4 +231,54 @@ async fn delete_template(
         .unwrap()
         .push(json!({"method": "DELETE", "waba": waba, "name": q.get("name")}));
     axum::Json(json!({"success": true}))
+}
+
+async fn download(
+    State(shared): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let auth = auth_of(&headers);
+    shared
+        .media_calls
+        .lock()
+        .unwrap()
+        .push(json!({"what": "download", "id": id, "auth": auth}));
+    let file = shared.media.lock().unwrap().get(&id).cloned();
+    match file {
+        Some((mime, bytes)) if auth == format!("Bearer {GOOD_TOKEN}") => {
+            ([(axum::http::header::CONTENT_TYPE, mime)], bytes).into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `POST /{phone-number-id}/media`: records the form and answers a new media id.
+async fn upload_media(
+    State(shared): State<Shared>,
+    Path((_, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> (StatusCode, axum::Json<Value>) {
+    let mut call = json!({"what": "upload", "number": number, "auth": auth_of(&headers)});
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            call["file_name"] = json!(field.file_name());
+            call["content_type"] = json!(field.content_type());
+            call["size"] = json!(field.bytes().await.map(|b| b.len()).unwrap_or(0));
+        } else {
+            call[name] = json!(field.text().await.unwrap_or_default());
+        }
+    }
+    let n = {
+        let mut calls = shared.media_calls.lock().unwrap();
+        calls.push(call);
+        calls.len()
+    };
+    (
+        StatusCode::OK,
+        axum::Json(json!({"id": format!("9000000000{n:02}")})),
+    )
 }

@@ -20,6 +20,7 @@ mod leads;
 mod llm_settings;
 mod modes;
 mod notifications;
+mod media;
 mod onboarding;
 mod pipeline;
 mod pricing;

@@ -68,6 +68,8 @@ const AGENT_WORK: &[&str] = &[
     // The calendar: meetings set up on a lead, moved, cancelled or done (issue 16).
     "/api/v1/calendar",
     "/api/v1/calendar/{id}",
+    // A file uploaded to send from the composer (sending it is `/messages/send`).
+    "/api/v1/media",
 ];
 
 fn changes(doc: &Value) -> Vec<(Method, String)> {

@@ -1,5 +1,5 @@
-import { BellOff, Clock, Lock, SendHorizontal } from "lucide-react";
-import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { BellOff, Clock, FileText, Lock, Paperclip, SendHorizontal, X } from "lucide-react";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { ApiError, errorMessage, fieldErrors } from "../../api/errors";
 import type { CannedReply, Conversation } from "../../api/models";
 import { Spinner } from "../../components/ui/Spinner";
@@ -10,7 +10,101 @@ import { useCannedReplies } from "../canned";
 import { TemplateSender } from "../templates";
 import { useAddNote, useMessageSent, useSendMessage } from "./api";
 import { cannedQuery, fillVariables, filterCanned, leadValues } from "./canned";
-import { windowStatus } from "./format";
+import { formatBytes, windowStatus } from "./format";
+import { ATTACH_ACCEPT, ATTACH_MAX_BYTES, uploadMedia, useSendMedia } from "./media";
+import type { MediaView } from "../../api/models";
+
+/** A file chosen in the composer: uploading, uploaded (ready to send) or refused. */
+interface PendingFile {
+  file: File;
+  progress: number;
+  media?: MediaView;
+  error?: string;
+  abort: AbortController;
+}
+
+/** The attach button's file: uploaded at once, with its progress; sent with the caption. */
+function useAttachment() {
+  const [pending, setPending] = useState<PendingFile | null>(null);
+  const current = useRef<AbortController | null>(null);
+  // Leaving the conversation cancels an upload in flight.
+  useEffect(() => () => current.current?.abort(), []);
+  const choose = (file: File) => {
+    current.current?.abort();
+    const abort = new AbortController();
+    current.current = abort;
+    const base: PendingFile = { file, progress: 0, abort };
+    if (file.size > ATTACH_MAX_BYTES) {
+      setPending({ ...base, error: "This file is larger than WhatsApp's 16 MB limit." });
+      return;
+    }
+    setPending(base);
+    const update = (patch: Partial<PendingFile>) =>
+      setPending((p) => (p?.abort === abort ? { ...p, ...patch } : p));
+    uploadMedia(file, (progress) => update({ progress }), abort.signal).then(
+      (media) => update({ media, progress: 1 }),
+      (error: unknown) => {
+        if (abort.signal.aborted) return;
+        update({ error: fieldErrors(error).file ?? errorMessage(error) });
+      },
+    );
+  };
+  const clear = () => {
+    current.current?.abort();
+    current.current = null;
+    setPending(null);
+  };
+  return { pending, choose, clear };
+}
+
+function AttachmentBar({ pending, onRemove }: { pending: PendingFile; onRemove: () => void }) {
+  const percent = Math.round(pending.progress * 100);
+  return (
+    <div
+      className={cn(
+        "mb-2 flex items-center gap-2.5 rounded-lg border px-3 py-2 text-sm",
+        pending.error ? "border-red-200 bg-red-50" : "border-gray-200 bg-gray-50",
+      )}
+      data-testid="composer-attachment"
+    >
+      <FileText className="size-4 shrink-0 text-gray-500" aria-hidden="true" />
+      <div className="min-w-0 flex-1">
+        <p className="truncate font-medium text-gray-900">{pending.file.name}</p>
+        {pending.error ? (
+          <p role="alert" className="text-xs text-red-600">
+            {pending.error}
+          </p>
+        ) : pending.media ? (
+          <p className="text-xs text-gray-500">
+            {formatBytes(pending.file.size)} · ready to send; the text below is its caption
+          </p>
+        ) : (
+          <div
+            role="progressbar"
+            aria-label="Uploading"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            className="mt-1 h-1.5 w-full overflow-hidden rounded-full bg-gray-200"
+          >
+            <div
+              className="h-full bg-brand-600 transition-[width]"
+              style={{ width: `${percent}%` }}
+            />
+          </div>
+        )}
+      </div>
+      <button
+        type="button"
+        onClick={onRemove}
+        aria-label="Remove the file"
+        className="rounded p-1 text-gray-500 hover:bg-gray-200"
+      >
+        <X className="size-4" aria-hidden="true" />
+      </button>
+    </div>
+  );
+}
 
 /**
  * Shown instead of the composer once the 24-hour customer-service window has closed: an
@@ -117,6 +211,9 @@ export function Composer({
   const [notingChosen, setNoting] = useState(false);
   const [picked, setPicked] = useState(0);
   const send = useSendMessage(conversation.id);
+  const sendMedia = useSendMedia(conversation.id);
+  const attachment = useAttachment();
+  const fileInput = useRef<HTMLInputElement>(null);
   const note = useAddNote(conversation.id);
   const canned = useCannedReplies();
   // A refusal stands until the lead writes again (and perhaps opts back in): the contact's
@@ -132,7 +229,8 @@ export function Composer({
   const now = useNow(15_000);
   const input = useRef<HTMLTextAreaElement>(null);
   const serviceWindow = windowStatus(conversation.window_open_until, now);
-  const refused = send.error instanceof ApiError ? send.error.code : null;
+  const sendError = send.error ?? sendMedia.error;
+  const refused = sendError instanceof ApiError ? sendError.code : null;
   // Known before typing (the contact says so), or learnt from the send's 422.
   const optedOut = conversation.contact.opted_out || refused === "opted_out";
 
@@ -150,17 +248,28 @@ export function Composer({
   };
   // A note is not a message to the lead: an opt-out does not stop it.
   const locked = (optedOut && !noting) || !!disabledReason;
-  const pending = send.isPending || note.isPending;
+  const pending = send.isPending || note.isPending || sendMedia.isPending;
+  const file = noting ? null : attachment.pending;
+  const fileReady = !!file?.media;
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const body = text.trim();
-    if (!body || pending || locked) return;
+    if (pending || locked) return;
     const done = {
       onSuccess: () => {
         setText("");
         input.current?.focus();
       },
     };
+    if (file) {
+      if (!file.media) return;
+      sendMedia.mutate(
+        { mediaId: file.media.id, caption: body },
+        { onSuccess: () => (done.onSuccess(), attachment.clear()) },
+      );
+      return;
+    }
+    if (!body) return;
     if (noting) note.mutate(body, done);
     else send.mutate(body, done);
   };
@@ -185,8 +294,8 @@ export function Composer({
     }
   };
 
-  const error = noting ? note.error : send.error;
-  const fieldError = fieldErrors(error).text;
+  const error = noting ? note.error : sendError;
+  const fieldError = fieldErrors(error).text ?? fieldErrors(error).caption;
   const otherError =
     error && !fieldError && (noting || refused !== "opted_out") ? errorMessage(error) : null;
   const messageId = `composer-${conversation.id}-message`;
@@ -206,6 +315,7 @@ export function Composer({
           (!optedOut || noting) && "border-t border-gray-200",
         )}
       >
+        {file && <AttachmentBar pending={file} onRemove={attachment.clear} />}
         <div className="relative flex items-end gap-2">
           {query !== null && !locked && (
             <CannedPicker replies={choices} active={picked} onPick={pick} />
@@ -230,6 +340,35 @@ export function Composer({
             <Lock className="size-3.5" aria-hidden="true" />
             Note
           </button>
+          {!noting && (
+            <>
+              <input
+                ref={fileInput}
+                type="file"
+                accept={ATTACH_ACCEPT}
+                className="sr-only"
+                tabIndex={-1}
+                aria-label="Attach a file"
+                data-testid="attach-input"
+                onChange={(e) => {
+                  const chosen = e.target.files?.[0];
+                  if (chosen) attachment.choose(chosen);
+                  e.target.value = "";
+                  if (sendMedia.isError) sendMedia.reset();
+                }}
+              />
+              <button
+                type="button"
+                onClick={() => fileInput.current?.click()}
+                disabled={locked}
+                title="Attach an image or a document (up to 16 MB)"
+                aria-label="Attach"
+                className="flex size-10 shrink-0 items-center justify-center rounded-lg border border-gray-300 bg-white text-gray-600 transition-colors hover:bg-gray-50 disabled:opacity-50"
+              >
+                <Paperclip className="size-4" aria-hidden="true" />
+              </button>
+            </>
+          )}
           <textarea
             ref={input}
             value={text}
@@ -237,6 +376,7 @@ export function Composer({
               setText(e.target.value);
               setPicked(0);
               if (send.isError) send.reset();
+              if (sendMedia.isError) sendMedia.reset();
               if (note.isError) note.reset();
             }}
             onKeyDown={onKeyDown}
@@ -251,7 +391,9 @@ export function Composer({
                 ? "Write a private note — the lead won't see it"
                 : optedOut
                   ? "This lead opted out"
-                  : "Type a reply, or / for canned replies…")
+                  : file
+                    ? "Add a caption (optional)…"
+                    : "Type a reply, or / for canned replies…")
             }
             className={cn(
               "block max-h-40 min-h-10 w-full resize-none rounded-lg border bg-white px-3 py-2 text-sm text-gray-900 shadow-sm [field-sizing:content] placeholder:text-gray-400 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none disabled:bg-gray-50",
@@ -262,7 +404,7 @@ export function Composer({
             type="submit"
             aria-label={noting ? "Add note" : "Send"}
             aria-busy={pending || undefined}
-            disabled={!text.trim() || locked || pending}
+            disabled={(file ? !fileReady : !text.trim()) || locked || pending}
             className={cn(
               "flex size-10 shrink-0 items-center justify-center rounded-lg text-white shadow-sm transition-colors disabled:cursor-not-allowed",
               noting

@@ -175,3 +175,91 @@ describe("reply buttons", () => {
     expect(screen.queryByRole("button")).toBeNull();
   });
 });
+
+describe("files in the transcript", () => {
+  const file = (patch: Record<string, unknown>) => ({
+    id: "f1",
+    mime_type: "image/jpeg",
+    size_bytes: 2048,
+    status: "stored",
+    url: "/api/v1/media/f1?expires=1&sig=abc",
+    ...patch,
+  });
+
+  it("shows an image that opens in full, and a caption under it", () => {
+    render(
+      <BusinessBubble
+        message={message({
+          direction: "in",
+          author: "lead",
+          type: "image",
+          text: "The stain",
+          media: file({ caption: "The stain" }),
+        })}
+      />,
+    );
+    const link = screen.getByTestId("media-image");
+    expect(link).toHaveAttribute("href", "/api/v1/media/f1?expires=1&sig=abc");
+    expect(link).toHaveAttribute("target", "_blank");
+    expect(screen.getByRole("img", { name: "Image from the chat" })).toBeInTheDocument();
+    expect(screen.getByText("The stain")).toBeInTheDocument();
+  });
+
+  it("plays a voice note with its transcript under the player", () => {
+    render(
+      <BusinessBubble
+        message={message({
+          direction: "in",
+          author: "lead",
+          type: "voice",
+          text: null,
+          media: file({ mime_type: "audio/ogg", transcript: "How much is it?" }),
+        })}
+      />,
+    );
+    expect(screen.getByTestId("media-audio").querySelector("audio")).toHaveAttribute(
+      "src",
+      "/api/v1/media/f1?expires=1&sig=abc",
+    );
+    expect(screen.getByTestId("voice-transcript")).toHaveTextContent("How much is it?");
+  });
+
+  it("offers a document as a download chip with its name and size", () => {
+    render(
+      <BusinessBubble
+        message={message({
+          type: "document",
+          author: "human",
+          text: null,
+          media: file({
+            mime_type: "application/pdf",
+            file_name: "quote.pdf",
+            size_bytes: 2_400_000,
+          }),
+        })}
+      />,
+    );
+    const chip = screen.getByTestId("document-chip");
+    expect(chip).toHaveAttribute("download", "quote.pdf");
+    expect(chip).toHaveTextContent("quote.pdf");
+    expect(chip).toHaveTextContent("2.3 MB · PDF");
+  });
+
+  it("says a file is loading, or could not be kept", () => {
+    const { rerender } = render(
+      <BusinessBubble
+        message={message({ type: "image", media: file({ status: "pending", url: null }) })}
+      />,
+    );
+    expect(screen.getByTestId("media-placeholder")).toHaveTextContent("Image");
+    expect(screen.getByTestId("media-pending")).toHaveTextContent("Loading the file…");
+    rerender(
+      <BusinessBubble
+        message={message({ type: "image", media: file({ status: "refused", url: null }) })}
+      />,
+    );
+    expect(screen.getByTestId("media-unavailable")).toHaveTextContent(
+      "not a file WhatsApp carries",
+    );
+  });
+});

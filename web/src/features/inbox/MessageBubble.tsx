@@ -21,12 +21,14 @@ import {
 import type { DeliveryStatus, Message, MessageType } from "../../api/models";
 import { cn } from "../../lib/cn";
 import { formatMoney } from "../pricing";
+import { Attachment, FileStatus } from "./Attachment";
 import {
   clockTime,
   deliveryInfo,
   failureText,
   mediaCaption,
   mediaLabel,
+  messageFile,
   replyButtons,
   type ReplyButton,
 } from "./format";
@@ -119,9 +121,15 @@ function Body({ message }: { message: Message }) {
   }
   const placeholder = mediaLabel(message);
   const text = placeholder ? mediaCaption(message) : message.text;
+  const file = messageFile(message);
   return (
     <>
-      {placeholder && <MediaPlaceholder message={message} dark />}
+      {file?.url ? (
+        <Attachment message={message} file={file} />
+      ) : (
+        placeholder && <MediaPlaceholder message={message} dark />
+      )}
+      {file && <FileStatus file={file} />}
       {message.type === "template" && (
         <p className="mb-0.5 text-[11px] font-medium tracking-wide text-gray-500 uppercase">
           Template

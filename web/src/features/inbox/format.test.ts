@@ -4,9 +4,11 @@ import {
   dayLabel,
   deliveryInfo,
   failureText,
+  formatBytes,
   groupByDay,
   mediaCaption,
   mediaLabel,
+  messageFile,
   previewText,
   relativeTime,
   windowStatus,
@@ -131,5 +133,30 @@ describe("previewText", () => {
     expect(previewText({ text: null, direction: "in", author: "lead" })).toBe("Attachment");
     expect(previewText({ text: "[voice]", direction: "in", author: "lead" })).toBe("Voice message");
     expect(previewText({ text: "[reaction]", direction: "in", author: "lead" })).toBe("Reaction");
+  });
+});
+
+describe("files of media messages", () => {
+  it("reads the file of a media message, and nothing of other messages", () => {
+    const media = {
+      id: "f1",
+      status: "stored",
+      mime_type: "application/pdf",
+      size_bytes: 1536,
+      file_name: "quote.pdf",
+      url: "/api/v1/media/f1?sig=x",
+    };
+    expect(messageFile({ type: "document", media })).toMatchObject({
+      id: "f1",
+      file_name: "quote.pdf",
+      size_bytes: 1536,
+      url: "/api/v1/media/f1?sig=x",
+    });
+    expect(messageFile({ type: "text", media })).toBeNull();
+    // Meta's fields alone (stored before media were fetched) are not a file we can show.
+    expect(messageFile({ type: "image", media: { mime_type: "image/jpeg" } })).toBeNull();
+    expect(formatBytes(12)).toBe("12 bytes");
+    expect(formatBytes(1536)).toBe("2 KB");
+    expect(formatBytes(2_400_000)).toBe("2.3 MB");
   });
 });

@@ -4,9 +4,16 @@ import {
   AUTHOR_LABELS,
   DELIVERY_STATUS_LABELS,
   isKeyOf,
+  MEDIA_STATUS_LABELS,
   MESSAGE_TYPE_LABELS,
 } from "../../api/enums";
-import type { Conversation, DeliveryStatus, Message } from "../../api/models";
+import type {
+  Conversation,
+  DeliveryStatus,
+  MediaView,
+  Message,
+  MessageType,
+} from "../../api/models";
 
 type LastMessage = NonNullable<Conversation["last_message"]>;
 import { humanize, parseDate as parse } from "../../lib/format";
@@ -177,7 +184,7 @@ export function mediaLabel(message: Pick<Message, "type" | "media">): string | n
     case "audio":
       return media.voice === true ? MESSAGE_TYPE_LABELS.voice : label;
     case "document": {
-      const name = str(media.filename);
+      const name = str(media.file_name) ?? str(media.filename);
       return name ? `${label}: ${name}` : label;
     }
     case "location": {
@@ -187,6 +194,45 @@ export function mediaLabel(message: Pick<Message, "type" | "media">): string | n
     default:
       return null;
   }
+}
+
+/** The file a media message carries, once the server knows it (our id, type, size, link). */
+export type MessageFile = Pick<MediaView, "id" | "mime_type" | "status"> &
+  Partial<Pick<MediaView, "size_bytes" | "file_name" | "url" | "transcript">>;
+
+const FILE_TYPES: readonly MessageType[] = [
+  "image",
+  "video",
+  "audio",
+  "voice",
+  "document",
+  "sticker",
+];
+
+export function messageFile(message: Pick<Message, "type" | "media">): MessageFile | null {
+  if (!FILE_TYPES.includes(message.type)) return null;
+  const media = mediaObject(message.media);
+  const id = str(media.id);
+  const status = str(media.status);
+  if (!id || !status || !isKeyOf(MEDIA_STATUS_LABELS, status)) return null;
+  const size = typeof media.size_bytes === "number" ? media.size_bytes : null;
+  return {
+    id,
+    status,
+    mime_type: str(media.mime_type) ?? "application/octet-stream",
+    size_bytes: size,
+    file_name: str(media.file_name) ?? str(media.filename),
+    url: str(media.url),
+    transcript: str(media.transcript),
+  };
+}
+
+/** "2.4 MB", "310 KB", "12 bytes". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null) return "";
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** The caption under a media placeholder (the media's caption, else the message text). */

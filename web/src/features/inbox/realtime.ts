@@ -37,6 +37,8 @@ export const inboxRealtime = realtimeHandler({
     // A decision shows how its reply's send went.
     "message:status": ({ data }, client) =>
       refetch(client, data.conversation_id, ["messages", "decisions"]),
+    // A file arrived, was refused, or a voice note was transcribed.
+    "message:updated": ({ data }, client) => refetch(client, data.conversation_id, ["messages"]),
     "conversation:updated": ({ data }, client) =>
       refetch(client, data.conversation_id, ["detail", "decisions", "lists"]),
     "action:human_attention_required": ({ data }, client) =>
