@@ -322,6 +322,7 @@ impl Runner {
                     last,
                 )
                 .await
+            }
             Ok(JobPayload::MediaFetch { media_id }) => {
                 let fetcher = crate::media::fetch::Fetcher {
                     store: &self.store,

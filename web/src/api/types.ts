@@ -306,6 +306,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a reset link by email. Always 202 (unless throttled), with or without an account
+         *     and a mail server: the answer tells nothing about the address.
+         */
+        post: operations["request_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets the new password with the emailed token (once, within the hour) and ends every
+         *     session of the member. 422 on `token` when it is unknown, used or expired.
+         */
+        post: operations["confirm_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sessions": {
         parameters: {
             query?: never;
@@ -375,6 +415,73 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar between `from` and `to`, in the organisation's timezone, and the bookings
+         *     whose time is still to be agreed.
+         */
+        get: operations["list_calendar"];
+        put?: never;
+        /**
+         * A meeting (or call, or demo) a person sets up by hand on a lead; it is linked to the
+         *     lead's latest conversation. The lead is not messaged.
+         */
+        post: operations["create_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/feed-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the member has a feed URL, and since when (the URL itself is shown only once). */
+        get: operations["feed_status"];
+        put?: never;
+        /**
+         * A new secret feed URL for the signed-in member; the previous one stops working. Any
+         *     member, viewers included, may have one: it only reads the calendar they can already read.
+         */
+        post: operations["rotate_feed_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Moves (`starts_at`), cancels or completes (`status`) an event. The lead is told of a move
+         *     or a cancellation through the send policy; when it refuses (the lead opted out, or the
+         *     24 h window is closed and free text may not go) the change is made all the same and
+         *     `lead_notice` says the lead was not told and why. The booking action follows.
+         */
+        patch: operations["change_event"];
         trace?: never;
     };
     "/api/v1/canned-replies": {
@@ -1287,6 +1394,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in member's notifications, newest first, with their unread count. */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The member's channels per kind (defaults for the kinds they never changed). */
+        get: operations["get_preferences"];
+        /** Saves the kinds given (`{kind: {in_app, email, push}}`); the others keep their choice. */
+        put: operations["update_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Marks notifications read (the member's own only); their other devices hear
+         *     `notification:read`.
+         */
+        post: operations["read_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/onboarding": {
         parameters: {
             query?: never;
@@ -1465,6 +1627,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Subscribes one of the member's browsers to pushes (the same endpoint again updates it). */
+        post: operations["subscribe_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key browsers subscribe with; made once per installation. */
+        get: operations["vapid_public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/inbound": {
         parameters: {
             query?: never;
@@ -1476,6 +1672,48 @@ export interface paths {
         put?: never;
         /** A lead's message, as if it came from WhatsApp. */
         post: operations["inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's mail server, without its password. */
+        get: operations["get_email_settings"];
+        /**
+         * Saves the mail server. 422 names every bad field; a host at a private address is refused
+         *     unless CLOSER_EGRESS_ALLOW names it.
+         */
+        put: operations["update_email_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/email/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends one test email, now, to the member asking, through the saved mail server. A server
+         *     that refuses is still a 200 (`ok: false`): the test ran. 409 `email_not_configured` before
+         *     the first save.
+         */
+        post: operations["test_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2106,6 +2344,53 @@ export interface components {
          * @enum {string}
          */
         ButtonType: "quick_reply" | "url" | "phone_number" | "copy_code";
+        CalendarChangeView: {
+            event: components["schemas"]["CalendarEventView"];
+            lead_notice?: null | components["schemas"]["LeadNoticeView"];
+        };
+        CalendarEventView: {
+            /**
+             * Format: uuid
+             * @description The booking action it came from (resolved when the event is done or cancelled).
+             */
+            action_id?: string | null;
+            contact?: null | components["schemas"]["ContactSummary"];
+            /**
+             * Format: uuid
+             * @description Null for a meeting set up by hand on a lead who has no conversation.
+             */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description The member who set it up by hand; null when the agent booked it.
+             */
+            created_by?: string | null;
+            /** Format: date-time */
+            ends_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EventKind"];
+            /**
+             * Format: date-time
+             * @description Null while the time is to be agreed with the lead.
+             */
+            starts_at?: string | null;
+            status: components["schemas"]["EventStatus"];
+            /** @description The organisation's timezone (IANA name), in which the dashboard and the lead read it. */
+            timezone: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CalendarList: {
+            /** @description Events starting in the range, earliest first, every status. */
+            items: components["schemas"]["CalendarEventView"][];
+            timezone: string;
+            /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
+            to_be_agreed: components["schemas"]["CalendarEventView"][];
+        };
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
         };
@@ -2130,11 +2415,26 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        ChangeEventRequest: {
+            /**
+             * Format: date-time
+             * @description A new start (reschedules it, keeping its length; the first time for a booking whose
+             *     time was to be agreed).
+             */
+            starts_at?: string | null;
+            status?: null | components["schemas"]["EventStatus"];
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         Channel: "whatsapp" | "sandbox";
+        /** @description One kind's channels for one member. */
+        ChannelChoice: {
+            email: boolean;
+            in_app: boolean;
+            push: boolean;
+        };
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
             code: string;
@@ -2263,7 +2563,23 @@ export interface components {
             /** Format: date-time */
             window_open_until?: string | null;
         };
+        CreateEventRequest: {
+            /**
+             * Format: date-time
+             * @description Defaults to 30 minutes after the start.
+             */
+            ends_at?: string | null;
+            kind: components["schemas"]["EventKind"];
+            /** Format: uuid */
+            lead_id: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description Defaults to "<Kind> with <lead's name>". */
+            title?: string | null;
+        };
         CreatedInvite: {
+            /** @description The link was queued to be emailed to `email`. */
+            emailed: boolean;
             /** Format: date-time */
             expires_at: string;
             /** Format: uuid */
@@ -2399,6 +2715,42 @@ export interface components {
                 [key: string]: string;
             };
         };
+        EmailSettingsRequest: {
+            from: string;
+            /** @description Write-only. Absent keeps the saved password; `""` removes it. */
+            password?: string | null;
+            smtp_host: string;
+            /**
+             * Format: int64
+             * @description 1 to 65535.
+             */
+            smtp_port: number;
+            tls: components["schemas"]["SmtpTls"];
+            /** @description Blank: the server takes mail without signing in. */
+            username?: string | null;
+        };
+        EmailSettingsView: {
+            /** @description False until the first save (the other fields are then empty defaults). */
+            configured: boolean;
+            /** @description The sender, `name@example.com` or `Name <name@example.com>`. */
+            from: string;
+            /** @description The password is write-only: only whether one is saved. */
+            has_password: boolean;
+            smtp_host: string;
+            /** Format: int32 */
+            smtp_port: number;
+            tls: components["schemas"]["SmtpTls"];
+            /** Format: date-time */
+            updated_at?: string | null;
+            username?: string | null;
+        };
+        EmailTest: {
+            /** @description When not ok: what the mail server said (never the password). */
+            message?: string | null;
+            ok: boolean;
+            /** @description Where the test went: the signed-in member's address. */
+            to: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2427,7 +2779,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "mode_change_refused";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2441,6 +2793,33 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EventKind: "call" | "demo" | "meeting";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EventStatus: "booked" | "rescheduled" | "cancelled" | "done";
+        FeedStatusView: {
+            /**
+             * Format: date-time
+             * @description When the member's current feed URL was made; null when they have none.
+             */
+            created_at?: string | null;
+        };
+        FeedTokenView: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description `/calendar/<token>.ics`, for calendar apps to subscribe to (no sign-in). */
+            path: string;
+            /** @description The secret: shown once, only its hash is kept. */
+            token: string;
+            /** @description The full URL when the server knows its public address. */
+            url?: string | null;
+        };
         /** @description A placeholder's value and where it came from. */
         FilledValue: {
             source: components["schemas"]["ValueSource"];
@@ -2681,7 +3060,10 @@ export interface components {
             role: components["schemas"]["Role"];
         };
         InviteRequest: {
-            /** @description When given, only this address can accept the invite. */
+            /**
+             * @description When given, only this address can accept the invite, and the link is emailed to it
+             *     (when Settings → Email has a mail server).
+             */
             email?: string | null;
             role: components["schemas"]["Role"];
         };
@@ -2704,7 +3086,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2837,6 +3219,18 @@ export interface components {
              * @description With `count=true`: every match, not just this page.
              */
             total?: number | null;
+        };
+        /** @description Whether the lead was told about the change, and if not why. */
+        LeadNoticeView: {
+            /**
+             * Format: uuid
+             * @description The message that tells them, queued through the send path.
+             */
+            message_id?: string | null;
+            /** @description Why not, in words. */
+            reason?: string | null;
+            refused?: null | components["schemas"]["SendRule"];
+            told: boolean;
         };
         /** @description `GET /leads`'s parameters as JSON; `filter` is the document itself. */
         LeadSearch: {
@@ -3472,6 +3866,37 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        NotificationKind: "handoff" | "booking" | "cta_accepted" | "mention" | "daily_digest";
+        NotificationList: {
+            /** @description Newest first. */
+            items: components["schemas"]["NotificationView"][];
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description The member's unread notifications, all pages together: the bell's count.
+             */
+            unread: number;
+        };
+        NotificationView: {
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description The dashboard's path to open (e.g. `/inbox/{conversation_id}`), if any. */
+            link?: string | null;
+            /**
+             * Format: date-time
+             * @description Null while unread.
+             */
+            read_at?: string | null;
+            title: string;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         NumberStatus: "connected" | "token_invalid" | "disconnected";
         OnboardingAnswers: {
             business?: null | components["schemas"]["OnboardingBusiness"];
@@ -3701,11 +4126,28 @@ export interface components {
         PasswordRequest: {
             password: string;
         };
+        PasswordResetConfirm: {
+            /** @description The new password, at least 8 characters. */
+            password: string;
+            /** @description From the emailed link. */
+            token: string;
+        };
+        PasswordResetDone: {
+            /** @description Every session of the member ended: sign in with the new password. */
+            signed_out_everywhere: boolean;
+        };
+        PasswordResetRequest: {
+            email: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         Persuasion: "soft" | "moderate" | "firm";
+        /** @description `{kind: {in_app, email, push}}`, every kind present. */
+        PreferencesView: {
+            [key: string]: components["schemas"]["ChannelChoice"];
+        };
         PreviewRequest: {
             /**
              * Format: uuid
@@ -3764,6 +4206,24 @@ export interface components {
              */
             version: number;
         };
+        /** @description The browser's keys of a `PushSubscription` (`subscription.toJSON().keys`). */
+        PushKeys: {
+            /** @description Its 16-byte auth secret, base64url. */
+            auth: string;
+            /** @description The browser's P-256 public key, base64url. */
+            p256dh: string;
+        };
+        /** @description A browser's `PushSubscription.toJSON()`. */
+        PushSubscriptionRequest: {
+            /** @description The push service's https URL for this browser. */
+            endpoint: string;
+            /** @description Browsers also send `expirationTime`, which is ignored. */
+            keys: components["schemas"]["PushKeys"];
+        };
+        PushSubscriptionView: {
+            /** Format: uuid */
+            id: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3790,6 +4250,21 @@ export interface components {
          * @example IN
          */
         RateCountry: string;
+        ReadRequest: {
+            /** @description `true`: every notification of the member. */
+            all?: boolean | null;
+            /** @description These notifications (others' ids are ignored). Give this or `all`. */
+            ids?: string[] | null;
+        };
+        ReadResult: {
+            /**
+             * Format: int64
+             * @description How many turned from unread to read.
+             */
+            marked: number;
+            /** Format: int64 */
+            unread: number;
+        };
         RealtimeEvent: {
             /** @description A lead's message was stored. */
             data: {
@@ -3916,6 +4391,24 @@ export interface components {
             /** @enum {string} */
             type: "action:updated";
         } | {
+            /** @description A calendar event was booked (by the agent or a person). */
+            data: {
+                /** Format: uuid */
+                event_id: string;
+                status: components["schemas"]["EventStatus"];
+            };
+            /** @enum {string} */
+            type: "calendar:created";
+        } | {
+            /** @description A calendar event got its time, was moved, cancelled or marked done. */
+            data: {
+                /** Format: uuid */
+                event_id: string;
+                status: components["schemas"]["EventStatus"];
+            };
+            /** @enum {string} */
+            type: "calendar:updated";
+        } | {
             /** @description A conversation's follow-up was scheduled, sent, skipped or cancelled. */
             data: {
                 /** Format: uuid */
@@ -3970,6 +4463,28 @@ export interface components {
             };
             /** @enum {string} */
             type: "pipeline:moved";
+        } | {
+            /**
+             * @description A member got a notification: their bell counts it (other members' dashboards ignore
+             *     it).
+             */
+            data: {
+                kind: components["schemas"]["NotificationKind"];
+                /** Format: uuid */
+                notification_id: string;
+                /** Format: uuid */
+                user_id: string;
+            };
+            /** @enum {string} */
+            type: "notification:created";
+        } | {
+            /** @description A member read notifications (on any of their devices): their bell recounts. */
+            data: {
+                /** Format: uuid */
+                user_id: string;
+            };
+            /** @enum {string} */
+            type: "notification:read";
         } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
@@ -4097,6 +4612,11 @@ export interface components {
         SendResponse: {
             message: components["schemas"]["MessageView"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        SendRule: "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "rate_limited" | "quiet_hours";
         /** @description The team member who wrote a human reply. */
         SentBy: {
             /** Format: uuid */
@@ -4150,6 +4670,11 @@ export interface components {
             reason: string;
             url: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        SmtpTls: "none" | "starttls" | "tls";
         SnoozeRequest: {
             /**
              * Format: date-time
@@ -4423,6 +4948,13 @@ export interface components {
          * @enum {string}
          */
         ValueSource: "given" | "slot" | "contact" | "static" | "fallback" | "example";
+        VapidKeyView: {
+            /**
+             * @description The installation's VAPID public key (uncompressed P-256, base64url): the
+             *     `applicationServerKey` of `pushManager.subscribe`.
+             */
+            public_key: string;
+        };
         /** @description What a placeholder is filled with when a template goes to a lead. */
         VariableMapping: {
             fallback?: string | null;
@@ -5178,6 +5710,75 @@ export interface operations {
             };
         };
     };
+    request_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description rate_limited, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetDone"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_sessions: {
         parameters: {
             query?: never;
@@ -5315,6 +5916,183 @@ export interface operations {
             };
             /** @description rate_limited, with Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_calendar: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (RFC 3339), inclusive. */
+                from?: string;
+                /** @description End of the range (RFC 3339), exclusive; at most 366 days after `from`. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEventRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarEventView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description no such lead in this organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    feed_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedStatusView"];
+                };
+            };
+        };
+    };
+    rotate_feed_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedTokenView"];
+                };
+            };
+        };
+    };
+    change_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEventRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarChangeView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `event_closed`: cancelled or done already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8014,6 +8792,119 @@ export interface operations {
             };
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description `true`: only those not read yet. */
+                unread?: boolean;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+        };
+    };
+    update_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesView"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResult"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_answers: {
         parameters: {
             query?: never;
@@ -8549,6 +9440,56 @@ export interface operations {
             };
         };
     };
+    subscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    vapid_public_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKeyView"];
+                };
+            };
+        };
+    };
     inbound: {
         parameters: {
             query?: never;
@@ -8571,6 +9512,107 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_email_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_email_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailSettingsView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailTest"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -87,7 +87,10 @@ pub async fn add_note(
         .notify_mentions(&member.0.user.as_actor(), conversation_id, &text)
         .await?;
     announce::notified(&state.store, org_id, &notified).await;
-    Ok((StatusCode::CREATED, Json(message_view(note, &state.secrets))))
+    Ok((
+        StatusCode::CREATED,
+        Json(message_view(note, &state.secrets)),
+    ))
 }
 
 /// A text of 1 to 4,096 characters (NUL stripped, ends trimmed); 422 naming `field` else.
