@@ -27,6 +27,13 @@ const SELF_SERVICE: &[&str] = &[
     "/api/v1/leads/search",
     // One's own calendar feed URL: it reads only what the member can read already.
     "/api/v1/calendar/feed-token",
+    // A forgotten password: no session at all.
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/password-reset/confirm",
+    // One's own notifications: what reaches the member, and how.
+    "/api/v1/notifications/preferences",
+    "/api/v1/notifications/read",
+    "/api/v1/push/subscriptions",
 ];
 
 /// What an agent may change: the conversations they work, through the simulator too.
