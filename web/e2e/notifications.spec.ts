@@ -140,7 +140,7 @@ test("an owner sets up the mail server and sends a test email", async ({ page, r
   await page.getByRole("option", { name: /None/ }).click();
   await page.getByLabel("From").fill("Closer <team@example.com>");
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("Email settings saved")).toBeVisible();
+  await expect(page.getByText("Email settings saved", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Send test email" }).click();
   await expect(page.getByText(`Test email sent to ${account.email}.`)).toBeVisible();
   expect(sink.mails).toHaveLength(1);
