@@ -2,7 +2,7 @@
 //! handoff, CTA acceptance with a booking, the profile's versions and rollback, CTAs and the
 //! knowledge base, and other organisations seeing none of it.
 
-use crate::conversations::{lead_writes, messages};
+use crate::conversations::{decided, lead_writes, messages};
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
 use closer_llm::fake::{FakeProvider, Reply};
@@ -25,15 +25,6 @@ async fn decisions(app: &TestApp, s: &Session, conv: &str) -> Vec<Value> {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r.body["items"].as_array().unwrap().clone()
-}
-
-/// Waits for the agent's `n`-th decision on the conversation and returns them, newest first.
-async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) -> Vec<Value> {
-    eventually(20, &format!("{n} decision(s)"), || async {
-        let d = decisions(app, s, conv).await;
-        (d.len() >= n).then_some(d)
-    })
-    .await
 }
 
 async fn add_faq(app: &TestApp, s: &Session) {
@@ -224,16 +215,8 @@ async fn a_request_for_a_person_hands_over(b: Backend) {
 async fn an_accepted_call_is_booked_and_flagged(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Book Co").await;
-    let r = app.post("/api/v1/ctas", Some(&owner.token), json!({"type": "book_call", "name": "Discovery call", "link": "https://cal.example/acme"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    // A checklist with one slot: the CTA comes right after it.
-    let r = app.put("/api/v1/agent/profile", &owner.token, json!({"sales_rules": {"qualification_checklist": {"name": "required"}, "cta_sequencing": {"first": "book_call"}}})).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let phone = "+91 98000 00004";
-    let (conv, _) = lead_writes(&app, &owner, phone, "hello").await;
-    decided(&app, &owner, &conv, 1).await;
-    lead_writes(&app, &owner, phone, "I'm Priya").await;
-    let d = decided(&app, &owner, &conv, 2).await;
+    let (conv, d) = crate::conversations::offered_a_call(&app, &owner, phone).await;
     assert_eq!(d[0]["reason_code"], "cta_push", "{}", d[0]);
     assert_eq!(d[0]["cta_type"], "book_call");
     assert_eq!(d[0]["message_type"], "interactive");

@@ -3,7 +3,7 @@
 //! (and not told, but changed all the same, when it refuses), the booking action following;
 //! meetings set up by hand; the secret iCalendar feed and its rotation; who may do what.
 
-use crate::conversations::lead_writes;
+use crate::conversations::{decided, lead_writes};
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
 use crate::sending::{NUMBER, SECRET};
@@ -20,16 +20,6 @@ on_both_databases!(
     other_organisations_and_viewers_are_refused,
     measure_a_week_among_many_events
 );
-
-async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) {
-    eventually(20, &format!("{n} decision(s)"), || async {
-        let r = app
-            .get(&format!("/api/v1/conversations/{conv}/decisions"), &s.token)
-            .await;
-        (r.body["items"].as_array()?.len() >= n).then_some(())
-    })
-    .await
-}
 
 /// The whole calendar around now: yesterday to a week on.
 async fn calendar(app: &TestApp, s: &Session) -> Value {
@@ -80,15 +70,8 @@ async fn meeting(app: &TestApp, s: &Session, lead: &str, starts_at: DateTime<Utc
 async fn a_booking_becomes_an_event_and_follows_its_action(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Booking Co").await;
-    let r = app.post("/api/v1/ctas", Some(&owner.token), json!({"type": "book_call", "name": "Discovery call", "link": "https://cal.example/acme"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let r = app.put("/api/v1/agent/profile", &owner.token, json!({"sales_rules": {"qualification_checklist": {"name": "required"}, "cta_sequencing": {"first": "book_call"}}})).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let phone = "+91 98000 70001";
-    let (conv, _) = lead_writes(&app, &owner, phone, "hello").await;
-    decided(&app, &owner, &conv, 1).await;
-    lead_writes(&app, &owner, phone, "I'm Priya").await;
-    decided(&app, &owner, &conv, 2).await;
+    let (conv, _) = crate::conversations::offered_a_call(&app, &owner, phone).await;
     let mut ws = app.ws(&owner.token).await;
     let r = app
         .post(

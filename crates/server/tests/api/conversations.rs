@@ -13,6 +13,34 @@ on_both_databases!(
     other_organisations_see_nothing
 );
 
+/// The agent's decisions on `conv`, oldest first, once there are at least `n`.
+pub async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) -> Vec<Value> {
+    eventually(20, &format!("{n} decision(s)"), || async {
+        let r = app
+            .get(&format!("/api/v1/conversations/{conv}/decisions"), &s.token)
+            .await;
+        let items = r.body["items"].as_array().cloned().unwrap_or_default();
+        (items.len() >= n).then_some(items)
+    })
+    .await
+}
+
+/// An organisation whose agent offers a discovery call as soon as it knows the lead's name;
+/// the lead at `phone` greets and gives their name. Returns the conversation and the agent's
+/// two decisions (the second one offers the call).
+pub async fn offered_a_call(app: &TestApp, owner: &Session, phone: &str) -> (String, Vec<Value>) {
+    let r = app.post("/api/v1/ctas", Some(&owner.token), json!({"type": "book_call", "name": "Discovery call", "link": "https://cal.example/acme"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // A checklist with one slot: the CTA comes right after it.
+    let r = app.put("/api/v1/agent/profile", &owner.token, json!({"sales_rules": {"qualification_checklist": {"name": "required"}, "cta_sequencing": {"first": "book_call"}}})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let (conv, _) = lead_writes(app, owner, phone, "hello").await;
+    decided(app, owner, &conv, 1).await;
+    lead_writes(app, owner, phone, "I'm Priya").await;
+    let d = decided(app, owner, &conv, 2).await;
+    (conv, d)
+}
+
 /// A lead writes through the simulator; returns (conversation id, message id).
 pub async fn lead_writes(app: &TestApp, s: &Session, phone: &str, text: &str) -> (String, String) {
     let r = app

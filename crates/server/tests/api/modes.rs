@@ -3,7 +3,7 @@
 //! silent while paused or taken over, the inbox's filters and sorts, a failure Meta reports
 //! asking for a person, and notes written whatever the window.
 
-use crate::conversations::{lead_writes, message_reaches, messages};
+use crate::conversations::{decided, lead_writes, message_reaches, messages};
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
 use crate::sending::{NUMBER, SECRET, fixture, post_webhook};
@@ -34,20 +34,6 @@ async fn detail(app: &TestApp, s: &Session, conv: &str) -> Value {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r.body
-}
-
-async fn decisions(app: &TestApp, s: &Session, conv: &str) -> usize {
-    let r = app
-        .get(&format!("/api/v1/conversations/{conv}/decisions"), &s.token)
-        .await;
-    r.body["items"].as_array().map_or(0, Vec::len)
-}
-
-async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) {
-    eventually(20, &format!("{n} decision(s)"), || async {
-        (decisions(app, s, conv).await >= n).then_some(())
-    })
-    .await
 }
 
 async fn audit_actions(app: &TestApp, s: &Session) -> Vec<String> {

@@ -4,8 +4,8 @@
 //! moves from the conversation's stage (forward only, a person's move winning); other
 //! organisations (404) and viewers (403).
 
-use crate::conversations::lead_writes;
-use crate::harness::{Backend, Session, TestApp, eventually};
+use crate::conversations::{decided, lead_writes};
+use crate::harness::{Backend, Session, TestApp};
 use crate::on_both_databases;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -461,18 +461,6 @@ async fn the_board_counts_sums_pages_and_moves(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     app.finish().await;
-}
-
-/// Decisions of a conversation, newest first, once there are `n`.
-async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) -> Vec<Value> {
-    eventually(20, &format!("{n} decisions"), || async {
-        let r = app
-            .get(&format!("/api/v1/conversations/{conv}/decisions"), &s.token)
-            .await;
-        let items = r.body["items"].as_array().cloned().unwrap_or_default();
-        (items.len() >= n).then_some(items)
-    })
-    .await
 }
 
 async fn lead_of(app: &TestApp, s: &Session, conv: &str) -> Value {

@@ -2,7 +2,7 @@
 //! resolve), a booking from the agent, a failed send that needs a person, assignment, private
 //! notes that never leave the team, and canned replies.
 
-use crate::conversations::{lead_writes, message_reaches, messages};
+use crate::conversations::{decided, lead_writes, message_reaches, messages};
 use crate::graph::graph_error;
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
@@ -243,28 +243,11 @@ async fn an_action_is_claimed_snoozed_and_resolved(b: Backend) {
     app.finish().await;
 }
 
-async fn decided(app: &TestApp, s: &Session, conv: &str, n: usize) {
-    eventually(20, &format!("{n} decision(s)"), || async {
-        let r = app
-            .get(&format!("/api/v1/conversations/{conv}/decisions"), &s.token)
-            .await;
-        (r.body["items"].as_array()?.len() >= n).then_some(())
-    })
-    .await
-}
-
 async fn a_booked_call_is_one_booking_action(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Booking Co").await;
-    let r = app.post("/api/v1/ctas", Some(&owner.token), json!({"type": "book_call", "name": "Discovery call", "link": "https://cal.example/acme"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    let r = app.put("/api/v1/agent/profile", &owner.token, json!({"sales_rules": {"qualification_checklist": {"name": "required"}, "cta_sequencing": {"first": "book_call"}}})).await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let phone = "+91 98000 30001";
-    let (conv, _) = lead_writes(&app, &owner, phone, "hello").await;
-    decided(&app, &owner, &conv, 1).await;
-    lead_writes(&app, &owner, phone, "I'm Priya").await;
-    decided(&app, &owner, &conv, 2).await;
+    let (conv, _) = crate::conversations::offered_a_call(&app, &owner, phone).await;
     let r = app
         .post(
             "/api/v1/sandbox/inbound",
