@@ -22,6 +22,12 @@ export default defineConfig({
               name: "react",
               test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
             },
+            // Charts are heavy and only the pages that draw them need them: their own chunk,
+            // fetched with the first such page rather than on sign-in.
+            {
+              name: "charts",
+              test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|@reduxjs|immer|reselect|react-redux|redux|redux-thunk|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant|internmap)[\\/]/,
+            },
             { name: "vendor", test: /node_modules/ },
           ],
         },

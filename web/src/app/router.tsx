@@ -1,10 +1,4 @@
 import { createBrowserRouter, Navigate, type RouteObject } from "react-router";
-import { ActionsPage } from "../features/actions";
-import { AgentPage, KnowledgePage } from "../features/agent";
-import { AuditLogPage } from "../features/audit";
-import { CalendarPage } from "../features/calendar";
-import { CompliancePage } from "../features/compliance";
-import { CannedRepliesPage } from "../features/canned";
 import {
   ForgotPasswordPage,
   LoginPage,
@@ -13,23 +7,6 @@ import {
   ResetPasswordPage,
   SignupPage,
 } from "../features/auth";
-import { DashboardPage } from "../features/dashboard";
-import { InboxPage } from "../features/inbox";
-import { FollowupsPage } from "../features/followups";
-import { RateCardPage } from "../features/pricing";
-import { JobsPage } from "../features/jobs";
-import { CustomFieldsPage, LeadDetailPage, LeadsPage } from "../features/leads";
-import { LlmPage } from "../features/llm";
-import { EmailSettingsPage, NotificationSettingsPage } from "../features/notifications";
-import { OnboardingPage } from "../features/onboarding";
-import { OrganisationPage } from "../features/organisation";
-import { PipelinePage, StagesPage } from "../features/pipeline";
-import { PlaygroundPage } from "../features/playground";
-import { SecurityPage } from "../features/security";
-import { TeamPage } from "../features/team";
-import { TemplatesPage } from "../features/templates";
-import { TranscriptionPage } from "../features/transcription";
-import { WhatsAppPage } from "../features/whatsapp";
 import { SECTIONS, SETTINGS_PAGES } from "../nav";
 import { AppShell } from "./AppShell";
 import { NotFoundPage } from "./NotFoundPage";
@@ -37,37 +14,149 @@ import { SectionPage } from "./SectionPage";
 import { SettingsComingSoon } from "./SettingsComingSoon";
 import { SettingsLayout } from "./SettingsLayout";
 
-const BUILT_SETTINGS: Record<string, React.ReactNode> = {
-  organisation: <OrganisationPage />,
-  team: <TeamPage />,
-  security: <SecurityPage />,
-  notifications: <NotificationSettingsPage />,
-  email: <EmailSettingsPage />,
-  whatsapp: <WhatsAppPage />,
-  agent: <AgentPage />,
-  "follow-ups": <FollowupsPage />,
-  "canned-replies": <CannedRepliesPage />,
-  "custom-fields": <CustomFieldsPage />,
-  "pipeline-stages": <StagesPage />,
-  "rate-card": <RateCardPage />,
-  knowledge: <KnowledgePage />,
-  llm: <LlmPage />,
-  transcription: <TranscriptionPage />,
-  compliance: <CompliancePage />,
-  jobs: <JobsPage />,
-  "audit-log": <AuditLogPage />,
+type Lazy = NonNullable<RouteObject["lazy"]>;
+
+/**
+ * Each page is its own chunk, fetched the first time its route is visited, so the first load
+ * carries only the shell (and a page's heavy dependencies, such as charts, stay with that page).
+ */
+function page<M>(load: () => Promise<M>, pick: (m: M) => React.ComponentType): Lazy {
+  return async () => ({ Component: pick(await load()) });
+}
+
+const BUILT_SETTINGS: Record<string, Lazy> = {
+  organisation: page(
+    () => import("../features/organisation"),
+    (m) => m.OrganisationPage,
+  ),
+  team: page(
+    () => import("../features/team"),
+    (m) => m.TeamPage,
+  ),
+  security: page(
+    () => import("../features/security"),
+    (m) => m.SecurityPage,
+  ),
+  notifications: page(
+    () => import("../features/notifications"),
+    (m) => m.NotificationSettingsPage,
+  ),
+  email: page(
+    () => import("../features/notifications"),
+    (m) => m.EmailSettingsPage,
+  ),
+  whatsapp: page(
+    () => import("../features/whatsapp"),
+    (m) => m.WhatsAppPage,
+  ),
+  agent: page(
+    () => import("../features/agent"),
+    (m) => m.AgentPage,
+  ),
+  "follow-ups": page(
+    () => import("../features/followups"),
+    (m) => m.FollowupsPage,
+  ),
+  "canned-replies": page(
+    () => import("../features/canned"),
+    (m) => m.CannedRepliesPage,
+  ),
+  "custom-fields": page(
+    () => import("../features/leads"),
+    (m) => m.CustomFieldsPage,
+  ),
+  "pipeline-stages": page(
+    () => import("../features/pipeline"),
+    (m) => m.StagesPage,
+  ),
+  "rate-card": page(
+    () => import("../features/pricing"),
+    (m) => m.RateCardPage,
+  ),
+  knowledge: page(
+    () => import("../features/agent"),
+    (m) => m.KnowledgePage,
+  ),
+  llm: page(
+    () => import("../features/llm"),
+    (m) => m.LlmPage,
+  ),
+  transcription: page(
+    () => import("../features/transcription"),
+    (m) => m.TranscriptionPage,
+  ),
+  compliance: page(
+    () => import("../features/compliance"),
+    (m) => m.CompliancePage,
+  ),
+  jobs: page(
+    () => import("../features/jobs"),
+    (m) => m.JobsPage,
+  ),
+  "audit-log": page(
+    () => import("../features/audit"),
+    (m) => m.AuditLogPage,
+  ),
 };
 
 /** Main sections that have shipped; the others show their "coming" page. */
 const BUILT_SECTIONS: RouteObject[] = [
-  { path: "/inbox/:conversationId?", element: <InboxPage /> },
-  { path: "/playground", element: <PlaygroundPage /> },
-  { path: "/templates", element: <TemplatesPage /> },
-  { path: "/leads", element: <LeadsPage /> },
-  { path: "/leads/:leadId", element: <LeadDetailPage /> },
-  { path: "/pipeline", element: <PipelinePage /> },
-  { path: "/actions", element: <ActionsPage /> },
-  { path: "/calendar", element: <CalendarPage /> },
+  {
+    path: "/inbox/:conversationId?",
+    lazy: page(
+      () => import("../features/inbox"),
+      (m) => m.InboxPage,
+    ),
+  },
+  {
+    path: "/playground",
+    lazy: page(
+      () => import("../features/playground"),
+      (m) => m.PlaygroundPage,
+    ),
+  },
+  {
+    path: "/templates",
+    lazy: page(
+      () => import("../features/templates"),
+      (m) => m.TemplatesPage,
+    ),
+  },
+  {
+    path: "/leads",
+    lazy: page(
+      () => import("../features/leads"),
+      (m) => m.LeadsPage,
+    ),
+  },
+  {
+    path: "/leads/:leadId",
+    lazy: page(
+      () => import("../features/leads"),
+      (m) => m.LeadDetailPage,
+    ),
+  },
+  {
+    path: "/pipeline",
+    lazy: page(
+      () => import("../features/pipeline"),
+      (m) => m.PipelinePage,
+    ),
+  },
+  {
+    path: "/actions",
+    lazy: page(
+      () => import("../features/actions"),
+      (m) => m.ActionsPage,
+    ),
+  },
+  {
+    path: "/calendar",
+    lazy: page(
+      () => import("../features/calendar"),
+      (m) => m.CalendarPage,
+    ),
+  },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",
@@ -97,9 +186,21 @@ export const routes: RouteObject[] = [
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <DashboardPage /> },
+          {
+            index: true,
+            lazy: page(
+              () => import("../features/dashboard"),
+              (m) => m.DashboardPage,
+            ),
+          },
           ...BUILT_SECTIONS,
-          { path: "/onboarding", element: <OnboardingPage /> },
+          {
+            path: "/onboarding",
+            lazy: page(
+              () => import("../features/onboarding"),
+              (m) => m.OnboardingPage,
+            ),
+          },
           ...SECTIONS.filter((s) => s.path !== "/" && !BUILT_PATHS.has(s.path)).map((section) => ({
             path: section.path,
             element: <SectionPage section={section} />,
@@ -109,9 +210,11 @@ export const routes: RouteObject[] = [
             element: <SettingsLayout />,
             children: [
               { index: true, element: <Navigate to="/settings/organisation" replace /> },
-              ...SETTINGS_PAGES.map((page) => ({
-                path: page.slug,
-                element: BUILT_SETTINGS[page.slug] ?? <SettingsComingSoon page={page} />,
+              ...SETTINGS_PAGES.map((settings) => ({
+                path: settings.slug,
+                ...(BUILT_SETTINGS[settings.slug]
+                  ? { lazy: BUILT_SETTINGS[settings.slug] }
+                  : { element: <SettingsComingSoon page={settings} /> }),
               })),
               { path: "*", element: <NotFoundPage /> },
             ],
