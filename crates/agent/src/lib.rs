@@ -18,6 +18,7 @@ pub mod rules_engine;
 pub mod simulator;
 pub mod snapshot;
 pub mod state;
+pub mod testing;
 pub mod think;
 
 pub use decision::{Decision, Engine, Outcome, StatePatch};

@@ -23,6 +23,8 @@ text_enum!(
         /// An inbound file is fetched from Meta into the media store (and a voice note
         /// transcribed) (`media` row).
         MediaFetch = "media_fetch",
+        /// A run of the agent tests (`agent_test_runs` row).
+        AgentTestRun = "agent_test_run",
     }
 );
 

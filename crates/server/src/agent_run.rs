@@ -53,6 +53,39 @@ pub async fn profile(
     }
 }
 
+/// The organisation's calls to action and knowledge, as the agent reads them.
+pub async fn ctas_and_knowledge(
+    store: &Store,
+    org_id: Uuid,
+) -> Result<(Vec<CtaConfig>, Vec<KnowledgeEntry>), closer_store::StoreError> {
+    let scope = store.org(org_id);
+    let (ctas, knowledge) =
+        tokio::try_join!(scope.ctas(), scope.knowledge_for_agent(KNOWLEDGE_CAP))?;
+    let ctas = ctas
+        .into_iter()
+        .map(|c| CtaConfig {
+            kind: c.kind,
+            name: c.name,
+            link: c.link,
+            phone: c.phone,
+            enabled: c.enabled,
+            position: c.position,
+        })
+        .collect();
+    let knowledge = knowledge
+        .into_iter()
+        .map(|k| KnowledgeEntry {
+            id: k.id.to_string(),
+            kind: k.kind,
+            title: k.title,
+            content: k.content,
+            source_url: k.source_url,
+            stale: k.stale,
+        })
+        .collect();
+    Ok((ctas, knowledge))
+}
+
 /// What the agent thinks from, the lead messages it answers, and the organisation's model
 /// when the profile asks for the LLM engine. `None` for a lead-message job whose messages
 /// were all answered already (e.g. a retried job): the rest is then not read at all.
@@ -84,33 +117,8 @@ async fn snapshot(
         };
         Ok::<_, closer_store::StoreError>((profile, model))
     };
-    let ((profile, model), ctas, knowledge) = tokio::try_join!(
-        profile_and_model,
-        scope.ctas(),
-        scope.knowledge_for_agent(KNOWLEDGE_CAP)
-    )?;
-    let ctas = ctas
-        .into_iter()
-        .map(|c| CtaConfig {
-            kind: c.kind,
-            name: c.name,
-            link: c.link,
-            phone: c.phone,
-            enabled: c.enabled,
-            position: c.position,
-        })
-        .collect();
-    let knowledge = knowledge
-        .into_iter()
-        .map(|k| KnowledgeEntry {
-            id: k.id.to_string(),
-            kind: k.kind,
-            title: k.title,
-            content: k.content,
-            source_url: k.source_url,
-            stale: k.stale,
-        })
-        .collect();
+    let ((profile, model), (ctas, knowledge)) =
+        tokio::try_join!(profile_and_model, ctas_and_knowledge(store, org_id))?;
     let state: ConversationState = input
         .state
         .and_then(|v| serde_json::from_value(v).ok())

@@ -276,6 +276,16 @@ impl Runner {
                 .unwrap_or_default();
             crate::media::fetch::gave_up(&self.store, job.org_id, *media_id, &why).await;
         }
+        if let Ok(JobPayload::AgentTestRun { run_id }) = &job.payload {
+            let why = failure
+                .as_ref()
+                .map(|f| f.error.clone())
+                .unwrap_or_default();
+            let scope = self.store.org(job.org_id);
+            if let Err(err) = scope.fail_agent_test_run(*run_id, &why).await {
+                tracing::error!(job = %job.id, error = %err, "could not mark the test run failed");
+            }
+        }
         if let Ok(JobPayload::LeadImport { import_id }) = &job.payload {
             let why = failure.map(|f| f.error).unwrap_or_default();
             if let Err(err) = self
@@ -332,6 +342,10 @@ impl Runner {
                 };
                 let last = job.attempt >= job.max_attempts;
                 fetcher.run(job.org_id, *media_id, last).await
+            }
+            Ok(JobPayload::AgentTestRun { run_id }) => {
+                crate::agent_tests_run::execute(&self.store, &self.models, job.org_id, *run_id)
+                    .await
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }

@@ -161,6 +161,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agent/tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agent test, in the order they were written. */
+        get: operations["list_tests"];
+        put?: never;
+        /** Adds a test (owner or admin). */
+        post: operations["create_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tests/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs the tests (owner or admin) in an isolated simulation: nothing appears in the inbox,
+         *     nothing is sent or queued for a lead. 202: poll the run for its results.
+         */
+        post: operations["run_tests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tests/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest runs, newest first. */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tests/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One run with each case's transcript and failed expectations, and what changed since the
+         *     finished run before it.
+         */
+        get: operations["get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tests/starters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starter cases the owner may add: one per FAQ entry (its question; the reply must carry the
+         *     answer's first figure or words) and one per enabled call to action (a lead asking for it).
+         */
+        get: operations["starters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agent/tests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rewrites a test (owner or admin). */
+        put: operations["update_test"];
+        post?: never;
+        /** Removes a test (owner or admin); past runs keep its result. */
+        delete: operations["delete_test"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -2229,6 +2342,28 @@ export interface components {
             status: components["schemas"]["ActionStatus"];
             summary: string;
         };
+        /** @description A case as written: 1–20 turns of at most 4,096 characters, expectations `{kind, value?}`. */
+        AgentTestRequest: {
+            expect?: components["schemas"]["Expectation"][];
+            name: string;
+            turns: components["schemas"]["TestTurn"][];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        AgentTestRunStatus: "running" | "done" | "failed";
+        AgentTestView: {
+            /** Format: date-time */
+            created_at: string;
+            expect: components["schemas"]["Expectation"][];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            turns: components["schemas"]["TestTurn"][];
+            /** Format: date-time */
+            updated_at: string;
+        };
         AssigneeRequest: {
             /**
              * Format: uuid
@@ -2803,6 +2938,50 @@ export interface components {
          * @enum {string}
          */
         EventStatus: "booked" | "rescheduled" | "cancelled" | "done";
+        /**
+         * @description One thing the agent must (not) do. On the wire `{kind, value?}`: `value` is text for the
+         *     two reply kinds, `{name, value}` for `slot`, a CTA type, a reason code, and absent for
+         *     `handoff` and `silent`.
+         */
+        Expectation: {
+            /** @enum {string} */
+            kind: "reply_contains";
+            value: string;
+        } | {
+            /** @enum {string} */
+            kind: "reply_not_contains";
+            value: string;
+        } | {
+            /** @enum {string} */
+            kind: "slot";
+            value: components["schemas"]["SlotExpectation"];
+        } | {
+            /** @enum {string} */
+            kind: "cta_offered";
+            value: components["schemas"]["CtaType"];
+        } | {
+            /** @enum {string} */
+            kind: "handoff";
+        } | {
+            /** @enum {string} */
+            kind: "silent";
+        } | {
+            /** @enum {string} */
+            kind: "reason_code";
+            value: components["schemas"]["ReasonCode"];
+        };
+        /** @description An expectation the agent did not meet, and what it did instead. */
+        ExpectationFailure: {
+            detail: string;
+            kind: components["schemas"]["ExpectationKind"];
+            /** @description The expectation's value as written (null for `handoff`, `silent`). */
+            value: Record<string, never>;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ExpectationKind: "reply_contains" | "reply_not_contains" | "slot" | "cta_offered" | "handoff" | "silent" | "reason_code";
         FeedStatusView: {
             /**
              * Format: date-time
@@ -3086,7 +3265,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "agent_test_run";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3331,6 +3510,21 @@ export interface components {
             website?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_AgentTestView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                expect: components["schemas"]["Expectation"][];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                turns: components["schemas"]["TestTurn"][];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_AuditLogView: {
             items: {
                 /** @description What was done, e.g. `user.updated`, `invite.created`, `org.updated`. */
@@ -3527,6 +3721,31 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_RunView: {
+            items: {
+                /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
+                changes: components["schemas"]["VerdictChange"][];
+                /** Format: double */
+                cost_usd: number;
+                /** @description True when the run tested a draft rather than the saved profile. */
+                draft: boolean;
+                error?: string | null;
+                /** Format: int32 */
+                failed: number;
+                /** Format: date-time */
+                finished_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: int32 */
+                passed: number;
+                results: components["schemas"]["TestResult"][];
+                /** Format: date-time */
+                started_at: string;
+                status: components["schemas"]["AgentTestRunStatus"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_ScanView: {
             items: {
                 /**
@@ -3580,6 +3799,15 @@ export interface components {
                  * @description Updated at most once a minute.
                  */
                 last_seen_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_StarterView: {
+            items: {
+                expect: components["schemas"]["Expectation"][];
+                name: string;
+                turns: components["schemas"]["TestTurn"][];
             }[];
             next_cursor?: string | null;
         };
@@ -4517,6 +4745,32 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent" | "viewer";
+        RunRequest: {
+            profile?: null | components["schemas"]["ProfileUpdate"];
+            /** @description The cases to run; all of them when absent. */
+            test_ids?: string[] | null;
+        };
+        RunView: {
+            /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
+            changes: components["schemas"]["VerdictChange"][];
+            /** Format: double */
+            cost_usd: number;
+            /** @description True when the run tested a draft rather than the saved profile. */
+            draft: boolean;
+            error?: string | null;
+            /** Format: int32 */
+            failed: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            passed: number;
+            results: components["schemas"]["TestResult"][];
+            /** Format: date-time */
+            started_at: string;
+            status: components["schemas"]["AgentTestRunStatus"];
+        };
         SandboxAccepted: {
             /** Format: uuid */
             conversation_id: string;
@@ -4670,6 +4924,11 @@ export interface components {
             reason: string;
             url: string;
         };
+        /** @description A slot the agent must have filled by the end of the test. */
+        SlotExpectation: {
+            name: string;
+            value: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -4737,6 +4996,12 @@ export interface components {
              * @description 0 = the first column.
              */
             position: number;
+        };
+        /** @description A starter case: not saved until the owner adds it. */
+        StarterView: {
+            expect: components["schemas"]["Expectation"][];
+            name: string;
+            turns: components["schemas"]["TestTurn"][];
         };
         SyncResult: {
             /** Format: int32 */
@@ -4865,6 +5130,19 @@ export interface components {
                 [key: string]: components["schemas"]["VariableMapping"];
             };
         };
+        /** @description What one case of a run came to. */
+        TestResult: {
+            failures: components["schemas"]["ExpectationFailure"][];
+            name: string;
+            passed: boolean;
+            /** Format: uuid */
+            test_id: string;
+            transcript: components["schemas"]["TranscriptLine"][];
+        };
+        /** @description A lead's turn in a test. */
+        TestTurn: {
+            text: string;
+        };
         Timeline: {
             items: components["schemas"]["TimelineEntry"][];
             next_cursor?: string | null;
@@ -4882,6 +5160,11 @@ export interface components {
             data: unknown;
             /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
             type: string;
+        };
+        /** @description A line of a test's transcript: the lead's turn or the agent's reply. */
+        TranscriptLine: {
+            author: components["schemas"]["Author"];
+            text: string;
         };
         /** @description The provider to save. Absent fields keep the saved values. */
         TranscriptionSettingsRequest: {
@@ -4967,6 +5250,17 @@ export interface components {
          * @enum {string}
          */
         VariableSource: "slot" | "contact" | "static";
+        /**
+         * @description A case whose verdict differs from the run before: `before` is null for a case that run
+         *     did not have.
+         */
+        VerdictChange: {
+            after: boolean;
+            before?: boolean | null;
+            name: string;
+            /** Format: uuid */
+            test_id: string;
+        };
         VersionView: {
             /** @description The documents (and `mode`) this version changed. */
             changed: string[];
@@ -5379,6 +5673,257 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProfileView"];
                 };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_AgentTestView"];
+                };
+            };
+        };
+    };
+    create_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentTestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentTestView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_tests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RunView"];
+                };
+            };
+        };
+    };
+    get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    starters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_StarterView"];
+                };
+            };
+        };
+    };
+    update_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent test id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentTestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentTestView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent test id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             403: {
                 headers: {

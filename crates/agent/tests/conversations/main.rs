@@ -5,3 +5,4 @@ mod eval;
 mod llm;
 mod rules;
 mod support;
+mod testing;

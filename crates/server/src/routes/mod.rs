@@ -132,6 +132,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(knowledge_scan::list_scans))
         .routes(routes!(knowledge_scan::get_scan))
         .routes(routes!(agent::decisions::list_decisions))
+        .routes(routes!(agent::tests::list_tests, agent::tests::create_test))
+        .routes(routes!(
+            agent::tests::update_test,
+            agent::tests::delete_test
+        ))
+        .routes(routes!(agent::tests::starters))
+        .routes(routes!(agent::tests::run_tests))
+        .routes(routes!(agent::tests::list_runs))
+        .routes(routes!(agent::tests::get_run))
         .routes(routes!(onboarding::get_answers, onboarding::save_answers))
         .routes(routes!(onboarding::generate))
         .routes(routes!(whatsapp_settings::connect))

@@ -27,7 +27,7 @@ async fn decisions(app: &TestApp, s: &Session, conv: &str) -> Vec<Value> {
     r.body["items"].as_array().unwrap().clone()
 }
 
-async fn add_faq(app: &TestApp, s: &Session) {
+pub async fn add_faq(app: &TestApp, s: &Session) {
     let r = app
         .post(
             "/api/v1/knowledge",
@@ -488,7 +488,7 @@ async fn ctas_and_knowledge_are_validated_and_scoped(b: Backend) {
 }
 
 /// A model that plans, writes and approves one good answer.
-fn good_model(fake: &FakeProvider) {
+pub fn good_model(fake: &FakeProvider) {
     fake.respond_with(|r| {
         let system = r.body["messages"][0]["content"]
             .as_str()

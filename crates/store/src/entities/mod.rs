@@ -4,6 +4,8 @@
 pub mod action;
 pub mod activity;
 pub mod agent_profile;
+pub mod agent_test;
+pub mod agent_test_run;
 pub mod audit_log;
 pub mod calendar_event;
 pub mod calendar_feed;

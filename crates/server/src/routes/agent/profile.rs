@@ -76,6 +76,37 @@ pub struct ProfileUpdate {
     pub script_library: Option<Value>,
 }
 
+/// The agent `req` describes: its documents over `current`'s. 422 naming the field at fault.
+pub fn draft(current: &AgentProfile, req: ProfileUpdate) -> ApiResult<AgentProfile> {
+    let mut docs: BTreeMap<&str, Value> = current.documents();
+    for (name, value) in [
+        ("business_config", req.business_config),
+        ("sales_rules", req.sales_rules),
+        ("tone_profile", req.tone_profile),
+        ("guardrails", req.guardrails),
+        ("script_library", req.script_library),
+    ] {
+        if let Some(v) = value {
+            if !v.is_object() {
+                return Err(invalid_document(
+                    name.into(),
+                    "must be a JSON object".into(),
+                ));
+            }
+            docs.insert(name, v);
+        }
+    }
+    let mode = req.mode.unwrap_or(current.mode);
+    AgentProfile::from_documents(mode, &docs).map_err(|e| {
+        let field = if e.field.is_empty() {
+            e.document.to_owned()
+        } else {
+            format!("{}.{}", e.document, e.field)
+        };
+        invalid_document(field, e.message)
+    })
+}
+
 /// A 422 naming the document field at fault, e.g. `tone_profile.message_length_max_words`.
 fn invalid_document(field: String, message: String) -> ApiError {
     ApiError::Unprocessable {
@@ -144,33 +175,7 @@ pub async fn update_profile(
     ApiJson(req): ApiJson<ProfileUpdate>,
 ) -> ApiResult<Json<ProfileView>> {
     let (_, current) = agent_run::profile(&state.store, member.org_id()).await?;
-    let mut docs: BTreeMap<&str, Value> = current.documents();
-    for (name, value) in [
-        ("business_config", req.business_config),
-        ("sales_rules", req.sales_rules),
-        ("tone_profile", req.tone_profile),
-        ("guardrails", req.guardrails),
-        ("script_library", req.script_library),
-    ] {
-        if let Some(v) = value {
-            if !v.is_object() {
-                return Err(invalid_document(
-                    name.into(),
-                    "must be a JSON object".into(),
-                ));
-            }
-            docs.insert(name, v);
-        }
-    }
-    let mode = req.mode.unwrap_or(current.mode);
-    let profile = AgentProfile::from_documents(mode, &docs).map_err(|e| {
-        let field = if e.field.is_empty() {
-            e.document.to_owned()
-        } else {
-            format!("{}.{}", e.document, e.field)
-        };
-        invalid_document(field, e.message)
-    })?;
+    let profile = draft(&current, req)?;
     Ok(Json(save(&state, &member, &current, &profile, None).await?))
 }
 
