@@ -167,16 +167,30 @@ pub fn starter_cases(knowledge: &[KnowledgeEntry], ctas: &[CtaConfig]) -> Vec<St
     faqs.chain(asks).collect()
 }
 
-/// What must survive in a reply that answers from `answer`: its first word with a figure in
-/// it (a fee, a time, a date), else its first three words.
+/// What must survive in a reply that answers from `answer`: its first figure (a fee, a time,
+/// a date) with its unit when the figure alone is short ("10 AM", "3 months"), else its
+/// first three words.
 fn key_phrase(answer: &str) -> Option<String> {
     let bare = |w: &str| {
         w.trim_matches(|c: char| c.is_ascii_punctuation() && c != '%')
             .to_owned()
     };
     let words: Vec<&str> = answer.split_whitespace().collect();
-    if let Some(figure) = words.iter().find(|w| w.chars().any(|c| c.is_ascii_digit())) {
-        return Some(bare(figure));
+    let figure = words
+        .iter()
+        .position(|w| w.chars().any(|c| c.is_ascii_digit()));
+    if let Some(at) = figure {
+        let digits = words[at].chars().filter(char::is_ascii_digit).count();
+        let unit = words.get(at + 1).filter(|u| {
+            let u = bare(u);
+            digits < 3 && !u.is_empty() && u.len() <= 6 && u.chars().all(char::is_alphabetic)
+        });
+        return Some(match unit {
+            Some(u) if !words[at].ends_with([',', '.', ';']) => {
+                format!("{} {}", words[at], bare(u))
+            }
+            _ => bare(words[at]),
+        });
     }
     // The words as written (commas kept), so the phrase appears in a reply that quotes them.
     let first = bare(&words.iter().take(3).copied().collect::<Vec<_>>().join(" "));

@@ -7,6 +7,9 @@
 // A value added on the server therefore breaks the build until the web lists and names it.
 import type {
   ActionKind,
+  AgentTestRunStatus,
+  ExpectationKind,
+  ReasonCode,
   ActionStatus,
   Author,
   BudgetTiming,
@@ -563,3 +566,50 @@ export const SMTP_TLS_LABELS: Record<SmtpTls, string> = {
   tls: "TLS (usually port 465)",
   none: "None (a local relay only)",
 };
+
+// ----- Agent tests -----
+
+export const EXPECTATION_KINDS = exhaustive<ExpectationKind>()([
+  "reply_contains",
+  "reply_not_contains",
+  "slot",
+  "cta_offered",
+  "handoff",
+  "silent",
+  "reason_code",
+] as const satisfies readonly ExpectationKind[]);
+
+export const EXPECTATION_KIND_LABELS: Record<ExpectationKind, string> = {
+  reply_contains: "Reply contains",
+  reply_not_contains: "Reply does not contain",
+  slot: "Remembers a detail",
+  cta_offered: "Offers a call-to-action",
+  handoff: "Hands over to a person",
+  silent: "Stays silent",
+  reason_code: "Reason code is",
+};
+
+export const AGENT_TEST_RUN_STATUS_LABELS: Record<AgentTestRunStatus, string> = {
+  running: "Running",
+  done: "Done",
+  failed: "Could not finish",
+};
+
+export const REASON_CODES = exhaustive<ReasonCode>()([
+  "initial_greeting",
+  "qualification_question",
+  "discovery",
+  "value_proposition",
+  "objection_handling",
+  "cta_push",
+  "pricing_discussion",
+  "soft_nudge",
+  "value_add",
+  "social_proof",
+  "clarification_request",
+  "confirmation",
+  "stay_silent",
+  "schedule_followup",
+  "exit_graceful",
+  "needs_human",
+] as const satisfies readonly ReasonCode[]);

@@ -54,6 +54,8 @@ export type NumberStatus = Schemas["NumberStatus"];
 export type Persuasion = Schemas["Persuasion"];
 export type QualityRating = Schemas["QualityRating"];
 export type ReasonCode = Schemas["ReasonCode"];
+export type ExpectationKind = Schemas["ExpectationKind"];
+export type AgentTestRunStatus = Schemas["AgentTestRunStatus"];
 export type ReplyLanguage = Schemas["ReplyLanguage"];
 export type Role = Schemas["Role"];
 export type ScanStatus = Schemas["ScanStatus"];
@@ -165,3 +167,11 @@ export type EmailSettingsBody = Body<paths["/api/v1/settings/email"]["put"]>;
 export type EmailTest = Ok<paths["/api/v1/settings/email/test"]["post"]>;
 export type PasswordResetBody = Body<paths["/api/v1/auth/password-reset"]["post"]>;
 export type PasswordResetConfirmBody = Body<paths["/api/v1/auth/password-reset/confirm"]["post"]>;
+
+// ----- Agent tests -----
+export type Expectation = Schemas["Expectation"];
+export type AgentTest = Schemas["AgentTestView"];
+export type AgentTestBody = Body<paths["/api/v1/agent/tests"]["post"]>;
+export type AgentTestStarter = Schemas["StarterView"];
+export type AgentTestRun = Schemas["RunView"];
+export type AgentTestRunBody = Body<paths["/api/v1/agent/tests/run"]["post"]>;

@@ -77,6 +77,7 @@ async fn starter_cases_cover_each_faq_and_call_to_action() {
             "The course costs ₹2999 for three months.",
         ),
         faq("Is there a hostel?", "Yes, for outstation students."),
+        faq("When are the weekend batches?", "Every Saturday at 10 AM."),
     ];
     let starters = starter_cases(&knowledge, &[book_call()]);
     let names: Vec<_> = starters.iter().map(|s| s.name.as_str()).collect();
@@ -85,6 +86,7 @@ async fn starter_cases_cover_each_faq_and_call_to_action() {
         [
             "FAQ: What are the fees?",
             "FAQ: Is there a hostel?",
+            "FAQ: When are the weekend batches?",
             "Asks for: Free counselling call"
         ]
     );
@@ -95,6 +97,10 @@ async fn starter_cases_cover_each_faq_and_call_to_action() {
     assert_eq!(
         serde_json::to_value(&starters[1].expect).unwrap(),
         json!([{"kind": "reply_contains", "value": "Yes, for outstation"}])
+    );
+    assert_eq!(
+        serde_json::to_value(&starters[2].expect).unwrap(),
+        json!([{"kind": "reply_contains", "value": "10 AM"}])
     );
     // The business's own agent passes the starters it is offered.
     for s in &starters {

@@ -16,6 +16,7 @@ import { useAgentProfile } from "./api";
 import { CtasTab } from "./CtasTab";
 import { DocumentsTab } from "./DocumentsTab";
 import { KnowledgeBase } from "./KnowledgeBase";
+import { TestsTab } from "./TestsTab";
 import { VersionsTab } from "./VersionsTab";
 
 const TABS = [
@@ -23,6 +24,7 @@ const TABS = [
   { value: "versions", label: "Versions" },
   { value: "ctas", label: "Calls-to-action" },
   { value: "knowledge", label: "Knowledge base" },
+  { value: "tests", label: "Tests" },
 ] as const;
 type Tab = (typeof TABS)[number]["value"];
 
@@ -80,7 +82,7 @@ export function LlmModeNotice({ profile }: { profile: AgentProfile }) {
   );
 }
 
-/** Settings → Agent: the profile's documents, its history, CTAs and the knowledge base. */
+/** Settings → Agent: the profile's documents, its history, CTAs, the knowledge base and tests. */
 export function AgentPage() {
   const { user } = useSession();
   const manager = canManage(user.role);
@@ -160,6 +162,11 @@ export function AgentPage() {
       {tab === "knowledge" && (
         <TabPanel idPrefix="agent" value="knowledge" active>
           <KnowledgeBase />
+        </TabPanel>
+      )}
+      {tab === "tests" && (
+        <TabPanel idPrefix="agent" value="tests" active>
+          <TestsTab manager={manager} />
         </TabPanel>
       )}
     </>

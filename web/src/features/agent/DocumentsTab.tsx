@@ -1,5 +1,6 @@
-import { AlertTriangle, Bot, Cpu, Save, Undo2 } from "lucide-react";
+import { AlertTriangle, Bot, Cpu, FlaskConical, Save, Undo2 } from "lucide-react";
 import { useMemo, useState, type ReactNode } from "react";
+import { useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors";
 import {
   EMOJI_POLICIES,
@@ -23,7 +24,7 @@ import { Input, Textarea } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { TabList, TabPanel } from "../../components/ui/Tabs";
 import { cn } from "../../lib/cn";
-import { useSaveProfile } from "./api";
+import { useRunAgentTests, useSaveProfile } from "./api";
 import {
   DOCUMENT_KEYS,
   DOCUMENTS,
@@ -226,6 +227,8 @@ export function DocumentsTab({
   header: ReactNode;
 }) {
   const save = useSaveProfile();
+  const runTests = useRunAgentTests();
+  const [, setParams] = useSearchParams();
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(profile));
   const [mode, setMode] = useState<EngineMode>(profile.mode);
   const [active, setActive] = useState<DocumentKey>("business_config");
@@ -278,6 +281,24 @@ export function DocumentsTab({
         if (p?.document) setActive(p.document);
       },
     });
+  };
+
+  /** Runs the agent tests against `profile` (a draft) or the saved profile, then shows them. */
+  const testAgent = (profile?: UpdateAgentProfileBody) => {
+    const showTests = () => setParams({ tab: "tests" }, { replace: true });
+    // With no tests yet (422) the Tests tab offers suggested ones: go there all the same.
+    runTests.mutate(profile ? { profile } : {}, { onSettled: showTests });
+  };
+
+  const testDraft = () => {
+    if (invalid.length > 0) {
+      setBlocked(true);
+      setActive(invalid[0]!);
+      return;
+    }
+    const body: UpdateAgentProfileBody = { ...state.body };
+    if (modeChanged) body.mode = mode;
+    testAgent(body);
   };
 
   const saveError = save.error
@@ -382,13 +403,34 @@ export function DocumentsTab({
                 </p>
               ) : (
                 <p className="text-gray-500">
-                  {save.data && save.data.version === profile.version
-                    ? `Saved as version ${save.data.version}. The agent uses it from its next reply.`
-                    : "All changes saved."}
+                  {save.data && save.data.version === profile.version ? (
+                    <>
+                      Saved as version {save.data.version}. The agent uses it from its next reply.{" "}
+                      <button
+                        type="button"
+                        className="font-medium text-brand-700 underline"
+                        onClick={() => testAgent()}
+                      >
+                        Run the agent tests
+                      </button>{" "}
+                      to see what changed.
+                    </>
+                  ) : (
+                    "All changes saved."
+                  )}
                 </p>
               )}
             </div>
-            <div className="flex shrink-0 gap-2">
+            <div className="flex shrink-0 flex-wrap gap-2">
+              <Button
+                variant="secondary"
+                onClick={testDraft}
+                loading={runTests.isPending}
+                disabled={changes === 0 || save.isPending}
+              >
+                {!runTests.isPending && <FlaskConical className="size-4" aria-hidden="true" />}
+                Test this draft
+              </Button>
               <Button
                 variant="secondary"
                 onClick={discard}

@@ -2,6 +2,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type {
   AgentProfile,
+  AgentTestBody,
+  AgentTestRun,
+  AgentTestRunBody,
   CtaBody,
   KnowledgeQuery,
   KnowledgeScan,
@@ -11,6 +14,10 @@ import type {
 import { useCursorList } from "../../lib/useCursorList";
 import {
   AGENT_PROFILE_KEY,
+  AGENT_TEST_RUNS_KEY,
+  AGENT_TEST_STARTERS_KEY,
+  AGENT_TESTS_KEY,
+  agentTestRunKey,
   AGENT_VERSIONS_KEY,
   agentVersionKey,
   CTAS_KEY,
@@ -205,5 +212,83 @@ export function useDeleteKnowledge() {
     mutationFn: (id: string) =>
       unwrap(api.DELETE("/api/v1/knowledge/{id}", { params: { path: { id } } })),
     onSuccess: () => void client.invalidateQueries({ queryKey: KNOWLEDGE_KEY }),
+  });
+}
+
+// ----- Agent tests -----
+
+export function useAgentTests() {
+  return useQuery({
+    queryKey: AGENT_TESTS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/agent/tests")),
+  });
+}
+
+/** Starter cases from the FAQ and the CTAs (offered, not saved). */
+export function useAgentTestStarters() {
+  return useQuery({
+    queryKey: AGENT_TEST_STARTERS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/agent/tests/starters")),
+  });
+}
+
+/** Updates test `id`, or creates one when `id` is null. */
+export function useSaveAgentTest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string | null; body: AgentTestBody }) =>
+      id
+        ? unwrap(api.PUT("/api/v1/agent/tests/{id}", { params: { path: { id } }, body }))
+        : unwrap(api.POST("/api/v1/agent/tests", { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: AGENT_TESTS_KEY }),
+  });
+}
+
+export function useDeleteAgentTest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE("/api/v1/agent/tests/{id}", { params: { path: { id } } })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: AGENT_TESTS_KEY }),
+  });
+}
+
+/** The latest runs, newest first. */
+export function useAgentTestRuns() {
+  return useQuery({
+    queryKey: AGENT_TEST_RUNS_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/agent/tests/runs")),
+  });
+}
+
+/** How often a running run is asked for its results. */
+const RUN_POLL_MS = 1_000;
+
+/** One run, polled while it runs; once it settles the runs list learns it too. */
+export function useAgentTestRun(id: string | null) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: agentTestRunKey(id ?? ""),
+    queryFn: async () => {
+      const run = await unwrap(
+        api.GET("/api/v1/agent/tests/runs/{id}", { params: { path: { id: id! } } }),
+      );
+      if (run.status !== "running")
+        void client.invalidateQueries({ queryKey: AGENT_TEST_RUNS_KEY, exact: true });
+      return run;
+    },
+    enabled: id !== null,
+    refetchInterval: (query) => (query.state.data?.status === "running" ? RUN_POLL_MS : false),
+  });
+}
+
+export function useRunAgentTests() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AgentTestRunBody) => unwrap(api.POST("/api/v1/agent/tests/run", { body })),
+    onSuccess: (run: AgentTestRun) => {
+      client.setQueryData(agentTestRunKey(run.id), run);
+      void client.invalidateQueries({ queryKey: AGENT_TEST_RUNS_KEY, exact: true });
+    },
   });
 }

@@ -12,3 +12,9 @@ export const LATEST_SCAN_KEY = [...SCANS_KEY, "latest"] as const;
 export function scanKey(id: string) {
   return [...SCANS_KEY, id] as const;
 }
+export const AGENT_TESTS_KEY = ["agent", "tests"] as const;
+export const AGENT_TEST_STARTERS_KEY = ["agent", "tests", "starters"] as const;
+export const AGENT_TEST_RUNS_KEY = ["agent", "test-runs"] as const;
+export function agentTestRunKey(id: string) {
+  return [...AGENT_TEST_RUNS_KEY, id] as const;
+}
