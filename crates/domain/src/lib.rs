@@ -68,6 +68,7 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod activity;
+pub mod analytics;
 pub mod agent;
 pub mod calendar;
 pub mod canned;
