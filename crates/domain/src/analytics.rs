@@ -86,6 +86,14 @@ text_enum!(
     SentimentGroup { Positive = "positive", Neutral = "neutral", Negative = "negative" }
 );
 
+// Part of the rollups' primary key; a key that is never an auto-incremented number.
+#[cfg(feature = "sea-orm")]
+impl sea_orm::TryFromU64 for RollupMetric {
+    fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+        Err(sea_orm::DbErr::ConvertFromU64("RollupMetric"))
+    }
+}
+
 /// The dimension of a metric that has none.
 pub const NO_DIMENSION: &str = "-";
 

@@ -87,6 +87,7 @@ pub mod notify;
 pub mod pipeline;
 pub mod pricing;
 pub mod realtime;
+pub mod reports;
 pub mod role;
 pub mod sales;
 pub mod send_policy;

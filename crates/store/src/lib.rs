@@ -39,6 +39,7 @@ pub mod password_resets;
 pub mod pipeline;
 pub mod pricing;
 pub mod replies;
+mod rollups;
 pub mod saved_views;
 pub mod secret_box;
 pub mod seed_demo;

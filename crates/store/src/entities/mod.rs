@@ -4,6 +4,7 @@
 pub mod action;
 pub mod activity;
 pub mod agent_profile;
+pub mod analytics;
 pub mod audit_log;
 pub mod calendar_event;
 pub mod calendar_feed;
