@@ -38,6 +38,10 @@ impl Tallies {
         }
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
     pub(crate) fn one(&mut self, org: Uuid, metric: M, day: NaiveDate) {
         self.add(org, metric, day, NO_DIMENSION, 1);
     }
@@ -160,7 +164,7 @@ pub(crate) async fn note_activity(
     }
     let zones = zones(db, events.iter().map(|(org, _)| *org)).await?;
     let mut t = Tallies::default();
-    note_new_leads(db, &events, &zones, &mut t, at).await?;
+    note_new_leads(db, &events, &zones, &mut t).await?;
     note_new_conversations(db, &events, &zones, &mut t, at).await?;
     note_first_replies(db, &events, &zones, &mut t, at).await?;
     let sources = lead_sources(db, &events).await?;
@@ -285,7 +289,6 @@ async fn note_new_leads(
     events: &[&(Uuid, NewActivity)],
     zones: &HashMap<Uuid, Tz>,
     t: &mut Tallies,
-    at: DateTime<Utc>,
 ) -> Result<()> {
     let created: BTreeSet<(Uuid, Uuid)> = events
         .iter()
@@ -296,7 +299,8 @@ async fn note_new_leads(
     let mut facts = vec![];
     let mut ads = vec![];
     for ((org, id), (lead_source, campaign, first_seen)) in rows {
-        let first_at = if lead_source == LeadSource::Manual { at } else { first_seen };
+        // Dated by the first message (a lead a member added: when it was added).
+        let first_at = first_seen;
         let source = source_of(lead_source, campaign.as_ref());
         count_lead(t, org, zone_of(zones, org), first_at, &source);
         if let (Some(ad), Some(name)) = (&source.campaign_id, campaign.as_ref().and_then(ad_name)) {
