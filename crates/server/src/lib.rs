@@ -1,6 +1,7 @@
 //! The `closer` server: HTTP API, webhooks, workers and the embedded dashboard.
 
 mod agent_run;
+mod analytics_csv;
 mod announce;
 pub mod app;
 mod calendar_feed;

@@ -4,6 +4,7 @@ mod harness;
 
 mod accounts;
 mod agent;
+mod analytics;
 mod basics;
 mod calendar;
 mod compliance;
