@@ -161,6 +161,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent's work: decisions by engine and reason, hand-offs, knowledge, guardrail
+         *     repairs, tokens and model cost.
+         */
+        get: operations["agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's charges and the model's per bucket, per conversation and per won lead. */
+        get: operations["costs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline funnel from the period's stage history. */
+        get: operations["funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/peak-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead messages by weekday and hour in the organisation's timezone. */
+        get: operations["peak_hours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sentiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The leads' sentiment per bucket, as the agent's decisions read it. */
+        get: operations["sentiment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead sources and click-to-WhatsApp ads: leads, qualified, won and what they cost. */
+        get: operations["sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/volume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, conversations, messages and bookings per bucket. */
+        get: operations["volume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any report as CSV: `file` is `{report}.csv` (`volume.csv`, `peak-hours.csv`, …), with the
+         *     report's parameters.
+         */
+        get: operations["csv_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-logs": {
         parameters: {
             query?: never;
@@ -777,6 +919,26 @@ export interface paths {
         post?: never;
         /** Delete a custom field (owner or admin); its values leave every lead. */
         delete: operations["delete_custom_field"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key numbers of the period (default: the last 30 days) against the period of equal
+         *     length before it, and the conversations waiting for a person now.
+         */
+        get: operations["dashboard_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2229,6 +2391,36 @@ export interface components {
             status: components["schemas"]["ActionStatus"];
             summary: string;
         };
+        AgentReport: {
+            /**
+             * Format: double
+             * @description Share of decisions that answered from the business's knowledge (0–1).
+             */
+            answered_from_knowledge_rate: number;
+            by_engine: components["schemas"]["EngineCounts"];
+            /** @description Decisions by reason code (`cta_push`: 3, …). */
+            by_reason_code: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            decisions: number;
+            /** @description Guardrail repairs by rule. */
+            guardrail_repairs: {
+                [key: string]: number;
+            };
+            /**
+             * Format: double
+             * @description Share of decisions that asked for a person (0–1).
+             */
+            handoff_rate: number;
+            /**
+             * Format: double
+             * @description US dollars.
+             */
+            model_cost: number;
+            period: components["schemas"]["PeriodView"];
+            tokens: components["schemas"]["TokenCounts"];
+        };
         AssigneeRequest: {
             /**
              * Format: uuid
@@ -2390,6 +2582,12 @@ export interface components {
             timezone: string;
             /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
             to_be_agreed: components["schemas"]["CalendarEventView"][];
+        };
+        CampaignRef: {
+            /** @description Meta's ad id (`source_id` of the referral). */
+            id: string;
+            /** @description The ad's headline. */
+            name: string;
         };
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
@@ -2563,6 +2761,54 @@ export interface components {
             /** Format: date-time */
             window_open_until?: string | null;
         };
+        CostPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: date */
+            day: string;
+            /** Format: double */
+            meta: number;
+            /** Format: double */
+            model: number;
+            /** Format: double */
+            total?: number | null;
+        };
+        /**
+         * @description What something cost: Meta's charges in the rate card's currency, the model's in US dollars,
+         *     and their sum when both are the same money (`null` across two currencies).
+         */
+        CostView: {
+            /** @description The rate card's currency (ISO 4217), in which `meta` is counted. */
+            currency: string;
+            /** Format: double */
+            meta: number;
+            /**
+             * Format: double
+             * @description US dollars.
+             */
+            model: number;
+            /** Format: double */
+            total?: number | null;
+        };
+        CostsReport: {
+            cost: components["schemas"]["CostView"];
+            /** @description Meta's charges are in `currency`; the model's in US dollars. */
+            currency: string;
+            interval: components["schemas"]["ReportInterval"];
+            /**
+             * Format: double
+             * @description The period's cost per conversation started in it (the total, or Meta's alone across
+             *     two currencies); `null` without conversations.
+             */
+            per_conversation?: number | null;
+            /**
+             * Format: double
+             * @description Per lead won in the period; `null` without a won lead.
+             */
+            per_won_lead?: number | null;
+            period: components["schemas"]["PeriodView"];
+            series: components["schemas"]["CostPoint"][];
+        };
         CreateEventRequest: {
             /**
              * Format: date-time
@@ -2652,6 +2898,17 @@ export interface components {
             label: string;
             options: string[];
             type: components["schemas"]["CustomFieldType"];
+        };
+        /** @description `GET /dashboard/stats`. */
+        DashboardStats: components["schemas"]["Figures"] & {
+            /** @description The same figures for the period of equal length just before. */
+            compare: components["schemas"]["Figures"];
+            needs_human_by_priority: components["schemas"]["QueueCount"][];
+            /**
+             * Format: int64
+             * @description Open conversations waiting for a person now (not a figure of the period).
+             */
+            needs_human_open: number;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -2756,6 +3013,14 @@ export interface components {
          * @enum {string}
          */
         EmojiPolicy: "never" | "sparingly" | "frequent";
+        EngineCounts: {
+            /** Format: int64 */
+            fallback: number;
+            /** Format: int64 */
+            llm: number;
+            /** Format: int64 */
+            rules: number;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2819,6 +3084,50 @@ export interface components {
             token: string;
             /** @description The full URL when the server knows its public address. */
             url?: string | null;
+        };
+        /** @description The key numbers of one period. */
+        Figures: {
+            /** Format: int64 */
+            bookings: number;
+            /**
+             * Format: int64
+             * @description Conversations whose first message fell in the period.
+             */
+            conversations: number;
+            cost: components["schemas"]["CostView"];
+            /**
+             * Format: int64
+             * @description The agent asked for a person.
+             */
+            handoffs: number;
+            /** Format: int64 */
+            lost_leads: number;
+            /**
+             * Format: double
+             * @description Of the period's conversations that got a reply, the median seconds to the first one.
+             */
+            median_first_response_seconds?: number | null;
+            messages: components["schemas"]["MessageCounts"];
+            /**
+             * Format: int64
+             * @description Leads whose first message fell in the period.
+             */
+            new_leads: number;
+            period: components["schemas"]["PeriodView"];
+            /** Format: int64 */
+            qualified_leads: number;
+            /**
+             * Format: double
+             * @description Of the period's conversations, the share that got a reply (0–1).
+             */
+            reply_rate: number;
+            /**
+             * Format: int64
+             * @description A member took a conversation over.
+             */
+            takeovers: number;
+            /** Format: int64 */
+            won_leads: number;
         };
         /** @description A placeholder's value and where it came from. */
         FilledValue: {
@@ -2900,6 +3209,40 @@ export interface components {
          * @enum {string}
          */
         Formality: "formal" | "professional" | "casual";
+        FunnelReport: {
+            /** Format: int64 */
+            lost: number;
+            period: components["schemas"]["PeriodView"];
+            stages: components["schemas"]["FunnelStageView"][];
+            /**
+             * Format: int64
+             * @description Leads that entered a won stage in the period.
+             */
+            won: number;
+        };
+        FunnelStageView: {
+            /** Format: double */
+            conversion_rate: number;
+            /**
+             * Format: int64
+             * @description Of those, the leads that moved on to a later stage in the period.
+             */
+            converted_to_next: number;
+            /**
+             * Format: int64
+             * @description Leads that entered the stage in the period.
+             */
+            entered: number;
+            kind: components["schemas"]["StageKind"];
+            /**
+             * Format: double
+             * @description Median seconds leads spent in the stage, over the moves out of it in the period.
+             */
+            median_seconds_in_stage?: number | null;
+            name: string;
+            /** Format: uuid */
+            stage_id: string;
+        };
         /** @description The five documents, as `PUT /agent/profile` takes them. */
         GeneratedDocuments: {
             business_config: unknown;
@@ -3744,6 +4087,12 @@ export interface components {
             amount: number;
             currency: components["schemas"]["Currency"];
         };
+        MessageCounts: {
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            out: number;
+        };
         MessageError: {
             /** Format: int64 */
             code?: number | null;
@@ -4139,6 +4488,32 @@ export interface components {
         PasswordResetRequest: {
             email: string;
         };
+        PeakCell: {
+            /**
+             * Format: int32
+             * @description 0–23, in the organisation's timezone.
+             */
+            hour: number;
+            /** Format: int64 */
+            messages_in: number;
+            /**
+             * Format: int32
+             * @description 0 = Monday … 6 = Sunday, in the organisation's timezone.
+             */
+            weekday: number;
+        };
+        PeakHoursReport: {
+            /** @description All 168 cells, Monday 0:00 first. */
+            cells: components["schemas"]["PeakCell"][];
+            period: components["schemas"]["PeriodView"];
+        };
+        /** @description A period as answered. */
+        PeriodView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -4229,6 +4604,12 @@ export interface components {
          * @enum {string}
          */
         QualityRating: "green" | "yellow" | "red" | "unknown";
+        /** @description Open conversations waiting for a person, at one priority. */
+        QueueCount: {
+            /** Format: int64 */
+            open: number;
+            priority?: null | components["schemas"]["EscalationPriority"];
+        };
         /** @description Quiet hours as the API spells them, `"21:00"` to `"09:00"` in the lead's local time. */
         QuietHoursSetting: {
             end: string;
@@ -4502,6 +4883,11 @@ export interface components {
         };
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ReportInterval: "day" | "week" | "month";
         ResolveRequest: {
             /** @description What was done: the note kept on the action and in the lead's activity. */
             outcome?: string | null;
@@ -4624,6 +5010,24 @@ export interface components {
             /** @description Null when the member has since been removed. */
             name?: string | null;
         };
+        SentimentPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            negative: number;
+            /** Format: int64 */
+            neutral: number;
+            /** Format: int64 */
+            positive: number;
+        };
+        SentimentReport: {
+            interval: components["schemas"]["ReportInterval"];
+            period: components["schemas"]["PeriodView"];
+            /** @description The lead's sentiment as each of the agent's decisions read it. */
+            series: components["schemas"]["SentimentPoint"][];
+        };
         /** @description The signed-in member, as shown in the app shell. */
         SessionUser: {
             email: string;
@@ -4681,6 +5085,35 @@ export interface components {
              * @description When it is open again; must be in the future.
              */
             until: string;
+        };
+        SourceRow: {
+            campaign?: null | components["schemas"]["CampaignRef"];
+            /**
+             * Format: double
+             * @description Meta's charges plus the model's for these leads' conversations in the period, in
+             *     `currency` (Meta's alone when the rate card is not in US dollars; `model_cost` then
+             *     says the model's).
+             */
+            cost: number;
+            /** Format: double */
+            cost_per_lead?: number | null;
+            /** Format: double */
+            cost_per_won_lead?: number | null;
+            lead_source: components["schemas"]["LeadSource"];
+            /** Format: int64 */
+            leads: number;
+            /** Format: double */
+            model_cost: number;
+            /** Format: int64 */
+            qualified: number;
+            /** Format: int64 */
+            won: number;
+        };
+        SourcesReport: {
+            currency: string;
+            /** @description Most leads first. */
+            items: components["schemas"]["SourceRow"][];
+            period: components["schemas"]["PeriodView"];
         };
         StageBrief: {
             /** Format: uuid */
@@ -4883,6 +5316,12 @@ export interface components {
             /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
             type: string;
         };
+        TokenCounts: {
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            out: number;
+        };
         /** @description The provider to save. Absent fields keep the saved values. */
         TranscriptionSettingsRequest: {
             /** @description Write-only. Absent keeps the saved key; `""` removes it. */
@@ -5007,6 +5446,33 @@ export interface components {
             sort?: string | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        VolumePoint: {
+            /**
+             * Format: date-time
+             * @description When the bucket starts (midnight in the organisation's timezone).
+             */
+            at: string;
+            /** Format: int64 */
+            bookings: number;
+            /** Format: int64 */
+            conversations: number;
+            /**
+             * Format: date
+             * @description The bucket's first day, in the organisation's timezone.
+             */
+            day: string;
+            /** Format: int64 */
+            leads: number;
+            /** Format: int64 */
+            messages_in: number;
+            /** Format: int64 */
+            messages_out: number;
+        };
+        VolumeReport: {
+            interval: components["schemas"]["ReportInterval"];
+            period: components["schemas"]["PeriodView"];
+            series: components["schemas"]["VolumePoint"][];
         };
         WhatsappStatus: {
             /** @description Meta's last account event (`ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`...). */
@@ -5389,6 +5855,313 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agent: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    costs: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostsReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    funnel: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    peak_hours: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeakHoursReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sentiment: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentimentReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sources: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourcesReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    volume: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    csv_export: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path: {
+                /** @description `{report}.csv`: volume, funnel, peak-hours, sources, sentiment, agent or costs */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6994,6 +7767,38 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dashboard_stats: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardStats"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
