@@ -195,8 +195,7 @@ impl Period {
         tz: Tz,
     ) -> Option<Period> {
         let to = to.unwrap_or(now);
-        let from = from
-            .unwrap_or_else(|| day_start(local_day(to, tz) - Duration::days(29), tz));
+        let from = from.unwrap_or_else(|| day_start(local_day(to, tz) - Duration::days(29), tz));
         (to > from).then_some(Period { from, to })
     }
 
@@ -352,7 +351,10 @@ mod tests {
             to: utc("2026-03-02T18:30:00Z"),
         };
         let (first, last) = p.days(kolkata);
-        assert_eq!((first.to_string(), last.to_string()), ("2026-03-01".into(), "2026-03-02".into()));
+        assert_eq!(
+            (first.to_string(), last.to_string()),
+            ("2026-03-01".into(), "2026-03-02".into())
+        );
         assert_eq!(p.previous().to, p.from);
         assert_eq!(p.previous().from, utc("2026-02-26T18:30:00Z"));
         let now = utc("2026-03-10T12:00:00Z");
@@ -367,10 +369,19 @@ mod tests {
     fn buckets_by_interval() {
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let weeks = buckets(d("2026-03-04"), d("2026-03-16"), ReportInterval::Week);
-        assert_eq!(weeks, vec![d("2026-03-02"), d("2026-03-09"), d("2026-03-16")]);
+        assert_eq!(
+            weeks,
+            vec![d("2026-03-02"), d("2026-03-09"), d("2026-03-16")]
+        );
         let months = buckets(d("2025-12-31"), d("2026-02-01"), ReportInterval::Month);
-        assert_eq!(months, vec![d("2025-12-01"), d("2026-01-01"), d("2026-02-01")]);
-        assert_eq!(buckets(d("2026-03-01"), d("2026-03-03"), ReportInterval::Day).len(), 3);
+        assert_eq!(
+            months,
+            vec![d("2025-12-01"), d("2026-01-01"), d("2026-02-01")]
+        );
+        assert_eq!(
+            buckets(d("2026-03-01"), d("2026-03-03"), ReportInterval::Day).len(),
+            3
+        );
     }
 
     #[test]
@@ -384,13 +395,17 @@ mod tests {
 
     #[test]
     fn sources_from_referrals() {
-        let ad = json!({"source_id": "120210000000001", "headline": "Spring sale", "source_type": "ad"});
+        let ad =
+            json!({"source_id": "120210000000001", "headline": "Spring sale", "source_type": "ad"});
         let key = SourceKey::of_referral(Some(&ad));
         assert_eq!(key.key(), "click_to_chat_ad:120210000000001");
         assert_eq!(SourceKey::parse(&key.key()), Some(key));
         assert_eq!(ad_name(&ad).as_deref(), Some("Spring sale"));
         assert_eq!(SourceKey::of_referral(None).key(), "organic_inbound");
-        assert_eq!(SourceKey::of_referral(Some(&Value::Null)).key(), "organic_inbound");
+        assert_eq!(
+            SourceKey::of_referral(Some(&Value::Null)).key(),
+            "organic_inbound"
+        );
         assert_eq!(rate(1, 3), 0.3333);
         assert_eq!(rate(1, 0), 0.0);
     }

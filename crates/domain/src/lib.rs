@@ -68,8 +68,8 @@ macro_rules! text_enum {
 
 pub mod account;
 pub mod activity;
-pub mod analytics;
 pub mod agent;
+pub mod analytics;
 pub mod calendar;
 pub mod canned;
 pub mod compliance;

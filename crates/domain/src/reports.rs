@@ -4,8 +4,8 @@
 
 use crate::agent::DecisionEngine;
 use crate::analytics::{
-    Period, ReportInterval, RollupMetric as M, SentimentGroup, SourceKey,
-    bucket_start, buckets, day_start, from_micros, median, parse_hour_key, rate,
+    Period, ReportInterval, RollupMetric as M, SentimentGroup, SourceKey, bucket_start, buckets,
+    day_start, from_micros, median, parse_hour_key, rate,
 };
 use crate::pipeline::StageKind;
 use crate::sales::{EscalationPriority, LeadSource};
@@ -73,7 +73,12 @@ impl Rollups {
         out
     }
 
-    fn by_bucket_dim(&self, metric: M, interval: ReportInterval, dim: &str) -> BTreeMap<NaiveDate, i64> {
+    fn by_bucket_dim(
+        &self,
+        metric: M,
+        interval: ReportInterval,
+        dim: &str,
+    ) -> BTreeMap<NaiveDate, i64> {
         let mut out = BTreeMap::new();
         for r in self.of(metric).filter(|r| r.dim == dim) {
             *out.entry(bucket_start(r.day, interval)).or_default() += r.value;
@@ -83,7 +88,10 @@ impl Rollups {
 
     /// Meta's charges in `currency` (micro-units).
     fn meta_micros(&self, currency: &str) -> i64 {
-        self.by_dim(M::MetaCostMicros).get(currency).copied().unwrap_or(0)
+        self.by_dim(M::MetaCostMicros)
+            .get(currency)
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -97,7 +105,10 @@ pub struct PeriodView {
 
 impl From<Period> for PeriodView {
     fn from(p: Period) -> Self {
-        PeriodView { from: p.from, to: p.to }
+        PeriodView {
+            from: p.from,
+            to: p.to,
+        }
     }
 }
 
@@ -214,12 +225,20 @@ pub fn figures(r: &Rollups, period: Period, currency: &str) -> Figures {
             inbound: r.total(M::MessagesIn),
             out: r.total(M::MessagesOut),
         },
-        cost: CostView::of(currency, r.meta_micros(currency), r.total(M::ModelCostMicros)),
+        cost: CostView::of(
+            currency,
+            r.meta_micros(currency),
+            r.total(M::ModelCostMicros),
+        ),
     }
 }
 
 /// The buckets of a period, with the UTC moment each starts (in the organisation's timezone).
-fn bucket_times(period: Period, tz: Tz, interval: ReportInterval) -> Vec<(NaiveDate, DateTime<Utc>)> {
+fn bucket_times(
+    period: Period,
+    tz: Tz,
+    interval: ReportInterval,
+) -> Vec<(NaiveDate, DateTime<Utc>)> {
     let (first, last) = period.days(tz);
     buckets(first, last, interval)
         .into_iter()
@@ -412,7 +431,13 @@ pub fn sources(
             }
         }
     }
-    let keys: BTreeSet<&String> = leads.keys().chain(qualified.keys()).chain(won.keys()).chain(meta.keys()).chain(model.keys()).collect();
+    let keys: BTreeSet<&String> = leads
+        .keys()
+        .chain(qualified.keys())
+        .chain(won.keys())
+        .chain(meta.keys())
+        .chain(model.keys())
+        .collect();
     let n = |map: &BTreeMap<String, i64>, k: &str| map.get(k).copied().unwrap_or(0);
     let mut items: Vec<SourceRow> = keys
         .into_iter()
@@ -436,7 +461,11 @@ pub fn sources(
             })
         })
         .collect();
-    items.sort_by(|a, b| b.leads.cmp(&a.leads).then(a.lead_source.cmp(&b.lead_source)));
+    items.sort_by(|a, b| {
+        b.leads
+            .cmp(&a.leads)
+            .then(a.lead_source.cmp(&b.lead_source))
+    });
     SourcesReport {
         period: period.into(),
         currency: currency.to_owned(),
@@ -529,11 +558,21 @@ pub struct CostsReport {
     pub per_won_lead: Option<f64>,
 }
 
-pub fn costs(r: &Rollups, period: Period, tz: Tz, interval: ReportInterval, currency: &str) -> CostsReport {
+pub fn costs(
+    r: &Rollups,
+    period: Period,
+    tz: Tz,
+    interval: ReportInterval,
+    currency: &str,
+) -> CostsReport {
     let meta = r.by_bucket_dim(M::MetaCostMicros, interval, currency);
     let model = r.by_bucket(M::ModelCostMicros, interval);
     let n = |map: &BTreeMap<NaiveDate, i64>, d| map.get(&d).copied().unwrap_or(0);
-    let cost = CostView::of(currency, r.meta_micros(currency), r.total(M::ModelCostMicros));
+    let cost = CostView::of(
+        currency,
+        r.meta_micros(currency),
+        r.total(M::ModelCostMicros),
+    );
     CostsReport {
         period: period.into(),
         interval,
@@ -542,7 +581,13 @@ pub fn costs(r: &Rollups, period: Period, tz: Tz, interval: ReportInterval, curr
             .into_iter()
             .map(|(day, at)| {
                 let c = CostView::of(currency, n(&meta, day), n(&model, day));
-                CostPoint { at, day, meta: c.meta, model: c.model, total: c.total }
+                CostPoint {
+                    at,
+                    day,
+                    meta: c.meta,
+                    model: c.model,
+                    total: c.total,
+                }
             })
             .collect(),
         per_conversation: cost.per(r.total(M::Conversations)),
@@ -597,7 +642,11 @@ pub struct FunnelReport {
 /// The funnel from the period's moves (oldest first), stages in board order.
 pub fn funnel(stages: &[FunnelStage], moves: &[StageMove], period: Period) -> FunnelReport {
     let position: HashMap<Uuid, i32> = stages.iter().map(|s| (s.id, s.position)).collect();
-    let lost: BTreeSet<Uuid> = stages.iter().filter(|s| s.kind == StageKind::Lost).map(|s| s.id).collect();
+    let lost: BTreeSet<Uuid> = stages
+        .iter()
+        .filter(|s| s.kind == StageKind::Lost)
+        .map(|s| s.id)
+        .collect();
     let mut entered: HashMap<Uuid, BTreeSet<Uuid>> = HashMap::new();
     let mut converted: HashMap<Uuid, BTreeSet<Uuid>> = HashMap::new();
     let mut stayed: HashMap<Uuid, Vec<(i64, i64)>> = HashMap::new();
@@ -614,7 +663,8 @@ pub fn funnel(stages: &[FunnelStage], moves: &[StageMove], period: Period) -> Fu
             converted.entry(from).or_default().insert(m.lead);
         }
     }
-    let count = |map: &HashMap<Uuid, BTreeSet<Uuid>>, id| map.get(&id).map_or(0, |s| s.len() as i64);
+    let count =
+        |map: &HashMap<Uuid, BTreeSet<Uuid>>, id| map.get(&id).map_or(0, |s| s.len() as i64);
     let kind_total = |kind: StageKind| {
         let leads: BTreeSet<Uuid> = stages
             .iter()
@@ -651,21 +701,58 @@ pub fn funnel(stages: &[FunnelStage], moves: &[StageMove], period: Period) -> Fu
 pub fn metrics_of(report: crate::analytics::Report) -> &'static [M] {
     use crate::analytics::Report as R;
     match report {
-        R::Volume => &[M::Leads, M::Conversations, M::MessagesIn, M::MessagesOut, M::Bookings],
+        R::Volume => &[
+            M::Leads,
+            M::Conversations,
+            M::MessagesIn,
+            M::MessagesOut,
+            M::Bookings,
+        ],
         R::Funnel => &[],
         R::PeakHours => &[M::MessagesInByHour],
-        R::Sources => &[M::SourceLeads, M::SourceQualified, M::SourceWon, M::SourceMetaCostMicros, M::SourceModelCostMicros],
+        R::Sources => &[
+            M::SourceLeads,
+            M::SourceQualified,
+            M::SourceWon,
+            M::SourceMetaCostMicros,
+            M::SourceModelCostMicros,
+        ],
         R::Sentiment => &[M::Sentiment],
-        R::Agent => &[M::Decisions, M::DecisionReasons, M::HandoffDecisions, M::KnowledgeAnswers, M::GuardrailRepairs, M::ModelCostMicros, M::TokensIn, M::TokensOut],
-        R::Costs => &[M::MetaCostMicros, M::ModelCostMicros, M::Conversations, M::Won],
+        R::Agent => &[
+            M::Decisions,
+            M::DecisionReasons,
+            M::HandoffDecisions,
+            M::KnowledgeAnswers,
+            M::GuardrailRepairs,
+            M::ModelCostMicros,
+            M::TokensIn,
+            M::TokensOut,
+        ],
+        R::Costs => &[
+            M::MetaCostMicros,
+            M::ModelCostMicros,
+            M::Conversations,
+            M::Won,
+        ],
     }
 }
 
 /// What the dashboard reads.
 pub const DASHBOARD_METRICS: &[M] = &[
-    M::Leads, M::Conversations, M::Qualified, M::Won, M::Lost, M::Replied,
-    M::FirstResponseSeconds, M::Handoffs, M::Takeovers, M::Bookings, M::MessagesIn,
-    M::MessagesOut, M::MetaCostMicros, M::ModelCostMicros,
+    M::Leads,
+    M::Conversations,
+    M::Qualified,
+    M::Won,
+    M::Lost,
+    M::Replied,
+    M::FirstResponseSeconds,
+    M::Handoffs,
+    M::Takeovers,
+    M::Bookings,
+    M::MessagesIn,
+    M::MessagesOut,
+    M::MetaCostMicros,
+    M::ModelCostMicros,
 ];
 
 #[cfg(test)]
@@ -674,11 +761,19 @@ mod tests {
     use crate::analytics::zone;
 
     fn row(metric: M, day: &str, dim: &str, value: i64) -> RollupRow {
-        RollupRow { metric, day: day.parse().unwrap(), dim: dim.into(), value }
+        RollupRow {
+            metric,
+            day: day.parse().unwrap(),
+            dim: dim.into(),
+            value,
+        }
     }
 
     fn period() -> Period {
-        Period { from: "2026-02-28T18:30:00Z".parse().unwrap(), to: "2026-03-02T18:30:00Z".parse().unwrap() }
+        Period {
+            from: "2026-02-28T18:30:00Z".parse().unwrap(),
+            to: "2026-03-02T18:30:00Z".parse().unwrap(),
+        }
     }
 
     #[test]
@@ -697,7 +792,15 @@ mod tests {
         assert_eq!(f.conversations, 4);
         assert_eq!(f.reply_rate, 0.5);
         assert_eq!(f.median_first_response_seconds, Some(60.0));
-        assert_eq!(f.cost, CostView { currency: "USD".into(), meta: 0.115, model: 0.005, total: Some(0.12) });
+        assert_eq!(
+            f.cost,
+            CostView {
+                currency: "USD".into(),
+                meta: 0.115,
+                model: 0.005,
+                total: Some(0.12)
+            }
+        );
         assert_eq!(figures(&r, period(), "INR").cost.total, None);
     }
 
@@ -707,21 +810,43 @@ mod tests {
         let r = Rollups::new(vec![row(M::Leads, "2026-03-02", "-", 2)]);
         let v = volume(&r, period(), kolkata, ReportInterval::Day);
         assert_eq!(v.series.len(), 2);
-        assert_eq!(v.series[0].at, "2026-02-28T18:30:00Z".parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            v.series[0].at,
+            "2026-02-28T18:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
         assert_eq!((v.series[0].leads, v.series[1].leads), (0, 2));
     }
 
     #[test]
     fn the_funnel_counts_leads_not_moves() {
         let ids: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
-        let stage = |i: usize, kind| FunnelStage { id: ids[i], name: format!("s{i}"), kind, position: i as i32 };
-        let stages = vec![stage(0, StageKind::Open), stage(1, StageKind::Open), stage(2, StageKind::Won), stage(3, StageKind::Lost)];
+        let stage = |i: usize, kind| FunnelStage {
+            id: ids[i],
+            name: format!("s{i}"),
+            kind,
+            position: i as i32,
+        };
+        let stages = vec![
+            stage(0, StageKind::Open),
+            stage(1, StageKind::Open),
+            stage(2, StageKind::Won),
+            stage(3, StageKind::Lost),
+        ];
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        let mv = |lead, from: Option<usize>, to: usize, s| StageMove { lead, from: from.map(|f| ids[f]), to: ids[to], seconds_in_from: s };
+        let mv = |lead, from: Option<usize>, to: usize, s| StageMove {
+            lead,
+            from: from.map(|f| ids[f]),
+            to: ids[to],
+            seconds_in_from: s,
+        };
         let moves = vec![
-            mv(a, None, 0, None), mv(b, None, 0, None),
-            mv(a, Some(0), 1, Some(100)), mv(a, Some(1), 0, Some(10)), mv(a, Some(0), 1, Some(300)),
-            mv(a, Some(1), 2, Some(50)), mv(b, Some(0), 3, Some(20)),
+            mv(a, None, 0, None),
+            mv(b, None, 0, None),
+            mv(a, Some(0), 1, Some(100)),
+            mv(a, Some(1), 0, Some(10)),
+            mv(a, Some(0), 1, Some(300)),
+            mv(a, Some(1), 2, Some(50)),
+            mv(b, Some(0), 3, Some(20)),
         ];
         let f = funnel(&stages, &moves, period());
         assert_eq!((f.stages[0].entered, f.stages[0].converted_to_next), (2, 1));

@@ -13,36 +13,136 @@ fn rows(view: &ReportView) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = vec![];
     match view {
         ReportView::Volume(r) => {
-            out.push(["at", "day", "leads", "conversations", "messages_in", "messages_out", "bookings"].map(String::from).to_vec());
+            out.push(
+                [
+                    "at",
+                    "day",
+                    "leads",
+                    "conversations",
+                    "messages_in",
+                    "messages_out",
+                    "bookings",
+                ]
+                .map(String::from)
+                .to_vec(),
+            );
             for p in &r.series {
-                out.push(vec![p.at.to_rfc3339(), s(&p.day), s(&p.leads), s(&p.conversations), s(&p.messages_in), s(&p.messages_out), s(&p.bookings)]);
+                out.push(vec![
+                    p.at.to_rfc3339(),
+                    s(&p.day),
+                    s(&p.leads),
+                    s(&p.conversations),
+                    s(&p.messages_in),
+                    s(&p.messages_out),
+                    s(&p.bookings),
+                ]);
             }
         }
         ReportView::Funnel(r) => {
-            out.push(["stage_id", "name", "kind", "entered", "converted_to_next", "conversion_rate", "median_seconds_in_stage"].map(String::from).to_vec());
+            out.push(
+                [
+                    "stage_id",
+                    "name",
+                    "kind",
+                    "entered",
+                    "converted_to_next",
+                    "conversion_rate",
+                    "median_seconds_in_stage",
+                ]
+                .map(String::from)
+                .to_vec(),
+            );
             for st in &r.stages {
-                out.push(vec![s(&st.stage_id), st.name.clone(), s(&st.kind), s(&st.entered), s(&st.converted_to_next), s(&st.conversion_rate), opt(st.median_seconds_in_stage)]);
+                out.push(vec![
+                    s(&st.stage_id),
+                    st.name.clone(),
+                    s(&st.kind),
+                    s(&st.entered),
+                    s(&st.converted_to_next),
+                    s(&st.conversion_rate),
+                    opt(st.median_seconds_in_stage),
+                ]);
             }
-            out.push(vec![String::new(), "won".into(), "won".into(), s(&r.won), String::new(), String::new(), String::new()]);
-            out.push(vec![String::new(), "lost".into(), "lost".into(), s(&r.lost), String::new(), String::new(), String::new()]);
+            out.push(vec![
+                String::new(),
+                "won".into(),
+                "won".into(),
+                s(&r.won),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            out.push(vec![
+                String::new(),
+                "lost".into(),
+                "lost".into(),
+                s(&r.lost),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
         }
         ReportView::PeakHours(r) => {
-            out.push(["weekday", "hour", "messages_in"].map(String::from).to_vec());
+            out.push(
+                ["weekday", "hour", "messages_in"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for c in &r.cells {
                 out.push(vec![s(&c.weekday), s(&c.hour), s(&c.messages_in)]);
             }
         }
         ReportView::Sources(r) => {
-            out.push(["lead_source", "campaign_id", "campaign_name", "leads", "qualified", "won", "cost", "cost_per_lead", "cost_per_won_lead", "currency"].map(String::from).to_vec());
+            out.push(
+                [
+                    "lead_source",
+                    "campaign_id",
+                    "campaign_name",
+                    "leads",
+                    "qualified",
+                    "won",
+                    "cost",
+                    "cost_per_lead",
+                    "cost_per_won_lead",
+                    "currency",
+                ]
+                .map(String::from)
+                .to_vec(),
+            );
             for i in &r.items {
-                let (id, name) = i.campaign.as_ref().map(|c| (c.id.clone(), c.name.clone())).unwrap_or_default();
-                out.push(vec![s(&i.lead_source), id, name, s(&i.leads), s(&i.qualified), s(&i.won), s(&i.cost), opt(i.cost_per_lead), opt(i.cost_per_won_lead), r.currency.clone()]);
+                let (id, name) = i
+                    .campaign
+                    .as_ref()
+                    .map(|c| (c.id.clone(), c.name.clone()))
+                    .unwrap_or_default();
+                out.push(vec![
+                    s(&i.lead_source),
+                    id,
+                    name,
+                    s(&i.leads),
+                    s(&i.qualified),
+                    s(&i.won),
+                    s(&i.cost),
+                    opt(i.cost_per_lead),
+                    opt(i.cost_per_won_lead),
+                    r.currency.clone(),
+                ]);
             }
         }
         ReportView::Sentiment(r) => {
-            out.push(["at", "day", "positive", "neutral", "negative"].map(String::from).to_vec());
+            out.push(
+                ["at", "day", "positive", "neutral", "negative"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for p in &r.series {
-                out.push(vec![p.at.to_rfc3339(), s(&p.day), s(&p.positive), s(&p.neutral), s(&p.negative)]);
+                out.push(vec![
+                    p.at.to_rfc3339(),
+                    s(&p.day),
+                    s(&p.positive),
+                    s(&p.neutral),
+                    s(&p.negative),
+                ]);
             }
         }
         ReportView::Agent(r) => {
@@ -56,7 +156,11 @@ fn rows(view: &ReportView) -> Vec<Vec<String>> {
                 add("by_reason_code", k, s(v));
             }
             add("handoff_rate", "", s(&r.handoff_rate));
-            add("answered_from_knowledge_rate", "", s(&r.answered_from_knowledge_rate));
+            add(
+                "answered_from_knowledge_rate",
+                "",
+                s(&r.answered_from_knowledge_rate),
+            );
             for (k, v) in &r.guardrail_repairs {
                 add("guardrail_repairs", k, s(v));
             }
@@ -65,9 +169,20 @@ fn rows(view: &ReportView) -> Vec<Vec<String>> {
             add("tokens", "out", s(&r.tokens.out));
         }
         ReportView::Costs(r) => {
-            out.push(["at", "day", "meta", "model", "total", "currency"].map(String::from).to_vec());
+            out.push(
+                ["at", "day", "meta", "model", "total", "currency"]
+                    .map(String::from)
+                    .to_vec(),
+            );
             for p in &r.series {
-                out.push(vec![p.at.to_rfc3339(), s(&p.day), s(&p.meta), s(&p.model), opt(p.total), r.currency.clone()]);
+                out.push(vec![
+                    p.at.to_rfc3339(),
+                    s(&p.day),
+                    s(&p.meta),
+                    s(&p.model),
+                    opt(p.total),
+                    r.currency.clone(),
+                ]);
             }
         }
     }

@@ -70,7 +70,12 @@ impl OrgScope<'_> {
             .await?;
         Ok(Rollups::new(
             rows.into_iter()
-                .map(|r| RollupRow { metric: r.metric, day: r.day, dim: r.dim, value: r.value })
+                .map(|r| RollupRow {
+                    metric: r.metric,
+                    day: r.day,
+                    dim: r.dim,
+                    value: r.value,
+                })
                 .collect(),
         ))
     }
@@ -93,7 +98,9 @@ impl OrgScope<'_> {
         };
         let currency = self.report_currency().await?;
         let now = self.rollups(DASHBOARD_METRICS, period, tz).await?;
-        let before = self.rollups(DASHBOARD_METRICS, period.previous(), tz).await?;
+        let before = self
+            .rollups(DASHBOARD_METRICS, period.previous(), tz)
+            .await?;
         let queue = self.needs_human_queue().await?;
         Ok(Ok(DashboardStats {
             figures: reports::figures(&now, period, &currency),
@@ -118,9 +125,16 @@ impl OrgScope<'_> {
         for p in rows {
             *counts.entry(p).or_default() += 1;
         }
-        let order = EscalationPriority::ALL.iter().copied().map(Some).chain([None]);
+        let order = EscalationPriority::ALL
+            .iter()
+            .copied()
+            .map(Some)
+            .chain([None]);
         Ok(order
-            .map(|priority| QueueCount { priority, open: counts.get(&priority).copied().unwrap_or(0) })
+            .map(|priority| QueueCount {
+                priority,
+                open: counts.get(&priority).copied().unwrap_or(0),
+            })
             .collect())
     }
 
@@ -134,11 +148,15 @@ impl OrgScope<'_> {
         let Some(period) = Period::asked(q.from, q.to, crate::now(), tz) else {
             return Ok(Err(EmptyPeriod));
         };
-        let r = self.rollups(reports::metrics_of(report), period, tz).await?;
+        let r = self
+            .rollups(reports::metrics_of(report), period, tz)
+            .await?;
         let view = match report {
             Report::Volume => ReportView::Volume(reports::volume(&r, period, tz, q.interval)),
             Report::PeakHours => ReportView::PeakHours(reports::peak_hours(&r, period)),
-            Report::Sentiment => ReportView::Sentiment(reports::sentiment(&r, period, tz, q.interval)),
+            Report::Sentiment => {
+                ReportView::Sentiment(reports::sentiment(&r, period, tz, q.interval))
+            }
             Report::Agent => ReportView::Agent(reports::agent(&r, period)),
             Report::Costs => {
                 let currency = self.report_currency().await?;
@@ -170,7 +188,12 @@ impl OrgScope<'_> {
             .all(db)
             .await?
             .into_iter()
-            .map(|s| FunnelStage { id: s.id, name: s.name, kind: s.kind, position: s.position })
+            .map(|s| FunnelStage {
+                id: s.id,
+                name: s.name,
+                kind: s.kind,
+                position: s.position,
+            })
             .collect();
         let moves: Vec<(Uuid, Option<Uuid>, Uuid, Option<i64>)> = stage_history::Entity::find()
             .select_only()
@@ -190,7 +213,12 @@ impl OrgScope<'_> {
             .await?;
         let moves: Vec<StageMove> = moves
             .into_iter()
-            .map(|(lead, from, to, seconds_in_from)| StageMove { lead, from, to, seconds_in_from })
+            .map(|(lead, from, to, seconds_in_from)| StageMove {
+                lead,
+                from,
+                to,
+                seconds_in_from,
+            })
             .collect();
         Ok(reports::funnel(&stages, &moves, period))
     }

@@ -371,7 +371,8 @@ impl OrgScope<'_> {
                 let source = json!({ "channel": channel, "referral": msg.referral });
                 log.push(lead(ActivityKind::LeadCreated, source));
             }
-            let seen = json!({ "message_id": message_id, "type": msg.kind, "sent_at": msg.sent_at });
+            let seen =
+                json!({ "message_id": message_id, "type": msg.kind, "sent_at": msg.sent_at });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {
                 let change =

@@ -59,9 +59,9 @@ pub use accounts::{
 pub use audit::{Actor, AuditEntry};
 pub use database::{Backend, DatabaseUrl, Store};
 pub use erasure::Erased;
-pub use rollups_rebuild::RebuildSummary;
 pub use error::StoreError;
 pub use page::{Page, PageRequest};
+pub use rollups_rebuild::RebuildSummary;
 pub use team::{Invite, OrgScope, UserPatch};
 pub use two_factor::{SecondFactor, TotpSetup};
 pub use whatsapp_accounts::{

@@ -34,7 +34,10 @@ pub(crate) struct Tallies(BTreeMap<(Uuid, M, NaiveDate, String), i64>);
 impl Tallies {
     pub(crate) fn add(&mut self, org: Uuid, metric: M, day: NaiveDate, dim: &str, value: i64) {
         if value != 0 {
-            *self.0.entry((org, metric, day, dim.to_owned())).or_default() += value;
+            *self
+                .0
+                .entry((org, metric, day, dim.to_owned()))
+                .or_default() += value;
         }
     }
 
@@ -158,7 +161,8 @@ pub(crate) async fn note_activity(
     events: &[(Uuid, NewActivity)],
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let events: Vec<&(Uuid, NewActivity)> = events.iter().filter(|(_, e)| counted(e.kind)).collect();
+    let events: Vec<&(Uuid, NewActivity)> =
+        events.iter().filter(|(_, e)| counted(e.kind)).collect();
     if events.is_empty() {
         return Ok(());
     }
@@ -171,7 +175,15 @@ pub(crate) async fn note_activity(
     for (org, e) in &events {
         let tz = zone_of(&zones, *org);
         let source = e.contact_id.and_then(|c| sources.get(&(*org, c)));
-        count_event(&mut t, *org, tz, e.kind, &e.payload, at, source.map(String::as_str));
+        count_event(
+            &mut t,
+            *org,
+            tz,
+            e.kind,
+            &e.payload,
+            at,
+            source.map(String::as_str),
+        );
     }
     t.write(db).await
 }
@@ -194,9 +206,16 @@ pub(crate) fn count_event(
             let sent = moment(payload, "sent_at", at);
             count_message_in(t, org, tz, sent);
         }
-        ActivityKind::MessageSent => t.one(org, M::MessagesOut, local_day(moment(payload, "sent_at", at), tz)),
+        ActivityKind::MessageSent => t.one(
+            org,
+            M::MessagesOut,
+            local_day(moment(payload, "sent_at", at), tz),
+        ),
         ActivityKind::CtaAccepted => {
-            let cta = payload.get("cta").and_then(Value::as_str).and_then(|c| c.parse::<CtaType>().ok());
+            let cta = payload
+                .get("cta")
+                .and_then(Value::as_str)
+                .and_then(|c| c.parse::<CtaType>().ok());
             if cta.is_some_and(CtaType::is_booking) {
                 t.one(org, M::Bookings, day);
             }
@@ -222,7 +241,13 @@ pub(crate) fn count_message_in(t: &mut Tallies, org: Uuid, tz: Tz, sent: DateTim
 }
 
 /// A lead entering a won or lost stage.
-pub(crate) fn count_move(t: &mut Tallies, org: Uuid, day: NaiveDate, kind: Option<StageKind>, source: &str) {
+pub(crate) fn count_move(
+    t: &mut Tallies,
+    org: Uuid,
+    day: NaiveDate,
+    kind: Option<StageKind>,
+    source: &str,
+) {
     match kind {
         Some(StageKind::Won) => {
             t.one(org, M::Won, day);
@@ -240,7 +265,12 @@ async fn lead_sources(
 ) -> Result<HashMap<(Uuid, Uuid), String>> {
     let wanted: BTreeSet<(Uuid, Uuid)> = events
         .iter()
-        .filter(|(_, e)| matches!(e.kind, ActivityKind::LeadStatusChanged | ActivityKind::LeadMoved))
+        .filter(|(_, e)| {
+            matches!(
+                e.kind,
+                ActivityKind::LeadStatusChanged | ActivityKind::LeadMoved
+            )
+        })
         .filter_map(|(org, e)| Some((*org, e.contact_id?)))
         .collect();
     if wanted.is_empty() {
@@ -248,8 +278,14 @@ async fn lead_sources(
     }
     let rows: Vec<(Uuid, Uuid, String)> = lead_fact::Entity::find()
         .select_only()
-        .columns([lead_fact::Column::OrgId, lead_fact::Column::ContactId, lead_fact::Column::Source])
-        .filter(lead_fact::Column::OrgId.is_in(wanted.iter().map(|(o, _)| *o).collect::<BTreeSet<_>>()))
+        .columns([
+            lead_fact::Column::OrgId,
+            lead_fact::Column::ContactId,
+            lead_fact::Column::Source,
+        ])
+        .filter(
+            lead_fact::Column::OrgId.is_in(wanted.iter().map(|(o, _)| *o).collect::<BTreeSet<_>>()),
+        )
         .filter(lead_fact::Column::ContactId.is_in(wanted.iter().map(|(_, c)| *c)))
         .into_tuple()
         .all(db)
@@ -279,7 +315,10 @@ async fn lead_rows(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(o, c, s, camp, first)| ((o, c), (s, camp, first))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(o, c, s, camp, first)| ((o, c), (s, camp, first)))
+        .collect())
 }
 
 /// New leads: their fact (source frozen as first seen), their ad's name, and their count on
@@ -304,24 +343,46 @@ async fn note_new_leads(
         let source = source_of(lead_source, campaign.as_ref());
         count_lead(t, org, zone_of(zones, org), first_at, &source);
         if let (Some(ad), Some(name)) = (&source.campaign_id, campaign.as_ref().and_then(ad_name)) {
-            ads.push(campaign::Model { org_id: org, campaign_id: ad.clone(), name });
+            ads.push(campaign::Model {
+                org_id: org,
+                campaign_id: ad.clone(),
+                name,
+            });
         }
-        facts.push(lead_fact::Model { org_id: org, contact_id: id, source: source.key(), first_at });
+        facts.push(lead_fact::Model {
+            org_id: org,
+            contact_id: id,
+            source: source.key(),
+            first_at,
+        });
     }
     insert_lead_facts(db, facts).await?;
     name_campaigns(db, ads).await
 }
 
-pub(crate) fn count_lead(t: &mut Tallies, org: Uuid, tz: Tz, first_at: DateTime<Utc>, source: &SourceKey) {
+pub(crate) fn count_lead(
+    t: &mut Tallies,
+    org: Uuid,
+    tz: Tz,
+    first_at: DateTime<Utc>,
+    source: &SourceKey,
+) {
     let day = local_day(first_at, tz);
     t.one(org, M::Leads, day);
     t.add(org, M::SourceLeads, day, &source.key(), 1);
 }
 
-pub(crate) async fn insert_lead_facts(db: &impl ConnectionTrait, facts: Vec<lead_fact::Model>) -> Result<()> {
+pub(crate) async fn insert_lead_facts(
+    db: &impl ConnectionTrait,
+    facts: Vec<lead_fact::Model>,
+) -> Result<()> {
     for chunk in facts.chunks(CHUNK) {
         lead_fact::Entity::insert_many(chunk.iter().cloned().map(lead_fact::ActiveModel::from))
-            .on_conflict(OnConflict::columns([lead_fact::Column::OrgId, lead_fact::Column::ContactId]).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::columns([lead_fact::Column::OrgId, lead_fact::Column::ContactId])
+                    .do_nothing()
+                    .to_owned(),
+            )
             .exec_without_returning(db)
             .await?;
     }
@@ -329,7 +390,10 @@ pub(crate) async fn insert_lead_facts(db: &impl ConnectionTrait, facts: Vec<lead
 }
 
 /// An ad keeps the headline it was last seen with.
-pub(crate) async fn name_campaigns(db: &impl ConnectionTrait, ads: Vec<campaign::Model>) -> Result<()> {
+pub(crate) async fn name_campaigns(
+    db: &impl ConnectionTrait,
+    ads: Vec<campaign::Model>,
+) -> Result<()> {
     let mut unique: BTreeMap<(Uuid, String), campaign::Model> = BTreeMap::new();
     for ad in ads {
         unique.insert((ad.org_id, ad.campaign_id.clone()), ad);
@@ -358,8 +422,13 @@ async fn note_new_conversations(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let mut first: BTreeMap<Uuid, (Uuid, Uuid, DateTime<Utc>)> = BTreeMap::new();
-    for (org, e) in events.iter().filter(|(_, e)| e.kind == ActivityKind::MessageReceived) {
-        let (Some(conv), Some(lead)) = (e.conversation_id, e.contact_id) else { continue };
+    for (org, e) in events
+        .iter()
+        .filter(|(_, e)| e.kind == ActivityKind::MessageReceived)
+    {
+        let (Some(conv), Some(lead)) = (e.conversation_id, e.contact_id) else {
+            continue;
+        };
         let sent = moment(&e.payload, "sent_at", at);
         let entry = first.entry(conv).or_insert((*org, lead, sent));
         entry.2 = entry.2.min(sent);
@@ -387,7 +456,11 @@ async fn note_new_conversations(
             .get(&(org, lead))
             .map(|(s, camp, _)| source_of(*s, camp.as_ref()).key())
             .unwrap_or_else(|| LeadSource::Unknown.as_str().to_owned());
-        t.one(org, M::Conversations, local_day(started_at, zone_of(zones, org)));
+        t.one(
+            org,
+            M::Conversations,
+            local_day(started_at, zone_of(zones, org)),
+        );
         facts.push(conversation_fact::Model {
             org_id: org,
             conversation_id: conv,
@@ -405,14 +478,22 @@ pub(crate) async fn insert_conversation_facts(
     facts: Vec<conversation_fact::Model>,
 ) -> Result<()> {
     for chunk in facts.chunks(CHUNK) {
-        conversation_fact::Entity::insert_many(chunk.iter().cloned().map(conversation_fact::ActiveModel::from))
-            .on_conflict(
-                OnConflict::columns([conversation_fact::Column::OrgId, conversation_fact::Column::ConversationId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
+        conversation_fact::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(conversation_fact::ActiveModel::from),
+        )
+        .on_conflict(
+            OnConflict::columns([
+                conversation_fact::Column::OrgId,
+                conversation_fact::Column::ConversationId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
     Ok(())
 }
@@ -425,8 +506,13 @@ async fn note_first_replies(
     t: &mut Tallies,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    for (org, e) in events.iter().filter(|(_, e)| e.kind == ActivityKind::MessageSent) {
-        let Some(conv) = e.conversation_id else { continue };
+    for (org, e) in events
+        .iter()
+        .filter(|(_, e)| e.kind == ActivityKind::MessageSent)
+    {
+        let Some(conv) = e.conversation_id else {
+            continue;
+        };
         let sent = moment(&e.payload, "sent_at", at);
         let answered = conversation_fact::Entity::update_many()
             .col_expr(conversation_fact::Column::FirstReplyAt, Expr::value(sent))
@@ -443,7 +529,13 @@ async fn note_first_replies(
     Ok(())
 }
 
-pub(crate) fn count_first_reply(t: &mut Tallies, org: Uuid, tz: Tz, started: DateTime<Utc>, replied: DateTime<Utc>) {
+pub(crate) fn count_first_reply(
+    t: &mut Tallies,
+    org: Uuid,
+    tz: Tz,
+    started: DateTime<Utc>,
+    replied: DateTime<Utc>,
+) {
     let day = local_day(started, tz);
     t.one(org, M::Replied, day);
     let seconds = (replied - started).num_seconds().max(0);
@@ -471,7 +563,13 @@ pub(crate) fn latest_sentiment(state: &Value) -> Option<Sentiment> {
     last.get("sentiment")?.as_str()?.parse().ok()
 }
 
-pub(crate) fn count_decision(t: &mut Tallies, org: Uuid, day: NaiveDate, d: &DecisionFigures, source: &str) {
+pub(crate) fn count_decision(
+    t: &mut Tallies,
+    org: Uuid,
+    day: NaiveDate,
+    d: &DecisionFigures,
+    source: &str,
+) {
     t.add(org, M::Decisions, day, d.engine.as_str(), 1);
     t.add(org, M::DecisionReasons, day, d.reason_code.as_str(), 1);
     if d.handoff_required {
@@ -498,7 +596,11 @@ pub(crate) fn count_decision(t: &mut Tallies, org: Uuid, day: NaiveDate, d: &Dec
 }
 
 /// The source a conversation's lead is counted under.
-async fn conversation_source(db: &impl ConnectionTrait, org: Uuid, conversation: Uuid) -> Result<String> {
+async fn conversation_source(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    conversation: Uuid,
+) -> Result<String> {
     let source: Option<String> = conversation_fact::Entity::find()
         .select_only()
         .column(conversation_fact::Column::Source)
@@ -526,11 +628,24 @@ pub(crate) async fn note_decision(
 }
 
 /// Meta's charge for a message: micro-units by currency, on the day the message was queued.
-pub(crate) fn count_price(t: &mut Tallies, org: Uuid, day: NaiveDate, cost: Option<(f64, &str)>, sign: i64, source: &str) {
+pub(crate) fn count_price(
+    t: &mut Tallies,
+    org: Uuid,
+    day: NaiveDate,
+    cost: Option<(f64, &str)>,
+    sign: i64,
+    source: &str,
+) {
     if let Some((amount, currency)) = cost {
         let micros = sign * to_micros(amount);
         t.add(org, M::MetaCostMicros, day, currency, micros);
-        t.add(org, M::SourceMetaCostMicros, day, &format!("{currency}|{source}"), micros);
+        t.add(
+            org,
+            M::SourceMetaCostMicros,
+            day,
+            &format!("{currency}|{source}"),
+            micros,
+        );
     }
 }
 

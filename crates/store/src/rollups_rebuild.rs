@@ -5,7 +5,9 @@
 
 use crate::Store;
 use crate::entities::analytics::{campaign, conversation_fact, lead_fact, rollup};
-use crate::entities::{activity, contact, conversation, decision, message, org, pipeline_stage, stage_history};
+use crate::entities::{
+    activity, contact, conversation, decision, message, org, pipeline_stage, stage_history,
+};
 use crate::error::Result;
 use crate::rollups::{
     DecisionFigures, Tallies, count_decision, count_event, count_first_reply, count_lead,
@@ -60,11 +62,15 @@ impl Rebuild {
     }
 
     fn source(&self, lead: Uuid) -> &str {
-        self.sources.get(&lead).map_or(LeadSource::Unknown.as_str(), String::as_str)
+        self.sources
+            .get(&lead)
+            .map_or(LeadSource::Unknown.as_str(), String::as_str)
     }
 
     fn thread_source(&self, conversation: Uuid) -> &str {
-        self.threads.get(&conversation).map_or(LeadSource::Unknown.as_str(), |t| self.source(t.lead))
+        self.threads
+            .get(&conversation)
+            .map_or(LeadSource::Unknown.as_str(), |t| self.source(t.lead))
     }
 }
 
@@ -80,7 +86,10 @@ impl Store {
         campaign::Entity::delete_many().exec(db).await?;
         let zones = org::Entity::find().all(db).await?;
         let mut r = Rebuild {
-            zones: zones.into_iter().map(|o| (o.id, zone(o.timezone.as_deref()))).collect(),
+            zones: zones
+                .into_iter()
+                .map(|o| (o.id, zone(o.timezone.as_deref())))
+                .collect(),
             sources: HashMap::new(),
             threads: HashMap::new(),
             t: Tallies::default(),
@@ -123,11 +132,22 @@ async fn leads(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<usize> {
             let source = source_of(c.lead_source, c.campaign.as_ref());
             let tz = r.tz(c.org_id);
             count_lead(&mut r.t, c.org_id, tz, c.first_seen_at, &source);
-            if let (Some(ad), Some(name)) = (&source.campaign_id, c.campaign.as_ref().and_then(ad_name)) {
-                ads.push(campaign::Model { org_id: c.org_id, campaign_id: ad.clone(), name });
+            if let (Some(ad), Some(name)) =
+                (&source.campaign_id, c.campaign.as_ref().and_then(ad_name))
+            {
+                ads.push(campaign::Model {
+                    org_id: c.org_id,
+                    campaign_id: ad.clone(),
+                    name,
+                });
             }
             r.sources.insert(c.id, source.key());
-            facts.push(lead_fact::Model { org_id: c.org_id, contact_id: c.id, source: source.key(), first_at: c.first_seen_at });
+            facts.push(lead_fact::Model {
+                org_id: c.org_id,
+                contact_id: c.id,
+                source: source.key(),
+                first_at: c.first_seen_at,
+            });
         }
         n += facts.len();
         insert_lead_facts(db, facts).await?;
@@ -141,7 +161,11 @@ async fn threads(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
     loop {
         let page: Vec<(Uuid, Uuid, Uuid)> = conversation::Entity::find()
             .select_only()
-            .columns([conversation::Column::Id, conversation::Column::OrgId, conversation::Column::ContactId])
+            .columns([
+                conversation::Column::Id,
+                conversation::Column::OrgId,
+                conversation::Column::ContactId,
+            ])
             .filter(conversation::Column::Id.gt(after))
             .order_by_asc(conversation::Column::Id)
             .limit(PAGE)
@@ -151,13 +175,29 @@ async fn threads(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
         let Some(last) = page.last() else { break };
         after = last.0;
         for (id, org, lead) in page {
-            r.threads.insert(id, Thread { org, lead, ..Thread::default() });
+            r.threads.insert(
+                id,
+                Thread {
+                    org,
+                    lead,
+                    ..Thread::default()
+                },
+            );
         }
     }
     Ok(())
 }
 
-type MessageRow = (Uuid, Uuid, Uuid, Direction, Author, DateTime<Utc>, Option<f64>, Option<String>);
+type MessageRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Direction,
+    Author,
+    DateTime<Utc>,
+    Option<f64>,
+    Option<String>,
+);
 
 async fn messages(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
     let mut after = Uuid::nil();
@@ -191,8 +231,17 @@ async fn messages(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
             let tz = r.tz(org);
             let source = r.thread_source(conv).to_owned();
             let day = local_day(at, tz);
-            count_price(&mut r.t, org, day, cost.zip(currency.as_deref()), 1, &source);
-            let Some(thread) = r.threads.get_mut(&conv) else { continue };
+            count_price(
+                &mut r.t,
+                org,
+                day,
+                cost.zip(currency.as_deref()),
+                1,
+                &source,
+            );
+            let Some(thread) = r.threads.get_mut(&conv) else {
+                continue;
+            };
             match direction {
                 Direction::Inbound => {
                     count_message_in(&mut r.t, org, tz, at);
@@ -213,10 +262,17 @@ async fn messages(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
 async fn conversation_facts(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<usize> {
     let mut facts = vec![];
     for (id, thread) in &r.threads {
-        let Some(started) = thread.first_in else { continue };
+        let Some(started) = thread.first_in else {
+            continue;
+        };
         let tz = zone_of(&r.zones, thread.org);
         r.t.one(thread.org, M::Conversations, local_day(started, tz));
-        let reply = thread.outbound.iter().filter(|at| **at >= started).min().copied();
+        let reply = thread
+            .outbound
+            .iter()
+            .filter(|at| **at >= started)
+            .min()
+            .copied();
         if let Some(replied) = reply {
             count_first_reply(&mut r.t, thread.org, tz, started, replied);
         }
@@ -224,7 +280,11 @@ async fn conversation_facts(db: &impl ConnectionTrait, r: &mut Rebuild) -> Resul
             org_id: thread.org,
             conversation_id: *id,
             contact_id: thread.lead,
-            source: r.sources.get(&thread.lead).cloned().unwrap_or_else(|| LeadSource::Unknown.as_str().to_owned()),
+            source: r
+                .sources
+                .get(&thread.lead)
+                .cloned()
+                .unwrap_or_else(|| LeadSource::Unknown.as_str().to_owned()),
             started_at: started,
             first_reply_at: reply,
         });
@@ -286,7 +346,13 @@ async fn moves(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
         for h in page.into_iter().filter(|h| h.from_stage_id.is_some()) {
             let day = local_day(h.at, r.tz(h.org_id));
             let source = r.source(h.contact_id).to_owned();
-            count_move(&mut r.t, h.org_id, day, kinds.get(&h.to_stage_id).copied(), &source);
+            count_move(
+                &mut r.t,
+                h.org_id,
+                day,
+                kinds.get(&h.to_stage_id).copied(),
+                &source,
+            );
         }
     }
     Ok(())
@@ -315,7 +381,15 @@ async fn activity_counts(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<(
             let source = a.contact_id.map(|c| r.source(c).to_owned());
             let payload = a.payload.unwrap_or_default();
             let tz = r.tz(a.org_id);
-            count_event(&mut r.t, a.org_id, tz, a.kind, &payload, a.at, source.as_deref());
+            count_event(
+                &mut r.t,
+                a.org_id,
+                tz,
+                a.kind,
+                &payload,
+                a.at,
+                source.as_deref(),
+            );
         }
     }
     Ok(())

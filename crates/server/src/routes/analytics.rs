@@ -70,9 +70,17 @@ pub async fn dashboard_stats(
     Ok(Json(stats.map_err(empty_period)?))
 }
 
-async fn report(state: &AppState, member: &Member, report: Report, p: &ReportParams) -> ApiResult<ReportView> {
+async fn report(
+    state: &AppState,
+    member: &Member,
+    report: Report,
+    p: &ReportParams,
+) -> ApiResult<ReportView> {
     let scope = state.store.org(member.org_id());
-    Ok(scope.report(report, p.query()).await?.map_err(empty_period)?)
+    Ok(scope
+        .report(report, p.query())
+        .await?
+        .map_err(empty_period)?)
 }
 
 /// Leads, conversations, messages and bookings per bucket.
