@@ -461,11 +461,16 @@ pub fn sources(
             })
         })
         .collect();
-    items.sort_by(|a, b| {
-        b.leads
-            .cmp(&a.leads)
-            .then(a.lead_source.cmp(&b.lead_source))
-    });
+    // Most leads first; then by source and ad, as they spell.
+    let key = |i: &SourceRow| {
+        (
+            -i.leads,
+            i.lead_source.as_str(),
+            i.campaign.as_ref().map(|c| c.id.clone()),
+        )
+    };
+    items.sort_by(|a, b| key(a).cmp(&key(b)));
+
     SourcesReport {
         period: period.into(),
         currency: currency.to_owned(),

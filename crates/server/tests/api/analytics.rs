@@ -315,7 +315,7 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
         if messages(&app, &owner, conv)
             .await
             .iter()
-            .any(|m| m["direction"] == "outbound" && m["author"] != "note")
+            .any(|m| m["direction"] == "out" && m["author"] != "note")
         {
             answered += 1;
         }
@@ -431,7 +431,7 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
     move_to(manual[1].clone(), stage("Engaged")).await;
     move_to(manual[1].clone(), stage("Lost")).await;
     let r = app
-        .patch(
+        .put(
             &format!("/api/v1/leads/{}", manual[0]),
             &owner.token,
             json!({"lead_status": "qualified"}),
@@ -502,7 +502,7 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
             messages(&app, &owner, conv)
                 .await
                 .into_iter()
-                .filter(|m| m["direction"] == "outbound" && m["author"] != "note"),
+                .filter(|m| m["direction"] == "out" && m["author"] != "note"),
         );
     }
     let model_cost: f64 = decisions
@@ -522,7 +522,7 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
     let l5_messages = messages(&app, &owner, &l5).await;
     let lead_at: DateTime<Utc> = l5_messages
         .iter()
-        .find(|m| m["direction"] == "inbound")
+        .find(|m| m["direction"] == "in")
         .unwrap()["created_at"]
         .as_str()
         .unwrap()
@@ -530,7 +530,7 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
         .unwrap();
     let first_out: DateTime<Utc> = l5_messages
         .iter()
-        .filter(|m| m["direction"] == "outbound" && m["author"] != "note")
+        .filter(|m| m["direction"] == "out" && m["author"] != "note")
         .map(|m| {
             m["created_at"]
                 .as_str()
