@@ -22,7 +22,7 @@ export function ChartCard({
   children: ReactNode;
 }) {
   return (
-    <section aria-labelledby={id}>
+    <section aria-labelledby={id} className="min-w-0">
       <Card>
         <CardHeader
           id={id}

@@ -57,6 +57,7 @@ export function VolumeChart({ report, only }: { report: VolumeReport; only?: "co
         <Tooltip />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Line
+          isAnimationActive={false}
           type="monotone"
           dataKey="conversations"
           name="Conversations"
@@ -67,6 +68,7 @@ export function VolumeChart({ report, only }: { report: VolumeReport; only?: "co
         {!only && (
           <>
             <Line
+              isAnimationActive={false}
               type="monotone"
               dataKey="leads"
               name="New leads"
@@ -75,6 +77,7 @@ export function VolumeChart({ report, only }: { report: VolumeReport; only?: "co
               strokeWidth={2}
             />
             <Line
+              isAnimationActive={false}
               type="monotone"
               dataKey="messages_in"
               name="Messages in"
@@ -82,6 +85,7 @@ export function VolumeChart({ report, only }: { report: VolumeReport; only?: "co
               dot={false}
             />
             <Line
+              isAnimationActive={false}
               type="monotone"
               dataKey="messages_out"
               name="Messages out"
@@ -106,8 +110,20 @@ export function CostChart({ report }: { report: CostsReport }) {
         <YAxis tick={{ fontSize: 11 }} />
         <Tooltip />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Bar dataKey="meta" name={`Meta (${report.currency})`} stackId="c" fill={COLORS.meta} />
-        <Bar dataKey="model" name="Model (USD)" stackId="c" fill={COLORS.model} />
+        <Bar
+          isAnimationActive={false}
+          dataKey="meta"
+          name={`Meta (${report.currency})`}
+          stackId="c"
+          fill={COLORS.meta}
+        />
+        <Bar
+          isAnimationActive={false}
+          dataKey="model"
+          name="Model (USD)"
+          stackId="c"
+          fill={COLORS.model}
+        />
       </BarChart>
     </Frame>
   );
@@ -125,6 +141,7 @@ export function SentimentChart({ report }: { report: SentimentReport }) {
         <Tooltip />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         <Area
+          isAnimationActive={false}
           type="monotone"
           dataKey="positive"
           name="Positive"
@@ -134,6 +151,7 @@ export function SentimentChart({ report }: { report: SentimentReport }) {
           fillOpacity={0.4}
         />
         <Area
+          isAnimationActive={false}
           type="monotone"
           dataKey="neutral"
           name="Neutral"
@@ -143,6 +161,7 @@ export function SentimentChart({ report }: { report: SentimentReport }) {
           fillOpacity={0.4}
         />
         <Area
+          isAnimationActive={false}
           type="monotone"
           dataKey="negative"
           name="Negative"

@@ -62,6 +62,7 @@ function Delta({
   lowerIsBetter?: boolean;
 }) {
   const pct = change(now, before);
+  if (pct === null && now !== 0) return <span className="text-xs text-gray-500">new</span>;
   if (pct === null || pct === 0) return <span className="text-xs text-gray-400">no change</span>;
   const good = lowerIsBetter ? pct < 0 : pct > 0;
   const Icon = pct > 0 ? ArrowUpRight : ArrowDownRight;

@@ -165,7 +165,7 @@ function Pairs({ label, values }: { label: string; values: Record<string, number
         <dl className="mt-1 space-y-1 text-sm">
           {entries.map(([k, v]) => (
             <div key={k} className="flex justify-between gap-3">
-              <dt className="truncate text-gray-700">{humanize(k)}</dt>
+              <dt className="truncate text-gray-700">{k === k.toLowerCase() ? humanize(k) : k}</dt>
               <dd className="text-gray-900 tabular-nums">{v}</dd>
             </div>
           ))}
@@ -196,7 +196,14 @@ export function AgentSummary({ report }: { report: AgentReport }) {
           </div>
         ))}
       </dl>
-      <Pairs label="By engine" values={{ ...report.by_engine }} />
+      <Pairs
+        label="By engine"
+        values={{
+          Rules: report.by_engine.rules,
+          LLM: report.by_engine.llm,
+          Fallback: report.by_engine.fallback,
+        }}
+      />
       <Pairs label="By reason" values={report.by_reason_code} />
       <Pairs label="Guardrail repairs" values={report.guardrail_repairs} />
     </div>
