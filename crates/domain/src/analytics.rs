@@ -239,6 +239,17 @@ pub fn median(histogram: &[(i64, i64)]) -> Option<f64> {
     Some((at_rank(lo) + at_rank(hi)) as f64 / 2.0)
 }
 
+/// The value a first response is kept under in its histogram: to the second for the first
+/// ten minutes, to the minute within a day, to the hour after — so a busy year keeps a few
+/// hundred rows a day at most, and a median is exact where seconds matter.
+pub fn response_bucket(seconds: i64) -> i64 {
+    match seconds.max(0) {
+        s if s < 600 => s,
+        s if s < 86_400 => s - s % 60,
+        s => s - s % 3_600,
+    }
+}
+
 /// Money as integer micro-units (sums of many small prices stay exact).
 pub fn to_micros(amount: f64) -> i64 {
     (amount * 1e6).round() as i64
@@ -391,6 +402,10 @@ mod tests {
         assert_eq!(median(&[(10, 1), (2, 1)]), Some(6.0));
         assert_eq!(median(&[(1, 2), (100, 1)]), Some(1.0));
         assert_eq!(median(&[(3, 0)]), None);
+        assert_eq!(response_bucket(-3), 0);
+        assert_eq!(response_bucket(599), 599);
+        assert_eq!(response_bucket(661), 660);
+        assert_eq!(response_bucket(90_061), 90_000);
     }
 
     #[test]

@@ -538,7 +538,7 @@ pub(crate) fn count_first_reply(
 ) {
     let day = local_day(started, tz);
     t.one(org, M::Replied, day);
-    let seconds = (replied - started).num_seconds().max(0);
+    let seconds = closer_domain::analytics::response_bucket((replied - started).num_seconds());
     t.add(org, M::FirstResponseSeconds, day, &seconds.to_string(), 1);
 }
 

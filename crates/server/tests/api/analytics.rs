@@ -520,14 +520,12 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
         .map(|d| d["output_tokens"].as_i64().unwrap())
         .sum();
     let l5_messages = messages(&app, &owner, &l5).await;
-    let lead_at: DateTime<Utc> = l5_messages
-        .iter()
-        .find(|m| m["direction"] == "in")
-        .unwrap()["created_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let lead_at: DateTime<Utc> =
+        l5_messages.iter().find(|m| m["direction"] == "in").unwrap()["created_at"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
     let first_out: DateTime<Utc> = l5_messages
         .iter()
         .filter(|m| m["direction"] == "out" && m["author"] != "note")

@@ -47,6 +47,13 @@ enum AnalyticsConversations {
 }
 
 #[derive(DeriveIden)]
+enum Conversations {
+    Table,
+    OrgId,
+    NeedsHuman,
+}
+
+#[derive(DeriveIden)]
 enum AnalyticsCampaigns {
     Table,
     OrgId,
@@ -127,6 +134,17 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
+        // The dashboard's queue of conversations waiting for a person, counted without a scan.
+        m.create_index(index(
+            "conversations_needs_human",
+            Conversations::Table,
+            vec![
+                Conversations::OrgId.into_iden(),
+                Conversations::NeedsHuman.into_iden(),
+            ],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(AnalyticsCampaigns::Table)
@@ -146,6 +164,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("conversations_needs_human")
+                .table(Conversations::Table)
+                .to_owned(),
+        )
+        .await?;
         for table in [
             AnalyticsCampaigns::Table.into_iden(),
             AnalyticsConversations::Table.into_iden(),
