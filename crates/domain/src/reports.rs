@@ -425,10 +425,10 @@ pub fn sources(
     let model = r.by_dim(M::SourceModelCostMicros);
     let mut meta: BTreeMap<String, i64> = BTreeMap::new();
     for (dim, v) in r.by_dim(M::SourceMetaCostMicros) {
-        if let Some((c, source)) = dim.split_once('|') {
-            if c == currency {
-                *meta.entry(source.to_owned()).or_default() += v;
-            }
+        if let Some((c, source)) = dim.split_once('|')
+            && c == currency
+        {
+            *meta.entry(source.to_owned()).or_default() += v;
         }
     }
     let keys: BTreeSet<&String> = leads

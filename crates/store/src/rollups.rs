@@ -293,15 +293,19 @@ async fn lead_sources(
     Ok(rows.into_iter().map(|(o, c, s)| ((o, c), s)).collect())
 }
 
+/// What a lead's row says of where it came from: its source, its ad, when it first wrote.
+type LeadOrigin = (LeadSource, Option<Value>, DateTime<Utc>);
+type LeadRow = (Uuid, Uuid, LeadSource, Option<Value>, DateTime<Utc>);
+
 /// Each lead's row, for its source.
 async fn lead_rows(
     db: &impl ConnectionTrait,
     ids: &BTreeSet<(Uuid, Uuid)>,
-) -> Result<HashMap<(Uuid, Uuid), (LeadSource, Option<Value>, DateTime<Utc>)>> {
+) -> Result<HashMap<(Uuid, Uuid), LeadOrigin>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(Uuid, Uuid, LeadSource, Option<Value>, DateTime<Utc>)> = contact::Entity::find()
+    let rows: Vec<LeadRow> = contact::Entity::find()
         .select_only()
         .columns([
             contact::Column::OrgId,

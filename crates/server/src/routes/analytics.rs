@@ -77,10 +77,7 @@ async fn report(
     p: &ReportParams,
 ) -> ApiResult<ReportView> {
     let scope = state.store.org(member.org_id());
-    Ok(scope
-        .report(report, p.query())
-        .await?
-        .map_err(empty_period)?)
+    scope.report(report, p.query()).await?.map_err(empty_period)
 }
 
 /// Leads, conversations, messages and bookings per bucket.
