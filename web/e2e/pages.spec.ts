@@ -10,7 +10,7 @@ const SECTIONS = [
   { label: "Templates", path: "/templates", built: true },
   { label: "Broadcasts", path: "/broadcasts" },
   { label: "Automations", path: "/automations" },
-  { label: "Analytics", path: "/analytics" },
+  { label: "Analytics", path: "/analytics", built: true },
   { label: "Playground", path: "/playground", built: true },
 ];
 

@@ -29,6 +29,16 @@ pub enum Command {
     /// Create a demo organisation holding a year of a busy business (leads, tags, notes,
     /// pipeline, conversations, messages), print its owner's sign-in and exit.
     SeedDemo(SeedDemoArgs),
+    /// Analytics rollups: `closer rollups rebuild` recomputes them from scratch.
+    #[command(subcommand)]
+    Rollups(RollupsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RollupsCommand {
+    /// Recompute every organisation's analytics rollups from the tables and print the time
+    /// it took.
+    Rebuild(DbArgs),
 }
 
 #[derive(Args, Debug, Clone)]

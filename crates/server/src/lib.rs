@@ -2,6 +2,7 @@
 
 mod agent_run;
 mod agent_tests_run;
+mod analytics_csv;
 mod announce;
 pub mod app;
 mod calendar_feed;

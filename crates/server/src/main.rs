@@ -86,6 +86,10 @@ async fn main() -> ExitCode {
         Command::SeedDemo(args) => closer_server::seed_demo::run(&args).await.map(|owner| {
             println!("{owner}");
         }),
+        Command::Rollups(closer_server::config::RollupsCommand::Rebuild(db)) => {
+            init_tracing(false);
+            rebuild_rollups(&db).await
+        }
         Command::Openapi => app::openapi()
             .to_pretty_json()
             .map(|json| println!("{json}"))
@@ -98,4 +102,20 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `closer rollups rebuild`: recomputes the analytics rollups and says how long it took.
+async fn rebuild_rollups(db: &closer_server::config::DbArgs) -> anyhow::Result<()> {
+    let store = closer_store::Store::connect(&db.database_url()).await?;
+    store.migrate().await?;
+    let done = store.rebuild_rollups().await?;
+    println!(
+        "rebuilt analytics rollups: {} leads, {} conversations, {} messages -> {} rollup rows in {:.2} s",
+        done.leads,
+        done.conversations,
+        done.messages,
+        done.rollup_rows,
+        done.elapsed.as_secs_f64()
+    );
+    Ok(())
 }

@@ -95,6 +95,8 @@ pub(crate) async fn append_across(
         return Ok(());
     }
     let at = now();
+    // Analytics counts what happened in the same transaction (one query set per call).
+    crate::rollups::note_activity(db, &events, at).await?;
     let rows = events.into_iter().map(|(org_id, e)| {
         activity::ActiveModel::from(activity::Model {
             id: new_id(),

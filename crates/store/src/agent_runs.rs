@@ -333,6 +333,18 @@ impl OrgScope<'_> {
             _ => None,
         };
         let decision_id = new_id();
+        let figures = crate::rollups::DecisionFigures {
+            engine: record.engine,
+            reason_code: record.reason_code,
+            handoff_required: record.handoff_required,
+            retrieval_used: record.retrieval_used,
+            guardrails: record.guardrails.clone(),
+            input_tokens: record.input_tokens.into(),
+            output_tokens: record.output_tokens.into(),
+            cost_usd: record.cost_usd,
+            sentiment: crate::rollups::latest_sentiment(&patch.state),
+        };
+        crate::rollups::note_decision(&*txn, self.org_id, conversation_id, &figures, at).await?;
         decision::Entity::insert(decision::ActiveModel {
             id: Set(decision_id),
             org_id: Set(self.org_id),

@@ -371,7 +371,8 @@ impl OrgScope<'_> {
                 let source = json!({ "channel": channel, "referral": msg.referral });
                 log.push(lead(ActivityKind::LeadCreated, source));
             }
-            let seen = json!({ "message_id": message_id, "type": msg.kind });
+            let seen =
+                json!({ "message_id": message_id, "type": msg.kind, "sent_at": msg.sent_at });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {
                 let change =
@@ -664,7 +665,7 @@ impl OrgScope<'_> {
                 *card = Some(pricing::card_of(txn, self.org_id).await?);
             }
             let card = card.as_ref().expect("read above");
-            pricing::price_message(txn, self.org_id, m.id, pricing, s.recipient.as_ref(), card)
+            pricing::price_message(txn, self.org_id, &m, pricing, s.recipient.as_ref(), card)
                 .await?;
         }
         let current = m.status;

@@ -1316,6 +1316,18 @@ impl OrgScope<'_> {
         if let Some(tags) = &c.tags {
             self.set_lead_tags(&*txn, id, tags).await?;
         }
+        // A person qualifying (or otherwise re-rating) the lead is counted like the agent's.
+        if let Some(status) = c.lead_status.filter(|s| *s != current.lead_status) {
+            let changed = NewActivity {
+                contact_id: Some(id),
+                conversation_id: None,
+                kind: ActivityKind::LeadStatusChanged,
+                actor: ActivityActor::Member,
+                actor_user_id: Some(actor.user_id),
+                payload: json!({ "from": current.lead_status, "to": status }),
+            };
+            activity::append(&*txn, self.org_id, vec![changed]).await?;
+        }
         if let Some(stage_id) = c.stage_id {
             self.move_lead_in(&*txn, actor, id, stage_id, 0, None)
                 .await?;

@@ -440,6 +440,7 @@ async fn write_history(
                     "from": row.from_stage_name,
                     "to_stage_id": row.to_stage_id,
                     "to": row.to_stage_name,
+                    "to_kind": to.kind,
                     "by": by.actor,
                     "reason": by.reason,
                 }),

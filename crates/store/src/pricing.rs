@@ -42,12 +42,17 @@ pub(crate) async fn card_of(db: &impl ConnectionTrait, org_id: Uuid) -> Result<R
 pub(crate) async fn price_message(
     db: &impl ConnectionTrait,
     org_id: Uuid,
-    message_id: Uuid,
+    m: &message::Model,
     pricing: &MessagePricing,
     recipient: Option<&Phone>,
     card: &RateCard,
 ) -> Result<()> {
+    let message_id = m.id;
     let cost = message_cost(pricing, recipient, card);
+    // Analytics takes back the price the message had and counts the one it has now.
+    let was = m.cost_amount.zip(m.cost_currency.as_deref());
+    let is = cost.as_ref().map(|c| (c.amount, c.currency.as_str()));
+    crate::rollups::note_price(db, org_id, m.conversation_id, m.created_at, was, is).await?;
     message::Entity::update_many()
         .col_expr(
             message::Column::Pricing,

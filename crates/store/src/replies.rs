@@ -289,7 +289,7 @@ impl OrgScope<'_> {
             conv.id,
             ActivityKind::MessageSent,
             ActivityActor::Agent,
-            json!({ "message_id": model.id, "type": kind }),
+            json!({ "message_id": model.id, "type": kind, "sent_at": at }),
         );
         if let Some(user_id) = sent_by {
             sent = sent.by_member(user_id);

@@ -157,6 +157,13 @@ const BUILT_SECTIONS: RouteObject[] = [
       (m) => m.CalendarPage,
     ),
   },
+  {
+    path: "/analytics",
+    lazy: page(
+      () => import("../features/analytics"),
+      (m) => m.AnalyticsPage,
+    ),
+  },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",
@@ -166,6 +173,7 @@ const BUILT_PATHS = new Set([
   "/pipeline",
   "/actions",
   "/calendar",
+  "/analytics",
 ]);
 
 export const routes: RouteObject[] = [

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod agent;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -220,6 +221,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(compliance::opt_in))
         .routes(routes!(compliance::list_opt_outs))
         .routes(routes!(compliance::erase))
+        .routes(routes!(analytics::dashboard_stats))
+        .routes(routes!(analytics::volume))
+        .routes(routes!(analytics::funnel))
+        .routes(routes!(analytics::peak_hours))
+        .routes(routes!(analytics::sources))
+        .routes(routes!(analytics::sentiment))
+        .routes(routes!(analytics::agent))
+        .routes(routes!(analytics::costs))
+        .routes(routes!(analytics::csv_export))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

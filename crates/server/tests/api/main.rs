@@ -5,6 +5,7 @@ mod harness;
 mod accounts;
 mod agent;
 mod agent_tests;
+mod analytics;
 mod basics;
 mod calendar;
 mod compliance;

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod agent_profile;
 pub mod agent_test;
 pub mod agent_test_run;
+pub mod analytics;
 pub mod audit_log;
 pub mod calendar_event;
 pub mod calendar_feed;

@@ -435,7 +435,8 @@ async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<
             let source = json!({ "channel": it.channel, "referral": it.msg.referral });
             log.push(entry(ActivityKind::LeadCreated, source));
         }
-        let seen = json!({ "message_id": it.message_id, "type": it.msg.kind });
+        let seen =
+            json!({ "message_id": it.message_id, "type": it.msg.kind, "sent_at": it.msg.sent_at });
         log.push(entry(ActivityKind::MessageReceived, seen));
         if w.reopened.get(&conversation_id) == Some(&it.message_id) {
             let change = json!({ "from": ConversationMode::Closed, "to": ConversationMode::Bot, "by": "lead_message" });

@@ -1,13 +1,10 @@
 import { ArrowRight, Building2, FlaskConical, MessageCircle, Sparkles, Users } from "lucide-react";
 import { Link } from "react-router";
 import { useSession } from "../auth";
-import { ComingSoon } from "../../components/ComingSoon";
 import { Page } from "../../components/Page";
 import { canManage } from "../../lib/format";
-import { SECTIONS } from "../../nav";
 import { useAgentProfile } from "../agent";
-
-const dashboard = SECTIONS[0]!;
+import { DashboardInsights } from "../analytics";
 
 export function DashboardPage() {
   const { user, org } = useSession();
@@ -79,12 +76,7 @@ export function DashboardPage() {
           ))}
         </div>
       </section>
-      <ComingSoon
-        icon={dashboard.icon}
-        name="Your sales dashboard"
-        summary={dashboard.summary}
-        features={dashboard.features}
-      />
+      <DashboardInsights />
     </Page>
   );
 }

@@ -1,0 +1,2 @@
+export { AnalyticsPage } from "./AnalyticsPage";
+export { DashboardInsights } from "./DashboardInsights";
