@@ -70,6 +70,7 @@ pub mod account;
 pub mod activity;
 pub mod agent;
 pub mod calendar;
+pub mod campaigns;
 pub mod canned;
 pub mod compliance;
 pub mod contact_points;
