@@ -82,6 +82,67 @@ text_enum!(
     }
 );
 
+impl Default for TagsMatch {
+    fn default() -> Self {
+        TagsMatch::Any
+    }
+}
+
+/// Who a campaign goes to; every part given must hold (AND). Frozen at start.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Audience {
+    /// A saved view of the leads list (its filter and search).
+    #[serde(default)]
+    pub view_id: Option<uuid::Uuid>,
+    /// The CRM's filter document `[{field, operator, value, glue}]`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
+    pub filter: Option<serde_json::Value>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub tags_match: TagsMatch,
+    #[serde(default)]
+    pub lead_ids: Vec<uuid::Uuid>,
+}
+
+impl Audience {
+    /// Nothing chosen yet: a campaign cannot start to "everyone" by accident.
+    pub fn is_empty(&self) -> bool {
+        self.view_id.is_none()
+            && self.filter.as_ref().is_none_or(|f| f.as_array().is_some_and(|a| a.is_empty()))
+            && self.tags.is_empty()
+            && self.lead_ids.is_empty()
+    }
+}
+
+text_enum!(
+    /// What the pre-flight found: the first three block a start, the rest warn.
+    PreflightIssue {
+        TemplateNotApproved = "template_not_approved",
+        WhatsappNotConnected = "whatsapp_not_connected",
+        EmptyAudience = "empty_audience",
+        /// More recipients than the rolling 24 h limit has room for: the rest wait.
+        OverMessagingLimit = "over_messaging_limit",
+        /// The template's quality is low (RED or YELLOW): Meta may pause it.
+        TemplateQualityLow = "template_quality_low",
+        /// Part of the audience is excluded.
+        SomeExcluded = "some_excluded",
+    }
+);
+
+impl PreflightIssue {
+    pub fn blocks(self) -> bool {
+        matches!(
+            self,
+            PreflightIssue::TemplateNotApproved
+                | PreflightIssue::WhatsappNotConnected
+                | PreflightIssue::EmptyAudience
+        )
+    }
+}
+
 text_enum!(
     /// One recipient's send. Only forward: `pending` → `sending` → `sent` → `delivered` →
     /// `read` → `replied`; `retrying` waits for its `retry_at`; `failed` and `skipped` end it.
@@ -180,6 +241,10 @@ text_enum!(
         TooManyAttempts = "too_many_attempts",
         /// The lead was deleted before the send.
         LeadGone = "lead_gone",
+        /// A person owns the conversation now (the send policy's human lock).
+        HumanOwnsConversation = "human_owns_conversation",
+        /// Another rule of the send policy refused it (the hourly limit, quiet hours).
+        SendPolicy = "send_policy",
     }
 );
 

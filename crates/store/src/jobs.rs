@@ -51,6 +51,8 @@ pub enum JobPayload {
     DeliverNotification { delivery_id: Uuid },
     /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
     MediaFetch { media_id: Uuid },
+    /// A running (or scheduled) campaign sends its due recipients, paced.
+    CampaignSend { campaign_id: Uuid },
 }
 
 impl JobPayload {
@@ -65,6 +67,7 @@ impl JobPayload {
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
+            JobPayload::CampaignSend { .. } => JobKind::CampaignSend,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod agent_config;
 pub mod agent_runs;
 mod audit;
 pub mod calendar;
+pub mod campaigns;
 pub mod canned_replies;
 pub mod compliance;
 mod database;

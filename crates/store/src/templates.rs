@@ -661,7 +661,7 @@ fn with_event(history: &[Value], event: &str, reason: Option<&str>) -> Value {
     Value::Array(all.split_off(skip))
 }
 
-fn lead_values_of(lead: &contact::Model, state: Option<Value>) -> LeadValues {
+pub(crate) fn lead_values_of(lead: &contact::Model, state: Option<Value>) -> LeadValues {
     let slots = state
         .as_ref()
         .and_then(|s| s.get("slots"))
