@@ -4,6 +4,7 @@ mod agent_run;
 mod announce;
 pub mod app;
 mod calendar_feed;
+mod campaign_run;
 mod client_ip;
 pub mod config;
 mod credentials;

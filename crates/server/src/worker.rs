@@ -333,6 +333,14 @@ impl Runner {
                 let last = job.attempt >= job.max_attempts;
                 fetcher.run(job.org_id, *media_id, last).await
             }
+            Ok(JobPayload::CampaignSend { campaign_id }) => {
+                let sender = crate::campaign_run::CampaignSender {
+                    store: &self.store,
+                    graph: &self.graph,
+                    files: &self.config.media,
+                };
+                sender.run(job.org_id, *campaign_id).await
+            }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }

@@ -187,6 +187,11 @@ pub(crate) async fn enqueue_sender(
 }
 
 impl OrgScope<'_> {
+    /// The organisation this scope reads and writes.
+    pub fn org_id(&self) -> Uuid {
+        self.org_id
+    }
+
     pub async fn campaign(&self, id: Uuid) -> Result<CampaignRecord> {
         self.campaign_row(&self.store.db, id).await.map(record)
     }

@@ -23,6 +23,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use closer_domain::campaigns::PausedReason;
 use uuid::Uuid;
 
 /// Placeholder → how it is filled.
@@ -768,6 +769,21 @@ impl Store {
             }
         };
         update.exec(&self.db).await?;
+        // Meta paused or disabled it: the campaigns sending it pause with the reason.
+        if let TemplateChange::Status {
+            status: Some(status),
+            ..
+        } = &e.change
+        {
+            let why = match status {
+                TemplateStatus::Paused => Some(PausedReason::TemplatePaused),
+                TemplateStatus::Disabled => Some(PausedReason::TemplateDisabled),
+                _ => None,
+            };
+            if let Some(why) = why {
+                scope.pause_campaigns_of_template(t.id, why).await?;
+            }
+        }
         Ok(true)
     }
 }
