@@ -6,6 +6,7 @@ mod accounts;
 mod agent;
 mod basics;
 mod calendar;
+mod campaigns;
 mod compliance;
 mod conversations;
 mod durability;
