@@ -563,8 +563,12 @@ pub fn gap_wait(
 /// A lead's message this soon after a send is that send's reply.
 pub const REPLY_ATTRIBUTION_DAYS: i64 = 7;
 
+/// Meta stamps a lead's message to the second: one stamped in the second of our send may
+/// have come after it, so the comparison is at that resolution.
 pub fn is_reply(sent_at: DateTime<Utc>, lead_wrote_at: DateTime<Utc>) -> bool {
-    lead_wrote_at >= sent_at && lead_wrote_at - sent_at <= Duration::days(REPLY_ATTRIBUTION_DAYS)
+    let sent_second = sent_at.timestamp();
+    lead_wrote_at.timestamp() >= sent_second
+        && lead_wrote_at - sent_at <= Duration::days(REPLY_ATTRIBUTION_DAYS)
 }
 
 /// A share of `of`, in [0, 1]; 0 when nothing was sent.

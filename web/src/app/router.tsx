@@ -157,6 +157,20 @@ const BUILT_SECTIONS: RouteObject[] = [
       (m) => m.CalendarPage,
     ),
   },
+  {
+    path: "/broadcasts",
+    lazy: page(
+      () => import("../features/campaigns"),
+      (m) => m.BroadcastsPage,
+    ),
+  },
+  {
+    path: "/broadcasts/:campaignId",
+    lazy: page(
+      () => import("../features/campaigns"),
+      (m) => m.CampaignPage,
+    ),
+  },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",
@@ -166,6 +180,7 @@ const BUILT_PATHS = new Set([
   "/pipeline",
   "/actions",
   "/calendar",
+  "/broadcasts",
 ]);
 
 export const routes: RouteObject[] = [

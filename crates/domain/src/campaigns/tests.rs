@@ -152,6 +152,9 @@ fn tiers_read_as_numbers_and_replies_count_for_a_week() {
     assert_eq!(messaging_limit(Some("TIER_UNLIMITED")), None);
     assert!(is_reply(at(0), at(7 * 86_400)));
     assert!(!is_reply(at(0), at(7 * 86_400 + 1)));
+    let sent = at(100) + Duration::milliseconds(600);
+    assert!(is_reply(sent, at(100)), "stamped in the second of the send");
+    assert!(!is_reply(sent, at(99)));
     assert_eq!(gap_wait(Some(at(100)), 6, at(103)), Some(at(106)));
     assert_eq!(gap_wait(Some(at(100)), 6, at(106)), None);
     assert_eq!(spacing_ms(80), 13);

@@ -186,16 +186,17 @@ async fn a_saved_views_campaign_goes_through_preflight_to_its_stats(b: Backend) 
     })
     .await;
     let broadcast = app
-        .sql_text(&format!(
-            "SELECT CAST(broadcast AS TEXT) FROM conversations WHERE contact_id = '{maria}'"
-        ))
+        .sql_text(
+            "SELECT CAST(broadcast AS TEXT) FROM conversations WHERE contact_id IN \
+             (SELECT id FROM contacts WHERE phone = '+15557654321')",
+        )
         .await
         .unwrap();
     let broadcast: Value = serde_json::from_str(&broadcast).unwrap();
     assert_eq!(broadcast["campaign_id"], id);
     assert!(broadcast["replied_at"].is_string());
     let replied = app
-        .sql_text("SELECT COUNT(*) FROM activity WHERE kind = 'campaign_replied'")
+        .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM activities WHERE kind = 'campaign_replied'")
         .await;
     assert_eq!(replied.as_deref(), Some("1"));
 
@@ -286,9 +287,9 @@ async fn metas_errors_are_routed_per_recipient_and_number(b: Backend) {
     })
     .await;
     assert_eq!(failed["reason"], "marketing_opted_out");
-    let lead_id = sent["lead_id"].as_str().unwrap();
+    let phone = sent["phone"].as_str().unwrap();
     let stopped = app
-        .sql_text(&format!("SELECT CAST(marketing_opt_out AS TEXT) FROM contacts WHERE id = '{lead_id}'"))
+        .sql_text(&format!("SELECT CAST(marketing_opt_out AS TEXT) FROM contacts WHERE phone = '{phone}'"))
         .await
         .unwrap();
     assert!(stopped == "true" || stopped == "1", "{stopped}");
