@@ -145,7 +145,7 @@ test("a broadcast goes from a saved view through its pre-flight to its stats", a
   expect(sends.length).toBe(3);
   expect(sends.every((s) => typeof s.body.biz_opaque_callback_data === "string")).toBe(true);
   const recipients = page.getByRole("table", { name: "Recipients" });
-  await expect(recipients.getByText("Sent", { exact: true })).toHaveCount(3);
+  await expect(recipients.getByRole("cell", { name: "Sent", exact: true })).toHaveCount(3);
   await expect(recipients.getByText("Opted out")).toBeVisible();
   await expect(page.getByRole("img", { name: "Recipients by status" })).toBeVisible();
   const csv = page.getByRole("link", { name: "CSV" });

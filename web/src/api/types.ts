@@ -484,6 +484,167 @@ export interface paths {
         patch: operations["change_event"];
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's campaigns, newest first. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /** A new campaign, as a draft (owner or admin). */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_campaign"];
+        /**
+         * New settings (owner or admin); only a draft or scheduled campaign, else 409
+         *     `campaign_status`.
+         */
+        put: operations["update_campaign"];
+        post?: never;
+        /** Deletes a campaign that is not sending (owner or admin); running or paused → 409. */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a campaign (owner or admin): every unsent recipient is `skipped`. */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pauses a running campaign (owner or admin): no send starts more than 2 s after the answer. */
+        post: operations["pause_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What starting the campaign now would do (owner or admin): nothing is written. */
+        post: operations["preflight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's recipients in order (`?status=`); `&format=csv` exports them all. */
+        get: operations["list_recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resumes a paused campaign, whatever paused it (owner or admin). */
+        post: operations["resume_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a draft (owner or admin): the audience is frozen, `running` (or `scheduled` with a
+         *     later `send_at` / a local time). Blocking pre-flight findings → 409 with their code.
+         */
+        post: operations["start_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's counts, rates, cost, send rate and time left (= the campaign's `stats`). */
+        get: operations["campaign_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-replies": {
         parameters: {
             query?: never;
@@ -2236,6 +2397,19 @@ export interface components {
              */
             user_id?: string | null;
         };
+        /** @description Who a campaign goes to; every part given must hold (AND). Frozen at start. */
+        Audience: {
+            /** @description The CRM's filter document `[{field, operator, value, glue}]`. */
+            filter?: Record<string, never>[] | null;
+            lead_ids?: string[];
+            tags?: string[];
+            tags_match?: components["schemas"]["TagsMatch"];
+            /**
+             * Format: uuid
+             * @description A saved view of the leads list (its filter and search).
+             */
+            view_id?: string | null;
+        };
         AuditActor: {
             email?: string | null;
             /** Format: uuid */
@@ -2390,6 +2564,114 @@ export interface components {
             timezone: string;
             /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
             to_be_agreed: components["schemas"]["CalendarEventView"][];
+        };
+        /** @description A campaign's settings as written. Only `name` is required to save a draft. */
+        CampaignBody: {
+            audience?: components["schemas"]["Audience"];
+            name: string;
+            pacing?: null | components["schemas"]["PacingBody"];
+            retry?: components["schemas"]["RetryPolicy"];
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * Format: uuid
+             * @description A drip sequence each recipient joins once sent.
+             */
+            sequence_id?: string | null;
+            /** Format: uuid */
+            template_id?: string | null;
+            /** @description `{placeholder: {source, key, fallback}}`; `null`: the template's own mapping. */
+            variables?: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            } | null;
+        };
+        CampaignCost: {
+            /**
+             * Format: double
+             * @description What Meta's pricing on the status webhooks says was billed.
+             */
+            billed: number;
+            currency: string;
+            /**
+             * Format: double
+             * @description What the reached and remaining recipients cost at the rate card's price.
+             */
+            estimated: number;
+        };
+        CampaignRates: {
+            /**
+             * Format: double
+             * @description Of those Meta took (sent and beyond).
+             */
+            delivered: number;
+            /** Format: double */
+            read: number;
+            /** Format: double */
+            replied: number;
+        };
+        /** @description A campaign as a realtime event names it. */
+        CampaignRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            paused_reason?: null | components["schemas"]["PausedReason"];
+            status: components["schemas"]["CampaignStatus"];
+        };
+        CampaignStatsView: {
+            cost: components["schemas"]["CampaignCost"];
+            counts: components["schemas"]["RecipientCounts"];
+            /** Format: int64 */
+            eta_seconds?: number | null;
+            /** @description Excluded at start, by reason. */
+            excluded: {
+                [key: string]: number;
+            };
+            rates: components["schemas"]["CampaignRates"];
+            /**
+             * Format: int64
+             * @description Recipients to send to (the audience less those excluded).
+             */
+            recipients: number;
+            /** Format: double */
+            sends_per_second: number;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        CampaignStatus: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+        CampaignView: {
+            audience: components["schemas"]["Audience"];
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            pacing: components["schemas"]["Pacing"];
+            /** Format: date-time */
+            paused_at?: string | null;
+            paused_reason?: null | components["schemas"]["PausedReason"];
+            retry: components["schemas"]["RetryPolicy"];
+            schedule: components["schemas"]["Schedule"];
+            /** Format: uuid */
+            sequence_id?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            stats: components["schemas"]["CampaignStatsView"];
+            status: components["schemas"]["CampaignStatus"];
+            /** Format: uuid */
+            template_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The campaign's own mapping; `null`: the template's. */
+            variables?: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            } | null;
         };
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
@@ -2779,7 +3061,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused" | "campaign_status" | "unmapped_variables" | "empty_audience" | "over_messaging_limit";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2793,6 +3075,15 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        EstimatedCost: {
+            /** Format: double */
+            amount: number;
+            /** @description By recipient country (ISO 3166 alpha-2; `*` when unknown). */
+            by_country: {
+                [key: string]: number;
+            };
+            currency: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3086,7 +3377,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "campaign_send";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3348,6 +3639,44 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_CampaignView: {
+            items: {
+                audience: components["schemas"]["Audience"];
+                /** Format: date-time */
+                cancelled_at?: string | null;
+                /** Format: date-time */
+                completed_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                pacing: components["schemas"]["Pacing"];
+                /** Format: date-time */
+                paused_at?: string | null;
+                paused_reason?: null | components["schemas"]["PausedReason"];
+                retry: components["schemas"]["RetryPolicy"];
+                schedule: components["schemas"]["Schedule"];
+                /** Format: uuid */
+                sequence_id?: string | null;
+                /** Format: date-time */
+                started_at?: string | null;
+                stats: components["schemas"]["CampaignStatsView"];
+                status: components["schemas"]["CampaignStatus"];
+                /** Format: uuid */
+                template_id?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description The campaign's own mapping; `null`: the template's. */
+                variables?: {
+                    [key: string]: components["schemas"]["VariableMapping"];
+                } | null;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_CtaView: {
             items: {
                 enabled: boolean;
@@ -3523,6 +3852,44 @@ export interface components {
                 phone?: string | null;
                 reason?: string | null;
                 source: components["schemas"]["OptOutSource"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_RecipientView: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: uuid */
+                conversation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                error?: null | components["schemas"]["RecipientError"];
+                /** Format: date-time */
+                failed_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lead_id: string;
+                name?: string | null;
+                phone?: string | null;
+                provider_message_id?: string | null;
+                /** Format: date-time */
+                read_at?: string | null;
+                reason?: null | components["schemas"]["RecipientReason"];
+                /** Format: date-time */
+                replied_at?: string | null;
+                /** Format: date-time */
+                retry_at?: string | null;
+                /** Format: date-time */
+                sent_at?: string | null;
+                status: components["schemas"]["RecipientStatus"];
+                /** Format: date-time */
+                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -3804,6 +4171,19 @@ export interface components {
             template?: unknown;
             text?: string | null;
             type: components["schemas"]["MessageType"];
+        };
+        MessagingLimitView: {
+            /** Format: int64 */
+            limit?: number | null;
+            /** Format: int64 */
+            remaining?: number | null;
+            /** @description Meta's tier (`TIER_1K`) or number. */
+            tier?: string | null;
+            /**
+             * Format: int64
+             * @description Distinct leads sent a template in the rolling 24 hours.
+             */
+            used_24h: number;
         };
         ModeRequest: {
             /**
@@ -4118,6 +4498,26 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        /** @description How a campaign paces its sends. */
+        Pacing: {
+            /**
+             * Format: int32
+             * @description Campaign sends per second, 1 up to the number's rate.
+             */
+            rate_per_second: number;
+            /**
+             * Format: int32
+             * @description At least this long after our last message to a lead, ≥ 6.
+             */
+            recipient_gap_seconds: number;
+        };
+        /** @description `pacing` with either part left to its default. */
+        PacingBody: {
+            /** Format: int32 */
+            rate_per_second?: number | null;
+            /** Format: int32 */
+            recipient_gap_seconds?: number | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -4143,10 +4543,48 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        PausedReason: "user" | "template_paused" | "template_disabled" | "template_error" | "account_restricted" | "whatsapp_disconnected";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         Persuasion: "soft" | "moderate" | "firm";
         /** @description `{kind: {in_app, email, push}}`, every kind present. */
         PreferencesView: {
             [key: string]: components["schemas"]["ChannelChoice"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        PreflightIssue: "template_not_approved" | "whatsapp_not_connected" | "empty_audience" | "over_messaging_limit" | "template_quality_low" | "some_excluded";
+        PreflightTemplateView: {
+            category: components["schemas"]["TemplateCategory"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            quality?: null | components["schemas"]["QualityRating"];
+            status: components["schemas"]["TemplateStatus"];
+        };
+        PreflightView: {
+            /** @description Any of these: the start is refused (409 with the code). */
+            blocking: components["schemas"]["PreflightIssue"][];
+            /**
+             * Format: int64
+             * @description At the campaign's pace.
+             */
+            duration_seconds: number;
+            estimated_cost: components["schemas"]["EstimatedCost"];
+            excluded: {
+                [key: string]: number;
+            };
+            messaging_limit: components["schemas"]["MessagingLimitView"];
+            /** Format: int64 */
+            over_limit_by: number;
+            /** Format: int64 */
+            recipients: number;
+            template?: null | components["schemas"]["PreflightTemplateView"];
+            warnings: components["schemas"]["PreflightIssue"][];
         };
         PreviewRequest: {
             /**
@@ -4490,12 +4928,104 @@ export interface components {
             data: Record<string, never>;
             /** @enum {string} */
             type: "resync";
+        } | {
+            /** @description A campaign's status changed (started, paused with its reason, resumed, done). */
+            data: {
+                campaign: components["schemas"]["CampaignRef"];
+            };
+            /** @enum {string} */
+            type: "campaign:updated";
+        } | {
+            /** @description A running campaign's counts, at most once a second. */
+            data: {
+                /** Format: uuid */
+                campaign_id: string;
+                counts: components["schemas"]["RecipientCounts"];
+                /** Format: double */
+                sends_per_second: number;
+                status: components["schemas"]["CampaignStatus"];
+            };
+            /** @enum {string} */
+            type: "campaign:progress";
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         ReasonCode: "initial_greeting" | "qualification_question" | "discovery" | "value_proposition" | "objection_handling" | "cta_push" | "pricing_discussion" | "soft_nudge" | "value_add" | "social_proof" | "clarification_request" | "confirmation" | "stay_silent" | "schedule_followup" | "exit_graceful" | "needs_human";
+        /** @description Recipients per status. */
+        RecipientCounts: {
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            read: number;
+            /** Format: int64 */
+            replied: number;
+            /** Format: int64 */
+            retrying: number;
+            /** Format: int64 */
+            sending: number;
+            /** Format: int64 */
+            sent: number;
+            /** Format: int64 */
+            skipped: number;
+        };
+        RecipientError: {
+            /**
+             * Format: int64
+             * @description Meta's error code, when it gave one.
+             */
+            code?: number | null;
+            title: string;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RecipientReason: "opted_out" | "marketing_opted_out" | "us_marketing_block" | "no_phone" | "duplicate_phone" | "marketing_capped" | "missing_variable" | "send_interrupted" | "cancelled" | "provider_error" | "marketing_cap_exhausted" | "too_many_attempts" | "lead_gone" | "human_owns_conversation" | "send_policy";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RecipientStatus: "pending" | "sending" | "sent" | "delivered" | "read" | "replied" | "retrying" | "failed" | "skipped";
+        RecipientView: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            error?: null | components["schemas"]["RecipientError"];
+            /** Format: date-time */
+            failed_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lead_id: string;
+            name?: string | null;
+            phone?: string | null;
+            provider_message_id?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            reason?: null | components["schemas"]["RecipientReason"];
+            /** Format: date-time */
+            replied_at?: string | null;
+            /** Format: date-time */
+            retry_at?: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: components["schemas"]["RecipientStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
         RecoveryCodes: {
             /** @description Ten single-use codes, shown this once: each signs in in place of the app's code. */
             recovery_codes: string[];
@@ -4511,6 +5041,14 @@ export interface components {
             type: string;
             /** Format: date-time */
             until?: string | null;
+        };
+        /** @description Retries of Meta's per-user marketing cap (131049). */
+        RetryPolicy: {
+            /**
+             * Format: int32
+             * @description Days a capped recipient is tried again (0–7), one try a day.
+             */
+            marketing_cap_days: number;
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -4572,6 +5110,16 @@ export interface components {
             status: components["schemas"]["ScanStatus"];
             /** @description The start page, normalised. */
             url: string;
+        };
+        /** @description When a campaign sends. */
+        Schedule: {
+            /** @description `HH:MM`: the next such time in each lead's timezone (else the organisation's). */
+            local_time?: string | null;
+            /**
+             * Format: date-time
+             * @description Not before this time; `null`: at once.
+             */
+            send_at?: string | null;
         };
         /** @description One step of the outside-window schedule: `after_hours` from the lead's last message. */
         ScheduleStep: {
@@ -4738,6 +5286,10 @@ export interface components {
              */
             position: number;
         };
+        StartBody: {
+            /** @description Start even with more recipients than the messaging limit has room for. */
+            confirm_over_limit?: boolean;
+        };
         SyncResult: {
             /** Format: int32 */
             created: number;
@@ -4765,6 +5317,11 @@ export interface components {
             lead_count: number;
             name: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        TagsMatch: "any" | "all";
         TemplateBody: {
             /** @description A sample value for each placeholder, by placeholder (`first_name`, `1`). */
             examples?: {
@@ -6093,6 +6650,509 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CampaignStatus"];
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_CampaignView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pause_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_recipients: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RecipientStatus"];
+                limit?: number;
+                cursor?: string;
+                /** @description `csv`: every recipient (with the status filter) as a CSV download. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page, or with `format=csv` every recipient as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RecipientView"];
+                    "text/csv": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resume_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStatsView"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -721,8 +721,8 @@ pub struct RecipientParams {
 /// A campaign's recipients in order (`?status=`); `&format=csv` exports them all.
 #[utoipa::path(get, path = "/campaigns/{id}/recipients", tag = "campaigns",
     params(("id" = String, Path), RecipientParams), security(("bearer" = [])),
-    responses((status = 200, body = List<RecipientView>),
-        (status = 200, content_type = "text/csv", body = String),
+    responses((status = 200, description = "The page, or with `format=csv` every recipient as CSV",
+            content((List<RecipientView> = "application/json"), (String = "text/csv"))),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_recipients(
     State(state): State<AppState>,

@@ -6,8 +6,8 @@ import { Card, CardHeader } from "../../components/ui/Card";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
-import { useViews } from "../leads/api";
-import { useTemplates } from "../templates/api";
+import { useViews } from "../leads";
+import { useTemplates } from "../templates";
 import { useCreateCampaign, type Campaign } from "./api";
 
 type When = "now" | "at" | "local";
@@ -60,8 +60,8 @@ export function CampaignBuilder({
     );
   };
 
-  const viewOptions = (views.data ?? []).map((v) => ({ value: v.id, label: v.name }));
-  const templateOptions = (templates.data ?? []).map((t) => ({
+  const viewOptions = (views.data?.items ?? []).map((v) => ({ value: v.id, label: v.name }));
+  const templateOptions = (templates.data?.items ?? []).map((t) => ({
     value: t.id,
     label: `${t.name} (${t.language})`,
     description: t.category.toLowerCase(),

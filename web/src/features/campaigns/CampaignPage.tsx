@@ -1,5 +1,5 @@
 import { Download, Pause, Play, Rocket, X } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link, useParams } from "react-router";
 import { errorMessage } from "../../api/errors";
 import { Page } from "../../components/Page";
@@ -23,8 +23,12 @@ import {
   type RecipientStatus,
 } from "./api";
 import { PreflightPanel } from "./PreflightPanel";
-import { ProgressChart } from "./ProgressChart";
 import { REASON_LABEL, RECIPIENT_ORDER, RECIPIENT_TONE, STATUS_TONE } from "./labels";
+
+// Charts load with the first broadcast opened, not with the app (recharts is heavy).
+const ProgressChart = lazy(() =>
+  import("./ProgressChart").then((m) => ({ default: m.ProgressChart })),
+);
 
 const percent = (n: number) => `${Math.round(n * 100)}%`;
 
@@ -239,7 +243,9 @@ export function CampaignPage() {
                 value={`${(s.cost.billed || s.cost.estimated).toFixed(2)} ${s.cost.currency}`}
               />
             </div>
-            <ProgressChart stats={s} />
+            <Suspense fallback={<div className="h-56" />}>
+              <ProgressChart stats={s} />
+            </Suspense>
           </div>
         </Card>
       </div>

@@ -1,4 +1,13 @@
-import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { humanize } from "../../lib/format";
 import type { CampaignStats } from "./api";
 import { RECIPIENT_ORDER } from "./labels";
@@ -27,7 +36,14 @@ export function ProgressChart({ stats }: { stats: CampaignStats }) {
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e5e7eb" />
-          <XAxis dataKey="label" tick={{ fontSize: 11 }} interval={0} angle={-30} dy={8} height={48} />
+          <XAxis
+            dataKey="label"
+            tick={{ fontSize: 11 }}
+            interval={0}
+            angle={-30}
+            dy={8}
+            height={48}
+          />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip cursor={{ fill: "#f3f4f6" }} />
           <Bar dataKey="count" isAnimationActive={false}>

@@ -34,12 +34,15 @@ export function useCampaign(id: string) {
 export function useRecipients(id: string, status: RecipientStatus | "") {
   return useQuery({
     queryKey: [...recipientsKey(id), status] as const,
-    queryFn: () =>
-      unwrap(
+    queryFn: async () => {
+      const page = await unwrap(
         api.GET("/api/v1/campaigns/{id}/recipients", {
           params: { path: { id }, query: { limit: 100, ...(status ? { status } : {}) } },
         }),
-      ),
+      );
+      // The same path answers CSV for `format=csv`, which this query never asks for.
+      return typeof page === "string" ? { items: [], next_cursor: null } : page;
+    },
     placeholderData: keepPreviousData,
   });
 }
@@ -83,7 +86,8 @@ export function useCampaignAction(id: string) {
           return unwrap(api.POST("/api/v1/campaigns/{id}/cancel", { params }));
       }
     },
-    onSuccess: (campaign) => client.setQueryData(campaignKey(id), campaign),
+    // Refetched rather than set from the answer: the sender may have moved the campaign on
+    // (even completed it) before the answer arrives, and its events came first.
     onSettled: () => client.invalidateQueries({ queryKey: CAMPAIGNS_KEY }),
   });
 }
