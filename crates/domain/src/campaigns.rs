@@ -34,7 +34,9 @@ impl CampaignStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CampaignCommand {
     /// A person starts it: `later` when its schedule is in the future.
-    Start { later: bool },
+    Start {
+        later: bool,
+    },
     /// Its scheduled time came.
     Due,
     Pause,
@@ -82,6 +84,8 @@ text_enum!(
     }
 );
 
+// Written out: the enum is declared by `text_enum!`, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
 impl Default for TagsMatch {
     fn default() -> Self {
         TagsMatch::Any
@@ -111,7 +115,10 @@ impl Audience {
     /// Nothing chosen yet: a campaign cannot start to "everyone" by accident.
     pub fn is_empty(&self) -> bool {
         self.view_id.is_none()
-            && self.filter.as_ref().is_none_or(|f| f.as_array().is_some_and(|a| a.is_empty()))
+            && self
+                .filter
+                .as_ref()
+                .is_none_or(|f| f.as_array().is_some_and(|a| a.is_empty()))
             && self.tags.is_empty()
             && self.lead_ids.is_empty()
     }
@@ -382,7 +389,8 @@ impl Schedule {
 
     /// It starts later than now: the campaign is `scheduled`, not `running`.
     pub fn is_later(&self, now: DateTime<Utc>) -> bool {
-        self.send_at.is_some_and(|at| at > now + Duration::seconds(1))
+        self.send_at
+            .is_some_and(|at| at > now + Duration::seconds(1))
     }
 }
 

@@ -423,10 +423,10 @@ impl OrgScope<'_> {
                 campaign_recipient::Entity::update_many()
                     .filter(campaign_recipient::Column::OrgId.eq(self.org_id))
                     .filter(campaign_recipient::Column::CampaignId.eq(id))
-                    .filter(campaign_recipient::Column::Status.is_in([
-                        RecipientStatus::Pending,
-                        RecipientStatus::Retrying,
-                    ]))
+                    .filter(
+                        campaign_recipient::Column::Status
+                            .is_in([RecipientStatus::Pending, RecipientStatus::Retrying]),
+                    )
                     .col_expr(
                         campaign_recipient::Column::Status,
                         Expr::value(RecipientStatus::Skipped),
@@ -465,7 +465,12 @@ impl OrgScope<'_> {
     pub async fn pause_campaign_for(&self, id: Uuid, reason: PausedReason) -> Result<bool> {
         let current = self.campaign_row(&self.store.db, id).await?;
         Ok(self
-            .move_campaign(&self.store.db, &current, CampaignCommand::Pause, Some(reason))
+            .move_campaign(
+                &self.store.db,
+                &current,
+                CampaignCommand::Pause,
+                Some(reason),
+            )
             .await?
             .is_some())
     }

@@ -10,6 +10,7 @@ use crate::replies::{OutboundBody, QueuedReply};
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::campaigns::PausedReason;
 use closer_domain::followup::FollowupStatus;
 use closer_domain::messaging::{Author, Channel, QualityRating};
 use closer_domain::send_policy::{self, Content, Outgoing, Recipient, Sender, TemplateCategory};
@@ -23,7 +24,6 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use closer_domain::campaigns::PausedReason;
 use uuid::Uuid;
 
 /// Placeholder → how it is filled.

@@ -139,10 +139,27 @@ fn a_local_time_is_the_next_one_in_the_zone() {
     let now = "2026-03-01T10:00:00Z".parse().unwrap();
     let due = s.due_for(chrono_tz::Asia::Kolkata, now);
     assert_eq!(due.to_rfc3339(), "2026-03-02T04:00:00+00:00");
-    assert_eq!(s.due_for(chrono_tz::UTC, now).to_rfc3339(), "2026-03-02T09:30:00+00:00");
+    assert_eq!(
+        s.due_for(chrono_tz::UTC, now).to_rfc3339(),
+        "2026-03-02T09:30:00+00:00"
+    );
     assert!(!Schedule::default().is_later(now));
-    assert!(Schedule { send_at: Some(now + Duration::hours(1)), local_time: None }.is_later(now));
-    assert!(Schedule { send_at: None, local_time: Some("25:00".into()) }.problems().len() == 1);
+    assert!(
+        Schedule {
+            send_at: Some(now + Duration::hours(1)),
+            local_time: None
+        }
+        .is_later(now)
+    );
+    assert!(
+        Schedule {
+            send_at: None,
+            local_time: Some("25:00".into())
+        }
+        .problems()
+        .len()
+            == 1
+    );
 }
 
 #[test]

@@ -520,7 +520,11 @@ pub async fn preflight(
     Manager(member): Manager,
     Path(id): Path<String>,
 ) -> ApiResult<Json<PreflightView>> {
-    let c = state.store.org(member.org_id()).campaign(id_of(&id)?).await?;
+    let c = state
+        .store
+        .org(member.org_id())
+        .campaign(id_of(&id)?)
+        .await?;
     let (_, p) = plan(&state, &member, &c).await?;
     Ok(Json(preflight_view(p)))
 }
@@ -756,8 +760,20 @@ async fn export_csv(
 ) -> ApiResult<Response> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let head = [
-        "id", "lead_id", "phone", "name", "status", "reason", "error_code", "error_title",
-        "attempts", "sent_at", "delivered_at", "read_at", "replied_at", "failed_at",
+        "id",
+        "lead_id",
+        "phone",
+        "name",
+        "status",
+        "reason",
+        "error_code",
+        "error_title",
+        "attempts",
+        "sent_at",
+        "delivered_at",
+        "read_at",
+        "replied_at",
+        "failed_at",
     ];
     let csv_failed = |e: csv::Error| ApiError::Internal(e.into());
     w.write_record(head).map_err(csv_failed)?;

@@ -12,8 +12,8 @@ use crate::templates::TemplateRecord;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::campaigns::{
-    AudienceLead, CampaignCommand, PreflightIssue, RecipientReason,
-    RecipientStatus, exclusion, messaging_limit,
+    AudienceLead, CampaignCommand, PreflightIssue, RecipientReason, RecipientStatus, exclusion,
+    messaging_limit,
 };
 use closer_domain::contact_points::Phone;
 use closer_domain::leads::tag_folded;
@@ -74,9 +74,7 @@ pub struct Preflight {
 pub fn unmapped(template: &TemplateRecord, own: Option<&Variables>) -> Vec<String> {
     variable_keys(&template.content)
         .into_iter()
-        .filter(|k| {
-            !own.is_some_and(|v| v.contains_key(k)) && !template.variables.contains_key(k)
-        })
+        .filter(|k| !own.is_some_and(|v| v.contains_key(k)) && !template.variables.contains_key(k))
         .collect()
 }
 
@@ -89,7 +87,7 @@ pub(crate) fn mapping_of(template: &TemplateRecord, own: Option<&Variables>) -> 
     m
 }
 
-fn pricing_category(c: TemplateCategory) -> PricingCategory {
+pub(super) fn pricing_category(c: TemplateCategory) -> PricingCategory {
     match c {
         TemplateCategory::Marketing => PricingCategory::Marketing,
         TemplateCategory::Utility => PricingCategory::Utility,
@@ -240,15 +238,15 @@ impl OrgScope<'_> {
             }
         }
         let mut issues = vec![];
-        if !template
+        if template
             .as_ref()
-            .is_some_and(|t| t.status == TemplateStatus::Approved)
+            .is_none_or(|t| t.status != TemplateStatus::Approved)
         {
             issues.push(PreflightIssue::TemplateNotApproved);
         }
-        if !account
+        if account
             .as_ref()
-            .is_some_and(|a| a.status == closer_domain::messaging::NumberStatus::Connected)
+            .is_none_or(|a| a.status != closer_domain::messaging::NumberStatus::Connected)
         {
             issues.push(PreflightIssue::WhatsappNotConnected);
         }

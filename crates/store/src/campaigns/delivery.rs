@@ -7,8 +7,8 @@ use super::record;
 use crate::activity::{self, NewActivity};
 use crate::entities::{campaign_recipient, conversation};
 use crate::error::Result;
-use crate::team::OrgScope;
 use crate::now;
+use crate::team::OrgScope;
 use chrono::{DateTime, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::campaigns::{ErrorRoute, RecipientStatus, is_reply, route_error};
@@ -155,7 +155,16 @@ pub(crate) async fn note_delivery(
         }
         let title = title.unwrap_or("Meta could not deliver the message.");
         scope
-            .route_failure(txn, &c, r.id, r.lead_id, route, r.attempts.max(0) as u32, code, title)
+            .route_failure(
+                txn,
+                &c,
+                r.id,
+                r.lead_id,
+                route,
+                r.attempts.max(0) as u32,
+                code,
+                title,
+            )
             .await?;
         return Ok(Some(c.id));
     }

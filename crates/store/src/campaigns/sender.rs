@@ -7,8 +7,7 @@ use super::audience::mapping_of;
 use super::{CampaignRecord, enqueue_sender};
 use crate::activity::{self, NewActivity};
 use crate::entities::{
-    campaign, campaign_recipient, contact, conversation, conversation_state, message,
-    number_pacing,
+    campaign, campaign_recipient, contact, conversation, conversation_state, message, number_pacing,
 };
 use crate::error::{Result, StoreError};
 use crate::inbox::window_of;
@@ -507,7 +506,11 @@ impl OrgScope<'_> {
         else {
             return Ok(Claim::Skipped(RecipientReason::LeadGone));
         };
-        let Some(phone) = lead.phone.as_deref().and_then(|p| Phone::parse(p, None).ok()) else {
+        let Some(phone) = lead
+            .phone
+            .as_deref()
+            .and_then(|p| Phone::parse(p, None).ok())
+        else {
             return Ok(Claim::Skipped(RecipientReason::NoPhone));
         };
         let conv = self.whatsapp_conversation(txn, lead.id).await?;
@@ -621,8 +624,13 @@ impl OrgScope<'_> {
         if let Some(c) = find().one(txn).await? {
             return Ok(c);
         }
-        let row =
-            crate::ingest::new_conversation(self.org_id, new_id(), contact_id, Channel::Whatsapp, now());
+        let row = crate::ingest::new_conversation(
+            self.org_id,
+            new_id(),
+            contact_id,
+            Channel::Whatsapp,
+            now(),
+        );
         conversation::Entity::insert(row)
             .on_conflict(
                 OnConflict::columns([
@@ -650,10 +658,10 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let at = now();
         recipient_update(self.org_id, s.recipient_id)
-            .filter(campaign_recipient::Column::Status.is_in([
-                RecipientStatus::Sending,
-                RecipientStatus::Failed,
-            ]))
+            .filter(
+                campaign_recipient::Column::Status
+                    .is_in([RecipientStatus::Sending, RecipientStatus::Failed]),
+            )
             .col_expr(
                 campaign_recipient::Column::Status,
                 Expr::value(RecipientStatus::Sent),
@@ -662,7 +670,10 @@ impl OrgScope<'_> {
                 campaign_recipient::Column::Reason,
                 Expr::value(Option::<RecipientReason>::None),
             )
-            .col_expr(campaign_recipient::Column::MessageId, Expr::value(s.task.message_id))
+            .col_expr(
+                campaign_recipient::Column::MessageId,
+                Expr::value(s.task.message_id),
+            )
             .col_expr(
                 campaign_recipient::Column::ProviderMessageId,
                 Expr::value(provider_message_id),
@@ -780,7 +791,16 @@ impl OrgScope<'_> {
     ) -> Result<SendOutcome> {
         let txn = self.store.begin_write().await?;
         let outcome = self
-            .route_failure(&txn, c, s.recipient_id, s.lead_id, route, s.attempts, code, title)
+            .route_failure(
+                &txn,
+                c,
+                s.recipient_id,
+                s.lead_id,
+                route,
+                s.attempts,
+                code,
+                title,
+            )
             .await?;
         txn.commit().await?;
         Ok(outcome)
@@ -843,7 +863,10 @@ impl OrgScope<'_> {
                     .col_expr(campaign_recipient::Column::RetryAt, Expr::value(due))
                     .col_expr(
                         campaign_recipient::Column::CapRetries,
-                        sea_orm::ExprTrait::add(Expr::col(campaign_recipient::Column::CapRetries), 1),
+                        sea_orm::ExprTrait::add(
+                            Expr::col(campaign_recipient::Column::CapRetries),
+                            1,
+                        ),
                     )
                     .exec(txn)
                     .await?;
@@ -883,7 +906,10 @@ impl OrgScope<'_> {
                     .filter(campaign::Column::Id.eq(c.id))
                     .col_expr(
                         campaign::Column::TemplateErrorStreak,
-                        sea_orm::ExprTrait::add(Expr::col(campaign::Column::TemplateErrorStreak), 1),
+                        sea_orm::ExprTrait::add(
+                            Expr::col(campaign::Column::TemplateErrorStreak),
+                            1,
+                        ),
                     )
                     .exec(txn)
                     .await?;

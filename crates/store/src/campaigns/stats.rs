@@ -5,14 +5,12 @@
 use super::CampaignRecord;
 use crate::entities::{campaign_recipient, message};
 use crate::error::Result;
-use crate::team::OrgScope;
 use crate::now;
+use crate::team::OrgScope;
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::campaigns::{RecipientCounts, RecipientReason, RecipientStatus, rate_of};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -93,7 +91,10 @@ impl OrgScope<'_> {
         let rows: Vec<(RecipientStatus, i64)> = campaign_recipient::Entity::find()
             .select_only()
             .column(campaign_recipient::Column::Status)
-            .column_as(sea_orm::ExprTrait::count(Expr::col(campaign_recipient::Column::Id)), "n")
+            .column_as(
+                sea_orm::ExprTrait::count(Expr::col(campaign_recipient::Column::Id)),
+                "n",
+            )
             .filter(campaign_recipient::Column::OrgId.eq(self.org_id))
             .filter(campaign_recipient::Column::CampaignId.eq(campaign_id))
             .group_by(campaign_recipient::Column::Status)
@@ -123,29 +124,13 @@ impl OrgScope<'_> {
         let counts = self.recipient_counts(c.id).await?;
         let reached = counts.reached();
         let card = self.rate_card().await?;
-        let per_message = match c.template_id {
-            Some(t) => match self.template(t).await {
-                Ok(t) => {
-                    let category = match t.category() {
-                        closer_domain::send_policy::TemplateCategory::Marketing => {
-                            closer_domain::pricing::PricingCategory::Marketing
-                        }
-                        closer_domain::send_policy::TemplateCategory::Utility => {
-                            closer_domain::pricing::PricingCategory::Utility
-                        }
-                        closer_domain::send_policy::TemplateCategory::Authentication => {
-                            closer_domain::pricing::PricingCategory::Authentication
-                        }
-                    };
-                    card.price(None, category).map_or(0.0, |p| p.amount())
-                }
-                Err(_) => 0.0,
-            },
-            None => 0.0,
-        };
+        let estimated = self.estimated_cost(c, &card).await?;
         let billed: Option<f64> = message::Entity::find()
             .select_only()
-            .column_as(sea_orm::ExprTrait::sum(Expr::col(message::Column::CostAmount)), "billed")
+            .column_as(
+                sea_orm::ExprTrait::sum(Expr::col(message::Column::CostAmount)),
+                "billed",
+            )
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(
                 message::Column::Id.in_subquery(
@@ -183,11 +168,48 @@ impl OrgScope<'_> {
             read_rate: rate_of(counts.read + counts.replied, reached),
             replied_rate: rate_of(counts.replied, reached),
             currency: card.currency.as_str().to_owned(),
-            estimated_cost: ((reached + open) as f64 * per_message * 10_000.0).round() / 10_000.0,
+            estimated_cost: (estimated * 10_000.0).round() / 10_000.0,
             billed_cost: billed.unwrap_or(0.0),
             sends_per_second,
             eta_seconds,
         })
+    }
+
+    /// The rate card's price of every recipient not skipped, by their phone's country (as the
+    /// pre-flight estimated it).
+    async fn estimated_cost(
+        &self,
+        c: &CampaignRecord,
+        card: &closer_domain::pricing::RateCard,
+    ) -> Result<f64> {
+        let Some(template) = c.template_id else {
+            return Ok(0.0);
+        };
+        let category = match self.template(template).await {
+            Ok(t) => super::audience::pricing_category(t.category()),
+            Err(crate::StoreError::NotFound) => return Ok(0.0),
+            Err(e) => return Err(e),
+        };
+        let phones: Vec<Option<String>> = campaign_recipient::Entity::find()
+            .select_only()
+            .column(campaign_recipient::Column::Phone)
+            .filter(campaign_recipient::Column::OrgId.eq(self.org_id))
+            .filter(campaign_recipient::Column::CampaignId.eq(c.id))
+            .filter(campaign_recipient::Column::Status.ne(RecipientStatus::Skipped))
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        Ok(phones
+            .iter()
+            .map(|p| {
+                let country = p
+                    .as_deref()
+                    .and_then(|p| closer_domain::contact_points::Phone::parse(p, None).ok())
+                    .and_then(|p| p.country());
+                card.price(country.as_deref(), category)
+                    .map_or(0.0, |p| p.amount())
+            })
+            .sum())
     }
 
     /// A page of the campaign's recipients in order, after `after`.

@@ -138,7 +138,11 @@ async fn create_campaigns(m: &SchemaManager<'_>) -> Result<(), DbErr> {
     m.create_index(index(
         "campaigns_org_status",
         C::Table,
-        vec![C::OrgId.into_iden(), C::Status.into_iden(), C::Id.into_iden()],
+        vec![
+            C::OrgId.into_iden(),
+            C::Status.into_iden(),
+            C::Id.into_iden(),
+        ],
         false,
     ))
     .await

@@ -22,7 +22,7 @@ import {
   type CampaignAction,
   type RecipientStatus,
 } from "./api";
-import { PreflightPanel } from "./PreflightPanel";
+import { money, PreflightPanel } from "./PreflightPanel";
 import { REASON_LABEL, RECIPIENT_ORDER, RECIPIENT_TONE, STATUS_TONE } from "./labels";
 
 // Charts load with the first broadcast opened, not with the app (recharts is heavy).
@@ -240,7 +240,7 @@ export function CampaignPage() {
               <Stat label="Skipped" value={s.counts.skipped} />
               <Stat
                 label="Cost"
-                value={`${(s.cost.billed || s.cost.estimated).toFixed(2)} ${s.cost.currency}`}
+                value={`${money(s.cost.billed || s.cost.estimated)} ${s.cost.currency}`}
               />
             </div>
             <Suspense fallback={<div className="h-56" />}>

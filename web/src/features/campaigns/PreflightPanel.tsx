@@ -13,6 +13,14 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
+/** Small amounts keep their cents' fractions (a utility message costs a tenth of a cent). */
+export function money(amount: number): string {
+  return amount.toLocaleString(undefined, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: amount < 1 ? 4 : 2,
+  });
+}
+
 function duration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.ceil(seconds / 60);
@@ -61,7 +69,7 @@ export function PreflightPanel({ preflight: p }: { preflight: Preflight }) {
           </Row>
         )}
         <Row label="Estimated cost">
-          {p.estimated_cost.amount.toFixed(2)} {p.estimated_cost.currency}
+          {money(p.estimated_cost.amount)} {p.estimated_cost.currency}
         </Row>
         <Row label="Takes about">{duration(p.duration_seconds)}</Row>
       </dl>
