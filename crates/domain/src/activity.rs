@@ -34,6 +34,11 @@ text_enum!(
         Erased = "erased",
         /// A member resolved an action-center item about the lead, with its outcome.
         ActionResolved = "action_resolved",
+        /// A campaign's template reached the lead (`payload.campaign_id`, `recipient_id`).
+        CampaignSent = "campaign_sent",
+        /// The lead answered a campaign within a week (`payload.campaign_id`, `recipient_id`):
+        /// the moment automations hook (`campaign_replied`).
+        CampaignReplied = "campaign_replied",
     }
 );
 

@@ -72,6 +72,7 @@ pub mod agent;
 pub mod agent_tests;
 pub mod analytics;
 pub mod calendar;
+pub mod campaigns;
 pub mod canned;
 pub mod compliance;
 pub mod contact_points;

@@ -139,6 +139,19 @@ pub enum RealtimeEvent {
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
+    /// A campaign's status changed (started, paused with its reason, resumed, done).
+    #[serde(rename = "campaign:updated")]
+    CampaignUpdated {
+        campaign: crate::campaigns::CampaignRef,
+    },
+    /// A running campaign's counts, at most once a second.
+    #[serde(rename = "campaign:progress")]
+    CampaignProgress {
+        campaign_id: Uuid,
+        status: crate::campaigns::CampaignStatus,
+        counts: crate::campaigns::RecipientCounts,
+        sends_per_second: f64,
+    },
 }
 
 impl RealtimeEvent {
@@ -168,6 +181,8 @@ impl RealtimeEvent {
             RealtimeEvent::NotificationCreated { .. } => "notification:created",
             RealtimeEvent::NotificationsRead { .. } => "notification:read",
             RealtimeEvent::Resync {} => "resync",
+            RealtimeEvent::CampaignUpdated { .. } => "campaign:updated",
+            RealtimeEvent::CampaignProgress { .. } => "campaign:progress",
         }
     }
 

@@ -39,11 +39,12 @@ impl Sender {
     /// it. The agent's staleness caps (two unanswered messages while cooling, one when cold,
     /// none after a week) would refuse the very schedule the owner set. Opt-out, marketing
     /// opt-out, the human lock, the budget and the hourly limit hold for it as for every bot.
+    ///
+    /// Nor a campaign: the owner chose its audience and its time (a broadcast goes to leads
+    /// who never wrote, which the staleness caps would always refuse); it has its own rules —
+    /// opt-outs, marketing opt-outs, the human lock, pacing and the gap per lead.
     pub fn is_proactive(self) -> bool {
-        matches!(
-            self,
-            Sender::Followup | Sender::Campaign | Sender::Automation
-        )
+        matches!(self, Sender::Followup | Sender::Automation)
     }
 }
 

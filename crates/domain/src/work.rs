@@ -25,6 +25,8 @@ text_enum!(
         MediaFetch = "media_fetch",
         /// A run of the agent tests (`agent_test_runs` row).
         AgentTestRun = "agent_test_run",
+        /// A running campaign sends its due recipients, paced (`campaigns` row).
+        CampaignSend = "campaign_send",
     }
 );
 
@@ -235,6 +237,13 @@ text_enum!(
         EmailNotConfigured = "email_not_configured",
         /// A conversation cannot go to that mode from the one it is in (pausing a closed one).
         ModeChangeRefused = "mode_change_refused",
+        /// Campaigns: a change its status does not allow (edits after start, a resume of a
+        /// running one), a template placeholder left without a mapping, nobody to send to,
+        /// more recipients than the messaging limit has room for.
+        CampaignStatus = "campaign_status",
+        UnmappedVariables = "unmapped_variables",
+        EmptyAudience = "empty_audience",
+        OverMessagingLimit = "over_messaging_limit",
     }
 );
 

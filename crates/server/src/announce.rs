@@ -44,6 +44,9 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
         events.push(RealtimeEvent::LeadCreated { lead_id });
     }
     publish(store, org_id, events).await;
+    for &campaign_id in &outcome.campaigns {
+        crate::campaign_run::announce_progress(store, org_id, campaign_id).await;
+    }
     if !outcome.stored.is_empty() {
         // The processing job is due after the debounce: let this process's idle worker set
         // its alarm for it.

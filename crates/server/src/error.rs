@@ -216,6 +216,7 @@ impl From<StoreError> for ApiError {
                 })),
             },
             StoreError::Template(e) => template_refusal(e),
+            StoreError::Campaign(e) => campaign_refusal(e),
             StoreError::Lead(e) => crate::routes::leads::refusal(e),
             StoreError::Pipeline(e) => crate::routes::pipeline::refusal(e),
             StoreError::Action(refusal) => action_refusal(refusal),
@@ -266,6 +267,49 @@ fn event_refusal(refusal: closer_domain::calendar::EventRefusal) -> ApiError {
             "status",
             "an event whose time is still to be agreed cannot be done",
         ),
+    }
+}
+
+impl From<closer_store::campaigns::CampaignError> for ApiError {
+    fn from(e: closer_store::campaigns::CampaignError) -> Self {
+        campaign_refusal(e)
+    }
+}
+
+/// A campaign change refused: its status, unmapped variables (422), or what the pre-flight
+/// found (409 with the blocking code).
+fn campaign_refusal(e: closer_store::campaigns::CampaignError) -> ApiError {
+    use closer_domain::campaigns::PreflightIssue;
+    use closer_store::campaigns::CampaignError as E;
+    let message = e.to_string();
+    match e {
+        E::Status(status) => ApiError::ConflictWith {
+            code: ErrorCode::CampaignStatus,
+            message,
+            details: serde_json::json!({ "status": status }),
+        },
+        E::Unmapped(keys) => ApiError::Unprocessable {
+            code: ErrorCode::UnmappedVariables,
+            message,
+            details: Some(serde_json::json!({ "variables": keys })),
+        },
+        E::Blocked(issue) => ApiError::Conflict {
+            code: match issue {
+                PreflightIssue::TemplateNotApproved => ErrorCode::TemplateNotApproved,
+                PreflightIssue::WhatsappNotConnected => ErrorCode::WhatsappNotConnected,
+                PreflightIssue::OverMessagingLimit => ErrorCode::OverMessagingLimit,
+                _ => ErrorCode::EmptyAudience,
+            },
+            message,
+        },
+        E::OverLimit {
+            recipients,
+            remaining,
+        } => ApiError::ConflictWith {
+            code: ErrorCode::OverMessagingLimit,
+            message,
+            details: serde_json::json!({ "recipients": recipients, "remaining": remaining }),
+        },
     }
 }
 

@@ -6,6 +6,7 @@ mod analytics_csv;
 mod announce;
 pub mod app;
 mod calendar_feed;
+mod campaign_run;
 mod client_ip;
 pub mod config;
 mod credentials;

@@ -327,6 +327,11 @@ async fn template_message(
             name: template.content.name.clone(),
             language: template.content.language.clone(),
             components: closer_whatsapp::templates::send_components(&template.content, &values),
+            // A campaign's send names its recipient, which every status webhook echoes.
+            callback_data: summary
+                .get("callback_data")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
         },
     })
 }

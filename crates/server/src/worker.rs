@@ -346,6 +346,13 @@ impl Runner {
             Ok(JobPayload::AgentTestRun { run_id }) => {
                 crate::agent_tests_run::execute(&self.store, &self.models, job.org_id, *run_id)
                     .await
+            Ok(JobPayload::CampaignSend { campaign_id }) => {
+                let sender = crate::campaign_run::CampaignSender {
+                    store: &self.store,
+                    graph: &self.graph,
+                    files: &self.config.media,
+                };
+                sender.run(job.org_id, *campaign_id).await
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }

@@ -57,6 +57,9 @@ pub enum StoreError {
     /// A file named for sending cannot be sent (the text says why, for `media_id`).
     #[error("{0}")]
     MediaUnusable(&'static str),
+    /// A campaign change refused (`CampaignError` says why).
+    #[error(transparent)]
+    Campaign(#[from] crate::campaigns::CampaignError),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }

@@ -95,7 +95,7 @@ fn lead_seen_again(key: contact::Column) -> OnConflict {
 }
 
 /// A conversation first opened now, in bot mode.
-fn new_conversation(
+pub(crate) fn new_conversation(
     org_id: Uuid,
     id: Uuid,
     contact_id: Uuid,
@@ -121,6 +121,7 @@ fn new_conversation(
         last_message_author: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
+        broadcast: Set(None),
     }
 }
 
@@ -239,6 +240,9 @@ pub struct IngestOutcome {
     pub leads_created: Vec<Uuid>,
     /// Closed conversations a lead's message reopened in bot mode.
     pub reopened: Vec<Uuid>,
+    /// Campaigns whose recipients moved (a delivery status, a reply): their progress is
+    /// announced.
+    pub campaigns: Vec<Uuid>,
 }
 
 impl OrgScope<'_> {
@@ -288,6 +292,7 @@ impl OrgScope<'_> {
         // else: the agent answers a voice note once it can read it (the fetch job then
         // processes the conversation), unless the lead wrote something else meanwhile.
         let (mut held, mut spoken) = (vec![], vec![]);
+        let mut replies = vec![];
         for msg in fresh {
             // A message from no one (a sender Meta did not name, or a number that is not a
             // phone number) has no lead to belong to; the rest of its delivery is still stored.
@@ -341,6 +346,7 @@ impl OrgScope<'_> {
                 continue;
             }
             let reopened = self.note_lead_message(txn, &conv, msg).await?;
+            replies.extend(crate::campaigns::awaiting_reply(&conv, msg.sent_at));
             if closer_domain::media::is_media(msg.kind) {
                 crate::media::note_inbound(
                     txn,
@@ -396,7 +402,10 @@ impl OrgScope<'_> {
         }
         let mut card = None;
         for status in &delivery.statuses {
-            if let Some(applied) = self.apply_status(txn, status, &mut card).await? {
+            if let Some(applied) = self
+                .apply_status(txn, status, &mut card, &mut out.campaigns)
+                .await?
+            {
                 if !out.conversations.contains(&applied.conversation_id) {
                     out.conversations.push(applied.conversation_id);
                 }
@@ -405,6 +414,11 @@ impl OrgScope<'_> {
         }
         for amendment in &delivery.amendments {
             self.apply_amendment(txn, amendment).await?;
+        }
+        for (_, campaign_id) in crate::campaigns::note_replies(txn, replies).await? {
+            if !out.campaigns.contains(&campaign_id) {
+                out.campaigns.push(campaign_id);
+            }
         }
         activity::append(txn, self.org_id, log).await?;
         Ok(out)
@@ -649,6 +663,7 @@ impl OrgScope<'_> {
         txn: &DatabaseTransaction,
         s: &StatusReport,
         card: &mut Option<RateCard>,
+        campaigns: &mut Vec<Uuid>,
     ) -> Result<Option<AppliedStatus>> {
         let Some(m) = message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
@@ -688,6 +703,21 @@ impl OrgScope<'_> {
             .filter(message::Column::Id.eq(m.id))
             .exec(txn)
             .await?;
+        // Only a template can be a campaign's: other messages cost no look-up here.
+        if m.kind == MessageType::Template
+            && let Some(campaign_id) = crate::campaigns::note_delivery(
+                self,
+                txn,
+                m.id,
+                next,
+                s.error_code,
+                s.error_title.as_deref(),
+            )
+            .await?
+            && !campaigns.contains(&campaign_id)
+        {
+            campaigns.push(campaign_id);
+        }
         let failed_action = if next == DeliveryStatus::Failed {
             Some(self.ask_for_a_person(txn, &m, s).await?)
         } else {

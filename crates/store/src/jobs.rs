@@ -53,6 +53,8 @@ pub enum JobPayload {
     MediaFetch { media_id: Uuid },
     /// Play the agent tests of a run in the simulator and record the results.
     AgentTestRun { run_id: Uuid },
+    /// A running (or scheduled) campaign sends its due recipients, paced.
+    CampaignSend { campaign_id: Uuid },
 }
 
 impl JobPayload {
@@ -68,6 +70,7 @@ impl JobPayload {
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
             JobPayload::AgentTestRun { .. } => JobKind::AgentTestRun,
+            JobPayload::CampaignSend { .. } => JobKind::CampaignSend,
         }
     }
 

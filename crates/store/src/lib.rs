@@ -11,6 +11,7 @@ pub mod agent_tests;
 pub mod analytics;
 mod audit;
 pub mod calendar;
+pub mod campaigns;
 pub mod canned_replies;
 pub mod compliance;
 mod database;

@@ -780,6 +780,7 @@ impl LeadPlan {
             last_message_author: Set(last.as_ref().map(|l| l.3)),
             created_at: Set(self.created),
             updated_at: Set(last.as_ref().map(|l| l.0).unwrap_or(self.created)),
+            broadcast: Set(None),
         });
     }
 }

@@ -10,6 +10,7 @@ use crate::replies::{OutboundBody, QueuedReply};
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
+use closer_domain::campaigns::PausedReason;
 use closer_domain::followup::FollowupStatus;
 use closer_domain::messaging::{Author, Channel, QualityRating};
 use closer_domain::send_policy::{self, Content, Outgoing, Recipient, Sender, TemplateCategory};
@@ -661,7 +662,7 @@ fn with_event(history: &[Value], event: &str, reason: Option<&str>) -> Value {
     Value::Array(all.split_off(skip))
 }
 
-fn lead_values_of(lead: &contact::Model, state: Option<Value>) -> LeadValues {
+pub(crate) fn lead_values_of(lead: &contact::Model, state: Option<Value>) -> LeadValues {
     let slots = state
         .as_ref()
         .and_then(|s| s.get("slots"))
@@ -768,6 +769,21 @@ impl Store {
             }
         };
         update.exec(&self.db).await?;
+        // Meta paused or disabled it: the campaigns sending it pause with the reason.
+        if let TemplateChange::Status {
+            status: Some(status),
+            ..
+        } = &e.change
+        {
+            let why = match status {
+                TemplateStatus::Paused => Some(PausedReason::TemplatePaused),
+                TemplateStatus::Disabled => Some(PausedReason::TemplateDisabled),
+                _ => None,
+            };
+            if let Some(why) = why {
+                scope.pause_campaigns_of_template(t.id, why).await?;
+            }
+        }
         Ok(true)
     }
 }

@@ -104,6 +104,9 @@ pub enum Body {
         name: String,
         language: String,
         components: Vec<Value>,
+        /// Our own reference, echoed back on every status of the message
+        /// (`biz_opaque_callback_data`): a campaign names its recipient.
+        callback_data: Option<String>,
     },
     Buttons {
         header: Option<String>,
@@ -253,7 +256,11 @@ impl Outbound {
                 name,
                 language,
                 components,
+                callback_data,
             } => {
+                if let Some(data) = callback_data {
+                    msg["biz_opaque_callback_data"] = json!(data);
+                }
                 let mut t = json!({ "name": name, "language": { "code": language } });
                 if !components.is_empty() {
                     t["components"] = json!(components);

@@ -321,6 +321,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "calendar:updated",
   "notification:created",
   "notification:read",
+  "campaign:updated",
+  "campaign:progress",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 

@@ -5,6 +5,7 @@
 import { complianceRealtime } from "../features/compliance";
 import { actionsRealtime } from "../features/actions";
 import { calendarRealtime } from "../features/calendar";
+import { campaignsRealtime } from "../features/campaigns";
 import { followupsRealtime } from "../features/followups";
 import { inboxRealtime } from "../features/inbox";
 import { jobsRealtime } from "../features/jobs";
@@ -24,6 +25,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     actionsRealtime,
     calendarRealtime,
     notificationsRealtime,
+    campaignsRealtime,
   ],
   ignored: [],
 });

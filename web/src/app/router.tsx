@@ -162,6 +162,17 @@ const BUILT_SECTIONS: RouteObject[] = [
     lazy: page(
       () => import("../features/analytics"),
       (m) => m.AnalyticsPage,
+    path: "/broadcasts",
+    lazy: page(
+      () => import("../features/campaigns"),
+      (m) => m.BroadcastsPage,
+    ),
+  },
+  {
+    path: "/broadcasts/:campaignId",
+    lazy: page(
+      () => import("../features/campaigns"),
+      (m) => m.CampaignPage,
     ),
   },
 ];
@@ -174,6 +185,7 @@ const BUILT_PATHS = new Set([
   "/actions",
   "/calendar",
   "/analytics",
+  "/broadcasts",
 ]);
 
 export const routes: RouteObject[] = [

@@ -68,6 +68,20 @@ describe("parseEvent", () => {
     ).toBeNull();
   });
 
+  it("reads campaign events, which are about a campaign", () => {
+    const progress = {
+      type: "campaign:progress",
+      data: { campaign_id: "k1", status: "running", counts: {}, sends_per_second: 2 },
+    };
+    expect(parseEvent(JSON.stringify(progress))).toEqual(progress);
+    const updated = {
+      type: "campaign:updated",
+      data: { campaign: { id: "k1", name: "Spring", status: "paused", paused_reason: "user" } },
+    };
+    expect(parseEvent(JSON.stringify(updated))).toEqual(updated);
+    expect(parseEvent('{"type":"campaign:updated","data":{"campaign_id":"k1"}}')).toBeNull();
+  });
+
   it("ignores unknown types and drops malformed frames", () => {
     expect(parseEvent('{"type":"campaign:progress","data":{"id":"x"}}')).toBeNull();
     expect(parseEvent("not json")).toBeNull();

@@ -9,6 +9,7 @@ function subjectOf(type: string): string {
   if (type.startsWith("calendar:")) return "event_id";
   if (type.startsWith("action:")) return "action_id";
   if (type.startsWith("notification:")) return "user_id";
+  if (type === "campaign:progress") return "campaign_id";
   return "conversation_id";
 }
 
@@ -31,6 +32,11 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   // Every other event is about one thing — a lead, a calendar event, an action-center item, a
   // member (their notifications) or a conversation — whose id must be there.
   if (!data || typeof data !== "object") return null;
+  if (type === "campaign:updated") {
+    // The campaign itself rides along: `{campaign: {id, name, status, paused_reason}}`.
+    const campaign = (data as { campaign?: { id?: unknown } }).campaign;
+    return typeof campaign?.id === "string" ? ({ type, data } as RealtimeEvent) : null;
+  }
   const about = subjectOf(type);
   if (typeof (data as Record<string, unknown>)[about] !== "string") return null;
   return { type, data } as RealtimeEvent;

@@ -45,6 +45,8 @@ describe("realtimeRegistry", () => {
         "calendar:updated",
         "notification:created",
         "notification:read",
+        "campaign:updated",
+        "campaign:progress",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

@@ -263,6 +263,9 @@ pub struct LeadDetail {
 fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
     Some(match kind {
         ActivityKind::MessageReceived | ActivityKind::MessageSent => "message",
+        // A campaign's template, shown as the message it was.
+        ActivityKind::CampaignSent => "message",
+        ActivityKind::CampaignReplied => return None,
         ActivityKind::StageChanged | ActivityKind::LeadMoved => "stage_change",
         ActivityKind::NoteAdded => "note",
         ActivityKind::CtaAccepted => "cta",

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod campaigns;
 pub mod compliance;
 pub mod email_settings;
 pub mod followups;
@@ -112,6 +113,22 @@ pub fn api() -> OpenApiRouter<AppState> {
             email_settings::update_email_settings
         ))
         .routes(routes!(email_settings::test_email))
+        .routes(routes!(
+            campaigns::list_campaigns,
+            campaigns::create_campaign
+        ))
+        .routes(routes!(
+            campaigns::get_campaign,
+            campaigns::update_campaign,
+            campaigns::delete_campaign
+        ))
+        .routes(routes!(campaigns::preflight))
+        .routes(routes!(campaigns::start_campaign))
+        .routes(routes!(campaigns::pause_campaign))
+        .routes(routes!(campaigns::resume_campaign))
+        .routes(routes!(campaigns::cancel_campaign))
+        .routes(routes!(campaigns::list_recipients))
+        .routes(routes!(campaigns::campaign_stats))
         .routes(routes!(sandbox::inbound))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(jobs::retry_job))

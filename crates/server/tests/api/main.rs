@@ -8,6 +8,7 @@ mod agent_tests;
 mod analytics;
 mod basics;
 mod calendar;
+mod campaigns;
 mod compliance;
 mod conversations;
 mod durability;

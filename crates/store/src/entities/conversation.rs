@@ -24,6 +24,9 @@ pub struct Model {
     pub last_message_author: Option<Author>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The last campaign send to this conversation, `{campaign_id, recipient_id, name,
+    /// sent_at, replied_at}` (m0024): a lead's reply within a week is attributed to it.
+    pub broadcast: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

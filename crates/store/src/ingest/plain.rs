@@ -112,9 +112,15 @@ async fn write_chunk(
     };
     w.stored = insert_messages(db, &w).await?;
     w.reopened = note_lead_messages(db, &w).await?;
+    let replied = note_campaign_replies(db, &w).await?;
     schedule_processing(db, &w).await?;
     log_activity(db, &w).await?;
     fill_outcomes(&w, outcomes);
+    for (slot, campaign_id) in replied {
+        if !outcomes[slot].campaigns.contains(&campaign_id) {
+            outcomes[slot].campaigns.push(campaign_id);
+        }
+    }
     Ok(())
 }
 
@@ -367,6 +373,31 @@ async fn note_lead_messages(
         .exec_without_returning(db)
         .await?;
     Ok(reopened)
+}
+
+/// Leads answering a campaign send of the last week: only conversations whose loaded row
+/// says so cost a statement. Answers `(outcome slot, campaign)` of each reply.
+async fn note_campaign_replies(
+    db: &impl ConnectionTrait,
+    w: &Written<'_, '_>,
+) -> Result<Vec<(usize, Uuid)>> {
+    let mut slots = HashMap::new();
+    let replies: Vec<_> = w
+        .stored()
+        .filter_map(|it| {
+            let reply = crate::campaigns::awaiting_reply(&w.conversation(it).0, it.msg.sent_at)?;
+            slots.entry(reply.conversation_id).or_insert(it.slot);
+            Some(reply)
+        })
+        .collect();
+    if replies.is_empty() {
+        return Ok(vec![]);
+    }
+    let done = crate::campaigns::note_replies(db, replies).await?;
+    Ok(done
+        .into_iter()
+        .filter_map(|(conv, campaign)| Some((*slots.get(&conv)?, campaign)))
+        .collect())
 }
 
 /// The leads wrote: their pending follow-ups are void, and each conversation's processing job

@@ -176,6 +176,7 @@ fn renders_every_message_kind_as_meta_documents_it() {
             components: vec![json!({"type": "body", "parameters": [
                 {"type": "text", "parameter_name": "first_name", "text": "Maria"},
                 {"type": "text", "parameter_name": "order_number", "text": "ORD-2026-7781"}]})],
+            callback_data: None,
         },
     };
     assert_eq!(template.to_json(), fixture("send_template_named.json"));

@@ -3,3 +3,4 @@ export { LeadsPage } from "./LeadsPage";
 export { LeadDetailPage } from "./LeadDetailPage";
 export { CustomFieldsPage } from "./CustomFieldsPage";
 export { leadsRealtime } from "./realtime";
+export { useViews } from "./api";

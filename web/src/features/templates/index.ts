@@ -2,3 +2,4 @@
 // once the 24-hour window has closed.
 export { TemplatesPage } from "./TemplatesPage";
 export { TemplateSender } from "./TemplateSender";
+export { useTemplates } from "./api";

@@ -1,0 +1,3 @@
+export { BroadcastsPage } from "./BroadcastsPage";
+export { CampaignPage } from "./CampaignPage";
+export { campaignsRealtime } from "./realtime";
