@@ -23,6 +23,10 @@ text_enum!(
         /// An inbound file is fetched from Meta into the media store (and a voice note
         /// transcribed) (`media` row).
         MediaFetch = "media_fetch",
+        /// An activity-log entry an organisation's automations react to (`automation_runs`).
+        AutomationEvent = "automation_event",
+        /// A delayed automation run falls due (`automation_runs` row).
+        AutomationRun = "automation_run",
     }
 );
 
@@ -233,6 +237,8 @@ text_enum!(
         EmailNotConfigured = "email_not_configured",
         /// A conversation cannot go to that mode from the one it is in (pausing a closed one).
         ModeChangeRefused = "mode_change_refused",
+        /// An automation rule that does not check out (details name each path).
+        InvalidRule = "invalid_rule",
     }
 );
 

@@ -371,6 +371,14 @@ impl OrgScope<'_> {
                 let source = json!({ "channel": channel, "referral": msg.referral });
                 log.push(lead(ActivityKind::LeadCreated, source));
             }
+            if fresh_conversations.contains(&conversation_id)
+                && !log.iter().any(|e: &NewActivity| {
+                    e.kind == ActivityKind::ConversationCreated
+                        && e.conversation_id == Some(conversation_id)
+                })
+            {
+                log.push(lead(ActivityKind::ConversationCreated, json!({ "channel": channel })));
+            }
             let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {

@@ -51,6 +51,15 @@ pub enum JobPayload {
     DeliverNotification { delivery_id: Uuid },
     /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
     MediaFetch { media_id: Uuid },
+    /// An activity-log entry the organisation's automations react to; `rule_id` names the
+    /// one `no_reply_for` rule whose timer this is.
+    AutomationEvent {
+        activity_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule_id: Option<Uuid>,
+    },
+    /// A delayed automation run falls due.
+    AutomationRun { run_id: Uuid },
 }
 
 impl JobPayload {
@@ -65,6 +74,8 @@ impl JobPayload {
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
+            JobPayload::AutomationEvent { .. } => JobKind::AutomationEvent,
+            JobPayload::AutomationRun { .. } => JobKind::AutomationRun,
         }
     }
 

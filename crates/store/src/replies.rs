@@ -212,6 +212,22 @@ impl OrgScope<'_> {
         text: &str,
         body: OutboundBody,
     ) -> Result<MessageItem> {
+        self.queue_outbound_as(txn, conv, author, sent_by, text, body, ActivityActor::Agent)
+            .await
+    }
+
+    /// [`Self::queue_outbound`], logged as `actor`'s (an automation's message fires no rule).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn queue_outbound_as(
+        &self,
+        txn: &DatabaseTransaction,
+        conv: &conversation::Model,
+        author: Author,
+        sent_by: Option<Uuid>,
+        text: &str,
+        body: OutboundBody,
+        actor: ActivityActor,
+    ) -> Result<MessageItem> {
         let at = now();
         let (kind, media) = match body {
             OutboundBody::Text => (MessageType::Text, None),
@@ -288,7 +304,7 @@ impl OrgScope<'_> {
             conv.contact_id,
             conv.id,
             ActivityKind::MessageSent,
-            ActivityActor::Agent,
+            actor,
             json!({ "message_id": model.id, "type": kind }),
         );
         if let Some(user_id) = sent_by {
