@@ -9,7 +9,7 @@ const SECTIONS = [
   { label: "Pipeline", path: "/pipeline", built: true },
   { label: "Templates", path: "/templates", built: true },
   { label: "Broadcasts", path: "/broadcasts" },
-  { label: "Automations", path: "/automations" },
+  { label: "Automations", path: "/automations", built: true },
   { label: "Analytics", path: "/analytics" },
   { label: "Playground", path: "/playground", built: true },
 ];

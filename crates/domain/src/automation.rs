@@ -88,6 +88,11 @@ text_enum!(
 );
 
 text_enum!(
+    /// How a condition joins the one before it (AND binds tighter than OR).
+    Glue { And = "and", Or = "or" }
+);
+
+text_enum!(
     /// What one action of a run came to.
     ActionOutcome { Done = "done", Skipped = "skipped", Failed = "failed" }
 );

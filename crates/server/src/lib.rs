@@ -2,6 +2,7 @@
 
 mod agent_run;
 mod announce;
+mod automation_run;
 pub mod app;
 mod calendar_feed;
 mod client_ip;

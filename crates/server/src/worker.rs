@@ -333,6 +333,24 @@ impl Runner {
                 let last = job.attempt >= job.max_attempts;
                 fetcher.run(job.org_id, *media_id, last).await
             }
+            Ok(JobPayload::AutomationEvent {
+                activity_id,
+                rule_id,
+            }) => {
+                let egress = &self.config.egress;
+                crate::automation_run::on_event(
+                    &self.store,
+                    egress,
+                    job.org_id,
+                    *activity_id,
+                    *rule_id,
+                )
+                .await
+            }
+            Ok(JobPayload::AutomationRun { run_id }) => {
+                let egress = &self.config.egress;
+                crate::automation_run::on_due(&self.store, egress, job.org_id, *run_id).await
+            }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }

@@ -741,12 +741,18 @@ impl OrgScope<'_> {
             .await?)
     }
 
-    /// Did the lead write in the conversation after `since` (a `no_reply_for` timer is void)?
-    pub async fn lead_wrote_since(&self, conversation_id: Uuid, since: DateTime<Utc>) -> Result<bool> {
+    /// Was a message written in `direction` after `since` (a `no_reply_for` timer is void
+    /// when the lead wrote, or superseded when we wrote again)?
+    pub async fn wrote_since(
+        &self,
+        conversation_id: Uuid,
+        since: DateTime<Utc>,
+        direction: Direction,
+    ) -> Result<bool> {
         Ok(message::Entity::find()
             .filter(message::Column::OrgId.eq(self.org_id))
             .filter(message::Column::ConversationId.eq(conversation_id))
-            .filter(message::Column::Direction.eq(Direction::Inbound))
+            .filter(message::Column::Direction.eq(direction))
             .filter(message::Column::CreatedAt.gt(since))
             .count(&self.store.db)
             .await?
@@ -1169,9 +1175,11 @@ impl OrgScope<'_> {
             marketing_opted_out: lead.marketing_opt_out,
             mode: conv.mode,
             window: crate::inbox::window_of(&conv),
-            // A rule reacts to what just happened: staleness and the engagement budget are
-            // the agent's and follow-ups' concerns, not a rule the owner wrote.
-            last_lead_message_at: None,
+            // The window opens for 24 h at the lead's last message: its end says when that
+            // was. The engagement budget is the agent's concern, not a rule the owner wrote.
+            last_lead_message_at: conv
+                .window_open_until
+                .map(|until| until - Duration::hours(24)),
             unanswered: 0,
             bot_messages_last_hour: bot_last_hour,
             budget: u32::MAX,

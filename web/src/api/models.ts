@@ -58,6 +58,14 @@ export type ReplyLanguage = Schemas["ReplyLanguage"];
 export type Role = Schemas["Role"];
 export type ScanStatus = Schemas["ScanStatus"];
 export type Trigger = Schemas["Trigger"];
+export type AutomationEvent = Schemas["AutomationEvent"];
+export type AutomationActionType = Schemas["AutomationActionType"];
+export type CancelOn = Schemas["CancelOn"];
+export type RunStatus = Schemas["RunStatus"];
+export type RunReason = Schemas["RunReason"];
+export type ActionOutcome = Schemas["ActionOutcome"];
+export type Glue = Schemas["Glue"];
+export type Operator = Schemas["Operator"];
 
 /** One WebSocket message, `{"type": "...", "data": {...}}`. */
 export type RealtimeEvent = Schemas["RealtimeEvent"];
@@ -165,3 +173,13 @@ export type EmailSettingsBody = Body<paths["/api/v1/settings/email"]["put"]>;
 export type EmailTest = Ok<paths["/api/v1/settings/email/test"]["post"]>;
 export type PasswordResetBody = Body<paths["/api/v1/auth/password-reset"]["post"]>;
 export type PasswordResetConfirmBody = Body<paths["/api/v1/auth/password-reset/confirm"]["post"]>;
+
+export type AutomationList = Ok<paths["/api/v1/automations"]["get"]>;
+export type Automation = AutomationList["items"][number];
+export type AutomationBody = Schemas["AutomationRequest"];
+export type RuleCondition = Schemas["RuleCondition"];
+export type RuleAction = Schemas["RuleAction"];
+export type RunPage = Ok<paths["/api/v1/automations/runs"]["get"]>;
+export type AutomationRun = RunPage["items"][number];
+export type DryRunBody = Body<paths["/api/v1/automations/{id}/dry-run"]["post"]>;
+export type DryRunResult = Ok<paths["/api/v1/automations/{id}/dry-run"]["post"]>;

@@ -417,6 +417,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule, oldest first (one page: an organisation has few). */
+        get: operations["list_automations"];
+        put?: never;
+        post: operations["create_automation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule's runs, newest first. */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_automation_settings"];
+        put: operations["update_automation_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_automation"];
+        /** Replaces the rule (the whole document, as on create). */
+        put: operations["update_automation"];
+        post?: never;
+        delete: operations["delete_automation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries the saved rule against a real conversation: which conditions match and what each
+         *     action would do. Nothing is written or sent.
+         */
+        post: operations["dry_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule's run log, newest first. */
+        get: operations["list_rule_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar": {
         parameters: {
             query?: never;
@@ -2194,6 +2298,17 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        ActionOutcome: "done" | "skipped" | "failed";
+        ActionResultView: {
+            /** @description What it did, or why not (`window_closed`, `human_owns_conversation`, `opted_out`). */
+            detail: string;
+            status: components["schemas"]["ActionOutcome"];
+            type: components["schemas"]["AutomationActionType"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         ActionStatus: "open" | "claimed" | "resolved" | "snoozed";
         ActionView: {
             claimed_by?: null | components["schemas"]["ActionMember"];
@@ -2270,6 +2385,59 @@ export interface components {
          * @enum {string}
          */
         Author: "lead" | "bot" | "human" | "system" | "note";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        AutomationActionType: "send_text" | "send_template" | "add_tag" | "remove_tag" | "set_stage" | "set_field" | "assign" | "add_note" | "pause_bot" | "start_sequence" | "stop_sequence" | "webhook";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        AutomationEvent: "message_received" | "conversation_created" | "lead_created" | "lead_updated" | "tag_added" | "stage_changed" | "cta_accepted" | "handoff" | "campaign_replied" | "no_reply_for";
+        /** @description A rule as written in the editor. */
+        AutomationRequest: {
+            /** @description 1 to 20, run in order. */
+            actions: components["schemas"]["RuleAction"][];
+            cancel_on?: null | components["schemas"]["CancelOn"];
+            /** @description `[]` (or absent) always matches. */
+            conditions?: components["schemas"]["RuleCondition"][] | null;
+            /**
+             * Format: int32
+             * @description 0 to 2,592,000 (30 days); default 0.
+             */
+            delay_seconds?: number | null;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            event: components["schemas"]["AutomationEvent"];
+            event_params?: null | components["schemas"]["EventParams"];
+            name: string;
+        };
+        AutomationSettings: {
+            /**
+             * Format: int32
+             * @description Runs one conversation may execute per hour (1–1000, default 20); more are skipped
+             *     `rate_capped`.
+             */
+            max_runs_per_conversation_per_hour: number;
+        };
+        AutomationView: {
+            actions: components["schemas"]["RuleAction"][];
+            cancel_on: components["schemas"]["CancelOn"];
+            conditions: components["schemas"]["RuleCondition"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            delay_seconds: number;
+            enabled: boolean;
+            event: components["schemas"]["AutomationEvent"];
+            event_params: components["schemas"]["EventParams"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         Board: {
             columns: components["schemas"]["BoardColumnView"][];
         };
@@ -2391,6 +2559,11 @@ export interface components {
             /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
             to_be_agreed: components["schemas"]["CalendarEventView"][];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        CancelOn: "moved_on" | "never";
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
         };
@@ -2438,6 +2611,14 @@ export interface components {
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
             code: string;
+        };
+        ConditionResultView: {
+            /** @description What the lead or the event had, null when nothing. */
+            actual: unknown;
+            field: string;
+            matched: boolean;
+            operator: components["schemas"]["Operator"];
+            value: unknown;
         };
         ConfigUpdate: {
             access_token?: string | null;
@@ -2715,6 +2896,21 @@ export interface components {
                 [key: string]: string;
             };
         };
+        DryRunRequest: {
+            /**
+             * Format: uuid
+             * @description A conversation of the organisation to try the rule against.
+             */
+            conversation_id: string;
+            /** @description The lead's message to pretend was received (`message.text`). */
+            message_text?: string | null;
+        };
+        DryRunView: {
+            /** @description What each action would do now (nothing is written or sent). */
+            actions: components["schemas"]["ActionResultView"][];
+            conditions: components["schemas"]["ConditionResultView"][];
+            would_run: boolean;
+        };
         EmailSettingsRequest: {
             from: string;
             /** @description Write-only. Absent keeps the saved password; `""` removes it. */
@@ -2779,7 +2975,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused" | "invalid_rule";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2798,6 +2994,13 @@ export interface components {
          * @enum {string}
          */
         EventKind: "call" | "demo" | "meeting";
+        EventParams: {
+            /**
+             * Format: int32
+             * @description `no_reply_for`: seconds (≥ 5) without an answer from the lead.
+             */
+            seconds?: number | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2931,6 +3134,11 @@ export interface components {
             /** @description Why the model's documents were not used, when it was asked and failed. */
             warning?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Glue: "and" | "or";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3086,7 +3294,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "automation_event" | "automation_run";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3348,6 +3556,27 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_AutomationView: {
+            items: {
+                actions: components["schemas"]["RuleAction"][];
+                cancel_on: components["schemas"]["CancelOn"];
+                conditions: components["schemas"]["RuleCondition"][];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int32 */
+                delay_seconds: number;
+                enabled: boolean;
+                event: components["schemas"]["AutomationEvent"];
+                event_params: components["schemas"]["EventParams"];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_CtaView: {
             items: {
                 enabled: boolean;
@@ -3523,6 +3752,32 @@ export interface components {
                 phone?: string | null;
                 reason?: string | null;
                 source: components["schemas"]["OptOutSource"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_RunView: {
+            items: {
+                actions: components["schemas"]["ActionResultView"][];
+                conditions: components["schemas"]["ConditionResultView"][];
+                /** Format: uuid */
+                conversation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: date-time
+                 * @description When a delayed run falls (or fell) due.
+                 */
+                due_at?: string | null;
+                event: components["schemas"]["AutomationEvent"];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lead_id?: string | null;
+                reason?: null | components["schemas"]["RunReason"];
+                /** Format: uuid */
+                rule_id: string;
+                status: components["schemas"]["RunStatus"];
             }[];
             next_cursor?: string | null;
         };
@@ -4015,6 +4270,11 @@ export interface components {
             updated_at?: string | null;
             updated_by?: null | components["schemas"]["UserRef"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Operator: "equal_to" | "not_equal_to" | "contains" | "does_not_contain" | "starts_with" | "in" | "not_in" | "greater_than" | "less_than" | "between" | "within_last_days" | "all_of" | "is_present" | "is_not_present";
         OptInInput: {
             /** @description Required: how the person asked to hear from the business again (1 to 500 characters). */
             reason?: string | null;
@@ -4517,6 +4777,58 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent" | "viewer";
+        RuleAction: {
+            /**
+             * @description `send_text {text}`, `send_template {template_id, variables}`, `add_tag|remove_tag
+             *     {tag}`, `set_stage {stage}`, `set_field {key, value}`, `assign {user_id |
+             *     "round_robin"}`, `add_note {text}`, `start_sequence {sequence_id}`, `webhook {url}`.
+             */
+            params?: unknown;
+            type: components["schemas"]["AutomationActionType"];
+        };
+        RuleCondition: {
+            /**
+             * @description A lead field (`city`, `tags`, `custom_fields.KEY`) or an event fact (`message.text`,
+             *     `message.type`, `tag`, `stage.from`, `stage.to`, `cta.type`, `campaign.id`,
+             *     `conversation.mode`).
+             */
+            field: string;
+            glue?: null | components["schemas"]["Glue"];
+            operator: components["schemas"]["Operator"];
+            value?: unknown;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RunReason: "caused_by_rule" | "rate_capped" | "moved_on" | "no_conversation" | "rule_disabled";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RunStatus: "scheduled" | "executed" | "no_match" | "skipped" | "cancelled" | "failed";
+        RunView: {
+            actions: components["schemas"]["ActionResultView"][];
+            conditions: components["schemas"]["ConditionResultView"][];
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When a delayed run falls (or fell) due.
+             */
+            due_at?: string | null;
+            event: components["schemas"]["AutomationEvent"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lead_id?: string | null;
+            reason?: null | components["schemas"]["RunReason"];
+            /** Format: uuid */
+            rule_id: string;
+            status: components["schemas"]["RunStatus"];
+        };
         SandboxAccepted: {
             /** Format: uuid */
             conversation_id: string;
@@ -5916,6 +6228,351 @@ export interface operations {
             };
             /** @description rate_limited, with Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_automations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_AutomationView"];
+                };
+            };
+        };
+    };
+    create_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: {
+                conversation_id?: string;
+                status?: components["schemas"]["RunStatus"];
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RunView"];
+                };
+            };
+        };
+    };
+    get_automation_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationSettings"];
+                };
+            };
+        };
+    };
+    update_automation_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DryRunRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_rule_runs: {
+        parameters: {
+            query?: {
+                conversation_id?: string;
+                status?: components["schemas"]["RunStatus"];
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RunView"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -157,6 +157,13 @@ const BUILT_SECTIONS: RouteObject[] = [
       (m) => m.CalendarPage,
     ),
   },
+  {
+    path: "/automations",
+    lazy: page(
+      () => import("../features/automations"),
+      (m) => m.AutomationsPage,
+    ),
+  },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",
@@ -166,6 +173,7 @@ const BUILT_PATHS = new Set([
   "/pipeline",
   "/actions",
   "/calendar",
+  "/automations",
 ]);
 
 export const routes: RouteObject[] = [

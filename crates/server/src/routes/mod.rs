@@ -4,6 +4,7 @@ pub mod actions;
 pub mod agent;
 pub mod audit;
 pub mod auth;
+pub mod automations;
 pub mod calendar;
 pub mod compliance;
 pub mod email_settings;
@@ -211,6 +212,22 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(compliance::opt_in))
         .routes(routes!(compliance::list_opt_outs))
         .routes(routes!(compliance::erase))
+        .routes(routes!(
+            automations::list_automations,
+            automations::create_automation
+        ))
+        .routes(routes!(
+            automations::get_automation,
+            automations::update_automation,
+            automations::delete_automation
+        ))
+        .routes(routes!(
+            automations::get_automation_settings,
+            automations::update_automation_settings
+        ))
+        .routes(routes!(automations::list_runs))
+        .routes(routes!(automations::list_rule_runs))
+        .routes(routes!(automations::dry_run))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

@@ -4,6 +4,7 @@ mod harness;
 
 mod accounts;
 mod agent;
+mod automations;
 mod basics;
 mod calendar;
 mod compliance;
