@@ -117,18 +117,40 @@ pub enum Assignee {
 /// One checked action.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    SendText { text: String },
-    SendTemplate { template_id: Uuid, variables: BTreeMap<String, String> },
-    AddTag { tag: String },
-    RemoveTag { tag: String },
-    SetStage { stage: Uuid },
-    SetField { key: String, value: Value },
-    Assign { to: Assignee },
-    AddNote { text: String },
+    SendText {
+        text: String,
+    },
+    SendTemplate {
+        template_id: Uuid,
+        variables: BTreeMap<String, String>,
+    },
+    AddTag {
+        tag: String,
+    },
+    RemoveTag {
+        tag: String,
+    },
+    SetStage {
+        stage: Uuid,
+    },
+    SetField {
+        key: String,
+        value: Value,
+    },
+    Assign {
+        to: Assignee,
+    },
+    AddNote {
+        text: String,
+    },
     PauseBot,
-    StartSequence { sequence_id: Uuid },
+    StartSequence {
+        sequence_id: Uuid,
+    },
     StopSequence,
-    Webhook { url: String },
+    Webhook {
+        url: String,
+    },
 }
 
 impl Action {
@@ -226,20 +248,18 @@ pub fn parse_rule(doc: &Value, defs: &[FieldDef]) -> Result<Rule, Vec<Problem>> 
     };
     let params = get("event_params");
     let no_reply_seconds = match event {
-        Some(AutomationEvent::NoReplyFor) => {
-            match params.get("seconds").and_then(Value::as_u64) {
-                Some(s) if (MIN_NO_REPLY_SECONDS as u64..=MAX_DELAY_SECONDS as u64).contains(&s) => {
-                    Some(s as u32)
-                }
-                _ => {
-                    problems.push(problem(
+        Some(AutomationEvent::NoReplyFor) => match params.get("seconds").and_then(Value::as_u64) {
+            Some(s) if (MIN_NO_REPLY_SECONDS as u64..=MAX_DELAY_SECONDS as u64).contains(&s) => {
+                Some(s as u32)
+            }
+            _ => {
+                problems.push(problem(
                         "event_params.seconds",
                         format!("must be a number of seconds from {MIN_NO_REPLY_SECONDS} to {MAX_DELAY_SECONDS}"),
                     ));
-                    None
-                }
+                None
             }
-        }
+        },
         _ => None,
     };
     if !matches!(params, Value::Null | Value::Object(_)) {
@@ -729,7 +749,10 @@ mod tests {
                 "cancel_on"
             ]
         );
-        assert_eq!(rule(json!({"actions": []})).unwrap_err(), vec!["event", "actions"]);
+        assert_eq!(
+            rule(json!({"actions": []})).unwrap_err(),
+            vec!["event", "actions"]
+        );
         // Event facts are not lead fields: the CRM's own filter refuses them.
         assert!(
             lead_filter::parse(

@@ -238,7 +238,12 @@ pub async fn on_due(
     run_id: Uuid,
 ) -> Result<(), JobFailure> {
     let scope = store.org(org_id);
-    let run = scope.automation_run(run_id).await?;
+    let run = match scope.automation_run(run_id).await {
+        Ok(r) => r,
+        // Its lead was deleted or erased, and its runs with it.
+        Err(StoreError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
     if run.status != RunStatus::Scheduled {
         return Ok(());
     }
@@ -316,7 +321,11 @@ pub async fn execute(t: &Target<'_>) -> Vec<ActionResult> {
 }
 
 fn would(t: &Target<'_>, what: String) -> String {
-    if t.dry_run { format!("would {what}") } else { what }
+    if t.dry_run {
+        format!("would {what}")
+    } else {
+        what
+    }
 }
 
 /// The send policy's refusal in the run log's words.

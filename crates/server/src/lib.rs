@@ -2,8 +2,8 @@
 
 mod agent_run;
 mod announce;
-mod automation_run;
 pub mod app;
+mod automation_run;
 mod calendar_feed;
 mod client_ip;
 pub mod config;

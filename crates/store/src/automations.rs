@@ -29,8 +29,7 @@ use closer_domain::messaging::{ConversationMode, Direction};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -245,7 +244,8 @@ async fn org_rules(
         .into_tuple()
         .all(db)
         .await?;
-    let mut built: HashMap<Uuid, OrgRules> = missing.iter().map(|o| (*o, OrgRules::default())).collect();
+    let mut built: HashMap<Uuid, OrgRules> =
+        missing.iter().map(|o| (*o, OrgRules::default())).collect();
     for (org, id, event, params) in rows {
         let r = built.entry(org).or_default();
         if !r.events.contains(&event) {
@@ -305,7 +305,10 @@ pub(crate) async fn raise(
         let caused_by_rule = entry.actor == ActivityActor::Automation;
         if event == AutomationEvent::NoReplyFor && !caused_by_rule {
             for (rule_id, secs) in &r.no_reply {
-                jobs.push(job_for(Some(*rule_id), at + Duration::seconds(i64::from(*secs))));
+                jobs.push(job_for(
+                    Some(*rule_id),
+                    at + Duration::seconds(i64::from(*secs)),
+                ));
             }
         } else {
             jobs.push(job_for(None, at));
@@ -322,7 +325,11 @@ pub(crate) async fn raise(
 // ----- rules -----
 
 impl OrgScope<'_> {
-    async fn automation_row(&self, db: &impl ConnectionTrait, id: Uuid) -> Result<automation::Model> {
+    async fn automation_row(
+        &self,
+        db: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<automation::Model> {
         automation::Entity::find()
             .filter(automation::Column::OrgId.eq(self.org_id))
             .filter(automation::Column::Id.eq(id))
@@ -604,7 +611,10 @@ impl OrgScope<'_> {
             .filter(automation_run::Column::OrgId.eq(self.org_id))
             .filter(automation_run::Column::Id.eq(id))
             .filter(automation_run::Column::Status.eq(RunStatus::Scheduled))
-            .col_expr(automation_run::Column::Status, Expr::value(RunStatus::Executed))
+            .col_expr(
+                automation_run::Column::Status,
+                Expr::value(RunStatus::Executed),
+            )
             .col_expr(automation_run::Column::ExecutedAt, Expr::value(at))
             .col_expr(automation_run::Column::UpdatedAt, Expr::value(at))
             .exec(&self.store.db)
@@ -768,7 +778,9 @@ impl OrgScope<'_> {
         event_payload: &Value,
         message_text: Option<String>,
     ) -> Result<(Uuid, Facts)> {
-        let conv = self.conversation_row(&self.store.db, conversation_id).await?;
+        let conv = self
+            .conversation_row(&self.store.db, conversation_id)
+            .await?;
         let lead = self.lead(conv.contact_id).await?;
         let defs = self.custom_fields().await?;
         let mut f = Facts::new();
@@ -785,8 +797,14 @@ impl OrgScope<'_> {
         text("website", &lead.website);
         text("city", &lead.city);
         text("language", &lead.language);
-        f.insert("lead_status".into(), Fact::Text(lead.lead_status.as_str().into()));
-        f.insert("lead_source".into(), Fact::Text(lead.lead_source.as_str().into()));
+        f.insert(
+            "lead_status".into(),
+            Fact::Text(lead.lead_status.as_str().into()),
+        );
+        f.insert(
+            "lead_source".into(),
+            Fact::Text(lead.lead_source.as_str().into()),
+        );
         f.insert("score".into(), Fact::Number(f64::from(lead.score)));
         if let Some(v) = lead.value_minor {
             f.insert("value_minor".into(), Fact::Number(v as f64));
@@ -818,8 +836,12 @@ impl OrgScope<'_> {
                 }
             }
         }
-        f.insert("conversation.mode".into(), Fact::Text(conv.mode.as_str().into()));
-        self.event_facts(&mut f, event_payload, message_text).await?;
+        f.insert(
+            "conversation.mode".into(),
+            Fact::Text(conv.mode.as_str().into()),
+        );
+        self.event_facts(&mut f, event_payload, message_text)
+            .await?;
         Ok((lead.id, f))
     }
 
@@ -981,7 +1003,12 @@ impl OrgScope<'_> {
     }
 
     /// Moves the lead to `stage_id` (top of the column), as a rule (history actor `rule`).
-    pub async fn automation_set_stage(&self, lead_id: Uuid, stage_id: Uuid, rule_id: Uuid) -> Result<Done> {
+    pub async fn automation_set_stage(
+        &self,
+        lead_id: Uuid,
+        stage_id: Uuid,
+        rule_id: Uuid,
+    ) -> Result<Done> {
         let txn = self.store.begin_write().await?;
         let stages = crate::pipeline::ensure_stages(&txn, self.org_id).await?;
         let Some(to) = stages.iter().find(|s| s.id == stage_id) else {
@@ -1038,7 +1065,10 @@ impl OrgScope<'_> {
         contact::Entity::update_many()
             .filter(contact::Column::OrgId.eq(self.org_id))
             .filter(contact::Column::Id.eq(lead_id))
-            .col_expr(contact::Column::CustomFields, Expr::value(Value::Object(map)))
+            .col_expr(
+                contact::Column::CustomFields,
+                Expr::value(Value::Object(map)),
+            )
             .col_expr(contact::Column::UpdatedAt, Expr::value(now()))
             .exec(&txn)
             .await?;
@@ -1104,7 +1134,12 @@ impl OrgScope<'_> {
     }
 
     /// A note on the lead, signed by the rule.
-    pub async fn automation_add_note(&self, lead_id: Uuid, rule_name: &str, body: &str) -> Result<Done> {
+    pub async fn automation_add_note(
+        &self,
+        lead_id: Uuid,
+        rule_name: &str,
+        body: &str,
+    ) -> Result<Done> {
         let at = now();
         let id = new_id();
         lead_note::Entity::insert(lead_note::ActiveModel {
@@ -1236,6 +1271,20 @@ async fn touch_lead(db: &impl ConnectionTrait, org_id: Uuid, lead_id: Uuid) -> R
         .filter(contact::Column::OrgId.eq(org_id))
         .filter(contact::Column::Id.eq(lead_id))
         .col_expr(contact::Column::UpdatedAt, Expr::value(now()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A lead's runs go with the lead (deleted or erased): they quote its messages and fields.
+pub(crate) async fn forget_lead_runs(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    lead_id: Uuid,
+) -> Result<()> {
+    automation_run::Entity::delete_many()
+        .filter(automation_run::Column::OrgId.eq(org_id))
+        .filter(automation_run::Column::LeadId.eq(lead_id))
         .exec(db)
         .await?;
     Ok(())

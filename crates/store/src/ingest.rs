@@ -377,7 +377,10 @@ impl OrgScope<'_> {
                         && e.conversation_id == Some(conversation_id)
                 })
             {
-                log.push(lead(ActivityKind::ConversationCreated, json!({ "channel": channel })));
+                log.push(lead(
+                    ActivityKind::ConversationCreated,
+                    json!({ "channel": channel }),
+                ));
             }
             let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));

@@ -1315,11 +1315,20 @@ impl OrgScope<'_> {
         })?;
         let mut log = vec![];
         if let Some(tags) = &c.tags {
-            let before = self.tags_of(&*txn, &[id]).await?.remove(&id).unwrap_or_default();
+            let before = self
+                .tags_of(&*txn, &[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default();
             self.set_lead_tags(&*txn, id, tags).await?;
             let before: Vec<String> = before.iter().map(|t| tag_folded(t)).collect();
             for t in tags.iter().filter(|t| !before.contains(&tag_folded(t))) {
-                log.push(member_entry(actor, id, ActivityKind::TagAdded, json!({ "tag": t })));
+                log.push(member_entry(
+                    actor,
+                    id,
+                    ActivityKind::TagAdded,
+                    json!({ "tag": t }),
+                ));
             }
         }
         if let Some(stage_id) = c.stage_id {
@@ -1420,6 +1429,7 @@ impl OrgScope<'_> {
             .filter(activity_row::Column::ContactId.eq(id))
             .exec(&*txn)
             .await?;
+        crate::automations::forget_lead_runs(&*txn, org, id).await?;
         lead_note::Entity::delete_many()
             .filter(lead_note::Column::OrgId.eq(org))
             .filter(lead_note::Column::ContactId.eq(id))

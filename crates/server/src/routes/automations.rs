@@ -13,8 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use closer_domain::automation::{
-    Action, ActionOutcome, ActionResult, Assignee, AutomationActionType, AutomationEvent,
-    CancelOn, ConditionResult, Glue, RunReason, RunStatus, parse_rule,
+    Action, ActionOutcome, ActionResult, Assignee, AutomationActionType, AutomationEvent, CancelOn,
+    ConditionResult, Glue, RunReason, RunStatus, parse_rule,
 };
 use closer_domain::lead_filter::{FieldDef, Operator, Problem};
 use closer_domain::work::ErrorCode;
@@ -297,17 +297,22 @@ async fn reference_problem(
     Ok(match action {
         Action::SendTemplate { template_id, .. } => match scope.template(*template_id).await {
             Ok(_) => None,
-            Err(closer_store::StoreError::NotFound) => {
-                Some(("template_id", "is not a template of this organisation".into()))
-            }
+            Err(closer_store::StoreError::NotFound) => Some((
+                "template_id",
+                "is not a template of this organisation".into(),
+            )),
             Err(e) => return Err(e.into()),
         },
         Action::SetStage { stage } => (!scope.has_stage(*stage).await?)
             .then(|| ("stage", "is not a stage of this pipeline".into())),
         Action::Assign {
             to: Assignee::User(id),
-        } => (!scope.is_assignable(*id).await?)
-            .then(|| ("user_id", "is not an active member who works conversations".into())),
+        } => (!scope.is_assignable(*id).await?).then(|| {
+            (
+                "user_id",
+                "is not an active member who works conversations".into(),
+            )
+        }),
         Action::SetField { key, value } => match defs.iter().find(|d| d.key == *key) {
             None => Some(("key", "is not a custom field".into())),
             Some(d) => match closer_domain::leads::field_value(d.kind, &d.options, value) {
@@ -458,7 +463,11 @@ async fn runs(
         conversation_id: params.conversation_id,
         status: params.status,
     };
-    let rows = state.store.org(org_id).automation_runs(&filter, page).await?;
+    let rows = state
+        .store
+        .org(org_id)
+        .automation_runs(&filter, page)
+        .await?;
     Ok(Json(List::from_page(rows, run_view)))
 }
 

@@ -17,6 +17,7 @@ on_both_databases!(
     the_cap_and_delays_hold,
     sends_obey_opt_out_window_and_human_mode,
     each_event_fires,
+    an_accepted_cta_fires_with_its_type,
     a_dry_run_writes_nothing,
     other_organisations_and_viewers_are_refused
 );
@@ -325,11 +326,16 @@ async fn a_message_fires_a_rule_and_each_action_runs(b: Backend) {
         .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
         .await;
     assert_eq!(c.body["mode"], "paused");
-    assert_eq!(c.body["assigned_user_id"], owner.user_id.as_str(), "{:?}", c.body);
+    assert_eq!(
+        c.body["assignee_id"],
+        owner.user_id.as_str(),
+        "{:?}",
+        c.body
+    );
     let sent = messages(&app, &owner, &conv).await;
     assert!(
         sent.iter()
-            .any(|m| m["text"] == "Our price list is on its way." && m["direction"] == "outbound"),
+            .any(|m| m["text"] == "Our price list is on its way." && m["direction"] == "out"),
         "{sent:?}"
     );
     let calls = hook.requests();
@@ -344,7 +350,12 @@ async fn a_message_fires_a_rule_and_each_action_runs(b: Backend) {
             &owner.token,
         )
         .await;
-    assert_eq!(all.body["items"].as_array().unwrap().len(), 1, "{:?}", all.body);
+    assert_eq!(
+        all.body["items"].as_array().unwrap().len(),
+        1,
+        "{:?}",
+        all.body
+    );
     app.finish().await;
 }
 
@@ -550,7 +561,10 @@ async fn sends_obey_opt_out_window_and_human_mode(b: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     tag(lead_id).await;
     let a = outcome(conv.clone()).await;
-    assert_eq!((a["status"].clone(), a["detail"].clone()), (json!("skipped"), json!("opted_out")));
+    assert_eq!(
+        (a["status"].clone(), a["detail"].clone()),
+        (json!("skipped"), json!("opted_out"))
+    );
     // A person owns the conversation.
     let (conv, _) = lead_writes(&app, &owner, "+91 98000 50002", "hello").await;
     let r = app
@@ -581,7 +595,10 @@ async fn sends_obey_opt_out_window_and_human_mode(b: Backend) {
     for phone_conv in runs(&app, &owner, &rid).await {
         let conv = phone_conv["conversation_id"].as_str().unwrap();
         let sent = messages(&app, &owner, conv).await;
-        assert!(!sent.iter().any(|m| m["text"] == "Welcome, VIP!"), "{sent:?}");
+        assert!(
+            !sent.iter().any(|m| m["text"] == "Welcome, VIP!"),
+            "{sent:?}"
+        );
     }
     app.finish().await;
 }
@@ -604,7 +621,13 @@ async fn each_event_fires(b: Backend) {
     let mut quiet = rule("quiet", "no_reply_for", json!([]), note("quiet"));
     quiet["event_params"] = json!({"seconds": 5});
     let quiet = id(&create(&app, &owner, quiet).await);
-    let (conv, _) = lead_writes(&app, &owner, "+91 98000 60001", "I want to talk to a real person").await;
+    let (conv, _) = lead_writes(
+        &app,
+        &owner,
+        "+91 98000 60001",
+        "I want to talk to a real person",
+    )
+    .await;
     for event in ["conversation_created", "lead_created", "handoff"] {
         let run = run_with(&app, &owner, &made[event], "executed").await;
         assert_eq!(run["event"], event);
@@ -746,7 +769,12 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
     )
     .await;
     let rid = id(&made);
-    let body = rule("x", "message_received", json!([]), json!([{"type": "pause_bot"}]));
+    let body = rule(
+        "x",
+        "message_received",
+        json!([]),
+        json!([{"type": "pause_bot"}]),
+    );
     let (conv, _) = lead_writes(&app, &owner, "+91 98000 80001", "hi").await;
     let (other_conv, _) = lead_writes(&app, &other, "+91 98000 80002", "hi").await;
     // Another organisation's rule does not exist for them.
@@ -758,7 +786,11 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
     let r = app
-        .put(&format!("/api/v1/automations/{rid}"), &other.token, body.clone())
+        .put(
+            &format!("/api/v1/automations/{rid}"),
+            &other.token,
+            body.clone(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = app
@@ -793,7 +825,10 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
     // A viewer reads but does not write.
-    assert_eq!(app.get("/api/v1/automations", &viewer.token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/automations", &viewer.token).await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         app.get(&format!("/api/v1/automations/{rid}/runs"), &viewer.token)
             .await
@@ -803,8 +838,12 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
     let forbidden = [
         app.post("/api/v1/automations", Some(&viewer.token), body.clone())
             .await,
-        app.put(&format!("/api/v1/automations/{rid}"), &viewer.token, body.clone())
-            .await,
+        app.put(
+            &format!("/api/v1/automations/{rid}"),
+            &viewer.token,
+            body.clone(),
+        )
+        .await,
         app.delete(&format!("/api/v1/automations/{rid}"), &viewer.token)
             .await,
         app.put(
@@ -823,5 +862,40 @@ async fn other_organisations_and_viewers_are_refused(b: Backend) {
     for r in forbidden {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     }
+    app.finish().await;
+}
+
+async fn an_accepted_cta_fires_with_its_type(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Cta Co").await;
+    let made = create(
+        &app,
+        &owner,
+        rule(
+            "Booked",
+            "cta_accepted",
+            json!([{"field": "cta.type", "operator": "equal_to", "value": "BOOK_CALL"}]),
+            json!([{"type": "add_tag", "params": {"tag": "booked"}}]),
+        ),
+    )
+    .await;
+    let phone = "+91 98000 90001";
+    let (conv, _) = crate::conversations::offered_a_call(&app, &owner, phone).await;
+    let r = app
+        .post(
+            "/api/v1/sandbox/inbound",
+            Some(&owner.token),
+            json!({"phone": phone, "text": "Yes, let's do it", "reply_id": "cta:book_call:yes"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    let run = run_with(&app, &owner, &id(&made), "executed").await;
+    assert_eq!(run["conditions"][0]["actual"], "book_call");
+    assert_eq!(run["conversation_id"], conv.as_str());
+    let lead = lead_of(&app, &owner, &conv).await;
+    assert!(
+        lead["tags"].as_array().unwrap().contains(&json!("booked")),
+        "{lead}"
+    );
     app.finish().await;
 }
