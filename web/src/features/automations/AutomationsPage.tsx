@@ -107,7 +107,8 @@ function ConditionResults({ items }: { items: DryRunResult["conditions"] }) {
   );
 }
 
-function ActionResults({ items }: { items: DryRunResult["actions"] }) {
+/** What each action did; in a dry run, what it would do ("Would" instead of "Done"). */
+function ActionResults({ items, dry = false }: { items: DryRunResult["actions"]; dry?: boolean }) {
   if (items.length === 0) return null;
   const tone = { done: "green", skipped: "amber", failed: "red" } as const;
   return (
@@ -118,7 +119,9 @@ function ActionResults({ items }: { items: DryRunResult["actions"] }) {
           className="flex flex-wrap items-center gap-2 text-sm"
           data-testid="action-result"
         >
-          <Badge tone={tone[a.status]}>{ACTION_OUTCOME_LABELS[a.status]}</Badge>
+          <Badge tone={tone[a.status]}>
+            {dry && a.status === "done" ? "Would" : ACTION_OUTCOME_LABELS[a.status]}
+          </Badge>
           <span className="text-gray-900">{AUTOMATION_ACTION_LABELS[a.type]}</span>
           <span className="min-w-0 break-words text-gray-500">{a.detail}</span>
         </li>
@@ -177,7 +180,7 @@ function DryRunPanel({ rule }: { rule: Automation }) {
               : "Its conditions don't match this conversation. Nothing was written or sent."}
           </p>
           <ConditionResults items={dry.data.conditions} />
-          <ActionResults items={dry.data.actions} />
+          <ActionResults items={dry.data.actions} dry />
         </div>
       )}
     </Card>
