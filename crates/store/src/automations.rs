@@ -830,10 +830,12 @@ impl OrgScope<'_> {
         }
         f.insert("tags".into(), Fact::Set(lead.tags.clone()));
         for d in &defs {
-            if let Some(v) = lead.custom_fields.get(&d.key) {
-                if let Some(fact) = custom_fact(d.kind, v) {
-                    f.insert(format!("custom_fields.{}", d.key), fact);
-                }
+            if let Some(fact) = lead
+                .custom_fields
+                .get(&d.key)
+                .and_then(|v| custom_fact(d.kind, v))
+            {
+                f.insert(format!("custom_fields.{}", d.key), fact);
             }
         }
         f.insert(
@@ -852,17 +854,16 @@ impl OrgScope<'_> {
         message_text: Option<String>,
     ) -> Result<()> {
         let id_of = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
-        if let Some(id) = id_of("message_id").and_then(|s| s.parse::<Uuid>().ok()) {
-            if let Some(m) = message::Entity::find()
+        if let Some(id) = id_of("message_id").and_then(|s| s.parse::<Uuid>().ok())
+            && let Some(m) = message::Entity::find()
                 .filter(message::Column::OrgId.eq(self.org_id))
                 .filter(message::Column::Id.eq(id))
                 .one(&self.store.db)
                 .await?
-            {
-                f.insert("message.type".into(), Fact::Text(m.kind.as_str().into()));
-                if let Some(t) = m.text {
-                    f.insert("message.text".into(), Fact::Text(t));
-                }
+        {
+            f.insert("message.type".into(), Fact::Text(m.kind.as_str().into()));
+            if let Some(t) = m.text {
+                f.insert("message.text".into(), Fact::Text(t));
             }
         }
         if let Some(t) = message_text {
