@@ -41,6 +41,7 @@ import {
   useSaveAutomation,
 } from "./api";
 import { RuleEditor } from "./RuleEditor";
+import { delayText } from "./rules";
 
 type Tone = "gray" | "green" | "amber" | "red" | "blue";
 
@@ -64,14 +65,6 @@ function bodyOf(rule: Automation, enabled: boolean): AutomationBody {
     delay_seconds: rule.delay_seconds,
     cancel_on: rule.cancel_on,
   };
-}
-
-function delayText(seconds: number): string {
-  if (seconds === 0) return "at once";
-  if (seconds % 86_400 === 0) return `after ${seconds / 86_400} d`;
-  if (seconds % 3_600 === 0) return `after ${seconds / 3_600} h`;
-  if (seconds % 60 === 0) return `after ${seconds / 60} min`;
-  return `after ${seconds} s`;
 }
 
 function Verdict({ matched }: { matched: boolean }) {

@@ -14,15 +14,7 @@ import {
   optionsOf,
 } from "../../api/enums";
 import { fieldErrors, formMessage } from "../../api/errors";
-import type {
-  Automation,
-  AutomationActionType,
-  AutomationBody,
-  AutomationEvent,
-  CancelOn,
-  Glue,
-  Operator,
-} from "../../api/models";
+import type { Automation, AutomationBody, AutomationEvent, CancelOn } from "../../api/models";
 import { Alert } from "../../components/ui/Alert";
 import { Button } from "../../components/ui/Button";
 import { Field } from "../../components/ui/Field";
@@ -31,6 +23,14 @@ import { Select } from "../../components/ui/Select";
 import { Switch } from "../../components/ui/Switch";
 import { useToast } from "../../components/ui/Toast";
 import { useRuleChoices, useSaveAutomation } from "./api";
+import {
+  conditionBody,
+  LIST_OPERATORS,
+  NO_VALUE,
+  rowsOf,
+  type ActionRow,
+  type ConditionRow,
+} from "./rules";
 
 /** The fields a condition may name besides `custom_fields.KEY`. */
 const CONDITION_FIELDS = [
@@ -59,55 +59,6 @@ const CONDITION_FIELDS = [
   "created_at",
   "last_seen_at",
 ];
-
-/** Operators whose value is a list, written comma-separated. */
-const LIST_OPERATORS: Operator[] = ["in", "not_in", "all_of", "between"];
-const NO_VALUE: Operator[] = ["is_present", "is_not_present"];
-
-interface ConditionRow {
-  field: string;
-  operator: Operator;
-  value: string;
-  glue: Glue;
-}
-
-interface ActionRow {
-  type: AutomationActionType;
-  params: Record<string, string>;
-}
-
-function rowsOf(rule: Automation | null): { conditions: ConditionRow[]; actions: ActionRow[] } {
-  const text = (v: unknown) =>
-    Array.isArray(v) ? v.join(", ") : v === null || v === undefined ? "" : String(v);
-  return {
-    conditions: (rule?.conditions ?? []).map((c) => ({
-      field: c.field,
-      operator: c.operator,
-      value: text(c.value),
-      glue: c.glue ?? "and",
-    })),
-    actions: (rule?.actions ?? []).map((a) => ({
-      type: a.type,
-      params: Object.fromEntries(
-        Object.entries((a.params ?? {}) as Record<string, unknown>)
-          .filter(([k]) => k !== "variables")
-          .map(([k, v]) => [k, text(v)]),
-      ),
-    })),
-  };
-}
-
-function conditionBody(c: ConditionRow) {
-  const value = NO_VALUE.includes(c.operator)
-    ? null
-    : LIST_OPERATORS.includes(c.operator)
-      ? c.value
-          .split(",")
-          .map((v) => v.trim())
-          .filter(Boolean)
-      : c.value;
-  return { field: c.field.trim(), operator: c.operator, value, glue: c.glue };
-}
 
 /** The params inputs each action type takes. */
 function ActionParams({
