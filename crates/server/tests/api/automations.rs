@@ -539,10 +539,11 @@ async fn sends_obey_opt_out_window_and_human_mode(b: Backend) {
         let rid = rid.clone();
         async move {
             eventually(20, "the run for the conversation", || async {
-                runs(app, owner, &rid)
-                    .await
-                    .into_iter()
-                    .find(|r| r["conversation_id"] == conv.as_str())
+                // Recorded before it acts: its actions come once they ran.
+                runs(app, owner, &rid).await.into_iter().find(|r| {
+                    r["conversation_id"] == conv.as_str()
+                        && !r["actions"].as_array().unwrap().is_empty()
+                })
             })
             .await["actions"][0]
                 .clone()
