@@ -11,6 +11,8 @@ const SECTIONS = [
   { label: "Broadcasts", path: "/broadcasts" },
   { label: "Automations", path: "/automations" },
   { label: "Analytics", path: "/analytics", built: true },
+  { label: "Automations", path: "/automations", built: true },
+  { label: "Analytics", path: "/analytics" },
   { label: "Playground", path: "/playground", built: true },
 ];
 

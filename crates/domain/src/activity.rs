@@ -39,10 +39,23 @@ text_enum!(
         /// The lead answered a campaign within a week (`payload.campaign_id`, `recipient_id`):
         /// the moment automations hook (`campaign_replied`).
         CampaignReplied = "campaign_replied",
+        /// A conversation with the lead began (its first message, either way).
+        ConversationCreated = "conversation_created",
+        /// A member changed the lead's fields (`payload.fields` names them).
+        LeadUpdated = "lead_updated",
+        /// The lead got a tag (`payload.tag`).
+        TagAdded = "tag_added",
     }
 );
 
 text_enum!(
     /// Who made it happen.
-    ActivityActor { Lead = "lead", Agent = "agent", Member = "member", System = "system" }
+    ActivityActor {
+        Lead = "lead",
+        Agent = "agent",
+        Member = "member",
+        System = "system",
+        /// An automation's action: what it causes fires no rule (the loop guard).
+        Automation = "automation",
+    }
 );

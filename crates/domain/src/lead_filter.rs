@@ -57,6 +57,65 @@ pub enum Field {
     Column(Column),
     Tags,
     Custom(FieldDef),
+    /// A fact of the event an automation reacts to (only in automation conditions).
+    Event(EventField),
+}
+
+text_enum!(
+    /// The facts of an automation's event a condition may name besides the lead's fields.
+    EventField {
+        MessageText = "message.text",
+        MessageType = "message.type",
+        Tag = "tag",
+        StageFrom = "stage.from",
+        StageTo = "stage.to",
+        CtaType = "cta.type",
+        CampaignId = "campaign.id",
+        ConversationMode = "conversation.mode",
+    }
+);
+
+impl EventField {
+    fn kind(self) -> Kind {
+        match self {
+            EventField::MessageText | EventField::Tag | EventField::CampaignId => Kind::Text,
+            EventField::MessageType
+            | EventField::StageFrom
+            | EventField::StageTo
+            | EventField::CtaType
+            | EventField::ConversationMode => Kind::Enum,
+        }
+    }
+}
+
+impl Field {
+    /// The name a filter document uses for the field.
+    pub fn name(&self) -> String {
+        match self {
+            Field::Tags => "tags".into(),
+            Field::Custom(def) => format!("custom_fields.{}", def.key),
+            Field::Event(e) => e.as_str().into(),
+            Field::Column(c) => COLUMNS
+                .iter()
+                .find(|(_, col, _)| col == c)
+                .map(|(n, _, _)| (*n).to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// How the field's values compare.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Field::Tags => Kind::Set,
+            Field::Custom(def) => kind_of_custom(def.kind),
+            Field::Event(e) => e.kind(),
+            Field::Column(c) => COLUMNS
+                .iter()
+                .find(|(_, col, _)| col == c)
+                .map(|(_, _, k)| *k)
+                .unwrap_or(Kind::Text),
+        }
+    }
 }
 
 /// How a field's values compare.
@@ -224,7 +283,13 @@ fn kind_of_custom(t: CustomFieldType) -> Kind {
     }
 }
 
-fn field_of(name: &str, defs: &[FieldDef]) -> Option<(Field, Kind)> {
+fn field_of(name: &str, defs: &[FieldDef], events: bool) -> Option<(Field, Kind)> {
+    if events && let Ok(e) = name.parse::<EventField>() {
+        // Only the canonical spelling: `tag` must not read as a lead column.
+        if e.as_str() == name {
+            return Some((Field::Event(e), e.kind()));
+        }
+    }
     if name == "tags" {
         return Some((Field::Tags, Kind::Set));
     }
@@ -245,6 +310,24 @@ pub fn parse(raw: &Value, defs: &[FieldDef]) -> Result<Filter, Vec<Problem>> {
 
 /// As [`parse`], naming problems under `root` (`filter`, or a view's `filter`).
 pub fn parse_at(root: &str, raw: &Value, defs: &[FieldDef]) -> Result<Filter, Vec<Problem>> {
+    parse_with(root, raw, defs, false)
+}
+
+/// An automation's conditions: the CRM filter plus the facts of its event ([`EventField`]).
+pub fn parse_with_events(
+    root: &str,
+    raw: &Value,
+    defs: &[FieldDef],
+) -> Result<Filter, Vec<Problem>> {
+    parse_with(root, raw, defs, true)
+}
+
+fn parse_with(
+    root: &str,
+    raw: &Value,
+    defs: &[FieldDef],
+    events: bool,
+) -> Result<Filter, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut fail = |path: String, message: &str| {
         problems.push(Problem {
@@ -295,7 +378,7 @@ pub fn parse_at(root: &str, raw: &Value, defs: &[FieldDef]) -> Result<Filter, Ve
                 fail(at("field"), "is required");
                 None
             }
-            Some(name) => match field_of(name, defs) {
+            Some(name) => match field_of(name, defs, events) {
                 Some(f) => Some(f),
                 None => {
                     fail(
@@ -399,7 +482,20 @@ fn enum_value(field: &Field, v: &Value) -> Result<String, String> {
             .parse::<LeadSource>()
             .map(|s| s.as_str().to_owned())
             .map_err(|e| e.0),
-        Field::Column(Column::StageId | Column::OwnerId) => Uuid::parse_str(&text)
+        Field::Event(EventField::MessageType) => text
+            .parse::<crate::messaging::MessageType>()
+            .map(|s| s.as_str().to_owned())
+            .map_err(|e| e.0),
+        Field::Event(EventField::ConversationMode) => text
+            .parse::<crate::messaging::ConversationMode>()
+            .map(|s| s.as_str().to_owned())
+            .map_err(|e| e.0),
+        Field::Event(EventField::CtaType) => text
+            .parse::<crate::sales::CtaType>()
+            .map(|s| s.as_str().to_owned())
+            .map_err(|e| e.0),
+        Field::Column(Column::StageId | Column::OwnerId)
+        | Field::Event(EventField::StageFrom | EventField::StageTo) => Uuid::parse_str(&text)
             .map(|u| u.to_string())
             .map_err(|_| "must be an id".to_owned()),
         Field::Custom(def) => def

@@ -71,6 +71,7 @@ pub mod activity;
 pub mod agent;
 pub mod agent_tests;
 pub mod analytics;
+pub mod automation;
 pub mod calendar;
 pub mod campaigns;
 pub mod canned;

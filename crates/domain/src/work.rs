@@ -27,6 +27,10 @@ text_enum!(
         AgentTestRun = "agent_test_run",
         /// A running campaign sends its due recipients, paced (`campaigns` row).
         CampaignSend = "campaign_send",
+        /// An activity-log entry an organisation's automations react to (`automation_runs`).
+        AutomationEvent = "automation_event",
+        /// A delayed automation run falls due (`automation_runs` row).
+        AutomationRun = "automation_run",
     }
 );
 
@@ -244,6 +248,8 @@ text_enum!(
         UnmappedVariables = "unmapped_variables",
         EmptyAudience = "empty_audience",
         OverMessagingLimit = "over_messaging_limit",
+        /// An automation rule that does not check out (details name each path).
+        InvalidRule = "invalid_rule",
     }
 );
 

@@ -5,6 +5,7 @@ mod agent_tests_run;
 mod analytics_csv;
 mod announce;
 pub mod app;
+mod automation_run;
 mod calendar_feed;
 mod campaign_run;
 mod client_ip;

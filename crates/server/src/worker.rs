@@ -353,6 +353,23 @@ impl Runner {
                     files: &self.config.media,
                 };
                 sender.run(job.org_id, *campaign_id).await
+            Ok(JobPayload::AutomationEvent {
+                activity_id,
+                rule_id,
+            }) => {
+                let egress = &self.config.egress;
+                crate::automation_run::on_event(
+                    &self.store,
+                    egress,
+                    job.org_id,
+                    *activity_id,
+                    *rule_id,
+                )
+                .await
+            }
+            Ok(JobPayload::AutomationRun { run_id }) => {
+                let egress = &self.config.egress;
+                crate::automation_run::on_due(&self.store, egress, job.org_id, *run_id).await
             }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }

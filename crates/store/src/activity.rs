@@ -108,11 +108,31 @@ pub(crate) async fn append_across(
             actor_user_id: e.actor_user_id,
             payload: Some(e.payload),
             at,
+    let models: Vec<(Uuid, activity::Model)> = events
+        .into_iter()
+        .map(|(org_id, e)| {
+            let m = activity::Model {
+                id: new_id(),
+                org_id,
+                contact_id: e.contact_id,
+                conversation_id: e.conversation_id,
+                kind: e.kind,
+                actor: e.actor,
+                actor_user_id: e.actor_user_id,
+                payload: Some(e.payload),
+                at,
+            };
+            (org_id, m)
         })
-    });
+        .collect();
+    let rows = models
+        .iter()
+        .map(|(_, m)| activity::ActiveModel::from(m.clone()));
     activity::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
+    // The log is the automations' trigger: entries a rule reacts to become jobs here.
+    crate::automations::raise(db, &models).await?;
     Ok(())
 }
 

@@ -154,6 +154,7 @@ impl OrgScope<'_> {
             .filter(lead_note::Column::ContactId.eq(id))
             .exec(&*txn)
             .await?;
+        crate::automations::forget_lead_runs(&*txn, self.org_id, id).await?;
         clear_identity(&*txn, self.org_id, &l, at).await?;
         let event = NewActivity {
             contact_id: Some(id),

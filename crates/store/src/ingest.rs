@@ -379,6 +379,18 @@ impl OrgScope<'_> {
             }
             let seen =
                 json!({ "message_id": message_id, "type": msg.kind, "sent_at": msg.sent_at });
+            if fresh_conversations.contains(&conversation_id)
+                && !log.iter().any(|e: &NewActivity| {
+                    e.kind == ActivityKind::ConversationCreated
+                        && e.conversation_id == Some(conversation_id)
+                })
+            {
+                log.push(lead(
+                    ActivityKind::ConversationCreated,
+                    json!({ "channel": channel }),
+                ));
+            }
+            let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {
                 let change =

@@ -55,6 +55,15 @@ pub enum JobPayload {
     AgentTestRun { run_id: Uuid },
     /// A running (or scheduled) campaign sends its due recipients, paced.
     CampaignSend { campaign_id: Uuid },
+    /// An activity-log entry the organisation's automations react to; `rule_id` names the
+    /// one `no_reply_for` rule whose timer this is.
+    AutomationEvent {
+        activity_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule_id: Option<Uuid>,
+    },
+    /// A delayed automation run falls due.
+    AutomationRun { run_id: Uuid },
 }
 
 impl JobPayload {
@@ -71,6 +80,8 @@ impl JobPayload {
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
             JobPayload::AgentTestRun { .. } => JobKind::AgentTestRun,
             JobPayload::CampaignSend { .. } => JobKind::CampaignSend,
+            JobPayload::AutomationEvent { .. } => JobKind::AutomationEvent,
+            JobPayload::AutomationRun { .. } => JobKind::AutomationRun,
         }
     }
 

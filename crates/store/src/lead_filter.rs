@@ -284,6 +284,8 @@ fn multi_any(backend: Backend, key: &str, options: &[String]) -> SimpleExpr {
 fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>) -> Condition {
     let op = c.operator;
     match &c.field {
+        // The CRM's parser never yields event facts (automations evaluate them in memory).
+        Field::Event(_) => Condition::all().add(Expr::val(1).eq(0)),
         Field::Tags => tags_cond(org_id, op, &c.operand),
         Field::Column(column) => match column {
             Column::Phone => text_cond(col(lead::Column::Phone), op, &c.operand),

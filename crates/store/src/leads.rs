@@ -1313,8 +1313,23 @@ impl OrgScope<'_> {
                 StoreError::Db(e)
             }
         })?;
+        let mut log = vec![];
         if let Some(tags) = &c.tags {
+            let before = self
+                .tags_of(&*txn, &[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default();
             self.set_lead_tags(&*txn, id, tags).await?;
+            let before: Vec<String> = before.iter().map(|t| tag_folded(t)).collect();
+            for t in tags.iter().filter(|t| !before.contains(&tag_folded(t))) {
+                log.push(member_entry(
+                    actor,
+                    id,
+                    ActivityKind::TagAdded,
+                    json!({ "tag": t }),
+                ));
+            }
         }
         // A person qualifying (or otherwise re-rating) the lead is counted like the agent's.
         if let Some(status) = c.lead_status.filter(|s| *s != current.lead_status) {
@@ -1354,6 +1369,11 @@ impl OrgScope<'_> {
             json!({ "fields": changed }),
         )
         .await?;
+        if !changed.is_empty() {
+            let fields = json!({ "fields": changed });
+            log.push(member_entry(actor, id, ActivityKind::LeadUpdated, fields));
+        }
+        activity::append(&*txn, self.org_id, log).await?;
         txn.commit().await?;
         self.lead(id).await
     }
@@ -1421,6 +1441,7 @@ impl OrgScope<'_> {
             .filter(activity_row::Column::ContactId.eq(id))
             .exec(&*txn)
             .await?;
+        crate::automations::forget_lead_runs(&*txn, org, id).await?;
         lead_note::Entity::delete_many()
             .filter(lead_note::Column::OrgId.eq(org))
             .filter(lead_note::Column::ContactId.eq(id))
@@ -1757,4 +1778,16 @@ fn cursor_parts(key: LeadSortKey, c: &Value) -> Option<(sea_orm::Value, Uuid)> {
         LeadSortKey::ValueMinor => v.as_i64()?.into(),
     };
     Some((value, id))
+}
+
+/// A member's change to a lead, for the activity log (automations react to it).
+fn member_entry(actor: &Actor, lead_id: Uuid, kind: ActivityKind, payload: Value) -> NewActivity {
+    NewActivity {
+        contact_id: Some(lead_id),
+        conversation_id: None,
+        kind,
+        actor: ActivityActor::Member,
+        actor_user_id: Some(actor.user_id),
+        payload,
+    }
 }

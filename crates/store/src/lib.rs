@@ -10,6 +10,7 @@ pub mod agent_runs;
 pub mod agent_tests;
 pub mod analytics;
 mod audit;
+pub mod automations;
 pub mod calendar;
 pub mod campaigns;
 pub mod canned_replies;

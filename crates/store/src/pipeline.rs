@@ -424,6 +424,8 @@ async fn write_history(
         let (actor, actor_user_id) = match by.actor {
             MoveActor::User => (ActivityActor::Member, by.actor_id),
             MoveActor::Ai => (ActivityActor::Agent, None),
+            // Only automations move a known lead as a rule: what they cause fires no rule.
+            MoveActor::Rule => (ActivityActor::Automation, None),
             _ => (ActivityActor::System, None),
         };
         activity::append(
@@ -761,7 +763,7 @@ pub(crate) fn stage_of_lead() -> SimpleExpr {
 }
 
 /// The newest conversation's stage of a lead.
-async fn conversation_stage_of(
+pub(crate) async fn conversation_stage_of(
     db: &impl ConnectionTrait,
     org_id: Uuid,
     lead_id: Uuid,

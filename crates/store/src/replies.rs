@@ -212,6 +212,22 @@ impl OrgScope<'_> {
         text: &str,
         body: OutboundBody,
     ) -> Result<MessageItem> {
+        self.queue_outbound_as(txn, conv, author, sent_by, text, body, ActivityActor::Agent)
+            .await
+    }
+
+    /// [`Self::queue_outbound`], logged as `actor`'s (an automation's message fires no rule).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn queue_outbound_as(
+        &self,
+        txn: &DatabaseTransaction,
+        conv: &conversation::Model,
+        author: Author,
+        sent_by: Option<Uuid>,
+        text: &str,
+        body: OutboundBody,
+        actor: ActivityActor,
+    ) -> Result<MessageItem> {
         let at = now();
         let (kind, media) = match body {
             OutboundBody::Text => (MessageType::Text, None),
@@ -290,6 +306,8 @@ impl OrgScope<'_> {
             ActivityKind::MessageSent,
             ActivityActor::Agent,
             json!({ "message_id": model.id, "type": kind, "sent_at": at }),
+            actor,
+            json!({ "message_id": model.id, "type": kind }),
         );
         if let Some(user_id) = sent_by {
             sent = sent.by_member(user_id);

@@ -572,14 +572,20 @@ impl OrgScope<'_> {
         } else {
             Author::Bot
         };
+        // An automation's template is logged as the automation's: it fires no rule.
+        let logged_as = match sender {
+            Sender::Automation => closer_domain::activity::ActivityActor::Automation,
+            _ => closer_domain::activity::ActivityActor::Agent,
+        };
         let message = self
-            .queue_outbound(
+            .queue_outbound_as(
                 &txn,
                 &conv,
                 author,
                 actor.map(|a| a.user_id),
                 &render.rendered.as_text(),
                 OutboundBody::Template(summary),
+                logged_as,
             )
             .await?;
         txn.commit().await?;

@@ -6,6 +6,14 @@
 // - every label map is a `Record<X, string>`, which must name every value.
 // A value added on the server therefore breaks the build until the web lists and names it.
 import type {
+  ActionOutcome,
+  AutomationActionType,
+  AutomationEvent,
+  CancelOn,
+  Glue,
+  Operator,
+  RunReason,
+  RunStatus,
   ActionKind,
   AgentTestRunStatus,
   ExpectationKind,
@@ -615,3 +623,140 @@ export const REASON_CODES = exhaustive<ReasonCode>()([
   "exit_graceful",
   "needs_human",
 ] as const satisfies readonly ReasonCode[]);
+// ----- Automations -----
+
+export const AUTOMATION_EVENTS = exhaustive<AutomationEvent>()([
+  "message_received",
+  "conversation_created",
+  "lead_created",
+  "lead_updated",
+  "tag_added",
+  "stage_changed",
+  "cta_accepted",
+  "handoff",
+  "campaign_replied",
+  "no_reply_for",
+] as const satisfies readonly AutomationEvent[]);
+
+export const AUTOMATION_EVENT_LABELS: Record<AutomationEvent, string> = {
+  message_received: "A message is received",
+  conversation_created: "A conversation starts",
+  lead_created: "A lead is created",
+  lead_updated: "A lead is updated",
+  tag_added: "A tag is added",
+  stage_changed: "The stage changes",
+  cta_accepted: "A CTA is accepted",
+  handoff: "The agent hands over",
+  campaign_replied: "A broadcast is replied to",
+  no_reply_for: "No reply for a while",
+};
+
+export const AUTOMATION_ACTION_TYPES = exhaustive<AutomationActionType>()([
+  "send_text",
+  "send_template",
+  "add_tag",
+  "remove_tag",
+  "set_stage",
+  "set_field",
+  "assign",
+  "add_note",
+  "pause_bot",
+  "start_sequence",
+  "stop_sequence",
+  "webhook",
+] as const satisfies readonly AutomationActionType[]);
+
+export const AUTOMATION_ACTION_LABELS: Record<AutomationActionType, string> = {
+  send_text: "Send a text",
+  send_template: "Send a template",
+  add_tag: "Add a tag",
+  remove_tag: "Remove a tag",
+  set_stage: "Move to a stage",
+  set_field: "Set a field",
+  assign: "Assign",
+  add_note: "Add a note",
+  pause_bot: "Pause the bot",
+  start_sequence: "Start a sequence",
+  stop_sequence: "Stop the sequence",
+  webhook: "Call a webhook",
+};
+
+export const CANCEL_ON_VALUES = exhaustive<CancelOn>()([
+  "moved_on",
+  "never",
+] as const satisfies readonly CancelOn[]);
+
+export const CANCEL_ON_LABELS: Record<CancelOn, string> = {
+  moved_on: "Cancel if the conversation moved on",
+  never: "Always run",
+};
+
+export const RUN_STATUSES = exhaustive<RunStatus>()([
+  "scheduled",
+  "executed",
+  "no_match",
+  "skipped",
+  "cancelled",
+  "failed",
+] as const satisfies readonly RunStatus[]);
+
+export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
+  scheduled: "Scheduled",
+  executed: "Executed",
+  no_match: "No match",
+  skipped: "Skipped",
+  cancelled: "Cancelled",
+  failed: "Failed",
+};
+
+export const RUN_REASON_LABELS: Record<RunReason, string> = {
+  caused_by_rule: "caused by a rule (loop guard)",
+  rate_capped: "the conversation reached its hourly cap",
+  moved_on: "the conversation moved on",
+  no_conversation: "the lead has no conversation",
+  rule_disabled: "the rule was disabled or deleted",
+};
+
+export const ACTION_OUTCOME_LABELS: Record<ActionOutcome, string> = {
+  done: "Done",
+  skipped: "Skipped",
+  failed: "Failed",
+};
+
+export const GLUES = exhaustive<Glue>()(["and", "or"] as const satisfies readonly Glue[]);
+
+export const GLUE_LABELS: Record<Glue, string> = { and: "and", or: "or" };
+
+export const OPERATORS = exhaustive<Operator>()([
+  "equal_to",
+  "not_equal_to",
+  "contains",
+  "does_not_contain",
+  "starts_with",
+  "in",
+  "not_in",
+  "greater_than",
+  "less_than",
+  "between",
+  "within_last_days",
+  "all_of",
+  "is_present",
+  "is_not_present",
+] as const satisfies readonly Operator[]);
+
+export const OPERATOR_LABELS: Record<Operator, string> = {
+  equal_to: "is",
+  not_equal_to: "is not",
+  contains: "contains",
+  does_not_contain: "does not contain",
+  starts_with: "starts with",
+  in: "is any of",
+  not_in: "is none of",
+  greater_than: "is greater than",
+  less_than: "is less than",
+  between: "is between",
+  within_last_days: "is within the last days",
+  all_of: "has all of",
+  is_present: "is present",
+  is_not_present: "is empty",
+};

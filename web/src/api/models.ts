@@ -60,6 +60,14 @@ export type ReplyLanguage = Schemas["ReplyLanguage"];
 export type Role = Schemas["Role"];
 export type ScanStatus = Schemas["ScanStatus"];
 export type Trigger = Schemas["Trigger"];
+export type AutomationEvent = Schemas["AutomationEvent"];
+export type AutomationActionType = Schemas["AutomationActionType"];
+export type CancelOn = Schemas["CancelOn"];
+export type RunStatus = Schemas["RunStatus"];
+export type RunReason = Schemas["RunReason"];
+export type ActionOutcome = Schemas["ActionOutcome"];
+export type Glue = Schemas["Glue"];
+export type Operator = Schemas["Operator"];
 
 /** One WebSocket message, `{"type": "...", "data": {...}}`. */
 export type RealtimeEvent = Schemas["RealtimeEvent"];
@@ -175,3 +183,12 @@ export type AgentTestBody = Body<paths["/api/v1/agent/tests"]["post"]>;
 export type AgentTestStarter = Schemas["StarterView"];
 export type AgentTestRun = Schemas["RunView"];
 export type AgentTestRunBody = Body<paths["/api/v1/agent/tests/run"]["post"]>;
+export type AutomationList = Ok<paths["/api/v1/automations"]["get"]>;
+export type Automation = AutomationList["items"][number];
+export type AutomationBody = Schemas["AutomationRequest"];
+export type RuleCondition = Schemas["RuleCondition"];
+export type RuleAction = Schemas["RuleAction"];
+export type RunPage = Ok<paths["/api/v1/automations/runs"]["get"]>;
+export type AutomationRun = RunPage["items"][number];
+export type DryRunBody = Body<paths["/api/v1/automations/{id}/dry-run"]["post"]>;
+export type DryRunResult = Ok<paths["/api/v1/automations/{id}/dry-run"]["post"]>;

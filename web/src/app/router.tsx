@@ -173,6 +173,10 @@ const BUILT_SECTIONS: RouteObject[] = [
     lazy: page(
       () => import("../features/campaigns"),
       (m) => m.CampaignPage,
+    path: "/automations",
+    lazy: page(
+      () => import("../features/automations"),
+      (m) => m.AutomationsPage,
     ),
   },
 ];
@@ -186,6 +190,7 @@ const BUILT_PATHS = new Set([
   "/calendar",
   "/analytics",
   "/broadcasts",
+  "/automations",
 ]);
 
 export const routes: RouteObject[] = [

@@ -277,7 +277,10 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         | ActivityKind::LeadStatusChanged
         | ActivityKind::TakeoverEnded
         | ActivityKind::ModeChanged
-        | ActivityKind::ActionResolved => return None,
+        | ActivityKind::ActionResolved
+        | ActivityKind::ConversationCreated
+        | ActivityKind::LeadUpdated
+        | ActivityKind::TagAdded => return None,
     })
 }
 

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod automations;
 pub mod calendar;
 pub mod campaigns;
 pub mod compliance;
@@ -247,6 +248,22 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::agent))
         .routes(routes!(analytics::costs))
         .routes(routes!(analytics::csv_export))
+        .routes(routes!(
+            automations::list_automations,
+            automations::create_automation
+        ))
+        .routes(routes!(
+            automations::get_automation,
+            automations::update_automation,
+            automations::delete_automation
+        ))
+        .routes(routes!(
+            automations::get_automation_settings,
+            automations::update_automation_settings
+        ))
+        .routes(routes!(automations::list_runs))
+        .routes(routes!(automations::list_rule_runs))
+        .routes(routes!(automations::dry_run))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

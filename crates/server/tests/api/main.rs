@@ -6,6 +6,7 @@ mod accounts;
 mod agent;
 mod agent_tests;
 mod analytics;
+mod automations;
 mod basics;
 mod calendar;
 mod campaigns;

@@ -26,6 +26,7 @@ mod m0021_notifications;
 mod m0022_media;
 mod m0023_analytics;
 mod m0024_campaigns;
+mod m0025_automations;
 mod m0028_agent_tests;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_media::Migration),
             Box::new(m0023_analytics::Migration),
             Box::new(m0024_campaigns::Migration),
+            Box::new(m0025_automations::Migration),
             Box::new(m0028_agent_tests::Migration),
         ]
     }

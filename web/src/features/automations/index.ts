@@ -1,0 +1,2 @@
+// Automations: rules that act on leads and conversations, their dry run and run log.
+export { AutomationsPage } from "./AutomationsPage";
