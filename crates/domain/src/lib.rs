@@ -89,6 +89,7 @@ pub mod realtime;
 pub mod role;
 pub mod sales;
 pub mod send_policy;
+pub mod sequences;
 pub mod slots;
 pub mod templates;
 pub mod text;

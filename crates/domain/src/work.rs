@@ -23,6 +23,8 @@ text_enum!(
         /// An inbound file is fetched from Meta into the media store (and a voice note
         /// transcribed) (`media` row).
         MediaFetch = "media_fetch",
+        /// A drip sequence's step falls due for one lead (`sequence_enrollments` row).
+        SequenceStep = "sequence_step",
     }
 );
 
@@ -233,6 +235,8 @@ text_enum!(
         EmailNotConfigured = "email_not_configured",
         /// A conversation cannot go to that mode from the one it is in (pausing a closed one).
         ModeChangeRefused = "mode_change_refused",
+        /// A sequence enrolment that completed or stopped cannot be stopped.
+        EnrollmentNotActive = "enrollment_not_active",
     }
 );
 
