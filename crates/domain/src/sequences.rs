@@ -478,6 +478,51 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_sequence_template_reaches_a_lead_who_never_wrote_but_never_one_who_opted_out() {
+        use crate::messaging::{ConversationMode, ServiceWindow};
+        use crate::send_policy::{
+            Content, Outgoing, Recipient, SendRule, Sender, TemplateCategory, may_send,
+        };
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap();
+        let never_wrote = Recipient {
+            opted_out: false,
+            marketing_opted_out: false,
+            mode: ConversationMode::Bot,
+            window: ServiceWindow::closed(),
+            last_lead_message_at: None,
+            unanswered: 0,
+            bot_messages_last_hour: 0,
+            budget: u32::MAX,
+            local_time: None,
+        };
+        let template = Outgoing {
+            sender: Sender::Sequence,
+            content: Content::Template(TemplateCategory::Utility),
+            opt_out_confirmation: false,
+        };
+        assert_eq!(may_send(template, &never_wrote, None, now), Ok(()));
+        let opted_out = Recipient {
+            opted_out: true,
+            ..never_wrote.clone()
+        };
+        assert_eq!(
+            may_send(template, &opted_out, None, now).unwrap_err().rule,
+            SendRule::OptedOut
+        );
+        assert_eq!(
+            may_send(
+                Outgoing::free_form(Sender::Sequence),
+                &never_wrote,
+                None,
+                now
+            )
+            .unwrap_err()
+            .rule,
+            SendRule::WindowClosed
+        );
+    }
+
     fn facts() -> impl Strategy<Value = StepFacts> {
         (any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(o, h, w)| StepFacts {
             opted_out: o,

@@ -333,6 +333,12 @@ impl Runner {
                 let last = job.attempt >= job.max_attempts;
                 fetcher.run(job.org_id, *media_id, last).await
             }
+            Ok(JobPayload::SequenceStep {
+                enrollment_id,
+                step,
+            }) => crate::sequence_run::execute(&self.store, job.org_id, *enrollment_id, *step)
+                .await
+                .map_err(JobFailure::from),
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }

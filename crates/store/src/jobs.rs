@@ -51,6 +51,8 @@ pub enum JobPayload {
     DeliverNotification { delivery_id: Uuid },
     /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
     MediaFetch { media_id: Uuid },
+    /// Step `step` (0-based) of a lead's drip-sequence enrolment falls due.
+    SequenceStep { enrollment_id: Uuid, step: i32 },
 }
 
 impl JobPayload {
@@ -65,6 +67,7 @@ impl JobPayload {
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
+            JobPayload::SequenceStep { .. } => JobKind::SequenceStep,
         }
     }
 

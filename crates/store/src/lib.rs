@@ -42,6 +42,7 @@ pub mod replies;
 pub mod saved_views;
 pub mod secret_box;
 pub mod seed_demo;
+pub mod sequences;
 mod sessions;
 mod team;
 pub mod team_work;
