@@ -318,6 +318,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "calendar:updated",
   "notification:created",
   "notification:read",
+  "sequence:updated",
+  "sequence:enrollment_updated",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 

@@ -1678,6 +1678,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's sequences, newest first, with their enrolment counts. */
+        get: operations["list_sequences"];
+        put?: never;
+        /** Creates a sequence (owner or admin); 422 names the field. */
+        post: operations["create_sequence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/enrollments/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stops an active enrolment (owner or admin; `stopped`, `manual`); 409
+         *     `enrollment_not_active` when it had ended.
+         */
+        post: operations["stop_enrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_sequence"];
+        /**
+         * Replaces a sequence (owner or admin). Active enrolments go on with the new steps from the
+         *     step they are at; turning the sequence off stops them (`manual`).
+         */
+        put: operations["update_sequence"];
+        post?: never;
+        /** Deletes a sequence and its enrolments (owner or admin); active ones stop first. */
+        delete: operations["delete_sequence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrols leads (owner or admin). A lead in another sequence leaves it (`replaced`); one
+         *     who opted out, has no phone, is in this sequence already or does not match the start
+         *     conditions is skipped with the reason.
+         */
+        post: operations["enroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sequence's enrolments, newest first. */
+        get: operations["list_enrollments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/email": {
         parameters: {
             query?: never;
@@ -2316,6 +2413,11 @@ export interface components {
              * @description A member's id, or null to clear the owner.
              */
             owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Required for `start_sequence`: the drip sequence to enrol the leads in.
+             */
+            sequence_id?: string | null;
             stage_id?: string | null;
             tags?: string[] | null;
             view_id?: string | null;
@@ -2761,6 +2863,81 @@ export interface components {
          * @enum {string}
          */
         EngineMode: "llm" | "rules";
+        EnrollRequest: {
+            /** @description Leads to enrol (at most 1,000; for more, the leads list's bulk `start_sequence`). */
+            lead_ids: string[];
+        };
+        EnrollResult: {
+            /**
+             * Format: int64
+             * @description How many leads started the sequence.
+             */
+            enrolled: number;
+            skipped: components["schemas"]["SkippedLeadView"][];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollSkip: "not_found" | "opted_out" | "no_phone" | "already_enrolled" | "conditions_not_met" | "sequence_disabled";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollSource: "manual" | "bulk" | "automation" | "campaign";
+        /** @description Enrolments of a sequence by status. */
+        EnrollmentCounts: {
+            /** Format: int64 */
+            active: number;
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            stopped: number;
+        };
+        EnrollmentLead: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            phone?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollmentStatus: "active" | "completed" | "stopped";
+        EnrollmentView: {
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The last step's message, when it sent one.
+             */
+            last_message_id?: string | null;
+            last_skip?: null | components["schemas"]["StepSkip"];
+            lead: components["schemas"]["EnrollmentLead"];
+            /** Format: uuid */
+            lead_id: string;
+            /** Format: date-time */
+            next_step_at?: string | null;
+            /** Format: uuid */
+            sequence_id: string;
+            source: components["schemas"]["EnrollSource"];
+            status: components["schemas"]["EnrollmentStatus"];
+            /**
+             * Format: int32
+             * @description Steps handled so far: the 0-based index of the next step.
+             */
+            step: number;
+            stop_reason?: null | components["schemas"]["StopReason"];
+            /** Format: date-time */
+            updated_at: string;
+        };
         EraseInput: {
             /** @description The lead whose personal data goes. */
             lead_id: string;
@@ -2779,7 +2956,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused" | "enrollment_not_active";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -3086,7 +3263,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "sequence_step";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3402,6 +3579,43 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_EnrollmentView: {
+            items: {
+                /** Format: uuid */
+                conversation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                ended_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The last step's message, when it sent one.
+                 */
+                last_message_id?: string | null;
+                last_skip?: null | components["schemas"]["StepSkip"];
+                lead: components["schemas"]["EnrollmentLead"];
+                /** Format: uuid */
+                lead_id: string;
+                /** Format: date-time */
+                next_step_at?: string | null;
+                /** Format: uuid */
+                sequence_id: string;
+                source: components["schemas"]["EnrollSource"];
+                status: components["schemas"]["EnrollmentStatus"];
+                /**
+                 * Format: int32
+                 * @description Steps handled so far: the 0-based index of the next step.
+                 */
+                step: number;
+                stop_reason?: null | components["schemas"]["StopReason"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_FollowupView: {
             items: {
                 contact: components["schemas"]["FollowupContact"];
@@ -3559,6 +3773,25 @@ export interface components {
                 status: components["schemas"]["ScanStatus"];
                 /** @description The start page, normalised. */
                 url: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_SequenceView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                enabled: boolean;
+                enrollments: components["schemas"]["EnrollmentCounts"];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                start_conditions: components["schemas"]["SequenceCondition"][];
+                steps: components["schemas"]["SequenceStep"][];
+                stop_conditions: components["schemas"]["StopCondition"][];
+                stop_on_reply: boolean;
+                /** Format: date-time */
+                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -4486,6 +4719,27 @@ export interface components {
             /** @enum {string} */
             type: "notification:read";
         } | {
+            /** @description A drip sequence was created, changed or deleted. */
+            data: {
+                /** Format: uuid */
+                sequence_id: string;
+            };
+            /** @enum {string} */
+            type: "sequence:updated";
+        } | {
+            /** @description A lead's enrolment in a sequence started, moved a step, completed or stopped. */
+            data: {
+                /** Format: uuid */
+                enrollment_id: string;
+                /** Format: uuid */
+                lead_id: string;
+                /** Format: uuid */
+                sequence_id: string;
+                status: components["schemas"]["EnrollmentStatus"];
+            };
+            /** @enum {string} */
+            type: "sequence:enrollment_updated";
+        } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
             /** @enum {string} */
@@ -4624,6 +4878,72 @@ export interface components {
             /** @description Null when the member has since been removed. */
             name?: string | null;
         };
+        /** @description One condition in the CRM's filter vocabulary (`{field, operator, value, glue}`). */
+        SequenceCondition: {
+            field: string;
+            glue?: string | null;
+            operator: string;
+            value?: unknown;
+        };
+        /** @description A sequence as the owner writes it (`POST/PUT /api/v1/sequences`). */
+        SequenceDefinition: {
+            enabled?: boolean;
+            name: string;
+            /** @description The lead must match these (all of them, `or` glue as in views) to be enrolled. */
+            start_conditions?: components["schemas"]["SequenceCondition"][];
+            steps: components["schemas"]["SequenceStep"][];
+            /** @description Each is checked on its own before every step. */
+            stop_conditions?: components["schemas"]["StopCondition"][];
+            /** @description The lead's message stops the enrolment. */
+            stop_on_reply?: boolean;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        SequenceOutcome: "success" | "failure";
+        /** @description One step: wait, then a text (inside the window) or a template. */
+        SequenceStep: {
+            /**
+             * Format: uuid
+             * @description For a text step: the template that goes instead when the window is closed.
+             */
+            fallback_template_id?: string | null;
+            /**
+             * Format: uuid
+             * @description An approved template; goes inside or outside the window.
+             */
+            template_id?: string | null;
+            /** @description Free text; goes only inside the 24 h window. */
+            text?: string | null;
+            /**
+             * @description Values for the template's placeholders (`{placeholder: value}`); the rest come from
+             *     the template's own mapping (the lead's fields).
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int32
+             * @description Seconds after the step before (after enrolment for the first).
+             */
+            wait_seconds: number;
+        };
+        SequenceView: {
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            enrollments: components["schemas"]["EnrollmentCounts"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            start_conditions: components["schemas"]["SequenceCondition"][];
+            steps: components["schemas"]["SequenceStep"][];
+            stop_conditions: components["schemas"]["StopCondition"][];
+            stop_on_reply: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description The signed-in member, as shown in the app shell. */
         SessionUser: {
             email: string;
@@ -4659,6 +4979,11 @@ export interface components {
             org_name?: string | null;
             /** @description At least 8 characters. */
             password: string;
+        };
+        SkippedLeadView: {
+            /** Format: uuid */
+            lead_id: string;
+            reason: components["schemas"]["EnrollSkip"];
         };
         SkippedPageView: {
             /**
@@ -4738,6 +5063,23 @@ export interface components {
              */
             position: number;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        StepSkip: "window_closed" | "marketing_opted_out" | "template_not_available" | "refused";
+        /** @description A stop condition: when it holds for the lead, the enrolment stops with its outcome. */
+        StopCondition: {
+            field: string;
+            operator: string;
+            outcome: components["schemas"]["SequenceOutcome"];
+            value?: unknown;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        StopReason: "replied" | "opted_out" | "success" | "failure" | "handoff" | "replaced" | "manual";
         SyncResult: {
             /** Format: int32 */
             created: number;
@@ -9509,6 +9851,318 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SandboxAccepted"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sequences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_SequenceView"];
+                };
+            };
+        };
+    };
+    create_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SequenceDefinition"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stop_enrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SequenceDefinition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_enrollments: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["EnrollmentStatus"];
+                /** @description 1 to 500 (default 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_EnrollmentView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             422: {

@@ -157,6 +157,13 @@ const BUILT_SECTIONS: RouteObject[] = [
       (m) => m.CalendarPage,
     ),
   },
+  {
+    path: "/automations/sequences",
+    lazy: page(
+      () => import("../features/sequences"),
+      (m) => m.SequencesPage,
+    ),
+  },
 ];
 const BUILT_PATHS = new Set([
   "/inbox",

@@ -45,6 +45,8 @@ describe("realtimeRegistry", () => {
         "calendar:updated",
         "notification:created",
         "notification:read",
+        "sequence:updated",
+        "sequence:enrollment_updated",
       ],
     });
     expect(registry).toEqual([messages, conversations]);
