@@ -9,6 +9,7 @@ function subjectOf(type: string): string {
   if (type.startsWith("calendar:")) return "event_id";
   if (type.startsWith("action:")) return "action_id";
   if (type.startsWith("notification:")) return "user_id";
+  if (type.startsWith("sequence:")) return "sequence_id";
   return "conversation_id";
 }
 
@@ -29,7 +30,7 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   if (!isOneOf(REALTIME_EVENT_TYPES, type)) return null;
   if (type === "resync" || type === "leads:bulk") return { type, data: {} };
   // Every other event is about one thing — a lead, a calendar event, an action-center item, a
-  // member (their notifications) or a conversation — whose id must be there.
+  // member (their notifications), a sequence or a conversation — whose id must be there.
   if (!data || typeof data !== "object") return null;
   const about = subjectOf(type);
   if (typeof (data as Record<string, unknown>)[about] !== "string") return null;
