@@ -218,9 +218,9 @@ function StepRow({
   const at = (k: string) => errors[`steps[${index}].${k}`];
   return (
     <div className="space-y-3 rounded-md border border-gray-200 p-3" data-testid="sequence-step">
+      <p className="text-sm font-medium text-gray-900">Step {index + 1}</p>
       <div className="flex flex-wrap items-end gap-3">
-        <p className="w-full text-sm font-medium text-gray-700 sm:w-auto">Step {index + 1}: wait</p>
-        <Field label="Amount" error={at("wait_seconds")} className="w-24">
+        <Field label="Wait" error={at("wait_seconds")} className="w-24">
           <Input
             type="number"
             min={0}
@@ -328,7 +328,7 @@ function ConditionInputs({
 }) {
   return (
     <>
-      <Field label="Field" error={errors[`${path}.field`]} className="w-40">
+      <Field label="Field" error={errors[`${path}.field`]} className="w-36">
         <Input
           aria-label={`${label} field`}
           value={row.field}
@@ -337,7 +337,7 @@ function ConditionInputs({
           onChange={(e) => onChange({ field: e.target.value })}
         />
       </Field>
-      <Field label="Operator" error={errors[`${path}.operator`]} className="w-40">
+      <Field label="Operator" error={errors[`${path}.operator`]} className="w-36">
         <Select
           aria-label={`${label} operator`}
           value={row.operator}
@@ -348,7 +348,7 @@ function ConditionInputs({
           }
         />
       </Field>
-      <Field label="Value" error={errors[`${path}.value`]} className="min-w-32 flex-1">
+      <Field label="Value" error={errors[`${path}.value`]} className="min-w-28 flex-1">
         <Input
           aria-label={`${label} value`}
           value={textOf(row.value)}
@@ -448,7 +448,7 @@ function StopConditions({
             path={`stop_conditions[${i}]`}
             onChange={(patch) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)))}
           />
-          <Field label="Outcome" className="w-32">
+          <Field label="Outcome" className="w-28">
             <Select
               aria-label={`Stop condition ${i + 1} outcome`}
               value={row.outcome}

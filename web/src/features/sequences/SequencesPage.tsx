@@ -63,7 +63,7 @@ export function SequencesPage() {
           <ErrorState error={sequences.error} onRetry={() => void sequences.refetch()} />
         </Card>
       ) : (
-        <div className="grid gap-6 lg:grid-cols-[18rem_1fr]">
+        <div className="grid items-start gap-6 lg:grid-cols-[16rem_1fr]">
           <SequenceList items={items} openId={openId} onOpen={setOpenId} />
           <div className="min-w-0 space-y-6">
             {openId === "new" && (
@@ -305,7 +305,7 @@ function EnrollmentRow({
           <span className="ml-2 text-xs text-gray-500">{humanize(e.stop_reason)}</span>
         )}
       </Td>
-      <Td>
+      <Td className="whitespace-nowrap">
         <span data-testid="enrollment-step">
           {Math.min(e.step, steps)} of {steps} done
         </span>
