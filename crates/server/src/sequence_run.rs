@@ -7,7 +7,7 @@
 use chrono::Utc;
 use closer_domain::messaging::ConversationMode;
 use closer_domain::sequences::{
-    RECIPIENT_GAP_SECONDS, StepAction, StepFacts, paced_until, plan_step,
+    RECIPIENT_GAP_SECONDS, StepAction, StepFacts, StopReason, paced_until, plan_step,
 };
 use closer_store::sequences::{EnrollmentChange, StepResult};
 use closer_store::{Store, StoreError};
@@ -17,6 +17,22 @@ async fn announce(store: &Store, org_id: Uuid, change: Option<EnrollmentChange>)
     if let Some(c) = change {
         crate::routes::sequences::announce_enrollments(store, org_id, &[c]).await;
     }
+}
+
+/// Stops the enrolment before step `step` (if it is still there) and says so.
+async fn stop_before(
+    store: &Store,
+    org_id: Uuid,
+    enrollment_id: Uuid,
+    step: i32,
+    why: StopReason,
+) -> Result<(), StoreError> {
+    let done = store
+        .org(org_id)
+        .stop_at_step(enrollment_id, step, why)
+        .await?;
+    announce(store, org_id, done).await;
+    Ok(())
 }
 
 pub async fn execute(
@@ -36,21 +52,12 @@ pub async fn execute(
     }
     let Some(this) = ctx.definition.steps.get(step as usize) else {
         // The owner removed steps since: nothing left to send.
-        let done = scope
-            .stop_at_step(
-                enrollment_id,
-                step,
-                closer_domain::sequences::StopReason::Manual,
-            )
-            .await?;
-        return Ok(announce(store, org_id, done).await);
+        return stop_before(store, org_id, enrollment_id, step, StopReason::Manual).await;
     };
     for c in &ctx.definition.stop_conditions {
         if scope.stop_condition_holds(e.lead_id, c).await? {
-            let done = scope
-                .stop_at_step(enrollment_id, step, c.outcome.stop_reason())
-                .await?;
-            return Ok(announce(store, org_id, done).await);
+            let why = c.outcome.stop_reason();
+            return stop_before(store, org_id, enrollment_id, step, why).await;
         }
     }
     let (mode, window_open) = ctx
@@ -66,8 +73,7 @@ pub async fn execute(
         },
     );
     if let StepAction::Stop(why) = action {
-        let done = scope.stop_at_step(enrollment_id, step, why).await?;
-        return Ok(announce(store, org_id, done).await);
+        return stop_before(store, org_id, enrollment_id, step, why).await;
     }
     if let Some(until) = paced_until(Utc::now(), ctx.last_ours, RECIPIENT_GAP_SECONDS) {
         // Our last message to the lead went moments ago: this one keeps the gap.
