@@ -185,6 +185,16 @@ async fn steps_go_in_order_paced_and_fall_back_outside_the_window(b: Backend) {
         2,
         "each once"
     );
+    // The last step's message is queued as the enrolment completes; Meta gets it just after.
+    eventually(20, "the template step at Meta", || async {
+        graph
+            .sends()
+            .iter()
+            .any(|s| s["type"] == "template")
+            .then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let templates: Vec<Value> = graph
         .sends()
         .into_iter()
@@ -228,11 +238,17 @@ async fn steps_go_in_order_paced_and_fall_back_outside_the_window(b: Backend) {
     })
     .await;
     assert!(done["last_message_id"].is_string(), "{done}");
-    let to_quiet: Vec<Value> = graph
-        .sends()
-        .into_iter()
-        .filter(|s| s["to"] == "+15550001111")
-        .collect();
+    // The message was queued with the step; its send job hands it to Meta just after.
+    let to_quiet: Vec<Value> = eventually(20, "the fallback template at Meta", || async {
+        let sends: Vec<Value> = graph
+            .sends()
+            .into_iter()
+            .filter(|s| s["to"] == "+15550001111")
+            .collect();
+        (!sends.is_empty()).then_some(sends)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(to_quiet.len(), 1, "{to_quiet:?}");
     assert_eq!(to_quiet[0]["type"], "template");
     assert!(
