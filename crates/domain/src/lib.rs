@@ -94,6 +94,7 @@ pub mod reports;
 pub mod role;
 pub mod sales;
 pub mod send_policy;
+pub mod sequences;
 pub mod slots;
 pub mod templates;
 pub mod text;

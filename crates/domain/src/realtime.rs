@@ -136,6 +136,17 @@ pub enum RealtimeEvent {
     /// A member read notifications (on any of their devices): their bell recounts.
     #[serde(rename = "notification:read")]
     NotificationsRead { user_id: Uuid },
+    /// A drip sequence was created, changed or deleted.
+    #[serde(rename = "sequence:updated")]
+    SequenceUpdated { sequence_id: Uuid },
+    /// A lead's enrolment in a sequence started, moved a step, completed or stopped.
+    #[serde(rename = "sequence:enrollment_updated")]
+    SequenceEnrollmentUpdated {
+        sequence_id: Uuid,
+        enrollment_id: Uuid,
+        lead_id: Uuid,
+        status: crate::sequences::EnrollmentStatus,
+    },
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
@@ -180,6 +191,8 @@ impl RealtimeEvent {
             RealtimeEvent::PipelineMoved { .. } => "pipeline:moved",
             RealtimeEvent::NotificationCreated { .. } => "notification:created",
             RealtimeEvent::NotificationsRead { .. } => "notification:read",
+            RealtimeEvent::SequenceUpdated { .. } => "sequence:updated",
+            RealtimeEvent::SequenceEnrollmentUpdated { .. } => "sequence:enrollment_updated",
             RealtimeEvent::Resync {} => "resync",
             RealtimeEvent::CampaignUpdated { .. } => "campaign:updated",
             RealtimeEvent::CampaignProgress { .. } => "campaign:progress",

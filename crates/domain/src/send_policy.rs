@@ -24,6 +24,12 @@ text_enum!(
         Campaign = "campaign",
         /// An automation or drip sequence step.
         Automation = "automation",
+        /// A drip sequence's step: like a scheduled step, the owner set its timing and its own
+        /// rules bound it (stop on reply, stop conditions, pacing), so the staleness caps of
+        /// the agent's nudges do not refuse a sequence to a lead who wrote long ago (or never,
+        /// an imported lead). Opt-out, marketing opt-out, the human lock, the window for text
+        /// and the hourly limit hold as for every bot.
+        Sequence = "sequence",
     }
 );
 

@@ -31,6 +31,8 @@ text_enum!(
         AutomationEvent = "automation_event",
         /// A delayed automation run falls due (`automation_runs` row).
         AutomationRun = "automation_run",
+        /// A drip sequence's step falls due for one lead (`sequence_enrollments` row).
+        SequenceStep = "sequence_step",
     }
 );
 
@@ -250,6 +252,8 @@ text_enum!(
         OverMessagingLimit = "over_messaging_limit",
         /// An automation rule that does not check out (details name each path).
         InvalidRule = "invalid_rule",
+        /// A sequence enrolment that completed or stopped cannot be stopped.
+        EnrollmentNotActive = "enrollment_not_active",
     }
 );
 

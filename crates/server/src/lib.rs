@@ -24,6 +24,7 @@ mod outbound;
 mod routes;
 mod secret_key;
 pub mod seed_demo;
+mod sequence_run;
 mod state;
 mod validate;
 mod web;

@@ -371,6 +371,12 @@ impl Runner {
                 let egress = &self.config.egress;
                 crate::automation_run::on_due(&self.store, egress, job.org_id, *run_id).await
             }
+            Ok(JobPayload::SequenceStep {
+                enrollment_id,
+                step,
+            }) => crate::sequence_run::execute(&self.store, job.org_id, *enrollment_id, *step)
+                .await
+                .map_err(JobFailure::from),
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }

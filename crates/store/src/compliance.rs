@@ -280,6 +280,9 @@ pub(crate) async fn cancel_followups(
         let ids = crate::followups::cancel_pending(db, org_id, c, why).await?;
         cancelled.extend(ids.into_iter().map(|f| (c, f)));
     }
+    // Its drip sequence ends now too, rather than when the next step falls due.
+    let why = closer_domain::sequences::StopReason::OptedOut;
+    crate::sequences::stop_active(db, org_id, lead_id, why).await?;
     Ok(cancelled)
 }
 

@@ -644,6 +644,8 @@ impl OrgScope<'_> {
         } else {
             crate::followups::void_when_leads_write(txn, &[self.org_id], &[conversation_id])
                 .await?;
+            crate::sequences::stop_when_leads_write(txn, &[self.org_id], &[conversation_id])
+                .await?;
             // The burst goes on: push the pending job back so it runs once, after the burst.
             job::Entity::update_many()
                 .col_expr(job::Column::RunAt, Expr::value(run_at))

@@ -64,6 +64,8 @@ pub enum JobPayload {
     },
     /// A delayed automation run falls due.
     AutomationRun { run_id: Uuid },
+    /// Step `step` (0-based) of a lead's drip-sequence enrolment falls due.
+    SequenceStep { enrollment_id: Uuid, step: i32 },
 }
 
 impl JobPayload {
@@ -82,6 +84,7 @@ impl JobPayload {
             JobPayload::CampaignSend { .. } => JobKind::CampaignSend,
             JobPayload::AutomationEvent { .. } => JobKind::AutomationEvent,
             JobPayload::AutomationRun { .. } => JobKind::AutomationRun,
+            JobPayload::SequenceStep { .. } => JobKind::SequenceStep,
         }
     }
 

@@ -35,6 +35,8 @@ pub enum BulkAction {
     SetOwner(Option<Uuid>),
     OptOut,
     Delete,
+    /// Enrol every lead in this drip sequence (a lead in another one leaves it).
+    StartSequence(Uuid),
 }
 
 impl BulkAction {
@@ -46,6 +48,7 @@ impl BulkAction {
             BulkAction::SetOwner(_) => "set_owner",
             BulkAction::OptOut => "opt_out",
             BulkAction::Delete => "delete",
+            BulkAction::StartSequence(_) => "start_sequence",
         }
     }
 }
@@ -279,6 +282,17 @@ impl OrgScope<'_> {
                 crate::compliance::opt_out_many(&*txn, self.store, org, ids, &how, at).await?
             }
             BulkAction::Delete => 0,
+            BulkAction::StartSequence(sequence_id) => {
+                let out = crate::sequences::enroll(
+                    &*txn,
+                    org,
+                    *sequence_id,
+                    ids,
+                    closer_domain::sequences::EnrollSource::Bulk,
+                )
+                .await?;
+                out.enrolled.len() as u64
+            }
         };
         txn.commit().await?;
         Ok(n)

@@ -48,6 +48,7 @@ mod rollups_rebuild;
 pub mod saved_views;
 pub mod secret_box;
 pub mod seed_demo;
+pub mod sequences;
 mod sessions;
 mod team;
 pub mod team_work;

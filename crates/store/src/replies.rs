@@ -398,6 +398,9 @@ impl OrgScope<'_> {
                 FollowupStatusReason::User
             };
             crate::followups::cancel_pending(txn, self.org_id, conv.id, reason).await?;
+            // So does the lead's drip sequence: a person (or nobody) owns the conversation.
+            let handoff = closer_domain::sequences::StopReason::Handoff;
+            crate::sequences::stop_active(txn, self.org_id, conv.contact_id, handoff).await?;
         }
         Ok(())
     }

@@ -520,9 +520,30 @@ impl OrgScope<'_> {
         let render = self
             .render_template(template_id, Some(conversation_id), given, false)
             .await?;
-        let t = &render.template;
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&txn, conversation_id).await?;
+        let message = self
+            .queue_rendered_template(&txn, sender, actor, &conv, &render)
+            .await?;
+        txn.commit().await?;
+        Ok(QueuedReply {
+            message,
+            conversation_id,
+            took_over: false,
+        })
+    }
+
+    /// The checks and the queueing of [`Self::queue_template_send`], inside the caller's
+    /// transaction (a sequence step queues its message and moves on in one commit).
+    pub(crate) async fn queue_rendered_template(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        sender: Sender,
+        actor: Option<&Actor>,
+        conv: &crate::entities::conversation::Model,
+        render: &TemplateRender,
+    ) -> Result<crate::inbox::MessageItem> {
+        let t = &render.template;
         let sandbox = conv.channel == Channel::Sandbox;
         if t.status != TemplateStatus::Approved && !(sandbox && t.status == TemplateStatus::Draft) {
             return Err(TemplateError::NotApproved(t.status).into());
@@ -530,8 +551,8 @@ impl OrgScope<'_> {
         if !render.missing.is_empty() {
             return Err(TemplateError::MissingVariables(render.missing.clone()).into());
         }
-        let lead = self.contact_row(&txn, conv.contact_id).await?;
-        let window = window_of(&conv);
+        let lead = self.contact_row(txn, conv.contact_id).await?;
+        let window = window_of(conv);
         let to = Recipient {
             opted_out: lead.opted_out,
             marketing_opted_out: lead.marketing_opt_out,
@@ -559,7 +580,7 @@ impl OrgScope<'_> {
             }
         })?;
         if !sandbox && !window.is_open(now().timestamp()) {
-            self.refuse_if_restricted(&txn).await?;
+            self.refuse_if_restricted(txn).await?;
         }
         let variables: BTreeMap<&String, &String> =
             render.values.iter().map(|(k, v)| (k, &v.value)).collect();
@@ -594,6 +615,15 @@ impl OrgScope<'_> {
             conversation_id,
             took_over: false,
         })
+        self.queue_outbound(
+            txn,
+            conv,
+            author,
+            actor.map(|a| a.user_id),
+            &render.rendered.as_text(),
+            OutboundBody::Template(summary),
+        )
+        .await
     }
 
     async fn refuse_if_restricted(&self, txn: &impl sea_orm::ConnectionTrait) -> Result<()> {

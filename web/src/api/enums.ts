@@ -331,6 +331,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "notification:read",
   "campaign:updated",
   "campaign:progress",
+  "sequence:updated",
+  "sequence:enrollment_updated",
   "resync",
 ] as const satisfies readonly RealtimeEventType[]);
 

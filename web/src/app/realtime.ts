@@ -12,6 +12,7 @@ import { jobsRealtime } from "../features/jobs";
 import { leadsRealtime } from "../features/leads";
 import { notificationsRealtime } from "../features/notifications";
 import { pipelineRealtime } from "../features/pipeline";
+import { sequencesRealtime } from "../features/sequences";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
@@ -26,6 +27,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     calendarRealtime,
     notificationsRealtime,
     campaignsRealtime,
+    sequencesRealtime,
   ],
   ignored: [],
 });

@@ -177,6 +177,10 @@ const BUILT_SECTIONS: RouteObject[] = [
     lazy: page(
       () => import("../features/automations"),
       (m) => m.AutomationsPage,
+    path: "/automations/sequences",
+    lazy: page(
+      () => import("../features/sequences"),
+      (m) => m.SequencesPage,
     ),
   },
 ];

@@ -47,6 +47,18 @@ describe("parseEvent", () => {
     expect(parseEvent('{"type":"notification:read","data":{}}')).toBeNull();
   });
 
+  it("reads sequence events, which are about a sequence", () => {
+    const updated = {
+      type: "sequence:enrollment_updated",
+      data: { sequence_id: "s1", enrollment_id: "e1", lead_id: "l1", status: "active" },
+    };
+    expect(parseEvent(JSON.stringify(updated))).toEqual(updated);
+    expect(parseEvent('{"type":"sequence:updated","data":{"sequence_id":"s1"}}')).toMatchObject({
+      data: { sequence_id: "s1" },
+    });
+    expect(parseEvent('{"type":"sequence:updated","data":{}}')).toBeNull();
+  });
+
   it("reads lead and board events, which are about a lead", () => {
     const moved = {
       type: "pipeline:moved",

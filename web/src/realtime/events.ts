@@ -10,6 +10,7 @@ function subjectOf(type: string): string {
   if (type.startsWith("action:")) return "action_id";
   if (type.startsWith("notification:")) return "user_id";
   if (type === "campaign:progress") return "campaign_id";
+  if (type.startsWith("sequence:")) return "sequence_id";
   return "conversation_id";
 }
 
@@ -30,7 +31,7 @@ export function parseEvent(frame: unknown): RealtimeEvent | null {
   if (!isOneOf(REALTIME_EVENT_TYPES, type)) return null;
   if (type === "resync" || type === "leads:bulk") return { type, data: {} };
   // Every other event is about one thing — a lead, a calendar event, an action-center item, a
-  // member (their notifications) or a conversation — whose id must be there.
+  // member (their notifications), a sequence or a conversation — whose id must be there.
   if (!data || typeof data !== "object") return null;
   if (type === "campaign:updated") {
     // The campaign itself rides along: `{campaign: {id, name, status, paused_reason}}`.

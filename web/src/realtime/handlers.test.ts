@@ -47,6 +47,8 @@ describe("realtimeRegistry", () => {
         "notification:read",
         "campaign:updated",
         "campaign:progress",
+        "sequence:updated",
+        "sequence:enrollment_updated",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

@@ -911,6 +911,8 @@ pub struct BulkBody {
     pub expected_count: Option<u64>,
     #[serde(default)]
     pub dry_run: bool,
+    /// Required for `start_sequence`: the drip sequence to enrol the leads in.
+    pub sequence_id: Option<Uuid>,
 }
 
 fn present_uuid<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>>, D::Error> {
@@ -978,10 +980,17 @@ fn bulk_action(b: &BulkBody) -> ApiResult<BulkAction> {
             v.fail("stage_id", "no such pipeline stage");
             None
         }
+        "start_sequence" => match b.sequence_id {
+            Some(id) => Some(BulkAction::StartSequence(id)),
+            None => {
+                v.fail("sequence_id", "is required");
+                None
+            }
+        },
         _ => {
             v.fail(
                 "action",
-                "one of add_tags, remove_tags, set_stage, set_status, set_owner, opt_out, delete",
+                "one of add_tags, remove_tags, set_stage, set_status, set_owner, opt_out, delete, start_sequence",
             );
             None
         }
@@ -1052,6 +1061,24 @@ pub async fn bulk(
     }
     let action = bulk_action(&body)?;
     let org = state.store.org(member.org_id());
+    if let BulkAction::StartSequence(sequence_id) = action {
+        // Enrolling is a sequence write: owners and admins, into one of their sequences.
+        if !member.role().can_manage_org() {
+            return Err(ApiError::Forbidden(
+                "only an owner or admin may enrol leads in a sequence".into(),
+            ));
+        }
+        match org.sequence(sequence_id).await {
+            Ok(_) => {}
+            Err(closer_store::StoreError::NotFound) => {
+                return Err(ApiError::field(
+                    "sequence_id",
+                    "is not one of your sequences",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let f = bulk_selection(&state.store, member.org_id(), member.0.user.id, &body).await?;
     let matched = org.count_leads(&f).await?;
     if let BulkAction::Delete = action
@@ -1093,6 +1120,15 @@ pub async fn bulk(
     let (matched, affected) = org.bulk_apply(&actor, &f, &action, None).await?;
     if affected > 0 {
         crate::announce::leads_bulk(&state.store, member.org_id()).await;
+        if let BulkAction::StartSequence(sequence_id) = action {
+            state.store.wake_workers().await;
+            crate::announce::publish(
+                &state.store,
+                member.org_id(),
+                vec![closer_store::events::RealtimeEvent::SequenceUpdated { sequence_id }],
+            )
+            .await;
+        }
     }
     Ok((StatusCode::OK, Json(out("completed", matched, affected))))
 }

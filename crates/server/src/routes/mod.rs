@@ -31,6 +31,7 @@ pub mod replies;
 pub mod sandbox;
 pub mod schema;
 pub mod security;
+pub mod sequences;
 pub mod team_work;
 pub mod templates;
 pub mod two_factor;
@@ -264,6 +265,18 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(automations::list_runs))
         .routes(routes!(automations::list_rule_runs))
         .routes(routes!(automations::dry_run))
+        .routes(routes!(
+            sequences::list_sequences,
+            sequences::create_sequence
+        ))
+        .routes(routes!(
+            sequences::get_sequence,
+            sequences::update_sequence,
+            sequences::delete_sequence
+        ))
+        .routes(routes!(sequences::enroll))
+        .routes(routes!(sequences::list_enrollments))
+        .routes(routes!(sequences::stop_enrollment))
         .layer(axum::middleware::map_response(plain_rejection_as_api_error))
 }
 

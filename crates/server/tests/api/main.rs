@@ -33,6 +33,7 @@ mod realtime;
 mod roles;
 mod security;
 mod sending;
+mod sequences;
 mod smtp_sink;
 mod team;
 mod team_work;

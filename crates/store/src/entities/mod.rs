@@ -54,6 +54,8 @@ pub mod push_subscription;
 pub mod rate_card;
 pub mod recovery_code;
 pub mod saved_view;
+pub mod sequence;
+pub mod sequence_enrollment;
 pub mod session;
 pub mod stage_history;
 pub mod tag;

@@ -424,6 +424,8 @@ async fn schedule_processing(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> 
     let mut postponed = HashSet::new();
     if !existing.is_empty() {
         crate::followups::void_when_leads_write(db, &orgs, &existing).await?;
+        // A reply ends the drip sequences that stop on one: one UPDATE for the batch.
+        crate::sequences::stop_when_leads_write(db, &orgs, &existing).await?;
         // The burst goes on: a pending job is pushed back so it runs once, after the burst.
         let pushed = job::Entity::update_many()
             .col_expr(job::Column::RunAt, Expr::value(run_at))

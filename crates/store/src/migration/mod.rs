@@ -27,6 +27,7 @@ mod m0022_media;
 mod m0023_analytics;
 mod m0024_campaigns;
 mod m0025_automations;
+mod m0026_sequences;
 mod m0028_agent_tests;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_analytics::Migration),
             Box::new(m0024_campaigns::Migration),
             Box::new(m0025_automations::Migration),
+            Box::new(m0026_sequences::Migration),
             Box::new(m0028_agent_tests::Migration),
         ]
     }

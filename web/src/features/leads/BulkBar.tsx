@@ -1,6 +1,6 @@
 // Leads → the bar shown while leads are selected: add or remove a tag, set the status, delete.
 
-import { Tag, Trash2, X } from "lucide-react";
+import { ListOrdered, Tag, Trash2, X } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "../../api/errors";
 import { Alert } from "../../components/ui/Alert";
@@ -12,11 +12,12 @@ import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { useToast } from "../../components/ui/Toast";
 import { humanize } from "../../lib/format";
+import { EnrollInSequenceDialog } from "../sequences";
 import { useBulkLeads, useTags, type BulkBody, type LeadStatus } from "./api";
 import { LEAD_STATUSES } from "./fields";
 import { leadsCount } from "./importMapping";
 
-type Editing = "add_tags" | "remove_tags" | "set_status" | "delete" | null;
+type Editing = "add_tags" | "remove_tags" | "set_status" | "delete" | "start_sequence" | null;
 
 export function BulkBar({
   ids,
@@ -80,6 +81,11 @@ export function BulkBar({
         Set status
       </Button>
       {canDelete && (
+        <Button size="sm" variant="secondary" onClick={() => open("start_sequence")}>
+          <ListOrdered className="size-4" /> Start sequence
+        </Button>
+      )}
+      {canDelete && (
         <Button size="sm" variant="danger" onClick={() => open("delete")}>
           <Trash2 className="size-4" /> Delete
         </Button>
@@ -95,6 +101,23 @@ export function BulkBar({
           error={bulk.error}
           onRun={run}
           onClose={() => setEditing(null)}
+        />
+      )}
+      {editing === "start_sequence" && (
+        <EnrollInSequenceDialog
+          ids={ids}
+          onClose={() => setEditing(null)}
+          onDone={(enrolled, matched) => {
+            setEditing(null);
+            toast({
+              title: `${leadsCount(enrolled)} enrolled`,
+              description:
+                enrolled < matched
+                  ? `${matched - enrolled} skipped (opted out, already in it, …).`
+                  : undefined,
+            });
+            onClear();
+          }}
         />
       )}
       <ConfirmDialog

@@ -1,0 +1,3 @@
+export { SequencesPage } from "./SequencesPage";
+export { EnrollInSequenceDialog } from "./EnrollInSequenceDialog";
+export { sequencesRealtime } from "./realtime";
