@@ -69,6 +69,7 @@ macro_rules! text_enum {
 pub mod account;
 pub mod activity;
 pub mod agent;
+pub mod assignment;
 pub mod calendar;
 pub mod canned;
 pub mod compliance;

@@ -139,6 +139,17 @@ pub enum RealtimeEvent {
     /// Events may have been missed (a slow client, a reconnect): refetch everything shown.
     #[serde(rename = "resync")]
     Resync {},
+    /// A conversation was given to a member (`user_id`) or to nobody, by a member or by the
+    /// round-robin when the agent handed it over.
+    #[serde(rename = "conversation:assigned")]
+    ConversationAssigned {
+        conversation_id: Uuid,
+        user_id: Option<Uuid>,
+        round_robin: bool,
+    },
+    /// A member said they take new conversations now, or not.
+    #[serde(rename = "user:availability")]
+    AvailabilityChanged { user_id: Uuid, available: bool },
 }
 
 impl RealtimeEvent {
@@ -168,6 +179,8 @@ impl RealtimeEvent {
             RealtimeEvent::NotificationCreated { .. } => "notification:created",
             RealtimeEvent::NotificationsRead { .. } => "notification:read",
             RealtimeEvent::Resync {} => "resync",
+            RealtimeEvent::ConversationAssigned { .. } => "conversation:assigned",
+            RealtimeEvent::AvailabilityChanged { .. } => "user:availability",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod activity;
 pub mod agent_config;
 pub mod agent_runs;
+pub mod assignment;
 mod audit;
 pub mod calendar;
 pub mod canned_replies;

@@ -229,7 +229,9 @@ pub struct OptOutView {
 /// One entry of a lead's timeline, read from the activity log.
 #[derive(Serialize, ToSchema)]
 pub struct TimelineEntry {
-    /// `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`.
+    /// `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`,
+    /// `mode_change`, `calendar` (booked, rescheduled, cancelled: `data.event`),
+    /// `assignment`.
     #[serde(rename = "type")]
     pub kind: String,
     pub at: DateTime<Utc>,
@@ -270,10 +272,13 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::OptedOut => "opt_out",
         ActivityKind::OptedIn => "opt_in",
         ActivityKind::Erased => "erased",
+        ActivityKind::ModeChanged | ActivityKind::TakeoverEnded => "mode_change",
+        ActivityKind::CalendarBooked
+        | ActivityKind::CalendarRescheduled
+        | ActivityKind::CalendarCancelled => "calendar",
+        ActivityKind::Assigned => "assignment",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
-        | ActivityKind::TakeoverEnded
-        | ActivityKind::ModeChanged
         | ActivityKind::ActionResolved => return None,
     })
 }

@@ -31,6 +31,7 @@ mod security;
 mod sending;
 mod smtp_sink;
 mod team;
+mod team_day;
 mod team_work;
 mod templates;
 mod views;

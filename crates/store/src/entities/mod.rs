@@ -4,6 +4,7 @@
 pub mod action;
 pub mod activity;
 pub mod agent_profile;
+pub mod assignment_rotation;
 pub mod audit_log;
 pub mod calendar_event;
 pub mod calendar_feed;
@@ -13,6 +14,7 @@ pub mod conversation;
 pub mod conversation_state;
 pub mod cta;
 pub mod custom_field;
+pub mod daily_digest;
 pub mod decision;
 pub mod email_setting;
 pub mod followup;

@@ -24,6 +24,7 @@ mod m0019_inbox_order;
 mod m0020_calendar;
 mod m0021_notifications;
 mod m0022_media;
+mod m0027_team_day;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_calendar::Migration),
             Box::new(m0021_notifications::Migration),
             Box::new(m0022_media::Migration),
+            Box::new(m0027_team_day::Migration),
         ]
     }
 }

@@ -1,0 +1,210 @@
+//! The team's day (issue 16, the rest): handed-over conversations shared out in turn among
+//! the members who are available, the daily digest, the lead's timeline of bookings, modes
+//! and assignments, and erasure that takes the lead's files with it.
+
+use crate::conversations::lead_writes;
+use crate::harness::{Backend, Session, TestApp, eventually};
+use crate::on_both_databases;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    handovers_go_round_the_available_members,
+    availability_and_the_switch_are_guarded
+);
+
+/// A lead asks for a person; returns the conversation once the agent handed it over.
+async fn hand_over(app: &TestApp, s: &Session, phone: &str) -> String {
+    let (conv, _) = lead_writes(app, s, phone, "I want to talk to a real person").await;
+    eventually(20, "the handover", || async {
+        let r = app.get(&format!("/api/v1/conversations/{conv}"), &s.token).await;
+        (r.body["needs_human"] == true).then_some(())
+    })
+    .await;
+    conv
+}
+
+async fn conversation(app: &TestApp, s: &Session, conv: &str) -> Value {
+    let r = app.get(&format!("/api/v1/conversations/{conv}"), &s.token).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body
+}
+
+async fn round_robin(app: &TestApp, s: &Session, on: bool) -> crate::harness::Reply {
+    app.put("/api/v1/settings/assignment", &s.token, json!({"round_robin": on}))
+        .await
+}
+
+async fn available(app: &TestApp, s: &Session, who: &str, on: bool) -> crate::harness::Reply {
+    app.patch(&format!("/api/v1/users/{who}"), &s.token, json!({"available": on}))
+        .await
+}
+
+async fn handovers_go_round_the_available_members(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Turns Co").await;
+    let first = app.add_member(&owner, "agent").await;
+    let away = app.add_member(&owner, "agent").await;
+    let _viewer = app.add_member(&owner, "viewer").await;
+
+    // Off (the default): a handover stays with nobody.
+    let conv = hand_over(&app, &owner, "+91 98000 70001").await;
+    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], Value::Null);
+
+    let r = round_robin(&app, &owner, true).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["round_robin"], true);
+    let r = app.get("/api/v1/settings/assignment", &owner.token).await;
+    assert_eq!(r.body, json!({"round_robin": true}));
+    let r = available(&app, &away, &away.user_id, false).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["available"], false);
+    let me = app.get("/api/v1/auth/me", &away.token).await;
+    assert_eq!(me.body["user"]["available"], false, "{:?}", me.body);
+
+    // In the order they joined, skipping the one away and the viewer (who answers nobody).
+    let mut ws = app.ws(&owner.token).await;
+    let mut given = vec![];
+    for n in 0..3 {
+        let conv = hand_over(&app, &owner, &format!("+91 98000 7010{n}")).await;
+        let event = ws.expect("conversation:assigned", 20).await;
+        assert_eq!(event["conversation_id"], conv.as_str());
+        assert_eq!(event["round_robin"], true);
+        let c = conversation(&app, &owner, &conv).await;
+        assert_eq!(c["assignee_id"], event["user_id"]);
+        given.push((conv, c["assignee_id"].as_str().unwrap().to_owned()));
+    }
+    let who: Vec<&str> = given.iter().map(|(_, u)| u.as_str()).collect();
+    assert_eq!(who, [owner.user_id.as_str(), &first.user_id, &owner.user_id]);
+    // The member it was given to finds it under "assigned to me".
+    let r = app.get("/api/v1/conversations?assignee=me", &first.token).await;
+    let mine: Vec<&str> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(mine, [given[1].0.as_str()]);
+
+    // Each is on the lead's timeline and in the audit log.
+    let lead = conversation(&app, &owner, &given[1].0).await["contact"]["id"].clone();
+    let timeline = app
+        .get(&format!("/api/v1/leads/{}/timeline", lead.as_str().unwrap()), &owner.token)
+        .await;
+    let entry = timeline.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "assignment")
+        .unwrap_or_else(|| panic!("no assignment on {:?}", timeline.body))
+        .clone();
+    assert_eq!(entry["actor"], "system");
+    assert_eq!(entry["data"]["payload"]["to"], first.user_id.as_str());
+    assert_eq!(entry["data"]["payload"]["round_robin"], true);
+    let audit = app.get("/api/v1/audit-logs?limit=200", &owner.token).await;
+    let turns = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "conversation.assign" && e["details"]["round_robin"] == true)
+        .count();
+    assert_eq!(turns, 3, "{:?}", audit.body);
+
+    // A conversation someone already has is not taken from them.
+    let (mine, _) = lead_writes(&app, &owner, "+91 98000 70200", "hello").await;
+    let r = app
+        .put(
+            &format!("/api/v1/conversations/{mine}/assignee"),
+            &owner.token,
+            json!({"user_id": away.user_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    lead_writes(&app, &owner, "+91 98000 70200", "I want to talk to a real person").await;
+    eventually(20, "the second handover", || async {
+        let c = conversation(&app, &owner, &mine).await;
+        (c["needs_human"] == true).then_some(())
+    })
+    .await;
+    assert_eq!(conversation(&app, &owner, &mine).await["assignee_id"], away.user_id.as_str());
+
+    // Nobody available: it stays unassigned.
+    for s in [&owner, &first] {
+        let r = available(&app, s, &s.user_id, false).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let conv = hand_over(&app, &owner, "+91 98000 70300").await;
+    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], Value::Null);
+    // Back, the turn goes on from where it stood.
+    let r = available(&app, &owner, &away.user_id, true).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let conv = hand_over(&app, &owner, "+91 98000 70301").await;
+    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], away.user_id.as_str());
+    app.finish().await;
+}
+
+async fn availability_and_the_switch_are_guarded(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Guard Co").await;
+    let agent = app.add_member(&owner, "agent").await;
+    let other = app.add_member(&owner, "agent").await;
+    let viewer = app.add_member(&owner, "viewer").await;
+    let stranger = app.signup_org("Elsewhere Co").await;
+
+    for s in [&agent, &viewer] {
+        let r = round_robin(&app, s, true).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+        let r = app.get("/api/v1/settings/assignment", &s.token).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    }
+    // Each organisation has its own switch.
+    assert_eq!(round_robin(&app, &stranger, true).await.status, StatusCode::OK);
+    let r = app.get("/api/v1/settings/assignment", &owner.token).await;
+    assert_eq!(r.body["round_robin"], false);
+    let r = app
+        .put("/api/v1/settings/assignment", &owner.token, json!({"round_robin": "yes"}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+
+    // A member sets their own; not another's, and a viewer (who answers nobody) not at all.
+    assert_eq!(available(&app, &agent, &agent.user_id, false).await.status, StatusCode::OK);
+    let r = available(&app, &agent, &other.user_id, false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    let r = available(&app, &viewer, &viewer.user_id, false).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    // An agent cannot slip a role change in with it.
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", agent.user_id),
+            &agent.token,
+            json!({"available": true, "role": "admin"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
+    // Another organisation's member is not found.
+    let r = available(&app, &stranger, &agent.user_id, true).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
+    // An owner sets anyone's; the list shows it.
+    assert_eq!(available(&app, &owner, &other.user_id, false).await.status, StatusCode::OK);
+    let users = app.get("/api/v1/users", &owner.token).await;
+    let away: Vec<&str> = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["available"] == false)
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(away.len(), 2);
+    assert!(away.contains(&agent.user_id.as_str()) && away.contains(&other.user_id.as_str()));
+    let audit = app.get("/api/v1/audit-logs", &stranger.token).await;
+    assert!(
+        audit.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "settings.assignment"),
+        "{:?}",
+        audit.body
+    );
+    app.finish().await;
+}
