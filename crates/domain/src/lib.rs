@@ -76,6 +76,7 @@ pub mod compliance;
 pub mod contact_points;
 pub mod conversation_rules;
 pub mod cta;
+pub mod digest;
 pub mod engagement;
 pub mod followup;
 pub mod lead_csv;

@@ -23,6 +23,8 @@ text_enum!(
         /// An inbound file is fetched from Meta into the media store (and a voice note
         /// transcribed) (`media` row).
         MediaFetch = "media_fetch",
+        /// A member's daily digest is built and sent (`daily_digests` row).
+        DailyDigest = "daily_digest",
     }
 );
 

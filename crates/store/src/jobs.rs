@@ -51,6 +51,8 @@ pub enum JobPayload {
     DeliverNotification { delivery_id: Uuid },
     /// Fetch a lead's file from Meta into the media store (and transcribe a voice note).
     MediaFetch { media_id: Uuid },
+    /// Build and send a member's digest of the day (`daily_digests` row), once.
+    DailyDigest { digest_id: Uuid },
 }
 
 impl JobPayload {
@@ -65,6 +67,7 @@ impl JobPayload {
             JobPayload::LeadBulk { .. } => JobKind::LeadBulk,
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
+            JobPayload::DailyDigest { .. } => JobKind::DailyDigest,
         }
     }
 
