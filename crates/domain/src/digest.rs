@@ -102,9 +102,10 @@ mod tests {
             digest_day(at("2026-12-07T02:30:00Z"), kolkata),
             NaiveDate::from_ymd_opt(2026, 12, 7)
         );
-        // 20:00 UTC is already the next day there.
+        // 20:00 UTC is 09:00 of the next day in Auckland (summer time).
+        let auckland: Tz = "Pacific/Auckland".parse().unwrap();
         assert_eq!(
-            digest_day(at("2026-12-07T20:00:00Z"), kolkata),
+            digest_day(at("2026-12-07T20:00:00Z"), auckland),
             NaiveDate::from_ymd_opt(2026, 12, 8)
         );
     }

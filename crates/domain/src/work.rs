@@ -25,6 +25,8 @@ text_enum!(
         MediaFetch = "media_fetch",
         /// A member's daily digest is built and sent (`daily_digests` row).
         DailyDigest = "daily_digest",
+        /// An erased lead's files are deleted from the media store.
+        MediaErase = "media_erase",
     }
 );
 

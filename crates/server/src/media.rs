@@ -18,6 +18,8 @@ pub trait MediaStore: Send + Sync + std::fmt::Debug {
     /// Keeps `bytes` under `key`, replacing what was there (a retried fetch writes the same).
     async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()>;
     async fn get(&self, key: &str) -> std::io::Result<Vec<u8>>;
+    /// Lets the file go; one that is not there is already gone.
+    async fn delete(&self, key: &str) -> std::io::Result<()>;
 }
 
 pub type SharedMediaStore = Arc<dyn MediaStore>;
@@ -70,6 +72,13 @@ impl MediaStore for FsMediaStore {
 
     async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
         tokio::fs::read(self.path(key)?).await
+    }
+
+    async fn delete(&self, key: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            done => done,
+        }
     }
 }
 

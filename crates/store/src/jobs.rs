@@ -53,6 +53,8 @@ pub enum JobPayload {
     MediaFetch { media_id: Uuid },
     /// Build and send a member's digest of the day (`daily_digests` row), once.
     DailyDigest { digest_id: Uuid },
+    /// Delete an erased lead's files from the media store (their keys).
+    MediaErase { storage_keys: Vec<String> },
 }
 
 impl JobPayload {
@@ -68,6 +70,7 @@ impl JobPayload {
             JobPayload::DeliverNotification { .. } => JobKind::DeliverNotification,
             JobPayload::MediaFetch { .. } => JobKind::MediaFetch,
             JobPayload::DailyDigest { .. } => JobKind::DailyDigest,
+            JobPayload::MediaErase { .. } => JobKind::MediaErase,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod canned_replies;
 pub mod compliance;
 mod database;
+pub mod digest;
 pub mod email_settings;
 mod entities;
 mod erasure;

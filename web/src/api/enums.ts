@@ -284,6 +284,7 @@ export const MEDIA_STATUS_LABELS: Record<MediaStatus, string> = {
   stored: "Stored",
   failed: "Could not be loaded",
   refused: "Not a file WhatsApp carries",
+  erased: "Erased with the lead's data",
 };
 
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {

@@ -4,13 +4,17 @@
 
 use crate::conversations::lead_writes;
 use crate::harness::{Backend, Session, TestApp, eventually};
+use crate::smtp_sink::SmtpSink;
+use chrono::Timelike;
 use crate::on_both_databases;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
     handovers_go_round_the_available_members,
-    availability_and_the_switch_are_guarded
+    availability_and_the_switch_are_guarded,
+    the_daily_digest_goes_out_once_per_member,
+    erasing_a_lead_deletes_its_files
 );
 
 /// A lead asks for a person; returns the conversation once the agent handed it over.
@@ -206,5 +210,134 @@ async fn availability_and_the_switch_are_guarded(b: Backend) {
         "{:?}",
         audit.body
     );
+    app.finish().await;
+}
+
+/// A fixed-offset zone where the local hour is `hour` now (`Etc/GMT-5` is UTC+5).
+fn zone_at_hour(hour: i64) -> String {
+    let utc = i64::from(chrono::Utc::now().hour());
+    let offset = (-12..=14)
+        .find(|o| (utc + o).rem_euclid(24) == hour)
+        .expect("some offset gives every hour");
+    match offset {
+        0 => "Etc/GMT+0".into(),
+        o if o > 0 => format!("Etc/GMT-{o}"),
+        o => format!("Etc/GMT+{}", -o),
+    }
+}
+
+async fn set_timezone(app: &TestApp, s: &Session, zone: &str) {
+    let r = app
+        .put("/api/v1/org", &s.token, json!({"name": "Digest Co", "timezone": zone}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+fn digests(sink: &SmtpSink) -> Vec<crate::smtp_sink::Mail> {
+    sink.mails()
+        .into_iter()
+        .filter(|m| m.data.contains("Subject: Your day"))
+        .collect()
+}
+
+async fn the_daily_digest_goes_out_once_per_member(b: Backend) {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Digest Co").await;
+    // Before eight in the organisation's day: nothing is due yet.
+    set_timezone(&app, &owner, &zone_at_hour(2)).await;
+    let r = app
+        .put(
+            "/api/v1/settings/email",
+            &owner.token,
+            json!({"smtp_host": "127.0.0.1", "smtp_port": sink.port, "username": "mailer",
+                "password": "s3cret-pass", "from": "Closer <team@example.com>", "tls": "none"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let agent = app.add_member(&owner, "agent").await;
+    let quiet = app.add_member(&owner, "agent").await;
+    // One member wants no digest at all.
+    let r = app
+        .put(
+            "/api/v1/notifications/preferences",
+            &quiet.token,
+            json!({"daily_digest": {"in_app": false, "email": false, "push": false}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    hand_over(&app, &owner, "+91 98000 80001").await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert!(digests(&sink).is_empty(), "a digest before eight");
+
+    // Noon there: each member who wants one gets one.
+    set_timezone(&app, &owner, &zone_at_hour(12)).await;
+    let mails = eventually(30, "two digests", || async {
+        let d = digests(&sink);
+        (d.len() >= 2).then_some(d)
+    })
+    .await;
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    let mut expected = vec![owner.email.clone(), agent.email.clone()];
+    expected.sort();
+    assert_eq!(to, expected);
+    let text = mails[0].text();
+    assert!(text.contains("New leads in the last 24 hours: 1"), "{text}");
+    assert!(text.contains("Handoffs waiting for a person: 1"), "{text}");
+    assert!(text.contains("Open actions: 1 (1 "), "{text}");
+
+    // Another replica (or this one restarted) plans the day again: nothing more is sent.
+    let other = closer_store::Store::connect(&app.database_url).await.unwrap();
+    let planned = other
+        .plan_daily_digests(chrono::Utc::now(), &Default::default())
+        .await
+        .unwrap();
+    assert!(!planned.is_empty());
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    assert_eq!(digests(&sink).len(), 2);
+    app.finish().await;
+}
+
+/// A lead's photo arrives through the webhook and is kept in the media store; erasing the
+/// lead deletes the file, and its message says so.
+async fn erasing_a_lead_deletes_its_files(b: Backend) {
+    let (app, owner, graph) =
+        crate::whatsapp_settings::app_with_graph(b, crate::sending::NUMBER, crate::sending::SECRET)
+            .await;
+    graph.add_media("400000000000001", "image/jpeg", b"\xff\xd8\xff\xe0 a photo".to_vec());
+    let mut body = crate::sending::fixture("inbound_image.json");
+    let msg = &mut body["entry"][0]["changes"][0]["value"]["messages"][0];
+    msg["timestamp"] = json!(chrono::Utc::now().timestamp().to_string());
+    crate::sending::post_webhook(&app, &body).await;
+    let list = app.get("/api/v1/conversations", &owner.token).await;
+    let conv = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let lead = list.body["items"][0]["contact"]["id"].as_str().unwrap().to_owned();
+    let photo = eventually(20, "the photo kept", || async {
+        crate::conversations::messages(&app, &owner, &conv)
+            .await
+            .into_iter()
+            .find(|m| m["type"] == "image" && m["media"]["status"] == "stored")
+    })
+    .await;
+    let media_id = photo["media"]["id"].as_str().unwrap().to_owned();
+    let file = app
+        .data_dir()
+        .join("media")
+        .join(&owner.org_id)
+        .join(&media_id);
+    assert!(file.exists(), "{file:?}");
+
+    let r = app
+        .post("/api/v1/privacy/erase", Some(&owner.token), json!({"lead_id": lead}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    eventually(20, "the file deleted", || async { (!file.exists()).then_some(()) }).await;
+    let after = crate::conversations::messages(&app, &owner, &conv).await;
+    let m = after.iter().find(|m| m["id"] == photo["id"]).unwrap();
+    assert_eq!(m["media"]["status"], "erased", "{m}");
+    assert_eq!(m["media"]["url"], Value::Null, "{m}");
+    let r = app.get(&format!("/api/v1/media/{media_id}"), &owner.token).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }
