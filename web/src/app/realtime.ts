@@ -11,6 +11,7 @@ import { jobsRealtime } from "../features/jobs";
 import { leadsRealtime } from "../features/leads";
 import { notificationsRealtime } from "../features/notifications";
 import { pipelineRealtime } from "../features/pipeline";
+import { teamRealtime } from "../features/team";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
@@ -24,6 +25,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     actionsRealtime,
     calendarRealtime,
     notificationsRealtime,
+    teamRealtime,
   ],
   ignored: [],
 });

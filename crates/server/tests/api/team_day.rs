@@ -277,7 +277,11 @@ async fn the_daily_digest_goes_out_once_per_member(b: Backend) {
         (d.len() >= 2).then_some(d)
     })
     .await;
-    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    let mut to: Vec<String> = mails
+        .iter()
+        .flat_map(|m| m.to.clone())
+        .map(|t| t.trim_matches(['<', '>']).to_owned())
+        .collect();
     to.sort();
     let mut expected = vec![owner.email.clone(), agent.email.clone()];
     expected.sort();
