@@ -320,6 +320,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "notification:created",
   "notification:read",
   "resync",
+  "conversation:assigned",
+  "user:availability",
 ] as const satisfies readonly RealtimeEventType[]);
 
 // ----- The action center -----

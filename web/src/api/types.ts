@@ -1678,6 +1678,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's assignment settings (owner or admin). */
+        get: operations["get_assignment_settings"];
+        /** Turns round-robin assignment on or off (owner or admin; audited). */
+        put: operations["update_assignment_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/email": {
         parameters: {
             query?: never;
@@ -2113,7 +2131,8 @@ export interface paths {
         head?: never;
         /**
          * Change a member's role, name or active flag (owner or admin; only an owner touches owners;
-         *     the last owner cannot be demoted or deactivated).
+         *     the last owner cannot be demoted or deactivated), or whether they are available for new
+         *     conversations (also the member themself).
          */
         patch: operations["update_user"];
         trace?: never;
@@ -2235,6 +2254,13 @@ export interface components {
              * @description An active member of the organisation, or null to unassign.
              */
             user_id?: string | null;
+        };
+        AssignmentSettings: {
+            /**
+             * @description When the agent hands an unassigned conversation over, give it to the next available
+             *     member in turn (none available: it stays unassigned).
+             */
+            round_robin: boolean;
         };
         AuditActor: {
             email?: string | null;
@@ -3086,7 +3112,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "daily_digest" | "media_erase";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3587,6 +3613,8 @@ export interface components {
         List_UserView: {
             items: {
                 active: boolean;
+                /** @description Takes new conversations from the round-robin. */
+                available: boolean;
                 /** Format: date-time */
                 created_at: string;
                 email: string;
@@ -3702,7 +3730,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        MediaStatus: "pending" | "stored" | "failed" | "refused";
+        MediaStatus: "pending" | "stored" | "failed" | "refused" | "erased";
         MediaUpload: {
             /**
              * Format: binary
@@ -4490,6 +4518,29 @@ export interface components {
             data: Record<string, never>;
             /** @enum {string} */
             type: "resync";
+        } | {
+            /**
+             * @description A conversation was given to a member (`user_id`) or to nobody, by a member or by the
+             *     round-robin when the agent handed it over.
+             */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                round_robin: boolean;
+                /** Format: uuid */
+                user_id?: string | null;
+            };
+            /** @enum {string} */
+            type: "conversation:assigned";
+        } | {
+            /** @description A member said they take new conversations now, or not. */
+            data: {
+                available: boolean;
+                /** Format: uuid */
+                user_id: string;
+            };
+            /** @enum {string} */
+            type: "user:availability";
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
@@ -4626,6 +4677,8 @@ export interface components {
         };
         /** @description The signed-in member, as shown in the app shell. */
         SessionUser: {
+            /** @description Takes new conversations from the round-robin (the user menu's switch). */
+            available: boolean;
             email: string;
             /** Format: uuid */
             id: string;
@@ -4880,7 +4933,11 @@ export interface components {
             /** Format: uuid */
             conversation_id?: string | null;
             data: unknown;
-            /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
+            /**
+             * @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`,
+             *     `mode_change`, `calendar` (booked, rescheduled, cancelled: `data.event`),
+             *     `assignment`.
+             */
             type: string;
         };
         /** @description The provider to save. Absent fields keep the saved values. */
@@ -4930,11 +4987,18 @@ export interface components {
         UserUpdate: {
             /** @description false signs the member out everywhere and blocks sign-in. */
             active?: boolean | null;
+            /**
+             * @description Takes new conversations from the round-robin. A member sets their own; an owner or
+             *     admin anyone's (a viewer answers no leads: 403).
+             */
+            available?: boolean | null;
             name?: string | null;
             role?: null | components["schemas"]["Role"];
         };
         UserView: {
             active: boolean;
+            /** @description Takes new conversations from the round-robin. */
+            available: boolean;
             /** Format: date-time */
             created_at: string;
             email: string;
@@ -9509,6 +9573,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SandboxAccepted"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_assignment_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_assignment_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             422: {

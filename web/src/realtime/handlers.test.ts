@@ -45,6 +45,8 @@ describe("realtimeRegistry", () => {
         "calendar:updated",
         "notification:created",
         "notification:read",
+        "conversation:assigned",
+        "user:availability",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

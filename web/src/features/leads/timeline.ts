@@ -4,7 +4,7 @@ import { formatDateTime, humanize } from "../../lib/format";
 
 type Payload = Record<string, unknown>;
 
-const LABELS: Record<string, string> = {
+const LABELS = {
   message: "Message",
   stage_change: "Stage changed",
   note: "Note",
@@ -16,7 +16,7 @@ const LABELS: Record<string, string> = {
   mode_change: "Mode changed",
   calendar: "Calendar",
   assignment: "Assigned",
-};
+} as Record<string, string> & { calendar: string; mode_change: string; assignment: string };
 
 const CALENDAR_LABELS: Record<string, string> = {
   calendar_booked: "Booked",
