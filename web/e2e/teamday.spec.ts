@@ -59,7 +59,10 @@ test("handovers go round the available members, set on the Team page and the use
   });
   expect(joined.status(), await joined.text()).toBe(201);
   const agentToken = ((await joined.json()) as { token: string }).token;
-  const [ownerId, agentId] = [(await me(request, ownerToken)).id, (await me(request, agentToken)).id];
+  const [ownerId, agentId] = [
+    (await me(request, ownerToken)).id,
+    (await me(request, agentToken)).id,
+  ];
 
   await useToken(page, ownerToken);
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -68,7 +71,7 @@ test("handovers go round the available members, set on the Team page and the use
   await expect(roundRobin).toHaveAttribute("aria-checked", "false");
   await roundRobin.click();
   await expect(roundRobin).toHaveAttribute("aria-checked", "true");
-  await expect(page.getByText("Handovers now go round the team")).toBeVisible();
+  await expect(page.getByText("Handovers now go round the team").first()).toBeVisible();
 
   // The agent steps away (set by the owner here).
   const agentSwitch = page.getByRole("switch", {
@@ -77,7 +80,7 @@ test("handovers go round the available members, set on the Team page and the use
   await expect(agentSwitch).toHaveAttribute("aria-checked", "true");
   await agentSwitch.click();
   await expect(agentSwitch).toHaveAttribute("aria-checked", "false");
-  const mine = page.getByRole("switch", { name: "Available for new conversations" });
+  const mine = page.getByRole("switch", { name: "Available for new conversations", exact: true });
   await expect(mine).toHaveAttribute("aria-checked", "true");
   await screenshot(page, "teamday-team-1280");
 
@@ -92,7 +95,7 @@ test("handovers go round the available members, set on the Team page and the use
   // The owner goes away from the user menu, the agent comes back (from their own session).
   await mine.click();
   await expect(mine).toHaveAttribute("aria-checked", "false");
-  await expect(page.getByText(/You're away/)).toBeVisible();
+  await expect(page.getByText(/You're away/).first()).toBeVisible();
   // The list follows over the socket.
   const back = await request.patch(`/api/v1/users/${agentId}`, {
     headers: bearer(agentToken),
@@ -162,7 +165,7 @@ test("an agent sets only their own availability; viewers have no switch", async 
     if (role === "viewer") {
       await expect(own).toHaveCount(0);
       await expect(
-        page.getByRole("switch", { name: "Available for new conversations" }),
+        page.getByRole("switch", { name: "Available for new conversations", exact: true }),
       ).toHaveCount(0);
       continue;
     }
@@ -173,7 +176,7 @@ test("an agent sets only their own availability; viewers have no switch", async 
     await own.click();
     await expect(own).toHaveAttribute("aria-checked", "false");
     await expect(
-      page.getByRole("switch", { name: "Available for new conversations" }),
+      page.getByRole("switch", { name: "Available for new conversations", exact: true }),
     ).toHaveAttribute("aria-checked", "false");
   }
 });
