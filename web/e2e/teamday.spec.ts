@@ -122,7 +122,8 @@ test("handovers go round the available members, set on the Team page and the use
   await page.goto(`/leads/${leadId}`);
   const timeline = page.getByRole("list", { name: "Timeline" });
   await expect(timeline.getByText(`To ${agent.name} (round-robin)`)).toBeVisible();
-  await screenshot(page, "teamday-timeline-1280");
+  await timeline.scrollIntoViewIfNeeded();
+  await timeline.screenshot({ path: "e2e/screenshots/teamday-timeline-1280.png" });
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/settings/team");

@@ -72,16 +72,13 @@ mod tests {
             active: false,
             ..member(5, true)
         };
-        assert_eq!(
-            next_in_turn(&[member(1, false), viewer, gone], None),
-            None
-        );
+        assert_eq!(next_in_turn(&[member(1, false), viewer, gone], None), None);
         assert_eq!(next_in_turn(&[], Some(Uuid::from_u128(1))), None);
     }
 
     fn team() -> impl Strategy<Value = Vec<Candidate>> {
-        prop::collection::vec((1u128..50, any::<bool>(), any::<bool>(), 0usize..4), 0..12)
-            .prop_map(|rows| {
+        prop::collection::vec((1u128..50, any::<bool>(), any::<bool>(), 0usize..4), 0..12).prop_map(
+            |rows| {
                 let mut seen = std::collections::HashSet::new();
                 rows.into_iter()
                     .filter(|(id, ..)| seen.insert(*id))
@@ -92,7 +89,8 @@ mod tests {
                         available,
                     })
                     .collect()
-            })
+            },
+        )
     }
 
     proptest! {

@@ -52,10 +52,7 @@ pub fn digest_text(day: NaiveDate, facts: &DigestFacts, tz: Tz) -> (String, Stri
     if facts.bookings_today.is_empty() {
         lines.push("Bookings today: none".into());
     } else {
-        lines.push(format!(
-            "Bookings today: {}",
-            facts.bookings_today.len()
-        ));
+        lines.push(format!("Bookings today: {}", facts.bookings_today.len()));
         for (title, at) in &facts.bookings_today {
             let local = at.with_timezone(&tz).format("%H:%M");
             lines.push(format!("  {local} {title}"));
@@ -128,7 +125,10 @@ mod tests {
         assert_eq!(title, "Your day, Mon 7 Dec");
         assert!(text.contains("New leads in the last 24 hours: 3"));
         assert!(text.contains("  11:00 Call: Asha"), "{text}");
-        assert!(text.contains("Open actions: 3 (2 critical, 1 low)"), "{text}");
+        assert!(
+            text.contains("Open actions: 3 (2 critical, 1 low)"),
+            "{text}"
+        );
         assert!(text.contains("Handoffs waiting for a person: 2 (1 yours)"));
     }
 

@@ -165,7 +165,12 @@ impl OrgScope<'_> {
 
     /// Marks a member available for new conversations, or away. A member sets their own;
     /// an owner or admin anyone's. False when it already was so.
-    pub async fn set_available(&self, actor: &Actor, user_id: Uuid, available: bool) -> Result<bool> {
+    pub async fn set_available(
+        &self,
+        actor: &Actor,
+        user_id: Uuid,
+        available: bool,
+    ) -> Result<bool> {
         if actor.user_id != user_id && !actor.role.can_manage_org() {
             return Err(StoreError::Forbidden(
                 "only an owner or admin can change another member's availability",

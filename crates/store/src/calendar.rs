@@ -10,10 +10,10 @@ use crate::replies::{OutboundBody, person_may_write};
 use crate::team::OrgScope;
 use crate::{Actor, Store, new_id, now};
 use chrono::{DateTime, Duration, Utc};
+use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::calendar::{
     self, EventChange, EventKind, EventRefusal, EventStatus, change_event, lead_notice, moved_end,
 };
-use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::messaging::Author;
 use closer_domain::sales::CtaType;
 use closer_domain::send_policy::SendRule;

@@ -479,10 +479,22 @@ async fn erase_media(
     }
     media_file::Entity::update_many()
         .col_expr(media_file::Column::Status, Expr::value(MediaStatus::Erased))
-        .col_expr(media_file::Column::StorageKey, Expr::value(Option::<String>::None))
-        .col_expr(media_file::Column::FileName, Expr::value(Option::<String>::None))
-        .col_expr(media_file::Column::Transcript, Expr::value(Option::<String>::None))
-        .col_expr(media_file::Column::Sha256, Expr::value(Option::<String>::None))
+        .col_expr(
+            media_file::Column::StorageKey,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::FileName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::Transcript,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::Sha256,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(media_file::Column::UpdatedAt, Expr::value(now()))
         .filter(media_file::Column::OrgId.eq(org_id))
         .filter(media_file::Column::Id.is_in(files.iter().map(|f| f.id).collect::<Vec<_>>()))

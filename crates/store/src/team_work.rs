@@ -49,8 +49,15 @@ impl OrgScope<'_> {
                 .col_expr(conversation::Column::UpdatedAt, Expr::value(now()))
                 .exec(&txn)
                 .await?;
-            crate::assignment::record_assignment(&*txn, self.org_id, Some(actor), &conv, assignee, false)
-                .await?;
+            crate::assignment::record_assignment(
+                &*txn,
+                self.org_id,
+                Some(actor),
+                &conv,
+                assignee,
+                false,
+            )
+            .await?;
         }
         txn.commit().await?;
         Ok(Assignment {

@@ -4,9 +4,9 @@
 
 use crate::conversations::lead_writes;
 use crate::harness::{Backend, Session, TestApp, eventually};
+use crate::on_both_databases;
 use crate::smtp_sink::SmtpSink;
 use chrono::Timelike;
-use crate::on_both_databases;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -21,7 +21,9 @@ on_both_databases!(
 async fn hand_over(app: &TestApp, s: &Session, phone: &str) -> String {
     let (conv, _) = lead_writes(app, s, phone, "I want to talk to a real person").await;
     eventually(20, "the handover", || async {
-        let r = app.get(&format!("/api/v1/conversations/{conv}"), &s.token).await;
+        let r = app
+            .get(&format!("/api/v1/conversations/{conv}"), &s.token)
+            .await;
         (r.body["needs_human"] == true).then_some(())
     })
     .await;
@@ -29,19 +31,29 @@ async fn hand_over(app: &TestApp, s: &Session, phone: &str) -> String {
 }
 
 async fn conversation(app: &TestApp, s: &Session, conv: &str) -> Value {
-    let r = app.get(&format!("/api/v1/conversations/{conv}"), &s.token).await;
+    let r = app
+        .get(&format!("/api/v1/conversations/{conv}"), &s.token)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     r.body
 }
 
 async fn round_robin(app: &TestApp, s: &Session, on: bool) -> crate::harness::Reply {
-    app.put("/api/v1/settings/assignment", &s.token, json!({"round_robin": on}))
-        .await
+    app.put(
+        "/api/v1/settings/assignment",
+        &s.token,
+        json!({"round_robin": on}),
+    )
+    .await
 }
 
 async fn available(app: &TestApp, s: &Session, who: &str, on: bool) -> crate::harness::Reply {
-    app.patch(&format!("/api/v1/users/{who}"), &s.token, json!({"available": on}))
-        .await
+    app.patch(
+        &format!("/api/v1/users/{who}"),
+        &s.token,
+        json!({"available": on}),
+    )
+    .await
 }
 
 async fn handovers_go_round_the_available_members(b: Backend) {
@@ -53,7 +65,10 @@ async fn handovers_go_round_the_available_members(b: Backend) {
 
     // Off (the default): a handover stays with nobody.
     let conv = hand_over(&app, &owner, "+91 98000 70001").await;
-    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], Value::Null);
+    assert_eq!(
+        conversation(&app, &owner, &conv).await["assignee_id"],
+        Value::Null
+    );
 
     let r = round_robin(&app, &owner, true).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
@@ -79,9 +94,14 @@ async fn handovers_go_round_the_available_members(b: Backend) {
         given.push((conv, c["assignee_id"].as_str().unwrap().to_owned()));
     }
     let who: Vec<&str> = given.iter().map(|(_, u)| u.as_str()).collect();
-    assert_eq!(who, [owner.user_id.as_str(), &first.user_id, &owner.user_id]);
+    assert_eq!(
+        who,
+        [owner.user_id.as_str(), &first.user_id, &owner.user_id]
+    );
     // The member it was given to finds it under "assigned to me".
-    let r = app.get("/api/v1/conversations?assignee=me", &first.token).await;
+    let r = app
+        .get("/api/v1/conversations?assignee=me", &first.token)
+        .await;
     let mine: Vec<&str> = r.body["items"]
         .as_array()
         .unwrap()
@@ -93,7 +113,10 @@ async fn handovers_go_round_the_available_members(b: Backend) {
     // Each is on the lead's timeline and in the audit log.
     let lead = conversation(&app, &owner, &given[1].0).await["contact"]["id"].clone();
     let timeline = app
-        .get(&format!("/api/v1/leads/{}/timeline", lead.as_str().unwrap()), &owner.token)
+        .get(
+            &format!("/api/v1/leads/{}/timeline", lead.as_str().unwrap()),
+            &owner.token,
+        )
         .await;
     let entry = timeline.body["items"]
         .as_array()
@@ -124,13 +147,22 @@ async fn handovers_go_round_the_available_members(b: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    lead_writes(&app, &owner, "+91 98000 70200", "I want to talk to a real person").await;
+    lead_writes(
+        &app,
+        &owner,
+        "+91 98000 70200",
+        "I want to talk to a real person",
+    )
+    .await;
     eventually(20, "the second handover", || async {
         let c = conversation(&app, &owner, &mine).await;
         (c["needs_human"] == true).then_some(())
     })
     .await;
-    assert_eq!(conversation(&app, &owner, &mine).await["assignee_id"], away.user_id.as_str());
+    assert_eq!(
+        conversation(&app, &owner, &mine).await["assignee_id"],
+        away.user_id.as_str()
+    );
 
     // Nobody available: it stays unassigned.
     for s in [&owner, &first] {
@@ -138,12 +170,18 @@ async fn handovers_go_round_the_available_members(b: Backend) {
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     }
     let conv = hand_over(&app, &owner, "+91 98000 70300").await;
-    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], Value::Null);
+    assert_eq!(
+        conversation(&app, &owner, &conv).await["assignee_id"],
+        Value::Null
+    );
     // Back, the turn goes on from where it stood.
     let r = available(&app, &owner, &away.user_id, true).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let conv = hand_over(&app, &owner, "+91 98000 70301").await;
-    assert_eq!(conversation(&app, &owner, &conv).await["assignee_id"], away.user_id.as_str());
+    assert_eq!(
+        conversation(&app, &owner, &conv).await["assignee_id"],
+        away.user_id.as_str()
+    );
     app.finish().await;
 }
 
@@ -162,16 +200,26 @@ async fn availability_and_the_switch_are_guarded(b: Backend) {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     }
     // Each organisation has its own switch.
-    assert_eq!(round_robin(&app, &stranger, true).await.status, StatusCode::OK);
+    assert_eq!(
+        round_robin(&app, &stranger, true).await.status,
+        StatusCode::OK
+    );
     let r = app.get("/api/v1/settings/assignment", &owner.token).await;
     assert_eq!(r.body["round_robin"], false);
     let r = app
-        .put("/api/v1/settings/assignment", &owner.token, json!({"round_robin": "yes"}))
+        .put(
+            "/api/v1/settings/assignment",
+            &owner.token,
+            json!({"round_robin": "yes"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
 
     // A member sets their own; not another's, and a viewer (who answers nobody) not at all.
-    assert_eq!(available(&app, &agent, &agent.user_id, false).await.status, StatusCode::OK);
+    assert_eq!(
+        available(&app, &agent, &agent.user_id, false).await.status,
+        StatusCode::OK
+    );
     let r = available(&app, &agent, &other.user_id, false).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{:?}", r.body);
     let r = available(&app, &viewer, &viewer.user_id, false).await;
@@ -189,7 +237,10 @@ async fn availability_and_the_switch_are_guarded(b: Backend) {
     let r = available(&app, &stranger, &agent.user_id, true).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
     // An owner sets anyone's; the list shows it.
-    assert_eq!(available(&app, &owner, &other.user_id, false).await.status, StatusCode::OK);
+    assert_eq!(
+        available(&app, &owner, &other.user_id, false).await.status,
+        StatusCode::OK
+    );
     let users = app.get("/api/v1/users", &owner.token).await;
     let away: Vec<&str> = users.body["items"]
         .as_array()
@@ -228,7 +279,11 @@ fn zone_at_hour(hour: i64) -> String {
 
 async fn set_timezone(app: &TestApp, s: &Session, zone: &str) {
     let r = app
-        .put("/api/v1/org", &s.token, json!({"name": "Digest Co", "timezone": zone}))
+        .put(
+            "/api/v1/org",
+            &s.token,
+            json!({"name": "Digest Co", "timezone": zone}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
 }
@@ -292,7 +347,9 @@ async fn the_daily_digest_goes_out_once_per_member(b: Backend) {
     assert!(text.contains("Open actions: 1 (1 "), "{text}");
 
     // Another replica (or this one restarted) plans the day again: nothing more is sent.
-    let other = closer_store::Store::connect(&app.database_url).await.unwrap();
+    let other = closer_store::Store::connect(&app.database_url)
+        .await
+        .unwrap();
     let planned = other
         .plan_daily_digests(chrono::Utc::now(), &Default::default())
         .await
@@ -309,14 +366,21 @@ async fn erasing_a_lead_deletes_its_files(b: Backend) {
     let (app, owner, graph) =
         crate::whatsapp_settings::app_with_graph(b, crate::sending::NUMBER, crate::sending::SECRET)
             .await;
-    graph.add_media("400000000000001", "image/jpeg", b"\xff\xd8\xff\xe0 a photo".to_vec());
+    graph.add_media(
+        "400000000000001",
+        "image/jpeg",
+        b"\xff\xd8\xff\xe0 a photo".to_vec(),
+    );
     let mut body = crate::sending::fixture("inbound_image.json");
     let msg = &mut body["entry"][0]["changes"][0]["value"]["messages"][0];
     msg["timestamp"] = json!(chrono::Utc::now().timestamp().to_string());
     crate::sending::post_webhook(&app, &body).await;
     let list = app.get("/api/v1/conversations", &owner.token).await;
     let conv = list.body["items"][0]["id"].as_str().unwrap().to_owned();
-    let lead = list.body["items"][0]["contact"]["id"].as_str().unwrap().to_owned();
+    let lead = list.body["items"][0]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let photo = eventually(20, "the photo kept", || async {
         crate::conversations::messages(&app, &owner, &conv)
             .await
@@ -333,15 +397,24 @@ async fn erasing_a_lead_deletes_its_files(b: Backend) {
     assert!(file.exists(), "{file:?}");
 
     let r = app
-        .post("/api/v1/privacy/erase", Some(&owner.token), json!({"lead_id": lead}))
+        .post(
+            "/api/v1/privacy/erase",
+            Some(&owner.token),
+            json!({"lead_id": lead}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    eventually(20, "the file deleted", || async { (!file.exists()).then_some(()) }).await;
+    eventually(20, "the file deleted", || async {
+        (!file.exists()).then_some(())
+    })
+    .await;
     let after = crate::conversations::messages(&app, &owner, &conv).await;
     let m = after.iter().find(|m| m["id"] == photo["id"]).unwrap();
     assert_eq!(m["media"]["status"], "erased", "{m}");
     assert_eq!(m["media"]["url"], Value::Null, "{m}");
-    let r = app.get(&format!("/api/v1/media/{media_id}"), &owner.token).await;
+    let r = app
+        .get(&format!("/api/v1/media/{media_id}"), &owner.token)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     app.finish().await;
 }

@@ -68,7 +68,11 @@ impl MigrationTrait for Migration {
                         .primary_key(),
                 )
                 .col(flag(AssignmentRotations::RoundRobin))
-                .col(ColumnDef::new(AssignmentRotations::LastUserId).uuid().null())
+                .col(
+                    ColumnDef::new(AssignmentRotations::LastUserId)
+                        .uuid()
+                        .null(),
+                )
                 .col(at(AssignmentRotations::UpdatedAt))
                 .foreign_key(&mut org_fk(AssignmentRotations::Table))
                 .to_owned(),
