@@ -14,7 +14,8 @@ on_both_databases!(
     handovers_go_round_the_available_members,
     availability_and_the_switch_are_guarded,
     the_daily_digest_goes_out_once_per_member,
-    erasing_a_lead_deletes_its_files
+    erasing_a_lead_deletes_its_files,
+    bookings_and_modes_are_on_the_leads_timeline
 );
 
 /// A lead asks for a person; returns the conversation once the agent handed it over.
@@ -414,6 +415,97 @@ async fn erasing_a_lead_deletes_its_files(b: Backend) {
     assert_eq!(m["media"]["url"], Value::Null, "{m}");
     let r = app
         .get(&format!("/api/v1/media/{media_id}"), &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+/// What happened to the lead's calendar and conversation mode is on their timeline, newest
+/// first, with who did it.
+async fn bookings_and_modes_are_on_the_leads_timeline(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Timeline Co").await;
+    let (conv, _) = lead_writes(&app, &owner, "+91 98000 90001", "hello").await;
+    let lead = conversation(&app, &owner, &conv).await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let start = chrono::Utc::now() + chrono::Duration::days(2);
+    let r = app
+        .post(
+            "/api/v1/calendar",
+            Some(&owner.token),
+            json!({"lead_id": lead, "kind": "call", "title": "Fees call", "starts_at": start}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let event = r.body["id"].as_str().unwrap().to_owned();
+    let later = start + chrono::Duration::hours(3);
+    for change in [json!({"starts_at": later}), json!({"status": "cancelled"})] {
+        let r = app
+            .patch(&format!("/api/v1/calendar/{event}"), &owner.token, change)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let r = app
+        .put(
+            &format!("/api/v1/conversations/{conv}/mode"),
+            &owner.token,
+            json!({"mode": "paused"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+    let timeline = eventually(10, "the timeline", || async {
+        let r = app
+            .get(&format!("/api/v1/leads/{lead}/timeline"), &owner.token)
+            .await;
+        let items = r.body["items"].as_array().cloned().unwrap_or_default();
+        items
+            .iter()
+            .any(|e| e["type"] == "mode_change")
+            .then_some(items)
+    })
+    .await;
+    let calendar: Vec<&Value> = timeline
+        .iter()
+        .filter(|e| e["type"] == "calendar")
+        .collect();
+    let events: Vec<&str> = calendar
+        .iter()
+        .map(|e| e["data"]["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "calendar_cancelled",
+            "calendar_rescheduled",
+            "calendar_booked"
+        ],
+        "{timeline:?}"
+    );
+    assert!(calendar.iter().all(|e| e["actor"] == "member"
+        && e["actor_user_id"] == owner.user_id.as_str()
+        && e["data"]["payload"]["event_id"] == event.as_str()
+        && e["data"]["payload"]["title"] == "Fees call"));
+    let moved = &calendar[1]["data"]["payload"];
+    let at = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    };
+    assert_eq!(at(&moved["to"]).timestamp(), later.timestamp());
+    assert_eq!(at(&moved["from"]).timestamp(), start.timestamp());
+    let mode = timeline
+        .iter()
+        .find(|e| e["type"] == "mode_change")
+        .unwrap();
+    assert_eq!(mode["data"]["payload"]["to"], "paused", "{mode}");
+    // Another organisation reads none of it.
+    let stranger = app.signup_org("Elsewhere Co").await;
+    let r = app
+        .get(&format!("/api/v1/leads/{lead}/timeline"), &stranger.token)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     app.finish().await;
