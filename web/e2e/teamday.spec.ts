@@ -131,53 +131,67 @@ test("handovers go round the available members, set on the Team page and the use
   await screenshot(page, "teamday-team-390", true);
 });
 
-test("an agent sets only their own availability; viewers have no switch", async ({
-  page,
-  request,
-}) => {
+async function join(
+  request: APIRequestContext,
+  ownerToken: string,
+  role: "agent" | "viewer",
+): Promise<{ token: string; name: string }> {
+  const invite = await request.post("/api/v1/invites", {
+    headers: bearer(ownerToken),
+    data: { role },
+  });
+  const person = newAccount(role);
+  const joined = await request.post("/api/v1/auth/signup", {
+    data: {
+      invite_token: ((await invite.json()) as { token: string }).token,
+      name: person.name,
+      email: person.email,
+      password: person.password,
+    },
+  });
+  expect(joined.status()).toBe(201);
+  return { token: ((await joined.json()) as { token: string }).token, name: person.name };
+}
+
+test("an agent sets only their own availability", async ({ page, request }) => {
   const ownerToken = await signUpViaApi(request, newAccount());
-  for (const role of ["agent", "viewer"] as const) {
-    const invite = await request.post("/api/v1/invites", {
-      headers: bearer(ownerToken),
-      data: { role },
-    });
-    const person = newAccount(role);
-    const joined = await request.post("/api/v1/auth/signup", {
-      data: {
-        invite_token: ((await invite.json()) as { token: string }).token,
-        name: person.name,
-        email: person.email,
-        password: person.password,
-      },
-    });
-    expect(joined.status()).toBe(201);
-    const token = ((await joined.json()) as { token: string }).token;
-    await useToken(page, token);
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto("/settings/team");
-    await expect(page.getByRole("table", { name: "Team members" })).toBeVisible();
-    // Round-robin is the managers' switch.
-    await expect(
-      page.getByRole("switch", { name: "Round-robin assignment of handovers" }),
-    ).toHaveCount(0);
-    const own = page.getByRole("switch", {
-      name: `${person.name} is available for new conversations`,
-    });
-    if (role === "viewer") {
-      await expect(own).toHaveCount(0);
-      await expect(
-        page.getByRole("switch", { name: "Available for new conversations", exact: true }),
-      ).toHaveCount(0);
-      continue;
-    }
-    await expect(own).toBeEnabled();
-    const others = page.getByRole("switch", { name: /is available for new conversations/ });
-    await expect(others).toHaveCount(2);
-    await expect(others.and(page.locator(":disabled"))).toHaveCount(1);
-    await own.click();
-    await expect(own).toHaveAttribute("aria-checked", "false");
-    await expect(
-      page.getByRole("switch", { name: "Available for new conversations", exact: true }),
-    ).toHaveAttribute("aria-checked", "false");
-  }
+  const agent = await join(request, ownerToken, "agent");
+  await useToken(page, agent.token);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("/settings/team");
+  await expect(page.getByRole("table", { name: "Team members" })).toBeVisible();
+  // Round-robin is the managers' switch.
+  await expect(
+    page.getByRole("switch", { name: "Round-robin assignment of handovers" }),
+  ).toHaveCount(0);
+  const own = page.getByRole("switch", {
+    name: `${agent.name} is available for new conversations`,
+  });
+  await expect(own).toBeEnabled();
+  const all = page.getByRole("switch", { name: /is available for new conversations/ });
+  await expect(all).toHaveCount(2);
+  await expect(all.and(page.locator(":disabled"))).toHaveCount(1);
+  await own.click();
+  await expect(own).toHaveAttribute("aria-checked", "false");
+  await expect(
+    page.getByRole("switch", { name: "Available for new conversations", exact: true }),
+  ).toHaveAttribute("aria-checked", "false");
+});
+
+test("a viewer, who answers no leads, has no availability switch", async ({ page, request }) => {
+  const ownerToken = await signUpViaApi(request, newAccount());
+  const viewer = await join(request, ownerToken, "viewer");
+  await useToken(page, viewer.token);
+  await page.goto("/settings/team");
+  await expect(page.getByRole("table", { name: "Team members" })).toBeVisible();
+  await expect(
+    page.getByRole("switch", { name: `${viewer.name} is available for new conversations` }),
+  ).toHaveCount(0);
+  await expect(
+    page.getByRole("switch", { name: "Available for new conversations", exact: true }),
+  ).toHaveCount(0);
+  // The owner's is shown, not theirs to change.
+  await expect(
+    page.getByRole("switch", { name: /is available for new conversations/ }),
+  ).toBeDisabled();
 });

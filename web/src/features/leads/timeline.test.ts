@@ -21,7 +21,10 @@ describe("timelineEntry", () => {
 
   it("says from which mode to which", () => {
     expect(
-      timelineEntry("mode_change", { event: "mode_changed", payload: { from: "bot", to: "paused" } }),
+      timelineEntry("mode_change", {
+        event: "mode_changed",
+        payload: { from: "bot", to: "paused" },
+      }),
     ).toEqual({ label: "Mode changed", text: "Bot → Paused" });
   });
 

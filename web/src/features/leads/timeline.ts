@@ -28,7 +28,8 @@ const text = (v: unknown): string | null => (typeof v === "string" && v ? v : nu
 
 function calendarText(p: Payload): string | null {
   const title = text(p.title);
-  if (text(p.to)) return `${title ?? "Moved"}: ${formatDateTime(text(p.from))} → ${formatDateTime(text(p.to))}`;
+  if (text(p.to))
+    return `${title ?? "Moved"}: ${formatDateTime(text(p.from))} → ${formatDateTime(text(p.to))}`;
   const at = text(p.starts_at);
   return [title, at ? formatDateTime(at) : "time to be agreed"].filter(Boolean).join(", ");
 }
