@@ -15,7 +15,8 @@ on_both_databases!(
     availability_and_the_switch_are_guarded,
     the_daily_digest_goes_out_once_per_member,
     erasing_a_lead_deletes_its_files,
-    bookings_and_modes_are_on_the_leads_timeline
+    bookings_and_modes_are_on_the_leads_timeline,
+    handovers_at_once_on_two_replicas_share_fairly
 );
 
 /// A lead asks for a person; returns the conversation once the agent handed it over.
@@ -508,5 +509,37 @@ async fn bookings_and_modes_are_on_the_leads_timeline(b: Backend) {
         .get(&format!("/api/v1/leads/{lead}/timeline"), &stranger.token)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+/// Six leads ask for a person at once, through two replicas whose workers hand them over in
+/// parallel: the turn is kept in the database, so the two members get three each.
+async fn handovers_at_once_on_two_replicas_share_fairly(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let replica = app.replica().await;
+    let owner = app.signup_org("Fair Co").await;
+    let agent = app.add_member(&owner, "agent").await;
+    assert_eq!(round_robin(&app, &owner, true).await.status, StatusCode::OK);
+    let asks = (0..6).map(|n| {
+        let via = if n % 2 == 0 { &app } else { &replica };
+        let owner = &owner;
+        async move {
+            let phone = format!("+91 98000 9100{n}");
+            lead_writes(via, owner, &phone, "I want to talk to a real person").await.0
+        }
+    });
+    let convs = futures_util::future::join_all(asks).await;
+    let mut given = std::collections::HashMap::new();
+    for conv in &convs {
+        let assignee = eventually(30, "a handover", || async {
+            let c = conversation(&app, &owner, conv).await;
+            (c["needs_human"] == true).then(|| c["assignee_id"].clone())
+        })
+        .await;
+        *given.entry(assignee.as_str().unwrap_or("nobody").to_owned()).or_insert(0) += 1;
+    }
+    assert_eq!(given.get(owner.user_id.as_str()), Some(&3), "{given:?}");
+    assert_eq!(given.get(agent.user_id.as_str()), Some(&3), "{given:?}");
+    replica.finish().await;
     app.finish().await;
 }
