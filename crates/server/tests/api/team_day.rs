@@ -525,7 +525,9 @@ async fn handovers_at_once_on_two_replicas_share_fairly(b: Backend) {
         let owner = &owner;
         async move {
             let phone = format!("+91 98000 9100{n}");
-            lead_writes(via, owner, &phone, "I want to talk to a real person").await.0
+            lead_writes(via, owner, &phone, "I want to talk to a real person")
+                .await
+                .0
         }
     });
     let convs = futures_util::future::join_all(asks).await;
@@ -536,7 +538,9 @@ async fn handovers_at_once_on_two_replicas_share_fairly(b: Backend) {
             (c["needs_human"] == true).then(|| c["assignee_id"].clone())
         })
         .await;
-        *given.entry(assignee.as_str().unwrap_or("nobody").to_owned()).or_insert(0) += 1;
+        *given
+            .entry(assignee.as_str().unwrap_or("nobody").to_owned())
+            .or_insert(0) += 1;
     }
     assert_eq!(given.get(owner.user_id.as_str()), Some(&3), "{given:?}");
     assert_eq!(given.get(agent.user_id.as_str()), Some(&3), "{given:?}");
