@@ -540,7 +540,8 @@ export const NOTIFICATION_KIND_DESCRIPTIONS: Record<NotificationKind, string> = 
   booking: "A lead booked a call or a demo.",
   cta_accepted: "A lead accepted a call to action.",
   mention: "A teammate named you with @ in a private note.",
-  daily_digest: "The day's summary (coming soon).",
+  daily_digest:
+    "Each morning at 08:00: new leads, today's bookings, open actions and handovers waiting.",
 };
 
 export const NOTIFICATION_CHANNELS = exhaustive<NotificationChannel>()([
