@@ -45,6 +45,15 @@ text_enum!(
         LeadUpdated = "lead_updated",
         /// The lead got a tag (`payload.tag`).
         TagAdded = "tag_added",
+        /// The lead's conversation was given to a member or to nobody (`payload.from`,
+        /// `payload.to`, `payload.round_robin` when the rotation chose).
+        Assigned = "assigned",
+        /// A call or demo with the lead was booked (`payload.event_id`, `starts_at`, `title`).
+        CalendarBooked = "calendar_booked",
+        /// It was moved to another time (`payload.from`, `payload.to`).
+        CalendarRescheduled = "calendar_rescheduled",
+        /// It was called off (`payload.event_id`, `starts_at`).
+        CalendarCancelled = "calendar_cancelled",
     }
 );
 

@@ -5,13 +5,14 @@ use crate::messaging::MessageType;
 
 text_enum!(
     /// Where an inbound or uploaded file is: waiting to be fetched from Meta, kept in the media
-    /// store, given up after its last attempt, or refused (a type or size WhatsApp does not
-    /// carry, so it was never kept).
+    /// store, given up after its last attempt, refused (a type or size WhatsApp does not
+    /// carry, so it was never kept), or erased with its lead's personal data.
     MediaStatus {
         Pending = "pending",
         Stored = "stored",
         Failed = "failed",
         Refused = "refused",
+        Erased = "erased",
     }
 );
 

@@ -163,6 +163,17 @@ pub enum RealtimeEvent {
         counts: crate::campaigns::RecipientCounts,
         sends_per_second: f64,
     },
+    /// A conversation was given to a member (`user_id`) or to nobody, by a member or by the
+    /// round-robin when the agent handed it over.
+    #[serde(rename = "conversation:assigned")]
+    ConversationAssigned {
+        conversation_id: Uuid,
+        user_id: Option<Uuid>,
+        round_robin: bool,
+    },
+    /// A member said they take new conversations now, or not.
+    #[serde(rename = "user:availability")]
+    AvailabilityChanged { user_id: Uuid, available: bool },
 }
 
 impl RealtimeEvent {
@@ -196,6 +207,8 @@ impl RealtimeEvent {
             RealtimeEvent::Resync {} => "resync",
             RealtimeEvent::CampaignUpdated { .. } => "campaign:updated",
             RealtimeEvent::CampaignProgress { .. } => "campaign:progress",
+            RealtimeEvent::ConversationAssigned { .. } => "conversation:assigned",
+            RealtimeEvent::AvailabilityChanged { .. } => "user:availability",
         }
     }
 

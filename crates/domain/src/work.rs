@@ -33,6 +33,10 @@ text_enum!(
         AutomationRun = "automation_run",
         /// A drip sequence's step falls due for one lead (`sequence_enrollments` row).
         SequenceStep = "sequence_step",
+        /// A member's daily digest is built and sent (`daily_digests` row).
+        DailyDigest = "daily_digest",
+        /// An erased lead's files are deleted from the media store.
+        MediaErase = "media_erase",
     }
 );
 

@@ -277,6 +277,13 @@ async fn announce(
                 .map(|h| h.escalation_reason.clone()),
         });
     }
+    if let Some(turn) = applied.assigned {
+        events.push(RealtimeEvent::ConversationAssigned {
+            conversation_id,
+            user_id: Some(turn.user_id),
+            round_robin: true,
+        });
+    }
     if let Some(action_id) = applied.flagged
         && let Some(a) = &outcome.patch.cta_accepted
     {

@@ -5,6 +5,7 @@
 pub mod fetch;
 pub mod transcribe;
 
+use axum::body::Bytes;
 use closer_store::secret_box::SecretBox;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,9 +19,24 @@ pub trait MediaStore: Send + Sync + std::fmt::Debug {
     /// Keeps `bytes` under `key`, replacing what was there (a retried fetch writes the same).
     async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()>;
     async fn get(&self, key: &str) -> std::io::Result<Vec<u8>>;
+    /// The file as a stream of chunks, so serving it never holds it whole in memory. A store
+    /// that cannot stream hands it over in one chunk.
+    async fn open(&self, key: &str) -> std::io::Result<FileStream> {
+        let bytes = Bytes::from(self.get(key).await?);
+        Ok(Box::pin(futures_util::stream::once(async { Ok(bytes) })))
+    }
+    /// Lets the file go; one that is not there is already gone.
+    async fn delete(&self, key: &str) -> std::io::Result<()>;
 }
 
 pub type SharedMediaStore = Arc<dyn MediaStore>;
+
+/// A file read chunk by chunk.
+pub type FileStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<Bytes>> + Send>>;
+
+/// How much of a file is read at a time when it is served.
+const CHUNK: usize = 64 * 1024;
 
 /// The key a file is kept under: its organisation, then its id.
 pub fn storage_key(org_id: Uuid, media_id: Uuid) -> String {
@@ -70,6 +86,28 @@ impl MediaStore for FsMediaStore {
 
     async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
         tokio::fs::read(self.path(key)?).await
+    }
+
+    async fn open(&self, key: &str) -> std::io::Result<FileStream> {
+        use tokio::io::AsyncReadExt;
+        let file = tokio::fs::File::open(self.path(key)?).await?;
+        let chunks = futures_util::stream::try_unfold(file, |mut file| async move {
+            let mut buf = vec![0u8; CHUNK];
+            let n = file.read(&mut buf).await?;
+            if n == 0 {
+                return Ok(None);
+            }
+            buf.truncate(n);
+            Ok(Some((Bytes::from(buf), file)))
+        });
+        Ok(Box::pin(chunks))
+    }
+
+    async fn delete(&self, key: &str) -> std::io::Result<()> {
+        match tokio::fs::remove_file(self.path(key)?).await {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            done => done,
+        }
     }
 }
 

@@ -189,9 +189,11 @@ async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
 async fn schedule(runner: Runner, shutdown: watch::Receiver<bool>) {
     let ttl = chrono::Duration::seconds(15);
     let mut ticks: u64 = 0;
+    let mut digests_planned = std::collections::HashSet::new();
     while !*shutdown.borrow() {
         match runner.store.try_lead("scheduler", &runner.id, ttl).await {
             Ok(true) => {
+                plan_digests(&runner.store, &mut digests_planned).await;
                 match runner.store.reap_expired_leases().await {
                     Ok(0) => {}
                     Ok(n) => {
@@ -213,6 +215,26 @@ async fn schedule(runner: Runner, shutdown: watch::Receiver<bool>) {
         ticks += 1;
         tokio::time::sleep(SCHEDULER_TICK).await;
     }
+}
+
+/// The daily digests that fell due since the last tick. The database keeps each member's
+/// digest to once a day; `planned` only spares the queries for organisations this process
+/// planned already today.
+async fn plan_digests(
+    store: &Store,
+    planned: &mut std::collections::HashSet<(Uuid, chrono::NaiveDate)>,
+) {
+    let now = chrono::Utc::now();
+    match store.plan_daily_digests(now, planned).await {
+        Ok(new) if !new.is_empty() => {
+            planned.extend(new);
+            store.wake_workers().await;
+        }
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = %err, "could not plan the daily digests"),
+    }
+    let yesterday = now.date_naive() - chrono::Duration::days(2);
+    planned.retain(|(_, day)| *day >= yesterday);
 }
 
 impl Runner {
@@ -377,6 +399,20 @@ impl Runner {
             }) => crate::sequence_run::execute(&self.store, job.org_id, *enrollment_id, *step)
                 .await
                 .map_err(JobFailure::from),
+            Ok(JobPayload::DailyDigest { digest_id }) => {
+                let org = self.store.org(job.org_id);
+                let notified = org.send_daily_digest(*digest_id).await?;
+                announce::notified(&self.store, job.org_id, &notified).await;
+                Ok(())
+            }
+            Ok(JobPayload::MediaErase { storage_keys }) => {
+                for key in storage_keys {
+                    self.config.media.delete(key).await.map_err(|e| {
+                        JobFailure::retry(format!("the media store kept a file: {e}"))
+                    })?;
+                }
+                Ok(())
+            }
             Err(unreadable) => Err(JobFailure::permanent(unreadable.clone())),
         }
     }

@@ -64,6 +64,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Signs in with a TOTP code (or a recovery code) besides the password.
     pub two_factor_enabled: bool,
+    /// Takes new conversations from the round-robin now.
+    pub available: bool,
 }
 
 impl User {
@@ -88,6 +90,7 @@ impl From<user::Model> for User {
             active: m.active,
             created_at: m.created_at,
             two_factor_enabled: m.totp_enabled_at.is_some(),
+            available: m.available,
         }
     }
 }
@@ -172,6 +175,7 @@ fn new_user(org_id: Uuid, account: &NewAccount, role: Role) -> user::ActiveModel
         totp_pending_secret: Set(None),
         totp_enabled_at: Set(None),
         totp_last_step: Set(None),
+        available: Set(true),
     }
 }
 
@@ -389,6 +393,7 @@ impl Store {
                 (u.clone(), user::Column::Role),
                 (u.clone(), user::Column::Active),
                 (u.clone(), user::Column::CreatedAt),
+                (u.clone(), user::Column::Available),
             ])
             .expr_as(
                 Expr::col((o.clone(), org::Column::Name)),
@@ -434,6 +439,7 @@ impl Store {
             active,
             created_at: row.try_get("", "created_at")?,
             two_factor_enabled: enabled.is_some(),
+            available: row.try_get("", "available")?,
         };
         Ok(Some(AuthSession {
             session_id: row.try_get("", "session_id")?,

@@ -130,6 +130,8 @@ pub struct AppliedDecision {
     pub moved: Option<crate::pipeline::HistoryRecord>,
     /// The members told about it (a handover, a booking, an accepted CTA).
     pub notified: Vec<crate::notifications::Notified>,
+    /// The member the round-robin gave the handed-over conversation to.
+    pub assigned: Option<crate::assignment::TurnTaken>,
 }
 
 #[derive(Debug, Clone)]
@@ -503,6 +505,11 @@ impl OrgScope<'_> {
                 .col_expr(conversation::Column::Priority, Expr::value(priority));
         }
         conv_update.exec(&*txn).await?;
+        // A handover with nobody on the conversation goes to whoever's turn it is.
+        let assigned = match effect.hand_over {
+            Some(_) => crate::assignment::assign_in_turn(&*txn, self.org_id, &conv).await?,
+            None => None,
+        };
 
         if !answered.is_empty() {
             message::Entity::update_many()
@@ -665,7 +672,7 @@ impl OrgScope<'_> {
             let audience = crate::notifications::conversation_audience(
                 &*txn,
                 self.org_id,
-                conv.assigned_user_id,
+                assigned.map(|a| a.user_id).or(conv.assigned_user_id),
             )
             .await?;
             let who = lead
@@ -701,6 +708,7 @@ impl OrgScope<'_> {
             lead_id: conv.contact_id,
             moved,
             notified,
+            assigned,
         })
     }
 

@@ -2,6 +2,7 @@
 //! organisation's timezone, moved, cancelled or marked done — telling the lead through the
 //! one send policy, and the booking action following along — and each member's feed.
 
+use crate::activity::NewActivity;
 use crate::entities::{action, calendar_event, calendar_feed, conversation};
 use crate::error::{Result, StoreError};
 use crate::inbox::ContactRef;
@@ -9,6 +10,7 @@ use crate::replies::{OutboundBody, person_may_write};
 use crate::team::OrgScope;
 use crate::{Actor, Store, new_id, now};
 use chrono::{DateTime, Duration, Utc};
+use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::calendar::{
     self, EventChange, EventKind, EventRefusal, EventStatus, change_event, lead_notice, moved_end,
 };
@@ -142,7 +144,7 @@ pub(crate) async fn book_from_decision(
         };
         calendar_event::Entity::update_many()
             .set(calendar_event::ActiveModel {
-                title: Set(title),
+                title: Set(title.clone()),
                 start_at: Set(Some(start)),
                 end_at: Set(Some(end)),
                 status: Set(status),
@@ -153,6 +155,20 @@ pub(crate) async fn book_from_decision(
             .filter(calendar_event::Column::Id.eq(e.id))
             .exec(db)
             .await?;
+        // A time agreed for a booking is its booking on the timeline; a new time, a move.
+        let (kind, extra) = match e.start_at {
+            Some(from) => (
+                ActivityKind::CalendarRescheduled,
+                serde_json::json!({ "from": from, "to": start }),
+            ),
+            None => (ActivityKind::CalendarBooked, serde_json::json!({})),
+        };
+        let now_is = calendar_event::Model {
+            title,
+            start_at: Some(start),
+            ..e.clone()
+        };
+        log_on_timeline(db, org_id, &now_is, kind, None, extra).await?;
         return Ok(Some((e.id, status, false)));
     }
     let who = b.name.as_deref().unwrap_or("lead");
@@ -161,24 +177,67 @@ pub(crate) async fn book_from_decision(
         None => (format!("{}: {who}", b.cta.label()), None, None),
     };
     let id = new_id();
-    calendar_event::Entity::insert(calendar_event::ActiveModel {
-        id: Set(id),
-        org_id: Set(org_id),
-        conversation_id: Set(Some(conv.id)),
-        contact_id: Set(conv.contact_id),
-        action_id: Set(b.action_id),
-        kind: Set(kind),
-        status: Set(EventStatus::Booked),
-        title: Set(title),
-        start_at: Set(start),
-        end_at: Set(end),
-        created_by: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-    })
-    .exec_without_returning(db)
+    let booked = calendar_event::Model {
+        id,
+        org_id,
+        conversation_id: Some(conv.id),
+        contact_id: conv.contact_id,
+        action_id: b.action_id,
+        kind,
+        status: EventStatus::Booked,
+        title,
+        start_at: start,
+        end_at: end,
+        created_by: None,
+        created_at: at,
+        updated_at: at,
+    };
+    calendar_event::Entity::insert(calendar_event::ActiveModel::from(booked.clone()))
+        .exec_without_returning(db)
+        .await?;
+    log_on_timeline(
+        db,
+        org_id,
+        &booked,
+        ActivityKind::CalendarBooked,
+        None,
+        serde_json::json!({}),
+    )
     .await?;
     Ok(Some((id, EventStatus::Booked, true)))
+}
+
+/// The lead's timeline entry of a booking, a move or a cancellation, in the caller's
+/// transaction.
+pub(crate) async fn log_on_timeline(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    event: &calendar_event::Model,
+    kind: ActivityKind,
+    by: Option<&Actor>,
+    extra: serde_json::Value,
+) -> Result<()> {
+    let mut payload = serde_json::json!({
+        "event_id": event.id,
+        "kind": event.kind,
+        "title": event.title,
+        "starts_at": event.start_at,
+    });
+    if let (Some(p), serde_json::Value::Object(more)) = (payload.as_object_mut(), extra) {
+        p.extend(more);
+    }
+    let entry = NewActivity {
+        contact_id: Some(event.contact_id),
+        conversation_id: event.conversation_id,
+        kind,
+        actor: match by {
+            Some(_) => ActivityActor::Member,
+            None => ActivityActor::Agent,
+        },
+        actor_user_id: by.map(|a| a.user_id),
+        payload,
+    };
+    crate::activity::append(db, org_id, vec![entry]).await
 }
 
 impl Store {
@@ -267,23 +326,35 @@ impl OrgScope<'_> {
             .await?;
         let at = now();
         let id = new_id();
-        calendar_event::Entity::insert(calendar_event::ActiveModel {
-            id: Set(id),
-            org_id: Set(self.org_id),
-            conversation_id: Set(conversation_id),
-            contact_id: Set(lead.id),
-            action_id: Set(None),
-            kind: Set(e.kind),
-            status: Set(EventStatus::Booked),
-            title: Set(e.title),
-            start_at: Set(Some(e.starts_at)),
-            end_at: Set(Some(e.ends_at)),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(at),
-            updated_at: Set(at),
-        })
-        .exec_without_returning(&self.store.db)
+        let booked = calendar_event::Model {
+            id,
+            org_id: self.org_id,
+            conversation_id,
+            contact_id: lead.id,
+            action_id: None,
+            kind: e.kind,
+            status: EventStatus::Booked,
+            title: e.title,
+            start_at: Some(e.starts_at),
+            end_at: Some(e.ends_at),
+            created_by: Some(actor.user_id),
+            created_at: at,
+            updated_at: at,
+        };
+        let txn = self.store.begin_write().await?;
+        calendar_event::Entity::insert(calendar_event::ActiveModel::from(booked.clone()))
+            .exec_without_returning(&*txn)
+            .await?;
+        log_on_timeline(
+            &*txn,
+            self.org_id,
+            &booked,
+            ActivityKind::CalendarBooked,
+            Some(actor),
+            serde_json::json!({}),
+        )
         .await?;
+        txn.commit().await?;
         self.calendar_event(id).await
     }
 
@@ -324,6 +395,17 @@ impl OrgScope<'_> {
             .await?;
         if changed.rows_affected != 1 {
             return Err(StoreError::Calendar(EventRefusal::Closed));
+        }
+        let logged = match change {
+            EventChange::Move(start) => Some((
+                ActivityKind::CalendarRescheduled,
+                serde_json::json!({ "from": row.start_at, "to": start }),
+            )),
+            EventChange::Cancel => Some((ActivityKind::CalendarCancelled, serde_json::json!({}))),
+            EventChange::Done => None,
+        };
+        if let Some((kind, extra)) = logged {
+            log_on_timeline(&*txn, self.org_id, &row, kind, Some(actor), extra).await?;
         }
         let action = self
             .follow_booking_action(&*txn, actor, &row, change, at)

@@ -11,7 +11,7 @@ use crate::audit::{self, Actor};
 use crate::compliance::{OptOutBy, cancel_followups, opt_out_lead};
 use crate::entities::{
     action, activity as activity_row, calendar_event, conversation, conversation_state, decision,
-    job, lead, lead_import, lead_note, message, stage_history,
+    job, lead, lead_import, lead_note, media_file, message, stage_history,
 };
 use crate::error::{Result, StoreError};
 use crate::now;
@@ -20,6 +20,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::compliance::{self, OptOutSource, PersonalData, Redactor, clear_slot_values};
 use closer_domain::contact_points::Phone;
+use closer_domain::media::MediaStatus;
 use closer_domain::messaging::Direction;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
@@ -147,6 +148,13 @@ impl OrgScope<'_> {
             .redact_conversations(&*txn, &conversation_ids, states, &r)
             .await?;
         self.redact_lead_records(&*txn, id, &r).await?;
+        // The files go too: the rows say so now, a job deletes the bytes (retried until the
+        // media store has let them go).
+        let storage_keys = erase_media(&*txn, self.org_id, &conversation_ids).await?;
+        if !storage_keys.is_empty() {
+            let job = crate::jobs::JobPayload::MediaErase { storage_keys };
+            crate::jobs::enqueue(&*txn, self.org_id, job, None, at).await?;
+        }
         self.redact_imports(&*txn, &Redactor::identity_only(&data))
             .await?;
         lead_note::Entity::delete_many()
@@ -454,6 +462,52 @@ impl OrgScope<'_> {
 
 /// The lead row without identity, profile or fields; what is counted (status, stage, value,
 /// owner, tags, source, dates) stays. An ad click's id goes; the ad itself stays.
+/// Marks the files of the lead's conversations erased (no name, no transcript, no place in
+/// the media store), in their messages too; returns where their bytes were kept.
+async fn erase_media(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    conversation_ids: &[Uuid],
+) -> Result<Vec<String>> {
+    let files = media_file::Entity::find()
+        .filter(media_file::Column::OrgId.eq(org_id))
+        .filter(media_file::Column::ConversationId.is_in(conversation_ids.to_vec()))
+        .filter(media_file::Column::Status.ne(MediaStatus::Erased))
+        .all(db)
+        .await?;
+    if files.is_empty() {
+        return Ok(vec![]);
+    }
+    media_file::Entity::update_many()
+        .col_expr(media_file::Column::Status, Expr::value(MediaStatus::Erased))
+        .col_expr(
+            media_file::Column::StorageKey,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::FileName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::Transcript,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            media_file::Column::Sha256,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(media_file::Column::UpdatedAt, Expr::value(now()))
+        .filter(media_file::Column::OrgId.eq(org_id))
+        .filter(media_file::Column::Id.is_in(files.iter().map(|f| f.id).collect::<Vec<_>>()))
+        .exec(db)
+        .await?;
+    let gone = json!({ "status": MediaStatus::Erased, "file_name": null, "transcript": null });
+    for message_id in files.iter().filter_map(|f| f.message_id) {
+        crate::media::mirror_into_message(db, org_id, message_id, &gone).await?;
+    }
+    Ok(files.into_iter().filter_map(|f| f.storage_key).collect())
+}
+
 async fn clear_identity(
     db: &impl ConnectionTrait,
     org_id: Uuid,

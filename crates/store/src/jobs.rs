@@ -66,6 +66,10 @@ pub enum JobPayload {
     AutomationRun { run_id: Uuid },
     /// Step `step` (0-based) of a lead's drip-sequence enrolment falls due.
     SequenceStep { enrollment_id: Uuid, step: i32 },
+    /// Build and send a member's digest of the day (`daily_digests` row), once.
+    DailyDigest { digest_id: Uuid },
+    /// Delete an erased lead's files from the media store (their keys).
+    MediaErase { storage_keys: Vec<String> },
 }
 
 impl JobPayload {
@@ -85,6 +89,8 @@ impl JobPayload {
             JobPayload::AutomationEvent { .. } => JobKind::AutomationEvent,
             JobPayload::AutomationRun { .. } => JobKind::AutomationRun,
             JobPayload::SequenceStep { .. } => JobKind::SequenceStep,
+            JobPayload::DailyDigest { .. } => JobKind::DailyDigest,
+            JobPayload::MediaErase { .. } => JobKind::MediaErase,
         }
     }
 

@@ -62,7 +62,7 @@ impl From<media_file::Model> for MediaRecord {
 impl MediaRecord {
     /// What the message's `media` JSON says about its file (the caption and Meta's fields
     /// already there are kept).
-    fn mirror(&self) -> Value {
+    pub(crate) fn mirror(&self) -> Value {
         json!({
             "id": self.id,
             "mime_type": self.mime_type,
@@ -115,7 +115,7 @@ impl From<transcription_setting::Model> for TranscriptionSettings {
 }
 
 /// Writes `patch`'s fields into a message's `media` JSON, keeping the others.
-async fn mirror_into_message(
+pub(crate) async fn mirror_into_message(
     db: &impl ConnectionTrait,
     org_id: Uuid,
     message_id: Uuid,
@@ -344,6 +344,8 @@ impl Store {
             .col_expr(media_file::Column::UpdatedAt, Expr::value(now()))
             .filter(media_file::Column::OrgId.eq(record.org_id))
             .filter(media_file::Column::Id.eq(record.id))
+            // An erased file stays erased, whatever a fetch still running learns.
+            .filter(media_file::Column::Status.ne(MediaStatus::Erased))
             .exec(&*txn)
             .await?;
         let fresh: MediaRecord = media_file::Entity::find_by_id(record.id)

@@ -316,6 +316,7 @@ impl Store {
                 totp_pending_secret: Set(None),
                 totp_enabled_at: Set(None),
                 totp_last_step: Set(None),
+                available: Set(true),
             }
             .insert(&*txn)
             .await?;

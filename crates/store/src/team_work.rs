@@ -1,6 +1,5 @@
 //! A conversation's people: who it is assigned to, and the team's private notes in it.
 
-use crate::audit;
 use crate::entities::{conversation, message, user};
 use crate::error::{Result, StoreError};
 use crate::inbox::{ConversationItem, MessageItem};
@@ -9,7 +8,6 @@ use crate::{Actor, new_id, now};
 use closer_domain::messaging::{Author, DeliveryStatus, Direction, MessageType};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serde_json::json;
 use uuid::Uuid;
 
 /// What an assignment did.
@@ -51,13 +49,13 @@ impl OrgScope<'_> {
                 .col_expr(conversation::Column::UpdatedAt, Expr::value(now()))
                 .exec(&txn)
                 .await?;
-            audit::record(
-                &txn,
+            crate::assignment::record_assignment(
+                &*txn,
                 self.org_id,
                 Some(actor),
-                "conversation.assign",
-                format!("conversation:{conversation_id}"),
-                json!({ "from": conv.assigned_user_id, "to": assignee }),
+                &conv,
+                assignee,
+                false,
             )
             .await?;
         }

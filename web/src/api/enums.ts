@@ -295,6 +295,7 @@ export const MEDIA_STATUS_LABELS: Record<MediaStatus, string> = {
   stored: "Stored",
   failed: "Could not be loaded",
   refused: "Not a file WhatsApp carries",
+  erased: "Erased with the lead's data",
 };
 
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
@@ -334,6 +335,8 @@ export const REALTIME_EVENT_TYPES = exhaustive<RealtimeEventType>()([
   "sequence:updated",
   "sequence:enrollment_updated",
   "resync",
+  "conversation:assigned",
+  "user:availability",
 ] as const satisfies readonly RealtimeEventType[]);
 
 // ----- The action center -----
@@ -552,7 +555,8 @@ export const NOTIFICATION_KIND_DESCRIPTIONS: Record<NotificationKind, string> = 
   booking: "A lead booked a call or a demo.",
   cta_accepted: "A lead accepted a call to action.",
   mention: "A teammate named you with @ in a private note.",
-  daily_digest: "The day's summary (coming soon).",
+  daily_digest:
+    "Each morning at 08:00: new leads, today's bookings, open actions and handovers waiting.",
 };
 
 export const NOTIFICATION_CHANNELS = exhaustive<NotificationChannel>()([

@@ -5,6 +5,7 @@ import { NavLink, Outlet, useLocation } from "react-router";
 import { Logo } from "../components/Logo";
 import { ActionCountBadge } from "../features/actions";
 import { useLogout, useRecheckSession, useSession } from "../features/auth";
+import { AvailabilitySwitch } from "../features/team";
 import { NotificationBell } from "../features/notifications";
 import { cn } from "../lib/cn";
 import { initials, roleLabel } from "../lib/format";
@@ -77,6 +78,7 @@ function UserPanel() {
           </p>
         </div>
       </div>
+      <AvailabilitySwitch />
       <button
         type="button"
         onClick={() => {

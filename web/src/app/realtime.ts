@@ -13,6 +13,7 @@ import { leadsRealtime } from "../features/leads";
 import { notificationsRealtime } from "../features/notifications";
 import { pipelineRealtime } from "../features/pipeline";
 import { sequencesRealtime } from "../features/sequences";
+import { teamRealtime } from "../features/team";
 import { realtimeRegistry } from "../realtime/handlers";
 
 export const REALTIME_HANDLERS = realtimeRegistry({
@@ -28,6 +29,7 @@ export const REALTIME_HANDLERS = realtimeRegistry({
     notificationsRealtime,
     campaignsRealtime,
     sequencesRealtime,
+    teamRealtime,
   ],
   ignored: [],
 });

@@ -57,6 +57,15 @@ describe("parseEvent", () => {
       data: { sequence_id: "s1" },
     });
     expect(parseEvent('{"type":"sequence:updated","data":{}}')).toBeNull();
+  it("reads a member's availability and a conversation's assignment", () => {
+    const away = { type: "user:availability", data: { user_id: "u1", available: false } };
+    expect(parseEvent(JSON.stringify(away))).toEqual(away);
+    expect(parseEvent('{"type":"user:availability","data":{"available":true}}')).toBeNull();
+    const given = {
+      type: "conversation:assigned",
+      data: { conversation_id: "c1", user_id: "u1", round_robin: true },
+    };
+    expect(parseEvent(JSON.stringify(given))).toEqual(given);
   });
 
   it("reads lead and board events, which are about a lead", () => {

@@ -11,6 +11,7 @@ function subjectOf(type: string): string {
   if (type.startsWith("notification:")) return "user_id";
   if (type === "campaign:progress") return "campaign_id";
   if (type.startsWith("sequence:")) return "sequence_id";
+  if (type.startsWith("notification:") || type.startsWith("user:")) return "user_id";
   return "conversation_id";
 }
 

@@ -49,6 +49,8 @@ describe("realtimeRegistry", () => {
         "campaign:progress",
         "sequence:updated",
         "sequence:enrollment_updated",
+        "conversation:assigned",
+        "user:availability",
       ],
     });
     expect(registry).toEqual([messages, conversations]);

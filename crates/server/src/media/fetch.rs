@@ -33,7 +33,7 @@ impl Fetcher<'_> {
                 None => return Ok(()),
             },
             MediaStatus::Stored => {}
-            MediaStatus::Failed | MediaStatus::Refused => return Ok(()),
+            MediaStatus::Failed | MediaStatus::Refused | MediaStatus::Erased => return Ok(()),
         }
         if record.kind == MessageType::Voice && record.transcript.is_none() {
             self.transcribe(&record, last).await?;
@@ -89,6 +89,14 @@ impl Fetcher<'_> {
             .store
             .media_stored(record, &key, &media::essence(&mime_type), size)
             .await?;
+        if stored.status == MediaStatus::Erased {
+            // The lead was erased while the file was on its way: it is not kept.
+            self.files
+                .delete(&key)
+                .await
+                .map_err(|e| JobFailure::retry(format!("could not delete the file: {e}")))?;
+            return Ok(None);
+        }
         announce(self.store, &stored).await;
         Ok(Some(stored))
     }

@@ -229,7 +229,9 @@ pub struct OptOutView {
 /// One entry of a lead's timeline, read from the activity log.
 #[derive(Serialize, ToSchema)]
 pub struct TimelineEntry {
-    /// `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`.
+    /// `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`,
+    /// `mode_change`, `calendar` (booked, rescheduled, cancelled: `data.event`),
+    /// `assignment`.
     #[serde(rename = "type")]
     pub kind: String,
     pub at: DateTime<Utc>,
@@ -273,6 +275,11 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::OptedOut => "opt_out",
         ActivityKind::OptedIn => "opt_in",
         ActivityKind::Erased => "erased",
+        ActivityKind::ModeChanged | ActivityKind::TakeoverEnded => "mode_change",
+        ActivityKind::CalendarBooked
+        | ActivityKind::CalendarRescheduled
+        | ActivityKind::CalendarCancelled => "calendar",
+        ActivityKind::Assigned => "assignment",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
         | ActivityKind::TakeoverEnded
@@ -281,6 +288,7 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         | ActivityKind::ConversationCreated
         | ActivityKind::LeadUpdated
         | ActivityKind::TagAdded => return None,
+        | ActivityKind::ActionResolved => return None,
     })
 }
 

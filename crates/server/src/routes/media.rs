@@ -207,17 +207,21 @@ pub async fn get_media(
         (MediaStatus::Stored, Some(key)) => key.clone(),
         _ => return Err(ApiError::NotFound),
     };
-    let bytes = state
+    // Streamed from the media store chunk by chunk: a 16 MB video is never held whole.
+    let chunks = state
         .media
-        .get(&key)
+        .open(&key)
         .await
         .map_err(|_| ApiError::NotFound)?;
-    Ok(file_response(&record, bytes))
+    Ok(file_response(
+        &record,
+        axum::body::Body::from_stream(chunks),
+    ))
 }
 
 /// The file with headers a browser shows safely: pictures, sound and video inline, anything
 /// else as a download; never sniffed into something else.
-fn file_response(record: &MediaRecord, bytes: Vec<u8>) -> Response {
+fn file_response(record: &MediaRecord, body: axum::body::Body) -> Response {
     let inline = matches!(
         record.kind,
         MessageType::Image
@@ -253,7 +257,7 @@ fn file_response(record: &MediaRecord, bytes: Vec<u8>) -> Response {
             (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
-        bytes,
+        body,
     )
         .into_response()
 }

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod agent;
 pub mod analytics;
+pub mod assignment;
 pub mod audit;
 pub mod auth;
 pub mod automations;
@@ -93,6 +94,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::change_event))
         .routes(routes!(calendar::feed_status, calendar::rotate_feed_token))
         .routes(routes!(team_work::assign_conversation))
+        .routes(routes!(
+            assignment::get_assignment_settings,
+            assignment::update_assignment_settings
+        ))
         .routes(routes!(team_work::add_note))
         .routes(routes!(
             team_work::list_canned_replies,

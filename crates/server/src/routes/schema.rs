@@ -18,6 +18,8 @@ pub struct UserView {
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// Takes new conversations from the round-robin.
+    pub available: bool,
 }
 
 impl From<User> for UserView {
@@ -29,6 +31,7 @@ impl From<User> for UserView {
             role: u.role,
             active: u.active,
             created_at: u.created_at,
+            available: u.available,
         }
     }
 }
@@ -40,6 +43,8 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Takes new conversations from the round-robin (the user menu's switch).
+    pub available: bool,
 }
 
 impl From<&User> for SessionUser {
@@ -49,6 +54,7 @@ impl From<&User> for SessionUser {
             name: u.name.clone(),
             email: u.email.clone(),
             role: u.role,
+            available: u.available,
         }
     }
 }

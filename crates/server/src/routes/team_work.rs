@@ -43,7 +43,13 @@ pub async fn assign_conversation(
         .assign_conversation(&member.0.user.as_actor(), parse_id(&id)?, req.user_id)
         .await?;
     if done.changed {
-        announce::conversation_changed(&state.store, org_id, None, done.conversation.id).await;
+        let assigned = RealtimeEvent::ConversationAssigned {
+            conversation_id: done.conversation.id,
+            user_id: req.user_id,
+            round_robin: false,
+        };
+        announce::conversation_changed(&state.store, org_id, [assigned], done.conversation.id)
+            .await;
     }
     Ok(Json(view(done.conversation)))
 }

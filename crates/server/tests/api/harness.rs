@@ -128,6 +128,11 @@ impl TestApp {
         }
     }
 
+    /// Where this server keeps its files (the media store is `<data dir>/media`).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.args.db.data_dir.clone()
+    }
+
     /// A second server on the same database and secret key: another replica.
     pub async fn replica(&self) -> TestApp {
         let args = self.args.clone();

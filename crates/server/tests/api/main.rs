@@ -36,6 +36,7 @@ mod sending;
 mod sequences;
 mod smtp_sink;
 mod team;
+mod team_day;
 mod team_work;
 mod templates;
 mod views;

@@ -21,6 +21,8 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last accepted TOTP time step, so a code is never accepted twice.
     pub totp_last_step: Option<i64>,
+    /// Takes new conversations from the round-robin now.
+    pub available: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,7 @@ mod m0023_analytics;
 mod m0024_campaigns;
 mod m0025_automations;
 mod m0026_sequences;
+mod m0027_team_day;
 mod m0028_agent_tests;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_campaigns::Migration),
             Box::new(m0025_automations::Migration),
             Box::new(m0026_sequences::Migration),
+            Box::new(m0027_team_day::Migration),
             Box::new(m0028_agent_tests::Migration),
         ]
     }

@@ -52,6 +52,9 @@ export const inboxRealtime = realtimeHandler({
       refetch(client, data.conversation_id, ["detail", "lists"]),
     "action:conversations_flagged": ({ data }, client) =>
       refetch(client, data.conversation_id, ["detail", "decisions", "lists"]),
+    // Given to a member (or the round-robin's turn) or to nobody: the assignee filters move.
+    "conversation:assigned": ({ data }, client) =>
+      refetch(client, data.conversation_id, ["detail", "lists"]),
   },
   // Everything about conversations lives under one key.
   resync: (client) => client.invalidateQueries({ queryKey: CONVERSATIONS_KEY }),

@@ -39,6 +39,8 @@ import {
   type FieldDraft,
 } from "./fields";
 import { leadTitle } from "./LeadsPage";
+import { timelineEntry } from "./timeline";
+import { useMembers } from "../team";
 import { StageHistoryCard } from "../pipeline";
 import { LeadComplianceCard } from "../compliance";
 
@@ -588,31 +590,10 @@ function AboutCard({ lead }: { lead: LeadDetail }) {
   );
 }
 
-const TIMELINE_LABELS: Record<string, string> = {
-  message: "Message",
-  stage_change: "Stage changed",
-  note: "Note",
-  cta: "Call to action",
-  handoff: "Handed to a person",
-  opt_out: "Opted out",
-  opt_in: "Opted in",
-  erased: "Erased",
-};
-
-function timelineText(data: unknown): string | null {
-  const payload = (data as { payload?: Record<string, unknown> } | null)?.payload ?? {};
-  const how = typeof payload.source === "string" ? humanize(payload.source) : null;
-  const why = typeof payload.reason === "string" && payload.reason ? payload.reason : null;
-  if (how) return why ? `${how}: ${why}` : how;
-  for (const key of ["text", "body", "preview", "reason"]) {
-    const v = payload[key];
-    if (typeof v === "string" && v) return v;
-  }
-  return null;
-}
-
 function TimelineCard({ lead }: { lead: LeadDetail }) {
   const items = lead.timeline.items;
+  const members = useMembers();
+  const memberName = (id: string) => members.items.find((m) => m.id === id)?.name;
   return (
     <Card>
       <CardHeader title="Timeline" />
@@ -621,13 +602,11 @@ function TimelineCard({ lead }: { lead: LeadDetail }) {
       ) : (
         <ol className="space-y-3 p-5" aria-label="Timeline">
           {items.map((e, i) => {
-            const text = timelineText(e.data);
+            const { label, text } = timelineEntry(e.type, e.data, memberName);
             return (
               <li key={i} className="border-l-2 border-gray-200 pl-3">
                 <div className="flex justify-between gap-2 text-xs text-gray-500">
-                  <span className="font-medium text-gray-700">
-                    {TIMELINE_LABELS[e.type] ?? humanize(e.type)}
-                  </span>
+                  <span className="font-medium text-gray-700">{label}</span>
                   <span>{formatDateTime(e.at)}</span>
                 </div>
                 <p className="text-xs text-gray-500">{humanize(e.actor)}</p>

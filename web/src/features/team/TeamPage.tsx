@@ -7,6 +7,8 @@ import { ListSection } from "../../components/ListSection";
 import { SettingsHeader } from "../../components/SettingsHeader";
 import { Badge, roleTone } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
+import { Card, CardHeader } from "../../components/ui/Card";
+import { Switch } from "../../components/ui/Switch";
 import { ConfirmDialog } from "../../components/ui/ConfirmDialog";
 import { RowMenu } from "../../components/ui/Menu";
 import { Select } from "../../components/ui/Select";
@@ -15,7 +17,16 @@ import { Table, Td, Th } from "../../components/ui/Table";
 import { useToast } from "../../components/ui/Toast";
 import { canManage, formatDate, initials, roleLabel } from "../../lib/format";
 import { useSession } from "../auth";
-import { useInvites, useMembers, useRemoveMember, useRevokeInvite, useUpdateMember } from "./api";
+import {
+  useAssignmentSettings,
+  useInvites,
+  useMembers,
+  useRemoveMember,
+  useRevokeInvite,
+  useSaveAssignmentSettings,
+  useSetAvailability,
+  useUpdateMember,
+} from "./api";
 import { InviteDialog } from "./InviteDialog";
 
 const roleOptions = ROLES.map((role) => ({ value: role, label: roleLabel(role) }));
@@ -32,6 +43,7 @@ export function TeamPage() {
         description="Everyone in your organisation and what they're allowed to do."
       />
       <div className="space-y-6">
+        {manager && <AssignmentCard />}
         <MembersCard
           manager={manager}
           action={
@@ -50,6 +62,43 @@ export function TeamPage() {
   );
 }
 
+/** Round-robin: handovers go to the next available member in turn. */
+function AssignmentCard() {
+  const { toast } = useToast();
+  const settings = useAssignmentSettings(true);
+  const save = useSaveAssignmentSettings({
+    onSuccess: (on) =>
+      toast({
+        title: on ? "Handovers now go round the team" : "Handovers stay unassigned",
+      }),
+    onError: (error) =>
+      toast({ title: "Couldn't save", description: errorMessage(error), tone: "error" }),
+  });
+  const on = save.isPending ? !!save.variables : !!settings.data?.round_robin;
+  return (
+    <Card>
+      <CardHeader
+        id="assignment-title"
+        title="Assignment"
+        description="When the agent hands a conversation over, give it to the next available member in turn. Nobody available: it waits unassigned."
+        actions={
+          <div className="flex items-center gap-2">
+            <span className="text-sm text-gray-600" aria-hidden="true">
+              Round-robin
+            </span>
+            <Switch
+              aria-label="Round-robin assignment of handovers"
+              checked={on}
+              disabled={settings.isPending || save.isPending}
+              onCheckedChange={(next) => save.mutate(next)}
+            />
+          </div>
+        }
+      />
+    </Card>
+  );
+}
+
 function MembersCard({ manager, action }: { manager: boolean; action: ReactNode }) {
   const { user: me } = useSession();
   const { toast } = useToast();
@@ -65,6 +114,11 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
     },
     onError: (error) =>
       toast({ title: "Couldn't update member", description: errorMessage(error), tone: "error" }),
+  });
+
+  const availability = useSetAvailability({
+    onError: (error) =>
+      toast({ title: "Couldn't change that", description: errorMessage(error), tone: "error" }),
   });
 
   const remove = useRemoveMember({
@@ -92,6 +146,7 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
                 <Th>Member</Th>
                 <Th>Role</Th>
                 <Th>Status</Th>
+                <Th>Available</Th>
                 <Th>Joined</Th>
                 {manager && (
                   <Th>
@@ -142,6 +197,22 @@ function MembersCard({ manager, action }: { manager: boolean; action: ReactNode 
                         <Badge tone="green">Active</Badge>
                       ) : (
                         <Badge tone="amber">Deactivated</Badge>
+                      )}
+                    </Td>
+                    <Td>
+                      {member.role === "viewer" ? (
+                        <span className="text-gray-400" title="Viewers answer no leads">
+                          —
+                        </span>
+                      ) : (
+                        <Switch
+                          aria-label={`${member.name} is available for new conversations`}
+                          checked={member.available}
+                          disabled={!(manager || self) || availability.isPending}
+                          onCheckedChange={(available) =>
+                            availability.mutate({ id: member.id, available })
+                          }
+                        />
                       )}
                     </Td>
                     <Td className="whitespace-nowrap">{formatDate(member.created_at)}</Td>

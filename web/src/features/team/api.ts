@@ -1,8 +1,9 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { CreateInviteBody, CreatedInvite, UpdateUserBody, User } from "../../api/models";
 import { useCursorList } from "../../lib/useCursorList";
-import { INVITES_KEY, USERS_KEY } from "./keys";
+import { ME_KEY } from "../auth";
+import { ASSIGNMENT_KEY, INVITES_KEY, USERS_KEY } from "./keys";
 
 const PAGE_SIZE = 50;
 
@@ -73,5 +74,48 @@ export function useRevokeInvite({ onSuccess }: { onSuccess?: () => void } = {}) 
       void client.invalidateQueries({ queryKey: INVITES_KEY });
       onSuccess?.();
     },
+  });
+}
+
+/** Whether handovers go round the available members (owner/admin). */
+export function useAssignmentSettings(enabled: boolean) {
+  return useQuery({
+    queryKey: ASSIGNMENT_KEY,
+    queryFn: () => unwrap(api.GET("/api/v1/settings/assignment")),
+    enabled,
+  });
+}
+
+export function useSaveAssignmentSettings({
+  onSuccess,
+  onError,
+}: { onSuccess?: (roundRobin: boolean) => void; onError?: (error: unknown) => void } = {}) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (roundRobin: boolean) =>
+      unwrap(api.PUT("/api/v1/settings/assignment", { body: { round_robin: roundRobin } })),
+    onSuccess: (saved) => {
+      client.setQueryData(ASSIGNMENT_KEY, saved);
+      onSuccess?.(saved.round_robin);
+    },
+    onError,
+  });
+}
+
+/** Marks a member available for new conversations, or away (their own, or anyone's for a manager). */
+export function useSetAvailability({
+  onSuccess,
+  onError,
+}: { onSuccess?: (updated: User) => void; onError?: (error: unknown) => void } = {}) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, available }: { id: string; available: boolean }) =>
+      unwrap(api.PATCH("/api/v1/users/{id}", { params: { path: { id } }, body: { available } })),
+    onSuccess: (updated) => {
+      void client.invalidateQueries({ queryKey: USERS_KEY });
+      void client.invalidateQueries({ queryKey: ME_KEY });
+      onSuccess?.(updated);
+    },
+    onError,
   });
 }
