@@ -8,11 +8,9 @@ const SECTIONS = [
   { label: "Leads", path: "/leads", built: true },
   { label: "Pipeline", path: "/pipeline", built: true },
   { label: "Templates", path: "/templates", built: true },
-  { label: "Broadcasts", path: "/broadcasts" },
-  { label: "Automations", path: "/automations" },
-  { label: "Analytics", path: "/analytics", built: true },
+  { label: "Broadcasts", path: "/broadcasts", built: true },
   { label: "Automations", path: "/automations", built: true },
-  { label: "Analytics", path: "/analytics" },
+  { label: "Analytics", path: "/analytics", built: true },
   { label: "Playground", path: "/playground", built: true },
 ];
 

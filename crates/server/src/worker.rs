@@ -368,6 +368,7 @@ impl Runner {
             Ok(JobPayload::AgentTestRun { run_id }) => {
                 crate::agent_tests_run::execute(&self.store, &self.models, job.org_id, *run_id)
                     .await
+            }
             Ok(JobPayload::CampaignSend { campaign_id }) => {
                 let sender = crate::campaign_run::CampaignSender {
                     store: &self.store,
@@ -375,6 +376,7 @@ impl Runner {
                     files: &self.config.media,
                 };
                 sender.run(job.org_id, *campaign_id).await
+            }
             Ok(JobPayload::AutomationEvent {
                 activity_id,
                 rule_id,

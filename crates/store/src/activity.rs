@@ -97,17 +97,6 @@ pub(crate) async fn append_across(
     let at = now();
     // Analytics counts what happened in the same transaction (one query set per call).
     crate::rollups::note_activity(db, &events, at).await?;
-    let rows = events.into_iter().map(|(org_id, e)| {
-        activity::ActiveModel::from(activity::Model {
-            id: new_id(),
-            org_id,
-            contact_id: e.contact_id,
-            conversation_id: e.conversation_id,
-            kind: e.kind,
-            actor: e.actor,
-            actor_user_id: e.actor_user_id,
-            payload: Some(e.payload),
-            at,
     let models: Vec<(Uuid, activity::Model)> = events
         .into_iter()
         .map(|(org_id, e)| {

@@ -390,7 +390,6 @@ impl OrgScope<'_> {
                     json!({ "channel": channel }),
                 ));
             }
-            let seen = json!({ "message_id": message_id, "type": msg.kind });
             log.push(lead(ActivityKind::MessageReceived, seen));
             if reopened {
                 let change =

@@ -304,10 +304,8 @@ impl OrgScope<'_> {
             conv.contact_id,
             conv.id,
             ActivityKind::MessageSent,
-            ActivityActor::Agent,
-            json!({ "message_id": model.id, "type": kind, "sent_at": at }),
             actor,
-            json!({ "message_id": model.id, "type": kind }),
+            json!({ "message_id": model.id, "type": kind, "sent_at": at }),
         );
         if let Some(user_id) = sent_by {
             sent = sent.by_member(user_id);

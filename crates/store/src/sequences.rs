@@ -927,6 +927,7 @@ impl OrgScope<'_> {
             last_message_text: Set(None),
             last_message_direction: Set(None),
             last_message_author: Set(None),
+            broadcast: Set(None),
             created_at: Set(at),
             updated_at: Set(at),
         })

@@ -598,30 +598,14 @@ impl OrgScope<'_> {
             Sender::Automation => closer_domain::activity::ActivityActor::Automation,
             _ => closer_domain::activity::ActivityActor::Agent,
         };
-        let message = self
-            .queue_outbound_as(
-                &txn,
-                &conv,
-                author,
-                actor.map(|a| a.user_id),
-                &render.rendered.as_text(),
-                OutboundBody::Template(summary),
-                logged_as,
-            )
-            .await?;
-        txn.commit().await?;
-        Ok(QueuedReply {
-            message,
-            conversation_id,
-            took_over: false,
-        })
-        self.queue_outbound(
+        self.queue_outbound_as(
             txn,
             conv,
             author,
             actor.map(|a| a.user_id),
             &render.rendered.as_text(),
             OutboundBody::Template(summary),
+            logged_as,
         )
         .await
     }

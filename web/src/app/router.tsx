@@ -162,6 +162,9 @@ const BUILT_SECTIONS: RouteObject[] = [
     lazy: page(
       () => import("../features/analytics"),
       (m) => m.AnalyticsPage,
+    ),
+  },
+  {
     path: "/broadcasts",
     lazy: page(
       () => import("../features/campaigns"),
@@ -173,10 +176,16 @@ const BUILT_SECTIONS: RouteObject[] = [
     lazy: page(
       () => import("../features/campaigns"),
       (m) => m.CampaignPage,
+    ),
+  },
+  {
     path: "/automations",
     lazy: page(
       () => import("../features/automations"),
       (m) => m.AutomationsPage,
+    ),
+  },
+  {
     path: "/automations/sequences",
     lazy: page(
       () => import("../features/sequences"),

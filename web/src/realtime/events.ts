@@ -8,10 +8,9 @@ function subjectOf(type: string): string {
   if (type.startsWith("lead:") || type === "pipeline:moved") return "lead_id";
   if (type.startsWith("calendar:")) return "event_id";
   if (type.startsWith("action:")) return "action_id";
-  if (type.startsWith("notification:")) return "user_id";
+  if (type.startsWith("notification:") || type.startsWith("user:")) return "user_id";
   if (type === "campaign:progress") return "campaign_id";
   if (type.startsWith("sequence:")) return "sequence_id";
-  if (type.startsWith("notification:") || type.startsWith("user:")) return "user_id";
   return "conversation_id";
 }
 

@@ -282,13 +282,10 @@ fn timeline_type(kind: ActivityKind) -> Option<&'static str> {
         ActivityKind::Assigned => "assignment",
         ActivityKind::LeadCreated
         | ActivityKind::LeadStatusChanged
-        | ActivityKind::TakeoverEnded
-        | ActivityKind::ModeChanged
         | ActivityKind::ActionResolved
         | ActivityKind::ConversationCreated
         | ActivityKind::LeadUpdated
         | ActivityKind::TagAdded => return None,
-        | ActivityKind::ActionResolved => return None,
     })
 }
 

@@ -474,7 +474,6 @@ async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<
             let channel = json!({ "channel": it.channel });
             log.push(entry(ActivityKind::ConversationCreated, channel));
         }
-        let seen = json!({ "message_id": it.message_id, "type": it.msg.kind });
         log.push(entry(ActivityKind::MessageReceived, seen));
         if w.reopened.get(&conversation_id) == Some(&it.message_id) {
             let change = json!({ "from": ConversationMode::Closed, "to": ConversationMode::Bot, "by": "lead_message" });
