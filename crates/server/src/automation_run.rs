@@ -536,17 +536,49 @@ async fn send_template(
     })
 }
 
-/// Enrols the lead in a drip sequence.
-// wired at merge: drip sequences live on another branch; until then the action is recorded
-// as skipped, and this is the one place that changes when they arrive.
-async fn start_sequence(_t: &Target<'_>, _sequence_id: Uuid) -> ActionResult {
-    ActionResult::skipped(T::StartSequence, "sequences not available")
+/// Enrols the lead in a drip sequence (a new enrolment stops the one before: `replaced`).
+async fn start_sequence(t: &Target<'_>, sequence_id: Uuid) -> ActionResult {
+    let kind = T::StartSequence;
+    if t.dry_run {
+        return ActionResult::done(
+            kind,
+            format!("would enrol the lead in sequence {sequence_id}"),
+        );
+    }
+    let scope = t.store.org(t.org_id);
+    match scope.automation_enroll(sequence_id, t.lead_id).await {
+        Ok(out) => {
+            let changes: Vec<_> = out.replaced.iter().chain(&out.enrolled).cloned().collect();
+            crate::routes::sequences::announce_enrollments(t.store, t.org_id, &changes).await;
+            match out.skipped.first() {
+                Some(s) => ActionResult::skipped(kind, s.reason.as_str()),
+                None => ActionResult::done(kind, format!("enrolled in sequence {sequence_id}")),
+            }
+        }
+        Err(StoreError::NotFound) => ActionResult::failed(kind, "the sequence is gone"),
+        Err(e) => ActionResult::failed(kind, e.to_string()),
+    }
 }
 
-/// Stops the lead's active drip sequence.
-// wired at merge: see `start_sequence`.
-async fn stop_sequence(_t: &Target<'_>) -> ActionResult {
-    ActionResult::skipped(T::StopSequence, "sequences not available")
+/// Stops the lead's active drip sequence, if any.
+async fn stop_sequence(t: &Target<'_>) -> ActionResult {
+    let kind = T::StopSequence;
+    if t.dry_run {
+        return ActionResult::done(kind, "would stop the lead's sequence");
+    }
+    match t
+        .store
+        .org(t.org_id)
+        .automation_stop_sequence(t.lead_id)
+        .await
+    {
+        Ok(Some(change)) => {
+            crate::routes::sequences::announce_enrollments(t.store, t.org_id, &[change]).await;
+            ActionResult::done(kind, "stopped")
+        }
+        Ok(None) => ActionResult::skipped(kind, "no active sequence"),
+        Err(e) => ActionResult::failed(kind, e.to_string()),
+    }
 }
 
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);

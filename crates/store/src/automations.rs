@@ -181,6 +181,7 @@ pub fn event_of(kind: ActivityKind) -> Option<AutomationEvent> {
         ActivityKind::CtaAccepted => E::CtaAccepted,
         ActivityKind::HandoffRequested => E::Handoff,
         ActivityKind::MessageSent => E::NoReplyFor,
+        ActivityKind::CampaignReplied => E::CampaignReplied,
         _ => return None,
     })
 }

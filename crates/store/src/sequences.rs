@@ -1110,3 +1110,31 @@ fn refusal(rule: SendRule) -> std::result::Result<StepSkip, StopReason> {
         _ => Ok(StepSkip::Refused),
     }
 }
+
+impl OrgScope<'_> {
+    /// An automation's `start_sequence`: the lead enrolled in one transaction. The run log is
+    /// the record (no audit entry: no person did it).
+    pub async fn automation_enroll(
+        &self,
+        sequence_id: Uuid,
+        lead_id: Uuid,
+    ) -> Result<EnrollOutcome> {
+        let txn = self.store.begin_write().await?;
+        let source = EnrollSource::Automation;
+        let out = enroll(&*txn, self.org_id, sequence_id, &[lead_id], source).await?;
+        txn.commit().await?;
+        self.store.wake_workers().await;
+        Ok(out)
+    }
+
+    /// An automation's `stop_sequence`: the lead's active enrolment stopped (`manual`).
+    pub async fn automation_stop_sequence(
+        &self,
+        lead_id: Uuid,
+    ) -> Result<Option<EnrollmentChange>> {
+        let txn = self.store.begin_write().await?;
+        let stopped = stop_active(&*txn, self.org_id, lead_id, StopReason::Manual).await?;
+        txn.commit().await?;
+        Ok(stopped)
+    }
+}

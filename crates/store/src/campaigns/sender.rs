@@ -951,16 +951,21 @@ fn pace_of(p: &number_pacing::Model) -> NumberPace {
     }
 }
 
-/// A sent recipient joins the campaign's drip sequence, once. The sequences live on another
-/// branch: this is the one place the lead wires them in.
+/// A sent recipient joins the campaign's drip sequence, in the transaction that records the
+/// send (so once). A sequence deleted since the campaign was set up enrols nobody; a lead the
+/// sequence skips (its start conditions, already in it) is simply not enrolled.
 async fn enroll_in_sequence(
-    _txn: &DatabaseTransaction,
-    _org_id: Uuid,
+    txn: &DatabaseTransaction,
+    org_id: Uuid,
     c: &CampaignRecord,
-    _lead_id: Uuid,
+    lead_id: Uuid,
 ) -> Result<()> {
-    if c.sequence_id.is_some() {
-        // wired at merge: sequences::enroll
+    let Some(sequence_id) = c.sequence_id else {
+        return Ok(());
+    };
+    let source = closer_domain::sequences::EnrollSource::Campaign;
+    match crate::sequences::enroll(txn, org_id, sequence_id, &[lead_id], source).await {
+        Ok(_) | Err(crate::StoreError::NotFound) => Ok(()),
+        Err(e) => Err(e),
     }
-    Ok(())
 }

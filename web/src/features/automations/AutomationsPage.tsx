@@ -22,7 +22,7 @@ import type {
 import { Page } from "../../components/Page";
 import { Alert } from "../../components/ui/Alert";
 import { Badge } from "../../components/ui/Badge";
-import { Button } from "../../components/ui/Button";
+import { Button, buttonClasses } from "../../components/ui/Button";
 import { Card } from "../../components/ui/Card";
 import { Field } from "../../components/ui/Field";
 import { Input } from "../../components/ui/Input";
@@ -352,12 +352,16 @@ export function AutomationsPage() {
       title="Automations"
       description="Rules that act on your leads and conversations when something happens."
       actions={
-        editable &&
-        editing === null && (
-          <Button onClick={() => setEditing("new")}>
-            <Plus className="size-4" aria-hidden="true" /> New automation
-          </Button>
-        )
+        <>
+          <Link to="/automations/sequences" className={buttonClasses("secondary")}>
+            Drip sequences
+          </Link>
+          {editable && editing === null && (
+            <Button onClick={() => setEditing("new")}>
+              <Plus className="size-4" aria-hidden="true" /> New automation
+            </Button>
+          )}
+        </>
       }
     >
       <div className="space-y-6">
