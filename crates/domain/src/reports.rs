@@ -380,7 +380,7 @@ pub fn sentiment(r: &Rollups, period: Period, tz: Tz, interval: ReportInterval) 
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CampaignRef {
+pub struct AdRef {
     /// Meta's ad id (`source_id` of the referral).
     pub id: String,
     /// The ad's headline.
@@ -391,7 +391,7 @@ pub struct CampaignRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRow {
     pub lead_source: LeadSource,
-    pub campaign: Option<CampaignRef>,
+    pub campaign: Option<AdRef>,
     pub leads: i64,
     pub qualified: i64,
     pub won: i64,
@@ -447,7 +447,7 @@ pub fn sources(
             let (l, w) = (n(&leads, k), n(&won, k));
             Some(SourceRow {
                 lead_source: key.lead_source,
-                campaign: key.campaign_id.map(|id| CampaignRef {
+                campaign: key.campaign_id.map(|id| AdRef {
                     name: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
                     id,
                 }),

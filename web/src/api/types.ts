@@ -207,7 +207,7 @@ export interface paths {
             cookie?: never;
         };
         /** The latest runs, newest first. */
-        get: operations["list_runs"];
+        get: operations["list_test_runs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -227,7 +227,7 @@ export interface paths {
          * One run with each case's transcript and failed expectations, and what changed since the
          *     finished run before it.
          */
-        get: operations["get_run"];
+        get: operations["get_test_run"];
         put?: never;
         post?: never;
         delete?: never;
@@ -269,6 +269,148 @@ export interface paths {
         post?: never;
         /** Removes a test (owner or admin); past runs keep its result. */
         delete: operations["delete_test"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/agent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent's work: decisions by engine and reason, hand-offs, knowledge, guardrail
+         *     repairs, tokens and model cost.
+         */
+        get: operations["agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meta's charges and the model's per bucket, per conversation and per won lead. */
+        get: operations["costs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline funnel from the period's stage history. */
+        get: operations["funnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/peak-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead messages by weekday and hour in the organisation's timezone. */
+        get: operations["peak_hours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sentiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The leads' sentiment per bucket, as the agent's decisions read it. */
+        get: operations["sentiment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead sources and click-to-WhatsApp ads: leads, qualified, won and what they cost. */
+        get: operations["sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/volume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads, conversations, messages and bookings per bucket. */
+        get: operations["volume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Any report as CSV: `file` is `{report}.csv` (`volume.csv`, `peak-hours.csv`, …), with the
+         *     report's parameters.
+         */
+        get: operations["csv_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -530,6 +672,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule, oldest first (one page: an organisation has few). */
+        get: operations["list_automations"];
+        put?: never;
+        post: operations["create_automation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every rule's runs, newest first. */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_automation_settings"];
+        put: operations["update_automation_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_automation"];
+        /** Replaces the rule (the whole document, as on create). */
+        put: operations["update_automation"];
+        post?: never;
+        delete: operations["delete_automation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries the saved rule against a real conversation: which conditions match and what each
+         *     action would do. Nothing is written or sent.
+         */
+        post: operations["dry_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule's run log, newest first. */
+        get: operations["list_rule_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar": {
         parameters: {
             query?: never;
@@ -595,6 +841,167 @@ export interface paths {
          *     `lead_notice` says the lead was not told and why. The booking action follows.
          */
         patch: operations["change_event"];
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's campaigns, newest first. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /** A new campaign, as a draft (owner or admin). */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_campaign"];
+        /**
+         * New settings (owner or admin); only a draft or scheduled campaign, else 409
+         *     `campaign_status`.
+         */
+        put: operations["update_campaign"];
+        post?: never;
+        /** Deletes a campaign that is not sending (owner or admin); running or paused → 409. */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a campaign (owner or admin): every unsent recipient is `skipped`. */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pauses a running campaign (owner or admin): no send starts more than 2 s after the answer. */
+        post: operations["pause_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What starting the campaign now would do (owner or admin): nothing is written. */
+        post: operations["preflight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's recipients in order (`?status=`); `&format=csv` exports them all. */
+        get: operations["list_recipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resumes a paused campaign, whatever paused it (owner or admin). */
+        post: operations["resume_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a draft (owner or admin): the audience is frozen, `running` (or `scheduled` with a
+         *     later `send_at` / a local time). Blocking pre-flight findings → 409 with their code.
+         */
+        post: operations["start_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign's counts, rates, cost, send rate and time left (= the campaign's `stats`). */
+        get: operations["campaign_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/canned-replies": {
@@ -890,6 +1297,26 @@ export interface paths {
         post?: never;
         /** Delete a custom field (owner or admin); its values leave every lead. */
         delete: operations["delete_custom_field"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key numbers of the period (default: the last 30 days) against the period of equal
+         *     length before it, and the conversations waiting for a person now.
+         */
+        get: operations["dashboard_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1791,6 +2218,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's sequences, newest first, with their enrolment counts. */
+        get: operations["list_sequences"];
+        put?: never;
+        /** Creates a sequence (owner or admin); 422 names the field. */
+        post: operations["create_sequence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/enrollments/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stops an active enrolment (owner or admin; `stopped`, `manual`); 409
+         *     `enrollment_not_active` when it had ended.
+         */
+        post: operations["stop_enrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_sequence"];
+        /**
+         * Replaces a sequence (owner or admin). Active enrolments go on with the new steps from the
+         *     step they are at; turning the sequence off stops them (`manual`).
+         */
+        put: operations["update_sequence"];
+        post?: never;
+        /** Deletes a sequence and its enrolments (owner or admin); active ones stop first. */
+        delete: operations["delete_sequence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrols leads (owner or admin). A lead in another sequence leaves it (`replaced`); one
+         *     who opted out, has no phone, is in this sequence already or does not match the start
+         *     conditions is skipped with the reason.
+         */
+        post: operations["enroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sequences/{id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sequence's enrolments, newest first. */
+        get: operations["list_enrollments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's assignment settings (owner or admin). */
+        get: operations["get_assignment_settings"];
+        /** Turns round-robin assignment on or off (owner or admin; audited). */
+        put: operations["update_assignment_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/email": {
         parameters: {
             query?: never;
@@ -2226,7 +2768,8 @@ export interface paths {
         head?: never;
         /**
          * Change a member's role, name or active flag (owner or admin; only an owner touches owners;
-         *     the last owner cannot be demoted or deactivated).
+         *     the last owner cannot be demoted or deactivated), or whether they are available for new
+         *     conversations (also the member themself).
          */
         patch: operations["update_user"];
         trace?: never;
@@ -2307,6 +2850,17 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        ActionOutcome: "done" | "skipped" | "failed";
+        ActionResultView: {
+            /** @description What it did, or why not (`window_closed`, `human_owns_conversation`, `opted_out`). */
+            detail: string;
+            status: components["schemas"]["ActionOutcome"];
+            type: components["schemas"]["AutomationActionType"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         ActionStatus: "open" | "claimed" | "resolved" | "snoozed";
         ActionView: {
             claimed_by?: null | components["schemas"]["ActionMember"];
@@ -2342,17 +2896,85 @@ export interface components {
             status: components["schemas"]["ActionStatus"];
             summary: string;
         };
+        AdRef: {
+            /** @description Meta's ad id (`source_id` of the referral). */
+            id: string;
+            /** @description The ad's headline. */
+            name: string;
+        };
+        AgentReport: {
+            /**
+             * Format: double
+             * @description Share of decisions that answered from the business's knowledge (0–1).
+             */
+            answered_from_knowledge_rate: number;
+            by_engine: components["schemas"]["EngineCounts"];
+            /** @description Decisions by reason code (`cta_push`: 3, …). */
+            by_reason_code: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            decisions: number;
+            /** @description Guardrail repairs by rule. */
+            guardrail_repairs: {
+                [key: string]: number;
+            };
+            /**
+             * Format: double
+             * @description Share of decisions that asked for a person (0–1).
+             */
+            handoff_rate: number;
+            /**
+             * Format: double
+             * @description US dollars.
+             */
+            model_cost: number;
+            period: components["schemas"]["PeriodView"];
+            tokens: components["schemas"]["TokenCounts"];
+        };
         /** @description A case as written: 1–20 turns of at most 4,096 characters, expectations `{kind, value?}`. */
         AgentTestRequest: {
             expect?: components["schemas"]["Expectation"][];
             name: string;
             turns: components["schemas"]["TestTurn"][];
         };
+        AgentTestRunRequest: {
+            profile?: null | components["schemas"]["ProfileUpdate"];
+            /** @description The cases to run; all of them when absent. */
+            test_ids?: string[] | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         AgentTestRunStatus: "running" | "done" | "failed";
+        AgentTestRunView: {
+            /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
+            changes: components["schemas"]["VerdictChange"][];
+            /** Format: double */
+            cost_usd: number;
+            /** @description True when the run tested a draft rather than the saved profile. */
+            draft: boolean;
+            error?: string | null;
+            /** Format: int32 */
+            failed: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            passed: number;
+            results: components["schemas"]["TestResult"][];
+            /** Format: date-time */
+            started_at: string;
+            status: components["schemas"]["AgentTestRunStatus"];
+        };
+        /** @description A starter case: not saved until the owner adds it. */
+        AgentTestStarterView: {
+            expect: components["schemas"]["Expectation"][];
+            name: string;
+            turns: components["schemas"]["TestTurn"][];
+        };
         AgentTestView: {
             /** Format: date-time */
             created_at: string;
@@ -2370,6 +2992,26 @@ export interface components {
              * @description An active member of the organisation, or null to unassign.
              */
             user_id?: string | null;
+        };
+        AssignmentSettings: {
+            /**
+             * @description When the agent hands an unassigned conversation over, give it to the next available
+             *     member in turn (none available: it stays unassigned).
+             */
+            round_robin: boolean;
+        };
+        /** @description Who a campaign goes to; every part given must hold (AND). Frozen at start. */
+        Audience: {
+            /** @description The CRM's filter document `[{field, operator, value, glue}]`. */
+            filter?: Record<string, never>[] | null;
+            lead_ids?: string[];
+            tags?: string[];
+            tags_match?: components["schemas"]["TagsMatch"];
+            /**
+             * Format: uuid
+             * @description A saved view of the leads list (its filter and search).
+             */
+            view_id?: string | null;
         };
         AuditActor: {
             email?: string | null;
@@ -2405,6 +3047,59 @@ export interface components {
          * @enum {string}
          */
         Author: "lead" | "bot" | "human" | "system" | "note";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        AutomationActionType: "send_text" | "send_template" | "add_tag" | "remove_tag" | "set_stage" | "set_field" | "assign" | "add_note" | "pause_bot" | "start_sequence" | "stop_sequence" | "webhook";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        AutomationEvent: "message_received" | "conversation_created" | "lead_created" | "lead_updated" | "tag_added" | "stage_changed" | "cta_accepted" | "handoff" | "campaign_replied" | "no_reply_for";
+        /** @description A rule as written in the editor. */
+        AutomationRequest: {
+            /** @description 1 to 20, run in order. */
+            actions: components["schemas"]["RuleAction"][];
+            cancel_on?: null | components["schemas"]["CancelOn"];
+            /** @description `[]` (or absent) always matches. */
+            conditions?: components["schemas"]["RuleCondition"][] | null;
+            /**
+             * Format: int32
+             * @description 0 to 2,592,000 (30 days); default 0.
+             */
+            delay_seconds?: number | null;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            event: components["schemas"]["AutomationEvent"];
+            event_params?: null | components["schemas"]["EventParams"];
+            name: string;
+        };
+        AutomationSettings: {
+            /**
+             * Format: int32
+             * @description Runs one conversation may execute per hour (1–1000, default 20); more are skipped
+             *     `rate_capped`.
+             */
+            max_runs_per_conversation_per_hour: number;
+        };
+        AutomationView: {
+            actions: components["schemas"]["RuleAction"][];
+            cancel_on: components["schemas"]["CancelOn"];
+            conditions: components["schemas"]["RuleCondition"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            delay_seconds: number;
+            enabled: boolean;
+            event: components["schemas"]["AutomationEvent"];
+            event_params: components["schemas"]["EventParams"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         Board: {
             columns: components["schemas"]["BoardColumnView"][];
         };
@@ -2451,6 +3146,11 @@ export interface components {
              * @description A member's id, or null to clear the owner.
              */
             owner_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Required for `start_sequence`: the drip sequence to enrol the leads in.
+             */
+            sequence_id?: string | null;
             stage_id?: string | null;
             tags?: string[] | null;
             view_id?: string | null;
@@ -2526,6 +3226,119 @@ export interface components {
             /** @description Bookings the lead accepted without a time the agent could read: time to be agreed. */
             to_be_agreed: components["schemas"]["CalendarEventView"][];
         };
+        /** @description A campaign's settings as written. Only `name` is required to save a draft. */
+        CampaignBody: {
+            audience?: components["schemas"]["Audience"];
+            name: string;
+            pacing?: null | components["schemas"]["PacingBody"];
+            retry?: components["schemas"]["RetryPolicy"];
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * Format: uuid
+             * @description A drip sequence each recipient joins once sent.
+             */
+            sequence_id?: string | null;
+            /** Format: uuid */
+            template_id?: string | null;
+            /** @description `{placeholder: {source, key, fallback}}`; `null`: the template's own mapping. */
+            variables?: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            } | null;
+        };
+        CampaignCost: {
+            /**
+             * Format: double
+             * @description What Meta's pricing on the status webhooks says was billed.
+             */
+            billed: number;
+            currency: string;
+            /**
+             * Format: double
+             * @description What the reached and remaining recipients cost at the rate card's price.
+             */
+            estimated: number;
+        };
+        CampaignRates: {
+            /**
+             * Format: double
+             * @description Of those Meta took (sent and beyond).
+             */
+            delivered: number;
+            /** Format: double */
+            read: number;
+            /** Format: double */
+            replied: number;
+        };
+        /** @description A campaign as a realtime event names it. */
+        CampaignRef: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            paused_reason?: null | components["schemas"]["PausedReason"];
+            status: components["schemas"]["CampaignStatus"];
+        };
+        CampaignStatsView: {
+            cost: components["schemas"]["CampaignCost"];
+            counts: components["schemas"]["RecipientCounts"];
+            /** Format: int64 */
+            eta_seconds?: number | null;
+            /** @description Excluded at start, by reason. */
+            excluded: {
+                [key: string]: number;
+            };
+            rates: components["schemas"]["CampaignRates"];
+            /**
+             * Format: int64
+             * @description Recipients to send to (the audience less those excluded).
+             */
+            recipients: number;
+            /** Format: double */
+            sends_per_second: number;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        CampaignStatus: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+        CampaignView: {
+            audience: components["schemas"]["Audience"];
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            pacing: components["schemas"]["Pacing"];
+            /** Format: date-time */
+            paused_at?: string | null;
+            paused_reason?: null | components["schemas"]["PausedReason"];
+            retry: components["schemas"]["RetryPolicy"];
+            schedule: components["schemas"]["Schedule"];
+            /** Format: uuid */
+            sequence_id?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            stats: components["schemas"]["CampaignStatsView"];
+            status: components["schemas"]["CampaignStatus"];
+            /** Format: uuid */
+            template_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The campaign's own mapping; `null`: the template's. */
+            variables?: {
+                [key: string]: components["schemas"]["VariableMapping"];
+            } | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        CancelOn: "moved_on" | "never";
         CannedReplyList: {
             items: components["schemas"]["CannedReplyView"][];
         };
@@ -2573,6 +3386,14 @@ export interface components {
         CodeRequest: {
             /** @description A 6-digit code from the authenticator app (or, where allowed, a recovery code). */
             code: string;
+        };
+        ConditionResultView: {
+            /** @description What the lead or the event had, null when nothing. */
+            actual: unknown;
+            field: string;
+            matched: boolean;
+            operator: components["schemas"]["Operator"];
+            value: unknown;
         };
         ConfigUpdate: {
             access_token?: string | null;
@@ -2698,6 +3519,54 @@ export interface components {
             /** Format: date-time */
             window_open_until?: string | null;
         };
+        CostPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: date */
+            day: string;
+            /** Format: double */
+            meta: number;
+            /** Format: double */
+            model: number;
+            /** Format: double */
+            total?: number | null;
+        };
+        /**
+         * @description What something cost: Meta's charges in the rate card's currency, the model's in US dollars,
+         *     and their sum when both are the same money (`null` across two currencies).
+         */
+        CostView: {
+            /** @description The rate card's currency (ISO 4217), in which `meta` is counted. */
+            currency: string;
+            /** Format: double */
+            meta: number;
+            /**
+             * Format: double
+             * @description US dollars.
+             */
+            model: number;
+            /** Format: double */
+            total?: number | null;
+        };
+        CostsReport: {
+            cost: components["schemas"]["CostView"];
+            /** @description Meta's charges are in `currency`; the model's in US dollars. */
+            currency: string;
+            interval: components["schemas"]["ReportInterval"];
+            /**
+             * Format: double
+             * @description The period's cost per conversation started in it (the total, or Meta's alone across
+             *     two currencies); `null` without conversations.
+             */
+            per_conversation?: number | null;
+            /**
+             * Format: double
+             * @description Per lead won in the period; `null` without a won lead.
+             */
+            per_won_lead?: number | null;
+            period: components["schemas"]["PeriodView"];
+            series: components["schemas"]["CostPoint"][];
+        };
         CreateEventRequest: {
             /**
              * Format: date-time
@@ -2788,6 +3657,17 @@ export interface components {
             options: string[];
             type: components["schemas"]["CustomFieldType"];
         };
+        /** @description `GET /dashboard/stats`. */
+        DashboardStats: components["schemas"]["Figures"] & {
+            /** @description The same figures for the period of equal length just before. */
+            compare: components["schemas"]["Figures"];
+            needs_human_by_priority: components["schemas"]["QueueCount"][];
+            /**
+             * Format: int64
+             * @description Open conversations waiting for a person now (not a figure of the period).
+             */
+            needs_human_open: number;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2850,6 +3730,21 @@ export interface components {
                 [key: string]: string;
             };
         };
+        DryRunRequest: {
+            /**
+             * Format: uuid
+             * @description A conversation of the organisation to try the rule against.
+             */
+            conversation_id: string;
+            /** @description The lead's message to pretend was received (`message.text`). */
+            message_text?: string | null;
+        };
+        DryRunView: {
+            /** @description What each action would do now (nothing is written or sent). */
+            actions: components["schemas"]["ActionResultView"][];
+            conditions: components["schemas"]["ConditionResultView"][];
+            would_run: boolean;
+        };
         EmailSettingsRequest: {
             from: string;
             /** @description Write-only. Absent keeps the saved password; `""` removes it. */
@@ -2891,11 +3786,94 @@ export interface components {
          * @enum {string}
          */
         EmojiPolicy: "never" | "sparingly" | "frequent";
+        EngineCounts: {
+            /** Format: int64 */
+            fallback: number;
+            /** Format: int64 */
+            llm: number;
+            /** Format: int64 */
+            rules: number;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         EngineMode: "llm" | "rules";
+        EnrollRequest: {
+            /** @description Leads to enrol (at most 1,000; for more, the leads list's bulk `start_sequence`). */
+            lead_ids: string[];
+        };
+        EnrollResult: {
+            /**
+             * Format: int64
+             * @description How many leads started the sequence.
+             */
+            enrolled: number;
+            skipped: components["schemas"]["SkippedLeadView"][];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollSkip: "not_found" | "opted_out" | "no_phone" | "already_enrolled" | "conditions_not_met" | "sequence_disabled";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollSource: "manual" | "bulk" | "automation" | "campaign";
+        /** @description Enrolments of a sequence by status. */
+        EnrollmentCounts: {
+            /** Format: int64 */
+            active: number;
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            stopped: number;
+        };
+        EnrollmentLead: {
+            /** Format: uuid */
+            id: string;
+            name?: string | null;
+            phone?: string | null;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EnrollmentStatus: "active" | "completed" | "stopped";
+        EnrollmentView: {
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The last step's message, when it sent one.
+             */
+            last_message_id?: string | null;
+            last_skip?: null | components["schemas"]["StepSkip"];
+            lead: components["schemas"]["EnrollmentLead"];
+            /** Format: uuid */
+            lead_id: string;
+            /** Format: date-time */
+            next_step_at?: string | null;
+            /** Format: uuid */
+            sequence_id: string;
+            source: components["schemas"]["EnrollSource"];
+            status: components["schemas"]["EnrollmentStatus"];
+            /**
+             * Format: int32
+             * @description Steps handled so far: the 0-based index of the next step.
+             */
+            step: number;
+            stop_reason?: null | components["schemas"]["StopReason"];
+            /** Format: date-time */
+            updated_at: string;
+        };
         EraseInput: {
             /** @description The lead whose personal data goes. */
             lead_id: string;
@@ -2914,7 +3892,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused";
+        ErrorCode: "bad_request" | "malformed_json" | "unauthorized" | "invalid_credentials" | "invalid_signature" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "upstream_unavailable" | "internal_error" | "email_taken" | "last_owner" | "phone_number_taken" | "cta_exists" | "invalid_document" | "profile_too_large" | "no_faq_entries" | "llm_not_configured" | "onboarding_incomplete" | "onboarding_too_long" | "scan_in_progress" | "second_factor_required" | "invalid_second_factor" | "two_factor_enrollment_required" | "csrf_header_missing" | "opted_out" | "marketing_opted_out" | "human_lock" | "window_closed" | "stale" | "budget_spent" | "quiet_hours" | "template_exists" | "template_locked" | "template_in_use" | "whatsapp_not_connected" | "already_submitted" | "provider_rejected" | "missing_variables" | "template_not_approved" | "account_restricted" | "followup_not_pending" | "lead_exists" | "tag_exists" | "field_exists" | "stage_exists" | "stage_not_empty" | "last_open_stage" | "csv_invalid" | "too_many_rows" | "import_not_pending" | "count_mismatch" | "lead_erased" | "action_resolved" | "action_claimed" | "shortcut_exists" | "event_closed" | "email_not_configured" | "mode_change_refused" | "campaign_status" | "unmapped_variables" | "empty_audience" | "over_messaging_limit" | "invalid_rule" | "enrollment_not_active";
         ErrorDetail: {
             /** @description Machine-readable code, stable across releases. */
             code: components["schemas"]["ErrorCode"];
@@ -2928,11 +3906,27 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        EstimatedCost: {
+            /** Format: double */
+            amount: number;
+            /** @description By recipient country (ISO 3166 alpha-2; `*` when unknown). */
+            by_country: {
+                [key: string]: number;
+            };
+            currency: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         EventKind: "call" | "demo" | "meeting";
+        EventParams: {
+            /**
+             * Format: int32
+             * @description `no_reply_for`: seconds (≥ 5) without an answer from the lead.
+             */
+            seconds?: number | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -2998,6 +3992,50 @@ export interface components {
             token: string;
             /** @description The full URL when the server knows its public address. */
             url?: string | null;
+        };
+        /** @description The key numbers of one period. */
+        Figures: {
+            /** Format: int64 */
+            bookings: number;
+            /**
+             * Format: int64
+             * @description Conversations whose first message fell in the period.
+             */
+            conversations: number;
+            cost: components["schemas"]["CostView"];
+            /**
+             * Format: int64
+             * @description The agent asked for a person.
+             */
+            handoffs: number;
+            /** Format: int64 */
+            lost_leads: number;
+            /**
+             * Format: double
+             * @description Of the period's conversations that got a reply, the median seconds to the first one.
+             */
+            median_first_response_seconds?: number | null;
+            messages: components["schemas"]["MessageCounts"];
+            /**
+             * Format: int64
+             * @description Leads whose first message fell in the period.
+             */
+            new_leads: number;
+            period: components["schemas"]["PeriodView"];
+            /** Format: int64 */
+            qualified_leads: number;
+            /**
+             * Format: double
+             * @description Of the period's conversations, the share that got a reply (0–1).
+             */
+            reply_rate: number;
+            /**
+             * Format: int64
+             * @description A member took a conversation over.
+             */
+            takeovers: number;
+            /** Format: int64 */
+            won_leads: number;
         };
         /** @description A placeholder's value and where it came from. */
         FilledValue: {
@@ -3079,6 +4117,40 @@ export interface components {
          * @enum {string}
          */
         Formality: "formal" | "professional" | "casual";
+        FunnelReport: {
+            /** Format: int64 */
+            lost: number;
+            period: components["schemas"]["PeriodView"];
+            stages: components["schemas"]["FunnelStageView"][];
+            /**
+             * Format: int64
+             * @description Leads that entered a won stage in the period.
+             */
+            won: number;
+        };
+        FunnelStageView: {
+            /** Format: double */
+            conversion_rate: number;
+            /**
+             * Format: int64
+             * @description Of those, the leads that moved on to a later stage in the period.
+             */
+            converted_to_next: number;
+            /**
+             * Format: int64
+             * @description Leads that entered the stage in the period.
+             */
+            entered: number;
+            kind: components["schemas"]["StageKind"];
+            /**
+             * Format: double
+             * @description Median seconds leads spent in the stage, over the moves out of it in the period.
+             */
+            median_seconds_in_stage?: number | null;
+            name: string;
+            /** Format: uuid */
+            stage_id: string;
+        };
         /** @description The five documents, as `PUT /agent/profile` takes them. */
         GeneratedDocuments: {
             business_config: unknown;
@@ -3110,6 +4182,11 @@ export interface components {
             /** @description Why the model's documents were not used, when it was asked and failed. */
             warning?: string | null;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Glue: "and" | "or";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3265,7 +4342,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "agent_test_run";
+        JobKind: "process_conversation" | "send_message" | "followup" | "knowledge_scan" | "followup_due" | "lead_import" | "lead_bulk" | "deliver_notification" | "media_fetch" | "agent_test_run" | "campaign_send" | "automation_event" | "automation_run" | "sequence_step" | "daily_digest" | "media_erase";
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3510,6 +4587,40 @@ export interface components {
             website?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_AgentTestRunView: {
+            items: {
+                /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
+                changes: components["schemas"]["VerdictChange"][];
+                /** Format: double */
+                cost_usd: number;
+                /** @description True when the run tested a draft rather than the saved profile. */
+                draft: boolean;
+                error?: string | null;
+                /** Format: int32 */
+                failed: number;
+                /** Format: date-time */
+                finished_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /** Format: int32 */
+                passed: number;
+                results: components["schemas"]["TestResult"][];
+                /** Format: date-time */
+                started_at: string;
+                status: components["schemas"]["AgentTestRunStatus"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_AgentTestStarterView: {
+            items: {
+                expect: components["schemas"]["Expectation"][];
+                name: string;
+                turns: components["schemas"]["TestTurn"][];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_AgentTestView: {
             items: {
                 /** Format: date-time */
@@ -3538,6 +4649,65 @@ export interface components {
                 id: string;
                 /** @description What it was done to, as `kind:id`. */
                 target: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_AutomationView: {
+            items: {
+                actions: components["schemas"]["RuleAction"][];
+                cancel_on: components["schemas"]["CancelOn"];
+                conditions: components["schemas"]["RuleCondition"][];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int32 */
+                delay_seconds: number;
+                enabled: boolean;
+                event: components["schemas"]["AutomationEvent"];
+                event_params: components["schemas"]["EventParams"];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_CampaignView: {
+            items: {
+                audience: components["schemas"]["Audience"];
+                /** Format: date-time */
+                cancelled_at?: string | null;
+                /** Format: date-time */
+                completed_at?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by?: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                pacing: components["schemas"]["Pacing"];
+                /** Format: date-time */
+                paused_at?: string | null;
+                paused_reason?: null | components["schemas"]["PausedReason"];
+                retry: components["schemas"]["RetryPolicy"];
+                schedule: components["schemas"]["Schedule"];
+                /** Format: uuid */
+                sequence_id?: string | null;
+                /** Format: date-time */
+                started_at?: string | null;
+                stats: components["schemas"]["CampaignStatsView"];
+                status: components["schemas"]["CampaignStatus"];
+                /** Format: uuid */
+                template_id?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description The campaign's own mapping; `null`: the template's. */
+                variables?: {
+                    [key: string]: components["schemas"]["VariableMapping"];
+                } | null;
             }[];
             next_cursor?: string | null;
         };
@@ -3592,6 +4762,43 @@ export interface components {
                 send_status?: null | components["schemas"]["DeliveryStatus"];
                 should_send: boolean;
                 trigger: components["schemas"]["Trigger"];
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_EnrollmentView: {
+            items: {
+                /** Format: uuid */
+                conversation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                ended_at?: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: uuid
+                 * @description The last step's message, when it sent one.
+                 */
+                last_message_id?: string | null;
+                last_skip?: null | components["schemas"]["StepSkip"];
+                lead: components["schemas"]["EnrollmentLead"];
+                /** Format: uuid */
+                lead_id: string;
+                /** Format: date-time */
+                next_step_at?: string | null;
+                /** Format: uuid */
+                sequence_id: string;
+                source: components["schemas"]["EnrollSource"];
+                status: components["schemas"]["EnrollmentStatus"];
+                /**
+                 * Format: int32
+                 * @description Steps handled so far: the 0-based index of the next step.
+                 */
+                step: number;
+                stop_reason?: null | components["schemas"]["StopReason"];
+                /** Format: date-time */
+                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -3721,27 +4928,66 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
-        List_RunView: {
+        List_RecipientView: {
             items: {
-                /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
-                changes: components["schemas"]["VerdictChange"][];
-                /** Format: double */
-                cost_usd: number;
-                /** @description True when the run tested a draft rather than the saved profile. */
-                draft: boolean;
-                error?: string | null;
                 /** Format: int32 */
-                failed: number;
+                attempts: number;
+                /** Format: uuid */
+                conversation_id?: string | null;
                 /** Format: date-time */
-                finished_at?: string | null;
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                /** Format: date-time */
+                due_at: string;
+                error?: null | components["schemas"]["RecipientError"];
+                /** Format: date-time */
+                failed_at?: string | null;
                 /** Format: uuid */
                 id: string;
-                /** Format: int32 */
-                passed: number;
-                results: components["schemas"]["TestResult"][];
+                /** Format: uuid */
+                lead_id: string;
+                name?: string | null;
+                phone?: string | null;
+                provider_message_id?: string | null;
                 /** Format: date-time */
-                started_at: string;
-                status: components["schemas"]["AgentTestRunStatus"];
+                read_at?: string | null;
+                reason?: null | components["schemas"]["RecipientReason"];
+                /** Format: date-time */
+                replied_at?: string | null;
+                /** Format: date-time */
+                retry_at?: string | null;
+                /** Format: date-time */
+                sent_at?: string | null;
+                status: components["schemas"]["RecipientStatus"];
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_RunView: {
+            items: {
+                actions: components["schemas"]["ActionResultView"][];
+                conditions: components["schemas"]["ConditionResultView"][];
+                /** Format: uuid */
+                conversation_id?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: date-time
+                 * @description When a delayed run falls (or fell) due.
+                 */
+                due_at?: string | null;
+                event: components["schemas"]["AutomationEvent"];
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                lead_id?: string | null;
+                reason?: null | components["schemas"]["RunReason"];
+                /** Format: uuid */
+                rule_id: string;
+                status: components["schemas"]["RunStatus"];
             }[];
             next_cursor?: string | null;
         };
@@ -3782,6 +5028,25 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
+        List_SequenceView: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                enabled: boolean;
+                enrollments: components["schemas"]["EnrollmentCounts"];
+                /** Format: uuid */
+                id: string;
+                name: string;
+                start_conditions: components["schemas"]["SequenceCondition"][];
+                steps: components["schemas"]["SequenceStep"][];
+                stop_conditions: components["schemas"]["StopCondition"][];
+                stop_on_reply: boolean;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_SessionView: {
             items: {
                 /** Format: date-time */
@@ -3803,18 +5068,11 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
-        List_StarterView: {
-            items: {
-                expect: components["schemas"]["Expectation"][];
-                name: string;
-                turns: components["schemas"]["TestTurn"][];
-            }[];
-            next_cursor?: string | null;
-        };
-        /** @description One page of a list; pass `next_cursor` back as `?cursor=` for the next page. */
         List_UserView: {
             items: {
                 active: boolean;
+                /** @description Takes new conversations from the round-robin. */
+                available: boolean;
                 /** Format: date-time */
                 created_at: string;
                 email: string;
@@ -3930,7 +5188,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        MediaStatus: "pending" | "stored" | "failed" | "refused";
+        MediaStatus: "pending" | "stored" | "failed" | "refused" | "erased";
         MediaUpload: {
             /**
              * Format: binary
@@ -3971,6 +5229,12 @@ export interface components {
             /** Format: double */
             amount: number;
             currency: components["schemas"]["Currency"];
+        };
+        MessageCounts: {
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            out: number;
         };
         MessageError: {
             /** Format: int64 */
@@ -4032,6 +5296,19 @@ export interface components {
             template?: unknown;
             text?: string | null;
             type: components["schemas"]["MessageType"];
+        };
+        MessagingLimitView: {
+            /** Format: int64 */
+            limit?: number | null;
+            /** Format: int64 */
+            remaining?: number | null;
+            /** @description Meta's tier (`TIER_1K`) or number. */
+            tier?: string | null;
+            /**
+             * Format: int64
+             * @description Distinct leads sent a template in the rolling 24 hours.
+             */
+            used_24h: number;
         };
         ModeRequest: {
             /**
@@ -4243,6 +5520,11 @@ export interface components {
             updated_at?: string | null;
             updated_by?: null | components["schemas"]["UserRef"];
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Operator: "equal_to" | "not_equal_to" | "contains" | "does_not_contain" | "starts_with" | "in" | "not_in" | "greater_than" | "less_than" | "between" | "within_last_days" | "all_of" | "is_present" | "is_not_present";
         OptInInput: {
             /** @description Required: how the person asked to hear from the business again (1 to 500 characters). */
             reason?: string | null;
@@ -4346,6 +5628,26 @@ export interface components {
             timezone?: string | null;
             website?: string | null;
         };
+        /** @description How a campaign paces its sends. */
+        Pacing: {
+            /**
+             * Format: int32
+             * @description Campaign sends per second, 1 up to the number's rate.
+             */
+            rate_per_second: number;
+            /**
+             * Format: int32
+             * @description At least this long after our last message to a lead, ≥ 6.
+             */
+            recipient_gap_seconds: number;
+        };
+        /** @description `pacing` with either part left to its default. */
+        PacingBody: {
+            /** Format: int32 */
+            rate_per_second?: number | null;
+            /** Format: int32 */
+            recipient_gap_seconds?: number | null;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -4371,10 +5673,74 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        PausedReason: "user" | "template_paused" | "template_disabled" | "template_error" | "account_restricted" | "whatsapp_disconnected";
+        PeakCell: {
+            /**
+             * Format: int32
+             * @description 0–23, in the organisation's timezone.
+             */
+            hour: number;
+            /** Format: int64 */
+            messages_in: number;
+            /**
+             * Format: int32
+             * @description 0 = Monday … 6 = Sunday, in the organisation's timezone.
+             */
+            weekday: number;
+        };
+        PeakHoursReport: {
+            /** @description All 168 cells, Monday 0:00 first. */
+            cells: components["schemas"]["PeakCell"][];
+            period: components["schemas"]["PeriodView"];
+        };
+        /** @description A period as answered. */
+        PeriodView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         Persuasion: "soft" | "moderate" | "firm";
         /** @description `{kind: {in_app, email, push}}`, every kind present. */
         PreferencesView: {
             [key: string]: components["schemas"]["ChannelChoice"];
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        PreflightIssue: "template_not_approved" | "whatsapp_not_connected" | "empty_audience" | "over_messaging_limit" | "template_quality_low" | "some_excluded";
+        PreflightTemplateView: {
+            category: components["schemas"]["TemplateCategory"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            quality?: null | components["schemas"]["QualityRating"];
+            status: components["schemas"]["TemplateStatus"];
+        };
+        PreflightView: {
+            /** @description Any of these: the start is refused (409 with the code). */
+            blocking: components["schemas"]["PreflightIssue"][];
+            /**
+             * Format: int64
+             * @description At the campaign's pace.
+             */
+            duration_seconds: number;
+            estimated_cost: components["schemas"]["EstimatedCost"];
+            excluded: {
+                [key: string]: number;
+            };
+            messaging_limit: components["schemas"]["MessagingLimitView"];
+            /** Format: int64 */
+            over_limit_by: number;
+            /** Format: int64 */
+            recipients: number;
+            template?: null | components["schemas"]["PreflightTemplateView"];
+            warnings: components["schemas"]["PreflightIssue"][];
         };
         PreviewRequest: {
             /**
@@ -4457,6 +5823,12 @@ export interface components {
          * @enum {string}
          */
         QualityRating: "green" | "yellow" | "red" | "unknown";
+        /** @description Open conversations waiting for a person, at one priority. */
+        QueueCount: {
+            /** Format: int64 */
+            open: number;
+            priority?: null | components["schemas"]["EscalationPriority"];
+        };
         /** @description Quiet hours as the API spells them, `"21:00"` to `"09:00"` in the lead's local time. */
         QuietHoursSetting: {
             end: string;
@@ -4714,22 +6086,163 @@ export interface components {
             /** @enum {string} */
             type: "notification:read";
         } | {
+            /** @description A drip sequence was created, changed or deleted. */
+            data: {
+                /** Format: uuid */
+                sequence_id: string;
+            };
+            /** @enum {string} */
+            type: "sequence:updated";
+        } | {
+            /** @description A lead's enrolment in a sequence started, moved a step, completed or stopped. */
+            data: {
+                /** Format: uuid */
+                enrollment_id: string;
+                /** Format: uuid */
+                lead_id: string;
+                /** Format: uuid */
+                sequence_id: string;
+                status: components["schemas"]["EnrollmentStatus"];
+            };
+            /** @enum {string} */
+            type: "sequence:enrollment_updated";
+        } | {
             /** @description Events may have been missed (a slow client, a reconnect): refetch everything shown. */
             data: Record<string, never>;
             /** @enum {string} */
             type: "resync";
+        } | {
+            /** @description A campaign's status changed (started, paused with its reason, resumed, done). */
+            data: {
+                campaign: components["schemas"]["CampaignRef"];
+            };
+            /** @enum {string} */
+            type: "campaign:updated";
+        } | {
+            /** @description A running campaign's counts, at most once a second. */
+            data: {
+                /** Format: uuid */
+                campaign_id: string;
+                counts: components["schemas"]["RecipientCounts"];
+                /** Format: double */
+                sends_per_second: number;
+                status: components["schemas"]["CampaignStatus"];
+            };
+            /** @enum {string} */
+            type: "campaign:progress";
+        } | {
+            /**
+             * @description A conversation was given to a member (`user_id`) or to nobody, by a member or by the
+             *     round-robin when the agent handed it over.
+             */
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                round_robin: boolean;
+                /** Format: uuid */
+                user_id?: string | null;
+            };
+            /** @enum {string} */
+            type: "conversation:assigned";
+        } | {
+            /** @description A member said they take new conversations now, or not. */
+            data: {
+                available: boolean;
+                /** Format: uuid */
+                user_id: string;
+            };
+            /** @enum {string} */
+            type: "user:availability";
         };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         ReasonCode: "initial_greeting" | "qualification_question" | "discovery" | "value_proposition" | "objection_handling" | "cta_push" | "pricing_discussion" | "soft_nudge" | "value_add" | "social_proof" | "clarification_request" | "confirmation" | "stay_silent" | "schedule_followup" | "exit_graceful" | "needs_human";
+        /** @description Recipients per status. */
+        RecipientCounts: {
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            read: number;
+            /** Format: int64 */
+            replied: number;
+            /** Format: int64 */
+            retrying: number;
+            /** Format: int64 */
+            sending: number;
+            /** Format: int64 */
+            sent: number;
+            /** Format: int64 */
+            skipped: number;
+        };
+        RecipientError: {
+            /**
+             * Format: int64
+             * @description Meta's error code, when it gave one.
+             */
+            code?: number | null;
+            title: string;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RecipientReason: "opted_out" | "marketing_opted_out" | "us_marketing_block" | "no_phone" | "duplicate_phone" | "marketing_capped" | "missing_variable" | "send_interrupted" | "cancelled" | "provider_error" | "marketing_cap_exhausted" | "too_many_attempts" | "lead_gone" | "human_owns_conversation" | "send_policy";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RecipientStatus: "pending" | "sending" | "sent" | "delivered" | "read" | "replied" | "retrying" | "failed" | "skipped";
+        RecipientView: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: uuid */
+            conversation_id?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            due_at: string;
+            error?: null | components["schemas"]["RecipientError"];
+            /** Format: date-time */
+            failed_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            lead_id: string;
+            name?: string | null;
+            phone?: string | null;
+            provider_message_id?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            reason?: null | components["schemas"]["RecipientReason"];
+            /** Format: date-time */
+            replied_at?: string | null;
+            /** Format: date-time */
+            retry_at?: string | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: components["schemas"]["RecipientStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
         RecoveryCodes: {
             /** @description Ten single-use codes, shown this once: each signs in in place of the app's code. */
             recovery_codes: string[];
         };
         /** @enum {string} */
         ReplyLanguage: "en" | "hi-en" | "hi";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        ReportInterval: "day" | "week" | "month";
         ResolveRequest: {
             /** @description What was done: the note kept on the action and in the lead's activity. */
             outcome?: string | null;
@@ -4740,36 +6253,70 @@ export interface components {
             /** Format: date-time */
             until?: string | null;
         };
+        /** @description Retries of Meta's per-user marketing cap (131049). */
+        RetryPolicy: {
+            /**
+             * Format: int32
+             * @description Days a capped recipient is tried again (0–7), one try a day.
+             */
+            marketing_cap_days: number;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent" | "viewer";
-        RunRequest: {
-            profile?: null | components["schemas"]["ProfileUpdate"];
-            /** @description The cases to run; all of them when absent. */
-            test_ids?: string[] | null;
+        RuleAction: {
+            /**
+             * @description `send_text {text}`, `send_template {template_id, variables}`, `add_tag|remove_tag
+             *     {tag}`, `set_stage {stage}`, `set_field {key, value}`, `assign {user_id |
+             *     "round_robin"}`, `add_note {text}`, `start_sequence {sequence_id}`, `webhook {url}`.
+             */
+            params?: unknown;
+            type: components["schemas"]["AutomationActionType"];
         };
+        RuleCondition: {
+            /**
+             * @description A lead field (`city`, `tags`, `custom_fields.KEY`) or an event fact (`message.text`,
+             *     `message.type`, `tag`, `stage.from`, `stage.to`, `cta.type`, `campaign.id`,
+             *     `conversation.mode`).
+             */
+            field: string;
+            glue?: null | components["schemas"]["Glue"];
+            operator: components["schemas"]["Operator"];
+            value?: unknown;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RunReason: "caused_by_rule" | "rate_capped" | "moved_on" | "no_conversation" | "rule_disabled";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        RunStatus: "scheduled" | "executed" | "no_match" | "skipped" | "cancelled" | "failed";
         RunView: {
-            /** @description Verdicts that differ from the finished run before this one (filled once it is done). */
-            changes: components["schemas"]["VerdictChange"][];
-            /** Format: double */
-            cost_usd: number;
-            /** @description True when the run tested a draft rather than the saved profile. */
-            draft: boolean;
-            error?: string | null;
-            /** Format: int32 */
-            failed: number;
+            actions: components["schemas"]["ActionResultView"][];
+            conditions: components["schemas"]["ConditionResultView"][];
+            /** Format: uuid */
+            conversation_id?: string | null;
             /** Format: date-time */
-            finished_at?: string | null;
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When a delayed run falls (or fell) due.
+             */
+            due_at?: string | null;
+            event: components["schemas"]["AutomationEvent"];
             /** Format: uuid */
             id: string;
-            /** Format: int32 */
-            passed: number;
-            results: components["schemas"]["TestResult"][];
-            /** Format: date-time */
-            started_at: string;
-            status: components["schemas"]["AgentTestRunStatus"];
+            /** Format: uuid */
+            lead_id?: string | null;
+            reason?: null | components["schemas"]["RunReason"];
+            /** Format: uuid */
+            rule_id: string;
+            status: components["schemas"]["RunStatus"];
         };
         SandboxAccepted: {
             /** Format: uuid */
@@ -4827,6 +6374,16 @@ export interface components {
             /** @description The start page, normalised. */
             url: string;
         };
+        /** @description When a campaign sends. */
+        Schedule: {
+            /** @description `HH:MM`: the next such time in each lead's timezone (else the organisation's). */
+            local_time?: string | null;
+            /**
+             * Format: date-time
+             * @description Not before this time; `null`: at once.
+             */
+            send_at?: string | null;
+        };
         /** @description One step of the outside-window schedule: `after_hours` from the lead's last message. */
         ScheduleStep: {
             /** Format: int32 */
@@ -4878,8 +6435,94 @@ export interface components {
             /** @description Null when the member has since been removed. */
             name?: string | null;
         };
+        SentimentPoint: {
+            /** Format: date-time */
+            at: string;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            negative: number;
+            /** Format: int64 */
+            neutral: number;
+            /** Format: int64 */
+            positive: number;
+        };
+        SentimentReport: {
+            interval: components["schemas"]["ReportInterval"];
+            period: components["schemas"]["PeriodView"];
+            /** @description The lead's sentiment as each of the agent's decisions read it. */
+            series: components["schemas"]["SentimentPoint"][];
+        };
+        /** @description One condition in the CRM's filter vocabulary (`{field, operator, value, glue}`). */
+        SequenceCondition: {
+            field: string;
+            glue?: string | null;
+            operator: string;
+            value?: unknown;
+        };
+        /** @description A sequence as the owner writes it (`POST/PUT /api/v1/sequences`). */
+        SequenceDefinition: {
+            enabled?: boolean;
+            name: string;
+            /** @description The lead must match these (all of them, `or` glue as in views) to be enrolled. */
+            start_conditions?: components["schemas"]["SequenceCondition"][];
+            steps: components["schemas"]["SequenceStep"][];
+            /** @description Each is checked on its own before every step. */
+            stop_conditions?: components["schemas"]["StopCondition"][];
+            /** @description The lead's message stops the enrolment. */
+            stop_on_reply?: boolean;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        SequenceOutcome: "success" | "failure";
+        /** @description One step: wait, then a text (inside the window) or a template. */
+        SequenceStep: {
+            /**
+             * Format: uuid
+             * @description For a text step: the template that goes instead when the window is closed.
+             */
+            fallback_template_id?: string | null;
+            /**
+             * Format: uuid
+             * @description An approved template; goes inside or outside the window.
+             */
+            template_id?: string | null;
+            /** @description Free text; goes only inside the 24 h window. */
+            text?: string | null;
+            /**
+             * @description Values for the template's placeholders (`{placeholder: value}`); the rest come from
+             *     the template's own mapping (the lead's fields).
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int32
+             * @description Seconds after the step before (after enrolment for the first).
+             */
+            wait_seconds: number;
+        };
+        SequenceView: {
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            enrollments: components["schemas"]["EnrollmentCounts"];
+            /** Format: uuid */
+            id: string;
+            name: string;
+            start_conditions: components["schemas"]["SequenceCondition"][];
+            steps: components["schemas"]["SequenceStep"][];
+            stop_conditions: components["schemas"]["StopCondition"][];
+            stop_on_reply: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
         /** @description The signed-in member, as shown in the app shell. */
         SessionUser: {
+            /** @description Takes new conversations from the round-robin (the user menu's switch). */
+            available: boolean;
             email: string;
             /** Format: uuid */
             id: string;
@@ -4914,6 +6557,11 @@ export interface components {
             /** @description At least 8 characters. */
             password: string;
         };
+        SkippedLeadView: {
+            /** Format: uuid */
+            lead_id: string;
+            reason: components["schemas"]["EnrollSkip"];
+        };
         SkippedPageView: {
             /**
              * @description Why the page was left out (or only partly stored): `robots_disallowed`,
@@ -4940,6 +6588,35 @@ export interface components {
              * @description When it is open again; must be in the future.
              */
             until: string;
+        };
+        SourceRow: {
+            campaign?: null | components["schemas"]["AdRef"];
+            /**
+             * Format: double
+             * @description Meta's charges plus the model's for these leads' conversations in the period, in
+             *     `currency` (Meta's alone when the rate card is not in US dollars; `model_cost` then
+             *     says the model's).
+             */
+            cost: number;
+            /** Format: double */
+            cost_per_lead?: number | null;
+            /** Format: double */
+            cost_per_won_lead?: number | null;
+            lead_source: components["schemas"]["LeadSource"];
+            /** Format: int64 */
+            leads: number;
+            /** Format: double */
+            model_cost: number;
+            /** Format: int64 */
+            qualified: number;
+            /** Format: int64 */
+            won: number;
+        };
+        SourcesReport: {
+            currency: string;
+            /** @description Most leads first. */
+            items: components["schemas"]["SourceRow"][];
+            period: components["schemas"]["PeriodView"];
         };
         StageBrief: {
             /** Format: uuid */
@@ -4997,12 +6674,27 @@ export interface components {
              */
             position: number;
         };
-        /** @description A starter case: not saved until the owner adds it. */
-        StarterView: {
-            expect: components["schemas"]["Expectation"][];
-            name: string;
-            turns: components["schemas"]["TestTurn"][];
+        StartBody: {
+            /** @description Start even with more recipients than the messaging limit has room for. */
+            confirm_over_limit?: boolean;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        StepSkip: "window_closed" | "marketing_opted_out" | "template_not_available" | "refused";
+        /** @description A stop condition: when it holds for the lead, the enrolment stops with its outcome. */
+        StopCondition: {
+            field: string;
+            operator: string;
+            outcome: components["schemas"]["SequenceOutcome"];
+            value?: unknown;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        StopReason: "replied" | "opted_out" | "success" | "failure" | "handoff" | "replaced" | "manual";
         SyncResult: {
             /** Format: int32 */
             created: number;
@@ -5030,6 +6722,11 @@ export interface components {
             lead_count: number;
             name: string;
         };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        TagsMatch: "any" | "all";
         TemplateBody: {
             /** @description A sample value for each placeholder, by placeholder (`first_name`, `1`). */
             examples?: {
@@ -5158,8 +6855,18 @@ export interface components {
             /** Format: uuid */
             conversation_id?: string | null;
             data: unknown;
-            /** @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`. */
+            /**
+             * @description `message`, `stage_change`, `note`, `cta`, `handoff`, `opt_out`, `opt_in`, `erased`,
+             *     `mode_change`, `calendar` (booked, rescheduled, cancelled: `data.event`),
+             *     `assignment`.
+             */
             type: string;
+        };
+        TokenCounts: {
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            out: number;
         };
         /** @description A line of a test's transcript: the lead's turn or the agent's reply. */
         TranscriptLine: {
@@ -5213,11 +6920,18 @@ export interface components {
         UserUpdate: {
             /** @description false signs the member out everywhere and blocks sign-in. */
             active?: boolean | null;
+            /**
+             * @description Takes new conversations from the round-robin. A member sets their own; an owner or
+             *     admin anyone's (a viewer answers no leads: 403).
+             */
+            available?: boolean | null;
             name?: string | null;
             role?: null | components["schemas"]["Role"];
         };
         UserView: {
             active: boolean;
+            /** @description Takes new conversations from the round-robin. */
+            available: boolean;
             /** Format: date-time */
             created_at: string;
             email: string;
@@ -5301,6 +7015,33 @@ export interface components {
             sort?: string | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        VolumePoint: {
+            /**
+             * Format: date-time
+             * @description When the bucket starts (midnight in the organisation's timezone).
+             */
+            at: string;
+            /** Format: int64 */
+            bookings: number;
+            /** Format: int64 */
+            conversations: number;
+            /**
+             * Format: date
+             * @description The bucket's first day, in the organisation's timezone.
+             */
+            day: string;
+            /** Format: int64 */
+            leads: number;
+            /** Format: int64 */
+            messages_in: number;
+            /** Format: int64 */
+            messages_out: number;
+        };
+        VolumeReport: {
+            interval: components["schemas"]["ReportInterval"];
+            period: components["schemas"]["PeriodView"];
+            series: components["schemas"]["VolumePoint"][];
         };
         WhatsappStatus: {
             /** @description Meta's last account event (`ACCOUNT_RESTRICTION`, `ACCOUNT_VIOLATION`...). */
@@ -5759,7 +7500,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RunRequest"];
+                "application/json": components["schemas"]["AgentTestRunRequest"];
             };
         };
         responses: {
@@ -5768,7 +7509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunView"];
+                    "application/json": components["schemas"]["AgentTestRunView"];
                 };
             };
             403: {
@@ -5789,7 +7530,7 @@ export interface operations {
             };
         };
     };
-    list_runs: {
+    list_test_runs: {
         parameters: {
             query?: never;
             header?: never;
@@ -5803,12 +7544,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["List_RunView"];
+                    "application/json": components["schemas"]["List_AgentTestRunView"];
                 };
             };
         };
     };
-    get_run: {
+    get_test_run: {
         parameters: {
             query?: never;
             header?: never;
@@ -5825,7 +7566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunView"];
+                    "application/json": components["schemas"]["AgentTestRunView"];
                 };
             };
             404: {
@@ -5852,7 +7593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["List_StarterView"];
+                    "application/json": components["schemas"]["List_AgentTestStarterView"];
                 };
             };
         };
@@ -5934,6 +7675,313 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    agent: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    costs: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostsReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    funnel: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FunnelReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    peak_hours: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeakHoursReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sentiment: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentimentReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sources: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourcesReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    volume: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    csv_export: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+                /**
+                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
+                 *     timezone. Default: day.
+                 */
+                interval?: "day" | "week" | "month";
+            };
+            header?: never;
+            path: {
+                /** @description `{report}.csv`: volume, funnel, peak-hours, sources, sentiment, agent or costs */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6470,6 +8518,351 @@ export interface operations {
             };
         };
     };
+    list_automations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_AutomationView"];
+                };
+            };
+        };
+    };
+    create_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: {
+                conversation_id?: string;
+                status?: components["schemas"]["RunStatus"];
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RunView"];
+                };
+            };
+        };
+    };
+    get_automation_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationSettings"];
+                };
+            };
+        };
+    };
+    update_automation_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_automation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DryRunRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_rule_runs: {
+        parameters: {
+            query?: {
+                conversation_id?: string;
+                status?: components["schemas"]["RunStatus"];
+                /** @description Page size, 1 to 200 (default 50). */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description automation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RunView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_calendar: {
         parameters: {
             query?: {
@@ -6638,6 +9031,509 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CampaignStatus"];
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_CampaignView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pause_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreflightView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_recipients: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RecipientStatus"];
+                limit?: number;
+                cursor?: string;
+                /** @description `csv`: every recipient (with the status filter) as a CSV download. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page, or with `format=csv` every recipient as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_RecipientView"];
+                    "text/csv": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resume_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStatsView"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7539,6 +10435,38 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dashboard_stats: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`. */
+                from?: string;
+                /** @description RFC 3339, exclusive. Default: now. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardStats"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10054,6 +12982,384 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SandboxAccepted"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sequences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_SequenceView"];
+                };
+            };
+        };
+    };
+    create_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SequenceDefinition"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stop_enrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description enrolment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SequenceDefinition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SequenceView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_sequence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_enrollments: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["EnrollmentStatus"];
+                /** @description 1 to 500 (default 200). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description sequence id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["List_EnrollmentView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_assignment_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_assignment_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignmentSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             422: {

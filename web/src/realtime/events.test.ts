@@ -57,6 +57,8 @@ describe("parseEvent", () => {
       data: { sequence_id: "s1" },
     });
     expect(parseEvent('{"type":"sequence:updated","data":{}}')).toBeNull();
+  });
+
   it("reads a member's availability and a conversation's assignment", () => {
     const away = { type: "user:availability", data: { user_id: "u1", available: false } };
     expect(parseEvent(JSON.stringify(away))).toEqual(away);

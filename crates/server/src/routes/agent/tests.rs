@@ -147,7 +147,7 @@ pub async fn delete_test(
 
 /// A starter case: not saved until the owner adds it.
 #[derive(Serialize, ToSchema)]
-pub struct StarterView {
+pub struct AgentTestStarterView {
     pub name: String,
     pub turns: Vec<TestTurn>,
     pub expect: Vec<Expectation>,
@@ -156,15 +156,15 @@ pub struct StarterView {
 /// Starter cases the owner may add: one per FAQ entry (its question; the reply must carry the
 /// answer's first figure or words) and one per enabled call to action (a lead asking for it).
 #[utoipa::path(get, path = "/agent/tests/starters", tag = "agent", security(("bearer" = [])),
-    responses((status = 200, body = List<StarterView>)))]
+    responses((status = 200, body = List<AgentTestStarterView>)))]
 pub async fn starters(
     State(state): State<AppState>,
     member: Member,
-) -> ApiResult<Json<List<StarterView>>> {
+) -> ApiResult<Json<List<AgentTestStarterView>>> {
     let (ctas, knowledge) = agent_run::ctas_and_knowledge(&state.store, member.org_id()).await?;
     let items = starter_cases(&knowledge, &ctas)
         .into_iter()
-        .map(|s| StarterView {
+        .map(|s| AgentTestStarterView {
             name: s.name,
             turns: s.turns,
             expect: s.expect,
@@ -178,7 +178,7 @@ pub async fn starters(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RunRequest {
+pub struct AgentTestRunRequest {
     /// The cases to run; all of them when absent.
     pub test_ids: Option<Vec<Uuid>>,
     /// A draft to test instead of the saved profile: the documents it changes and the mode.
@@ -186,7 +186,7 @@ pub struct RunRequest {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct RunView {
+pub struct AgentTestRunView {
     pub id: Uuid,
     pub status: AgentTestRunStatus,
     pub passed: i32,
@@ -202,8 +202,8 @@ pub struct RunView {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-fn run_view(run: AgentTestRun, changes: Vec<VerdictChange>) -> RunView {
-    RunView {
+fn test_run_view(run: AgentTestRun, changes: Vec<VerdictChange>) -> AgentTestRunView {
+    AgentTestRunView {
         id: run.id,
         status: run.status,
         passed: run.passed,
@@ -220,15 +220,15 @@ fn run_view(run: AgentTestRun, changes: Vec<VerdictChange>) -> RunView {
 
 /// Runs the tests (owner or admin) in an isolated simulation: nothing appears in the inbox,
 /// nothing is sent or queued for a lead. 202: poll the run for its results.
-#[utoipa::path(post, path = "/agent/tests/run", tag = "agent", request_body = RunRequest,
+#[utoipa::path(post, path = "/agent/tests/run", tag = "agent", request_body = AgentTestRunRequest,
     security(("bearer" = [])),
-    responses((status = 202, body = RunView), (status = 403, body = ErrorBody),
+    responses((status = 202, body = AgentTestRunView), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn run_tests(
     State(state): State<AppState>,
     Manager(member): Manager,
-    ApiJson(req): ApiJson<RunRequest>,
-) -> ApiResult<(StatusCode, Json<RunView>)> {
+    ApiJson(req): ApiJson<AgentTestRunRequest>,
+) -> ApiResult<(StatusCode, Json<AgentTestRunView>)> {
     let scope = state.store.org(member.org_id());
     let profile = match req.profile {
         Some(update) => {
@@ -255,16 +255,16 @@ pub async fn run_tests(
     let run = scope
         .start_agent_test_run(&member.0.user.as_actor(), req.test_ids.as_deref(), profile)
         .await?;
-    Ok((StatusCode::ACCEPTED, Json(run_view(run, vec![]))))
+    Ok((StatusCode::ACCEPTED, Json(test_run_view(run, vec![]))))
 }
 
 /// The latest runs, newest first.
 #[utoipa::path(get, path = "/agent/tests/runs", tag = "agent", security(("bearer" = [])),
-    responses((status = 200, body = List<RunView>)))]
-pub async fn list_runs(
+    responses((status = 200, body = List<AgentTestRunView>)))]
+pub async fn list_test_runs(
     State(state): State<AppState>,
     member: Member,
-) -> ApiResult<Json<List<RunView>>> {
+) -> ApiResult<Json<List<AgentTestRunView>>> {
     let runs = state.store.org(member.org_id()).agent_test_runs().await?;
     // Each run against the finished one before it, from the page itself (runs are newest
     // first): no query per run.
@@ -273,7 +273,7 @@ pub async fn list_runs(
         let before = runs[i + 1..]
             .iter()
             .find(|r| r.status == AgentTestRunStatus::Done);
-        items.push(run_view(run.clone(), changes_since(run, before)));
+        items.push(test_run_view(run.clone(), changes_since(run, before)));
     }
     Ok(Json(List {
         items,
@@ -285,17 +285,17 @@ pub async fn list_runs(
 /// finished run before it.
 #[utoipa::path(get, path = "/agent/tests/runs/{id}", tag = "agent", security(("bearer" = [])),
     params(("id" = String, Path, description = "run id")),
-    responses((status = 200, body = RunView), (status = 404, body = ErrorBody)))]
-pub async fn get_run(
+    responses((status = 200, body = AgentTestRunView), (status = 404, body = ErrorBody)))]
+pub async fn get_test_run(
     State(state): State<AppState>,
     member: Member,
     Path(id): Path<String>,
-) -> ApiResult<Json<RunView>> {
+) -> ApiResult<Json<AgentTestRunView>> {
     let scope = state.store.org(member.org_id());
     let run = scope.agent_test_run(parse_id(&id)?).await?;
     let before = scope.agent_test_run_before(&run).await?;
     let changes = changes_since(&run, before.as_ref());
-    Ok(Json(run_view(run, changes)))
+    Ok(Json(test_run_view(run, changes)))
 }
 
 fn changes_since(run: &AgentTestRun, before: Option<&AgentTestRun>) -> Vec<VerdictChange> {
