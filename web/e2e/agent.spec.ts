@@ -66,7 +66,9 @@ test("agent documents: edit the tone, see the version and its diff, roll back", 
   const save = page.getByRole("button", { name: "Save changes" });
   await save.click();
   await expect(version).toContainText("Version 2");
-  await expect(saveState).toHaveText("Saved as version 2. The agent uses it from its next reply.");
+  await expect(saveState).toHaveText(
+    "Saved as version 2. The agent uses it from its next reply. Run the agent tests to see what changed.",
+  );
   await expect(maxWords).toHaveValue("40");
   const saved = await profile(request, token);
   expect(saved.version).toBe(2);

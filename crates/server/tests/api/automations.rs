@@ -244,6 +244,17 @@ async fn a_message_fires_a_rule_and_each_action_runs(b: Backend) {
         .find(|s| s["name"] == "Interested")
         .map(id)
         .unwrap();
+    // A drip sequence the rule enrols the lead in (one step, a day later).
+    let seq = app
+        .post(
+            "/api/v1/sequences",
+            Some(&owner.token),
+            json!({"name": "Price follow-up", "steps": [
+                {"wait_seconds": 86400, "text": "Did the price list help?"}]}),
+        )
+        .await;
+    assert_eq!(seq.status, StatusCode::CREATED, "{:?}", seq.body);
+    let sequence_id = id(&seq.body);
     let made = create(
         &app,
         &owner,
@@ -261,7 +272,7 @@ async fn a_message_fires_a_rule_and_each_action_runs(b: Backend) {
                 {"type": "set_stage", "params": {"stage": interested}},
                 {"type": "assign", "params": {"user_id": "round_robin"}},
                 {"type": "add_note", "params": {"text": "Asked for prices"}},
-                {"type": "start_sequence", "params": {"sequence_id": "0190a0a0-0000-7000-8000-000000000001"}},
+                {"type": "start_sequence", "params": {"sequence_id": sequence_id}},
                 {"type": "webhook", "params": {"url": hook.url("/hook")}},
                 {"type": "pause_bot"}
             ]),
@@ -303,13 +314,21 @@ async fn a_message_fires_a_rule_and_each_action_runs(b: Backend) {
             done("set_stage"),
             done("assign"),
             done("add_note"),
-            ("start_sequence".into(), "skipped".into()),
+            done("start_sequence"),
             done("webhook"),
             done("pause_bot"),
         ],
         "{run}"
     );
-    assert_eq!(run["actions"][6]["detail"], "sequences not available");
+    let enrolled = app
+        .get(
+            &format!("/api/v1/sequences/{sequence_id}/enrollments"),
+            &owner.token,
+        )
+        .await;
+    let enrolled = enrolled.body["items"].as_array().unwrap().clone();
+    assert_eq!(enrolled.len(), 1, "{enrolled:?}");
+    assert_eq!(enrolled[0]["status"], "active");
     let lead = lead_of(&app, &owner, &conv).await;
     assert_eq!(lead["tags"], json!(["pricing"]));
     assert_eq!(lead["custom_fields"]["budget"], 5000);
