@@ -548,9 +548,10 @@ pub async fn start_campaign(
     State(state): State<AppState>,
     Manager(member): Manager,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<CampaignView>> {
-    // The body is optional: no body is `{}`.
+    // The body is optional: no body is `{}`. One past the API's limit is 413 in the error shape.
+    let body = body.map_err(crate::extract::unreadable_body)?;
     let confirm = if body.iter().all(u8::is_ascii_whitespace) {
         false
     } else {
