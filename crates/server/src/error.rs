@@ -94,6 +94,15 @@ impl ApiError {
         ApiError::Validation(fields)
     }
 
+    /// A 422 naming every field that is wrong (the first message for a field named twice).
+    pub fn fields(problems: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut fields = Map::new();
+        for (name, message) in problems {
+            fields.entry(name).or_insert(Value::String(message));
+        }
+        ApiError::Validation(fields)
+    }
+
     pub fn forbidden() -> Self {
         ApiError::Forbidden("your role does not allow this".into())
     }

@@ -335,10 +335,7 @@ pub async fn list_automations(
     member: Member,
 ) -> ApiResult<Json<List<AutomationView>>> {
     let rows = state.store.org(member.org_id()).automations().await?;
-    Ok(Json(List {
-        items: rows.into_iter().map(view).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(rows.into_iter().map(view))))
 }
 
 #[utoipa::path(post, path = "/automations", tag = "automations", request_body = AutomationRequest,

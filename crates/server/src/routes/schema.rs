@@ -125,6 +125,14 @@ pub struct List<T> {
 }
 
 impl<T> List<T> {
+    /// Every item at once: a list with no further page.
+    pub fn whole(items: impl IntoIterator<Item = T>) -> Self {
+        List {
+            items: items.into_iter().collect(),
+            next_cursor: None,
+        }
+    }
+
     pub fn from_page<S>(page: Page<S>, f: impl FnMut(S) -> T) -> Self {
         let page = page.map(f);
         List {

@@ -20,7 +20,6 @@ use closer_store::events::RealtimeEvent;
 use closer_store::sequences::{EnrollOutcome, EnrollmentChange, EnrollmentRecord, SequenceRecord};
 use closer_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -178,11 +177,7 @@ async fn checked(store: &Store, org_id: Uuid, def: &SequenceDefinition) -> ApiRe
     if problems.is_empty() {
         return Ok(());
     }
-    let mut fields = Map::new();
-    for (k, v) in problems {
-        fields.entry(k).or_insert(Value::String(v));
-    }
-    Err(ApiError::Validation(fields))
+    Err(ApiError::fields(problems))
 }
 
 /// The organisation's sequences, newest first, with their enrolment counts.
@@ -193,10 +188,7 @@ pub async fn list_sequences(
     member: Member,
 ) -> ApiResult<Json<List<SequenceView>>> {
     let items = state.store.org(member.org_id()).sequences().await?;
-    Ok(Json(List {
-        items: items.into_iter().map(view).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(items.into_iter().map(view))))
 }
 
 /// Creates a sequence (owner or admin); 422 names the field.
@@ -379,10 +371,7 @@ pub async fn list_enrollments(
         .org(member.org_id())
         .enrollments(parse_id(&id)?, p.status, limit)
         .await?;
-    Ok(Json(List {
-        items: items.into_iter().map(enrollment_view).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(items.into_iter().map(enrollment_view))))
 }
 
 /// Stops an active enrolment (owner or admin; `stopped`, `manual`); 409

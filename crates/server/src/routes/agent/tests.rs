@@ -63,13 +63,8 @@ fn no_expectations() -> Value {
 impl AgentTestRequest {
     /// The case, or a 422 naming every wrong field (`turns[1].text`, `expect[0].kind`).
     fn case(&self) -> ApiResult<AgentTestCase> {
-        AgentTestCase::parse(&self.name, &self.turns, &self.expect).map_err(|errors| {
-            let fields = errors
-                .into_iter()
-                .map(|e| (e.field, Value::String(e.message)))
-                .collect();
-            ApiError::Validation(fields)
-        })
+        AgentTestCase::parse(&self.name, &self.turns, &self.expect)
+            .map_err(|errors| ApiError::fields(errors.into_iter().map(|e| (e.field, e.message))))
     }
 }
 
@@ -81,10 +76,9 @@ pub async fn list_tests(
     member: Member,
 ) -> ApiResult<Json<List<AgentTestView>>> {
     let tests = state.store.org(member.org_id()).agent_tests().await?;
-    Ok(Json(List {
-        items: tests.into_iter().map(AgentTestView::from).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(
+        tests.into_iter().map(AgentTestView::from),
+    )))
 }
 
 /// Adds a test (owner or admin).
@@ -168,12 +162,8 @@ pub async fn starters(
             name: s.name,
             turns: s.turns,
             expect: s.expect,
-        })
-        .collect();
-    Ok(Json(List {
-        items,
-        next_cursor: None,
-    }))
+        });
+    Ok(Json(List::whole(items)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -275,10 +265,7 @@ pub async fn list_test_runs(
             .find(|r| r.status == AgentTestRunStatus::Done);
         items.push(test_run_view(run.clone(), changes_since(run, before)));
     }
-    Ok(Json(List {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(items)))
 }
 
 /// One run with each case's transcript and failed expectations, and what changed since the
