@@ -197,12 +197,19 @@ async fn the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conve
         graph.sends()
     );
 
-    // Closed: the lead's next message reopens it in bot mode and the agent answers.
+    // Closed: the lead's next message reopens it in bot mode and the agent answers. The socket
+    // opens before closing: on PostgreSQL events travel through NOTIFY, so the closing's own
+    // event could otherwise reach a socket opened after it and be taken for the reopening.
+    let mut ws = app.ws(&owner.token).await;
     assert_eq!(
         set_mode(&app, &owner, &conv, "closed").await.status,
         StatusCode::OK
     );
-    let mut ws = app.ws(&owner.token).await;
+    let heard = ws.expect("conversation:mode_changed", 10).await;
+    assert_eq!(
+        (heard["from"].clone(), heard["to"].clone()),
+        (json!("human"), json!("closed"))
+    );
     lead_says(&app, "hello again").await;
     let heard = ws.expect("conversation:mode_changed", 10).await;
     assert_eq!(
