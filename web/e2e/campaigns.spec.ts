@@ -123,6 +123,10 @@ test("a broadcast goes from a saved view through its pre-flight to its stats", a
   await pace.getByRole("button", { name: "Save pace" }).click();
   await expect(page.getByText("Sending pace set to 100 messages a second")).toBeVisible();
   await screenshot(page, "whatsapp-pace-1280", true);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(rate).toBeVisible();
+  await screenshot(page, "whatsapp-pace-390", true);
+  await page.setViewportSize({ width: 1280, height: 900 });
   const status = await request.get("/api/v1/settings/whatsapp/status", auth);
   expect((await status.json()).send_rate_per_second).toBe(100);
 
