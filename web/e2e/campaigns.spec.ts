@@ -110,9 +110,27 @@ test("a broadcast goes from a saved view through its pre-flight to its stats", a
   });
   expect(view.status(), await view.text()).toBe(201);
 
-  // The builder: a saved view, the template, at 5 messages a second.
+  // The number's pace, from Settings → WhatsApp: 80 until Meta raises it; 100 now.
   await useToken(page, token);
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto("/settings/whatsapp");
+  const pace = page.getByRole("form", { name: "Sending pace" });
+  const rate = pace.getByRole("spinbutton", { name: "Messages per second" });
+  await expect(rate).toHaveValue("80");
+  await rate.fill("2000");
+  await expect(pace.getByText("A whole number from 1 to 1000.")).toBeVisible();
+  await rate.fill("100");
+  await pace.getByRole("button", { name: "Save pace" }).click();
+  await expect(page.getByText("Sending pace set to 100 messages a second")).toBeVisible();
+  await screenshot(page, "whatsapp-pace-1280", true);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(rate).toBeVisible();
+  await screenshot(page, "whatsapp-pace-390", true);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const status = await request.get("/api/v1/settings/whatsapp/status", auth);
+  expect((await status.json()).send_rate_per_second).toBe(100);
+
+  // The builder: a saved view, the template, at 5 messages a second.
   await page.goto("/broadcasts");
   await expect(page.getByRole("heading", { name: "Broadcasts" })).toBeVisible();
   await page.getByRole("button", { name: "New broadcast" }).click();
@@ -156,4 +174,16 @@ test("a broadcast goes from a saved view through its pre-flight to its stats", a
   await page.goto("/broadcasts");
   await expect(page.getByRole("link", { name: "Spring in Pune" })).toBeVisible();
   await screenshot(page, "campaigns-list-390");
+
+  // A recipient's conversation says which broadcast it came from, linked to its stats.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const list = await request.get("/api/v1/conversations?limit=10", auth);
+  const conversation = (await list.json()).items[0] as { id: string };
+  await page.goto(`/inbox/${conversation.id}`);
+  const broadcast = page.getByTestId("broadcast");
+  await expect(broadcast).toContainText("Spring in Pune");
+  await expect(broadcast).toContainText("Not yet");
+  await screenshot(page, "inbox-broadcast-1280");
+  await broadcast.getByRole("link", { name: "Spring in Pune" }).click();
+  await expect(page.getByRole("heading", { name: /Spring in Pune/ })).toBeVisible();
 });

@@ -309,6 +309,15 @@ pub const DEFAULT_NUMBER_RATE: u32 = 80;
 pub const MIN_RECIPIENT_GAP: u32 = 6;
 pub const MAX_NUMBER_RATE: u32 = 1000;
 
+/// A number's rate (`send_rate_per_second`) as typed: 1 up to [`MAX_NUMBER_RATE`], the
+/// throughput Meta grants its highest tier. Anything else is refused with the reason.
+pub fn number_rate(typed: i64) -> Result<u32, String> {
+    match u32::try_from(typed) {
+        Ok(rate) if (1..=MAX_NUMBER_RATE).contains(&rate) => Ok(rate),
+        _ => Err(format!("must be between 1 and {MAX_NUMBER_RATE}")),
+    }
+}
+
 impl Default for Pacing {
     fn default() -> Self {
         Pacing {
@@ -336,6 +345,12 @@ impl Pacing {
         }
         out
     }
+}
+
+/// Meta's answers that the number is over its throughput (130429, 4, 80007): every sender of
+/// the number pauses and slows, whatever it was sending.
+pub fn is_throughput_error(code: Option<i64>) -> bool {
+    matches!(code, Some(130429 | 4 | 80007))
 }
 
 /// Retries of Meta's per-user marketing cap (131049).
@@ -479,7 +494,7 @@ pub fn route_error(
         }
     };
     match code {
-        Some(130429 | 4 | 80007) => ErrorRoute::NumberThrottled,
+        c if is_throughput_error(c) => ErrorRoute::NumberThrottled,
         Some(131056) => ErrorRoute::LeadThrottled,
         Some(131049) if cap_retries < retry.marketing_cap_days => ErrorRoute::RetryTomorrow,
         Some(131049) => ErrorRoute::Fail(RecipientReason::MarketingCapExhausted),
@@ -586,6 +601,18 @@ pub fn rate_of(n: u64, of: u64) -> f64 {
     } else {
         (n as f64 / of as f64).min(1.0)
     }
+}
+
+/// The campaign a conversation last got a broadcast from, and when the lead replied to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BroadcastRef {
+    pub campaign_id: uuid::Uuid,
+    /// The campaign's name when it sent.
+    pub name: String,
+    pub sent_at: DateTime<Utc>,
+    /// `null` until the lead answered the broadcast.
+    pub replied_at: Option<DateTime<Utc>>,
 }
 
 /// A campaign as a realtime event names it.

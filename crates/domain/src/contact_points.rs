@@ -92,6 +92,12 @@ impl Phone {
         number.country().id().map(|id| id.as_ref().to_owned())
     }
 
+    /// The lead's timezone as their number tells it: the one zone of its country, `None` for a
+    /// country spread over several (US, Brazil, Australia...) or a number no plan places.
+    pub fn timezone(&self) -> Option<&'static str> {
+        timezone_of_country(&self.country()?)
+    }
+
     /// The country calling code and the national number (`("91", "9876543210")`), as people
     /// write the number at home; `("", digits)` when the numbering plan does not tell.
     pub fn parts(&self) -> (String, String) {
@@ -153,6 +159,64 @@ pub fn country_of_timezone(timezone: &str) -> Option<&'static str> {
         "America/Argentina/Buenos_Aires" => "AR",
         "America/New_York" | "America/Chicago" | "America/Denver" | "America/Los_Angeles" => "US",
         "Australia/Sydney" | "Australia/Melbourne" => "AU",
+        _ => return None,
+    })
+}
+
+/// The one timezone of a country that has one (`IN` → `Asia/Kolkata`); `None` for a country
+/// spread over several zones, where a lead's zone cannot be told from the number alone.
+pub fn timezone_of_country(country: &str) -> Option<&'static str> {
+    Some(match country {
+        "IN" => "Asia/Kolkata",
+        "PK" => "Asia/Karachi",
+        "BD" => "Asia/Dhaka",
+        "NP" => "Asia/Kathmandu",
+        "LK" => "Asia/Colombo",
+        "AE" => "Asia/Dubai",
+        "SA" => "Asia/Riyadh",
+        "QA" => "Asia/Qatar",
+        "KW" => "Asia/Kuwait",
+        "BH" => "Asia/Bahrain",
+        "OM" => "Asia/Muscat",
+        "SG" => "Asia/Singapore",
+        "PH" => "Asia/Manila",
+        "TH" => "Asia/Bangkok",
+        "VN" => "Asia/Ho_Chi_Minh",
+        "MY" => "Asia/Kuala_Lumpur",
+        "JP" => "Asia/Tokyo",
+        "KR" => "Asia/Seoul",
+        "CN" => "Asia/Shanghai",
+        "HK" => "Asia/Hong_Kong",
+        "TW" => "Asia/Taipei",
+        "IL" => "Asia/Jerusalem",
+        "GB" => "Europe/London",
+        "IE" => "Europe/Dublin",
+        "FR" => "Europe/Paris",
+        "DE" => "Europe/Berlin",
+        "ES" => "Europe/Madrid",
+        "IT" => "Europe/Rome",
+        "NL" => "Europe/Amsterdam",
+        "BE" => "Europe/Brussels",
+        "CH" => "Europe/Zurich",
+        "AT" => "Europe/Vienna",
+        "PL" => "Europe/Warsaw",
+        "SE" => "Europe/Stockholm",
+        "NO" => "Europe/Oslo",
+        "DK" => "Europe/Copenhagen",
+        "FI" => "Europe/Helsinki",
+        "GR" => "Europe/Athens",
+        "TR" => "Europe/Istanbul",
+        "UA" => "Europe/Kyiv",
+        "NG" => "Africa/Lagos",
+        "KE" => "Africa/Nairobi",
+        "ZA" => "Africa/Johannesburg",
+        "EG" => "Africa/Cairo",
+        "GH" => "Africa/Accra",
+        "MA" => "Africa/Casablanca",
+        "CO" => "America/Bogota",
+        "PE" => "America/Lima",
+        "VE" => "America/Caracas",
+        "NZ" => "Pacific/Auckland",
         _ => return None,
     })
 }
@@ -341,6 +405,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_phone_tells_its_timezone_when_its_country_has_one() {
+        let zone = |p: &str| Phone::parse(p, None).unwrap().timezone();
+        assert_eq!(zone("+91 98765 43210"), Some("Asia/Kolkata"));
+        assert_eq!(zone("+49 1512 3456789"), Some("Europe/Berlin"));
+        assert_eq!(zone("+971 50 123 4567"), Some("Asia/Dubai"));
+        // Several zones: the number alone cannot tell.
+        assert_eq!(zone("+1 415 555 0100"), None);
+        assert_eq!(zone("+55 11 91234 5678"), None);
+    }
+
     proptest! {
         /// Whatever separators an Indian mobile number is written with, it reads the same.
         #[test]
@@ -354,6 +429,25 @@ mod tests {
             let p = Phone::parse(&written, None).unwrap();
             prop_assert_eq!(p.as_str(), format!("+91{digits}"));
             prop_assert_eq!(Phone::parse(p.as_str(), Some("IN")).unwrap(), p.clone());
+        }
+
+        /// Every zone a country maps to is a real zone, and a single-zone country's zone
+        /// maps back to it: the two tables agree.
+        #[test]
+        fn country_zones_are_real_and_agree(c in prop::sample::select(vec![
+            "IN", "PK", "BD", "NP", "LK", "AE", "SA", "QA", "KW", "BH", "OM", "SG", "PH", "TH",
+            "VN", "MY", "JP", "KR", "CN", "HK", "TW", "IL", "GB", "IE", "FR", "DE", "ES", "IT",
+            "NL", "BE", "CH", "AT", "PL", "SE", "NO", "DK", "FI", "GR", "TR", "UA", "NG", "KE",
+            "ZA", "EG", "GH", "MA", "CO", "PE", "VE", "NZ", "US", "BR", "AU", "RU", "XX"])) {
+            match timezone_of_country(c) {
+                Some(z) => {
+                    prop_assert!(z.parse::<chrono_tz::Tz>().is_ok(), "{} is no zone", z);
+                    if let Some(back) = country_of_timezone(z) {
+                        prop_assert_eq!(back, c);
+                    }
+                }
+                None => prop_assert!(["US", "BR", "AU", "RU", "XX"].contains(&c)),
+            }
         }
     }
 }

@@ -24,14 +24,26 @@ text_enum!(
         Campaign = "campaign",
         /// An automation or drip sequence step.
         Automation = "automation",
-        /// A drip sequence's step: like a scheduled step, the owner set its timing and its own
-        /// rules bound it (stop on reply, stop conditions, pacing), so the staleness caps of
-        /// the agent's nudges do not refuse a sequence to a lead who wrote long ago (or never,
-        /// an imported lead). Opt-out, marketing opt-out, the human lock, the window for text
-        /// and the hourly limit hold as for every bot.
+        /// A drip sequence's step (its purpose: owner-scheduled, like a broadcast).
         Sequence = "sequence",
     }
 );
+
+/// Why a message goes now — the one property the staleness caps and quiet hours read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// An answer to the lead (the agent, a person in the inbox).
+    Answer,
+    /// The agent (or a rule) reaching out on its own: the staleness caps and quiet hours
+    /// bound it.
+    Nudge,
+    /// A send whose time the owner chose (a follow-up schedule's step, a broadcast, a drip
+    /// sequence's step). Its own rules bound it — a cap per silence, stop rules, pacing and
+    /// the gap per lead — and it goes to leads who wrote long ago or never (an imported
+    /// list), which the staleness caps would always refuse. Opt-outs, the human lock, the
+    /// window for free text, the budget and the hourly limit hold as for every bot.
+    OwnerScheduled,
+}
 
 impl Sender {
     /// Everything but a person in the inbox speaks for the business automatically.
@@ -39,18 +51,19 @@ impl Sender {
         self != Sender::Human
     }
 
-    /// Messages the lead did not just ask for: they respect staleness and quiet hours. Not a
-    /// scheduled step: the owner chose its day, and the schedule's own rules (a cap per silence,
-    /// the stop rules, quiet hours when it is planned, a person's send-now overriding them) bound
-    /// it. The agent's staleness caps (two unanswered messages while cooling, one when cold,
-    /// none after a week) would refuse the very schedule the owner set. Opt-out, marketing
-    /// opt-out, the human lock, the budget and the hourly limit hold for it as for every bot.
-    ///
-    /// Nor a campaign: the owner chose its audience and its time (a broadcast goes to leads
-    /// who never wrote, which the staleness caps would always refuse); it has its own rules —
-    /// opt-outs, marketing opt-outs, the human lock, pacing and the gap per lead.
+    /// The send's purpose, per sender: every new sender must say which it is.
+    pub fn purpose(self) -> Purpose {
+        match self {
+            Sender::Agent | Sender::Human => Purpose::Answer,
+            Sender::Followup | Sender::Automation => Purpose::Nudge,
+            Sender::ScheduledStep | Sender::Campaign | Sender::Sequence => Purpose::OwnerScheduled,
+        }
+    }
+
+    /// Messages the lead did not just ask for and the owner did not schedule: they respect
+    /// staleness and quiet hours (see [`Purpose`]).
     pub fn is_proactive(self) -> bool {
-        matches!(self, Sender::Followup | Sender::Automation)
+        self.purpose() == Purpose::Nudge
     }
 }
 
@@ -486,6 +499,27 @@ mod tests {
                     | SendRule::RateLimited => prop_assert!(check.applies),
                     _ => {}
                 }
+            }
+        }
+
+        /// Staleness and quiet hours are one property of the send's purpose: they bound a
+        /// nudge, and never an answer or a send whose time the owner chose (a broadcast, a
+        /// sequence step, a scheduled step), whoever the lead and however long they were quiet.
+        #[test]
+        fn staleness_follows_the_sends_purpose(s in sender(), c in content(), to in recipient(), night in 0u32..24) {
+            let out = Outgoing { sender: s, content: c, opt_out_confirmation: false };
+            let quiet = QuietHours {
+                start: NaiveTime::from_hms_opt(night, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt((night + 8) % 24, 0, 0).unwrap(),
+            };
+            let nudge = s.purpose() == Purpose::Nudge;
+            for check in evaluate(out, &to, Some(quiet), now()) {
+                if matches!(check.rule, SendRule::Stale | SendRule::QuietHours) {
+                    prop_assert_eq!(check.applies, nudge, "{:?} for {:?}", check.rule, s);
+                }
+            }
+            if s.purpose() == Purpose::OwnerScheduled {
+                prop_assert!(refusal(out, &to) != Some(SendRule::Stale));
             }
         }
 

@@ -43,6 +43,15 @@ pub async fn ingested(store: &Store, org_id: Uuid, outcome: &IngestOutcome) {
     for &lead_id in &outcome.leads_created {
         events.push(RealtimeEvent::LeadCreated { lead_id });
     }
+    // The lead's reply ended their drip sequence: its enrolments page moves at once.
+    for c in &outcome.sequences_stopped {
+        events.push(RealtimeEvent::SequenceEnrollmentUpdated {
+            sequence_id: c.sequence_id,
+            enrollment_id: c.enrollment_id,
+            lead_id: c.lead_id,
+            status: c.status,
+        });
+    }
     publish(store, org_id, events).await;
     for &campaign_id in &outcome.campaigns {
         crate::campaign_run::announce_progress(store, org_id, campaign_id).await;

@@ -148,12 +148,22 @@ impl CampaignSender<'_> {
                 if scope.campaign(campaign_id).await?.status != CampaignStatus::Running {
                     return Ok(Stop::NotRunning);
                 }
-                if let Claim::Send(s) = scope.claim_send(&c, &template, recipient_id).await? {
-                    let outcome = self.send(scope, &c, &s, &number, pace).await?;
-                    if let SendOutcome::Paused(_) = outcome {
-                        announce_updated(self.store, scope.org_id(), c.id).await;
-                        return Ok(Stop::NotRunning);
+                match scope.claim_send(&c, &template, recipient_id).await? {
+                    Claim::Send(s) => {
+                        let outcome = self.send(scope, &c, &s, &number, pace).await?;
+                        if let SendOutcome::Paused(_) = outcome {
+                            announce_updated(self.store, scope.org_id(), c.id).await;
+                            return Ok(Stop::NotRunning);
+                        }
                     }
+                    Claim::OverLimit(until) => {
+                        // The rest waits for budget too; the next run is queued for then.
+                        let waiting = scope.wait_for_budget(c.id, until).await?;
+                        tracing::info!(campaign = %c.id, waiting, %until,
+                            "messaging limit full: recipients wait for budget");
+                        return Ok(Stop::Done);
+                    }
+                    Claim::Requeued(_) | Claim::Skipped(_) | Claim::Lost => {}
                 }
                 if announced.elapsed() >= Duration::from_secs(1) {
                     announce_progress(self.store, scope.org_id(), c.id).await;

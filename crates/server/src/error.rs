@@ -339,7 +339,7 @@ fn template_refusal(e: closer_store::templates::TemplateError) -> ApiError {
                 message,
             };
         }
-        E::InUse => {
+        E::InUse | E::UsedByCampaign(_) => {
             return ApiError::Conflict {
                 code: ErrorCode::TemplateInUse,
                 message,

@@ -485,6 +485,7 @@ impl Runner {
                 )
                 .await;
         }
+        let number = self.paced(&task).await?;
         if !self.store.begin_send(&task, job.attempt).await? {
             return Ok(());
         }
@@ -492,6 +493,12 @@ impl Runner {
             outbound::channel_for(task.channel, &self.store, &self.graph, &self.config.media);
         match channel.deliver(&task, &MessageBody::of(&task)).await {
             Ok(accepted) => {
+                if let Some((number, pace)) = &number {
+                    self.store
+                        .org(task.org_id)
+                        .number_recovered(number, *pace)
+                        .await?;
+                }
                 self.store
                     .record_sent(&task, &accepted.provider_message_id)
                     .await?;
@@ -509,6 +516,12 @@ impl Runner {
             Err(failure) => {
                 // Nothing went out: a later attempt may send it.
                 self.store.send_not_made(&task).await?;
+                if let Some((number, _)) = &number
+                    && closer_domain::campaigns::is_throughput_error(failure.code)
+                {
+                    // Over the number's throughput: every sender of it slows down.
+                    self.store.org(task.org_id).number_throttled(number).await?;
+                }
                 if failure.retryable && job.attempt < job.max_attempts {
                     return Err(JobFailure::retry(failure.title));
                 }
@@ -519,6 +532,40 @@ impl Runner {
                     return Err(JobFailure::permanent(failure.title));
                 }
                 Ok(())
+            }
+        }
+    }
+
+    /// A template to WhatsApp waits for its slot in the number's pace (shared with campaigns
+    /// and every other template of the number); the number and its pace as they were, for
+    /// the outcome. Other messages (answers inside the window, the simulator) go at once.
+    async fn paced(
+        &self,
+        task: &SendTask,
+    ) -> Result<Option<(String, closer_domain::campaigns::NumberPace)>, JobFailure> {
+        if task.template.is_none() || task.channel != closer_domain::messaging::Channel::Whatsapp {
+            return Ok(None);
+        }
+        let scope = self.store.org(task.org_id);
+        let Some(account) = scope.whatsapp().await? else {
+            return Ok(None);
+        };
+        let number = account.phone_number_id;
+        loop {
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            match scope.take_number_slot(&number).await? {
+                closer_store::campaigns::SlotAnswer::Go { at_ms, pace } => {
+                    if at_ms > now_ms {
+                        tokio::time::sleep(Duration::from_millis((at_ms - now_ms) as u64)).await;
+                    }
+                    return Ok(Some((number, pace)));
+                }
+                // Paused after a throughput error (at most a minute) or the pace is full:
+                // the job's lease is kept alive meanwhile.
+                closer_store::campaigns::SlotAnswer::Wait { until_ms } => {
+                    let wait = until_ms.saturating_sub(now_ms).clamp(1, 60_000);
+                    tokio::time::sleep(Duration::from_millis(wait as u64)).await;
+                }
             }
         }
     }

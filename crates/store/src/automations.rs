@@ -1085,13 +1085,45 @@ impl OrgScope<'_> {
         Ok(Ok(format!("{key} = {value}")))
     }
 
-    /// Gives the conversation to a member, or to the active member with the fewest open
-    /// (not closed) conversations when `user_id` is `None`.
+    /// Gives the conversation to a member; with `None` ("round_robin"), to the member whose
+    /// turn it is when the organisation's rotation is on (the same turn the hand-overs take,
+    /// nobody when nobody is available), else to the active member with the fewest open (not
+    /// closed) conversations.
     pub async fn automation_assign(
         &self,
         conversation_id: Uuid,
         user_id: Option<Uuid>,
     ) -> Result<Done> {
+        if user_id.is_none() {
+            let txn = self.store.begin_write().await?;
+            let rotation_on = crate::entities::assignment_rotation::Entity::find_by_id(self.org_id)
+                .one(&txn)
+                .await?
+                .is_some_and(|r| r.round_robin);
+            if rotation_on {
+                let Some(id) = crate::assignment::take_turn(&txn, self.org_id).await? else {
+                    return Ok(Err("no_member_available".into()));
+                };
+                conversation::Entity::update_many()
+                    .filter(conversation::Column::OrgId.eq(self.org_id))
+                    .filter(conversation::Column::Id.eq(conversation_id))
+                    .col_expr(conversation::Column::AssignedUserId, Expr::value(id))
+                    .col_expr(conversation::Column::UpdatedAt, Expr::value(now()))
+                    .exec(&txn)
+                    .await?;
+                let name: Option<String> = user::Entity::find_by_id(id)
+                    .select_only()
+                    .column(user::Column::Name)
+                    .into_tuple()
+                    .one(&txn)
+                    .await?;
+                txn.commit().await?;
+                return Ok(Ok(format!(
+                    "assigned to {} (round-robin turn)",
+                    name.unwrap_or_default()
+                )));
+            }
+        }
         let db = &self.store.db;
         let members: Vec<(Uuid, String)> = user::Entity::find()
             .select_only()

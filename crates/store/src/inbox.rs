@@ -96,6 +96,8 @@ pub struct ConversationItem {
     pub last_message_author: Option<Author>,
     /// The member the conversation is assigned to.
     pub assigned_user_id: Option<Uuid>,
+    /// The broadcast the conversation came from or answered (its latest).
+    pub broadcast: Option<closer_domain::campaigns::BroadcastRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -235,6 +237,8 @@ fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
         last_message_direction: c.last_message_direction,
         last_message_author: c.last_message_author,
         assigned_user_id: c.assigned_user_id,
+        // Written by the campaign sender in this shape; an unreadable one reads as none.
+        broadcast: c.broadcast.and_then(|b| serde_json::from_value(b).ok()),
         created_at: c.created_at,
         updated_at: c.updated_at,
     }

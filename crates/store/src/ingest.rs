@@ -243,6 +243,8 @@ pub struct IngestOutcome {
     /// Campaigns whose recipients moved (a delivery status, a reply): their progress is
     /// announced.
     pub campaigns: Vec<Uuid>,
+    /// Drip-sequence enrolments the lead's reply stopped: announced like any other stop.
+    pub sequences_stopped: Vec<crate::sequences::EnrollmentChange>,
 }
 
 impl OrgScope<'_> {
@@ -408,8 +410,10 @@ impl OrgScope<'_> {
                 continue;
             }
             let created = fresh_conversations.contains(&conversation_id);
-            self.schedule_processing(txn, conversation_id, created)
+            let stopped = self
+                .schedule_processing(txn, conversation_id, created)
                 .await?;
+            out.sequences_stopped.extend(stopped);
         }
         let mut card = None;
         for status in &delivery.statuses {
@@ -634,8 +638,9 @@ impl OrgScope<'_> {
         txn: &DatabaseTransaction,
         conversation_id: Uuid,
         created: bool,
-    ) -> Result<()> {
+    ) -> Result<Vec<crate::sequences::EnrollmentChange>> {
         let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
+        let mut stopped = vec![];
         // A conversation created in this transaction has no jobs yet: nothing to cancel or
         // postpone.
         let postponed = if created {
@@ -643,8 +648,12 @@ impl OrgScope<'_> {
         } else {
             crate::followups::void_when_leads_write(txn, &[self.org_id], &[conversation_id])
                 .await?;
-            crate::sequences::stop_when_leads_write(txn, &[self.org_id], &[conversation_id])
-                .await?;
+            stopped =
+                crate::sequences::stop_when_leads_write(txn, &[self.org_id], &[conversation_id])
+                    .await?
+                    .into_iter()
+                    .map(|(_, change)| change)
+                    .collect();
             // The burst goes on: push the pending job back so it runs once, after the burst.
             job::Entity::update_many()
                 .col_expr(job::Column::RunAt, Expr::value(run_at))
@@ -668,7 +677,7 @@ impl OrgScope<'_> {
             )
             .await?;
         }
-        Ok(())
+        Ok(stopped)
     }
 
     async fn apply_status(

@@ -383,14 +383,15 @@ pub async fn stop_active(
 /// The leads of these conversations wrote: their active enrolments that stop on a reply
 /// stop (`replied`). One statement for the whole batch on the webhook path — it touches no
 /// row (and reads only the partial index) when the organisation has no active enrolment.
-/// The step's job, when due, finds the enrolment stopped and ends there.
+/// The step's job, when due, finds the enrolment stopped and ends there. The stopped
+/// enrolments come back (with their organisation) to be announced after the commit.
 pub(crate) async fn stop_when_leads_write(
     db: &impl ConnectionTrait,
     org_ids: &[Uuid],
     conversation_ids: &[Uuid],
-) -> Result<()> {
+) -> Result<Vec<(Uuid, EnrollmentChange)>> {
     if conversation_ids.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
     let leads = Query::select()
         .column(conversation::Column::ContactId)
@@ -399,7 +400,7 @@ pub(crate) async fn stop_when_leads_write(
         .and_where(conversation::Column::Id.is_in(conversation_ids.iter().copied()))
         .to_owned();
     let at = now();
-    enr::Entity::update_many()
+    let stopped = enr::Entity::update_many()
         .filter(enr::Column::OrgId.is_in(org_ids.iter().copied()))
         .filter(enr::Column::Status.eq(EnrollmentStatus::Active))
         .filter(enr::Column::StopOnReply.eq(true))
@@ -412,9 +413,20 @@ pub(crate) async fn stop_when_leads_write(
         )
         .col_expr(enr::Column::EndedAt, Expr::value(at))
         .col_expr(enr::Column::UpdatedAt, Expr::value(at))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    Ok(())
+    Ok(stopped
+        .into_iter()
+        .map(|row| {
+            let change = EnrollmentChange {
+                enrollment_id: row.id,
+                sequence_id: row.sequence_id,
+                lead_id: row.lead_id,
+                status: row.status,
+            };
+            (row.org_id, change)
+        })
+        .collect())
 }
 
 /// What the runner reads before a due step.

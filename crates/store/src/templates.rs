@@ -3,14 +3,16 @@
 //! the one send policy like every other message.
 
 use crate::audit::{self, Actor};
-use crate::entities::{contact, conversation_state, followup, template, whatsapp_account as wa};
+use crate::entities::{
+    campaign, contact, conversation_state, followup, template, whatsapp_account as wa,
+};
 use crate::error::{Result, StoreError};
 use crate::inbox::window_of;
 use crate::replies::{OutboundBody, QueuedReply};
 use crate::team::OrgScope;
 use crate::{Store, new_id, now};
 use chrono::{DateTime, Utc};
-use closer_domain::campaigns::PausedReason;
+use closer_domain::campaigns::{CampaignStatus, PausedReason};
 use closer_domain::followup::FollowupStatus;
 use closer_domain::messaging::{Author, Channel, QualityRating};
 use closer_domain::send_policy::{self, Content, Outgoing, Recipient, Sender, TemplateCategory};
@@ -21,6 +23,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -40,6 +43,11 @@ pub enum TemplateError {
         "the template is a step of your follow-up schedule or of a pending follow-up: take it out of Settings → Follow-ups first"
     )]
     InUse,
+    /// A campaign that will still send it (scheduled, running or paused) names it.
+    #[error(
+        "the template is the message of the campaign \"{0}\", which is still to send: cancel the campaign or wait for it to complete first"
+    )]
+    UsedByCampaign(String),
     #[error("connect WhatsApp first")]
     NotConnected,
     #[error("the template was already submitted")]
@@ -302,6 +310,22 @@ impl OrgScope<'_> {
             .await?;
         if scheduled || pending > 0 {
             return Err(TemplateError::InUse.into());
+        }
+        let sending: Option<String> = campaign::Entity::find()
+            .select_only()
+            .column(campaign::Column::Name)
+            .filter(campaign::Column::OrgId.eq(self.org_id))
+            .filter(campaign::Column::TemplateId.eq(id))
+            .filter(campaign::Column::Status.is_in([
+                CampaignStatus::Scheduled,
+                CampaignStatus::Running,
+                CampaignStatus::Paused,
+            ]))
+            .into_tuple()
+            .one(&self.store.db)
+            .await?;
+        if let Some(name) = sending {
+            return Err(TemplateError::UsedByCampaign(name).into());
         }
         Ok(())
     }

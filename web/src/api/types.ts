@@ -3121,6 +3121,20 @@ export interface components {
              */
             value_sum_minor: number;
         };
+        /** @description The campaign a conversation last got a broadcast from, and when the lead replied to it. */
+        BroadcastRef: {
+            /** Format: uuid */
+            campaign_id: string;
+            /** @description The campaign's name when it sent. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description `null` until the lead answered the broadcast.
+             */
+            replied_at?: string | null;
+            /** Format: date-time */
+            sent_at: string;
+        };
         /**
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
@@ -3400,6 +3414,12 @@ export interface components {
             app_secret?: string | null;
             display_phone_number?: string | null;
             phone_number_id?: string | null;
+            /**
+             * Format: int64
+             * @description Messages per second this number sends at most, all senders together (1–1000; 80 until
+             *     set). Changing only this does not ask Meta again.
+             */
+            send_rate_per_second?: number | null;
             verify_token?: string | null;
             waba_id?: string | null;
         };
@@ -3466,6 +3486,7 @@ export interface components {
             unpriced_messages: number;
         };
         ConversationDetail: components["schemas"]["ConversationView"] & {
+            broadcast?: null | components["schemas"]["BroadcastRef"];
             /** @description Ad or campaign attribution from the first message, when there was one. */
             campaign?: unknown;
             cost: components["schemas"]["ConversationCostView"];
@@ -7057,6 +7078,12 @@ export interface components {
             quality_rating?: null | components["schemas"]["QualityRating"];
             /** @description Limits Meta put on the account, with when they end. */
             restrictions: components["schemas"]["RestrictionView"][];
+            /**
+             * Format: int32
+             * @description Messages per second the number sends at most, campaigns, sequences, automations and
+             *     the agent's templates together (Meta's throughput; 80 by default).
+             */
+            send_rate_per_second: number;
             status: components["schemas"]["NumberStatus"];
             /** @description Paste into Meta's webhook settings as the verify token. */
             verify_token?: string | null;

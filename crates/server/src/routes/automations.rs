@@ -303,6 +303,14 @@ async fn reference_problem(
             )),
             Err(e) => return Err(e.into()),
         },
+        Action::StartSequence { sequence_id } => match scope.sequence(*sequence_id).await {
+            Ok(_) => None,
+            Err(closer_store::StoreError::NotFound) => Some((
+                "sequence_id",
+                "is not a drip sequence of this organisation".into(),
+            )),
+            Err(e) => return Err(e.into()),
+        },
         Action::SetStage { stage } => (!scope.has_stage(*stage).await?)
             .then(|| ("stage", "is not a stage of this pipeline".into())),
         Action::Assign {

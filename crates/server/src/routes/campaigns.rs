@@ -18,6 +18,7 @@ use closer_domain::campaigns::{
     PreflightIssue, RecipientCounts, RecipientReason, RecipientStatus, RetryPolicy, Schedule,
     TagsMatch,
 };
+use closer_domain::contact_points::Phone;
 use closer_domain::messaging::QualityRating;
 use closer_domain::send_policy::TemplateCategory;
 use closer_domain::templates::{TemplateStatus, VariableMapping};
@@ -27,7 +28,7 @@ use closer_store::campaigns::{
 };
 use closer_store::leads::LeadFilter;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -217,11 +218,7 @@ async fn checked(state: &AppState, member: &Member, b: CampaignBody) -> ApiResul
         None => None,
     };
     if !problems.is_empty() {
-        let fields: Map<String, Value> = problems
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-        return Err(ApiError::Validation(fields));
+        return Err(ApiError::fields(problems));
     }
     // The audience's filter and view must be readable now, not at start.
     audience_filter(state, member, &b.audience).await?;
@@ -583,11 +580,32 @@ pub async fn start_campaign(
         .into());
     }
     let now = Utc::now();
-    let tz = closer_agent::followup::zone(None, scope.org_timezone().await?.as_deref());
-    let due = c.schedule.due_for(tz, now);
-    let later = due > now + chrono::Duration::seconds(1);
+    let org_tz = scope.org_timezone().await?;
+    // A local time falls in each lead's own timezone (told by their number's country), else
+    // in the organisation's.
+    let local = c.schedule.local_time.is_some();
+    let due_of = |p: &closer_store::campaigns::PlannedRecipient| {
+        // Parsing the number is only worth it when the lead's clock matters.
+        let lead_tz = p
+            .phone
+            .as_deref()
+            .filter(|_| local)
+            .and_then(|ph| Phone::parse(ph, None).ok())
+            .and_then(|ph| ph.timezone());
+        c.schedule.due_for(
+            closer_agent::followup::zone(lead_tz, org_tz.as_deref()),
+            now,
+        )
+    };
+    let first = planned
+        .iter()
+        .filter(|p| p.excluded.is_none())
+        .map(due_of)
+        .min()
+        .unwrap_or(now);
+    let later = first > now + chrono::Duration::seconds(1);
     let started = scope
-        .start_campaign(&member.0.user.as_actor(), &c, &planned, due, later)
+        .start_campaign(&member.0.user.as_actor(), &c, &planned, due_of, later)
         .await?;
     state.store.wake_workers().await;
     announce_updated(&state.store, org_id, c.id).await;

@@ -209,10 +209,7 @@ pub async fn conversation_followups(
         .org(member.org_id())
         .conversation_followups(parse_id(&id)?)
         .await?;
-    Ok(Json(List {
-        items: items.into_iter().map(view).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(items.into_iter().map(view))))
 }
 
 #[utoipa::path(get, path = "/followups/{id}", tag = "followups",

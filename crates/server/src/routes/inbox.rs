@@ -119,6 +119,8 @@ pub struct ConversationDetail {
     pub lead_source: LeadSource,
     /// Ad or campaign attribution from the first message, when there was one.
     pub campaign: Option<Value>,
+    /// The broadcast (campaign) the conversation came from or replied to, its latest.
+    pub broadcast: Option<closer_domain::campaigns::BroadcastRef>,
     /// The agent's memory of this conversation; null until the agent has thought about it.
     pub state: Option<Value>,
     /// The handoff package when the agent asked for a human; null otherwise.
@@ -331,11 +333,13 @@ pub async fn detail(
     let memory = scope.conversation_state(c.id).await?;
     let cost = scope.conversation_cost(c.id).await?.into();
     let (lead_source, campaign) = (c.contact.lead_source, c.contact.campaign.clone());
+    let broadcast = c.broadcast.clone();
     let (state_view, handoff) = agent_memory(memory, c.needs_human);
     Ok(Json(ConversationDetail {
         conversation: view(c),
         lead_source,
         campaign,
+        broadcast,
         state: state_view,
         handoff,
         cost,

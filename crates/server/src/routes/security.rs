@@ -48,13 +48,9 @@ pub async fn list_sessions(
     SignedIn(me): SignedIn,
 ) -> ApiResult<Json<List<SessionView>>> {
     let sessions = state.store.org(me.org_id).live_sessions(me.user.id).await?;
-    Ok(Json(List {
-        items: sessions
-            .into_iter()
-            .map(|s| view(s, me.session_id))
-            .collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(
+        sessions.into_iter().map(|s| view(s, me.session_id)),
+    )))
 }
 
 /// Sign out one of your sessions (its sockets close at once). Anyone else's: 404.

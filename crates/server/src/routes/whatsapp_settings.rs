@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use closer_domain::campaigns::DEFAULT_NUMBER_RATE;
 use closer_domain::messaging::{NumberStatus, QualityRating};
 use closer_store::{NumberHealth, WhatsappAccount, WhatsappCredentials};
 use closer_whatsapp::{ErrorClass, SendError};
@@ -36,6 +37,9 @@ pub struct ConfigUpdate {
     pub app_secret: Option<String>,
     pub verify_token: Option<String>,
     pub display_phone_number: Option<String>,
+    /// Messages per second this number sends at most, all senders together (1–1000; 80 until
+    /// set). Changing only this does not ask Meta again.
+    pub send_rate_per_second: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -58,6 +62,9 @@ pub struct WhatsappStatus {
     pub account_event: Option<String>,
     /// Limits Meta put on the account, with when they end.
     pub restrictions: Vec<RestrictionView>,
+    /// Messages per second the number sends at most, campaigns, sequences, automations and
+    /// the agent's templates together (Meta's throughput; 80 by default).
+    pub send_rate_per_second: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -68,7 +75,31 @@ pub struct RestrictionView {
     pub until: Option<DateTime<Utc>>,
 }
 
-fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappStatus {
+/// The status as the page shows it, with the number's rate.
+async fn status_with_rate(
+    state: &AppState,
+    org_id: uuid::Uuid,
+    account: Option<WhatsappAccount>,
+    webhook_url: String,
+) -> ApiResult<WhatsappStatus> {
+    let rate = match &account {
+        Some(a) => {
+            state
+                .store
+                .org(org_id)
+                .number_rate(&a.phone_number_id)
+                .await?
+        }
+        None => DEFAULT_NUMBER_RATE,
+    };
+    Ok(status_of(account, webhook_url, rate))
+}
+
+fn status_of(
+    account: Option<WhatsappAccount>,
+    webhook_url: String,
+    send_rate_per_second: u32,
+) -> WhatsappStatus {
     match account {
         Some(a) => WhatsappStatus {
             connected: a.status != NumberStatus::Disconnected,
@@ -91,6 +122,7 @@ fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappS
                     until: r.until,
                 })
                 .collect(),
+            send_rate_per_second,
         },
         None => WhatsappStatus {
             connected: false,
@@ -106,6 +138,7 @@ fn status_of(account: Option<WhatsappAccount>, webhook_url: String) -> WhatsappS
             quality_event: None,
             account_event: None,
             restrictions: vec![],
+            send_rate_per_second,
         },
     }
 }
@@ -201,10 +234,10 @@ pub async fn connect(
             tracing::warn!(error = %e, "template sync after connecting failed");
         }
     });
-    Ok(Json(status_of(
-        Some(account),
-        webhook_url(&state, &headers),
-    )))
+    let url = webhook_url(&state, &headers);
+    Ok(Json(
+        status_with_rate(&state, member.org_id(), Some(account), url).await?,
+    ))
 }
 
 fn webhook_url(state: &AppState, headers: &HeaderMap) -> String {
@@ -220,7 +253,10 @@ pub async fn status(
     member: Member,
 ) -> ApiResult<Json<WhatsappStatus>> {
     let account = state.store.org(member.org_id()).whatsapp().await?;
-    Ok(Json(status_of(account, webhook_url(&state, &headers))))
+    let url = webhook_url(&state, &headers);
+    Ok(Json(
+        status_with_rate(&state, member.org_id(), account, url).await?,
+    ))
 }
 
 /// Change some of the connection's settings; the result is checked with Meta again.
@@ -239,23 +275,45 @@ pub async fn update_config(
         .whatsapp_with_secrets()
         .await?
         .ok_or(ApiError::NotFound)?;
-    let merged = ConnectRequest {
-        phone_number_id: body.phone_number_id.unwrap_or(current.phone_number_id),
-        waba_id: body.waba_id.unwrap_or(current.waba_id),
-        access_token: body.access_token.unwrap_or(secrets.access_token),
-        app_secret: body.app_secret.unwrap_or(secrets.app_secret),
-        verify_token: body.verify_token.unwrap_or(current.verify_token),
-        display_phone_number: body.display_phone_number.or(current.display_phone_number),
+    let rate = body
+        .send_rate_per_second
+        .map(|typed| {
+            closer_domain::campaigns::number_rate(typed)
+                .map_err(|why| ApiError::field("send_rate_per_second", why))
+        })
+        .transpose()?;
+    let credentials_changed = body.phone_number_id.is_some()
+        || body.waba_id.is_some()
+        || body.access_token.is_some()
+        || body.app_secret.is_some()
+        || body.verify_token.is_some()
+        || body.display_phone_number.is_some();
+    let account = if credentials_changed {
+        let merged = ConnectRequest {
+            phone_number_id: body.phone_number_id.unwrap_or(current.phone_number_id),
+            waba_id: body.waba_id.unwrap_or(current.waba_id),
+            access_token: body.access_token.unwrap_or(secrets.access_token),
+            app_secret: body.app_secret.unwrap_or(secrets.app_secret),
+            verify_token: body.verify_token.unwrap_or(current.verify_token),
+            display_phone_number: body.display_phone_number.or(current.display_phone_number),
+        };
+        let creds = validate(&merged)?;
+        let health = check_with_meta(&state, &creds).await?;
+        scope
+            .connect_whatsapp(&member.0.user.as_actor(), &creds, &health)
+            .await?
+    } else {
+        current
     };
-    let creds = validate(&merged)?;
-    let health = check_with_meta(&state, &creds).await?;
-    let account = scope
-        .connect_whatsapp(&member.0.user.as_actor(), &creds, &health)
-        .await?;
-    Ok(Json(status_of(
-        Some(account),
-        webhook_url(&state, &headers),
-    )))
+    if let Some(rate) = rate {
+        scope
+            .set_number_rate(&member.0.user.as_actor(), &account.phone_number_id, rate)
+            .await?;
+    }
+    let url = webhook_url(&state, &headers);
+    Ok(Json(
+        status_with_rate(&state, member.org_id(), Some(account), url).await?,
+    ))
 }
 
 /// Disconnect the number: its credentials are deleted.

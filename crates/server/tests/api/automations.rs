@@ -19,7 +19,8 @@ on_both_databases!(
     each_event_fires,
     an_accepted_cta_fires_with_its_type,
     a_dry_run_writes_nothing,
-    other_organisations_and_viewers_are_refused
+    other_organisations_and_viewers_are_refused,
+    round_robin_assign_takes_the_rotations_turn
 );
 
 async fn create(app: &TestApp, s: &Session, body: Value) -> Value {
@@ -118,7 +119,8 @@ async fn rules_are_checked_whole(b: Backend) {
                     {"type": "send_template", "params": {"template_id": nobody}},
                     {"type": "set_stage", "params": {"stage": nobody}},
                     {"type": "assign", "params": {"user_id": nobody}},
-                    {"type": "set_field", "params": {"key": "budget", "value": 3}}
+                    {"type": "set_field", "params": {"key": "budget", "value": 3}},
+                    {"type": "start_sequence", "params": {"sequence_id": nobody}}
                 ]),
             ),
         )
@@ -133,7 +135,8 @@ async fn rules_are_checked_whole(b: Backend) {
             "actions[0].params.template_id",
             "actions[1].params.stage",
             "actions[2].params.user_id",
-            "actions[3].params.key"
+            "actions[3].params.key",
+            "actions[4].params.sequence_id"
         ]
     );
     // The seeds' spelling is read; the canonical one comes back, with the defaults.
@@ -917,5 +920,73 @@ async fn an_accepted_cta_fires_with_its_type(b: Backend) {
         lead["tags"].as_array().unwrap().contains(&json!("booked")),
         "{lead}"
     );
+    app.finish().await;
+}
+
+/// With the organisation's rotation on, a rule's `assign: round_robin` takes the same turn a
+/// hand-over would (recorded, so the next hand-over goes to the next member); away members
+/// are passed over.
+async fn round_robin_assign_takes_the_rotations_turn(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Rota Co").await;
+    let first = app.add_member(&owner, "agent").await;
+    let second = app.add_member(&owner, "agent").await;
+    let r = app
+        .put(
+            "/api/v1/settings/assignment",
+            &owner.token,
+            json!({"round_robin": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // Only `second` is available: the owner and `first` are away.
+    for s in [&owner, &first] {
+        let r = app
+            .patch(
+                &format!("/api/v1/users/{}", s.user_id),
+                &owner.token,
+                json!({"available": false}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    }
+    let made = create(
+        &app,
+        &owner,
+        rule(
+            "Share the new ones",
+            "conversation_created",
+            json!([]),
+            json!([{"type": "assign", "params": {"user_id": "round_robin"}}]),
+        ),
+    )
+    .await;
+    let (conv, _) = lead_writes(&app, &owner, "+91 98000 90001", "hello").await;
+    let run = run_with(&app, &owner, &id(&made), "executed").await;
+    assert_eq!(run["actions"][0]["status"], "done", "{run}");
+    assert!(
+        run["actions"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("round-robin turn"),
+        "{run}"
+    );
+    let c = app
+        .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
+        .await;
+    assert_eq!(
+        c.body["assignee_id"],
+        second.user_id.as_str(),
+        "{:?}",
+        c.body
+    );
+    // The turn was recorded: the rotation moves on from `second`.
+    let recorded = app
+        .sql_text(
+            "SELECT CAST(COUNT(*) AS TEXT) FROM assignment_rotations \
+             WHERE last_user_id IS NOT NULL",
+        )
+        .await;
+    assert_eq!(recorded.as_deref(), Some("1"));
     app.finish().await;
 }

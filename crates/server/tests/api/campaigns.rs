@@ -270,6 +270,26 @@ async fn a_saved_views_campaign_goes_through_preflight_to_its_stats(b: Backend) 
     let broadcast: Value = serde_json::from_str(&broadcast).unwrap();
     assert_eq!(broadcast["campaign_id"], id);
     assert!(broadcast["replied_at"].is_string());
+    // The conversation view names the broadcast it came from and when she replied.
+    let list = app.get("/api/v1/conversations", &owner.token).await;
+    let conv = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["contact"]["phone"] == "+15557654321")
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let detail = app
+        .get(&format!("/api/v1/conversations/{conv}"), &owner.token)
+        .await;
+    assert_eq!(
+        detail.body["broadcast"]["campaign_id"], id,
+        "{:?}",
+        detail.body
+    );
+    assert_eq!(detail.body["broadcast"]["name"], "Spring");
+    assert!(detail.body["broadcast"]["sent_at"].is_string());
+    assert!(detail.body["broadcast"]["replied_at"].is_string());
     let replied = app
         .sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM activities WHERE kind = 'campaign_replied'")
         .await;

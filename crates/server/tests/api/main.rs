@@ -26,6 +26,7 @@ mod media;
 mod modes;
 mod notifications;
 mod onboarding;
+mod outreach_limits;
 mod pipeline;
 mod pricing;
 mod push_service;

@@ -303,16 +303,23 @@ impl OrgScope<'_> {
     }
 
     /// Starts the campaign: its audience frozen into recipients (the excluded ones `skipped`
-    /// with their reason), due at `due_at`, and its sender job queued — all in one
+    /// with their reason), each due at `due_of` it (a local-time schedule falls in each
+    /// lead's own timezone), and its sender job queued for the first — all in one
     /// transaction, so a start happens once whatever races.
     pub async fn start_campaign(
         &self,
         actor: &Actor,
         c: &CampaignRecord,
         planned: &[PlannedRecipient],
-        due_at: DateTime<Utc>,
+        due_of: impl Fn(&PlannedRecipient) -> DateTime<Utc>,
         later: bool,
     ) -> Result<CampaignRecord> {
+        let first_due = planned
+            .iter()
+            .filter(|p| p.excluded.is_none())
+            .map(&due_of)
+            .min()
+            .unwrap_or_else(now);
         let txn = self.store.begin_write().await?;
         let current = self.campaign_row(&txn, c.id).await?;
         let Some(to) = self
@@ -346,7 +353,7 @@ impl OrgScope<'_> {
                     error_title: None,
                     attempts: 0,
                     cap_retries: 0,
-                    due_at,
+                    due_at: due_of(p),
                     retry_at: None,
                     lease_until: None,
                     message_id: None,
@@ -371,7 +378,7 @@ impl OrgScope<'_> {
             .col_expr(campaign::Column::StartedAt, Expr::value(at))
             .exec(&txn)
             .await?;
-        enqueue_sender(&txn, self.org_id, c.id, due_at).await?;
+        enqueue_sender(&txn, self.org_id, c.id, first_due).await?;
         audit::record(
             &txn,
             self.org_id,

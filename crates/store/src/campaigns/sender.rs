@@ -6,8 +6,10 @@
 use super::audience::mapping_of;
 use super::{CampaignRecord, enqueue_sender};
 use crate::activity::{self, NewActivity};
+use crate::audit::Actor;
 use crate::entities::{
-    campaign, campaign_recipient, contact, conversation, conversation_state, message, number_pacing,
+    campaign, campaign_recipient, contact, conversation, conversation_state, message,
+    number_pacing, whatsapp_account,
 };
 use crate::error::{Result, StoreError};
 use crate::inbox::window_of;
@@ -19,7 +21,8 @@ use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::campaigns::{
     CampaignCommand, CampaignStatus, DEFAULT_NUMBER_RATE, ErrorRoute, NumberPace, PausedReason,
-    RecipientReason, RecipientStatus, TEMPLATE_ERRORS_TO_PAUSE, gap_wait, spacing_ms, take_slot,
+    RecipientReason, RecipientStatus, TEMPLATE_ERRORS_TO_PAUSE, gap_wait, messaging_limit,
+    spacing_ms, take_slot,
 };
 use closer_domain::contact_points::Phone;
 use closer_domain::messaging::{Author, Channel, DeliveryStatus, Direction, MessageType};
@@ -65,6 +68,9 @@ pub enum Claim {
     Send(Box<ClaimedSend>),
     /// Too soon after our last message to the lead: due again at this time.
     Requeued(DateTime<Utc>),
+    /// The rolling 24 h messaging limit is full: the campaign's waiting recipients wait for
+    /// budget until this time (see [`OrgScope::wait_for_budget`]).
+    OverLimit(DateTime<Utc>),
     /// Not sent, for this reason (excluded since start, a variable with no value).
     Skipped(RecipientReason),
     /// Another sender took it, or it is no longer waiting.
@@ -160,17 +166,30 @@ impl OrgScope<'_> {
         Ok(self.number_pace(number).await?.max_rate)
     }
 
-    /// Sets the number's rate; the current pace never exceeds it.
-    pub async fn set_number_rate(&self, number: &str, rate: u32) -> Result<()> {
-        self.number_pace(number).await?;
+    /// Sets the number's rate (audited); the current pace never exceeds it.
+    pub async fn set_number_rate(&self, actor: &Actor, number: &str, rate: u32) -> Result<()> {
+        let was = self.number_pace(number).await?.max_rate;
+        let txn = self.store.begin_write().await?;
         number_pacing::Entity::update_many()
             .filter(number_pacing::Column::OrgId.eq(self.org_id))
             .filter(number_pacing::Column::Number.eq(number))
             .col_expr(number_pacing::Column::MaxRate, Expr::value(rate as i32))
             .col_expr(number_pacing::Column::Rate, Expr::value(rate as i32))
             .col_expr(number_pacing::Column::UpdatedAt, Expr::value(now()))
-            .exec(&self.store.db)
+            .exec(&txn)
             .await?;
+        if was != rate {
+            crate::audit::record(
+                &txn,
+                self.org_id,
+                Some(actor),
+                "whatsapp.send_rate",
+                format!("number:{number}"),
+                json!({ "from": was, "to": rate }),
+            )
+            .await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 
@@ -234,6 +253,39 @@ impl OrgScope<'_> {
             }
             // Another campaign took the number's slot: the campaign's slot is given up (its
             // pace only gets slower, never faster).
+        }
+        Ok(SlotAnswer::Wait {
+            until_ms: ms(now()) + 100,
+        })
+    }
+
+    /// Takes the next slot of the number's pace alone, for a template that is not a
+    /// campaign's (the agent's, a follow-up's, a sequence's or a rule's): every template sent
+    /// from one number shares its pace. Compare-and-swap on the number's row, as for
+    /// campaigns, so replicas never exceed it together.
+    pub async fn take_number_slot(&self, number: &str) -> Result<SlotAnswer> {
+        for _ in 0..50 {
+            let now_ms = ms(now());
+            let pace = self.number_pace(number).await?;
+            if pace.paused_until_ms > now_ms {
+                return Ok(SlotAnswer::Wait {
+                    until_ms: pace.paused_until_ms,
+                });
+            }
+            let (at, _) = take_slot(pace.next_slot_ms, now_ms, pace.rate);
+            let took = number_pacing::Entity::update_many()
+                .filter(number_pacing::Column::OrgId.eq(self.org_id))
+                .filter(number_pacing::Column::Number.eq(number))
+                .filter(number_pacing::Column::NextSlotMs.eq(pace.next_slot_ms))
+                .col_expr(
+                    number_pacing::Column::NextSlotMs,
+                    Expr::value(at + spacing_ms(pace.rate)),
+                )
+                .exec(&self.store.db)
+                .await?;
+            if took.rows_affected == 1 {
+                return Ok(SlotAnswer::Go { at_ms: at, pace });
+            }
         }
         Ok(SlotAnswer::Wait {
             until_ms: ms(now()) + 100,
@@ -450,7 +502,7 @@ impl OrgScope<'_> {
                     .exec(&txn)
                     .await?;
             }
-            Claim::Requeued(due) => {
+            Claim::Requeued(due) | Claim::OverLimit(due) => {
                 self.requeue(&txn, r.id, RecipientStatus::Pending, *due)
                     .await?;
             }
@@ -467,6 +519,25 @@ impl OrgScope<'_> {
         }
         txn.commit().await?;
         Ok(claim)
+    }
+
+    /// The messaging limit is full until `until`: every recipient of the campaign still
+    /// waiting and due before then waits for budget until then (one statement, rather than
+    /// each claimed and put back in turn). Their status stays `pending`: nothing failed.
+    pub async fn wait_for_budget(&self, campaign_id: Uuid, until: DateTime<Utc>) -> Result<u64> {
+        let r = campaign_recipient::Entity::update_many()
+            .filter(campaign_recipient::Column::OrgId.eq(self.org_id))
+            .filter(campaign_recipient::Column::CampaignId.eq(campaign_id))
+            .filter(
+                campaign_recipient::Column::Status
+                    .is_in([RecipientStatus::Pending, RecipientStatus::Retrying]),
+            )
+            .filter(campaign_recipient::Column::DueAt.lt(until))
+            .col_expr(campaign_recipient::Column::DueAt, Expr::value(until))
+            .col_expr(campaign_recipient::Column::UpdatedAt, Expr::value(now()))
+            .exec(&self.store.db)
+            .await?;
+        Ok(r.rows_affected)
     }
 
     async fn requeue(
@@ -555,6 +626,9 @@ impl OrgScope<'_> {
         if let Some(due) = gap_wait(last_ours, c.pacing.recipient_gap_seconds, now()) {
             return Ok(Claim::Requeued(due));
         }
+        if let Some(due) = self.messaging_limit_wait(txn, conv.id).await? {
+            return Ok(Claim::OverLimit(due));
+        }
         let state = conversation_state::Entity::find()
             .filter(conversation_state::Column::OrgId.eq(self.org_id))
             .filter(conversation_state::Column::ConversationId.eq(conv.id))
@@ -606,6 +680,62 @@ impl OrgScope<'_> {
             task,
             text,
         })))
+    }
+
+    /// When the rolling 24 h messaging limit is full and this lead would open a new
+    /// business-initiated conversation, the time the oldest counted one leaves the window:
+    /// the recipient waits for budget there (and is looked at again), rather than failing.
+    /// `None`: no limit, room left, or the lead already counts (a template in the last 24 h).
+    async fn messaging_limit_wait(
+        &self,
+        txn: &DatabaseTransaction,
+        conversation_id: Uuid,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let tier: Option<Option<String>> = whatsapp_account::Entity::find()
+            .select_only()
+            .column(whatsapp_account::Column::MessagingLimit)
+            .filter(whatsapp_account::Column::OrgId.eq(self.org_id))
+            .into_tuple()
+            .one(txn)
+            .await?;
+        let Some(limit) = messaging_limit(tier.flatten().as_deref()) else {
+            return Ok(None);
+        };
+        let since = now() - Duration::hours(24);
+        let templates = || {
+            message::Entity::find()
+                .filter(message::Column::OrgId.eq(self.org_id))
+                .filter(message::Column::Direction.eq(Direction::Outbound))
+                .filter(message::Column::Kind.eq(MessageType::Template))
+                .filter(message::Column::CreatedAt.gt(since))
+        };
+        let counted = templates()
+            .filter(message::Column::ConversationId.eq(conversation_id))
+            .count(txn)
+            .await?;
+        if counted > 0 {
+            return Ok(None);
+        }
+        let used = templates()
+            .select_only()
+            .column(message::Column::ConversationId)
+            .distinct()
+            .count(txn)
+            .await?;
+        if used < limit {
+            return Ok(None);
+        }
+        let oldest: Option<DateTime<Utc>> = templates()
+            .select_only()
+            .column(message::Column::CreatedAt)
+            .order_by_asc(message::Column::CreatedAt)
+            .limit(1)
+            .into_tuple()
+            .one(txn)
+            .await?;
+        Ok(Some(
+            oldest.map_or_else(now, |at| at + Duration::hours(24)) + Duration::seconds(1),
+        ))
     }
 
     /// The lead's WhatsApp conversation, opened (in bot mode, window closed) when a lead

@@ -113,9 +113,15 @@ async fn write_chunk(
     w.stored = insert_messages(db, &w).await?;
     w.reopened = note_lead_messages(db, &w).await?;
     let replied = note_campaign_replies(db, &w).await?;
-    schedule_processing(db, &w).await?;
+    let stopped = schedule_processing(db, &w).await?;
     log_activity(db, &w).await?;
     fill_outcomes(&w, outcomes);
+    // Each stopped enrolment is announced with a delivery of its organisation.
+    for (org_id, change) in stopped {
+        if let Some(it) = items.iter().find(|it| it.org_id == org_id) {
+            outcomes[it.slot].sequences_stopped.push(change);
+        }
+    }
     for (slot, campaign_id) in replied {
         if !outcomes[slot].campaigns.contains(&campaign_id) {
             outcomes[slot].campaigns.push(campaign_id);
@@ -402,7 +408,10 @@ async fn note_campaign_replies(
 
 /// The leads wrote: their pending follow-ups are void, and each conversation's processing job
 /// (one pending per conversation) runs once the burst is over.
-async fn schedule_processing(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
+async fn schedule_processing(
+    db: &impl ConnectionTrait,
+    w: &Written<'_, '_>,
+) -> Result<Vec<(Uuid, crate::sequences::EnrollmentChange)>> {
     let run_at = now() + Duration::seconds(DEBOUNCE_SECONDS);
     let mut touched: BTreeMap<Uuid, (Uuid, bool)> = BTreeMap::new();
     for it in w.stored() {
@@ -422,10 +431,11 @@ async fn schedule_processing(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> 
         .into_iter()
         .collect();
     let mut postponed = HashSet::new();
+    let mut stopped = vec![];
     if !existing.is_empty() {
         crate::followups::void_when_leads_write(db, &orgs, &existing).await?;
         // A reply ends the drip sequences that stop on one: one UPDATE for the batch.
-        crate::sequences::stop_when_leads_write(db, &orgs, &existing).await?;
+        stopped = crate::sequences::stop_when_leads_write(db, &orgs, &existing).await?;
         // The burst goes on: a pending job is pushed back so it runs once, after the burst.
         let pushed = job::Entity::update_many()
             .col_expr(job::Column::RunAt, Expr::value(run_at))
@@ -450,7 +460,7 @@ async fn schedule_processing(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> 
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    Ok(stopped)
 }
 
 /// The activity log: a lead's creation and each message received, in one statement.

@@ -70,6 +70,31 @@ function render(c: ConversationDetail, decisions: Decision[] = []) {
 }
 
 describe("ContactPanel", () => {
+  it("names the broadcast the conversation came from, linked to its stats", async () => {
+    render(
+      detail({
+        broadcast: {
+          campaign_id: "b1",
+          name: "Spring in Pune",
+          sent_at: "2026-05-18T09:00:00Z",
+          replied_at: null,
+        },
+      }),
+    );
+    const broadcast = await screen.findByTestId("broadcast");
+    expect(within(broadcast).getByRole("link", { name: "Spring in Pune" })).toHaveAttribute(
+      "href",
+      "/broadcasts/b1",
+    );
+    expect(broadcast).toHaveTextContent("Not yet");
+  });
+
+  it("says nothing of broadcasts when the conversation came from none", async () => {
+    render(detail({}));
+    await screen.findByTestId("conversation-cost");
+    expect(screen.queryByTestId("broadcast")).toBeNull();
+  });
+
   it("adds up what the conversation cost, and says when a price is missing", async () => {
     render(detail({}));
     const cost = await screen.findByTestId("conversation-cost");

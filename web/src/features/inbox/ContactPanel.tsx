@@ -1,9 +1,10 @@
 import { ExternalLink } from "lucide-react";
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import type { ConversationDetail } from "../../api/models";
 import { Badge } from "../../components/ui/Badge";
 import { cn } from "../../lib/cn";
-import { humanize, initials } from "../../lib/format";
+import { formatDateTime, humanize, initials } from "../../lib/format";
 import { useNow } from "../../lib/useNow";
 import { ScheduledFollowup } from "../followups";
 import { formatMoney, type ConversationCost } from "../pricing";
@@ -50,6 +51,27 @@ const CAMPAIGN_FIELDS: Array<[string, string]> = [
   ["media_type", "Media"],
   ["ctwa_clid", "Click ID"],
 ];
+
+/** The broadcast the conversation came from or answered, linked to its stats. */
+function Broadcast({ broadcast }: { broadcast: ConversationDetail["broadcast"] }) {
+  if (!broadcast) return null;
+  return (
+    <dl data-testid="broadcast">
+      <Item label="Broadcast">
+        <Link
+          to={`/broadcasts/${broadcast.campaign_id}`}
+          className="text-brand-700 hover:underline"
+        >
+          {broadcast.name}
+        </Link>
+      </Item>
+      <Item label="Sent">{formatDateTime(broadcast.sent_at)}</Item>
+      <Item label="Replied">
+        {broadcast.replied_at ? formatDateTime(broadcast.replied_at) : "Not yet"}
+      </Item>
+    </dl>
+  );
+}
 
 function Campaign({ campaign }: { campaign: unknown }) {
   const c = asObject(campaign);
@@ -182,6 +204,7 @@ export function ContactPanel({
           <Item label="Lead source">{humanize(c.lead_source)}</Item>
         </dl>
         <Campaign campaign={c.campaign} />
+        <Broadcast broadcast={c.broadcast} />
       </Section>
       <Section title="Cost">
         <CostSummary cost={c.cost} />

@@ -1,4 +1,5 @@
 import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { WhatsappStatus } from "../../api/models";
 import { RequireAuth } from "../auth";
@@ -27,6 +28,7 @@ function status(patch: Partial<WhatsappStatus>): WhatsappStatus {
     verify_token: "verify-me",
     webhook_url: "https://closer.test/webhooks/whatsapp",
     restrictions: [],
+    send_rate_per_second: 80,
     ...patch,
   };
 }
@@ -71,5 +73,27 @@ describe("WhatsAppPage", () => {
     expect(await screen.findByText("Meta restricted this account")).toBeInTheDocument();
     expect(screen.getByText(/You can't start conversations with templates/)).toBeInTheDocument();
     expect(screen.getByText("Your number's quality dropped")).toBeInTheDocument();
+  });
+
+  it("shows the number's pace and saves a new one, refusing one out of range", async () => {
+    const { calls } = mockApi({
+      "GET /api/v1/auth/me": () => me,
+      "GET /api/v1/settings/whatsapp/status": () => status({}),
+      "PUT /api/v1/settings/whatsapp/config": () => status({ send_rate_per_second: 200 }),
+    });
+    renderRoutes(routes, "/");
+    const rate = await screen.findByRole("spinbutton", { name: "Messages per second" });
+    expect(rate).toHaveValue(80);
+    await userEvent.clear(rate);
+    await userEvent.type(rate, "5000");
+    expect(screen.getByText("A whole number from 1 to 1000.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Save pace" }));
+    expect(calls.some((c) => c.method === "PUT")).toBe(false);
+    await userEvent.clear(rate);
+    await userEvent.type(rate, "200");
+    await userEvent.click(screen.getByRole("button", { name: "Save pace" }));
+    const put = calls.find((c) => c.method === "PUT");
+    expect(await put?.json()).toEqual({ send_rate_per_second: 200 });
+    expect(await screen.findByText(/Sending pace set to 200/)).toBeInTheDocument();
   });
 });

@@ -226,6 +226,9 @@ function WhatsAppSettings({ status }: { status: WhatsappStatus }) {
       {manager && hasAccount && editing && (
         <ConfigForm status={status} onDone={() => setEditing(false)} />
       )}
+      {hasAccount && (
+        <SendRateCard key={status.send_rate_per_second} status={status} manager={manager} />
+      )}
       {!manager && !hasAccount && (
         <Alert tone="info">Ask an owner or admin of your organisation to connect WhatsApp.</Alert>
       )}
@@ -493,5 +496,71 @@ function ConfigForm({ status, onDone }: { status: WhatsappStatus; onDone: () => 
         Save and verify
       </Button>
     </CredentialsCard>
+  );
+}
+
+/**
+ * The number's pace: how many messages a second it sends at most, every sender together
+ * (campaigns, sequences, automations, the agent's templates). Meta grants 80 by default;
+ * raise it only once Meta has raised the number's throughput.
+ */
+export function SendRateCard({ status, manager }: { status: WhatsappStatus; manager: boolean }) {
+  const { toast } = useToast();
+  const [rate, setRate] = useState(String(status.send_rate_per_second));
+  const save = useSaveWhatsappConfig({
+    onSuccess: (saved) => {
+      setRate(String(saved.send_rate_per_second));
+      toast({ title: `Sending pace set to ${saved.send_rate_per_second} messages a second` });
+    },
+  });
+  const typed = Number(rate.trim());
+  const local =
+    rate.trim() === "" || !Number.isInteger(typed) || typed < 1 || typed > 1000
+      ? "A whole number from 1 to 1000."
+      : undefined;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (local) return;
+    save.mutate({ send_rate_per_second: typed });
+  };
+  const error = fieldErrors(save.error).send_rate_per_second;
+  const message = formMessage(save.error, ["send_rate_per_second"]);
+  return (
+    <Card>
+      <CardHeader
+        title="Sending pace"
+        description="Messages a second this number sends at most — broadcasts, sequences, automations and the agent's templates share it. Meta allows 80 until it raises your number's throughput; Closer slows down by itself when Meta says it is too fast."
+      />
+      <form onSubmit={onSubmit} noValidate aria-label="Sending pace" className="p-5">
+        {message && <Alert>{message}</Alert>}
+        <div className="flex flex-wrap items-end gap-3">
+          <Field
+            label="Messages per second"
+            error={(rate !== String(status.send_rate_per_second) && local) || error}
+            className="w-48"
+          >
+            <Input
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={1000}
+              value={rate}
+              disabled={!manager}
+              onChange={(e) => setRate(e.target.value)}
+            />
+          </Field>
+          {manager && (
+            <Button
+              type="submit"
+              variant="secondary"
+              loading={save.isPending}
+              disabled={rate.trim() === String(status.send_rate_per_second)}
+            >
+              Save pace
+            </Button>
+          )}
+        </div>
+      </form>
+    </Card>
   );
 }

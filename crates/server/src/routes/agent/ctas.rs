@@ -110,10 +110,7 @@ pub async fn list_ctas(
     member: Member,
 ) -> ApiResult<Json<List<CtaView>>> {
     let ctas = state.store.org(member.org_id()).ctas().await?;
-    Ok(Json(List {
-        items: ctas.into_iter().map(CtaView::from).collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(ctas.into_iter().map(CtaView::from))))
 }
 
 /// Adds a CTA (owner or admin); one per type.

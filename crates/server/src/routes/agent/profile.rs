@@ -202,20 +202,16 @@ pub async fn list_versions(
         .org(member.org_id())
         .agent_profile_versions()
         .await?;
-    Ok(Json(List {
-        items: versions
-            .into_iter()
-            .map(|v| VersionView {
-                version: v.version,
-                mode: v.mode,
-                updated_at: v.created_at,
-                updated_by: v.created_by.map(|(id, name)| UserRef { id, name }),
-                changed: v.changed,
-                rolled_back_from: v.rolled_back_from,
-            })
-            .collect(),
-        next_cursor: None,
-    }))
+    Ok(Json(List::whole(versions.into_iter().map(|v| {
+        VersionView {
+            version: v.version,
+            mode: v.mode,
+            updated_at: v.created_at,
+            updated_by: v.created_by.map(|(id, name)| UserRef { id, name }),
+            changed: v.changed,
+            rolled_back_from: v.rolled_back_from,
+        }
+    }))))
 }
 
 /// The full profile as it was at one version.
