@@ -125,6 +125,7 @@ export function BusinessConfigForm({ doc, set, disabled, error }: FormProps) {
           error={error("contact_links")}
           hint="booking_url, payment_url, app_url, form_url, docs_url, website_url: where each call-to-action leads."
           newValue=""
+          placeholder="e.g. booking_url"
           renderValue={(k, v, setValue) => (
             <Input
               value={text(v)}

@@ -102,6 +102,7 @@ export function SalesRulesForm(props: FormProps) {
           disabled={disabled}
           error={error("qualification_checklist")}
           newValue="required"
+          placeholder="slot, e.g. board"
           addLabel="Add a slot"
           testId="qualification-checklist"
           renderValue={(k, v, setValue) => (
@@ -126,6 +127,7 @@ export function SalesRulesForm(props: FormProps) {
           error={error("objection_playbook")}
           hint="How to answer each objection (too_expensive, no_time, need_to_think…)."
           newValue=""
+          placeholder="e.g. too_expensive"
           addLabel="Add an objection"
           renderValue={(k, v, setValue) => (
             <Textarea

@@ -22,6 +22,7 @@ export function ScriptLibraryForm({ doc, set, disabled, error }: FormProps) {
           disabled={disabled}
           error={error(key)}
           newValue=""
+          placeholder="name, e.g. weekend_offer"
           testId={`scripts-${key}`}
           renderValue={(name, v, setValue) => (
             <ScriptInput name={name} value={v} onChange={setValue} disabled={disabled} />

@@ -120,6 +120,7 @@ export function EntriesField({
   newValue,
   renderValue,
   addLabel = "Add",
+  placeholder,
   testId,
 }: {
   label: string;
@@ -132,6 +133,8 @@ export function EntriesField({
   newValue: unknown;
   renderValue: (key: string, value: unknown, set: (v: unknown) => void) => ReactNode;
   addLabel?: string;
+  /** An example name for a new entry. */
+  placeholder: string;
   testId?: string;
 }) {
   const entries = Object.entries(object(value));
@@ -180,7 +183,7 @@ export function EntriesField({
                 add();
               }
             }}
-            placeholder="name, e.g. weekend_batch"
+            placeholder={placeholder}
             aria-label={`New entry for ${label}`}
             className="max-w-xs"
           />
