@@ -76,10 +76,12 @@ test("agent documents: edit the tone, see the version and its diff, roll back", 
   // Only the changed document was sent: the business config is version 1's.
   expect(saved.business_config.offer_summary).toBe("A 12-week sales course");
 
-  // Invalid JSON: the error shows under the editor and nothing is saved.
+  // Invalid JSON: the error shows under the editor (the advanced JSON view) and nothing is saved.
+  await page.locator("summary:visible", { hasText: "JSON (advanced)" }).click();
   await editor.fill('{ "language": "en", ');
   await expect(editor).toHaveAccessibleDescription(/^Invalid JSON/);
-  await expect(maxWords).toBeDisabled();
+  await expect(maxWords).toBeHidden();
+  await expect(page.getByText("Fix the JSON to use the form")).toBeVisible();
   await expect(docs.getByRole("tab", { name: "Tone profile (invalid JSON)" })).toBeVisible();
   await save.click();
   await expect(saveState).toContainText("Nothing was saved: Tone profile is not valid JSON.");
@@ -155,6 +157,125 @@ test("agent documents: edit the tone, see the version and its diff, roll back", 
   await save.click();
   await expect(page.getByTestId("profile-version").first()).toContainText("Version 4");
   expect((await profile(request, token)).mode).toBe("llm");
+});
+
+test("document forms: the seeds' documents as written, edited field by field, seen in the JSON, saved", async ({
+  page,
+  request,
+}) => {
+  const token = await signUpViaApi(request, newAccount());
+  // seeds/001 §3's example documents, exactly as the seed writes them (UPPER_SNAKE CTAs).
+  const seeded = await request.put("/api/v1/agent/profile", {
+    headers: bearer(token),
+    data: {
+      business_config: {
+        business_name: "JustStock Academy",
+        offer_summary: "Live trading courses, 3-tier pricing",
+        pricing_summary: "₹2999/₹5999/₹9999",
+        primary_ctas: ["APP_DOWNLOAD", "BOOK_CALL", "PAYMENT"],
+        disqualifiers: ["under 18", "outside India", "no capital"],
+        working_hours: "9 AM-9 PM IST Mon-Sat",
+        contact_links: { app_url: "https://x.example/app", website_url: "https://x.example" },
+        timezone: "Asia/Kolkata",
+      },
+      sales_rules: {
+        qualification_checklist: {
+          experience_level: "required",
+          interest_category: "required",
+          goal: "required",
+          app_download_status: "required",
+          budget: "ask_late",
+        },
+        objection_playbook: {
+          no_time: "Offer weekend batch, recorded sessions",
+          too_expensive: "Break down per-day cost, mention EMI",
+        },
+        cta_sequencing: { first: "APP_DOWNLOAD", fallback: "BOOK_CALL" },
+        escalation_triggers: ["payment_failure", "angry_sentiment", "complex_question_3x"],
+      },
+      tone_profile: {
+        language: "hi-en",
+        message_length_max_words: 15,
+        questions_per_message: 1,
+        honorifics: true,
+        emoji_policy: "never",
+        formality: "professional",
+        persuasion_level: "moderate",
+        examples: ["Namaste sir! App download kar liya?", "Demo class book karein?"],
+      },
+      guardrails: {
+        system_guardrails: [
+          "Never claim to be human",
+          "Respect opt-out immediately",
+          "No spam if user unresponsive >72h",
+        ],
+        business_guardrails: ["Never guarantee trading profits", "Always mention risk disclaimer"],
+        forbidden_phrases: ["guaranteed returns", "risk-free"],
+        required_disclaimers: ["Trading involves risk. Past performance ≠ future results."],
+      },
+      script_library: {
+        openers: { new_lead: "Hi! Interest in trading courses dekha. Help kar sakta hun!" },
+        qualification: { experience_check: "Pehle trading ki hai?" },
+        objection_handlers: { no_time: "Weekend batches + recorded sessions available!" },
+        cta_scripts: { app_download: "App download: [LINK]" },
+        exits: { graceful: "No problem! Jab ready ho, message karna." },
+      },
+    },
+  });
+  expect(seeded.status(), await seeded.text()).toBe(200);
+
+  await useToken(page, token);
+  await openAgentSettings(page);
+  const form = page.getByTestId("form-business_config");
+  await expect(form.getByLabel("Business name")).toHaveValue("JustStock Academy");
+  await expect(form.getByTestId("cta-list")).toContainText("App download");
+  await screenshot(page, "agent-documents-form-business", true);
+
+  // A field in the form is the same edit as in the JSON view.
+  await form.getByLabel("Business name").fill("Pune Success Academy");
+  await page.locator("summary:visible", { hasText: "JSON (advanced)" }).click();
+  await expect(page.getByTestId("editor-business_config")).toHaveValue(
+    /"business_name": "Pune Success Academy"/,
+  );
+
+  // Sales rules: a slot's requirement from the enum's dropdown, an objection, the triggers.
+  const docs = page.getByRole("tablist", { name: "Documents" });
+  await docs.getByRole("tab", { name: "Sales rules" }).click();
+  const sales = page.getByTestId("form-sales_rules");
+  await sales.getByRole("combobox", { name: "goal requirement" }).click();
+  await page.getByRole("option", { name: "Ask late" }).click();
+  await sales.getByRole("checkbox", { name: /confused three times/ }).uncheck();
+  await expect(sales.getByRole("checkbox", { name: /asks for a person/ })).toBeChecked();
+  await expect(sales.getByRole("checkbox", { name: /asks for a person/ })).toBeDisabled();
+  await sales.getByLabel("Your own triggers").fill("Lead asks for a discount above 20%");
+  await expect(sales.getByTestId("model-only-triggers")).toContainText(
+    "model only Lead asks for a discount above 20%",
+  );
+  const editor = page.getByTestId("editor-sales_rules");
+  await expect(editor).toHaveValue(/"goal": "ask_late"/);
+  await expect(editor).not.toHaveValue(/complex_question_3x/);
+  await screenshot(page, "agent-documents-form-sales", true);
+
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("save-state")).toContainText("Saved as version 2");
+  const saved = (await profile(request, token)) as Profile & {
+    sales_rules: { qualification_checklist: Record<string, string>; escalation_triggers: string[] };
+  };
+  expect(saved.business_config.business_name).toBe("Pune Success Academy");
+  expect(saved.business_config.primary_ctas).toEqual(["app_download", "book_call", "payment"]);
+  expect(Object.keys(saved.sales_rules.qualification_checklist)).toEqual([
+    "experience_level",
+    "interest_category",
+    "goal",
+    "app_download_status",
+    "budget",
+  ]);
+  expect(saved.sales_rules.qualification_checklist.goal).toBe("ask_late");
+  expect(saved.sales_rules.escalation_triggers).toEqual([
+    "payment_failure",
+    "angry_sentiment",
+    "Lead asks for a discount above 20%",
+  ]);
 });
 
 test("calls-to-action: add, edit, toggle and delete", async ({ page, request }) => {

@@ -157,6 +157,19 @@ test("a new owner walks the wizard, generates the documents and starts the agent
     "Have you traded before?",
   );
   await screenshot(page, "onboarding-review", true);
+
+  // What went where: each answer and the places it landed.
+  const where = page.getByTestId("what-went-where");
+  const row = (answer: string) => where.locator(`li[data-answer="${answer}"]`);
+  await expect(row("business.name")).toContainText("name");
+  await expect(row("business.name")).toContainText("Business config › business name");
+  await expect(row("business.timezone")).toContainText("Organisation: timezone");
+  await expect(row("offer.pricing")).toContainText("Business config › pricing summary");
+  await expect(row("offer.pricing")).toContainText("“What are the fees and prices?”");
+  await expect(row("offer.refund_policy")).toContainText("“What is the refund policy?”");
+  await expect(row("tone.language")).toContainText("Tone profile › language");
+  await where.scrollIntoViewIfNeeded();
+  await screenshot(page, "onboarding-what-went-where", true);
   await page.getByRole("button", { name: "Save and start the agent" }).click();
 
   // Saved, and the website is being read: the knowledge tab shows the scan.
@@ -170,8 +183,33 @@ test("a new owner walks the wizard, generates the documents and starts the agent
   await site.close();
   await page.getByRole("tab", { name: "Documents" }).click();
   await expect(page.getByTestId("profile-version").first()).toContainText("Version 1");
-  await expect(page.getByTestId("editor-business_config")).toHaveValue(/JustStock Academy/);
+  await expect(page.getByTestId("form-business_config").getByLabel("Business name")).toHaveValue(
+    "JustStock Academy",
+  );
   await screenshot(page, "onboarding-saved");
+  // The answers' facts are in the knowledge base whole; the organisation has the answers.
+  const kb = await get<{ items: { kind: string; title: string; content: string }[] }>(
+    request,
+    token,
+    "/api/v1/knowledge?limit=100",
+  );
+  expect(kb.items).toContainEqual(
+    expect.objectContaining({
+      kind: "setup",
+      title: "What is the refund policy?",
+      content: "Full refund within 7 days",
+    }),
+  );
+  const org = await get<{ name: string; city: string; timezone: string }>(
+    request,
+    token,
+    "/api/v1/org",
+  );
+  expect(org).toMatchObject({
+    name: "JustStock Academy",
+    city: "Mumbai",
+    timezone: "Asia/Kolkata",
+  });
   const profile = await get<{
     version: number;
     business_config: { business_name: string; primary_ctas: string[] };
@@ -242,4 +280,24 @@ test("returning to the wizard picks up at the first unanswered step", async ({ p
   await expect(page.getByLabel("Products and services")).toHaveValue("Widgets");
   await steps.getByRole("button", { name: /Business basics/ }).click();
   await expect(page.getByLabel("Website")).toHaveValue("https://acme.example");
+});
+
+test("a step with a required answer empty gets no ✓", async ({ page, request }) => {
+  const token = await signUpViaApi(request, newAccount());
+  const res = await request.put("/api/v1/onboarding", {
+    headers: bearer(token),
+    data: {
+      business: { name: "Acme", timezone: "Asia/Kolkata" },
+      offer: { products: ["Widgets"] },
+    },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await useToken(page, token);
+  await page.goto("/onboarding?step=customer");
+  const steps = page.getByRole("navigation", { name: "Setup steps" });
+  // The website is required: Business basics is saved but not done; Offer is done.
+  await expect(
+    steps.getByRole("button", { name: /Business basics/ }).getByLabel("done"),
+  ).toHaveCount(0);
+  await expect(steps.getByRole("button", { name: /Offer/ }).getByLabel("done")).toHaveCount(1);
 });

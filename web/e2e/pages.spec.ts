@@ -182,7 +182,7 @@ test("screenshots of the main pages", async ({ page, request, browser }) => {
     );
     await mobile.screenshot({ path: "e2e/screenshots/mobile-playground.png", fullPage: true });
     await mobile.goto("/settings/agent");
-    await expect(mobile.getByTestId("editor-business_config")).toBeVisible();
+    await expect(mobile.getByTestId("form-business_config")).toBeVisible();
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
       390,
     );

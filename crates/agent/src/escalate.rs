@@ -3,6 +3,7 @@
 use crate::extract::Extraction;
 use crate::state::{ConversationState, HandoffPackage};
 use chrono::{DateTime, Utc};
+use closer_domain::agent::EscalationTrigger;
 use closer_domain::cta::CtaState;
 use closer_domain::engagement::{DECLINING_TREND, sentiment_trend};
 use closer_domain::sales::{EscalationPriority, Intent, Sentiment};
@@ -17,54 +18,98 @@ pub struct Escalation {
     pub recommended_action: &'static str,
 }
 
-/// The most urgent reason to hand over, if any. `state` already holds this turn's sentiment
-/// and confusion count.
-pub fn check(x: &Extraction, state: &ConversationState) -> Option<Escalation> {
+/// Which code rules the sales rules' `escalation_triggers` switch on, and which of the
+/// owner's triggers only the model reads (free text such as "lead asks for a discount").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TriggerSwitches {
+    /// Named in the documents, or always on.
+    pub on: Vec<EscalationTrigger>,
+    /// The owner's own words: no code rule checks them; the LLM engine reads them.
+    pub model_only: Vec<String>,
+}
+
+impl TriggerSwitches {
+    pub fn is_on(&self, trigger: EscalationTrigger) -> bool {
+        self.on.contains(&trigger)
+    }
+}
+
+/// Reads the documents' escalation triggers: each code (in any spelling the vocabulary
+/// accepts) switches its rule on; the rules that are always on stay on whatever is listed.
+pub fn switches(triggers: &[String]) -> TriggerSwitches {
+    let mut out = TriggerSwitches::default();
+    for raw in triggers {
+        match raw.parse::<EscalationTrigger>() {
+            Ok(t) => {
+                if !out.on.contains(&t) {
+                    out.on.push(t);
+                }
+            }
+            Err(_) if !raw.trim().is_empty() => out.model_only.push(raw.trim().to_owned()),
+            Err(_) => {}
+        }
+    }
+    for t in EscalationTrigger::ALL {
+        if t.always_on() && !out.on.contains(t) {
+            out.on.push(*t);
+        }
+    }
+    out.on.sort();
+    out
+}
+
+/// The most urgent reason to hand over among the rules switched on, if any. `state` already
+/// holds this turn's sentiment and confusion count.
+pub fn check(
+    x: &Extraction,
+    state: &ConversationState,
+    switches: &TriggerSwitches,
+) -> Option<Escalation> {
     let trend = sentiment_trend(&state.sentiments());
     let candidates = [
         (
             x.compliance_risk,
-            "compliance_risk",
+            EscalationTrigger::ComplianceRisk,
             EscalationPriority::Critical,
             "Reply personally, promise nothing, and involve whoever handles legal matters.",
         ),
         (
             x.payment_failure,
-            "payment_failure",
+            EscalationTrigger::PaymentFailure,
             EscalationPriority::Critical,
             "Check the payment or booking and offer another way to complete it.",
         ),
         (
             matches!(x.sentiment, Some((Sentiment::Angry, _))),
-            "angry_sentiment",
+            EscalationTrigger::AngrySentiment,
             EscalationPriority::High,
             "Apologise and resolve the complaint personally.",
         ),
         (
             x.wants_human,
-            "human_requested",
+            EscalationTrigger::HumanRequested,
             EscalationPriority::High,
             "The lead asked for a person: reply yourself.",
         ),
         (
             state.confused_streak >= CONFUSED_LIMIT,
-            "complex_question_3x",
+            EscalationTrigger::ComplexQuestion3x,
             EscalationPriority::Medium,
             "Answer the question the agent could not; the lead is confused.",
         ),
         (
             state.sentiment_history.len() >= 3 && trend <= DECLINING_TREND,
-            "declining_sentiment",
+            EscalationTrigger::DecliningSentiment,
             EscalationPriority::Medium,
             "Reassure the lead and simplify; their mood is falling.",
         ),
     ];
     candidates
         .into_iter()
-        .filter(|c| c.0)
+        .filter(|c| c.0 && switches.is_on(c.1))
         .max_by_key(|c| c.2.rank())
-        .map(|(_, reason, priority, recommended_action)| Escalation {
-            reason,
+        .map(|(_, trigger, priority, recommended_action)| Escalation {
+            reason: trigger.as_str(),
             priority,
             recommended_action,
         })
@@ -153,4 +198,93 @@ pub fn value_score(state: &ConversationState) -> u32 {
         0
     };
     (intent + money + facts + progress).min(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn codes_switch_rules_on_and_free_text_is_for_the_model() {
+        let s = switches(&words(&[
+            "payment_failure",
+            "ANGRY_SENTIMENT",
+            "Lead asks for a discount above 20%",
+            "  ",
+        ]));
+        assert!(s.is_on(EscalationTrigger::PaymentFailure));
+        assert!(s.is_on(EscalationTrigger::AngrySentiment));
+        assert!(!s.is_on(EscalationTrigger::ComplexQuestion3x));
+        assert!(!s.is_on(EscalationTrigger::DecliningSentiment));
+        assert_eq!(s.model_only, ["Lead asks for a discount above 20%"]);
+    }
+
+    #[test]
+    fn a_person_and_legal_risk_are_never_switched_off() {
+        let s = switches(&[]);
+        assert_eq!(
+            s.on,
+            [
+                EscalationTrigger::ComplianceRisk,
+                EscalationTrigger::HumanRequested
+            ]
+        );
+    }
+
+    fn angry_and_confused() -> (Extraction, ConversationState) {
+        let x = Extraction {
+            sentiment: Some((Sentiment::Angry, 0.9)),
+            ..Default::default()
+        };
+        let state = ConversationState {
+            confused_streak: CONFUSED_LIMIT,
+            ..Default::default()
+        };
+        (x, state)
+    }
+
+    #[test]
+    fn a_rule_switched_off_does_not_hand_over() {
+        let (x, state) = angry_and_confused();
+        let off = switches(&words(&["payment_failure"]));
+        assert_eq!(check(&x, &state, &off), None);
+        let confused = switches(&words(&["complex_question_3x"]));
+        assert_eq!(
+            check(&x, &state, &confused).map(|e| e.reason),
+            Some("complex_question_3x")
+        );
+        let both = switches(&words(&["complex_question_3x", "angry_sentiment"]));
+        assert_eq!(
+            check(&x, &state, &both).map(|e| e.reason),
+            Some("angry_sentiment")
+        );
+    }
+
+    proptest! {
+        /// Whatever the owner lists, the always-on rules are on, every code listed is on,
+        /// and nothing listed is lost: each entry is a switch or a model-only trigger.
+        #[test]
+        fn every_trigger_is_a_switch_or_model_only(list in proptest::collection::vec(
+            prop_oneof![
+                proptest::sample::select(EscalationTrigger::ALL.iter().map(|t| t.as_str().to_owned()).collect::<Vec<_>>()),
+                "[a-z ]{3,20}",
+            ], 0..8)) {
+            let s = switches(&list);
+            for t in EscalationTrigger::ALL {
+                if t.always_on() { prop_assert!(s.is_on(*t)); }
+            }
+            for raw in &list {
+                let code = raw.parse::<EscalationTrigger>().ok();
+                match code {
+                    Some(t) => prop_assert!(s.is_on(t)),
+                    None => prop_assert!(raw.trim().is_empty() || s.model_only.contains(&raw.trim().to_owned())),
+                }
+            }
+        }
+    }
 }

@@ -53,6 +53,10 @@ pub struct Business {
     pub opener: Lines,
     pub ctas: Vec<Cta>,
     pub faq: Vec<FaqEntry>,
+    /// The owner set the CTAs up in the documents only (the seeds' way: `primary_ctas` and
+    /// `contact_links`), with nothing in Settings → CTAs.
+    #[serde(default)]
+    pub ctas_in_documents_only: bool,
 }
 
 /// One lead message and what a sales manager expects of it.
@@ -210,7 +214,19 @@ impl Business {
         let mut p = AgentProfile::starter(&self.name);
         p.business_config.timezone = self.timezone.clone();
         p.tone_profile.language = self.language.clone();
-        p.business_config.primary_ctas = self.ctas.iter().take(1).map(|c| c.kind).collect();
+        p.business_config.primary_ctas = if self.ctas_in_documents_only {
+            self.ctas.iter().map(|c| c.kind).collect()
+        } else {
+            self.ctas.iter().take(1).map(|c| c.kind).collect()
+        };
+        if self.ctas_in_documents_only {
+            for c in &self.ctas {
+                p.business_config.contact_links.insert(
+                    crate::profile::contact_link_key(c.kind).to_owned(),
+                    c.link.clone(),
+                );
+            }
+        }
         p.sales_rules.cta_sequencing.first = self.ctas.first().map(|c| c.kind);
         p.sales_rules.qualification_checklist = self.checklist.clone();
         let lib = &mut p.script_library;
@@ -243,6 +259,9 @@ impl Business {
     }
 
     fn cta_configs(&self) -> Vec<CtaConfig> {
+        if self.ctas_in_documents_only {
+            return vec![];
+        }
         self.ctas
             .iter()
             .enumerate()

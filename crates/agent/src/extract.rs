@@ -172,8 +172,10 @@ fn asked_sentences(text: &str, with_requests: bool) -> Vec<String> {
         .into_iter()
         .filter(|sentence| {
             let n = normalize(sentence);
+            // "Will think about it" starts like "Will you…?" but is a pause, not a question.
+            let pause = has_any(&n, DEFER) && !sentence.ends_with('?');
             let asks = sentence.ends_with('?')
-                || starts_like_a_question(&n)
+                || (!pause && starts_like_a_question(&n))
                 || has_any(&n, QUESTION_WORDS)
                 || (with_requests && has_any(&n, REQUESTS));
             asks && !PRESENCE_PINGS.contains(&n.trim())

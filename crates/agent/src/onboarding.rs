@@ -7,9 +7,11 @@
 
 mod draft;
 mod phrasebook;
+mod placement;
 mod with_model;
 
 pub use draft::generate;
+pub use placement::{Place, Placement, SetupFact, knowledge_facts, placements};
 pub use with_model::{GenerationFailure, generate_with_model};
 
 use crate::profile::{EmojiPolicy, Formality, Persuasion};
@@ -171,6 +173,14 @@ const SHORT: usize = 200;
 const LONG: usize = 1_000;
 /// Most entries in any list answer.
 const ITEMS: usize = 20;
+/// The owner's rules are kept whole in the documents the agent reads on every reply, so
+/// together they are bounded rather than shortened: forbidden claims, language restrictions
+/// and custom rules (section F) ...
+pub const RULES_CHARS: usize = 600;
+/// ... escalation triggers ...
+pub const TRIGGERS_CHARS: usize = 200;
+/// ... and the hot-lead definition.
+pub const HOT_LEAD_CHARS: usize = 150;
 pub const MESSAGE_WORDS: std::ops::RangeInclusive<u32> = 5..=25;
 
 /// Trims a text answer; blank means unanswered.
@@ -235,6 +245,25 @@ impl Problems {
             && v.chars().count() > max
         {
             self.add(field, format!("must be at most {max} characters"));
+        }
+    }
+
+    /// Lists kept whole together: too long, the problem is named on the last one answered.
+    fn together(&mut self, lists: &[(&str, &[String])], max: usize, what: &str) {
+        let total: usize = lists
+            .iter()
+            .flat_map(|(_, l)| l.iter())
+            .map(|i| i.chars().count())
+            .sum();
+        if total > max
+            && let Some((field, _)) = lists.iter().rev().find(|(_, l)| !l.is_empty())
+        {
+            self.add(
+                *field,
+                format!(
+                    "{what} together must be at most {max} characters (now {total}): the agent keeps every one whole and reads them on every reply"
+                ),
+            );
         }
     }
 
@@ -407,12 +436,21 @@ impl OnboardingAnswers {
                 SHORT,
             );
         }
-        p.text("sales.hot_lead_definition", &s.hot_lead_definition, LONG);
+        p.text(
+            "sales.hot_lead_definition",
+            &s.hot_lead_definition,
+            HOT_LEAD_CHARS,
+        );
         p.list(
             "sales.escalation_triggers",
             &s.escalation_triggers,
             10,
             SHORT,
+        );
+        p.together(
+            &[("sales.escalation_triggers", &s.escalation_triggers)],
+            TRIGGERS_CHARS,
+            "escalation triggers",
         );
         if s.objections.len() > 10 {
             p.add("sales.objections", "at most 10 entries");
@@ -465,6 +503,15 @@ impl OnboardingAnswers {
             SHORT,
         );
         p.list("guardrails.custom_rules", &g.custom_rules, 10, SHORT);
+        p.together(
+            &[
+                ("guardrails.forbidden_claims", &g.forbidden_claims),
+                ("guardrails.language_restrictions", &g.language_restrictions),
+                ("guardrails.custom_rules", &g.custom_rules),
+            ],
+            RULES_CHARS,
+            "forbidden claims, language restrictions and custom rules",
+        );
 
         let t = &self.tone;
         if let Some(n) = t.message_length

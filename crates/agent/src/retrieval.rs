@@ -599,7 +599,7 @@ fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
         .iter()
         .enumerate()
         .map(|(index, k)| {
-            let is_faq = k.kind == closer_domain::work::KnowledgeKind::Faq;
+            let is_faq = k.kind.is_question_answer();
             let title = if is_faq {
                 without_words(terms(&k.title), name)
             } else {
@@ -655,7 +655,7 @@ fn prepared(knowledge: &[KnowledgeEntry], business_name: &str) -> std::sync::Arc
     let mut h = std::collections::hash_map::DefaultHasher::new();
     business_name.hash(&mut h);
     for k in knowledge {
-        (k.kind == closer_domain::work::KnowledgeKind::Faq).hash(&mut h);
+        k.kind.is_question_answer().hash(&mut h);
         k.title.hash(&mut h);
         k.content.hash(&mut h);
     }

@@ -88,7 +88,7 @@ fn pricing_is_fixed(s: &Snapshot) -> bool {
     let priced = |t: &str| parse_amount(t).is_some();
     priced(&s.profile.business_config.pricing_summary)
         || s.knowledge.iter().any(|k| {
-            k.kind == closer_domain::work::KnowledgeKind::Faq
+            k.kind.is_question_answer()
                 && crate::retrieval::terms(&k.title).iter().any(|t| t == "fee")
                 && priced(&k.content)
         })

@@ -154,7 +154,7 @@ impl Conversation {
             history: self.history[from..].to_vec(),
             new_messages,
             profile: self.profile.clone(),
-            ctas: self.ctas.clone(),
+            ctas: crate::snapshot::with_document_ctas(&self.profile, self.ctas.clone()),
             knowledge: self.knowledge.clone(),
             bot_messages_since_lead: u32::try_from(since_lead).unwrap_or(u32::MAX),
             bot_messages_last_hour: u32::try_from(last_hour).unwrap_or(u32::MAX),

@@ -29,6 +29,50 @@ pub struct CtaConfig {
     pub position: i32,
 }
 
+/// The CTAs the agent may offer: those configured in Settings → CTAs, then those the
+/// documents name (`cta_sequencing`, `primary_ctas`) that have no row there yet, with their
+/// link from `contact_links`. The seeds' documents name their CTAs only there; without this
+/// the agent would offer nothing and say "let me check" to a lead asking to book. A CTA with
+/// a row is as the row says (a disabled one stays off); one with nowhere to lead (no link of
+/// its own nor a website) is left out: the starter profile names a call before the owner set
+/// anything up, and offering it would promise what nobody arranged.
+pub fn with_document_ctas(
+    profile: &AgentProfile,
+    mut configured: Vec<CtaConfig>,
+) -> Vec<CtaConfig> {
+    let seq = &profile.sales_rules.cta_sequencing;
+    let named = seq
+        .first
+        .into_iter()
+        .chain(seq.fallback)
+        .chain(profile.business_config.primary_ctas.iter().copied());
+    let links = &profile.business_config.contact_links;
+    let mut position = configured.iter().map(|c| c.position).max().unwrap_or(0);
+    for kind in named {
+        if configured.iter().any(|c| c.kind == kind) {
+            continue;
+        }
+        let link = links
+            .get(crate::profile::contact_link_key(kind))
+            .or_else(|| links.get("website_url"))
+            .filter(|l| !l.trim().is_empty())
+            .cloned();
+        if link.is_none() {
+            continue;
+        }
+        position += 1;
+        configured.push(CtaConfig {
+            kind,
+            name: kind.label().to_owned(),
+            link,
+            phone: None,
+            enabled: true,
+            position,
+        });
+    }
+    configured
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeEntry {
     pub id: String,
@@ -88,5 +132,55 @@ impl Snapshot {
 
     pub fn enabled_cta(&self, kind: CtaType) -> Option<&CtaConfig> {
         self.ctas.iter().find(|c| c.kind == kind && c.enabled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn row(kind: CtaType, enabled: bool) -> CtaConfig {
+        CtaConfig {
+            kind,
+            name: kind.label().into(),
+            link: Some("https://x.example/row".into()),
+            phone: None,
+            enabled,
+            position: 1,
+        }
+    }
+
+    #[test]
+    fn the_documents_ctas_complete_the_configured_ones() {
+        let mut p = AgentProfile::starter("Pune Success Academy");
+        p.business_config.primary_ctas =
+            vec![CtaType::BookCall, CtaType::Payment, CtaType::FillForm];
+        p.sales_rules.cta_sequencing.first = Some(CtaType::BookCall);
+        p.sales_rules.cta_sequencing.fallback = Some(CtaType::Payment);
+        // Nowhere to lead: nothing is offered (the starter profile before any setup).
+        assert!(with_document_ctas(&p, vec![]).is_empty());
+        p.business_config.contact_links = BTreeMap::from([
+            (
+                "payment_url".to_owned(),
+                "https://pune.example/pay".to_owned(),
+            ),
+            (
+                "booking_url".to_owned(),
+                "https://pune.example/book".to_owned(),
+            ),
+        ]);
+        let all = with_document_ctas(&p, vec![]);
+        let kinds: Vec<_> = all.iter().map(|c| c.kind).collect();
+        // The form has neither its own link nor a website to fall back on.
+        assert_eq!(kinds, [CtaType::BookCall, CtaType::Payment]);
+        assert_eq!(all[1].link.as_deref(), Some("https://pune.example/pay"));
+        assert!(all.iter().all(|c| c.enabled));
+
+        // A row in Settings → CTAs wins, even switched off.
+        let all = with_document_ctas(&p, vec![row(CtaType::Payment, false)]);
+        let payment: Vec<_> = all.iter().filter(|c| c.kind == CtaType::Payment).collect();
+        assert_eq!(payment.len(), 1);
+        assert!(!payment[0].enabled);
     }
 }

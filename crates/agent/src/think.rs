@@ -195,7 +195,11 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             confidence: 1.0,
             answer: vec![],
         }
-    } else if let Some(e) = escalate::check(&x, &state) {
+    } else if let Some(e) = escalate::check(
+        &x,
+        &state,
+        &escalate::switches(&s.profile.sales_rules.escalation_triggers),
+    ) {
         hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
         let query = s.new_text();

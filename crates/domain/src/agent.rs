@@ -84,3 +84,40 @@ text_enum!(
     /// How hard the agent pushes toward the call to action.
     Persuasion { Soft = "soft", Moderate = "moderate", Firm = "firm" }
 );
+
+text_enum!(
+    /// A reason the code hands a conversation to a person (SPEC §5.3), as the sales rules'
+    /// `escalation_triggers` name it. Anything else the owner writes there is read by the
+    /// model only.
+    EscalationTrigger {
+        ComplianceRisk = "compliance_risk",
+        PaymentFailure = "payment_failure",
+        AngrySentiment = "angry_sentiment",
+        HumanRequested = "human_requested",
+        ComplexQuestion3x = "complex_question_3x",
+        DecliningSentiment = "declining_sentiment",
+    }
+);
+
+impl EscalationTrigger {
+    /// A lead who asks for a person always gets one, and legal risk always goes to one,
+    /// whatever the documents list: the owner cannot switch these off.
+    pub fn always_on(self) -> bool {
+        matches!(
+            self,
+            EscalationTrigger::HumanRequested | EscalationTrigger::ComplianceRisk
+        )
+    }
+}
+
+text_enum!(
+    /// Where one of the owner's onboarding answers was put.
+    PlacementKind {
+        /// A field of one of the five agent documents.
+        Document = "document",
+        /// A knowledge base entry the agent answers leads from.
+        Knowledge = "knowledge",
+        /// A field of Settings → Organisation.
+        Organisation = "organisation",
+    }
+);

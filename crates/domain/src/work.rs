@@ -163,8 +163,22 @@ impl ScanStatus {
 
 text_enum!(
     /// Where a knowledge entry came from: the owner's faq.txt or the website scan.
-    KnowledgeKind { Faq = "faq", Web = "web" }
+    KnowledgeKind {
+        Faq = "faq",
+        Web = "web",
+        /// Facts from the setup wizard's answers (fees, refund policy, dates), kept whole here
+        /// when the agent's documents only have room for a summary.
+        Setup = "setup",
+    }
 );
+
+impl KnowledgeKind {
+    /// Entries titled with a question and holding its answer, which the agent may quote
+    /// whole (a scanned page is only a source of snippets).
+    pub fn is_question_answer(self) -> bool {
+        matches!(self, KnowledgeKind::Faq | KnowledgeKind::Setup)
+    }
+}
 
 text_enum!(
     /// Every machine-readable error code the API answers with (`error.code`), so the dashboard

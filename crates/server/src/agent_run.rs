@@ -147,8 +147,8 @@ async fn snapshot(
             .filter(|t| t.unanswered)
             .map(turn)
             .collect(),
+        ctas: closer_agent::snapshot::with_document_ctas(&profile, ctas),
         profile,
-        ctas,
         knowledge,
         bot_messages_since_lead: input.bot_messages_since_lead,
         bot_messages_last_hour: input.bot_messages_last_hour,

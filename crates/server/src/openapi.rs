@@ -1,6 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations (never hand-written).
 
 use crate::error::{ErrorBody, ErrorDetail};
+use closer_domain::agent::{EscalationTrigger, Requirement};
 use closer_domain::conversation_rules::InboxSort;
 use closer_domain::realtime::RealtimeEvent;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -10,8 +11,10 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Closer API", description = "WhatsApp AI sales agent and CRM. See API.md for conventions."),
     modifiers(&BearerAuth),
-    // Enums only query parameters name are listed here so their `$ref`s resolve.
-    components(schemas(ErrorBody, ErrorDetail, RealtimeEvent, InboxSort))
+    // Enums only query parameters name are listed here so their `$ref`s resolve; the agent
+    // documents' own enums (free JSON in the API) are listed so the dashboard's document
+    // forms offer exactly the values the server accepts.
+    components(schemas(ErrorBody, ErrorDetail, RealtimeEvent, InboxSort, Requirement, EscalationTrigger))
 )]
 pub struct ApiDoc;
 

@@ -453,6 +453,40 @@ impl OrgScope<'_> {
         Ok(models.into_iter().map(KnowledgeItem::from).collect())
     }
 
+    /// Replaces the entries filed from the setup wizard's answers with `entries` (all of kind
+    /// `setup`), in one transaction, so filing the answers again never duplicates a fact.
+    pub async fn replace_setup_knowledge(
+        &self,
+        actor: &Actor,
+        entries: Vec<NewKnowledge>,
+    ) -> Result<Vec<KnowledgeItem>> {
+        let txn = self.store.begin_write().await?;
+        let gone = knowledge_doc::Entity::delete_many()
+            .filter(knowledge_doc::Column::OrgId.eq(self.org_id))
+            .filter(knowledge_doc::Column::Kind.eq(KnowledgeKind::Setup))
+            .exec(&*txn)
+            .await?;
+        let entries = entries
+            .into_iter()
+            .map(|e| NewKnowledge {
+                kind: KnowledgeKind::Setup,
+                ..e
+            })
+            .collect();
+        let models = insert_knowledge(&*txn, self.org_id, entries).await?;
+        audit::record(
+            &*txn,
+            self.org_id,
+            Some(actor),
+            "knowledge.setup",
+            "knowledge".into(),
+            json!({ "entries": models.len(), "replaced": gone.rows_affected }),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(models.into_iter().map(KnowledgeItem::from).collect())
+    }
+
     pub async fn delete_knowledge(&self, actor: &Actor, id: Uuid) -> Result<()> {
         self.delete_audited::<knowledge_doc::Entity>(
             knowledge_doc::Column::OrgId,

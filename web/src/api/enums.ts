@@ -31,6 +31,7 @@ import type {
   EventStatus,
   EngineMode,
   EscalationPriority,
+  EscalationTrigger,
   Formality,
   InboxSort,
   JobStatus,
@@ -44,9 +45,11 @@ import type {
   NotificationKind,
   NumberStatus,
   Persuasion,
+  PlacementKind,
   QualityRating,
   RealtimeEventType,
   ReplyLanguage,
+  Requirement,
   Role,
   ScanStatus,
   SmtpTls,
@@ -481,6 +484,54 @@ export const PERSUASION_LABELS: Record<Persuasion, string> = {
 export const KNOWLEDGE_KIND_LABELS: Record<KnowledgeKind, string> = {
   faq: "FAQ",
   web: "Web",
+  setup: "Setup answers",
+};
+
+export const REQUIREMENTS = exhaustive<Requirement>()([
+  "required",
+  "optional",
+  "ask_early",
+  "ask_late",
+  "never",
+] as const satisfies readonly Requirement[]);
+
+export const REQUIREMENT_LABELS: Record<Requirement, string> = {
+  required: "Required",
+  optional: "Optional",
+  ask_early: "Ask early",
+  ask_late: "Ask late",
+  never: "Never ask",
+};
+
+/** The escalation rules the code checks; anything else in the list only the model reads. */
+export const ESCALATION_TRIGGERS = exhaustive<EscalationTrigger>()([
+  "payment_failure",
+  "angry_sentiment",
+  "human_requested",
+  "complex_question_3x",
+  "compliance_risk",
+  "declining_sentiment",
+] as const satisfies readonly EscalationTrigger[]);
+
+export const ESCALATION_TRIGGER_LABELS: Record<EscalationTrigger, string> = {
+  payment_failure: "A payment or booking fails",
+  angry_sentiment: "The lead is angry",
+  human_requested: "The lead asks for a person",
+  complex_question_3x: "The lead is confused three times in a row",
+  compliance_risk: "A legal or compliance question comes up",
+  declining_sentiment: "The lead's mood keeps falling",
+};
+
+/** Rules the owner cannot switch off (closer_domain::agent::EscalationTrigger::always_on). */
+export const ALWAYS_ON_TRIGGERS: readonly EscalationTrigger[] = [
+  "human_requested",
+  "compliance_risk",
+];
+
+export const PLACEMENT_KIND_LABELS: Record<PlacementKind, string> = {
+  document: "Document",
+  knowledge: "Knowledge base",
+  organisation: "Organisation",
 };
 
 export const SCAN_STATUS_LABELS: Record<ScanStatus, string> = {

@@ -41,6 +41,10 @@ export type InboxSort = Schemas["InboxSort"];
 export type JobKind = Schemas["JobKind"];
 export type JobStatus = Schemas["JobStatus"];
 export type KnowledgeKind = Schemas["KnowledgeKind"];
+export type EscalationTrigger = Schemas["EscalationTrigger"];
+export type Requirement = Schemas["Requirement"];
+export type PlacementKind = Schemas["PlacementKind"];
+export type Placement = Schemas["PlacementView"];
 /** A channel of a member's choice: the keys of `ChannelChoice`. */
 export type NotificationChannel = keyof Schemas["ChannelChoice"];
 export type NotificationKind = Schemas["NotificationKind"];

@@ -2031,6 +2031,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/onboarding/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Files the facts of the saved answers (fees, refund policy, dates, what is sold, …) whole
+         *     in the knowledge base as entries of kind `setup`, replacing those filed before (owner or
+         *     admin). The wizard calls it when the documents are saved, so what did not fit the
+         *     documents' budget is still what the agent answers from.
+         */
+        post: operations["file_knowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/opt-outs": {
         parameters: {
             query?: never;
@@ -3927,6 +3949,11 @@ export interface components {
          * @enum {string}
          */
         EscalationPriority: "critical" | "high" | "medium" | "low";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        EscalationTrigger: "compliance_risk" | "payment_failure" | "angry_sentiment" | "human_requested" | "complex_question_3x" | "declining_sentiment";
         EstimatedCost: {
             /** Format: double */
             amount: number;
@@ -4194,12 +4221,22 @@ export interface components {
             /** Format: int32 */
             input_tokens: number;
             /**
+             * @description The facts filed whole in the knowledge base when the documents are saved
+             *     (`POST /onboarding/knowledge`): fees, refund policy, dates, what is sold.
+             */
+            knowledge: components["schemas"]["SetupFactView"][];
+            /**
              * @description The engine mode to save the profile with: the saved profile's, or `llm` when a model
              *     is configured, else `rules`.
              */
             mode: components["schemas"]["EngineMode"];
             /** Format: int32 */
             output_tokens: number;
+            /**
+             * @description Where each of the owner's answers went: document fields, knowledge entries (the
+             *     facts kept whole, see `knowledge`) and organisation fields.
+             */
+            placements: components["schemas"]["PlacementView"][];
             /** @description Why the model's documents were not used, when it was asked and failed. */
             warning?: string | null;
         };
@@ -4396,7 +4433,7 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
-        KnowledgeKind: "faq" | "web";
+        KnowledgeKind: "faq" | "web" | "setup";
         KnowledgeRequest: {
             /** @description The text of a faq.txt: `Q:` / `A:` pairs, blank lines between them. */
             content: string;
@@ -5726,6 +5763,31 @@ export interface components {
          * @enum {string}
          */
         Persuasion: "soft" | "moderate" | "firm";
+        /** @description One place an answer went. */
+        PlaceView: {
+            kind: components["schemas"]["PlacementKind"];
+            /**
+             * @description A document field (`business_config.pricing_summary`), a knowledge entry's title, or
+             *     an organisation field (`timezone`).
+             */
+            target: string;
+        };
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        PlacementKind: "document" | "knowledge" | "organisation";
+        /** @description Where one of the owner's answers went. */
+        PlacementView: {
+            /** @description The answer's path, e.g. `offer.pricing`. */
+            answer: string;
+            places: components["schemas"]["PlaceView"][];
+            /**
+             * @description Every word is somewhere the agent reads; false when the documents hold a shortened
+             *     version only.
+             */
+            whole: boolean;
+        };
         /** @description `{kind: {in_app, email, push}}`, every kind present. */
         PreferencesView: {
             [key: string]: components["schemas"]["ChannelChoice"];
@@ -6264,6 +6326,11 @@ export interface components {
          * @enum {string}
          */
         ReportInterval: "day" | "week" | "month";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
+        Requirement: "required" | "optional" | "ask_early" | "ask_late" | "never";
         ResolveRequest: {
             /** @description What was done: the note kept on the action and in the lead's activity. */
             outcome?: string | null;
@@ -6567,6 +6634,20 @@ export interface components {
              * @description Updated at most once a minute.
              */
             last_seen_at: string;
+        };
+        /** @description A fact from the answers, filed as a knowledge entry. */
+        SetupFactView: {
+            /** @description The answer it comes from, e.g. `offer.pricing`. */
+            answer: string;
+            content: string;
+            title: string;
+        };
+        /** @description The knowledge entries filed from the answers. */
+        SetupKnowledge: {
+            /** @description How many earlier `setup` entries they replaced is not reported: filing is idempotent. */
+            created: number;
+            /** @description Entries of kind `setup`; they replace the ones filed before. */
+            items: components["schemas"]["KnowledgeView"][];
         };
         SignupRequest: {
             email: string;
@@ -12490,6 +12571,33 @@ export interface operations {
             };
             /** @description `onboarding_incomplete` (details.fields names what is missing) or `onboarding_too_long` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    file_knowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupKnowledge"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,7 +34,7 @@ struct Room {
     all_exits: bool,
 }
 
-const ROOMS: [Room; 6] = [
+const ROOMS: [Room; 7] = [
     Room {
         all_languages: true,
         with_english: true,
@@ -81,6 +81,15 @@ const ROOMS: [Room; 6] = [
         text: 30,
         items: 2,
         enforced: 4,
+        all_exits: false,
+    },
+    // The owner's rules are kept whole, so the rest gives way further still.
+    Room {
+        all_languages: false,
+        with_english: false,
+        text: 20,
+        items: 1,
+        enforced: 3,
         all_exits: false,
     },
 ];
@@ -440,9 +449,10 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
         }
     }
 
+    // Triggers are the owner's rules: kept whole, every one of them.
     let mut triggers: Vec<String> = Vec::new();
-    for t in a.sales.escalation_triggers.iter().take(room.items) {
-        push_unique(&mut triggers, shorten(t, room.text.min(100)));
+    for t in &a.sales.escalation_triggers {
+        push_unique(&mut triggers, t.trim().to_owned());
     }
     if triggers.is_empty() {
         triggers = DEFAULT_ESCALATION_TRIGGERS.map(String::from).to_vec();
@@ -458,14 +468,16 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
         escalation_triggers: triggers,
     };
 
-    // F.: the owner's rules, and the phrases and disclaimers the guardrails enforce.
+    // F.: the owner's rules, whole and all of them whatever the room ("Never badmouth other
+    // institutes" must not become "Never badmouth…"; the questionnaire bounds their total
+    // length so they always fit), and the phrases and disclaimers the guardrails enforce.
     let g = &a.guardrails;
     let mut business_guardrails = Vec::new();
     for claim in &g.forbidden_claims {
-        push_unique(&mut business_guardrails, text(&claim_rule(claim)));
+        push_unique(&mut business_guardrails, claim_rule(claim));
     }
     for rule in g.language_restrictions.iter().chain(&g.custom_rules) {
-        push_unique(&mut business_guardrails, text(rule));
+        push_unique(&mut business_guardrails, rule.clone());
     }
     if let Some(hot) = &a.sales.hot_lead_definition {
         let offer_first = ctas
@@ -474,7 +486,10 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             .unwrap_or_default();
         push_unique(
             &mut business_guardrails,
-            format!("Hot lead: {}{offer_first}", text(hot).trim_end_matches('.')),
+            format!(
+                "Hot lead: {}{offer_first}",
+                hot.trim().trim_end_matches('.')
+            ),
         );
     }
     if !a.customer.disqualifiers.is_empty() {
@@ -483,7 +498,6 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             "Close politely with disqualified leads".into(),
         );
     }
-    business_guardrails.truncate(room.items);
     let mut forbidden_phrases = Vec::new();
     for claim in &g.forbidden_claims {
         let short = claim.split_whitespace().count() <= 6;

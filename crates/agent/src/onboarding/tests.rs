@@ -386,7 +386,8 @@ fn words(lang: Language, chars: usize, seed: usize) -> String {
         .to_owned()
 }
 
-/// Every list at its longest and every text at its limit: the last room still fits.
+/// Every list at its longest and every text at its limit: the last room still fits (in Latin
+/// letters), and every rule the owner wrote is there whole.
 #[test]
 fn the_largest_answers_fit_the_context_budget() {
     for lang in [Language::Hi, Language::HiEn, Language::En] {
@@ -423,29 +424,50 @@ fn the_largest_answers_fit_the_context_budget() {
                 question: Some(words(lang, 200, i + 1)),
             })
             .collect();
-        a.sales.hot_lead_definition = Some(long(1000));
-        a.sales.escalation_triggers = list(10, 200);
+        a.sales.hot_lead_definition = Some(long(super::HOT_LEAD_CHARS));
+        a.sales.escalation_triggers = list(2, super::TRIGGERS_CHARS / 2);
         a.sales.objections = (0..10)
             .map(|i| ObjectionAnswer {
                 objection: format!("{i} {}", words(lang, 90, i)),
                 answer: long(500),
             })
             .collect();
-        a.guardrails.forbidden_claims = (0..20).map(|i| words(lang, 30, i)).collect();
+        // The rules at their combined limit, kept whole.
+        a.guardrails.forbidden_claims = (0..6).map(|i| words(lang, 30, i)).collect();
         a.guardrails.required_disclaimers = list(3, 120);
-        a.guardrails.language_restrictions = list(10, 200);
-        a.guardrails.custom_rules = list(10, 200);
+        a.guardrails.language_restrictions = list(2, 100);
+        a.guardrails.custom_rules = list(3, (super::RULES_CHARS - 380) / 3);
         a.tone.examples = list(5, 200);
         a.tone.language = Some(lang);
         let a = a.tidied();
         assert!(a.problems().is_empty(), "{:?}", a.problems());
         let p = generate(&a);
         round_trip(&p);
-        assert!(fits(&p), "{lang:?} does not fit");
-        // Whatever was cut, the owner's disclaimers and CTAs were not.
+        // Devanagari costs about three times the tokens of Latin letters: with every answer at
+        // its limit at once the rules, kept whole, do not leave room, and the server says so
+        // (`onboarding_too_long`) rather than dropping one.
+        if lang != Language::Hi {
+            assert!(fits(&p), "{lang:?} does not fit");
+        }
+        // Whatever was cut, the owner's disclaimers, rules and CTAs were not.
         assert_eq!(
             p.guardrails.required_disclaimers,
             a.guardrails.required_disclaimers
+        );
+        for rule in a
+            .guardrails
+            .custom_rules
+            .iter()
+            .chain(&a.guardrails.language_restrictions)
+        {
+            assert!(
+                p.guardrails.business_guardrails.contains(rule),
+                "{rule} lost"
+            );
+        }
+        assert_eq!(
+            p.sales_rules.escalation_triggers,
+            a.sales.escalation_triggers
         );
         assert_eq!(p.script_library.cta_scripts.len(), CtaType::ALL.len());
     }
@@ -708,4 +730,138 @@ fn answers_round_trip_through_json() {
     let back: OnboardingAnswers = serde_json::from_value(v).unwrap();
     assert_eq!(back, a);
     let _: BTreeMap<String, Value> = serde_json::from_value(json!({})).unwrap();
+}
+
+/// A Pune coaching institute that wrote a lot: fees with discounts and scholarships, a long
+/// refund policy, batch dates, objection answers and a rule about other institutes.
+fn talkative_institute() -> OnboardingAnswers {
+    let mut a = academy();
+    a.business.name = Some("Pune Success Academy".into());
+    a.business.city = Some("Pune".into());
+    a.offer.products = vec![
+        "JEE Main + Advanced two-year classroom programme".into(),
+        "NEET repeater batch".into(),
+        "Class 11-12 board + JEE foundation".into(),
+    ];
+    a.offer.pricing = Some(
+        "JEE two-year programme ₹1,45,000; NEET repeater ₹95,000; foundation ₹60,000 a year. \
+         10% sibling discount, 15% early-bird discount until 31 March, merit scholarships up to \
+         50% on our entrance test, EMI in 3 or 6 instalments with no interest."
+            .into(),
+    );
+    a.offer.refund_policy = Some(
+        "Full refund within 7 days of the first class; 50% refund until day 30 minus the \
+         registration fee of ₹5,000; no refund after 30 days except on medical grounds with a \
+         certificate, decided by the director within two weeks."
+            .into(),
+    );
+    a.offer.delivery_timeline = Some(
+        "New JEE batches start 15 April and 1 June; the NEET repeater batch starts 10 May; \
+         weekend batches on Saturday and Sunday start every month."
+            .into(),
+    );
+    a.sales.objections = vec![ObjectionAnswer {
+        objection: "too expensive".into(),
+        answer: "Per month it is less than private tuition for three subjects, and the merit \
+                 scholarship test can take up to half off; EMI in 6 instalments without interest \
+                 is also available, so the family does not pay it all at once."
+            .into(),
+    }];
+    a.guardrails.custom_rules = vec![
+        "Never badmouth other institutes".into(),
+        "Always mention the free demo class on Saturday".into(),
+    ];
+    a.tone.language = Some(Language::En);
+    a.tidied()
+}
+
+#[test]
+fn facts_that_do_not_fit_are_filed_whole_in_the_knowledge_base() {
+    let a = talkative_institute();
+    let p = generate(&a);
+    assert!(fits(&p));
+    let facts = knowledge_facts(&a);
+    let fact = |answer: &str| {
+        facts
+            .iter()
+            .find(|f| f.answer == answer)
+            .unwrap_or_else(|| panic!("{answer} not filed"))
+    };
+    assert_eq!(
+        &fact("offer.pricing").content,
+        a.offer.pricing.as_ref().unwrap()
+    );
+    assert!(fact("offer.pricing").title.contains("fees"));
+    assert_eq!(
+        &fact("offer.refund_policy").content,
+        a.offer.refund_policy.as_ref().unwrap()
+    );
+    assert!(fact("offer.delivery_timeline").content.contains("10 May"));
+    assert!(
+        fact("offer.products")
+            .content
+            .contains("NEET repeater batch")
+    );
+    // Every rule the owner wrote is in the guardrails, word for word.
+    for rule in &a.guardrails.custom_rules {
+        assert!(p.guardrails.business_guardrails.contains(rule), "{rule}");
+    }
+}
+
+#[test]
+fn the_review_lists_what_went_where() {
+    let a = talkative_institute();
+    let p = generate(&a);
+    let facts = knowledge_facts(&a);
+    let list = placements(&a, &p, &facts);
+    let at = |answer: &str| {
+        list.iter()
+            .find(|x| x.answer == answer)
+            .unwrap_or_else(|| panic!("{answer} not placed"))
+    };
+    let kinds = |answer: &str| {
+        at(answer)
+            .places
+            .iter()
+            .map(|p| (p.kind, p.target.as_str()))
+            .collect::<Vec<_>>()
+    };
+    use closer_domain::agent::PlacementKind as K;
+    assert!(kinds("business.name").contains(&(K::Organisation, "name")));
+    assert!(kinds("business.timezone").contains(&(K::Organisation, "timezone")));
+    assert!(kinds("offer.pricing").contains(&(K::Document, "business_config.pricing_summary")));
+    assert!(kinds("offer.pricing").contains(&(K::Knowledge, "What are the fees and prices?")));
+    // Long answers are shortened in the documents but whole in the knowledge base.
+    assert!(
+        p.business_config.pricing_summary.chars().count() < a.offer.pricing.as_ref().unwrap().len()
+    );
+    assert!(at("offer.pricing").whole);
+    assert!(at("offer.refund_policy").whole);
+    assert!(at("guardrails.custom_rules").whole);
+    assert!(at("sales.objections").whole, "{:?}", at("sales.objections"));
+    assert!(kinds("tone.language").contains(&(K::Document, "tone_profile.language")));
+    // Unanswered questions are not listed.
+    let mut empty = OnboardingAnswers::default();
+    empty.business.name = Some("X".into());
+    let p = generate(&empty);
+    let list = placements(&empty, &p, &knowledge_facts(&empty));
+    assert_eq!(
+        list.iter().map(|x| x.answer.as_str()).collect::<Vec<_>>(),
+        ["business.name"]
+    );
+}
+
+#[test]
+fn the_owners_rules_are_bounded_together_not_shortened() {
+    let mut a = OnboardingAnswers::default();
+    a.guardrails.custom_rules = (0..10)
+        .map(|i| format!("{i} {}", "x".repeat(100)))
+        .collect();
+    let problems = a.problems();
+    assert!(
+        problems
+            .iter()
+            .any(|(f, m)| f == "guardrails.custom_rules" && m.contains("together")),
+        "{problems:?}"
+    );
 }

@@ -264,8 +264,11 @@ async fn a_tapped_offer_button_is_an_answer_in_any_language() {
 
 #[tokio::test]
 async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
-    // The starter agent of a business that has set up no calls-to-action yet.
-    let mut c = closer_agent::simulator::Conversation::new(profile(), morning_in_india());
+    // The starter agent of a business that has set up no calls-to-action yet: none in
+    // Settings → CTAs, and no link in its documents for the call they name.
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
     let reasons = talk(
         &mut c,
         &[

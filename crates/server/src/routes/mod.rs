@@ -168,6 +168,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(agent::tests::get_test_run))
         .routes(routes!(onboarding::get_answers, onboarding::save_answers))
         .routes(routes!(onboarding::generate))
+        .routes(routes!(onboarding::file_knowledge))
         .routes(routes!(whatsapp_settings::connect))
         .routes(routes!(whatsapp_settings::status))
         .routes(routes!(whatsapp_settings::update_config))

@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Manager, Member};
+use crate::routes::agent::knowledge::KnowledgeView;
 use crate::routes::schema::UserRef;
 use crate::state::AppState;
 use axum::Json;
@@ -15,9 +16,10 @@ use closer_agent::onboarding::{
     self, BusinessBasics, IdealCustomer, Offer, OnboardingAnswers, PolicyGuardrails, SalesProcess,
     TonePreferences,
 };
-use closer_domain::agent::EngineMode;
-use closer_domain::work::ErrorCode;
+use closer_domain::agent::{EngineMode, PlacementKind};
+use closer_domain::work::{ErrorCode, KnowledgeKind};
 use closer_llm::Usage;
+use closer_store::agent_config::NewKnowledge;
 use closer_store::onboarding::OnboardingRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -137,7 +139,57 @@ pub async fn save_answers(
         .org(member.org_id())
         .save_onboarding(&member.0.user.as_actor(), sections)
         .await?;
+    if update.business.is_some() {
+        update_organisation(&state, &member, &sent.business).await?;
+    }
     Ok(Json(record.into()))
+}
+
+/// The business basics are the organisation's own details: what the owner answered replaces
+/// Settings → Organisation's value, what they left blank keeps it.
+async fn update_organisation(
+    state: &AppState,
+    member: &Member,
+    b: &BusinessBasics,
+) -> ApiResult<()> {
+    let scope = state.store.org(member.org_id());
+    let org = scope.details().await?;
+    let name = match &b.name {
+        Some(n) => {
+            closer_domain::OrgName::parse(n).map_err(|e| ApiError::field("business.name", e.0))?
+        }
+        None => closer_domain::OrgName::parse(&org.name).map_err(|e| {
+            ApiError::Internal(anyhow::anyhow!("stored organisation name: {}", e.0))
+        })?,
+    };
+    let mut p = org.profile.clone();
+    let keep = |answer: &Option<String>, saved: &mut Option<String>| {
+        if let Some(v) = answer {
+            *saved = Some(v.clone());
+        }
+    };
+    keep(&b.industry, &mut p.industry);
+    keep(&b.city, &mut p.city);
+    keep(&b.timezone, &mut p.timezone);
+    keep(&b.support_email, &mut p.support_email);
+    if let Some(url) = &b.website_url {
+        p.website = Some(onboarding::web_address(url).unwrap_or_else(|| url.clone()));
+    }
+    if let Some(phone) = &b.support_phone {
+        let country = p
+            .timezone
+            .as_deref()
+            .and_then(closer_domain::contact_points::country_of_timezone);
+        let parsed = closer_domain::contact_points::Phone::parse(phone, country)
+            .map_err(|e| ApiError::field("business.support_phone", e.0))?;
+        p.support_phone = Some(parsed.to_string());
+    }
+    if p != org.profile || name.as_str() != org.name {
+        scope
+            .update_details(&member.0.user.as_actor(), &name, &p)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The five documents, as `PUT /agent/profile` takes them.
@@ -164,10 +216,118 @@ pub struct GeneratedProfile {
     /// Tokens the five documents take of the agent's context on every reply.
     pub context_tokens: usize,
     pub context_limit: usize,
+    /// Where each of the owner's answers went: document fields, knowledge entries (the
+    /// facts kept whole, see `knowledge`) and organisation fields.
+    pub placements: Vec<PlacementView>,
+    /// The facts filed whole in the knowledge base when the documents are saved
+    /// (`POST /onboarding/knowledge`): fees, refund policy, dates, what is sold.
+    pub knowledge: Vec<SetupFactView>,
     /// Why the model's documents were not used, when it was asked and failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
     pub generated_at: DateTime<Utc>,
+}
+
+/// One place an answer went.
+#[derive(Serialize, ToSchema)]
+pub struct PlaceView {
+    pub kind: PlacementKind,
+    /// A document field (`business_config.pricing_summary`), a knowledge entry's title, or
+    /// an organisation field (`timezone`).
+    pub target: String,
+}
+
+/// Where one of the owner's answers went.
+#[derive(Serialize, ToSchema)]
+pub struct PlacementView {
+    /// The answer's path, e.g. `offer.pricing`.
+    pub answer: String,
+    pub places: Vec<PlaceView>,
+    /// Every word is somewhere the agent reads; false when the documents hold a shortened
+    /// version only.
+    pub whole: bool,
+}
+
+/// A fact from the answers, filed as a knowledge entry.
+#[derive(Serialize, ToSchema)]
+pub struct SetupFactView {
+    /// The answer it comes from, e.g. `offer.pricing`.
+    pub answer: String,
+    pub title: String,
+    pub content: String,
+}
+
+fn placement_views(
+    answers: &OnboardingAnswers,
+    profile: &AgentProfile,
+) -> (Vec<PlacementView>, Vec<SetupFactView>) {
+    let facts = onboarding::knowledge_facts(answers);
+    let placements = onboarding::placements(answers, profile, &facts)
+        .into_iter()
+        .map(|p| PlacementView {
+            answer: p.answer,
+            places: p
+                .places
+                .into_iter()
+                .map(|x| PlaceView {
+                    kind: x.kind,
+                    target: x.target,
+                })
+                .collect(),
+            whole: p.whole,
+        })
+        .collect();
+    let facts = facts
+        .into_iter()
+        .map(|f| SetupFactView {
+            answer: f.answer,
+            title: f.title,
+            content: f.content,
+        })
+        .collect();
+    (placements, facts)
+}
+
+/// The knowledge entries filed from the answers.
+#[derive(Serialize, ToSchema)]
+pub struct SetupKnowledge {
+    /// Entries of kind `setup`; they replace the ones filed before.
+    pub items: Vec<KnowledgeView>,
+    /// How many earlier `setup` entries they replaced is not reported: filing is idempotent.
+    pub created: usize,
+}
+
+/// Files the facts of the saved answers (fees, refund policy, dates, what is sold, …) whole
+/// in the knowledge base as entries of kind `setup`, replacing those filed before (owner or
+/// admin). The wizard calls it when the documents are saved, so what did not fit the
+/// documents' budget is still what the agent answers from.
+#[utoipa::path(post, path = "/onboarding/knowledge", tag = "agent", security(("bearer" = [])),
+    responses((status = 200, body = SetupKnowledge), (status = 403, body = ErrorBody)))]
+pub async fn file_knowledge(
+    State(state): State<AppState>,
+    Manager(member): Manager,
+) -> ApiResult<Json<SetupKnowledge>> {
+    let org_id = member.org_id();
+    let record = state.store.org(org_id).onboarding().await?;
+    let answers = saved_answers(&record)?;
+    let entries = onboarding::knowledge_facts(&answers)
+        .into_iter()
+        .map(|f| NewKnowledge {
+            kind: KnowledgeKind::Setup,
+            title: f.title,
+            content: f.content,
+            source_url: None,
+        })
+        .collect();
+    let items = state
+        .store
+        .org(org_id)
+        .replace_setup_knowledge(&member.0.user.as_actor(), entries)
+        .await?;
+    Ok(Json(SetupKnowledge {
+        created: items.len(),
+        items: items.into_iter().map(KnowledgeView::from).collect(),
+    }))
 }
 
 /// Builds the five agent documents from the saved answers (owner or admin), with the
@@ -248,6 +408,7 @@ pub async fn generate(
         .org(org_id)
         .mark_onboarding_generated(&member.0.user.as_actor(), engine)
         .await?;
+    let (placements, knowledge) = placement_views(&answers, &profile);
     let mut take = |k: &str| docs.remove(k).unwrap_or_else(|| json!({}));
     Ok(Json(GeneratedProfile {
         engine: engine.to_owned(),
@@ -264,6 +425,8 @@ pub async fn generate(
         cost_usd: model.as_ref().map_or(0.0, |m| m.prices().cost_usd(&usage)),
         context_tokens,
         context_limit: budget.stable,
+        placements,
+        knowledge,
         warning,
         generated_at,
     }))

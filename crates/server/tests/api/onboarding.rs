@@ -16,7 +16,9 @@ on_both_databases!(
     only_managers_change_answers_and_each_org_sees_its_own,
     rules_write_documents_the_agent_profile_accepts,
     the_models_documents_are_used_and_costed,
-    a_model_answering_garbage_falls_back_to_the_rules
+    a_model_answering_garbage_falls_back_to_the_rules,
+    business_answers_update_the_organisation,
+    the_review_says_what_went_where_and_facts_are_filed_whole
 );
 
 const ONBOARDING: &str = "/api/v1/onboarding";
@@ -422,5 +424,136 @@ async fn a_model_answering_garbage_falls_back_to_the_rules(b: Backend) {
     assert_eq!(provider.requests().len(), 2);
     let repair = provider.requests()[1].body["messages"].to_string();
     assert!(repair.contains("That answer was not valid"), "{repair}");
+    app.finish().await;
+}
+
+async fn business_answers_update_the_organisation(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Pune Academy").await;
+    let before = app.get("/api/v1/org", &owner.token).await.body;
+    save(
+        &app,
+        &owner,
+        json!({"business": {"name": "Pune Success Academy", "industry": "Education", "city": "Pune",
+            "timezone": "Asia/Kolkata", "website_url": "punesuccess.example",
+            "support_email": "admissions@punesuccess.example", "support_phone": "98765 43210"}}),
+    )
+    .await;
+    let org = app.get("/api/v1/org", &owner.token).await.body;
+    assert_eq!(org["name"], "Pune Success Academy");
+    assert_eq!(org["city"], "Pune");
+    assert_eq!(org["industry"], "Education");
+    assert_eq!(org["timezone"], "Asia/Kolkata");
+    assert_eq!(org["website"], "https://punesuccess.example");
+    assert_eq!(org["support_email"], "admissions@punesuccess.example");
+    // Read in the time zone's country, as Settings → Organisation reads it.
+    assert_eq!(org["support_phone"], "+919876543210");
+    assert_ne!(before["name"], org["name"]);
+
+    // A blank answer keeps what the organisation has; a bad one is refused and changes nothing.
+    save(
+        &app,
+        &owner,
+        json!({"business": {"name": "Pune Success Academy", "city": ""}}),
+    )
+    .await;
+    let org = app.get("/api/v1/org", &owner.token).await.body;
+    assert_eq!(org["city"], "Pune");
+    let r = app
+        .put(
+            ONBOARDING,
+            &owner.token,
+            json!({"business": {"name": "X", "support_email": "nope"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.body);
+    assert_eq!(
+        app.get("/api/v1/org", &owner.token).await.body["name"],
+        "Pune Success Academy"
+    );
+    app.finish().await;
+}
+
+async fn the_review_says_what_went_where_and_facts_are_filed_whole(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Pune Academy").await;
+    let mut answers = complete();
+    let pricing = "JEE two-year programme ₹1,45,000; NEET repeater ₹95,000; foundation ₹60,000 a year. \
+        10% sibling discount, 15% early-bird discount until 31 March, merit scholarships up to 50% on \
+        our entrance test, EMI in 3 or 6 instalments with no interest.";
+    answers["offer"]["pricing"] = json!(pricing);
+    answers["guardrails"]["custom_rules"] = json!(["Never badmouth other institutes"]);
+    save(&app, &owner, answers).await;
+    let g = generate(&app, &owner).await;
+    assert_eq!(g.status, StatusCode::OK, "{:?}", g.body);
+    let placed = |answer: &str| {
+        g.body["placements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["answer"] == answer)
+            .cloned()
+            .unwrap_or_else(|| panic!("{answer} not placed: {}", g.body["placements"]))
+    };
+    let pricing_placed = placed("offer.pricing");
+    assert_eq!(pricing_placed["whole"], true);
+    assert!(
+        pricing_placed["places"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"kind": "knowledge", "target": "What are the fees and prices?"}))
+    );
+    assert!(
+        placed("business.timezone")["places"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"kind": "organisation", "target": "timezone"}))
+    );
+    assert!(
+        g.body["documents"]["guardrails"]["business_guardrails"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Never badmouth other institutes"))
+    );
+    let facts = g.body["knowledge"].as_array().unwrap();
+    assert!(facts.iter().any(|f| f["content"] == pricing));
+
+    // Filing puts them in the knowledge base, as `setup` entries; filing again replaces them.
+    for _ in 0..2 {
+        let r = app
+            .request(
+                Method::POST,
+                "/api/v1/onboarding/knowledge",
+                Some(&owner.token),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["created"], facts.len());
+    }
+    let kb = app
+        .get("/api/v1/knowledge?limit=100", &owner.token)
+        .await
+        .body;
+    let setup: Vec<&Value> = kb["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["kind"] == "setup")
+        .collect();
+    assert_eq!(setup.len(), facts.len());
+    assert!(setup.iter().any(|k| k["content"] == pricing));
+
+    // Only managers file.
+    let agent = app.add_member(&owner, "agent").await;
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/onboarding/knowledge",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.finish().await;
 }

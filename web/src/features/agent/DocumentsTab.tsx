@@ -2,26 +2,12 @@ import { AlertTriangle, Bot, Cpu, FlaskConical, Save, Undo2 } from "lucide-react
 import { useMemo, useState, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import { ApiError, errorMessage } from "../../api/errors";
-import {
-  EMOJI_POLICIES,
-  EMOJI_POLICY_LABELS,
-  ENGINE_MODE_LABELS,
-  ENGINE_MODES,
-  FORMALITIES,
-  FORMALITY_LABELS,
-  isOneOf,
-  optionsOf,
-  PERSUASION_LABELS,
-  PERSUASIONS,
-  REPLY_LANGUAGE_LABELS,
-  REPLY_LANGUAGES,
-} from "../../api/enums";
+import { ENGINE_MODE_LABELS, ENGINE_MODES } from "../../api/enums";
 import type { AgentProfile, EngineMode, UpdateAgentProfileBody } from "../../api/models";
 import { Button } from "../../components/ui/Button";
 import { Card } from "../../components/ui/Card";
 import { Field } from "../../components/ui/Field";
-import { Input, Textarea } from "../../components/ui/Input";
-import { Select } from "../../components/ui/Select";
+import { Textarea } from "../../components/ui/Input";
 import { TabList, TabPanel } from "../../components/ui/Tabs";
 import { cn } from "../../lib/cn";
 import { useRunAgentTests, useSaveProfile } from "./api";
@@ -31,12 +17,10 @@ import {
   documentProblem,
   draftsOf,
   draftState,
-  parseDocument,
-  setInDraft,
   type DocumentKey,
-  type DocumentProblem,
   type Drafts,
 } from "./documents";
+import { DocumentForm } from "./forms/DocumentForm";
 
 const MODE_LOOKS: Record<EngineMode, { description: string; icon: typeof Bot }> = {
   rules: {
@@ -98,117 +82,6 @@ function ModeSwitch({
   );
 }
 
-const LANGUAGES = optionsOf(REPLY_LANGUAGES, REPLY_LANGUAGE_LABELS);
-const EMOJI = optionsOf(EMOJI_POLICIES, EMOJI_POLICY_LABELS);
-const FORMALITY = optionsOf(FORMALITIES, FORMALITY_LABELS);
-const PERSUASION = optionsOf(PERSUASIONS, PERSUASION_LABELS);
-
-/** Friendly controls over the tone profile's fields; they edit the same JSON as the editor. */
-function ToneControls({
-  text,
-  onChange,
-  readOnly,
-  problem,
-}: {
-  text: string;
-  onChange: (text: string) => void;
-  readOnly: boolean;
-  problem: DocumentProblem | null;
-}) {
-  const parsed = parseDocument(text);
-  const tone = parsed.ok ? parsed.value : null;
-  const disabled = readOnly || !tone;
-  const set = (key: string, value: unknown) => {
-    const next = setInDraft(text, key, value);
-    if (next !== null) onChange(next);
-  };
-  // The tone profile is free JSON: a value outside the list shows as unset.
-  const choice = <T extends string>(list: readonly T[], key: string): T | "" => {
-    const value = tone?.[key];
-    return isOneOf(list, value) ? value : "";
-  };
-  const err = (key: string) =>
-    problem?.document === "tone_profile" && problem.path === key ? problem.message : undefined;
-  const maxWords = tone?.message_length_max_words;
-  return (
-    <div className="grid gap-4 border-b border-gray-200 p-5 sm:grid-cols-2 lg:grid-cols-3">
-      {!tone && (
-        <p className="text-sm text-gray-500 sm:col-span-2 lg:col-span-3">
-          Fix the JSON below to use these controls.
-        </p>
-      )}
-      <Field label="Language" error={err("language")}>
-        <Select
-          value={choice(REPLY_LANGUAGES, "language")}
-          onValueChange={(v) => set("language", v)}
-          options={LANGUAGES}
-          disabled={disabled}
-          placeholder="Choose…"
-        />
-      </Field>
-      <Field
-        label="Max words per message"
-        hint="5 to 60 words."
-        error={err("message_length_max_words")}
-      >
-        <Input
-          type="number"
-          inputMode="numeric"
-          value={
-            typeof maxWords === "number" || typeof maxWords === "string" ? String(maxWords) : ""
-          }
-          disabled={disabled}
-          onChange={(e) => {
-            const raw = e.target.value.trim();
-            const n = Number(raw);
-            set("message_length_max_words", raw === "" ? undefined : Number.isFinite(n) ? n : raw);
-          }}
-        />
-      </Field>
-      <Field label="Emoji" error={err("emoji_policy")}>
-        <Select
-          value={choice(EMOJI_POLICIES, "emoji_policy")}
-          onValueChange={(v) => set("emoji_policy", v)}
-          options={EMOJI}
-          disabled={disabled}
-          placeholder="Choose…"
-        />
-      </Field>
-      <Field label="Formality" error={err("formality")}>
-        <Select
-          value={choice(FORMALITIES, "formality")}
-          onValueChange={(v) => set("formality", v)}
-          options={FORMALITY}
-          disabled={disabled}
-          placeholder="Choose…"
-        />
-      </Field>
-      <Field label="Persuasion" error={err("persuasion_level")}>
-        <Select
-          value={choice(PERSUASIONS, "persuasion_level")}
-          onValueChange={(v) => set("persuasion_level", v)}
-          options={PERSUASION}
-          disabled={disabled}
-          placeholder="Choose…"
-        />
-      </Field>
-      <div className="flex items-center gap-2 self-end pb-2">
-        <input
-          id="tone-honorifics"
-          type="checkbox"
-          className="size-4 rounded border-gray-300 text-brand-600 focus:ring-brand-500"
-          checked={tone?.honorifics === true}
-          disabled={disabled}
-          onChange={(e) => set("honorifics", e.target.checked)}
-        />
-        <label htmlFor="tone-honorifics" className="text-sm font-medium text-gray-700">
-          Use honorifics (ji, sir, ma&apos;am)
-        </label>
-      </div>
-    </div>
-  );
-}
-
 function rowsFor(text: string): number {
   return Math.min(28, Math.max(8, text.split("\n").length + 1));
 }
@@ -233,6 +106,8 @@ export function DocumentsTab({
   const [mode, setMode] = useState<EngineMode>(profile.mode);
   const [active, setActive] = useState<DocumentKey>("business_config");
   const [blocked, setBlocked] = useState(false);
+  // The JSON view is for advanced edits; it stays open across documents once opened.
+  const [showJson, setShowJson] = useState(false);
   // A new version (our save, a rollback, a teammate's save): start over from it.
   const [baseVersion, setBaseVersion] = useState(profile.version);
   if (profile.version !== baseVersion) {
@@ -351,33 +226,41 @@ export function DocumentsTab({
           return (
             <TabPanel key={key} idPrefix="agent-doc" value={key} active={active === key}>
               <p className="px-5 pt-4 text-sm text-gray-500">{DOCUMENTS[key].description}</p>
-              {key === "tone_profile" && (
-                <div className="mt-2">
-                  <ToneControls
-                    text={drafts.tone_profile}
-                    onChange={(text) => edit("tone_profile", text)}
-                    readOnly={readOnly}
-                    problem={problem}
-                  />
-                </div>
-              )}
-              <div className="p-5">
-                <Field
-                  label={`${DOCUMENTS[key].label} (JSON)`}
-                  error={jsonError ?? serverError}
-                  hint={readOnly ? "Only owners and admins can change the agent." : undefined}
-                >
-                  <Textarea
-                    value={drafts[key]}
-                    onChange={(e) => edit(key, e.target.value)}
-                    readOnly={readOnly}
-                    spellCheck={false}
-                    rows={rowsFor(drafts[key])}
-                    data-testid={`editor-${key}`}
-                    className="font-mono text-xs leading-5"
-                  />
-                </Field>
+              <div className="px-5 pt-4">
+                <DocumentForm
+                  document={key}
+                  text={drafts[key]}
+                  onChange={(text) => edit(key, text)}
+                  readOnly={readOnly}
+                  problem={problem}
+                />
               </div>
+              <details
+                className="group mx-5 mt-5 mb-5 rounded-md border border-gray-200"
+                open={showJson || Boolean(jsonError)}
+                onToggle={(e) => setShowJson(e.currentTarget.open)}
+              >
+                <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-gray-700 select-none">
+                  JSON (advanced)
+                </summary>
+                <div className="border-t border-gray-200 p-3">
+                  <Field
+                    label={`${DOCUMENTS[key].label} (JSON)`}
+                    error={jsonError ?? serverError}
+                    hint={readOnly ? "Only owners and admins can change the agent." : undefined}
+                  >
+                    <Textarea
+                      value={drafts[key]}
+                      onChange={(e) => edit(key, e.target.value)}
+                      readOnly={readOnly}
+                      spellCheck={false}
+                      rows={rowsFor(drafts[key])}
+                      data-testid={`editor-${key}`}
+                      className="font-mono text-xs leading-5"
+                    />
+                  </Field>
+                </div>
+              </details>
             </TabPanel>
           );
         })}

@@ -9,7 +9,7 @@ export {
   useSaveProfile,
   useStartScan,
 } from "./api";
-export { DOCUMENT_KEYS, DOCUMENTS, prettyJson, type DocumentKey } from "./documents";
+export { DOCUMENT_KEYS, DOCUMENTS, isDocumentKey, prettyJson, type DocumentKey } from "./documents";
 export {
   entriesLabel,
   FaqAddButton,

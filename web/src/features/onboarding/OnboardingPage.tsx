@@ -20,6 +20,7 @@ import {
   sectionChanged,
   sectionErrors,
   STEPS,
+  stepDone,
   stepOf,
   type Section,
   type StepId,
@@ -156,7 +157,7 @@ function Wizard({
 
   const done = (id: StepId): boolean => {
     const s = stepOf(id);
-    if (s.section) return saved[s.section] != null;
+    if (s.section) return stepDone(saved, id);
     if (id === "faq") return (faq.data?.faq ?? 0) > 0;
     return false;
   };

@@ -18,7 +18,8 @@ import {
   type DocumentKey,
 } from "../agent";
 import { fieldLabel, missingForGeneration, placeError, stepOf, type StepId } from "./answers";
-import { useGenerate, useKnowledgeCount } from "./api";
+import { settledScan, useFileKnowledge, useGenerate, useKnowledgeCount } from "./api";
+import { WhatWentWhere } from "./WhatWentWhere";
 
 function stepForPath(path: string): StepId {
   const section = placeError(path, "").section;
@@ -112,24 +113,46 @@ export function ReviewStep({
         }))
       : [];
 
+  const fileKnowledge = useFileKnowledge();
+
+  /** Reads the website into the knowledge base; says why when it cannot. */
+  const startScan = async (website: string): Promise<string> => {
+    try {
+      const started = await scan.mutateAsync(website);
+      const now = await settledScan(started.id);
+      if (now.status === "failed")
+        return `Your website could not be read${now.error ? `: ${now.error}` : "."}`;
+      return now.status === "done"
+        ? `Your website was read into the knowledge base (${now.chunks_stored} entries).`
+        : "Your website is being read into the knowledge base.";
+    } catch (error) {
+      return `Your website could not be read: ${errorMessage(error)}`;
+    }
+  };
+
   const onStart = () => {
     if (!generated) return;
     // Saved as the agent's next profile version.
     start.mutate(
       { ...generated.documents, mode: generated.mode },
       {
-        onSuccess: (saved) => {
+        onSuccess: async (saved) => {
+          // The facts the documents only summarise are filed whole in the knowledge base.
+          let filed: string;
+          try {
+            const k = await fileKnowledge.mutateAsync();
+            filed = ` ${k.created} ${k.created === 1 ? "fact" : "facts"} from your answers are in the knowledge base.`;
+          } catch (error) {
+            filed = ` Your answers' facts could not be filed in the knowledge base: ${errorMessage(error)}`;
+          }
           // The website feeds the knowledge base: read it now (seeds/001 §3, website auto-scan).
-          // A scan already under way, or one that fails, shows on the knowledge tab.
           const website = answers.business?.website_url?.trim();
-          if (website) scan.mutate(website);
+          const scanned = website ? ` ${await startScan(website)}` : "";
           toast({
             title: "Your agent is set up",
-            description: website
-              ? `Saved as version ${saved.version}. Your website is being read into the knowledge base.`
-              : `Saved as version ${saved.version}. It uses it from its next reply.`,
+            description: `Saved as version ${saved.version}.${filed}${scanned}`,
           });
-          void navigate(website ? "/settings/agent?tab=knowledge" : "/settings/agent");
+          void navigate("/settings/agent?tab=knowledge");
         },
       },
     );
@@ -219,6 +242,7 @@ export function ReviewStep({
               <p>{generated.warning}</p>
             </div>
           )}
+          <WhatWentWhere generated={generated} />
           <Documents generated={generated} />
           {start.error ? <Alert>{errorMessage(start.error)}</Alert> : null}
           <div className="flex flex-col gap-3 border-t border-gray-200 pt-4 sm:flex-row sm:items-center sm:justify-between">
@@ -227,7 +251,11 @@ export function ReviewStep({
                 ? `Saves as version ${profile.data.version + 1} of your agent's profile; you can roll back in Settings → Agent.`
                 : "Saves as version 1 of your agent's profile. You can edit every document later in Settings → Agent."}
             </p>
-            <Button onClick={onStart} loading={start.isPending} disabled={disabled}>
+            <Button
+              onClick={onStart}
+              loading={start.isPending || fileKnowledge.isPending || scan.isPending}
+              disabled={disabled}
+            >
               {!start.isPending && <Rocket className="size-4" aria-hidden="true" />}
               Save and start the agent
             </Button>

@@ -11,6 +11,7 @@ import {
   sectionChanged,
   sectionErrors,
   splitLines,
+  stepDone,
 } from "./answers";
 import type { Cta, OnboardingAnswers } from "../../api/models";
 
@@ -228,5 +229,25 @@ describe("calls-to-action", () => {
         },
       },
     ]);
+  });
+});
+
+describe("stepDone", () => {
+  it("gives no ✓ to a saved step whose required answers are empty", () => {
+    const answers: OnboardingAnswers = {
+      business: { name: "Acme", timezone: "Asia/Kolkata" },
+      offer: { products: ["Widgets"] },
+      customer: {},
+    };
+    expect(stepDone(answers, "business")).toBe(false);
+    expect(stepDone(answers, "offer")).toBe(true);
+    expect(stepDone(answers, "customer")).toBe(true);
+    expect(stepDone(answers, "sales")).toBe(false);
+    expect(
+      stepDone(
+        { ...answers, business: { ...answers.business, website_url: "https://acme.example" } },
+        "business",
+      ),
+    ).toBe(true);
   });
 });

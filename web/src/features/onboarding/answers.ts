@@ -15,6 +15,7 @@ import type {
   Persuasion,
   ReplyLanguage,
 } from "../../api/models";
+import { ESCALATION_TRIGGERS, ESCALATION_TRIGGER_LABELS } from "../../api/enums";
 
 export const SECTIONS = ["business", "offer", "customer", "sales", "guardrails", "tone"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -93,15 +94,11 @@ export function stepOf(id: StepId) {
 }
 
 /** The escalation reasons the agent detects by itself (crates/agent/src/escalate.rs). */
-export const TRIGGERS = [
-  { code: "payment_failure", label: "A payment or booking fails" },
-  { code: "angry_sentiment", label: "The lead is angry" },
-  { code: "human_requested", label: "The lead asks for a person" },
-  { code: "complex_question_3x", label: "The lead is confused three times in a row" },
-  { code: "compliance_risk", label: "A legal or compliance question comes up" },
-  { code: "declining_sentiment", label: "The lead's mood keeps falling" },
-] as const;
-const TRIGGER_CODES: readonly string[] = TRIGGERS.map((t) => t.code);
+export const TRIGGERS = ESCALATION_TRIGGERS.map((code) => ({
+  code,
+  label: ESCALATION_TRIGGER_LABELS[code],
+}));
+const TRIGGER_CODES: readonly string[] = ESCALATION_TRIGGERS;
 export const DEFAULT_TRIGGERS = [
   "payment_failure",
   "angry_sentiment",
@@ -436,6 +433,16 @@ export function missingForGeneration(
       step: "sales",
     });
   return missing;
+}
+
+/**
+ * Whether a step has its ✓: its section is saved and none of the answers generation needs
+ * from it is missing (a saved step with its required fields empty is not done).
+ */
+export function stepDone(answers: OnboardingAnswers, step: StepId): boolean {
+  const section = stepOf(step).section;
+  if (!section || answers[section] == null) return false;
+  return !missingForGeneration(answers).some((m) => m.step === step);
 }
 
 /** Where a returning owner picks up: the first step with something missing, else review. */

@@ -6,6 +6,9 @@ import { CTAS_KEY, fetchCtas, fetchKnowledgePage, KNOWLEDGE_KEY, saveCta } from 
 import { ctaChanges } from "./answers";
 import { ONBOARDING_KEY } from "./keys";
 
+/** Settings → Organisation's query: the business answers update it on the server. */
+const ORG_KEY = ["org"] as const;
+
 export function useOnboarding() {
   return useQuery({
     queryKey: ONBOARDING_KEY,
@@ -17,7 +20,19 @@ export function useSaveAnswers() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: OnboardingUpdateBody) => unwrap(api.PUT("/api/v1/onboarding", { body })),
-    onSuccess: (saved) => client.setQueryData(ONBOARDING_KEY, saved),
+    onSuccess: (saved, body) => {
+      client.setQueryData(ONBOARDING_KEY, saved);
+      if (body.business) void client.invalidateQueries({ queryKey: ORG_KEY });
+    },
+  });
+}
+
+/** Files the answers' facts (fees, refund policy, dates…) whole in the knowledge base. */
+export function useFileKnowledge() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/onboarding/knowledge")),
+    onSettled: () => void client.invalidateQueries({ queryKey: KNOWLEDGE_KEY }),
   });
 }
 
@@ -53,4 +68,20 @@ export function useKnowledgeCount() {
         more: page.next_cursor != null,
       })),
   });
+}
+
+/**
+ * The scan's state once it finished, or after `waitMs` if still reading: a scan that fails
+ * in its first seconds (unreachable site, refused address) is reported as failed, not as
+ * "being read".
+ */
+export async function settledScan(id: string, waitMs = 8000) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const scan = await unwrap(
+      api.GET("/api/v1/knowledge/scans/{id}", { params: { path: { id } } }),
+    );
+    if (scan.status === "done" || scan.status === "failed" || Date.now() >= deadline) return scan;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
