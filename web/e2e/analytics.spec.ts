@@ -48,10 +48,21 @@ test("the dashboard and the Analytics page count what happened", async ({ page, 
   const numbers = page.getByRole("region", { name: "Last 30 days" });
   const newLeads = numbers.getByRole("link", { name: /^New leads/ });
   await expect(newLeads).toContainText("4");
-  await expect(newLeads).toHaveAttribute("href", "/leads");
+  await expect(newLeads).toHaveAttribute("href", /^\/leads\?created_after=.*&created_before=/);
   await expect(numbers.getByRole("link", { name: /^Conversations/ })).toContainText("3");
   await expect(numbers.getByRole("link", { name: /^Won/ })).toContainText("1");
-  await expect(numbers.getByRole("link", { name: /^Won/ })).toHaveAttribute("href", "/pipeline");
+  await expect(numbers.getByRole("link", { name: /^Won/ })).toHaveAttribute(
+    "href",
+    "/leads?lead_status=won",
+  );
+  await expect(numbers.getByRole("link", { name: /^Hand-offs/ })).toHaveAttribute(
+    "href",
+    "/inbox?needs_human=true",
+  );
+  await expect(numbers.getByRole("link", { name: /^Booked/ })).toHaveAttribute(
+    "href",
+    /^\/calendar\?view=list&date=/,
+  );
   await expect(
     page.getByRole("region", { name: "Chats per day" }).locator("svg").first(),
   ).toBeVisible();
@@ -62,6 +73,30 @@ test("the dashboard and the Analytics page count what happened", async ({ page, 
   await screenshot(page, "analytics-dashboard-390", true);
 
   await page.setViewportSize({ width: 1280, height: 900 });
+  // A number opens the list behind it, filtered to it.
+  await numbers.getByRole("link", { name: /^Won/ }).click();
+  await expect(page.getByRole("combobox", { name: "Status" })).toContainText("Won");
+  await expect(page.getByRole("link", { name: "Mina Won" })).toBeVisible();
+  await page.goto("/");
+  await numbers.getByRole("link", { name: /^New leads/ }).click();
+  await expect(page.getByText(/^Created from/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Mina Won" })).toBeVisible();
+  await page.goto("/");
+  await numbers.getByRole("link", { name: /^Hand-offs/ }).click();
+  await expect(page.getByRole("button", { name: "Needs human", pressed: true })).toBeVisible();
+  await page.goto("/");
+
+  // A saved view of Mina alone, for the funnel.
+  const view = await request.post("/api/v1/views", {
+    headers: bearer(token),
+    data: {
+      name: "Mina only",
+      filter: [{ field: "name", operator: "equal_to", value: "Mina Won" }],
+    },
+  });
+  expect(view.status()).toBe(201);
+  const { id: viewId } = (await view.json()) as { id: string };
+
   await page
     .getByRole("navigation", { name: "Main" })
     .getByRole("link", { name: "Analytics" })
@@ -91,6 +126,21 @@ test("the dashboard and the Analytics page count what happened", async ({ page, 
   const agent = page.getByRole("region", { name: "The agent's work" });
   await expect(agent).toContainText("Decisions");
   await expect(page.getByRole("status")).toHaveCount(0, { timeout: 10_000 });
+
+  // The funnel of a saved view's leads: Mina alone went New → Engaged → Paid.
+  const funnel = page.getByRole("region", { name: "Pipeline funnel" });
+  await funnel.getByRole("combobox", { name: "Leads counted" }).click();
+  await page.getByRole("option", { name: "Mina only" }).click();
+  await expect(funnel.getByRole("link", { name: "CSV of Pipeline funnel" })).toHaveAttribute(
+    "href",
+    new RegExp(`view_id=${viewId}`),
+  );
+  await expect(funnel).toContainText("Won 1 · Lost 0");
+  await funnel.getByText("Show as a table").click();
+  const rows = funnel.getByRole("table", { name: "Funnel by stage" }).getByRole("row");
+  // Stage, entered, moved on: Mina entered New and moved on; nobody else is counted.
+  await expect(rows.filter({ hasText: /^New/ }).getByRole("cell").nth(1)).toHaveText("1");
+  await expect(rows.filter({ hasText: /^New/ }).getByRole("cell").nth(2)).toHaveText("1");
 
   await page.getByRole("combobox", { name: "Interval" }).click();
   await page.getByRole("option", { name: "By week" }).click();

@@ -83,6 +83,7 @@ pub mod cta;
 pub mod digest;
 pub mod engagement;
 pub mod followup;
+pub mod funnel;
 pub mod lead_csv;
 pub mod lead_filter;
 pub mod leads;

@@ -610,27 +610,19 @@ pub struct FunnelStage {
     pub position: i32,
 }
 
-/// One move of a lead between stages, from the stage history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StageMove {
-    pub lead: Uuid,
-    pub from: Option<Uuid>,
-    pub to: Uuid,
-    pub seconds_in_from: Option<i64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FunnelStageView {
     pub stage_id: Uuid,
     pub name: String,
     pub kind: StageKind,
-    /// Leads that entered the stage in the period.
+    /// Leads that entered the stage for the first time in the period.
     pub entered: i64,
-    /// Of those, the leads that moved on to a later stage in the period.
+    /// Of those, the leads that have moved on to a later stage (not a lost one) since.
     pub converted_to_next: i64,
     pub conversion_rate: f64,
-    /// Median seconds leads spent in the stage, over the moves out of it in the period.
+    /// Median seconds leads spent in the stage, over the moves out of it in the period (to
+    /// two significant figures above 100 s).
     pub median_seconds_in_stage: Option<f64>,
 }
 
@@ -639,44 +631,29 @@ pub struct FunnelStageView {
 pub struct FunnelReport {
     pub period: PeriodView,
     pub stages: Vec<FunnelStageView>,
-    /// Leads that entered a won stage in the period.
+    /// Leads that first entered a won stage in the period.
     pub won: i64,
     pub lost: i64,
 }
 
-/// The funnel from the period's moves (oldest first), stages in board order.
-pub fn funnel(stages: &[FunnelStage], moves: &[StageMove], period: Period) -> FunnelReport {
-    let position: HashMap<Uuid, i32> = stages.iter().map(|s| (s.id, s.position)).collect();
-    let lost: BTreeSet<Uuid> = stages
-        .iter()
-        .filter(|s| s.kind == StageKind::Lost)
-        .map(|s| s.id)
-        .collect();
-    let mut entered: HashMap<Uuid, BTreeSet<Uuid>> = HashMap::new();
-    let mut converted: HashMap<Uuid, BTreeSet<Uuid>> = HashMap::new();
+/// The funnel from the period's rollups, stages in board order.
+pub fn funnel(stages: &[FunnelStage], r: &Rollups, period: Period) -> FunnelReport {
+    let entered = r.by_dim(M::StageEntered);
+    let converted = r.by_dim(M::StageConverted);
     let mut stayed: HashMap<Uuid, Vec<(i64, i64)>> = HashMap::new();
-    for m in moves {
-        entered.entry(m.to).or_default().insert(m.lead);
-        let Some(from) = m.from else { continue };
-        if let Some(s) = m.seconds_in_from {
-            stayed.entry(from).or_default().push((s, 1));
-        }
-        // Moving on means a later stage that is not a loss.
-        let forward = !lost.contains(&m.to)
-            && matches!((position.get(&from), position.get(&m.to)), (Some(a), Some(b)) if b > a);
-        if forward && entered.get(&from).is_some_and(|e| e.contains(&m.lead)) {
-            converted.entry(from).or_default().insert(m.lead);
+    for (key, n) in r.by_dim(M::StageSeconds) {
+        if let Some((stage, seconds)) = crate::funnel::parse_stay_key(&key) {
+            stayed.entry(stage).or_default().push((seconds, n));
         }
     }
     let count =
-        |map: &HashMap<Uuid, BTreeSet<Uuid>>, id| map.get(&id).map_or(0, |s| s.len() as i64);
+        |map: &BTreeMap<String, i64>, id: Uuid| map.get(&id.to_string()).copied().unwrap_or(0);
     let kind_total = |kind: StageKind| {
-        let leads: BTreeSet<Uuid> = stages
+        stages
             .iter()
             .filter(|s| s.kind == kind)
-            .flat_map(|s| entered.get(&s.id).into_iter().flatten().copied())
-            .collect();
-        leads.len() as i64
+            .map(|s| count(&entered, s.id))
+            .sum()
     };
     let mut ordered: Vec<&FunnelStage> = stages.iter().collect();
     ordered.sort_by_key(|s| s.position);
@@ -713,7 +690,7 @@ pub fn metrics_of(report: crate::analytics::Report) -> &'static [M] {
             M::MessagesOut,
             M::Bookings,
         ],
-        R::Funnel => &[],
+        R::Funnel => &[M::StageEntered, M::StageConverted, M::StageSeconds],
         R::PeakHours => &[M::MessagesInByHour],
         R::Sources => &[
             M::SourceLeads,
@@ -823,40 +800,69 @@ mod tests {
     }
 
     #[test]
-    fn the_funnel_counts_leads_not_moves() {
+    fn the_funnel_reads_its_rollups() {
+        use crate::funnel::{FunnelMove, LeadFunnel, StagePlace};
         let ids: Vec<Uuid> = (0..4).map(|_| Uuid::now_v7()).collect();
-        let stage = |i: usize, kind| FunnelStage {
-            id: ids[i],
-            name: format!("s{i}"),
-            kind,
-            position: i as i32,
-        };
-        let stages = vec![
-            stage(0, StageKind::Open),
-            stage(1, StageKind::Open),
-            stage(2, StageKind::Won),
-            stage(3, StageKind::Lost),
+        let kinds = [
+            StageKind::Open,
+            StageKind::Open,
+            StageKind::Won,
+            StageKind::Lost,
         ];
-        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        let mv = |lead, from: Option<usize>, to: usize, s| StageMove {
-            lead,
+        let stages: Vec<FunnelStage> = (0..4)
+            .map(|i| FunnelStage {
+                id: ids[i],
+                name: format!("s{i}"),
+                kind: kinds[i],
+                position: i as i32,
+            })
+            .collect();
+        let places: HashMap<Uuid, StagePlace> = stages
+            .iter()
+            .map(|s| {
+                (
+                    s.id,
+                    StagePlace {
+                        position: s.position,
+                        kind: s.kind,
+                    },
+                )
+            })
+            .collect();
+        let mv = |from: Option<usize>, to: usize, s| FunnelMove {
             from: from.map(|f| ids[f]),
             to: ids[to],
+            day: "2026-03-01".parse().unwrap(),
             seconds_in_from: s,
         };
-        let moves = vec![
-            mv(a, None, 0, None),
-            mv(b, None, 0, None),
-            mv(a, Some(0), 1, Some(100)),
-            mv(a, Some(1), 0, Some(10)),
-            mv(a, Some(0), 1, Some(300)),
-            mv(a, Some(1), 2, Some(50)),
-            mv(b, Some(0), 3, Some(20)),
+        let a = [
+            mv(None, 0, None),
+            mv(Some(0), 1, Some(100)),
+            mv(Some(1), 0, Some(10)),
+            mv(Some(0), 1, Some(300)),
+            mv(Some(1), 2, Some(50)),
         ];
-        let f = funnel(&stages, &moves, period());
+        let b = [mv(None, 0, None), mv(Some(0), 3, Some(20))];
+        let mut rows = vec![];
+        for lead in [&a[..], &b[..]] {
+            let mut f = LeadFunnel::default();
+            for m in lead {
+                for c in f.apply(m, &places) {
+                    let (metric, day, dim) = c.rollup();
+                    rows.push(RollupRow {
+                        metric,
+                        day,
+                        dim,
+                        value: 1,
+                    });
+                }
+            }
+        }
+        let f = funnel(&stages, &Rollups::new(rows), period());
         assert_eq!((f.stages[0].entered, f.stages[0].converted_to_next), (2, 1));
         assert_eq!(f.stages[0].median_seconds_in_stage, Some(100.0));
         assert_eq!((f.stages[1].entered, f.stages[1].converted_to_next), (1, 1));
+        assert_eq!(f.stages[1].median_seconds_in_stage, Some(30.0));
         assert_eq!((f.won, f.lost), (1, 1));
     }
 }

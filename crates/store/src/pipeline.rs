@@ -346,6 +346,17 @@ pub async fn place_new_leads(
             )
             .exec_without_returning(db)
             .await?;
+        let moves: Vec<crate::rollups::NewMove> = chunk
+            .iter()
+            .map(|id| crate::rollups::NewMove {
+                lead: *id,
+                from: None,
+                to: stage.id,
+                seconds_in_from: None,
+                at,
+            })
+            .collect();
+        crate::rollups::note_stage_moves(db, org_id, &moves).await?;
         let rows = chunk.iter().map(|id| stage_history::ActiveModel {
             id: Set(new_id()),
             org_id: Set(org_id),
@@ -417,6 +428,18 @@ async fn write_history(
         seconds_in_from_stage: from.map(|(_, entered)| Ord::max((at - entered).num_seconds(), 0)),
         at,
     };
+    crate::rollups::note_stage_moves(
+        db,
+        org_id,
+        &[crate::rollups::NewMove {
+            lead: lead_id,
+            from: row.from_stage_id,
+            to: row.to_stage_id,
+            seconds_in_from: row.seconds_in_from_stage,
+            at,
+        }],
+    )
+    .await?;
     stage_history::Entity::insert(stage_history::ActiveModel::from(row.clone()))
         .exec_without_returning(db)
         .await?;

@@ -6,8 +6,8 @@
 //! from the tables with the same counting functions.
 
 use crate::activity::NewActivity;
-use crate::entities::analytics::{campaign, conversation_fact, lead_fact, rollup};
-use crate::entities::{contact, org};
+use crate::entities::analytics::{campaign, conversation_fact, lead_fact, rollup, rollup_month};
+use crate::entities::{contact, org, pipeline_stage, stage_history};
 use crate::error::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -15,12 +15,16 @@ use closer_domain::activity::ActivityKind;
 use closer_domain::agent::{DecisionEngine, GuardAction};
 use closer_domain::analytics::{
     NO_DIMENSION, RollupMetric as M, SentimentGroup, SourceKey, ad_name, hour_key, local_day,
-    to_micros, zone,
+    month_of, to_micros, zone,
 };
+use closer_domain::funnel::{FunnelCount, FunnelMove, LeadFunnel, StagePlace};
 use closer_domain::pipeline::StageKind;
 use closer_domain::sales::{CtaType, LeadSource, LeadStatus, ReasonCode, Sentiment};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
@@ -49,13 +53,17 @@ impl Tallies {
         self.add(org, metric, day, NO_DIMENSION, 1);
     }
 
-    /// Adds the counts to the rollups: one upsert per `CHUNK` rows.
+    /// Adds the counts to the daily rollups and to their months': one upsert per `CHUNK`
+    /// rows of each.
     pub(crate) async fn write(self, db: &impl ConnectionTrait) -> Result<()> {
-        let rows: Vec<rollup::ActiveModel> = self
-            .0
-            .into_iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|((org_id, metric, day, dim), value)| {
+        let mut months: BTreeMap<(Uuid, M, NaiveDate, String), i64> = BTreeMap::new();
+        for ((org, metric, day, dim), value) in &self.0 {
+            *months
+                .entry((*org, *metric, month_of(*day), dim.clone()))
+                .or_default() += value;
+        }
+        let days = self.0.into_iter().filter(|(_, v)| *v != 0).map(
+            |((org_id, metric, day, dim), value)| {
                 rollup::ActiveModel::from(rollup::Model {
                     org_id,
                     metric,
@@ -63,33 +71,74 @@ impl Tallies {
                     dim,
                     value,
                 })
-            })
-            .collect();
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
-            rollup::Entity::insert_many(chunk)
-                .on_conflict(add_on_conflict())
-                .exec_without_returning(db)
-                .await?;
-        }
-        Ok(())
+            },
+        );
+        add_rows(db, days, add_on_conflict(ROLLUP_KEY, "analytics_rollups")).await?;
+        let months = months.into_iter().filter(|(_, v)| *v != 0).map(
+            |((org_id, metric, month, dim), value)| {
+                rollup_month::ActiveModel::from(rollup_month::Model {
+                    org_id,
+                    metric,
+                    month,
+                    dim,
+                    value,
+                })
+            },
+        );
+        add_rows(
+            db,
+            months,
+            add_on_conflict(MONTH_KEY, "analytics_rollups_monthly"),
+        )
+        .await
     }
 }
 
+const ROLLUP_KEY: [rollup::Column; 4] = [
+    rollup::Column::OrgId,
+    rollup::Column::Metric,
+    rollup::Column::Day,
+    rollup::Column::Dim,
+];
+
+const MONTH_KEY: [rollup_month::Column; 4] = [
+    rollup_month::Column::OrgId,
+    rollup_month::Column::Metric,
+    rollup_month::Column::Month,
+    rollup_month::Column::Dim,
+];
+
+/// Upserts `rows`, `CHUNK` to a statement.
+async fn add_rows<A>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = A>,
+    on_conflict: OnConflict,
+) -> Result<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        A::Entity::insert_many(chunk)
+            .on_conflict(on_conflict.clone())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// An existing row is added to, never overwritten: concurrent writers both count.
-fn add_on_conflict() -> OnConflict {
-    OnConflict::columns([
-        rollup::Column::OrgId,
-        rollup::Column::Metric,
-        rollup::Column::Day,
-        rollup::Column::Dim,
-    ])
-    .value(
-        rollup::Column::Value,
-        Expr::cust("analytics_rollups.value + excluded.value"),
-    )
-    .to_owned()
+fn add_on_conflict<C: sea_orm::sea_query::IntoIden + Copy + 'static>(
+    key: [C; 4],
+    table: &str,
+) -> OnConflict {
+    OnConflict::columns(key)
+        .value(
+            Alias::new("value"),
+            Expr::cust(format!("{table}.value + excluded.value")),
+        )
+        .to_owned()
 }
 
 /// Each organisation's timezone, in one query.
@@ -672,5 +721,109 @@ pub(crate) async fn note_price(
     let mut t = Tallies::default();
     count_price(&mut t, org, day, old, -1, &source);
     count_price(&mut t, org, day, new, 1, &source);
+    t.write(db).await
+}
+
+/// A move about to be written to a lead's stage history.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewMove {
+    pub lead: Uuid,
+    pub from: Option<Uuid>,
+    pub to: Uuid,
+    pub seconds_in_from: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// The organisation's stages as the funnel rules need them.
+pub(crate) async fn stage_places(
+    db: &impl ConnectionTrait,
+    org: Option<Uuid>,
+) -> Result<HashMap<Uuid, StagePlace>> {
+    let mut q = pipeline_stage::Entity::find();
+    if let Some(org) = org {
+        q = q.filter(pipeline_stage::Column::OrgId.eq(org));
+    }
+    Ok(q.all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.id,
+                StagePlace {
+                    position: s.position,
+                    kind: s.kind,
+                },
+            )
+        })
+        .collect())
+}
+
+/// A stage-history row as the funnel reads it: lead, from, to, seconds in from, when.
+pub(crate) type HistoryRow = (Uuid, Option<Uuid>, Uuid, Option<i64>, DateTime<Utc>);
+
+pub(crate) fn funnel_move(row: &HistoryRow, tz: Tz) -> FunnelMove {
+    FunnelMove {
+        from: row.1,
+        to: row.2,
+        day: local_day(row.4, tz),
+        seconds_in_from: row.3,
+    }
+}
+
+/// Adds what `counts` say to the tallies.
+pub(crate) fn count_funnel(t: &mut Tallies, org: Uuid, counts: Vec<FunnelCount>) {
+    for c in counts {
+        let (metric, day, dim) = c.rollup();
+        t.add(org, metric, day, &dim, 1);
+    }
+}
+
+/// Counts moves about to be written into the funnel's rollups, after each lead's earlier
+/// moves (call before inserting the history rows).
+pub(crate) async fn note_stage_moves(
+    db: &impl ConnectionTrait,
+    org: Uuid,
+    moves: &[NewMove],
+) -> Result<()> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let tz = zone_of(&zones(db, [org]).await?, org);
+    let stages = stage_places(db, Some(org)).await?;
+    let leads: BTreeSet<Uuid> = moves.iter().map(|m| m.lead).collect();
+    let mut funnels: HashMap<Uuid, LeadFunnel> = HashMap::new();
+    for chunk in leads.into_iter().collect::<Vec<_>>().chunks(CHUNK) {
+        let earlier: Vec<HistoryRow> = stage_history::Entity::find()
+            .select_only()
+            .columns([
+                stage_history::Column::ContactId,
+                stage_history::Column::FromStageId,
+                stage_history::Column::ToStageId,
+                stage_history::Column::SecondsInFromStage,
+                stage_history::Column::At,
+            ])
+            .filter(stage_history::Column::OrgId.eq(org))
+            .filter(stage_history::Column::ContactId.is_in(chunk.to_vec()))
+            .order_by_asc(stage_history::Column::At)
+            .order_by_asc(stage_history::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for row in &earlier {
+            funnels
+                .entry(row.0)
+                .or_default()
+                .apply(&funnel_move(row, tz), &stages);
+        }
+    }
+    let mut t = Tallies::default();
+    for m in moves {
+        let row = (m.lead, m.from, m.to, m.seconds_in_from, m.at);
+        let counts = funnels
+            .entry(m.lead)
+            .or_default()
+            .apply(&funnel_move(&row, tz), &stages);
+        count_funnel(&mut t, org, counts);
+    }
     t.write(db).await
 }

@@ -4,22 +4,21 @@
 //! or data written before m0023 (or by `seed-demo`, which writes tables directly).
 
 use crate::Store;
-use crate::entities::analytics::{campaign, conversation_fact, lead_fact, rollup};
-use crate::entities::{
-    activity, contact, conversation, decision, message, org, pipeline_stage, stage_history,
-};
+use crate::entities::analytics::{campaign, conversation_fact, lead_fact, rollup, rollup_month};
+use crate::entities::{activity, contact, conversation, decision, message, org, stage_history};
 use crate::error::Result;
 use crate::rollups::{
-    DecisionFigures, Tallies, count_decision, count_event, count_first_reply, count_lead,
-    count_message_in, count_move, count_price, insert_conversation_facts, insert_lead_facts,
-    latest_sentiment, name_campaigns, source_of, zone_of,
+    DecisionFigures, HistoryRow, Tallies, count_decision, count_event, count_first_reply,
+    count_funnel, count_lead, count_message_in, count_move, count_price, funnel_move,
+    insert_conversation_facts, insert_lead_facts, latest_sentiment, name_campaigns, source_of,
+    stage_places, zone_of,
 };
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use closer_domain::activity::ActivityKind;
 use closer_domain::analytics::{RollupMetric as M, ad_name, local_day, zone};
+use closer_domain::funnel::LeadFunnel;
 use closer_domain::messaging::{Author, Direction};
-use closer_domain::pipeline::StageKind;
 use closer_domain::sales::LeadSource;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -81,6 +80,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let db = &*txn;
         rollup::Entity::delete_many().exec(db).await?;
+        rollup_month::Entity::delete_many().exec(db).await?;
         lead_fact::Entity::delete_many().exec(db).await?;
         conversation_fact::Entity::delete_many().exec(db).await?;
         campaign::Entity::delete_many().exec(db).await?;
@@ -325,34 +325,56 @@ async fn decisions(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
     Ok(())
 }
 
+/// Moves to won and lost stages, and the funnel: every lead's moves in the order they
+/// happened (ids are time-ordered) through the rule the live path applies.
 async fn moves(db: &impl ConnectionTrait, r: &mut Rebuild) -> Result<()> {
-    let kinds: HashMap<Uuid, StageKind> = pipeline_stage::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.kind))
-        .collect();
+    let stages = stage_places(db, None).await?;
+    let mut funnels: HashMap<Uuid, LeadFunnel> = HashMap::new();
     let mut after = Uuid::nil();
     loop {
-        let page = stage_history::Entity::find()
+        let page: Vec<(Uuid, Uuid, HistoryRow)> = stage_history::Entity::find()
+            .select_only()
+            .columns([
+                stage_history::Column::Id,
+                stage_history::Column::OrgId,
+                stage_history::Column::ContactId,
+                stage_history::Column::FromStageId,
+                stage_history::Column::ToStageId,
+                stage_history::Column::SecondsInFromStage,
+                stage_history::Column::At,
+            ])
             .filter(stage_history::Column::Id.gt(after))
             .order_by_asc(stage_history::Column::Id)
             .limit(PAGE)
+            .into_tuple::<(
+                Uuid,
+                Uuid,
+                Uuid,
+                Option<Uuid>,
+                Uuid,
+                Option<i64>,
+                DateTime<Utc>,
+            )>()
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|(id, org, lead, from, to, secs, at)| (id, org, (lead, from, to, secs, at)))
+            .collect();
         let Some(last) = page.last() else { break };
-        after = last.id;
-        // A lead's first placement is not a move (the live path logs moves only).
-        for h in page.into_iter().filter(|h| h.from_stage_id.is_some()) {
-            let day = local_day(h.at, r.tz(h.org_id));
-            let source = r.source(h.contact_id).to_owned();
-            count_move(
-                &mut r.t,
-                h.org_id,
-                day,
-                kinds.get(&h.to_stage_id).copied(),
-                &source,
-            );
+        after = last.0;
+        for (_, org, row) in page {
+            let tz = r.tz(org);
+            let counts = funnels
+                .entry(row.0)
+                .or_default()
+                .apply(&funnel_move(&row, tz), &stages);
+            count_funnel(&mut r.t, org, counts);
+            // A lead's first placement is not a move (the live path logs moves only).
+            if row.1.is_some() {
+                let source = r.source(row.0).to_owned();
+                let kind = stages.get(&row.2).map(|s| s.kind);
+                count_move(&mut r.t, org, local_day(row.4, tz), kind, &source);
+            }
         }
     }
     Ok(())

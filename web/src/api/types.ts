@@ -318,7 +318,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pipeline funnel from the period's stage history. */
+        /**
+         * The pipeline funnel: leads entering each stage for the first time in the period, how many
+         *     of them have moved on since, and the median time in the stage — of every lead, or of the
+         *     leads a saved view selects.
+         */
         get: operations["funnel"];
         put?: never;
         post?: never;
@@ -405,7 +409,7 @@ export interface paths {
         };
         /**
          * Any report as CSV: `file` is `{report}.csv` (`volume.csv`, `peak-hours.csv`, …), with the
-         *     report's parameters.
+         *     report's parameters (`view_id` for the funnel only).
          */
         get: operations["csv_export"];
         put?: never;
@@ -4172,7 +4176,7 @@ export interface components {
             stages: components["schemas"]["FunnelStageView"][];
             /**
              * Format: int64
-             * @description Leads that entered a won stage in the period.
+             * @description Leads that first entered a won stage in the period.
              */
             won: number;
         };
@@ -4181,18 +4185,19 @@ export interface components {
             conversion_rate: number;
             /**
              * Format: int64
-             * @description Of those, the leads that moved on to a later stage in the period.
+             * @description Of those, the leads that have moved on to a later stage (not a lost one) since.
              */
             converted_to_next: number;
             /**
              * Format: int64
-             * @description Leads that entered the stage in the period.
+             * @description Leads that entered the stage for the first time in the period.
              */
             entered: number;
             kind: components["schemas"]["StageKind"];
             /**
              * Format: double
-             * @description Median seconds leads spent in the stage, over the moves out of it in the period.
+             * @description Median seconds leads spent in the stage, over the moves out of it in the period (to
+             *     two significant figures above 100 s).
              */
             median_seconds_in_stage?: number | null;
             name: string;
@@ -7874,10 +7879,15 @@ export interface operations {
                 /** @description RFC 3339, exclusive. Default: now. */
                 to?: string;
                 /**
-                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
-                 *     timezone. Default: day.
+                 * @description How the CSV's series would be bucketed; the funnel has none (accepted for the
+                 *     reports' common parameters).
                  */
                 interval?: "day" | "week" | "month";
+                /**
+                 * @description A saved view's id: only the leads its filter and search select are counted (another
+                 *     member's private view or another organisation's view is not found: 404).
+                 */
+                view_id?: string;
             };
             header?: never;
             path?: never;
@@ -7891,6 +7901,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FunnelReport"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             422: {
@@ -8059,10 +8077,15 @@ export interface operations {
                 /** @description RFC 3339, exclusive. Default: now. */
                 to?: string;
                 /**
-                 * @description How series are bucketed (days, weeks from Monday, months) in the organisation's
-                 *     timezone. Default: day.
+                 * @description How the CSV's series would be bucketed; the funnel has none (accepted for the
+                 *     reports' common parameters).
                  */
                 interval?: "day" | "week" | "month";
+                /**
+                 * @description A saved view's id: only the leads its filter and search select are counted (another
+                 *     member's private view or another organisation's view is not found: 404).
+                 */
+                view_id?: string;
             };
             header?: never;
             path: {

@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiQuery, Member};
+use crate::routes::leads::LeadListParams;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -39,6 +40,22 @@ pub struct ReportParams {
     /// timezone. Default: day.
     #[param(inline)]
     pub interval: Option<ReportInterval>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FunnelParams {
+    /// RFC 3339. Default: midnight (in the organisation's timezone) 29 days before `to`.
+    pub from: Option<DateTime<Utc>>,
+    /// RFC 3339, exclusive. Default: now.
+    pub to: Option<DateTime<Utc>>,
+    /// How the CSV's series would be bucketed; the funnel has none (accepted for the
+    /// reports' common parameters).
+    #[param(inline)]
+    pub interval: Option<ReportInterval>,
+    /// A saved view's id: only the leads its filter and search select are counted (another
+    /// member's private view or another organisation's view is not found: 404).
+    pub view_id: Option<String>,
 }
 
 impl ReportParams {
@@ -92,16 +109,43 @@ pub async fn volume(
     Ok(json(report(&state, &member, Report::Volume, &p).await?))
 }
 
-/// The pipeline funnel from the period's stage history.
-#[utoipa::path(get, path = "/analytics/funnel", tag = "analytics", params(ReportParams),
+/// The pipeline funnel: leads entering each stage for the first time in the period, how many
+/// of them have moved on since, and the median time in the stage — of every lead, or of the
+/// leads a saved view selects.
+#[utoipa::path(get, path = "/analytics/funnel", tag = "analytics", params(FunnelParams),
     security(("bearer" = [])),
-    responses((status = 200, body = FunnelReport), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FunnelReport), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn funnel(
     State(state): State<AppState>,
     member: Member,
-    ApiQuery(p): ApiQuery<ReportParams>,
+    ApiQuery(p): ApiQuery<FunnelParams>,
 ) -> ApiResult<Response> {
-    Ok(json(report(&state, &member, Report::Funnel, &p).await?))
+    Ok(json(funnel_view(&state, &member, &p).await?))
+}
+
+async fn funnel_view(state: &AppState, member: &Member, p: &FunnelParams) -> ApiResult<ReportView> {
+    let Some(view_id) = p
+        .view_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
+        let q = ReportParams {
+            from: p.from,
+            to: p.to,
+            interval: p.interval,
+        };
+        return report(state, member, Report::Funnel, &q).await;
+    };
+    let list = LeadListParams {
+        view_id: Some(view_id.to_owned()),
+        ..Default::default()
+    };
+    let (leads, _) = crate::routes::lead_data::selection(&state.store, member, &list).await?;
+    let scope = state.store.org(member.org_id());
+    let funnel = scope.funnel_of_leads(p.from, p.to, &leads).await?;
+    Ok(ReportView::Funnel(funnel.map_err(empty_period)?))
 }
 
 /// Lead messages by weekday and hour in the organisation's timezone.
@@ -166,9 +210,9 @@ pub async fn costs(
 }
 
 /// Any report as CSV: `file` is `{report}.csv` (`volume.csv`, `peak-hours.csv`, …), with the
-/// report's parameters.
+/// report's parameters (`view_id` for the funnel only).
 #[utoipa::path(get, path = "/analytics/{file}", tag = "analytics",
-    params(("file" = String, Path, description = "`{report}.csv`: volume, funnel, peak-hours, sources, sentiment, agent or costs"), ReportParams),
+    params(("file" = String, Path, description = "`{report}.csv`: volume, funnel, peak-hours, sources, sentiment, agent or costs"), FunnelParams),
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", body = String),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -176,11 +220,21 @@ pub async fn csv_export(
     State(state): State<AppState>,
     member: Member,
     Path(file): Path<String>,
-    ApiQuery(p): ApiQuery<ReportParams>,
+    ApiQuery(p): ApiQuery<FunnelParams>,
 ) -> ApiResult<Response> {
     let name = file.strip_suffix(".csv").ok_or(ApiError::NotFound)?;
     let which: Report = name.parse().map_err(|_| ApiError::NotFound)?;
-    let view = report(&state, &member, which, &p).await?;
+    let view = match which {
+        Report::Funnel => funnel_view(&state, &member, &p).await?,
+        _ => {
+            let q = ReportParams {
+                from: p.from,
+                to: p.to,
+                interval: p.interval,
+            };
+            report(&state, &member, which, &q).await?
+        }
+    };
     let body = crate::analytics_csv::render(&view).map_err(|e| ApiError::Internal(e.into()))?;
     let disposition = format!("attachment; filename=\"{}.csv\"", which.as_str());
     Ok((

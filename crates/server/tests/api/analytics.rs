@@ -23,6 +23,8 @@ const AD_A: &str = "120200000000000001";
 const AD_B: &str = "120200000000000002";
 /// Midnight 1 March to midnight 3 March 2026 in Kolkata.
 const OLD: &str = "from=2026-02-28T18:30:00Z&to=2026-03-02T18:30:00Z";
+/// Whole months and the days around them: read from the monthly and the daily rollups.
+const YEAR: &str = "from=2026-01-15T00:00:00Z&to=2027-01-10T00:00:00Z";
 
 /// A lead (`wa_id`) writes at `at`, from an ad (`(id, headline)`) or organically.
 async fn lead_writes_at(
@@ -466,8 +468,10 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
     assert_eq!(
         got,
         vec![
-            (json!("New"), json!(3), json!(2), json!(0.6667)),
-            (json!("Engaged"), json!(2), json!(1), json!(0.5)),
+            // Rollups count whole local days: the five leads that wrote earlier were placed
+            // on the board today too, and the agent moved one of them to Engaged.
+            (json!("New"), json!(8), json!(3), json!(0.375)),
+            (json!("Engaged"), json!(3), json!(1), json!(0.3333)),
             (json!("Interested"), json!(1), json!(1), json!(1.0)),
             (json!("Paid"), json!(1), json!(0), json!(0.0)),
             (json!("Lost"), json!(1), json!(0), json!(0.0)),
@@ -481,6 +485,91 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
         "{f}"
     );
     assert_eq!(f["stages"][3]["median_seconds_in_stage"], Value::Null);
+
+    // A saved view's leads alone: Mina went New → Engaged → Interested → Paid.
+    let r = app
+        .post(
+            "/api/v1/views",
+            Some(&owner.token),
+            json!({"name": "Mina", "filter": [{"field": "name", "operator": "equal_to", "value": "Mina"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let view = r.body["id"].as_str().unwrap().to_owned();
+    let funnel_period = format!(
+        "from={}&to={}",
+        funnel_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        to.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let mine = get_ok(
+        &app,
+        &owner,
+        &format!("/api/v1/analytics/funnel?{funnel_period}&view_id={view}"),
+    )
+    .await;
+    let counts = |f: &Value| -> Vec<(i64, i64)> {
+        f["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["entered"].as_i64().unwrap(),
+                    s["converted_to_next"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(counts(&mine), vec![(1, 1), (1, 1), (1, 1), (1, 0), (0, 0)]);
+    assert_eq!(
+        (mine["won"].clone(), mine["lost"].clone()),
+        (json!(1), json!(0))
+    );
+    // A view of every lead says what the rollups say.
+    let r = app
+        .post(
+            "/api/v1/views",
+            Some(&owner.token),
+            json!({"name": "Everyone", "filter": []}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let everyone = r.body["id"].as_str().unwrap().to_owned();
+    let all = get_ok(
+        &app,
+        &owner,
+        &format!("/api/v1/analytics/funnel?{funnel_period}&view_id={everyone}"),
+    )
+    .await;
+    let rolled = get_ok(
+        &app,
+        &owner,
+        &format!("/api/v1/analytics/funnel?{funnel_period}"),
+    )
+    .await;
+    assert_eq!(all, rolled);
+    let csv = app
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/analytics/funnel.csv?{funnel_period}&view_id={view}"),
+            Some(&owner.token),
+            None,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    // Another organisation's view, or no such view: 404.
+    let other = app.signup_org("Elsewhere").await;
+    let r = app
+        .get(
+            &format!("/api/v1/analytics/funnel?{funnel_period}&view_id={view}"),
+            &other.token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
+    let r = app
+        .get("/api/v1/analytics/funnel?view_id=not-a-view", &owner.token)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{:?}", r.body);
 
     // Today's figures, from what the API says happened.
     let today = format!(
@@ -702,11 +791,18 @@ async fn every_report_adds_up_a_known_scenario(b: Backend) {
         format!("/api/v1/analytics/agent?{today}"),
         format!("/api/v1/analytics/costs?{today}"),
         format!("/api/v1/dashboard/stats?{today}"),
+        format!("/api/v1/analytics/funnel?{today}"),
+        format!("/api/v1/analytics/funnel?{YEAR}"),
+        format!("/api/v1/dashboard/stats?{YEAR}"),
+        format!("/api/v1/analytics/peak-hours?{YEAR}"),
     ];
     let mut live = vec![];
     for p in &paths {
         live.push(get_ok(&app, &owner, p).await);
     }
+    // Every lead of the scenario, whether its month is read whole or by its days.
+    let year = get_ok(&app, &owner, &format!("/api/v1/dashboard/stats?{YEAR}")).await;
+    assert_eq!(year["new_leads"], 8, "{year}");
     let store = closer_store::Store::connect(&app.database_url)
         .await
         .unwrap();

@@ -25,6 +25,31 @@ pub mod rollup {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The same figures summed per calendar month (m0032): `month` is the month's first day.
+pub mod rollup_month {
+    use closer_domain::analytics::RollupMetric;
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "analytics_rollups_monthly")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub metric: RollupMetric,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: Date,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub dim: String,
+        pub value: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Where a lead came from and when it first wrote.
 pub mod lead_fact {
     use sea_orm::entity::prelude::*;

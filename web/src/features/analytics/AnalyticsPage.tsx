@@ -3,6 +3,7 @@ import { Page } from "../../components/Page";
 import { Select } from "../../components/ui/Select";
 import { ErrorState, LoadingState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
+import { useViews } from "../leads";
 import { formatMoney } from "../pricing";
 import {
   type ReportInterval,
@@ -33,13 +34,19 @@ function Loaded<T>({
   return <LoadingState />;
 }
 
+/** The funnel's "every lead" choice (no saved view). */
+const EVERY_LEAD = "every";
+
 export function AnalyticsPage() {
   const [preset, setPreset] = useState<Preset>("30");
   const [interval, setBucket] = useState<ReportInterval>("day");
   const range = lastDays(Number(preset));
   const q = { ...range, interval };
   const volume = useVolume(q);
-  const funnel = useFunnel(range);
+  const [funnelView, setFunnelView] = useState<string>(EVERY_LEAD);
+  const funnelQuery = { ...range, ...(funnelView !== EVERY_LEAD ? { view_id: funnelView } : {}) };
+  const funnel = useFunnel(funnelQuery);
+  const views = useViews();
   const peak = usePeakHours(range);
   const sources = useSources(range);
   const sentiment = useSentiment(q);
@@ -116,10 +123,21 @@ export function AnalyticsPage() {
           <ChartCard
             id="report-funnel"
             title="Pipeline funnel"
-            description="Leads entering each stage and moving on, from the stage history."
-            csv={csvHref("funnel", range)}
+            description="Leads entering each stage for the first time, and how many moved on since."
+            csv={csvHref("funnel", funnelQuery)}
             table={funnel.data && <FunnelTable report={funnel.data} />}
           >
+            <Select<string>
+              aria-label="Leads counted"
+              size="sm"
+              className="mb-3 w-full sm:w-60"
+              value={funnelView}
+              options={[
+                { value: EVERY_LEAD, label: "Every lead" },
+                ...(views.data?.items ?? []).map((v) => ({ value: v.id, label: v.name })),
+              ]}
+              onValueChange={setFunnelView}
+            />
             <Loaded q={funnel}>
               {(r) => (
                 <>

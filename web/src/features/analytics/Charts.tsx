@@ -35,142 +35,137 @@ export function bucketLabel(day: string, interval: ReportInterval): string {
     : date.toLocaleDateString("en", { day: "numeric", month: "short" });
 }
 
-function Frame({ label, children }: { label: string; children: React.ReactElement }) {
+/** One line, bar or band of a chart. */
+interface Series {
+  key: string;
+  name: string;
+  color: string;
+  /** Drawn thicker: the series the chart is about. */
+  strong?: boolean;
+}
+
+/**
+ * A chart of a report's series over its buckets: lines, stacked bars or stacked areas, with
+ * the same axes, grid, tooltip, legend and accessible title every report chart shares.
+ */
+function SeriesChart({
+  label,
+  title,
+  shape,
+  data,
+  series,
+  decimals = false,
+}: {
+  label: string;
+  title: string;
+  shape: "line" | "bar" | "area";
+  data: Record<string, unknown>[];
+  series: Series[];
+  /** Money has fractions; counts do not. */
+  decimals?: boolean;
+}) {
+  const Chart = shape === "line" ? LineChart : shape === "bar" ? BarChart : AreaChart;
+  const drawn = series.map((s) => {
+    const common = { key: s.key, isAnimationActive: false, dataKey: s.key, name: s.name };
+    if (shape === "bar") return <Bar {...common} stackId="stack" fill={s.color} />;
+    if (shape === "area")
+      return (
+        <Area
+          {...common}
+          type="monotone"
+          stackId="stack"
+          stroke={s.color}
+          fill={s.color}
+          fillOpacity={0.4}
+        />
+      );
+    return (
+      <Line
+        {...common}
+        type="monotone"
+        stroke={s.color}
+        dot={false}
+        strokeWidth={s.strong ? 2 : 1}
+      />
+    );
+  });
   return (
     <figure aria-label={label} className="h-60 w-full sm:h-72">
       <ResponsiveContainer width="100%" height="100%">
-        {children}
+        <Chart data={data} accessibilityLayer margin={{ left: decimals ? -8 : -16, right: 8 }}>
+          <title>{title}</title>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
+          <YAxis allowDecimals={decimals} tick={{ fontSize: 11 }} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {drawn}
+        </Chart>
       </ResponsiveContainer>
     </figure>
   );
 }
 
+/** A report's points with the label of their bucket. */
+function labelled<P extends { day: string }>(series: P[], interval: ReportInterval) {
+  return series.map((p) => ({ ...p, label: bucketLabel(p.day, interval) }));
+}
+
 export function VolumeChart({ report, only }: { report: VolumeReport; only?: "conversations" }) {
-  const data = report.series.map((p) => ({ ...p, label: bucketLabel(p.day, report.interval) }));
+  const conversations = {
+    key: "conversations",
+    name: "Conversations",
+    color: COLORS.conversations,
+    strong: true,
+  };
   return (
-    <Frame label={only ? "Chats per day" : "Volume over time"}>
-      <LineChart data={data} accessibilityLayer margin={{ left: -16, right: 8 }}>
-        <title>{only ? "Chats per day" : "Leads, conversations and messages over time"}</title>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
-        <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="conversations"
-          name="Conversations"
-          stroke={COLORS.conversations}
-          dot={false}
-          strokeWidth={2}
-        />
-        {!only && (
-          <>
-            <Line
-              isAnimationActive={false}
-              type="monotone"
-              dataKey="leads"
-              name="New leads"
-              stroke={COLORS.leads}
-              dot={false}
-              strokeWidth={2}
-            />
-            <Line
-              isAnimationActive={false}
-              type="monotone"
-              dataKey="messages_in"
-              name="Messages in"
-              stroke={COLORS.in}
-              dot={false}
-            />
-            <Line
-              isAnimationActive={false}
-              type="monotone"
-              dataKey="messages_out"
-              name="Messages out"
-              stroke={COLORS.out}
-              dot={false}
-            />
-          </>
-        )}
-      </LineChart>
-    </Frame>
+    <SeriesChart
+      label={only ? "Chats per day" : "Volume over time"}
+      title={only ? "Chats per day" : "Leads, conversations and messages over time"}
+      shape="line"
+      data={labelled(report.series, report.interval)}
+      series={
+        only
+          ? [conversations]
+          : [
+              conversations,
+              { key: "leads", name: "New leads", color: COLORS.leads, strong: true },
+              { key: "messages_in", name: "Messages in", color: COLORS.in },
+              { key: "messages_out", name: "Messages out", color: COLORS.out },
+            ]
+      }
+    />
   );
 }
 
 export function CostChart({ report }: { report: CostsReport }) {
-  const data = report.series.map((p) => ({ ...p, label: bucketLabel(p.day, report.interval) }));
   return (
-    <Frame label="Costs over time">
-      <BarChart data={data} accessibilityLayer margin={{ left: -8, right: 8 }}>
-        <title>Meta and model costs over time</title>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
-        <YAxis tick={{ fontSize: 11 }} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Bar
-          isAnimationActive={false}
-          dataKey="meta"
-          name={`Meta (${report.currency})`}
-          stackId="c"
-          fill={COLORS.meta}
-        />
-        <Bar
-          isAnimationActive={false}
-          dataKey="model"
-          name="Model (USD)"
-          stackId="c"
-          fill={COLORS.model}
-        />
-      </BarChart>
-    </Frame>
+    <SeriesChart
+      label="Costs over time"
+      title="Meta and model costs over time"
+      shape="bar"
+      decimals
+      data={labelled(report.series, report.interval)}
+      series={[
+        { key: "meta", name: `Meta (${report.currency})`, color: COLORS.meta },
+        { key: "model", name: "Model (USD)", color: COLORS.model },
+      ]}
+    />
   );
 }
 
 export function SentimentChart({ report }: { report: SentimentReport }) {
-  const data = report.series.map((p) => ({ ...p, label: bucketLabel(p.day, report.interval) }));
   return (
-    <Frame label="Sentiment over time">
-      <AreaChart data={data} accessibilityLayer margin={{ left: -16, right: 8 }}>
-        <title>The leads' sentiment over time</title>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
-        <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-        <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} />
-        <Area
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="positive"
-          name="Positive"
-          stackId="s"
-          stroke={COLORS.positive}
-          fill={COLORS.positive}
-          fillOpacity={0.4}
-        />
-        <Area
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="neutral"
-          name="Neutral"
-          stackId="s"
-          stroke={COLORS.neutral}
-          fill={COLORS.neutral}
-          fillOpacity={0.4}
-        />
-        <Area
-          isAnimationActive={false}
-          type="monotone"
-          dataKey="negative"
-          name="Negative"
-          stackId="s"
-          stroke={COLORS.negative}
-          fill={COLORS.negative}
-          fillOpacity={0.4}
-        />
-      </AreaChart>
-    </Frame>
+    <SeriesChart
+      label="Sentiment over time"
+      title="The leads' sentiment over time"
+      shape="area"
+      data={labelled(report.series, report.interval)}
+      series={[
+        { key: "positive", name: "Positive", color: COLORS.positive },
+        { key: "neutral", name: "Neutral", color: COLORS.neutral },
+        { key: "negative", name: "Negative", color: COLORS.negative },
+      ]}
+    />
   );
 }

@@ -4,14 +4,15 @@ import { Card, CardHeader } from "../../components/ui/Card";
 import { ErrorState, LoadingState } from "../../components/ui/States";
 import { humanize } from "../../lib/format";
 import { formatMoney } from "../pricing";
-import { type Figures, useDashboardStats, useFunnel, useVolume } from "./api";
+import { type Figures, type Range, useDashboardStats, useFunnel, useVolume } from "./api";
 import { VolumeChart } from "./Charts";
 import { FunnelBars } from "./Reports";
 import { change, formatSeconds, lastDays } from "./range";
 
 interface KeyNumber {
   label: string;
-  to: string;
+  /** The list behind the number, filtered to it as far as the list can be. */
+  to: (range: Range) => string;
   value: (f: Figures) => number;
   show: (f: Figures) => string;
   /** A falling number is the good news (response time). */
@@ -23,29 +24,53 @@ const count = (pick: (f: Figures) => number) => ({
   show: (f: Figures) => pick(f).toLocaleString(),
 });
 
+/** A path with its query. */
+const withQuery = (path: string, query: Record<string, string>) =>
+  `${path}?${new URLSearchParams(query).toString()}`;
+
 const NUMBERS: KeyNumber[] = [
-  { label: "New leads", to: "/leads", ...count((f) => f.new_leads) },
-  { label: "Conversations", to: "/inbox", ...count((f) => f.conversations) },
-  { label: "Qualified", to: "/leads", ...count((f) => f.qualified_leads) },
-  { label: "Booked", to: "/calendar", ...count((f) => f.bookings) },
-  { label: "Won", to: "/pipeline", ...count((f) => f.won_leads) },
+  {
+    label: "New leads",
+    to: (r) => withQuery("/leads", { created_after: r.from, created_before: r.to }),
+    ...count((f) => f.new_leads),
+  },
+  { label: "Conversations", to: () => "/inbox", ...count((f) => f.conversations) },
+  {
+    label: "Qualified",
+    to: () => withQuery("/leads", { lead_status: "qualified" }),
+    ...count((f) => f.qualified_leads),
+  },
+  {
+    label: "Booked",
+    to: (r) => withQuery("/calendar", { view: "list", date: r.from }),
+    ...count((f) => f.bookings),
+  },
+  {
+    label: "Won",
+    to: () => withQuery("/leads", { lead_status: "won" }),
+    ...count((f) => f.won_leads),
+  },
   {
     label: "Reply rate",
-    to: "/inbox",
+    to: () => "/inbox",
     value: (f) => f.reply_rate,
     show: (f) => `${Math.round(f.reply_rate * 100)}%`,
   },
   {
     label: "Median first response",
-    to: "/inbox",
+    to: () => "/inbox",
     value: (f) => f.median_first_response_seconds ?? 0,
     show: (f) => formatSeconds(f.median_first_response_seconds),
     lowerIsBetter: true,
   },
-  { label: "Hand-offs", to: "/actions", ...count((f) => f.handoffs) },
+  {
+    label: "Hand-offs",
+    to: () => withQuery("/inbox", { needs_human: "true" }),
+    ...count((f) => f.handoffs),
+  },
   {
     label: "Cost",
-    to: "/analytics",
+    to: () => "/analytics",
     value: (f) => f.cost.total ?? f.cost.meta,
     show: (f) => formatMoney(f.cost.total ?? f.cost.meta, f.cost.currency),
     lowerIsBetter: true,
@@ -109,7 +134,7 @@ export function DashboardInsights() {
           {NUMBERS.map((n) => (
             <li key={n.label}>
               <Link
-                to={n.to}
+                to={n.to(range)}
                 className="flex h-full flex-col rounded-lg border border-gray-200 bg-white p-3 shadow-xs transition hover:border-brand-200 hover:shadow-sm"
               >
                 <span className="text-xs text-gray-500">{n.label}</span>
@@ -162,7 +187,10 @@ export function DashboardInsights() {
               {s.needs_human_by_priority.map((q) => (
                 <li key={q.priority ?? "none"}>
                   <Link
-                    to="/inbox"
+                    to={withQuery("/inbox", {
+                      needs_human: "true",
+                      ...(q.priority ? { priority: q.priority } : {}),
+                    })}
                     className="flex items-center justify-between px-5 py-2.5 text-sm hover:bg-gray-50"
                   >
                     <span className="flex items-center gap-2">

@@ -40,7 +40,8 @@ export function useVolume(q: Query) {
   });
 }
 
-export function useFunnel(q: Range) {
+/** The funnel of every lead, or of the leads a saved view selects (`view_id`). */
+export function useFunnel(q: Range & { view_id?: string }) {
   return useQuery({
     queryKey: [...ANALYTICS_KEY, "funnel", q],
     queryFn: () => unwrap(api.GET("/api/v1/analytics/funnel", { params: { query: q } })),
@@ -92,8 +93,12 @@ export type ReportName =
   "volume" | "funnel" | "peak-hours" | "sources" | "sentiment" | "agent" | "costs";
 
 /** The report as a CSV download (the session cookie signs the plain link). */
-export function csvHref(report: ReportName, q: Range & { interval?: ReportInterval }): string {
+export function csvHref(
+  report: ReportName,
+  q: Range & { interval?: ReportInterval; view_id?: string },
+): string {
   const params = new URLSearchParams({ from: q.from, to: q.to });
   if (q.interval) params.set("interval", q.interval);
+  if (q.view_id) params.set("view_id", q.view_id);
   return `/api/v1/analytics/${report}.csv?${params.toString()}`;
 }

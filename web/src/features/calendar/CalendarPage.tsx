@@ -1,6 +1,6 @@
 import { CalendarDays, ChevronLeft, ChevronRight, MessageSquare, User } from "lucide-react";
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { errorMessage } from "../../api/errors";
 import { EVENT_KIND_LABELS, EVENT_STATUS_LABELS } from "../../api/enums";
 import type { CalendarEvent, CalendarChangeBody, EventStatus } from "../../api/models";
@@ -46,6 +46,15 @@ const STATUS_TONES: Record<EventStatus, "green" | "amber" | "gray" | "blue"> = {
   done: "blue",
 };
 
+function viewParam(v: string | null): View {
+  return VIEWS.find((x) => x.value === v)?.value ?? "week";
+}
+
+function dateParam(v: string | null): Date {
+  const d = v ? new Date(v) : new Date();
+  return Number.isNaN(d.getTime()) ? new Date() : d;
+}
+
 /** The range a view shows around `anchor`, in the organisation's zone. */
 function rangeOf(view: View, anchor: Date, tz: string): { from: Date; to: Date } {
   switch (view) {
@@ -75,8 +84,10 @@ function daysOf(from: Date, to: Date, tz: string): Date[] {
 export function CalendarPage() {
   const org = useOrg();
   const tz = org.data?.timezone || "UTC";
-  const [view, setView] = useState<View>("week");
-  const [anchor, setAnchor] = useState(() => new Date());
+  // A link may open a view at a day (the dashboard's bookings: `?view=list&date=…`).
+  const [params] = useSearchParams();
+  const [view, setView] = useState<View>(() => viewParam(params.get("view")));
+  const [anchor, setAnchor] = useState(() => dateParam(params.get("date")));
   const { from, to } = rangeOf(view, anchor, tz);
   const calendar = useCalendar(from, to);
   const days = daysOf(from, to, tz);

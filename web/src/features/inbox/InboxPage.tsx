@@ -1,6 +1,7 @@
 import { MessagesSquare } from "lucide-react";
 import { useState } from "react";
-import { useParams } from "react-router";
+import { useParams, useSearchParams } from "react-router";
+import { ESCALATION_PRIORITIES } from "../../api/enums";
 import type { ConversationFilters } from "../../api/models";
 import { EmptyState } from "../../components/ui/States";
 import { cn } from "../../lib/cn";
@@ -8,13 +9,24 @@ import { RealtimeIndicator } from "../../realtime/RealtimeIndicator";
 import { ConversationList } from "./ConversationList";
 import { ConversationPane } from "./ConversationPane";
 
+/** The filters a link's query names: `needs_human=true`, `priority=high`. */
+export function filtersOf(params: URLSearchParams): ConversationFilters {
+  const priority = ESCALATION_PRIORITIES.find((p) => p === params.get("priority"));
+  return {
+    ...(params.get("needs_human") === "true" ? { needs_human: true } : {}),
+    ...(priority ? { priority } : {}),
+  };
+}
+
 /**
  * The inbox: conversations on the left, the open one in the middle, the lead on the right.
  * On a phone the list and the conversation each take the whole screen.
  */
 export function InboxPage() {
   const { conversationId } = useParams();
-  const [filters, setFilters] = useState<ConversationFilters>({});
+  // A link may open the inbox filtered (the dashboard's hand-offs: `?needs_human=true`).
+  const [params] = useSearchParams();
+  const [filters, setFilters] = useState<ConversationFilters>(() => filtersOf(params));
 
   return (
     <div className="flex h-[calc(100dvh-3.5rem)] min-h-0 md:h-dvh">

@@ -1,7 +1,7 @@
 import { useMoney } from "../organisation";
 import { Download, Plus, Search, Upload, Users } from "lucide-react";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage, fieldErrors, formMessage } from "../../api/errors";
 import { LoadMore } from "../../components/LoadMore";
 import { Page } from "../../components/Page";
@@ -49,13 +49,33 @@ const SOURCES: LeadSource[] = [
 
 const ANY = "any";
 
+/** The creation range a link's query names, when its instants are valid. */
+function createdParams(params: URLSearchParams): {
+  created_after?: string;
+  created_before?: string;
+} {
+  const valid = (v: string | null) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
+  const after = valid(params.get("created_after"));
+  const before = valid(params.get("created_before"));
+  return {
+    ...(after ? { created_after: after } : {}),
+    ...(before ? { created_before: before } : {}),
+  };
+}
+
 /** Leads: search, filters, sortable columns, "Load more", and a new lead. */
 export function LeadsPage() {
   const { user } = useSession();
   const canWrite = user.role !== "viewer";
   const [text, setText] = useState("");
   const q = useDebounced(text.trim(), 300);
-  const [status, setStatus] = useState<LeadStatus | typeof ANY>(ANY);
+  // A link may open the list filtered (the dashboard's numbers: `?lead_status=won`,
+  // `?created_after=…&created_before=…`).
+  const [params] = useSearchParams();
+  const [status, setStatus] = useState<LeadStatus | typeof ANY>(
+    () => LEAD_STATUSES.find((s) => s === params.get("lead_status")) ?? ANY,
+  );
+  const [created, setCreated] = useState(() => createdParams(params));
   const [tag, setTag] = useState<string>(ANY);
   const [source, setSource] = useState<LeadSource | typeof ANY>(ANY);
   const [optedOut, setOptedOut] = useState<"true" | "false" | typeof ANY>(ANY);
@@ -77,6 +97,7 @@ export function LeadsPage() {
     ...(source !== ANY ? { lead_source: source } : {}),
     ...(optedOut !== ANY ? { opted_out: optedOut === "true" } : {}),
     ...(viewId !== NO_VIEW ? { view_id: viewId } : {}),
+    ...created,
   };
   const list = useLeads(query);
   // A new search or filter starts a new selection (bulk actions act on what is seen).
@@ -93,7 +114,8 @@ export function LeadsPage() {
     tag !== ANY ||
     source !== ANY ||
     optedOut !== ANY ||
-    viewId !== NO_VIEW;
+    viewId !== NO_VIEW ||
+    Object.keys(created).length > 0;
   const shownIds = list.items.map((l) => l.id);
   const allSelected = shownIds.length > 0 && shownIds.every((id) => selected.has(id));
   const toggle = (id: string, on: boolean) =>
@@ -212,6 +234,17 @@ export function LeadsPage() {
             ]}
           />
         </div>
+        {Object.keys(created).length > 0 && (
+          <div className="flex flex-wrap items-center gap-2 border-b border-gray-200 px-4 py-2 text-sm text-gray-700">
+            <span>
+              Created {created.created_after && `from ${formatDateTime(created.created_after)}`}{" "}
+              {created.created_before && `until ${formatDateTime(created.created_before)}`}
+            </span>
+            <Button variant="secondary" size="sm" onClick={() => setCreated({})}>
+              Any time
+            </Button>
+          </div>
+        )}
         {canWrite && selected.size > 0 && (
           <BulkBar ids={[...selected]} canDelete={manage} onClear={() => setSelected(new Set())} />
         )}
