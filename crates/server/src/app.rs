@@ -120,9 +120,8 @@ pub async fn prepare(args: &ServeArgs) -> anyhow::Result<AppState> {
     if egress.allows_private() {
         tracing::warn!(allowed = ?args.egress_allow, "organisations may reach private addresses named in CLOSER_EGRESS_ALLOW");
     }
-    let media: crate::media::SharedMediaStore = Arc::new(crate::media::FsMediaStore::new(
-        args.db.data_dir.join("media"),
-    ));
+    let media = crate::media::store_from(&args.media, &args.db.data_dir)?;
+    tracing::info!("media files are kept in {}", media.describe());
     Ok(AppState {
         media,
         store,

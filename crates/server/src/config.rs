@@ -65,6 +65,10 @@ pub struct SeedDemoArgs {
     /// The same seed makes the same data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Action-center items (handovers, accepted CTAs, bookings with their calendar events,
+    /// failed sends) spread over the days, on the seeded conversations.
+    #[arg(long, default_value_t = 0)]
+    pub actions: u64,
     /// Leads written per transaction.
     #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub batch: u64,
@@ -137,6 +141,40 @@ pub struct ServeArgs {
     /// The earlier name of `CLOSER_EGRESS_ALLOW=*`.
     #[arg(long, env = "CLOSER_SCAN_ALLOW_PRIVATE")]
     pub scan_allow_private: bool,
+    #[command(flatten)]
+    pub media: MediaArgs,
+}
+
+/// Where media files (what leads send, what people upload) are kept: `<data dir>/media` unless
+/// an S3-compatible bucket is named. With several replicas, use a bucket (or one shared
+/// directory).
+#[derive(Args, Debug, Clone, Default)]
+pub struct MediaArgs {
+    /// Keep media in this S3-compatible bucket (AWS S3, MinIO, Cloudflare R2…) instead of
+    /// <data-dir>/media. The bucket must exist.
+    #[arg(long, env = "CLOSER_MEDIA_S3_BUCKET")]
+    pub media_s3_bucket: Option<String>,
+    /// The S3 API's base URL, e.g. http://minio.internal:9000 or
+    /// https://<account>.r2.cloudflarestorage.com. Absent: AWS S3 in the region.
+    #[arg(long, env = "CLOSER_MEDIA_S3_ENDPOINT")]
+    pub media_s3_endpoint: Option<String>,
+    /// The bucket's region (`auto` for R2; any value for MinIO).
+    #[arg(long, env = "CLOSER_MEDIA_S3_REGION", default_value = "us-east-1")]
+    pub media_s3_region: String,
+    /// Access key id. With the secret; both absent: the instance's own AWS credentials.
+    #[arg(long, env = "CLOSER_MEDIA_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub media_s3_access_key_id: Option<String>,
+    /// Secret access key.
+    #[arg(
+        long,
+        env = "CLOSER_MEDIA_S3_SECRET_ACCESS_KEY",
+        hide_env_values = true
+    )]
+    pub media_s3_secret_access_key: Option<String>,
+    /// Address the bucket as `<endpoint>/<bucket>` (MinIO and most self-hosted servers)
+    /// rather than `<bucket>.<endpoint host>` (`false`; AWS and R2 take either).
+    #[arg(long, env = "CLOSER_MEDIA_S3_PATH_STYLE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub media_s3_path_style: bool,
 }
 
 impl ServeArgs {

@@ -5,7 +5,7 @@
 use crate::config::SeedDemoArgs;
 use crate::credentials::{hash_password, new_token};
 use closer_domain::{EmailAddress, OrgName, Password, PersonName};
-use closer_store::seed_demo::{DemoCounts, DemoPlan};
+use closer_store::seed_demo::{DemoCounts, DemoPlan, TeamDayCounts};
 use closer_store::{NewAccount, Store};
 use std::fmt;
 use std::time::Instant;
@@ -17,6 +17,8 @@ pub struct DemoOwner {
     pub email: String,
     pub password: String,
     pub counts: DemoCounts,
+    /// The action center's items and the calendar's bookings (`--actions`).
+    pub team_day: TeamDayCounts,
     pub seconds: f64,
 }
 
@@ -29,8 +31,16 @@ impl fmt::Display for DemoOwner {
         write!(
             f,
             "seeded {} leads, {} conversations, {} messages, {} notes, {} tags on leads, \
-             {} stage moves in {:.1} s",
-            c.leads, c.conversations, c.messages, c.notes, c.lead_tags, c.stage_moves, self.seconds
+             {} stage moves, {} actions, {} bookings in {:.1} s",
+            c.leads,
+            c.conversations,
+            c.messages,
+            c.notes,
+            c.lead_tags,
+            c.stage_moves,
+            self.team_day.actions,
+            self.team_day.bookings,
+            self.seconds
         )
     }
 }
@@ -101,8 +111,12 @@ pub async fn run(args: &SeedDemoArgs) -> anyhow::Result<DemoOwner> {
         rebuilt.rollup_rows,
         rebuilt.elapsed.as_secs_f64()
     );
+    let team_day = store
+        .seed_team_day(org.id, args.actions, args.days, args.seed)
+        .await?;
     store.close().await.ok();
     Ok(DemoOwner {
+        team_day,
         org_id: org.id,
         email,
         password,

@@ -110,6 +110,9 @@ macro_rules! insert_all {
     };
 }
 
+mod team_day;
+pub use team_day::TeamDayCounts;
+
 /// A UUIDv7 of `at`, its random bits from the seeded generator.
 fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> Uuid {
     let bytes: [u8; 10] = rng.r#gen();

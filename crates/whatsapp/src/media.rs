@@ -29,22 +29,17 @@ impl GraphClient {
         })
     }
 
-    /// The file at a media URL, read up to `max_bytes` (more is an error: nothing larger is
-    /// kept, so nothing larger is read).
-    pub async fn download_media(
-        &self,
-        url: &str,
-        token: &str,
-        max_bytes: u64,
-    ) -> Result<Vec<u8>, SendError> {
-        let transport = |e: reqwest::Error| SendError::Transport(e.to_string());
-        let mut resp = self
+    /// The file at a media URL, as a response whose body is read chunk by chunk: the caller
+    /// streams it into the media store and stops at its size limit, so a file is never held
+    /// whole in memory and nothing past the limit is read.
+    pub async fn open_media(&self, url: &str, token: &str) -> Result<reqwest::Response, SendError> {
+        let resp = self
             .http()
             .get(url)
             .bearer_auth(token)
             .send()
             .await
-            .map_err(transport)?;
+            .map_err(|e| SendError::Transport(e.to_string()))?;
         let status = resp.status().as_u16();
         if !(200..300).contains(&status) {
             let body = resp.text().await.unwrap_or_default();
@@ -53,14 +48,7 @@ impl GraphClient {
                 body: body.chars().take(500).collect(),
             });
         }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > max_bytes {
-                return Err(SendError::TooLarge(max_bytes));
-            }
-        }
-        Ok(bytes)
+        Ok(resp)
     }
 
     /// Uploads a file for the number to send (`POST /{phone-number-id}/media`); the answer is

@@ -1887,8 +1887,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Uploads a file to send (anyone but a viewer): multipart `file`, at most 16 MB, of a type
-         *     WhatsApp carries. Send it with `POST /messages/send` `{conversation_id, media_id}`.
+         * Uploads a file to send (anyone but a viewer): multipart `file`, at most 16 MB (an image
+         *     5 MB), of a type WhatsApp carries. Send it with `POST /messages/send`
+         *     `{conversation_id, media_id}`. The file is streamed into the media store; a larger one is
+         *     refused with 413 and nothing is kept.
          */
         post: operations["upload_media"];
         delete?: never;
@@ -12285,6 +12287,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description payload_too_large: the file is over its kind's limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -12293,7 +12296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description validation_failed naming `file`: missing, empty, too large or a type WhatsApp does not carry */
+            /** @description validation_failed naming `file`: missing, empty or a type WhatsApp does not carry */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -4,7 +4,7 @@
 //! Idempotent: a stored file is not fetched again, a transcribed one not transcribed again.
 
 use super::transcribe::{self, Provider};
-use super::{SharedMediaStore, storage_key};
+use super::{SharedMediaStore, metered, refusal_of, response_chunks, storage_key};
 use crate::worker::JobFailure;
 use closer_domain::media::{self, MediaStatus};
 use closer_domain::messaging::MessageType;
@@ -67,24 +67,25 @@ impl Fetcher<'_> {
         if let Err(refusal) = media::check(record.kind, &mime_type, announced) {
             return self.refuse(record, &refusal.to_string()).await;
         }
-        let max = media::max_bytes(record.kind);
-        let bytes = match self.graph.download_media(&info.url, token, max).await {
-            Ok(bytes) => bytes,
-            Err(SendError::TooLarge(_)) => {
-                let refusal = media::MediaRefusal::TooLarge { size: max + 1, max };
-                return self.refuse(record, &refusal.to_string()).await;
-            }
-            Err(e) => return Err(graph_failure(e)),
-        };
-        if let Err(refusal) = media::check(record.kind, &mime_type, bytes.len() as u64) {
-            return self.refuse(record, &refusal.to_string()).await;
-        }
-        let key = storage_key(record.org_id, record.id);
-        self.files
-            .put(&key, &bytes)
+        let response = self
+            .graph
+            .open_media(&info.url, token)
             .await
-            .map_err(|e| JobFailure::retry(format!("the media store refused the file: {e}")))?;
-        let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            .map_err(graph_failure)?;
+        // Streamed into the store and cut off at the kind's limit: a file is never held whole
+        // in memory, and one larger than Meta said is refused without a byte kept.
+        let (chunks, tally) = metered(response_chunks(response), media::max_bytes(record.kind));
+        let key = storage_key(record.org_id, record.id);
+        if let Err(e) = self.files.put_stream(&key, chunks).await {
+            return match refusal_of(&e) {
+                Some(refusal) => self.refuse(record, &refusal.to_string()).await,
+                None => Err(JobFailure::retry(format!(
+                    "the file could not be fetched and stored: {e}"
+                ))),
+            };
+        }
+        let size = tally.lock().unwrap_or_else(|e| e.into_inner()).size;
+        let size = i64::try_from(size).unwrap_or(i64::MAX);
         let stored = self
             .store
             .media_stored(record, &key, &media::essence(&mime_type), size)

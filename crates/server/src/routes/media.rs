@@ -5,7 +5,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Manager, Member, Responder, parse_id};
-use crate::media::{link_is_valid, signed_path, storage_key};
+use crate::media::{link_is_valid, metered, refusal_of, signed_path, storage_key};
 use crate::routes::llm_settings::{base_url_problem, origin, reachable};
 use crate::state::AppState;
 use crate::validate::Validator;
@@ -19,14 +19,14 @@ use closer_domain::media::{self, MediaStatus};
 use closer_domain::messaging::MessageType;
 use closer_store::media::{MediaRecord, NewUpload, TranscriptionInput, TranscriptionSettings};
 use closer_store::secret_box::SecretBox;
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::Digest;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A request may carry a little more than the file's 16 MB, so that a file just over the
-/// limit is told so (422 naming `file`) rather than cut off; far larger bodies are 413.
+/// A request may carry a little more than the file's 16 MB (the form's own bytes); the file's
+/// limit is enforced while it streams in.
 const UPLOAD_BODY_LIMIT: usize = 20 * 1024 * 1024;
 const MAX_MODEL_CHARS: usize = 200;
 const MAX_KEY_CHARS: usize = 500;
@@ -113,13 +113,71 @@ fn content_type_of(declared: Option<&str>, name: Option<&str>) -> String {
     }
 }
 
-/// Uploads a file to send (anyone but a viewer): multipart `file`, at most 16 MB, of a type
-/// WhatsApp carries. Send it with `POST /messages/send` `{conversation_id, media_id}`.
+/// A file part streamed into the media store.
+struct Received {
+    name: Option<String>,
+    mime: String,
+    kind: MessageType,
+    size: u64,
+    sha256: String,
+}
+
+/// What stopped an upload's stream: a limit (413 for size, 422 naming `file` when empty), the
+/// form itself (as a form error), or the store.
+fn upload_failed(err: std::io::Error) -> ApiError {
+    match refusal_of(&err) {
+        Some(refusal @ media::MediaRefusal::TooLarge { .. }) => {
+            ApiError::TooMuchWork(format!("file {refusal}"))
+        }
+        Some(refusal) => ApiError::field("file", refusal.to_string()),
+        None => match err
+            .into_inner()
+            .map(|inner| inner.downcast::<MultipartError>())
+        {
+            Some(Ok(form)) => unreadable_form(*form),
+            Some(Err(other)) => ApiError::Internal(anyhow::anyhow!("storing an upload: {other}")),
+            None => ApiError::Internal(anyhow::anyhow!("storing an upload failed")),
+        },
+    }
+}
+
+/// Streams the `file` part into the store under `key`, checking its type first and its size
+/// as it comes: nothing over the limit is read or kept.
+async fn receive(
+    state: &AppState,
+    field: axum::extract::multipart::Field<'_>,
+    key: &str,
+) -> ApiResult<Received> {
+    let name = field.file_name().and_then(media::safe_file_name);
+    let mime = content_type_of(field.content_type(), name.as_deref());
+    let kind = media::upload_kind(&mime, 1)
+        .map_err(|refusal| ApiError::field("file", refusal.to_string()))?;
+    let max = media::UPLOAD_MAX_BYTES.min(media::max_bytes(kind));
+    let (chunks, tally) = metered(field.map_err(std::io::Error::other), max);
+    state
+        .media
+        .put_stream(key, chunks)
+        .await
+        .map_err(upload_failed)?;
+    let tally = tally.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(Received {
+        name,
+        mime,
+        kind,
+        size: tally.size,
+        sha256: tally.sha256_hex(),
+    })
+}
+
+/// Uploads a file to send (anyone but a viewer): multipart `file`, at most 16 MB (an image
+/// 5 MB), of a type WhatsApp carries. Send it with `POST /messages/send`
+/// `{conversation_id, media_id}`. The file is streamed into the media store; a larger one is
+/// refused with 413 and nothing is kept.
 #[utoipa::path(post, path = "/media", tag = "inbox", security(("bearer" = [])),
     request_body(content((MediaUpload = "multipart/form-data"))),
     responses((status = 201, body = MediaView), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody),
-        (status = 422, description = "validation_failed naming `file`: missing, empty, too large or a type WhatsApp does not carry", body = ErrorBody)))]
+        (status = 413, description = "payload_too_large: the file is over its kind's limit", body = ErrorBody),
+        (status = 422, description = "validation_failed naming `file`: missing, empty or a type WhatsApp does not carry", body = ErrorBody)))]
 pub async fn upload_media(
     State(state): State<AppState>,
     Responder(member): Responder,
@@ -128,39 +186,47 @@ pub async fn upload_media(
     let mut form = Multipart::from_request(req, &state)
         .await
         .map_err(|rej| ApiError::BadRequest(rej.body_text()))?;
-    let mut file = None;
-    while let Some(field) = form.next_field().await.map_err(unreadable_form)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().and_then(media::safe_file_name);
-            let mime = content_type_of(field.content_type(), name.as_deref());
-            file = Some((name, mime, field.bytes().await.map_err(unreadable_form)?));
-        }
-    }
-    let (name, mime, bytes) = file.ok_or_else(|| ApiError::field("file", "is required"))?;
-    let kind = media::upload_kind(&mime, bytes.len() as u64)
-        .map_err(|refusal| ApiError::field("file", refusal.to_string()))?;
     let id = closer_store::new_id();
     let org_id = member.org_id();
     let key = storage_key(org_id, id);
-    state
-        .media
-        .put(&key, &bytes)
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("storing an upload: {e}")))?;
+    let mut file = None;
+    while let Some(field) = form.next_field().await.map_err(unreadable_form)? {
+        if field.name() == Some("file") && file.is_none() {
+            match receive(&state, field, &key).await {
+                Ok(received) => file = Some(received),
+                Err(refused) => {
+                    // The rest of the request is read and dropped (within the body limit)
+                    // before the answer: a client still sending would otherwise see the
+                    // connection reset rather than the 413.
+                    while let Ok(Some(_)) = form.next_field().await {}
+                    return Err(refused);
+                }
+            }
+        }
+    }
+    let file = file.ok_or_else(|| ApiError::field("file", "is required"))?;
     let upload = NewUpload {
         id,
-        kind,
-        mime_type: mime,
-        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        file_name: name,
-        sha256: hex::encode(sha2::Sha256::digest(&bytes)),
-        storage_key: key,
+        kind: file.kind,
+        mime_type: file.mime,
+        size_bytes: i64::try_from(file.size).unwrap_or(i64::MAX),
+        file_name: file.name,
+        sha256: file.sha256,
+        storage_key: key.clone(),
     };
-    let record = state
+    let recorded = state
         .store
         .org(org_id)
         .record_upload(&member.0.user.as_actor(), upload)
-        .await?;
+        .await;
+    let record = match recorded {
+        Ok(record) => record,
+        Err(e) => {
+            // No row names the file: it is not kept either.
+            let _ = state.media.delete(&key).await;
+            return Err(e.into());
+        }
+    };
     Ok((
         StatusCode::CREATED,
         Json(media_view(record, &state.secrets)),

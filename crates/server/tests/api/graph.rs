@@ -31,6 +31,8 @@ struct Shared {
     media: Arc<Mutex<std::collections::HashMap<String, MediaFile>>>,
     /// Every media call: `{what: "info"|"download"|"upload", id, auth, ...}`.
     media_calls: Arc<Mutex<Vec<Value>>>,
+    /// Sizes the description states instead of the file's own (Meta may understate one).
+    announced: Arc<Mutex<std::collections::HashMap<String, usize>>>,
     /// This server's own address, for the download URLs it hands out.
     base: Arc<Mutex<String>>,
 }
@@ -101,6 +103,22 @@ impl FakeGraph {
             .insert(media_id.to_owned(), (mime_type.to_owned(), bytes));
     }
 
+    /// A file whose description states `announced` bytes, whatever its real size.
+    pub fn add_media_announced(
+        &self,
+        media_id: &str,
+        mime_type: &str,
+        bytes: Vec<u8>,
+        announced: usize,
+    ) {
+        self.add_media(media_id, mime_type, bytes);
+        self.shared
+            .announced
+            .lock()
+            .unwrap()
+            .insert(media_id.to_owned(), announced);
+    }
+
     /// Every media call so far (describe, download, upload).
     pub fn media_calls(&self) -> Vec<Value> {
         self.shared.media_calls.lock().unwrap().clone()
@@ -134,11 +152,13 @@ async fn number(
             .unwrap()
             .push(json!({"what": "info", "id": id, "auth": auth}));
         let base = shared.base.lock().unwrap().clone();
+        let size = shared.announced.lock().unwrap().get(&id).copied();
+        let size = size.unwrap_or(bytes.len());
         return (
             StatusCode::OK,
             axum::Json(json!({"messaging_product": "whatsapp", "id": id,
                 "url": format!("{base}/download/{id}"), "mime_type": mime_type,
-                "sha256": "abc", "file_size": bytes.len()})),
+                "sha256": "abc", "file_size": size})),
         );
     }
     if auth == format!("Bearer {GOOD_TOKEN}") {

@@ -82,17 +82,37 @@ impl TestApp {
     pub async fn spawn_with_graph(backend: Backend, graph_url: &str) -> TestApp {
         // Website scans crawl a stand-in site, and models answer from a stand-in, on
         // 127.0.0.1.
-        Self::spawn_with(backend, graph_url, vec!["127.0.0.1".into()]).await
+        Self::spawn_with(
+            backend,
+            graph_url,
+            vec!["127.0.0.1".into()],
+            Default::default(),
+        )
+        .await
+    }
+
+    /// The app with the Graph stand-in and its media kept where `media` says (an S3 bucket).
+    pub async fn spawn_with_media(
+        backend: Backend,
+        graph_url: &str,
+        media: closer_server::config::MediaArgs,
+    ) -> TestApp {
+        Self::spawn_with(backend, graph_url, vec!["127.0.0.1".into()], media).await
     }
 
     /// The app as a production server runs it: organisations reach public addresses only,
     /// plus the private `hosts` (`host` or `host:port`) named, as in CLOSER_EGRESS_ALLOW.
     pub async fn spawn_with_egress(backend: Backend, hosts: &[&str]) -> TestApp {
         let hosts = hosts.iter().map(|h| h.to_string()).collect();
-        Self::spawn_with(backend, "http://127.0.0.1:9", hosts).await
+        Self::spawn_with(backend, "http://127.0.0.1:9", hosts, Default::default()).await
     }
 
-    async fn spawn_with(backend: Backend, graph_url: &str, egress_allow: Vec<String>) -> TestApp {
+    async fn spawn_with(
+        backend: Backend,
+        graph_url: &str,
+        egress_allow: Vec<String>,
+        media: closer_server::config::MediaArgs,
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_database) = fresh_database(backend, dir.path()).await;
         let args = ServeArgs {
@@ -114,6 +134,7 @@ impl TestApp {
             trusted_proxies: vec![],
             // As in production: the throttle test counts on it.
             signup_burst: 10,
+            media,
         };
         let running = app::start(&args).await.expect("server starts");
         TestApp {

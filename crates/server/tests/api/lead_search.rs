@@ -291,6 +291,7 @@ async fn a_seeded_year_reads_back(b: Backend) {
         password: Some("demo password".into()),
         seed: 7,
         batch: 300,
+        actions: 2_000,
     };
     let demo = closer_server::seed_demo::run(&args).await.expect("seeded");
     let c = &demo.counts;
@@ -382,6 +383,47 @@ async fn a_seeded_year_reads_back(b: Backend) {
         columns.iter().all(|c| c["count"].as_u64().unwrap() > 0),
         "{columns:?}"
     );
+
+    // The action center and the calendar hold the year's items, readable page after page.
+    let t = &demo.team_day;
+    assert_eq!(t.actions, 2_000);
+    assert_eq!(count("actions").await, t.actions);
+    assert_eq!(count("calendar_events").await, t.bookings);
+    assert!((300..=700).contains(&t.bookings), "{t:?}");
+    let counts = app.get("/api/v1/actions/counts", &owner.token).await;
+    let open = counts.body["total"].as_u64().unwrap();
+    assert!(open > 0 && open < 500, "{:?}", counts.body);
+    let mut seen = 0;
+    let mut path = "/api/v1/actions?status=open&limit=50".to_owned();
+    loop {
+        let page = app.get(&path, &owner.token).await;
+        assert_eq!(page.status, StatusCode::OK, "{:?}", page.body);
+        let items = page.body["items"].as_array().unwrap();
+        let urgency: Vec<&str> = items
+            .iter()
+            .map(|a| a["priority"].as_str().unwrap())
+            .collect();
+        assert!(!urgency.is_empty(), "{path}");
+        seen += items.len() as u64;
+        match page.body["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/actions?status=open&limit=50&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, open, "every open item once, page after page");
+    let now = chrono::Utc::now();
+    let week = app
+        .get(
+            &format!(
+                "/api/v1/calendar?from={}&to={}",
+                urlencode(&(now - chrono::Duration::days(7)).to_rfc3339()),
+                urlencode(&now.to_rfc3339())
+            ),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(week.status, StatusCode::OK, "{:?}", week.body);
+    assert!(!week.body["items"].as_array().unwrap().is_empty());
     app.finish().await;
 }
 

@@ -32,6 +32,7 @@ mod pricing;
 mod push_service;
 mod realtime;
 mod roles;
+mod s3_server;
 mod security;
 mod sending;
 mod sequences;

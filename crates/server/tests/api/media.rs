@@ -7,8 +7,9 @@
 use crate::conversations::{lead_writes as sandbox_lead_writes, messages};
 use crate::harness::{Backend, Session, TestApp, eventually};
 use crate::on_both_databases;
+use crate::s3_server::S3Server;
 use crate::sending::{fixture, post_webhook};
-use crate::whatsapp_settings::app_with_graph;
+use crate::whatsapp_settings::{app_with_graph, app_with_graph_and_media};
 use axum::Router;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
@@ -18,8 +19,14 @@ use std::sync::{Arc, Mutex};
 
 on_both_databases!(
     an_inbound_image_is_fetched_and_served_by_signed_links,
+    an_inbound_image_is_fetched_into_a_bucket,
     files_whatsapp_does_not_carry_are_refused,
+    a_file_larger_than_meta_said_is_cut_off,
+    a_file_larger_than_meta_said_is_cut_off_in_a_bucket,
     uploads_are_checked_and_sent_by_media_id,
+    uploads_to_a_bucket_are_checked_and_sent_by_media_id,
+    erasing_a_lead_deletes_their_files_from_the_bucket,
+    a_bucket_refusing_our_signature_keeps_nothing,
     a_voice_note_is_transcribed_and_the_agent_answers_it,
     transcription_settings_are_validated_and_scoped
 );
@@ -61,8 +68,74 @@ async fn get_raw(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Res
     req.send().await.unwrap()
 }
 
+/// Where the server under test keeps its files: its data directory, or a bucket on a real
+/// S3 server the test started.
+enum Kept {
+    InDataDir,
+    InBucket(S3Server),
+}
+
+impl Kept {
+    async fn bucket() -> Kept {
+        Kept::InBucket(S3Server::start().await)
+    }
+
+    /// The keys (`org/media`) of every file the store holds.
+    fn files(&self, app: &TestApp) -> Vec<String> {
+        match self {
+            Kept::InBucket(s3) => s3.objects(),
+            Kept::InDataDir => {
+                let root = app.data_dir().join("media");
+                let mut keys = Vec::new();
+                for org in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                    for file in std::fs::read_dir(org.path())
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                    {
+                        let p = file.path();
+                        keys.push(
+                            p.strip_prefix(&root)
+                                .unwrap()
+                                .to_string_lossy()
+                                .into_owned(),
+                        );
+                    }
+                }
+                keys.sort();
+                keys
+            }
+        }
+    }
+
+    /// Nothing half-written: no multipart upload left open, no partial file.
+    fn assert_nothing_partial(&self, app: &TestApp) {
+        if let Kept::InBucket(s3) = self {
+            assert_eq!(s3.pending_parts(), Vec::<std::path::PathBuf>::new());
+        }
+        let files = self.files(app);
+        assert!(files.iter().all(|k| !k.contains(".partial")), "{files:?}");
+    }
+}
+
+/// An app whose WhatsApp number talks to the Graph stand-in, keeping files as `kept` says.
+async fn app_keeping(b: Backend, kept: &Kept) -> (TestApp, Session, crate::graph::FakeGraph) {
+    match kept {
+        Kept::InDataDir => app_with_graph(b, NUMBER, SECRET).await,
+        Kept::InBucket(s3) => app_with_graph_and_media(b, NUMBER, SECRET, s3.media_args()).await,
+    }
+}
+
 async fn an_inbound_image_is_fetched_and_served_by_signed_links(b: Backend) {
-    let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
+    fetched_and_served(b, Kept::InDataDir).await
+}
+
+async fn an_inbound_image_is_fetched_into_a_bucket(b: Backend) {
+    fetched_and_served(b, Kept::bucket().await).await
+}
+
+async fn fetched_and_served(b: Backend, kept: Kept) {
+    let (app, owner, graph) = app_keeping(b, &kept).await;
     graph.add_media("400000000000001", "image/jpeg", JPEG.to_vec());
     lead_sends(&app, "inbound_image.json").await;
     let conv = the_conversation(&app, &owner).await;
@@ -71,6 +144,8 @@ async fn an_inbound_image_is_fetched_and_served_by_signed_links(b: Backend) {
     assert_eq!(media["mime_type"], "image/jpeg");
     assert_eq!(media["size_bytes"], JPEG.len());
     assert!(media["caption"].is_string(), "{media}");
+    let key = format!("{}/{}", owner.org_id, media["id"].as_str().unwrap());
+    assert_eq!(kept.files(&app), [key]);
     // Meta was asked with the number's token, for the description and for the bytes.
     let calls = graph.media_calls();
     let what: Vec<&str> = calls.iter().map(|c| c["what"].as_str().unwrap()).collect();
@@ -149,6 +224,30 @@ async fn files_whatsapp_does_not_carry_are_refused(b: Backend) {
     app.finish().await;
 }
 
+async fn a_file_larger_than_meta_said_is_cut_off(b: Backend) {
+    cut_off(b, Kept::InDataDir).await
+}
+
+async fn a_file_larger_than_meta_said_is_cut_off_in_a_bucket(b: Backend) {
+    cut_off(b, Kept::bucket().await).await
+}
+
+/// Meta describes a small image, then sends 6 MB: the download stops at the image limit
+/// (5 MB), the file is refused, and nothing of it is kept.
+async fn cut_off(b: Backend, kept: Kept) {
+    let (app, owner, graph) = app_keeping(b, &kept).await;
+    let mut big = JPEG.to_vec();
+    big.resize(6 * 1024 * 1024, 7);
+    graph.add_media_announced("400000000000001", "image/jpeg", big, 1_000);
+    lead_sends(&app, "inbound_image.json").await;
+    let conv = the_conversation(&app, &owner).await;
+    let m = media_message(&app, &owner, &conv, "image", "refused").await;
+    assert!(m["media"]["url"].is_null(), "{m}");
+    assert_eq!(kept.files(&app), Vec::<String>::new());
+    kept.assert_nothing_partial(&app);
+    app.finish().await;
+}
+
 fn file_form(name: &str, mime: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
     let part = reqwest::multipart::Part::bytes(bytes)
         .file_name(name.to_owned())
@@ -171,7 +270,15 @@ async fn upload(app: &TestApp, s: &Session, form: reqwest::multipart::Form) -> (
 }
 
 async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
-    let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
+    uploads_checked_and_sent(b, Kept::InDataDir).await
+}
+
+async fn uploads_to_a_bucket_are_checked_and_sent_by_media_id(b: Backend) {
+    uploads_checked_and_sent(b, Kept::bucket().await).await
+}
+
+async fn uploads_checked_and_sent(b: Backend, kept: Kept) {
+    let (app, owner, graph) = app_keeping(b, &kept).await;
     let pdf = b"%PDF-1.4 a small quote".to_vec();
     let (status, body) = upload(
         &app,
@@ -197,9 +304,52 @@ async fn uploads_are_checked_and_sent_by_media_id(b: Backend) {
         body["error"]["details"]["fields"]["file"].is_string(),
         "{body}"
     );
+    // Too large: refused with 413 as it streams in (a document past 16 MB, an image past
+    // 5 MB), nothing kept, nothing half-written.
     let big = vec![0u8; 16 * 1024 * 1024 + 1];
     let (status, body) = upload(&app, &owner, file_form("big.pdf", "application/pdf", big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"]["code"], "payload_too_large", "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("16 MB"),
+        "{body}"
+    );
+    let photo = vec![0xffu8; 6 * 1024 * 1024];
+    let (status, body) = upload(&app, &owner, file_form("big.jpg", "image/jpeg", photo)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("5 MB"),
+        "{body}"
+    );
+    let (status, body) = upload(
+        &app,
+        &owner,
+        file_form("empty.pdf", "application/pdf", vec![]),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["details"]["fields"]["file"].is_string(),
+        "{body}"
+    );
+    let first = format!("{}/{media_id}", owner.org_id);
+    assert_eq!(kept.files(&app), [first]);
+    kept.assert_nothing_partial(&app);
+    // A file larger than one S3 part (8 MB) goes up in parts and comes back whole.
+    let brochure: Vec<u8> = (0..12 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let (status, body) = upload(
+        &app,
+        &owner,
+        file_form("Brochure.pdf", "application/pdf", brochure.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["size_bytes"], brochure.len());
+    let r = get_raw(&app, body["url"].as_str().unwrap(), None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().as_ref() == brochure.as_slice());
+    assert_eq!(kept.files(&app).len(), 2);
+    kept.assert_nothing_partial(&app);
     let form = reqwest::multipart::Form::new().text("note", "no file");
     let (status, _) = upload(&app, &owner, form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -482,5 +632,77 @@ async fn transcription_settings_are_validated_and_scoped(b: Backend) {
             .iter()
             .all(|m| m["media"]["url"].is_null())
     );
+    app.finish().await;
+}
+
+/// A lead's photo is kept in the bucket; erasing the lead deletes the object (the
+/// `media_erase` job), and the message says the file is gone.
+async fn erasing_a_lead_deletes_their_files_from_the_bucket(b: Backend) {
+    let kept = Kept::bucket().await;
+    let (app, owner, graph) = app_keeping(b, &kept).await;
+    graph.add_media("400000000000001", "image/jpeg", JPEG.to_vec());
+    lead_sends(&app, "inbound_image.json").await;
+    let list = app.get("/api/v1/conversations", &owner.token).await;
+    let conv = list.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let lead = list.body["items"][0]["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let photo = media_message(&app, &owner, &conv, "image", "stored").await;
+    let media_id = photo["media"]["id"].as_str().unwrap().to_owned();
+    let key = format!("{}/{media_id}", owner.org_id);
+    assert_eq!(kept.files(&app), std::slice::from_ref(&key));
+    // Another organisation's file stays.
+    let other = app.signup_org("Keeps its files").await;
+    let (status, theirs) = upload(
+        &app,
+        &other,
+        file_form("theirs.pdf", "application/pdf", b"%PDF-1.4 theirs".to_vec()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+    let their_key = format!("{}/{}", other.org_id, theirs["id"].as_str().unwrap());
+
+    let r = app
+        .post(
+            "/api/v1/privacy/erase",
+            Some(&owner.token),
+            json!({"lead_id": lead}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let left = eventually(20, "the object deleted", || async {
+        let files = kept.files(&app);
+        (!files.contains(&key)).then_some(files)
+    })
+    .await;
+    assert_eq!(left, [their_key]);
+    let after = messages(&app, &owner, &conv).await;
+    let m = after.iter().find(|m| m["id"] == photo["id"]).unwrap();
+    assert_eq!(m["media"]["status"], "erased", "{m}");
+    let r = get_raw(
+        &app,
+        &format!("/api/v1/media/{media_id}"),
+        Some(&owner.token),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
+/// SigV4 is on: a server holding the wrong secret has every request refused, so an upload
+/// fails and the bucket stays empty.
+async fn a_bucket_refusing_our_signature_keeps_nothing(b: Backend) {
+    let s3 = S3Server::start().await;
+    let (app, owner, _graph) =
+        app_with_graph_and_media(b, NUMBER, SECRET, s3.media_args_with_wrong_secret()).await;
+    let (status, body) = upload(
+        &app,
+        &owner,
+        file_form("a.pdf", "application/pdf", b"%PDF-1.4 a".to_vec()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(s3.objects(), Vec::<String>::new());
     app.finish().await;
 }

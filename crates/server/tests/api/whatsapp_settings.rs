@@ -258,8 +258,18 @@ pub async fn app_with_graph(
     number: &str,
     app_secret: &str,
 ) -> (TestApp, crate::harness::Session, crate::graph::FakeGraph) {
+    app_with_graph_and_media(b, number, app_secret, Default::default()).await
+}
+
+/// As [`app_with_graph`], the server keeping its media where `media` says.
+pub async fn app_with_graph_and_media(
+    b: Backend,
+    number: &str,
+    app_secret: &str,
+    media: closer_server::config::MediaArgs,
+) -> (TestApp, crate::harness::Session, crate::graph::FakeGraph) {
     let graph = crate::graph::FakeGraph::start().await;
-    let app = TestApp::spawn_with_graph(b, &graph.url).await;
+    let app = TestApp::spawn_with_media(b, &graph.url, media).await;
     let owner = app.signup_org("Hooks").await;
     let mut body = connect_body(number, GOOD_TOKEN);
     body["app_secret"] = json!(app_secret);
