@@ -103,6 +103,9 @@ pub async fn run(args: &SeedDemoArgs) -> anyhow::Result<DemoOwner> {
             },
         )
         .await?;
+    let team_day = store
+        .seed_team_day(org.id, args.actions, args.days, args.seed)
+        .await?;
     // The seed writes tables directly: the analytics rollups are counted from them once, so
     // the dashboard and the reports agree with the lists from the start.
     let rebuilt = store.rebuild_rollups().await?;
@@ -111,9 +114,6 @@ pub async fn run(args: &SeedDemoArgs) -> anyhow::Result<DemoOwner> {
         rebuilt.rollup_rows,
         rebuilt.elapsed.as_secs_f64()
     );
-    let team_day = store
-        .seed_team_day(org.id, args.actions, args.days, args.seed)
-        .await?;
     store.close().await.ok();
     Ok(DemoOwner {
         team_day,
