@@ -30,6 +30,7 @@ mod m0025_automations;
 mod m0026_sequences;
 mod m0027_team_day;
 mod m0028_agent_tests;
+mod m0031_lead_reads;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_sequences::Migration),
             Box::new(m0027_team_day::Migration),
             Box::new(m0028_agent_tests::Migration),
+            Box::new(m0031_lead_reads::Migration),
         ]
     }
 }
