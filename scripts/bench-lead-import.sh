@@ -18,7 +18,7 @@ PY
 CLOSER_DATA_DIR="$DIR/data" CLOSER_LISTEN="127.0.0.1:$PORT" "$BIN" serve >"$DIR/server.log" 2>&1 &
 PID=$!
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done  # migrations on a fresh PostgreSQL take a while
 TOKEN=$(curl -sf "$BASE/api/v1/auth/signup" -H 'content-type: application/json' \
   -d '{"org_name":"Bench","name":"Bench Owner","email":"bench@example.com","password":"correct horse"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')

@@ -49,7 +49,13 @@ measure() { # backend
   # shellcheck disable=SC2046
   CLOSER_LISTEN="127.0.0.1:$PORT" "$BIN" serve $(db_args "$1") >"$WORK/$1-server.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+  # A million leads' start (planner statistics, the search index check) takes a while on a
+  # busy machine: wait up to five minutes, and stop if the server died.
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+    kill -0 $PID 2>/dev/null || { echo "$1: the server stopped, see $WORK/$1-server.log" >&2; exit 1; }
+    sleep 0.5
+  done
   python3 "$HERE/bench-lead-reads.py" "http://127.0.0.1:$PORT" "bench-$1@example.com" "$PASSWORD" \
     "$1" "$DURATION" "$CONNECTIONS" "$RESULTS"
   kill $PID; wait $PID 2>/dev/null || true; PID=

@@ -218,6 +218,8 @@ fn tagged(org_id: Uuid, names: Option<Vec<String>>) -> sea_orm::sea_query::Selec
                 .equals((lead_tag::Entity, lead_tag::Column::TagId)),
         )
         .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(org_id))
+        // `lead_tags_tag` starts with org_id: without it every tagging would be scanned.
+        .and_where(Expr::col((lead_tag::Entity, lead_tag::Column::OrgId)).eq(org_id))
         .to_owned();
     if let Some(names) = names {
         let folded: Vec<String> = names.iter().map(|n| tag_folded(n)).collect();

@@ -712,7 +712,10 @@ pub(crate) async fn placements(
             position_of_card(db.get_database_backend(), org_id),
             "position",
         )
-        .filter(pipeline_card::Column::OrgId.eq(org_id))
+        // By the primary key (contact_id) alone: with `org_id = ?` beside it SQLite may walk
+        // the organisation's whole column index (pipeline_cards_column starts with org_id)
+        // instead of looking up the page's cards. A card's lead names its organisation; the
+        // stages below are the organisation's, so another's card would find no stage.
         .filter(pipeline_card::Column::ContactId.is_in(lead_ids.to_vec()))
         .into_tuple()
         .all(db)

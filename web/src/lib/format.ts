@@ -63,3 +63,8 @@ export function formatMoney(minor: number | null | undefined, currency?: string)
   if (!currency) return (minor / 100).toLocaleString("en-IN", digits);
   return (minor / 100).toLocaleString("en-IN", { style: "currency", currency, ...digits });
 }
+
+/** A count as people read it, grouped like the money beside it: `10,00,000` leads, not `1000000`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-IN");
+}

@@ -31,6 +31,7 @@ mod m0026_sequences;
 mod m0027_team_day;
 mod m0028_agent_tests;
 mod m0029_action_queue_order;
+mod m0031_lead_reads;
 mod m0032_analytics_months;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_team_day::Migration),
             Box::new(m0028_agent_tests::Migration),
             Box::new(m0029_action_queue_order::Migration),
+            Box::new(m0031_lead_reads::Migration),
             Box::new(m0032_analytics_months::Migration),
         ]
     }

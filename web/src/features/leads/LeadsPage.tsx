@@ -15,7 +15,7 @@ import { Input } from "../../components/ui/Input";
 import { Select } from "../../components/ui/Select";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
 import { Table, Td, Th } from "../../components/ui/Table";
-import { canManage, formatDateTime, humanize } from "../../lib/format";
+import { canManage, formatCount, formatDateTime, humanize } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { useSession } from "../auth";
 import { BulkBar } from "./BulkBar";
@@ -267,7 +267,7 @@ export function LeadsPage() {
             <p className="px-5 pt-3 text-xs text-gray-500" data-testid="lead-count">
               {total === undefined || total === null
                 ? `${list.items.length} shown`
-                : `${total} ${total === 1 ? "lead" : "leads"}`}
+                : `${formatCount(total)} ${total === 1 ? "lead" : "leads"}`}
             </p>
             <div className="hidden md:block">
               <Table label="Leads">

@@ -29,7 +29,7 @@ import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
 import { Input } from "../../components/ui/Input";
 import { EmptyState, ErrorState, LoadingState } from "../../components/ui/States";
-import { canManage } from "../../lib/format";
+import { canManage, formatCount } from "../../lib/format";
 import { cn } from "../../lib/cn";
 import { useDebounced } from "../../lib/useDebounced";
 import { useNow } from "../../lib/useNow";
@@ -327,9 +327,9 @@ function Column({
             <span
               className="rounded-full bg-white px-2 py-0.5 text-xs font-medium text-gray-700 ring-1 ring-gray-200"
               data-testid="column-count"
-              aria-label={`${total.count} leads`}
+              aria-label={`${formatCount(total.count)} leads`}
             >
-              {total.count}
+              {formatCount(total.count)}
             </span>
           </span>
         </div>
