@@ -121,7 +121,9 @@ test("a broadcast goes from a saved view through its pre-flight to its stats", a
   await expect(pace.getByText("A whole number from 1 to 1000.")).toBeVisible();
   await rate.fill("100");
   await pace.getByRole("button", { name: "Save pace" }).click();
-  await expect(page.getByText("Sending pace set to 100 messages a second")).toBeVisible();
+  await expect(
+    page.getByText("Sending pace set to 100 messages a second", { exact: true }),
+  ).toBeVisible();
   await screenshot(page, "whatsapp-pace-1280", true);
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(rate).toBeVisible();
