@@ -11,7 +11,7 @@ import { TemplateSender } from "../templates";
 import { useAddNote, useMessageSent, useSendMessage } from "./api";
 import { cannedQuery, fillVariables, filterCanned, leadValues } from "./canned";
 import { formatBytes, windowStatus } from "./format";
-import { ATTACH_ACCEPT, ATTACH_MAX_BYTES, uploadMedia, useSendMedia } from "./media";
+import { ATTACH_ACCEPT, attachLimit, uploadMedia, useSendMedia } from "./media";
 import type { MediaView } from "../../api/models";
 
 /** A file chosen in the composer: uploading, uploaded (ready to send) or refused. */
@@ -34,8 +34,9 @@ function useAttachment() {
     const abort = new AbortController();
     current.current = abort;
     const base: PendingFile = { file, progress: 0, abort };
-    if (file.size > ATTACH_MAX_BYTES) {
-      setPending({ ...base, error: "This file is larger than WhatsApp's 16 MB limit." });
+    const limit = attachLimit(file);
+    if (file.size > limit.bytes) {
+      setPending({ ...base, error: `This file is larger than WhatsApp's ${limit.label} limit.` });
       return;
     }
     setPending(base);
@@ -361,7 +362,7 @@ export function Composer({
                 type="button"
                 onClick={() => fileInput.current?.click()}
                 disabled={locked}
-                title="Attach an image or a document (up to 16 MB)"
+                title="Attach an image (up to 5 MB) or a document (up to 16 MB)"
                 aria-label="Attach"
                 className="flex size-10 shrink-0 items-center justify-center rounded-lg border border-gray-300 bg-white text-gray-600 transition-colors hover:bg-gray-50 disabled:opacity-50"
               >

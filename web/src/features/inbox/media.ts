@@ -27,8 +27,18 @@ export const ATTACH_ACCEPT = [
   "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 ].join(",");
 
-/** WhatsApp's (and the server's) limit for a file sent from the composer. */
-export const ATTACH_MAX_BYTES = 16 * 1024 * 1024;
+const MB = 1024 * 1024;
+
+/**
+ * WhatsApp's (and the server's) limit for a file sent from the composer: 5 MB for an image,
+ * 16 MB for a document. The server refuses a bigger one with 413 all the same; saying so
+ * before the upload spares the lead's time on a slow connection.
+ */
+export function attachLimit(file: Pick<File, "type">): { bytes: number; label: string } {
+  return file.type.startsWith("image/")
+    ? { bytes: 5 * MB, label: "5 MB" }
+    : { bytes: 16 * MB, label: "16 MB" };
+}
 
 /** Uploads a file, reporting progress from 0 to 1; resolves with the stored file. */
 export function uploadMedia(
