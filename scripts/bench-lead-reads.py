@@ -8,37 +8,13 @@ p50/p95/p99. Usage:
   bench-lead-reads.py BASE EMAIL PASSWORD LABEL [DURATION] [CONNECTIONS] [RESULTS_JSON]
 """
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
-BASE, EMAIL, PASSWORD, LABEL = sys.argv[1:5]
-DURATION = int(sys.argv[5]) if len(sys.argv) > 5 else 15
-CONNECTIONS = int(sys.argv[6]) if len(sys.argv) > 6 else 1
-RESULTS = sys.argv[7] if len(sys.argv) > 7 else None
-LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-lead-reads.lua")
+from bench_reads import get, run
+
 random.seed(7)
-
-
-def call(method, path, token=None, body=None):
-    req = urllib.request.Request(BASE + path, method=method)
-    if token:
-        req.add_header("authorization", f"Bearer {token}")
-    data = None
-    if body is not None:
-        req.add_header("content-type", "application/json")
-        data = json.dumps(body).encode()
-    with urllib.request.urlopen(req, data, timeout=120) as r:
-        return json.load(r)
-
-
-token = call("POST", "/api/v1/auth/login", body={"email": EMAIL, "password": PASSWORD})["token"]
-get = lambda path: call("GET", path, token)
 q = lambda **kw: urllib.parse.urlencode(kw)
 filt = lambda doc: urllib.parse.quote(json.dumps(doc))
 
@@ -98,32 +74,4 @@ scenarios = {
     "pipeline board": ["/api/v1/pipeline?cards=20"],
 }
 
-results = []
-print(f"\n{LABEL}: {len(sample)} sampled leads, {len(cursors)} deep cursors; "
-      f"{DURATION} s per scenario, {CONNECTIONS} connection(s)")
-print(f"{'scenario':28} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-for name, paths in scenarios.items():
-    if not paths:
-        continue
-    for p in paths[:3]:  # every path answers 200 before it is timed
-        get(p)
-    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as f:
-        f.write("\n".join(paths) + "\n")
-    wrk = ["wrk", "-t1", f"-c{CONNECTIONS}", "-H", f"Authorization: Bearer {token}", "-s", LUA]
-    subprocess.run(wrk + ["-d3s", BASE, "--", f.name], capture_output=True, text=True)
-    out = subprocess.run(wrk + [f"-d{DURATION}s", "--timeout", "30s", BASE, "--", f.name],
-                         capture_output=True, text=True).stdout
-    os.unlink(f.name)
-    line = next((l for l in out.splitlines() if l.startswith("RESULT")), None)
-    if not line:
-        print(f"{name:28} wrk failed:\n{out}")
-        continue
-    r = dict(kv.split("=") for kv in line.split()[1:])
-    print(f"{name:28} {r['requests']:>8} {r['p50']:>8} {r['p95']:>8} {r['p99']:>8} {r['max']:>8}"
-          + (f"  errors={r['errors']}" if r["errors"] != "0" else ""))
-    results.append({"backend": LABEL, "scenario": name, "paths": len(paths), **r})
-
-if RESULTS:
-    with open(RESULTS, "a") as out:
-        for r in results:
-            out.write(json.dumps(r) + "\n")
+run(scenarios, f"{len(sample)} sampled leads, {len(cursors)} deep cursors", width=28)
