@@ -18,6 +18,20 @@ pub struct Escalation {
     pub recommended_action: &'static str,
 }
 
+impl Escalation {
+    /// An angry lead, a failed payment or a falling mood: the line telling the lead a person is
+    /// coming starts with an apology instead of a cheerful hand-off.
+    pub fn lead_is_upset(&self) -> bool {
+        [
+            EscalationTrigger::AngrySentiment,
+            EscalationTrigger::PaymentFailure,
+            EscalationTrigger::DecliningSentiment,
+        ]
+        .iter()
+        .any(|t| t.as_str() == self.reason)
+    }
+}
+
 /// Which code rules the sales rules' `escalation_triggers` switch on, and which of the
 /// owner's triggers only the model reads (free text such as "lead asks for a discount").
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

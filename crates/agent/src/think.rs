@@ -431,9 +431,14 @@ fn hand_over(
         .get("handoff")
         .and_then(|sc| sc.for_language(lang))
         .unwrap_or(line(Line::Handoff, lang));
+    let text = if e.lead_is_upset() {
+        format!("{} {text}", line(Line::Apology, lang))
+    } else {
+        text.to_owned()
+    };
     Draft {
         should_send: true,
-        text: text.into(),
+        text,
         reason_code: ReasonCode::NeedsHuman,
         cta_type: None,
         confidence: 0.9,

@@ -197,6 +197,27 @@ async fn a_correction_overwrites_a_slot_and_a_request_for_a_person_hands_over() 
 }
 
 #[tokio::test]
+async fn an_angry_lead_gets_an_apology_with_the_handover() {
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says(
+            "Worst institute, nobody called me back. Cheating people!",
+            None,
+        )
+        .await
+        .clone();
+    assert!(o.decision.handoff_required);
+    let reply = c.replies().last().copied().unwrap_or_default().to_owned();
+    assert!(reply.starts_with("Sorry for the trouble."), "{reply}");
+    // A calm request for a person is handed over without an apology.
+    let mut c = conversation(profile());
+    c.lead_says("Can I talk to a real person please?", None)
+        .await;
+    let reply = c.replies().last().copied().unwrap_or_default().to_owned();
+    assert!(!reply.contains("Sorry"), "{reply}");
+}
+
+#[tokio::test]
 async fn the_same_call_is_offered_at_most_twice_then_the_agent_lets_go() {
     let mut p = profile();
     // Nothing to qualify: straight to the offer.
