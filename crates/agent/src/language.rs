@@ -257,6 +257,11 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::AskSlot, true) => "Aapka {slot} kya hai?",
         (Line::Reconfirm, false) => "Just to confirm, your {slot} is {value}?",
         (Line::Reconfirm, true) => "Confirm kar dun, aapka {slot} {value} hai?",
+        (Line::Thanks, _) => "Thanks {name}!",
+        (Line::Noted, false) => "Got it: {slot} {value}, noted.",
+        (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
+        (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
+        (Line::OfferStands, true) => "{offer} ke saath aage badhein?",
         (Line::Apology, false) => "Sorry for the trouble.",
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
@@ -285,6 +290,12 @@ pub enum Line {
     Graceful,
     AskSlot,
     Reconfirm,
+    /// Said once, when the lead tells their name.
+    Thanks,
+    /// A fact the lead corrected, said back.
+    Noted,
+    /// The offer already on the table, asked about in other words (never resent whole).
+    OfferStands,
     Apology,
     Ping,
     ButtonYes,

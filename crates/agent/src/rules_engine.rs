@@ -2,7 +2,7 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
-use crate::extract::slots::{SlotKind, kind_of};
+use crate::extract::slots::{SlotKind, kind_of, name_answering};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
 use crate::language::{Line, line};
@@ -57,11 +57,28 @@ fn question_for(s: &Snapshot, slot: &str, lang: &str) -> String {
 }
 
 /// The next slot to ask for, honouring the checklist's order and timing; a slot asked twice
-/// without an answer is left alone.
+/// without an answer is left alone. The question just asked is never asked again at once: a
+/// lead who answered "Class 12, Neet" to "your name?" has moved on, and so does the agent.
 pub fn next_slot(s: &Snapshot, state: &ConversationState) -> Option<String> {
     let checklist = &s.profile.sales_rules.qualification_checklist;
     let asked = |k: &str| state.asked_slots.iter().filter(|a| *a == k).count();
-    let missing = |k: &str, limit: usize| !state.slots.contains_key(k) && asked(k) < limit;
+    let just_asked = state.asked_slots.last().map(String::as_str);
+    // WhatsApp already tells the lead's name when it starts like one ("Rahul S"): asked
+    // once, never chased.
+    let known_name = s
+        .profile_name
+        .as_deref()
+        .and_then(|n| n.split_whitespace().next())
+        .and_then(|first| name_answering(first, &|_| false))
+        .is_some();
+    let missing = |k: &str, limit: usize| {
+        let limit = if known_name && k == "name" {
+            limit.min(1)
+        } else {
+            limit
+        };
+        !state.slots.contains_key(k) && asked(k) < limit && just_asked != Some(k)
+    };
     // A business with fixed prices has nothing to fit to a budget: asking one after quoting
     // the fee reads as a form (unless the owner made it required).
     let fixed = pricing_is_fixed(s);
@@ -203,8 +220,100 @@ fn draft(
     }
 }
 
-/// Drafts the reply and updates `state` (questions asked, CTA states, confusion).
+/// Drafts the reply and updates `state` (questions asked, CTA states, confusion). A lead who
+/// has just told their name hears it back first, once, as a counsellor would.
 pub fn respond(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    knowledge: &[Snippet],
+) -> (Draft, Effects) {
+    let (mut d, fx) = decide(s, x, state, knowledge);
+    if d.reason_code != ReasonCode::ExitGraceful
+        && let Some(thanks) = thanks(s, state)
+    {
+        d.text = format!("{thanks} {}", d.text);
+    }
+    (d, fx)
+}
+
+/// "Thanks Amit!" when this message told the lead's name (a new one, not the same again);
+/// "Thanks Amit ji!" in Hinglish where the owner's style uses honorifics. Not in the first
+/// reply: its greeting already thanks the lead.
+fn thanks(s: &Snapshot, state: &ConversationState) -> Option<String> {
+    let name = state.slot_value("name")?;
+    if s.state.slot_value("name") == Some(name) || !s.bot_has_spoken() {
+        return None;
+    }
+    let lang = reply_language(s, state);
+    let first = name.split_whitespace().next()?;
+    let hinglish = lang == "hi-en" || lang == "hi";
+    let name = if hinglish && s.profile.tone_profile.honorifics {
+        format!("{first} ji")
+    } else {
+        first.to_owned()
+    };
+    Some(line(Line::Thanks, &lang).replace("{name}", &name))
+}
+
+/// The facts this message changed ("sorry, I meant Class 11"), as (slot, new value); the
+/// name is left to [`thanks`].
+fn corrections(s: &Snapshot, state: &ConversationState) -> Vec<(String, String)> {
+    state
+        .slots
+        .iter()
+        .filter(|(k, _)| k.as_str() != "name")
+        .filter_map(|(k, now)| {
+            let before = s.state.slot_value(k)?;
+            (before != now.value).then(|| (k.clone(), now.value.clone()))
+        })
+        .collect()
+}
+
+/// The next step after the lead corrected a fact: the correction said back, then the step;
+/// the offer already on the table is asked about in other words, never sent again whole.
+fn after_correction(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    changed: &[(String, String)],
+    lang: &str,
+) -> Draft {
+    let on_table = state.last_cta;
+    let mut step = next_step(s, state, lang);
+    if step.reason_code == ReasonCode::CtaPush
+        && let Some(cta) = on_table.filter(|c| step.cta_type == Some(*c))
+    {
+        let offer = s
+            .enabled_cta(cta)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| cta.label().to_owned());
+        let text = line(Line::OfferStands, lang).replace("{offer}", &lowercase_first(&offer));
+        step = draft(text, ReasonCode::Confirmation, None, 0.75);
+    }
+    let noted: Vec<String> = changed
+        .iter()
+        .map(|(slot, value)| {
+            line(Line::Noted, lang)
+                .replace("{slot}", &humanize(slot))
+                .replace("{value}", value)
+        })
+        .collect();
+    step.text = format!("{} {}", noted.join(" "), step.text);
+    step
+}
+
+/// "Free counselling call" reads "the free counselling call" mid-sentence; "IIT demo" stays.
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_owned(),
+    }
+}
+
+fn decide(
     s: &Snapshot,
     x: &Extraction,
     state: &mut ConversationState,
@@ -350,6 +459,10 @@ pub fn respond(
     }
 
     if !first_contact {
+        let changed = corrections(s, state);
+        if !changed.is_empty() {
+            return (after_correction(s, state, &changed, lang), fx);
+        }
         return (next_step(s, state, lang), fx);
     }
     // The first reply greets, then takes the next step: the next question, or the offer when

@@ -60,11 +60,22 @@ async fn scene_4_start_after_stop_is_confirmed_once() {
 }
 
 #[tokio::test]
-async fn scene_5_what_follows_the_name_question_is_a_name_only_when_it_looks_like_one() {
+async fn scene_5_what_follows_the_name_question_is_a_name_only_when_it_looks_like_one_and_never_asked_twice_in_a_row()
+ {
     scene("scene 5").await;
 }
 
 #[tokio::test]
 async fn scene_6_cities_name_fields_phones_and_budgets_are_recalled() {
     scene("scene 6:").await;
+}
+
+#[tokio::test]
+async fn scene_7_a_name_told_is_thanked_once_before_the_next_step() {
+    scene("scene 7").await;
+}
+
+#[tokio::test]
+async fn scene_8_a_correction_after_an_offer_is_said_back_not_answered_with_the_offer() {
+    scene("scene 8").await;
 }

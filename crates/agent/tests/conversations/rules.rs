@@ -133,7 +133,8 @@ async fn a_hinglish_lead_gets_hinglish_answers_and_an_opt_out_is_final() {
         "{}",
         replies[0]
     );
-    assert_eq!(replies[1], "Aap kya dhoondh rahe hain?");
+    // The name said back once, then the next question.
+    assert_eq!(replies[1], "Thanks Rahul! Aap kya dhoondh rahe hain?");
     assert!(replies[3].starts_with("Samajh sakta hun"), "{}", replies[3]);
     assert_eq!(slot(&c, "name").as_deref(), Some("Rahul"));
 
@@ -524,4 +525,138 @@ async fn not_now_is_a_polite_goodbye_not_the_same_question_again() {
     let reply = o.decision.message_text.clone().unwrap_or_default();
     assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{reply}");
     assert!(!reply.to_lowercase().contains("name"), "{reply}");
+}
+
+/// Issue 10: "No acknowledgement ('Thanks Rahul!')". A counsellor told a name says it back
+/// once, then takes the next step; the honorific only where the owner's style uses one.
+#[tokio::test]
+async fn a_lead_who_tells_their_name_is_thanked_by_name_once() {
+    let mut c = conversation(profile());
+    talk(
+        &mut c,
+        &[
+            "Hi, what are your fees?",
+            "I'm Priya",
+            "I want to learn stock trading on weekends",
+        ],
+    )
+    .await;
+    let replies = c.replies();
+    assert!(replies[1].starts_with("Thanks Priya! "), "{}", replies[1]);
+    assert!(
+        replies[1].ends_with('?'),
+        "the next step follows: {}",
+        replies[1]
+    );
+    assert!(!replies[2].contains("Priya"), "once: {}", replies[2]);
+
+    // Hinglish, in a business whose style uses honorifics.
+    let mut p = profile();
+    p.tone_profile.honorifics = true;
+    let mut c = conversation(p);
+    talk(&mut c, &["Namaste, fees kitni hai?", "Mera naam Rahul hai"]).await;
+    let thanks = c.replies()[1];
+    assert!(thanks.starts_with("Thanks Rahul ji! "), "{thanks}");
+    assert!(thanks.ends_with("Aap kya dhoondh rahe hain?"), "{thanks}");
+    // Without them, no "ji"; the name said again is not thanked again.
+    let mut c = conversation(profile());
+    talk(
+        &mut c,
+        &[
+            "Namaste, fees kitni hai?",
+            "Mera naam Rahul hai",
+            "Rahul hi hai",
+        ],
+    )
+    .await;
+    assert!(
+        c.replies()[1].starts_with("Thanks Rahul! "),
+        "{}",
+        c.replies()[1]
+    );
+    assert!(!c.replies()[2].contains("Thanks"), "{}", c.replies()[2]);
+    // The first reply greets already: no thanks stacked on the greeting.
+    let mut c = conversation(profile());
+    let o = c.lead_says("Hi, I'm Neha", None).await;
+    let first = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!first.contains("Thanks Neha"), "{first}");
+}
+
+/// Issue 10: the agent offered the call, the lead corrected a fact, and the same offer went
+/// out again word for word. The correction is taken and said back; the offer is not resent.
+#[tokio::test]
+async fn a_correction_after_an_offer_is_acknowledged_not_answered_with_the_same_offer() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    let offer = c
+        .lead_says("Amit here, JEE, 12th, CBSE", None)
+        .await
+        .decision
+        .clone();
+    assert_eq!(offer.reason_code, ReasonCode::CtaPush, "{offer:?}");
+    let offered = offer.message_text.unwrap_or_default();
+    let o = c
+        .lead_says("sorry, I meant Class 11 not 12", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(slot(&c, "class").as_deref(), Some("11th"));
+    // Not the offer again, in any language: none of its lines, no second push.
+    let scripts = [
+        "Shall we set up a free counselling call",
+        "counselling call set karein",
+    ];
+    for line in closer_agent::guardrails::sentences(&offered)
+        .iter()
+        .map(String::as_str)
+        .chain(scripts)
+    {
+        assert!(!reply.contains(line), "{line:?} again: {reply}");
+    }
+    assert!(
+        reply.contains("11th"),
+        "the correction is said back: {reply}"
+    );
+    assert!(!o.decision.handoff_required, "{reply}");
+    assert_ne!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
+    // The offer is still on the table: a yes now takes it up.
+    let o = c.lead_says("yes, tomorrow 5pm", None).await;
+    assert!(o.patch.calendar_event.is_some(), "{:?}", o.decision);
+}
+
+/// Issue 10: after "May I know your name?", "Class 12, Neet" got the name question again. The
+/// class and exam are filed, the conversation moves on; the name is asked again at most once,
+/// later, and not at all when WhatsApp already gives one.
+#[tokio::test]
+async fn facts_given_instead_of_a_name_are_filed_and_the_name_is_not_asked_twice_in_a_row() {
+    let b = business("pathshala");
+    for profile_name in [None, Some("Rahul S")] {
+        let mut c = b.conversation();
+        c.profile_name = profile_name.map(str::to_owned);
+        c.lead_says("Hello", None).await;
+        assert!(c.replies()[0].contains("naam"), "{}", c.replies()[0]);
+        c.lead_says("Class 12, Neet", None).await;
+        assert_eq!(slot(&c, "class").as_deref(), Some("12th"));
+        assert_eq!(slot(&c, "exam").as_deref(), Some("NEET"));
+        assert_eq!(slot(&c, "name"), None);
+        let next = c.replies()[1];
+        assert!(!next.contains("naam"), "the name twice in a row: {next}");
+        assert!(next.contains("board"), "{next}");
+        let o = c.lead_says("CBSE", None).await.decision.clone();
+        let text = o.message_text.clone().unwrap_or_default();
+        match profile_name {
+            // Asked once more, later.
+            None => assert!(text.contains("naam"), "{text}"),
+            // WhatsApp's name stands: the offer, no third question about it.
+            Some(_) => {
+                assert!(!text.contains("naam"), "{text}");
+                assert_eq!(o.reason_code, ReasonCode::CtaPush, "{text}");
+            }
+        }
+    }
+    // A lead who ignores the name question twice is not asked a third time.
+    let mut c = b.conversation();
+    talk(&mut c, &["Hello", "Class 12, Neet", "CBSE", "hmm"]).await;
+    let asked = c.replies().iter().filter(|r| r.contains("naam")).count();
+    assert_eq!(asked, 2, "{:?}", c.replies());
 }

@@ -58,3 +58,11 @@ pub fn conversation(profile: AgentProfile) -> Conversation {
             ),
         ])
 }
+
+/// A business of the evaluation set (`crates/agent/eval/businesses.json`), as its owner set
+/// it up: "pathshala" is a Pune coaching institute asking name, exam, class and board.
+pub fn business(id: &str) -> closer_agent::eval::Business {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+    let set = closer_agent::eval::EvalSet::load(&dir).expect("the evaluation set reads");
+    set.business(id).expect("the business").clone()
+}
