@@ -1,11 +1,13 @@
 //! When a human must take over (SPEC §5.3), how urgently, and the brief they get first.
 
 use crate::extract::Extraction;
+use crate::language::{Line, line};
 use crate::state::{ConversationState, HandoffPackage};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use closer_domain::agent::EscalationTrigger;
 use closer_domain::cta::CtaState;
 use closer_domain::engagement::{DECLINING_TREND, sentiment_trend};
+use closer_domain::hours::{TeamBack, WorkingSchedule};
 use closer_domain::sales::{EscalationPriority, Intent, Sentiment};
 
 /// Confused exchanges in a row that call for a human.
@@ -29,6 +31,41 @@ impl Escalation {
         ]
         .iter()
         .any(|t| t.as_str() == self.reason)
+    }
+}
+
+/// What the lead hears when a person takes over, a pure function of the working hours, the
+/// local time and the lead's mood: inside the hours (or none known) the owner's handover line
+/// (`own`, "they'll reply here shortly"); outside them when the team is back ("Our team is back
+/// at 9:00 AM tomorrow (Mon); they'll reply here then"), never "shortly" at 04:30. An upset
+/// lead hears the apology first.
+pub fn handover_line(
+    schedule: &WorkingSchedule,
+    local_now: NaiveDateTime,
+    upset: bool,
+    lang: &str,
+    own: Option<&str>,
+) -> String {
+    let promise = match schedule.team_back(local_now) {
+        TeamBack::Now => own.unwrap_or(line(Line::Handoff, lang)).to_owned(),
+        TeamBack::At(at) => {
+            let weekday = at.format("%a").to_string();
+            let days = (at.date() - local_now.date()).num_days();
+            let day = match days {
+                0 => line(Line::Today, lang),
+                1 => line(Line::Tomorrow, lang),
+                _ => line(Line::OnDay, lang),
+            }
+            .replace("{weekday}", &weekday);
+            line(Line::HandoffLater, lang)
+                .replace("{time}", &at.format("%-I:%M %p").to_string())
+                .replace("{day}", &day)
+        }
+    };
+    if upset {
+        format!("{} {promise}", line(Line::Apology, lang))
+    } else {
+        promise
     }
 }
 
@@ -279,7 +316,68 @@ mod tests {
         );
     }
 
+    fn schedule() -> impl Strategy<Value = WorkingSchedule> {
+        use chrono::{NaiveTime, Weekday};
+        use closer_domain::hours::OpenHours;
+        let day = proptest::sample::select(vec![
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ]);
+        let time = (0u32..24, prop_oneof![Just(0u32), Just(30u32)])
+            .prop_map(|(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
+        let span = (proptest::collection::vec(day, 1..7), time.clone(), time)
+            .prop_map(|(days, open, close)| OpenHours { days, open, close });
+        proptest::collection::vec(span, 0..3).prop_map(WorkingSchedule)
+    }
+
     proptest! {
+        /// The handover line, in the organisation's timezone, across midnight and the week's
+        /// end: "shortly" exactly when someone is at work (or no hours are known); otherwise
+        /// the time and day of the next opening, named from the lead's local date; the
+        /// apology exactly when the lead is upset.
+        #[test]
+        fn the_handover_promises_a_person_only_when_one_is_at_work(
+            s in schedule(),
+            minutes in 0i64..21 * 24 * 60,
+            zone in proptest::sample::select(vec!["Asia/Kolkata", "America/New_York", "Pacific/Auckland"]),
+            upset in any::<bool>(),
+            hinglish in any::<bool>(),
+        ) {
+            use chrono::TimeZone;
+            let tz: chrono_tz::Tz = zone.parse().unwrap();
+            // Three weeks from a Saturday, in UTC: the local date often differs.
+            let now = Utc.with_ymd_and_hms(2026, 11, 14, 0, 0, 0).unwrap()
+                + chrono::Duration::minutes(minutes);
+            let local = now.with_timezone(&tz).naive_local();
+            let lang = if hinglish { "hi-en" } else { "en" };
+            let said = handover_line(&s, local, upset, lang, None);
+            let apology = line(Line::Apology, lang);
+            prop_assert_eq!(said.starts_with(apology), upset);
+            let promise = said.trim_start_matches(apology).trim();
+            if s.is_empty() || s.is_open(local) {
+                prop_assert_eq!(promise, line(Line::Handoff, lang));
+            } else {
+                let at = s.next_opening(local).expect("an opening within the week");
+                prop_assert!(!promise.contains("shortly") && !promise.contains("jaldi"));
+                let time = at.format("%-I:%M %p").to_string();
+                prop_assert!(promise.contains(&time), "{promise} lacks {time}");
+                let weekday = at.format("%a").to_string();
+                let days = (at.date() - local.date()).num_days();
+                let (en, hi) = match days {
+                    0 => ("today".to_owned(), "aaj".to_owned()),
+                    1 => (format!("tomorrow ({weekday})"), format!("kal ({weekday})")),
+                    _ => (format!("on {weekday}"), format!("{weekday} ko")),
+                };
+                let day = if hinglish { hi } else { en };
+                prop_assert!(promise.contains(&day), "{promise} lacks {day} ({local} → {at})");
+            }
+        }
+
         /// Whatever the owner lists, the always-on rules are on, every code listed is on,
         /// and nothing listed is lost: each entry is a switch or a model-only trigger.
         #[test]

@@ -57,6 +57,9 @@ pub struct Business {
     /// `contact_links`), with nothing in Settings → CTAs.
     #[serde(default)]
     pub ctas_in_documents_only: bool,
+    /// As the owner typed them in the wizard ("Mon-Sat 9am-7pm").
+    #[serde(default)]
+    pub working_hours: String,
 }
 
 /// One lead message and what a sales manager expects of it.
@@ -120,6 +123,9 @@ pub struct Scripted {
     pub business: String,
     #[serde(default)]
     pub profile: Option<String>,
+    /// When the lead writes first (UTC); a weekday morning in India when not said.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
     pub turns: Vec<ScriptTurn>,
 }
 
@@ -213,6 +219,7 @@ impl Business {
     pub fn profile(&self) -> AgentProfile {
         let mut p = AgentProfile::starter(&self.name);
         p.business_config.timezone = self.timezone.clone();
+        p.business_config.working_hours = self.working_hours.clone();
         p.tone_profile.language = self.language.clone();
         p.business_config.primary_ctas = if self.ctas_in_documents_only {
             self.ctas.iter().map(|c| c.kind).collect()
@@ -647,6 +654,10 @@ fn check_turn(b: &Business, c: &Conversation, e: &Expect) -> Vec<String> {
 pub async fn run_scripted(b: &Business, s: &Scripted) -> Result<(), String> {
     let mut c = b.conversation();
     c.profile_name = s.profile.clone();
+    if let Some(at) = s.at {
+        // The lead's first message comes a minute after the clock.
+        c.now = at - chrono::Duration::minutes(1);
+    }
     for (i, turn) in s.turns.iter().enumerate() {
         c.lead_says(&turn.lead, None).await;
         let wrong = check_turn(b, &c, &turn.expect);

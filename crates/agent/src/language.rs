@@ -251,6 +251,16 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Handoff, true) => {
             "Main team ke member ko bula raha hun, woh jaldi yahin reply karenge."
         }
+        (Line::HandoffLater, false) => "Our team is back at {time} {day}; they'll reply here then.",
+        (Line::HandoffLater, true) => {
+            "Humari team {day} {time} par wapas hogi; tab yahin reply karegi."
+        }
+        (Line::Today, false) => "today",
+        (Line::Today, true) => "aaj",
+        (Line::Tomorrow, false) => "tomorrow ({weekday})",
+        (Line::Tomorrow, true) => "kal ({weekday})",
+        (Line::OnDay, false) => "on {weekday}",
+        (Line::OnDay, true) => "{weekday} ko",
         (Line::Graceful, false) => "No problem! Message us whenever you are ready.",
         (Line::Graceful, true) => "Koi baat nahi! Jab ready ho, message karna.",
         (Line::AskSlot, false) => "Could you share your {slot}?",
@@ -287,6 +297,11 @@ pub enum Line {
     /// The one confirmation to a lead who wrote START after opting out.
     OptIn,
     Handoff,
+    /// The handover outside working hours: when the team is back.
+    HandoffLater,
+    Today,
+    Tomorrow,
+    OnDay,
     Graceful,
     AskSlot,
     Reconfirm,

@@ -2,6 +2,7 @@
 //! defaults a new organisation starts from so the agent works before onboarding, and the
 //! checks a saved document must pass.
 
+use closer_domain::hours::{WorkingSchedule, parse_working_hours};
 use closer_domain::sales::CtaType;
 use serde::{Deserialize, Serialize};
 use serde_json::Map;
@@ -43,8 +44,23 @@ pub struct BusinessConfig {
     pub primary_ctas: Vec<CtaType>,
     pub disqualifiers: Vec<String>,
     pub working_hours: String,
+    /// The working hours as days and times in `timezone`; empty: read from `working_hours`
+    /// when it can be ([`BusinessConfig::schedule`]).
+    #[serde(skip_serializing_if = "WorkingSchedule::is_empty")]
+    pub working_schedule: WorkingSchedule,
     pub contact_links: BTreeMap<String, String>,
     pub timezone: String,
+}
+
+impl BusinessConfig {
+    /// When a person of the business is at work: the schedule the owner set, else what their
+    /// free text says ("Mon-Sat 9am-7pm"); empty when neither tells.
+    pub fn schedule(&self) -> WorkingSchedule {
+        if !self.working_schedule.is_empty() {
+            return self.working_schedule.clone();
+        }
+        parse_working_hours(&self.working_hours).unwrap_or_default()
+    }
 }
 
 pub use closer_domain::agent::{EmojiPolicy, Formality, Persuasion, Requirement};
@@ -466,6 +482,33 @@ impl AgentProfile {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The owner's schedule wins; without one the free text is read; a time that is not
+    /// `HH:MM` is an error on its field, not a schedule silently dropped.
+    #[test]
+    fn the_working_schedule_is_the_owners_or_read_from_their_words() {
+        let read = |config: serde_json::Value| {
+            AgentProfile::from_documents(
+                EngineMode::Rules,
+                &BTreeMap::from([("business_config", config)]),
+            )
+        };
+        let set = read(json!({"working_hours": "Mon-Sat 9am-7pm",
+            "working_schedule": [{"days": ["Sun"], "open": "10:00", "close": "14:00"}]}))
+        .unwrap();
+        let days = |p: &AgentProfile| p.business_config.schedule().0[0].days.len();
+        assert_eq!(days(&set), 1);
+        let typed = read(json!({"working_hours": "Mon-Sat 9am-7pm"})).unwrap();
+        assert_eq!(days(&typed), 6);
+        assert!(typed.business_config.working_schedule.is_empty());
+        // Nothing new is written back for an owner who set no schedule.
+        let out = serde_json::to_value(&typed.business_config).unwrap();
+        assert!(out.get("working_schedule").is_none(), "{out}");
+        let wrong =
+            read(json!({"working_schedule": [{"days": ["Mon"], "open": "9am", "close": "19:00"}]}));
+        let e = wrong.expect_err("9am is not HH:MM");
+        assert!(format!("{e:?}").contains("working_schedule"), "{e:?}");
+    }
 
     #[test]
     fn the_seed_documents_parse_and_keep_the_checklist_order() {

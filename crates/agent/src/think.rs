@@ -424,18 +424,18 @@ fn hand_over(
     decision: &mut Decision,
 ) -> Draft {
     mark_handoff(e, s, state, patch, decision);
-    let text = s
+    let own = s
         .profile
         .script_library
         .exits
         .get("handoff")
-        .and_then(|sc| sc.for_language(lang))
-        .unwrap_or(line(Line::Handoff, lang));
-    let text = if e.lead_is_upset() {
-        format!("{} {text}", line(Line::Apology, lang))
-    } else {
-        text.to_owned()
-    };
+        .and_then(|sc| sc.for_language(lang));
+    let local_now = s
+        .now
+        .with_timezone(&crate::extract::business_tz(s))
+        .naive_local();
+    let schedule = s.profile.business_config.schedule();
+    let text = escalate::handover_line(&schedule, local_now, e.lead_is_upset(), lang, own);
     Draft {
         should_send: true,
         text,

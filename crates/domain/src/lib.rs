@@ -84,6 +84,7 @@ pub mod digest;
 pub mod engagement;
 pub mod followup;
 pub mod funnel;
+pub mod hours;
 pub mod lead_csv;
 pub mod lead_filter;
 pub mod leads;

@@ -344,6 +344,9 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             .as_deref()
             .map(|w| shorten(w, room.text.min(100)))
             .unwrap_or_default(),
+        // Left empty: the agent reads the hours above into days and times when it needs them
+        // (`BusinessConfig::schedule`), and the documents' budget is spent on the owner's words.
+        working_schedule: Default::default(),
         contact_links,
         timezone: a
             .business

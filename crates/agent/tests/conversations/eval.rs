@@ -79,3 +79,8 @@ async fn scene_7_a_name_told_is_thanked_once_before_the_next_step() {
 async fn scene_8_a_correction_after_an_offer_is_said_back_not_answered_with_the_offer() {
     scene("scene 8").await;
 }
+
+#[tokio::test]
+async fn scene_9_a_handover_outside_working_hours_says_when_the_team_is_back() {
+    scene("scene 9").await;
+}

@@ -660,3 +660,53 @@ async fn facts_given_instead_of_a_name_are_filed_and_the_name_is_not_asked_twice
     let asked = c.replies().iter().filter(|r| r.contains("naam")).count();
     assert_eq!(asked, 2, "{:?}", c.replies());
 }
+
+/// Issue 10: the handover promised "they'll reply here shortly" at 04:30 IST. Outside the
+/// working hours the lead hears when the team is back, in the business's own time: 04:30 on a
+/// Tuesday in India is still Monday 23:00 in UTC, and the team is back "today", not tomorrow.
+#[tokio::test]
+async fn a_handover_outside_working_hours_says_when_the_team_is_back() {
+    let mut p = profile();
+    p.business_config.working_hours = "Mon-Sat 9am-7pm".into();
+    let at = |y, mo, d, h, mi| Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap();
+    let reply = |c: &closer_agent::simulator::Conversation| {
+        c.replies().last().copied().unwrap_or_default().to_owned()
+    };
+    // Tuesday 04:30 IST (the lead writes a minute after the conversation's clock).
+    let mut c = conversation(p.clone());
+    c.now = at(2026, 11, 16, 22, 59);
+    let o = c
+        .lead_says("Can I talk to a real person please?", None)
+        .await;
+    assert!(o.decision.handoff_required);
+    let night = reply(&c);
+    assert_eq!(
+        night, "Our team is back at 9:00 AM today; they'll reply here then.",
+        "{night}"
+    );
+    // Saturday 21:00 IST, an angry lead: the apology, then Monday.
+    let mut c = conversation(p.clone());
+    c.now = at(2026, 11, 21, 15, 29);
+    c.lead_says(
+        "Worst institute, nobody called me back. Cheating people!",
+        None,
+    )
+    .await;
+    let weekend = reply(&c);
+    assert_eq!(
+        weekend,
+        "Sorry for the trouble. Our team is back at 9:00 AM on Mon; they'll reply here then."
+    );
+    // Monday 20:00 IST in Hinglish: tomorrow.
+    let mut c = conversation(p.clone());
+    c.now = at(2026, 11, 16, 14, 29);
+    c.lead_says("mujhe kisi insaan se baat karni hai", None)
+        .await;
+    let hinglish = reply(&c);
+    assert!(hinglish.contains("kal (Tue) 9:00 AM"), "{hinglish}");
+    // Inside the hours, the owner's line as before.
+    let mut c = conversation(p);
+    c.lead_says("Can I talk to a real person please?", None)
+        .await;
+    assert!(reply(&c).contains("shortly"), "{}", reply(&c));
+}
