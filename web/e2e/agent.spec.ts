@@ -237,6 +237,15 @@ test("document forms: the seeds' documents as written, edited field by field, se
   await expect(page.getByTestId("editor-business_config")).toHaveValue(
     /"business_name": "Pune Success Academy"/,
   );
+  // Working hours as days and times: outside them a handed-over lead hears when the team is back.
+  const schedule = form.getByTestId("working-schedule");
+  await schedule.getByRole("button", { name: "Add opening hours" }).click();
+  await expect(schedule.getByLabel("Mon (hours 1)")).toBeChecked();
+  await schedule.getByLabel("Sat (hours 1)").uncheck();
+  await schedule.getByLabel("Closes (hours 1)").fill("18:30");
+  await expect(page.getByTestId("editor-business_config")).toHaveValue(
+    /"working_schedule": \[\s*\{\s*"days": \[\s*"Mon",\s*"Tue",\s*"Wed",\s*"Thu",\s*"Fri"\s*\],\s*"open": "09:00",\s*"close": "18:30"/,
+  );
 
   // Sales rules: a slot's requirement from the enum's dropdown, an objection, the triggers.
   const docs = page.getByRole("tablist", { name: "Documents" });
@@ -262,6 +271,9 @@ test("document forms: the seeds' documents as written, edited field by field, se
     sales_rules: { qualification_checklist: Record<string, string>; escalation_triggers: string[] };
   };
   expect(saved.business_config.business_name).toBe("Pune Success Academy");
+  expect((saved.business_config as { working_schedule?: unknown }).working_schedule).toEqual([
+    { days: ["Mon", "Tue", "Wed", "Thu", "Fri"], open: "09:00", close: "18:30" },
+  ]);
   expect(saved.business_config.primary_ctas).toEqual(["app_download", "book_call", "payment"]);
   expect(Object.keys(saved.sales_rules.qualification_checklist)).toEqual([
     "experience_level",

@@ -5,6 +5,7 @@ import { Button } from "../../../components/ui/Button";
 import { Input } from "../../../components/ui/Input";
 import { Select } from "../../../components/ui/Select";
 import { EntriesField, LinesField, TextField, strings, text, type FormProps } from "./controls";
+import { WorkingScheduleField } from "./WorkingScheduleField";
 
 const CTA_OPTIONS = optionsOf(CTA_TYPES, CTA_LABELS);
 
@@ -78,6 +79,14 @@ export function BusinessConfigForm({ doc, set, disabled, error }: FormProps) {
         error={error("working_hours")}
         hint="e.g. 9 AM–9 PM IST, Mon–Sat"
       />
+      <div className="sm:col-span-2">
+        <WorkingScheduleField
+          value={doc.working_schedule}
+          onChange={(v) => set("working_schedule", v)}
+          disabled={disabled}
+          error={error("working_schedule")}
+        />
+      </div>
       <TextField
         label="Offer summary"
         value={doc.offer_summary}
