@@ -290,15 +290,19 @@ fn after_correction(
         let text = line(Line::OfferStands, lang).replace("{offer}", &lowercase_first(&offer));
         step = draft(text, ReasonCode::Confirmation, None, 0.75);
     }
+    // A short fact is said back ("class 11th"); a lead's long answer is not read out.
     let noted: Vec<String> = changed
         .iter()
+        .filter(|(_, value)| value.split_whitespace().count() <= 4)
         .map(|(slot, value)| {
             line(Line::Noted, lang)
                 .replace("{slot}", &humanize(slot))
                 .replace("{value}", value)
         })
         .collect();
-    step.text = format!("{} {}", noted.join(" "), step.text);
+    if !noted.is_empty() {
+        step.text = format!("{} {}", noted.join(" "), step.text);
+    }
     step
 }
 
