@@ -745,6 +745,40 @@ fn objection_cues(key: &str) -> &'static [&'static str] {
     }
 }
 
+static NOT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:not|instead of|na ki)\s+(?:the\s+|class\s+|in\s+)?([\p{L}\d+-]+)")
+        .expect("regex")
+});
+
+/// `text` without the values the lead takes back ("Baner not Wakad", "Class 11 not 12"), and
+/// whether it took one back: only a value the agent holds counts, so "not sure" stays.
+fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool) {
+    let held: Vec<String> = s
+        .state
+        .slots
+        .values()
+        .map(|v| v.value.to_lowercase())
+        .collect();
+    let held_back = |word: &str| {
+        let w = word.to_lowercase();
+        // "12" takes back "12th"; a lone letter takes back nothing.
+        w.chars().count() > 1
+            && held
+                .iter()
+                .any(|v| *v == w || v.starts_with(&w) && w.chars().all(|c| c.is_ascii_digit()))
+    };
+    let mut took_back = false;
+    let out = NOT_VALUE.replace_all(text, |c: &regex::Captures| {
+        if held_back(&c[1]) {
+            took_back = true;
+            String::new()
+        } else {
+            c[0].to_owned()
+        }
+    });
+    (out.into_owned(), took_back)
+}
+
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|baje|o'clock)").expect("regex")
 });
@@ -935,10 +969,13 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         None
     };
 
-    // Slots: every fact the message holds, whatever we asked.
+    // Slots: every fact the message holds, whatever we asked; "NEET not JEE" takes JEE back.
+    let (said, took_back) = without_taken_back(&text, snapshot);
+    x.correction |= took_back;
+    let said_norm = normalize(&said);
     let reading = slots::Reading {
-        text: &text,
-        norm: &norm,
+        text: &said,
+        norm: &said_norm,
         is_question: x.is_question,
         correction: x.correction,
         answers_nothing: x.opt_out

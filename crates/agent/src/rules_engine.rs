@@ -287,7 +287,9 @@ fn after_correction(
             .enabled_cta(cta)
             .map(|c| c.name.clone())
             .unwrap_or_else(|| cta.label().to_owned());
-        let text = line(Line::OfferStands, lang).replace("{offer}", &lowercase_first(&offer));
+        let text = capitalised(
+            &line(Line::OfferStands, lang).replace("{offer}", &lowercase_first(&offer)),
+        );
         step = draft(text, ReasonCode::Confirmation, None, 0.75);
     }
     // A short fact is said back ("class 11th"); a lead's long answer is not read out.
@@ -297,13 +299,47 @@ fn after_correction(
         .map(|(slot, value)| {
             line(Line::Noted, lang)
                 .replace("{slot}", &humanize(slot))
-                .replace("{value}", value)
+                .replace("{value}", &said_back(slot, value))
         })
         .collect();
     if !noted.is_empty() {
         step.text = format!("{} {}", noted.join(" "), step.text);
     }
     step
+}
+
+/// A value as the lead would say it: a budget of 10000000 is "₹1,00,00,000" (Indian grouping).
+fn said_back(slot: &str, value: &str) -> String {
+    let amount = (kind_of(slot, std::iter::empty()) == SlotKind::Budget)
+        .then(|| value.parse::<f64>().ok())
+        .flatten()
+        .filter(|a| a.fract() == 0.0 && *a >= 1.0 && *a < 1e15);
+    let Some(amount) = amount else {
+        return value.to_owned();
+    };
+    let digits = format!("{amount:.0}");
+    let (head, last3) = digits.split_at(digits.len().saturating_sub(3));
+    let mut groups: Vec<String> = vec![];
+    let mut rest = head;
+    while rest.len() > 2 {
+        let (a, b) = rest.split_at(rest.len() - 2);
+        groups.insert(0, b.to_owned());
+        rest = a;
+    }
+    if !rest.is_empty() {
+        groups.insert(0, rest.to_owned());
+    }
+    groups.push(last3.to_owned());
+    format!("₹{}", groups.join(","))
+}
+
+/// The first letter upper-cased: a line may start with the offer's name.
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// "Free counselling call" reads "the free counselling call" mid-sentence; "IIT demo" stays.
@@ -653,4 +689,38 @@ pub fn safe_reply(s: &Snapshot, state: &ConversationState) -> Draft {
         None,
         0.3,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_budget_is_said_back_in_indian_grouping() {
+        assert_eq!(said_back("budget", "10000000"), "₹1,00,00,000");
+        assert_eq!(said_back("budget", "9000000"), "₹90,00,000");
+        assert_eq!(said_back("budget", "15000"), "₹15,000");
+        assert_eq!(said_back("budget", "500"), "₹500");
+        assert_eq!(said_back("class", "11th"), "11th");
+        assert_eq!(capitalised("free call ke saath?"), "Free call ke saath?");
+    }
+
+    proptest! {
+        /// The grouping never changes the amount: the digits are the same, in groups of two
+        /// then a last group of three.
+        #[test]
+        fn grouping_keeps_every_digit(n in 1u64..1_000_000_000_000) {
+            let said = said_back("budget", &n.to_string());
+            let digits: String = said.chars().filter(char::is_ascii_digit).collect();
+            prop_assert_eq!(digits, n.to_string());
+            let groups: Vec<&str> = said.trim_start_matches('₹').split(',').collect();
+            let last = groups.len() - 1;
+            for (i, g) in groups.iter().enumerate() {
+                if i == last && i > 0 { prop_assert_eq!(g.len(), 3); }
+                else if i > 0 { prop_assert_eq!(g.len(), 2); }
+                else { prop_assert!((1..=3).contains(&g.len())); }
+            }
+        }
+    }
 }

@@ -710,3 +710,44 @@ async fn a_handover_outside_working_hours_says_when_the_team_is_back() {
         .await;
     assert!(reply(&c).contains("shortly"), "{}", reply(&c));
 }
+
+/// Replayed after the fixes above: "sorry, NEET not JEE" and "sorry, Baner not Wakad" kept
+/// JEE and Wakad, and the offer went out again. The value after "not" is the one taken back.
+#[tokio::test]
+async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(&mut c, &["Hi", "Amit", "JEE", "sorry, NEET not JEE"]).await;
+    assert_eq!(slot(&c, "exam").as_deref(), Some("NEET"));
+    assert!(
+        c.replies()[3].contains("NEET"),
+        "said back: {}",
+        c.replies()[3]
+    );
+
+    let b = business("realty");
+    let mut c = b.conversation();
+    talk(
+        &mut c,
+        &[
+            "Hi",
+            "Neha",
+            "2 BHK",
+            "Wakad",
+            "90 lakh",
+            "sorry, Baner not Wakad",
+        ],
+    )
+    .await;
+    assert_eq!(slot(&c, "location").as_deref(), Some("Baner"));
+    let reply = c.replies()[5];
+    assert!(reply.contains("Baner"), "{reply}");
+    assert!(
+        !reply.contains("cal.example.com"),
+        "the offer again: {reply}"
+    );
+    // A "not" that takes nothing back is left alone.
+    let mut c = b.conversation();
+    talk(&mut c, &["Hi", "Neha", "not sure, maybe 2 BHK"]).await;
+    assert_eq!(slot(&c, "bhk").as_deref(), Some("2 BHK"));
+}
