@@ -352,6 +352,12 @@ const WANTS_HUMAN: &[&str] = &[
     "live agent",
     "actual person",
     "someone from your team",
+    // Devanagari: "किसी इंसान से बात करनी है".
+    "इंसान",
+    "किसी से बात",
+    "व्यक्ति से बात",
+    "टीम से बात",
+    "मैनेजर",
 ];
 const CONFUSED: &[&str] = &[
     "didn t understand",

@@ -499,8 +499,10 @@ fn decide(
     }
 
     if !first_contact {
+        // A fact corrected, or told again ("I'm in 12th") with the offer on the table: said
+        // back, and the offer asked about in other words rather than sent again whole.
         let changed = corrections(s, state);
-        if !changed.is_empty() {
+        if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) {
             return (after_correction(s, state, &changed, lang), fx);
         }
         return (next_step(s, state, lang), fx);

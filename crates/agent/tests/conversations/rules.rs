@@ -704,6 +704,12 @@ async fn a_handover_outside_working_hours_says_when_the_team_is_back() {
         .await;
     let hinglish = reply(&c);
     assert!(hinglish.contains("kal (Tue) 9:00 AM"), "{hinglish}");
+    // In Devanagari: handed over (not greeted), told in Hinglish when the team is back.
+    let mut c = conversation(p.clone());
+    c.now = at(2026, 11, 16, 22, 59);
+    let o = c.lead_says("नमस्ते, मुझे किसी इंसान से बात करनी है", None).await;
+    assert!(o.decision.handoff_required, "{:?}", o.decision.message_text);
+    assert!(reply(&c).contains("aaj 9:00 AM"), "{}", reply(&c));
     // Inside the hours, the owner's line as before.
     let mut c = conversation(p);
     c.lead_says("Can I talk to a real person please?", None)
@@ -750,4 +756,22 @@ async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
     let mut c = b.conversation();
     talk(&mut c, &["Hi", "Neha", "not sure, maybe 2 BHK"]).await;
     assert_eq!(slot(&c, "bhk").as_deref(), Some("2 BHK"));
+}
+
+/// Replayed after the fixes above: "I'm in 12th" after the offer (a fact repeated, nothing
+/// changed) got the same offer word for word. The offer on the table is asked about instead.
+#[tokio::test]
+async fn a_fact_repeated_after_an_offer_does_not_resend_the_offer() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(&mut c, &["Amit here, JEE, 12th, CBSE", "I'm in 12th"]).await;
+    let (offer, reply) = (c.replies()[0], c.replies()[1]);
+    assert!(offer.contains("cal.example.com"), "{offer}");
+    assert!(
+        !reply.contains("cal.example.com"),
+        "the offer again: {reply}"
+    );
+    assert!(reply.to_lowercase().contains("counselling call"), "{reply}");
+    let o = c.lead_says("ok", None).await.clone();
+    assert_eq!(o.patch.cta_accepted.map(|a| a.cta), Some(CtaType::BookCall));
 }
