@@ -756,9 +756,10 @@ static NOT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
-/// `text` without the values the lead takes back ("Baner not Wakad", "Class 11 not 12"), and
-/// whether it took one back: only a value the agent holds counts, so "not sure" stays.
-fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool) {
+/// `text` without the values the lead takes back ("Baner not Wakad", "Class 11 not 12"),
+/// whether it took one back (only a value the agent holds counts, so "not sure" stays), and the
+/// name given in place of a name taken back ("it's Amit not Amith": Amit).
+fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool, Option<String>) {
     let held: Vec<String> = s
         .state
         .slots
@@ -773,16 +774,27 @@ fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool) {
                 .iter()
                 .any(|v| *v == w || v.starts_with(&w) && w.chars().all(|c| c.is_ascii_digit()))
     };
+    let name = s.state.slot_value("name").map(str::to_lowercase);
     let mut took_back = false;
+    let mut new_name = None;
     let out = NOT_VALUE.replace_all(text, |c: &regex::Captures| {
-        if held_back(&c[1]) {
-            took_back = true;
-            String::new()
-        } else {
-            c[0].to_owned()
+        if !held_back(&c[1]) {
+            return c[0].to_owned();
         }
+        took_back = true;
+        let was_name = name.as_deref().and_then(|n| n.split_whitespace().next())
+            == Some(c[1].to_lowercase().as_str());
+        if was_name {
+            let start = c.get(0).map_or(0, |m| m.start());
+            let before = text[..start].trim_end().trim_end_matches(',');
+            new_name = before
+                .split_whitespace()
+                .last()
+                .and_then(|w| slots::name_answering(w, &|_| false));
+        }
+        String::new()
     });
-    (out.into_owned(), took_back)
+    (out.into_owned(), took_back, new_name)
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -976,7 +988,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     };
 
     // Slots: every fact the message holds, whatever we asked; "NEET not JEE" takes JEE back.
-    let (said, took_back) = without_taken_back(&text, snapshot);
+    let (said, took_back, new_name) = without_taken_back(&text, snapshot);
     x.correction |= took_back;
     let said_norm = normalize(&said);
     let reading = slots::Reading {
@@ -1003,6 +1015,17 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
             (key, obs)
         })
         .collect();
+    if let Some(name) = new_name {
+        x.slots.retain(|(k, _)| k != "name");
+        let obs = Observation {
+            value: name,
+            confidence: 0.9,
+            correction: true,
+            source_message_id: source.clone(),
+            at,
+        };
+        x.slots.push(("name".into(), obs));
+    }
 
     if has_any(&norm, PROMISE) {
         let what: String = text

@@ -752,6 +752,17 @@ async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
         !reply.contains("cal.example.com"),
         "the offer again: {reply}"
     );
+    // A name put right: the new one kept, and thanked (once more, it is new).
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(&mut c, &["Hi", "Amith", "sorry, it's Amit not Amith"]).await;
+    assert_eq!(slot(&c, "name").as_deref(), Some("Amit"));
+    assert!(
+        c.replies()[2].starts_with("Thanks Amit!"),
+        "{}",
+        c.replies()[2]
+    );
+    let b = business("realty");
     // A "not" that takes nothing back is left alone.
     let mut c = b.conversation();
     talk(&mut c, &["Hi", "Neha", "not sure, maybe 2 BHK"]).await;
