@@ -755,6 +755,9 @@ static NOT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:not|instead of|na ki)\s+(?:the\s+|class\s+|in\s+)?([\p{L}\d+-]+)")
         .expect("regex")
 });
+/// Hinglish puts the value taken back first: "CBSE nahi, ICSE".
+static VALUE_NAHI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b([\p{L}\d+-]+)\s+(?:nahi|nahin|nhi)\b").expect("regex"));
 
 /// `text` without the values the lead takes back ("Baner not Wakad", "Class 11 not 12"),
 /// whether it took one back (only a value the agent holds counts, so "not sure" stays), and the
@@ -793,6 +796,14 @@ fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool, Option<String>
                 .and_then(|w| slots::name_answering(w, &|_| false));
         }
         String::new()
+    });
+    let out = VALUE_NAHI.replace_all(&out, |c: &regex::Captures| {
+        if held_back(&c[1]) {
+            took_back = true;
+            String::new()
+        } else {
+            c[0].to_owned()
+        }
     });
     (out.into_owned(), took_back, new_name)
 }

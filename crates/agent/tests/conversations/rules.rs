@@ -752,8 +752,22 @@ async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
         !reply.contains("cal.example.com"),
         "the offer again: {reply}"
     );
-    // A name put right: the new one kept, and thanked (once more, it is new).
+    // In Hinglish the value taken back comes before "nahi", after the offer.
     let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(
+        &mut c,
+        &["Amit naam hai, JEE, 12th, CBSE", "sorry CBSE nahi, ICSE"],
+    )
+    .await;
+    assert_eq!(slot(&c, "board").as_deref(), Some("ICSE"));
+    let reply = c.replies()[1];
+    assert!(reply.contains("ICSE"), "{reply}");
+    assert!(
+        !reply.contains("cal.example.com"),
+        "the offer again: {reply}"
+    );
+    // A name put right: the new one kept, and thanked (once more, it is new).
     let mut c = b.conversation();
     talk(&mut c, &["Hi", "Amith", "sorry, it's Amit not Amith"]).await;
     assert_eq!(slot(&c, "name").as_deref(), Some("Amit"));
