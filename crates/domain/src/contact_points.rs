@@ -25,6 +25,22 @@ fn has_country_code(digits: &str) -> bool {
     })
 }
 
+/// The country of an international number told by its calling code alone: `Some(Some(IN))`
+/// for a code only one country uses, `Some(None)` for a code no country owns (800, 882…),
+/// `None` when the code is shared (1: US, CA and the Caribbean; 7; 44) and only the full
+/// numbering plan tells.
+fn sole_country_of_code(digits: &str) -> Option<Option<&'static str>> {
+    let regions = (1..=3).find_map(|n| {
+        let code = digits.get(..n)?.parse::<u16>().ok()?;
+        phonenumber::metadata::DATABASE.region(&code)
+    })?;
+    match regions.as_slice() {
+        ["001"] => Some(None),
+        [one] => Some(Some(*one)),
+        _ => None,
+    }
+}
+
 impl Phone {
     /// `default_country` is an ISO 3166 code (`IN`) used when the number has no country code;
     /// without one, a number without `+` is read as already international (as Meta sends it).
@@ -81,6 +97,15 @@ impl Phone {
         Phone::parse(wa_id, None)
     }
 
+    /// A number as we stored it (`+919876543210`): checked the cheap way `from_wa_id` checks,
+    /// the full parser only for what does not look like E.164.
+    pub fn from_stored(e164: &str) -> Result<Phone, ValidationError> {
+        match e164.trim().strip_prefix('+') {
+            Some(digits) => Phone::from_wa_id(digits),
+            None => Phone::parse(e164, None),
+        }
+    }
+
     /// `+919876543210`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -88,6 +113,11 @@ impl Phone {
 
     /// The ISO 3166 country the number belongs to (`IN`), when its numbering plan tells.
     pub fn country(&self) -> Option<String> {
+        // Most calling codes belong to one country (91 → IN): no need for the full parser's
+        // pattern matching, which a 100,000-recipient campaign would pay per number.
+        if let Some(one) = sole_country_of_code(self.digits()) {
+            return one.map(str::to_owned);
+        }
         let number = phonenumber::parse(None, &self.0).ok()?;
         number.country().id().map(|id| id.as_ref().to_owned())
     }
@@ -417,6 +447,24 @@ mod tests {
     }
 
     proptest! {
+        /// The calling-code shortcut names the same country as the full numbering plan, for
+        /// any number under any code (shared codes such as 1, 7 and 44 fall through to it).
+        #[test]
+        fn the_country_shortcut_agrees_with_the_numbering_plan(
+            code in prop::sample::select(vec![
+                1u16, 7, 20, 27, 33, 44, 49, 55, 61, 62, 63, 65, 66, 81, 86, 91, 92, 94, 212, 234,
+                254, 262, 290, 358, 599, 800, 880, 882, 971, 977, 998,
+            ]),
+            national in 1_000_000u64..99_999_999_999,
+        ) {
+            let e164 = format!("+{code}{national}");
+            prop_assume!(e164.len() <= 16);
+            let plan = phonenumber::parse(None, &e164)
+                .ok()
+                .and_then(|n| n.country().id().map(|id| id.as_ref().to_owned()));
+            prop_assert_eq!(Phone(e164.clone()).country(), plan, "{}", e164);
+        }
+
         /// Whatever separators an Indian mobile number is written with, it reads the same.
         #[test]
         fn separators_do_not_matter(n in 6_000_000_000u64..9_999_999_999, seps in prop::collection::vec(prop::sample::select(vec![" ", "-", "", "."]), 10)) {

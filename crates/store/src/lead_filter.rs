@@ -8,7 +8,7 @@
 //! column and are read with each database's JSON functions.
 
 use crate::Backend;
-use crate::entities::{lead, lead_tag, tag};
+use crate::entities::{lead, lead_tag, pipeline_card, tag};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use closer_domain::lead_filter::{Column, Condition as Cond, Field, Filter, Operand, Operator};
 use closer_domain::leads::{CustomFieldType, tag_folded};
@@ -250,6 +250,52 @@ fn tags_cond(org_id: Uuid, op: Operator, operand: &Operand) -> Condition {
     }
 }
 
+/// The lead of the row being filtered has its pipeline card (see `crate::pipeline`) in one of
+/// `stages` (any stage: `None`).
+fn card_exists(org_id: Uuid, stages: Option<Vec<Uuid>>) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select()
+        .expr(Expr::val(1))
+        .from(pipeline_card::Entity)
+        .and_where(
+            Expr::col((pipeline_card::Entity, pipeline_card::Column::ContactId))
+                .equals((lead::Entity, lead::Column::Id)),
+        )
+        .and_where(Expr::col((pipeline_card::Entity, pipeline_card::Column::OrgId)).eq(org_id))
+        .to_owned();
+    if let Some(stages) = stages {
+        q.and_where(
+            Expr::col((pipeline_card::Entity, pipeline_card::Column::StageId)).is_in(stages),
+        );
+    }
+    q
+}
+
+/// The stage as `EXISTS` over the lead's card: PostgreSQL makes it a semi-join, SQLite checks
+/// it by the card's key while walking the list's order. Compared as a per-lead scalar
+/// subquery, "stage X and tag Y" took 2.8 s on PostgreSQL at 1M leads; as `IN (the stage's
+/// cards)`, SQLite built a list of 200,000 cards for every page (1.2 s).
+fn stage_cond(org_id: Uuid, op: Operator, operand: &Operand) -> Condition {
+    let (one, many) = texts(operand);
+    let id = |s: String| Uuid::parse_str(&s).ok();
+    let inside = |stages| Condition::all().add(Expr::exists(card_exists(org_id, stages)));
+    let outside = |stages| Condition::all().add(Expr::exists(card_exists(org_id, stages)).not());
+    match op {
+        Operator::IsPresent => inside(None),
+        Operator::IsNotPresent => outside(None),
+        Operator::EqualTo => match one.and_then(id) {
+            Some(s) => inside(Some(vec![s])),
+            None => always(false),
+        },
+        Operator::NotEqualTo => match one.and_then(id) {
+            Some(s) => outside(Some(vec![s])),
+            None => always(true),
+        },
+        Operator::In => inside(Some(many.into_iter().filter_map(id).collect())),
+        Operator::NotIn => outside(Some(many.into_iter().filter_map(id).collect())),
+        _ => always(false),
+    }
+}
+
 /// The value of custom field `key` (validated `^[a-z][a-z0-9_]*$`: safe inside SQL text).
 fn custom_value(backend: Backend, key: &str, kind: CustomFieldType) -> SimpleExpr {
     let numeric = matches!(kind, CustomFieldType::Number | CustomFieldType::Currency);
@@ -339,17 +385,7 @@ fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>) -> Conditio
                     many.into_iter().filter_map(id).collect(),
                 )
             }
-            // The stage is the lead's pipeline card's (see `crate::pipeline`).
-            Column::StageId => {
-                let (one, many) = texts(&c.operand);
-                let id = |s: String| Uuid::parse_str(&s).ok();
-                enum_cond(
-                    crate::pipeline::stage_of_lead(),
-                    op,
-                    one.and_then(id),
-                    many.into_iter().filter_map(id).collect(),
-                )
-            }
+            Column::StageId => stage_cond(org_id, op, &c.operand),
             Column::Score => number_cond(col(lead::Column::Score), op, &c.operand),
             Column::ValueMinor => number_cond(col(lead::Column::ValueMinor), op, &c.operand),
             Column::OptedOut => bool_cond(col(lead::Column::OptedOut), op, &c.operand),

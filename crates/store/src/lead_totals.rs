@@ -112,27 +112,36 @@ impl Store {
     /// Replaces the organisation's rank count rows by one per stage and bucket, when more than
     /// a few thousand rows were appended (by anyone) since this process last folded them.
     pub(crate) async fn fold_rank_counts_now_and_then(&self, org_id: Uuid) -> Result<()> {
-        let last: Option<i64> = self
-            .db
-            .query_one_raw(Statement::from_string(
-                self.db.get_database_backend(),
-                "SELECT MAX(id) FROM pipeline_rank_counts",
-            ))
-            .await?
-            .and_then(|r| r.try_get_by_index(0).ok());
-        let Some(last) = last else { return Ok(()) };
+        let Some(last) = self.last_rank_count_id().await? else {
+            return Ok(());
+        };
         let due = {
             let marks = self.fold_marks.lock().expect("fold marks");
             last - marks.get(&org_id).copied().unwrap_or(0) > 2_000
         };
         if due {
             self.fold(&RANK_COUNTS, org_id).await?;
+            // The mark is taken after the fold: the folded rows are appended too, and a board
+            // of a million cards folds into thousands of them — marked before, every read
+            // found the fold due again (a 550 ms write on each leads page at 1M leads).
+            let after = self.last_rank_count_id().await?.unwrap_or(last);
             self.fold_marks
                 .lock()
                 .expect("fold marks")
-                .insert(org_id, last);
+                .insert(org_id, after);
         }
         Ok(())
+    }
+
+    async fn last_rank_count_id(&self) -> Result<Option<i64>> {
+        Ok(self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT MAX(id) FROM pipeline_rank_counts",
+            ))
+            .await?
+            .and_then(|r| r.try_get_by_index(0).ok()))
     }
 
     async fn fold(&self, t: &Tally, org_id: Uuid) -> Result<()> {

@@ -27,7 +27,7 @@ use closer_domain::pipeline::{
 };
 use closer_domain::sales::{ConversationStage, LeadStatus};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, OnConflict, Query, QueryStatementBuilder, SimpleExpr};
+use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
     QueryOrder, QuerySelect, RelationDef,
@@ -766,25 +766,6 @@ fn position_of_card(backend: sea_orm::DbBackend, org_id: Uuid) -> SimpleExpr {
              AND (q.rank < {card}.rank OR q.contact_id < {card}.contact_id))"
         ),
         [org_id, org_id],
-    )
-}
-
-/// The stage of the lead of the row being filtered (`contacts.id`), as a scalar subquery:
-/// filters and the list's `stage_id` compare against it.
-pub(crate) fn stage_of_lead() -> SimpleExpr {
-    SimpleExpr::SubQuery(
-        None,
-        Box::new(
-            Query::select()
-                .column((pipeline_card::Entity, pipeline_card::Column::StageId))
-                .from(pipeline_card::Entity)
-                .and_where(
-                    Expr::col((pipeline_card::Entity, pipeline_card::Column::ContactId))
-                        .equals((lead::Entity, lead::Column::Id)),
-                )
-                .to_owned()
-                .into_sub_query_statement(),
-        ),
     )
 }
 

@@ -453,7 +453,7 @@ impl Store {
             to_phone: lead
                 .phone
                 .as_deref()
-                .and_then(|p| Phone::parse(p, None).ok()),
+                .and_then(|p| Phone::from_stored(p).ok()),
             buttons: m
                 .media
                 .as_ref()

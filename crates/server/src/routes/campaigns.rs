@@ -590,7 +590,7 @@ pub async fn start_campaign(
             .phone
             .as_deref()
             .filter(|_| local)
-            .and_then(|ph| Phone::parse(ph, None).ok())
+            .and_then(|ph| Phone::from_stored(ph).ok())
             .and_then(|ph| ph.timezone());
         c.schedule.due_for(
             closer_agent::followup::zone(lead_tz, org_tz.as_deref()),

@@ -21,6 +21,7 @@ use closer_domain::messaging::{Direction, MessageType, QualityRating};
 use closer_domain::pricing::PricingCategory;
 use closer_domain::send_policy::TemplateCategory;
 use closer_domain::templates::{TemplateStatus, variable_keys};
+use futures_util::TryStreamExt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -95,7 +96,18 @@ pub(super) fn pricing_category(c: TemplateCategory) -> PricingCategory {
     }
 }
 
-const PAGE: u64 = 1000;
+/// What the audience needs of a lead.
+#[derive(sea_orm::FromQueryResult)]
+struct AudienceRow {
+    id: Uuid,
+    phone: Option<String>,
+    name: Option<String>,
+    profile_name: Option<String>,
+    opted_out: bool,
+    erased_at: Option<DateTime<Utc>>,
+    marketing_opt_out: bool,
+    tags: Option<serde_json::Value>,
+}
 
 impl OrgScope<'_> {
     /// Every lead `f` selects (and, with `all_tags`, that carries each of them), in id order,
@@ -114,44 +126,51 @@ impl OrgScope<'_> {
             .map(|t| tag_folded(t))
             .collect();
         let at = now();
-        let (mut out, mut seen, mut last) = (vec![], HashSet::new(), None::<Uuid>);
-        loop {
-            let mut q = lead::Entity::find().filter(cond.clone());
-            if let Some(l) = last {
-                q = q.filter(lead::Column::Id.gt(l));
+        let (mut out, mut seen) = (vec![], HashSet::new());
+        // One statement read as it comes: paging by id would evaluate the filter's tag
+        // subquery again for every page (on SQLite, 100 pages × 100,000 tagged leads made a
+        // start answer after the request's 30 s), and whole rows would hold every column.
+        let mut rows = lead::Entity::find()
+            .filter(cond)
+            .select_only()
+            .columns([
+                lead::Column::Id,
+                lead::Column::Phone,
+                lead::Column::Name,
+                lead::Column::ProfileName,
+                lead::Column::OptedOut,
+                lead::Column::ErasedAt,
+                lead::Column::MarketingOptOut,
+                lead::Column::Tags,
+            ])
+            .order_by_asc(lead::Column::Id)
+            .into_model::<AudienceRow>()
+            .stream(&self.store.db)
+            .await?;
+        while let Some(l) = rows.try_next().await? {
+            if !wanted.is_empty() && !has_all_tags(l.tags.as_ref(), &wanted) {
+                continue;
             }
-            let rows = q
-                .order_by_asc(lead::Column::Id)
-                .limit(PAGE)
-                .all(&self.store.db)
-                .await?;
-            let Some(tail) = rows.last() else { break };
-            last = Some(tail.id);
-            for l in rows {
-                if !wanted.is_empty() && !has_all_tags(&l, &wanted) {
-                    continue;
-                }
-                let phone = l.phone.clone().filter(|p| !p.trim().is_empty());
-                let facts = AudienceLead {
-                    phone: phone.clone(),
-                    opted_out: l.opted_out || l.erased_at.is_some(),
-                    marketing_opt_out: l.marketing_opt_out,
-                    marketing_capped_at: capped.get(&l.id).copied(),
-                };
-                let dup = phone.as_ref().is_some_and(|p| seen.contains(p));
-                let excluded = exclusion(&facts, marketing, dup, at);
-                if excluded.is_none()
-                    && let Some(p) = &phone
-                {
-                    seen.insert(p.clone());
-                }
-                out.push(PlannedRecipient {
-                    lead_id: l.id,
-                    phone,
-                    name: l.name.clone().or(l.profile_name.clone()),
-                    excluded,
-                });
+            let phone = l.phone.filter(|p| !p.trim().is_empty());
+            let facts = AudienceLead {
+                phone: phone.clone(),
+                opted_out: l.opted_out || l.erased_at.is_some(),
+                marketing_opt_out: l.marketing_opt_out,
+                marketing_capped_at: capped.get(&l.id).copied(),
+            };
+            let dup = phone.as_ref().is_some_and(|p| seen.contains(p));
+            let excluded = exclusion(&facts, marketing, dup, at);
+            if excluded.is_none()
+                && let Some(p) = &phone
+            {
+                seen.insert(p.clone());
             }
+            out.push(PlannedRecipient {
+                lead_id: l.id,
+                phone,
+                name: l.name.or(l.profile_name),
+                excluded,
+            });
         }
         Ok(out)
     }
@@ -226,7 +245,7 @@ impl OrgScope<'_> {
                 let country = p
                     .phone
                     .as_deref()
-                    .and_then(|ph| Phone::parse(ph, None).ok())
+                    .and_then(|ph| Phone::from_stored(ph).ok())
                     .and_then(|ph| ph.country());
                 let price = card
                     .price(country.as_deref(), category)
@@ -393,10 +412,8 @@ impl OrgScope<'_> {
     }
 }
 
-fn has_all_tags(l: &lead::Model, wanted: &[String]) -> bool {
-    let tags: Vec<String> = l
-        .tags
-        .as_ref()
+fn has_all_tags(tags: Option<&serde_json::Value>, wanted: &[String]) -> bool {
+    let tags: Vec<String> = tags
         .and_then(|t| t.as_array())
         .map(|a| {
             a.iter()

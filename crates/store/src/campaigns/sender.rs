@@ -580,7 +580,7 @@ impl OrgScope<'_> {
         let Some(phone) = lead
             .phone
             .as_deref()
-            .and_then(|p| Phone::parse(p, None).ok())
+            .and_then(|p| Phone::from_stored(p).ok())
         else {
             return Ok(Claim::Skipped(RecipientReason::NoPhone));
         };

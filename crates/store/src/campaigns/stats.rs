@@ -204,7 +204,7 @@ impl OrgScope<'_> {
             .map(|p| {
                 let country = p
                     .as_deref()
-                    .and_then(|p| closer_domain::contact_points::Phone::parse(p, None).ok())
+                    .and_then(|p| closer_domain::contact_points::Phone::from_stored(p).ok())
                     .and_then(|p| p.country());
                 card.price(country.as_deref(), category)
                     .map_or(0.0, |p| p.amount())
