@@ -16,6 +16,7 @@ use crate::entities::{
     user,
 };
 use crate::error::{Result, StoreError};
+use crate::lead_filter::TagCheck;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use base64::Engine;
@@ -208,13 +209,6 @@ pub struct LeadFilter {
     pub doc: Option<closer_domain::lead_filter::Filter>,
     /// Only these leads (a bulk operation's selection); another organisation's never match.
     pub ids: Option<Vec<Uuid>>,
-}
-
-/// How a tag condition is checked: against the set of the tag's leads, or lead by lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TagLookup {
-    Set,
-    PerLead,
 }
 
 /// From how many taggings checking each lead in the list's order beats fetching the tagged
@@ -1010,7 +1004,7 @@ impl OrgScope<'_> {
     }
 
     pub(crate) fn filter_condition(&self, f: &LeadFilter) -> Condition {
-        self.filter_condition_with(f, TagLookup::Set)
+        self.filter_condition_with(f, TagCheck::Set)
     }
 
     /// The taggings of these tags (folded names) in the organisation, by `lead_tags_tag`
@@ -1031,35 +1025,19 @@ impl OrgScope<'_> {
             .to_owned()
     }
 
-    /// The lead of the row being filtered carries one of these tags (by its own taggings'
-    /// key, contact_id first).
-    fn lead_tagged(&self, folded: Vec<String>) -> sea_orm::sea_query::SelectStatement {
-        Query::select()
-            .expr(Expr::val(1))
-            .from(lead_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id))
-                    .equals((lead_tag::Entity, lead_tag::Column::TagId)),
-            )
-            .and_where(
-                Expr::col((lead_tag::Entity, lead_tag::Column::ContactId))
-                    .equals((lead::Entity, lead::Column::Id)),
-            )
-            .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(self.org_id))
-            .and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded))
-            .to_owned()
-    }
-
     /// How a page of the list checks its tags. SQLite takes `IN (the tag's leads)` as the
     /// plan's driver: every tagged lead fetched and sorted to keep fifty (430 ms for a tag of
     /// 60,000 of a million leads), where walking the list's order and checking each lead's
     /// own tags stops after a few hundred (5 ms) — but walks everything for a rare tag. So:
     /// per lead when the tags are common enough that the walk ends soon (the taggings,
     /// counted up to what makes the walk pay, tell). PostgreSQL plans both alike.
-    async fn page_tag_lookup(&self, f: &LeadFilter, limit: u64) -> Result<TagLookup> {
-        if f.tags.is_empty() || self.store.backend() != crate::Backend::Sqlite {
-            return Ok(TagLookup::Set);
+    async fn page_tag_lookup(&self, f: &LeadFilter, limit: u64) -> Result<TagCheck> {
+        let mut wanted = f.tags.clone();
+        if let Some(doc) = &f.doc {
+            wanted.extend(crate::lead_filter::required_tags(doc));
+        }
+        if wanted.is_empty() || self.store.backend() != crate::Backend::Sqlite {
+            return Ok(TagCheck::Set);
         }
         let total = self
             .store
@@ -1068,7 +1046,7 @@ impl OrgScope<'_> {
             .get(&None)
             .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0));
         let enough = walk_pays_from(total, limit + 1);
-        let folded: Vec<String> = f.tags.iter().map(|t| tag_folded(t)).collect();
+        let folded: Vec<String> = wanted.iter().map(|t| tag_folded(t)).collect();
         let capped = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), "n")
             .from_subquery(self.tag_links(folded).limit(enough).to_owned(), "links")
@@ -1080,20 +1058,21 @@ impl OrgScope<'_> {
             .await?
             .map_or(Ok(0), |r| r.try_get("", "n"))?;
         Ok(if n as u64 >= enough {
-            TagLookup::PerLead
+            TagCheck::PerLead
         } else {
-            TagLookup::Set
+            TagCheck::Set
         })
     }
 
-    pub(crate) fn filter_condition_with(&self, f: &LeadFilter, tags: TagLookup) -> Condition {
+    pub(crate) fn filter_condition_with(&self, f: &LeadFilter, tags: TagCheck) -> Condition {
         let mut c = Condition::all().add(lead::Column::OrgId.eq(self.org_id));
         if let Some(doc) = f.doc.as_ref().filter(|d| !d.is_empty()) {
-            c = c.add(crate::lead_filter::condition(
+            c = c.add(crate::lead_filter::condition_with(
                 self.store.backend(),
                 self.org_id,
                 doc,
                 now(),
+                tags,
             ));
         }
         if let Some(ids) = &f.ids {
@@ -1119,8 +1098,10 @@ impl OrgScope<'_> {
         if !f.tags.is_empty() {
             let folded: Vec<String> = f.tags.iter().map(|t| tag_folded(t)).collect();
             c = c.add(match tags {
-                TagLookup::Set => lead::Column::Id.in_subquery(self.tag_links(folded)),
-                TagLookup::PerLead => Expr::exists(self.lead_tagged(folded)),
+                TagCheck::Set => lead::Column::Id.in_subquery(self.tag_links(folded)),
+                TagCheck::PerLead => {
+                    Expr::exists(crate::lead_filter::lead_tagged(self.org_id, &folded))
+                }
             });
         }
         match f.owner_id {

@@ -722,7 +722,18 @@ async fn common_and_rare_tags_list_the_same_leads_however_checked(b: Backend) {
     let mut both = [common.clone(), rare.clone()].concat();
     both.sort();
     assert_eq!(names, both);
-    // With another condition.
+    // With another condition, and as a filter document (a saved view's).
     let (names, _) = every_page(&app, &owner, "tag=common&q=lead").await;
     assert_eq!(names, common);
+    let doc = |op: &str, tags: &[&str]| {
+        let f = json!([{"field": "tags", "operator": op, "value": tags}]).to_string();
+        format!("filter={}", urlencode(&f))
+    };
+    let (names, _) = every_page(&app, &owner, &doc("in", &["COMMON"])).await;
+    assert_eq!(names, common);
+    let (names, _) = every_page(&app, &owner, &doc("all_of", &["common", "rare"])).await;
+    assert!(names.is_empty(), "nobody carries both: {names:?}");
+    let (names, _) = every_page(&app, &owner, &doc("not_in", &["common"])).await;
+    assert_eq!(names.len(), 1_150 - common.len());
+    app.finish().await;
 }
