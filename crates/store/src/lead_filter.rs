@@ -23,15 +23,44 @@ pub(crate) fn condition(
     f: &Filter,
     now: DateTime<Utc>,
 ) -> Condition {
+    condition_with(backend, org_id, f, now, TagCheck::Set)
+}
+
+/// How "has tag X" is asked: `Set` = the lead is among the tag's leads; `PerLead` = the lead's
+/// own taggings hold X (see `OrgScope::leads` for when each is quicker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagCheck {
+    Set,
+    PerLead,
+}
+
+pub(crate) fn condition_with(
+    backend: Backend,
+    org_id: Uuid,
+    f: &Filter,
+    now: DateTime<Utc>,
+    tags: TagCheck,
+) -> Condition {
     let mut any = Condition::any();
     for group in &f.groups {
         let mut all = Condition::all();
         for c in group {
-            all = all.add(one(backend, org_id, c, now));
+            all = all.add(one(backend, org_id, c, now, tags));
         }
         any = any.add(all);
     }
     any
+}
+
+/// The tags a filter requires a lead to carry (`in`, `all_of`), as written.
+pub(crate) fn required_tags(f: &Filter) -> Vec<String> {
+    f.groups
+        .iter()
+        .flatten()
+        .filter(|c| matches!(c.field, Field::Tags))
+        .filter(|c| matches!(c.operator, Operator::In | Operator::AllOf))
+        .flat_map(|c| texts(&c.operand).1)
+        .collect()
 }
 
 /// `LIKE` pattern text with its wildcards escaped (`\` is the escape).
@@ -228,17 +257,43 @@ fn tagged(org_id: Uuid, names: Option<Vec<String>>) -> sea_orm::sea_query::Selec
     q
 }
 
-fn tags_cond(org_id: Uuid, op: Operator, operand: &Operand) -> Condition {
+/// The lead of the row being filtered carries a tag whose folded name is one of `names`.
+pub(crate) fn lead_tagged(org_id: Uuid, names: &[String]) -> sea_orm::sea_query::SelectStatement {
+    let folded: Vec<String> = names.iter().map(|n| tag_folded(n)).collect();
+    Query::select()
+        .expr(Expr::val(1))
+        .from(lead_tag::Entity)
+        .inner_join(
+            tag::Entity,
+            Expr::col((tag::Entity, tag::Column::Id))
+                .equals((lead_tag::Entity, lead_tag::Column::TagId)),
+        )
+        .and_where(
+            Expr::col((lead_tag::Entity, lead_tag::Column::ContactId))
+                .equals((lead::Entity, lead::Column::Id)),
+        )
+        .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(org_id))
+        .and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded))
+        .to_owned()
+}
+
+/// Leads holding a tag whose folded name is one of `names`, as `check` asks it.
+pub(crate) fn has_tag(org_id: Uuid, names: Vec<String>, check: TagCheck) -> SimpleExpr {
+    match check {
+        TagCheck::Set => lead::Column::Id.in_subquery(tagged(org_id, Some(names))),
+        TagCheck::PerLead => Expr::exists(lead_tagged(org_id, &names)),
+    }
+}
+
+fn tags_cond(org_id: Uuid, op: Operator, operand: &Operand, check: TagCheck) -> Condition {
     let (_, names) = texts(operand);
     match op {
-        Operator::In => {
-            Condition::all().add(lead::Column::Id.in_subquery(tagged(org_id, Some(names))))
-        }
+        Operator::In => Condition::all().add(has_tag(org_id, names, check)),
         Operator::NotIn => {
             Condition::all().add(lead::Column::Id.not_in_subquery(tagged(org_id, Some(names))))
         }
         Operator::AllOf => names.into_iter().fold(Condition::all(), |c, n| {
-            c.add(lead::Column::Id.in_subquery(tagged(org_id, Some(vec![n]))))
+            c.add(has_tag(org_id, vec![n], check))
         }),
         Operator::IsPresent => {
             Condition::all().add(lead::Column::Id.in_subquery(tagged(org_id, None)))
@@ -329,12 +384,12 @@ fn multi_any(backend: Backend, key: &str, options: &[String]) -> SimpleExpr {
     crate::lead_search::sql_with_values(backend, &sql, options.iter().cloned())
 }
 
-fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>) -> Condition {
+fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>, tags: TagCheck) -> Condition {
     let op = c.operator;
     match &c.field {
         // The CRM's parser never yields event facts (automations evaluate them in memory).
         Field::Event(_) => Condition::all().add(Expr::val(1).eq(0)),
-        Field::Tags => tags_cond(org_id, op, &c.operand),
+        Field::Tags => tags_cond(org_id, op, &c.operand, tags),
         Field::Column(column) => match column {
             Column::Phone => text_cond(col(lead::Column::Phone), op, &c.operand),
             Column::Bsuid => text_cond(col(lead::Column::WaUserId), op, &c.operand),

@@ -16,6 +16,7 @@ use crate::entities::{
     user,
 };
 use crate::error::{Result, StoreError};
+use crate::lead_filter::TagCheck;
 use crate::team::OrgScope;
 use crate::{new_id, now};
 use base64::Engine;
@@ -208,6 +209,15 @@ pub struct LeadFilter {
     pub doc: Option<closer_domain::lead_filter::Filter>,
     /// Only these leads (a bulk operation's selection); another organisation's never match.
     pub ids: Option<Vec<Uuid>>,
+}
+
+/// From how many taggings checking each lead in the list's order beats fetching the tagged
+/// leads and sorting them, for `rows` rows of `total` leads: walking costs about `rows ×
+/// total / tagged` index steps of ~5 µs, fetching ~7 µs per tagged lead; equal when
+/// `tagged² = rows × total × 5/7`. Never below 1,000, so a small organisation keeps the set.
+pub(crate) fn walk_pays_from(total: u64, rows: u64) -> u64 {
+    let square = rows.saturating_mul(total) as f64 * 5.0 / 7.0;
+    Ord::max(square.sqrt().ceil() as u64, 1_000)
 }
 
 /// One page of leads.
@@ -942,11 +952,12 @@ impl OrgScope<'_> {
                     .get(&None)
                     .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0)),
             ),
-            true => Some(lead::Entity::find().filter(cond.clone()).count(db).await?),
+            true => Some(lead::Entity::find().filter(cond).count(db).await?),
             false => None,
         };
         let key = sort_expr(sort.key);
-        let mut q = lead::Entity::find().filter(cond);
+        let tags = self.page_tag_lookup(f, limit).await?;
+        let mut q = lead::Entity::find().filter(self.filter_condition_with(f, tags));
         if let Some(c) = cursor {
             // A cursor that does not decode starts over rather than failing the request.
             if let Some((v, id)) = decode_cursor(c).and_then(|c| cursor_parts(sort.key, &c)) {
@@ -993,13 +1004,75 @@ impl OrgScope<'_> {
     }
 
     pub(crate) fn filter_condition(&self, f: &LeadFilter) -> Condition {
+        self.filter_condition_with(f, TagCheck::Set)
+    }
+
+    /// The taggings of these tags (folded names) in the organisation, by `lead_tags_tag`
+    /// (org_id, tag_id, contact_id): without its leading org_id the index is unusable and
+    /// every tagging is scanned.
+    fn tag_links(&self, folded: Vec<String>) -> sea_orm::sea_query::SelectStatement {
+        Query::select()
+            .column((lead_tag::Entity, lead_tag::Column::ContactId))
+            .from(lead_tag::Entity)
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((lead_tag::Entity, lead_tag::Column::TagId)),
+            )
+            .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(self.org_id))
+            .and_where(Expr::col((lead_tag::Entity, lead_tag::Column::OrgId)).eq(self.org_id))
+            .and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded))
+            .to_owned()
+    }
+
+    /// How a page of the list checks its tags. SQLite takes `IN (the tag's leads)` as the
+    /// plan's driver: every tagged lead fetched and sorted to keep fifty (430 ms for a tag of
+    /// 60,000 of a million leads), where walking the list's order and checking each lead's
+    /// own tags stops after a few hundred (5 ms) — but walks everything for a rare tag. So:
+    /// per lead when the tags are common enough that the walk ends soon (the taggings,
+    /// counted up to what makes the walk pay, tell). PostgreSQL plans both alike.
+    async fn page_tag_lookup(&self, f: &LeadFilter, limit: u64) -> Result<TagCheck> {
+        let mut wanted = f.tags.clone();
+        if let Some(doc) = &f.doc {
+            wanted.extend(crate::lead_filter::required_tags(doc));
+        }
+        if wanted.is_empty() || self.store.backend() != crate::Backend::Sqlite {
+            return Ok(TagCheck::Set);
+        }
+        let total = self
+            .store
+            .lead_totals(self.org_id)
+            .await?
+            .get(&None)
+            .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0));
+        let enough = walk_pays_from(total, limit + 1);
+        let folded: Vec<String> = wanted.iter().map(|t| tag_folded(t)).collect();
+        let capped = Query::select()
+            .expr_as(Expr::cust("COUNT(*)"), "n")
+            .from_subquery(self.tag_links(folded).limit(enough).to_owned(), "links")
+            .to_owned();
+        let n: i64 = self
+            .store
+            .db
+            .query_one(&capped)
+            .await?
+            .map_or(Ok(0), |r| r.try_get("", "n"))?;
+        Ok(if n as u64 >= enough {
+            TagCheck::PerLead
+        } else {
+            TagCheck::Set
+        })
+    }
+
+    pub(crate) fn filter_condition_with(&self, f: &LeadFilter, tags: TagCheck) -> Condition {
         let mut c = Condition::all().add(lead::Column::OrgId.eq(self.org_id));
         if let Some(doc) = f.doc.as_ref().filter(|d| !d.is_empty()) {
-            c = c.add(crate::lead_filter::condition(
+            c = c.add(crate::lead_filter::condition_with(
                 self.store.backend(),
                 self.org_id,
                 doc,
                 now(),
+                tags,
             ));
         }
         if let Some(ids) = &f.ids {
@@ -1024,21 +1097,12 @@ impl OrgScope<'_> {
         }
         if !f.tags.is_empty() {
             let folded: Vec<String> = f.tags.iter().map(|t| tag_folded(t)).collect();
-            let tagged = Query::select()
-                .column((lead_tag::Entity, lead_tag::Column::ContactId))
-                .from(lead_tag::Entity)
-                .inner_join(
-                    tag::Entity,
-                    Expr::col((tag::Entity, tag::Column::Id))
-                        .equals((lead_tag::Entity, lead_tag::Column::TagId)),
-                )
-                .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(self.org_id))
-                // The tag's leads by `lead_tags_tag` (org_id, tag_id, contact_id): without its
-                // leading org_id the index is unusable and every tagging is scanned.
-                .and_where(Expr::col((lead_tag::Entity, lead_tag::Column::OrgId)).eq(self.org_id))
-                .and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded))
-                .to_owned();
-            c = c.add(lead::Column::Id.in_subquery(tagged));
+            c = c.add(match tags {
+                TagCheck::Set => lead::Column::Id.in_subquery(self.tag_links(folded)),
+                TagCheck::PerLead => {
+                    Expr::exists(crate::lead_filter::lead_tagged(self.org_id, &folded))
+                }
+            });
         }
         match f.owner_id {
             Some(Some(o)) => c = c.add(lead::Column::OwnerId.eq(o)),
@@ -1796,5 +1860,22 @@ fn member_entry(actor: &Actor, lead_id: Uuid, kind: ActivityKind, payload: Value
         actor: ActivityActor::Member,
         actor_user_id: Some(actor.user_id),
         payload,
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::walk_pays_from;
+
+    #[test]
+    fn a_walk_pays_from_the_square_root_of_the_work_and_never_for_a_small_tag() {
+        // A page of 51 rows of a million leads: about six thousand taggings.
+        assert_eq!(walk_pays_from(1_000_000, 51), 6_036);
+        // A small organisation keeps the set: below a thousand taggings it is cheap anyway.
+        assert_eq!(walk_pays_from(1_200, 51), 1_000);
+        assert_eq!(walk_pays_from(0, 51), 1_000);
+        // More leads or longer pages need more taggings before walking pays.
+        assert!(walk_pays_from(4_000_000, 51) > walk_pays_from(1_000_000, 51));
+        assert!(walk_pays_from(1_000_000, 201) > walk_pays_from(1_000_000, 51));
     }
 }

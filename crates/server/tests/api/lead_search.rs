@@ -18,7 +18,8 @@ on_both_databases!(
     multiselect_fields_filter_on_both_databases,
     running_totals_follow_every_change,
     positions_count_the_cards_above_across_rank_buckets,
-    a_seeded_year_reads_back
+    a_seeded_year_reads_back,
+    common_and_rare_tags_list_the_same_leads_however_checked
 );
 
 async fn create(app: &TestApp, s: &Session, body: Value) -> String {
@@ -648,5 +649,91 @@ async fn a_renumbered_sqlite_index_is_rebuilt_on_start() {
     assert_eq!(found(&replica, &owner, "q=meera").await, vec!["Meera Iyer"]);
     assert_eq!(found(&replica, &owner, "q=zoya").await, vec!["Zoya Khan"]);
     replica.finish().await;
+    app.finish().await;
+}
+
+/// Every lead of `query`, page by page through the cursor: (names, the first page's total).
+async fn every_page(app: &TestApp, s: &Session, query: &str) -> (Vec<String>, Value) {
+    let (mut names, mut cursor, mut total) = (vec![], None::<String>, Value::Null);
+    loop {
+        let after = cursor
+            .as_deref()
+            .map(|c| format!("&cursor={c}"))
+            .unwrap_or_default();
+        let r = app
+            .get(&format!("/api/v1/leads?{query}&limit=50{after}"), &s.token)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{query}: {:?}", r.body);
+        if total.is_null() {
+            total = r.body["total"].clone();
+        }
+        let items = r.body["items"].as_array().unwrap();
+        let seen: Vec<&str> = items
+            .iter()
+            .map(|l| l["last_seen_at"].as_str().unwrap())
+            .collect();
+        assert!(
+            seen.windows(2).all(|w| w[0] >= w[1]),
+            "{query}: newest first"
+        );
+        names.extend(items.iter().map(|l| l["name"].as_str().unwrap().to_owned()));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    names.sort();
+    (names, total)
+}
+
+/// A page checks a common tag lead by lead on SQLite (over a thousand taggings) and a rare one
+/// against the tag's set of leads: both list exactly the tagged leads, every page in order.
+async fn common_and_rare_tags_list_the_same_leads_however_checked(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Tag Walk Co").await;
+    let mut csv = String::from("Name,Phone,Tags\n");
+    let mut common = vec![];
+    let mut rare = vec![];
+    for i in 0..1_150 {
+        let name = format!("Lead {i:04}");
+        let tags = match i {
+            _ if i % 230 == 7 => "Rare",
+            _ if i < 1_060 => "Common",
+            _ => "",
+        };
+        if tags == "Rare" {
+            rare.push(name.clone());
+        } else if tags == "Common" {
+            common.push(name.clone());
+        }
+        csv.push_str(&format!("{name},+9198{i:08},{tags}\n"));
+    }
+    common.sort();
+    rare.sort();
+    let done = crate::lead_import::import(&app, &owner, &csv, "create").await;
+    assert_eq!(done["created"], 1_150, "{done:?}");
+    let (names, total) = every_page(&app, &owner, "tag=common&count=true").await;
+    assert_eq!(total, common.len());
+    assert_eq!(names, common);
+    let (names, total) = every_page(&app, &owner, "tag=Rare&count=true").await;
+    assert_eq!(total, rare.len());
+    assert_eq!(names, rare);
+    let (names, _) = every_page(&app, &owner, "tag=rare&tag=common").await;
+    let mut both = [common.clone(), rare.clone()].concat();
+    both.sort();
+    assert_eq!(names, both);
+    // With another condition, and as a filter document (a saved view's).
+    let (names, _) = every_page(&app, &owner, "tag=common&q=lead").await;
+    assert_eq!(names, common);
+    let doc = |op: &str, tags: &[&str]| {
+        let f = json!([{"field": "tags", "operator": op, "value": tags}]).to_string();
+        format!("filter={}", urlencode(&f))
+    };
+    let (names, _) = every_page(&app, &owner, &doc("in", &["COMMON"])).await;
+    assert_eq!(names, common);
+    let (names, _) = every_page(&app, &owner, &doc("all_of", &["common", "rare"])).await;
+    assert!(names.is_empty(), "nobody carries both: {names:?}");
+    let (names, _) = every_page(&app, &owner, &doc("not_in", &["common"])).await;
+    assert_eq!(names.len(), 1_150 - common.len());
     app.finish().await;
 }
