@@ -317,17 +317,9 @@ mod tests {
     }
 
     fn schedule() -> impl Strategy<Value = WorkingSchedule> {
-        use chrono::{NaiveTime, Weekday};
+        use chrono::NaiveTime;
         use closer_domain::hours::OpenHours;
-        let day = proptest::sample::select(vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-            Weekday::Sun,
-        ]);
+        let day = proptest::sample::select(closer_domain::hours::EVERY_DAY.to_vec());
         let time = (0u32..24, prop_oneof![Just(0u32), Just(30u32)])
             .prop_map(|(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
         let span = (proptest::collection::vec(day, 1..7), time.clone(), time)

@@ -136,7 +136,8 @@ fn day_span(a: Weekday, b: Weekday) -> Vec<Weekday> {
     out
 }
 
-const EVERY_DAY: [Weekday; 7] = [
+/// Monday to Sunday.
+pub const EVERY_DAY: [Weekday; 7] = [
     Weekday::Mon,
     Weekday::Tue,
     Weekday::Wed,

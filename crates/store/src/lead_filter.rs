@@ -237,7 +237,10 @@ fn col(c: lead::Column) -> SimpleExpr {
 }
 
 /// Leads holding a tag whose folded name is one of `names`.
-fn tagged(org_id: Uuid, names: Option<Vec<String>>) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn tagged(
+    org_id: Uuid,
+    names: Option<Vec<String>>,
+) -> sea_orm::sea_query::SelectStatement {
     let mut q = Query::select()
         .column((lead_tag::Entity, lead_tag::Column::ContactId))
         .from(lead_tag::Entity)

@@ -1007,24 +1007,6 @@ impl OrgScope<'_> {
         self.filter_condition_with(f, TagCheck::Set)
     }
 
-    /// The taggings of these tags (folded names) in the organisation, by `lead_tags_tag`
-    /// (org_id, tag_id, contact_id): without its leading org_id the index is unusable and
-    /// every tagging is scanned.
-    fn tag_links(&self, folded: Vec<String>) -> sea_orm::sea_query::SelectStatement {
-        Query::select()
-            .column((lead_tag::Entity, lead_tag::Column::ContactId))
-            .from(lead_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id))
-                    .equals((lead_tag::Entity, lead_tag::Column::TagId)),
-            )
-            .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(self.org_id))
-            .and_where(Expr::col((lead_tag::Entity, lead_tag::Column::OrgId)).eq(self.org_id))
-            .and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded))
-            .to_owned()
-    }
-
     /// How a page of the list checks its tags. SQLite takes `IN (the tag's leads)` as the
     /// plan's driver: every tagged lead fetched and sorted to keep fifty (430 ms for a tag of
     /// 60,000 of a million leads), where walking the list's order and checking each lead's
@@ -1049,7 +1031,12 @@ impl OrgScope<'_> {
         let folded: Vec<String> = wanted.iter().map(|t| tag_folded(t)).collect();
         let capped = Query::select()
             .expr_as(Expr::cust("COUNT(*)"), "n")
-            .from_subquery(self.tag_links(folded).limit(enough).to_owned(), "links")
+            .from_subquery(
+                crate::lead_filter::tagged(self.org_id, Some(folded))
+                    .limit(enough)
+                    .to_owned(),
+                "links",
+            )
             .to_owned();
         let n: i64 = self
             .store
@@ -1098,7 +1085,8 @@ impl OrgScope<'_> {
         if !f.tags.is_empty() {
             let folded: Vec<String> = f.tags.iter().map(|t| tag_folded(t)).collect();
             c = c.add(match tags {
-                TagCheck::Set => lead::Column::Id.in_subquery(self.tag_links(folded)),
+                TagCheck::Set => lead::Column::Id
+                    .in_subquery(crate::lead_filter::tagged(self.org_id, Some(folded))),
                 TagCheck::PerLead => {
                     Expr::exists(crate::lead_filter::lead_tagged(self.org_id, &folded))
                 }
