@@ -319,6 +319,11 @@ async fn announce(
             actor: h.actor,
         });
     }
+    events.extend(
+        applied
+            .sequence_stopped
+            .map(crate::routes::sequences::enrollment_event),
+    );
     if let Some(m) = &applied.message {
         events.push(RealtimeEvent::MessageSent {
             conversation_id,

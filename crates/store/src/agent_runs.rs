@@ -132,6 +132,8 @@ pub struct AppliedDecision {
     pub notified: Vec<crate::notifications::Notified>,
     /// The member the round-robin gave the handed-over conversation to.
     pub assigned: Option<crate::assignment::TurnTaken>,
+    /// The lead's drip sequence, stopped by a STOP or a handover.
+    pub sequence_stopped: Option<crate::sequences::EnrollmentChange>,
 }
 
 #[derive(Debug, Clone)]
@@ -465,6 +467,19 @@ impl OrgScope<'_> {
             }
             false => None,
         };
+        // A STOP or a handover ends the lead's drip sequence now, not when its next step
+        // falls due and finds the lead opted out or a person on the conversation.
+        let sequence_stop = match (effect.opts_out, effect.hand_over.is_some()) {
+            (true, _) => Some(closer_domain::sequences::StopReason::OptedOut),
+            (false, true) => Some(closer_domain::sequences::StopReason::Handoff),
+            (false, false) => None,
+        };
+        let sequence_stopped = match sequence_stop {
+            Some(why) => {
+                crate::sequences::stop_active(&*txn, self.org_id, conv.contact_id, why).await?
+            }
+            None => None,
+        };
         let mut moved = None;
         if let Some(stage) = effect.stage {
             // The lead follows its conversation on the pipeline board, in this transaction.
@@ -709,6 +724,7 @@ impl OrgScope<'_> {
             moved,
             notified,
             assigned,
+            sequence_stopped,
         })
     }
 

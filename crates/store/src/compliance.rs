@@ -258,13 +258,22 @@ pub(crate) async fn opt_out_lead(
     Ok(true)
 }
 
-/// The pending follow-ups of the lead's conversations, cancelled (`opted_out`): an opt-out ends
-/// all messaging now rather than when each falls due. `(conversation, follow-up)` of each.
+/// What an opt-out ended besides the lead's consent, for the realtime events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutreachEnded {
+    /// `(conversation, follow-up)` of each pending follow-up cancelled.
+    pub followups: Vec<(Uuid, Uuid)>,
+    /// The drip sequence enrolment stopped, when the lead was in one.
+    pub sequence: Option<crate::sequences::EnrollmentChange>,
+}
+
+/// The pending follow-ups of the lead's conversations, cancelled (`opted_out`), and its drip
+/// sequence stopped: an opt-out ends all messaging now rather than when each falls due.
 pub(crate) async fn cancel_followups(
     db: &impl ConnectionTrait,
     org_id: Uuid,
     lead_id: Uuid,
-) -> Result<Vec<(Uuid, Uuid)>> {
+) -> Result<OutreachEnded> {
     use crate::entities::conversation;
     let conversations: Vec<Uuid> = conversation::Entity::find()
         .select_only()
@@ -282,8 +291,11 @@ pub(crate) async fn cancel_followups(
     }
     // Its drip sequence ends now too, rather than when the next step falls due.
     let why = closer_domain::sequences::StopReason::OptedOut;
-    crate::sequences::stop_active(db, org_id, lead_id, why).await?;
-    Ok(cancelled)
+    let sequence = crate::sequences::stop_active(db, org_id, lead_id, why).await?;
+    Ok(OutreachEnded {
+        followups: cancelled,
+        sequence,
+    })
 }
 
 /// Opts out many leads at once (a bulk operation's chunk): leads opted out already are left

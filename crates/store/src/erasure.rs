@@ -39,8 +39,8 @@ pub struct Erased {
     pub erased_at: DateTime<Utc>,
     /// The lead's conversations, whose views changed.
     pub conversation_ids: Vec<Uuid>,
-    /// `(conversation, follow-up)` of the pending follow-ups the erasure cancelled.
-    pub cancelled_followups: Vec<(Uuid, Uuid)>,
+    /// The pending follow-ups and the drip sequence the erasure ended.
+    pub ended: crate::compliance::OutreachEnded,
 }
 
 /// What the lead told or was given: the data erasure looks for in text.
@@ -122,7 +122,7 @@ impl OrgScope<'_> {
                 lead_id: id,
                 erased_at,
                 conversation_ids,
-                cancelled_followups: Vec::new(),
+                ended: Default::default(),
             });
         }
         let states: Vec<conversation_state::Model> = conversation_state::Entity::find()
@@ -143,7 +143,7 @@ impl OrgScope<'_> {
         // The number stays suppressed: hashed on the list before it leaves the lead.
         let how = OptOutBy::member(OptOutSource::Erasure, actor, None);
         opt_out_lead(&*txn, self.store, self.org_id, &l, &how, at).await?;
-        let cancelled_followups = cancel_followups(&*txn, self.org_id, id).await?;
+        let ended = cancel_followups(&*txn, self.org_id, id).await?;
         let messages = self
             .redact_conversations(&*txn, &conversation_ids, states, &r)
             .await?;
@@ -187,7 +187,7 @@ impl OrgScope<'_> {
             lead_id: id,
             erased_at: at,
             conversation_ids,
-            cancelled_followups,
+            ended,
         })
     }
 

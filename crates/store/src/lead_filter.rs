@@ -23,13 +23,14 @@ pub(crate) fn condition(
     f: &Filter,
     now: DateTime<Utc>,
 ) -> Condition {
-    condition_with(backend, org_id, f, now, TagCheck::Set)
+    condition_with(backend, org_id, f, now, SetCheck::Set)
 }
 
-/// How "has tag X" is asked: `Set` = the lead is among the tag's leads; `PerLead` = the lead's
-/// own taggings hold X (see `OrgScope::leads` for when each is quicker).
+/// How "is among these leads" is asked, for a tag ("has tag X") or a search word: `Set` = the
+/// lead is among the set's leads, which may drive the plan; `PerLead` = the lead's own rows are
+/// checked while the list's order is walked (see `OrgScope::leads` for when each is quicker).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TagCheck {
+pub(crate) enum SetCheck {
     Set,
     PerLead,
 }
@@ -39,7 +40,7 @@ pub(crate) fn condition_with(
     org_id: Uuid,
     f: &Filter,
     now: DateTime<Utc>,
-    tags: TagCheck,
+    tags: SetCheck,
 ) -> Condition {
     let mut any = Condition::any();
     for group in &f.groups {
@@ -281,14 +282,14 @@ pub(crate) fn lead_tagged(org_id: Uuid, names: &[String]) -> sea_orm::sea_query:
 }
 
 /// Leads holding a tag whose folded name is one of `names`, as `check` asks it.
-pub(crate) fn has_tag(org_id: Uuid, names: Vec<String>, check: TagCheck) -> SimpleExpr {
+pub(crate) fn has_tag(org_id: Uuid, names: Vec<String>, check: SetCheck) -> SimpleExpr {
     match check {
-        TagCheck::Set => lead::Column::Id.in_subquery(tagged(org_id, Some(names))),
-        TagCheck::PerLead => Expr::exists(lead_tagged(org_id, &names)),
+        SetCheck::Set => lead::Column::Id.in_subquery(tagged(org_id, Some(names))),
+        SetCheck::PerLead => Expr::exists(lead_tagged(org_id, &names)),
     }
 }
 
-fn tags_cond(org_id: Uuid, op: Operator, operand: &Operand, check: TagCheck) -> Condition {
+fn tags_cond(org_id: Uuid, op: Operator, operand: &Operand, check: SetCheck) -> Condition {
     let (_, names) = texts(operand);
     match op {
         Operator::In => Condition::all().add(has_tag(org_id, names, check)),
@@ -387,7 +388,7 @@ fn multi_any(backend: Backend, key: &str, options: &[String]) -> SimpleExpr {
     crate::lead_search::sql_with_values(backend, &sql, options.iter().cloned())
 }
 
-fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>, tags: TagCheck) -> Condition {
+fn one(backend: Backend, org_id: Uuid, c: &Cond, now: DateTime<Utc>, tags: SetCheck) -> Condition {
     let op = c.operator;
     match &c.field {
         // The CRM's parser never yields event facts (automations evaluate them in memory).

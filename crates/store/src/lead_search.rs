@@ -9,6 +9,7 @@
 
 use crate::Backend;
 use crate::error::Result;
+use crate::lead_filter::SetCheck;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
@@ -53,9 +54,35 @@ fn like_escape(s: &str) -> String {
     s.replace('!', "!!").replace('%', "!%").replace('_', "!_")
 }
 
+/// The index's query for words that must all match, each token prefix-matched: FTS5's
+/// `"amit"* "sharma"*` (implicit AND), PostgreSQL's `amit:* & sharma:*`.
+fn index_query(backend: Backend, tokens: &[String]) -> String {
+    match backend {
+        Backend::Sqlite => tokens
+            .iter()
+            .map(|t| format!("\"{t}\"*"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Backend::Postgres => tokens
+            .iter()
+            .map(|t| format!("'{t}':*"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
 /// Leads one query word finds: every token of it prefix-matches a word of the lead's text, or
-/// a word of one of its tags' names starts with it.
-pub(crate) fn word_condition(backend: Backend, org_id: Uuid, word: &str) -> SimpleExpr {
+/// a word of one of its tags' names starts with it. `check` says how (see
+/// [`crate::lead_filter::SetCheck`]): `Set` lets the index's matches drive the plan, as a rare
+/// word wants; `PerLead` keeps them out of the driver so the list's order is walked and each
+/// lead probed — SQLite probes the same matches (computed once) with `+rowid IN`, PostgreSQL
+/// reads the lead's own search row.
+pub(crate) fn word_condition(
+    backend: Backend,
+    org_id: Uuid,
+    word: &str,
+    check: SetCheck,
+) -> SimpleExpr {
     let word = word.to_lowercase();
     let tokens = search_tokens(&word);
     let tags = "SELECT lt.contact_id FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id \
@@ -68,35 +95,75 @@ pub(crate) fn word_condition(backend: Backend, org_id: Uuid, word: &str) -> Simp
         format!("{e}%").into(),
         format!("% {e}%").into(),
     ];
-    let tagged = format!(r#""contacts"."id" IN ({tags})"#);
+    // SQLite: `+` makes the left side an expression, so no index (and no IN list) can drive
+    // the plan from it. PostgreSQL has no unary `+` for uuids and needs none: a tag name
+    // matching the word is rare, and its hashed subplan is probed either way.
+    let walk = match (backend, check) {
+        (Backend::Sqlite, SetCheck::PerLead) => "+",
+        _ => "",
+    };
+    let tagged = format!(r#"{walk}"contacts"."id" IN ({tags})"#);
     if tokens.is_empty() {
         return sql_with_values(backend, &tagged, tag_values);
     }
-    let (sql, query) = match backend {
-        Backend::Sqlite => {
-            let q: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"*")).collect();
-            (
-                format!(
-                    r#"("contacts".rowid IN (SELECT rowid FROM lead_search_words
-                       WHERE lead_search_words MATCH ?) OR {tagged})"#
-                ),
-                q.join(" "),
-            )
-        }
-        Backend::Postgres => {
-            let q: Vec<String> = tokens.iter().map(|t| format!("'{t}':*")).collect();
-            (
-                format!(
-                    r#""contacts"."id" IN (SELECT s.contact_id FROM lead_search s
-                       WHERE s.words_tsv @@ to_tsquery('simple', ?) UNION ALL {tags})"#
-                ),
-                q.join(" & "),
-            )
-        }
+    let sql = match (backend, check) {
+        (Backend::Sqlite, _) => format!(
+            r#"({walk}"contacts".rowid IN (SELECT rowid FROM lead_search_words
+               WHERE lead_search_words MATCH ?) OR {tagged})"#
+        ),
+        (Backend::Postgres, SetCheck::Set) => format!(
+            r#""contacts"."id" IN (SELECT s.contact_id FROM lead_search s
+               WHERE s.words_tsv @@ to_tsquery('simple', ?) UNION ALL {tags})"#
+        ),
+        // A scalar subquery per lead: the planner cannot turn it into a join driven by the
+        // GIN index, so a LIMIT walks the list's index and stops after a page.
+        (Backend::Postgres, SetCheck::PerLead) => format!(
+            r#"((SELECT s.words_tsv FROM lead_search s WHERE s.contact_id = "contacts"."id")
+               @@ to_tsquery('simple', ?) OR {tagged})"#
+        ),
     };
-    let mut values: Vec<sea_orm::Value> = vec![query.into()];
+    let mut values: Vec<sea_orm::Value> = vec![index_query(backend, &tokens).into()];
     values.extend(tag_values);
     sql_with_values(backend, &sql, values)
+}
+
+/// How many of the organisation's leads the search index finds for all of `words` (tags'
+/// names aside), counted no further than `cap`: whether a page should walk the list's order
+/// rather than fetch and sort every match. None when the words hold no token.
+pub(crate) fn index_matches_capped(
+    backend: Backend,
+    org_id: Uuid,
+    words: &[String],
+    cap: u64,
+) -> Option<Statement> {
+    let tokens: Vec<String> = words.iter().flat_map(|w| search_tokens(w)).collect();
+    if tokens.is_empty() {
+        return None;
+    }
+    let sql = match backend {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM (SELECT s.id FROM lead_search_words f \
+             JOIN lead_search s ON s.id = f.rowid \
+             WHERE lead_search_words MATCH ? AND s.org_id = ? LIMIT ?)"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM (SELECT 1 FROM lead_search \
+             WHERE words_tsv @@ to_tsquery('simple', $1) AND org_id = $2 LIMIT $3) m"
+        }
+    };
+    let db = match backend {
+        Backend::Sqlite => DbBackend::Sqlite,
+        Backend::Postgres => DbBackend::Postgres,
+    };
+    Some(Statement::from_sql_and_values(
+        db,
+        sql,
+        [
+            index_query(backend, &tokens).into(),
+            org_id.into(),
+            (cap as i64).into(),
+        ],
+    ))
 }
 
 /// Leads whose phone holds `digits` anywhere (anything but digits is ignored).

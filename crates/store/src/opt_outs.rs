@@ -64,17 +64,17 @@ impl OrgScope<'_> {
     }
 
     /// A member opts a lead out (idempotent: an opted-out lead stays as it was). The
-    /// `(conversation, follow-up)` pairs cancelled with it.
+    /// follow-ups and sequence it ended.
     pub async fn opt_out(
         &self,
         actor: &Actor,
         id: Uuid,
         reason: Option<String>,
-    ) -> Result<Vec<(Uuid, Uuid)>> {
+    ) -> Result<crate::compliance::OutreachEnded> {
         let txn = self.store.begin_write().await?;
         let l = self.lead_for_update(&*txn, id).await?;
         let how = OptOutBy::member(OptOutSource::Manual, actor, reason);
-        let mut cancelled = Vec::new();
+        let mut cancelled = crate::compliance::OutreachEnded::default();
         if opt_out_lead(&*txn, self.store, self.org_id, &l, &how, now()).await? {
             cancelled = cancel_followups(&*txn, self.org_id, id).await?;
             audit::record(

@@ -30,6 +30,8 @@ pub struct QueuedReply {
     pub conversation_id: Uuid,
     /// The reply moved the conversation from the bot to a human.
     pub took_over: bool,
+    /// The lead's drip sequence, stopped by that takeover.
+    pub sequence_stopped: Option<crate::sequences::EnrollmentChange>,
 }
 
 /// A change of who answers the lead.
@@ -40,6 +42,8 @@ pub struct ModeChange {
     pub changed: bool,
     /// The mode before the change.
     pub from: ConversationMode,
+    /// The lead's drip sequence, stopped because the bot no longer answers.
+    pub sequence_stopped: Option<crate::sequences::EnrollmentChange>,
 }
 
 /// What an outbound message is besides its text.
@@ -167,8 +171,10 @@ impl OrgScope<'_> {
             .col_expr(conversation::Column::UnreadCount, Expr::value(0))
             .exec(&txn)
             .await?;
+        let mut sequence_stopped = None;
         if took_over {
-            // The person's reply takes the conversation over: no bot follow-up after it.
+            // The person's reply takes the conversation over: no bot follow-up after it, and
+            // no drip step either (as when the inbox's Take over button is pressed).
             crate::followups::cancel_pending(
                 &txn,
                 self.org_id,
@@ -176,6 +182,9 @@ impl OrgScope<'_> {
                 closer_domain::followup::FollowupStatusReason::Handoff,
             )
             .await?;
+            let handoff = closer_domain::sequences::StopReason::Handoff;
+            sequence_stopped =
+                crate::sequences::stop_active(&txn, self.org_id, conv.contact_id, handoff).await?;
             audit::record(
                 &txn,
                 self.org_id,
@@ -199,6 +208,7 @@ impl OrgScope<'_> {
             message,
             conversation_id,
             took_over,
+            sequence_stopped,
         })
     }
 
@@ -327,14 +337,16 @@ impl OrgScope<'_> {
         let conv = self.conversation_row(&txn, conversation_id).await?;
         let switch = conversation_rules::switch_mode(conv.mode, conv.needs_human, mode)
             .map_err(StoreError::ModeRefused)?;
+        let mut sequence_stopped = None;
         if let Some(switch) = &switch {
-            self.apply_mode_switch(&txn, actor, &conv, switch).await?;
+            sequence_stopped = self.apply_mode_switch(&txn, actor, &conv, switch).await?;
         }
         txn.commit().await?;
         Ok(ModeChange {
             conversation: self.conversation(conversation_id).await?,
             changed: switch.is_some(),
             from: conv.mode,
+            sequence_stopped,
         })
     }
 
@@ -344,7 +356,7 @@ impl OrgScope<'_> {
         actor: &Actor,
         conv: &conversation::Model,
         switch: &ModeSwitch,
-    ) -> Result<()> {
+    ) -> Result<Option<crate::sequences::EnrollmentChange>> {
         let mut update = conversation::Entity::update_many()
             .filter(conversation::Column::OrgId.eq(self.org_id))
             .filter(conversation::Column::Id.eq(conv.id))
@@ -398,9 +410,9 @@ impl OrgScope<'_> {
             crate::followups::cancel_pending(txn, self.org_id, conv.id, reason).await?;
             // So does the lead's drip sequence: a person (or nobody) owns the conversation.
             let handoff = closer_domain::sequences::StopReason::Handoff;
-            crate::sequences::stop_active(txn, self.org_id, conv.contact_id, handoff).await?;
+            return crate::sequences::stop_active(txn, self.org_id, conv.contact_id, handoff).await;
         }
-        Ok(())
+        Ok(None)
     }
 
     /// The team has seen the conversation: its unread count goes to zero.
@@ -421,6 +433,7 @@ impl OrgScope<'_> {
             from: conv.mode,
             conversation: self.conversation(conversation_id).await?,
             changed,
+            sequence_stopped: None,
         })
     }
 }

@@ -554,6 +554,7 @@ impl OrgScope<'_> {
             message,
             conversation_id,
             took_over: false,
+            sequence_stopped: None,
         })
     }
 

@@ -17,6 +17,7 @@ use closer_domain::compliance::{self, OptOutSource};
 use closer_domain::contact_points::Phone;
 use closer_domain::followup::FollowupStatus;
 use closer_domain::realtime::RealtimeEvent;
+use closer_store::compliance::OutreachEnded;
 use closer_store::opt_outs::{OptOutEntry, OptOutQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -97,22 +98,33 @@ pub struct ErasedView {
 }
 
 /// The lead changed (the leads pages refetch), its conversations too (opt-out flag, redacted
-/// texts) and their pending follow-ups were cancelled: the inbox refetches.
+/// texts), their pending follow-ups were cancelled (the inbox refetches) and its drip
+/// sequence stopped (the sequence's page does).
 async fn announce(
     state: &AppState,
     org_id: Uuid,
     lead_id: Uuid,
     conversations: Vec<Uuid>,
-    cancelled: Vec<(Uuid, Uuid)>,
+    ended: OutreachEnded,
 ) {
     let events = std::iter::once(RealtimeEvent::LeadUpdated { lead_id })
-        .chain(cancelled.into_iter().map(|(conversation_id, followup_id)| {
-            RealtimeEvent::FollowupUpdated {
-                conversation_id,
-                followup_id,
-                status: FollowupStatus::Cancelled,
-            }
-        }))
+        .chain(
+            ended
+                .sequence
+                .map(crate::routes::sequences::enrollment_event),
+        )
+        .chain(
+            ended
+                .followups
+                .into_iter()
+                .map(
+                    |(conversation_id, followup_id)| RealtimeEvent::FollowupUpdated {
+                        conversation_id,
+                        followup_id,
+                        status: FollowupStatus::Cancelled,
+                    },
+                ),
+        )
         .chain(
             conversations
                 .into_iter()
@@ -126,13 +138,13 @@ async fn lead_after(
     state: &AppState,
     org_id: Uuid,
     id: Uuid,
-    cancelled: Vec<(Uuid, Uuid)>,
+    ended: OutreachEnded,
 ) -> ApiResult<Json<LeadView>> {
     let org = state.store.org(org_id);
     let lead = org.lead(id).await?;
     let conversations = org.lead_extras(id).await?.conversations;
     let ids = conversations.iter().map(|c| c.id).collect();
-    announce(state, org_id, id, ids, cancelled).await;
+    announce(state, org_id, id, ids, ended).await;
     Ok(Json(view(lead)))
 }
 
@@ -152,8 +164,8 @@ pub async fn opt_out(
     let reason =
         compliance::reason(input.reason.as_deref()).map_err(|e| ApiError::field("reason", e.0))?;
     let org = state.store.org(member.org_id());
-    let cancelled = org.opt_out(&member.0.user.as_actor(), id, reason).await?;
-    lead_after(&state, member.org_id(), id, cancelled).await
+    let ended = org.opt_out(&member.0.user.as_actor(), id, reason).await?;
+    lead_after(&state, member.org_id(), id, ended).await
 }
 
 /// Opt a lead back in (owner or admin), saying how the person asked. Idempotent. An erased
@@ -176,7 +188,7 @@ pub async fn opt_in(
     let org = state.store.org(member.org_id());
     org.opt_in(&member.0.user.as_actor(), id, Some(reason))
         .await?;
-    lead_after(&state, member.org_id(), id, Vec::new()).await
+    lead_after(&state, member.org_id(), id, OutreachEnded::default()).await
 }
 
 /// The opt-out list, newest first: who, when, how, by whom and why.
@@ -254,7 +266,7 @@ pub async fn erase(
         member.org_id(),
         erased.lead_id,
         erased.conversation_ids,
-        erased.cancelled_followups,
+        erased.ended,
     )
     .await;
     Ok(Json(ErasedView {

@@ -137,6 +137,8 @@ async fn sent(
         reply.took_over,
     )
     .await;
+    let stopped: Vec<_> = reply.sequence_stopped.into_iter().collect();
+    crate::routes::sequences::announce_enrollments(&state.store, org_id, &stopped).await;
     (
         StatusCode::ACCEPTED,
         Json(SendResponse {
@@ -184,6 +186,11 @@ async fn switch_mode(
             to: mode,
         });
     }
+    events.extend(
+        change
+            .sequence_stopped
+            .map(crate::routes::sequences::enrollment_event),
+    );
     Ok(announced(&state, member.org_id(), change, events).await)
 }
 

@@ -118,17 +118,19 @@ fn enrollment_view(e: EnrollmentRecord) -> EnrollmentView {
     }
 }
 
+/// The realtime event of an enrolment that changed.
+pub fn enrollment_event(c: EnrollmentChange) -> RealtimeEvent {
+    RealtimeEvent::SequenceEnrollmentUpdated {
+        sequence_id: c.sequence_id,
+        enrollment_id: c.enrollment_id,
+        lead_id: c.lead_id,
+        status: c.status,
+    }
+}
+
 /// The realtime events for enrolments that changed.
 pub async fn announce_enrollments(store: &Store, org_id: Uuid, changes: &[EnrollmentChange]) {
-    let events: Vec<RealtimeEvent> = changes
-        .iter()
-        .map(|c| RealtimeEvent::SequenceEnrollmentUpdated {
-            sequence_id: c.sequence_id,
-            enrollment_id: c.enrollment_id,
-            lead_id: c.lead_id,
-            status: c.status,
-        })
-        .collect();
+    let events: Vec<RealtimeEvent> = changes.iter().copied().map(enrollment_event).collect();
     if !events.is_empty() {
         crate::announce::publish(store, org_id, events).await;
     }

@@ -19,7 +19,8 @@ on_both_databases!(
     running_totals_follow_every_change,
     positions_count_the_cards_above_across_rank_buckets,
     a_seeded_year_reads_back,
-    common_and_rare_tags_list_the_same_leads_however_checked
+    common_and_rare_tags_list_the_same_leads_however_checked,
+    common_and_rare_words_list_the_same_leads_however_checked
 );
 
 async fn create(app: &TestApp, s: &Session, body: Value) -> String {
@@ -735,5 +736,54 @@ async fn common_and_rare_tags_list_the_same_leads_however_checked(b: Backend) {
     assert!(names.is_empty(), "nobody carries both: {names:?}");
     let (names, _) = every_page(&app, &owner, &doc("not_in", &["common"])).await;
     assert_eq!(names.len(), 1_150 - common.len());
+    app.finish().await;
+}
+
+/// A search word most leads carry is checked lead by lead along the list's order, a rare one
+/// from the index's matches (`leads::page_word_lookup`): every page of both lists the same
+/// leads as the set would, newest first, with tag names still found and counts unchanged.
+async fn common_and_rare_words_list_the_same_leads_however_checked(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Word Walk Co").await;
+    let mut csv = String::from("Name,Phone,Tags\n");
+    let (mut common, mut rare) = (vec![], vec![]);
+    for i in 0..1_105 {
+        let (name, tags) = match i % 221 {
+            13 => (format!("Zoya Lead {i:04}"), "Priority"),
+            _ => (format!("Priya Lead {i:04}"), ""),
+        };
+        match tags {
+            "" => common.push(name.clone()),
+            _ => rare.push(name.clone()),
+        }
+        csv.push_str(&format!("{name},+9197{i:08},{tags}\n"));
+    }
+    common.sort();
+    rare.sort();
+    let done = crate::lead_import::import(&app, &owner, &csv, "create").await;
+    assert_eq!(done["created"], 1_105, "{done:?}");
+    let everyone = {
+        let mut all = [common.clone(), rare.clone()].concat();
+        all.sort();
+        all
+    };
+    for (query, want) in [
+        ("q=priya&count=true", &common),
+        ("q=PRIY", &common),
+        ("q=zoy&count=true", &rare),
+        ("q=lea&count=true", &everyone),
+        ("q=priya%20lead", &common),
+        // "pri" finds the Priyas by name and the Zoyas by their tag "Priority".
+        ("q=pri", &everyone),
+        ("q=zoya%20lead", &rare),
+    ] {
+        let (names, total) = every_page(&app, &owner, query).await;
+        assert_eq!(&names, want, "{query}");
+        if query.contains("count=true") {
+            assert_eq!(total, want.len(), "{query}");
+        }
+    }
+    let (names, _) = every_page(&app, &owner, "q=priya%20zoya").await;
+    assert!(names.is_empty(), "nobody is both: {names:?}");
     app.finish().await;
 }

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     steps_go_in_order_paced_and_fall_back_outside_the_window,
     a_reply_and_an_opt_out_stop_the_enrolment,
+    a_takeover_stops_the_enrolment_live,
     one_active_enrolment_per_lead_bulk_and_manual_stop,
     validation_other_organisations_and_viewers,
     a_due_step_survives_kill_9_and_goes_once
@@ -126,6 +127,21 @@ async fn lead_of(app: &TestApp, s: &Session, conv: &str) -> String {
         .get(&format!("/api/v1/conversations/{conv}"), &s.token)
         .await;
     r.body["contact"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Waits for the realtime event of `seq`'s enrolment reaching `status` (other events skipped).
+async fn enrollment_event(ws: &mut crate::harness::Ws, seq: &str, status: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        assert!(!left.is_zero(), "no {status} event for sequence {seq}");
+        let e = ws
+            .expect("sequence:enrollment_updated", left.as_secs().max(1))
+            .await;
+        if e["sequence_id"] == seq && e["status"] == status {
+            return e;
+        }
+    }
 }
 
 fn sent_texts(graph: &FakeGraph) -> Vec<String> {
@@ -299,7 +315,7 @@ async fn a_reply_and_an_opt_out_stop_the_enrolment(b: Backend) {
         &owner,
         json!({"name": "Opt-out stops", "stop_on_reply": false, "steps": [
             {"wait_seconds": 0, "text": "Hello from drip two"},
-            {"wait_seconds": 2, "text": "Must not reach an opted-out lead"},
+            {"wait_seconds": 3600, "text": "Must not reach an opted-out lead"},
         ]}),
     )
     .await;
@@ -322,6 +338,9 @@ async fn a_reply_and_an_opt_out_stop_the_enrolment(b: Backend) {
     })
     .await;
     assert_eq!(e["stop_reason"], "opted_out", "{e}");
+    // The sequence's page hears of it at once (its next step was an hour away).
+    let event = enrollment_event(&mut ws, &seq2, "stopped").await;
+    assert_eq!(event["lead_id"], lead.as_str());
     assert!(!sent_texts(&graph).iter().any(|t| t.starts_with("Must not")));
     assert!(!sent_texts(&graph).iter().any(|t| t == "Never sent"));
     // An opted-out lead is not enrolled again.
@@ -759,4 +778,70 @@ async fn a_due_step_survives_kill_9_and_goes_once(b: Backend) {
     if let Some(db) = pg {
         drop_database(&db).await;
     }
+}
+
+/// A person taking the conversation over (the inbox's button, or simply replying) stops the
+/// lead's drip sequence at once, and the sequence's page hears of it.
+async fn a_takeover_stops_the_enrolment_live(b: Backend) {
+    let (app, owner, _graph) = app_with_graph(b, NUMBER, SECRET).await;
+    let conv = lead_says(&app, &owner, "Hi, I saw your ad").await;
+    let lead = lead_of(&app, &owner, &conv).await;
+    let steps = json!([
+        {"wait_seconds": 3600, "text": "A nudge an hour later"},
+        {"wait_seconds": 3600, "text": "Another"},
+    ]);
+    let by_button = create_sequence(
+        &app,
+        &owner,
+        json!({"name": "Stopped by the button", "steps": steps}),
+    )
+    .await;
+    let mut ws = app.ws(&owner.token).await;
+    enroll(&app, &owner, &by_button, &[&lead]).await;
+    let r = app
+        .put(
+            &format!("/api/v1/conversations/{conv}/mode"),
+            &owner.token,
+            json!({"mode": "human"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    enrollment_event(&mut ws, &by_button, "stopped").await;
+    let e = enrollment_where(&app, &owner, &by_button, &lead, "stopped", |e| {
+        e["status"] == "stopped"
+    })
+    .await;
+    assert_eq!(e["stop_reason"], "handoff", "{e}");
+
+    // Handed back to the bot, enrolled again: a person's reply takes over and stops it too.
+    let r = app
+        .put(
+            &format!("/api/v1/conversations/{conv}/mode"),
+            &owner.token,
+            json!({"mode": "bot"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let by_reply = create_sequence(
+        &app,
+        &owner,
+        json!({"name": "Stopped by a reply", "steps": steps}),
+    )
+    .await;
+    enroll(&app, &owner, &by_reply, &[&lead]).await;
+    let r = app
+        .post(
+            "/api/v1/messages/send",
+            Some(&owner.token),
+            json!({"conversation_id": conv, "text": "Hi, this is Priya from the institute"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    enrollment_event(&mut ws, &by_reply, "stopped").await;
+    let e = enrollment_where(&app, &owner, &by_reply, &lead, "stopped", |e| {
+        e["status"] == "stopped"
+    })
+    .await;
+    assert_eq!(e["stop_reason"], "handoff", "{e}");
+    app.finish().await;
 }
