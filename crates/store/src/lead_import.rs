@@ -34,6 +34,17 @@ use uuid::Uuid;
 
 /// Rows per transaction.
 pub const BATCH: usize = 1_000;
+
+/// The tables an import writes and reads back while it runs.
+const IMPORT_WRITES: &[&str] = &[
+    "contacts",
+    "lead_tags",
+    "lead_notes",
+    "pipeline_cards",
+    "stage_history",
+    "lead_search",
+    "lead_import_rows",
+];
 /// Most data rows a file may hold.
 pub const MAX_ROWS: usize = 200_000;
 /// Largest file accepted.
@@ -800,6 +811,13 @@ impl OrgScope<'_> {
                 importer.zip(importer_name.clone()),
             )
             .await?;
+            // After the first batch of a long import, and at its end: the planner reads the
+            // later batches' lookups (identities, cards, stage history) by their indexes
+            // rather than by the picture of the tables before the import.
+            if (at == start && end < records.len()) || (end == records.len() && end - start > BATCH)
+            {
+                self.store.analyze_after_bulk_write(IMPORT_WRITES).await?;
+            }
             at = end;
         }
         self.finish_import(id, ImportStatus::Completed, None)
