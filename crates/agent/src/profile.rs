@@ -256,6 +256,24 @@ impl AgentProfile {
     }
 
     /// The five documents as JSON objects, shaped as in seeds/001 §3.
+    /// The documents as the model reads them on every reply: the working schedule is left out
+    /// when it only restates the owner's hours, which the model reads as written, so filling
+    /// it in for Settings costs the context budget nothing.
+    pub fn model_documents(&self) -> BTreeMap<&'static str, serde_json::Value> {
+        let mut docs = self.documents();
+        let b = &self.business_config;
+        let restated =
+            parse_working_hours(&b.working_hours).unwrap_or_default() == b.working_schedule;
+        if restated
+            && let Some(config) = docs
+                .get_mut("business_config")
+                .and_then(serde_json::Value::as_object_mut)
+        {
+            config.remove("working_schedule");
+        }
+        docs
+    }
+
     pub fn documents(&self) -> BTreeMap<&'static str, serde_json::Value> {
         let mut sales = serde_json::to_value(&self.sales_rules).unwrap_or_default();
         let checklist: Map<String, serde_json::Value> = self
