@@ -50,6 +50,10 @@ pub struct BusinessConfig {
     pub working_schedule: WorkingSchedule,
     pub contact_links: BTreeMap<String, String>,
     pub timezone: String,
+    /// What the business prices in (ISO 4217, `INR`): a budget read back to the lead is in it.
+    /// Empty: the organisation's currency, filled in when the agent runs (else the rupee).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub currency: String,
 }
 
 impl BusinessConfig {
@@ -335,6 +339,14 @@ impl AgentProfile {
                 "business_config",
                 "timezone",
                 format!("`{tz}` is not an IANA time zone"),
+            ));
+        }
+        let currency = &self.business_config.currency;
+        if !currency.trim().is_empty() && closer_domain::leads::org_currency(currency).is_err() {
+            return Err(doc_error(
+                "business_config",
+                "currency",
+                format!("`{currency}` is not a currency code such as INR, USD or EUR"),
             ));
         }
         for (i, p) in self.guardrails.forbidden_phrases.iter().enumerate() {

@@ -299,7 +299,10 @@ fn after_correction(
         .map(|(slot, value)| {
             line(Line::Noted, lang)
                 .replace("{slot}", &humanize(slot))
-                .replace("{value}", &said_back(slot, value))
+                .replace(
+                    "{value}",
+                    &said_back(slot, value, &s.profile.business_config.currency),
+                )
         })
         .collect();
     if !noted.is_empty() {
@@ -308,29 +311,17 @@ fn after_correction(
     step
 }
 
-/// A value as the lead would say it: a budget of 10000000 is "₹1,00,00,000" (Indian grouping).
-fn said_back(slot: &str, value: &str) -> String {
+/// A value as the lead would say it: a budget in the business's currency ("₹1,00,00,000",
+/// "AED 1,500,000"), anything else as told.
+fn said_back(slot: &str, value: &str, currency: &str) -> String {
     let amount = (kind_of(slot, std::iter::empty()) == SlotKind::Budget)
         .then(|| value.parse::<f64>().ok())
         .flatten()
         .filter(|a| a.fract() == 0.0 && *a >= 1.0 && *a < 1e15);
-    let Some(amount) = amount else {
-        return value.to_owned();
-    };
-    let digits = format!("{amount:.0}");
-    let (head, last3) = digits.split_at(digits.len().saturating_sub(3));
-    let mut groups: Vec<String> = vec![];
-    let mut rest = head;
-    while rest.len() > 2 {
-        let (a, b) = rest.split_at(rest.len() - 2);
-        groups.insert(0, b.to_owned());
-        rest = a;
+    match amount {
+        Some(amount) => closer_domain::money::said_amount(amount as u64, currency),
+        None => value.to_owned(),
     }
-    if !rest.is_empty() {
-        groups.insert(0, rest.to_owned());
-    }
-    groups.push(last3.to_owned());
-    format!("₹{}", groups.join(","))
 }
 
 /// The first letter upper-cased: a line may start with the offer's name.
@@ -564,6 +555,7 @@ fn next_step(s: &Snapshot, state: &mut ConversationState, lang: &str) -> Draft {
         let (name, value) = (name.clone(), slot.value.clone());
         state.asked_slots.push(format!("confirm:{name}"));
         state.pending_question = Some(format!("confirm:{name}"));
+        let value = said_back(&name, &value, &s.profile.business_config.currency);
         let text = line(Line::Reconfirm, lang)
             .replace("{slot}", &humanize(&name))
             .replace("{value}", &value);
@@ -696,33 +688,15 @@ pub fn safe_reply(s: &Snapshot, state: &ConversationState) -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
-    fn a_budget_is_said_back_in_indian_grouping() {
-        assert_eq!(said_back("budget", "10000000"), "₹1,00,00,000");
-        assert_eq!(said_back("budget", "9000000"), "₹90,00,000");
-        assert_eq!(said_back("budget", "15000"), "₹15,000");
-        assert_eq!(said_back("budget", "500"), "₹500");
-        assert_eq!(said_back("class", "11th"), "11th");
+    fn a_budget_is_said_back_in_the_business_currency() {
+        assert_eq!(said_back("budget", "10000000", "INR"), "₹1,00,00,000");
+        assert_eq!(said_back("budget", "9000000", ""), "₹90,00,000");
+        assert_eq!(said_back("budget", "15000", "INR"), "₹15,000");
+        assert_eq!(said_back("budget", "1500000", "AED"), "AED 1,500,000");
+        assert_eq!(said_back("budget", "250000", "USD"), "$250,000");
+        assert_eq!(said_back("class", "11th", "USD"), "11th");
         assert_eq!(capitalised("free call ke saath?"), "Free call ke saath?");
-    }
-
-    proptest! {
-        /// The grouping never changes the amount: the digits are the same, in groups of two
-        /// then a last group of three.
-        #[test]
-        fn grouping_keeps_every_digit(n in 1u64..1_000_000_000_000) {
-            let said = said_back("budget", &n.to_string());
-            let digits: String = said.chars().filter(char::is_ascii_digit).collect();
-            prop_assert_eq!(digits, n.to_string());
-            let groups: Vec<&str> = said.trim_start_matches('₹').split(',').collect();
-            let last = groups.len() - 1;
-            for (i, g) in groups.iter().enumerate() {
-                if i == last && i > 0 { prop_assert_eq!(g.len(), 3); }
-                else if i > 0 { prop_assert_eq!(g.len(), 2); }
-                else { prop_assert!((1..=3).contains(&g.len())); }
-            }
-        }
     }
 }

@@ -361,6 +361,8 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             .clone()
             .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
             .unwrap_or_default(),
+        // The wizard asks no currency: the organisation's own stands (Settings → Organisation).
+        currency: String::new(),
     };
 
     // D.: what to learn about a lead, in order, with budget where the owner wants it.

@@ -84,3 +84,8 @@ async fn scene_8_a_correction_after_an_offer_is_said_back_not_answered_with_the_
 async fn scene_9_a_handover_outside_working_hours_says_when_the_team_is_back() {
     scene("scene 9").await;
 }
+
+#[tokio::test]
+async fn scene_14_a_budget_is_read_back_in_the_business_currency() {
+    scene("scene 14").await;
+}
