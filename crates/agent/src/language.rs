@@ -229,6 +229,16 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Greeting, true) => "Namaste! Contact karne ke liye thanks, main help karta hun.",
         (Line::NoAnswer, false) => "Good question, let me check that with the team.",
         (Line::NoAnswer, true) => "Achha sawaal hai, main team se confirm karke batata hun.",
+        (Line::NoAnswerBy, false) => {
+            "Good question, let me check that with the team and get back to you {when}."
+        }
+        (Line::NoAnswerBy, true) => {
+            "Achha sawaal hai, main team se confirm karke {when} batata hun."
+        }
+        (Line::WithinTheHour, false) => "within the hour",
+        (Line::WithinTheHour, true) => "ek ghante mein",
+        (Line::ByTime, false) => "by {time} {day}",
+        (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -289,6 +299,11 @@ pub enum Line {
     Failsafe,
     Greeting,
     NoAnswer,
+    /// The question passed to the team, with when they will have answered (`{when}`).
+    NoAnswerBy,
+    WithinTheHour,
+    /// `{time}` on `{day}` (today, tomorrow, on a weekday).
+    ByTime,
     AskTime,
     Booked,
     Accepted,

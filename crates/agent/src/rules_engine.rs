@@ -2,6 +2,7 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
+use crate::escalate::{AnswerDue, answer_due, check_with_team_line};
 use crate::extract::slots::{SlotKind, kind_of, name_answering};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
@@ -10,7 +11,7 @@ use crate::profile::{Requirement, Script, contact_link_key};
 use crate::retrieval::{Snippet, SnippetSource};
 use crate::snapshot::Snapshot;
 use crate::state::ConversationState;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use closer_domain::cta::{CtaEvent, CtaRecord};
 use closer_domain::sales::{CtaType, ReasonCode};
 use closer_domain::slots::RECONFIRM_BELOW;
@@ -590,23 +591,40 @@ fn answer(
     let stale_price = x.asks_price && answers.iter().any(|k| k.stale);
     if answers.is_empty() || stale_price {
         state.confused_streak += 1;
-        if !stale_price {
-            state.commitments.agent.push(crate::state::Commitment {
-                what: format!(
-                    "Answer: {}",
-                    s.new_text().chars().take(120).collect::<String>()
-                ),
-                due: None,
-                source_message_id: s.last_new_message_id().map(str::to_owned),
-            });
-            fx.promised_answer = true;
+        if stale_price {
+            return draft(
+                line(Line::NoAnswer, lang),
+                ReasonCode::ClarificationRequest,
+                None,
+                0.4,
+            );
         }
-        let confidence = if stale_price { 0.4 } else { 0.35 };
+        // The promise says when, and the team's item carries the same time.
+        let tz = business_tz(s);
+        let local_now = s.now.with_timezone(&tz).naive_local();
+        let due = answer_due(&s.profile.business_config.schedule(), local_now);
+        let due_at = match due {
+            AnswerDue::Unknown => None,
+            AnswerDue::WithinTheHour => Some(s.now + chrono::Duration::hours(1)),
+            AnswerDue::By(at) => tz
+                .from_local_datetime(&at)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc)),
+        };
+        state.commitments.agent.push(crate::state::Commitment {
+            what: format!(
+                "Answer: {}",
+                s.new_text().chars().take(120).collect::<String>()
+            ),
+            due: due_at,
+            source_message_id: s.last_new_message_id().map(str::to_owned),
+        });
+        fx.promised_answer = true;
         return draft(
-            line(Line::NoAnswer, lang),
+            check_with_team_line(due, local_now, lang),
             ReasonCode::ClarificationRequest,
             None,
-            confidence,
+            0.35,
         );
     }
     state.confused_streak = 0;

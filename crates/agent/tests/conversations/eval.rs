@@ -89,3 +89,8 @@ async fn scene_9_a_handover_outside_working_hours_says_when_the_team_is_back() {
 async fn scene_14_a_budget_is_read_back_in_the_business_currency() {
     scene("scene 14").await;
 }
+
+#[tokio::test]
+async fn scene_15_a_question_for_the_team_says_when_it_will_be_answered() {
+    scene("scene 15").await;
+}
