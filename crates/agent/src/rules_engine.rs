@@ -218,6 +218,7 @@ fn draft(
         cta_type: cta,
         confidence,
         answer: vec![],
+        thanks: None,
     }
 }
 
@@ -234,6 +235,7 @@ pub fn respond(
         && let Some(thanks) = thanks(s, state)
     {
         d.text = format!("{thanks} {}", d.text);
+        d.thanks = Some(thanks);
     }
     (d, fx)
 }

@@ -94,3 +94,8 @@ async fn scene_14_a_budget_is_read_back_in_the_business_currency() {
 async fn scene_15_a_question_for_the_team_says_when_it_will_be_answered() {
     scene("scene 15").await;
 }
+
+#[tokio::test]
+async fn scene_13_the_word_cap_keeps_the_thanks_and_the_answer() {
+    scene("scene 13").await;
+}
