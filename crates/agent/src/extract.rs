@@ -9,6 +9,8 @@ use crate::language;
 use crate::snapshot::Snapshot;
 use crate::state::Commitment;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
+};
 use closer_domain::sales::{Intent, Sentiment};
 use closer_domain::slots::Observation;
 use regex::Regex;
@@ -38,6 +40,8 @@ pub struct Extraction {
     pub defers: bool,
     /// "Send me the link": the link of the offer on the table, or of the first one.
     pub asks_for_link: bool,
+    /// "hmm", "hmm ok", "👍": the lead heard us and said nothing yet; neither a yes nor a no.
+    pub filler: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
@@ -173,7 +177,7 @@ fn asked_sentences(text: &str, with_requests: bool) -> Vec<String> {
         .filter(|sentence| {
             let n = normalize(sentence);
             // "Will think about it" starts like "Will you…?" but is a pause, not a question.
-            let pause = has_any(&n, DEFER) && !sentence.ends_with('?');
+            let pause = pauses(&n) && !sentence.ends_with('?');
             let asks = sentence.ends_with('?')
                 || (!pause && starts_like_a_question(&n))
                 || has_any(&n, QUESTION_WORDS)
@@ -565,6 +569,40 @@ const DEFER: &[&str] = &[
     "ghar pe baat",
     "maybe later",
 ];
+/// A pause when it ends the message ("ok let me see", "dekhta hu", "will check"): mid-message
+/// "let me see the brochure" asks for something.
+const DEFER_AT_END: &[&str] = &[
+    " let me see ",
+    " let me check ",
+    " will see ",
+    " will check ",
+    " i ll check ",
+    " i ll see ",
+    " will check and tell ",
+    " dekhta hu ",
+    " dekhta hun ",
+    " dekhta hoon ",
+    " dekhti hu ",
+    " dekhti hun ",
+    " dekhti hoon ",
+    " dekhte hai ",
+    " dekhte hain ",
+    " dekh ke batata hu ",
+    " dekh ke batati hu ",
+    " dekh leta hu ",
+    " dekh leti hu ",
+];
+/// Whether the normalized text puts the decision off ("will think about it", "ok let me see").
+fn pauses(norm: &str) -> bool {
+    has_any(norm, DEFER) || DEFER_AT_END.iter().any(|p| norm.ends_with(p))
+}
+
+/// Words that answer nothing: the lead is still reading ("hmm", "hmm ok", "oh"). "ok" alone
+/// stays a yes (the rule before this list); with these it is only a nod.
+const FILLER: &[&str] = &[
+    "hmm", "hm", "hmmm", "hmmmm", "hmmmmm", "mm", "mmm", "umm", "um", "uh", "oh", "ohh", "ooh",
+    "ok", "okay", "okk", "k", "kk", "achha", "accha", "acha", "ohk", "i", "see", "right",
+];
 
 /// Words that ask for a call to action by name, and the ones they ask for.
 const CTA_REQUESTS: &[(&[&str], &[closer_domain::sales::CtaType])] = &[
@@ -902,6 +940,8 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         ..Default::default()
     };
     if norm.trim().is_empty() {
+        // An emoji or punctuation alone ("👍", "..."): heard, nothing said.
+        x.filler = !text.trim().is_empty() && !text.contains('?');
         return x;
     }
     let source = snapshot.last_new_message_id().map(str::to_owned);
@@ -932,7 +972,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.proposed_time = proposed_time(&text, at, tz);
     // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
     // me later at 6" names the time: a booking.
-    x.defers = has_any(&norm, DEFER) && x.proposed_time.is_none();
+    x.defers = pauses(&norm) && x.proposed_time.is_none();
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
     x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
@@ -944,6 +984,11 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         x.asks_for.clear();
         x.asks_for_link = false;
     }
+    // "hmm", "hmm ok": only nod words, and not the lone "ok" that already means yes.
+    x.filler = !x.accepts
+        && !x.declines
+        && !text.contains('?')
+        && norm.split_whitespace().all(|w| FILLER.contains(&w));
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
         .new_messages
@@ -1163,6 +1208,23 @@ mod tests {
             parse_amount(&slots::without_contacts("call 9876543210", tz)),
             None
         );
+    }
+
+    #[test]
+    fn a_lead_who_will_see_pauses_and_a_hmm_says_nothing() {
+        let norm = |t: &str| normalize(t);
+        for pause in [
+            "ok let me see",
+            "let me see",
+            "dekhta hu",
+            "will check",
+            "Ok, I'll check",
+        ] {
+            assert!(pauses(&norm(pause)), "{pause}");
+        }
+        for not_a_pause in ["let me see the brochure", "ok", "yes please"] {
+            assert!(!pauses(&norm(not_a_pause)), "{not_a_pause}");
+        }
     }
 
     #[test]

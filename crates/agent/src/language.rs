@@ -282,6 +282,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
         (Line::OfferStands, true) => "{offer} ke saath aage badhein?",
+        (Line::OfferQuestion, false) => {
+            "Take your time. Any question about the {offer} I can answer?"
+        }
+        (Line::OfferQuestion, true) => {
+            "Koi jaldi nahi. Aapko {offer} ke baare mein koi sawaal ho toh puchiye."
+        }
         (Line::Apology, false) => "Sorry for the trouble.",
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
@@ -326,6 +332,8 @@ pub enum Line {
     Noted,
     /// The offer already on the table, asked about in other words (never resent whole).
     OfferStands,
+    /// One question about the offer on the table for a lead who only said "hmm".
+    OfferQuestion,
     Apology,
     Ping,
     ButtonYes,

@@ -12,7 +12,7 @@ use crate::retrieval::{Snippet, SnippetSource};
 use crate::snapshot::Snapshot;
 use crate::state::ConversationState;
 use chrono::{DateTime, TimeZone, Utc};
-use closer_domain::cta::{CtaEvent, CtaRecord};
+use closer_domain::cta::{CtaEvent, CtaRecord, CtaState};
 use closer_domain::sales::{CtaType, ReasonCode};
 use closer_domain::slots::RECONFIRM_BELOW;
 use std::collections::BTreeMap;
@@ -466,6 +466,12 @@ fn decide(
         return (draft(exit, ReasonCode::ExitGraceful, None, 0.8), fx);
     }
 
+    if x.filler
+        && let Some(cta) = offer_waiting(state, now)
+    {
+        return (after_filler(s, state, cta, lang), fx);
+    }
+
     if let Some(key) = &x.objection {
         state.confused_streak = 0;
         let text = script(&s.profile.script_library.objection_handlers, key, lang)
@@ -692,6 +698,37 @@ fn booked(
         Some(cta),
         0.9,
     )
+}
+
+/// "hmm" with the offer on the table: the offer is not sent again whole. One short question
+/// about it, once; after that the agent waits for the lead (the follow-ups decide when to
+/// come back).
+fn after_filler(s: &Snapshot, state: &mut ConversationState, cta: CtaType, lang: &str) -> Draft {
+    let asked = format!("nudge:{cta}");
+    if state.asked_slots.contains(&asked) {
+        let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
+        quiet.should_send = false;
+        return quiet;
+    }
+    state.asked_slots.push(asked);
+    let offer = s
+        .enabled_cta(cta)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| cta.label().to_owned());
+    let text = line(Line::OfferQuestion, lang).replace("{offer}", &lowercase_first(&offer));
+    draft(capitalised(&text), ReasonCode::SoftNudge, None, 0.7)
+}
+
+/// The offer made and not yet answered: a "hmm" is about it.
+fn offer_waiting(state: &ConversationState, now: DateTime<Utc>) -> Option<CtaType> {
+    state.last_cta.filter(|c| {
+        state.cta_states.get(c).is_some_and(|r| {
+            matches!(
+                r.as_of(now).state,
+                CtaState::OfferedOnce | CtaState::OfferedTwice
+            )
+        })
+    })
 }
 
 /// The failsafe: acknowledge, ask one simple question, stay safe (seeds/001 §22.2).

@@ -99,3 +99,13 @@ async fn scene_15_a_question_for_the_team_says_when_it_will_be_answered() {
 async fn scene_13_the_word_cap_keeps_the_thanks_and_the_answer() {
     scene("scene 13").await;
 }
+
+#[tokio::test]
+async fn scene_11_hmm_after_an_offer_gets_one_question_then_the_agent_waits() {
+    scene("scene 11").await;
+}
+
+#[tokio::test]
+async fn scene_12_let_me_see_after_an_offer_is_a_pause_not_a_yes() {
+    scene("scene 12").await;
+}
