@@ -243,6 +243,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
+        (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
+        (Line::Moved, true) => "Koi baat nahi, {time} kar diya hai. Team aapko tab call karegi.",
         (Line::Accepted, false) => "Great! Here you go: {link}",
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
@@ -312,6 +314,8 @@ pub enum Line {
     ByTime,
     AskTime,
     Booked,
+    /// The booking moved to the time the lead asked for.
+    Moved,
     Accepted,
     Completed,
     OptOut,

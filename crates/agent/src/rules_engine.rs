@@ -10,7 +10,7 @@ use crate::language::{Line, line};
 use crate::profile::{Requirement, Script, contact_link_key};
 use crate::retrieval::{Snippet, SnippetSource};
 use crate::snapshot::Snapshot;
-use crate::state::ConversationState;
+use crate::state::{Booking, ConversationState};
 use chrono::{DateTime, TimeZone, Utc};
 use closer_domain::cta::{CtaEvent, CtaRecord, CtaState};
 use closer_domain::sales::{CtaType, ReasonCode};
@@ -366,6 +366,14 @@ fn decide(
         return (booked(s, state, cta, at, lang, &mut fx), fx);
     }
 
+    // "6pm not 5pm" after a booking moves it: the next offer can wait.
+    if let (Some(booking), Some(at)) = (state.booking.clone(), x.moves_booking_to)
+        && !x.declines
+        && !x.completed
+    {
+        return (moved(s, state, booking, at, lang, &mut fx), fx);
+    }
+
     // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
     // we offered anything: "Can I book a call?" is a yes, not a question for the team.
     let asked_for = asked_for(s, x, state);
@@ -678,10 +686,7 @@ fn booked(
     lang: &str,
     fx: &mut Effects,
 ) -> Draft {
-    let when = at
-        .with_timezone(&business_tz(s))
-        .format("%a %-d %b, %-I:%M %p")
-        .to_string();
+    let when = said_time(s, at);
     if let Ok(next) = record(state, cta, s.now).apply(CtaEvent::Clicked, s.now) {
         state.cta_states.insert(cta, next);
     }
@@ -692,10 +697,61 @@ fn booked(
     });
     fx.accepted = Some((cta, CtaEvent::Clicked));
     fx.booking_at = Some(at);
+    state.booking = Some(Booking { cta, at });
     draft(
         line(Line::Booked, lang).replace("{time}", &when),
         ReasonCode::Confirmation,
         Some(cta),
+        0.9,
+    )
+}
+
+/// A booking's time as the lead reads it: "Wed 18 Nov, 6:00 PM" in the business's zone.
+fn said_time(s: &Snapshot, at: DateTime<Utc>) -> String {
+    at.with_timezone(&business_tz(s))
+        .format("%a %-d %b, %-I:%M %p")
+        .to_string()
+}
+
+/// Moves the booking to the time the lead asked for: said back, the calendar event and the
+/// team's item moved with it (the same acceptance, a new time), and nothing new offered. The
+/// CTA's state stays what it was: the lead took it up once.
+fn moved(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    booking: Booking,
+    at: DateTime<Utc>,
+    lang: &str,
+    fx: &mut Effects,
+) -> Draft {
+    let when = said_time(s, at);
+    let what = format!("{} at {when}", booking.cta.label());
+    match state
+        .commitments
+        .agent
+        .iter_mut()
+        .rev()
+        .find(|k| k.due == Some(booking.at))
+    {
+        Some(promise) => {
+            promise.what = what;
+            promise.due = Some(at);
+            promise.source_message_id = s.last_new_message_id().map(str::to_owned);
+        }
+        None => state.commitments.agent.push(crate::state::Commitment {
+            what,
+            due: Some(at),
+            source_message_id: s.last_new_message_id().map(str::to_owned),
+        }),
+    }
+    state.booking = Some(Booking { at, ..booking });
+    state.pending_question = None;
+    fx.accepted = Some((booking.cta, CtaEvent::Clicked));
+    fx.booking_at = Some(at);
+    draft(
+        line(Line::Moved, lang).replace("{time}", &when),
+        ReasonCode::Confirmation,
+        Some(booking.cta),
         0.9,
     )
 }
