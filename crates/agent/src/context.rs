@@ -95,7 +95,7 @@ pub fn compile(
     instruction_tokens: usize,
     budget: &ContextBudget,
 ) -> CompiledContext {
-    let docs = serde_json::to_string(&snapshot.profile.documents()).unwrap_or_default();
+    let docs = serde_json::to_string(&snapshot.profile.model_documents()).unwrap_or_default();
     let stable = format!(
         "## Business configuration\n{}",
         cut_to_tokens(&docs, budget.stable)

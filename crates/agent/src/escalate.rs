@@ -69,6 +69,57 @@ pub fn handover_line(
     }
 }
 
+/// When the team will have answered a question the agent passed on to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerDue {
+    /// No working hours known: no time is promised.
+    Unknown,
+    /// Someone is at work for the next hour.
+    WithinTheHour,
+    /// An hour after the team is next back (local time): at 04:30 nobody answers "within the
+    /// hour", and a team closing in ten minutes may not either.
+    By(NaiveDateTime),
+}
+
+/// When the team answers a question asked at `local_now`: within the hour while someone is
+/// at work through the next hour; else an hour after the next opening.
+pub fn answer_due(schedule: &WorkingSchedule, local_now: NaiveDateTime) -> AnswerDue {
+    if schedule.is_empty() {
+        return AnswerDue::Unknown;
+    }
+    let hour = chrono::Duration::hours(1);
+    let last_minute = local_now + hour - chrono::Duration::minutes(1);
+    if schedule.is_open(local_now) && schedule.is_open(last_minute) {
+        return AnswerDue::WithinTheHour;
+    }
+    schedule
+        .next_opening(local_now)
+        .map_or(AnswerDue::Unknown, |at| AnswerDue::By(at + hour))
+}
+
+/// "Let me check that with the team and get back to you by 10:00 AM tomorrow (Wed)": the
+/// promise the agent makes when nothing it knows answers the lead, with a time it can keep
+/// (a pure function of the hours and the local time, like [`handover_line`]).
+pub fn check_with_team_line(due: AnswerDue, local_now: NaiveDateTime, lang: &str) -> String {
+    let when = match due {
+        AnswerDue::Unknown => return line(Line::NoAnswer, lang).to_owned(),
+        AnswerDue::WithinTheHour => line(Line::WithinTheHour, lang).to_owned(),
+        AnswerDue::By(at) => {
+            let weekday = at.format("%a").to_string();
+            let day = match (at.date() - local_now.date()).num_days() {
+                0 => line(Line::Today, lang),
+                1 => line(Line::Tomorrow, lang),
+                _ => line(Line::OnDay, lang),
+            }
+            .replace("{weekday}", &weekday);
+            line(Line::ByTime, lang)
+                .replace("{time}", &at.format("%-I:%M %p").to_string())
+                .replace("{day}", &day)
+        }
+    };
+    line(Line::NoAnswerBy, lang).replace("{when}", &when)
+}
+
 /// Which code rules the sales rules' `escalation_triggers` switch on, and which of the
 /// owner's triggers only the model reads (free text such as "lead asks for a discount").
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -367,6 +418,54 @@ mod tests {
                 };
                 let day = if hinglish { hi } else { en };
                 prop_assert!(promise.contains(&day), "{promise} lacks {day} ({local} → {at})");
+            }
+        }
+
+        /// The promise to answer, across midnight and the week's end in three zones: "within
+        /// the hour" only while someone is at work for that whole hour; otherwise a time an
+        /// hour after a moment the team is at work, after now, said with its day as the lead
+        /// reads it; no time at all when no hours are known.
+        #[test]
+        fn the_team_answers_by_a_time_it_is_at_work(
+            s in schedule(),
+            minutes in 0i64..21 * 24 * 60,
+            zone in proptest::sample::select(vec!["Asia/Kolkata", "America/New_York", "Pacific/Auckland"]),
+            hinglish in any::<bool>(),
+        ) {
+            use chrono::TimeZone;
+            let tz: chrono_tz::Tz = zone.parse().unwrap();
+            let now = Utc.with_ymd_and_hms(2026, 11, 14, 0, 0, 0).unwrap()
+                + chrono::Duration::minutes(minutes);
+            let local = now.with_timezone(&tz).naive_local();
+            let lang = if hinglish { "hi-en" } else { "en" };
+            let due = answer_due(&s, local);
+            let said = check_with_team_line(due, local, lang);
+            let hour = chrono::Duration::hours(1);
+            match due {
+                AnswerDue::Unknown => {
+                    prop_assert!(s.is_empty() || (!s.is_open(local) && s.next_opening(local).is_none()));
+                    prop_assert_eq!(said, line(Line::NoAnswer, lang));
+                }
+                AnswerDue::WithinTheHour => {
+                    prop_assert!(s.is_open(local));
+                    prop_assert!(s.is_open(local + hour - chrono::Duration::minutes(1)));
+                    prop_assert!(said.contains(line(Line::WithinTheHour, lang)));
+                }
+                AnswerDue::By(at) => {
+                    prop_assert!(at - hour > local);
+                    prop_assert!(s.is_open(at - hour), "closed at {}", at - hour);
+                    prop_assert!(!said.contains(line(Line::WithinTheHour, lang)));
+                    let time = at.format("%-I:%M %p").to_string();
+                    prop_assert!(said.contains(&time), "{said} lacks {time}");
+                    let weekday = at.format("%a").to_string();
+                    let (en, hi) = match (at.date() - local.date()).num_days() {
+                        0 => ("today".to_owned(), "aaj".to_owned()),
+                        1 => (format!("tomorrow ({weekday})"), format!("kal ({weekday})")),
+                        _ => (format!("on {weekday}"), format!("{weekday} ko")),
+                    };
+                    let day = if hinglish { hi } else { en };
+                    prop_assert!(said.contains(&day), "{said} lacks {day} ({local} → {at})");
+                }
             }
         }
 

@@ -60,6 +60,9 @@ pub struct Business {
     /// As the owner typed them in the wizard ("Mon-Sat 9am-7pm").
     #[serde(default)]
     pub working_hours: String,
+    /// What it prices in (ISO 4217); empty: the rupee.
+    #[serde(default)]
+    pub currency: String,
 }
 
 /// One lead message and what a sales manager expects of it.
@@ -220,6 +223,7 @@ impl Business {
         let mut p = AgentProfile::starter(&self.name);
         p.business_config.timezone = self.timezone.clone();
         p.business_config.working_hours = self.working_hours.clone();
+        p.business_config.currency = self.currency.clone();
         p.tone_profile.language = self.language.clone();
         p.business_config.primary_ctas = if self.ctas_in_documents_only {
             self.ctas.iter().map(|c| c.kind).collect()

@@ -8,7 +8,9 @@ use crate::decision::ReplyButton;
 use crate::language;
 use crate::snapshot::Snapshot;
 use crate::state::Commitment;
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
+};
 use closer_domain::sales::{Intent, Sentiment};
 use closer_domain::slots::Observation;
 use regex::Regex;
@@ -38,10 +40,15 @@ pub struct Extraction {
     pub defers: bool,
     /// "Send me the link": the link of the offer on the table, or of the first one.
     pub asks_for_link: bool,
+    /// "hmm", "hmm ok", "👍": the lead heard us and said nothing yet; neither a yes nor a no.
+    pub filler: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
     pub proposed_time: Option<DateTime<Utc>>,
+    /// The new time of the call the lead booked earlier ("6pm not 5pm"): a move, not a new
+    /// booking nor an answer to the next offer.
+    pub moves_booking_to: Option<DateTime<Utc>>,
     pub correction: bool,
     /// "As I said", "pehle bataya": the answer is earlier in the conversation.
     pub references_past: bool,
@@ -173,7 +180,7 @@ fn asked_sentences(text: &str, with_requests: bool) -> Vec<String> {
         .filter(|sentence| {
             let n = normalize(sentence);
             // "Will think about it" starts like "Will you…?" but is a pause, not a question.
-            let pause = has_any(&n, DEFER) && !sentence.ends_with('?');
+            let pause = pauses(&n) && !sentence.ends_with('?');
             let asks = sentence.ends_with('?')
                 || (!pause && starts_like_a_question(&n))
                 || has_any(&n, QUESTION_WORDS)
@@ -565,6 +572,50 @@ const DEFER: &[&str] = &[
     "ghar pe baat",
     "maybe later",
 ];
+/// A pause when it ends the message ("ok let me see", "dekhta hu", "will check"): mid-message
+/// "let me see the brochure" asks for something.
+const DEFER_AT_END: &[&str] = &[
+    " let me see ",
+    " let me check ",
+    " will see ",
+    " will check ",
+    " i ll check ",
+    " i ll see ",
+    " will check and tell ",
+    " dekhta hu ",
+    " dekhta hun ",
+    " dekhta hoon ",
+    " dekhti hu ",
+    " dekhti hun ",
+    " dekhti hoon ",
+    " dekhte hai ",
+    " dekhte hain ",
+    " dekh ke batata hu ",
+    " dekh ke batati hu ",
+    " dekh leta hu ",
+    " dekh leti hu ",
+];
+/// Whether a message only nods ("hmm", "hmm ok", "👍"): heard, nothing said. A question mark
+/// asks something, even alone.
+fn only_nods(text: &str) -> bool {
+    !text.trim().is_empty()
+        && !text.contains('?')
+        && normalize(text)
+            .split_whitespace()
+            .all(|w| FILLER.contains(&w))
+}
+
+/// Whether the normalized text puts the decision off ("will think about it", "ok let me see").
+fn pauses(norm: &str) -> bool {
+    has_any(norm, DEFER) || DEFER_AT_END.iter().any(|p| norm.ends_with(p))
+}
+
+/// Words that answer nothing: the lead is still reading ("hmm", "hmm ok", "oh"). "ok" alone
+/// stays a yes (the rule before this list); with these it is only a nod.
+const FILLER: &[&str] = &[
+    "hmm", "hm", "hmmm", "hmmmm", "hmmmmm", "mm", "mmm", "umm", "um", "uh", "oh", "ohh", "ooh",
+    "ok", "okay", "okk", "k", "kk", "achha", "accha", "acha", "ohk", "i", "see", "right",
+];
 
 /// Words that ask for a call to action by name, and the ones they ask for.
 const CTA_REQUESTS: &[(&[&str], &[closer_domain::sales::CtaType])] = &[
@@ -827,6 +878,22 @@ pub fn proposed_time(text: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Optio
     let norm = normalize(text);
     let local_now = now.with_timezone(&tz);
     let today = local_now.date_naive();
+    let time = clock_time(text)?;
+    // A bare time is today's if still ahead, else tomorrow's.
+    let day = named_day(&norm, today).unwrap_or(if time > local_now.time() {
+        today
+    } else {
+        today + Duration::days(1)
+    });
+    let at = tz
+        .from_local_datetime(&day.and_time(time))
+        .earliest()?
+        .with_timezone(&Utc);
+    (at > now).then_some(at)
+}
+
+/// The day a message names ("tomorrow", "kal", "parso", "Friday"), from the business's today.
+fn named_day(norm: &str, today: NaiveDate) -> Option<NaiveDate> {
     let weekdays = [
         (["monday", "somvar"], Weekday::Mon),
         (["tuesday", "mangalvar"], Weekday::Tue),
@@ -836,47 +903,131 @@ pub fn proposed_time(text: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Optio
         (["saturday", "shanivar"], Weekday::Sat),
         (["sunday", "ravivar"], Weekday::Sun),
     ];
-    let mut day = if has_any(&norm, &["day after tomorrow", "parso"]) {
+    if has_any(norm, &["day after tomorrow", "parso"]) {
         Some(today + Duration::days(2))
-    } else if has_any(&norm, &["tomorrow", "tmrw", "kal"]) {
+    } else if has_any(norm, &["tomorrow", "tmrw", "kal"]) {
         Some(today + Duration::days(1))
-    } else if has_any(&norm, &["today", "aaj", "tonight"]) {
+    } else if has_any(norm, &["today", "aaj", "tonight"]) {
         Some(today)
     } else {
         weekdays
             .iter()
-            .find(|(names, _)| has_any(&norm, names))
+            .find(|(names, _)| has_any(norm, names))
             .map(|(_, wd)| {
                 let ahead = (wd.num_days_from_monday() as i64
                     - today.weekday().num_days_from_monday() as i64)
                     .rem_euclid(7);
                 today + Duration::days(if ahead == 0 { 7 } else { ahead })
             })
-    };
-    let caps = TIME.captures(text)?;
-    let mut hour: u32 = caps.get(1)?.as_str().parse().ok()?;
-    let minute: u32 = caps.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-    let marker = caps.get(3)?.as_str().to_lowercase();
-    if marker.starts_with('p') && hour < 12 {
-        hour += 12;
-    } else if marker.starts_with('a') && hour == 12 {
-        hour = 0;
-    } else if (marker == "baje" || marker == "o'clock") && (1..=7).contains(&hour) {
-        // "5 baje" in a sales chat means the afternoon.
-        hour += 12;
     }
-    let time = NaiveTime::from_hms_opt(hour, minute, 0)?;
-    if day.is_none() {
-        // A bare time is today's if still ahead, else tomorrow's.
-        day = Some(if time > local_now.time() {
-            today
-        } else {
-            today + Duration::days(1)
-        });
+}
+
+/// The clock time a message names with its marker ("5pm", "11:30 am", "6 baje"); a time the
+/// lead takes back ("not 5pm", "5pm nahi") is skipped.
+fn clock_time(text: &str) -> Option<NaiveTime> {
+    TIME.captures_iter(text).find_map(|caps| {
+        let whole = caps.get(0)?;
+        let before = text[..whole.start()].to_lowercase();
+        let after = normalize(&text[whole.end()..]);
+        if before.trim_end().ends_with("not")
+            || before.trim_end().ends_with("instead of")
+            || after.starts_with(" nahi ")
+            || after.starts_with(" nahin ")
+        {
+            return None;
+        }
+        let mut hour: u32 = caps.get(1)?.as_str().parse().ok()?;
+        let minute: u32 = caps.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        let marker = caps.get(3)?.as_str().to_lowercase();
+        if marker.starts_with('p') && hour < 12 {
+            hour += 12;
+        } else if marker.starts_with('a') && hour == 12 {
+            hour = 0;
+        } else if (marker == "baje" || marker == "o'clock") && (1..=7).contains(&hour) {
+            // "5 baje" in a sales chat means the afternoon.
+            hour += 12;
+        }
+        NaiveTime::from_hms_opt(hour, minute, 0)
+    })
+}
+
+static BARE_HOUR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?::(\d{2}))?\b").expect("regex"));
+
+/// Words that move a booking already made: "instead", "6pm not 5pm", "make it", "kar do".
+const MOVES_BOOKING: &[&str] = &[
+    "instead",
+    "make it",
+    "change",
+    "reschedule",
+    "shift",
+    "move",
+    "postpone",
+    "prepone",
+    "rather",
+    "can we do",
+    "how about",
+    "what about",
+    "kar do",
+    "kar dijiye",
+    "kar dena",
+    "kar sakte",
+    "rakh do",
+    "rakhte",
+    "badal",
+];
+/// "6pm not 5pm", "5 baje nahi, 6 baje": a move only when a new time is named ("not free
+/// tomorrow" moves nothing).
+const TAKES_TIME_BACK: &[&str] = &["not", "nahi", "nahin"];
+
+/// The new time of a booking the lead moves ("6pm not 5pm", "can we make it 6 instead", "kal
+/// 6 baje kar do", "Friday instead"): the day named, else the booked one; the time named,
+/// else the booked one; a bare hour is read on the booked half of the day (booked at 5 PM,
+/// "6" is 6 PM). `None` when the message does not move it, or names the same time.
+pub fn moved_booking(
+    text: &str,
+    booked: DateTime<Utc>,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<DateTime<Utc>> {
+    let norm = normalize(text);
+    let moves = has_any(&norm, MOVES_BOOKING);
+    if !moves && !has_any(&norm, TAKES_TIME_BACK) {
+        return None;
     }
-    let local = tz.from_local_datetime(&day?.and_time(time)).earliest()?;
-    let at = local.with_timezone(&Utc);
-    (at > now).then_some(at)
+    let booked_local = booked.with_timezone(&tz).naive_local();
+    let today = now.with_timezone(&tz).date_naive();
+    let day = named_day(&norm, today);
+    let time = clock_time(text).or_else(|| {
+        let caps = BARE_HOUR.captures(text)?;
+        let hour: u32 = caps.get(1)?.as_str().parse().ok()?;
+        let minute: u32 = caps.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
+        let hour = match hour {
+            1..=12 => {
+                let booked_hour = booked_local.hour() as i64;
+                let low = (hour % 12) as i64;
+                if (low + 12 - booked_hour).abs() < (low - booked_hour).abs() {
+                    low as u32 + 12
+                } else {
+                    low as u32
+                }
+            }
+            13..=23 => hour,
+            _ => return None,
+        };
+        NaiveTime::from_hms_opt(hour, minute, 0)
+    });
+    if time.is_none() && (day.is_none() || !moves) {
+        return None;
+    }
+    let local = day
+        .unwrap_or(booked_local.date())
+        .and_time(time.unwrap_or(booked_local.time()));
+    let at = tz
+        .from_local_datetime(&local)
+        .earliest()?
+        .with_timezone(&Utc);
+    (at > now && at != booked).then_some(at)
 }
 
 pub fn business_tz(snapshot: &Snapshot) -> chrono_tz::Tz {
@@ -902,6 +1053,8 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         ..Default::default()
     };
     if norm.trim().is_empty() {
+        // An emoji or punctuation alone ("👍", "..."): heard, nothing said.
+        x.filler = only_nods(&text);
         return x;
     }
     let source = snapshot.last_new_message_id().map(str::to_owned);
@@ -930,9 +1083,14 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
     let tz = business_tz(snapshot);
     x.proposed_time = proposed_time(&text, at, tz);
+    x.moves_booking_to = snapshot
+        .state
+        .booking
+        .as_ref()
+        .and_then(|b| moved_booking(&text, b.at, at, tz));
     // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
     // me later at 6" names the time: a booking.
-    x.defers = has_any(&norm, DEFER) && x.proposed_time.is_none();
+    x.defers = pauses(&norm) && x.proposed_time.is_none();
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
     x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
@@ -944,6 +1102,8 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         x.asks_for.clear();
         x.asks_for_link = false;
     }
+    // "hmm", "hmm ok": only nod words, and not the lone "ok" that already means yes.
+    x.filler = !x.accepts && !x.declines && only_nods(&text);
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
         .new_messages
@@ -1163,6 +1323,71 @@ mod tests {
             parse_amount(&slots::without_contacts("call 9876543210", tz)),
             None
         );
+    }
+
+    #[test]
+    fn a_new_time_after_a_booking_moves_it() {
+        let tz: chrono_tz::Tz = "Asia/Kolkata".parse().unwrap();
+        // Booked Wed 18 Nov 5 PM IST; it is Tue 17 Nov, 10 AM IST.
+        let now = DateTime::parse_from_rfc3339("2026-11-17T04:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let booked = DateTime::parse_from_rfc3339("2026-11-18T11:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let six_pm_wed = "2026-11-18T12:30:00+00:00";
+        for moved in [
+            "6pm not 5pm",
+            "not 5pm but 6pm",
+            "can we make it 6 instead?",
+            "kal 6 baje kar do",
+            "5 baje nahi, 6 baje",
+            "how about 6?",
+        ] {
+            let at = moved_booking(moved, booked, now, tz);
+            assert_eq!(
+                at.map(|a| a.to_rfc3339()).as_deref(),
+                Some(six_pm_wed),
+                "{moved}"
+            );
+        }
+        let friday = moved_booking("can we do Friday instead", booked, now, tz).unwrap();
+        assert_eq!(friday.to_rfc3339(), "2026-11-20T11:30:00+00:00");
+        for not_moved in [
+            "ok thanks",
+            "I am not sure about the fees",
+            "not free on Friday",
+            "tomorrow 5pm is fine, not a problem",
+        ] {
+            assert_eq!(
+                moved_booking(not_moved, booked, now, tz),
+                None,
+                "{not_moved}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_lead_who_will_see_pauses_and_a_hmm_says_nothing() {
+        let norm = |t: &str| normalize(t);
+        for pause in [
+            "ok let me see",
+            "let me see",
+            "dekhta hu",
+            "will check",
+            "Ok, I'll check",
+        ] {
+            assert!(pauses(&norm(pause)), "{pause}");
+        }
+        for nod in ["hmm", "hmm ok", "Hmmm...", "👍", "oh i see"] {
+            assert!(only_nods(nod), "{nod}");
+        }
+        for not_a_nod in ["hmm what are the fees", "?", "hmm, 12th", ""] {
+            assert!(!only_nods(not_a_nod), "{not_a_nod}");
+        }
+        for not_a_pause in ["let me see the brochure", "ok", "yes please"] {
+            assert!(!pauses(&norm(not_a_pause)), "{not_a_pause}");
+        }
     }
 
     #[test]

@@ -319,6 +319,7 @@ pub fn nudge(
         cta_type: cta,
         confidence: 0.8,
         answer: vec![],
+        thanks: None,
     }
 }
 

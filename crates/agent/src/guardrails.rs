@@ -36,6 +36,9 @@ pub struct Draft {
     /// What the reply quotes from the business's knowledge to answer the lead: the length
     /// limit shortens everything else first and never cuts it.
     pub answer: Vec<String>,
+    /// The short thanks that opens the reply ("Thanks Priya!"): kept with the answer when the
+    /// length limit shortens the rest, because a lead who told their name hears it back.
+    pub thanks: Option<String>,
 }
 
 const CLAIMS_HUMAN: &[&str] = &[
@@ -106,17 +109,25 @@ pub(crate) fn drop_sentences(parts: &mut Vec<String>, max: usize) {
     }
 }
 
-/// Drops sentences until `parts` fit `max` words, sparing the lead's answer and the one
-/// question that moves the sale on: a greeting or small talk goes first. What is left may be
+/// Drops sentences until `parts` fit `max` words, sparing the lead's answer, the short thanks
+/// before it and the one question that moves the sale on: a greeting or small talk goes first. What is left may be
 /// longer than the limit: the lead asked for the answer, and the question is one line (the
 /// single message the decision sends stands for the two a person would write).
-fn shorten_around_answer(parts: &mut Vec<String>, max: usize, quoted: &dyn Fn(&str) -> bool) {
+fn shorten_around_answer(
+    parts: &mut Vec<String>,
+    max: usize,
+    quoted: &dyn Fn(&str) -> bool,
+    thanked: &dyn Fn(&str) -> bool,
+) {
     if !parts.iter().any(|p| quoted(p)) {
         drop_sentences(parts, max);
         return;
     }
     while parts.iter().map(|p| words(p)).sum::<usize>() > max {
-        match parts.iter().rposition(|p| !quoted(p) && !p.ends_with('?')) {
+        match parts
+            .iter()
+            .rposition(|p| !quoted(p) && !thanked(p) && !p.ends_with('?'))
+        {
             Some(i) => {
                 parts.remove(i);
             }
@@ -341,7 +352,8 @@ pub fn enforce(
     if before > max {
         let mut parts = sentences(&draft.text);
         let quoted = |p: &str| draft.answer.iter().any(|a| a.contains(p));
-        shorten_around_answer(&mut parts, max, &quoted);
+        let thanked = |p: &str| draft.thanks.as_deref() == Some(p);
+        shorten_around_answer(&mut parts, max, &quoted, &thanked);
         let mut text = parts.join(" ");
         let answer_words: usize = parts.iter().filter(|p| quoted(p)).map(|p| words(p)).sum();
         if words(&text) > max && answer_words == 0 {
@@ -438,6 +450,21 @@ pub fn enforce(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_cap_keeps_the_thanks_and_the_answer() {
+        let answer = "The programmes cost Rs 1,20,000. The repeater batch is Rs 75,000. Siblings get 10% off.";
+        let mut parts: Vec<String> = sentences(&format!(
+            "Thanks Priya! Great to hear from you today. {answer} Are you preparing for JEE or NEET?"
+        ));
+        let quoted = |p: &str| answer.contains(p);
+        let thanked = |p: &str| p == "Thanks Priya!";
+        shorten_around_answer(&mut parts, 25, &quoted, &thanked);
+        assert_eq!(
+            parts.join(" "),
+            format!("Thanks Priya! {answer} Are you preparing for JEE or NEET?")
+        );
+    }
 
     #[test]
     fn splits_sentences() {

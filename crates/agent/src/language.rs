@@ -229,10 +229,22 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Greeting, true) => "Namaste! Contact karne ke liye thanks, main help karta hun.",
         (Line::NoAnswer, false) => "Good question, let me check that with the team.",
         (Line::NoAnswer, true) => "Achha sawaal hai, main team se confirm karke batata hun.",
+        (Line::NoAnswerBy, false) => {
+            "Good question, let me check that with the team and get back to you {when}."
+        }
+        (Line::NoAnswerBy, true) => {
+            "Achha sawaal hai, main team se confirm karke {when} batata hun."
+        }
+        (Line::WithinTheHour, false) => "within the hour",
+        (Line::WithinTheHour, true) => "ek ghante mein",
+        (Line::ByTime, false) => "by {time} {day}",
+        (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
+        (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
+        (Line::Moved, true) => "Koi baat nahi, {time} kar diya hai. Team aapko tab call karegi.",
         (Line::Accepted, false) => "Great! Here you go: {link}",
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
@@ -272,6 +284,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
         (Line::OfferStands, true) => "{offer} ke saath aage badhein?",
+        (Line::OfferQuestion, false) => {
+            "Take your time. Any question about the {offer} I can answer?"
+        }
+        (Line::OfferQuestion, true) => {
+            "Koi jaldi nahi. Aapko {offer} ke baare mein koi sawaal ho toh puchiye."
+        }
         (Line::Apology, false) => "Sorry for the trouble.",
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
@@ -289,8 +307,15 @@ pub enum Line {
     Failsafe,
     Greeting,
     NoAnswer,
+    /// The question passed to the team, with when they will have answered (`{when}`).
+    NoAnswerBy,
+    WithinTheHour,
+    /// `{time}` on `{day}` (today, tomorrow, on a weekday).
+    ByTime,
     AskTime,
     Booked,
+    /// The booking moved to the time the lead asked for.
+    Moved,
     Accepted,
     Completed,
     OptOut,
@@ -311,6 +336,8 @@ pub enum Line {
     Noted,
     /// The offer already on the table, asked about in other words (never resent whole).
     OfferStands,
+    /// One question about the offer on the table for a lead who only said "hmm".
+    OfferQuestion,
     Apology,
     Ping,
     ButtonYes,

@@ -247,6 +247,7 @@ impl<'m> LlmEngine<'m> {
             cta_type: plan.cta_type,
             confidence: plan.confidence,
             answer: vec![],
+            thanks: None,
         };
         Ok(Written {
             draft,

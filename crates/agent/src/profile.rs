@@ -50,6 +50,10 @@ pub struct BusinessConfig {
     pub working_schedule: WorkingSchedule,
     pub contact_links: BTreeMap<String, String>,
     pub timezone: String,
+    /// What the business prices in (ISO 4217, `INR`): a budget read back to the lead is in it.
+    /// Empty: the organisation's currency, filled in when the agent runs (else the rupee).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub currency: String,
 }
 
 impl BusinessConfig {
@@ -256,6 +260,24 @@ impl AgentProfile {
     }
 
     /// The five documents as JSON objects, shaped as in seeds/001 §3.
+    /// The documents as the model reads them on every reply: the working schedule is left out
+    /// when it only restates the owner's hours, which the model reads as written, so filling
+    /// it in for Settings costs the context budget nothing.
+    pub fn model_documents(&self) -> BTreeMap<&'static str, serde_json::Value> {
+        let mut docs = self.documents();
+        let b = &self.business_config;
+        let restated =
+            parse_working_hours(&b.working_hours).unwrap_or_default() == b.working_schedule;
+        if restated
+            && let Some(config) = docs
+                .get_mut("business_config")
+                .and_then(serde_json::Value::as_object_mut)
+        {
+            config.remove("working_schedule");
+        }
+        docs
+    }
+
     pub fn documents(&self) -> BTreeMap<&'static str, serde_json::Value> {
         let mut sales = serde_json::to_value(&self.sales_rules).unwrap_or_default();
         let checklist: Map<String, serde_json::Value> = self
@@ -317,6 +339,14 @@ impl AgentProfile {
                 "business_config",
                 "timezone",
                 format!("`{tz}` is not an IANA time zone"),
+            ));
+        }
+        let currency = &self.business_config.currency;
+        if !currency.trim().is_empty() && closer_domain::leads::org_currency(currency).is_err() {
+            return Err(doc_error(
+                "business_config",
+                "currency",
+                format!("`{currency}` is not a currency code such as INR, USD or EUR"),
             ));
         }
         for (i, p) in self.guardrails.forbidden_phrases.iter().enumerate() {

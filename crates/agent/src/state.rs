@@ -26,6 +26,13 @@ pub struct Commitments {
     pub agent: Vec<Commitment>,
 }
 
+/// A call or visit booked with the lead, at a time agreed in the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Booking {
+    pub cta: CtaType,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentimentPoint {
     pub sentiment: Sentiment,
@@ -66,6 +73,8 @@ pub struct ConversationState {
     pub pending_question: Option<String>,
     /// The CTA the agent offered last, so a "yes" can accept it.
     pub last_cta: Option<CtaType>,
+    /// The call the lead booked: a new time they give moves it rather than booking another.
+    pub booking: Option<Booking>,
     pub risk_flags: Vec<String>,
     pub handoff: Option<HandoffPackage>,
     pub last_lead_message_at: Option<DateTime<Utc>>,

@@ -118,6 +118,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             cta_type: None,
             confidence: 1.0,
             answer: vec![],
+            thanks: None,
         }
     } else if opting_out {
         patch.opted_out = true;
@@ -137,6 +138,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             cta_type: None,
             confidence: 1.0,
             answer: vec![],
+            thanks: None,
         }
     } else if s.trigger == Trigger::Followup && !s.opted_out && s.mode.bot_may_reply() {
         // The lead went quiet: a short, non-pushy line (the guardrails still decide whether
@@ -194,6 +196,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             cta_type: None,
             confidence: 1.0,
             answer: vec![],
+            thanks: None,
         }
     } else if let Some(e) = escalate::check(
         &x,
@@ -443,6 +446,7 @@ fn hand_over(
         cta_type: None,
         confidence: 0.9,
         answer: vec![],
+        thanks: None,
     }
 }
 

@@ -90,6 +90,7 @@ pub mod lead_filter;
 pub mod leads;
 pub mod media;
 pub mod messaging;
+pub mod money;
 pub mod notify;
 pub mod pipeline;
 pub mod pricing;

@@ -53,6 +53,19 @@ pub async fn profile(
     }
 }
 
+/// Amounts the agent reads back are in the currency the documents name, else the
+/// organisation's own (Settings → Organisation), never the rupee by accident.
+pub async fn with_org_currency(
+    store: &Store,
+    org_id: Uuid,
+    mut profile: AgentProfile,
+) -> Result<AgentProfile, closer_store::StoreError> {
+    if profile.business_config.currency.trim().is_empty() {
+        profile.business_config.currency = store.org(org_id).currency().await?;
+    }
+    Ok(profile)
+}
+
 /// The organisation's calls to action and knowledge, as the agent reads them.
 pub async fn ctas_and_knowledge(
     store: &Store,
@@ -110,6 +123,7 @@ async fn snapshot(
     // The configuration reads do not depend on each other: they are waited for together.
     let profile_and_model = async {
         let (_, profile) = profile(store, org_id).await?;
+        let profile = with_org_currency(store, org_id, profile).await?;
         let model = if profile.mode == EngineMode::Llm {
             models.chat_model(store, org_id).await?
         } else {

@@ -37,6 +37,7 @@ pub async fn execute(
         },
         None => agent_run::profile(store, org_id).await?.1,
     };
+    let profile = agent_run::with_org_currency(store, org_id, profile).await?;
     let model = if profile.mode == EngineMode::Llm {
         models.chat_model(store, org_id).await?
     } else {

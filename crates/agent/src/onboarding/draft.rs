@@ -10,6 +10,7 @@ use crate::profile::{
     EngineMode, Formality, GuardrailsDoc, Persuasion, Requirement, SYSTEM_GUARDRAILS, SalesRules,
     Script, ScriptLibrary, ToneProfile, contact_link_key,
 };
+use closer_domain::hours::parse_working_hours;
 use closer_domain::sales::CtaType;
 use std::collections::BTreeMap;
 
@@ -101,7 +102,7 @@ pub fn generate(answers: &OnboardingAnswers) -> AgentProfile {
     let mut last = None;
     for room in ROOMS {
         let profile = draft(answers, room);
-        let compact = serde_json::to_string(&profile.documents()).unwrap_or_default();
+        let compact = serde_json::to_string(&profile.model_documents()).unwrap_or_default();
         if stable_fits(&compact, &budget).is_ok() {
             return profile;
         }
@@ -344,9 +345,15 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             .as_deref()
             .map(|w| shorten(w, room.text.min(100)))
             .unwrap_or_default(),
-        // Left empty: the agent reads the hours above into days and times when it needs them
-        // (`BusinessConfig::schedule`), and the documents' budget is spent on the owner's words.
-        working_schedule: Default::default(),
+        // The days and times the owner's words say ("9 AM-9 PM Mon-Sat"), so Settings → Agent
+        // → Business shows them and the owner corrects a misreading there; read from the whole
+        // text, not the shortened one. Empty when the words cannot be read.
+        working_schedule: a
+            .business
+            .working_hours
+            .as_deref()
+            .and_then(parse_working_hours)
+            .unwrap_or_default(),
         contact_links,
         timezone: a
             .business
@@ -354,6 +361,8 @@ fn draft(a: &OnboardingAnswers, room: Room) -> AgentProfile {
             .clone()
             .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
             .unwrap_or_default(),
+        // The wizard asks no currency: the organisation's own stands (Settings → Organisation).
+        currency: String::new(),
     };
 
     // D.: what to learn about a lead, in order, with budget where the owner wants it.

@@ -64,7 +64,7 @@ fn round_trip(p: &AgentProfile) -> AgentProfile {
 }
 
 fn fits(p: &AgentProfile) -> bool {
-    let compact = serde_json::to_string(&p.documents()).unwrap();
+    let compact = serde_json::to_string(&p.model_documents()).unwrap();
     stable_fits(&compact, &ContextBudget::default()).is_ok()
 }
 
@@ -184,6 +184,20 @@ fn the_academy_gets_its_documents() {
         [CtaType::AppDownload, CtaType::BookCall, CtaType::Payment]
     );
     assert_eq!(b.timezone, "Asia/Kolkata");
+    // "9 AM-9 PM Mon-Sat" is filled in as days and times for Settings → Agent → Business.
+    let days = [
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+        chrono::Weekday::Sat,
+    ];
+    let hours = &b.working_schedule.0;
+    assert_eq!(hours.len(), 1, "{hours:?}");
+    assert_eq!(hours[0].days, days);
+    assert_eq!(hours[0].open.to_string(), "09:00:00");
+    assert_eq!(hours[0].close.to_string(), "21:00:00");
     assert_eq!(b.disqualifiers, ["under 18", "outside India"]);
     assert_eq!(b.pricing_summary, "₹2999 / ₹5999 / ₹9999");
     assert!(
@@ -552,6 +566,27 @@ proptest! {
         }
         let budget = p.sales_rules.qualification_checklist.iter().filter(|(k, _)| k == "budget").count();
         prop_assert_eq!(budget, 1);
+        // The schedule is exactly what the owner's hours say, empty when they say nothing
+        // readable.
+        let read = a.business.working_hours.as_deref().and_then(closer_domain::hours::parse_working_hours);
+        prop_assert_eq!(&p.business_config.working_schedule, &read.unwrap_or_default());
+    }
+
+    /// Hours written the common ways always reach the schedule, whatever else was answered.
+    #[test]
+    fn readable_hours_fill_the_schedule(
+        mut a in answers(),
+        open in 6u32..=11,
+        close in 1u32..=10,
+        days in proptest::sample::select(vec!["Mon-Sat", "Monday to Friday", "daily", "Mon-Fri"]),
+    ) {
+        a.business.working_hours = Some(format!("{days} {open} AM - {close} PM"));
+        let p = generate(&a);
+        prop_assert!(!p.business_config.working_schedule.is_empty());
+        prop_assert!(fits(&p));
+        let first = &p.business_config.working_schedule.0[0];
+        prop_assert_eq!(first.open.to_string(), format!("{open:02}:00:00"));
+        prop_assert_eq!(first.close.to_string(), format!("{:02}:00:00", close + 12));
     }
 }
 

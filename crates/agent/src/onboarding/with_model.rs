@@ -127,7 +127,7 @@ fn accept(
             ));
         }
     }
-    let docs = profile.documents();
+    let docs = profile.model_documents();
     let compact = serde_json::to_string(&docs).unwrap_or_default();
     stable_fits(&compact, budget).map_err(|n| {
         format!(

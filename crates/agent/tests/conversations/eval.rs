@@ -84,3 +84,33 @@ async fn scene_8_a_correction_after_an_offer_is_said_back_not_answered_with_the_
 async fn scene_9_a_handover_outside_working_hours_says_when_the_team_is_back() {
     scene("scene 9").await;
 }
+
+#[tokio::test]
+async fn scene_10_a_new_time_after_a_booking_moves_it_and_offers_nothing_new() {
+    scene("scene 10").await;
+}
+
+#[tokio::test]
+async fn scene_11_hmm_after_an_offer_gets_one_question_then_the_agent_waits() {
+    scene("scene 11").await;
+}
+
+#[tokio::test]
+async fn scene_12_let_me_see_after_an_offer_is_a_pause_not_a_yes() {
+    scene("scene 12").await;
+}
+
+#[tokio::test]
+async fn scene_13_the_word_cap_keeps_the_thanks_and_the_answer() {
+    scene("scene 13").await;
+}
+
+#[tokio::test]
+async fn scene_14_a_budget_is_read_back_in_the_business_currency() {
+    scene("scene 14").await;
+}
+
+#[tokio::test]
+async fn scene_15_a_question_for_the_team_says_when_it_will_be_answered() {
+    scene("scene 15").await;
+}
