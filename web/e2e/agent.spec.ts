@@ -246,6 +246,9 @@ test("document forms: the seeds' documents as written, edited field by field, se
   await expect(page.getByTestId("editor-business_config")).toHaveValue(
     /"working_schedule": \[\s*\{\s*"days": \[\s*"Mon",\s*"Tue",\s*"Wed",\s*"Thu",\s*"Fri"\s*\],\s*"open": "09:00",\s*"close": "18:30"/,
   );
+  // The currency budgets are said back in, typed in any case.
+  await form.getByLabel("Currency").fill("aed");
+  await expect(page.getByTestId("editor-business_config")).toHaveValue(/"currency": "AED"/);
 
   // Sales rules: a slot's requirement from the enum's dropdown, an objection, the triggers.
   const docs = page.getByRole("tablist", { name: "Documents" });
@@ -274,6 +277,7 @@ test("document forms: the seeds' documents as written, edited field by field, se
   expect((saved.business_config as { working_schedule?: unknown }).working_schedule).toEqual([
     { days: ["Mon", "Tue", "Wed", "Thu", "Fri"], open: "09:00", close: "18:30" },
   ]);
+  expect((saved.business_config as { currency?: string }).currency).toBe("AED");
   expect(saved.business_config.primary_ctas).toEqual(["app_download", "book_call", "payment"]);
   expect(Object.keys(saved.sales_rules.qualification_checklist)).toEqual([
     "experience_level",

@@ -177,7 +177,13 @@ pub(crate) fn phone_digits_condition(backend: Backend, digits: &str) -> SimpleEx
                WHERE lead_search_phones MATCH ?)"#,
             [format!("\"{digits}\"")],
         ),
-        _ => sql_with_values(
+        // The phone's digits, as the trigram index (m0033) holds them.
+        Backend::Postgres => sql_with_values(
+            backend,
+            r#"replace("contacts"."phone", '+', '') LIKE ?"#,
+            [format!("%{digits}%")],
+        ),
+        Backend::Sqlite => sql_with_values(
             backend,
             r#""contacts"."phone" LIKE ?"#,
             [format!("%{digits}%")],

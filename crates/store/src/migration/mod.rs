@@ -33,6 +33,7 @@ mod m0028_agent_tests;
 mod m0029_action_queue_order;
 mod m0031_lead_reads;
 mod m0032_analytics_months;
+mod m0033_phone_digits_trgm;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_action_queue_order::Migration),
             Box::new(m0031_lead_reads::Migration),
             Box::new(m0032_analytics_months::Migration),
+            Box::new(m0033_phone_digits_trgm::Migration),
         ]
     }
 }

@@ -125,6 +125,14 @@ export function BusinessConfigForm({ doc, set, disabled, error }: FormProps) {
         error={error("timezone")}
         hint="IANA, e.g. Asia/Kolkata"
       />
+      <TextField
+        label="Currency"
+        value={doc.currency}
+        onChange={(v) => set("currency", v.toUpperCase())}
+        disabled={disabled}
+        error={error("currency")}
+        hint="ISO code such as INR, AED or USD; budgets are said back in it. Empty: the organisation's."
+      />
       <div className="sm:col-span-2">
         <EntriesField
           label="Contact links"
