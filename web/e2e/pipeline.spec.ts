@@ -58,10 +58,12 @@ test("pipeline: default columns, drag a card by mouse and by keyboard, counts an
   // Move Arjun one column right with the keyboard: focus, space, arrow right, space.
   const arjun = newCol.getByTestId("pipeline-card").filter({ hasText: "Arjun Rao" });
   await arjun.focus();
+  // Each key waits for what it did: picked up, then over the next column (never a fixed pause,
+  // which a loaded machine outruns).
   await page.keyboard.press("Space");
-  await page.waitForTimeout(200);
+  await expect(arjun).toHaveAttribute("aria-pressed", "true");
   await page.keyboard.press("ArrowRight");
-  await page.waitForTimeout(500);
+  await expect(column(page, "Engaged")).toHaveAttribute("data-over", "true");
   await page.keyboard.press("Space");
   await expect(count(column(page, "Engaged"))).toHaveText("1");
   await expect(count(newCol)).toHaveText("0");

@@ -307,6 +307,7 @@ function Column({
       aria-labelledby={headingId}
       data-testid="pipeline-column"
       data-stage={stage.name}
+      data-over={isOver || undefined}
       className={cn(
         "flex w-72 shrink-0 snap-start flex-col rounded-lg border border-gray-200 bg-gray-50",
         isOver && "ring-2 ring-brand-500/40",
