@@ -48,19 +48,7 @@ pub fn handover_line(
 ) -> String {
     let promise = match schedule.team_back(local_now) {
         TeamBack::Now => own.unwrap_or(line(Line::Handoff, lang)).to_owned(),
-        TeamBack::At(at) => {
-            let weekday = at.format("%a").to_string();
-            let days = (at.date() - local_now.date()).num_days();
-            let day = match days {
-                0 => line(Line::Today, lang),
-                1 => line(Line::Tomorrow, lang),
-                _ => line(Line::OnDay, lang),
-            }
-            .replace("{weekday}", &weekday);
-            line(Line::HandoffLater, lang)
-                .replace("{time}", &at.format("%-I:%M %p").to_string())
-                .replace("{day}", &day)
-        }
+        TeamBack::At(at) => said_at(Line::HandoffLater, at, local_now, lang),
     };
     if upset {
         format!("{} {promise}", line(Line::Apology, lang))
@@ -104,20 +92,23 @@ pub fn check_with_team_line(due: AnswerDue, local_now: NaiveDateTime, lang: &str
     let when = match due {
         AnswerDue::Unknown => return line(Line::NoAnswer, lang).to_owned(),
         AnswerDue::WithinTheHour => line(Line::WithinTheHour, lang).to_owned(),
-        AnswerDue::By(at) => {
-            let weekday = at.format("%a").to_string();
-            let day = match (at.date() - local_now.date()).num_days() {
-                0 => line(Line::Today, lang),
-                1 => line(Line::Tomorrow, lang),
-                _ => line(Line::OnDay, lang),
-            }
-            .replace("{weekday}", &weekday);
-            line(Line::ByTime, lang)
-                .replace("{time}", &at.format("%-I:%M %p").to_string())
-                .replace("{day}", &day)
-        }
+        AnswerDue::By(at) => said_at(Line::ByTime, at, local_now, lang),
     };
     line(Line::NoAnswerBy, lang).replace("{when}", &when)
+}
+
+/// `template` with its `{time}` and `{day}` filled for the local moment `at`, the day named
+/// as the lead reads it at `local_now`: today, tomorrow (Wed), on Fri.
+fn said_at(template: Line, at: NaiveDateTime, local_now: NaiveDateTime, lang: &str) -> String {
+    let day = match (at.date() - local_now.date()).num_days() {
+        0 => line(Line::Today, lang),
+        1 => line(Line::Tomorrow, lang),
+        _ => line(Line::OnDay, lang),
+    }
+    .replace("{weekday}", &at.format("%a").to_string());
+    line(template, lang)
+        .replace("{time}", &at.format("%-I:%M %p").to_string())
+        .replace("{day}", &day)
 }
 
 /// Which code rules the sales rules' `escalation_triggers` switch on, and which of the
@@ -378,6 +369,16 @@ mod tests {
         proptest::collection::vec(span, 0..3).prop_map(WorkingSchedule)
     }
 
+    /// A moment `minutes` into three weeks from a Saturday (UTC), as the clock reads in `zone`:
+    /// the local date often differs from UTC's.
+    fn local_time(zone: &str, minutes: i64) -> NaiveDateTime {
+        use chrono::TimeZone;
+        let tz: chrono_tz::Tz = zone.parse().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 14, 0, 0, 0).unwrap()
+            + chrono::Duration::minutes(minutes);
+        now.with_timezone(&tz).naive_local()
+    }
+
     proptest! {
         /// The handover line, in the organisation's timezone, across midnight and the week's
         /// end: "shortly" exactly when someone is at work (or no hours are known); otherwise
@@ -391,12 +392,7 @@ mod tests {
             upset in any::<bool>(),
             hinglish in any::<bool>(),
         ) {
-            use chrono::TimeZone;
-            let tz: chrono_tz::Tz = zone.parse().unwrap();
-            // Three weeks from a Saturday, in UTC: the local date often differs.
-            let now = Utc.with_ymd_and_hms(2026, 11, 14, 0, 0, 0).unwrap()
-                + chrono::Duration::minutes(minutes);
-            let local = now.with_timezone(&tz).naive_local();
+            let local = local_time(zone, minutes);
             let lang = if hinglish { "hi-en" } else { "en" };
             let said = handover_line(&s, local, upset, lang, None);
             let apology = line(Line::Apology, lang);
@@ -432,11 +428,7 @@ mod tests {
             zone in proptest::sample::select(vec!["Asia/Kolkata", "America/New_York", "Pacific/Auckland"]),
             hinglish in any::<bool>(),
         ) {
-            use chrono::TimeZone;
-            let tz: chrono_tz::Tz = zone.parse().unwrap();
-            let now = Utc.with_ymd_and_hms(2026, 11, 14, 0, 0, 0).unwrap()
-                + chrono::Duration::minutes(minutes);
-            let local = now.with_timezone(&tz).naive_local();
+            let local = local_time(zone, minutes);
             let lang = if hinglish { "hi-en" } else { "en" };
             let due = answer_due(&s, local);
             let said = check_with_team_line(due, local, lang);

@@ -273,6 +273,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Tomorrow, true) => "kal ({weekday})",
         (Line::OnDay, false) => "on {weekday}",
         (Line::OnDay, true) => "{weekday} ko",
+        (Line::ObjectionHeard, false) => "I understand. What would make it work for you?",
+        (Line::ObjectionHeard, true) => "Samajh sakta hun. Aapke liye kya theek rahega?",
         (Line::Graceful, false) => "No problem! Message us whenever you are ready.",
         (Line::Graceful, true) => "Koi baat nahi! Jab ready ho, message karna.",
         (Line::AskSlot, false) => "Could you share your {slot}?",
@@ -328,6 +330,8 @@ pub enum Line {
     Tomorrow,
     OnDay,
     Graceful,
+    /// An objection the owner wrote no words for, heard.
+    ObjectionHeard,
     AskSlot,
     Reconfirm,
     /// Said once, when the lead tells their name.

@@ -378,12 +378,6 @@ impl AgentProfile {
         } else {
             business_name.trim().to_owned()
         };
-        let script = |en: &str, hinglish: &str| {
-            Script::PerLanguage(BTreeMap::from([
-                ("en".into(), en.into()),
-                ("hi-en".into(), hinglish.into()),
-            ]))
-        };
         AgentProfile {
             mode: EngineMode::Rules,
             business_config: BusinessConfig {
@@ -457,22 +451,7 @@ impl AgentProfile {
                         ),
                     ),
                 ]),
-                objection_handlers: BTreeMap::from([
-                    (
-                        "too_expensive".into(),
-                        script(
-                            "I understand. It pays for itself quickly, and we can find an option that fits.",
-                            "Samajh sakta hun. Aapke budget ke hisaab se option dekh sakte hain.",
-                        ),
-                    ),
-                    (
-                        "no_time".into(),
-                        script(
-                            "No problem, a short 10-minute call at your convenience is enough.",
-                            "Koi baat nahi, aapke time pe 10 minute ki call kaafi hai.",
-                        ),
-                    ),
-                ]),
+                objection_handlers: starter_objection_handlers(),
                 cta_scripts: BTreeMap::from([(
                     "book_call".into(),
                     script(
@@ -506,6 +485,36 @@ impl AgentProfile {
             },
         }
     }
+}
+
+/// The starter's answers to the objections every business meets, in English and Hinglish: what
+/// the rules engine says when the owner wrote guidance for one (`objection_playbook`) but no
+/// words for the lead (`script_library.objection_handlers`).
+/// A line in English and Hinglish.
+fn script(en: &str, hinglish: &str) -> Script {
+    Script::PerLanguage(BTreeMap::from([
+        ("en".into(), en.into()),
+        ("hi-en".into(), hinglish.into()),
+    ]))
+}
+
+pub fn starter_objection_handlers() -> BTreeMap<String, Script> {
+    BTreeMap::from([
+        (
+            "too_expensive".into(),
+            script(
+                "I understand. It pays for itself quickly, and we can find an option that fits.",
+                "Samajh sakta hun. Aapke budget ke hisaab se option dekh sakte hain.",
+            ),
+        ),
+        (
+            "no_time".into(),
+            script(
+                "No problem, a short 10-minute call at your convenience is enough.",
+                "Koi baat nahi, aapke time pe 10 minute ki call kaafi hai.",
+            ),
+        ),
+    ])
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::extract::slots::{SlotKind, kind_of, name_answering};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
 use crate::language::{Line, line};
-use crate::profile::{Requirement, Script, contact_link_key};
+use crate::profile::{Requirement, Script, contact_link_key, starter_objection_handlers};
 use crate::retrieval::{Snippet, SnippetSource};
 use crate::snapshot::Snapshot;
 use crate::state::{Booking, ConversationState};
@@ -482,10 +482,12 @@ fn decide(
 
     if let Some(key) = &x.objection {
         state.confused_streak = 0;
+        // The playbook says how to answer ("Break down per-day cost, mention EMI", seeds/001
+        // §3): guidance for a model, never words for the lead.
         let text = script(&s.profile.script_library.objection_handlers, key, lang)
             .map(str::to_owned)
-            .or_else(|| s.profile.sales_rules.objection_playbook.get(key).cloned())
-            .unwrap_or_else(|| line(Line::NoAnswer, lang).to_owned());
+            .or_else(|| script(&starter_objection_handlers(), key, lang).map(str::to_owned))
+            .unwrap_or_else(|| line(Line::ObjectionHeard, lang).to_owned());
         return (draft(text, ReasonCode::ObjectionHandling, None, 0.75), fx);
     }
 

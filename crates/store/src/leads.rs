@@ -1025,7 +1025,13 @@ impl OrgScope<'_> {
     /// How one page asks its tags and search words (see [`Self::page_tag_lookup`] and
     /// [`Self::page_word_lookup`]); the organisation's lead count is read once for both.
     async fn page_checks(&self, f: &LeadFilter, limit: u64) -> Result<PageChecks> {
-        if !self.has_tag_condition(f) && f.words.is_empty() {
+        let mut wanted = f.tags.clone();
+        if let Some(doc) = &f.doc {
+            wanted.extend(crate::lead_filter::required_tags(doc));
+        }
+        // Tags are only ever checked per lead on SQLite (see `page_tag_lookup`).
+        let tags_may_walk = !wanted.is_empty() && self.store.backend() == crate::Backend::Sqlite;
+        if !tags_may_walk && f.words.is_empty() {
             return Ok(PageChecks::SETS);
         }
         let total = self
@@ -1036,16 +1042,9 @@ impl OrgScope<'_> {
             .map_or(0, |t| u64::try_from(t.leads).unwrap_or(0));
         let enough = walk_pays_from(total, limit + 1);
         Ok(PageChecks {
-            tags: self.page_tag_lookup(f, enough).await?,
+            tags: self.page_tag_lookup(&wanted, enough).await?,
             words: self.page_word_lookup(f, enough).await?,
         })
-    }
-
-    fn has_tag_condition(&self, f: &LeadFilter) -> bool {
-        !f.tags.is_empty()
-            || f.doc
-                .as_ref()
-                .is_some_and(|d| !crate::lead_filter::required_tags(d).is_empty())
     }
 
     /// How a page checks its search words. A common word ("ami" finds one lead in fifty)
@@ -1079,11 +1078,7 @@ impl OrgScope<'_> {
     /// own tags stops after a few hundred (5 ms) — but walks everything for a rare tag. So:
     /// per lead when the tags are common enough that the walk ends soon (the taggings,
     /// counted up to what makes the walk pay, tell). PostgreSQL plans both alike.
-    async fn page_tag_lookup(&self, f: &LeadFilter, enough: u64) -> Result<SetCheck> {
-        let mut wanted = f.tags.clone();
-        if let Some(doc) = &f.doc {
-            wanted.extend(crate::lead_filter::required_tags(doc));
-        }
+    async fn page_tag_lookup(&self, wanted: &[String], enough: u64) -> Result<SetCheck> {
         if wanted.is_empty() || self.store.backend() != crate::Backend::Sqlite {
             return Ok(SetCheck::Set);
         }

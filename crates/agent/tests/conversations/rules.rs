@@ -800,3 +800,27 @@ async fn a_fact_repeated_after_an_offer_does_not_resend_the_offer() {
     let o = c.lead_says("ok", None).await.clone();
     assert_eq!(o.patch.cta_accepted.map(|a| a.cta), Some(CtaType::BookCall));
 }
+
+/// Found replaying the seeds' documents: "thoda mehenga hai" got the owner's playbook entry
+/// word for word ("Break down per-day cost, mention EMI"). The playbook tells the agent how to
+/// answer; the lead hears the owner's script, or the starter's words for that objection.
+#[tokio::test]
+async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
+    let mut p = profile();
+    p.script_library.objection_handlers.clear();
+    p.sales_rules.objection_playbook = std::collections::BTreeMap::from([(
+        "too_expensive".to_owned(),
+        "Break down per-day cost, mention EMI".to_owned(),
+    )]);
+    let mut c = conversation(p);
+    c.lead_says("namaste, fees kitni hai?", None).await;
+    let o = c.lead_says("thoda mehenga hai", None).await;
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        o.decision.reason_code,
+        ReasonCode::ObjectionHandling,
+        "{reply}"
+    );
+    assert!(!reply.contains("Break down"), "{reply}");
+    assert!(reply.contains("Samajh sakta hun"), "{reply}");
+}

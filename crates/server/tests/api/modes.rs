@@ -19,7 +19,13 @@ on_both_databases!(
     a_note_is_written_whatever_the_window
 );
 
-async fn set_mode(app: &TestApp, s: &Session, conv: &str, mode: &str) -> crate::harness::Reply {
+/// `PUT /conversations/{conv}/mode` as `s`.
+pub(crate) async fn set_mode(
+    app: &TestApp,
+    s: &Session,
+    conv: &str,
+    mode: &str,
+) -> crate::harness::Reply {
     app.put(
         &format!("/api/v1/conversations/{conv}/mode"),
         &s.token,

@@ -780,6 +780,19 @@ async fn a_due_step_survives_kill_9_and_goes_once(b: Backend) {
     }
 }
 
+/// `seq`'s enrolment of `lead` was announced stopped and reads stopped by the handoff.
+async fn stopped_by_handoff(
+    app: &TestApp,
+    s: &Session,
+    ws: &mut crate::harness::Ws,
+    seq: &str,
+    lead: &str,
+) {
+    enrollment_event(ws, seq, "stopped").await;
+    let e = enrollment_where(app, s, seq, lead, "stopped", |e| e["status"] == "stopped").await;
+    assert_eq!(e["stop_reason"], "handoff", "{e}");
+}
+
 /// A person taking the conversation over (the inbox's button, or simply replying) stops the
 /// lead's drip sequence at once, and the sequence's page hears of it.
 async fn a_takeover_stops_the_enrolment_live(b: Backend) {
@@ -798,29 +811,12 @@ async fn a_takeover_stops_the_enrolment_live(b: Backend) {
     .await;
     let mut ws = app.ws(&owner.token).await;
     enroll(&app, &owner, &by_button, &[&lead]).await;
-    let r = app
-        .put(
-            &format!("/api/v1/conversations/{conv}/mode"),
-            &owner.token,
-            json!({"mode": "human"}),
-        )
-        .await;
+    let r = crate::modes::set_mode(&app, &owner, &conv, "human").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    enrollment_event(&mut ws, &by_button, "stopped").await;
-    let e = enrollment_where(&app, &owner, &by_button, &lead, "stopped", |e| {
-        e["status"] == "stopped"
-    })
-    .await;
-    assert_eq!(e["stop_reason"], "handoff", "{e}");
+    stopped_by_handoff(&app, &owner, &mut ws, &by_button, &lead).await;
 
     // Handed back to the bot, enrolled again: a person's reply takes over and stops it too.
-    let r = app
-        .put(
-            &format!("/api/v1/conversations/{conv}/mode"),
-            &owner.token,
-            json!({"mode": "bot"}),
-        )
-        .await;
+    let r = crate::modes::set_mode(&app, &owner, &conv, "bot").await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let by_reply = create_sequence(
         &app,
@@ -837,11 +833,6 @@ async fn a_takeover_stops_the_enrolment_live(b: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
-    enrollment_event(&mut ws, &by_reply, "stopped").await;
-    let e = enrollment_where(&app, &owner, &by_reply, &lead, "stopped", |e| {
-        e["status"] == "stopped"
-    })
-    .await;
-    assert_eq!(e["stop_reason"], "handoff", "{e}");
+    stopped_by_handoff(&app, &owner, &mut ws, &by_reply, &lead).await;
     app.finish().await;
 }
