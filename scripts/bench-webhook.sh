@@ -8,7 +8,7 @@
 # (WORKERS_SET="4 0"), next to the raw-SQL baseline (crates/store/benches/raw_ingest.rs) and
 # pgbench's one-statement limit for the same writes (shared/bench/pgbench/handler_cte.sql), in
 # the same run. Needs wrk, python3, psql, pgbench.
-# Usage: scripts/bench-webhook.sh [seconds]    (env: WORKERS_SET, MIXES, DATABASES, CONCS)
+# Usage: scripts/bench-webhook.sh [seconds]    (env: WORKERS_SET, MIXES, DATABASES, CONCS, PERF_OUT, SERVER_LOG, LOG_OUT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -92,7 +92,7 @@ measure() {
 run_one() {
   local label=$1 url=$2 workers=$3 port=18$((RANDOM % 900 + 100)) dir; dir=$(mktemp -d)
   if [ -n "$url" ]; then export DATABASE_URL=$url; else unset DATABASE_URL; fi
-  CLOSER_WHATSAPP_GRAPH_URL=http://127.0.0.1:$graph_port RUST_LOG=warn "$bin" serve --workers "$workers" \
+  CLOSER_WHATSAPP_GRAPH_URL=http://127.0.0.1:$graph_port RUST_LOG=${SERVER_LOG:-warn} "$bin" serve --workers "$workers" \
     --listen 127.0.0.1:$port --data-dir "$dir" >"$dir/log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -108,13 +108,24 @@ run_one() {
   for mix in $mixes; do
     for c in $concs; do
       printf '%-9s %-9s workers=%s c=%-3s ' "$label" "$mix" "$workers" "$c"
+      # PERF_OUT=dir: a CPU profile of the server during each run (perf report -i FILE).
+      local perf_pid=""
+      if [ -n "${PERF_OUT:-}" ]; then
+        mkdir -p "$PERF_OUT"
+        perf record -q -F 499 -g -p $pid -o "$PERF_OUT/$label-$mix-w$workers-c$c.data" -- sleep "$secs" 2>/dev/null &
+        perf_pid=$!
+      fi
       measure "$mix" "$c" "$port"
+      if [ -n "$perf_pid" ]; then wait "$perf_pid" 2>/dev/null || true; fi
     done
   done
   printf '%-9s %-9s workers=%s c=%-3s ' "$label" "storm" "$workers" 64
   measure storm 64 "$port"
   printf '%-9s rss after the run: %s kB\n' "$label" "$(awk '/VmRSS/ {print $2}' /proc/$pid/status)"
   kill $pid; wait $pid 2>/dev/null || true
+  # LOG_OUT=prefix keeps the server's log (with SERVER_LOG=warn,closer_store::ingest=debug: each
+  # ingest group's size, wait and write time).
+  if [ -n "${LOG_OUT:-}" ]; then cp "$dir/log" "$LOG_OUT-$label-w$workers.log"; fi
   rm -rf "$dir"
 }
 

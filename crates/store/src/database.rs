@@ -78,6 +78,12 @@ impl fmt::Debug for DatabaseUrl {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Where write transactions run. On SQLite, one connection of its own: SQLite drops a
+    /// connection's page cache whenever another connection wrote since its last transaction,
+    /// so writers taking turns on the shared pool each began by reading back every page they
+    /// touched (most of an ingest group's time under load). Writers already queue in this
+    /// process (`writer`), so one connection costs no concurrency. On PostgreSQL, the pool.
+    writes: DatabaseConnection,
     secret_box: Option<crate::secret_box::SecretBox>,
     pub(crate) url: DatabaseUrl,
     pub(crate) bus: std::sync::Arc<crate::events::Bus>,
@@ -141,31 +147,26 @@ impl Store {
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10));
-        match url.backend() {
+        let (db, writes) = match url.backend() {
             Backend::Sqlite => {
-                // WAL lets readers run beside the one writer; busy_timeout makes a writer wait
-                // for the lock instead of failing; foreign keys are off in SQLite by default.
-                // The planner needs statistics to choose between a list's indexes on a million
-                // leads: a connection refreshes them when it closes (and `migrate` on start);
-                // 32 MB of page cache each keeps a list's index pages in memory.
-                opts.max_connections(8)
-                    .map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
-                        o.journal_mode(SqliteJournalMode::Wal)
-                            .synchronous(SqliteSynchronous::Normal)
-                            .busy_timeout(Duration::from_secs(10))
-                            .foreign_keys(true)
-                            .create_if_missing(true)
-                            .optimize_on_close(true, 400)
-                            .pragma("cache_size", "-32768")
-                    });
+                opts.max_connections(8).map_sqlx_sqlite_opts(sqlite_options);
+                let db = Database::connect(opts.clone()).await?;
+                // Never idle out: its warm cache is the point.
+                opts.max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None);
+                (db, Database::connect(opts).await?)
             }
             Backend::Postgres => {
                 opts.max_connections(16).min_connections(1);
+                let db = Database::connect(opts).await?;
+                (db.clone(), db)
             }
-        }
-        let db = Database::connect(opts).await?;
+        };
         Ok(Self {
             db,
+            writes,
             secret_box: None,
             url: url.clone(),
             bus: Default::default(),
@@ -208,7 +209,7 @@ impl Store {
     pub(crate) async fn begin_write_in_turn(&self) -> Result<WriteTxn, DbErr> {
         use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
         let txn = self
-            .db
+            .writes
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
@@ -267,8 +268,28 @@ impl Store {
     }
 
     pub async fn close(self) -> Result<(), DbErr> {
+        if self.backend() == Backend::Sqlite {
+            self.writes.close().await?;
+        }
         self.db.close().await
     }
+}
+
+/// Every SQLite connection: WAL lets readers run beside the one writer; busy_timeout makes a
+/// writer wait for the lock instead of failing; foreign keys are off in SQLite by default. The
+/// planner needs statistics to choose between a list's indexes on a million leads: a connection
+/// refreshes them when it closes (and `migrate` on start); 32 MB of page cache each keeps a
+/// list's index pages in memory, and the file is memory-mapped so that a connection whose
+/// cache another's write emptied reads its pages back without a system call each.
+fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        .create_if_missing(true)
+        .optimize_on_close(true, 400)
+        .pragma("cache_size", "-32768")
+        .pragma("mmap_size", "268435456")
 }
 
 impl FromStr for DatabaseUrl {

@@ -317,28 +317,68 @@ pub async fn place_new_leads(
     lead_ids: &[Uuid],
     by: MoveBy,
 ) -> Result<()> {
-    let stages = ensure_stages(db, org_id).await?;
-    let Some(stage) = stages.iter().find(|s| s.kind == StageKind::Open) else {
-        return Ok(());
-    };
+    place_new_leads_of(db, &[(org_id, lead_ids.to_vec())], by).await
+}
+
+/// New leads of several organisations at once (an ingest group): each organisation's list as
+/// [`place_new_leads`] places it. The statements are the same few however many organisations
+/// the leads belong to: a launch-day group spans many, and a statement each per organisation
+/// was most of its write.
+pub(crate) async fn place_new_leads_of(
+    db: &impl ConnectionTrait,
+    leads: &[(Uuid, Vec<Uuid>)],
+    by: MoveBy,
+) -> Result<()> {
+    let entries = entry_stages(db, leads.iter().map(|(org, _)| *org)).await?;
+    let tops = top_ranks(db, entries.values()).await?;
     let at = now();
-    let top = top_rank(db, org_id, stage.id).await?;
-    let n = lead_ids.len() as i64;
-    for (c, chunk) in lead_ids.chunks(500).enumerate() {
-        let cards = chunk.iter().enumerate().map(|(i, id)| {
-            let index = (c * 500 + i) as i64;
-            pipeline_card::ActiveModel {
+    let (mut cards, mut moves, mut history) = (vec![], vec![], vec![]);
+    for (org_id, ids) in leads {
+        let Some(stage) = entries.get(org_id) else {
+            continue;
+        };
+        let top = tops.get(&stage.id).copied().unwrap_or(0);
+        let n = ids.len() as i64;
+        for (index, id) in ids.iter().enumerate() {
+            cards.push(pipeline_card::ActiveModel {
                 contact_id: Set(*id),
-                org_id: Set(org_id),
+                org_id: Set(*org_id),
                 stage_id: Set(stage.id),
-                rank: Set(top.saturating_sub((n - 1 - index).saturating_mul(RANK_GAP))),
+                rank: Set(top.saturating_sub((n - 1 - index as i64).saturating_mul(RANK_GAP))),
                 entered_at: Set(at),
                 moved_by: Set(by.actor),
                 moved_at_conversation_stage: Set(None),
                 updated_at: Set(at),
-            }
-        });
-        pipeline_card::Entity::insert_many(cards)
+            });
+            moves.push((
+                *org_id,
+                crate::rollups::NewMove {
+                    lead: *id,
+                    from: None,
+                    to: stage.id,
+                    seconds_in_from: None,
+                    at,
+                },
+            ));
+            history.push(stage_history::ActiveModel {
+                id: Set(new_id()),
+                org_id: Set(*org_id),
+                contact_id: Set(*id),
+                from_stage_id: Set(None),
+                from_stage_name: Set(None),
+                to_stage_id: Set(stage.id),
+                to_stage_name: Set(stage.name.clone()),
+                actor: Set(by.actor),
+                actor_id: Set(by.actor_id),
+                reason: Set(by.reason.clone()),
+                evidence_message_id: Set(None),
+                seconds_in_from_stage: Set(None),
+                at: Set(at),
+            });
+        }
+    }
+    for chunk in chunked(cards) {
+        pipeline_card::Entity::insert_many(chunk)
             .on_conflict(
                 OnConflict::column(pipeline_card::Column::ContactId)
                     .do_nothing()
@@ -346,37 +386,97 @@ pub async fn place_new_leads(
             )
             .exec_without_returning(db)
             .await?;
-        let moves: Vec<crate::rollups::NewMove> = chunk
-            .iter()
-            .map(|id| crate::rollups::NewMove {
-                lead: *id,
-                from: None,
-                to: stage.id,
-                seconds_in_from: None,
-                at,
-            })
-            .collect();
-        crate::rollups::note_stage_moves(db, org_id, &moves).await?;
-        let rows = chunk.iter().map(|id| stage_history::ActiveModel {
-            id: Set(new_id()),
-            org_id: Set(org_id),
-            contact_id: Set(*id),
-            from_stage_id: Set(None),
-            from_stage_name: Set(None),
-            to_stage_id: Set(stage.id),
-            to_stage_name: Set(stage.name.clone()),
-            actor: Set(by.actor),
-            actor_id: Set(by.actor_id),
-            reason: Set(by.reason.clone()),
-            evidence_message_id: Set(None),
-            seconds_in_from_stage: Set(None),
-            at: Set(at),
-        });
-        stage_history::Entity::insert_many(rows)
+    }
+    crate::rollups::note_stage_moves_of(db, &moves).await?;
+    for chunk in chunked(history) {
+        stage_history::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
     Ok(())
+}
+
+/// Rows per insert statement: a card or history row binds about a dozen values, and SQLite
+/// takes 32,766 per statement.
+fn chunked<T>(rows: Vec<T>) -> Vec<Vec<T>> {
+    let mut rows = rows.into_iter().peekable();
+    let mut out = vec![];
+    while rows.peek().is_some() {
+        out.push(rows.by_ref().take(500).collect());
+    }
+    out
+}
+
+/// Each organisation's entry stage (its first open one), in one read; an organisation with no
+/// stages yet gets the defaults first. An organisation with no open stage has none.
+async fn entry_stages(
+    db: &impl ConnectionTrait,
+    orgs: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, pipeline_stage::Model>> {
+    let orgs: std::collections::BTreeSet<Uuid> = orgs.into_iter().collect();
+    let rows = pipeline_stage::Entity::find()
+        .filter(pipeline_stage::Column::OrgId.is_in(orgs.iter().copied()))
+        .order_by_asc(pipeline_stage::Column::Position)
+        .order_by_asc(pipeline_stage::Column::Id)
+        .all(db)
+        .await?;
+    let mut entries = HashMap::new();
+    let mut staged = std::collections::BTreeSet::new();
+    for row in rows {
+        staged.insert(row.org_id);
+        if row.kind == StageKind::Open && !entries.contains_key(&row.org_id) {
+            entries.insert(row.org_id, row);
+        }
+    }
+    for org in orgs.difference(&staged) {
+        let stages = ensure_stages(db, *org).await?;
+        if let Some(first) = stages.into_iter().find(|s| s.kind == StageKind::Open) {
+            entries.insert(*org, first);
+        }
+    }
+    Ok(entries)
+}
+
+/// The top rank of each stage's column (see [`top_rank`]), in one statement: a column each
+/// of one row, so every stage's top is its own index look-up.
+async fn top_ranks<'a>(
+    db: &impl ConnectionTrait,
+    stages: impl IntoIterator<Item = &'a pipeline_stage::Model>,
+) -> Result<HashMap<Uuid, i64>> {
+    use sea_orm::sea_query::{Alias, Order, Query};
+    let stages: Vec<&pipeline_stage::Model> = stages.into_iter().collect();
+    if stages.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut select = Query::select();
+    for (i, stage) in stages.iter().enumerate() {
+        let first = Query::select()
+            .column(pipeline_card::Column::Rank)
+            .from(pipeline_card::Entity)
+            .and_where(pipeline_card::Column::OrgId.eq(stage.org_id))
+            .and_where(pipeline_card::Column::StageId.eq(stage.id))
+            .order_by(pipeline_card::Column::Rank, Order::Asc)
+            .limit(1)
+            .to_owned();
+        select.expr_as(
+            SimpleExpr::SubQuery(None, Box::new(first.into())),
+            Alias::new(format!("top{i}")),
+        );
+    }
+    let row = db
+        .query_one(&select)
+        .await?
+        .ok_or_else(|| StoreError::Db(sea_orm::DbErr::RecordNotFound("top ranks".into())))?;
+    let mut tops = HashMap::new();
+    for (i, stage) in stages.iter().enumerate() {
+        let first: Option<i64> = row.try_get("", &format!("top{i}"))?;
+        let top = match first {
+            Some(r) => r.saturating_sub(RANK_GAP),
+            None => 0,
+        };
+        tops.insert(stage.id, top);
+    }
+    Ok(tops)
 }
 
 /// Leads entering a won/lost stage take its status — except an opted-out lead, whose

@@ -743,6 +743,23 @@ pub(crate) async fn stage_places(
     if let Some(org) = org {
         q = q.filter(pipeline_stage::Column::OrgId.eq(org));
     }
+    places(q, db).await
+}
+
+/// The stages of `orgs` as the funnel rules need them (stage ids are unique across them).
+async fn stage_places_of(
+    db: &impl ConnectionTrait,
+    orgs: &BTreeSet<Uuid>,
+) -> Result<HashMap<Uuid, StagePlace>> {
+    let q = pipeline_stage::Entity::find()
+        .filter(pipeline_stage::Column::OrgId.is_in(orgs.iter().copied()));
+    places(q, db).await
+}
+
+async fn places(
+    q: sea_orm::Select<pipeline_stage::Entity>,
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<Uuid, StagePlace>> {
     Ok(q.all(db)
         .await?
         .into_iter()
@@ -785,14 +802,31 @@ pub(crate) async fn note_stage_moves(
     org: Uuid,
     moves: &[NewMove],
 ) -> Result<()> {
+    let moves: Vec<(Uuid, NewMove)> = moves.iter().map(|m| (org, *m)).collect();
+    note_stage_moves_of(db, &moves).await
+}
+
+/// [`note_stage_moves`] for moves of several organisations (an ingest group's new leads), in
+/// the same few statements as for one.
+pub(crate) async fn note_stage_moves_of(
+    db: &impl ConnectionTrait,
+    moves: &[(Uuid, NewMove)],
+) -> Result<()> {
     if moves.is_empty() {
         return Ok(());
     }
-    let tz = zone_of(&zones(db, [org]).await?, org);
-    let stages = stage_places(db, Some(org)).await?;
-    let leads: BTreeSet<Uuid> = moves.iter().map(|m| m.lead).collect();
+    let orgs: BTreeSet<Uuid> = moves.iter().map(|(org, _)| *org).collect();
+    let zones = zones(db, orgs.iter().copied()).await?;
+    let stages = stage_places_of(db, &orgs).await?;
+    let org_of: HashMap<Uuid, Uuid> = moves.iter().map(|(org, m)| (m.lead, *org)).collect();
+    let leads: Vec<Uuid> = org_of
+        .keys()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut funnels: HashMap<Uuid, LeadFunnel> = HashMap::new();
-    for chunk in leads.into_iter().collect::<Vec<_>>().chunks(CHUNK) {
+    for chunk in leads.chunks(CHUNK) {
         let earlier: Vec<HistoryRow> = stage_history::Entity::find()
             .select_only()
             .columns([
@@ -802,7 +836,7 @@ pub(crate) async fn note_stage_moves(
                 stage_history::Column::SecondsInFromStage,
                 stage_history::Column::At,
             ])
-            .filter(stage_history::Column::OrgId.eq(org))
+            .filter(stage_history::Column::OrgId.is_in(orgs.iter().copied()))
             .filter(stage_history::Column::ContactId.is_in(chunk.to_vec()))
             .order_by_asc(stage_history::Column::At)
             .order_by_asc(stage_history::Column::Id)
@@ -810,6 +844,7 @@ pub(crate) async fn note_stage_moves(
             .all(db)
             .await?;
         for row in &earlier {
+            let tz = zone_of(&zones, org_of[&row.0]);
             funnels
                 .entry(row.0)
                 .or_default()
@@ -817,13 +852,13 @@ pub(crate) async fn note_stage_moves(
         }
     }
     let mut t = Tallies::default();
-    for m in moves {
+    for (org, m) in moves {
         let row = (m.lead, m.from, m.to, m.seconds_in_from, m.at);
         let counts = funnels
             .entry(m.lead)
             .or_default()
-            .apply(&funnel_move(&row, tz), &stages);
-        count_funnel(&mut t, org, counts);
+            .apply(&funnel_move(&row, zone_of(&zones, *org)), &stages);
+        count_funnel(&mut t, *org, counts);
     }
     t.write(db).await
 }

@@ -17,7 +17,7 @@ async fn fake_graph() -> String {
     crate::graph::FakeGraph::start().await.url
 }
 
-fn connect_body(phone_number_id: &str, token: &str) -> Value {
+pub(crate) fn connect_body(phone_number_id: &str, token: &str) -> Value {
     json!({"phone_number_id": phone_number_id, "waba_id": "100000000000001", "access_token": token,
         "app_secret": "app-secret-value", "verify_token": "verify-me"})
 }

@@ -222,18 +222,21 @@ async fn place_new_leads<'a>(
             by_org.entry(it.org_id).or_default().push(id);
         }
     }
-    for (org_id, mut ids) in by_org {
-        // `place_new_leads` puts its first id highest: the last to arrive goes on top.
-        ids.reverse();
-        let by = MoveBy {
-            actor: MoveActor::Rule,
-            actor_id: None,
-            reason: Some("first_message".into()),
-            evidence_message_id: None,
-        };
-        pipeline::place_new_leads(db, org_id, &ids, by).await?;
+    if by_org.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    // `place_new_leads_of` puts each list's first id highest: the last to arrive goes on top.
+    let leads: Vec<(Uuid, Vec<Uuid>)> = by_org
+        .into_iter()
+        .map(|(org_id, ids)| (org_id, ids.into_iter().rev().collect()))
+        .collect();
+    let by = MoveBy {
+        actor: MoveActor::Rule,
+        actor_id: None,
+        reason: Some("first_message".into()),
+        evidence_message_id: None,
+    };
+    pipeline::place_new_leads_of(db, &leads, by).await
 }
 
 /// Every conversation of the group found or created in one statement, as it is now, and
