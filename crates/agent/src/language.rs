@@ -249,8 +249,13 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
         (Line::Completed, true) => "Bahut badhiya, thanks! Aur kuch help chahiye?",
-        (Line::OptOut, false) => "You're unsubscribed and won't get more messages from us.",
-        (Line::OptOut, true) => "Aapko ab humse aur messages nahi aayenge.",
+        // The way back is part of the confirmation: START re-subscribes (think.rs).
+        (Line::OptOut, false) => {
+            "You're unsubscribed and won't get more messages from us. Reply START anytime to talk again."
+        }
+        (Line::OptOut, true) => {
+            "Aapko ab humse aur messages nahi aayenge. Dobara baat karne ke liye START bhejein."
+        }
         (Line::OptIn, false) => {
             "Welcome back! You're subscribed again and will get our messages. How can I help you?"
         }

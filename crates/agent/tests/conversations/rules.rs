@@ -824,3 +824,25 @@ async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
     assert!(!reply.contains("Break down"), "{reply}");
     assert!(reply.contains("Samajh sakta hun"), "{reply}");
 }
+
+/// Replayed with documents that have no `opt_out` exit: STOP got "You're unsubscribed and
+/// won't get more messages from us." with no way back. The default confirmation says how to
+/// come back, in the lead's language, and START does bring them back.
+#[tokio::test]
+async fn an_opt_out_without_the_owners_words_says_how_to_come_back() {
+    let mut p = profile();
+    p.script_library.exits.remove("opt_out");
+    for (first, stop, back) in [
+        ("Hi", "STOP", "Reply START anytime"),
+        ("namaste, fees kitni hai?", "band karo", "START bhejein"),
+    ] {
+        let mut c = conversation(p.clone());
+        c.lead_says(first, None).await;
+        let o = c.lead_says(stop, None).await.clone();
+        assert!(o.patch.opted_out);
+        let reply = o.decision.message_text.unwrap_or_default();
+        assert!(reply.contains(back), "{reply}");
+        let o = c.lead_says("START", None).await.clone();
+        assert!(o.patch.opted_in, "{o:?}");
+    }
+}
