@@ -825,6 +825,54 @@ async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
     assert!(reply.contains("Samajh sakta hun"), "{reply}");
 }
 
+/// Replayed with the JustStock documents: "interested in options trading" got "Could you
+/// share your interest category?". A slot with no choices takes what the lead says they want,
+/// asked or not, and is not asked again.
+#[tokio::test]
+async fn what_the_lead_says_they_want_is_kept_and_not_asked_again() {
+    let mut p = profile();
+    p.sales_rules.qualification_checklist = vec![
+        ("name".into(), closer_agent::profile::Requirement::Required),
+        (
+            "interest_category".into(),
+            closer_agent::profile::Requirement::Required,
+        ),
+    ];
+    let mut c = conversation(p);
+    let o = c
+        .lead_says("Hi I'm Ravi, interested in options trading", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        slot(&c, "interest_category").as_deref(),
+        Some("options trading")
+    );
+    assert!(!reply.contains("interest category"), "{reply}");
+    assert_eq!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
+
+    // The starter's "What are you looking for?", answered before it is asked.
+    let mut c = conversation(profile());
+    c.lead_says(
+        "Hello, Priya here. Looking for a weekend trading course",
+        None,
+    )
+    .await;
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("a weekend trading course")
+    );
+    let mut c = conversation(profile());
+    c.lead_says("Namaste, main Amit. Options trading ke liye", None)
+        .await;
+    assert_eq!(slot(&c, "need").as_deref(), Some("Options trading"));
+    assert!(
+        !c.replies()[0].contains("dhoondh rahe") && !c.replies()[0].contains("looking for"),
+        "{}",
+        c.replies()[0]
+    );
+}
+
 /// Replayed with documents that have no `opt_out` exit: STOP got "You're unsubscribed and
 /// won't get more messages from us." with no way back. The default confirmation says how to
 /// come back, in the lead's language, and START does bring them back.
