@@ -216,7 +216,8 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
         .cta_states
         .values()
         .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
-    (!x.declines && !taken_up).then_some(Escalation {
+    // A lead who closed with "thanks" ended the exchange themselves: nobody let them go.
+    (!x.declines && !x.thanks && !taken_up).then_some(Escalation {
         reason: "nothing_left_to_offer",
         priority: EscalationPriority::Medium,
         recommended_action:

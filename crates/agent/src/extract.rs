@@ -42,6 +42,8 @@ pub struct Extraction {
     pub asks_for_link: bool,
     /// "hmm", "hmm ok", "👍": the lead heard us and said nothing yet; neither a yes nor a no.
     pub filler: bool,
+    /// "ok thanks", "theek hai thanks": the lead closes politely; not a yes to the offer.
+    pub thanks: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
@@ -605,6 +607,65 @@ fn only_nods(text: &str) -> bool {
             .all(|w| FILLER.contains(&w))
 }
 
+/// Words that thank ("thanks", "thank you", "shukriya"); one of them makes a closing.
+const THANK_WORDS: &[&str] = &[
+    "thanks",
+    "thank",
+    "thankyou",
+    "thanku",
+    "thnx",
+    "thx",
+    "tq",
+    "ty",
+    "tysm",
+    "dhanyavad",
+    "dhanyavaad",
+    "dhanyawad",
+    "shukriya",
+];
+/// Words that go with a thank-you without saying yes to anything ("ok thanks", "theek hai
+/// thank you so much ji"). "yes" and "sure" are not here: "sure, thanks" still takes the offer.
+const THANKS_COMPANIONS: &[&str] = &[
+    "ok",
+    "okay",
+    "okk",
+    "k",
+    "theek",
+    "thik",
+    "hai",
+    "acha",
+    "achha",
+    "accha",
+    "hmm",
+    "cool",
+    "great",
+    "you",
+    "so",
+    "much",
+    "a",
+    "lot",
+    "very",
+    "ji",
+    "sir",
+    "mam",
+    "maam",
+    "bro",
+    "bhai",
+    "for",
+    "the",
+    "info",
+    "information",
+];
+
+/// Whether a message only thanks: a polite close, neither a yes nor a question.
+fn only_thanks(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    words.iter().any(|w| THANK_WORDS.contains(w))
+        && words
+            .iter()
+            .all(|w| THANK_WORDS.contains(w) || THANKS_COMPANIONS.contains(w))
+}
+
 /// Whether the normalized text puts the decision off ("will think about it", "ok let me see").
 fn pauses(norm: &str) -> bool {
     has_any(norm, DEFER) || DEFER_AT_END.iter().any(|p| norm.ends_with(p))
@@ -1102,8 +1163,13 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         x.asks_for.clear();
         x.asks_for_link = false;
     }
+    // "ok thanks" closes: the "ok" in it is politeness, not the offer's yes.
+    x.thanks = only_thanks(&norm);
+    if x.thanks {
+        x.accepts = false;
+    }
     // "hmm", "hmm ok": only nod words, and not the lone "ok" that already means yes.
-    x.filler = !x.accepts && !x.declines && only_nods(&text);
+    x.filler = !x.accepts && !x.declines && !x.thanks && only_nods(&text);
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
         .new_messages
@@ -1170,6 +1236,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         answers_nothing: x.opt_out
             || x.objection.is_some()
             || x.declines
+            || x.thanks
             || x.confused
             || PRESENCE_PINGS.contains(&norm.trim()),
     };
@@ -1364,6 +1431,31 @@ mod tests {
                 None,
                 "{not_moved}"
             );
+        }
+    }
+
+    #[test]
+    fn a_thank_you_closes_and_is_no_yes() {
+        for closing in [
+            "ok thanks",
+            "thanks",
+            "ok thank you",
+            "theek hai thanks",
+            "Thank you so much!",
+            "ok ji, shukriya",
+        ] {
+            assert!(only_thanks(&normalize(closing)), "{closing}");
+        }
+        for other in [
+            "ok",
+            "yes",
+            "haan",
+            "sure",
+            "sure, thanks",
+            "no thanks",
+            "thanks, what are the fees?",
+        ] {
+            assert!(!only_thanks(&normalize(other)), "{other}");
         }
     }
 

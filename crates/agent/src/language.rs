@@ -241,6 +241,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::Welcome, false) => "You're welcome! Message us anytime.",
+        (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
         (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
@@ -320,6 +322,8 @@ pub enum Line {
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,
     AskTime,
+    /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
+    Welcome,
     Booked,
     /// The booking moved to the time the lead asked for.
     Moved,

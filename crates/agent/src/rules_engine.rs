@@ -374,6 +374,24 @@ fn decide(
         return (moved(s, state, booking, at, lang, &mut fx), fx);
     }
 
+    // "ok thanks" closes politely: not a yes to the offer, and nothing pushed after it.
+    if x.thanks {
+        return (
+            draft(
+                line(Line::Welcome, lang),
+                ReasonCode::ExitGraceful,
+                None,
+                0.8,
+            ),
+            fx,
+        );
+    }
+
+    // After the booking, "ok" or "hmm" acknowledges it: a second push reads as pressure.
+    if booking_acknowledged(x, state) {
+        return (silence(), fx);
+    }
+
     // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
     // we offered anything: "Can I book a call?" is a yes, not a question for the team.
     let asked_for = asked_for(s, x, state);
@@ -679,6 +697,29 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// "ok", "hmm" or "👍" after the booking was confirmed, with nothing else on the table.
+fn booking_acknowledged(x: &Extraction, state: &ConversationState) -> bool {
+    let booked = state
+        .booking
+        .as_ref()
+        .is_some_and(|b| state.last_cta.is_none_or(|c| c == b.cta));
+    booked
+        && (x.filler || x.accepts)
+        && !x.is_question
+        && !x.completed
+        && !x.asks_for_link
+        && x.asks_for.is_empty()
+        && x.proposed_time.is_none()
+        && x.slots.is_empty()
+        && x.objection.is_none()
+}
+
+fn silence() -> Draft {
+    let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
+    quiet.should_send = false;
+    quiet
+}
+
 /// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.
 fn booked(
     s: &Snapshot,
@@ -764,9 +805,7 @@ fn moved(
 fn after_filler(s: &Snapshot, state: &mut ConversationState, cta: CtaType, lang: &str) -> Draft {
     let asked = format!("nudge:{cta}");
     if state.asked_slots.contains(&asked) {
-        let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
-        quiet.should_send = false;
-        return quiet;
+        return silence();
     }
     state.asked_slots.push(asked);
     let offer = s

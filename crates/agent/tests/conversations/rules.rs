@@ -825,6 +825,79 @@ async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
     assert!(reply.contains("Samajh sakta hun"), "{reply}");
 }
 
+/// Replayed in the playground: after the call was booked, "hmm" got the next offer. A lead
+/// who acknowledges the booking hears nothing more; the next offer waits for the lead.
+#[tokio::test]
+async fn after_the_booking_an_ok_or_hmm_gets_no_second_push() {
+    let enrol = closer_agent::CtaConfig {
+        kind: CtaType::Payment,
+        name: "Enrol now".into(),
+        link: Some("https://pay.example.com/acme".into()),
+        phone: None,
+        enabled: true,
+        position: 1,
+    };
+    for ack in ["hmm", "ok", "👍"] {
+        let mut c = conversation(profile()).with_ctas(vec![book_call(), enrol.clone()]);
+        talk(
+            &mut c,
+            &["Hi, I'm Priya", "I want to learn trading", "next month"],
+        )
+        .await;
+        let o = c.lead_says("yes, tomorrow 5pm", None).await.clone();
+        assert!(o.patch.calendar_event.is_some(), "booked");
+        let o = c.lead_says(ack, None).await.clone();
+        assert!(
+            !o.decision.should_send,
+            "{ack}: {:?}",
+            o.decision.message_text
+        );
+        assert_eq!(o.decision.cta_type, None, "{ack}");
+        assert_eq!(o.patch.cta_accepted, None, "{ack}: no second acceptance");
+        assert!(!c.state.cta_states.contains_key(&CtaType::Payment), "{ack}");
+    }
+}
+
+/// "ok thanks" after the offer was read as a yes ("What day and time suits you?"). Thanking is
+/// a polite close; "ok", "yes", "haan", "sure" stay a yes.
+#[tokio::test]
+async fn ok_thanks_closes_politely_and_is_no_yes_to_the_offer() {
+    let offered = || async {
+        let mut c = conversation(profile());
+        talk(
+            &mut c,
+            &["Hi, I'm Priya", "I want to learn trading", "next month"],
+        )
+        .await;
+        assert_eq!(c.state.last_cta, Some(CtaType::BookCall));
+        c
+    };
+    for thanks in ["ok thanks", "thanks", "ok thank you", "theek hai thanks"] {
+        let mut c = offered().await;
+        let o = c.lead_says(thanks, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert_eq!(o.patch.cta_accepted, None, "{thanks}: {reply}");
+        assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{thanks}");
+        assert_eq!(o.patch.handoff, None, "{thanks}");
+        assert!(!reply.contains('?'), "{thanks}: {reply}");
+    }
+    let mut c = offered().await;
+    let o = c.lead_says("ok thanks", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("You're welcome! Message us anytime.")
+    );
+    for yes in ["ok", "yes", "haan", "sure"] {
+        let mut c = offered().await;
+        let o = c.lead_says(yes, None).await.clone();
+        assert_eq!(
+            o.patch.cta_accepted.map(|a| a.cta),
+            Some(CtaType::BookCall),
+            "{yes}"
+        );
+    }
+}
+
 /// Replayed with the JustStock documents: "interested in options trading" got "Could you
 /// share your interest category?". A slot with no choices takes what the lead says they want,
 /// asked or not, and is not asked again.
