@@ -236,6 +236,18 @@ pub fn unanswered_question() -> Escalation {
     }
 }
 
+/// The lead asked for a call at a time and the agent has no booking link to book it: it said
+/// the team will confirm the time. A lead asking to talk is worth answering soon.
+pub fn call_requested() -> Escalation {
+    Escalation {
+        reason: "call_requested",
+        priority: EscalationPriority::High,
+        recommended_action: "Confirm the call at the time the lead asked for (in the agent's \
+            promises), or offer another. Add a booking link to the call to action so the agent \
+            can book calls itself.",
+    }
+}
+
 /// The brief shown first to the human who takes over.
 pub fn package(e: &Escalation, state: &ConversationState, at: DateTime<Utc>) -> HandoffPackage {
     let sentiments = state.sentiments();

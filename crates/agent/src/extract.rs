@@ -1144,11 +1144,14 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
     let tz = business_tz(snapshot);
     x.proposed_time = proposed_time(&text, at, tz);
+    // The call booked, or the one the lead asked the team for: "6pm not 5pm" moves either.
     x.moves_booking_to = snapshot
         .state
         .booking
         .as_ref()
-        .and_then(|b| moved_booking(&text, b.at, at, tz));
+        .map(|b| b.at)
+        .or(snapshot.state.call_requested)
+        .and_then(|booked| moved_booking(&text, booked, at, tz));
     // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
     // me later at 6" names the time: a booking.
     x.defers = pauses(&norm) && x.proposed_time.is_none();
@@ -1233,6 +1236,9 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         norm: &said_norm,
         is_question: x.is_question,
         correction: x.correction,
+        time_only: words <= 6
+            && !x.is_question
+            && (x.proposed_time.is_some() || clock_time(&text).is_some()),
         answers_nothing: x.opt_out
             || x.objection.is_some()
             || x.declines

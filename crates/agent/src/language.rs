@@ -241,6 +241,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::CallNoted, false) => "{time} — noted, I'll have the team confirm it.",
+        (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -322,6 +324,8 @@ pub enum Line {
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,
     AskTime,
+    /// The time the lead asked for a call, said back: the team confirms it (no booking link).
+    CallNoted,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

@@ -25,6 +25,9 @@ pub struct Effects {
     /// The reply promised that the team will answer the lead's question (nothing the business
     /// told the agent answers it): a person must keep that promise.
     pub promised_answer: bool,
+    /// The lead asked for a call at a time and nothing here can book it (no booking call to
+    /// action): the reply said "the team will confirm it", and a person must.
+    pub call_requested: bool,
 }
 
 pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
@@ -359,11 +362,14 @@ fn decide(
     let mut fx = Effects::default();
     let pending = state.pending_question.take();
 
-    // A booking time answering our "when?".
+    // A booking time answering our "when?"; with no booking to make, a time for the team.
     if pending.as_deref() == Some("booking_time")
-        && let (Some(at), Some(cta)) = (x.proposed_time, state.last_cta)
+        && let Some(at) = x.proposed_time
     {
-        return (booked(s, state, cta, at, lang, &mut fx), fx);
+        return match state.last_cta {
+            Some(cta) => (booked(s, state, cta, at, lang, &mut fx), fx),
+            None => (call_for_the_team(s, state, Some(at), lang, &mut fx), fx),
+        };
     }
 
     // "6pm not 5pm" after a booking moves it: the next offer can wait.
@@ -372,6 +378,12 @@ fn decide(
         && !x.completed
     {
         return (moved(s, state, booking, at, lang, &mut fx), fx);
+    }
+    // The same for the call the team is to confirm: the new time replaces the old one.
+    if let (Some(_), Some(at)) = (state.call_requested, x.moves_booking_to)
+        && !x.declines
+    {
+        return (call_for_the_team(s, state, Some(at), lang, &mut fx), fx);
     }
 
     // "ok thanks" closes politely: not a yes to the offer, and nothing pushed after it.
@@ -390,6 +402,25 @@ fn decide(
     // After the booking, "ok" or "hmm" acknowledges it: a second push reads as pressure.
     if booking_acknowledged(x, state) {
         return (silence(), fx);
+    }
+
+    // "Can I book a call?" where the business has no booking to offer: still a request to
+    // book, never "let me check". The time they give (now or when asked) goes to the team.
+    if x.asks_to_book && !x.declines && !books_calls(s) {
+        return (
+            call_for_the_team(s, state, x.proposed_time, lang, &mut fx),
+            fx,
+        );
+    }
+    // A time said on its own with nothing offered ("tomorrow 5pm"), answering none of our
+    // questions: the lead wants to talk then. With no booking to make, it is said back and the team confirms it.
+    if let Some(at) = x.proposed_time
+        && state.last_cta.is_none()
+        && state.booking.is_none()
+        && !books_calls(s)
+        && time_alone(s, x)
+    {
+        return (call_for_the_team(s, state, Some(at), lang, &mut fx), fx);
     }
 
     // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
@@ -697,12 +728,29 @@ fn quote(text: &str) -> String {
     }
 }
 
+/// Whether the business lets the agent book calls itself (a booking call to action).
+fn books_calls(s: &Snapshot) -> bool {
+    s.ctas.iter().any(|c| c.enabled && c.kind.is_booking())
+}
+
+/// A message that only gives a time ("tomorrow 5pm", "kal 6 baje"): no question, no fact,
+/// no promise of the lead's own, a few words.
+fn time_alone(s: &Snapshot, x: &Extraction) -> bool {
+    x.proposed_time.is_some()
+        && !x.is_question
+        && !x.declines
+        && x.slots.is_empty()
+        && x.commitments.is_empty()
+        && x.objection.is_none()
+        && s.new_text().split_whitespace().count() <= 6
+}
+
 /// "ok", "hmm" or "👍" after the booking was confirmed, with nothing else on the table.
 fn booking_acknowledged(x: &Extraction, state: &ConversationState) -> bool {
-    let booked = state
-        .booking
-        .as_ref()
-        .is_some_and(|b| state.last_cta.is_none_or(|c| c == b.cta));
+    let booked = match &state.booking {
+        Some(b) => state.last_cta.is_none_or(|c| c == b.cta),
+        None => state.call_requested.is_some() && state.last_cta.is_none(),
+    };
     booked
         && (x.filler || x.accepts)
         && !x.is_question
@@ -718,6 +766,50 @@ fn silence() -> Draft {
     let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
     quiet.should_send = false;
     quiet
+}
+
+/// A call the agent cannot book itself (no booking call to action): without a time the lead
+/// is asked when suits them; a time is said back, and the team's item carries it (a new time
+/// replaces the one asked for before).
+fn call_for_the_team(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    at: Option<DateTime<Utc>>,
+    lang: &str,
+    fx: &mut Effects,
+) -> Draft {
+    let Some(at) = at else {
+        state.pending_question = Some("booking_time".into());
+        return draft(
+            line(Line::AskTime, lang),
+            ReasonCode::Confirmation,
+            None,
+            0.85,
+        );
+    };
+    let when = said_time(s, at);
+    let promise = crate::state::Commitment {
+        what: format!("Confirm the call the lead asked for: {when}"),
+        due: Some(at),
+        source_message_id: s.last_new_message_id().map(str::to_owned),
+    };
+    let agent = &mut state.commitments.agent;
+    match state
+        .call_requested
+        .and_then(|before| agent.iter().rposition(|k| k.due == Some(before)))
+    {
+        Some(i) => agent[i] = promise,
+        None => agent.push(promise),
+    }
+    state.call_requested = Some(at);
+    state.pending_question = None;
+    fx.call_requested = true;
+    draft(
+        capitalised(&line(Line::CallNoted, lang).replace("{time}", &when)),
+        ReasonCode::NeedsHuman,
+        None,
+        0.85,
+    )
 }
 
 /// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.

@@ -278,7 +278,16 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                 let (draft, fx) = rules_engine::respond(s, &x, &mut state, &all);
                 // "Let me check that with the team" hands the question to the team, so that
                 // the promise is kept by someone.
-                if fx.promised_answer {
+                if fx.call_requested {
+                    state.summary = summarize(s, &state);
+                    mark_handoff(
+                        &escalate::call_requested(),
+                        s,
+                        &mut state,
+                        &mut patch,
+                        &mut decision,
+                    );
+                } else if fx.promised_answer {
                     mark_handoff(
                         &escalate::unanswered_question(),
                         s,
@@ -647,6 +656,13 @@ pub fn summarize(s: &Snapshot, state: &ConversationState) -> String {
         .collect();
     if !ctas.is_empty() {
         parts.push(format!("CTAs: {}.", ctas.join(", ")));
+    }
+    if let Some(at) = state.call_requested {
+        let local = at.with_timezone(&crate::extract::business_tz(s));
+        parts.push(format!(
+            "Asked for a call at {}.",
+            local.format("%a %-d %b, %-I:%M %p")
+        ));
     }
     if let Some(c) = state.commitments.user.last() {
         parts.push(format!("Lead promised: {}.", c.what.trim_end_matches('.')));

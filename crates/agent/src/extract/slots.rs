@@ -1056,6 +1056,9 @@ pub struct Reading<'a> {
     pub norm: &'a str,
     pub is_question: bool,
     pub correction: bool,
+    /// The message only gives a time ("tomorrow 5pm", "6pm not 5pm"): when to talk, not what
+    /// they need.
+    pub time_only: bool,
     /// The message is about something else than our question (an opt-out, an objection, a
     /// "no", confusion, a plain acknowledgement): it answers nothing.
     pub answers_nothing: bool,
@@ -1105,7 +1108,7 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
             // What they want, said unasked ("interested in options trading") fills the
             // slots that ask for it, so the agent does not ask again.
-            SlotKind::Free => asked
+            SlotKind::Free => (asked && (!r.time_only || asks_when(key)))
                 .then(|| free_answer(r))
                 .flatten()
                 .or_else(|| {
@@ -1241,6 +1244,16 @@ const WANT_SLOT_WORDS: &[&str] = &[
     "wants",
 ];
 
+/// A free-text slot that holds a time (`timeline`, `start_date`): a time answers it.
+fn asks_when(key: &str) -> bool {
+    key.split('_').any(|w| {
+        [
+            "time", "timeline", "when", "start", "date", "day", "schedule", "timing", "urgency",
+        ]
+        .contains(&w)
+    })
+}
+
 fn asks_what_they_want(key: &str) -> bool {
     key.split('_').any(|w| WANT_SLOT_WORDS.contains(&w))
 }
@@ -1353,6 +1366,7 @@ mod tests {
                 norm: &norm,
                 is_question: text.contains('?'),
                 correction: false,
+                time_only: false,
                 answers_nothing: false,
             };
             wanted_in(&r)

@@ -825,6 +825,85 @@ async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
     assert!(reply.contains("Samajh sakta hun"), "{reply}");
 }
 
+/// The starter profile with no call to action set up yet, as a new organisation has it.
+fn starter_without_a_booking_link() -> closer_agent::simulator::Conversation {
+    let mut p = closer_agent::AgentProfile::starter("Acme Academy");
+    p.business_config.timezone = "Asia/Kolkata".into();
+    closer_agent::simulator::Conversation::new(p, morning_in_india())
+}
+
+/// Replayed with the starter profile and no booking link: "can I book a call?" got "let me
+/// check with the team", "tomorrow 5pm" the next slot question ("When would you like to get
+/// started?") and "6pm not 5pm" the one after ("What budget do you have in mind?"). A request
+/// to book is one even with nothing to book it with: the lead is asked when, the time is said
+/// back and handed to the team to confirm, and a new time replaces it.
+#[tokio::test]
+async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm() {
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    let six_pm = Utc.with_ymd_and_hms(2026, 11, 18, 12, 30, 0).unwrap();
+    let mut c = starter_without_a_booking_link();
+    let o = c.lead_says("can I book a call?", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("What day and time suits you?")
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Wed 18 Nov, 5:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    let brief = o.decision.handoff.expect("a brief for the team");
+    assert_eq!(brief.escalation_reason, "call_requested");
+    assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
+    assert_eq!(c.state.call_requested, Some(five_pm));
+    assert_eq!(c.mode, ConversationMode::Human);
+    assert_eq!(slot(&c, "need"), None, "a time is not what they need");
+
+    // The team hands the conversation back; the lead moves the time.
+    c.mode = ConversationMode::Bot;
+    let o = c.lead_says("6pm not 5pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Wed 18 Nov, 6:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(c.state.call_requested, Some(six_pm));
+    let promises: Vec<_> = c
+        .state
+        .commitments
+        .agent
+        .iter()
+        .filter_map(|k| k.due)
+        .collect();
+    assert_eq!(promises, [six_pm], "the new time replaces the old one");
+    assert_eq!(slot(&c, "timeline"), None);
+
+    // The time given with the request, in Hinglish.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("mujhe call book karna hai", None).await;
+    let o = c.lead_says("kal 5 baje", None).await.clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        reply,
+        "Wed 18 Nov, 5:00 PM note kar liya, team confirm karegi."
+    );
+    let mut c = starter_without_a_booking_link();
+    let o = c
+        .lead_says("Can I book a call tomorrow 5pm?", None)
+        .await
+        .clone();
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    assert_eq!(c.state.call_requested, Some(five_pm));
+
+    // A time said with nothing offered, after another question: the same.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("Hi, I'm Ravi", None).await;
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    assert_eq!(o.decision.reason_code, ReasonCode::NeedsHuman, "{o:?}");
+    assert_eq!(slot(&c, "need"), None);
+}
+
 /// Replayed in the playground: after the call was booked, "hmm" got the next offer. A lead
 /// who acknowledges the booking hears nothing more; the next offer waits for the lead.
 #[tokio::test]
