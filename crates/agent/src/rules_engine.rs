@@ -787,9 +787,23 @@ fn call_for_the_team(
             0.85,
         );
     };
-    let when = said_time(s, at);
+    note_call_requested(s, state, at);
+    state.pending_question = None;
+    fx.call_requested = true;
+    draft(
+        capitalised(&line(Line::CallNoted, lang).replace("{time}", &said_time(s, at))),
+        ReasonCode::NeedsHuman,
+        None,
+        0.85,
+    )
+}
+
+/// Remembers the time the lead asked the team to call at, and the team's item with it: a
+/// new time replaces the one asked for before (also while a person has the conversation, so
+/// that the item they work from says the time the lead last gave).
+pub fn note_call_requested(s: &Snapshot, state: &mut ConversationState, at: DateTime<Utc>) {
     let promise = crate::state::Commitment {
-        what: format!("Confirm the call the lead asked for: {when}"),
+        what: format!("Confirm the call the lead asked for: {}", said_time(s, at)),
         due: Some(at),
         source_message_id: s.last_new_message_id().map(str::to_owned),
     };
@@ -802,14 +816,6 @@ fn call_for_the_team(
         None => agent.push(promise),
     }
     state.call_requested = Some(at);
-    state.pending_question = None;
-    fx.call_requested = true;
-    draft(
-        capitalised(&line(Line::CallNoted, lang).replace("{time}", &when)),
-        ReasonCode::NeedsHuman,
-        None,
-        0.85,
-    )
 }
 
 /// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.

@@ -527,6 +527,14 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
             state.slots.insert(name.clone(), merged);
         }
     }
+    // "6pm not 5pm" for the call the team is to confirm: remembered even while a person has
+    // the conversation and the agent stays quiet.
+    if state.call_requested.is_some()
+        && let Some(at) = x.moves_booking_to
+        && !x.declines
+    {
+        rules_engine::note_call_requested(s, state, at);
+    }
     state.commitments.user.extend(x.commitments.iter().cloned());
     if let Some((sentiment, confidence)) = x.sentiment {
         state.sentiment_history.push(SentimentPoint {

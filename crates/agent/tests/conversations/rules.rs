@@ -861,14 +861,20 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     assert_eq!(c.mode, ConversationMode::Human);
     assert_eq!(slot(&c, "need"), None, "a time is not what they need");
 
-    // The team hands the conversation back; the lead moves the time.
-    c.mode = ConversationMode::Bot;
+    // The lead moves the time while the team has the conversation: the agent stays quiet,
+    // and the team's item says the new time.
     let o = c.lead_says("6pm not 5pm", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert_eq!(c.state.call_requested, Some(six_pm));
+    // Handed back, the lead moves it again: said back, never the next question.
+    c.mode = ConversationMode::Bot;
+    let o = c.lead_says("make it 7pm instead", None).await.clone();
     assert_eq!(
         o.decision.message_text.as_deref(),
-        Some("Wed 18 Nov, 6:00 PM — noted, I'll have the team confirm it.")
+        Some("Wed 18 Nov, 7:00 PM — noted, I'll have the team confirm it.")
     );
-    assert_eq!(c.state.call_requested, Some(six_pm));
+    let seven_pm = six_pm + chrono::Duration::hours(1);
+    assert_eq!(c.state.call_requested, Some(seven_pm));
     let promises: Vec<_> = c
         .state
         .commitments
@@ -876,7 +882,7 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
         .iter()
         .filter_map(|k| k.due)
         .collect();
-    assert_eq!(promises, [six_pm], "the new time replaces the old one");
+    assert_eq!(promises, [seven_pm], "the new time replaces the old one");
     assert_eq!(slot(&c, "timeline"), None);
 
     // The time given with the request, in Hinglish.
