@@ -413,7 +413,8 @@ fn decide(
         );
     }
     // A time said on its own with nothing offered ("tomorrow 5pm"), answering none of our
-    // questions: the lead wants to talk then. With no booking to make, it is said back and the team confirms it.
+    // questions: the lead wants to talk then. With no booking to make, it is said back and
+    // the team confirms it.
     if let Some(at) = x.proposed_time
         && state.last_cta.is_none()
         && state.booking.is_none()
