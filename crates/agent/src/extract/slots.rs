@@ -1085,8 +1085,21 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
     };
     let tz = &s.profile.business_config.timezone;
     let mut out = vec![];
+    // Two slots that both ask what the lead wants (`need`, `interest_category`) mean the
+    // same: the answer to one answers the other, which is then not asked again.
+    let pending_wants = pending.is_some_and(|p| {
+        asks_what_they_want(p)
+            && kinds
+                .iter()
+                .any(|(k, kind)| k == p && *kind == SlotKind::Free)
+    });
     for (key, kind) in &kinds {
-        let asked = pending == Some(key.as_str()) && !r.answers_nothing && !r.is_question;
+        let same_meaning = pending_wants
+            && *kind == SlotKind::Free
+            && asks_what_they_want(key)
+            && !s.state.slots.contains_key(key);
+        let asked =
+            (pending == Some(key.as_str()) || same_meaning) && !r.answers_nothing && !r.is_question;
         let found = match kind {
             SlotKind::Name => name_in(r.text, &not_names).map(|n| (n, 0.9)).or_else(|| {
                 asked

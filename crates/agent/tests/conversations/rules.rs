@@ -1052,3 +1052,32 @@ async fn an_opt_out_without_the_owners_words_says_how_to_come_back() {
         assert!(o.patch.opted_in, "{o:?}");
     }
 }
+
+/// A checklist with two slots that mean the same (`need` and `interest_category`, as the
+/// wizard and the owner's documents can both add): the lead answered "What are you looking
+/// for?" and was then asked "Could you share your interest category?". The answer fills both.
+#[tokio::test]
+async fn an_answer_fills_the_slots_that_mean_the_same_and_neither_is_asked_again() {
+    use closer_agent::profile::Requirement;
+    let mut p = profile();
+    p.sales_rules.qualification_checklist = vec![
+        ("name".into(), Requirement::Required),
+        ("need".into(), Requirement::Required),
+        ("interest_category".into(), Requirement::Required),
+    ];
+    let mut c = conversation(p);
+    c.lead_says("Hi, I'm Ravi", None).await;
+    assert_eq!(c.state.pending_question.as_deref(), Some("need"));
+    let o = c.lead_says("a weekend trading course", None).await.clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("a weekend trading course")
+    );
+    assert_eq!(
+        slot(&c, "interest_category").as_deref(),
+        Some("a weekend trading course")
+    );
+    assert!(!reply.contains("interest category"), "{reply}");
+    assert_eq!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
+}
