@@ -216,6 +216,12 @@ const ENGLISH: &[&str] = &[
     "interested",
     "it's",
     "im",
+    // How an English lead introduces themselves: "Amit here, JEE, 12th, CBSE".
+    "here",
+    "studying",
+    "preparing",
+    "currently",
+    "also",
 ];
 
 /// A fixed line of the agent's own, in the reply language (Devanagari leads get Hinglish:
@@ -375,5 +381,11 @@ mod tests {
         assert_eq!(detect("👍"), None);
         assert_eq!(detect("Rahul"), None);
         assert_eq!(detect("sorry, 12th mein hu"), Some("hi-en"));
+        // On the Hinglish `pathshala` business this English lead got a Hinglish offer.
+        assert_eq!(detect("Amit here, JEE, 12th, CBSE"), Some("en"));
+        assert_eq!(
+            detect("Amit here. JEE ke liye, 11th mein hu"),
+            Some("hi-en")
+        );
     }
 }
