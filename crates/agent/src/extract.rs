@@ -48,6 +48,9 @@ pub struct Extraction {
     pub completed: bool,
     pub renewed_interest: bool,
     pub proposed_time: Option<DateTime<Utc>>,
+    /// The day a lead asks to come or talk on, with no time yet ("can I see the flat this
+    /// Sunday?"), in the business's calendar.
+    pub proposed_day: Option<NaiveDate>,
     /// The new time of the call the lead booked earlier ("6pm not 5pm"): a move, not a new
     /// booking nor an answer to the next offer.
     pub moves_booking_to: Option<DateTime<Utc>>,
@@ -520,6 +523,37 @@ const BOOK_REQUEST: &[&str] = &[
     "baat karni hai",
     "milna hai",
 ];
+/// Asking to come and see, or to try, on a day: "can I see the flat this Sunday?", "demo
+/// kal ho sakta hai?", "trial class on Saturday". With a day or a time it is a request to
+/// book; without one ("can I try the gym before joining?") it is a question for the FAQ.
+const VISIT_REQUEST: &[&str] = &[
+    "can i see",
+    "can i visit",
+    "can i come",
+    "could i see",
+    "could i visit",
+    "could i come",
+    "can we see",
+    "can we visit",
+    "can we come",
+    "i want to see",
+    "i want to visit",
+    "want to see the",
+    "visit the",
+    "site visit",
+    "come and see",
+    "come see",
+    "come over",
+    "demo",
+    "trial class",
+    "trial session",
+    "free trial",
+    "dekhne aa",
+    "dekhna hai",
+    "dekh sakte",
+    "visit karna",
+    "visit kar",
+];
 const COMPLETED: &[&str] = &[
     "downloaded",
     "installed",
@@ -953,6 +987,20 @@ pub fn proposed_time(text: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Optio
     (at > now).then_some(at)
 }
 
+/// The time a message names on a day agreed before ("11am" for Sunday's visit).
+fn proposed_time_on(
+    text: &str,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<DateTime<Utc>> {
+    let at = tz
+        .from_local_datetime(&day.and_time(clock_time(text)?))
+        .earliest()?
+        .with_timezone(&Utc);
+    (at > now).then_some(at)
+}
+
 /// The day a message names ("tomorrow", "kal", "parso", "Friday"), from the business's today.
 fn named_day(norm: &str, today: NaiveDate) -> Option<NaiveDate> {
     let weekdays = [
@@ -1144,6 +1192,14 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
     let tz = business_tz(snapshot);
     x.proposed_time = proposed_time(&text, at, tz);
+    let today = at.with_timezone(&tz).date_naive();
+    // "11am" answering "what time on Sun 22 Nov?" is on that day.
+    if snapshot.state.pending_question.as_deref() == Some("booking_time")
+        && let Some(day) = snapshot.state.requested_day
+        && named_day(&norm, today).is_none()
+    {
+        x.proposed_time = proposed_time_on(&text, day, at, tz).or(x.proposed_time);
+    }
     // The call booked, or the one the lead asked the team for: "6pm not 5pm" moves either.
     x.moves_booking_to = snapshot
         .state
@@ -1157,12 +1213,16 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.defers = pauses(&norm) && x.proposed_time.is_none();
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
-    x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
+    let day = named_day(&norm, today);
+    let visit = has_any(&norm, VISIT_REQUEST) && (day.is_some() || x.proposed_time.is_some());
+    x.asks_to_book = (has_any(&norm, BOOK_REQUEST) || visit) && !x.payment_failure;
+    x.proposed_day = day.filter(|_| x.proposed_time.is_none() && x.asks_to_book);
     x.asks_for = requested_ctas(&norm);
     x.asks_for_link = has_any(&norm, LINK_REQUEST);
     if x.declines {
         x.accepts = false;
         x.asks_to_book = false;
+        x.proposed_day = None;
         x.asks_for.clear();
         x.asks_for_link = false;
     }

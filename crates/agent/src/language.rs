@@ -247,6 +247,14 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::AskTimeOn, false) => "{day} works. What time suits you?",
+        (Line::AskTimeOn, true) => "{day} theek hai. Kaunsa time suit karega?",
+        (Line::PickTimeOn, false) => {
+            "{day} works. What time suits you? You can also pick a slot here: {link}"
+        }
+        (Line::PickTimeOn, true) => {
+            "{day} theek hai. Kaunsa time suit karega? Yahan slot bhi chun sakte hain: {link}"
+        }
         (Line::CallNoted, false) => "{time} — noted, I'll have the team confirm it.",
         (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
@@ -330,6 +338,10 @@ pub enum Line {
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,
     AskTime,
+    /// The day the lead asked for said back, and the time asked: "Sun 22 Nov works. …".
+    AskTimeOn,
+    /// The same with the booking link, to pick a slot on it.
+    PickTimeOn,
     /// The time the lead asked for a call, said back: the team confirms it (no booking link).
     CallNoted,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.

@@ -407,6 +407,9 @@ fn decide(
     // "Can I book a call?" where the business has no booking to offer: still a request to
     // book, never "let me check". The time they give (now or when asked) goes to the team.
     if x.asks_to_book && !x.declines && !books_calls(s) {
+        if let (None, Some(day)) = (x.proposed_time, x.proposed_day) {
+            return (ask_time_on(s, state, day, None, lang), fx);
+        }
         return (
             call_for_the_team(s, state, x.proposed_time, lang, &mut fx),
             fx,
@@ -460,6 +463,12 @@ fn decide(
         if cta.is_booking() && !wants_link {
             if let Some(at) = x.proposed_time {
                 return (booked(s, state, cta, at, lang, &mut fx), fx);
+            }
+            // "Can I see the flat this Sunday?": the day said back, the time asked (the
+            // booking link offered to pick it).
+            if let Some(day) = x.proposed_day {
+                let link = Some(cta_link(s, cta)).filter(|l| !l.is_empty());
+                return (ask_time_on(s, state, day, link, lang), fx);
             }
             state.pending_question = Some("booking_time".into());
             return (
@@ -769,6 +778,31 @@ fn silence() -> Draft {
     quiet
 }
 
+/// The day the lead asked to come or talk on, said back, and the time asked; the booking
+/// link, when there is one, lets them pick it. Their "11am" is then on that day.
+fn ask_time_on(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    day: chrono::NaiveDate,
+    link: Option<String>,
+    lang: &str,
+) -> Draft {
+    state.requested_day = Some(day);
+    state.pending_question = Some("booking_time".into());
+    let day = day.format("%a %-d %b").to_string();
+    let text = match &link {
+        Some(link) => line(Line::PickTimeOn, lang).replace("{link}", link),
+        None => line(Line::AskTimeOn, lang).to_owned(),
+    };
+    let cta = link.and_then(|_| s.ctas.iter().find(|c| c.enabled && c.kind.is_booking()));
+    draft(
+        text.replace("{day}", &day),
+        ReasonCode::Confirmation,
+        cta.map(|c| c.kind),
+        0.85,
+    )
+}
+
 /// A call the agent cannot book itself (no booking call to action): without a time the lead
 /// is asked when suits them; a time is said back, and the team's item carries it (a new time
 /// replaces the one asked for before).
@@ -790,6 +824,7 @@ fn call_for_the_team(
     };
     note_call_requested(s, state, at);
     state.pending_question = None;
+    state.requested_day = None;
     fx.call_requested = true;
     draft(
         capitalised(&line(Line::CallNoted, lang).replace("{time}", &said_time(s, at))),
@@ -840,6 +875,7 @@ fn booked(
     fx.accepted = Some((cta, CtaEvent::Clicked));
     fx.booking_at = Some(at);
     state.booking = Some(Booking { cta, at });
+    state.requested_day = None;
     draft(
         line(Line::Booked, lang).replace("{time}", &when),
         ReasonCode::Confirmation,

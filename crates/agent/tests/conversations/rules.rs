@@ -1081,3 +1081,68 @@ async fn an_answer_fills_the_slots_that_mean_the_same_and_neither_is_asked_again
     assert!(!reply.contains("interest category"), "{reply}");
     assert_eq!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
 }
+
+/// Replayed as the realty business: "Can I see the flat this Sunday?" got "Good question, let
+/// me check that with the team". A visit, demo or trial asked for on a day is a request to
+/// book, like a call: the day is said back and the time asked (with the booking link when
+/// there is one), the time booked on that day; with no booking to make, the team confirms it.
+#[tokio::test]
+async fn a_visit_or_demo_asked_for_on_a_day_is_booked_like_a_call() {
+    let sunday_11am = Utc.with_ymd_and_hms(2026, 11, 22, 5, 30, 0).unwrap();
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Can I see the flat this Sunday?", None)
+        .await
+        .clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some(
+            "Sun 22 Nov works. What time suits you? You can also pick a slot here: \
+             https://cal.example.com/acme"
+        )
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("11am", None).await.clone();
+    assert_eq!(c.state.booking.as_ref().map(|b| b.at), Some(sunday_11am));
+    assert!(o.patch.calendar_event.is_some(), "{o:?}");
+
+    // The day and the time in one message: booked at once.
+    let mut c = conversation(profile());
+    c.lead_says("Can I visit the site on Sunday at 11am?", None)
+        .await;
+    assert_eq!(c.state.booking.as_ref().map(|b| b.at), Some(sunday_11am));
+
+    // No booking to make: the day said back, the time asked, then handed to the team.
+    let saturday_4pm = Utc.with_ymd_and_hms(2026, 11, 21, 10, 30, 0).unwrap();
+    let mut c = starter_without_a_booking_link();
+    let o = c
+        .lead_says("Can I come for a demo on Saturday?", None)
+        .await
+        .clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Sat 21 Nov works. What time suits you?")
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("4pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Sat 21 Nov, 4:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(c.state.call_requested, Some(saturday_4pm));
+    assert_eq!(
+        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
+        Some("call_requested")
+    );
+
+    // Asking whether there is a trial, with no day, is still a question for the FAQ.
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Can I take a trial class before joining?", None)
+        .await
+        .clone();
+    assert_ne!(
+        o.decision.message_text.as_deref(),
+        Some("What day and time suits you?")
+    );
+}
