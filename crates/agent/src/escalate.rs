@@ -236,6 +236,34 @@ pub fn unanswered_question() -> Escalation {
     }
 }
 
+/// Words by which a reply promises that the team will answer ("let me check with the team",
+/// "team se confirm karke batata hun"): whoever wrote it, a person must keep it.
+const PROMISES_TO_CHECK: &[&str] = &[
+    "check with the team",
+    "check with our team",
+    "check that with the team",
+    "check this with the team",
+    "confirm with the team",
+    "confirm with our team",
+    "ask the team",
+    "ask our team",
+    "team will get back",
+    "get back to you",
+    "team se confirm",
+    "team se puch",
+    "team se pooch",
+    "confirm karke batata",
+    "confirm karke bataunga",
+    "check karke batata",
+    "puch ke batata",
+    "pooch ke batata",
+];
+
+/// Whether `reply` promises the lead an answer from the team.
+pub fn promises_to_check(reply: &str) -> bool {
+    crate::extract::has_any(&crate::extract::normalize(reply), PROMISES_TO_CHECK)
+}
+
 /// The lead asked for a call at a time and the agent has no booking link to book it: it said
 /// the team will confirm the time. A lead asking to talk is worth answering soon.
 pub fn call_requested() -> Escalation {

@@ -30,6 +30,14 @@ pub struct Effects {
     pub call_requested: bool,
 }
 
+impl Effects {
+    /// The reply binds the team to something (an answer, a call at the lead's time): the
+    /// code's outcome, whichever engine writes.
+    pub fn binds_the_team(&self) -> bool {
+        self.promised_answer || self.call_requested
+    }
+}
+
 pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
     state
         .language
@@ -676,26 +684,7 @@ fn answer(
                 0.4,
             );
         }
-        // The promise says when, and the team's item carries the same time.
-        let tz = business_tz(s);
-        let local_now = s.now.with_timezone(&tz).naive_local();
-        let due = answer_due(&s.profile.business_config.schedule(), local_now);
-        let due_at = match due {
-            AnswerDue::Unknown => None,
-            AnswerDue::WithinTheHour => Some(s.now + chrono::Duration::hours(1)),
-            AnswerDue::By(at) => tz
-                .from_local_datetime(&at)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc)),
-        };
-        state.commitments.agent.push(crate::state::Commitment {
-            what: format!(
-                "Answer: {}",
-                s.new_text().chars().take(120).collect::<String>()
-            ),
-            due: due_at,
-            source_message_id: s.last_new_message_id().map(str::to_owned),
-        });
+        let (due, local_now) = promise_an_answer(s, state);
         fx.promised_answer = true;
         return draft(
             check_with_team_line(due, local_now, lang),
@@ -726,6 +715,35 @@ fn answer(
     let mut d = draft(text, reason, None, 0.5 + 0.5 * relevance);
     d.answer = quoted;
     d
+}
+
+/// The agent owes the lead an answer from the team: the promise is remembered with when it is
+/// due (working hours honoured), so the reply and the team's item say the same time. Both
+/// engines keep a "let me check with the team" this way.
+pub fn promise_an_answer(
+    s: &Snapshot,
+    state: &mut ConversationState,
+) -> (AnswerDue, chrono::NaiveDateTime) {
+    let tz = business_tz(s);
+    let local_now = s.now.with_timezone(&tz).naive_local();
+    let due = answer_due(&s.profile.business_config.schedule(), local_now);
+    let due_at = match due {
+        AnswerDue::Unknown => None,
+        AnswerDue::WithinTheHour => Some(s.now + chrono::Duration::hours(1)),
+        AnswerDue::By(at) => tz
+            .from_local_datetime(&at)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    };
+    state.commitments.agent.push(crate::state::Commitment {
+        what: format!(
+            "Answer: {}",
+            s.new_text().chars().take(120).collect::<String>()
+        ),
+        due: due_at,
+        source_message_id: s.last_new_message_id().map(str::to_owned),
+    });
+    (due, local_now)
 }
 
 /// What the reply quotes of an entry: an FAQ answer whole (the owner wrote it to be sent);
