@@ -75,6 +75,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         cta_accepted: None,
         calendar_event: None,
         alert: None,
+        brief: None,
     };
     let mut decision = Decision {
         trigger: s.trigger,
@@ -419,6 +420,20 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     // The next follow-up is planned by the caller from the follow-up settings
     // (`followup::plan_followup`), not from this patch.
     state.summary = summarize(s, &state);
+    // The lead moved the call's time after the handover: the brief the team works from says
+    // the time they last gave, not the one they first asked for.
+    if !decision.handoff_required
+        && state.call_requested != s.state.call_requested
+        && let Some(brief) = state.handoff.as_mut()
+    {
+        brief.summary = state.summary.clone();
+        brief.key_slots = state
+            .slots
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
+        patch.brief = Some(brief.clone());
+    }
     patch.state = state;
     Outcome { decision, patch }
 }

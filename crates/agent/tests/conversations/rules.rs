@@ -866,6 +866,12 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     let o = c.lead_says("6pm not 5pm", None).await.clone();
     assert!(!o.decision.should_send, "{o:?}");
     assert_eq!(c.state.call_requested, Some(six_pm));
+    // The brief the team works from (the inbox's, and its item's) says the new time.
+    let brief = c.state.handoff.clone().expect("the brief stays");
+    assert!(brief.summary.contains("Wed 18 Nov, 6:00 PM"), "{brief:?}");
+    assert!(!brief.summary.contains("5:00 PM"), "{brief:?}");
+    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(o.patch.brief, Some(brief));
     // Handed back, the lead moves it again: said back, never the next question.
     c.mode = ConversationMode::Bot;
     let o = c.lead_says("make it 7pm instead", None).await.clone();
