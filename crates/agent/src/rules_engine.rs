@@ -478,6 +478,8 @@ fn decide(
                 let link = Some(cta_link(s, cta)).filter(|l| !l.is_empty());
                 return (ask_time_on(s, state, day, link, lang), fx);
             }
+            // "What day and time?" asks the day again: one named before no longer holds.
+            state.requested_day = None;
             state.pending_question = Some("booking_time".into());
             return (
                 draft(
@@ -832,6 +834,7 @@ fn call_for_the_team(
     fx: &mut Effects,
 ) -> Draft {
     let Some(at) = at else {
+        state.requested_day = None;
         state.pending_question = Some("booking_time".into());
         return draft(
             line(Line::AskTime, lang),

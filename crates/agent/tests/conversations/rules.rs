@@ -1141,6 +1141,15 @@ async fn a_visit_or_demo_asked_for_on_a_day_is_booked_like_a_call() {
         Some("call_requested")
     );
 
+    // A day named, then a call asked for without one: the day no longer holds.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("Can I come for a demo on Saturday?", None)
+        .await;
+    c.lead_says("can I book a call?", None).await;
+    c.lead_says("5pm", None).await;
+    let today_5pm = Utc.with_ymd_and_hms(2026, 11, 17, 11, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(today_5pm));
+
     // Asking whether there is a trial, with no day, is still a question for the FAQ.
     let mut c = conversation(profile());
     let o = c
