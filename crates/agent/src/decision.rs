@@ -104,6 +104,9 @@ pub struct StatePatch {
     pub calendar_event: Option<CalendarBooking>,
     /// Something an admin should know (the LLM failed).
     pub alert: Option<String>,
+    /// The brief of the handover still open, brought up to date (the lead moved the call's
+    /// time): the team's item should show it.
+    pub brief: Option<crate::state::HandoffPackage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -216,7 +216,8 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
         .cta_states
         .values()
         .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
-    (!x.declines && !taken_up).then_some(Escalation {
+    // A lead who closed with "thanks" ended the exchange themselves: nobody let them go.
+    (!x.declines && !x.thanks && !taken_up).then_some(Escalation {
         reason: "nothing_left_to_offer",
         priority: EscalationPriority::Medium,
         recommended_action:
@@ -232,6 +233,46 @@ pub fn unanswered_question() -> Escalation {
         priority: EscalationPriority::Medium,
         recommended_action: "Answer the lead's question yourself (the agent promised the team \
             would), then add the answer to the knowledge base so the agent can answer it next time.",
+    }
+}
+
+/// Words by which a reply promises that the team will answer ("let me check with the team",
+/// "team se confirm karke batata hun"): whoever wrote it, a person must keep it.
+const PROMISES_TO_CHECK: &[&str] = &[
+    "check with the team",
+    "check with our team",
+    "check that with the team",
+    "check this with the team",
+    "confirm with the team",
+    "confirm with our team",
+    "ask the team",
+    "ask our team",
+    "team will get back",
+    "get back to you",
+    "team se confirm",
+    "team se puch",
+    "team se pooch",
+    "confirm karke batata",
+    "confirm karke bataunga",
+    "check karke batata",
+    "puch ke batata",
+    "pooch ke batata",
+];
+
+/// Whether `reply` promises the lead an answer from the team.
+pub fn promises_to_check(reply: &str) -> bool {
+    crate::extract::has_any(&crate::extract::normalize(reply), PROMISES_TO_CHECK)
+}
+
+/// The lead asked for a call at a time and the agent has no booking link to book it: it said
+/// the team will confirm the time. A lead asking to talk is worth answering soon.
+pub fn call_requested() -> Escalation {
+    Escalation {
+        reason: "call_requested",
+        priority: EscalationPriority::High,
+        recommended_action: "Confirm the call at the time the lead asked for (in the agent's \
+            promises), or offer another. Add a booking link to the call to action so the agent \
+            can book calls itself.",
     }
 }
 

@@ -42,10 +42,15 @@ pub struct Extraction {
     pub asks_for_link: bool,
     /// "hmm", "hmm ok", "👍": the lead heard us and said nothing yet; neither a yes nor a no.
     pub filler: bool,
+    /// "ok thanks", "theek hai thanks": the lead closes politely; not a yes to the offer.
+    pub thanks: bool,
     pub declines: bool,
     pub completed: bool,
     pub renewed_interest: bool,
     pub proposed_time: Option<DateTime<Utc>>,
+    /// The day a lead asks to come or talk on, with no time yet ("can I see the flat this
+    /// Sunday?"), in the business's calendar.
+    pub proposed_day: Option<NaiveDate>,
     /// The new time of the call the lead booked earlier ("6pm not 5pm"): a move, not a new
     /// booking nor an answer to the next offer.
     pub moves_booking_to: Option<DateTime<Utc>>,
@@ -518,6 +523,37 @@ const BOOK_REQUEST: &[&str] = &[
     "baat karni hai",
     "milna hai",
 ];
+/// Asking to come and see, or to try, on a day: "can I see the flat this Sunday?", "demo
+/// kal ho sakta hai?", "trial class on Saturday". With a day or a time it is a request to
+/// book; without one ("can I try the gym before joining?") it is a question for the FAQ.
+const VISIT_REQUEST: &[&str] = &[
+    "can i see",
+    "can i visit",
+    "can i come",
+    "could i see",
+    "could i visit",
+    "could i come",
+    "can we see",
+    "can we visit",
+    "can we come",
+    "i want to see",
+    "i want to visit",
+    "want to see the",
+    "visit the",
+    "site visit",
+    "come and see",
+    "come see",
+    "come over",
+    "demo",
+    "trial class",
+    "trial session",
+    "free trial",
+    "dekhne aa",
+    "dekhna hai",
+    "dekh sakte",
+    "visit karna",
+    "visit kar",
+];
 const COMPLETED: &[&str] = &[
     "downloaded",
     "installed",
@@ -603,6 +639,65 @@ fn only_nods(text: &str) -> bool {
         && normalize(text)
             .split_whitespace()
             .all(|w| FILLER.contains(&w))
+}
+
+/// Words that thank ("thanks", "thank you", "shukriya"); one of them makes a closing.
+const THANK_WORDS: &[&str] = &[
+    "thanks",
+    "thank",
+    "thankyou",
+    "thanku",
+    "thnx",
+    "thx",
+    "tq",
+    "ty",
+    "tysm",
+    "dhanyavad",
+    "dhanyavaad",
+    "dhanyawad",
+    "shukriya",
+];
+/// Words that go with a thank-you without saying yes to anything ("ok thanks", "theek hai
+/// thank you so much ji"). "yes" and "sure" are not here: "sure, thanks" still takes the offer.
+const THANKS_COMPANIONS: &[&str] = &[
+    "ok",
+    "okay",
+    "okk",
+    "k",
+    "theek",
+    "thik",
+    "hai",
+    "acha",
+    "achha",
+    "accha",
+    "hmm",
+    "cool",
+    "great",
+    "you",
+    "so",
+    "much",
+    "a",
+    "lot",
+    "very",
+    "ji",
+    "sir",
+    "mam",
+    "maam",
+    "bro",
+    "bhai",
+    "for",
+    "the",
+    "info",
+    "information",
+];
+
+/// Whether a message only thanks: a polite close, neither a yes nor a question.
+fn only_thanks(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    words.iter().any(|w| THANK_WORDS.contains(w))
+        && words
+            .iter()
+            .all(|w| THANK_WORDS.contains(w) || THANKS_COMPANIONS.contains(w))
 }
 
 /// Whether the normalized text puts the decision off ("will think about it", "ok let me see").
@@ -892,6 +987,20 @@ pub fn proposed_time(text: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Optio
     (at > now).then_some(at)
 }
 
+/// The time a message names on a day agreed before ("11am" for Sunday's visit).
+fn proposed_time_on(
+    text: &str,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<DateTime<Utc>> {
+    let at = tz
+        .from_local_datetime(&day.and_time(clock_time(text)?))
+        .earliest()?
+        .with_timezone(&Utc);
+    (at > now).then_some(at)
+}
+
 /// The day a message names ("tomorrow", "kal", "parso", "Friday"), from the business's today.
 fn named_day(norm: &str, today: NaiveDate) -> Option<NaiveDate> {
     let weekdays = [
@@ -1083,27 +1192,47 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         has_any(&norm, DECLINE) || (short && DECLINE_ALONE.iter().any(|p| norm.starts_with(p)));
     let tz = business_tz(snapshot);
     x.proposed_time = proposed_time(&text, at, tz);
+    let today = at.with_timezone(&tz).date_naive();
+    // "11am" answering "what time on Sun 22 Nov?" is on that day.
+    if snapshot.state.pending_question.as_deref() == Some("booking_time")
+        && let Some(day) = snapshot.state.requested_day
+        && named_day(&norm, today).is_none()
+    {
+        x.proposed_time = proposed_time_on(&text, day, at, tz).or(x.proposed_time);
+    }
+    // The call booked, or the one the lead asked the team for: "6pm not 5pm" moves either.
     x.moves_booking_to = snapshot
         .state
         .booking
         .as_ref()
-        .and_then(|b| moved_booking(&text, b.at, at, tz));
+        .map(|b| b.at)
+        .or(snapshot.state.call_requested)
+        .and_then(|booked| moved_booking(&text, booked, at, tz));
     // "Not now", "will think about it": a pause, not a no; never answered with a push. "Call
     // me later at 6" names the time: a booking.
     x.defers = pauses(&norm) && x.proposed_time.is_none();
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
-    x.asks_to_book = has_any(&norm, BOOK_REQUEST) && !x.payment_failure;
+    let day = named_day(&norm, today);
+    let visit = has_any(&norm, VISIT_REQUEST) && (day.is_some() || x.proposed_time.is_some());
+    x.asks_to_book = (has_any(&norm, BOOK_REQUEST) || visit) && !x.payment_failure;
+    x.proposed_day = day.filter(|_| x.proposed_time.is_none() && x.asks_to_book);
     x.asks_for = requested_ctas(&norm);
     x.asks_for_link = has_any(&norm, LINK_REQUEST);
     if x.declines {
         x.accepts = false;
         x.asks_to_book = false;
+        x.proposed_day = None;
         x.asks_for.clear();
         x.asks_for_link = false;
     }
+    // "ok thanks" closes: the "ok" in it is politeness, not the offer's yes.
+    x.thanks = only_thanks(&norm);
+    if x.thanks {
+        x.accepts = false;
+    }
     // "hmm", "hmm ok": only nod words, and not the lone "ok" that already means yes.
-    x.filler = !x.accepts && !x.declines && only_nods(&text);
+    x.filler = !x.accepts && !x.declines && !x.thanks && only_nods(&text);
     // A tapped offer button says yes or no in any language.
     if let Some((_, yes)) = snapshot
         .new_messages
@@ -1167,9 +1296,13 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         norm: &said_norm,
         is_question: x.is_question,
         correction: x.correction,
+        time_only: words <= 6
+            && !x.is_question
+            && (x.proposed_time.is_some() || clock_time(&text).is_some()),
         answers_nothing: x.opt_out
             || x.objection.is_some()
             || x.declines
+            || x.thanks
             || x.confused
             || PRESENCE_PINGS.contains(&norm.trim()),
     };
@@ -1364,6 +1497,31 @@ mod tests {
                 None,
                 "{not_moved}"
             );
+        }
+    }
+
+    #[test]
+    fn a_thank_you_closes_and_is_no_yes() {
+        for closing in [
+            "ok thanks",
+            "thanks",
+            "ok thank you",
+            "theek hai thanks",
+            "Thank you so much!",
+            "ok ji, shukriya",
+        ] {
+            assert!(only_thanks(&normalize(closing)), "{closing}");
+        }
+        for other in [
+            "ok",
+            "yes",
+            "haan",
+            "sure",
+            "sure, thanks",
+            "no thanks",
+            "thanks, what are the fees?",
+        ] {
+            assert!(!only_thanks(&normalize(other)), "{other}");
         }
     }
 

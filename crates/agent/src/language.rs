@@ -216,6 +216,12 @@ const ENGLISH: &[&str] = &[
     "interested",
     "it's",
     "im",
+    // How an English lead introduces themselves: "Amit here, JEE, 12th, CBSE".
+    "here",
+    "studying",
+    "preparing",
+    "currently",
+    "also",
 ];
 
 /// A fixed line of the agent's own, in the reply language (Devanagari leads get Hinglish:
@@ -241,6 +247,18 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::AskTimeOn, false) => "{day} works. What time suits you?",
+        (Line::AskTimeOn, true) => "{day} theek hai. Kaunsa time suit karega?",
+        (Line::PickTimeOn, false) => {
+            "{day} works. What time suits you? You can also pick a slot here: {link}"
+        }
+        (Line::PickTimeOn, true) => {
+            "{day} theek hai. Kaunsa time suit karega? Yahan slot bhi chun sakte hain: {link}"
+        }
+        (Line::CallNoted, false) => "{time} — noted, I'll have the team confirm it.",
+        (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
+        (Line::Welcome, false) => "You're welcome! Message us anytime.",
+        (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
         (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
@@ -249,8 +267,13 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
         (Line::Completed, true) => "Bahut badhiya, thanks! Aur kuch help chahiye?",
-        (Line::OptOut, false) => "You're unsubscribed and won't get more messages from us.",
-        (Line::OptOut, true) => "Aapko ab humse aur messages nahi aayenge.",
+        // The way back is part of the confirmation: START re-subscribes (think.rs).
+        (Line::OptOut, false) => {
+            "You're unsubscribed and won't get more messages from us. Reply START anytime to talk again."
+        }
+        (Line::OptOut, true) => {
+            "Aapko ab humse aur messages nahi aayenge. Dobara baat karne ke liye START bhejein."
+        }
         (Line::OptIn, false) => {
             "Welcome back! You're subscribed again and will get our messages. How can I help you?"
         }
@@ -315,6 +338,14 @@ pub enum Line {
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,
     AskTime,
+    /// The day the lead asked for said back, and the time asked: "Sun 22 Nov works. …".
+    AskTimeOn,
+    /// The same with the booking link, to pick a slot on it.
+    PickTimeOn,
+    /// The time the lead asked for a call, said back: the team confirms it (no booking link).
+    CallNoted,
+    /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
+    Welcome,
     Booked,
     /// The booking moved to the time the lead asked for.
     Moved,
@@ -362,5 +393,11 @@ mod tests {
         assert_eq!(detect("👍"), None);
         assert_eq!(detect("Rahul"), None);
         assert_eq!(detect("sorry, 12th mein hu"), Some("hi-en"));
+        // On the Hinglish `pathshala` business this English lead got a Hinglish offer.
+        assert_eq!(detect("Amit here, JEE, 12th, CBSE"), Some("en"));
+        assert_eq!(
+            detect("Amit here. JEE ke liye, 11th mein hu"),
+            Some("hi-en")
+        );
     }
 }

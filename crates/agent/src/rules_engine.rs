@@ -25,6 +25,17 @@ pub struct Effects {
     /// The reply promised that the team will answer the lead's question (nothing the business
     /// told the agent answers it): a person must keep that promise.
     pub promised_answer: bool,
+    /// The lead asked for a call at a time and nothing here can book it (no booking call to
+    /// action): the reply said "the team will confirm it", and a person must.
+    pub call_requested: bool,
+}
+
+impl Effects {
+    /// The reply binds the team to something (an answer, a call at the lead's time): the
+    /// code's outcome, whichever engine writes.
+    pub fn binds_the_team(&self) -> bool {
+        self.promised_answer || self.call_requested
+    }
 }
 
 pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
@@ -359,11 +370,14 @@ fn decide(
     let mut fx = Effects::default();
     let pending = state.pending_question.take();
 
-    // A booking time answering our "when?".
+    // A booking time answering our "when?"; with no booking to make, a time for the team.
     if pending.as_deref() == Some("booking_time")
-        && let (Some(at), Some(cta)) = (x.proposed_time, state.last_cta)
+        && let Some(at) = x.proposed_time
     {
-        return (booked(s, state, cta, at, lang, &mut fx), fx);
+        return match state.last_cta {
+            Some(cta) => (booked(s, state, cta, at, lang, &mut fx), fx),
+            None => (call_for_the_team(s, state, Some(at), lang, &mut fx), fx),
+        };
     }
 
     // "6pm not 5pm" after a booking moves it: the next offer can wait.
@@ -372,6 +386,53 @@ fn decide(
         && !x.completed
     {
         return (moved(s, state, booking, at, lang, &mut fx), fx);
+    }
+    // The same for the call the team is to confirm: the new time replaces the old one.
+    if let (Some(_), Some(at)) = (state.call_requested, x.moves_booking_to)
+        && !x.declines
+    {
+        return (call_for_the_team(s, state, Some(at), lang, &mut fx), fx);
+    }
+
+    // "ok thanks" closes politely: not a yes to the offer, and nothing pushed after it.
+    if x.thanks {
+        return (
+            draft(
+                line(Line::Welcome, lang),
+                ReasonCode::ExitGraceful,
+                None,
+                0.8,
+            ),
+            fx,
+        );
+    }
+
+    // After the booking, "ok" or "hmm" acknowledges it: a second push reads as pressure.
+    if booking_acknowledged(x, state) {
+        return (silence(), fx);
+    }
+
+    // "Can I book a call?" where the business has no booking to offer: still a request to
+    // book, never "let me check". The time they give (now or when asked) goes to the team.
+    if x.asks_to_book && !x.declines && !books_calls(s) {
+        if let (None, Some(day)) = (x.proposed_time, x.proposed_day) {
+            return (ask_time_on(s, state, day, None, lang), fx);
+        }
+        return (
+            call_for_the_team(s, state, x.proposed_time, lang, &mut fx),
+            fx,
+        );
+    }
+    // A time said on its own with nothing offered ("tomorrow 5pm"), answering none of our
+    // questions: the lead wants to talk then. With no booking to make, it is said back and
+    // the team confirms it.
+    if let Some(at) = x.proposed_time
+        && state.last_cta.is_none()
+        && state.booking.is_none()
+        && !books_calls(s)
+        && time_alone(s, x)
+    {
+        return (call_for_the_team(s, state, Some(at), lang, &mut fx), fx);
     }
 
     // The lead takes up (or finishes) the CTA we offered, or asks for the booking before
@@ -411,6 +472,14 @@ fn decide(
             if let Some(at) = x.proposed_time {
                 return (booked(s, state, cta, at, lang, &mut fx), fx);
             }
+            // "Can I see the flat this Sunday?": the day said back, the time asked (the
+            // booking link offered to pick it).
+            if let Some(day) = x.proposed_day {
+                let link = Some(cta_link(s, cta)).filter(|l| !l.is_empty());
+                return (ask_time_on(s, state, day, link, lang), fx);
+            }
+            // "What day and time?" asks the day again: one named before no longer holds.
+            state.requested_day = None;
             state.pending_question = Some("booking_time".into());
             return (
                 draft(
@@ -617,26 +686,7 @@ fn answer(
                 0.4,
             );
         }
-        // The promise says when, and the team's item carries the same time.
-        let tz = business_tz(s);
-        let local_now = s.now.with_timezone(&tz).naive_local();
-        let due = answer_due(&s.profile.business_config.schedule(), local_now);
-        let due_at = match due {
-            AnswerDue::Unknown => None,
-            AnswerDue::WithinTheHour => Some(s.now + chrono::Duration::hours(1)),
-            AnswerDue::By(at) => tz
-                .from_local_datetime(&at)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc)),
-        };
-        state.commitments.agent.push(crate::state::Commitment {
-            what: format!(
-                "Answer: {}",
-                s.new_text().chars().take(120).collect::<String>()
-            ),
-            due: due_at,
-            source_message_id: s.last_new_message_id().map(str::to_owned),
-        });
+        let (due, local_now) = promise_an_answer(s, state);
         fx.promised_answer = true;
         return draft(
             check_with_team_line(due, local_now, lang),
@@ -669,6 +719,35 @@ fn answer(
     d
 }
 
+/// The agent owes the lead an answer from the team: the promise is remembered with when it is
+/// due (working hours honoured), so the reply and the team's item say the same time. Both
+/// engines keep a "let me check with the team" this way.
+pub fn promise_an_answer(
+    s: &Snapshot,
+    state: &mut ConversationState,
+) -> (AnswerDue, chrono::NaiveDateTime) {
+    let tz = business_tz(s);
+    let local_now = s.now.with_timezone(&tz).naive_local();
+    let due = answer_due(&s.profile.business_config.schedule(), local_now);
+    let due_at = match due {
+        AnswerDue::Unknown => None,
+        AnswerDue::WithinTheHour => Some(s.now + chrono::Duration::hours(1)),
+        AnswerDue::By(at) => tz
+            .from_local_datetime(&at)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    };
+    state.commitments.agent.push(crate::state::Commitment {
+        what: format!(
+            "Answer: {}",
+            s.new_text().chars().take(120).collect::<String>()
+        ),
+        due: due_at,
+        source_message_id: s.last_new_message_id().map(str::to_owned),
+    });
+    (due, local_now)
+}
+
 /// What the reply quotes of an entry: an FAQ answer whole (the owner wrote it to be sent);
 /// of a long page, the first two sentences.
 fn quote(text: &str) -> String {
@@ -677,6 +756,123 @@ fn quote(text: &str) -> String {
     } else {
         first_sentences(text, 2)
     }
+}
+
+/// Whether the business lets the agent book calls itself (a booking call to action).
+fn books_calls(s: &Snapshot) -> bool {
+    s.ctas.iter().any(|c| c.enabled && c.kind.is_booking())
+}
+
+/// A message that only gives a time ("tomorrow 5pm", "kal 6 baje"): no question, no fact,
+/// no promise of the lead's own, a few words.
+fn time_alone(s: &Snapshot, x: &Extraction) -> bool {
+    x.proposed_time.is_some()
+        && !x.is_question
+        && !x.declines
+        && x.slots.is_empty()
+        && x.commitments.is_empty()
+        && x.objection.is_none()
+        && s.new_text().split_whitespace().count() <= 6
+}
+
+/// "ok", "hmm" or "👍" after the booking was confirmed, with nothing else on the table.
+fn booking_acknowledged(x: &Extraction, state: &ConversationState) -> bool {
+    let booked = match &state.booking {
+        Some(b) => state.last_cta.is_none_or(|c| c == b.cta),
+        None => state.call_requested.is_some() && state.last_cta.is_none(),
+    };
+    booked
+        && (x.filler || x.accepts)
+        && !x.is_question
+        && !x.completed
+        && !x.asks_for_link
+        && x.asks_for.is_empty()
+        && x.proposed_time.is_none()
+        && x.slots.is_empty()
+        && x.objection.is_none()
+}
+
+fn silence() -> Draft {
+    let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
+    quiet.should_send = false;
+    quiet
+}
+
+/// The day the lead asked to come or talk on, said back, and the time asked; the booking
+/// link, when there is one, lets them pick it. Their "11am" is then on that day.
+fn ask_time_on(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    day: chrono::NaiveDate,
+    link: Option<String>,
+    lang: &str,
+) -> Draft {
+    state.requested_day = Some(day);
+    state.pending_question = Some("booking_time".into());
+    let day = day.format("%a %-d %b").to_string();
+    let text = match &link {
+        Some(link) => line(Line::PickTimeOn, lang).replace("{link}", link),
+        None => line(Line::AskTimeOn, lang).to_owned(),
+    };
+    let cta = link.and_then(|_| s.ctas.iter().find(|c| c.enabled && c.kind.is_booking()));
+    draft(
+        text.replace("{day}", &day),
+        ReasonCode::Confirmation,
+        cta.map(|c| c.kind),
+        0.85,
+    )
+}
+
+/// A call the agent cannot book itself (no booking call to action): without a time the lead
+/// is asked when suits them; a time is said back, and the team's item carries it (a new time
+/// replaces the one asked for before).
+fn call_for_the_team(
+    s: &Snapshot,
+    state: &mut ConversationState,
+    at: Option<DateTime<Utc>>,
+    lang: &str,
+    fx: &mut Effects,
+) -> Draft {
+    let Some(at) = at else {
+        state.requested_day = None;
+        state.pending_question = Some("booking_time".into());
+        return draft(
+            line(Line::AskTime, lang),
+            ReasonCode::Confirmation,
+            None,
+            0.85,
+        );
+    };
+    note_call_requested(s, state, at);
+    state.pending_question = None;
+    state.requested_day = None;
+    fx.call_requested = true;
+    draft(
+        capitalised(&line(Line::CallNoted, lang).replace("{time}", &said_time(s, at))),
+        ReasonCode::NeedsHuman,
+        None,
+        0.85,
+    )
+}
+
+/// Remembers the time the lead asked the team to call at, and the team's item with it: a
+/// new time replaces the one asked for before (also while a person has the conversation, so
+/// that the item they work from says the time the lead last gave).
+pub fn note_call_requested(s: &Snapshot, state: &mut ConversationState, at: DateTime<Utc>) {
+    let promise = crate::state::Commitment {
+        what: format!("Confirm the call the lead asked for: {}", said_time(s, at)),
+        due: Some(at),
+        source_message_id: s.last_new_message_id().map(str::to_owned),
+    };
+    let agent = &mut state.commitments.agent;
+    match state
+        .call_requested
+        .and_then(|before| agent.iter().rposition(|k| k.due == Some(before)))
+    {
+        Some(i) => agent[i] = promise,
+        None => agent.push(promise),
+    }
+    state.call_requested = Some(at);
 }
 
 /// Confirms a booking at `at`: the CTA is taken up and the agent owes the lead that call.
@@ -700,6 +896,7 @@ fn booked(
     fx.accepted = Some((cta, CtaEvent::Clicked));
     fx.booking_at = Some(at);
     state.booking = Some(Booking { cta, at });
+    state.requested_day = None;
     draft(
         line(Line::Booked, lang).replace("{time}", &when),
         ReasonCode::Confirmation,
@@ -764,9 +961,7 @@ fn moved(
 fn after_filler(s: &Snapshot, state: &mut ConversationState, cta: CtaType, lang: &str) -> Draft {
     let asked = format!("nudge:{cta}");
     if state.asked_slots.contains(&asked) {
-        let mut quiet = draft("", ReasonCode::StaySilent, None, 0.8);
-        quiet.should_send = false;
-        return quiet;
+        return silence();
     }
     state.asked_slots.push(asked);
     let offer = s

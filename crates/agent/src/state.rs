@@ -75,6 +75,12 @@ pub struct ConversationState {
     pub last_cta: Option<CtaType>,
     /// The call the lead booked: a new time they give moves it rather than booking another.
     pub booking: Option<Booking>,
+    /// The time the lead asked for a call when the agent has no booking to make (no booking
+    /// call to action): the team confirms it, and a new time the lead gives replaces it.
+    pub call_requested: Option<DateTime<Utc>>,
+    /// The day the lead asked to come or talk on, before they named a time: their "11am"
+    /// is on that day.
+    pub requested_day: Option<chrono::NaiveDate>,
     pub risk_flags: Vec<String>,
     pub handoff: Option<HandoffPackage>,
     pub last_lead_message_at: Option<DateTime<Utc>>,

@@ -75,6 +75,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         cta_accepted: None,
         calendar_event: None,
         alert: None,
+        brief: None,
     };
     let mut decision = Decision {
         trigger: s.trigger,
@@ -229,67 +230,74 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             Some(model) if s.profile.mode == EngineMode::Llm => {
                 let mut planned = state.clone();
                 let (suggestion, fx) = rules_engine::respond(s, &x, &mut planned, &all);
-                // The rules' facts (a CTA taken up, a booking, confusion) stand; what to ask
-                // and offer next is the model's plan.
-                planned.asked_slots = state.asked_slots.clone();
-                planned.pending_question = None;
-                if suggestion.reason_code == ReasonCode::CtaPush {
-                    planned.last_cta = state.last_cta;
-                }
-                let guidance = Guidance {
-                    suggestion: &suggestion,
-                    next_slot: rules_engine::next_slot(s, &planned),
-                    next_cta: rules_engine::next_cta(s, &planned),
-                };
-                let engine = LlmEngine::new(model);
-                let draft = match engine.write(s, &x, &planned, &all, &guidance).await {
-                    Ok(written) => {
-                        decision.engine = Engine::Llm;
-                        decision.input_tokens = written.usage.input_tokens;
-                        decision.output_tokens = written.usage.output_tokens;
-                        decision.cost_usd = written.cost_usd;
-                        decision.prompt_tokens = written.prompt_tokens;
-                        critique = Some(written.critique);
-                        if let Some(ask) = written.asks {
-                            if ask != "booking_time" {
-                                planned.asked_slots.push(ask.clone());
+                if fx.binds_the_team() {
+                    // Nothing the business told answers the lead, or the call they asked
+                    // for is the team's to confirm: the code's reply says what the team's
+                    // item says (the time read back, when the answer is due), whatever the
+                    // engine. The model is not asked to word it.
+                    state = planned;
+                    (suggestion, fx)
+                } else {
+                    // The rules' facts (a CTA taken up, a booking, confusion) stand; what to
+                    // ask and offer next is the model's plan.
+                    planned.asked_slots = state.asked_slots.clone();
+                    planned.pending_question = None;
+                    if suggestion.reason_code == ReasonCode::CtaPush {
+                        planned.last_cta = state.last_cta;
+                    }
+                    let guidance = Guidance {
+                        suggestion: &suggestion,
+                        next_slot: rules_engine::next_slot(s, &planned),
+                        next_cta: rules_engine::next_cta(s, &planned),
+                    };
+                    let engine = LlmEngine::new(model);
+                    let draft = match engine.write(s, &x, &planned, &all, &guidance).await {
+                        Ok(written) => {
+                            decision.engine = Engine::Llm;
+                            decision.input_tokens = written.usage.input_tokens;
+                            decision.output_tokens = written.usage.output_tokens;
+                            decision.cost_usd = written.cost_usd;
+                            decision.prompt_tokens = written.prompt_tokens;
+                            critique = Some(written.critique);
+                            if let Some(ask) = written.asks {
+                                if ask != "booking_time" {
+                                    planned.asked_slots.push(ask.clone());
+                                }
+                                planned.pending_question = Some(ask);
                             }
-                            planned.pending_question = Some(ask);
+                            written.draft
                         }
-                        written.draft
-                    }
-                    Err(failure) => {
-                        decision.engine = Engine::Fallback;
-                        decision.input_tokens = failure.usage.input_tokens;
-                        decision.output_tokens = failure.usage.output_tokens;
-                        decision.cost_usd = failure.cost_usd;
-                        patch.alert = Some(format!(
-                            "The LLM engine failed; the safe reply went instead: {}",
-                            failure.error
-                        ));
-                        decision.error = Some(failure.error);
-                        rules_engine::safe_reply(s, &planned)
-                    }
-                };
-                state = planned;
-                (draft, fx)
-            }
-            _ => {
-                let (draft, fx) = rules_engine::respond(s, &x, &mut state, &all);
-                // "Let me check that with the team" hands the question to the team, so that
-                // the promise is kept by someone.
-                if fx.promised_answer {
-                    mark_handoff(
-                        &escalate::unanswered_question(),
-                        s,
-                        &mut state,
-                        &mut patch,
-                        &mut decision,
-                    );
+                        Err(failure) => {
+                            decision.engine = Engine::Fallback;
+                            decision.input_tokens = failure.usage.input_tokens;
+                            decision.output_tokens = failure.usage.output_tokens;
+                            decision.cost_usd = failure.cost_usd;
+                            patch.alert = Some(format!(
+                                "The LLM engine failed; the safe reply went instead: {}",
+                                failure.error
+                            ));
+                            decision.error = Some(failure.error);
+                            rules_engine::safe_reply(s, &planned)
+                        }
+                    };
+                    state = planned;
+                    (draft, fx)
                 }
-                (draft, fx)
             }
+            _ => rules_engine::respond(s, &x, &mut state, &all),
         };
+        // Promises become work, whichever engine wrote the reply: a "let me check with the
+        // team" the model wrote on its own is a promise like the rules' one.
+        let mut fx = fx;
+        if !fx.binds_the_team()
+            && draft.should_send
+            && decision.engine == Engine::Llm
+            && escalate::promises_to_check(&draft.text)
+        {
+            rules_engine::promise_an_answer(s, &mut state);
+            fx.promised_answer = true;
+        }
+        keep_promises(&fx, s, &mut state, &mut patch, &mut decision);
         if let Some((cta, event)) = fx.accepted {
             let who = state
                 .slot_value("name")
@@ -412,6 +420,20 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     // The next follow-up is planned by the caller from the follow-up settings
     // (`followup::plan_followup`), not from this patch.
     state.summary = summarize(s, &state);
+    // The lead moved the call's time after the handover: the brief the team works from says
+    // the time they last gave, not the one they first asked for.
+    if !decision.handoff_required
+        && state.call_requested != s.state.call_requested
+        && let Some(brief) = state.handoff.as_mut()
+    {
+        brief.summary = state.summary.clone();
+        brief.key_slots = state
+            .slots
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
+        patch.brief = Some(brief.clone());
+    }
     patch.state = state;
     Outcome { decision, patch }
 }
@@ -448,6 +470,27 @@ fn hand_over(
         answer: vec![],
         thanks: None,
     }
+}
+
+/// A reply that binds the team is handed to it: the call the lead asked for (its time in the
+/// brief), or the answer promised. The same for both engines.
+fn keep_promises(
+    fx: &rules_engine::Effects,
+    s: &Snapshot,
+    state: &mut ConversationState,
+    patch: &mut StatePatch,
+    decision: &mut Decision,
+) {
+    let e = if fx.call_requested {
+        escalate::call_requested()
+    } else if fx.promised_answer {
+        escalate::unanswered_question()
+    } else {
+        return;
+    };
+    // The brief's summary says the time asked for.
+    state.summary = summarize(s, state);
+    mark_handoff(&e, s, state, patch, decision);
 }
 
 /// The conversation goes to a person with `e`'s brief; the bot falls silent until released.
@@ -517,6 +560,14 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
         if let Some(merged) = slots::merge(state.slots.get(name), obs) {
             state.slots.insert(name.clone(), merged);
         }
+    }
+    // "6pm not 5pm" for the call the team is to confirm: remembered even while a person has
+    // the conversation and the agent stays quiet.
+    if state.call_requested.is_some()
+        && let Some(at) = x.moves_booking_to
+        && !x.declines
+    {
+        rules_engine::note_call_requested(s, state, at);
     }
     state.commitments.user.extend(x.commitments.iter().cloned());
     if let Some((sentiment, confidence)) = x.sentiment {
@@ -647,6 +698,13 @@ pub fn summarize(s: &Snapshot, state: &ConversationState) -> String {
         .collect();
     if !ctas.is_empty() {
         parts.push(format!("CTAs: {}.", ctas.join(", ")));
+    }
+    if let Some(at) = state.call_requested {
+        let local = at.with_timezone(&crate::extract::business_tz(s));
+        parts.push(format!(
+            "Asked for a call at {}.",
+            local.format("%a %-d %b, %-I:%M %p")
+        ));
     }
     if let Some(c) = state.commitments.user.last() {
         parts.push(format!("Lead promised: {}.", c.what.trim_end_matches('.')));

@@ -231,6 +231,7 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
             .as_ref()
             .map(|c| (c.title.clone(), c.start_at, c.end_at)),
         alert: p.alert.clone(),
+        brief: p.brief.as_ref().and_then(|b| serde_json::to_value(b).ok()),
     };
     (record, patch)
 }

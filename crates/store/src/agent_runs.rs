@@ -107,6 +107,9 @@ pub struct AgentPatch {
     pub cta_accepted: Option<(CtaType, String, Value)>,
     pub calendar_event: Option<(String, DateTime<Utc>, DateTime<Utc>)>,
     pub alert: Option<String>,
+    /// The brief of the handover still open, brought up to date by the agent (the lead moved
+    /// the call's time): the team's item shows it.
+    pub brief: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -636,6 +639,24 @@ impl OrgScope<'_> {
                 ),
                 handoff.clone(),
             ));
+        }
+        // The team works from the item: after the handover, a brief the lead's new words
+        // changed (the call moved to 6pm) replaces the one it was opened with.
+        if !handed_over && let Some(brief) = patch.brief {
+            let open = action::Entity::find()
+                .filter(action::Column::OrgId.eq(self.org_id))
+                .filter(action::Column::ConversationId.eq(conversation_id))
+                .filter(action::Column::Kind.eq(ActionKind::HumanAttention))
+                .filter(action::Column::Status.ne(ActionStatus::Resolved))
+                .order_by_desc(action::Column::Id)
+                .one(&*txn)
+                .await?;
+            if let Some(a) = open {
+                let mut change = action::ActiveModel::from(a.clone());
+                change.details = Set(Some(brief));
+                change.update(&*txn).await?;
+                updated.push((a.id, a.status));
+            }
         }
         if let Some(alert) = patch.alert {
             actions.push(open_action(

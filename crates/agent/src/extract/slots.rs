@@ -1056,6 +1056,9 @@ pub struct Reading<'a> {
     pub norm: &'a str,
     pub is_question: bool,
     pub correction: bool,
+    /// The message only gives a time ("tomorrow 5pm", "6pm not 5pm"): when to talk, not what
+    /// they need.
+    pub time_only: bool,
     /// The message is about something else than our question (an opt-out, an objection, a
     /// "no", confusion, a plain acknowledgement): it answers nothing.
     pub answers_nothing: bool,
@@ -1082,8 +1085,21 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
     };
     let tz = &s.profile.business_config.timezone;
     let mut out = vec![];
+    // Two slots that both ask what the lead wants (`need`, `interest_category`) mean the
+    // same: the answer to one answers the other, which is then not asked again.
+    let pending_wants = pending.is_some_and(|p| {
+        asks_what_they_want(p)
+            && kinds
+                .iter()
+                .any(|(k, kind)| k == p && *kind == SlotKind::Free)
+    });
     for (key, kind) in &kinds {
-        let asked = pending == Some(key.as_str()) && !r.answers_nothing && !r.is_question;
+        let same_meaning = pending_wants
+            && *kind == SlotKind::Free
+            && asks_what_they_want(key)
+            && !s.state.slots.contains_key(key);
+        let asked =
+            (pending == Some(key.as_str()) || same_meaning) && !r.answers_nothing && !r.is_question;
         let found = match kind {
             SlotKind::Name => name_in(r.text, &not_names).map(|n| (n, 0.9)).or_else(|| {
                 asked
@@ -1103,7 +1119,17 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             SlotKind::Class => class_in(r.text, r.norm, asked).map(|c| (c, 0.9)),
             SlotKind::Bhk => bhk_in(r.text, r.norm, asked).map(|b| (b, 0.9)),
             SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
-            SlotKind::Free => asked.then(|| free_answer(r)).flatten().map(|a| (a, 0.75)),
+            // What they want, said unasked ("interested in options trading") fills the
+            // slots that ask for it, so the agent does not ask again.
+            SlotKind::Free => (asked && (!r.time_only || asks_when(key)))
+                .then(|| free_answer(r))
+                .flatten()
+                .or_else(|| {
+                    (asks_what_they_want(key) && !s.state.slots.contains_key(key))
+                        .then(|| wanted_in(r))
+                        .flatten()
+                })
+                .map(|a| (a, 0.75)),
         };
         if let Some((value, confidence)) = found {
             out.push((key.clone(), value, confidence));
@@ -1204,6 +1230,113 @@ const ACKNOWLEDGEMENTS: &[&str] = &[
     "resume",
 ];
 
+/// Key words of a free-text slot that holds what the lead wants: `need`, `interest_category`,
+/// `course`, `requirement`.
+const WANT_SLOT_WORDS: &[&str] = &[
+    "need",
+    "needs",
+    "interest",
+    "interests",
+    "interested",
+    "looking",
+    "requirement",
+    "requirements",
+    "course",
+    "courses",
+    "program",
+    "programme",
+    "category",
+    "subject",
+    "subjects",
+    "service",
+    "services",
+    "product",
+    "products",
+    "topic",
+    "want",
+    "wants",
+];
+
+/// A free-text slot that holds a time (`timeline`, `start_date`): a time answers it.
+fn asks_when(key: &str) -> bool {
+    key.split('_').any(|w| {
+        [
+            "time", "timeline", "when", "start", "date", "day", "schedule", "timing", "urgency",
+        ]
+        .contains(&w)
+    })
+}
+
+fn asks_what_they_want(key: &str) -> bool {
+    key.split('_').any(|w| WANT_SLOT_WORDS.contains(&w))
+}
+
+/// Phrases after which the lead names what they want ("looking for a weekend batch").
+const WANT_CUES: &[&str] = &[
+    "interested in",
+    "interest in",
+    "looking for",
+    "want to learn",
+    "wanted to learn",
+    "want to join",
+];
+/// Words before "ke liye" that say for whom or when, not what ("mere bete ke liye").
+const NOT_WANTS: &[&str] = &[
+    "mere", "mera", "meri", "apne", "apni", "bete", "beti", "beta", "bachhe", "bacche", "bachche",
+    "kal", "aaj", "abhi", "is", "iss", "us", "uss", "kis", "kiske", "kya", "call", "demo",
+];
+
+/// What the lead says they want, in a sentence that is not a question: the words after
+/// "interested in" / "looking for", or before "ke liye" ("options trading ke liye").
+fn wanted_in(r: &Reading) -> Option<String> {
+    r.text
+        .split_inclusive(['.', '!', '?', '\n'])
+        .filter(|sentence| !sentence.trim_end().ends_with('?'))
+        .flat_map(|sentence| sentence.split([',', ';', '.', '!', '\n']))
+        .find_map(wanted_in_clause)
+}
+
+fn wanted_in_clause(clause: &str) -> Option<String> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let lower: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    let after = WANT_CUES.iter().find_map(|cue| {
+        let cue: Vec<&str> = cue.split(' ').collect();
+        (0..lower.len().saturating_sub(cue.len() - 1))
+            .find(|&i| {
+                lower[i..i + cue.len()]
+                    .iter()
+                    .zip(&cue)
+                    .all(|(a, b)| a == b)
+            })
+            .map(|i| &words[i + cue.len()..])
+    });
+    let wanted: Vec<&str> = match after {
+        Some(rest) => rest.iter().take(8).copied().collect(),
+        None => {
+            let at = lower
+                .windows(2)
+                .position(|w| w[0] == "ke" && w[1] == "liye")?;
+            let before = &words[at.saturating_sub(4)..at];
+            if before
+                .iter()
+                .any(|w| NOT_WANTS.contains(&w.to_lowercase().as_str()))
+            {
+                return None;
+            }
+            before.to_vec()
+        }
+    };
+    let text = wanted.join(" ");
+    let text = text.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
 /// A free-text answer to our question: the words themselves, when they are an answer.
 fn free_answer(r: &Reading) -> Option<String> {
     let words = r.norm.split_whitespace().count();
@@ -1235,6 +1368,41 @@ mod tests {
         assert_eq!(read("IIT ki taiyari").as_deref(), Some("JEE"));
         assert_eq!(read("haan jee, theek hai"), None, "the honorific");
         assert_eq!(read("JEE or NEET, not sure"), None, "two choices name none");
+    }
+
+    #[test]
+    fn what_the_lead_wants_is_read_where_they_say_it() {
+        let wanted = |text: &str| {
+            let norm = normalize(text);
+            let r = Reading {
+                text,
+                norm: &norm,
+                is_question: text.contains('?'),
+                correction: false,
+                time_only: false,
+                answers_nothing: false,
+            };
+            wanted_in(&r)
+        };
+        assert_eq!(
+            wanted("Hi I'm Ravi, interested in options trading").as_deref(),
+            Some("options trading")
+        );
+        assert_eq!(
+            wanted("Looking for a weekend batch for my son.").as_deref(),
+            Some("a weekend batch for my son")
+        );
+        assert_eq!(
+            wanted("Amit here. Options trading ke liye").as_deref(),
+            Some("Options trading")
+        );
+        assert_eq!(wanted("mere bete ke liye coaching chahiye"), None);
+        assert_eq!(wanted("Are you looking for students?"), None);
+        assert_eq!(wanted("Hi, what are the fees?"), None);
+        assert!(asks_what_they_want("interest_category"));
+        assert!(asks_what_they_want("need"));
+        assert!(!asks_what_they_want("timeline"));
+        assert!(!asks_what_they_want("goal"));
     }
 
     #[test]

@@ -451,3 +451,106 @@ async fn the_model_writes_a_follow_up_and_never_turns_it_into_a_pitch() {
         "the planner knows why"
     );
 }
+
+/// A model that plans a plain reply and writes `text`, approved by its critic.
+fn writes(fake: &FakeProvider, text: &'static str) {
+    scripted(fake, Provider::OpenAi, move |stage| match stage {
+        Stage::Planner => json!({
+            "reason_code": "clarification_request", "cta_type": null, "ask": null,
+            "key_points": [], "confidence": 0.7
+        }),
+        Stage::Writer => json!({ "message_text": text }),
+        Stage::Critic => json!({"verdict": "approve", "issues": [], "revised_text": null}),
+    });
+}
+
+/// With a model configured, the call asked for with no booking link was not handed to the
+/// team, and "let me check with the team" made no needs-human item: only the rules engine
+/// kept those promises. Now both engines do, by the same code: the call's time is read back
+/// and handed over, the unanswered question goes to the team, and a promise to check that
+/// the model writes on its own is kept the same way.
+#[tokio::test]
+async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
+    use closer_domain::messaging::ConversationMode;
+    use closer_domain::sales::EscalationPriority;
+    let fake = FakeProvider::start(vec![]).await;
+    writes(
+        &fake,
+        "Sure! What day and time would suit you for the call?",
+    );
+    let model = client(Provider::OpenAi, &fake, Duration::from_secs(5));
+    let mut p = closer_agent::AgentProfile::starter("Acme Academy");
+    p.business_config.timezone = "Asia/Kolkata".into();
+    p.mode = EngineMode::Llm;
+    let mut c = Conversation::new(p.clone(), morning_in_india());
+    let o = c
+        .lead_says("can I book a call?", Some(&model))
+        .await
+        .clone();
+    assert_eq!(o.decision.engine, Engine::Llm, "{:?}", o.decision.error);
+    assert_eq!(o.patch.handoff, None);
+    let asked = fake.requests().len();
+    let o = c.lead_says("tomorrow 5pm", Some(&model)).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Wed 18 Nov, 5:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    let brief = o.decision.handoff.expect("a brief for the team");
+    assert_eq!(brief.escalation_reason, "call_requested");
+    assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
+    assert_eq!(c.mode, ConversationMode::Human);
+    assert_eq!(
+        fake.requests().len(),
+        asked,
+        "the code's reply, not the model's"
+    );
+
+    // A question nothing the business told answers: the team's, with a brief.
+    let mut c = llm_conversation();
+    let o = c
+        .lead_says(
+            "Is there a hostel near your centre for outstation students?",
+            Some(&model),
+        )
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("check that with the team"), "{reply}");
+    let brief = o.decision.handoff.expect("a brief for the team");
+    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert!(
+        c.state
+            .commitments
+            .agent
+            .iter()
+            .any(|k| k.what.contains("hostel")),
+        "{:?}",
+        c.state.commitments
+    );
+
+    // The model promises to check on its own: a person keeps that promise too.
+    let fake = FakeProvider::start(vec![]).await;
+    writes(
+        &fake,
+        "Good question! Let me check with the team and get back to you.",
+    );
+    let model = client(Provider::OpenAi, &fake, Duration::from_secs(5));
+    let mut c = llm_conversation();
+    let o = c
+        .lead_says("Do you have weekend batches?", Some(&model))
+        .await
+        .clone();
+    assert_eq!(o.decision.engine, Engine::Llm, "{:?}", o.decision.error);
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
+    assert_eq!(
+        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
+        Some("unanswered_question")
+    );
+    assert_eq!(
+        c.state.commitments.agent.len(),
+        1,
+        "{:?}",
+        c.state.commitments
+    );
+}

@@ -824,3 +824,340 @@ async fn an_objection_gets_words_for_the_lead_not_the_playbooks_instructions() {
     assert!(!reply.contains("Break down"), "{reply}");
     assert!(reply.contains("Samajh sakta hun"), "{reply}");
 }
+
+/// The starter profile with no call to action set up yet, as a new organisation has it.
+fn starter_without_a_booking_link() -> closer_agent::simulator::Conversation {
+    let mut p = closer_agent::AgentProfile::starter("Acme Academy");
+    p.business_config.timezone = "Asia/Kolkata".into();
+    closer_agent::simulator::Conversation::new(p, morning_in_india())
+}
+
+/// Replayed with the starter profile and no booking link: "can I book a call?" got "let me
+/// check with the team", "tomorrow 5pm" the next slot question ("When would you like to get
+/// started?") and "6pm not 5pm" the one after ("What budget do you have in mind?"). A request
+/// to book is one even with nothing to book it with: the lead is asked when, the time is said
+/// back and handed to the team to confirm, and a new time replaces it.
+#[tokio::test]
+async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm() {
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    let six_pm = Utc.with_ymd_and_hms(2026, 11, 18, 12, 30, 0).unwrap();
+    let mut c = starter_without_a_booking_link();
+    let o = c.lead_says("can I book a call?", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("What day and time suits you?")
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Wed 18 Nov, 5:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    let brief = o.decision.handoff.expect("a brief for the team");
+    assert_eq!(brief.escalation_reason, "call_requested");
+    assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
+    assert_eq!(c.state.call_requested, Some(five_pm));
+    assert_eq!(c.mode, ConversationMode::Human);
+    assert_eq!(slot(&c, "need"), None, "a time is not what they need");
+
+    // The lead moves the time while the team has the conversation: the agent stays quiet,
+    // and the team's item says the new time.
+    let o = c.lead_says("6pm not 5pm", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert_eq!(c.state.call_requested, Some(six_pm));
+    // The brief the team works from (the inbox's, and its item's) says the new time.
+    let brief = c.state.handoff.clone().expect("the brief stays");
+    assert!(brief.summary.contains("Wed 18 Nov, 6:00 PM"), "{brief:?}");
+    assert!(!brief.summary.contains("5:00 PM"), "{brief:?}");
+    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(o.patch.brief, Some(brief));
+    // Handed back, the lead moves it again: said back, never the next question.
+    c.mode = ConversationMode::Bot;
+    let o = c.lead_says("make it 7pm instead", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Wed 18 Nov, 7:00 PM — noted, I'll have the team confirm it.")
+    );
+    let seven_pm = six_pm + chrono::Duration::hours(1);
+    assert_eq!(c.state.call_requested, Some(seven_pm));
+    let promises: Vec<_> = c
+        .state
+        .commitments
+        .agent
+        .iter()
+        .filter_map(|k| k.due)
+        .collect();
+    assert_eq!(promises, [seven_pm], "the new time replaces the old one");
+    assert_eq!(slot(&c, "timeline"), None);
+
+    // The time given with the request, in Hinglish.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("mujhe call book karna hai", None).await;
+    let o = c.lead_says("kal 5 baje", None).await.clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        reply,
+        "Wed 18 Nov, 5:00 PM note kar liya, team confirm karegi."
+    );
+    let mut c = starter_without_a_booking_link();
+    let o = c
+        .lead_says("Can I book a call tomorrow 5pm?", None)
+        .await
+        .clone();
+    assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
+    assert_eq!(c.state.call_requested, Some(five_pm));
+
+    // A time said with nothing offered, after another question: the same.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("Hi, I'm Ravi", None).await;
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    assert_eq!(o.decision.reason_code, ReasonCode::NeedsHuman, "{o:?}");
+    assert_eq!(slot(&c, "need"), None);
+}
+
+/// Replayed in the playground: after the call was booked, "hmm" got the next offer. A lead
+/// who acknowledges the booking hears nothing more; the next offer waits for the lead.
+#[tokio::test]
+async fn after_the_booking_an_ok_or_hmm_gets_no_second_push() {
+    let enrol = closer_agent::CtaConfig {
+        kind: CtaType::Payment,
+        name: "Enrol now".into(),
+        link: Some("https://pay.example.com/acme".into()),
+        phone: None,
+        enabled: true,
+        position: 1,
+    };
+    for ack in ["hmm", "ok", "👍"] {
+        let mut c = conversation(profile()).with_ctas(vec![book_call(), enrol.clone()]);
+        talk(
+            &mut c,
+            &["Hi, I'm Priya", "I want to learn trading", "next month"],
+        )
+        .await;
+        let o = c.lead_says("yes, tomorrow 5pm", None).await.clone();
+        assert!(o.patch.calendar_event.is_some(), "booked");
+        let o = c.lead_says(ack, None).await.clone();
+        assert!(
+            !o.decision.should_send,
+            "{ack}: {:?}",
+            o.decision.message_text
+        );
+        assert_eq!(o.decision.cta_type, None, "{ack}");
+        assert_eq!(o.patch.cta_accepted, None, "{ack}: no second acceptance");
+        assert!(!c.state.cta_states.contains_key(&CtaType::Payment), "{ack}");
+    }
+}
+
+/// "ok thanks" after the offer was read as a yes ("What day and time suits you?"). Thanking is
+/// a polite close; "ok", "yes", "haan", "sure" stay a yes.
+#[tokio::test]
+async fn ok_thanks_closes_politely_and_is_no_yes_to_the_offer() {
+    let offered = || async {
+        let mut c = conversation(profile());
+        talk(
+            &mut c,
+            &["Hi, I'm Priya", "I want to learn trading", "next month"],
+        )
+        .await;
+        assert_eq!(c.state.last_cta, Some(CtaType::BookCall));
+        c
+    };
+    for thanks in ["ok thanks", "thanks", "ok thank you", "theek hai thanks"] {
+        let mut c = offered().await;
+        let o = c.lead_says(thanks, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert_eq!(o.patch.cta_accepted, None, "{thanks}: {reply}");
+        assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{thanks}");
+        assert_eq!(o.patch.handoff, None, "{thanks}");
+        assert!(!reply.contains('?'), "{thanks}: {reply}");
+    }
+    let mut c = offered().await;
+    let o = c.lead_says("ok thanks", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("You're welcome! Message us anytime.")
+    );
+    for yes in ["ok", "yes", "haan", "sure"] {
+        let mut c = offered().await;
+        let o = c.lead_says(yes, None).await.clone();
+        assert_eq!(
+            o.patch.cta_accepted.map(|a| a.cta),
+            Some(CtaType::BookCall),
+            "{yes}"
+        );
+    }
+}
+
+/// Replayed with the JustStock documents: "interested in options trading" got "Could you
+/// share your interest category?". A slot with no choices takes what the lead says they want,
+/// asked or not, and is not asked again.
+#[tokio::test]
+async fn what_the_lead_says_they_want_is_kept_and_not_asked_again() {
+    let mut p = profile();
+    p.sales_rules.qualification_checklist = vec![
+        ("name".into(), closer_agent::profile::Requirement::Required),
+        (
+            "interest_category".into(),
+            closer_agent::profile::Requirement::Required,
+        ),
+    ];
+    let mut c = conversation(p);
+    let o = c
+        .lead_says("Hi I'm Ravi, interested in options trading", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        slot(&c, "interest_category").as_deref(),
+        Some("options trading")
+    );
+    assert!(!reply.contains("interest category"), "{reply}");
+    assert_eq!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
+
+    // The starter's "What are you looking for?", answered before it is asked.
+    let mut c = conversation(profile());
+    c.lead_says(
+        "Hello, Priya here. Looking for a weekend trading course",
+        None,
+    )
+    .await;
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("a weekend trading course")
+    );
+    let mut c = conversation(profile());
+    c.lead_says("Namaste, main Amit. Options trading ke liye", None)
+        .await;
+    assert_eq!(slot(&c, "need").as_deref(), Some("Options trading"));
+    assert!(
+        !c.replies()[0].contains("dhoondh rahe") && !c.replies()[0].contains("looking for"),
+        "{}",
+        c.replies()[0]
+    );
+}
+
+/// Replayed with documents that have no `opt_out` exit: STOP got "You're unsubscribed and
+/// won't get more messages from us." with no way back. The default confirmation says how to
+/// come back, in the lead's language, and START does bring them back.
+#[tokio::test]
+async fn an_opt_out_without_the_owners_words_says_how_to_come_back() {
+    let mut p = profile();
+    p.script_library.exits.remove("opt_out");
+    for (first, stop, back) in [
+        ("Hi", "STOP", "Reply START anytime"),
+        ("namaste, fees kitni hai?", "band karo", "START bhejein"),
+    ] {
+        let mut c = conversation(p.clone());
+        c.lead_says(first, None).await;
+        let o = c.lead_says(stop, None).await.clone();
+        assert!(o.patch.opted_out);
+        let reply = o.decision.message_text.unwrap_or_default();
+        assert!(reply.contains(back), "{reply}");
+        let o = c.lead_says("START", None).await.clone();
+        assert!(o.patch.opted_in, "{o:?}");
+    }
+}
+
+/// A checklist with two slots that mean the same (`need` and `interest_category`, as the
+/// wizard and the owner's documents can both add): the lead answered "What are you looking
+/// for?" and was then asked "Could you share your interest category?". The answer fills both.
+#[tokio::test]
+async fn an_answer_fills_the_slots_that_mean_the_same_and_neither_is_asked_again() {
+    use closer_agent::profile::Requirement;
+    let mut p = profile();
+    p.sales_rules.qualification_checklist = vec![
+        ("name".into(), Requirement::Required),
+        ("need".into(), Requirement::Required),
+        ("interest_category".into(), Requirement::Required),
+    ];
+    let mut c = conversation(p);
+    c.lead_says("Hi, I'm Ravi", None).await;
+    assert_eq!(c.state.pending_question.as_deref(), Some("need"));
+    let o = c.lead_says("a weekend trading course", None).await.clone();
+    let reply = o.decision.message_text.unwrap_or_default();
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("a weekend trading course")
+    );
+    assert_eq!(
+        slot(&c, "interest_category").as_deref(),
+        Some("a weekend trading course")
+    );
+    assert!(!reply.contains("interest category"), "{reply}");
+    assert_eq!(o.decision.reason_code, ReasonCode::CtaPush, "{reply}");
+}
+
+/// Replayed as the realty business: "Can I see the flat this Sunday?" got "Good question, let
+/// me check that with the team". A visit, demo or trial asked for on a day is a request to
+/// book, like a call: the day is said back and the time asked (with the booking link when
+/// there is one), the time booked on that day; with no booking to make, the team confirms it.
+#[tokio::test]
+async fn a_visit_or_demo_asked_for_on_a_day_is_booked_like_a_call() {
+    let sunday_11am = Utc.with_ymd_and_hms(2026, 11, 22, 5, 30, 0).unwrap();
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Can I see the flat this Sunday?", None)
+        .await
+        .clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some(
+            "Sun 22 Nov works. What time suits you? You can also pick a slot here: \
+             https://cal.example.com/acme"
+        )
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("11am", None).await.clone();
+    assert_eq!(c.state.booking.as_ref().map(|b| b.at), Some(sunday_11am));
+    assert!(o.patch.calendar_event.is_some(), "{o:?}");
+
+    // The day and the time in one message: booked at once.
+    let mut c = conversation(profile());
+    c.lead_says("Can I visit the site on Sunday at 11am?", None)
+        .await;
+    assert_eq!(c.state.booking.as_ref().map(|b| b.at), Some(sunday_11am));
+
+    // No booking to make: the day said back, the time asked, then handed to the team.
+    let saturday_4pm = Utc.with_ymd_and_hms(2026, 11, 21, 10, 30, 0).unwrap();
+    let mut c = starter_without_a_booking_link();
+    let o = c
+        .lead_says("Can I come for a demo on Saturday?", None)
+        .await
+        .clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Sat 21 Nov works. What time suits you?")
+    );
+    assert_eq!(o.patch.handoff, None);
+    let o = c.lead_says("4pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Sat 21 Nov, 4:00 PM — noted, I'll have the team confirm it.")
+    );
+    assert_eq!(c.state.call_requested, Some(saturday_4pm));
+    assert_eq!(
+        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
+        Some("call_requested")
+    );
+
+    // A day named, then a call asked for without one: the day no longer holds.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("Can I come for a demo on Saturday?", None)
+        .await;
+    c.lead_says("can I book a call?", None).await;
+    c.lead_says("5pm", None).await;
+    let today_5pm = Utc.with_ymd_and_hms(2026, 11, 17, 11, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(today_5pm));
+
+    // Asking whether there is a trial, with no day, is still a question for the FAQ.
+    let mut c = conversation(profile());
+    let o = c
+        .lead_says("Can I take a trial class before joining?", None)
+        .await
+        .clone();
+    assert_ne!(
+        o.decision.message_text.as_deref(),
+        Some("What day and time suits you?")
+    );
+}

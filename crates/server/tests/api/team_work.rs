@@ -15,6 +15,7 @@ on_both_databases!(
     the_queue_puts_the_most_urgent_first,
     an_action_is_claimed_snoozed_and_resolved,
     a_booked_call_is_one_booking_action,
+    a_call_moved_after_the_handover_moves_the_items_brief,
     a_failed_send_asks_for_a_person_and_a_note_is_never_sent,
     conversations_are_assigned_to_members,
     a_note_is_not_the_leads_word,
@@ -290,6 +291,37 @@ async fn a_booked_call_is_one_booking_action(b: Backend) {
         (n["booking"].clone(), n["cta_accepted"].clone()),
         (json!(1), json!(0))
     );
+    app.finish().await;
+}
+
+/// With no booking link the agent hands a call asked for at "tomorrow 5pm" to the team; the
+/// lead then wrote "6pm not 5pm" and the agent remembered it, but the team's item kept the
+/// brief of 5pm. The item's brief now says the time the lead last gave.
+async fn a_call_moved_after_the_handover_moves_the_items_brief(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Callback Co").await;
+    let phone = "+91 98000 30009";
+    let (conv, _) = lead_writes(&app, &owner, phone, "Can I book a call tomorrow 5pm?").await;
+    let summary_of = |a: &Value| a["details"]["summary"].as_str().unwrap_or("").to_owned();
+    let item = eventually(20, "the handover's action", || async {
+        list(&app, &owner, "kind=human_attention")
+            .await
+            .into_iter()
+            .find(|a| a["conversation_id"] == conv.as_str())
+    })
+    .await;
+    assert_eq!(item["details"]["escalation_reason"], "call_requested");
+    assert!(summary_of(&item).contains("5:00 PM"), "{item}");
+    lead_writes(&app, &owner, phone, "6pm not 5pm").await;
+    let moved = eventually(20, "the item's brief at 6pm", || async {
+        list(&app, &owner, "kind=human_attention")
+            .await
+            .into_iter()
+            .find(|a| a["id"] == item["id"] && summary_of(a).contains("6:00 PM"))
+    })
+    .await;
+    assert!(!summary_of(&moved).contains("5:00 PM"), "{moved}");
+    assert_eq!(list(&app, &owner, "kind=human_attention").await.len(), 1);
     app.finish().await;
 }
 
