@@ -229,15 +229,21 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         let (draft, fx) = match model {
             Some(model) if s.profile.mode == EngineMode::Llm => {
                 let mut planned = state.clone();
-                let (suggestion, fx) = rules_engine::respond(s, &x, &mut planned, &all);
-                if fx.binds_the_team() {
-                    // Nothing the business told answers the lead, or the call they asked
-                    // for is the team's to confirm: the code's reply says what the team's
-                    // item says (the time read back, when the answer is due), whatever the
-                    // engine. The model is not asked to word it.
+                let (suggestion, mut fx) = rules_engine::respond(s, &x, &mut planned, &all);
+                if fx.call_requested {
+                    // The call they asked for is the team's to confirm: the code's reply
+                    // reads back the time the team's item holds, whatever the engine. The
+                    // model is not asked to word it.
                     state = planned;
                     (suggestion, fx)
                 } else {
+                    if fx.promised_answer {
+                        // The knowledge base has no answer, but the model also reads the
+                        // business's documents: it answers, and the question goes to the
+                        // team only if its own reply promises to check (below).
+                        planned.commitments.agent.pop();
+                        fx.promised_answer = false;
+                    }
                     // The rules' facts (a CTA taken up, a booking, confusion) stand; what to
                     // ask and offer next is the model's plan.
                     planned.asked_slots = state.asked_slots.clone();
