@@ -48,7 +48,7 @@ impl MigrationName for Migration {
 }
 
 /// The words of lead `c` (an alias of `contacts`) a search matches, as SQL over that row.
-fn words_sql(backend: DbBackend, c: &str) -> String {
+pub(crate) fn words_sql(backend: DbBackend, c: &str) -> String {
     let fields = ["name", "profile_name", "email", "city", "business"]
         .map(|f| format!("COALESCE({c}.{f}, '')"))
         .join(" || ' ' || ");

@@ -34,6 +34,7 @@ mod m0029_action_queue_order;
 mod m0031_lead_reads;
 mod m0032_analytics_months;
 mod m0033_phone_digits_trgm;
+mod m0034_insert_triggers_per_statement;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_lead_reads::Migration),
             Box::new(m0032_analytics_months::Migration),
             Box::new(m0033_phone_digits_trgm::Migration),
+            Box::new(m0034_insert_triggers_per_statement::Migration),
         ]
     }
 }
