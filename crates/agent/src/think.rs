@@ -158,11 +158,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                     .await
                 {
                     Ok(written) => {
-                        decision.engine = Engine::Llm;
-                        decision.input_tokens = written.usage.input_tokens;
-                        decision.output_tokens = written.usage.output_tokens;
-                        decision.cost_usd = written.cost_usd;
-                        decision.prompt_tokens = written.prompt_tokens;
+                        model_wrote(&mut decision, &written);
                         critique = Some(written.critique);
                         let mut draft = written.draft;
                         if !crate::followup::FOLLOWUP_REASONS.contains(&draft.reason_code) {
@@ -259,11 +255,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                     let engine = LlmEngine::new(model);
                     let draft = match engine.write(s, &x, &planned, &all, &guidance).await {
                         Ok(written) => {
-                            decision.engine = Engine::Llm;
-                            decision.input_tokens = written.usage.input_tokens;
-                            decision.output_tokens = written.usage.output_tokens;
-                            decision.cost_usd = written.cost_usd;
-                            decision.prompt_tokens = written.prompt_tokens;
+                            model_wrote(&mut decision, &written);
                             critique = Some(written.critique);
                             if let Some(ask) = written.asks {
                                 if ask != "booking_time" {
@@ -722,4 +714,13 @@ pub fn summarize(s: &Snapshot, state: &ConversationState) -> String {
         parts.push(format!("Waiting on: {}.", q.replace('_', " ")));
     }
     parts.join(" ")
+}
+
+/// The decision was the model's: its engine and what writing it cost.
+fn model_wrote(decision: &mut Decision, written: &crate::llm_engine::Written) {
+    decision.engine = Engine::Llm;
+    decision.input_tokens = written.usage.input_tokens;
+    decision.output_tokens = written.usage.output_tokens;
+    decision.cost_usd = written.cost_usd;
+    decision.prompt_tokens = written.prompt_tokens;
 }

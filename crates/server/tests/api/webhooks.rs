@@ -545,14 +545,7 @@ async fn a_surge_across_organisations_fills_each_board_and_funnel(b: Backend) {
     for number in &numbers[1..] {
         let owner = app.signup_org("Another business").await;
         let body = crate::whatsapp_settings::connect_body(number, crate::graph::GOOD_TOKEN);
-        let r = app
-            .post(
-                "/api/v1/settings/whatsapp/connect",
-                Some(&owner.token),
-                body,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        crate::whatsapp_settings::connect(&app, &owner.token, body).await;
         owners.push(owner);
     }
     // 12, 9 and 6 new leads, their messages interleaved.

@@ -273,13 +273,14 @@ pub async fn app_with_graph_and_media(
     let owner = app.signup_org("Hooks").await;
     let mut body = connect_body(number, GOOD_TOKEN);
     body["app_secret"] = json!(app_secret);
+    connect(&app, &owner.token, body).await;
+    (app, owner, graph)
+}
+
+/// Connects the number `body` names for the organisation `token` belongs to.
+pub(crate) async fn connect(app: &TestApp, token: &str, body: Value) {
     let r = app
-        .post(
-            "/api/v1/settings/whatsapp/connect",
-            Some(&owner.token),
-            body,
-        )
+        .post("/api/v1/settings/whatsapp/connect", Some(token), body)
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    (app, owner, graph)
 }
