@@ -97,13 +97,20 @@ fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
 
-/// Drops whole sentences from the end, sparing the question (it moves the sale on), until
-/// `parts` have at most `max` words or one sentence is left.
+/// A sentence that carries a link: the offer's way to act on it. A link follows its question,
+/// so it is the last sentence, the first a cut from the end would take.
+fn carries_link(p: &str) -> bool {
+    p.contains("https://") || p.contains("http://") || p.contains("www.")
+}
+
+/// Drops whole sentences from the end, sparing the question (it moves the sale on) and the
+/// link that acts on it, until `parts` have at most `max` words or one sentence is left.
 pub(crate) fn drop_sentences(parts: &mut Vec<String>, max: usize) {
     while parts.iter().map(|p| words(p)).sum::<usize>() > max && parts.len() > 1 {
         let victim = parts
             .iter()
-            .rposition(|p| !p.ends_with('?'))
+            .rposition(|p| !p.ends_with('?') && !carries_link(p))
+            .or_else(|| parts.iter().rposition(|p| !p.ends_with('?')))
             .unwrap_or(parts.len() - 1);
         parts.remove(victim);
     }
@@ -126,7 +133,7 @@ fn shorten_around_answer(
     while parts.iter().map(|p| words(p)).sum::<usize>() > max {
         match parts
             .iter()
-            .rposition(|p| !quoted(p) && !thanked(p) && !p.ends_with('?'))
+            .rposition(|p| !quoted(p) && !thanked(p) && !p.ends_with('?') && !carries_link(p))
         {
             Some(i) => {
                 parts.remove(i);
@@ -475,6 +482,31 @@ mod tests {
                 "Fees are ₹2.5k.",
                 "Want a call?",
                 "Link: https://x.io/a.b"
+            ]
+        );
+    }
+
+    /// A long greeting before an offer: the cut took the last sentence that was no question,
+    /// which was the offer's link ("Shall we set up a free counselling call?" with no way to
+    /// book it). The greeting goes first; the question and its link stay.
+    #[test]
+    fn a_cut_keeps_the_offers_link() {
+        let mut parts: Vec<String> = [
+            "Hi!",
+            "Thanks for reaching out to Pune Pathshala.",
+            "Nice to meet you, Amit.",
+            "Shall we set up a free counselling call with our academic head?",
+            "https://cal.example.com/pathshala",
+        ]
+        .map(String::from)
+        .to_vec();
+        super::drop_sentences(&mut parts, 18);
+        assert_eq!(
+            parts,
+            [
+                "Hi!",
+                "Shall we set up a free counselling call with our academic head?",
+                "https://cal.example.com/pathshala"
             ]
         );
     }
