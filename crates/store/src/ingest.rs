@@ -884,7 +884,8 @@ impl Store {
             if !batch.is_empty() {
                 let (n, started) = (batch.len(), std::time::Instant::now());
                 store.write_group(batch).await;
-                // What a load run needs to tell queueing from writing (RUST_LOG=closer_store::ingest=debug).
+                // What a load run needs to tell queueing from writing
+                // (RUST_LOG=closer_store::ingest=debug).
                 tracing::debug!(
                     n,
                     waited_us = (started - queued_at).as_micros() as u64,

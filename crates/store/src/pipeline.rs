@@ -251,10 +251,13 @@ async fn top_rank(db: &impl ConnectionTrait, org_id: Uuid, stage_id: Uuid) -> Re
         .into_tuple()
         .one(db)
         .await?;
-    Ok(match first {
-        Some(r) => r.saturating_sub(RANK_GAP),
-        None => 0,
-    })
+    Ok(rank_above(first))
+}
+
+/// The rank a card put on top of a column whose first card has rank `first` takes: a gap
+/// above it, or 0 in an empty column.
+fn rank_above(first: Option<i64>) -> i64 {
+    first.map_or(0, |r| r.saturating_sub(RANK_GAP))
 }
 
 /// Puts a new lead on top of a column — `into`, else the first open stage — in the caller's
@@ -470,11 +473,7 @@ async fn top_ranks<'a>(
     let mut tops = HashMap::new();
     for (i, stage) in stages.iter().enumerate() {
         let first: Option<i64> = row.try_get("", &format!("top{i}"))?;
-        let top = match first {
-            Some(r) => r.saturating_sub(RANK_GAP),
-            None => 0,
-        };
-        tops.insert(stage.id, top);
+        tops.insert(stage.id, rank_above(first));
     }
     Ok(tops)
 }
