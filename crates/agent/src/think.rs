@@ -169,10 +169,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                         draft
                     }
                     Err(failure) => {
-                        decision.engine = Engine::Fallback;
-                        decision.input_tokens = failure.usage.input_tokens;
-                        decision.output_tokens = failure.usage.output_tokens;
-                        decision.cost_usd = failure.cost_usd;
+                        model_failed(&mut decision, &failure);
                         decision.error = Some(failure.error);
                         nudge
                     }
@@ -266,10 +263,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                             written.draft
                         }
                         Err(failure) => {
-                            decision.engine = Engine::Fallback;
-                            decision.input_tokens = failure.usage.input_tokens;
-                            decision.output_tokens = failure.usage.output_tokens;
-                            decision.cost_usd = failure.cost_usd;
+                            model_failed(&mut decision, &failure);
                             patch.alert = Some(format!(
                                 "The LLM engine failed; the safe reply went instead: {}",
                                 failure.error
@@ -723,4 +717,12 @@ fn model_wrote(decision: &mut Decision, written: &crate::llm_engine::Written) {
     decision.output_tokens = written.usage.output_tokens;
     decision.cost_usd = written.cost_usd;
     decision.prompt_tokens = written.prompt_tokens;
+}
+
+/// The model gave up: the safe reply goes, and what the calls before that cost is counted.
+fn model_failed(decision: &mut Decision, failure: &crate::llm_engine::Failure) {
+    decision.engine = Engine::Fallback;
+    decision.input_tokens = failure.usage.input_tokens;
+    decision.output_tokens = failure.usage.output_tokens;
+    decision.cost_usd = failure.cost_usd;
 }
