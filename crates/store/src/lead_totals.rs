@@ -62,6 +62,18 @@ impl LeadFilter {
     }
 }
 
+impl LeadFilter {
+    /// Whether the filter is a list of tags and nothing else (the taggings then answer counts).
+    pub(crate) fn is_only_tags(&self) -> bool {
+        !self.tags.is_empty()
+            && LeadFilter {
+                tags: vec![],
+                ..self.clone()
+            }
+            .is_everything()
+    }
+}
+
 fn statement(store: &Store, sql: &str, org_id: Uuid) -> Statement {
     let sql = match store.backend() {
         Backend::Sqlite => sql.to_owned(),

@@ -257,7 +257,12 @@ impl Store {
         }
         // The planner's statistics, as a server that has run a while would have them.
         match self.backend() {
-            crate::Backend::Sqlite => self.db.execute_unprepared("ANALYZE").await?,
+            crate::Backend::Sqlite => {
+                // A connection may keep the sampling limit `refresh_statistics` set.
+                self.db
+                    .execute_unprepared("PRAGMA analysis_limit=0; ANALYZE")
+                    .await?
+            }
             crate::Backend::Postgres => self.db.execute_unprepared("VACUUM ANALYZE").await?,
         };
         Ok(counts)

@@ -455,6 +455,19 @@ async fn totals_agree_with_a_count(app: &TestApp, s: &Session, when: &str) {
             .body,
     );
     assert_eq!(totals, counted, "{when}");
+    // Each stage's lead count in the stage list (the running totals) agrees too.
+    let stages = app.get("/api/v1/pipeline/stages", &s.token).await.body;
+    let listed: Vec<(String, u64)> = stages["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| {
+            let name = st["name"].as_str().unwrap().to_owned();
+            (name, st["lead_count"].as_u64().unwrap())
+        })
+        .collect();
+    let board: Vec<(String, u64)> = counted.iter().map(|(n, c, _)| (n.clone(), *c)).collect();
+    assert_eq!(listed, board, "{when}");
     let total = app
         .get("/api/v1/leads?count=true&limit=1", &s.token)
         .await
@@ -719,10 +732,11 @@ async fn common_and_rare_tags_list_the_same_leads_however_checked(b: Backend) {
     let (names, total) = every_page(&app, &owner, "tag=Rare&count=true").await;
     assert_eq!(total, rare.len());
     assert_eq!(names, rare);
-    let (names, _) = every_page(&app, &owner, "tag=rare&tag=common").await;
+    let (names, total) = every_page(&app, &owner, "tag=rare&tag=common&count=true").await;
     let mut both = [common.clone(), rare.clone()].concat();
     both.sort();
     assert_eq!(names, both);
+    assert_eq!(total, both.len());
     // With another condition, and as a filter document (a saved view's).
     let (names, _) = every_page(&app, &owner, "tag=common&q=lead").await;
     assert_eq!(names, common);

@@ -194,7 +194,12 @@ impl Store {
             txn.commit().await?;
         }
         match self.backend() {
-            crate::Backend::Sqlite => self.db.execute_unprepared("ANALYZE").await?,
+            crate::Backend::Sqlite => {
+                // A connection may keep the sampling limit `refresh_statistics` set.
+                self.db
+                    .execute_unprepared("PRAGMA analysis_limit=0; ANALYZE")
+                    .await?
+            }
             crate::Backend::Postgres => self.db.execute_unprepared("VACUUM ANALYZE").await?,
         };
         Ok(counts)
