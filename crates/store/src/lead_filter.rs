@@ -237,26 +237,31 @@ fn col(c: lead::Column) -> SimpleExpr {
     Expr::col((lead::Entity, c))
 }
 
-/// Leads holding a tag whose folded name is one of `names`.
+/// Leads holding a tag whose folded name is one of `names` (`None`: any tag).
 pub(crate) fn tagged(
     org_id: Uuid,
     names: Option<Vec<String>>,
 ) -> sea_orm::sea_query::SelectStatement {
+    // `lead_tags_tag` starts with org_id: without it every tagging would be scanned.
     let mut q = Query::select()
         .column((lead_tag::Entity, lead_tag::Column::ContactId))
         .from(lead_tag::Entity)
-        .inner_join(
-            tag::Entity,
-            Expr::col((tag::Entity, tag::Column::Id))
-                .equals((lead_tag::Entity, lead_tag::Column::TagId)),
-        )
-        .and_where(Expr::col((tag::Entity, tag::Column::OrgId)).eq(org_id))
-        // `lead_tags_tag` starts with org_id: without it every tagging would be scanned.
         .and_where(Expr::col((lead_tag::Entity, lead_tag::Column::OrgId)).eq(org_id))
         .to_owned();
     if let Some(names) = names {
+        // The taggings by the tags' ids (org_id, tag_id): as a join, SQLite's planner — whose
+        // sampled statistics can believe an organisation small — may walk every tagging.
         let folded: Vec<String> = names.iter().map(|n| tag_folded(n)).collect();
-        q.and_where(Expr::col((tag::Entity, tag::Column::NameFolded)).is_in(folded));
+        q.and_where(
+            Expr::col((lead_tag::Entity, lead_tag::Column::TagId)).in_subquery(
+                Query::select()
+                    .column(tag::Column::Id)
+                    .from(tag::Entity)
+                    .and_where(Expr::col(tag::Column::OrgId).eq(org_id))
+                    .and_where(Expr::col(tag::Column::NameFolded).is_in(folded))
+                    .to_owned(),
+            ),
+        );
     }
     q
 }

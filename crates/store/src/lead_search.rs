@@ -85,9 +85,12 @@ pub(crate) fn word_condition(
 ) -> SimpleExpr {
     let word = word.to_lowercase();
     let tokens = search_tokens(&word);
-    let tags = "SELECT lt.contact_id FROM lead_tags lt JOIN tags t ON t.id = lt.tag_id \
-                WHERE t.org_id = ? AND lt.org_id = ? \
-                AND (t.name_folded LIKE ? ESCAPE '!' OR t.name_folded LIKE ? ESCAPE '!')";
+    // The taggings by the matching tags' ids: as a join, SQLite's planner — whose sampled
+    // statistics can believe an organisation small — walked every tagging of a million-lead
+    // organisation to check each one's tag (70 ms on every search).
+    let tags = "SELECT lt.contact_id FROM lead_tags lt WHERE lt.org_id = ? AND lt.tag_id IN \
+                (SELECT t.id FROM tags t WHERE t.org_id = ? \
+                AND (t.name_folded LIKE ? ESCAPE '!' OR t.name_folded LIKE ? ESCAPE '!'))";
     let e = like_escape(&word);
     let tag_values: [sea_orm::Value; 4] = [
         org_id.into(),
