@@ -825,9 +825,10 @@ pub(crate) async fn placements(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let in_stages: Vec<Uuid> = rows.iter().map(|r| r.1).collect();
-    let buckets = bucket_cards(db, org_id, &in_stages).await?;
     let shift = crate::migration::RANK_BUCKET_SHIFT;
+    let in_stages: Vec<Uuid> = rows.iter().map(|r| r.1).collect();
+    let deepest = rows.iter().map(|r| r.3 >> shift).max().unwrap_or(0);
+    let buckets = bucket_cards(db, org_id, &in_stages, deepest).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(lead, stage, entered_at, rank, above_in_bucket)| {
@@ -852,13 +853,15 @@ pub(crate) async fn placements(
         .collect())
 }
 
-/// Each of `stages`' cards per rank bucket (m0016's running counts, summed): read once for a
+/// Each of `stages`' cards per rank bucket above `below` (m0016's running counts, summed): a
+/// page of the newest leads, at the top of their columns, reads a few. Read once for a
 /// page of leads, where a sum per card read up to every bucket above it — a page of leads
 /// from deep in long columns (a phone search's) spent 20–45 ms on PostgreSQL doing that.
 async fn bucket_cards(
     db: &impl ConnectionTrait,
     org_id: Uuid,
     stages: &[Uuid],
+    below: i64,
 ) -> Result<HashMap<Uuid, std::collections::BTreeMap<i64, i64>>> {
     let mut stages = stages.to_vec();
     stages.sort_unstable();
@@ -877,6 +880,7 @@ async fn bucket_cards(
         .from(Alias::new("pipeline_rank_counts"))
         .and_where(Expr::col(Alias::new("org_id")).eq(org_id))
         .and_where(Expr::col(Alias::new("stage_id")).is_in(stages))
+        .and_where(Expr::col(Alias::new("bucket")).lt(below))
         .group_by_col(Alias::new("stage_id"))
         .group_by_col(Alias::new("bucket"))
         .to_owned();
