@@ -231,6 +231,8 @@ const STOPWORDS: &[&str] = &[
     "info",
     "information",
     "looking",
+    "interested",
+    "interest",
     "need",
     "like",
     "let",
@@ -516,9 +518,16 @@ fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
         let y = format!("{stem}y");
         return std::borrow::Cow::Owned(same_thing(&y).to_owned());
     }
+    // "classes", "batches", "taxes" lose "es"; "courses", "houses", "clothes" only "s".
     let w = word
         .strip_suffix("es")
-        .filter(|s| s.len() > 3 && s.ends_with(['s', 'x', 'h']))
+        .filter(|s| {
+            s.len() >= 3
+                && (s.ends_with("ss")
+                    || s.ends_with("ch")
+                    || s.ends_with("sh")
+                    || s.ends_with(['x', 'z']))
+        })
         .unwrap_or(word);
     let w = w
         .strip_suffix('s')
@@ -1036,6 +1045,20 @@ mod tests {
         ];
         let got = retrieve("namaste, weekend pe classes hoti hai kya?", &kb, &[], now);
         assert_eq!(got.first().map(|s| s.id.as_str()), Some("2"), "{got:?}");
+    }
+
+    #[test]
+    fn plurals_read_as_their_word() {
+        for (plural, word) in [
+            ("courses", "course"),
+            ("classes", "class"),
+            ("batches", "batch"),
+            ("taxes", "tax"),
+            ("houses", "house"),
+            ("fees", "fee"),
+        ] {
+            assert_eq!(canonical(plural), canonical(word), "{plural}");
+        }
     }
 
     #[test]
