@@ -263,6 +263,14 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
         (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
         (Line::Moved, true) => "Koi baat nahi, {time} kar diya hai. Team aapko tab call karegi.",
+        (Line::BookedVisit, false) => "Done, your visit is booked. See you on {day} at {time}!",
+        (Line::BookedVisit, true) => "Ho gaya, visit book hai. {day} ko {time} par milte hain!",
+        (Line::BookedSession, false) => "Done, you're booked for {day} at {time}. See you then!",
+        (Line::BookedSession, true) => "Ho gaya, {day} {time} ke liye book hai. Tab milte hain!",
+        (Line::MovedMeeting, false) => {
+            "No problem, I've moved it to {day} at {time}. See you then!"
+        }
+        (Line::MovedMeeting, true) => "Koi baat nahi, {day} {time} kar diya hai. Tab milte hain!",
         (Line::Accepted, false) => "Great! Here you go: {link}",
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
@@ -305,6 +313,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Reconfirm, false) => "Just to confirm, your {slot} is {value}?",
         (Line::Reconfirm, true) => "Confirm kar dun, aapka {slot} {value} hai?",
         (Line::Thanks, _) => "Thanks {name}!",
+        (Line::NiceToMeet, false) => "Nice to meet you, {name}!",
+        (Line::NiceToMeet, true) => "Aapse baat karke achha laga, {name}!",
         (Line::Noted, false) => "Got it: {slot} {value}, noted.",
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
@@ -349,6 +359,12 @@ pub enum Line {
     Booked,
     /// The booking moved to the time the lead asked for.
     Moved,
+    /// A visit booked: the lead comes, nobody calls (`{day}`, `{time}`).
+    BookedVisit,
+    /// A demo, trial or webinar booked: the lead attends it.
+    BookedSession,
+    /// A visit, demo or trial moved to the time the lead asked for.
+    MovedMeeting,
     Accepted,
     Completed,
     OptOut,
@@ -367,6 +383,8 @@ pub enum Line {
     Reconfirm,
     /// Said once, when the lead tells their name.
     Thanks,
+    /// The same in the first reply, after the owner's greeting (which already thanks).
+    NiceToMeet,
     /// A fact the lead corrected, said back.
     Noted,
     /// The offer already on the table, asked about in other words (never resent whole).

@@ -199,7 +199,9 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     ) {
         hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
-        let query = s.new_text();
+        // The name the lead just told is no topic: "Hi I'm Amit, interested in the JEE
+        // course" asks about the course.
+        let query = without_told_name(&s.new_text(), &x);
         let knowledge = retrieval::retrieve_knowledge(
             &query,
             &s.knowledge,
@@ -401,7 +403,13 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         state.intent = Some(intent);
     }
     patch.contact = ContactPatch {
-        name: changed(&s.state, &state, "name"),
+        // The profile name is the contact's already: only a name the lead wrote changes it.
+        name: changed(&s.state, &state, "name").filter(|_| {
+            state
+                .slots
+                .get("name")
+                .is_some_and(|n| n.source_message_id.is_some())
+        }),
         email: changed(&s.state, &state, "email"),
         city: changed(&s.state, &state, "city"),
         phone: changed(&s.state, &state, "phone"),
@@ -508,6 +516,31 @@ fn changed(before: &ConversationState, after: &ConversationState, slot: &str) ->
     (before.slot_value(slot) != Some(v)).then(|| v.to_owned())
 }
 
+/// `text` without the words of the name this message told.
+fn without_told_name(text: &str, x: &Extraction) -> String {
+    let Some((_, name)) = x.slots.iter().find(|(k, _)| k == "name") else {
+        return text.to_owned();
+    };
+    let words: Vec<String> = name
+        .value
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    text.split(' ')
+        .filter(|w| {
+            let bare = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            !words.contains(&bare)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How sure a name taken from the WhatsApp profile is: implied, below what the lead writes,
+/// yet not guessed (no "just to confirm, your name is…?").
+const PROFILE_NAME_CONFIDENCE: f32 = 0.7;
+
 /// Folds this turn's reading into the memory.
 fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
     let pending = state.pending_question.clone();
@@ -551,6 +584,32 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
     for (name, obs) in &x.slots {
         if let Some(merged) = slots::merge(state.slots.get(name), obs) {
             state.slots.insert(name.clone(), merged);
+        }
+    }
+    // WhatsApp's profile name, when it looks like a real one, is the lead's name until they
+    // tell theirs: implied (not read from a message), so the agent does not ask for it.
+    let asks_name = s
+        .profile
+        .sales_rules
+        .qualification_checklist
+        .iter()
+        .any(|(k, _)| k == "name");
+    if asks_name
+        && !state.slots.contains_key("name")
+        && let Some(name) = s
+            .profile_name
+            .as_deref()
+            .and_then(extract::slots::name_from_profile)
+    {
+        let implied = Observation {
+            value: name,
+            confidence: PROFILE_NAME_CONFIDENCE,
+            correction: false,
+            source_message_id: None,
+            at: s.now,
+        };
+        if let Some(slot) = slots::merge(None, &implied) {
+            state.slots.insert("name".into(), slot);
         }
     }
     // "6pm not 5pm" for the call the team is to confirm: remembered even while a person has
