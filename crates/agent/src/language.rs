@@ -257,6 +257,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         }
         (Line::CallNoted, false) => "{time} — noted, I'll have the team confirm it.",
         (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
+        (Line::HandoverNoted, false) => "Noted — {time}. I've told the team.",
+        (Line::HandoverNoted, true) => "Note kar liya — {time}. Team ko bata diya hai.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -354,6 +356,9 @@ pub enum Line {
     PickTimeOn,
     /// The time the lead asked for a call, said back: the team confirms it (no booking link).
     CallNoted,
+    /// A new time for the call already handed to the team, said back while nobody has
+    /// answered yet.
+    HandoverNoted,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

@@ -897,6 +897,16 @@ fn call_for_the_team(
     )
 }
 
+/// The short line to a lead who moved the call already handed to the team ("actually make
+/// it 6pm"): the new time said back, and that the team knows. `state` is after this turn.
+pub fn handover_note(s: &Snapshot, state: &ConversationState, lang: &str) -> Option<Draft> {
+    let at = state
+        .call_requested
+        .filter(|at| s.state.call_requested != Some(*at))?;
+    let text = line(Line::HandoverNoted, lang).replace("{time}", &said_time(s, at));
+    Some(draft(text, ReasonCode::Confirmation, None, 0.85))
+}
+
 /// Remembers the time the lead asked the team to call at, and the team's item with it: a
 /// new time replaces the one asked for before (also while a person has the conversation, so
 /// that the item they work from says the time the lead last gave).
@@ -1002,7 +1012,7 @@ fn on_day_at(s: &Snapshot, template: &str, at: DateTime<Utc>) -> String {
 }
 
 /// A booking's time as the lead reads it: "Wed 18 Nov, 6:00 PM" in the business's zone.
-fn said_time(s: &Snapshot, at: DateTime<Utc>) -> String {
+pub(crate) fn said_time(s: &Snapshot, at: DateTime<Utc>) -> String {
     at.with_timezone(&business_tz(s))
         .format("%a %-d %b, %-I:%M %p")
         .to_string()

@@ -97,6 +97,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         handoff_priority: None,
         handoff: None,
         error: None,
+        while_handed_over: false,
     };
     let lang = reply_language(s, &state);
     let mut critique: Option<String> = None;
@@ -177,6 +178,14 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             }
             _ => nudge,
         }
+    } else if let Some(note) = waiting_for_a_person(s, lead_wrote)
+        .then(|| rules_engine::handover_note(s, &state, &lang))
+        .flatten()
+    {
+        // Handed to the team, nobody has answered yet, and the lead moved the call: told
+        // that the team knows, rather than left to wonder whether anyone read it.
+        decision.while_handed_over = true;
+        note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
         // Human, paused or closed: record and extract, never reply.
         Draft {
@@ -197,6 +206,14 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         &state,
         &escalate::switches(&s.profile.sales_rules.escalation_triggers),
     ) {
+        // "Can someone call me tomorrow at 4pm?": the time goes to the team with the request,
+        // and a later "make it 5pm" moves it.
+        if x.wants_human
+            && let Some(at) = x.proposed_time
+        {
+            rules_engine::note_call_requested(s, &mut state, at);
+            state.summary = summarize(s, &state);
+        }
         hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
         // The name the lead just told is no topic: "Hi I'm Amit, interested in the JEE
@@ -320,7 +337,22 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         }
     };
 
-    let (draft, mut results) = guardrails::enforce(draft, s, &state, opting_out);
+    let (draft, mut results) = if decision.while_handed_over {
+        // The human lock is for a person's conversation: here nobody has taken it yet.
+        let waiting = Snapshot {
+            mode: closer_domain::messaging::ConversationMode::Bot,
+            ..s.clone()
+        };
+        let (draft, mut results) = guardrails::enforce(draft, &waiting, &state, opting_out);
+        if let Some(lock) = results.iter_mut().find(|g| g.rule == "human_lock") {
+            lock.detail = "handed to the team, nobody has answered yet: the lead's change is \
+                           acknowledged"
+                .into();
+        }
+        (draft, results)
+    } else {
+        guardrails::enforce(draft, s, &state, opting_out)
+    };
     if let Some(verdict) = critique {
         // The model's own check, shown with the code's; it never replaces them.
         let action = if verdict.starts_with("revised") {
@@ -393,10 +425,11 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .take()
             .or(s.state.pending_question.clone());
     }
-    if patch.stage.is_none() {
+    // A note while the team has the conversation moves neither the stage nor the status.
+    if patch.stage.is_none() && !decision.while_handed_over {
         patch.stage = stage_after(s, &decision, &patch);
     }
-    if patch.lead_status.is_none() {
+    if patch.lead_status.is_none() && !decision.while_handed_over {
         patch.lead_status = status_after(s, &state, &decision, &patch);
     }
     if let Some(intent) = x.intent {
@@ -436,6 +469,21 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     }
     patch.state = state;
     Outcome { decision, patch }
+}
+
+/// The agent handed this conversation to the team (mode human) and no person has written in
+/// it since: the lead is waiting for a person who has not come yet.
+fn waiting_for_a_person(s: &Snapshot, lead_wrote: bool) -> bool {
+    let Some(handed) = s.state.handoff.as_ref() else {
+        return false;
+    };
+    lead_wrote
+        && !s.opted_out
+        && s.mode == closer_domain::messaging::ConversationMode::Human
+        && !s
+            .history
+            .iter()
+            .any(|t| t.author == Author::Human && t.at >= handed.at)
 }
 
 /// Hands the conversation to the team: mode human, needs_human with the priority, the brief

@@ -855,10 +855,27 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     assert_eq!(c.mode, ConversationMode::Human);
     assert_eq!(slot(&c, "need"), None, "a time is not what they need");
 
-    // The lead moves the time while the team has the conversation: the agent stays quiet,
-    // and the team's item says the new time.
+    // The lead moves the time while the conversation waits for the team: the new time is
+    // said back (nobody has answered yet, so the lead is not left to wonder), and the team's
+    // item says the new time. The conversation stays the team's.
     let o = c.lead_says("6pm not 5pm", None).await.clone();
-    assert!(!o.decision.should_send, "{o:?}");
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Noted — Wed 18 Nov, 6:00 PM. I've told the team."),
+        "{o:?}"
+    );
+    assert!(o.decision.while_handed_over);
+    assert_eq!(
+        (o.patch.handoff, o.patch.stage, o.patch.lead_status),
+        (None, None, None)
+    );
+    assert_eq!(c.mode, ConversationMode::Human);
+    let lock = o
+        .decision
+        .guardrails
+        .iter()
+        .find(|g| g.rule == "human_lock");
+    assert_eq!(lock.map(|g| g.action), Some(GuardAction::Passed));
     assert_eq!(c.state.call_requested, Some(six_pm));
     // The brief the team works from (the inbox's, and its item's) says the new time.
     let brief = c.state.handoff.clone().expect("the brief stays");
@@ -866,6 +883,22 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     assert!(!brief.summary.contains("5:00 PM"), "{brief:?}");
     assert_eq!(brief.escalation_reason, "call_requested");
     assert_eq!(o.patch.brief, Some(brief));
+    // A person has answered: the conversation is theirs, and a new time goes to them alone.
+    let mut taken = c.clone();
+    taken.history.push(closer_agent::snapshot::Turn {
+        id: "h1".into(),
+        author: closer_domain::messaging::Author::Human,
+        text: "Hi, this is Priya from the team.".into(),
+        at: taken.now,
+        reply_id: None,
+    });
+    let o = taken.lead_says("actually make it 7pm", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert!(!o.decision.while_handed_over);
+    assert_eq!(
+        taken.state.call_requested,
+        Some(six_pm + chrono::Duration::hours(1))
+    );
     // Handed back, the lead moves it again: said back, never the next question.
     c.mode = ConversationMode::Bot;
     let o = c.lead_says("make it 7pm instead", None).await.clone();
@@ -1410,4 +1443,41 @@ async fn a_hinglish_request_to_come_on_a_day_is_booked_as_a_visit() {
             o.decision.message_text
         );
     }
+}
+
+/// Replayed as the coaching institute at night: a lead asked for a person to call at 4pm, the
+/// agent handed over, then "actually make it 5pm" changed the team's item and the lead heard
+/// nothing. While nobody has answered, the new time is said back; once a person has, they
+/// alone answer.
+#[tokio::test]
+async fn a_time_changed_while_the_team_has_not_answered_yet_is_acknowledged() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    let o = c
+        .lead_says("Can someone from your team call me tomorrow at 4pm?", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    let four_pm = Utc.with_ymd_and_hms(2026, 11, 18, 10, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(four_pm));
+    let brief = c.state.handoff.clone().expect("a brief");
+    assert!(brief.summary.contains("Wed 18 Nov, 4:00 PM"), "{brief:?}");
+    assert_eq!(c.mode, ConversationMode::Human);
+
+    let o = c.lead_says("actually make it 5pm", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Noted — Wed 18 Nov, 5:00 PM. I've told the team.")
+    );
+    let brief = o.patch.brief.expect("the team's item moves");
+    assert!(brief.summary.contains("5:00 PM"), "{brief:?}");
+    // Anything else while the team has it: silence, as before.
+    let o = c.lead_says("what are the fees?", None).await;
+    assert!(!o.decision.should_send);
+    // In Hinglish.
+    let o = c.lead_says("nahi, 6 baje kar do", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Note kar liya — Wed 18 Nov, 6:00 PM. Team ko bata diya hai.")
+    );
 }
