@@ -668,6 +668,17 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
     {
         rules_engine::note_call_requested(s, state, at);
     }
+    // "Can you call me tomorrow at 5pm?" while the team has the conversation (handed over
+    // for another reason): the call and its time go to the team's item.
+    if state.call_requested.is_none()
+        && state.handoff.is_some()
+        && !s.mode.bot_may_reply()
+        && x.asks_to_book
+        && !x.declines
+        && let Some(at) = x.proposed_time
+    {
+        rules_engine::note_call_requested(s, state, at);
+    }
     state.commitments.user.extend(x.commitments.iter().cloned());
     if let Some((sentiment, confidence)) = x.sentiment {
         state.sentiment_history.push(SentimentPoint {

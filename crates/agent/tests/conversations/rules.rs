@@ -1481,3 +1481,28 @@ async fn a_time_changed_while_the_team_has_not_answered_yet_is_acknowledged() {
         Some("Note kar liya — Wed 18 Nov, 6:00 PM. Team ko bata diya hai.")
     );
 }
+
+/// The agent promised that the team would answer a question and handed over; the lead then
+/// asked for a call at a time. The call and its time go to the team's item, and the lead,
+/// still waiting for a person, hears that it is noted.
+#[tokio::test]
+async fn a_call_asked_for_while_waiting_for_the_team_goes_to_the_team_and_is_noted() {
+    let mut c = starter_without_a_booking_link();
+    let o = c
+        .lead_says("Do you have weekend batches?", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    let o = c
+        .lead_says("ok, can you call me tomorrow at 5pm?", None)
+        .await
+        .clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Noted — Wed 18 Nov, 5:00 PM. I've told the team.")
+    );
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(five_pm));
+    let brief = o.patch.brief.expect("the team's item says the call");
+    assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
+}
