@@ -869,8 +869,12 @@ fn rank<'a>(
     idf_of: &dyn Fn(&str) -> f32,
 ) -> Vec<(f32, f32, f32, &'a Entry)> {
     let with_context: Query = own.iter().chain(context).cloned().collect();
+    // "How much for 11th and 12th?" asks a price: an entry that names none ("the programmes
+    // run through 11th and 12th") does not answer it, whatever else it shares.
+    let asks_price = own.iter().any(|(t, _)| t == "fee");
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
+        .filter(|e| !asks_price || e.all.contains("fee"))
         .filter_map(|e| {
             let helped = relevance(&with_context, e, idf_of);
             let alone = if may_stand_alone {
