@@ -618,6 +618,8 @@ struct Entry {
     /// Terms of the FAQ's question (empty for pages), the business's name left out.
     title: Vec<String>,
     all: std::collections::HashSet<String>,
+    /// It says what something costs: a price, or that it is free.
+    priced: bool,
 }
 
 fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
@@ -638,7 +640,21 @@ fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
             if states_a_price(&k.content) {
                 all.insert("fee".into());
             }
-            Entry { index, title, all }
+            let free = crate::extract::has_any(
+                &normalize(&k.content),
+                &["free", "no cost", "free of cost", "complimentary", "muft"],
+            );
+            // "Free" is a price too: "how much is the trial?" is answered by "a free trial".
+            if free {
+                all.insert("fee".into());
+            }
+            let priced = all.contains("fee");
+            Entry {
+                index,
+                title,
+                all,
+                priced,
+            }
         })
         .collect()
 }
@@ -874,7 +890,7 @@ fn rank<'a>(
     let asks_price = own.iter().any(|(t, _)| t == "fee");
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
-        .filter(|e| !asks_price || e.all.contains("fee"))
+        .filter(|e| !asks_price || e.priced)
         .filter_map(|e| {
             let helped = relevance(&with_context, e, idf_of);
             let alone = if may_stand_alone {
@@ -1066,6 +1082,42 @@ mod tests {
         ];
         let got = retrieve("namaste, weekend pe classes hoti hai kya?", &kb, &[], now);
         assert_eq!(got.first().map(|s| s.id.as_str()), Some("2"), "{got:?}");
+    }
+
+    /// "How much" is answered from an entry that names a price, or says it is free.
+    #[test]
+    fn a_price_question_is_answered_from_an_entry_that_names_a_price() {
+        let kb = vec![
+            faq(
+                "duration",
+                "How long is the course?",
+                "The programmes run two years, through 11th and 12th.",
+            ),
+            faq(
+                "fees",
+                "What are the fees?",
+                "The programmes cost Rs 1,20,000.",
+            ),
+            faq(
+                "trial",
+                "Is there a free trial?",
+                "Yes, your first day is a free trial.",
+            ),
+        ];
+        let top = |q: &str| {
+            retrieve_knowledge(q, &kb, "")
+                .into_iter()
+                .find(|s| s.answers)
+                .map(|s| s.id)
+        };
+        assert_ne!(
+            top("total kitna lagega 11th 12th dono ka?").as_deref(),
+            Some("duration")
+        );
+        assert_eq!(
+            top("How much does the trial cost?").as_deref(),
+            Some("trial")
+        );
     }
 
     #[test]
