@@ -56,6 +56,10 @@ pub struct Decision {
     pub handoff_priority: Option<EscalationPriority>,
     pub handoff: Option<HandoffPackage>,
     pub error: Option<String>,
+    /// The reply goes to a lead whose conversation the agent handed to the team and nobody
+    /// has answered yet (mode human): a short acknowledgement of what the lead changed. The
+    /// store sends it only while no person has written since.
+    pub while_handed_over: bool,
 }
 
 /// A CTA the lead took up: the action center shows it, with the name and time read from the

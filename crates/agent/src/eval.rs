@@ -382,10 +382,12 @@ pub async fn run_message(b: &Business, m: &Message) -> MessageRun {
     MessageRun {
         answered: b.answered(&reply).into_iter().map(str::to_owned).collect(),
         reply,
+        // What the message said: a name taken from the WhatsApp profile was not read from it.
         slots: c
             .state
             .slots
             .iter()
+            .filter(|(_, v)| v.source_message_id.is_some())
             .map(|(k, v)| (k.clone(), v.value.clone()))
             .collect(),
     }

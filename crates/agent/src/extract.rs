@@ -553,7 +553,48 @@ const VISIT_REQUEST: &[&str] = &[
     "dekh sakte",
     "visit karna",
     "visit kar",
+    "drop by",
+    "come by",
+    "walk in",
+    // Hinglish "may I come": "office aau kya parso?", "Sunday ko milne aana hai".
+    "aa jau",
+    "aa jaun",
+    "aana hai",
+    "aana tha",
+    "aau",
+    "aaun",
+    "aaoon",
+    "milne aa",
+    "milne aana",
+    "visit karni",
+    "visit karu",
+    "visit karun",
+    "आना है",
+    "मिलने आ",
 ];
+/// "Can come" in Hinglish is also "I can come": "kya main Sunday ko aa sakta hu?" asks to
+/// come, "sirf Sunday ko aa sakta hu, koi batch hai?" says when they can attend. A visit
+/// request only where the part of the message that says it asks.
+const VISIT_IF_ASKED: &[&str] = &[
+    "aa sakta",
+    "aa sakti",
+    "aa sakte",
+    "aa jaye",
+    "aa jayen",
+    "आ सकता",
+    "आ सकती",
+    "आ सकते",
+];
+
+/// Whether the message asks to come (see [`VISIT_REQUEST`], [`VISIT_IF_ASKED`]).
+fn asks_to_come(text: &str, norm: &str) -> bool {
+    has_any(norm, VISIT_REQUEST)
+        || text.split([',', '.', '\n', ';', '!']).any(|part| {
+            let n = normalize(part);
+            has_any(&n, VISIT_IF_ASKED)
+                && (part.trim_end().ends_with('?') || has_any(&n, &["kya", "क्या"]))
+        })
+}
 const COMPLETED: &[&str] = &[
     "downloaded",
     "installed",
@@ -905,32 +946,65 @@ static NOT_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 static VALUE_NAHI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([\p{L}\d+-]+)\s+(?:nahi|nahin|nhi)\b").expect("regex"));
 
-/// `text` without the values the lead takes back ("Baner not Wakad", "Class 11 not 12"),
-/// whether it took one back (only a value the agent holds counts, so "not sure" stays), and the
+/// What a message takes back ("Baner not Wakad", "Class 11 not 12"): the text without it,
+/// the words taken back (only a value the agent holds counts, so "not sure" stays), and the
 /// name given in place of a name taken back ("it's Amit not Amith": Amit).
-fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool, Option<String>) {
+struct TakenBack {
+    said: String,
+    words: Vec<String>,
+    new_name: Option<String>,
+}
+
+/// Words that follow "not" without being a fact the lead gave: "not now", "not sure".
+const NOT_TAKEN_BACK: &[&str] = &[
+    "now",
+    "sure",
+    "yet",
+    "really",
+    "interested",
+    "that",
+    "this",
+    "much",
+    "for",
+    "the",
+];
+
+fn without_taken_back(text: &str, s: &Snapshot) -> TakenBack {
     let held: Vec<String> = s
         .state
         .slots
         .values()
         .map(|v| v.value.to_lowercase())
         .collect();
+    // The words of a short answer ("class 12" as what they need) can be taken back alone.
+    let held_words: Vec<String> = held
+        .iter()
+        .filter(|v| v.split_whitespace().count() <= 4)
+        .flat_map(|v| {
+            normalize(v)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let held_back = |word: &str| {
         let w = word.to_lowercase();
+        let digits = w.chars().all(|c| c.is_ascii_digit());
         // "12" takes back "12th"; a lone letter takes back nothing.
         w.chars().count() > 1
-            && held
-                .iter()
-                .any(|v| *v == w || v.starts_with(&w) && w.chars().all(|c| c.is_ascii_digit()))
+            && (held.iter().any(|v| *v == w || v.starts_with(&w) && digits)
+                || ((w.chars().count() > 2 || digits)
+                    && !NOT_TAKEN_BACK.contains(&w.as_str())
+                    && held_words.contains(&w)))
     };
     let name = s.state.slot_value("name").map(str::to_lowercase);
-    let mut took_back = false;
+    let mut words = vec![];
     let mut new_name = None;
     let out = NOT_VALUE.replace_all(text, |c: &regex::Captures| {
         if !held_back(&c[1]) {
             return c[0].to_owned();
         }
-        took_back = true;
+        words.push(c[1].to_lowercase());
         let was_name = name.as_deref().and_then(|n| n.split_whitespace().next())
             == Some(c[1].to_lowercase().as_str());
         if was_name {
@@ -945,13 +1019,17 @@ fn without_taken_back(text: &str, s: &Snapshot) -> (String, bool, Option<String>
     });
     let out = VALUE_NAHI.replace_all(&out, |c: &regex::Captures| {
         if held_back(&c[1]) {
-            took_back = true;
+            words.push(c[1].to_lowercase());
             String::new()
         } else {
             c[0].to_owned()
         }
     });
-    (out.into_owned(), took_back, new_name)
+    TakenBack {
+        said: out.into_owned(),
+        words,
+        new_name,
+    }
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -1004,13 +1082,13 @@ fn proposed_time_on(
 /// The day a message names ("tomorrow", "kal", "parso", "Friday"), from the business's today.
 fn named_day(norm: &str, today: NaiveDate) -> Option<NaiveDate> {
     let weekdays = [
-        (["monday", "somvar"], Weekday::Mon),
-        (["tuesday", "mangalvar"], Weekday::Tue),
-        (["wednesday", "budhvar"], Weekday::Wed),
-        (["thursday", "guruvar"], Weekday::Thu),
-        (["friday", "shukravar"], Weekday::Fri),
-        (["saturday", "shanivar"], Weekday::Sat),
-        (["sunday", "ravivar"], Weekday::Sun),
+        (["monday", "somvar", "सोमवार"], Weekday::Mon),
+        (["tuesday", "mangalvar", "मंगलवार"], Weekday::Tue),
+        (["wednesday", "budhvar", "बुधवार"], Weekday::Wed),
+        (["thursday", "guruvar", "गुरुवार"], Weekday::Thu),
+        (["friday", "shukravar", "शुक्रवार"], Weekday::Fri),
+        (["saturday", "shanivar", "शनिवार"], Weekday::Sat),
+        (["sunday", "ravivar", "रविवार"], Weekday::Sun),
     ];
     if has_any(norm, &["day after tomorrow", "parso"]) {
         Some(today + Duration::days(2))
@@ -1214,7 +1292,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.declines |= x.defers;
     // A failed booking is a complaint, not a request (`payment_failure` takes it).
     let day = named_day(&norm, today);
-    let visit = has_any(&norm, VISIT_REQUEST) && (day.is_some() || x.proposed_time.is_some());
+    let visit = asks_to_come(&text, &norm) && (day.is_some() || x.proposed_time.is_some());
     x.asks_to_book = (has_any(&norm, BOOK_REQUEST) || visit) && !x.payment_failure;
     x.proposed_day = day.filter(|_| x.proposed_time.is_none() && x.asks_to_book);
     x.asks_for = requested_ctas(&norm);
@@ -1288,14 +1366,19 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     };
 
     // Slots: every fact the message holds, whatever we asked; "NEET not JEE" takes JEE back.
-    let (said, took_back, new_name) = without_taken_back(&text, snapshot);
-    x.correction |= took_back;
+    let TakenBack {
+        said,
+        words: taken_back,
+        new_name,
+    } = without_taken_back(&text, snapshot);
+    x.correction |= !taken_back.is_empty();
     let said_norm = normalize(&said);
     let reading = slots::Reading {
         text: &said,
         norm: &said_norm,
         is_question: x.is_question,
         correction: x.correction,
+        taken_back: &taken_back,
         time_only: words <= 6
             && !x.is_question
             && (x.proposed_time.is_some() || clock_time(&text).is_some()),

@@ -106,10 +106,21 @@ fn carries_link(p: &str) -> bool {
 /// Drops whole sentences from the end, sparing the question (it moves the sale on) and the
 /// link that acts on it, until `parts` have at most `max` words or one sentence is left.
 pub(crate) fn drop_sentences(parts: &mut Vec<String>, max: usize) {
+    drop_sentences_sparing(parts, max, &|_| false);
+}
+
+/// [`drop_sentences`], sparing also the sentences `kept` names (the short thanks by name)
+/// while anything else may go.
+fn drop_sentences_sparing(parts: &mut Vec<String>, max: usize, kept: &dyn Fn(&str) -> bool) {
     while parts.iter().map(|p| words(p)).sum::<usize>() > max && parts.len() > 1 {
         let victim = parts
             .iter()
-            .rposition(|p| !p.ends_with('?') && !carries_link(p))
+            .rposition(|p| !p.ends_with('?') && !carries_link(p) && !kept(p))
+            .or_else(|| {
+                parts
+                    .iter()
+                    .rposition(|p| !p.ends_with('?') && !carries_link(p))
+            })
             .or_else(|| parts.iter().rposition(|p| !p.ends_with('?')))
             .unwrap_or(parts.len() - 1);
         parts.remove(victim);
@@ -127,7 +138,7 @@ fn shorten_around_answer(
     thanked: &dyn Fn(&str) -> bool,
 ) {
     if !parts.iter().any(|p| quoted(p)) {
-        drop_sentences(parts, max);
+        drop_sentences_sparing(parts, max, thanked);
         return;
     }
     while parts.iter().map(|p| words(p)).sum::<usize>() > max {

@@ -257,12 +257,22 @@ pub fn line(key: Line, language: &str) -> &'static str {
         }
         (Line::CallNoted, false) => "{time} — noted, I'll have the team confirm it.",
         (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
+        (Line::HandoverNoted, false) => "Noted — {time}. I've told the team.",
+        (Line::HandoverNoted, true) => "Note kar liya — {time}. Team ko bata diya hai.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
         (Line::Booked, true) => "Ho gaya, {time} ke liye book hai. Team aapko tab call karegi.",
         (Line::Moved, false) => "No problem, I've moved it to {time}. Our team will call you then.",
         (Line::Moved, true) => "Koi baat nahi, {time} kar diya hai. Team aapko tab call karegi.",
+        (Line::BookedVisit, false) => "Done, your visit is booked. See you on {day} at {time}!",
+        (Line::BookedVisit, true) => "Ho gaya, visit book hai. {day} ko {time} par milte hain!",
+        (Line::BookedSession, false) => "Done, you're booked for {day} at {time}. See you then!",
+        (Line::BookedSession, true) => "Ho gaya, {day} {time} ke liye book hai. Tab milte hain!",
+        (Line::MovedMeeting, false) => {
+            "No problem, I've moved it to {day} at {time}. See you then!"
+        }
+        (Line::MovedMeeting, true) => "Koi baat nahi, {day} {time} kar diya hai. Tab milte hain!",
         (Line::Accepted, false) => "Great! Here you go: {link}",
         (Line::Accepted, true) => "Badhiya! Yeh raha: {link}",
         (Line::Completed, false) => "Wonderful, thank you! Anything else I can help with?",
@@ -305,6 +315,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Reconfirm, false) => "Just to confirm, your {slot} is {value}?",
         (Line::Reconfirm, true) => "Confirm kar dun, aapka {slot} {value} hai?",
         (Line::Thanks, _) => "Thanks {name}!",
+        (Line::NiceToMeet, false) => "Nice to meet you, {name}!",
+        (Line::NiceToMeet, true) => "Aapse baat karke achha laga, {name}!",
         (Line::Noted, false) => "Got it: {slot} {value}, noted.",
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
@@ -344,11 +356,20 @@ pub enum Line {
     PickTimeOn,
     /// The time the lead asked for a call, said back: the team confirms it (no booking link).
     CallNoted,
+    /// A new time for the call already handed to the team, said back while nobody has
+    /// answered yet.
+    HandoverNoted,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,
     /// The booking moved to the time the lead asked for.
     Moved,
+    /// A visit booked: the lead comes, nobody calls (`{day}`, `{time}`).
+    BookedVisit,
+    /// A demo, trial or webinar booked: the lead attends it.
+    BookedSession,
+    /// A visit, demo or trial moved to the time the lead asked for.
+    MovedMeeting,
     Accepted,
     Completed,
     OptOut,
@@ -367,6 +388,8 @@ pub enum Line {
     Reconfirm,
     /// Said once, when the lead tells their name.
     Thanks,
+    /// The same in the first reply, after the owner's greeting (which already thanks).
+    NiceToMeet,
     /// A fact the lead corrected, said back.
     Noted,
     /// The offer already on the table, asked about in other words (never resent whole).

@@ -231,6 +231,8 @@ const STOPWORDS: &[&str] = &[
     "info",
     "information",
     "looking",
+    "interested",
+    "interest",
     "need",
     "like",
     "let",
@@ -375,7 +377,13 @@ const SAME_THING: &[(&str, &str)] = &[
     ("khulta", "timing"),
     ("hour", "timing"),
     ("बजे", "timing"),
-    ("try", "trial"),
+    ("खुलता", "timing"),
+    ("खुलती", "timing"),
+    ("खुला", "timing"),
+    ("night", "timing"),
+    ("raat", "timing"),
+    // "trial" is read as "demo" (below): "can I try" asks for it too.
+    ("try", "demo"),
     ("baje", "timing"),
     ("morning", "timing"),
     ("evening", "timing"),
@@ -473,6 +481,14 @@ const SAME_THING: &[(&str, &str)] = &[
     ("required", "need"),
     ("needed", "need"),
     ("lagenge", "need"),
+    // A gym is the fitness business it names ("Iron Temple Fitness"): no topic of its own.
+    ("gym", "fitness"),
+    ("जिम", "fitness"),
+    ("pt", "trainer"),
+    ("पर्सनल", "personal"),
+    ("ट्रेनर", "trainer"),
+    ("hold", "pause"),
+    ("freeze", "pause"),
     ("chhod", "leave"),
     ("chhoda", "leave"),
     ("quit", "leave"),
@@ -497,6 +513,9 @@ const SAME_PHRASE: &[(&str, &str)] = &[
     (" kitne mahine ", " duration "),
     (" kitne din ", " duration "),
     (" kitne baje ", " timing "),
+    // "Where is the gym?" and "Where exactly are you located?" ask the same.
+    (" where is ", " location is "),
+    (" where are you ", " location are you "),
     (" test series ", " material "),
     (" price list ", " fee "),
     (" rate list ", " fee "),
@@ -516,9 +535,16 @@ fn canonical(word: &str) -> std::borrow::Cow<'_, str> {
         let y = format!("{stem}y");
         return std::borrow::Cow::Owned(same_thing(&y).to_owned());
     }
+    // "classes", "batches", "taxes" lose "es"; "courses", "houses", "clothes" only "s".
     let w = word
         .strip_suffix("es")
-        .filter(|s| s.len() > 3 && s.ends_with(['s', 'x', 'h']))
+        .filter(|s| {
+            s.len() >= 3
+                && (s.ends_with("ss")
+                    || s.ends_with("ch")
+                    || s.ends_with("sh")
+                    || s.ends_with(['x', 'z']))
+        })
         .unwrap_or(word);
     let w = w
         .strip_suffix('s')
@@ -592,6 +618,8 @@ struct Entry {
     /// Terms of the FAQ's question (empty for pages), the business's name left out.
     title: Vec<String>,
     all: std::collections::HashSet<String>,
+    /// It says what something costs: a price, or that it is free.
+    priced: bool,
 }
 
 fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
@@ -612,7 +640,21 @@ fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
             if states_a_price(&k.content) {
                 all.insert("fee".into());
             }
-            Entry { index, title, all }
+            let free = crate::extract::has_any(
+                &normalize(&k.content),
+                &["free", "no cost", "free of cost", "complimentary", "muft"],
+            );
+            // "Free" is a price too: "how much is the trial?" is answered by "a free trial".
+            if free {
+                all.insert("fee".into());
+            }
+            let priced = all.contains("fee");
+            Entry {
+                index,
+                title,
+                all,
+                priced,
+            }
         })
         .collect()
 }
@@ -843,8 +885,12 @@ fn rank<'a>(
     idf_of: &dyn Fn(&str) -> f32,
 ) -> Vec<(f32, f32, f32, &'a Entry)> {
     let with_context: Query = own.iter().chain(context).cloned().collect();
+    // "How much for 11th and 12th?" asks a price: an entry that names none ("the programmes
+    // run through 11th and 12th") does not answer it, whatever else it shares.
+    let asks_price = own.iter().any(|(t, _)| t == "fee");
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
+        .filter(|e| !asks_price || e.priced)
         .filter_map(|e| {
             let helped = relevance(&with_context, e, idf_of);
             let alone = if may_stand_alone {
@@ -1036,6 +1082,56 @@ mod tests {
         ];
         let got = retrieve("namaste, weekend pe classes hoti hai kya?", &kb, &[], now);
         assert_eq!(got.first().map(|s| s.id.as_str()), Some("2"), "{got:?}");
+    }
+
+    /// "How much" is answered from an entry that names a price, or says it is free.
+    #[test]
+    fn a_price_question_is_answered_from_an_entry_that_names_a_price() {
+        let kb = vec![
+            faq(
+                "duration",
+                "How long is the course?",
+                "The programmes run two years, through 11th and 12th.",
+            ),
+            faq(
+                "fees",
+                "What are the fees?",
+                "The programmes cost Rs 1,20,000.",
+            ),
+            faq(
+                "trial",
+                "Is there a free trial?",
+                "Yes, your first day is a free trial.",
+            ),
+        ];
+        let top = |q: &str| {
+            retrieve_knowledge(q, &kb, "")
+                .into_iter()
+                .find(|s| s.answers)
+                .map(|s| s.id)
+        };
+        assert_ne!(
+            top("total kitna lagega 11th 12th dono ka?").as_deref(),
+            Some("duration")
+        );
+        assert_eq!(
+            top("How much does the trial cost?").as_deref(),
+            Some("trial")
+        );
+    }
+
+    #[test]
+    fn plurals_read_as_their_word() {
+        for (plural, word) in [
+            ("courses", "course"),
+            ("classes", "class"),
+            ("batches", "batch"),
+            ("taxes", "tax"),
+            ("houses", "house"),
+            ("fees", "fee"),
+        ] {
+            assert_eq!(canonical(plural), canonical(word), "{plural}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
 use crate::escalate::{AnswerDue, answer_due, check_with_team_line};
-use crate::extract::slots::{SlotKind, kind_of, name_answering};
+use crate::extract::slots::{SlotKind, kind_of};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
 use crate::language::{Line, line};
@@ -75,20 +75,8 @@ pub fn next_slot(s: &Snapshot, state: &ConversationState) -> Option<String> {
     let checklist = &s.profile.sales_rules.qualification_checklist;
     let asked = |k: &str| state.asked_slots.iter().filter(|a| *a == k).count();
     let just_asked = state.asked_slots.last().map(String::as_str);
-    // WhatsApp already tells the lead's name when it starts like one ("Rahul S"): asked
-    // once, never chased.
-    let known_name = s
-        .profile_name
-        .as_deref()
-        .and_then(|n| n.split_whitespace().next())
-        .and_then(|first| name_answering(first, &|_| false))
-        .is_some();
+    // A WhatsApp profile name that looks like one already fills the name (`think`).
     let missing = |k: &str, limit: usize| {
-        let limit = if known_name && k == "name" {
-            limit.min(1)
-        } else {
-            limit
-        };
         !state.slots.contains_key(k) && asked(k) < limit && just_asked != Some(k)
     };
     // A business with fixed prices has nothing to fit to a budget: asking one after quoting
@@ -234,7 +222,8 @@ fn draft(
 }
 
 /// Drafts the reply and updates `state` (questions asked, CTA states, confusion). A lead who
-/// has just told their name hears it back first, once, as a counsellor would.
+/// has just told their name hears it back first, once, as a counsellor would; in the first
+/// reply right after the owner's greeting.
 pub fn respond(
     s: &Snapshot,
     x: &Extraction,
@@ -243,20 +232,44 @@ pub fn respond(
 ) -> (Draft, Effects) {
     let (mut d, fx) = decide(s, x, state, knowledge);
     if d.reason_code != ReasonCode::ExitGraceful
+        && d.should_send
         && let Some(thanks) = thanks(s, state)
     {
-        d.text = format!("{thanks} {}", d.text);
+        d.text = match greeting_in(s, state, &d.text) {
+            Some(greeting) => format!(
+                "{greeting} {thanks} {}",
+                d.text[greeting.len()..].trim_start()
+            ),
+            None => format!("{thanks} {}", d.text),
+        };
+        d.text = d.text.trim_end().to_owned();
         d.thanks = Some(thanks);
     }
     (d, fx)
 }
 
+/// The owner's greeting that opens `text` (whole, or its first sentence), in the first reply.
+fn greeting_in<'a>(s: &Snapshot, state: &ConversationState, text: &'a str) -> Option<&'a str> {
+    if s.bot_has_spoken() {
+        return None;
+    }
+    let lang = reply_language(s, state);
+    let opener = script(&s.profile.script_library.openers, "new_lead", &lang)
+        .unwrap_or(line(Line::Greeting, &lang));
+    [opener.to_owned(), first_sentences(opener, 1)]
+        .into_iter()
+        .find(|g| !g.is_empty() && text.starts_with(g.as_str()))
+        .map(|g| &text[..g.len()])
+}
+
 /// "Thanks Amit!" when this message told the lead's name (a new one, not the same again);
-/// "Thanks Amit ji!" in Hinglish where the owner's style uses honorifics. Not in the first
-/// reply: its greeting already thanks the lead.
+/// "Thanks Amit ji!" in Hinglish where the owner's style uses honorifics. In the first reply,
+/// whose greeting already thanks the lead, "Nice to meet you, Amit!" — only for a name the
+/// lead wrote, not WhatsApp's profile name.
 fn thanks(s: &Snapshot, state: &ConversationState) -> Option<String> {
-    let name = state.slot_value("name")?;
-    if s.state.slot_value("name") == Some(name) || !s.bot_has_spoken() {
+    let slot = state.slots.get("name")?;
+    let name = slot.value.as_str();
+    if s.state.slot_value("name") == Some(name) || slot.source_message_id.is_none() {
         return None;
     }
     let lang = reply_language(s, state);
@@ -267,7 +280,12 @@ fn thanks(s: &Snapshot, state: &ConversationState) -> Option<String> {
     } else {
         first.to_owned()
     };
-    Some(line(Line::Thanks, &lang).replace("{name}", &name))
+    let key = if s.bot_has_spoken() {
+        Line::Thanks
+    } else {
+        Line::NiceToMeet
+    };
+    Some(line(key, &lang).replace("{name}", &name))
 }
 
 /// The facts this message changed ("sorry, I meant Class 11"), as (slot, new value); the
@@ -290,10 +308,31 @@ fn after_correction(
     s: &Snapshot,
     state: &mut ConversationState,
     changed: &[(String, String)],
+    pending: Option<&str>,
     lang: &str,
 ) -> Draft {
     let on_table = state.last_cta;
-    let mut step = next_step(s, state, lang);
+    // The question the correction came instead of is still open: asked again, not skipped.
+    let open = pending.filter(|p| {
+        !state.slots.contains_key(*p)
+            && s.profile
+                .sales_rules
+                .qualification_checklist
+                .iter()
+                .any(|(k, _)| k == p)
+    });
+    let mut step = match open {
+        Some(slot) => {
+            state.pending_question = Some(slot.to_owned());
+            draft(
+                question_for(s, slot, lang),
+                ReasonCode::QualificationQuestion,
+                None,
+                0.8,
+            )
+        }
+        None => next_step(s, state, lang),
+    };
     if step.reason_code == ReasonCode::CtaPush
         && let Some(cta) = on_table.filter(|c| step.cta_type == Some(*c))
     {
@@ -582,7 +621,10 @@ fn decide(
         // back, and the offer asked about in other words rather than sent again whole.
         let changed = corrections(s, state);
         if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) {
-            return (after_correction(s, state, &changed, lang), fx);
+            return (
+                after_correction(s, state, &changed, pending.as_deref(), lang),
+                fx,
+            );
         }
         return (next_step(s, state, lang), fx);
     }
@@ -855,6 +897,16 @@ fn call_for_the_team(
     )
 }
 
+/// The short line to a lead who moved the call already handed to the team ("actually make
+/// it 6pm"): the new time said back, and that the team knows. `state` is after this turn.
+pub fn handover_note(s: &Snapshot, state: &ConversationState, lang: &str) -> Option<Draft> {
+    let at = state
+        .call_requested
+        .filter(|at| s.state.call_requested != Some(*at))?;
+    let text = line(Line::HandoverNoted, lang).replace("{time}", &said_time(s, at));
+    Some(draft(text, ReasonCode::Confirmation, None, 0.85))
+}
+
 /// Remembers the time the lead asked the team to call at, and the team's item with it: a
 /// new time replaces the one asked for before (also while a person has the conversation, so
 /// that the item they work from says the time the lead last gave).
@@ -897,16 +949,70 @@ fn booked(
     fx.booking_at = Some(at);
     state.booking = Some(Booking { cta, at });
     state.requested_day = None;
-    draft(
-        line(Line::Booked, lang).replace("{time}", &when),
-        ReasonCode::Confirmation,
-        Some(cta),
-        0.9,
-    )
+    let text = match Meeting::of(s, cta) {
+        Meeting::Call => line(Line::Booked, lang).replace("{time}", &when),
+        Meeting::Visit => on_day_at(s, line(Line::BookedVisit, lang), at),
+        Meeting::Session => on_day_at(s, line(Line::BookedSession, lang), at),
+    };
+    draft(text, ReasonCode::Confirmation, Some(cta), 0.9)
+}
+
+/// What the lead books, as they will live it: a call the team makes, a visit they come for
+/// (a site visit, a tour of the centre), or a demo, trial or webinar they attend. A visit is
+/// never confirmed with "our team will call you then".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Meeting {
+    Call,
+    Visit,
+    Session,
+}
+
+impl Meeting {
+    /// The CTA's kind, read from its type and the owner's name for it: a `book_call` the
+    /// owner named "Site visit" is a visit.
+    fn of(s: &Snapshot, cta: CtaType) -> Meeting {
+        let name = s
+            .enabled_cta(cta)
+            .map(|c| crate::extract::normalize(&c.name))
+            .unwrap_or_default();
+        let says = |words: &[&str]| crate::extract::has_any(&name, words);
+        if says(VISIT_WORDS) {
+            Meeting::Visit
+        } else if matches!(cta, CtaType::ScheduleDemo | CtaType::JoinWebinar) || says(SESSION_WORDS)
+        {
+            Meeting::Session
+        } else {
+            Meeting::Call
+        }
+    }
+}
+
+const VISIT_WORDS: &[&str] = &[
+    "visit",
+    "site visit",
+    "tour",
+    "walk in",
+    "walkin",
+    "come and see",
+    "come over",
+    "showroom",
+    "show flat",
+    "sample flat",
+    "dekhne",
+];
+const SESSION_WORDS: &[&str] = &["demo", "trial", "webinar", "class", "session", "workshop"];
+
+/// `template` with the booking's `{day}` ("Sun 22 Nov") and `{time}` ("11:00 AM") in the
+/// business's zone.
+fn on_day_at(s: &Snapshot, template: &str, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&business_tz(s));
+    template
+        .replace("{day}", &local.format("%a %-d %b").to_string())
+        .replace("{time}", &local.format("%-I:%M %p").to_string())
 }
 
 /// A booking's time as the lead reads it: "Wed 18 Nov, 6:00 PM" in the business's zone.
-fn said_time(s: &Snapshot, at: DateTime<Utc>) -> String {
+pub(crate) fn said_time(s: &Snapshot, at: DateTime<Utc>) -> String {
     at.with_timezone(&business_tz(s))
         .format("%a %-d %b, %-I:%M %p")
         .to_string()
@@ -947,12 +1053,11 @@ fn moved(
     state.pending_question = None;
     fx.accepted = Some((booking.cta, CtaEvent::Clicked));
     fx.booking_at = Some(at);
-    draft(
-        line(Line::Moved, lang).replace("{time}", &when),
-        ReasonCode::Confirmation,
-        Some(booking.cta),
-        0.9,
-    )
+    let text = match Meeting::of(s, booking.cta) {
+        Meeting::Call => line(Line::Moved, lang).replace("{time}", &when),
+        Meeting::Visit | Meeting::Session => on_day_at(s, line(Line::MovedMeeting, lang), at),
+    };
+    draft(text, ReasonCode::Confirmation, Some(booking.cta), 0.9)
 }
 
 /// "hmm" with the offer on the table: the offer is not sent again whole. One short question

@@ -97,6 +97,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         handoff_priority: None,
         handoff: None,
         error: None,
+        while_handed_over: false,
     };
     let lang = reply_language(s, &state);
     let mut critique: Option<String> = None;
@@ -177,6 +178,14 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             }
             _ => nudge,
         }
+    } else if let Some(note) = waiting_for_a_person(s, lead_wrote)
+        .then(|| rules_engine::handover_note(s, &state, &lang))
+        .flatten()
+    {
+        // Handed to the team, nobody has answered yet, and the lead moved the call: told
+        // that the team knows, rather than left to wonder whether anyone read it.
+        decision.while_handed_over = true;
+        note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
         // Human, paused or closed: record and extract, never reply.
         Draft {
@@ -197,9 +206,19 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         &state,
         &escalate::switches(&s.profile.sales_rules.escalation_triggers),
     ) {
+        // "Can someone call me tomorrow at 4pm?": the time goes to the team with the request,
+        // and a later "make it 5pm" moves it.
+        if x.wants_human
+            && let Some(at) = x.proposed_time
+        {
+            rules_engine::note_call_requested(s, &mut state, at);
+            state.summary = summarize(s, &state);
+        }
         hand_over(&e, s, &lang, &mut state, &mut patch, &mut decision)
     } else {
-        let query = s.new_text();
+        // The name the lead just told is no topic: "Hi I'm Amit, interested in the JEE
+        // course" asks about the course.
+        let query = without_told_name(&s.new_text(), &x);
         let knowledge = retrieval::retrieve_knowledge(
             &query,
             &s.knowledge,
@@ -318,7 +337,22 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         }
     };
 
-    let (draft, mut results) = guardrails::enforce(draft, s, &state, opting_out);
+    let (draft, mut results) = if decision.while_handed_over {
+        // The human lock is for a person's conversation: here nobody has taken it yet.
+        let waiting = Snapshot {
+            mode: closer_domain::messaging::ConversationMode::Bot,
+            ..s.clone()
+        };
+        let (draft, mut results) = guardrails::enforce(draft, &waiting, &state, opting_out);
+        if let Some(lock) = results.iter_mut().find(|g| g.rule == "human_lock") {
+            lock.detail = "handed to the team, nobody has answered yet: the lead's change is \
+                           acknowledged"
+                .into();
+        }
+        (draft, results)
+    } else {
+        guardrails::enforce(draft, s, &state, opting_out)
+    };
     if let Some(verdict) = critique {
         // The model's own check, shown with the code's; it never replaces them.
         let action = if verdict.starts_with("revised") {
@@ -391,17 +425,24 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .take()
             .or(s.state.pending_question.clone());
     }
-    if patch.stage.is_none() {
+    // A note while the team has the conversation moves neither the stage nor the status.
+    if patch.stage.is_none() && !decision.while_handed_over {
         patch.stage = stage_after(s, &decision, &patch);
     }
-    if patch.lead_status.is_none() {
+    if patch.lead_status.is_none() && !decision.while_handed_over {
         patch.lead_status = status_after(s, &state, &decision, &patch);
     }
     if let Some(intent) = x.intent {
         state.intent = Some(intent);
     }
     patch.contact = ContactPatch {
-        name: changed(&s.state, &state, "name"),
+        // The profile name is the contact's already: only a name the lead wrote changes it.
+        name: changed(&s.state, &state, "name").filter(|_| {
+            state
+                .slots
+                .get("name")
+                .is_some_and(|n| n.source_message_id.is_some())
+        }),
         email: changed(&s.state, &state, "email"),
         city: changed(&s.state, &state, "city"),
         phone: changed(&s.state, &state, "phone"),
@@ -428,6 +469,21 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     }
     patch.state = state;
     Outcome { decision, patch }
+}
+
+/// The agent handed this conversation to the team (mode human) and no person has written in
+/// it since: the lead is waiting for a person who has not come yet.
+fn waiting_for_a_person(s: &Snapshot, lead_wrote: bool) -> bool {
+    let Some(handed) = s.state.handoff.as_ref() else {
+        return false;
+    };
+    lead_wrote
+        && !s.opted_out
+        && s.mode == closer_domain::messaging::ConversationMode::Human
+        && !s
+            .history
+            .iter()
+            .any(|t| t.author == Author::Human && t.at >= handed.at)
 }
 
 /// Hands the conversation to the team: mode human, needs_human with the priority, the brief
@@ -508,6 +564,31 @@ fn changed(before: &ConversationState, after: &ConversationState, slot: &str) ->
     (before.slot_value(slot) != Some(v)).then(|| v.to_owned())
 }
 
+/// `text` without the words of the name this message told.
+fn without_told_name(text: &str, x: &Extraction) -> String {
+    let Some((_, name)) = x.slots.iter().find(|(k, _)| k == "name") else {
+        return text.to_owned();
+    };
+    let words: Vec<String> = name
+        .value
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    text.split(' ')
+        .filter(|w| {
+            let bare = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            !words.contains(&bare)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How sure a name taken from the WhatsApp profile is: implied, below what the lead writes,
+/// yet not guessed (no "just to confirm, your name is…?").
+const PROFILE_NAME_CONFIDENCE: f32 = 0.7;
+
 /// Folds this turn's reading into the memory.
 fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
     let pending = state.pending_question.clone();
@@ -553,11 +634,48 @@ fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {
             state.slots.insert(name.clone(), merged);
         }
     }
+    // WhatsApp's profile name, when it looks like a real one, is the lead's name until they
+    // tell theirs: implied (not read from a message), so the agent does not ask for it.
+    let asks_name = s
+        .profile
+        .sales_rules
+        .qualification_checklist
+        .iter()
+        .any(|(k, _)| k == "name");
+    if asks_name
+        && !state.slots.contains_key("name")
+        && let Some(name) = s
+            .profile_name
+            .as_deref()
+            .and_then(extract::slots::name_from_profile)
+    {
+        let implied = Observation {
+            value: name,
+            confidence: PROFILE_NAME_CONFIDENCE,
+            correction: false,
+            source_message_id: None,
+            at: s.now,
+        };
+        if let Some(slot) = slots::merge(None, &implied) {
+            state.slots.insert("name".into(), slot);
+        }
+    }
     // "6pm not 5pm" for the call the team is to confirm: remembered even while a person has
     // the conversation and the agent stays quiet.
     if state.call_requested.is_some()
         && let Some(at) = x.moves_booking_to
         && !x.declines
+    {
+        rules_engine::note_call_requested(s, state, at);
+    }
+    // "Can you call me tomorrow at 5pm?" while the team has the conversation (handed over
+    // for another reason): the call and its time go to the team's item.
+    if state.call_requested.is_none()
+        && state.handoff.is_some()
+        && !s.mode.bot_may_reply()
+        && x.asks_to_book
+        && !x.declines
+        && let Some(at) = x.proposed_time
     {
         rules_engine::note_call_requested(s, state, at);
     }

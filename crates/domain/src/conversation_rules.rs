@@ -3,7 +3,7 @@
 //! very same result, so the two can never drift apart.
 
 use crate::activity::ActivityKind;
-use crate::messaging::{ConversationMode, Direction, ServiceWindow};
+use crate::messaging::{Author, ConversationMode, Direction, ServiceWindow};
 use crate::sales::{ConversationStage, EscalationPriority, LeadStatus};
 use chrono::{DateTime, Utc};
 
@@ -183,6 +183,21 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
     }
 }
 
+/// Whether the agent's reply may go out to the conversation as it is when the reply is
+/// stored. In bot mode, yes. Otherwise only the short note to a lead still waiting for the
+/// person the agent handed over to (`while_handed_over`): while the conversation is human and
+/// no person has written last; a person who answered owns the conversation.
+pub fn agent_reply_goes(
+    mode: ConversationMode,
+    while_handed_over: bool,
+    last_author: Option<Author>,
+) -> bool {
+    mode == ConversationMode::Bot
+        || (while_handed_over
+            && mode == ConversationMode::Human
+            && last_author != Some(Author::Human))
+}
+
 /// The mode after the agent asks for a person: a bot conversation goes to a human; a paused
 /// one stays paused (the member who paused it decides when it resumes; the request still
 /// reaches the team), and a human one stays the human's.
@@ -316,6 +331,17 @@ mod tests {
                 "{mode}"
             );
         }
+    }
+
+    #[test]
+    fn only_a_note_to_a_lead_waiting_for_a_person_goes_out_of_bot_mode() {
+        use ConversationMode::*;
+        assert!(agent_reply_goes(Bot, false, Some(Author::Human)));
+        assert!(!agent_reply_goes(Human, false, Some(Author::Lead)));
+        assert!(agent_reply_goes(Human, true, Some(Author::Lead)));
+        assert!(!agent_reply_goes(Human, true, Some(Author::Human)));
+        assert!(!agent_reply_goes(Paused, true, Some(Author::Lead)));
+        assert!(!agent_reply_goes(Closed, true, None));
     }
 
     #[test]

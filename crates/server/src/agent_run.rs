@@ -204,6 +204,7 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
         buttons: (!d.buttons.is_empty())
             .then(|| serde_json::to_value(&d.buttons).ok())
             .flatten(),
+        while_handed_over: d.while_handed_over,
     };
     let patch = AgentPatch {
         state: serde_json::to_value(&p.state).unwrap_or_default(),

@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::agent::{DecisionEngine, Trigger};
 use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
-use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
+use closer_domain::messaging::{Author, DeliveryStatus, Direction, MessageType};
 use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
@@ -86,6 +86,9 @@ pub struct DecisionRecord {
     pub latency_ms: i32,
     /// Reply buttons under the message (`[{id, title}]`), when it is interactive.
     pub buttons: Option<Value>,
+    /// A note to a lead waiting for the person the agent handed over to: it goes while the
+    /// conversation is still waiting (`conversation_rules::agent_reply_goes`).
+    pub while_handed_over: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -318,7 +321,12 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&*txn, conversation_id).await?;
         let at = now();
-        let suppressed = record.should_send && conv.mode != ConversationMode::Bot;
+        let suppressed = record.should_send
+            && !conversation_rules::agent_reply_goes(
+                conv.mode,
+                record.while_handed_over,
+                conv.last_message_author,
+            );
         if suppressed {
             record.should_send = false;
             record.error = Some(format!(

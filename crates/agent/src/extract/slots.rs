@@ -686,6 +686,110 @@ pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     })
 }
 
+/// Words WhatsApp profile names use that are no person's name: a phone ("Redmi Note"), a
+/// place ("Home"), a relation, a shop, a mood.
+const PROFILE_NOT_NAMES: &[&str] = &[
+    "home",
+    "office",
+    "work",
+    "mom",
+    "mummy",
+    "mumma",
+    "maa",
+    "dad",
+    "daddy",
+    "papa",
+    "bhai",
+    "didi",
+    "family",
+    "redmi",
+    "note",
+    "samsung",
+    "galaxy",
+    "iphone",
+    "apple",
+    "vivo",
+    "oppo",
+    "realme",
+    "poco",
+    "oneplus",
+    "nokia",
+    "moto",
+    "motorola",
+    "xiaomi",
+    "mi",
+    "pro",
+    "max",
+    "plus",
+    "lite",
+    "android",
+    "phone",
+    "mobile",
+    "user",
+    "whatsapp",
+    "business",
+    "official",
+    "admin",
+    "shop",
+    "store",
+    "traders",
+    "trader",
+    "enterprises",
+    "services",
+    "solutions",
+    "group",
+    "team",
+    "love",
+    "life",
+    "king",
+    "queen",
+    "boss",
+    "angel",
+    "princess",
+    "prince",
+    "smile",
+    "attitude",
+    "unknown",
+    "private",
+    "number",
+    "jio",
+    "airtel",
+    "god",
+    "dream",
+    "dreams",
+    "lucky",
+    "sweet",
+    "cute",
+    "rockstar",
+    "dude",
+    "sir",
+    "madam",
+    "mam",
+    "ji",
+];
+
+/// The WhatsApp profile name as the lead's name, when it looks like a real one ("Rahul
+/// Sharma", "Rahul S"): one to three words, the first a plausible name, the others names or
+/// initials. "🙂", "Home" or "Redmi Note" are no name: the agent asks.
+pub fn name_from_profile(profile: &str) -> Option<String> {
+    let words: Vec<&str> = profile.split_whitespace().collect();
+    (1..=3).contains(&words.len()).then_some(())?;
+    let junk = |w: &str| PROFILE_NOT_NAMES.contains(&w.to_lowercase().as_str());
+    let initial = |w: &str| {
+        let letters: Vec<char> = w.trim_end_matches('.').chars().collect();
+        letters.len() == 1 && letters[0].is_alphabetic()
+    };
+    let first = words[0];
+    let named = as_name(first, &|_| false)
+        .is_some_and(|n| n.chars().count() == first.chars().count() && !junk(first));
+    let rest_fits = words[1..].iter().all(|w| {
+        initial(w)
+            || as_name(w, &|_| false)
+                .is_some_and(|n| n.chars().count() == w.chars().count() && !junk(w))
+    });
+    (named && rest_fits).then(|| title_case(&words.join(" ")))
+}
+
 /// The answer to "May I know your name?": the first words, when they look like a name.
 pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     let first = text.split(['.', ',', '\n', ';', '!', '?']).next()?.trim();
@@ -1056,6 +1160,8 @@ pub struct Reading<'a> {
     pub norm: &'a str,
     pub is_question: bool,
     pub correction: bool,
+    /// Values the message takes back ("12" in "class 11 not 12"), lower-cased.
+    pub taken_back: &'a [String],
     /// The message only gives a time ("tomorrow 5pm", "6pm not 5pm"): when to talk, not what
     /// they need.
     pub time_only: bool,
@@ -1093,6 +1199,7 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
                 .iter()
                 .any(|(k, kind)| k == p && *kind == SlotKind::Free)
     });
+    let mut free: Vec<(&String, bool)> = vec![];
     for (key, kind) in &kinds {
         let same_meaning = pending_wants
             && *kind == SlotKind::Free
@@ -1119,9 +1226,30 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             SlotKind::Class => class_in(r.text, r.norm, asked).map(|c| (c, 0.9)),
             SlotKind::Bhk => bhk_in(r.text, r.norm, asked).map(|b| (b, 0.9)),
             SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
+            // Read below, once the facts this message corrects are known.
+            SlotKind::Free => {
+                free.push((key, asked));
+                None
+            }
+        };
+        if let Some((value, confidence)) = found {
+            out.push((key.clone(), value, confidence));
+        }
+    }
+    // "Sorry, I meant class 11 not 12" fixes an old answer: it answers none of our questions,
+    // and it changes a free answer only where that answer held what it takes back.
+    let fixes_old = r.correction
+        && (!r.taken_back.is_empty()
+            || out
+                .iter()
+                .any(|(k, v, _)| s.state.slot_value(k).is_some_and(|old| old != v)));
+    for (key, asked) in free {
+        let found = if fixes_old {
+            corrected_free(s, key, r).map(|a| (a, 0.8))
+        } else {
             // What they want, said unasked ("interested in options trading") fills the
             // slots that ask for it, so the agent does not ask again.
-            SlotKind::Free => (asked && (!r.time_only || asks_when(key)))
+            (asked && (!r.time_only || asks_when(key)))
                 .then(|| free_answer(r))
                 .flatten()
                 .or_else(|| {
@@ -1129,13 +1257,31 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
                         .then(|| wanted_in(r))
                         .flatten()
                 })
-                .map(|a| (a, 0.75)),
+                .map(|a| (a, 0.75))
         };
         if let Some((value, confidence)) = found {
             out.push((key.clone(), value, confidence));
         }
     }
     out
+}
+
+static CORRECTION_PREAMBLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\s|[,.!:-]|sorry|oops|no|actually|correction|i\s+meant|i\s+mean|meant|it'?s|it\s+is|make\s+it|for)+\b")
+        .expect("regex")
+});
+
+/// The new free answer of a message that takes back a word of the held one: "class 12" as
+/// what they need, then "sorry, I meant for class 11 not 12" — "class 11".
+fn corrected_free(s: &Snapshot, key: &str, r: &Reading) -> Option<String> {
+    let held = normalize(s.state.slot_value(key)?);
+    r.taken_back
+        .iter()
+        .any(|w| held.split_whitespace().any(|h| h == w))
+        .then_some(())?;
+    let said = CORRECTION_PREAMBLE.replace(r.text.trim(), "");
+    let said = said.trim().trim_end_matches([',', '.', '!']).trim();
+    (!said.is_empty()).then(|| said.chars().take(120).collect())
 }
 
 /// The checklist's slots with their kinds, then the facts every lead may tell.
@@ -1379,6 +1525,7 @@ mod tests {
                 norm: &norm,
                 is_question: text.contains('?'),
                 correction: false,
+                taken_back: &[],
                 time_only: false,
                 answers_nothing: false,
             };

@@ -114,3 +114,28 @@ async fn scene_14_a_budget_is_read_back_in_the_business_currency() {
 async fn scene_15_a_question_for_the_team_says_when_it_will_be_answered() {
     scene("scene 15").await;
 }
+
+#[tokio::test]
+async fn scene_16_a_lead_who_says_their_name_hears_it_in_the_first_reply() {
+    scene("scene 16:").await;
+}
+
+#[tokio::test]
+async fn scene_17_a_real_looking_whatsapp_name_is_the_name_and_a_junk_one_is_not() {
+    scene("scene 17:").await;
+}
+
+#[tokio::test]
+async fn scene_18_a_class_corrected_is_updated_and_said_back() {
+    scene("scene 18:").await;
+}
+
+#[tokio::test]
+async fn scene_19_a_booked_site_visit_is_confirmed_as_a_visit() {
+    scene("scene 19").await;
+}
+
+#[tokio::test]
+async fn scene_20_a_hinglish_request_to_come_on_a_day_is_a_visit() {
+    scene("scene 20").await;
+}

@@ -34,20 +34,33 @@ pub async fn offered_a_call(app: &TestApp, owner: &Session, phone: &str) -> (Str
     // A checklist with one slot: the CTA comes right after it.
     let r = app.put("/api/v1/agent/profile", &owner.token, json!({"sales_rules": {"qualification_checklist": {"name": "required"}, "cta_sequencing": {"first": "book_call"}}})).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    let (conv, _) = lead_writes(app, owner, phone, "hello").await;
+    // A WhatsApp name that is no name: the name is asked, then given.
+    let (conv, _) = lead_writes_as(app, owner, phone, "Redmi Note", "hello").await;
     decided(app, owner, &conv, 1).await;
-    lead_writes(app, owner, phone, "I'm Priya").await;
+    lead_writes_as(app, owner, phone, "Redmi Note", "I'm Priya").await;
     let d = decided(app, owner, &conv, 2).await;
     (conv, d)
 }
 
 /// A lead writes through the simulator; returns (conversation id, message id).
 pub async fn lead_writes(app: &TestApp, s: &Session, phone: &str, text: &str) -> (String, String) {
+    lead_writes_as(app, s, phone, "Lee Lead", text).await
+}
+
+/// A lead whose WhatsApp profile is named `name` writes ("Redmi Note" is no person's name:
+/// the agent asks for theirs; "Lee Lead" is taken as it).
+pub async fn lead_writes_as(
+    app: &TestApp,
+    s: &Session,
+    phone: &str,
+    name: &str,
+    text: &str,
+) -> (String, String) {
     let r = app
         .post(
             "/api/v1/sandbox/inbound",
             Some(&s.token),
-            json!({"phone": phone, "name": "Lee Lead", "text": text}),
+            json!({"phone": phone, "name": name, "text": text}),
         )
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);

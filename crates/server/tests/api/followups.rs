@@ -111,7 +111,8 @@ async fn a_followup_is_planned_sent_now_and_cancelled_when_the_lead_writes(b: Ba
         .await;
     let d = &d.body["items"][0];
     assert_eq!(d["trigger"], "followup");
-    assert_eq!(d["reason_code"], "soft_nudge");
+    // WhatsApp's "Lee Lead" is the lead's name: the nudge asks for what is still to learn.
+    assert_eq!(d["reason_code"], "clarification_request");
     assert_eq!(d["id"], sent["decision_id"]);
     // Two unanswered messages are all a silence of more than 6 h allows (the staleness
     // guardrail), and no template step is configured: nothing more is planned.

@@ -4,7 +4,7 @@
 //! moves from the conversation's stage (forward only, a person's move winning); other
 //! organisations (404) and viewers (403).
 
-use crate::conversations::{decided, lead_writes};
+use crate::conversations::{decided, lead_writes, lead_writes_as};
 use crate::harness::{Backend, Session, TestApp};
 use crate::on_both_databases;
 use reqwest::StatusCode;
@@ -483,13 +483,14 @@ async fn the_agent_moves_the_lead_and_a_person_wins(b: Backend) {
 
     // A lead who writes first is a card in New.
     let phone = "+91 98000 00401";
-    let (conv, _) = lead_writes(&app, &owner, phone, "hello").await;
+    // A WhatsApp name that is no name: the agent asks for it.
+    let (conv, _) = lead_writes_as(&app, &owner, phone, "Redmi Note", "hello").await;
     let lead = lead_of(&app, &owner, &conv).await;
     let lead_id = lead["id"].as_str().unwrap().to_owned();
     assert_eq!(lead["stage"]["name"], "New");
     decided(&app, &owner, &conv, 1).await;
     // The lead gives a name: the agent offers to book a call, and the lead follows.
-    let (_, msg) = lead_writes(&app, &owner, phone, "I'm Priya").await;
+    let (_, msg) = lead_writes_as(&app, &owner, phone, "Redmi Note", "I'm Priya").await;
     let d = decided(&app, &owner, &conv, 2).await;
     assert_eq!(d[0]["cta_type"], "book_call", "{}", d[0]);
     let c = app

@@ -296,7 +296,8 @@ async fn a_booked_call_is_one_booking_action(b: Backend) {
 
 /// With no booking link the agent hands a call asked for at "tomorrow 5pm" to the team; the
 /// lead then wrote "6pm not 5pm" and the agent remembered it, but the team's item kept the
-/// brief of 5pm. The item's brief now says the time the lead last gave.
+/// brief of 5pm, and the lead heard nothing. The item's brief now says the time the lead last
+/// gave, and the lead, waiting for a person, is told the new time is noted.
 async fn a_call_moved_after_the_handover_moves_the_items_brief(b: Backend) {
     let app = TestApp::spawn(b).await;
     let owner = app.signup_org("Callback Co").await;
@@ -322,6 +323,17 @@ async fn a_call_moved_after_the_handover_moves_the_items_brief(b: Backend) {
     .await;
     assert!(!summary_of(&moved).contains("5:00 PM"), "{moved}");
     assert_eq!(list(&app, &owner, "kind=human_attention").await.len(), 1);
+    // Nobody from the team has answered yet: the lead hears that the new time is noted.
+    let note = eventually(20, "the note to the lead", || async {
+        messages(&app, &owner, &conv).await.into_iter().find(|m| {
+            m["author"] == "bot" && m["text"].as_str().is_some_and(|t| t.starts_with("Noted"))
+        })
+    })
+    .await;
+    assert!(
+        note["text"].as_str().unwrap_or("").contains("6:00 PM"),
+        "{note}"
+    );
     app.finish().await;
 }
 
