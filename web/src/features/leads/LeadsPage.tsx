@@ -370,7 +370,8 @@ function LeadRow({ lead, selected, onSelect }: { lead: Lead } & Selectable) {
       <Td className="whitespace-nowrap tabular-nums">{lead.phone ?? "—"}</Td>
       <Td>
         <Badge tone={STATUS_TONES[lead.lead_status]}>{humanize(lead.lead_status)}</Badge>
-        {lead.opted_out && (
+        {/* A status of "opted out" already says it. */}
+        {lead.opted_out && lead.lead_status !== "opted_out" && (
           <Badge tone="red" className="ml-1">
             Opted out
           </Badge>
