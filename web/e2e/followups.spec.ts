@@ -75,7 +75,10 @@ test("follow-ups: configure them, see a conversation's scheduled one, send it no
   await scheduled.getByRole("button", { name: "Send now" }).click();
   await expect(panel.getByTestId("last-followup")).toContainText("Sent", { timeout: 15_000 });
   await expect(panel.getByText("No follow-up scheduled.")).toBeVisible();
-  await expect(page.getByText("just following up", { exact: false }).first()).toBeVisible();
+  // The lead's WhatsApp name is taken as theirs: the nudge asks what the agent still needs.
+  await expect(
+    page.getByText("could you tell me what you're looking for", { exact: false }).first(),
+  ).toBeVisible();
   await screenshot(page, "inbox-followup-sent");
 
   // The lead writes again, the agent answers, a new one is planned; a person cancels it.

@@ -286,14 +286,15 @@ pub fn nudge(
         // not true, reads as a form, and contradicts the "Hi Sneha" it opens with.
         .filter(|q| !q.contains(':') && *q != "name" && state.slot_value(q).is_none())
     {
-        let what = slot.replace('_', " ");
         let t = if hinglish {
             format!(
-                "jab time mile, apna {what} bata dijiye, taaki main sahi option suggest kar sakun."
+                "jab time mile, {} bata dijiye, taaki main sahi option suggest kar sakun.",
+                asked_hinglish(slot)
             )
         } else {
             format!(
-                "whenever you get a moment, could you share your {what}? Then I can suggest the right option."
+                "whenever you get a moment, could you tell me {}? Then I can suggest the right option.",
+                asked_english(slot)
             )
         };
         (ReasonCode::ClarificationRequest, t, None)
@@ -320,6 +321,24 @@ pub fn nudge(
         confidence: 0.8,
         answer: vec![],
         thanks: None,
+    }
+}
+
+/// A slot as a nudge asks for it: the built-in ones in the lead's words ("share your need"
+/// read as a form), the business's own by their name.
+fn asked_english(slot: &str) -> String {
+    match slot {
+        "need" => "what you're looking for".to_owned(),
+        "timeline" => "when you'd like to start".to_owned(),
+        _ => format!("your {}", slot.replace('_', " ")),
+    }
+}
+
+fn asked_hinglish(slot: &str) -> String {
+    match slot {
+        "need" => "aapko kya chahiye".to_owned(),
+        "timeline" => "aap kab shuru karna chahenge".to_owned(),
+        _ => format!("apna {}", slot.replace('_', " ")),
     }
 }
 
