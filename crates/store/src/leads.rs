@@ -1026,12 +1026,20 @@ impl OrgScope<'_> {
     /// How many leads carry any of `tags` (a lead's tags are distinct; a lead with two of
     /// them counts once).
     async fn count_tagged(&self, tags: &[String]) -> Result<u64> {
+        let links = crate::lead_filter::tagged(self.org_id, Some(tags.to_vec()));
+        self.count_links("COUNT(DISTINCT links.contact_id)", links)
+            .await
+    }
+
+    /// `count` (an aggregate over the subquery `links`) of the taggings `links` selects.
+    async fn count_links(
+        &self,
+        count: &'static str,
+        links: sea_orm::sea_query::SelectStatement,
+    ) -> Result<u64> {
         let q = Query::select()
-            .expr_as(Expr::cust("COUNT(DISTINCT links.contact_id)"), "n")
-            .from_subquery(
-                crate::lead_filter::tagged(self.org_id, Some(tags.to_vec())),
-                "links",
-            )
+            .expr_as(Expr::cust(count), "n")
+            .from_subquery(links, "links")
             .to_owned();
         let n: i64 = self
             .store
@@ -1107,22 +1115,11 @@ impl OrgScope<'_> {
             return Ok(SetCheck::Set);
         }
         let folded: Vec<String> = wanted.iter().map(|t| tag_folded(t)).collect();
-        let capped = Query::select()
-            .expr_as(Expr::cust("COUNT(*)"), "n")
-            .from_subquery(
-                crate::lead_filter::tagged(self.org_id, Some(folded))
-                    .limit(enough)
-                    .to_owned(),
-                "links",
-            )
+        let capped = crate::lead_filter::tagged(self.org_id, Some(folded))
+            .limit(enough)
             .to_owned();
-        let n: i64 = self
-            .store
-            .db
-            .query_one(&capped)
-            .await?
-            .map_or(Ok(0), |r| r.try_get("", "n"))?;
-        Ok(if n as u64 >= enough {
+        let n = self.count_links("COUNT(*)", capped).await?;
+        Ok(if n >= enough {
             SetCheck::PerLead
         } else {
             SetCheck::Set
