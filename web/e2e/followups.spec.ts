@@ -77,7 +77,9 @@ test("follow-ups: configure them, see a conversation's scheduled one, send it no
   await expect(panel.getByText("No follow-up scheduled.")).toBeVisible();
   // The lead's WhatsApp name is taken as theirs: the nudge asks what the agent still needs.
   await expect(
-    page.getByText("could you tell me what you're looking for", { exact: false }).first(),
+    page
+      .getByText("whenever you get a moment: What are you looking for?", { exact: false })
+      .first(),
   ).toBeVisible();
   await screenshot(page, "inbox-followup-sent");
 

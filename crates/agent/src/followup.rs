@@ -286,16 +286,12 @@ pub fn nudge(
         // not true, reads as a form, and contradicts the "Hi Sneha" it opens with.
         .filter(|q| !q.contains(':') && *q != "name" && state.slot_value(q).is_none())
     {
+        // The business's own question for it (what the agent would ask in the conversation).
+        let question = crate::rules_engine::question_for(s, slot, lang);
         let t = if hinglish {
-            format!(
-                "jab time mile, {} bata dijiye, taaki main sahi option suggest kar sakun.",
-                asked_hinglish(slot)
-            )
+            format!("jab time mile: {question} Taaki main sahi option suggest kar sakun.")
         } else {
-            format!(
-                "whenever you get a moment, could you tell me {}? Then I can suggest the right option.",
-                asked_english(slot)
-            )
+            format!("whenever you get a moment: {question} Then I can suggest the right option.")
         };
         (ReasonCode::ClarificationRequest, t, None)
     } else if s.bot_messages_since_lead >= 2 {
@@ -321,24 +317,6 @@ pub fn nudge(
         confidence: 0.8,
         answer: vec![],
         thanks: None,
-    }
-}
-
-/// A slot as a nudge asks for it: the built-in ones in the lead's words ("share your need"
-/// read as a form), the business's own by their name.
-fn asked_english(slot: &str) -> String {
-    match slot {
-        "need" => "what you're looking for".to_owned(),
-        "timeline" => "when you'd like to start".to_owned(),
-        _ => format!("your {}", slot.replace('_', " ")),
-    }
-}
-
-fn asked_hinglish(slot: &str) -> String {
-    match slot {
-        "need" => "aapko kya chahiye".to_owned(),
-        "timeline" => "aap kab shuru karna chahenge".to_owned(),
-        _ => format!("apna {}", slot.replace('_', " ")),
     }
 }
 

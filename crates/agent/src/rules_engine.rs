@@ -55,7 +55,7 @@ fn humanize(slot: &str) -> String {
 
 /// The question for a slot: the library's own (exact key, or one sharing its first word,
 /// like `experience_check` for `experience_level`), else a generic one.
-fn question_for(s: &Snapshot, slot: &str, lang: &str) -> String {
+pub(crate) fn question_for(s: &Snapshot, slot: &str, lang: &str) -> String {
     let lib = &s.profile.script_library.qualification;
     let stem = slot.split('_').next().unwrap_or(slot);
     script(lib, slot, lang)

@@ -476,6 +476,28 @@ async fn a_quiet_lead_is_not_chased_for_their_name() {
     );
 }
 
+/// A lead known by their WhatsApp name who goes quiet after "What are you looking for?" was
+/// nudged with "could you share your need?" — the slot's key read out as a form. The nudge asks
+/// the business's own question for what is missing, as the agent would in the conversation.
+#[tokio::test]
+async fn a_quiet_lead_is_nudged_with_the_businesss_own_question() {
+    use chrono::Duration;
+    let mut c = conversation(profile());
+    c.profile_name = Some("Priya Shah".into());
+    c.lead_says("Hi, I saw your ad", None).await;
+    let question = c.replies()[0].to_owned();
+    assert!(
+        question.ends_with("What are you looking for?"),
+        "{question}"
+    );
+    let o = c.followup(Duration::hours(6), None).await;
+    let text = o.decision.message_text.clone().unwrap_or_default();
+    assert!(o.decision.should_send, "{text}");
+    assert!(text.starts_with("Hi Priya, "), "{text}");
+    assert!(text.contains("What are you looking for?"), "{text}");
+    assert!(!text.contains("need"), "{text}");
+}
+
 /// "Good question, let me check that with the team" used to go nowhere: no handoff, nobody
 /// told, the lead waiting. A promise to check is a question handed to the team, with a brief
 /// that says what to answer; the bot stays quiet until a person has answered and released.
