@@ -162,6 +162,15 @@ const STOPWORDS: &[&str] = &[
     "wala",
     "wali",
     "wale",
+    "walon",
+    "achhe",
+    "achhi",
+    "acche",
+    "acchi",
+    "ache",
+    "walo",
+    "waale",
+    "waalon",
     "koi",
     "kuch",
     "chahiye",
@@ -426,9 +435,26 @@ const SAME_THING: &[(&str, &str)] = &[
     ("मटेरियल", "material"),
     ("ऑनलाइन", "online"),
     ("record", "online"),
+    // A price taken off, however it is called: "fees mein chhoot", a fee waiver.
     ("discount", "off"),
     ("concession", "off"),
+    ("waiver", "off"),
+    ("chhoot", "off"),
+    ("chhut", "off"),
+    ("chut", "off"),
+    ("riyayat", "off"),
+    ("छूट", "off"),
+    ("रियायत", "off"),
+    ("डिस्काउंट", "off"),
     ("छात्रवृत्ति", "scholarship"),
+    ("स्कॉलरशिप", "scholarship"),
+    // What a lead scored: "good marks", "93 percent" (and "93%", see `percent_said`).
+    ("mark", "merit"),
+    ("percentage", "merit"),
+    ("percent", "merit"),
+    ("topper", "merit"),
+    ("अंक", "merit"),
+    ("प्रतिशत", "merit"),
     ("select", "result"),
     ("selection", "result"),
     ("selected", "result"),
@@ -570,7 +596,58 @@ static STOP: std::sync::LazyLock<std::collections::HashSet<&str>> =
     std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
 
 pub fn terms(text: &str) -> Vec<String> {
-    norm_terms(&phrased(&normalize(&without_addresses(text)))).collect()
+    let norm = phrased(&normalize(&percent_said(&without_addresses(text))));
+    with_implied(norm_terms(&norm).collect())
+}
+
+/// "She got 92%" says marks; "10% off" says a discount (the word after it tells).
+static PERCENT: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(\d{1,3}(?:\.\d+)?)\s*%").expect("regex"));
+
+/// Marks written as a percentage read as the word: "92%" is "92 percent", unless a discount
+/// follows ("10% off", "50% discount").
+fn percent_said(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for c in PERCENT.captures_iter(text) {
+        let whole = c.get(0).expect("the match");
+        let after = normalize(&text[whole.end()..]);
+        let discount = [
+            "off",
+            "discount",
+            "concession",
+            "waiver",
+            "chhoot",
+            "cashback",
+        ]
+        .iter()
+        .any(|w| after.trim_start().starts_with(&format!("{w} ")));
+        out.push_str(&text[last..whole.start()]);
+        out.push_str(&c[1]);
+        out.push_str(if discount { "%" } else { " percent " });
+        last = whole.end();
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Terms that are one topic together: a discount asked for good marks is a scholarship (an
+/// entry about scholarships answers it, see `read_entries`; a sibling discount alone is no
+/// scholarship, so the lead's "discount" alone does not become one).
+fn with_implied(mut terms: Vec<String>) -> Vec<String> {
+    let has = |terms: &[String], t: &str| terms.iter().any(|x| x == t);
+    // Money off (the fee) for marks is one thing asked, a scholarship: neither the marks nor
+    // the fee are asked apart.
+    if has(&terms, "off") && has(&terms, "merit") {
+        terms.retain(|t| t != "merit" && t != "fee");
+        if !has(&terms, "scholarship") {
+            terms.push("scholarship".into());
+        }
+    }
+    terms
 }
 
 static ADDRESS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -647,6 +724,11 @@ fn read_entries(knowledge: &[KnowledgeEntry], name: &[String]) -> Vec<Entry> {
             // "Free" is a price too: "how much is the trial?" is answered by "a free trial".
             if free {
                 all.insert("fee".into());
+            }
+            // A scholarship is money off: it answers "any discount for good marks?" (the lead
+            // asking for one for their marks asks a scholarship, see `with_implied`).
+            if all.contains("scholarship") {
+                all.insert("off".to_owned());
             }
             let priced = all.contains("fee");
             Entry {
@@ -824,19 +906,21 @@ impl Vocabulary {
     }
 
     fn query_terms(&self, text: &str) -> Vec<String> {
-        let norm = phrased(&normalize(&without_addresses(text)));
+        let norm = phrased(&normalize(&percent_said(&without_addresses(text))));
         let said = norm
             .split_whitespace()
             .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
         // A pasted brochure repeats its words: each is read once.
         let mut read: HashMap<&str, String> = HashMap::new();
-        said.map(|w| {
-            read.entry(w)
-                .or_insert_with(|| self.repair(w, canonical(w).into_owned()))
-                .clone()
-        })
-        .filter(|t| !STOP.contains(t.as_str()))
-        .collect()
+        let terms = said
+            .map(|w| {
+                read.entry(w)
+                    .or_insert_with(|| self.repair(w, canonical(w).into_owned()))
+                    .clone()
+            })
+            .filter(|t| !STOP.contains(t.as_str()))
+            .collect();
+        with_implied(terms)
     }
 }
 
@@ -887,7 +971,8 @@ fn rank<'a>(
     let with_context: Query = own.iter().chain(context).cloned().collect();
     // "How much for 11th and 12th?" asks a price: an entry that names none ("the programmes
     // run through 11th and 12th") does not answer it, whatever else it shares.
-    let asks_price = own.iter().any(|(t, _)| t == "fee");
+    // A fee taken off ("fee waiver", "fees mein chhoot") asks no price.
+    let asks_price = own.iter().any(|(t, _)| t == "fee") && !own.iter().any(|(t, _)| t == "off");
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
         .filter(|e| !asks_price || e.priced)
@@ -959,7 +1044,14 @@ fn best_for<'a>(clause: &str, text: &str, p: &'a Prepared) -> Vec<(f32, f32, f32
     readings(clause)
         .iter()
         .map(|(r, may_stand_alone)| {
-            let own = unique(without_words(p.vocabulary.query_terms(r), &p.name));
+            let mut own = unique(without_words(p.vocabulary.query_terms(r), &p.name));
+            // "She got 92% in 10th, any concession?": the discount asked is for the marks
+            // told before the question, a scholarship.
+            let scholarship = |t: &[String]| t.iter().any(|t| t == "scholarship");
+            if own.iter().any(|t| t == "off") && scholarship(&whole) && !scholarship(&own) {
+                own.push("merit".into());
+                own = with_implied(own);
+            }
             let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
             let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
             let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
@@ -1117,6 +1209,43 @@ mod tests {
         assert_eq!(
             top("How much does the trial cost?").as_deref(),
             Some("trial")
+        );
+    }
+
+    /// Issue 10: "Any discount for good marks?" found no entry. A discount for marks is a
+    /// scholarship; a sibling discount is not, and "10% off" says no marks.
+    #[test]
+    fn a_discount_for_marks_finds_the_scholarship_and_a_sibling_discount_the_fees() {
+        let kb = vec![
+            faq(
+                "fees",
+                "What are the fees?",
+                "The course is Rs 1,20,000. Siblings get 10% off.",
+            ),
+            faq(
+                "scholarship",
+                "Do you offer scholarships?",
+                "Merit scholarship up to 50% for 90%+ in boards.",
+            ),
+            faq("weekend", "Do you have weekend batches?", "Yes, Saturday."),
+        ];
+        let top = |q: &str| {
+            retrieve_knowledge(q, &kb, "")
+                .into_iter()
+                .find(|s| s.answers)
+                .map(|s| s.id)
+        };
+        for q in [
+            "Any discount for good marks?",
+            "She got 92% in 10th, any concession?",
+            "fees mein chhoot milti hai kya achhe marks pe?",
+        ] {
+            assert_eq!(top(q).as_deref(), Some("scholarship"), "{q}");
+        }
+        assert_eq!(top("Is there a sibling discount?").as_deref(), Some("fees"));
+        assert_eq!(
+            percent_said("10% off, got 92%!"),
+            "10% off, got 92 percent !"
         );
     }
 

@@ -1528,3 +1528,47 @@ async fn a_call_asked_for_while_waiting_for_the_team_goes_to_the_team_and_is_not
     let brief = o.patch.brief.expect("the team's item says the call");
     assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
 }
+
+/// Issue 10: "Any discount for good marks?" got "let me check with the team" though the FAQ
+/// has a merit scholarship. Discount, concession, scholarship, merit, marks and percentage
+/// ask the same thing; a question about something else still finds nothing.
+#[tokio::test]
+async fn a_discount_for_good_marks_is_answered_from_the_scholarship_entry() {
+    let knowledge = vec![
+        faq(
+            "What are the fees?",
+            "The course costs ₹2999 for three months. EMI is available.",
+        ),
+        faq(
+            "Do you have weekend batches?",
+            "Yes, batches run every Saturday and Sunday at 10 AM.",
+        ),
+        faq(
+            "Do you offer scholarships?",
+            "Merit scholarship up to 50% for 90%+ in boards.",
+        ),
+    ];
+    for line in [
+        "Any discount for good marks?",
+        "Is there any concession for students with high percentage?",
+        "My son got 93% in 10th, any fee waiver?",
+        "Good marks walon ko fees mein chhoot milti hai kya?",
+        "merit ke basis pe koi discount hai?",
+        "Do you give scholarships?",
+    ] {
+        let mut c = conversation(profile()).with_knowledge(knowledge.clone());
+        let o = c.lead_says(line, None).await;
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(reply.contains("Merit scholarship"), "{line}: {reply}");
+        assert!(
+            !reply.contains("check that with the team"),
+            "{line}: {reply}"
+        );
+        assert_eq!(o.patch.handoff, None, "{line}: {reply}");
+    }
+    // The fee entry still answers the fee.
+    let mut c = conversation(profile()).with_knowledge(knowledge.clone());
+    let o = c.lead_says("What are the fees?", None).await;
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("₹2999"), "{reply}");
+}
