@@ -1501,6 +1501,10 @@ mod tests {
         assert_eq!(name("Riya here, NEET aspirant").as_deref(), Some("Riya"));
         assert_eq!(name("Rohan this side").as_deref(), Some("Rohan"));
         assert_eq!(name("myself Aditya, 10th CBSE").as_deref(), Some("Aditya"));
+        // Devanagari vowel signs and the virama are part of the name's letters.
+        assert_eq!(name("मेरा नाम अमित शर्मा है").as_deref(), Some("अमित शर्मा"));
+        assert_eq!(name("मेरा नाम राहुल है").as_deref(), Some("राहुल"));
+        assert_eq!(name("mera naam प्रिया है").as_deref(), Some("प्रिया"));
     }
 
     #[test]
@@ -1508,6 +1512,7 @@ mod tests {
         let answer = |t: &str| slots::name_answering(t, &|w| w == "kothrud");
         assert_eq!(answer("Sneha Patil").as_deref(), Some("Sneha Patil"));
         assert_eq!(answer("Parth. 11th CBSE").as_deref(), Some("Parth"));
+        assert_eq!(answer("अमित शर्मा").as_deref(), Some("अमित शर्मा"));
         for not_a_name in [
             "Class 12, Neet",
             "Hai. Jee",

@@ -364,6 +364,13 @@ pub fn bhk_in(text: &str, norm: &str, answering: bool) -> Option<String> {
 /// Words that are never a person's name, whatever the capitals: greetings, fillers, and the
 /// words of a lead's situation. A name is accepted only when it is none of these.
 const NOT_A_NAME: &[&str] = &[
+    "है",
+    "हैं",
+    "हूँ",
+    "हूं",
+    "नमस्ते",
+    "मेरा",
+    "नाम",
     "hi",
     "hii",
     "hello",
@@ -626,26 +633,28 @@ const NOT_A_NAME: &[&str] = &[
 ];
 
 static NAME_SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:my name is|my name's|name is|mera naam|naam)\s+([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*){0,2})")
+    Regex::new(r"(?i)\b(?:my name is|my name's|name is|mera naam|naam)\s+([\p{L}][\p{L}\p{M}'-]*(?:\s+[\p{L}][\p{L}\p{M}'-]*){0,2})")
         .expect("regex")
 });
 static NAME_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?im)^\s*(?:full\s+|student'?s?\s+)?name\s*[:=-]\s*([^\n,;]+)").expect("regex")
 });
 static NAME_BEFORE_NAAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*)?)\s+naam\s+(?:hai|he|h)\b")
-        .expect("regex")
+    Regex::new(
+        r"(?i)\b([\p{L}][\p{L}\p{M}'-]*(?:\s+[\p{L}][\p{L}\p{M}'-]*)?)\s+naam\s+(?:hai|he|h)\b",
+    )
+    .expect("regex")
 });
 static NAME_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(myself|this is|i am|i'm|im|main|mai)\s+([\p{L}][\p{L}'-]*(?:\s+[\p{L}][\p{L}'-]*){0,2})")
+    Regex::new(r"(?i)\b(myself|this is|i am|i'm|im|main|mai)\s+([\p{L}][\p{L}\p{M}'-]*(?:\s+[\p{L}][\p{L}\p{M}'-]*){0,2})")
         .expect("regex")
 });
 static NAME_HERE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[,.!]\s*|\b(?:hi|hello|hey|hii)\s+)(\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)?)\s+(?i:here|this side)\b")
+    Regex::new(r"(?:^|[,.!]\s*|\b(?:hi|hello|hey|hii)\s+)(\p{Lu}[\p{L}\p{M}'-]*(?:\s+\p{Lu}[\p{L}\p{M}'-]*)?)\s+(?i:here|this side)\b")
         .expect("regex")
 });
 static NAME_HINDI: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"नाम\s+(\S+?)\s*(?:है|हैं)").expect("regex"));
+    LazyLock::new(|| Regex::new(r"नाम\s+(\S+(?:\s+\S+)?)\s+(?:है|हैं)").expect("regex"));
 
 /// The name in `text`, if it says one and it looks like one. `not_names` are this business's
 /// other answers (a city, an area, an exam): "Kothrud" is a place, not a lead.
@@ -670,8 +679,8 @@ pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     if before_naam.is_some() {
         return before_naam;
     }
-    if let Some(c) = NAME_HINDI.captures(text) {
-        return Some(c[1].to_owned());
+    if let Some(name) = NAME_HINDI.captures(text).and_then(|c| accept(&c[1])) {
+        return Some(name);
     }
     NAME_INTRO.captures_iter(text).find_map(|c| {
         // "this is" and "I am" as often bring an opinion ("this is useless"): there a name
@@ -808,11 +817,13 @@ pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<St
 fn as_name(raw: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     let mut words: Vec<&str> = vec![];
     for w in raw.split_whitespace().take(3) {
-        let w = w.trim_matches(|c: char| !c.is_alphabetic());
+        let w = w.trim_matches(|c: char| !letter_or_mark(c));
         let lower = w.to_lowercase();
         let plausible = (2..=20).contains(&w.chars().count())
+            && w.chars().next().is_some_and(char::is_alphabetic)
+            && !w.chars().next().is_some_and(is_mark)
             && w.chars()
-                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+                .all(|c| letter_or_mark(c) || c == '\'' || c == '-')
             && !NOT_A_NAME.contains(&lower.as_str())
             && !not_names(&lower);
         if !plausible {
@@ -821,6 +832,17 @@ fn as_name(raw: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
         words.push(w);
     }
     (!words.is_empty()).then(|| title_case(&words.join(" ")))
+}
+
+/// A letter, or a mark that is part of one: Devanagari's vowel signs, its virama ("शर्मा")
+/// and nukta are marks, as are other scripts' accents.
+fn letter_or_mark(c: char) -> bool {
+    c.is_alphabetic() || is_mark(c)
+}
+
+fn is_mark(c: char) -> bool {
+    static MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{M}$").expect("regex"));
+    !c.is_ascii() && MARK.is_match(c.encode_utf8(&mut [0; 4]))
 }
 
 pub fn title_case(s: &str) -> String {

@@ -1572,3 +1572,29 @@ async fn a_discount_for_good_marks_is_answered_from_the_scholarship_entry() {
     let reply = o.decision.message_text.clone().unwrap_or_default();
     assert!(reply.contains("₹2999"), "{reply}");
 }
+
+/// Issue 10: a WhatsApp profile name in Devanagari was no name: its vowel signs and the
+/// virama are marks, not letters, so "अमित शर्मा" was asked for a name. They are part of
+/// the letters; emoji, "Home" and the phone's name are still no name.
+#[tokio::test]
+async fn a_devanagari_whatsapp_name_is_a_name() {
+    for shown in ["अमित शर्मा", "राहुल", "प्रिया", "श्रेया क्षत्रिय"]
+    {
+        let mut c = conversation(profile());
+        c.profile_name = Some(shown.into());
+        c.lead_says("Hello", None).await;
+        assert_eq!(slot(&c, "name").as_deref(), Some(shown), "{shown}");
+        assert!(
+            !c.replies()[0].contains("your name"),
+            "{shown}: {}",
+            c.replies()[0]
+        );
+    }
+    for junk in ["🙂", "Home", "Mom", "Redmi Note", "राहुल 🙂🙂", "्राहुल"]
+    {
+        let mut c = conversation(profile());
+        c.profile_name = Some(junk.into());
+        c.lead_says("Hello", None).await;
+        assert_eq!(slot(&c, "name"), None, "{junk}");
+    }
+}
