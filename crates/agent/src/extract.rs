@@ -976,13 +976,15 @@ fn without_taken_back(text: &str, s: &Snapshot) -> TakenBack {
         .values()
         .map(|v| v.value.to_lowercase())
         .collect();
-    // The words of a short answer ("class 12" as what they need) can be taken back alone.
+    // The words of a short answer ("class 12" as what they need) can be taken back alone;
+    // of a long one ("I want coaching for class 12") its numbers.
     let held_words: Vec<String> = held
         .iter()
-        .filter(|v| v.split_whitespace().count() <= 4)
         .flat_map(|v| {
+            let short = v.split_whitespace().count() <= 4;
             normalize(v)
                 .split_whitespace()
+                .filter(|w| short || w.chars().any(|c| c.is_ascii_digit()))
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         })

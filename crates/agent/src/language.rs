@@ -319,6 +319,10 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::NiceToMeet, true) => "Aapse baat karke achha laga, {name}!",
         (Line::Noted, false) => "Got it: {slot} {value}, noted.",
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
+        (Line::NotedValue, false) => "Got it: {value}, noted.",
+        (Line::NotedValue, true) => "Theek hai, {value} note kar liya.",
+        (Line::AnythingElse, false) => "Anything else I can help with?",
+        (Line::AnythingElse, true) => "Aur kuch help chahiye?",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
         (Line::OfferStands, true) => "{offer} ke saath aage badhein?",
         (Line::OfferQuestion, false) => {
@@ -392,6 +396,10 @@ pub enum Line {
     NiceToMeet,
     /// A fact the lead corrected, said back.
     Noted,
+    /// The same for what the lead wants, with no label: "Got it: class 11, noted."
+    NotedValue,
+    /// Nothing left to ask or offer after a correction: the door held open.
+    AnythingElse,
     /// The offer already on the table, asked about in other words (never resent whole).
     OfferStands,
     /// One question about the offer on the table for a lead who only said "hmm".

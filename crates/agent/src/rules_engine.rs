@@ -333,6 +333,16 @@ fn after_correction(
         }
         None => next_step(s, state, lang),
     };
+    // Nothing left to ask or offer: a correction is no goodbye (nor a reason to hand the
+    // lead over); the door is held open.
+    if step.reason_code == ReasonCode::ExitGraceful {
+        step = draft(
+            line(Line::AnythingElse, lang).to_owned(),
+            ReasonCode::Confirmation,
+            None,
+            0.75,
+        );
+    }
     if step.reason_code == ReasonCode::CtaPush
         && let Some(cta) = on_table.filter(|c| step.cta_type == Some(*c))
     {
@@ -345,23 +355,51 @@ fn after_correction(
         );
         step = draft(text, ReasonCode::Confirmation, None, 0.75);
     }
-    // A short fact is said back ("class 11th"); a lead's long answer is not read out.
+    // A short fact is said back ("class 11th"); of a lead's long answer only what changed
+    // ("class 11"). What they want is said back without its label ("need class 11").
     let noted: Vec<String> = changed
         .iter()
-        .filter(|(_, value)| value.split_whitespace().count() <= 4)
-        .map(|(slot, value)| {
-            line(Line::Noted, lang)
-                .replace("{slot}", &humanize(slot))
-                .replace(
-                    "{value}",
-                    &said_back(slot, value, &s.profile.business_config.currency),
-                )
+        .filter_map(|(slot, value)| {
+            let value = if value.split_whitespace().count() <= 4 {
+                value.clone()
+            } else {
+                what_changed(s.state.slot_value(slot)?, value)?
+            };
+            let value = said_back(slot, &value, &s.profile.business_config.currency);
+            let free = crate::extract::slots::slot_kinds(s)
+                .iter()
+                .any(|(k, kind)| k == slot && *kind == SlotKind::Free);
+            Some(if free {
+                line(Line::NotedValue, lang).replace("{value}", &value)
+            } else {
+                line(Line::Noted, lang)
+                    .replace("{slot}", &humanize(slot))
+                    .replace("{value}", &value)
+            })
         })
         .collect();
     if !noted.is_empty() {
         step.text = format!("{} {}", noted.join(" "), step.text);
     }
     step
+}
+
+/// The words of a long answer a correction changed, with the word before them: "I want
+/// coaching for class 12" to "… class 11" is "class 11". None when more than that changed.
+fn what_changed(old: &str, new: &str) -> Option<String> {
+    let (o, n): (Vec<&str>, Vec<&str>) = (
+        old.split_whitespace().collect(),
+        new.split_whitespace().collect(),
+    );
+    if o.len() != n.len() {
+        return None;
+    }
+    let at: Vec<usize> = (0..n.len()).filter(|&i| o[i] != n[i]).collect();
+    let [i] = at.as_slice() else {
+        return None;
+    };
+    let from = i.saturating_sub(1);
+    Some(n[from..=*i].join(" "))
 }
 
 /// A value as the lead would say it: a budget in the business's currency ("₹1,00,00,000",
@@ -619,8 +657,11 @@ fn decide(
     if !first_contact {
         // A fact corrected, or told again ("I'm in 12th") with the offer on the table: said
         // back, and the offer asked about in other words rather than sent again whole.
+        // A correction we could not place ("sorry, I meant the other one") still answers
+        // none of our questions: the open one stays open.
         let changed = corrections(s, state);
-        if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) {
+        if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) || x.correction
+        {
             return (
                 after_correction(s, state, &changed, pending.as_deref(), lang),
                 fx,

@@ -1303,7 +1303,49 @@ fn corrected_free(s: &Snapshot, key: &str, r: &Reading) -> Option<String> {
         .then_some(())?;
     let said = CORRECTION_PREAMBLE.replace(r.text.trim(), "");
     let said = said.trim().trim_end_matches([',', '.', '!']).trim();
-    (!said.is_empty()).then(|| said.chars().take(120).collect())
+    if said.is_empty() {
+        return None;
+    }
+    // A long answer keeps its words, the one taken back replaced: "I want coaching for
+    // class 12", then "I meant class 11 not 12" — "I want coaching for class 11".
+    let old = s.state.slot_value(key)?;
+    if old.split_whitespace().count() > 4
+        && let Some(fixed) = replaced_in(old, r.taken_back, said)
+    {
+        return Some(fixed);
+    }
+    Some(said.chars().take(120).collect())
+}
+
+/// `old` with its word taken back replaced by the word of `said` written like it (a number
+/// for a number), when `said` holds exactly one such word `old` does not.
+fn replaced_in(old: &str, taken_back: &[String], said: &str) -> Option<String> {
+    let digits = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let old_words: Vec<&str> = old.split_whitespace().collect();
+    let at = old_words
+        .iter()
+        .position(|w| taken_back.iter().any(|t| *t == bare(w)))?;
+    let was = bare(old_words[at]);
+    let new: Vec<String> = said
+        .split_whitespace()
+        .map(bare)
+        .filter(|w| !w.is_empty() && digits(w) == digits(&was))
+        .filter(|w| !old_words.iter().any(|o| bare(o) == *w))
+        .collect();
+    let [new] = new.as_slice() else {
+        return None;
+    };
+    let mut words: Vec<String> = old_words.iter().map(|w| (*w).to_owned()).collect();
+    words[at] = old_words[at].replacen(&was, new, 1);
+    // The case as written: "Class 12" is "Class 11".
+    if words[at] == old_words[at] {
+        words[at] = new.clone();
+    }
+    Some(words.join(" "))
 }
 
 /// The checklist's slots with their kinds, then the facts every lead may tell.

@@ -1598,3 +1598,113 @@ async fn a_devanagari_whatsapp_name_is_a_name() {
         assert_eq!(slot(&c, "name"), None, "{junk}");
     }
 }
+
+/// Issue 10: with the starter profile and nothing to offer, "Sorry I meant for class 11 not
+/// 12" was handed to the team as `nothing_left_to_offer`. A correction is said back and the
+/// conversation goes on; nothing new was learnt that the team must act on.
+#[tokio::test]
+async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
+    for lines in [
+        &[
+            "Hi",
+            "Amit",
+            "class 12",
+            "Sorry I meant for class 11 not 12",
+        ][..],
+        &[
+            "Hi",
+            "I'm Amit",
+            "I want coaching for class 12",
+            "next month",
+            "Sorry I meant for class 11 not 12",
+        ][..],
+    ] {
+        let mut p = profile();
+        p.business_config.contact_links.clear();
+        let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+        talk(&mut c, lines).await;
+        let o = c.outcomes.last().expect("an outcome");
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(
+            o.decision.handoff.is_none(),
+            "{lines:?}: {:?} {reply}",
+            o.decision.handoff.as_ref().map(|h| &h.escalation_reason)
+        );
+        assert_eq!(c.mode, ConversationMode::Bot, "{lines:?}");
+        assert!(
+            reply.starts_with("Got it: class 11, noted."),
+            "{lines:?}: {reply}"
+        );
+        assert!(!reply.contains("class 12"), "{lines:?}: {reply}");
+        assert!(slot(&c, "need").is_some_and(|n| n.ends_with("class 11")));
+        // The question it came instead of is still open.
+        assert!(reply.ends_with('?'), "{lines:?}: {reply}");
+    }
+    // The long answer keeps its words, the class changed.
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    talk(
+        &mut c,
+        &[
+            "Hi",
+            "I'm Amit",
+            "I want coaching for class 12",
+            "Sorry I meant for class 11 not 12",
+        ],
+    )
+    .await;
+    assert_eq!(
+        slot(&c, "need").as_deref(),
+        Some("I want coaching for class 11")
+    );
+    // A correction the agent cannot place is no goodbye either: the open question stays.
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    talk(
+        &mut c,
+        &[
+            "Hi",
+            "I'm Amit",
+            "I want coaching for class 12",
+            "next month",
+            "sorry, I meant the other one",
+        ],
+    )
+    .await;
+    let o = c.outcomes.last().expect("an outcome");
+    assert!(
+        o.decision.handoff.is_none(),
+        "{:?}",
+        o.decision.message_text
+    );
+    assert_eq!(c.replies()[4], c.replies()[3]);
+    // After a "not now" nothing is left to ask: the correction is said back, the door held
+    // open, nobody handed the lead.
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    p.sales_rules.qualification_checklist.truncate(3);
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    talk(
+        &mut c,
+        &[
+            "Hi",
+            "I'm Amit",
+            "I want coaching for class 12",
+            "not now",
+            "Sorry I meant for class 11 not 12",
+        ],
+    )
+    .await;
+    let o = c.outcomes.last().expect("an outcome");
+    assert!(
+        o.decision.handoff.is_none(),
+        "{:?}",
+        o.decision.message_text
+    );
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("Got it: class 11, noted. Anything else I can help with?")
+    );
+}
