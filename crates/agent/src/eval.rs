@@ -63,6 +63,10 @@ pub struct Business {
     /// What it prices in (ISO 4217); empty: the rupee.
     #[serde(default)]
     pub currency: String,
+    /// The languages the owner writes the agent's lines in, as chosen in the wizard; empty:
+    /// English and Hinglish, as the starter has them.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 /// One lead message and what a sales manager expects of it.
@@ -252,6 +256,26 @@ impl Business {
             .iter()
             .map(|c| (c.kind.as_str().to_owned(), script(&c.script)))
             .collect();
+        if !self.languages.is_empty() {
+            // Every line in the owner's languages only, the starter's too (as the wizard
+            // writes them: one language is a single line).
+            for lines in [
+                &mut lib.openers,
+                &mut lib.qualification,
+                &mut lib.objection_handlers,
+                &mut lib.cta_scripts,
+                &mut lib.exits,
+            ] {
+                for line in lines.values_mut() {
+                    if let Script::PerLanguage(m) = line {
+                        m.retain(|l, _| self.languages.contains(l));
+                        if m.len() == 1 {
+                            *line = Script::One(m.values().next().cloned().unwrap_or_default());
+                        }
+                    }
+                }
+            }
+        }
         p
     }
 

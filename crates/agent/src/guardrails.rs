@@ -420,11 +420,8 @@ pub fn enforce(
     }
 
     if draft.text.trim().is_empty() {
-        let lang = state
-            .language
-            .as_deref()
-            .unwrap_or(&s.profile.tone_profile.language);
-        draft.text = line(Line::Failsafe, lang).to_owned();
+        let lang = crate::rules_engine::reply_language(s, state);
+        draft.text = line(Line::Failsafe, &lang).to_owned();
         draft.reason_code = ReasonCode::ClarificationRequest;
         draft.cta_type = None;
         c.note(

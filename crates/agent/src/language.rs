@@ -154,6 +154,21 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
 }
 
+/// Hindi in Devanagari and Hinglish are answered alike (the business's lines are in Latin
+/// letters): one family, `hi-en`; English is the other.
+pub fn family(language: &str) -> &str {
+    match language {
+        "hi" | "hi-en" => "hi-en",
+        other => other,
+    }
+}
+
+/// Whether `text` may stand in a reply in `language`: it is written in it, or in no telling
+/// language at all.
+pub fn fits(text: &str, language: &str) -> bool {
+    detect(text).is_none_or(|d| family(d) == family(language))
+}
+
 /// English words that tell a message is English; a name, a place, "CBSE" or "12th" does not.
 const ENGLISH: &[&str] = &[
     "the",
@@ -413,6 +428,15 @@ pub enum Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_fits_a_reply_in_its_own_language_or_in_none() {
+        assert!(fits("Which exam are you preparing for?", "en"));
+        assert!(!fits("Which exam are you preparing for?", "hi-en"));
+        assert!(fits("Aapka naam kya hai?", "hi"));
+        assert!(!fits("Aapka naam kya hai?", "en"));
+        assert!(fits("https://cal.example.com/acme", "hi-en"));
+    }
 
     #[test]
     fn detects_the_three_languages() {

@@ -137,6 +137,31 @@ pub enum Script {
 }
 
 impl Script {
+    /// The line for a reply in `language`, only when it is written in that language: the
+    /// owner's line for it, or a line in no other language ("Shall we? [LINK]"). An English
+    /// line in a Hinglish reply would make one reply two languages; the caller says its own
+    /// line in the reply language instead.
+    pub fn for_reply(&self, language: &str) -> Option<&str> {
+        let fits = |t: &&str| crate::language::fits(t, language);
+        match self {
+            Script::One(s) => Some(s.as_str()).filter(fits),
+            Script::PerLanguage(m) => m
+                .get(language)
+                .or_else(|| (language == "hi").then(|| m.get("hi-en")).flatten())
+                .map(String::as_str)
+                .or_else(|| m.values().map(String::as_str).find(fits)),
+        }
+    }
+
+    /// The languages the owner wrote this line in, by name (a single line has none).
+    fn languages(&self) -> impl Iterator<Item = &str> {
+        let named = match self {
+            Script::One(_) => None,
+            Script::PerLanguage(m) => Some(m.keys().map(String::as_str)),
+        };
+        named.into_iter().flatten()
+    }
+
     pub fn for_language(&self, language: &str) -> Option<&str> {
         match self {
             Script::One(s) => Some(s.as_str()),
@@ -160,6 +185,36 @@ pub struct ScriptLibrary {
     pub objection_handlers: BTreeMap<String, Script>,
     pub cta_scripts: BTreeMap<String, Script>,
     pub exits: BTreeMap<String, Script>,
+}
+
+impl ScriptLibrary {
+    fn all(&self) -> impl Iterator<Item = &Script> {
+        [
+            &self.openers,
+            &self.qualification,
+            &self.objection_handlers,
+            &self.cta_scripts,
+            &self.exits,
+        ]
+        .into_iter()
+        .flat_map(BTreeMap::values)
+    }
+}
+
+impl AgentProfile {
+    /// Whether the owner lets the agent answer in `language`: the organisation's own, or
+    /// one they wrote lines in. An organisation that wrote English only answers in English
+    /// whatever the lead writes: its lines would otherwise sit beside the agent's Hinglish
+    /// ones in one reply.
+    pub fn allows_language(&self, language: &str) -> bool {
+        let family = crate::language::family;
+        family(language) == family(&self.tone_profile.language)
+            || self
+                .script_library
+                .all()
+                .flat_map(Script::languages)
+                .any(|l| family(l) == family(language))
+    }
 }
 
 /// Everything the agent is configured with.

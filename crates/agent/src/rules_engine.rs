@@ -39,14 +39,17 @@ impl Effects {
 }
 
 pub fn reply_language(s: &Snapshot, state: &ConversationState) -> String {
-    state
-        .language
-        .clone()
-        .unwrap_or_else(|| s.profile.tone_profile.language.clone())
+    let own = &s.profile.tone_profile.language;
+    match &state.language {
+        Some(lead) if s.profile.allows_language(lead) => lead.clone(),
+        _ => own.clone(),
+    }
 }
 
+/// The owner's line for `key`, when it is in the reply's language (else the caller's own
+/// line in that language goes instead: one language per reply).
 fn script<'a>(map: &'a BTreeMap<String, Script>, key: &str, lang: &str) -> Option<&'a str> {
-    map.get(key).and_then(|sc| sc.for_language(lang))
+    map.get(key).and_then(|sc| sc.for_reply(lang))
 }
 
 fn humanize(slot: &str) -> String {
@@ -62,7 +65,7 @@ pub(crate) fn question_for(s: &Snapshot, slot: &str, lang: &str) -> String {
         .or_else(|| {
             lib.iter()
                 .find(|(k, _)| k.split('_').next() == Some(stem))
-                .and_then(|(_, sc)| sc.for_language(lang))
+                .and_then(|(_, sc)| sc.for_reply(lang))
         })
         .map(str::to_owned)
         .unwrap_or_else(|| line(Line::AskSlot, lang).replace("{slot}", &humanize(slot)))

@@ -111,7 +111,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .script_library
             .exits
             .get("opt_in")
-            .and_then(|sc| sc.for_language(&lang))
+            .and_then(|sc| sc.for_reply(&lang))
             .unwrap_or(line(Line::OptIn, &lang));
         Draft {
             should_send: true,
@@ -131,7 +131,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .script_library
             .exits
             .get("opt_out")
-            .and_then(|sc| sc.for_language(&lang))
+            .and_then(|sc| sc.for_reply(&lang))
             .unwrap_or(line(Line::OptOut, &lang));
         Draft {
             should_send: s.mode.bot_may_reply(),
@@ -502,7 +502,7 @@ fn hand_over(
         .script_library
         .exits
         .get("handoff")
-        .and_then(|sc| sc.for_language(lang));
+        .and_then(|sc| sc.for_reply(lang));
     let local_now = s
         .now
         .with_timezone(&crate::extract::business_tz(s))

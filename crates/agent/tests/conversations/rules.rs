@@ -1708,3 +1708,141 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         Some("Got it: class 11, noted. Anything else I can help with?")
     );
 }
+
+/// The agent's own lines and the owner's in one reply: each sentence's language by its
+/// words (a price, a link or a name tells none).
+fn languages_of(reply: &str) -> Vec<(String, &'static str)> {
+    closer_agent::guardrails::sentences(reply)
+        .into_iter()
+        .filter_map(|s| closer_agent::language::detect(&s).map(|l| (s, l)))
+        .collect()
+}
+
+/// An organisation that wrote its lines in English only, as the wizard makes it for an owner
+/// who chose English.
+fn english_only() -> closer_agent::AgentProfile {
+    use closer_agent::profile::Script;
+    let mut p = profile();
+    let l = &mut p.script_library;
+    for lines in [
+        &mut l.openers,
+        &mut l.qualification,
+        &mut l.objection_handlers,
+        &mut l.cta_scripts,
+        &mut l.exits,
+    ] {
+        for line in lines.values_mut() {
+            if let Script::PerLanguage(m) = line {
+                *line = Script::One(m["en"].clone());
+            }
+        }
+    }
+    p
+}
+
+/// Issue 10: "one reply mixing English and Hinglish in an English organisation". The owner
+/// wrote English only; a lead who writes some Hinglish got "Aapse baat karke achha laga,
+/// Rahul!" before the English FAQ answer and the owner's English question, and "Achha sawaal
+/// hai, main team se confirm karke batata hun." The organisation answers in its language,
+/// every sentence of it.
+#[tokio::test]
+async fn an_english_organisation_answers_in_english_only() {
+    for lines in [
+        &[
+            "Mera naam Rahul hai, fees kitni hai aur weekend batch hai kya?",
+            "mehenga hai",
+            "abhi nahi",
+        ][..],
+        &["kya hostel hai?"][..],
+        &["Hi", "Rahul", "trading", "kal", "haan", "band karo"][..],
+        &[
+            "Namaste, fees kitni hai?",
+            "Mera naam Rahul hai",
+            "kisi insaan se baat karni hai",
+        ][..],
+    ] {
+        let mut c = conversation(english_only());
+        talk(&mut c, lines).await;
+        for reply in c.replies() {
+            for (sentence, lang) in languages_of(reply) {
+                assert_eq!(lang, "en", "{lines:?}: {sentence:?} in {reply:?}");
+            }
+        }
+    }
+    // The name is said back in English.
+    let mut c = conversation(english_only());
+    c.lead_says("Mera naam Rahul hai, fees kitni hai?", None)
+        .await;
+    assert!(
+        c.replies()[0].contains("Nice to meet you, Rahul!"),
+        "{}",
+        c.replies()[0]
+    );
+    // An organisation that wrote Hinglish lines too answers a Hinglish lead in Hinglish.
+    let mut c = conversation(profile());
+    c.lead_says("kya hostel hai?", None).await;
+    assert!(
+        c.replies()[0].starts_with("Achha sawaal hai"),
+        "{}",
+        c.replies()[0]
+    );
+}
+
+/// A Hinglish organisation whose owner typed one question in English only ("Which exam are
+/// you preparing for?"): a Hinglish lead got "Aapse baat karke achha laga, Amit! … Which exam
+/// are you preparing for?", half the agent's Hinglish, half English. The reply is the lead's
+/// language throughout (the owner's FAQ answers are quoted as written); an English lead
+/// still hears the owner's English question.
+#[tokio::test]
+async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
+    use closer_agent::profile::Script;
+    let b = business("pathshala");
+    let with_own_question = || {
+        let mut c = b.conversation();
+        let lib = &mut c.profile.script_library;
+        lib.qualification.insert(
+            "exam".into(),
+            Script::One("Which exam are you preparing for?".into()),
+        );
+        lib.openers.insert(
+            "new_lead".into(),
+            Script::One("Namaste! Pune Pathshala mein aapka swagat hai.".into()),
+        );
+        c
+    };
+    let faq: Vec<String> = b
+        .faq
+        .iter()
+        .flat_map(|f| closer_agent::guardrails::sentences(&f.answer))
+        .collect();
+    for lines in [
+        &["Amit naam hai, fees kitni hai?", "JEE", "12th", "haan"][..],
+        &["namaste", "Amit", "NEET ki taiyari hai"][..],
+    ] {
+        let mut c = with_own_question();
+        talk(&mut c, lines).await;
+        for reply in c.replies() {
+            for (sentence, lang) in languages_of(reply) {
+                let quoted = faq.iter().any(|q| sentence.contains(q.as_str()));
+                let thanks = sentence.starts_with("Thanks ");
+                assert!(
+                    quoted || thanks || lang == "hi-en",
+                    "{lines:?}: {sentence:?} in {reply:?}"
+                );
+            }
+        }
+        assert!(
+            c.replies().iter().any(|r| r.contains("exam")),
+            "the exam is still asked: {:?}",
+            c.replies()
+        );
+    }
+    let mut c = with_own_question();
+    talk(&mut c, &["Hello, I'm Amit"]).await;
+    assert!(
+        c.replies()[0].contains("Which exam are you preparing for?"),
+        "{}",
+        c.replies()[0]
+    );
+    assert!(!c.replies()[0].contains("swagat"), "{}", c.replies()[0]);
+}
