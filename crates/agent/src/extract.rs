@@ -1486,6 +1486,11 @@ mod tests {
         assert_eq!(name("mera naam Amit hai").as_deref(), Some("Amit"));
         assert_eq!(name("Amit naam hai. JEE ke liye").as_deref(), Some("Amit"));
         assert_eq!(name("main Rohit hun").as_deref(), Some("Rohit"));
+        assert_eq!(name("main Rohit").as_deref(), Some("Rohit"));
+        assert_eq!(name("mai Priya, 12th mein hu").as_deref(), Some("Priya"));
+        // "main" starts a Hindi sentence: what follows is no name.
+        assert_eq!(name("main trading seekhna chahta hun"), None);
+        assert_eq!(name("main kal aa sakta hu"), None);
         assert_eq!(name("I am interested in the course"), None);
         assert_eq!(
             name("this is useless, I want to talk to a real person"),

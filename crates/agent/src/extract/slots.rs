@@ -691,7 +691,21 @@ pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
         if weak && !capital && text.split_whitespace().count() > 5 {
             return None;
         }
-        accept(&c[2])
+        let name = accept(&c[2])?;
+        // Hindi "main" starts any sentence ("main trading seekhna chahta hun"): a name after
+        // it is one word, then "hun" or the end of what is said ("main Rohit hun").
+        if ["main", "mai"].contains(&opener.as_str()) {
+            let first = name.split_whitespace().next()?;
+            let after = c[2].split_whitespace().nth(1).map(str::to_lowercase);
+            let ends = ["hun", "hu", "hoon", "hoo", "here", "bol", "baat"];
+            let said_alone = c[2]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.ends_with([',', '.', '!']));
+            return (after.is_none_or(|a| ends.contains(&a.as_str())) || said_alone)
+                .then(|| first.to_owned());
+        }
+        Some(name)
     })
 }
 

@@ -1846,3 +1846,17 @@ async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
     );
     assert!(!c.replies()[0].contains("swagat"), "{}", c.replies()[0]);
 }
+
+/// Replayed: "Hi", "Amit", "main trading seekhna chahta hun" got "Thanks Trading!" and the
+/// name became "Trading". Hindi's "main" (I) starts any sentence; a name after it is a word
+/// alone or before "hun".
+#[tokio::test]
+async fn a_hindi_sentence_starting_with_main_is_no_name() {
+    let mut c = conversation(profile());
+    talk(&mut c, &["Hi", "Amit", "main trading seekhna chahta hun"]).await;
+    assert_eq!(slot(&c, "name").as_deref(), Some("Amit"));
+    assert!(!c.replies()[2].contains("Trading"), "{}", c.replies()[2]);
+    let mut c = conversation(profile());
+    talk(&mut c, &["Hi", "main Rohit hun"]).await;
+    assert_eq!(slot(&c, "name").as_deref(), Some("Rohit"));
+}
