@@ -824,14 +824,33 @@ pub fn promise_an_answer(
             .map(|t| t.with_timezone(&Utc)),
     };
     state.commitments.agent.push(crate::state::Commitment {
-        what: format!(
-            "Answer: {}",
-            s.new_text().chars().take(120).collect::<String>()
-        ),
+        what: answer_promised(s),
         due: due_at,
         source_message_id: s.last_new_message_id().map(str::to_owned),
     });
     (due, local_now)
+}
+
+/// The promise to answer this message, as the team's item words it.
+fn answer_promised(s: &Snapshot) -> String {
+    format!(
+        "Answer: {}",
+        s.new_text().chars().take(120).collect::<String>()
+    )
+}
+
+/// Takes back the promise to answer this message (the model answers it from the business's
+/// documents instead): that promise only, whatever else the agent owes the lead.
+pub fn withdraw_promised_answer(s: &Snapshot, state: &mut ConversationState) {
+    let what = answer_promised(s);
+    let source = s.last_new_message_id();
+    let agent = &mut state.commitments.agent;
+    if let Some(i) = agent
+        .iter()
+        .rposition(|k| k.what == what && k.source_message_id.as_deref() == source)
+    {
+        agent.remove(i);
+    }
 }
 
 /// What the reply quotes of an entry: an FAQ answer whole (the owner wrote it to be sent);

@@ -240,60 +240,12 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         all.extend(earlier);
         let (draft, fx) = match model {
             Some(model) if s.profile.mode == EngineMode::Llm => {
-                let mut planned = state.clone();
-                let (suggestion, mut fx) = rules_engine::respond(s, &x, &mut planned, &all);
-                if fx.call_requested {
-                    // The call they asked for is the team's to confirm: the code's reply
-                    // reads back the time the team's item holds, whatever the engine. The
-                    // model is not asked to word it.
-                    state = planned;
-                    (suggestion, fx)
-                } else {
-                    if fx.promised_answer {
-                        // The knowledge base has no answer, but the model also reads the
-                        // business's documents: it answers, and the question goes to the
-                        // team only if its own reply promises to check (below).
-                        planned.commitments.agent.pop();
-                        fx.promised_answer = false;
-                    }
-                    // The rules' facts (a CTA taken up, a booking, confusion) stand; what to
-                    // ask and offer next is the model's plan.
-                    planned.asked_slots = state.asked_slots.clone();
-                    planned.pending_question = None;
-                    if suggestion.reason_code == ReasonCode::CtaPush {
-                        planned.last_cta = state.last_cta;
-                    }
-                    let guidance = Guidance {
-                        suggestion: &suggestion,
-                        next_slot: rules_engine::next_slot(s, &planned),
-                        next_cta: rules_engine::next_cta(s, &planned),
-                    };
-                    let engine = LlmEngine::new(model);
-                    let draft = match engine.write(s, &x, &planned, &all, &guidance).await {
-                        Ok(written) => {
-                            model_wrote(&mut decision, &written);
-                            critique = Some(written.critique);
-                            if let Some(ask) = written.asks {
-                                if ask != "booking_time" {
-                                    planned.asked_slots.push(ask.clone());
-                                }
-                                planned.pending_question = Some(ask);
-                            }
-                            written.draft
-                        }
-                        Err(failure) => {
-                            model_failed(&mut decision, &failure);
-                            patch.alert = Some(format!(
-                                "The LLM engine failed; the safe reply went instead: {}",
-                                failure.error
-                            ));
-                            decision.error = Some(failure.error);
-                            rules_engine::safe_reply(s, &planned)
-                        }
-                    };
-                    state = planned;
-                    (draft, fx)
+                let written = with_model(s, &x, &mut state, &all, model, &mut decision).await;
+                if let Some(alert) = written.alert {
+                    patch.alert = Some(alert);
                 }
+                critique = written.critique;
+                (written.draft, written.fx)
             }
             _ => rules_engine::respond(s, &x, &mut state, &all),
         };
@@ -469,6 +421,90 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     }
     patch.state = state;
     Outcome { decision, patch }
+}
+
+/// What the model made of a lead's message: the reply, the rules' effects that stand, the
+/// model's own check, and an alert for the owner when it failed.
+struct ModelReply {
+    draft: Draft,
+    fx: rules_engine::Effects,
+    critique: Option<String>,
+    alert: Option<String>,
+}
+
+/// The LLM engine's turn on a lead's message. The rules engine plans first: its facts (a CTA
+/// taken up, a booking, confusion) stand, and a call asked for is read back by the code, not
+/// worded by the model; what to ask and offer next is the model's plan, with the rules'
+/// reply as its suggestion and, when the model fails, the safe reply instead.
+async fn with_model(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    all: &[retrieval::Snippet],
+    model: &dyn ChatModel,
+    decision: &mut Decision,
+) -> ModelReply {
+    let mut planned = state.clone();
+    let (suggestion, mut fx) = rules_engine::respond(s, x, &mut planned, all);
+    if fx.call_requested {
+        // The call they asked for is the team's to confirm: the code's reply reads back the
+        // time the team's item holds, whatever the engine.
+        *state = planned;
+        return ModelReply {
+            draft: suggestion,
+            fx,
+            critique: None,
+            alert: None,
+        };
+    }
+    if fx.promised_answer {
+        // The knowledge base has no answer, but the model also reads the business's
+        // documents: it answers, and the question goes to the team only if its own reply
+        // promises to check (`think_turn`).
+        rules_engine::withdraw_promised_answer(s, &mut planned);
+        fx.promised_answer = false;
+    }
+    planned.asked_slots = state.asked_slots.clone();
+    planned.pending_question = None;
+    if suggestion.reason_code == ReasonCode::CtaPush {
+        planned.last_cta = state.last_cta;
+    }
+    let guidance = Guidance {
+        suggestion: &suggestion,
+        next_slot: rules_engine::next_slot(s, &planned),
+        next_cta: rules_engine::next_cta(s, &planned),
+    };
+    let (draft, critique, alert) = match LlmEngine::new(model)
+        .write(s, x, &planned, all, &guidance)
+        .await
+    {
+        Ok(written) => {
+            model_wrote(decision, &written);
+            if let Some(ask) = written.asks {
+                if ask != "booking_time" {
+                    planned.asked_slots.push(ask.clone());
+                }
+                planned.pending_question = Some(ask);
+            }
+            (written.draft, Some(written.critique), None)
+        }
+        Err(failure) => {
+            model_failed(decision, &failure);
+            let alert = format!(
+                "The LLM engine failed; the safe reply went instead: {}",
+                failure.error
+            );
+            decision.error = Some(failure.error);
+            (rules_engine::safe_reply(s, &planned), None, Some(alert))
+        }
+    };
+    *state = planned;
+    ModelReply {
+        draft,
+        fx,
+        critique,
+        alert,
+    }
 }
 
 /// The agent handed this conversation to the team (mode human) and no person has written in

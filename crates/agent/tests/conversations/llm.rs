@@ -515,6 +515,14 @@ async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
     );
     let model = client(Provider::OpenAi, &fake, Duration::from_secs(5));
     let mut c = llm_conversation();
+    // What the agent already owes the lead stays owed: only the promise to check is taken
+    // back.
+    let owed = closer_agent::state::Commitment {
+        what: "Book a call at Wed 18 Nov, 5:00 PM".into(),
+        due: None,
+        source_message_id: Some("m0".into()),
+    };
+    c.state.commitments.agent.push(owed.clone());
     let o = c
         .lead_says(
             "Is there a hostel near your centre for outstation students?",
@@ -525,8 +533,9 @@ async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
     assert_eq!(o.decision.engine, Engine::Llm, "{:?}", o.decision.error);
     assert!(!fake.requests().is_empty(), "the model was asked");
     assert_eq!(o.patch.handoff, None);
-    assert!(
-        c.state.commitments.agent.is_empty(),
+    assert_eq!(
+        c.state.commitments.agent,
+        [owed],
         "{:?}",
         c.state.commitments
     );
