@@ -709,6 +709,34 @@ pub fn name_in(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     })
 }
 
+/// What follows "Jai" in a salute used as a profile name.
+const HAIL: &[&str] = &[
+    "shree",
+    "shri",
+    "sri",
+    "siya",
+    "mata",
+    "maa",
+    "hind",
+    "bharat",
+    "maharashtra",
+    "bhim",
+    "hanuman",
+    "ganesh",
+    "ganesha",
+    "gurudev",
+    "jinendra",
+    "shiv",
+    "bajrang",
+    "श्री",
+    "माता",
+    "मां",
+    "हिंद",
+    "भारत",
+    "हनुमान",
+    "महाराष्ट्र",
+];
+
 /// Words WhatsApp profile names use that are no person's name: a phone ("Redmi Note"), a
 /// place ("Home"), a relation, a shop, a mood.
 const PROFILE_NOT_NAMES: &[&str] = &[
@@ -789,6 +817,24 @@ const PROFILE_NOT_NAMES: &[&str] = &[
     "madam",
     "mam",
     "ji",
+    // A greeting to a god ("Radhe Radhe") is no name either; see `HAIL` for "Jai …".
+    "radhe",
+    "mahadev",
+    // The same words in Devanagari: its names are names too (see `letter_or_mark`).
+    "मम्मी",
+    "मम्मा",
+    "माँ",
+    "मां",
+    "पापा",
+    "भाई",
+    "भैया",
+    "दीदी",
+    "घर",
+    "ऑफिस",
+    "मोबाइल",
+    "फोन",
+    "राधे",
+    "महादेव",
 ];
 
 /// The WhatsApp profile name as the lead's name, when it looks like a real one ("Rahul
@@ -797,6 +843,13 @@ const PROFILE_NOT_NAMES: &[&str] = &[
 pub fn name_from_profile(profile: &str) -> Option<String> {
     let words: Vec<&str> = profile.split_whitespace().collect();
     (1..=3).contains(&words.len()).then_some(())?;
+    // "Jai Shree Ram", "Jai Hind": a salute, though "Jai Sharma" is a name.
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    if ["jai", "jay", "जय"].contains(&lower[0].as_str())
+        && lower.get(1).is_some_and(|w| HAIL.contains(&w.as_str()))
+    {
+        return None;
+    }
     let junk = |w: &str| PROFILE_NOT_NAMES.contains(&w.to_lowercase().as_str());
     let initial = |w: &str| {
         let letters: Vec<char> = w.trim_end_matches('.').chars().collect();

@@ -1578,7 +1578,7 @@ async fn a_discount_for_good_marks_is_answered_from_the_scholarship_entry() {
 /// the letters; emoji, "Home" and the phone's name are still no name.
 #[tokio::test]
 async fn a_devanagari_whatsapp_name_is_a_name() {
-    for shown in ["अमित शर्मा", "राहुल", "प्रिया", "श्रेया क्षत्रिय"]
+    for shown in ["अमित शर्मा", "राहुल", "प्रिया", "श्रेया क्षत्रिय", "Jai Sharma"]
     {
         let mut c = conversation(profile());
         c.profile_name = Some(shown.into());
@@ -1590,8 +1590,18 @@ async fn a_devanagari_whatsapp_name_is_a_name() {
             c.replies()[0]
         );
     }
-    for junk in ["🙂", "Home", "Mom", "Redmi Note", "राहुल 🙂🙂", "्राहुल"]
-    {
+    for junk in [
+        "🙂",
+        "Home",
+        "Mom",
+        "Redmi Note",
+        "राहुल 🙂🙂",
+        "्राहुल",
+        "मम्मी",
+        "जय श्री राम",
+        "Jai Shree Ram",
+        "Jai Hind",
+    ] {
         let mut c = conversation(profile());
         c.profile_name = Some(junk.into());
         c.lead_says("Hello", None).await;
