@@ -301,6 +301,11 @@ const STOPWORDS: &[&str] = &[
     "idhar",
     "udhar",
     "exactly",
+    "लिए",
+    "चाहिए",
+    "चाहिये",
+    "कुछ",
+    "कोई",
     "क्या",
     "है",
     "हैं",
@@ -972,10 +977,14 @@ fn rank<'a>(
     // "How much for 11th and 12th?" asks a price: an entry that names none ("the programmes
     // run through 11th and 12th") does not answer it, whatever else it shares.
     // A fee taken off ("fee waiver", "fees mein chhoot") asks no price.
-    let asks_price = own.iter().any(|(t, _)| t == "fee") && !own.iter().any(|(t, _)| t == "off");
+    let asks_discount = own.iter().any(|(t, _)| t == "off");
+    let asks_price = own.iter().any(|(t, _)| t == "fee") && !asks_discount;
     let mut ranked: Vec<(f32, f32, f32, &Entry)> = entries
         .iter()
         .filter(|e| !asks_price || e.priced)
+        // "Any discount for early admission?" asks money off: the admission process does
+        // not answer it; only an entry that names a discount (or a scholarship) does.
+        .filter(|e| !asks_discount || e.all.contains("off"))
         .filter_map(|e| {
             let helped = relevance(&with_context, e, idf_of);
             let alone = if may_stand_alone {
@@ -1228,6 +1237,11 @@ mod tests {
                 "Merit scholarship up to 50% for 90%+ in boards.",
             ),
             faq("weekend", "Do you have weekend batches?", "Yes, Saturday."),
+            faq(
+                "admission",
+                "How do I take admission?",
+                "Fill the admission form at the centre.",
+            ),
         ];
         let top = |q: &str| {
             retrieve_knowledge(q, &kb, "")
@@ -1243,6 +1257,12 @@ mod tests {
             assert_eq!(top(q).as_deref(), Some("scholarship"), "{q}");
         }
         assert_eq!(top("Is there a sibling discount?").as_deref(), Some("fees"));
+        // Money off asked: the admission process is no answer.
+        assert_eq!(top("Any discount for early admission?"), None);
+        assert_eq!(
+            top("छात्रवृत्ति के लिए कितने अंक चाहिए?").as_deref(),
+            Some("scholarship")
+        );
         assert_eq!(
             percent_said("10% off, got 92%!"),
             "10% off, got 92 percent !"
