@@ -969,6 +969,15 @@ const NOT_TAKEN_BACK: &[&str] = &[
     "the",
 ];
 
+/// The number a word writes, ordinal or not: "12th", "12" — 12; "2BHK" is no number.
+pub(crate) fn number_of(word: &str) -> Option<u32> {
+    let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &word[digits.len()..];
+    (!digits.is_empty() && ["", "st", "nd", "rd", "th"].contains(&rest))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
 fn without_taken_back(text: &str, s: &Snapshot) -> TakenBack {
     let held: Vec<String> = s
         .state
@@ -992,12 +1001,15 @@ fn without_taken_back(text: &str, s: &Snapshot) -> TakenBack {
     let held_back = |word: &str| {
         let w = word.to_lowercase();
         let digits = w.chars().all(|c| c.is_ascii_digit());
-        // "12" takes back "12th"; a lone letter takes back nothing.
-        w.chars().count() > 1
+        // "12" takes back "12th" and "12th" takes back "12"; a lone letter takes back
+        // nothing, a lone digit does ("3 weeks not 2").
+        (w.chars().count() > 1 || digits)
             && (held.iter().any(|v| *v == w || v.starts_with(&w) && digits)
                 || ((w.chars().count() > 2 || digits)
                     && !NOT_TAKEN_BACK.contains(&w.as_str())
-                    && held_words.contains(&w)))
+                    && held_words.contains(&w))
+                || number_of(&w)
+                    .is_some_and(|n| held_words.iter().any(|h| number_of(h) == Some(n))))
     };
     let name = s.state.slot_value("name").map(str::to_lowercase);
     let mut words = vec![];
@@ -1473,6 +1485,15 @@ mod tests {
         assert_eq!(parse_amount("₹15,000"), Some(15_000.0));
         assert_eq!(parse_amount("do lakh tak"), Some(200_000.0));
         assert_eq!(parse_amount("1.2 Cr"), Some(12_000_000.0));
+    }
+
+    #[test]
+    fn a_number_is_read_with_or_without_its_ordinal() {
+        assert_eq!(number_of("12th"), Some(12));
+        assert_eq!(number_of("12"), Some(12));
+        assert_eq!(number_of("1st"), Some(1));
+        assert_eq!(number_of("2bhk"), None);
+        assert_eq!(number_of("class"), None);
     }
 
     #[test]

@@ -1364,9 +1364,13 @@ static CORRECTION_PREAMBLE: LazyLock<Regex> = LazyLock::new(|| {
 /// what they need, then "sorry, I meant for class 11 not 12" — "class 11".
 fn corrected_free(s: &Snapshot, key: &str, r: &Reading) -> Option<String> {
     let held = normalize(s.state.slot_value(key)?);
+    let number = crate::extract::number_of;
     r.taken_back
         .iter()
-        .any(|w| held.split_whitespace().any(|h| h == w))
+        .any(|w| {
+            held.split_whitespace()
+                .any(|h| h == w || number(h).is_some_and(|n| number(w) == Some(n)))
+        })
         .then_some(())?;
     let said = CORRECTION_PREAMBLE.replace(r.text.trim(), "");
     let said = said.trim().trim_end_matches([',', '.', '!']).trim();
@@ -1376,9 +1380,7 @@ fn corrected_free(s: &Snapshot, key: &str, r: &Reading) -> Option<String> {
     // A long answer keeps its words, the one taken back replaced: "I want coaching for
     // class 12", then "I meant class 11 not 12" — "I want coaching for class 11".
     let old = s.state.slot_value(key)?;
-    if old.split_whitespace().count() > 4
-        && let Some(fixed) = replaced_in(old, r.taken_back, said)
-    {
+    if let Some(fixed) = replaced_in(old, r.taken_back, said) {
         return Some(fixed);
     }
     Some(said.chars().take(120).collect())
@@ -1393,25 +1395,27 @@ fn replaced_in(old: &str, taken_back: &[String], said: &str) -> Option<String> {
             .to_lowercase()
     };
     let old_words: Vec<&str> = old.split_whitespace().collect();
+    // "12th" takes back the "12" of "class 12 ke liye".
+    let number = crate::extract::number_of;
+    let same = |w: &str, t: &str| w == t || number(w).is_some_and(|n| number(t) == Some(n));
     let at = old_words
         .iter()
-        .position(|w| taken_back.iter().any(|t| *t == bare(w)))?;
+        .position(|w| taken_back.iter().any(|t| same(&bare(w), t)))?;
     let was = bare(old_words[at]);
-    let new: Vec<String> = said
+    // The new word as the lead wrote it ("NEET"), a number for a number.
+    let new: Vec<&str> = said
         .split_whitespace()
-        .map(bare)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && digits(w) == digits(&was))
-        .filter(|w| !old_words.iter().any(|o| bare(o) == *w))
+        .filter(|w| !old_words.iter().any(|o| bare(o) == bare(w)))
         .collect();
     let [new] = new.as_slice() else {
         return None;
     };
     let mut words: Vec<String> = old_words.iter().map(|w| (*w).to_owned()).collect();
-    words[at] = old_words[at].replacen(&was, new, 1);
-    // The case as written: "Class 12" is "Class 11".
-    if words[at] == old_words[at] {
-        words[at] = new.clone();
-    }
+    // Only the word itself changes: "12," stays followed by its comma.
+    let written = old_words[at].trim_matches(|c: char| !c.is_alphanumeric());
+    words[at] = old_words[at].replacen(written, new, 1);
     Some(words.join(" "))
 }
 

@@ -1717,6 +1717,47 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         o.decision.message_text.as_deref(),
         Some("Got it: class 11, noted. Anything else I can help with?")
     );
+    // In Hinglish, with an ordinal ("12th" takes back the "12" told), a lone number, a word.
+    for (said, correction, slot_now, noted) in [
+        (
+            "class 12 ke liye coaching chahiye",
+            "sorry, 11th ke liye, 12th nahi",
+            ("need", "class 11th ke liye coaching chahiye"),
+            "Theek hai, class 11th note kar liya.",
+        ),
+        (
+            "JEE coaching",
+            "actually I meant NEET not JEE",
+            ("need", "NEET coaching"),
+            "Got it: NEET coaching, noted.",
+        ),
+    ] {
+        let mut p = profile();
+        p.business_config.contact_links.clear();
+        let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+        talk(&mut c, &["Hi", "Amit", said, "next month", correction]).await;
+        let o = c.outcomes.last().expect("an outcome");
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(o.decision.handoff.is_none(), "{correction}: {reply}");
+        assert!(reply.starts_with(noted), "{correction}: {reply}");
+        assert_eq!(slot(&c, slot_now.0).as_deref(), Some(slot_now.1));
+    }
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    talk(
+        &mut c,
+        &[
+            "Hi",
+            "Amit",
+            "JEE coaching",
+            "in 2 weeks",
+            "sorry, I meant 3 weeks not 2",
+        ],
+    )
+    .await;
+    assert_eq!(slot(&c, "timeline").as_deref(), Some("in 3 weeks"));
+    assert!(c.replies()[4].starts_with("Got it: in 3 weeks, noted."));
 }
 
 /// The agent's own lines and the owner's in one reply: each sentence's language by its
