@@ -149,32 +149,10 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         let nudge = crate::followup::nudge(s, &state, &lang);
         match model {
             Some(model) if s.profile.mode == EngineMode::Llm => {
-                let guidance = Guidance {
-                    suggestion: &nudge,
-                    next_slot: None,
-                    next_cta: None,
-                };
-                match LlmEngine::new(model)
-                    .write(s, &x, &state, &[], &guidance)
-                    .await
-                {
-                    Ok(written) => {
-                        model_wrote(&mut decision, &written);
-                        critique = Some(written.critique);
-                        let mut draft = written.draft;
-                        if !crate::followup::FOLLOWUP_REASONS.contains(&draft.reason_code) {
-                            // A follow-up is never a fresh pitch: the rules' kind stands.
-                            draft.reason_code = nudge.reason_code;
-                            draft.cta_type = nudge.cta_type;
-                        }
-                        draft
-                    }
-                    Err(failure) => {
-                        model_failed(&mut decision, &failure);
-                        decision.error = Some(failure.error);
-                        nudge
-                    }
-                }
+                let (draft, checked) =
+                    follow_up_with_model(s, &x, &state, nudge, model, &mut decision).await;
+                critique = checked;
+                draft
             }
             _ => nudge,
         }
@@ -421,6 +399,42 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     }
     patch.state = state;
     Outcome { decision, patch }
+}
+
+/// The model's follow-up for a quiet lead, the rules' `nudge` its suggestion and fallback,
+/// with the model's own check. A follow-up is never a fresh pitch: the rules' kind stands.
+async fn follow_up_with_model(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &ConversationState,
+    nudge: Draft,
+    model: &dyn ChatModel,
+    decision: &mut Decision,
+) -> (Draft, Option<String>) {
+    let guidance = Guidance {
+        suggestion: &nudge,
+        next_slot: None,
+        next_cta: None,
+    };
+    match LlmEngine::new(model)
+        .write(s, x, state, &[], &guidance)
+        .await
+    {
+        Ok(written) => {
+            model_wrote(decision, &written);
+            let mut draft = written.draft;
+            if !crate::followup::FOLLOWUP_REASONS.contains(&draft.reason_code) {
+                draft.reason_code = nudge.reason_code;
+                draft.cta_type = nudge.cta_type;
+            }
+            (draft, Some(written.critique))
+        }
+        Err(failure) => {
+            model_failed(decision, &failure);
+            decision.error = Some(failure.error);
+            (nudge, None)
+        }
+    }
 }
 
 /// What the model made of a lead's message: the reply, the rules' effects that stand, the
