@@ -337,6 +337,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::NotedValue, false) => "Got it: {value}, noted.",
         (Line::NotedValue, true) => "Theek hai, {value} note kar liya.",
         (Line::AnythingElse, false) => "Anything else I can help with?",
+        (Line::WhatChanged, false) => {
+            "Sorry, I didn't catch what to change. Could you tell me again?"
+        }
+        (Line::WhatChanged, true) => {
+            "Maaf kijiye, kya badalna hai samajh nahi aaya. Dobara batayenge?"
+        }
         (Line::AnythingElse, true) => "Aur kuch help chahiye?",
         (Line::OfferStands, false) => "Shall we go ahead with the {offer}?",
         (Line::OfferStands, true) => "{offer} ke saath aage badhein?",
@@ -415,6 +421,8 @@ pub enum Line {
     NotedValue,
     /// Nothing left to ask or offer after a correction: the door held open.
     AnythingElse,
+    /// A correction the agent could not place: asked again.
+    WhatChanged,
     /// The offer already on the table, asked about in other words (never resent whole).
     OfferStands,
     /// One question about the offer on the table for a lead who only said "hmm".

@@ -305,6 +305,22 @@ fn corrections(s: &Snapshot, state: &ConversationState) -> Vec<(String, String)>
         .collect()
 }
 
+/// The lead says they meant something else than they told ("sorry, I meant …", "galti
+/// se"): a correction, whatever it corrects. "Actually" or "update" alone may bring news.
+fn meant_otherwise(s: &Snapshot) -> bool {
+    crate::extract::has_any(
+        &crate::extract::normalize(&s.new_text()),
+        &[
+            "meant",
+            "i mean",
+            "correction",
+            "galti se",
+            "galti ho gayi",
+            "typo",
+        ],
+    )
+}
+
 /// The next step after the lead corrected a fact: the correction said back, then the step;
 /// the offer already on the table is asked about in other words, never sent again whole.
 fn after_correction(
@@ -660,15 +676,18 @@ fn decide(
     if !first_contact {
         // A fact corrected, or told again ("I'm in 12th") with the offer on the table: said
         // back, and the offer asked about in other words rather than sent again whole.
-        // A correction we could not place ("sorry, I meant the other one") still answers
-        // none of our questions: the open one stays open.
         let changed = corrections(s, state);
-        if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) || x.correction
-        {
+        if !changed.is_empty() || (!x.slots.is_empty() && state.last_cta.is_some()) {
             return (
                 after_correction(s, state, &changed, pending.as_deref(), lang),
                 fx,
             );
+        }
+        // "Sorry, I meant the other one": a correction we could not place is asked about,
+        // neither answered with the next step nor taken for a goodbye.
+        if x.correction && meant_otherwise(s) {
+            let text = line(Line::WhatChanged, lang);
+            return (draft(text, ReasonCode::ClarificationRequest, None, 0.6), fx);
         }
         return (next_step(s, state, lang), fx);
     }

@@ -1668,7 +1668,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         slot(&c, "need").as_deref(),
         Some("I want coaching for class 11")
     );
-    // A correction the agent cannot place is no goodbye either: the open question stays.
+    // A correction the agent cannot place is no goodbye either: it asks what to change.
     let mut p = profile();
     p.business_config.contact_links.clear();
     let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
@@ -1689,7 +1689,14 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         "{:?}",
         o.decision.message_text
     );
-    assert_eq!(c.replies()[4], c.replies()[3]);
+    assert_eq!(
+        c.replies()[4],
+        "Sorry, I didn't catch what to change. Could you tell me again?"
+    );
+    // "Actually" alone brings news, no correction: the name just asked is not asked again.
+    let mut c = conversation(profile());
+    talk(&mut c, &["Hi", "Actually I'm looking for weekend classes"]).await;
+    assert!(!c.replies()[1].contains("name"), "{}", c.replies()[1]);
     // After a "not now" nothing is left to ask: the correction is said back, the door held
     // open, nobody handed the lead.
     let mut p = profile();
