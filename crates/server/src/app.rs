@@ -167,6 +167,7 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
         .start_listener()
         .await
         .context("listening for events on PostgreSQL")?;
+    let checkpointer = state.store.start_checkpointer();
     let (stop_workers, workers_stopped) = tokio::sync::watch::channel(false);
     let workers = (args.workers > 0).then(|| {
         crate::worker::spawn(
@@ -204,6 +205,9 @@ pub async fn start(args: &ServeArgs) -> anyhow::Result<Running> {
             listener_task.abort();
         }
         forget.abort();
+        if let Some(checkpointer) = checkpointer {
+            checkpointer.abort();
+        }
         state.store.close().await?;
         Ok(())
     });

@@ -91,12 +91,21 @@ pub(crate) async fn append_across(
     db: &impl ConnectionTrait,
     events: Vec<(Uuid, NewActivity)>,
 ) -> Result<()> {
+    append_counting(db, events, Default::default()).await
+}
+
+/// [`append_across`], writing the caller's analytics counts `also` with the events' own.
+pub(crate) async fn append_counting(
+    db: &impl ConnectionTrait,
+    events: Vec<(Uuid, NewActivity)>,
+    also: crate::rollups::Tallies,
+) -> Result<()> {
     if events.is_empty() {
-        return Ok(());
+        return also.write(db).await;
     }
     let at = now();
     // Analytics counts what happened in the same transaction (one query set per call).
-    crate::rollups::note_activity(db, &events, at).await?;
+    crate::rollups::note_activity(db, &events, at, also).await?;
     let models: Vec<(Uuid, activity::Model)> = events
         .into_iter()
         .map(|(org_id, e)| {

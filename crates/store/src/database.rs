@@ -168,7 +168,8 @@ impl Store {
                 opts.max_connections(1)
                     .min_connections(1)
                     .idle_timeout(None)
-                    .max_lifetime(None);
+                    .max_lifetime(None)
+                    .map_sqlx_sqlite_opts(sqlite_writer_options);
                 (db, Database::connect(opts).await?)
             }
             Backend::Postgres => {
@@ -314,6 +315,58 @@ fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
         .optimize_on_close(true, ANALYSIS_LIMIT)
         .pragma("cache_size", "-32768")
         .pragma("mmap_size", "268435456")
+}
+
+/// The writes connection leaves checkpoints to [`Store::start_checkpointer`]. SQLite's default
+/// has the committing connection copy the log back into the database file whenever it passed
+/// 1,000 pages, two fsyncs included: on the one writer, where every millisecond is taken from
+/// the webhooks (a launch-day surge of new leads writes a thousand pages in a few groups). The
+/// limit stays as a backstop should no checkpointer run (a CLI command, a stalled task), so the
+/// log cannot grow without bound.
+fn sqlite_writer_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    sqlite_options(o).pragma(
+        "wal_autocheckpoint",
+        WRITER_AUTOCHECKPOINT_PAGES.to_string(),
+    )
+}
+
+/// The log size (pages) at which the writer checkpoints itself after all (80 MB).
+pub(crate) const WRITER_AUTOCHECKPOINT_PAGES: u32 = 20_000;
+
+/// How often the checkpointer copies the log back: a few hundred milliseconds of writes keep
+/// the log at a few megabytes under a surge, and an idle database costs one no-op pragma.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+impl Store {
+    /// On SQLite, checkpoints the write-ahead log from a reading connection every
+    /// [`CHECKPOINT_EVERY`], beside the writer instead of on it. A passive checkpoint takes no
+    /// write lock: the writer keeps committing while pages are copied and synced, and the next
+    /// writer restarts the log once it was copied whole. The task ends when the store closes.
+    /// PostgreSQL checkpoints by itself: `None`.
+    pub fn start_checkpointer(&self) -> Option<tokio::task::JoinHandle<()>> {
+        if self.backend() != Backend::Sqlite {
+            return None;
+        }
+        let db = self.db.clone();
+        Some(tokio::spawn(async move {
+            use sea_orm::ConnectionTrait;
+            let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match db
+                    .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::ConnectionClosed)) => {
+                        break;
+                    }
+                    Err(err) => tracing::warn!(error = %err, "checkpoint failed; will retry"),
+                }
+            }
+        }))
+    }
 }
 
 impl FromStr for DatabaseUrl {

@@ -320,19 +320,23 @@ pub async fn place_new_leads(
     lead_ids: &[Uuid],
     by: MoveBy,
 ) -> Result<()> {
-    place_new_leads_of(db, &[(org_id, lead_ids.to_vec())], by).await
+    place_new_leads_of(db, &[(org_id, lead_ids.to_vec())], by)
+        .await?
+        .write(db)
+        .await
 }
 
 /// New leads of several organisations at once (an ingest group): each organisation's list as
 /// [`place_new_leads`] places it. The statements are the same few however many organisations
 /// the leads belong to: a launch-day group spans many, and a statement each per organisation
-/// was most of its write.
+/// was most of its write. Every lead must have been created in the caller's transaction.
+/// Answers the funnel counts of their entries, for the caller to write.
 pub(crate) async fn place_new_leads_of(
     db: &impl ConnectionTrait,
     leads: &[(Uuid, Vec<Uuid>)],
     by: MoveBy,
-) -> Result<()> {
-    let entries = entry_stages(db, leads.iter().map(|(org, _)| *org)).await?;
+) -> Result<crate::rollups::Tallies> {
+    let (entries, stages) = entry_stages(db, leads.iter().map(|(org, _)| *org)).await?;
     let tops = top_ranks(db, entries.values()).await?;
     let at = now();
     let (mut cards, mut moves, mut history) = (vec![], vec![], vec![]);
@@ -390,13 +394,14 @@ pub(crate) async fn place_new_leads_of(
             .exec_without_returning(db)
             .await?;
     }
-    crate::rollups::note_stage_moves_of(db, &moves).await?;
+    // Every lead placed here was created in this transaction: it has no history yet.
+    let counts = crate::rollups::count_first_moves(db, &moves, &stages).await?;
     for chunk in chunked(history) {
         stage_history::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    Ok(counts)
 }
 
 /// Rows per insert statement: a card or history row binds about a dozen values, and SQLite
@@ -410,12 +415,16 @@ fn chunked<T>(rows: Vec<T>) -> Vec<Vec<T>> {
     out
 }
 
-/// Each organisation's entry stage (its first open one), in one read; an organisation with no
-/// stages yet gets the defaults first. An organisation with no open stage has none.
+/// Each organisation's entry stage (its first open one), in one read, with all their stages;
+/// an organisation with no stages yet gets the defaults first. An organisation with no open
+/// stage has no entry.
 async fn entry_stages(
     db: &impl ConnectionTrait,
     orgs: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, pipeline_stage::Model>> {
+) -> Result<(
+    HashMap<Uuid, pipeline_stage::Model>,
+    Vec<pipeline_stage::Model>,
+)> {
     let orgs: std::collections::BTreeSet<Uuid> = orgs.into_iter().collect();
     let rows = pipeline_stage::Entity::find()
         .filter(pipeline_stage::Column::OrgId.is_in(orgs.iter().copied()))
@@ -425,19 +434,21 @@ async fn entry_stages(
         .await?;
     let mut entries = HashMap::new();
     let mut staged = std::collections::BTreeSet::new();
-    for row in rows {
+    for row in &rows {
         staged.insert(row.org_id);
         if row.kind == StageKind::Open && !entries.contains_key(&row.org_id) {
-            entries.insert(row.org_id, row);
+            entries.insert(row.org_id, row.clone());
         }
     }
+    let mut all = rows;
     for org in orgs.difference(&staged) {
         let stages = ensure_stages(db, *org).await?;
-        if let Some(first) = stages.into_iter().find(|s| s.kind == StageKind::Open) {
-            entries.insert(*org, first);
+        if let Some(first) = stages.iter().find(|s| s.kind == StageKind::Open) {
+            entries.insert(*org, first.clone());
         }
+        all.extend(stages);
     }
-    Ok(entries)
+    Ok((entries, all))
 }
 
 /// The top rank of each stage's column (see [`top_rank`]), in one statement: a column each

@@ -33,20 +33,41 @@ const CHUNK: usize = 500;
 
 /// Counts to add, merged by key before they are written.
 #[derive(Debug, Default)]
-pub(crate) struct Tallies(BTreeMap<(Uuid, M, NaiveDate, String), i64>);
+pub(crate) struct Tallies {
+    counts: BTreeMap<(Uuid, M, NaiveDate, String), i64>,
+    /// The timezones read while counting: a later count in the same transaction (an ingest
+    /// group's activity after its placements) reads only those it lacks.
+    zones: HashMap<Uuid, Tz>,
+}
 
 impl Tallies {
     pub(crate) fn add(&mut self, org: Uuid, metric: M, day: NaiveDate, dim: &str, value: i64) {
         if value != 0 {
             *self
-                .0
+                .counts
                 .entry((org, metric, day, dim.to_owned()))
                 .or_default() += value;
         }
     }
 
+    /// The timezones of `orgs`: those already read in this count, and the rest in one query.
+    async fn zones_for(
+        &mut self,
+        db: &impl ConnectionTrait,
+        orgs: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, Tz>> {
+        let orgs: BTreeSet<Uuid> = orgs.into_iter().collect();
+        let missing = orgs.iter().filter(|o| !self.zones.contains_key(o)).copied();
+        let read = zones(db, missing.collect::<Vec<_>>()).await?;
+        self.zones.extend(read);
+        Ok(orgs
+            .into_iter()
+            .filter_map(|o| Some((o, *self.zones.get(&o)?)))
+            .collect())
+    }
+
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.counts.len()
     }
 
     pub(crate) fn one(&mut self, org: Uuid, metric: M, day: NaiveDate) {
@@ -57,12 +78,12 @@ impl Tallies {
     /// rows of each.
     pub(crate) async fn write(self, db: &impl ConnectionTrait) -> Result<()> {
         let mut months: BTreeMap<(Uuid, M, NaiveDate, String), i64> = BTreeMap::new();
-        for ((org, metric, day, dim), value) in &self.0 {
+        for ((org, metric, day, dim), value) in &self.counts {
             *months
                 .entry((*org, *metric, month_of(*day), dim.clone()))
                 .or_default() += value;
         }
-        let days = self.0.into_iter().filter(|(_, v)| *v != 0).map(
+        let days = self.counts.into_iter().filter(|(_, v)| *v != 0).map(
             |((org_id, metric, day, dim), value)| {
                 rollup::ActiveModel::from(rollup::Model {
                     org_id,
@@ -203,22 +224,30 @@ fn counted(kind: ActivityKind) -> bool {
     )
 }
 
-/// Counts activity appended at `at`, in the appending transaction. Queries are per call (one
-/// ingest group, one decision), never per event.
+/// Counts activity appended at `at`, in the appending transaction, and writes them with the
+/// caller's other counts `t`. Queries are per call (one ingest group, one decision), never per
+/// event.
 pub(crate) async fn note_activity(
     db: &impl ConnectionTrait,
     events: &[(Uuid, NewActivity)],
     at: DateTime<Utc>,
+    mut t: Tallies,
 ) -> Result<()> {
+    let all = events;
     let events: Vec<&(Uuid, NewActivity)> =
         events.iter().filter(|(_, e)| counted(e.kind)).collect();
     if events.is_empty() {
-        return Ok(());
+        return t.write(db).await;
     }
-    let zones = zones(db, events.iter().map(|(org, _)| *org)).await?;
-    let mut t = Tallies::default();
-    note_new_leads(db, &events, &zones, &mut t).await?;
-    note_new_conversations(db, &events, &zones, &mut t, at).await?;
+    let zones = t.zones_for(db, events.iter().map(|(org, _)| *org)).await?;
+    // The rows of the leads created here, and of those whose conversation started here, in
+    // one read: a new-lead ingest group needs both.
+    let started = created_here(all, ActivityKind::ConversationCreated, |e| {
+        e.conversation_id
+    });
+    let origins = lead_rows(db, &new_leads(all, &started)).await?;
+    note_new_leads(db, &events, &origins, &zones, &mut t).await?;
+    note_new_conversations(db, &events, &origins, &started, &zones, &mut t, at).await?;
     note_first_replies(db, &events, &zones, &mut t, at).await?;
     let sources = lead_sources(db, &events).await?;
     for (org, e) in &events {
@@ -235,6 +264,31 @@ pub(crate) async fn note_activity(
         );
     }
     t.write(db).await
+}
+
+/// The ids (of `id`) that events of `kind` say were created in this transaction.
+fn created_here(
+    events: &[(Uuid, NewActivity)],
+    kind: ActivityKind,
+    id: impl Fn(&NewActivity) -> Option<Uuid>,
+) -> BTreeSet<Uuid> {
+    events
+        .iter()
+        .filter(|(_, e)| e.kind == kind)
+        .filter_map(|(_, e)| id(e))
+        .collect()
+}
+
+/// The leads created by these events, and those whose conversation `started` here.
+fn new_leads(events: &[(Uuid, NewActivity)], started: &BTreeSet<Uuid>) -> BTreeSet<(Uuid, Uuid)> {
+    events
+        .iter()
+        .filter(|(_, e)| {
+            e.kind == ActivityKind::LeadCreated
+                || e.conversation_id.is_some_and(|c| started.contains(&c))
+        })
+        .filter_map(|(org, e)| Some((*org, e.contact_id?)))
+        .collect()
 }
 
 /// The counts one event makes by itself (the lead and conversation facts aside).
@@ -379,6 +433,7 @@ async fn lead_rows(
 async fn note_new_leads(
     db: &impl ConnectionTrait,
     events: &[&(Uuid, NewActivity)],
+    origins: &HashMap<(Uuid, Uuid), LeadOrigin>,
     zones: &HashMap<Uuid, Tz>,
     t: &mut Tallies,
 ) -> Result<()> {
@@ -387,10 +442,13 @@ async fn note_new_leads(
         .filter(|(_, e)| e.kind == ActivityKind::LeadCreated)
         .filter_map(|(org, e)| Some((*org, e.contact_id?)))
         .collect();
-    let rows = lead_rows(db, &created).await?;
     let mut facts = vec![];
     let mut ads = vec![];
-    for ((org, id), (lead_source, campaign, first_seen)) in rows {
+    for &(org, id) in &created {
+        let Some((lead_source, campaign, first_seen)) = origins.get(&(org, id)) else {
+            continue;
+        };
+        let (lead_source, campaign, first_seen) = (*lead_source, campaign.clone(), *first_seen);
         // Dated by the first message (a lead a member added: when it was added).
         let first_at = first_seen;
         let source = source_of(lead_source, campaign.as_ref());
@@ -470,6 +528,8 @@ pub(crate) async fn name_campaigns(
 async fn note_new_conversations(
     db: &impl ConnectionTrait,
     events: &[&(Uuid, NewActivity)],
+    origins: &HashMap<(Uuid, Uuid), LeadOrigin>,
+    started: &BTreeSet<Uuid>,
     zones: &HashMap<Uuid, Tz>,
     t: &mut Tallies,
     at: DateTime<Utc>,
@@ -489,24 +549,37 @@ async fn note_new_conversations(
     if first.is_empty() {
         return Ok(());
     }
-    let orgs: BTreeSet<Uuid> = first.values().map(|(o, _, _)| *o).collect();
-    let known: BTreeSet<Uuid> = conversation_fact::Entity::find()
-        .select_only()
-        .column(conversation_fact::Column::ConversationId)
-        .filter(conversation_fact::Column::OrgId.is_in(orgs))
-        .filter(conversation_fact::Column::ConversationId.is_in(first.keys().copied()))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
+    // A conversation started in this transaction has no fact yet; only older ones are looked up.
+    let older: Vec<Uuid> = first
+        .keys()
+        .filter(|c| !started.contains(c))
+        .copied()
         .collect();
-    first.retain(|conv, _| !known.contains(conv));
-    let leads: BTreeSet<(Uuid, Uuid)> = first.values().map(|(o, l, _)| (*o, *l)).collect();
-    let rows = lead_rows(db, &leads).await?;
+    if !older.is_empty() {
+        let orgs: BTreeSet<Uuid> = first.values().map(|(o, _, _)| *o).collect();
+        let known: BTreeSet<Uuid> = conversation_fact::Entity::find()
+            .select_only()
+            .column(conversation_fact::Column::ConversationId)
+            .filter(conversation_fact::Column::OrgId.is_in(orgs))
+            .filter(conversation_fact::Column::ConversationId.is_in(older))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        first.retain(|conv, _| !known.contains(conv));
+    }
+    let missing: BTreeSet<(Uuid, Uuid)> = first
+        .values()
+        .map(|(o, l, _)| (*o, *l))
+        .filter(|lead| !origins.contains_key(lead))
+        .collect();
+    let more = lead_rows(db, &missing).await?;
     let mut facts = vec![];
     for (conv, (org, lead, started_at)) in first {
-        let source = rows
+        let source = origins
             .get(&(org, lead))
+            .or_else(|| more.get(&(org, lead)))
             .map(|(s, camp, _)| source_of(*s, camp.as_ref()).key())
             .unwrap_or_else(|| LeadSource::Unknown.as_str().to_owned());
         t.one(
@@ -763,16 +836,15 @@ async fn places(
     Ok(q.all(db)
         .await?
         .into_iter()
-        .map(|s| {
-            (
-                s.id,
-                StagePlace {
-                    position: s.position,
-                    kind: s.kind,
-                },
-            )
-        })
+        .map(|s| (s.id, place_of(&s)))
         .collect())
+}
+
+fn place_of(stage: &pipeline_stage::Model) -> StagePlace {
+    StagePlace {
+        position: stage.position,
+        kind: stage.kind,
+    }
 }
 
 /// A stage-history row as the funnel reads it: lead, from, to, seconds in from, when.
@@ -806,8 +878,8 @@ pub(crate) async fn note_stage_moves(
     note_stage_moves_of(db, &moves).await
 }
 
-/// [`note_stage_moves`] for moves of several organisations (an ingest group's new leads), in
-/// the same few statements as for one.
+/// [`note_stage_moves`] for moves of several organisations, in the same few statements as
+/// for one.
 pub(crate) async fn note_stage_moves_of(
     db: &impl ConnectionTrait,
     moves: &[(Uuid, NewMove)],
@@ -818,6 +890,39 @@ pub(crate) async fn note_stage_moves_of(
     let orgs: BTreeSet<Uuid> = moves.iter().map(|(org, _)| *org).collect();
     let zones = zones(db, orgs.iter().copied()).await?;
     let stages = stage_places_of(db, &orgs).await?;
+    let funnels = earlier_funnels(db, moves, &orgs, &zones, &stages).await?;
+    let mut t = Tallies::default();
+    count_moves(&mut t, moves, &zones, &stages, funnels);
+    t.write(db).await
+}
+
+/// The funnel counts of the first moves of leads created in this transaction (new leads onto
+/// their boards), with their organisations' stages as the caller read them: such a lead has
+/// no earlier history to read. The caller writes the counts with its others: each statement
+/// saved is a hand-off less on the ingest writer.
+pub(crate) async fn count_first_moves(
+    db: &impl ConnectionTrait,
+    moves: &[(Uuid, NewMove)],
+    stages: &[pipeline_stage::Model],
+) -> Result<Tallies> {
+    if moves.is_empty() {
+        return Ok(Tallies::default());
+    }
+    let mut t = Tallies::default();
+    let zones = t.zones_for(db, moves.iter().map(|(org, _)| *org)).await?;
+    let stages = stages.iter().map(|s| (s.id, place_of(s))).collect();
+    count_moves(&mut t, moves, &zones, &stages, HashMap::new());
+    Ok(t)
+}
+
+/// Each lead's funnel so far, from its stage history (call before inserting the new rows).
+async fn earlier_funnels(
+    db: &impl ConnectionTrait,
+    moves: &[(Uuid, NewMove)],
+    orgs: &BTreeSet<Uuid>,
+    zones: &HashMap<Uuid, Tz>,
+    stages: &HashMap<Uuid, StagePlace>,
+) -> Result<HashMap<Uuid, LeadFunnel>> {
     let org_of: HashMap<Uuid, Uuid> = moves.iter().map(|(org, m)| (m.lead, *org)).collect();
     let leads: Vec<Uuid> = org_of
         .keys()
@@ -844,21 +949,30 @@ pub(crate) async fn note_stage_moves_of(
             .all(db)
             .await?;
         for row in &earlier {
-            let tz = zone_of(&zones, org_of[&row.0]);
+            let tz = zone_of(zones, org_of[&row.0]);
             funnels
                 .entry(row.0)
                 .or_default()
-                .apply(&funnel_move(row, tz), &stages);
+                .apply(&funnel_move(row, tz), stages);
         }
     }
-    let mut t = Tallies::default();
+    Ok(funnels)
+}
+
+/// Counts what `moves` add to the funnel, after each lead's funnel so far.
+fn count_moves(
+    t: &mut Tallies,
+    moves: &[(Uuid, NewMove)],
+    zones: &HashMap<Uuid, Tz>,
+    stages: &HashMap<Uuid, StagePlace>,
+    mut funnels: HashMap<Uuid, LeadFunnel>,
+) {
     for (org, m) in moves {
         let row = (m.lead, m.from, m.to, m.seconds_in_from, m.at);
         let counts = funnels
             .entry(m.lead)
             .or_default()
-            .apply(&funnel_move(&row, zone_of(&zones, *org)), &stages);
-        count_funnel(&mut t, *org, counts);
+            .apply(&funnel_move(&row, zone_of(zones, *org)), stages);
+        count_funnel(t, *org, counts);
     }
-    t.write(db).await
 }

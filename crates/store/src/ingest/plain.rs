@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::inbox::{facts_of, window_end};
 use crate::jobs::JobPayload;
 use crate::pipeline::{self, MoveBy};
+use crate::rollups::Tallies;
 use crate::{Store, new_id, now};
 use chrono::Duration;
 use closer_domain::activity::{ActivityActor, ActivityKind};
@@ -25,7 +26,9 @@ use closer_domain::pipeline::MoveActor;
 use closer_domain::work::{JobKind, JobStatus};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, TryIntoModel,
+};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
@@ -100,7 +103,7 @@ async fn write_chunk(
         .filter(|(_, (_, created))| *created)
         .map(|(&(org, phone), &(id, _))| (org, id, phone))
         .collect();
-    place_new_leads(db, items, &leads).await?;
+    let funnel = place_new_leads(db, items, &leads).await?;
     crate::compliance::keep_suppressed_many(db, store, &created).await?;
     let conversations = upsert_conversations(db, items, &leads).await?;
     let mut w = Written {
@@ -114,7 +117,7 @@ async fn write_chunk(
     w.reopened = note_lead_messages(db, &w).await?;
     let replied = note_campaign_replies(db, &w).await?;
     let stopped = schedule_processing(db, &w).await?;
-    log_activity(db, &w).await?;
+    log_activity(db, &w, funnel).await?;
     fill_outcomes(&w, outcomes);
     // Each stopped enrolment is announced with a delivery of its organisation.
     for (org_id, change) in stopped {
@@ -208,12 +211,13 @@ async fn upsert_leads<'a>(
     Ok(leads)
 }
 
-/// New leads enter their organisation's first open stage, the newest on top.
+/// New leads enter their organisation's first open stage, the newest on top. Answers the
+/// funnel counts of their entries, written with the activity's.
 async fn place_new_leads<'a>(
     db: &impl ConnectionTrait,
     items: &[Item<'a>],
     leads: &BTreeMap<LeadKey<'a>, (Uuid, bool)>,
-) -> Result<()> {
+) -> Result<Tallies> {
     let mut by_org: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
     let mut placed = HashSet::new();
     for it in items {
@@ -223,7 +227,7 @@ async fn place_new_leads<'a>(
         }
     }
     if by_org.is_empty() {
-        return Ok(());
+        return Ok(Tallies::default());
     }
     // `place_new_leads_of` puts each list's first id highest: the last to arrive goes on top.
     let leads: Vec<(Uuid, Vec<Uuid>)> = by_org
@@ -240,23 +244,28 @@ async fn place_new_leads<'a>(
 }
 
 /// Every conversation of the group found or created in one statement, as it is now, and
-/// whether it was created.
+/// whether it was created. A new conversation is written as its lead's messages leave it
+/// (preview, unread count, window), so it needs no second write.
 async fn upsert_conversations<'a>(
     db: &impl ConnectionTrait,
     items: &[Item<'a>],
     leads: &BTreeMap<LeadKey<'a>, (Uuid, bool)>,
 ) -> Result<HashMap<ConversationKey, (conversation::Model, bool)>> {
     let at = now();
-    let mut proposed: BTreeMap<ConversationKey, Uuid> = BTreeMap::new();
+    let mut proposed: BTreeMap<ConversationKey, conversation::Model> = BTreeMap::new();
     for it in items {
         let lead = leads[&(it.org_id, it.phone)].0;
-        proposed
-            .entry((it.org_id, lead, it.channel))
-            .or_insert_with(new_id);
+        let key = (it.org_id, lead, it.channel);
+        let row = proposed.entry(key).or_insert_with(|| {
+            let fresh = super::new_conversation(it.org_id, new_id(), lead, it.channel, at);
+            fresh
+                .try_into_model()
+                .expect("every column of a new conversation is set")
+        });
+        after_message(row, it);
     }
-    let rows = proposed.iter().map(|(&(org_id, lead, channel), &id)| {
-        super::new_conversation(org_id, id, lead, channel, at)
-    });
+    let ids: HashMap<ConversationKey, Uuid> = proposed.iter().map(|(k, c)| (*k, c.id)).collect();
+    let rows = proposed.into_values().map(|c| c.into_active_model());
     let returned = conversation::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([
@@ -272,12 +281,35 @@ async fn upsert_conversations<'a>(
     let mut out = HashMap::new();
     for row in returned {
         let key = (row.org_id, row.contact_id, row.channel);
-        if let Some(&id) = proposed.get(&key) {
+        if let Some(&id) = ids.get(&key) {
             let created = row.id == id;
             out.insert(key, (row, created));
         }
     }
     Ok(out)
+}
+
+/// The conversation rule for a lead's message, applied to its row: the 24 h window, the unread
+/// count, the preview, and a closed conversation reopened. Answers whether it reopened it.
+fn after_message(conv: &mut conversation::Model, it: &Item<'_>) -> bool {
+    let effect = conversation_rules::lead_message(&facts_of(conv), it.msg.sent_at);
+    if effect.reopens {
+        conv.mode = ConversationMode::Bot;
+    }
+    conv.unread_count += effect.unread_delta;
+    conv.window_open_until = window_end(effect.window);
+    if effect.replaces_preview {
+        let msg = it.msg;
+        let preview = msg
+            .text
+            .clone()
+            .unwrap_or_else(|| format!("[{}]", msg.kind));
+        conv.last_message_at = Some(msg.sent_at);
+        conv.last_message_text = Some(preview.chars().take(200).collect());
+        conv.last_message_direction = Some(Direction::Inbound);
+        conv.last_message_author = Some(Author::Lead);
+    }
+    effect.reopens
 }
 
 /// A chunk as written so far: each message's lead and conversation, and which messages
@@ -324,35 +356,44 @@ async fn insert_messages(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Resu
     Ok(stored.into_iter().map(|m| m.id).collect())
 }
 
-/// Preview, unread count, the 24 h window and the mode of each conversation, from the
-/// conversation rule folded over its new messages in order; one statement for the group.
+/// Preview, unread count, the 24 h window and the mode of each conversation found, from the
+/// conversation rule folded over its new messages in order; one statement for the group. A
+/// conversation created here was written so already, unless one of its messages turned out
+/// to be stored (then it is rewritten from its new state with the stored ones).
 /// Returns the closed conversations a message reopened, with that message.
 async fn note_lead_messages(
     db: &impl ConnectionTrait,
     w: &Written<'_, '_>,
 ) -> Result<HashMap<Uuid, Uuid>> {
+    let unstored: HashSet<Uuid> = w
+        .items
+        .iter()
+        .filter(|it| !w.stored.contains(&it.message_id))
+        .map(|it| w.conversation(it).0.id)
+        .collect();
     let mut changed: BTreeMap<Uuid, conversation::Model> = BTreeMap::new();
     let mut reopened = HashMap::new();
     for it in w.stored() {
-        let (current, _) = w.conversation(it);
-        let conv = changed.entry(current.id).or_insert_with(|| current.clone());
-        let effect = conversation_rules::lead_message(&facts_of(conv), it.msg.sent_at);
-        if effect.reopens {
-            conv.mode = ConversationMode::Bot;
-            reopened.insert(conv.id, it.message_id);
+        let (current, created) = w.conversation(it);
+        if *created && !unstored.contains(&current.id) {
+            continue;
         }
-        conv.unread_count += effect.unread_delta;
-        conv.window_open_until = window_end(effect.window);
-        if effect.replaces_preview {
-            let msg = it.msg;
-            let preview = msg
-                .text
-                .clone()
-                .unwrap_or_else(|| format!("[{}]", msg.kind));
-            conv.last_message_at = Some(msg.sent_at);
-            conv.last_message_text = Some(preview.chars().take(200).collect());
-            conv.last_message_direction = Some(Direction::Inbound);
-            conv.last_message_author = Some(Author::Lead);
+        let conv = changed.entry(current.id).or_insert_with(|| {
+            let mut base = current.clone();
+            if *created {
+                let fresh = super::new_conversation(
+                    base.org_id,
+                    base.id,
+                    base.contact_id,
+                    base.channel,
+                    base.created_at,
+                );
+                base = fresh.try_into_model().expect("every column is set");
+            }
+            base
+        });
+        if after_message(conv, it) {
+            reopened.insert(conv.id, it.message_id);
         }
         conv.updated_at = now();
     }
@@ -466,8 +507,13 @@ async fn schedule_processing(
     Ok(stopped)
 }
 
-/// The activity log: a lead's creation and each message received, in one statement.
-async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<()> {
+/// The activity log: a lead's creation and each message received, in one statement; the
+/// analytics counts with `funnel`'s.
+async fn log_activity(
+    db: &impl ConnectionTrait,
+    w: &Written<'_, '_>,
+    funnel: Tallies,
+) -> Result<()> {
     let mut log: Vec<(Uuid, NewActivity)> = vec![];
     let mut announced = HashSet::new();
     for it in w.stored() {
@@ -493,7 +539,7 @@ async fn log_activity(db: &impl ConnectionTrait, w: &Written<'_, '_>) -> Result<
             log.push(entry(ActivityKind::ModeChanged, change));
         }
     }
-    activity::append_across(db, log).await
+    activity::append_counting(db, log, funnel).await
 }
 
 /// What each delivery stored, as the per-delivery path reports it.
