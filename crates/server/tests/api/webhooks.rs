@@ -532,6 +532,20 @@ async fn a_surge_of_new_leads_is_stored_exactly(b: Backend) {
         n("SELECT CAST(COUNT(DISTINCT rank) AS TEXT) FROM pipeline_cards").await,
         expect
     );
+    // Meta retrying the whole surge later changes nothing: each retry is found stored
+    // (on PostgreSQL by its group's one look-up) and answered without a write.
+    let touched = "SELECT CAST(MAX(updated_at) AS TEXT) FROM conversations";
+    let before = n(touched).await;
+    let posts = bodies.iter().map(|body| post(&app, body, sign(body)));
+    for (status, text) in futures_util::future::join_all(posts).await {
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+    assert_eq!(count(&app, "messages").await, 2 * leads);
+    assert_eq!(n(touched).await, before);
+    assert_eq!(
+        n("SELECT CAST(COUNT(*) AS TEXT) FROM conversations WHERE unread_count = 2").await,
+        expect
+    );
     app.finish().await;
 }
 
