@@ -1560,7 +1560,14 @@ const WANT_CUES: &[&str] = &[
     "want to learn",
     "wanted to learn",
     "want to join",
+    "i want",
+    "i need",
+    "we want",
+    "we need",
 ];
+
+/// What may follow "I want" / "I need" without naming a want: "I want to know the fees" asks.
+const NOT_A_WANT_AFTER: &[&str] = &["to", "you", "your", "it", "this", "that", "more"];
 /// Words before "ke liye" that say for whom or when, not what ("mere bete ke liye").
 const NOT_WANTS: &[&str] = &[
     "mere", "mera", "meri", "apne", "apni", "bete", "beti", "beta", "bachhe", "bacche", "bachche",
@@ -1596,6 +1603,10 @@ fn wanted_in_clause(clause: &str) -> Option<String> {
                     .all(|(a, b)| a == b)
             })
             .map(|i| &words[i + cue.len()..])
+            .filter(|rest| {
+                let next = rest.first().map(|w| w.to_lowercase());
+                next.is_some_and(|w| !NOT_A_WANT_AFTER.contains(&w.as_str()))
+            })
     });
     let wanted: Vec<&str> = match after {
         Some(rest) => rest.iter().take(8).copied().collect(),
@@ -1678,6 +1689,16 @@ mod tests {
             wanted("Amit here. Options trading ke liye").as_deref(),
             Some("Options trading")
         );
+        assert_eq!(
+            wanted("Hello, I want coaching for class 12").as_deref(),
+            Some("coaching for class 12")
+        );
+        assert_eq!(
+            wanted("We need a 2 BHK in Kharadi").as_deref(),
+            Some("a 2 BHK in Kharadi")
+        );
+        assert_eq!(wanted("I want to know the fees"), None);
+        assert_eq!(wanted("I need more time"), None);
         assert_eq!(wanted("mere bete ke liye coaching chahiye"), None);
         assert_eq!(wanted("Are you looking for students?"), None);
         assert_eq!(wanted("Hi, what are the fees?"), None);

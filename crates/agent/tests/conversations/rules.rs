@@ -1609,6 +1609,31 @@ async fn a_devanagari_whatsapp_name_is_a_name() {
     }
 }
 
+/// Played as a customer: "Hello, I want coaching for class 12" as the very first message got
+/// "What are you looking for?", and the correction that followed got "Sorry, I didn't catch
+/// what to change". What the lead wants is taken from "I want …" however the chat opens.
+#[tokio::test]
+async fn a_want_in_the_first_message_is_not_asked_again() {
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    talk(&mut c, &["Hello, I want coaching for class 12"]).await;
+    let first = c.outcomes.last().expect("an outcome");
+    let reply = first.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("looking for"), "{reply}");
+    assert_eq!(slot(&c, "need").as_deref(), Some("coaching for class 12"));
+    talk(&mut c, &["Sorry I meant for class 11 not 12"]).await;
+    let o = c.outcomes.last().expect("an outcome");
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    // "Got it: coaching for class 11, noted. May I know your name?"
+    assert!(
+        reply.starts_with("Got it: coaching for class 11"),
+        "{reply}"
+    );
+    assert!(!reply.contains("12"), "{reply}");
+    assert!(o.decision.handoff.is_none(), "{reply}");
+}
+
 /// Issue 10: with the starter profile and nothing to offer, "Sorry I meant for class 11 not
 /// 12" was handed to the team as `nothing_left_to_offer`. A correction is said back and the
 /// conversation goes on; nothing new was learnt that the team must act on.
