@@ -667,6 +667,21 @@ async fn a_surge_across_organisations_fills_each_board_and_funnel(b: Backend) {
     app.finish().await;
 }
 
+/// Posts one signed delivery of these contacts and messages to `NUMBER`; it is accepted.
+async fn post_delivery(
+    app: &TestApp,
+    contacts: Vec<serde_json::Value>,
+    messages: Vec<serde_json::Value>,
+) {
+    let body = serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
+            "contacts": contacts, "messages": messages}}]}]}))
+    .unwrap();
+    let (status, text) = post(app, &body, sign(&body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+}
+
 /// A delivery bigger than one statement may carry (600 messages of 300 leads): written in
 /// chunks, each lead once, each conversation counting both of its messages.
 async fn one_delivery_of_many_leads_is_stored_whole(b: Backend) {
@@ -687,13 +702,7 @@ async fn one_delivery_of_many_leads_is_stored_whole(b: Backend) {
             );
         }
     }
-    let body = serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
-        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
-            "contacts": contacts, "messages": messages}}]}]}))
-    .unwrap();
-    let (status, text) = post(&app, &body, sign(&body)).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    post_delivery(&app, contacts, messages).await;
     assert_eq!(count(&app, "contacts").await, leads);
     assert_eq!(count(&app, "messages").await, 2 * leads);
     let both = app
@@ -742,13 +751,7 @@ async fn the_log_is_checkpointed_beside_the_writer(b: Backend) {
             "timestamp": (1_779_000_000 + i).to_string(), "type": "text", "text": {"body": "Hi"}})
         })
         .collect();
-    let body = serde_json::to_vec(&serde_json::json!({"object": "whatsapp_business_account",
-        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {"messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550001111", "phone_number_id": NUMBER},
-            "contacts": contacts, "messages": messages}}]}]}))
-    .unwrap();
-    let (status, text) = post(&app, &body, sign(&body)).await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    post_delivery(&app, contacts, messages).await;
     let mut grew = false;
     for _ in 0..40 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
