@@ -331,7 +331,7 @@ fn sqlite_writer_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
 }
 
 /// The log size (pages) at which the writer checkpoints itself after all (80 MB).
-pub(crate) const WRITER_AUTOCHECKPOINT_PAGES: u32 = 20_000;
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 20_000;
 
 /// How often the checkpointer copies the log back: a few hundred milliseconds of writes keep
 /// the log at a few megabytes under a surge, and an idle database costs one no-op pragma.

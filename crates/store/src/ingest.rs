@@ -441,27 +441,11 @@ impl OrgScope<'_> {
     }
 
     async fn known_provider_ids(&self, delivery: &Delivery) -> Result<Vec<String>> {
-        if delivery.messages.is_empty() {
-            return Ok(vec![]);
-        }
-        Ok(message::Entity::find()
-            .select_only()
-            .column(message::Column::ProviderMessageId)
-            .filter(message::Column::OrgId.eq(self.org_id))
-            .filter(
-                message::Column::ProviderMessageId.is_in(
-                    delivery
-                        .messages
-                        .iter()
-                        .map(|m| m.provider_message_id.clone()),
-                ),
-            )
-            .into_tuple::<Option<String>>()
-            .all(&self.store.db)
-            .await?
-            .into_iter()
-            .flatten()
-            .collect())
+        let ids: Vec<(Uuid, &str)> = (delivery.messages.iter())
+            .map(|m| (self.org_id, m.provider_message_id.as_str()))
+            .collect();
+        let stored = stored_provider_ids(&self.store.db, &ids).await?;
+        Ok(stored.into_iter().map(|(_, id)| id).collect())
     }
 
     async fn upsert_contact(
@@ -817,6 +801,29 @@ impl OrgScope<'_> {
     }
 }
 
+/// Which of these (organisation, provider message id) pairs are stored, in one read per
+/// thousand.
+async fn stored_provider_ids(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[(Uuid, &str)],
+) -> Result<std::collections::HashSet<(Uuid, String)>> {
+    let mut stored = std::collections::HashSet::new();
+    for chunk in ids.chunks(1_000) {
+        let orgs: std::collections::BTreeSet<Uuid> = chunk.iter().map(|(o, _)| *o).collect();
+        let rows: Vec<(Uuid, Option<String>)> = message::Entity::find()
+            .select_only()
+            .column(message::Column::OrgId)
+            .column(message::Column::ProviderMessageId)
+            .filter(message::Column::OrgId.is_in(orgs))
+            .filter(message::Column::ProviderMessageId.is_in(chunk.iter().map(|(_, id)| *id)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        stored.extend(rows.into_iter().filter_map(|(o, id)| Some((o, id?))));
+    }
+    Ok(stored)
+}
+
 /// Whether a delivery holds nothing but messages stored already (`known`).
 fn nothing_fresh(delivery: &Delivery, known: &[String]) -> bool {
     delivery.statuses.is_empty()
@@ -980,20 +987,7 @@ impl Store {
                 ids.map(|m| (q.org_id, m.provider_message_id.as_str()))
             })
             .collect();
-        let mut stored: std::collections::HashSet<(Uuid, String)> = Default::default();
-        for chunk in wanted.chunks(1_000) {
-            let orgs: std::collections::BTreeSet<Uuid> = chunk.iter().map(|(o, _)| *o).collect();
-            let rows: Vec<(Uuid, Option<String>)> = message::Entity::find()
-                .select_only()
-                .column(message::Column::OrgId)
-                .column(message::Column::ProviderMessageId)
-                .filter(message::Column::OrgId.is_in(orgs))
-                .filter(message::Column::ProviderMessageId.is_in(chunk.iter().map(|(_, id)| *id)))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            stored.extend(rows.into_iter().filter_map(|(o, id)| Some((o, id?))));
-        }
+        let stored = stored_provider_ids(&self.db, &wanted).await?;
         for (q, _) in batch.iter_mut().filter(|(q, _)| !q.looked_up) {
             let org = q.org_id;
             q.known = (q.delivery.messages.iter())

@@ -242,9 +242,7 @@ pub(crate) async fn note_activity(
     let zones = t.zones_for(db, events.iter().map(|(org, _)| *org)).await?;
     // The rows of the leads created here, and of those whose conversation started here, in
     // one read: a new-lead ingest group needs both.
-    let started = created_here(all, ActivityKind::ConversationCreated, |e| {
-        e.conversation_id
-    });
+    let started = conversations_started(all);
     let origins = lead_rows(db, &new_leads(all, &started)).await?;
     note_new_leads(db, &events, &origins, &zones, &mut t).await?;
     note_new_conversations(db, &events, &origins, &started, &zones, &mut t, at).await?;
@@ -266,16 +264,12 @@ pub(crate) async fn note_activity(
     t.write(db).await
 }
 
-/// The ids (of `id`) that events of `kind` say were created in this transaction.
-fn created_here(
-    events: &[(Uuid, NewActivity)],
-    kind: ActivityKind,
-    id: impl Fn(&NewActivity) -> Option<Uuid>,
-) -> BTreeSet<Uuid> {
+/// The conversations these events say were created in this transaction.
+fn conversations_started(events: &[(Uuid, NewActivity)]) -> BTreeSet<Uuid> {
     events
         .iter()
-        .filter(|(_, e)| e.kind == kind)
-        .filter_map(|(_, e)| id(e))
+        .filter(|(_, e)| e.kind == ActivityKind::ConversationCreated)
+        .filter_map(|(_, e)| e.conversation_id)
         .collect()
 }
 
@@ -445,13 +439,12 @@ async fn note_new_leads(
     let mut facts = vec![];
     let mut ads = vec![];
     for &(org, id) in &created {
-        let Some((lead_source, campaign, first_seen)) = origins.get(&(org, id)) else {
+        let Some((lead_source, campaign, first_at)) = origins.get(&(org, id)) else {
             continue;
         };
-        let (lead_source, campaign, first_seen) = (*lead_source, campaign.clone(), *first_seen);
         // Dated by the first message (a lead a member added: when it was added).
-        let first_at = first_seen;
-        let source = source_of(lead_source, campaign.as_ref());
+        let first_at = *first_at;
+        let source = source_of(*lead_source, campaign.as_ref());
         count_lead(t, org, zone_of(zones, org), first_at, &source);
         if let (Some(ad), Some(name)) = (&source.campaign_id, campaign.as_ref().and_then(ad_name)) {
             ads.push(campaign::Model {

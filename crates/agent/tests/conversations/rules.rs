@@ -21,6 +21,13 @@ async fn talk(c: &mut closer_agent::simulator::Conversation, lines: &[&str]) -> 
     reasons
 }
 
+/// The starter profile with no contact link: a conversation with no call to action to offer.
+fn nothing_to_offer() -> closer_agent::simulator::Conversation {
+    let mut p = profile();
+    p.business_config.contact_links.clear();
+    closer_agent::simulator::Conversation::new(p, morning_in_india())
+}
+
 fn slot(c: &closer_agent::simulator::Conversation, name: &str) -> Option<String> {
     c.state.slot_value(name).map(str::to_owned)
 }
@@ -288,9 +295,7 @@ async fn a_tapped_offer_button_is_an_answer_in_any_language() {
 async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
     // The starter agent of a business that has set up no calls-to-action yet: none in
     // Settings → CTAs, and no link in its documents for the call they name.
-    let mut p = profile();
-    p.business_config.contact_links.clear();
-    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    let mut c = nothing_to_offer();
     let reasons = talk(
         &mut c,
         &[
@@ -1534,20 +1539,11 @@ async fn a_call_asked_for_while_waiting_for_the_team_goes_to_the_team_and_is_not
 /// ask the same thing; a question about something else still finds nothing.
 #[tokio::test]
 async fn a_discount_for_good_marks_is_answered_from_the_scholarship_entry() {
-    let knowledge = vec![
-        faq(
-            "What are the fees?",
-            "The course costs ₹2999 for three months. EMI is available.",
-        ),
-        faq(
-            "Do you have weekend batches?",
-            "Yes, batches run every Saturday and Sunday at 10 AM.",
-        ),
-        faq(
-            "Do you offer scholarships?",
-            "Merit scholarship up to 50% for 90%+ in boards.",
-        ),
-    ];
+    let mut knowledge = fees_and_weekends();
+    knowledge.extend([faq(
+        "Do you offer scholarships?",
+        "Merit scholarship up to 50% for 90%+ in boards.",
+    )]);
     for line in [
         "Any discount for good marks?",
         "Is there any concession for students with high percentage?",
@@ -1614,9 +1610,7 @@ async fn a_devanagari_whatsapp_name_is_a_name() {
 /// what to change". What the lead wants is taken from "I want …" however the chat opens.
 #[tokio::test]
 async fn a_want_in_the_first_message_is_not_asked_again() {
-    let mut p = profile();
-    p.business_config.contact_links.clear();
-    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    let mut c = nothing_to_offer();
     talk(&mut c, &["Hello, I want coaching for class 12"]).await;
     let first = c.outcomes.last().expect("an outcome");
     let reply = first.decision.message_text.clone().unwrap_or_default();
@@ -1654,9 +1648,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
             "Sorry I meant for class 11 not 12",
         ][..],
     ] {
-        let mut p = profile();
-        p.business_config.contact_links.clear();
-        let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+        let mut c = nothing_to_offer();
         talk(&mut c, lines).await;
         let o = c.outcomes.last().expect("an outcome");
         let reply = o.decision.message_text.clone().unwrap_or_default();
@@ -1676,9 +1668,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         assert!(reply.ends_with('?'), "{lines:?}: {reply}");
     }
     // The long answer keeps its words, the class changed.
-    let mut p = profile();
-    p.business_config.contact_links.clear();
-    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    let mut c = nothing_to_offer();
     talk(
         &mut c,
         &[
@@ -1694,9 +1684,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         Some("I want coaching for class 11")
     );
     // A correction the agent cannot place is no goodbye either: it asks what to change.
-    let mut p = profile();
-    p.business_config.contact_links.clear();
-    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    let mut c = nothing_to_offer();
     talk(
         &mut c,
         &[
@@ -1764,9 +1752,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
             "Got it: NEET coaching, noted.",
         ),
     ] {
-        let mut p = profile();
-        p.business_config.contact_links.clear();
-        let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+        let mut c = nothing_to_offer();
         talk(&mut c, &["Hi", "Amit", said, "next month", correction]).await;
         let o = c.outcomes.last().expect("an outcome");
         let reply = o.decision.message_text.clone().unwrap_or_default();
@@ -1774,9 +1760,7 @@ async fn a_correction_with_nothing_to_offer_is_said_back_not_handed_over() {
         assert!(reply.starts_with(noted), "{correction}: {reply}");
         assert_eq!(slot(&c, slot_now.0).as_deref(), Some(slot_now.1));
     }
-    let mut p = profile();
-    p.business_config.contact_links.clear();
-    let mut c = closer_agent::simulator::Conversation::new(p, morning_in_india());
+    let mut c = nothing_to_offer();
     talk(
         &mut c,
         &[

@@ -47,16 +47,21 @@ pub fn profile() -> AgentProfile {
 pub fn conversation(profile: AgentProfile) -> Conversation {
     Conversation::new(profile, morning_in_india())
         .with_ctas(vec![book_call()])
-        .with_knowledge(vec![
-            faq(
-                "What are the fees?",
-                "The course costs ₹2999 for three months. EMI is available.",
-            ),
-            faq(
-                "Do you have weekend batches?",
-                "Yes, batches run every Saturday and Sunday at 10 AM.",
-            ),
-        ])
+        .with_knowledge(fees_and_weekends())
+}
+
+/// The two FAQ entries every scripted business has: fees and weekend batches.
+pub fn fees_and_weekends() -> Vec<KnowledgeEntry> {
+    vec![
+        faq(
+            "What are the fees?",
+            "The course costs ₹2999 for three months. EMI is available.",
+        ),
+        faq(
+            "Do you have weekend batches?",
+            "Yes, batches run every Saturday and Sunday at 10 AM.",
+        ),
+    ]
 }
 
 /// A business of the evaluation set (`crates/agent/eval/businesses.json`), as its owner set

@@ -256,12 +256,9 @@ async fn upsert_conversations<'a>(
     for it in items {
         let lead = leads[&(it.org_id, it.phone)].0;
         let key = (it.org_id, lead, it.channel);
-        let row = proposed.entry(key).or_insert_with(|| {
-            let fresh = super::new_conversation(it.org_id, new_id(), lead, it.channel, at);
-            fresh
-                .try_into_model()
-                .expect("every column of a new conversation is set")
-        });
+        let row = proposed
+            .entry(key)
+            .or_insert_with(|| fresh_conversation(it.org_id, new_id(), lead, it.channel, at));
         after_message(row, it);
     }
     let ids: HashMap<ConversationKey, Uuid> = proposed.iter().map(|(k, c)| (*k, c.id)).collect();
@@ -287,6 +284,19 @@ async fn upsert_conversations<'a>(
         }
     }
     Ok(out)
+}
+
+/// A conversation as it is created, before any message.
+fn fresh_conversation(
+    org_id: Uuid,
+    id: Uuid,
+    lead: Uuid,
+    channel: Channel,
+    at: chrono::DateTime<chrono::Utc>,
+) -> conversation::Model {
+    super::new_conversation(org_id, id, lead, channel, at)
+        .try_into_model()
+        .expect("every column of a new conversation is set")
 }
 
 /// The conversation rule for a lead's message, applied to its row: the 24 h window, the unread
@@ -378,19 +388,15 @@ async fn note_lead_messages(
         if *created && !unstored.contains(&current.id) {
             continue;
         }
-        let conv = changed.entry(current.id).or_insert_with(|| {
-            let mut base = current.clone();
-            if *created {
-                let fresh = super::new_conversation(
-                    base.org_id,
-                    base.id,
-                    base.contact_id,
-                    base.channel,
-                    base.created_at,
-                );
-                base = fresh.try_into_model().expect("every column is set");
-            }
-            base
+        let conv = changed.entry(current.id).or_insert_with(|| match created {
+            true => fresh_conversation(
+                current.org_id,
+                current.id,
+                current.contact_id,
+                current.channel,
+                current.created_at,
+            ),
+            false => current.clone(),
         });
         if after_message(conv, it) {
             reopened.insert(conv.id, it.message_id);
