@@ -291,10 +291,85 @@ impl From<crate::send_policy::SendRule> for ErrorCode {
     }
 }
 
+/// Webhooks are arriving faster than one writer stores them when this many deliveries waited
+/// for the same group (see the store's group commit): a surge, as after a click-to-WhatsApp ad.
+pub const SURGE_GROUP: usize = 4;
+
+/// How long a surge lasts after its last crowded group.
+pub const SURGE_HOLD: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Whether a group of `deliveries` written together shows a surge.
+pub fn crowded_group(deliveries: usize) -> bool {
+    deliveries >= SURGE_GROUP
+}
+
+/// Whether webhooks are surging, given how long ago the last crowded group was written.
+pub fn ingest_surging(since_crowded_group: Option<std::time::Duration>) -> bool {
+    since_crowded_group.is_some_and(|d| d < SURGE_HOLD)
+}
+
+/// How many jobs a worker runs at once: all of its `concurrency`, or one while webhooks
+/// surge. Each core an agent run takes is taken from storing deliveries, which Meta waits on
+/// (and retries when we are slow), and a surge of new leads is the moment that matters most;
+/// the replies wait a few seconds instead and catch up once the surge passes. Never none, so
+/// replies keep going out however long the surge lasts.
+pub fn worker_slots(concurrency: usize, surging: bool) -> usize {
+    if surging {
+        concurrency.min(1)
+    } else {
+        concurrency
+    }
+}
+
+/// How long a worker's slot rests after a job that took `job_took`, while webhooks surge:
+/// three times as long, so the agent's work (its own and the database's) takes a quarter of
+/// one core at most; one slot at a time alone still took about half of a 2-core machine.
+/// Never more than [`SURGE_REST_MAX`], so a slow job cannot hold the replies back for long.
+pub fn surge_rest(job_took: std::time::Duration) -> std::time::Duration {
+    (job_took * 3).min(SURGE_REST_MAX)
+}
+
+/// The longest rest between two jobs in a surge.
+pub const SURGE_REST_MAX: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::send_policy::SendRule;
+    use proptest::prelude::*;
+    use std::time::Duration;
+
+    proptest! {
+        #[test]
+        fn a_surge_slows_the_workers_but_never_stops_them(concurrency in 0usize..64, surging: bool) {
+            let slots = worker_slots(concurrency, surging);
+            prop_assert!(slots <= concurrency);
+            prop_assert_eq!(slots == 0, concurrency == 0);
+            if !surging {
+                prop_assert_eq!(slots, concurrency);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_surge_rest_is_three_jobs_long_and_bounded(ms in 0u64..10_000) {
+            let took = Duration::from_millis(ms);
+            let rest = surge_rest(took);
+            prop_assert!(rest <= SURGE_REST_MAX);
+            prop_assert!(rest == took * 3 || rest == SURGE_REST_MAX);
+        }
+    }
+
+    #[test]
+    fn a_surge_is_a_crowded_group_less_than_a_second_ago() {
+        assert!(!crowded_group(1) && !crowded_group(SURGE_GROUP - 1));
+        assert!(crowded_group(SURGE_GROUP) && crowded_group(128));
+        assert!(!ingest_surging(None));
+        assert!(ingest_surging(Some(Duration::ZERO)));
+        assert!(ingest_surging(Some(Duration::from_millis(999))));
+        assert!(!ingest_surging(Some(SURGE_HOLD)));
+    }
 
     #[test]
     fn a_refusal_is_answered_with_its_own_word() {

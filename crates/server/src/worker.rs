@@ -10,7 +10,7 @@ use crate::llm_provider::ModelCache;
 use crate::outbound::{self, MessageBody};
 use closer_agent::Trigger;
 use closer_domain::messaging::DeliveryStatus;
-use closer_domain::work::{ActionKind, JobKind};
+use closer_domain::work::{ActionKind, JobKind, surge_rest, worker_slots};
 use closer_store::Store;
 use closer_store::actions::NewAction;
 use closer_store::jobs::{ClaimedJob, JobPayload, Retry};
@@ -25,6 +25,8 @@ use uuid::Uuid;
 
 /// Longest an idle worker sleeps without looking at the queue.
 const POLL: Duration = Duration::from_secs(3);
+/// How often a worker held back by a surge looks whether it passed.
+const SURGE_RECHECK: Duration = Duration::from_millis(250);
 const SCHEDULER_TICK: Duration = Duration::from_secs(5);
 const FINISHED_JOBS_KEPT_DAYS: i64 = 7;
 
@@ -121,40 +123,55 @@ pub fn spawn(
 async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
     let mut running = JoinSet::new();
     while !*shutdown.borrow() {
-        let free = runner.config.concurrency.saturating_sub(running.len());
-        let mut claimed = 0;
-        if free > 0 {
-            let lease = chrono::Duration::from_std(runner.config.lease).expect("lease fits");
-            let skip = (runner.scans.load(Ordering::SeqCst) >= SCANS_AT_ONCE)
-                .then_some(JobKind::KnowledgeScan);
-            match runner
-                .store
-                .claim_due_jobs(&runner.id, free as u64, lease, skip)
-                .await
-            {
-                Ok(jobs) => {
-                    claimed = jobs.len();
-                    for job in jobs {
-                        let scan = matches!(job.payload, Ok(JobPayload::KnowledgeScan { .. }));
-                        if scan {
-                            runner.scans.fetch_add(1, Ordering::SeqCst);
-                        }
-                        let r = runner.clone();
-                        running.spawn(async move {
-                            let scans = Arc::clone(&r.scans);
-                            r.run(job).await;
-                            if scan {
-                                scans.fetch_sub(1, Ordering::SeqCst);
-                            }
-                        });
-                    }
-                }
-                Err(err) => tracing::warn!(error = %err, "could not claim jobs"),
+        let concurrency = runner.config.concurrency;
+        let slots = worker_slots(concurrency, runner.store.ingest_surging());
+        let free = slots.saturating_sub(running.len());
+        if free == 0 {
+            // Every slot is taken: wait for a job to end, or for a surge to pass. (Looking at
+            // the queue again at once spun on it while jobs were due.)
+            tokio::select! {
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = tokio::time::sleep(SURGE_RECHECK), if slots < concurrency => {}
+                _ = shutdown.changed() => {}
             }
+            continue;
         }
-        if claimed > 0 && claimed == free {
-            // Busy: make room, then look again.
-            running.join_next().await;
+        let mut claimed = 0;
+        let lease = chrono::Duration::from_std(runner.config.lease).expect("lease fits");
+        let skip = (runner.scans.load(Ordering::SeqCst) >= SCANS_AT_ONCE)
+            .then_some(JobKind::KnowledgeScan);
+        match runner
+            .store
+            .claim_due_jobs(&runner.id, free as u64, lease, skip)
+            .await
+        {
+            Ok(jobs) => {
+                claimed = jobs.len();
+                for job in jobs {
+                    let scan = matches!(job.payload, Ok(JobPayload::KnowledgeScan { .. }));
+                    if scan {
+                        runner.scans.fetch_add(1, Ordering::SeqCst);
+                    }
+                    let r = runner.clone();
+                    running.spawn(async move {
+                        let scans = Arc::clone(&r.scans);
+                        let (store, started) = (r.store.clone(), std::time::Instant::now());
+                        r.run(job).await;
+                        if scan {
+                            scans.fetch_sub(1, Ordering::SeqCst);
+                        }
+                        // In a surge the slot rests before its next job: the webhooks get
+                        // the cores.
+                        if store.ingest_surging() {
+                            tokio::time::sleep(surge_rest(started.elapsed())).await;
+                        }
+                    });
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "could not claim jobs"),
+        }
+        if claimed == free {
+            // Busy: the top of the loop waits for room.
             continue;
         }
         let wait = match runner.store.next_job_due().await {
@@ -165,7 +182,7 @@ async fn work(runner: Runner, mut shutdown: watch::Receiver<bool>) {
             Ok(None) => POLL,
             Err(_) => POLL,
         };
-        if wait.is_zero() && claimed == 0 && free > 0 {
+        if wait.is_zero() && claimed == 0 {
             // Due jobs that cannot be claimed yet (their conversation is busy): don't spin.
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;

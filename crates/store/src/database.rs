@@ -92,6 +92,8 @@ pub struct Store {
     pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Deliveries waiting to be written together (see `Store::ingest_in_group`).
     pub(crate) ingest_queue: crate::ingest::IngestQueue,
+    /// When this process last wrote a crowded ingest group (`closer_domain::work::crowded_group`).
+    pub(crate) last_crowded_group: std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>,
     /// The rank counts' newest row when this process last folded each organisation's.
     pub(crate) fold_marks:
         std::sync::Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, i64>>>,
@@ -187,6 +189,7 @@ impl Store {
             numbers: Default::default(),
             writer: Default::default(),
             ingest_queue: Default::default(),
+            last_crowded_group: Default::default(),
             fold_marks: Default::default(),
         })
     }
@@ -314,6 +317,10 @@ fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
         .create_if_missing(true)
         .optimize_on_close(true, ANALYSIS_LIMIT)
         .pragma("cache_size", "-32768")
+        // A statement that may have to undo part of itself (a multi-row upsert in a
+        // transaction) keeps a statement journal; on disk that was a file created and
+        // deleted by the one writer for each such statement of every ingest group.
+        .pragma("temp_store", "memory")
         .pragma("mmap_size", "268435456")
 }
 

@@ -884,6 +884,12 @@ fn group_writer() -> &'static tokio::runtime::Handle {
 }
 
 impl Store {
+    /// Whether webhooks are surging into this process (the workers then leave it the cores).
+    pub fn ingest_surging(&self) -> bool {
+        let last = *self.last_crowded_group.lock().expect("surge mark");
+        closer_domain::work::ingest_surging(last.map(|at| at.elapsed()))
+    }
+
     /// Group commit. On SQLite, which has one writer, a transaction costs more in hand-offs
     /// between threads than in work; on PostgreSQL each statement is a round trip and every
     /// new lead updates its organisation's running totals, one row that concurrent
@@ -907,6 +913,9 @@ impl Store {
                 let n = queue.len().min(GROUP_MAX);
                 queue.drain(..n).collect()
             };
+            if closer_domain::work::crowded_group(batch.len()) {
+                *store.last_crowded_group.lock().expect("surge mark") = Some(queued_at);
+            }
             // An earlier writer may have taken this delivery with its own batch already.
             if !batch.is_empty() {
                 let (n, started) = (batch.len(), std::time::Instant::now());

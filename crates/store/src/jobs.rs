@@ -297,6 +297,13 @@ impl Store {
         values.push((limit as i64).into());
         let stmt = self.statement(&sql, values);
         let txn = self.begin_write().await?;
+        if self.backend() == Backend::Postgres {
+            // Planned afresh each time: a plan cached while the queue was nearly empty (a new
+            // database, or before autovacuum analysed it) sorted the whole queue once a surge
+            // had filled it, 8 ms a claim instead of under 1.
+            txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+                .await?;
+        }
         let rows = txn.query_all_raw(stmt).await?;
         txn.commit().await?;
         rows.into_iter()
