@@ -154,9 +154,30 @@ const REQUESTS: &[&str] = &[
 
 pub(crate) fn starts_like_a_question(norm: &str) -> bool {
     norm.split_whitespace()
-        .next()
+        .find(|w| !SALUTATIONS.contains(w))
         .is_some_and(|first| QUESTION_STARTS.contains(&first))
 }
+
+/// Greetings and forms of address before what the lead says: "Hi, what is the fees…" and
+/// "sir what is the fees…" start with the question all the same.
+const SALUTATIONS: &[&str] = &[
+    "hi",
+    "hii",
+    "hello",
+    "hey",
+    "namaste",
+    "namaskar",
+    "sir",
+    "mam",
+    "maam",
+    "madam",
+    "ji",
+    "dear",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+];
 
 /// The questions a message asks, each on its own, and requests for information ("details
 /// of the repeater batch"): "Hi, I saw your ad. Do you have weekend batches?" asks one;
@@ -1614,6 +1635,19 @@ mod tests {
                 "{not_moved}"
             );
         }
+    }
+
+    /// "Hi, what is the fees for class 11 batch ji" got the name question: the greeting hid
+    /// the question it starts, written without a question mark.
+    #[test]
+    fn a_question_after_a_greeting_is_a_question() {
+        assert!(asks_a_question(
+            "Hi, what is the fees for class 11 batch ji"
+        ));
+        assert!(asks_a_question("sir how long is the course"));
+        assert!(asks_a_question("Good evening, do you have weekend batches"));
+        assert!(!asks_a_question("Hi, I am Amit"));
+        assert!(!asks_a_question("good morning"));
     }
 
     #[test]

@@ -912,6 +912,7 @@ impl Vocabulary {
 
     fn query_terms(&self, text: &str) -> Vec<String> {
         let norm = phrased(&normalize(&percent_said(&without_addresses(text))));
+        let norm = CLASS_NUMBER.replace_all(&norm, "${1}th");
         let said = norm
             .split_whitespace()
             .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
@@ -928,6 +929,11 @@ impl Vocabulary {
         with_implied(terms)
     }
 }
+
+/// "class 11", "std 9": the lead's school class, read as "11th" (see `is_a_school_class`).
+static CLASS_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:class|std|standard|grade)\s+(1[0-2]|[1-9])\b").expect("regex")
+});
 
 /// Whether `a` and `b` differ by one letter added, dropped, changed or two swapped.
 fn one_edit(a: &str, b: &str) -> bool {
@@ -1235,6 +1241,10 @@ mod tests {
             Some("fees")
         );
         assert_eq!(top("How much for 11th and 12th?").as_deref(), Some("fees"));
+        assert_eq!(
+            top("Hi, what is the fees for class 11 ji").as_deref(),
+            Some("fees")
+        );
         // A thing no entry names stays uncovered, whatever class asks its price.
         assert_eq!(top("How much is the hostel for 11th?"), None);
         assert_eq!(
