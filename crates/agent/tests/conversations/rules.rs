@@ -134,9 +134,11 @@ async fn a_hinglish_lead_gets_hinglish_answers_and_an_opt_out_is_final() {
     );
     assert_eq!(c.state.language.as_deref(), Some("hi-en"));
     let replies = c.replies();
+    // The owner wrote the fee answer in English: the reply around it is English too (one
+    // language per reply); the lead is still answered in Hinglish after it.
     assert!(replies[0].contains("₹2999"), "{}", replies[0]);
     assert!(
-        replies[0].ends_with("Aapka naam kya hai?"),
+        replies[0].ends_with("May I know your name?"),
         "{}",
         replies[0]
     );
@@ -1857,9 +1859,10 @@ async fn an_english_organisation_answers_in_english_only() {
 
 /// A Hinglish organisation whose owner typed one question in English only ("Which exam are
 /// you preparing for?"): a Hinglish lead got "Aapse baat karke achha laga, Amit! … Which exam
-/// are you preparing for?", half the agent's Hinglish, half English. The reply is the lead's
-/// language throughout (the owner's FAQ answers are quoted as written); an English lead
-/// still hears the owner's English question.
+/// are you preparing for?", half the agent's Hinglish, half English. A reply speaks one
+/// language: the lead's, or, when it quotes an FAQ answer the owner wrote in English, English
+/// throughout (the owner's words are quoted as written); an English lead still hears the
+/// owner's English question.
 #[tokio::test]
 async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
     use closer_agent::profile::Script;
@@ -1889,11 +1892,13 @@ async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
         let mut c = with_own_question();
         talk(&mut c, lines).await;
         for reply in c.replies() {
+            let quotes = faq.iter().any(|q| reply.contains(q.as_str()));
+            let want = if quotes { "en" } else { "hi-en" };
             for (sentence, lang) in languages_of(reply) {
                 let quoted = faq.iter().any(|q| sentence.contains(q.as_str()));
                 let thanks = sentence.starts_with("Thanks ");
                 assert!(
-                    quoted || thanks || lang == "hi-en",
+                    quoted || thanks || lang == want,
                     "{lines:?}: {sentence:?} in {reply:?}"
                 );
             }
@@ -1926,4 +1931,32 @@ async fn a_hindi_sentence_starting_with_main_is_no_name() {
     let mut c = conversation(profile());
     talk(&mut c, &["Hi", "main Rohit hun"]).await;
     assert_eq!(slot(&c, "name").as_deref(), Some("Rohit"));
+}
+
+/// One language per reply, both ways: the rules engine cannot translate the owner's words and
+/// never alters them, so a reply quoting an answer the owner wrote in Hinglish is Hinglish
+/// around it too, even to an English lead; the lead's own language comes back after it.
+#[tokio::test]
+async fn the_reply_around_an_owners_answer_speaks_the_answers_language() {
+    let mut c = conversation(profile());
+    c.knowledge.push(faq(
+        "Do you have a hostel?",
+        "Haan, Kothrud mein humara hostel hai, 6,000 rupaye mahina.",
+    ));
+    let o = c
+        .lead_says("Hi, I'm Priya. Do you have a hostel?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.expect("an answer");
+    assert!(reply.contains("humara hostel hai"), "{reply}");
+    for (sentence, lang) in languages_of(&reply) {
+        assert_eq!(lang, "hi-en", "{sentence:?} in {reply:?}");
+    }
+    assert_eq!(c.state.language.as_deref(), Some("en"));
+    // No answer quoted: the lead's English again.
+    let o = c.lead_says("I want to learn trading", None).await.clone();
+    let reply = o.decision.message_text.expect("a reply");
+    for (sentence, lang) in languages_of(&reply) {
+        assert_eq!(lang, "en", "{sentence:?} in {reply:?}");
+    }
 }
