@@ -348,6 +348,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::NotedValue, false) => "Got it: {value}, noted.",
         (Line::NotedValue, true) => "Theek hai, {value} note kar liya.",
+        (Line::AskAgain, false) => "And your {slot}?",
+        (Line::AskAgain, true) => "Aur aapka {slot}?",
+        (Line::AskAgainChoices, false) => "And your {slot}: {choices}?",
+        (Line::AskAgainChoices, true) => "Aur aapka {slot}: {choices}?",
+        (Line::Or, false) => "or",
+        (Line::Or, true) => "ya",
         (Line::AnythingElse, false) => "Anything else I can help with?",
         (Line::WhatChanged, false) => {
             "Sorry, I didn't catch what to change. Could you tell me again?"
@@ -431,6 +437,13 @@ pub enum Line {
     Noted,
     /// The same for what the lead wants, with no label: "Got it: class 11, noted."
     NotedValue,
+    /// The question the lead answered with something else (a time for a goal), asked again
+    /// in other words: "And your goal?".
+    AskAgain,
+    /// The same with the owner's choices: "And your goal: weight loss, muscle gain or …?".
+    AskAgainChoices,
+    /// The last of a list of choices follows it.
+    Or,
     /// Nothing left to ask or offer after a correction: the door held open.
     AnythingElse,
     /// A correction the agent could not place: asked again.

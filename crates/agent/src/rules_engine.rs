@@ -683,6 +683,17 @@ fn decide(
     if x.is_question || !answers.is_empty() {
         return (answer(s, x, state, &answers, lang, &mut fx), fx);
     }
+    // "morning" answering "what is your fitness goal?": the time is kept (the extraction
+    // filed it as their time) and said back, and the question asked again in other words
+    // rather than skipped for the next step.
+    if x.only_when
+        && let Some(slot) = pending
+            .as_deref()
+            .filter(|p| answered_with_a_time(s, state, p))
+    {
+        state.confused_streak = 0;
+        return (ask_again(s, x, state, slot, lang), fx);
+    }
     if x.confused {
         state.confused_streak += 1;
     } else {
@@ -733,6 +744,62 @@ fn decide(
         },
         fx,
     )
+}
+
+/// Our checklist question `slot`, which the lead answered with a time: still unanswered, and
+/// no question about when.
+fn answered_with_a_time(s: &Snapshot, state: &ConversationState, slot: &str) -> bool {
+    !state.slots.contains_key(slot)
+        && !crate::extract::slots::is_about_time(slot)
+        && s.profile
+            .sales_rules
+            .qualification_checklist
+            .iter()
+            .any(|(k, _)| k == slot)
+}
+
+/// The time the lead gave said back, then the question they did not answer in other words
+/// than the owner's (the owner's words again would read as a form that did not listen):
+/// "Got it: morning, noted. And your goal: weight loss, muscle gain or general fitness?".
+fn ask_again(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    slot: &str,
+    lang: &str,
+) -> Draft {
+    state.asked_slots.push(slot.to_owned());
+    state.pending_question = Some(slot.to_owned());
+    let questions = s
+        .profile
+        .script_library
+        .qualification
+        .get(slot)
+        .map(|q| match q {
+            Script::One(t) => vec![t.clone()],
+            Script::PerLanguage(m) => m.values().cloned().collect(),
+        })
+        .unwrap_or_default();
+    let question = match kind_of(slot, questions.iter().map(String::as_str)) {
+        SlotKind::Choice(choices) if choices.len() >= 2 => {
+            let (last, first) = choices.split_last().expect("two choices");
+            let listed = format!("{} {} {last}", first.join(", "), line(Line::Or, lang));
+            line(Line::AskAgainChoices, lang).replace("{choices}", &listed)
+        }
+        _ => line(Line::AskAgain, lang).to_owned(),
+    }
+    .replace("{slot}", &humanize(slot));
+    let time = x
+        .slots
+        .iter()
+        .find(|(k, _)| crate::extract::slots::is_about_time(k))
+        .map(|(_, o)| line(Line::NotedValue, lang).replace("{value}", &o.value));
+    let text = time
+        .into_iter()
+        .chain([question])
+        .collect::<Vec<_>>()
+        .join(" ");
+    draft(text, ReasonCode::QualificationQuestion, None, 0.75)
 }
 
 /// What moves the sale on: the next question, a guessed fact confirmed, the next offer, or a

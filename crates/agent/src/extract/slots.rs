@@ -1254,6 +1254,9 @@ pub struct Reading<'a> {
     /// The message only gives a time ("tomorrow 5pm", "6pm not 5pm"): when to talk, not what
     /// they need.
     pub time_only: bool,
+    /// The message says nothing but when ("morning", "shaam ko"): it answers only a question
+    /// about when, and is the lead's preferred time.
+    pub only_when: bool,
     /// The message is about something else than our question (an opt-out, an objection, a
     /// "no", confusion, a plain acknowledgement): it answers nothing.
     pub answers_nothing: bool,
@@ -1294,8 +1297,11 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             && *kind == SlotKind::Free
             && asks_what_they_want(key)
             && !s.state.slots.contains_key(key);
-        let asked =
-            (pending == Some(key.as_str()) || same_meaning) && !r.answers_nothing && !r.is_question;
+        // "morning" answers "when do you work out?", never "what is your goal?".
+        let asked = (pending == Some(key.as_str()) || same_meaning)
+            && !r.answers_nothing
+            && !r.is_question
+            && (!r.only_when || is_about_time(key));
         let found = match kind {
             SlotKind::Name => name_in(r.text, &not_names).map(|n| (n, 0.9)).or_else(|| {
                 asked
@@ -1352,7 +1358,55 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             out.push((key.clone(), value, confidence));
         }
     }
+    if r.only_when {
+        out.extend(preferred_time(s, &kinds, &out, r));
+    }
     out
+}
+
+/// Where a message that only says when goes, when no slot took it yet: the checklist's
+/// free-text time (`workout_time`, `preferred_slot`), else the lead's preferred time, kept as
+/// a fact for the team. A time the checklist's choices name ("morning or evening?") was read
+/// as that choice already.
+fn preferred_time(
+    s: &Snapshot,
+    kinds: &[(String, SlotKind)],
+    read: &[Found],
+    r: &Reading,
+) -> Option<Found> {
+    // Said unasked, "morning" is more likely a greeting than a time.
+    if s.state.pending_question.is_none() || read.iter().any(|(k, ..)| is_about_time(k)) {
+        return None;
+    }
+    let said = r.text.trim().trim_end_matches(['.', '!']).trim();
+    let free = kinds.iter().find(|(k, kind)| {
+        prefers_a_time(k) && *kind == SlotKind::Free && !s.state.slots.contains_key(k)
+    });
+    let key = match free {
+        Some((k, _)) => k.clone(),
+        None => PREFERRED_TIME.to_owned(),
+    };
+    Some((key, said.chars().take(60).collect(), 0.75))
+}
+
+/// The fact a lead's preferred time is kept as when the checklist has no place for it.
+pub const PREFERRED_TIME: &str = "preferred_time";
+
+/// A slot that holds when the lead prefers to come or talk (`workout_time`, `batch_timing`,
+/// `preferred_slot`), not when they start (`timeline`).
+fn prefers_a_time(key: &str) -> bool {
+    key == PREFERRED_TIME
+        || key.split('_').any(|w| {
+            [
+                "time", "timing", "timings", "slot", "slots", "shift", "schedule",
+            ]
+            .contains(&w)
+        })
+}
+
+/// A slot a time answers: a preferred time or a time to start.
+pub fn is_about_time(key: &str) -> bool {
+    prefers_a_time(key) || asks_when(key)
 }
 
 static CORRECTION_PREAMBLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1673,6 +1727,7 @@ mod tests {
                 correction: false,
                 taken_back: &[],
                 time_only: false,
+                only_when: false,
                 answers_nothing: false,
             };
             wanted_in(&r)

@@ -149,3 +149,8 @@ async fn scene_21_one_hinglish_word_does_not_turn_an_english_reply_hinglish() {
 async fn scene_22_a_reply_quoting_the_owners_english_answer_is_english_throughout() {
     scene("scene 22:").await;
 }
+
+#[tokio::test]
+async fn scene_23_a_time_of_day_answering_the_goal_question_is_no_goal() {
+    scene("scene 23,").await;
+}

@@ -1960,3 +1960,68 @@ async fn the_reply_around_an_owners_answer_speaks_the_answers_language() {
         assert_eq!(lang, "en", "{sentence:?} in {reply:?}");
     }
 }
+
+/// Played as a gym's lead: asked "What is your fitness goal?", the lead answered "morning" and
+/// the agent filed "morning" as the goal. A time of day is when they come, not what they want:
+/// it goes to the checklist's time (or is kept as their preferred time), and the goal is
+/// asked again in other words.
+#[tokio::test]
+async fn a_time_of_day_answering_the_goal_question_is_no_goal() {
+    use closer_agent::profile::Script;
+    let b = business("gym");
+    let free_goal = || {
+        let mut c = b.conversation();
+        c.profile.script_library.qualification.insert(
+            "goal".into(),
+            Script::PerLanguage(
+                [
+                    ("en".to_owned(), "What is your fitness goal?".to_owned()),
+                    ("hi-en".to_owned(), "Aapka fitness goal kya hai?".to_owned()),
+                ]
+                .into(),
+            ),
+        );
+        c
+    };
+    let mut c = free_goal();
+    talk(&mut c, &["Hi", "Rahul"]).await;
+    assert_eq!(c.replies()[1], "Thanks Rahul! What is your fitness goal?");
+    let o = c.lead_says("morning", None).await.clone();
+    assert_eq!(slot(&c, "goal"), None, "a time is no goal");
+    assert_eq!(slot(&c, "workout_time").as_deref(), Some("morning"));
+    let reply = o.decision.message_text.expect("a reply");
+    assert_eq!(reply, "Got it: morning, noted. And your goal?");
+    assert_eq!(o.decision.reason_code, ReasonCode::QualificationQuestion);
+    assert_eq!(c.state.pending_question.as_deref(), Some("goal"));
+    // The goal told next is the goal.
+    c.lead_says("lose 10 kg", None).await;
+    assert_eq!(slot(&c, "goal").as_deref(), Some("lose 10 kg"));
+
+    // A checklist with no time to file it under: kept as the lead's preferred time.
+    let mut c = free_goal();
+    c.profile
+        .sales_rules
+        .qualification_checklist
+        .retain(|(k, _)| k != "workout_time");
+    talk(&mut c, &["Hi", "Rahul", "early morning, around 6am"]).await;
+    assert_eq!(slot(&c, "goal"), None);
+    assert_eq!(
+        slot(&c, "preferred_time").as_deref(),
+        Some("early morning, around 6am")
+    );
+    assert!(
+        c.replies()[2].ends_with("And your goal?"),
+        "{}",
+        c.replies()[2]
+    );
+
+    // In Hinglish.
+    let mut c = free_goal();
+    talk(&mut c, &["Namaste, mera naam Rahul hai", "shaam ko"]).await;
+    assert_eq!(slot(&c, "goal"), None);
+    assert_eq!(slot(&c, "workout_time").as_deref(), Some("evening"));
+    assert_eq!(
+        c.replies()[1],
+        "Theek hai, evening note kar liya. Aur aapka goal?"
+    );
+}
