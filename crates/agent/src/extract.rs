@@ -1297,7 +1297,7 @@ fn only_says_when(norm: &str) -> bool {
     let words: Vec<&str> = norm.split_whitespace().collect();
     words
         .iter()
-        .any(|w| WHEN_WORDS.contains(w) || clock(w) && w.ends_with('m'))
+        .any(|w| WHEN_WORDS.contains(w) || (clock(w) && w.ends_with('m')))
         && words
             .iter()
             .all(|w| WHEN_WORDS.contains(w) || AROUND_WHEN.contains(w) || clock(w))

@@ -2025,3 +2025,61 @@ async fn a_time_of_day_answering_the_goal_question_is_no_goal() {
         "Theek hai, evening note kar liya. Aur aapka goal?"
     );
 }
+
+/// Played in the inbox: the agent handed a call at 4pm to the team, a team member took the
+/// conversation over and had not written yet when the lead wrote "actually make it 5pm", and
+/// the bot answered "Noted — …" in a conversation a person had taken. Once a person has taken
+/// it over the bot is silent (the team's item still moves); when the takeover ends the bot
+/// answers again, and a takeover before the agent's latest handover silences nothing.
+#[tokio::test]
+async fn once_a_person_has_taken_over_the_bot_is_silent_until_the_takeover_ends() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    let o = c
+        .lead_says("Can someone from your team call me tomorrow at 4pm?", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    assert_eq!(c.mode, ConversationMode::Human);
+    c.advance(chrono::Duration::minutes(5));
+    c.take_over();
+    let o = c.lead_says("actually make it 5pm", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert!(!o.decision.while_handed_over);
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(five_pm));
+    let brief = o.patch.brief.expect("the team's item moves");
+    assert!(brief.summary.contains("5:00 PM"), "{brief:?}");
+
+    // The takeover ends: the bot answers the lead again.
+    c.hand_back();
+    let o = c.lead_says("make it 6pm instead", None).await.clone();
+    assert!(o.decision.should_send, "{o:?}");
+    // Taken over again from the bot, with the old handover still in memory: silent.
+    c.take_over();
+    let o = c.lead_says("sorry, 7pm please", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+
+    // The agent hands over again after that takeover ended: the lead waits for a person
+    // again, and a new time is said back.
+    let mut c = b.conversation();
+    c.lead_says("Can someone from your team call me tomorrow at 4pm?", None)
+        .await;
+    c.take_over();
+    c.hand_back();
+    c.advance(chrono::Duration::minutes(5));
+    let o = c
+        .lead_says("I want to talk to a person", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    let o = c.lead_says("actually make it 5pm", None).await.clone();
+    assert!(o.decision.while_handed_over, "{o:?}");
+    assert!(
+        o.decision
+            .message_text
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Noted")),
+        "{o:?}"
+    );
+}
