@@ -1320,6 +1320,11 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             SlotKind::Budget => budget_in(s, r, key, asked),
             SlotKind::Class => class_in(r.text, r.norm, asked).map(|c| (c, 0.9)),
             SlotKind::Bhk => bhk_in(r.text, r.norm, asked).map(|b| (b, 0.9)),
+            // "What time do you open in the morning?" asks about the business: a time the
+            // lead prefers is one they say, not one they ask about.
+            SlotKind::Choice(c) if is_about_time(key) => {
+                choice_in(&normalize(&told(r.text)), c).map(|c| (c, 0.9))
+            }
             SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
             // Read below, once the facts this message corrects are known.
             SlotKind::Free => {
@@ -1387,6 +1392,15 @@ fn preferred_time(
         None => PREFERRED_TIME.to_owned(),
     };
     Some((key, said.chars().take(60).collect(), 0.75))
+}
+
+/// The sentences of `text` that ask nothing.
+fn told(text: &str) -> String {
+    crate::guardrails::sentences(text)
+        .into_iter()
+        .filter(|s| !crate::extract::asks_a_question(s))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The fact a lead's preferred time is kept as when the checklist has no place for it.
