@@ -747,10 +747,12 @@ fn decide(
 }
 
 /// Our checklist question `slot`, which the lead answered with a time: still unanswered, and
-/// no question about when.
+/// no question about when. "Morning" to the name question (asked right after our greeting)
+/// greets back.
 fn answered_with_a_time(s: &Snapshot, state: &ConversationState, slot: &str) -> bool {
     !state.slots.contains_key(slot)
         && !crate::extract::slots::is_about_time(slot)
+        && kind_of(slot, std::iter::empty()) != SlotKind::Name
         && s.profile
             .sales_rules
             .qualification_checklist

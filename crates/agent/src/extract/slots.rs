@@ -1379,8 +1379,14 @@ fn preferred_time(
     read: &[Found],
     r: &Reading,
 ) -> Option<Found> {
-    // Said unasked, "morning" is more likely a greeting than a time.
-    if s.state.pending_question.is_none() || read.iter().any(|(k, ..)| is_about_time(k)) {
+    // Said unasked, or to the name question that follows our greeting, "morning" is more
+    // likely a greeting than a time.
+    let greets = s.state.pending_question.as_deref().is_none_or(|p| {
+        kinds
+            .iter()
+            .any(|(k, kind)| k == p && *kind == SlotKind::Name)
+    });
+    if greets || read.iter().any(|(k, ..)| is_about_time(k)) {
         return None;
     }
     let said = r.text.trim().trim_end_matches(['.', '!']).trim();

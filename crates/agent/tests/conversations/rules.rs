@@ -2024,6 +2024,19 @@ async fn a_time_of_day_answering_the_goal_question_is_no_goal() {
         c.replies()[1],
         "Theek hai, evening note kar liya. Aur aapka goal?"
     );
+
+    // "Morning" to the name question, right after our greeting, greets back: no time is said
+    // back, nor the name asked "in other words".
+    for greeting in ["Morning", "Morning sir"] {
+        let mut c = free_goal();
+        c.profile
+            .sales_rules
+            .qualification_checklist
+            .retain(|(k, _)| k != "workout_time");
+        talk(&mut c, &["Hi", greeting]).await;
+        assert!(!c.replies()[1].contains("noted"), "{}", c.replies()[1]);
+        assert_eq!(slot(&c, "preferred_time"), None);
+    }
 }
 
 /// Played in the inbox: the agent handed a call at 4pm to the team, a team member took the
