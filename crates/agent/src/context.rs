@@ -273,6 +273,7 @@ mod tests {
             mode: ConversationMode::Bot,
             stage: ConversationStage::Discovery,
             window_open_until: Some(now + Duration::hours(20)),
+            taken_over_at: None,
             lead_status: LeadStatus::Qualifying,
             opted_out: false,
             profile_name: Some("Lee".into()),

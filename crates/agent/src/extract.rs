@@ -57,6 +57,9 @@ pub struct Extraction {
     pub correction: bool,
     /// "As I said", "pehle bataya": the answer is earlier in the conversation.
     pub references_past: bool,
+    /// "morning", "shaam ko", "weekends, after 7pm": the message only says when (the lead's
+    /// time), so it answers no question but one about when.
+    pub only_when: bool,
 }
 
 /// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
@@ -154,9 +157,30 @@ const REQUESTS: &[&str] = &[
 
 pub(crate) fn starts_like_a_question(norm: &str) -> bool {
     norm.split_whitespace()
-        .next()
+        .find(|w| !SALUTATIONS.contains(w))
         .is_some_and(|first| QUESTION_STARTS.contains(&first))
 }
+
+/// Greetings and forms of address before what the lead says: "Hi, what is the fees…" and
+/// "sir what is the fees…" start with the question all the same.
+const SALUTATIONS: &[&str] = &[
+    "hi",
+    "hii",
+    "hello",
+    "hey",
+    "namaste",
+    "namaskar",
+    "sir",
+    "mam",
+    "maam",
+    "madam",
+    "ji",
+    "dear",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+];
 
 /// The questions a message asks, each on its own, and requests for information ("details
 /// of the repeater batch"): "Hi, I saw your ad. Do you have weekend batches?" asks one;
@@ -1155,6 +1179,127 @@ fn clock_time(text: &str) -> Option<NaiveTime> {
 static BARE_HOUR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})(?::(\d{2}))?\b").expect("regex"));
 
+/// Words that say when: a time of day, a day, a part of the week.
+const WHEN_WORDS: &[&str] = &[
+    "morning",
+    "mornings",
+    "evening",
+    "evenings",
+    "afternoon",
+    "afternoons",
+    "night",
+    "nights",
+    "noon",
+    "subah",
+    "savere",
+    "shaam",
+    "sham",
+    "raat",
+    "dopahar",
+    "weekend",
+    "weekends",
+    "weekday",
+    "weekdays",
+    "today",
+    "tonight",
+    "tomorrow",
+    "kal",
+    "aaj",
+    "parso",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays",
+    "am",
+    "pm",
+    "baje",
+];
+
+/// Words that may stand around a time without saying anything else: "early morning, around
+/// 6am", "after office", "shaam ko 7 baje ke baad".
+const AROUND_WHEN: &[&str] = &[
+    "early",
+    "late",
+    "in",
+    "the",
+    "at",
+    "around",
+    "after",
+    "before",
+    "by",
+    "on",
+    "only",
+    "mostly",
+    "usually",
+    "prefer",
+    "preferably",
+    "i",
+    "ko",
+    "mein",
+    "me",
+    "se",
+    "tak",
+    "ke",
+    "baad",
+    "pehle",
+    "between",
+    "and",
+    "or",
+    "to",
+    "ya",
+    "aur",
+    "office",
+    "work",
+    "college",
+    "school",
+    "ok",
+    "okay",
+    "both",
+    "any",
+    "anytime",
+    "time",
+    "best",
+    "works",
+    "is",
+    "better",
+    "also",
+    "every",
+    "daily",
+    "everyday",
+    "bhi",
+    "ka",
+    "ki",
+    "sirf",
+];
+
+/// The message only says when: every word is a time or stands around one ("Morning sir" is a
+/// greeting).
+fn only_says_when(norm: &str) -> bool {
+    let clock = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && ["", "am", "pm"].contains(&&w[digits.len()..])
+    };
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    words
+        .iter()
+        .any(|w| WHEN_WORDS.contains(w) || (clock(w) && w.ends_with('m')))
+        && words
+            .iter()
+            .all(|w| WHEN_WORDS.contains(w) || AROUND_WHEN.contains(w) || clock(w))
+}
+
 /// Words that move a booking already made: "instead", "6pm not 5pm", "make it", "kar do".
 const MOVES_BOOKING: &[&str] = &[
     "instead",
@@ -1387,15 +1532,19 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     } = without_taken_back(&text, snapshot);
     x.correction |= !taken_back.is_empty();
     let said_norm = normalize(&said);
+    // A day named ("tomorrow 5pm") is a moment to meet, not the lead's usual time.
+    x.only_when = words <= 8 && !x.is_question && day.is_none() && only_says_when(&norm);
     let reading = slots::Reading {
         text: &said,
         norm: &said_norm,
         is_question: x.is_question,
         correction: x.correction,
         taken_back: &taken_back,
-        time_only: words <= 6
-            && !x.is_question
-            && (x.proposed_time.is_some() || clock_time(&text).is_some()),
+        time_only: x.only_when
+            || (words <= 6
+                && !x.is_question
+                && (x.proposed_time.is_some() || clock_time(&text).is_some())),
+        only_when: x.only_when,
         answers_nothing: x.opt_out
             || x.objection.is_some()
             || x.declines
@@ -1614,6 +1763,45 @@ mod tests {
                 "{not_moved}"
             );
         }
+    }
+
+    /// "morning" answering "What is your fitness goal?" was filed as the goal: a message that
+    /// only says when is a time, whatever was asked.
+    #[test]
+    fn a_message_that_only_says_when() {
+        for when in [
+            "morning",
+            "Mornings",
+            "early morning, around 6am",
+            "shaam ko",
+            "weekends after 7pm",
+            "after office, 7 pm",
+        ] {
+            assert!(only_says_when(&normalize(when)), "{when}");
+        }
+        for not in [
+            "lose weight in the morning",
+            "ok",
+            "7",
+            "Rahul",
+            "good morning",
+            "Morning sir",
+        ] {
+            assert!(!only_says_when(&normalize(not)), "{not}");
+        }
+    }
+
+    /// "Hi, what is the fees for class 11 batch ji" got the name question: the greeting hid
+    /// the question it starts, written without a question mark.
+    #[test]
+    fn a_question_after_a_greeting_is_a_question() {
+        assert!(asks_a_question(
+            "Hi, what is the fees for class 11 batch ji"
+        ));
+        assert!(asks_a_question("sir how long is the course"));
+        assert!(asks_a_question("Good evening, do you have weekend batches"));
+        assert!(!asks_a_question("Hi, I am Amit"));
+        assert!(!asks_a_question("good morning"));
     }
 
     #[test]

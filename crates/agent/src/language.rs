@@ -115,13 +115,17 @@ const HINGLISH: &[&str] = &[
 ];
 
 /// Words that are Hinglish markers only next to others ("main", "ko", "se" are also English
-/// or too short to count alone).
+/// or too short to count alone). The forms of address ("ji", "bhai", "yaar") are politeness
+/// English-speaking leads use as much: "thanks bhai" is an English message.
 const WEAK: &[&str] = &[
-    "main", "ko", "se", "ke", "ki", "ka", "ji", "kar", "mat", "hum",
+    "main", "ko", "se", "ke", "ki", "ka", "ji", "kar", "mat", "hum", "bhai", "bhaiya", "yaar",
 ];
 
 /// `hi` for Devanagari, `hi-en` for Hinglish, `en` for English; `None` when no word tells
 /// (the lead's earlier language then stands: a Hinglish lead answering "CBSE" is still one).
+/// The message is weighed, Hinglish words against English ones: one Hinglish word in an
+/// English sentence ("what is the fees for class 11 batch ji") does not make it Hinglish,
+/// and a tie tells nothing.
 pub fn detect(text: &str) -> Option<&'static str> {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters == 0 {
@@ -144,13 +148,21 @@ pub fn detect(text: &str) -> Option<&'static str> {
         .filter(|w| HINGLISH.contains(&w.as_str()) && !WEAK.contains(&w.as_str()))
         .count();
     let weak = words.iter().filter(|w| WEAK.contains(&w.as_str())).count();
-    if strong >= 2 || (strong == 1 && (words.len() <= 4 || weak >= 1)) {
-        Some("hi-en")
-    } else if words.iter().any(|w| ENGLISH.contains(&w.as_str())) {
-        Some("en")
-    } else {
-        // "Rahul", "CBSE", "12th", "ok": nothing tells, the conversation's language stands.
-        None
+    let english = words
+        .iter()
+        .filter(|w| ENGLISH.contains(&w.as_str()))
+        .count();
+    if strong == 0 {
+        // "Rahul", "CBSE", "12th", "ok bhai": nothing tells, the conversation's language
+        // stands.
+        return (english > 0).then_some("en");
+    }
+    // A weak word counts half, and only beside a strong one.
+    let hinglish = 2 * strong + weak;
+    match hinglish.cmp(&(2 * english)) {
+        std::cmp::Ordering::Greater => Some("hi-en"),
+        std::cmp::Ordering::Less => Some("en"),
+        std::cmp::Ordering::Equal => None,
     }
 }
 
@@ -336,6 +348,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Noted, true) => "Theek hai, {slot} {value} note kar liya.",
         (Line::NotedValue, false) => "Got it: {value}, noted.",
         (Line::NotedValue, true) => "Theek hai, {value} note kar liya.",
+        (Line::AskAgain, false) => "And your {slot}?",
+        (Line::AskAgain, true) => "Aur aapka {slot}?",
+        (Line::AskAgainChoices, false) => "And your {slot}: {choices}?",
+        (Line::AskAgainChoices, true) => "Aur aapka {slot}: {choices}?",
+        (Line::Or, false) => "or",
+        (Line::Or, true) => "ya",
         (Line::AnythingElse, false) => "Anything else I can help with?",
         (Line::WhatChanged, false) => {
             "Sorry, I didn't catch what to change. Could you tell me again?"
@@ -419,6 +437,13 @@ pub enum Line {
     Noted,
     /// The same for what the lead wants, with no label: "Got it: class 11, noted."
     NotedValue,
+    /// The question the lead answered with something else (a time for a goal), asked again
+    /// in other words: "And your goal?".
+    AskAgain,
+    /// The same with the owner's choices: "And your goal: weight loss, muscle gain or …?".
+    AskAgainChoices,
+    /// The last of a list of choices follows it.
+    Or,
     /// Nothing left to ask or offer after a correction: the door held open.
     AnythingElse,
     /// A correction the agent could not place: asked again.
@@ -462,5 +487,29 @@ mod tests {
             detect("Amit here. JEE ke liye, 11th mein hu"),
             Some("hi-en")
         );
+    }
+
+    /// A bilingual organisation's English lead wrote one Hinglish word and heard a whole
+    /// Hinglish reply: the message is weighed, not flipped by one word.
+    #[test]
+    fn one_hinglish_word_in_an_english_message_does_not_make_it_hinglish() {
+        assert_eq!(detect("ok so fees kya hai for class 11?"), Some("hi-en"));
+        assert_eq!(
+            detect("Hi, what is the fees for class 11 batch ji"),
+            Some("en")
+        );
+        assert_eq!(detect("thanks bhai"), Some("en"));
+        assert_eq!(
+            detect("Hi, I want to know what is the fees, kya hai"),
+            Some("en")
+        );
+        // Politeness alone, or as much of each: the conversation's language stands.
+        assert_eq!(detect("ok bhai"), None);
+        assert_eq!(detect("Location share karo please"), None);
+        // Short Hinglish answers stay Hinglish.
+        assert_eq!(detect("theek hai"), Some("hi-en"));
+        assert_eq!(detect("kal se"), Some("hi-en"));
+        assert_eq!(detect("Hamara budget 1 lakh tak hai"), Some("hi-en"));
+        assert_eq!(detect("spoken english seekhni hai"), Some("hi-en"));
     }
 }

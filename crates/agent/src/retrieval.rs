@@ -912,6 +912,7 @@ impl Vocabulary {
 
     fn query_terms(&self, text: &str) -> Vec<String> {
         let norm = phrased(&normalize(&percent_said(&without_addresses(text))));
+        let norm = CLASS_NUMBER.replace_all(&norm, "${1}th");
         let said = norm
             .split_whitespace()
             .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
@@ -928,6 +929,11 @@ impl Vocabulary {
         with_implied(terms)
     }
 }
+
+/// "class 11", "std 9": the lead's school class, read as "11th" (see `is_a_school_class`).
+static CLASS_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:class|std|standard|grade)\s+(1[0-2]|[1-9])\b").expect("regex")
+});
 
 /// Whether `a` and `b` differ by one letter added, dropped, changed or two swapped.
 fn one_edit(a: &str, b: &str) -> bool {
@@ -1061,6 +1067,12 @@ fn best_for<'a>(clause: &str, text: &str, p: &'a Prepared) -> Vec<(f32, f32, f32
                 own.push("merit".into());
                 own = with_implied(own);
             }
+            // "total kitna lagega 11th 12th dono ka?" asks the price; the classes say whose
+            // price (the lead's, like "my son is in 11th"), so they weigh as context: the fee
+            // entry need not name them, and an entry that only names them answers no price.
+            if asks_a_price(&own) {
+                own.retain(|t| !is_a_school_class(t));
+            }
             let rest = unique(whole.iter().filter(|t| !own.contains(t)).cloned().collect());
             let query: Query = own.into_iter().map(|t| (t, 1.0)).collect();
             let context: Query = rest.into_iter().map(|t| (t, CONTEXT_WEIGHT)).collect();
@@ -1071,6 +1083,17 @@ fn best_for<'a>(clause: &str, text: &str, p: &'a Prepared) -> Vec<(f32, f32, f32
             top(a).total_cmp(&top(b))
         })
         .unwrap_or_default()
+}
+
+/// A fee asked, not money off it (a fee waiver asks no price).
+fn asks_a_price(terms: &[String]) -> bool {
+    terms.iter().any(|t| t == "fee") && !terms.iter().any(|t| t == "off")
+}
+
+/// A school class written as an ordinal: "11th", "8th".
+fn is_a_school_class(term: &str) -> bool {
+    term.chars().any(|c| !c.is_ascii_digit())
+        && crate::extract::number_of(term).is_some_and(|n| (1..=12).contains(&n))
 }
 
 fn snippet(k: &KnowledgeEntry, relevance: f32, answers: bool) -> Snippet {
@@ -1211,10 +1234,19 @@ mod tests {
                 .find(|s| s.answers)
                 .map(|s| s.id)
         };
-        assert_ne!(
-            top("total kitna lagega 11th 12th dono ka?").as_deref(),
-            Some("duration")
+        // "How much will it cost in all, for 11th and 12th both?": the classes say whose
+        // price, and the fees answer it.
+        assert_eq!(
+            top("sir total kitna lagega 11th 12th dono ka?").as_deref(),
+            Some("fees")
         );
+        assert_eq!(top("How much for 11th and 12th?").as_deref(), Some("fees"));
+        assert_eq!(
+            top("Hi, what is the fees for class 11 ji").as_deref(),
+            Some("fees")
+        );
+        // A thing no entry names stays uncovered, whatever class asks its price.
+        assert_eq!(top("How much is the hostel for 11th?"), None);
         assert_eq!(
             top("How much does the trial cost?").as_deref(),
             Some("trial")

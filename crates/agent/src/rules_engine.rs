@@ -234,11 +234,12 @@ pub fn respond(
     knowledge: &[Snippet],
 ) -> (Draft, Effects) {
     let (mut d, fx) = decide(s, x, state, knowledge);
+    let lang = frame_language(s, state, &d.answer);
     if d.reason_code != ReasonCode::ExitGraceful
         && d.should_send
-        && let Some(thanks) = thanks(s, state)
+        && let Some(thanks) = thanks(s, state, &lang)
     {
-        d.text = match greeting_in(s, state, &d.text) {
+        d.text = match greeting_in(s, &lang, &d.text) {
             Some(greeting) => format!(
                 "{greeting} {thanks} {}",
                 d.text[greeting.len()..].trim_start()
@@ -251,14 +252,14 @@ pub fn respond(
     (d, fx)
 }
 
-/// The owner's greeting that opens `text` (whole, or its first sentence), in the first reply.
-fn greeting_in<'a>(s: &Snapshot, state: &ConversationState, text: &'a str) -> Option<&'a str> {
+/// The owner's greeting that opens `text` (whole, or its first sentence), in the first reply
+/// (in `lang`, the reply's).
+fn greeting_in<'a>(s: &Snapshot, lang: &str, text: &'a str) -> Option<&'a str> {
     if s.bot_has_spoken() {
         return None;
     }
-    let lang = reply_language(s, state);
-    let opener = script(&s.profile.script_library.openers, "new_lead", &lang)
-        .unwrap_or(line(Line::Greeting, &lang));
+    let opener = script(&s.profile.script_library.openers, "new_lead", lang)
+        .unwrap_or(line(Line::Greeting, lang));
     [opener.to_owned(), first_sentences(opener, 1)]
         .into_iter()
         .find(|g| !g.is_empty() && text.starts_with(g.as_str()))
@@ -269,13 +270,12 @@ fn greeting_in<'a>(s: &Snapshot, state: &ConversationState, text: &'a str) -> Op
 /// "Thanks Amit ji!" in Hinglish where the owner's style uses honorifics. In the first reply,
 /// whose greeting already thanks the lead, "Nice to meet you, Amit!" — only for a name the
 /// lead wrote, not WhatsApp's profile name.
-fn thanks(s: &Snapshot, state: &ConversationState) -> Option<String> {
+fn thanks(s: &Snapshot, state: &ConversationState, lang: &str) -> Option<String> {
     let slot = state.slots.get("name")?;
     let name = slot.value.as_str();
     if s.state.slot_value("name") == Some(name) || slot.source_message_id.is_none() {
         return None;
     }
-    let lang = reply_language(s, state);
     let first = name.split_whitespace().next()?;
     let hinglish = lang == "hi-en" || lang == "hi";
     let name = if hinglish && s.profile.tone_profile.honorifics {
@@ -288,7 +288,23 @@ fn thanks(s: &Snapshot, state: &ConversationState) -> Option<String> {
     } else {
         Line::NiceToMeet
     };
-    Some(line(key, &lang).replace("{name}", &name))
+    Some(line(key, lang).replace("{name}", &name))
+}
+
+/// The language of a reply that quotes the owner's `answers`: the lead's, unless the owner
+/// wrote the answers in another one. Then the reply speaks theirs: the owner's words are
+/// quoted as written (never translated nor altered), and one reply speaks one language.
+pub(crate) fn frame_language(
+    s: &Snapshot,
+    state: &ConversationState,
+    answers: &[String],
+) -> String {
+    let lang = reply_language(s, state);
+    let family = crate::language::family;
+    match crate::language::detect(&answers.join(" ")) {
+        Some(written) if family(written) != family(&lang) => family(written).to_owned(),
+        _ => lang,
+    }
 }
 
 /// The facts this message changed ("sorry, I meant Class 11"), as (slot, new value); the
@@ -667,6 +683,17 @@ fn decide(
     if x.is_question || !answers.is_empty() {
         return (answer(s, x, state, &answers, lang, &mut fx), fx);
     }
+    // "morning" answering "what is your fitness goal?": the time is kept (the extraction
+    // filed it as their time) and said back, and the question asked again in other words
+    // rather than skipped for the next step.
+    if x.only_when
+        && let Some(slot) = pending
+            .as_deref()
+            .filter(|p| answered_with_a_time(s, state, p))
+    {
+        state.confused_streak = 0;
+        return (ask_again(s, x, state, slot, lang), fx);
+    }
     if x.confused {
         state.confused_streak += 1;
     } else {
@@ -717,6 +744,64 @@ fn decide(
         },
         fx,
     )
+}
+
+/// Our checklist question `slot`, which the lead answered with a time: still unanswered, and
+/// no question about when. "Morning" to the name question (asked right after our greeting)
+/// greets back.
+fn answered_with_a_time(s: &Snapshot, state: &ConversationState, slot: &str) -> bool {
+    !state.slots.contains_key(slot)
+        && !crate::extract::slots::is_about_time(slot)
+        && kind_of(slot, std::iter::empty()) != SlotKind::Name
+        && s.profile
+            .sales_rules
+            .qualification_checklist
+            .iter()
+            .any(|(k, _)| k == slot)
+}
+
+/// The time the lead gave said back, then the question they did not answer in other words
+/// than the owner's (the owner's words again would read as a form that did not listen):
+/// "Got it: morning, noted. And your goal: weight loss, muscle gain or general fitness?".
+fn ask_again(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    slot: &str,
+    lang: &str,
+) -> Draft {
+    state.asked_slots.push(slot.to_owned());
+    state.pending_question = Some(slot.to_owned());
+    let questions = s
+        .profile
+        .script_library
+        .qualification
+        .get(slot)
+        .map(|q| match q {
+            Script::One(t) => vec![t.clone()],
+            Script::PerLanguage(m) => m.values().cloned().collect(),
+        })
+        .unwrap_or_default();
+    let question = match kind_of(slot, questions.iter().map(String::as_str)) {
+        SlotKind::Choice(choices) if choices.len() >= 2 => {
+            let (last, first) = choices.split_last().expect("two choices");
+            let listed = format!("{} {} {last}", first.join(", "), line(Line::Or, lang));
+            line(Line::AskAgainChoices, lang).replace("{choices}", &listed)
+        }
+        _ => line(Line::AskAgain, lang).to_owned(),
+    }
+    .replace("{slot}", &humanize(slot));
+    let time = x
+        .slots
+        .iter()
+        .find(|(k, _)| crate::extract::slots::is_about_time(k))
+        .map(|(_, o)| line(Line::NotedValue, lang).replace("{value}", &o.value));
+    let text = time
+        .into_iter()
+        .chain([question])
+        .collect::<Vec<_>>()
+        .join(" ");
+    draft(text, ReasonCode::QualificationQuestion, None, 0.75)
 }
 
 /// What moves the sale on: the next question, a guessed fact confirmed, the next offer, or a
@@ -802,6 +887,7 @@ fn answer(
     }
     state.confused_streak = 0;
     let quoted: Vec<String> = answers.iter().map(|k| quote(&k.text)).collect();
+    let lang = &frame_language(s, state, &quoted);
     let follow = next_slot(s, state).map(|slot| {
         state.asked_slots.push(slot.clone());
         state.pending_question = Some(slot.clone());

@@ -31,6 +31,8 @@ pub struct Conversation {
     pub state: ConversationState,
     pub history: Vec<Turn>,
     pub window_open_until: Option<DateTime<Utc>>,
+    /// When a team member last took the conversation over.
+    pub taken_over_at: Option<DateTime<Utc>>,
     /// Every outcome so far, oldest first.
     pub outcomes: Vec<Outcome>,
     next_id: u64,
@@ -51,6 +53,7 @@ impl Conversation {
             state: ConversationState::default(),
             history: vec![],
             window_open_until: None,
+            taken_over_at: None,
             outcomes: vec![],
             next_id: 0,
         }
@@ -73,6 +76,17 @@ impl Conversation {
     fn id(&mut self) -> String {
         self.next_id += 1;
         format!("m{}", self.next_id)
+    }
+
+    /// A team member takes the conversation over (the inbox's Take over), writing nothing.
+    pub fn take_over(&mut self) {
+        self.mode = ConversationMode::Human;
+        self.taken_over_at = Some(self.now);
+    }
+
+    /// The team hands the conversation back to the bot: the takeover ends.
+    pub fn hand_back(&mut self) {
+        self.mode = ConversationMode::Bot;
     }
 
     /// The lead writes `text` (a minute after the last event); the agent answers.
@@ -147,6 +161,7 @@ impl Conversation {
             mode: self.mode,
             stage: self.stage,
             window_open_until: self.window_open_until,
+            taken_over_at: self.taken_over_at,
             lead_status: self.lead_status,
             opted_out: self.opted_out,
             profile_name: self.profile_name.clone(),

@@ -92,6 +92,9 @@ pub struct Snapshot {
     pub mode: ConversationMode,
     pub stage: ConversationStage,
     pub window_open_until: Option<DateTime<Utc>>,
+    /// When a team member last took the conversation over (the inbox's Take over, or a reply
+    /// that took it): a lead the agent handed over before then has a person, who answers.
+    pub taken_over_at: Option<DateTime<Utc>>,
     pub lead_status: LeadStatus,
     pub opted_out: bool,
     /// The name WhatsApp gave us (the profile name), before the lead tells us theirs.

@@ -521,8 +521,10 @@ async fn with_model(
     }
 }
 
-/// The agent handed this conversation to the team (mode human) and no person has written in
-/// it since: the lead is waiting for a person who has not come yet.
+/// The agent handed this conversation to the team (mode human) and no person has taken it
+/// since, by writing or by taking it over: the lead is waiting for a person who has not come
+/// yet. A person who took it over answers it, even before writing; a takeover that ended
+/// (handed back, then handed over by the agent again) is older than the handover.
 fn waiting_for_a_person(s: &Snapshot, lead_wrote: bool) -> bool {
     let Some(handed) = s.state.handoff.as_ref() else {
         return false;
@@ -530,6 +532,7 @@ fn waiting_for_a_person(s: &Snapshot, lead_wrote: bool) -> bool {
     lead_wrote
         && !s.opted_out
         && s.mode == closer_domain::messaging::ConversationMode::Human
+        && s.taken_over_at.is_none_or(|at| at < handed.at)
         && !s
             .history
             .iter()

@@ -74,8 +74,9 @@ pub enum ModeRefusal {
 }
 
 /// A member moves the conversation from `from` to `to`. `Ok(None)` when nothing changes
-/// (handing back to the bot still settles an open request for a person). Every mode is
-/// reachable from every other except pausing a closed conversation.
+/// (handing back to the bot still settles an open request for a person, and taking over a
+/// conversation the agent handed to the team claims it). Every mode is reachable from every
+/// other except pausing a closed conversation.
 pub fn switch_mode(
     from: ConversationMode,
     needs_human: bool,
@@ -86,7 +87,10 @@ pub fn switch_mode(
         return Err(ModeRefusal::PauseClosed);
     }
     let settles_request = to != Human;
-    if from == to && !(settles_request && needs_human) {
+    // The agent handed the conversation to the team (human, a person asked for): the member
+    // who takes it over now owns it, and the bot stays silent though nobody wrote yet.
+    let claims_request = from == Human && to == Human && needs_human;
+    if from == to && !(settles_request && needs_human) && !claims_request {
         return Ok(None);
     }
     Ok(Some(ModeSwitch {
@@ -378,6 +382,14 @@ mod tests {
             Err(ModeRefusal::PauseClosed)
         );
         assert_eq!(switch_mode(Paused, false, Paused), Ok(None));
+        // Taking over what the agent handed to the team claims it: the member owns it, the
+        // request stays open until handed back, and the log says a takeover started.
+        let claim = switch_mode(Human, true, Human).unwrap().unwrap();
+        assert_eq!(claim.owner, Owner::Actor);
+        assert!(!claim.settles_request && claim.cancels_followups);
+        assert_eq!(claim.activity_kind(), ActivityKind::TakeoverStarted);
+        assert_eq!(claim.audit_action(), "conversation.takeover");
+        assert_eq!(switch_mode(Human, false, Human), Ok(None));
         // Handing back to the bot settles a pending request even in bot mode.
         assert!(switch_mode(Bot, true, Bot).unwrap().is_some());
         assert_eq!(switch_mode(Bot, false, Bot), Ok(None));

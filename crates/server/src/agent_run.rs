@@ -150,6 +150,7 @@ async fn snapshot(
         mode: input.conversation.mode,
         stage: input.conversation.stage,
         window_open_until: input.conversation.window_open_until,
+        taken_over_at: input.taken_over_at,
         lead_status: input.lead_status,
         opted_out: input.opted_out,
         profile_name: input.contact_name.or(input.profile_name),

@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::agent::{DecisionEngine, Trigger};
 use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
-use closer_domain::messaging::{Author, DeliveryStatus, Direction, MessageType};
+use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
 use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, Intent, LeadStatus, ReasonCode,
@@ -60,6 +60,10 @@ pub struct AgentInput {
     pub history: Vec<HistoryTurn>,
     pub bot_messages_since_lead: u32,
     pub bot_messages_last_hour: u32,
+    /// When a member last took the conversation over (the inbox's Take over, or a reply that
+    /// took it), read while a person has it: the agent says nothing in a conversation a person
+    /// took after its handover, even before they write.
+    pub taken_over_at: Option<DateTime<Utc>>,
 }
 
 /// The decision row as the agent produced it.
@@ -287,6 +291,22 @@ impl OrgScope<'_> {
             })
             .collect();
         let state = self.conversation_state(conversation_id).await?;
+        // Only a person's conversation has a takeover that matters; the bot's skips the read.
+        let taken_over_at = if conv.mode == ConversationMode::Human {
+            use crate::entities::activity as row;
+            // The lead's timeline, newest first (the `activities_contact` index).
+            row::Entity::find()
+                .filter(row::Column::OrgId.eq(self.org_id))
+                .filter(row::Column::ContactId.eq(conv.contact_id))
+                .filter(row::Column::ConversationId.eq(conversation_id))
+                .filter(row::Column::Kind.eq(ActivityKind::TakeoverStarted.as_str()))
+                .order_by_desc(row::Column::Id)
+                .one(db)
+                .await?
+                .map(|a| a.at)
+        } else {
+            None
+        };
         Ok(AgentInput {
             conversation: conv,
             contact_name: lead.name,
@@ -297,6 +317,7 @@ impl OrgScope<'_> {
             history,
             bot_messages_since_lead,
             bot_messages_last_hour,
+            taken_over_at,
         })
     }
 

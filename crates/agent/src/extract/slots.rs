@@ -1254,6 +1254,9 @@ pub struct Reading<'a> {
     /// The message only gives a time ("tomorrow 5pm", "6pm not 5pm"): when to talk, not what
     /// they need.
     pub time_only: bool,
+    /// The message says nothing but when ("morning", "shaam ko"): it answers only a question
+    /// about when, and is the lead's preferred time.
+    pub only_when: bool,
     /// The message is about something else than our question (an opt-out, an objection, a
     /// "no", confusion, a plain acknowledgement): it answers nothing.
     pub answers_nothing: bool,
@@ -1294,8 +1297,11 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             && *kind == SlotKind::Free
             && asks_what_they_want(key)
             && !s.state.slots.contains_key(key);
-        let asked =
-            (pending == Some(key.as_str()) || same_meaning) && !r.answers_nothing && !r.is_question;
+        // "morning" answers "when do you work out?", never "what is your goal?".
+        let asked = (pending == Some(key.as_str()) || same_meaning)
+            && !r.answers_nothing
+            && !r.is_question
+            && (!r.only_when || is_about_time(key));
         let found = match kind {
             SlotKind::Name => name_in(r.text, &not_names).map(|n| (n, 0.9)).or_else(|| {
                 asked
@@ -1314,6 +1320,11 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             SlotKind::Budget => budget_in(s, r, key, asked),
             SlotKind::Class => class_in(r.text, r.norm, asked).map(|c| (c, 0.9)),
             SlotKind::Bhk => bhk_in(r.text, r.norm, asked).map(|b| (b, 0.9)),
+            // "What time do you open in the morning?" asks about the business: a time the
+            // lead prefers is one they say, not one they ask about.
+            SlotKind::Choice(c) if is_about_time(key) => {
+                choice_in(&normalize(&told(r.text)), c).map(|c| (c, 0.9))
+            }
             SlotKind::Choice(c) => choice_in(r.norm, c).map(|c| (c, 0.9)),
             // Read below, once the facts this message corrects are known.
             SlotKind::Free => {
@@ -1352,7 +1363,70 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             out.push((key.clone(), value, confidence));
         }
     }
+    if r.only_when {
+        out.extend(preferred_time(s, &kinds, &out, r));
+    }
     out
+}
+
+/// Where a message that only says when goes, when no slot took it yet: the checklist's
+/// free-text time (`workout_time`, `preferred_slot`), else the lead's preferred time, kept as
+/// a fact for the team. A time the checklist's choices name ("morning or evening?") was read
+/// as that choice already.
+fn preferred_time(
+    s: &Snapshot,
+    kinds: &[(String, SlotKind)],
+    read: &[Found],
+    r: &Reading,
+) -> Option<Found> {
+    // Said unasked, or to the name question that follows our greeting, "morning" is more
+    // likely a greeting than a time.
+    let greets = s.state.pending_question.as_deref().is_none_or(|p| {
+        kinds
+            .iter()
+            .any(|(k, kind)| k == p && *kind == SlotKind::Name)
+    });
+    if greets || read.iter().any(|(k, ..)| is_about_time(k)) {
+        return None;
+    }
+    let said = r.text.trim().trim_end_matches(['.', '!']).trim();
+    let free = kinds.iter().find(|(k, kind)| {
+        prefers_a_time(k) && *kind == SlotKind::Free && !s.state.slots.contains_key(k)
+    });
+    let key = match free {
+        Some((k, _)) => k.clone(),
+        None => PREFERRED_TIME.to_owned(),
+    };
+    Some((key, said.chars().take(60).collect(), 0.75))
+}
+
+/// The sentences of `text` that ask nothing.
+fn told(text: &str) -> String {
+    crate::guardrails::sentences(text)
+        .into_iter()
+        .filter(|s| !crate::extract::asks_a_question(s))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The fact a lead's preferred time is kept as when the checklist has no place for it.
+pub const PREFERRED_TIME: &str = "preferred_time";
+
+/// A slot that holds when the lead prefers to come or talk (`workout_time`, `batch_timing`,
+/// `preferred_slot`), not when they start (`timeline`).
+fn prefers_a_time(key: &str) -> bool {
+    key == PREFERRED_TIME
+        || key.split('_').any(|w| {
+            [
+                "time", "timing", "timings", "slot", "slots", "shift", "schedule",
+            ]
+            .contains(&w)
+        })
+}
+
+/// A slot a time answers: a preferred time or a time to start.
+pub fn is_about_time(key: &str) -> bool {
+    prefers_a_time(key) || asks_when(key)
 }
 
 static CORRECTION_PREAMBLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1673,6 +1747,7 @@ mod tests {
                 correction: false,
                 taken_back: &[],
                 time_only: false,
+                only_when: false,
                 answers_nothing: false,
             };
             wanted_in(&r)

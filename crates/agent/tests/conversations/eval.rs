@@ -139,3 +139,18 @@ async fn scene_19_a_booked_site_visit_is_confirmed_as_a_visit() {
 async fn scene_20_a_hinglish_request_to_come_on_a_day_is_a_visit() {
     scene("scene 20").await;
 }
+
+#[tokio::test]
+async fn scene_21_one_hinglish_word_does_not_turn_an_english_reply_hinglish() {
+    scene("scene 21:").await;
+}
+
+#[tokio::test]
+async fn scene_22_a_reply_quoting_the_owners_english_answer_is_english_throughout() {
+    scene("scene 22:").await;
+}
+
+#[tokio::test]
+async fn scene_23_a_time_of_day_answering_the_goal_question_is_no_goal() {
+    scene("scene 23,").await;
+}

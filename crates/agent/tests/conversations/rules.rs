@@ -134,9 +134,11 @@ async fn a_hinglish_lead_gets_hinglish_answers_and_an_opt_out_is_final() {
     );
     assert_eq!(c.state.language.as_deref(), Some("hi-en"));
     let replies = c.replies();
+    // The owner wrote the fee answer in English: the reply around it is English too (one
+    // language per reply); the lead is still answered in Hinglish after it.
     assert!(replies[0].contains("₹2999"), "{}", replies[0]);
     assert!(
-        replies[0].ends_with("Aapka naam kya hai?"),
+        replies[0].ends_with("May I know your name?"),
         "{}",
         replies[0]
     );
@@ -1857,9 +1859,10 @@ async fn an_english_organisation_answers_in_english_only() {
 
 /// A Hinglish organisation whose owner typed one question in English only ("Which exam are
 /// you preparing for?"): a Hinglish lead got "Aapse baat karke achha laga, Amit! … Which exam
-/// are you preparing for?", half the agent's Hinglish, half English. The reply is the lead's
-/// language throughout (the owner's FAQ answers are quoted as written); an English lead
-/// still hears the owner's English question.
+/// are you preparing for?", half the agent's Hinglish, half English. A reply speaks one
+/// language: the lead's, or, when it quotes an FAQ answer the owner wrote in English, English
+/// throughout (the owner's words are quoted as written); an English lead still hears the
+/// owner's English question.
 #[tokio::test]
 async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
     use closer_agent::profile::Script;
@@ -1889,11 +1892,13 @@ async fn a_hinglish_lead_gets_no_english_line_beside_the_hinglish_ones() {
         let mut c = with_own_question();
         talk(&mut c, lines).await;
         for reply in c.replies() {
+            let quotes = faq.iter().any(|q| reply.contains(q.as_str()));
+            let want = if quotes { "en" } else { "hi-en" };
             for (sentence, lang) in languages_of(reply) {
                 let quoted = faq.iter().any(|q| sentence.contains(q.as_str()));
                 let thanks = sentence.starts_with("Thanks ");
                 assert!(
-                    quoted || thanks || lang == "hi-en",
+                    quoted || thanks || lang == want,
                     "{lines:?}: {sentence:?} in {reply:?}"
                 );
             }
@@ -1926,4 +1931,168 @@ async fn a_hindi_sentence_starting_with_main_is_no_name() {
     let mut c = conversation(profile());
     talk(&mut c, &["Hi", "main Rohit hun"]).await;
     assert_eq!(slot(&c, "name").as_deref(), Some("Rohit"));
+}
+
+/// One language per reply, both ways: the rules engine cannot translate the owner's words and
+/// never alters them, so a reply quoting an answer the owner wrote in Hinglish is Hinglish
+/// around it too, even to an English lead; the lead's own language comes back after it.
+#[tokio::test]
+async fn the_reply_around_an_owners_answer_speaks_the_answers_language() {
+    let mut c = conversation(profile());
+    c.knowledge.push(faq(
+        "Do you have a hostel?",
+        "Haan, Kothrud mein humara hostel hai, 6,000 rupaye mahina.",
+    ));
+    let o = c
+        .lead_says("Hi, I'm Priya. Do you have a hostel?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.expect("an answer");
+    assert!(reply.contains("humara hostel hai"), "{reply}");
+    for (sentence, lang) in languages_of(&reply) {
+        assert_eq!(lang, "hi-en", "{sentence:?} in {reply:?}");
+    }
+    assert_eq!(c.state.language.as_deref(), Some("en"));
+    // No answer quoted: the lead's English again.
+    let o = c.lead_says("I want to learn trading", None).await.clone();
+    let reply = o.decision.message_text.expect("a reply");
+    for (sentence, lang) in languages_of(&reply) {
+        assert_eq!(lang, "en", "{sentence:?} in {reply:?}");
+    }
+}
+
+/// Played as a gym's lead: asked "What is your fitness goal?", the lead answered "morning" and
+/// the agent filed "morning" as the goal. A time of day is when they come, not what they want:
+/// it goes to the checklist's time (or is kept as their preferred time), and the goal is
+/// asked again in other words.
+#[tokio::test]
+async fn a_time_of_day_answering_the_goal_question_is_no_goal() {
+    use closer_agent::profile::Script;
+    let b = business("gym");
+    let free_goal = || {
+        let mut c = b.conversation();
+        c.profile.script_library.qualification.insert(
+            "goal".into(),
+            Script::PerLanguage(
+                [
+                    ("en".to_owned(), "What is your fitness goal?".to_owned()),
+                    ("hi-en".to_owned(), "Aapka fitness goal kya hai?".to_owned()),
+                ]
+                .into(),
+            ),
+        );
+        c
+    };
+    let mut c = free_goal();
+    talk(&mut c, &["Hi", "Rahul"]).await;
+    assert_eq!(c.replies()[1], "Thanks Rahul! What is your fitness goal?");
+    let o = c.lead_says("morning", None).await.clone();
+    assert_eq!(slot(&c, "goal"), None, "a time is no goal");
+    assert_eq!(slot(&c, "workout_time").as_deref(), Some("morning"));
+    let reply = o.decision.message_text.expect("a reply");
+    assert_eq!(reply, "Got it: morning, noted. And your goal?");
+    assert_eq!(o.decision.reason_code, ReasonCode::QualificationQuestion);
+    assert_eq!(c.state.pending_question.as_deref(), Some("goal"));
+    // The goal told next is the goal.
+    c.lead_says("lose 10 kg", None).await;
+    assert_eq!(slot(&c, "goal").as_deref(), Some("lose 10 kg"));
+
+    // A checklist with no time to file it under: kept as the lead's preferred time.
+    let mut c = free_goal();
+    c.profile
+        .sales_rules
+        .qualification_checklist
+        .retain(|(k, _)| k != "workout_time");
+    talk(&mut c, &["Hi", "Rahul", "early morning, around 6am"]).await;
+    assert_eq!(slot(&c, "goal"), None);
+    assert_eq!(
+        slot(&c, "preferred_time").as_deref(),
+        Some("early morning, around 6am")
+    );
+    assert!(
+        c.replies()[2].ends_with("And your goal?"),
+        "{}",
+        c.replies()[2]
+    );
+
+    // In Hinglish.
+    let mut c = free_goal();
+    talk(&mut c, &["Namaste, mera naam Rahul hai", "shaam ko"]).await;
+    assert_eq!(slot(&c, "goal"), None);
+    assert_eq!(slot(&c, "workout_time").as_deref(), Some("evening"));
+    assert_eq!(
+        c.replies()[1],
+        "Theek hai, evening note kar liya. Aur aapka goal?"
+    );
+
+    // "Morning" to the name question, right after our greeting, greets back: no time is said
+    // back, nor the name asked "in other words".
+    for greeting in ["Morning", "Morning sir"] {
+        let mut c = free_goal();
+        c.profile
+            .sales_rules
+            .qualification_checklist
+            .retain(|(k, _)| k != "workout_time");
+        talk(&mut c, &["Hi", greeting]).await;
+        assert!(!c.replies()[1].contains("noted"), "{}", c.replies()[1]);
+        assert_eq!(slot(&c, "preferred_time"), None);
+    }
+}
+
+/// Played in the inbox: the agent handed a call at 4pm to the team, a team member took the
+/// conversation over and had not written yet when the lead wrote "actually make it 5pm", and
+/// the bot answered "Noted — …" in a conversation a person had taken. Once a person has taken
+/// it over the bot is silent (the team's item still moves); when the takeover ends the bot
+/// answers again, and a takeover before the agent's latest handover silences nothing.
+#[tokio::test]
+async fn once_a_person_has_taken_over_the_bot_is_silent_until_the_takeover_ends() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    let o = c
+        .lead_says("Can someone from your team call me tomorrow at 4pm?", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    assert_eq!(c.mode, ConversationMode::Human);
+    c.advance(chrono::Duration::minutes(5));
+    c.take_over();
+    let o = c.lead_says("actually make it 5pm", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert!(!o.decision.while_handed_over);
+    let five_pm = Utc.with_ymd_and_hms(2026, 11, 18, 11, 30, 0).unwrap();
+    assert_eq!(c.state.call_requested, Some(five_pm));
+    let brief = o.patch.brief.expect("the team's item moves");
+    assert!(brief.summary.contains("5:00 PM"), "{brief:?}");
+
+    // The takeover ends: the bot answers the lead again.
+    c.hand_back();
+    let o = c.lead_says("make it 6pm instead", None).await.clone();
+    assert!(o.decision.should_send, "{o:?}");
+    // Taken over again from the bot, with the old handover still in memory: silent.
+    c.take_over();
+    let o = c.lead_says("sorry, 7pm please", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+
+    // The agent hands over again after that takeover ended: the lead waits for a person
+    // again, and a new time is said back.
+    let mut c = b.conversation();
+    c.lead_says("Can someone from your team call me tomorrow at 4pm?", None)
+        .await;
+    c.take_over();
+    c.hand_back();
+    c.advance(chrono::Duration::minutes(5));
+    let o = c
+        .lead_says("I want to talk to a person", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    let o = c.lead_says("actually make it 5pm", None).await.clone();
+    assert!(o.decision.while_handed_over, "{o:?}");
+    assert!(
+        o.decision
+            .message_text
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Noted")),
+        "{o:?}"
+    );
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     an_action_is_claimed_snoozed_and_resolved,
     a_booked_call_is_one_booking_action,
     a_call_moved_after_the_handover_moves_the_items_brief,
+    a_call_moved_after_a_member_took_over_gets_no_note_from_the_bot,
     a_failed_send_asks_for_a_person_and_a_note_is_never_sent,
     conversations_are_assigned_to_members,
     a_note_is_not_the_leads_word,
@@ -334,6 +335,76 @@ async fn a_call_moved_after_the_handover_moves_the_items_brief(b: Backend) {
         note["text"].as_str().unwrap_or("").contains("6:00 PM"),
         "{note}"
     );
+    app.finish().await;
+}
+
+/// The agent handed a call at 5pm to the team; a member took the conversation over and had
+/// not written yet when the lead wrote "6pm not 5pm", and the bot answered "Noted — …" in a
+/// conversation a person had taken. Taken over, the conversation is the member's: the item's
+/// brief moves, the bot says nothing; handed back and taken over again from the bot, the same.
+async fn a_call_moved_after_a_member_took_over_gets_no_note_from_the_bot(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Callback Co").await;
+    let phone = "+91 98000 30019";
+    let (conv, _) = lead_writes(&app, &owner, phone, "Can I book a call tomorrow 5pm?").await;
+    let summary_of = |a: &Value| a["details"]["summary"].as_str().unwrap_or("").to_owned();
+    let item = eventually(20, "the handover's action", || async {
+        list(&app, &owner, "kind=human_attention")
+            .await
+            .into_iter()
+            .find(|a| a["conversation_id"] == conv.as_str())
+    })
+    .await;
+    let take_over = || async {
+        let r = app
+            .post(
+                &format!("/api/v1/conversations/{conv}/takeover"),
+                Some(&owner.token),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["mode"], "human", "{:?}", r.body);
+        assert_eq!(
+            r.body["assignee_id"],
+            owner.user_id.as_str(),
+            "{:?}",
+            r.body
+        );
+    };
+    // The agent handed it over (mode human); the member takes it, writing nothing.
+    take_over().await;
+    lead_writes(&app, &owner, phone, "6pm not 5pm").await;
+    eventually(20, "the item's brief at 6pm", || async {
+        list(&app, &owner, "kind=human_attention")
+            .await
+            .into_iter()
+            .find(|a| a["id"] == item["id"] && summary_of(a).contains("6:00 PM"))
+    })
+    .await;
+    let noted = |ms: Vec<Value>| {
+        ms.into_iter()
+            .filter(|m| m["author"] == "bot")
+            .any(|m| m["text"].as_str().is_some_and(|t| t.starts_with("Noted")))
+    };
+    assert!(!noted(messages(&app, &owner, &conv).await), "the bot spoke");
+
+    // Handed back, then taken over from the bot: the same.
+    let r = app
+        .post(
+            &format!("/api/v1/conversations/{conv}/release"),
+            Some(&owner.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    take_over().await;
+    lead_writes(&app, &owner, phone, "sorry, 7pm please").await;
+    // Newest first: the answer to "7pm" sends nothing, and no error says it was held back.
+    let d = decided(&app, &owner, &conv, 3).await;
+    assert_eq!(d[0]["should_send"], false, "{:?}", d[0]);
+    assert!(d[0]["error"].is_null(), "{:?}", d[0]);
+    assert!(!noted(messages(&app, &owner, &conv).await), "the bot spoke");
     app.finish().await;
 }
 
