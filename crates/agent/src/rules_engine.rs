@@ -419,8 +419,9 @@ fn after_correction(
     step
 }
 
-/// The words of a long answer a correction changed, with the word before them: "I want
-/// coaching for class 12" to "… class 11" is "class 11". None when more than that changed.
+/// The words of a long answer a correction changed, with the word before them in the same
+/// clause: "I want coaching for class 12" to "… class 11" is "class 11"; "Sneha naam hai,
+/// 12th mein hu" to "… 11th …" is "11th" (not "hai, 11th"). None when more than that changed.
 fn what_changed(old: &str, new: &str) -> Option<String> {
     let (o, n): (Vec<&str>, Vec<&str>) = (
         old.split_whitespace().collect(),
@@ -433,7 +434,11 @@ fn what_changed(old: &str, new: &str) -> Option<String> {
     let [i] = at.as_slice() else {
         return None;
     };
-    let from = i.saturating_sub(1);
+    let clause_ends = |w: &str| w.ends_with([',', '.', ';', ':', '!', '?']);
+    let from = match i.checked_sub(1) {
+        Some(before) if !clause_ends(n[before]) => before,
+        _ => *i,
+    };
     Some(n[from..=*i].join(" "))
 }
 
@@ -772,18 +777,11 @@ fn ask_again(
 ) -> Draft {
     state.asked_slots.push(slot.to_owned());
     state.pending_question = Some(slot.to_owned());
-    let questions = s
-        .profile
-        .script_library
-        .qualification
-        .get(slot)
-        .map(|q| match q {
-            Script::One(t) => vec![t.clone()],
-            Script::PerLanguage(m) => m.values().cloned().collect(),
-        })
-        .unwrap_or_default();
-    let question = match kind_of(slot, questions.iter().map(String::as_str)) {
-        SlotKind::Choice(choices) if choices.len() >= 2 => {
+    let kind = crate::extract::slots::slot_kinds(s)
+        .into_iter()
+        .find_map(|(k, kind)| (k == slot).then_some(kind));
+    let question = match kind {
+        Some(SlotKind::Choice(choices)) if choices.len() >= 2 => {
             let (last, first) = choices.split_last().expect("two choices");
             let listed = format!("{} {} {last}", first.join(", "), line(Line::Or, lang));
             line(Line::AskAgainChoices, lang).replace("{choices}", &listed)
@@ -1271,6 +1269,28 @@ pub fn safe_reply(s: &Snapshot, state: &ConversationState) -> Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Played as a Hinglish lead: "Sneha naam hai, 12th mein hu, JEE" answered "What are you
+    /// looking for?", then "sorry I meant 11th not 12th" got "Got it: hai, 11th, noted."
+    #[test]
+    fn a_correction_says_back_the_changed_words_of_their_clause() {
+        assert_eq!(
+            what_changed(
+                "I want coaching for class 12",
+                "I want coaching for class 11"
+            ),
+            Some("class 11".into())
+        );
+        assert_eq!(
+            what_changed(
+                "Sneha naam hai, 12th mein hu, JEE",
+                "Sneha naam hai, 11th mein hu, JEE"
+            ),
+            Some("11th".into())
+        );
+        assert_eq!(what_changed("12th", "11th"), Some("11th".into()));
+        assert_eq!(what_changed("class 12 JEE", "class 11 NEET"), None);
+    }
 
     #[test]
     fn a_budget_is_said_back_in_the_business_currency() {

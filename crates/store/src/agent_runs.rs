@@ -299,11 +299,13 @@ impl OrgScope<'_> {
                 .filter(row::Column::OrgId.eq(self.org_id))
                 .filter(row::Column::ContactId.eq(conv.contact_id))
                 .filter(row::Column::ConversationId.eq(conversation_id))
-                .filter(row::Column::Kind.eq(ActivityKind::TakeoverStarted.as_str()))
+                .filter(row::Column::Kind.eq(ActivityKind::TakeoverStarted))
                 .order_by_desc(row::Column::Id)
+                .select_only()
+                .column(row::Column::At)
+                .into_tuple::<DateTime<Utc>>()
                 .one(db)
                 .await?
-                .map(|a| a.at)
         } else {
             None
         };
