@@ -329,7 +329,7 @@ async fn the_daily_digest_goes_out_once_per_member(b: Backend) {
 
     // Noon there: each member who wants one gets one.
     set_timezone(&app, &owner, &zone_at_hour(12)).await;
-    let mails = eventually(30, "two digests", || async {
+    let mails = eventually(60, "two digests", || async {
         let d = digests(&sink);
         (d.len() >= 2).then_some(d)
     })
