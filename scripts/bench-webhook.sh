@@ -116,6 +116,9 @@ run_one() {
       -H 'content-type: application/json' \
       -d "{\"phone_number_id\":\"$((100000000000001 + org))\",\"waba_id\":\"10000000000000$org\",\"access_token\":\"t\",\"app_secret\":\"$secret\",\"verify_token\":\"v$org\"}" >/dev/null
   done
+  # PREP_SQL: statements run against the SQLite database once it is set up (an experiment: drop
+  # an index or a trigger to see what it costs a surge; the server re-reads the schema).
+  if [ -n "${PREP_SQL:-}" ] && [ -z "$url" ]; then sqlite3 "$dir/closer.db" "$PREP_SQL"; fi
   for mix in $mixes; do
     for c in $concs; do
       printf '%-9s %-9s workers=%s c=%-3s ' "$label" "$mix" "$workers" "$c"

@@ -189,17 +189,27 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
 
 /// Whether the agent's reply may go out to the conversation as it is when the reply is
 /// stored. In bot mode, yes. Otherwise only the short note to a lead still waiting for the
-/// person the agent handed over to (`while_handed_over`): while the conversation is human and
-/// no person has written last; a person who answered owns the conversation.
+/// person the agent handed over to (`while_handed_over`): while the conversation is human, no
+/// person has written last and no person took it over while the agent was thinking
+/// (`taken_over_meanwhile`); a person who answered or took over owns the conversation.
 pub fn agent_reply_goes(
     mode: ConversationMode,
     while_handed_over: bool,
     last_author: Option<Author>,
+    taken_over_meanwhile: bool,
 ) -> bool {
     mode == ConversationMode::Bot
         || (while_handed_over
             && mode == ConversationMode::Human
-            && last_author != Some(Author::Human))
+            && last_author != Some(Author::Human)
+            && !taken_over_meanwhile)
+}
+
+/// Whether a person took the conversation over after the agent read it: the latest takeover
+/// when the reply is stored is newer than the one the agent saw (or the agent saw none).
+pub fn taken_over_meanwhile<T: Ord>(seen: Option<T>, latest: Option<T>) -> bool {
+    // `None` orders before any time: a first takeover is newer than none.
+    latest > seen
 }
 
 /// The mode after the agent asks for a person: a bot conversation goes to a human; a paused
@@ -340,12 +350,24 @@ mod tests {
     #[test]
     fn only_a_note_to_a_lead_waiting_for_a_person_goes_out_of_bot_mode() {
         use ConversationMode::*;
-        assert!(agent_reply_goes(Bot, false, Some(Author::Human)));
-        assert!(!agent_reply_goes(Human, false, Some(Author::Lead)));
-        assert!(agent_reply_goes(Human, true, Some(Author::Lead)));
-        assert!(!agent_reply_goes(Human, true, Some(Author::Human)));
-        assert!(!agent_reply_goes(Paused, true, Some(Author::Lead)));
-        assert!(!agent_reply_goes(Closed, true, None));
+        assert!(agent_reply_goes(Bot, false, Some(Author::Human), false));
+        assert!(!agent_reply_goes(Human, false, Some(Author::Lead), false));
+        assert!(agent_reply_goes(Human, true, Some(Author::Lead), false));
+        assert!(!agent_reply_goes(Human, true, Some(Author::Human), false));
+        assert!(!agent_reply_goes(Paused, true, Some(Author::Lead), false));
+        assert!(!agent_reply_goes(Closed, true, None, false));
+        // A person took it over while the agent thought: the waiting note stays unsent.
+        assert!(!agent_reply_goes(Human, true, Some(Author::Lead), true));
+        // The bot's own conversation is the bot's, whatever happened before.
+        assert!(agent_reply_goes(Bot, false, Some(Author::Lead), true));
+    }
+
+    #[test]
+    fn a_takeover_counts_only_when_newer_than_the_one_the_agent_saw() {
+        assert!(!taken_over_meanwhile::<u32>(None, None));
+        assert!(taken_over_meanwhile(None, Some(5)));
+        assert!(!taken_over_meanwhile(Some(5), Some(5)));
+        assert!(taken_over_meanwhile(Some(5), Some(9)));
     }
 
     #[test]

@@ -171,8 +171,13 @@ async fn snapshot(
     Ok(Some((snapshot, answered, model)))
 }
 
-/// The decision and patch in the store's words.
-pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatch) {
+/// The decision and patch in the store's words. `seen_takeover_at`: the latest takeover the
+/// agent read, against which the store checks for one that came while it thought.
+pub fn records(
+    outcome: &Outcome,
+    latency_ms: i32,
+    seen_takeover_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> (DecisionRecord, AgentPatch) {
     let d = &outcome.decision;
     let p = &outcome.patch;
     let record = DecisionRecord {
@@ -206,6 +211,7 @@ pub fn records(outcome: &Outcome, latency_ms: i32) -> (DecisionRecord, AgentPatc
             .then(|| serde_json::to_value(&d.buttons).ok())
             .flatten(),
         while_handed_over: d.while_handed_over,
+        seen_takeover_at,
     };
     let patch = AgentPatch {
         state: serde_json::to_value(&p.state).unwrap_or_default(),
@@ -257,7 +263,7 @@ pub async fn run(
     let started = Instant::now();
     let outcome = closer_agent::think(&snapshot, model.as_deref()).await;
     let latency = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
-    let (record, patch) = records(&outcome, latency);
+    let (record, patch) = records(&outcome, latency, snapshot.taken_over_at);
     let applied = store
         .org(org_id)
         .apply_decision(conversation_id, &answered, record, patch)

@@ -23,6 +23,7 @@ use closer_domain::sales::{
 };
 use closer_domain::work::{ActionKind, ActionStatus};
 use sea_orm::ActiveValue::Set;
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -93,6 +94,8 @@ pub struct DecisionRecord {
     /// A note to a lead waiting for the person the agent handed over to: it goes while the
     /// conversation is still waiting (`conversation_rules::agent_reply_goes`).
     pub while_handed_over: bool,
+    /// The latest takeover of the conversation when the agent read it (`AgentInput`).
+    pub seen_takeover_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -293,19 +296,7 @@ impl OrgScope<'_> {
         let state = self.conversation_state(conversation_id).await?;
         // Only a person's conversation has a takeover that matters; the bot's skips the read.
         let taken_over_at = if conv.mode == ConversationMode::Human {
-            use crate::entities::activity as row;
-            // The lead's timeline, newest first (the `activities_contact` index).
-            row::Entity::find()
-                .filter(row::Column::OrgId.eq(self.org_id))
-                .filter(row::Column::ContactId.eq(conv.contact_id))
-                .filter(row::Column::ConversationId.eq(conversation_id))
-                .filter(row::Column::Kind.eq(ActivityKind::TakeoverStarted))
-                .order_by_desc(row::Column::Id)
-                .select_only()
-                .column(row::Column::At)
-                .into_tuple::<DateTime<Utc>>()
-                .one(db)
-                .await?
+            latest_takeover(db, self.org_id, conv.contact_id, conversation_id).await?
         } else {
             None
         };
@@ -344,18 +335,31 @@ impl OrgScope<'_> {
         let txn = self.store.begin_write().await?;
         let conv = self.conversation_row(&*txn, conversation_id).await?;
         let at = now();
+        // A waiting note was decided on the takeover the agent saw; a person may have taken
+        // the conversation over since (a race the mode alone cannot tell: it stays human).
+        let taken_over_meanwhile = record.should_send
+            && record.while_handed_over
+            && conversation_rules::taken_over_meanwhile(
+                record.seen_takeover_at,
+                latest_takeover(&*txn, self.org_id, conv.contact_id, conversation_id).await?,
+            );
         let suppressed = record.should_send
             && !conversation_rules::agent_reply_goes(
                 conv.mode,
                 record.while_handed_over,
                 conv.last_message_author,
+                taken_over_meanwhile,
             );
         if suppressed {
             record.should_send = false;
-            record.error = Some(format!(
-                "not sent: the conversation became {} while the agent was thinking",
-                conv.mode
-            ));
+            record.error = Some(if taken_over_meanwhile {
+                "not sent: a person took the conversation over while the agent was thinking".into()
+            } else {
+                format!(
+                    "not sent: the conversation became {} while the agent was thinking",
+                    conv.mode
+                )
+            });
         }
         let message = match (&record.message_text, record.should_send) {
             (Some(text), true) => {
@@ -839,4 +843,26 @@ impl OrgScope<'_> {
             row,
         }))
     }
+}
+
+/// When a person last took the conversation over, from the lead's timeline (newest first, the
+/// `activities_contact` index).
+async fn latest_takeover(
+    db: &impl ConnectionTrait,
+    org_id: Uuid,
+    contact_id: Uuid,
+    conversation_id: Uuid,
+) -> Result<Option<DateTime<Utc>>> {
+    use crate::entities::activity as row;
+    Ok(row::Entity::find()
+        .filter(row::Column::OrgId.eq(org_id))
+        .filter(row::Column::ContactId.eq(contact_id))
+        .filter(row::Column::ConversationId.eq(conversation_id))
+        .filter(row::Column::Kind.eq(ActivityKind::TakeoverStarted))
+        .order_by_desc(row::Column::Id)
+        .select_only()
+        .column(row::Column::At)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?)
 }

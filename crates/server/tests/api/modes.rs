@@ -16,7 +16,8 @@ on_both_databases!(
     the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conversation,
     the_inbox_filters_and_sorts,
     a_failure_meta_reports_asks_for_a_person,
-    a_note_is_written_whatever_the_window
+    a_note_is_written_whatever_the_window,
+    a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent
 );
 
 /// `PUT /conversations/{conv}/mode` as `s`.
@@ -502,6 +503,84 @@ async fn a_note_is_written_whatever_the_window(b: Backend) {
         detail(&app, &owner, &conv).await["mode"],
         "closed",
         "a note reopens nothing"
+    );
+    app.finish().await;
+}
+
+/// The agent handed the conversation over and, while it was thinking about the lead's next
+/// message, a member pressed Take over: the mode stays human and nobody has written yet, so
+/// only the takeover it did not see tells that the waiting note must not go.
+async fn a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent(b: Backend) {
+    use closer_domain::agent::{DecisionEngine, Trigger};
+    use closer_domain::messaging::MessageType;
+    use closer_domain::sales::ReasonCode;
+    use closer_store::agent_runs::{AgentPatch, DecisionRecord};
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Race Co").await;
+    let phone = "+91 98000 00031";
+    let (conv, _) = lead_writes(&app, &owner, phone, "I want to talk to a real person").await;
+    decided(&app, &owner, &conv, 1).await;
+    assert_eq!(detail(&app, &owner, &conv).await["mode"], "human");
+    let store = closer_store::Store::connect(&app.database_url)
+        .await
+        .unwrap();
+    let (org, conv_id) = (owner.org_id.parse().unwrap(), conv.parse().unwrap());
+    let scope = store.org(org);
+    // What the agent read before the takeover, and the note it decided on.
+    let read = scope.agent_input(conv_id).await.unwrap();
+    assert_eq!(read.taken_over_at, None);
+    let note = || DecisionRecord {
+        trigger: Trigger::LeadMessage,
+        engine: DecisionEngine::Rules,
+        should_send: true,
+        message_type: MessageType::Text,
+        reason_code: ReasonCode::NeedsHuman,
+        cta_type: None,
+        message_text: Some("Noted, the team has your question and will reply here.".into()),
+        confidence: 1.0,
+        retrieval_used: false,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0.0,
+        prompt_tokens: 0,
+        guardrails: json!({}),
+        handoff_required: false,
+        handoff_priority: None,
+        handoff: None,
+        error: None,
+        latency_ms: 1,
+        buttons: None,
+        while_handed_over: true,
+        seen_takeover_at: read.taken_over_at,
+    };
+    let patch = || AgentPatch {
+        state: read.state.clone().unwrap_or_default(),
+        ..AgentPatch::default()
+    };
+    // Nobody came: the note goes to the waiting lead.
+    let went = scope
+        .apply_decision(conv_id, &[], note(), patch())
+        .await
+        .unwrap();
+    assert!(went.message.is_some() && !went.suppressed);
+    // A member takes it over; the agent, still on what it read, decides the same note.
+    assert_eq!(
+        set_mode(&app, &owner, &conv, "human").await.status,
+        StatusCode::OK
+    );
+    let held = scope
+        .apply_decision(conv_id, &[], note(), patch())
+        .await
+        .unwrap();
+    assert!(held.message.is_none() && held.suppressed, "{held:?}");
+    let bot = messages(&app, &owner, &conv)
+        .await
+        .into_iter()
+        .filter(|m| m["author"] == "bot")
+        .count();
+    assert_eq!(
+        bot, 2,
+        "the holding message and the one note before the takeover"
     );
     app.finish().await;
 }
