@@ -157,11 +157,15 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             _ => nudge,
         }
     } else if let Some(note) = waiting_for_a_person(s, lead_wrote)
-        .then(|| rules_engine::handover_note(s, &state, &lang))
+        .then(|| {
+            rules_engine::handover_note(s, &state, &lang)
+                .or_else(|| rules_engine::while_waiting(s, &x, &mut state, &lang))
+        })
         .flatten()
     {
-        // Handed to the team, nobody has answered yet, and the lead moved the call: told
-        // that the team knows, rather than left to wonder whether anyone read it.
+        // Handed to the team, nobody has answered yet, and the lead moved the call or asked
+        // for a link they can use alone: told that the team knows (with the link), rather
+        // than left to wonder whether anyone read it.
         decision.while_handed_over = true;
         note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
@@ -275,8 +279,8 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         };
         let (draft, mut results) = guardrails::enforce(draft, &waiting, &state, opting_out);
         if let Some(lock) = results.iter_mut().find(|g| g.rule == "human_lock") {
-            lock.detail = "handed to the team, nobody has answered yet: the lead's change is \
-                           acknowledged"
+            lock.detail = "handed to the team, nobody has answered yet: the lead's change or \
+                           request is acknowledged"
                 .into();
         }
         (draft, results)
@@ -326,18 +330,22 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             && draft.reason_code == ReasonCode::CtaPush
         {
             // An offer is answered with a tap: the buttons come back with the CTA in their id.
-            let lang = reply_language(s, &state);
-            decision.message_type = closer_domain::messaging::MessageType::Interactive;
-            decision.buttons = vec![
-                ReplyButton {
-                    id: format!("cta:{cta}:yes"),
-                    title: line(Line::ButtonYes, &lang).into(),
-                },
-                ReplyButton {
-                    id: format!("cta:{cta}:no"),
-                    title: line(Line::ButtonNo, &lang).into(),
-                },
-            ];
+            // A link the lead asked for while waiting for a person is theirs to use; a yes or
+            // no to it would ask what they already said.
+            if !decision.while_handed_over {
+                let lang = reply_language(s, &state);
+                decision.message_type = closer_domain::messaging::MessageType::Interactive;
+                decision.buttons = vec![
+                    ReplyButton {
+                        id: format!("cta:{cta}:yes"),
+                        title: line(Line::ButtonYes, &lang).into(),
+                    },
+                    ReplyButton {
+                        id: format!("cta:{cta}:no"),
+                        title: line(Line::ButtonNo, &lang).into(),
+                    },
+                ];
+            }
             let record = state
                 .cta_states
                 .get(&cta)
