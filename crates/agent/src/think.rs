@@ -218,6 +218,9 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             vec![]
         };
         decision.retrieval_used = !knowledge.is_empty() || !earlier.is_empty();
+        if x.is_question {
+            want_known_from_answer(s, &knowledge, &mut state);
+        }
         let mut all = knowledge;
         all.extend(earlier);
         let (draft, fx) = match model {
@@ -649,6 +652,36 @@ fn without_told_name(text: &str, x: &Extraction) -> String {
 /// How sure a name taken from the WhatsApp profile is: implied, below what the lead writes,
 /// yet not guessed (no "just to confirm, your name is…?").
 const PROFILE_NAME_CONFIDENCE: f32 = 0.7;
+
+/// The lead's question, answered from an entry about something the business offers ("weekend
+/// pe classes hoti hai kya?" from "Do you have weekend batches?"), says what they want: the
+/// need is known (implied, never reconfirmed), so no engine asks "What are you looking
+/// for?" after the answer.
+fn want_known_from_answer(
+    s: &Snapshot,
+    knowledge: &[retrieval::Snippet],
+    state: &mut ConversationState,
+) {
+    let answered: Vec<&str> = knowledge
+        .iter()
+        .filter(|k| k.answers && k.source == retrieval::SnippetSource::Knowledge)
+        .map(|k| k.title.as_str())
+        .collect();
+    let filled = |k: &str| state.slots.contains_key(k);
+    let wanted = extract::slots::wanted_from_answer(s, &filled, &answered);
+    for (key, value) in wanted {
+        let implied = Observation {
+            value,
+            confidence: closer_domain::slots::RECONFIRM_BELOW,
+            correction: false,
+            source_message_id: s.last_new_message_id().map(str::to_owned),
+            at: s.now,
+        };
+        if let Some(slot) = slots::merge(state.slots.get(&key), &implied) {
+            state.slots.insert(key, slot);
+        }
+    }
+}
 
 /// Folds this turn's reading into the memory.
 fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {

@@ -1365,7 +1365,12 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
                 .flatten()
                 .map(|a| (a, 0.75))
                 .or_else(|| wants.then(|| wanted_in(r)).flatten().map(|a| (a, 0.75)))
-                .or_else(|| wants.then(|| asked_about_in(r)).flatten().map(|a| (a, 0.7)))
+                .or_else(|| {
+                    wants
+                        .then(|| asked_about(r.text))
+                        .flatten()
+                        .map(|a| (a, 0.7))
+                })
                 .or_else(|| wants.then(|| exam.clone()).flatten().map(|a| (a, 0.7)))
         };
         if let Some((value, confidence)) = found {
@@ -1884,9 +1889,8 @@ const OFFERINGS: &[&str] = &[
 /// What the lead's question asks the business to have, when it names an offering: "Do you
 /// have weekend batches for JEE?" wants "weekend batches for JEE"; the agent answers it and
 /// does not then ask what they are looking for.
-fn asked_about_in(r: &Reading) -> Option<String> {
-    r.text
-        .split_inclusive(['.', '!', '?', '\n'])
+fn asked_about(text: &str) -> Option<String> {
+    text.split_inclusive(['.', '!', '?', '\n'])
         .find_map(|sentence| {
             let sentence = sentence.trim().trim_end_matches(['?', '.', '!']).trim();
             let lower = sentence.to_lowercase();
@@ -1910,6 +1914,26 @@ fn asked_about_in(r: &Reading) -> Option<String> {
                 && !has_any(&norm, &["demo", "trial", "free"]);
             ((1..=8).contains(&words) && offering).then(|| rest.to_owned())
         })
+}
+
+/// What the lead wants, known from the business's answer to their question: "weekend pe
+/// classes hoti hai kya?" answered from the entry "Do you have weekend batches?" wants
+/// weekend batches. Each empty free-text slot of the checklist that asks what they want,
+/// with the offering the first answering entry's question names (`answered`: those
+/// questions); none for an entry about a policy or a payment.
+pub fn wanted_from_answer(
+    s: &Snapshot,
+    filled: &dyn Fn(&str) -> bool,
+    answered: &[&str],
+) -> Vec<(String, String)> {
+    let Some(wanted) = answered.iter().find_map(|q| asked_about(q)) else {
+        return vec![];
+    };
+    slot_kinds(s)
+        .into_iter()
+        .filter(|(k, kind)| *kind == SlotKind::Free && asks_what_they_want(k) && !filled(k))
+        .map(|(k, _)| (k, wanted.clone()))
+        .collect()
 }
 
 /// "the NEET repeater batch" is the NEET repeater batch.
@@ -2068,7 +2092,7 @@ mod tests {
     /// asks how to pay, and a demo is a step, not what they buy.
     #[test]
     fn a_question_about_an_offering_says_what_the_lead_wants() {
-        let about = |text: &str| asked_about_in(&reading(text, &normalize(text)));
+        let about = asked_about;
         assert_eq!(
             about("Do you have weekend batches for JEE?").as_deref(),
             Some("weekend batches for JEE")
