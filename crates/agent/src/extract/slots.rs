@@ -880,6 +880,60 @@ pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<St
     (name.split_whitespace().count() == words.len()).then_some(name)
 }
 
+/// The facts of `found` only a person has: a class, an exam, a phone, an e-mail. A place
+/// ("Kothrud, Pune") or a flat's size ("Kharadi, 2 BHK") follows a locality as often as a
+/// name.
+fn personal(kinds: &[(String, SlotKind)], found: &[Found]) -> Vec<Found> {
+    found
+        .iter()
+        .filter(|(k, ..)| {
+            is_exam(k)
+                || kinds.iter().any(|(key, kind)| {
+                    key == k && matches!(kind, SlotKind::Class | SlotKind::Phone | SlotKind::Email)
+                })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The name that opens a list of facts the message gives: "Priya, 12th, NEET" — a word or
+/// two, written as a name is (a capital, not an acronym like "CBSE"), before clauses that
+/// told other facts (`found`). Alone, "Priya" unasked could be anything; at the head of the
+/// lead's own facts it is who they are.
+fn name_heading_a_list(
+    text: &str,
+    found: &[Found],
+    tz: &str,
+    not_names: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let clauses: Vec<&str> = text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (head, rest) = clauses.split_first()?;
+    let told = |clause: &str| {
+        let norm = normalize(clause);
+        found
+            .iter()
+            .any(|(_, v, _)| mentions(&norm, normalize(v).trim()))
+            || class_in(clause, &norm, false).is_some()
+            || phone_in(clause, tz).is_some()
+            || email_in(clause).is_some()
+    };
+    if rest.is_empty() || told(head) || !rest.iter().any(|c| told(c)) {
+        return None;
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let written_as_a_name = |w: &str| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        letters.next().is_some_and(char::is_uppercase) && !letters.all(char::is_uppercase)
+    };
+    ((1..=2).contains(&words.len()) && words.iter().all(|w| written_as_a_name(w)))
+        .then(|| name_answering(head, not_names))
+        .flatten()
+}
+
 /// The leading words of `raw` that look like a name, title-cased; none if the first doesn't.
 fn as_name(raw: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     let mut words: Vec<&str> = vec![];
@@ -1335,6 +1389,20 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
         if let Some((value, confidence)) = found {
             out.push((key.clone(), value, confidence));
         }
+    }
+    // "Priya, 12th, NEET": a list of facts about the lead opens with their name.
+    if let Some((key, _)) = kinds.iter().find(|(_, k)| *k == SlotKind::Name)
+        && !out.iter().any(|(k, ..)| k == key)
+        && !r.answers_nothing
+        && let Some(name) = name_heading_a_list(r.text, &personal(&kinds, &out), tz, &|w| {
+            // "Kothrud, 12th": a place the business itself names is no lead's name.
+            not_names(w)
+                || s.knowledge
+                    .iter()
+                    .any(|k| mentions(&normalize(&k.content), w))
+        })
+    {
+        out.push((key.clone(), name, 0.8));
     }
     // "Sorry, I meant class 11 not 12" fixes an old answer: it answers none of our questions,
     // and it changes a free answer only where that answer held what it takes back.
@@ -2139,6 +2207,53 @@ mod tests {
             let rest = untold("Asia/Kolkata", &reading(&text, &norm), &kinds, &found);
             proptest::prop_assert_eq!(rest.as_deref(), Some(exam));
         }
+    }
+
+    /// "Priya, 12th, NEET" opens with the name; "CBSE, 12th" or "Pune, 12th" do not, nor
+    /// does a name with nothing after it that told a fact.
+    #[test]
+    fn a_name_heads_a_list_of_facts() {
+        let exam = |v: &str| ("exam".to_owned(), v.to_owned(), 0.9);
+        let none = |_: &str| false;
+        let city = |w: &str| CITIES.iter().any(|c| c.eq_ignore_ascii_case(w));
+        assert_eq!(
+            name_heading_a_list("Priya, 12th, NEET", &[exam("NEET")], "Asia/Kolkata", &none)
+                .as_deref(),
+            Some("Priya")
+        );
+        assert_eq!(
+            name_heading_a_list("Sneha Patil, class 11", &[], "Asia/Kolkata", &none).as_deref(),
+            Some("Sneha Patil")
+        );
+        assert_eq!(
+            name_heading_a_list("Rahul, 98765 43210", &[], "Asia/Kolkata", &none).as_deref(),
+            Some("Rahul")
+        );
+        assert_eq!(
+            name_heading_a_list("CBSE, 12th", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Pune, 12th", &[], "Asia/Kolkata", &city),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Priya, thanks", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Priya", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list(
+                "Weekend batch hai kya, JEE",
+                &[exam("JEE")],
+                "Asia/Kolkata",
+                &none
+            ),
+            None
+        );
     }
 
     #[test]
