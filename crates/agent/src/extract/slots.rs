@@ -1886,10 +1886,26 @@ fn untold(tz: &str, r: &Reading, kinds: &[(String, SlotKind)], found: &[Found]) 
             !about_the_lead
                 .iter()
                 .any(|(kind, value)| tells(clause, &norm, kind, value, tz))
-                && answer_in(clause, &norm).is_some()
         })
+        .map(without_label)
+        .filter(|clause| answer_in(clause, &normalize(clause)).is_some())
         .collect();
     Some(rest.join(", "))
+}
+
+/// A form's field without its label: "Exam: JEE" says "JEE".
+fn without_label(clause: &str) -> &str {
+    let clause = clause.trim();
+    match clause.split_once(':') {
+        Some((label, value))
+            if !value.trim().is_empty()
+                && (1..=2).contains(&label.split_whitespace().count())
+                && label.chars().all(|c| c.is_alphabetic() || c == ' ') =>
+        {
+            value.trim()
+        }
+        _ => clause,
+    }
 }
 
 /// Whether `clause` tells the fact `value` of `kind`.
@@ -2151,6 +2167,14 @@ mod tests {
             )
             .as_deref(),
             Some("foundation batch ke liye")
+        );
+        assert_eq!(
+            rest(
+                "Name: Sneha Patil, Class: 12, Exam: JEE",
+                &[("name", "Sneha Patil"), ("class", "12th")]
+            )
+            .as_deref(),
+            Some("JEE")
         );
         // Nothing about the lead read: the whole message answers.
         assert_eq!(rest("JEE crash course chahiye", &[("exam", "JEE")]), None);
