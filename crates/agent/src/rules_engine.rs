@@ -1105,6 +1105,8 @@ pub fn while_waiting(
                 .then(|| state.last_cta.or_else(|| next_cta(s, state)))
                 .flatten()
         });
+    // "Mujhe manager se baat karni hai" again asks for the person already coming, not a link.
+    let cta = cta.filter(|_| !x.wants_human);
     let Some((cta, link)) = cta.and_then(|c| self_serve_link(s, c).map(|l| (c, l))) else {
         return Some(draft(
             line(Line::Waiting, lang),
