@@ -67,6 +67,10 @@ pub struct Business {
     /// English and Hinglish, as the starter has them.
     #[serde(default)]
     pub languages: Vec<String>,
+    /// The same institute set up another way (the wizard's own checklist): its FAQ is that
+    /// business's, read from there rather than copied.
+    #[serde(default)]
+    pub faq_from: Option<String>,
 }
 
 /// One lead message and what a sales manager expects of it.
@@ -184,8 +188,24 @@ impl EvalSet {
         for f in files {
             messages.extend(read::<MessagesFile>(dir, f)?.messages);
         }
+        let mut businesses = read::<BusinessesFile>(dir, "businesses.json")?.businesses;
+        for i in 0..businesses.len() {
+            if let Some(from) = businesses[i].faq_from.clone() {
+                let faq = businesses
+                    .iter()
+                    .find(|b| b.id == from)
+                    .map(|b| b.faq.clone())
+                    .ok_or_else(|| {
+                        format!(
+                            "{}: no business {from} to take the FAQ from",
+                            businesses[i].id
+                        )
+                    })?;
+                businesses[i].faq = faq;
+            }
+        }
         let set = EvalSet {
-            businesses: read::<BusinessesFile>(dir, "businesses.json")?.businesses,
+            businesses,
             messages,
             conversations: read::<ConversationsFile>(dir, "conversations.json")?.conversations,
         };

@@ -286,6 +286,26 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::CallNoted, true) => "{time} note kar liya, team confirm karegi.",
         (Line::HandoverNoted, false) => "Noted — {time}. I've told the team.",
         (Line::HandoverNoted, true) => "Note kar liya — {time}. Team ko bata diya hai.",
+        (Line::WaitingBook, false) => {
+            "Sure — you can pick a time here: {link}. Someone from the team will also reply here."
+        }
+        (Line::WaitingBook, true) => {
+            "Zaroor — yahan apna time chun sakte hain: {link}. Team se bhi koi yahin reply karega."
+        }
+        (Line::WaitingPay, false) => {
+            "Sure — you can pay here: {link}. Someone from the team will also reply here."
+        }
+        (Line::WaitingPay, true) => {
+            "Zaroor — yahan pay kar sakte hain: {link}. Team se bhi koi yahin reply karega."
+        }
+        (Line::WaitingLink, false) => {
+            "Sure — here is the link: {link}. Someone from the team will also reply here."
+        }
+        (Line::WaitingLink, true) => {
+            "Zaroor — yeh raha link: {link}. Team se bhi koi yahin reply karega."
+        }
+        (Line::Waiting, false) => "I've passed this to the team; someone will reply here.",
+        (Line::Waiting, true) => "Team ko bata diya hai; koi yahin reply karega.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -402,6 +422,16 @@ pub enum Line {
     /// A new time for the call already handed to the team, said back while nobody has
     /// answered yet.
     HandoverNoted,
+    /// Waiting for a person, the lead asked for a link they can use alone: the booking link
+    /// (`{link}`), to pick a time.
+    WaitingBook,
+    /// The same with the payment link.
+    WaitingPay,
+    /// The same with any other link (the app, the form).
+    WaitingLink,
+    /// Waiting for a person, the lead asked for something only a person can do: the team
+    /// has it.
+    Waiting,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

@@ -1073,6 +1073,80 @@ pub fn handover_note(s: &Snapshot, state: &ConversationState, lang: &str) -> Opt
     Some(draft(text, ReasonCode::Confirmation, None, 0.85))
 }
 
+/// Handed to the team, nobody has answered yet, and the lead asks for something they can do
+/// themselves (pick a time on the booking link, pay, get the app): the link goes in the
+/// waiting note, offered like any offer, so the lead need not wait for a person to send a
+/// link. A request with nothing self-serve to send (no booking link) gets the waiting note
+/// alone. `None`: the message asks for nothing of the kind.
+pub fn while_waiting(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    lang: &str,
+) -> Option<Draft> {
+    if x.declines || !(x.asks_to_book || x.asks_for_link || !x.asks_for.is_empty()) {
+        return None;
+    }
+    let booking = || {
+        s.ctas
+            .iter()
+            .filter(|c| c.enabled && c.kind.is_booking())
+            .min_by_key(|c| c.position)
+            .map(|c| c.kind)
+    };
+    let cta = x
+        .asks_for
+        .iter()
+        .copied()
+        .find(|c| s.enabled_cta(*c).is_some())
+        .or_else(|| x.asks_to_book.then(booking).flatten())
+        .or_else(|| {
+            x.asks_for_link
+                .then(|| state.last_cta.or_else(|| next_cta(s, state)))
+                .flatten()
+        });
+    // "Mujhe manager se baat karni hai" again asks for the person already coming, not a link.
+    let cta = cta.filter(|_| !x.wants_human);
+    let Some((cta, link)) = cta.and_then(|c| self_serve_link(s, c).map(|l| (c, l))) else {
+        return Some(draft(
+            line(Line::Waiting, lang),
+            ReasonCode::Confirmation,
+            None,
+            0.8,
+        ));
+    };
+    // Asked for in so many words, the offer is renewed interest: a link the lead declined
+    // before may go again (the state machine's reset), never pushed unasked.
+    let r = record(state, cta, s.now);
+    if !r.may_offer(s.now)
+        && let Ok(next) = r.apply(CtaEvent::RenewedInterest, s.now)
+    {
+        state.cta_states.insert(cta, next);
+    }
+    let key = match cta {
+        c if c.is_booking() => Line::WaitingBook,
+        CtaType::Payment => Line::WaitingPay,
+        _ => Line::WaitingLink,
+    };
+    let text = line(key, lang).replace("{link}", &link);
+    Some(draft(text, ReasonCode::CtaPush, Some(cta), 0.85))
+}
+
+/// The link a lead can act on alone for `cta`: the CTA's own, or the owner's contact link for
+/// it. A phone number, or the website for a booking, is nothing to book with.
+fn self_serve_link(s: &Snapshot, cta: CtaType) -> Option<String> {
+    s.enabled_cta(cta)
+        .and_then(|c| c.link.clone())
+        .or_else(|| {
+            s.profile
+                .business_config
+                .contact_links
+                .get(contact_link_key(cta))
+                .cloned()
+        })
+        .filter(|l| !l.trim().is_empty())
+}
+
 /// Remembers the time the lead asked the team to call at, and the team's item with it: a
 /// new time replaces the one asked for before (also while a person has the conversation, so
 /// that the item they work from says the time the lead last gave).

@@ -157,11 +157,15 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             _ => nudge,
         }
     } else if let Some(note) = waiting_for_a_person(s, lead_wrote)
-        .then(|| rules_engine::handover_note(s, &state, &lang))
+        .then(|| {
+            rules_engine::handover_note(s, &state, &lang)
+                .or_else(|| rules_engine::while_waiting(s, &x, &mut state, &lang))
+        })
         .flatten()
     {
-        // Handed to the team, nobody has answered yet, and the lead moved the call: told
-        // that the team knows, rather than left to wonder whether anyone read it.
+        // Handed to the team, nobody has answered yet, and the lead moved the call or asked
+        // for a link they can use alone: told that the team knows (with the link), rather
+        // than left to wonder whether anyone read it.
         decision.while_handed_over = true;
         note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {
@@ -214,6 +218,9 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             vec![]
         };
         decision.retrieval_used = !knowledge.is_empty() || !earlier.is_empty();
+        if x.is_question {
+            want_known_from_answer(s, &knowledge, &mut state);
+        }
         let mut all = knowledge;
         all.extend(earlier);
         let (draft, fx) = match model {
@@ -275,8 +282,8 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         };
         let (draft, mut results) = guardrails::enforce(draft, &waiting, &state, opting_out);
         if let Some(lock) = results.iter_mut().find(|g| g.rule == "human_lock") {
-            lock.detail = "handed to the team, nobody has answered yet: the lead's change is \
-                           acknowledged"
+            lock.detail = "handed to the team, nobody has answered yet: the lead's change or \
+                           request is acknowledged"
                 .into();
         }
         (draft, results)
@@ -326,18 +333,22 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             && draft.reason_code == ReasonCode::CtaPush
         {
             // An offer is answered with a tap: the buttons come back with the CTA in their id.
-            let lang = reply_language(s, &state);
-            decision.message_type = closer_domain::messaging::MessageType::Interactive;
-            decision.buttons = vec![
-                ReplyButton {
-                    id: format!("cta:{cta}:yes"),
-                    title: line(Line::ButtonYes, &lang).into(),
-                },
-                ReplyButton {
-                    id: format!("cta:{cta}:no"),
-                    title: line(Line::ButtonNo, &lang).into(),
-                },
-            ];
+            // A link the lead asked for while waiting for a person is theirs to use; a yes or
+            // no to it would ask what they already said.
+            if !decision.while_handed_over {
+                let lang = reply_language(s, &state);
+                decision.message_type = closer_domain::messaging::MessageType::Interactive;
+                decision.buttons = vec![
+                    ReplyButton {
+                        id: format!("cta:{cta}:yes"),
+                        title: line(Line::ButtonYes, &lang).into(),
+                    },
+                    ReplyButton {
+                        id: format!("cta:{cta}:no"),
+                        title: line(Line::ButtonNo, &lang).into(),
+                    },
+                ];
+            }
             let record = state
                 .cta_states
                 .get(&cta)
@@ -641,6 +652,36 @@ fn without_told_name(text: &str, x: &Extraction) -> String {
 /// How sure a name taken from the WhatsApp profile is: implied, below what the lead writes,
 /// yet not guessed (no "just to confirm, your name is…?").
 const PROFILE_NAME_CONFIDENCE: f32 = 0.7;
+
+/// The lead's question, answered from an entry about something the business offers ("weekend
+/// pe classes hoti hai kya?" from "Do you have weekend batches?"), says what they want: the
+/// need is known (implied, never reconfirmed), so no engine asks "What are you looking
+/// for?" after the answer.
+fn want_known_from_answer(
+    s: &Snapshot,
+    knowledge: &[retrieval::Snippet],
+    state: &mut ConversationState,
+) {
+    let answered: Vec<&str> = knowledge
+        .iter()
+        .filter(|k| k.answers && k.source == retrieval::SnippetSource::Knowledge)
+        .map(|k| k.title.as_str())
+        .collect();
+    let filled = |k: &str| state.slots.contains_key(k);
+    let wanted = extract::slots::wanted_from_answer(s, &filled, &answered);
+    for (key, value) in wanted {
+        let implied = Observation {
+            value,
+            confidence: closer_domain::slots::RECONFIRM_BELOW,
+            correction: false,
+            source_message_id: s.last_new_message_id().map(str::to_owned),
+            at: s.now,
+        };
+        if let Some(slot) = slots::merge(state.slots.get(&key), &implied) {
+            state.slots.insert(key, slot);
+        }
+    }
+}
 
 /// Folds this turn's reading into the memory.
 fn remember(s: &Snapshot, x: &Extraction, state: &mut ConversationState) {

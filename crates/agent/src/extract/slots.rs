@@ -880,6 +880,60 @@ pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<St
     (name.split_whitespace().count() == words.len()).then_some(name)
 }
 
+/// The facts of `found` only a person has: a class, an exam, a phone, an e-mail. A place
+/// ("Kothrud, Pune") or a flat's size ("Kharadi, 2 BHK") follows a locality as often as a
+/// name.
+fn personal(kinds: &[(String, SlotKind)], found: &[Found]) -> Vec<Found> {
+    found
+        .iter()
+        .filter(|(k, ..)| {
+            is_exam(k)
+                || kinds.iter().any(|(key, kind)| {
+                    key == k && matches!(kind, SlotKind::Class | SlotKind::Phone | SlotKind::Email)
+                })
+        })
+        .cloned()
+        .collect()
+}
+
+/// The name that opens a list of facts the message gives: "Priya, 12th, NEET" — a word or
+/// two, written as a name is (a capital, not an acronym like "CBSE"), before clauses that
+/// told other facts (`found`). Alone, "Priya" unasked could be anything; at the head of the
+/// lead's own facts it is who they are.
+fn name_heading_a_list(
+    text: &str,
+    found: &[Found],
+    tz: &str,
+    not_names: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let clauses: Vec<&str> = text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let (head, rest) = clauses.split_first()?;
+    let told = |clause: &str| {
+        let norm = normalize(clause);
+        found
+            .iter()
+            .any(|(_, v, _)| mentions(&norm, normalize(v).trim()))
+            || class_in(clause, &norm, false).is_some()
+            || phone_in(clause, tz).is_some()
+            || email_in(clause).is_some()
+    };
+    if rest.is_empty() || told(head) || !rest.iter().any(|c| told(c)) {
+        return None;
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let written_as_a_name = |w: &str| {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        letters.next().is_some_and(char::is_uppercase) && !letters.all(char::is_uppercase)
+    };
+    ((1..=2).contains(&words.len()) && words.iter().all(|w| written_as_a_name(w)))
+        .then(|| name_answering(head, not_names))
+        .flatten()
+}
+
 /// The leading words of `raw` that look like a name, title-cased; none if the first doesn't.
 fn as_name(raw: &str, not_names: &dyn Fn(&str) -> bool) -> Option<String> {
     let mut words: Vec<&str> = vec![];
@@ -1336,6 +1390,20 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             out.push((key.clone(), value, confidence));
         }
     }
+    // "Priya, 12th, NEET": a list of facts about the lead opens with their name.
+    if let Some((key, _)) = kinds.iter().find(|(_, k)| *k == SlotKind::Name)
+        && !out.iter().any(|(k, ..)| k == key)
+        && !r.answers_nothing
+        && let Some(name) = name_heading_a_list(r.text, &personal(&kinds, &out), tz, &|w| {
+            // "Kothrud, 12th": a place the business itself names is no lead's name.
+            not_names(w)
+                || s.knowledge
+                    .iter()
+                    .any(|k| mentions(&normalize(&k.content), w))
+        })
+    {
+        out.push((key.clone(), name, 0.8));
+    }
     // "Sorry, I meant class 11 not 12" fixes an old answer: it answers none of our questions,
     // and it changes a free answer only where that answer held what it takes back.
     let fixes_old = r.correction
@@ -1343,21 +1411,35 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             || out
                 .iter()
                 .any(|(k, v, _)| s.state.slot_value(k).is_some_and(|old| old != v)));
+    // The exam they prepare for is what a coaching lead wants: "JEE" in "Sneha naam hai,
+    // 12th mein hu, JEE" fills the need, which is then not asked.
+    let exam = out
+        .iter()
+        .find(|(k, ..)| is_exam(k))
+        .map(|(_, v, _)| v.clone());
     for (key, asked) in free {
+        let wants = asks_what_they_want(key) && !s.state.slots.contains_key(key);
         let found = if fixes_old {
             corrected_free(s, key, r).map(|a| (a, 0.8))
         } else {
             // What they want, said unasked ("interested in options trading") fills the
             // slots that ask for it, so the agent does not ask again.
             (asked && (!r.time_only || asks_when(key)))
-                .then(|| free_answer(r))
-                .flatten()
-                .or_else(|| {
-                    (asks_what_they_want(key) && !s.state.slots.contains_key(key))
-                        .then(|| wanted_in(r))
-                        .flatten()
+                .then(|| match untold(tz, r, &kinds, &out) {
+                    // The answer told other facts too: only the rest answers our question.
+                    Some(rest) => wanted_in_clause(&rest).or(Some(rest).filter(|t| !t.is_empty())),
+                    None => free_answer(r),
                 })
+                .flatten()
                 .map(|a| (a, 0.75))
+                .or_else(|| wants.then(|| wanted_in(r)).flatten().map(|a| (a, 0.75)))
+                .or_else(|| {
+                    wants
+                        .then(|| asked_about(r.text))
+                        .flatten()
+                        .map(|a| (a, 0.7))
+                })
+                .or_else(|| wants.then(|| exam.clone()).flatten().map(|a| (a, 0.7)))
         };
         if let Some((value, confidence)) = found {
             out.push((key.clone(), value, confidence));
@@ -1521,7 +1603,52 @@ pub fn slot_kinds(s: &Snapshot) -> Vec<(String, SlotKind)> {
             kinds.push((key.to_owned(), kind));
         }
     }
+    // A coaching institute set up with the wizard's own checklist (name, what they want,
+    // when) still hears "12th mein hu, JEE": the class and the exam are facts its leads tell
+    // unasked, kept for the team and never asked.
+    if teaches(s, &kinds) {
+        if !kinds.iter().any(|(_, k)| *k == SlotKind::Class) {
+            kinds.push((CLASS.to_owned(), SlotKind::Class));
+        }
+        if !kinds.iter().any(|(k, _)| is_exam(k)) {
+            kinds.push((EXAM.to_owned(), SlotKind::Choice(known_choices(&[EXAM]))));
+        }
+    }
     kinds
+}
+
+/// The facts a school lead tells, kept under these keys when the checklist has none.
+const CLASS: &str = "class";
+const EXAM: &str = "exam";
+
+/// A slot that holds the exam the lead prepares for (`exam`, `target_exam`).
+fn is_exam(key: &str) -> bool {
+    key.split('_').any(|w| w == EXAM || w == "exams")
+}
+
+/// A business that prepares school students for their exams: its checklist asks a class or
+/// an exam, or what it tells leads (its knowledge, offer, prices) names an entrance exam.
+/// A gym's "zumba classes" or a flat "on the 12th floor" make none.
+fn teaches(s: &Snapshot, kinds: &[(String, SlotKind)]) -> bool {
+    if kinds
+        .iter()
+        .any(|(k, kind)| *kind == SlotKind::Class || is_exam(k))
+    {
+        return true;
+    }
+    let exams = known_choices(&[EXAM]);
+    let names_an_exam = |text: &str| {
+        let norm = normalize(text);
+        exams
+            .iter()
+            .any(|e| spellings(e).iter().any(|v| mentions(&norm, v)))
+    };
+    let c = &s.profile.business_config;
+    names_an_exam(&c.offer_summary)
+        || names_an_exam(&c.pricing_summary)
+        || s.knowledge
+            .iter()
+            .any(|k| names_an_exam(&k.title) || names_an_exam(&k.content))
 }
 
 fn script_texts(s: &crate::profile::Script) -> Vec<String> {
@@ -1700,16 +1827,211 @@ fn wanted_in_clause(clause: &str) -> Option<String> {
     };
     let text = wanted.join(" ");
     let text = text.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+    // "I want details of the NEET repeater batch" wants the batch.
+    let text = [
+        "details of ",
+        "details about ",
+        "information about ",
+        "info about ",
+    ]
+    .iter()
+    .find_map(|cue| {
+        text.get(..cue.len())
+            .filter(|head| head.eq_ignore_ascii_case(cue))
+            .and_then(|_| text.get(cue.len()..))
+            .map(without_article)
+    })
+    .unwrap_or(text);
     (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// A free-text answer to our question: the words themselves, when they are an answer.
 fn free_answer(r: &Reading) -> Option<String> {
-    let words = r.norm.split_whitespace().count();
-    if has_any(r.norm, ACKNOWLEDGEMENTS) && words <= 3 {
+    answer_in(r.text, r.norm)
+}
+
+fn answer_in(text: &str, norm: &str) -> Option<String> {
+    let words = norm.split_whitespace().count();
+    if words == 0 || (has_any(norm, ACKNOWLEDGEMENTS) && words <= 3) {
         return None;
     }
-    Some(r.text.trim().chars().take(120).collect())
+    Some(text.trim().chars().take(120).collect())
+}
+
+/// What the message says besides the facts about the lead read from it (`found`: a name, a
+/// class, a phone, a city, an amount): "Sneha naam hai, 12th mein hu, JEE" told a name and a
+/// class, and "JEE" is left; "Mera naam Rahul hai, 11th" leaves nothing (empty). `None`
+/// when the message told no such fact: all of it is the answer. A free-text slot asked
+/// for takes only the rest, never the whole message.
+fn untold(tz: &str, r: &Reading, kinds: &[(String, SlotKind)], found: &[Found]) -> Option<String> {
+    let about_the_lead: Vec<(&SlotKind, &str)> = found
+        .iter()
+        .filter_map(|(k, v, _)| {
+            let kind = kinds
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, kind)| kind)?;
+            (!matches!(kind, SlotKind::Choice(_) | SlotKind::Free)).then_some((kind, v.as_str()))
+        })
+        .collect();
+    if about_the_lead.is_empty() {
+        return None;
+    }
+    let rest: Vec<&str> = r
+        .text
+        .split([',', ';', '.', '!', '?', '\n'])
+        .map(str::trim)
+        .filter(|clause| {
+            let norm = normalize(clause);
+            !about_the_lead
+                .iter()
+                .any(|(kind, value)| tells(clause, &norm, kind, value, tz))
+        })
+        .map(without_label)
+        .filter(|clause| answer_in(clause, &normalize(clause)).is_some())
+        .collect();
+    Some(rest.join(", "))
+}
+
+/// A form's field without its label: "Exam: JEE" says "JEE".
+fn without_label(clause: &str) -> &str {
+    let clause = clause.trim();
+    match clause.split_once(':') {
+        Some((label, value))
+            if !value.trim().is_empty()
+                && (1..=2).contains(&label.split_whitespace().count())
+                && label.chars().all(|c| c.is_alphabetic() || c == ' ') =>
+        {
+            value.trim()
+        }
+        _ => clause,
+    }
+}
+
+/// Whether `clause` tells the fact `value` of `kind`.
+fn tells(clause: &str, norm: &str, kind: &SlotKind, value: &str, tz: &str) -> bool {
+    match kind {
+        SlotKind::Class => class_in(clause, norm, false).is_some(),
+        SlotKind::Bhk => bhk_in(clause, norm, false).is_some(),
+        SlotKind::Phone => phone_in(clause, tz).is_some(),
+        SlotKind::Email => email_in(clause).is_some(),
+        SlotKind::Budget => amounts_in(&without_contacts(clause, tz))
+            .iter()
+            .any(|(a, _)| format!("{a}") == value),
+        _ => mentions(norm, normalize(value).trim()),
+    }
+}
+
+/// Questions that ask whether the business has a thing, or for its details: "Do you have
+/// weekend batches for JEE?", "details of the repeater batch".
+const ASKS_ABOUT: &[&str] = &[
+    "do you have",
+    "do you offer",
+    "do you run",
+    "do you provide",
+    "do you teach",
+    "is there",
+    "are there",
+    "details of",
+    "details about",
+    "details for",
+    "information about",
+    "info about",
+    "tell me about",
+    "know about",
+    "know more about",
+];
+
+/// Words that name something a business sells (a batch, a course, a flat), not a policy or a
+/// payment ("Do you have EMI?" asks how to pay, not what they want).
+const OFFERINGS: &[&str] = &[
+    "batch",
+    "batches",
+    "course",
+    "courses",
+    "class",
+    "classes",
+    "program",
+    "programs",
+    "programme",
+    "programmes",
+    "coaching",
+    "tuition",
+    "membership",
+    "memberships",
+    "flat",
+    "flats",
+    "apartment",
+    "apartments",
+    "villa",
+    "villas",
+    "plot",
+    "plots",
+    "bhk",
+];
+
+/// What the lead's question asks the business to have, when it names an offering: "Do you
+/// have weekend batches for JEE?" wants "weekend batches for JEE"; the agent answers it and
+/// does not then ask what they are looking for.
+fn asked_about(text: &str) -> Option<String> {
+    text.split_inclusive(['.', '!', '?', '\n'])
+        .find_map(|sentence| {
+            let sentence = sentence.trim().trim_end_matches(['?', '.', '!']).trim();
+            let lower = sentence.to_lowercase();
+            if lower.len() != sentence.len() {
+                return None;
+            }
+            let at = ASKS_ABOUT.iter().find_map(|cue| {
+                lower
+                    .match_indices(cue)
+                    .find(|(i, _)| *i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+                    .map(|(i, _)| i + cue.len())
+            })?;
+            let rest = sentence
+                .get(at..)?
+                .trim_start_matches(|c: char| !c.is_alphanumeric());
+            let rest = without_article(rest);
+            let norm = normalize(rest);
+            let words = norm.split_whitespace().count();
+            // A demo or a trial is a step towards buying, not what they buy.
+            let offering = OFFERINGS.iter().any(|o| mentions(&norm, o))
+                && !has_any(&norm, &["demo", "trial", "free"]);
+            ((1..=8).contains(&words) && offering).then(|| rest.to_owned())
+        })
+}
+
+/// What the lead wants, known from the business's answer to their question: "weekend pe
+/// classes hoti hai kya?" answered from the entry "Do you have weekend batches?" wants
+/// weekend batches. Each empty free-text slot of the checklist that asks what they want,
+/// with the offering the first answering entry's question names (`answered`: those
+/// questions); none for an entry about a policy or a payment.
+pub fn wanted_from_answer(
+    s: &Snapshot,
+    filled: &dyn Fn(&str) -> bool,
+    answered: &[&str],
+) -> Vec<(String, String)> {
+    let Some(wanted) = answered.iter().find_map(|q| asked_about(q)) else {
+        return vec![];
+    };
+    slot_kinds(s)
+        .into_iter()
+        .filter(|(k, kind)| *kind == SlotKind::Free && asks_what_they_want(k) && !filled(k))
+        .map(|(k, _)| (k, wanted.clone()))
+        .collect()
+}
+
+/// "the NEET repeater batch" is the NEET repeater batch.
+fn without_article(text: &str) -> &str {
+    let text = text.trim();
+    for a in ["the ", "a ", "an ", "your ", "any "] {
+        if let (Some(head), Some(rest)) = (text.get(..a.len()), text.get(a.len()..))
+            && head.eq_ignore_ascii_case(a)
+            && !rest.trim().is_empty()
+        {
+            return rest.trim_start();
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -1781,6 +2103,181 @@ mod tests {
         assert!(asks_what_they_want("need"));
         assert!(!asks_what_they_want("timeline"));
         assert!(!asks_what_they_want("goal"));
+    }
+
+    fn reading<'a>(text: &'a str, norm: &'a str) -> Reading<'a> {
+        Reading {
+            text,
+            norm,
+            is_question: text.contains('?'),
+            correction: false,
+            taken_back: &[],
+            time_only: false,
+            only_when: false,
+            answers_nothing: false,
+        }
+    }
+
+    /// Replayed: "Sneha naam hai, 12th mein hu, JEE" answering "What are you looking for?"
+    /// was filed whole as the need. What answers the question is what the message says
+    /// besides the facts about the lead read from it.
+    #[test]
+    fn a_free_answer_is_what_is_left_once_the_facts_about_the_lead_are_read() {
+        let kinds = [
+            ("name".to_owned(), SlotKind::Name),
+            ("class".to_owned(), SlotKind::Class),
+            ("phone".to_owned(), SlotKind::Phone),
+            ("city".to_owned(), SlotKind::City),
+            (
+                "exam".to_owned(),
+                SlotKind::Choice(known_choices(&["exam"])),
+            ),
+        ];
+        let rest = |text: &str, found: &[(&str, &str)]| {
+            let norm = normalize(text);
+            let found: Vec<Found> = found
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned(), 0.9))
+                .collect();
+            untold("Asia/Kolkata", &reading(text, &norm), &kinds, &found)
+        };
+        let sneha = "Sneha naam hai, 12th mein hu, JEE";
+        let facts = [("name", "Sneha"), ("class", "12th"), ("exam", "JEE")];
+        assert_eq!(rest(sneha, &facts).as_deref(), Some("JEE"));
+        assert_eq!(
+            rest(
+                "Mera naam Rahul hai, 11th",
+                &[("name", "Rahul"), ("class", "11th")]
+            )
+            .as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            rest(
+                "Hi, I'm Priya. Class 12, NEET",
+                &[("name", "Priya"), ("class", "12th")]
+            )
+            .as_deref(),
+            Some("NEET")
+        );
+        assert_eq!(
+            rest(
+                "Rohan, 98765 43210, foundation batch ke liye",
+                &[("name", "Rohan"), ("phone", "+919876543210")]
+            )
+            .as_deref(),
+            Some("foundation batch ke liye")
+        );
+        assert_eq!(
+            rest(
+                "Name: Sneha Patil, Class: 12, Exam: JEE",
+                &[("name", "Sneha Patil"), ("class", "12th")]
+            )
+            .as_deref(),
+            Some("JEE")
+        );
+        // Nothing about the lead read: the whole message answers.
+        assert_eq!(rest("JEE crash course chahiye", &[("exam", "JEE")]), None);
+    }
+
+    /// "Do you have weekend batches for JEE?" says what the lead wants; "Do you have EMI?"
+    /// asks how to pay, and a demo is a step, not what they buy.
+    #[test]
+    fn a_question_about_an_offering_says_what_the_lead_wants() {
+        let about = asked_about;
+        assert_eq!(
+            about("Do you have weekend batches for JEE?").as_deref(),
+            Some("weekend batches for JEE")
+        );
+        assert_eq!(
+            about("Hi! Is there a crash course for MHT-CET?").as_deref(),
+            Some("crash course for MHT-CET")
+        );
+        assert_eq!(
+            about("Can you share details of the NEET repeater batch").as_deref(),
+            Some("NEET repeater batch")
+        );
+        assert_eq!(about("Do you have EMI?"), None);
+        assert_eq!(about("Is there a free demo class?"), None);
+        assert_eq!(about("What are the fees?"), None);
+        assert_eq!(about("नमस्ते, फीस कितनी है?"), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever the name, class and exam, a message telling all three in the shapes leads
+        /// use leaves the exam alone as what they want, never their name or class.
+        #[test]
+        fn the_name_and_class_told_never_stay_in_the_free_answer(
+            name in proptest::sample::select(vec!["Sneha", "Rahul", "Priya", "Amit", "Kavya", "Arjun"]),
+            class in 8u32..=12,
+            exam in proptest::sample::select(vec!["JEE", "NEET", "MHT-CET", "CUET"]),
+            shape in 0usize..4,
+        ) {
+            let text = match shape {
+                0 => format!("{name} naam hai, {class}th mein hu, {exam}"),
+                1 => format!("I'm {name}, class {class}, {exam}"),
+                2 => format!("Mera naam {name} hai. {class}th, {exam}"),
+                _ => format!("{name} here; {class}th std; {exam}"),
+            };
+            let norm = normalize(&text);
+            let kinds = [
+                ("name".to_owned(), SlotKind::Name),
+                ("class".to_owned(), SlotKind::Class),
+            ];
+            let found = vec![
+                ("name".to_owned(), name.to_owned(), 0.9),
+                ("class".to_owned(), format!("{class}th"), 0.9),
+            ];
+            let rest = untold("Asia/Kolkata", &reading(&text, &norm), &kinds, &found);
+            proptest::prop_assert_eq!(rest.as_deref(), Some(exam));
+        }
+    }
+
+    /// "Priya, 12th, NEET" opens with the name; "CBSE, 12th" or "Pune, 12th" do not, nor
+    /// does a name with nothing after it that told a fact.
+    #[test]
+    fn a_name_heads_a_list_of_facts() {
+        let exam = |v: &str| ("exam".to_owned(), v.to_owned(), 0.9);
+        let none = |_: &str| false;
+        let city = |w: &str| CITIES.iter().any(|c| c.eq_ignore_ascii_case(w));
+        assert_eq!(
+            name_heading_a_list("Priya, 12th, NEET", &[exam("NEET")], "Asia/Kolkata", &none)
+                .as_deref(),
+            Some("Priya")
+        );
+        assert_eq!(
+            name_heading_a_list("Sneha Patil, class 11", &[], "Asia/Kolkata", &none).as_deref(),
+            Some("Sneha Patil")
+        );
+        assert_eq!(
+            name_heading_a_list("Rahul, 98765 43210", &[], "Asia/Kolkata", &none).as_deref(),
+            Some("Rahul")
+        );
+        assert_eq!(
+            name_heading_a_list("CBSE, 12th", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Pune, 12th", &[], "Asia/Kolkata", &city),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Priya, thanks", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list("Priya", &[], "Asia/Kolkata", &none),
+            None
+        );
+        assert_eq!(
+            name_heading_a_list(
+                "Weekend batch hai kya, JEE",
+                &[exam("JEE")],
+                "Asia/Kolkata",
+                &none
+            ),
+            None
+        );
     }
 
     #[test]

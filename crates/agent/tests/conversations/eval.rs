@@ -154,3 +154,18 @@ async fn scene_22_a_reply_quoting_the_owners_english_answer_is_english_throughou
 async fn scene_23_a_time_of_day_answering_the_goal_question_is_no_goal() {
     scene("scene 23,").await;
 }
+
+#[tokio::test]
+async fn scene_24_a_message_that_tells_name_class_and_exam_is_not_filed_whole_as_the_need() {
+    scene("scene 24").await;
+}
+
+#[tokio::test]
+async fn scene_25_a_first_message_that_says_what_the_lead_wants_is_never_asked_what_they_want() {
+    scene("scene 25").await;
+}
+
+#[tokio::test]
+async fn scene_26_waiting_for_a_person_a_request_for_a_link_gets_the_link_in_the_waiting_note() {
+    scene("scene 26").await;
+}

@@ -2096,3 +2096,75 @@ async fn once_a_person_has_taken_over_the_bot_is_silent_until_the_takeover_ends(
         "{o:?}"
     );
 }
+
+/// Played in the inbox: the agent handed the conversation to the team, and the lead, still
+/// waiting, wrote "Can I book a call?" — and heard nothing (today's rule let only a moved time
+/// through). A self-serve link asked for while waiting goes in the waiting note, recorded as
+/// offered (no yes/no buttons: they asked for it), moving neither stage nor status; a request
+/// with no link to send gets the note alone; once a person took the conversation over or
+/// answered, the bot sends nothing at all.
+#[tokio::test]
+async fn waiting_for_a_person_a_lead_who_asks_for_a_link_gets_it_and_a_person_who_came_owns_it() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    let o = c
+        .lead_says("I want to talk to a person", None)
+        .await
+        .clone();
+    assert!(o.decision.handoff_required, "{o:?}");
+    let (stage, status) = (c.stage, c.lead_status);
+    let mut taken = c.clone();
+    let mut answered = c.clone();
+
+    let o = c.lead_says("Can I book a call?", None).await.clone();
+    let text = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        text,
+        "Sure — you can pick a time here: https://cal.example.com/pathshala. Someone from the \
+         team will also reply here."
+    );
+    assert!(o.decision.while_handed_over);
+    assert_eq!(o.decision.reason_code, ReasonCode::CtaPush);
+    assert_eq!(o.decision.cta_type, Some(CtaType::BookCall));
+    assert!(o.decision.buttons.is_empty(), "{o:?}");
+    assert_eq!(
+        c.state.cta_states[&CtaType::BookCall].state,
+        closer_domain::cta::CtaState::OfferedOnce
+    );
+    assert_eq!(
+        (c.mode, c.stage, c.lead_status),
+        (ConversationMode::Human, stage, status)
+    );
+    assert!(!o.decision.handoff_required);
+
+    // Taken over by a person who has not written yet: nothing goes.
+    taken.take_over();
+    let o = taken.lead_says("Can I book a call?", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    assert!(!o.decision.while_handed_over);
+    // A person answered: the conversation is theirs.
+    answered.history.push(closer_agent::snapshot::Turn {
+        id: "h1".into(),
+        author: closer_domain::messaging::Author::Human,
+        text: "Hi, this is Priya from the team.".into(),
+        at: answered.now,
+        reply_id: None,
+    });
+    let o = answered
+        .lead_says("send me the payment link", None)
+        .await
+        .clone();
+    assert!(!o.decision.should_send, "{o:?}");
+
+    // No booking link to send: the note alone, no offer recorded.
+    let mut c = starter_without_a_booking_link();
+    c.lead_says("I want to talk to a person", None).await;
+    assert_eq!(c.mode, ConversationMode::Human);
+    let o = c.lead_says("Can I book a call?", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some("I've passed this to the team; someone will reply here.")
+    );
+    assert_eq!(o.decision.cta_type, None);
+    assert!(c.state.cta_states.is_empty());
+}
