@@ -544,6 +544,17 @@ const SAME_PHRASE: &[(&str, &str)] = &[
     (" kitne mahine ", " duration "),
     (" kitne din ", " duration "),
     (" kitne baje ", " timing "),
+    // "Kitne ka hai?" and "kitne mein hoga?" ask the price the way "how much" does (after the
+    // durations above: "kitne din ka course" asks how long).
+    (" kitne ka ", " fee "),
+    (" kitne ki ", " fee "),
+    (" kitne ke ", " fee "),
+    (" kitna ka ", " fee "),
+    (" kitne mein ", " fee "),
+    (" kitne me ", " fee "),
+    (" kitne paise ", " fee "),
+    (" kitna padega ", " fee "),
+    (" kitna hoga ", " fee "),
     // "Where is the gym?" and "Where exactly are you located?" ask the same.
     (" where is ", " location is "),
     (" where are you ", " location are you "),
@@ -1241,6 +1252,15 @@ mod tests {
             Some("fees")
         );
         assert_eq!(top("How much for 11th and 12th?").as_deref(), Some("fees"));
+        // Hinglish "how much": the price, however it is said.
+        for q in [
+            "kitne ka hai?",
+            "JEE course kitne mein hoga",
+            "sir 11th ka kitna padega",
+            "kitne paise lagenge",
+        ] {
+            assert_eq!(top(q).as_deref(), Some("fees"), "{q}");
+        }
         assert_eq!(
             top("Hi, what is the fees for class 11 ji").as_deref(),
             Some("fees")

@@ -273,7 +273,11 @@ fn greeting_in<'a>(s: &Snapshot, lang: &str, text: &'a str) -> Option<&'a str> {
 fn thanks(s: &Snapshot, state: &ConversationState, lang: &str) -> Option<String> {
     let slot = state.slots.get("name")?;
     let name = slot.value.as_str();
-    if s.state.slot_value("name") == Some(name) || slot.source_message_id.is_none() {
+    // Told before is thanked before. WhatsApp's profile name, held until the lead tells
+    // theirs, was never told: "Sneha naam hai" from "Sneha" is thanked like any name.
+    let told_before = (s.state.slots.get("name"))
+        .is_some_and(|b| b.value == name && b.source_message_id.is_some());
+    if told_before || slot.source_message_id.is_none() {
         return None;
     }
     let first = name.split_whitespace().next()?;

@@ -2168,3 +2168,17 @@ async fn waiting_for_a_person_a_lead_who_asks_for_a_link_gets_it_and_a_person_wh
     assert_eq!(o.decision.cta_type, None);
     assert!(c.state.cta_states.is_empty());
 }
+
+/// Replayed on a fresh organisation: WhatsApp showed the lead as "Sneha", so her name was
+/// held from the profile; "Sneha naam hai, 12th mein hu, JEE" then told it, and the reply went
+/// on without a word of thanks. A name the lead tells is thanked, whatever the profile said.
+#[tokio::test]
+async fn a_name_told_is_thanked_though_whatsapp_showed_it_already() {
+    for id in ["pathshala", "pathshala_wizard"] {
+        let mut c = business(id).conversation();
+        c.profile_name = Some("Sneha".into());
+        talk(&mut c, &["hi", "Sneha naam hai, 12th mein hu, JEE"]).await;
+        let reply = c.replies()[1];
+        assert!(reply.starts_with("Thanks Sneha"), "{id}: {reply}");
+    }
+}

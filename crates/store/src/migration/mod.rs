@@ -35,6 +35,7 @@ mod m0031_lead_reads;
 mod m0032_analytics_months;
 mod m0033_phone_digits_trgm;
 mod m0034_insert_triggers_per_statement;
+mod m0035_redundant_queue_index;
 
 pub(crate) use m0016_lead_search::{RANK_BUCKET_SHIFT, sqlite_fill as lead_search_sqlite_fill};
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_analytics_months::Migration),
             Box::new(m0033_phone_digits_trgm::Migration),
             Box::new(m0034_insert_triggers_per_statement::Migration),
+            Box::new(m0035_redundant_queue_index::Migration),
         ]
     }
 }
