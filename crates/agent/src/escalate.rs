@@ -236,6 +236,12 @@ pub fn unanswered_question() -> Escalation {
     }
 }
 
+/// Handovers by which the lead only waits for an answer: they asked for nobody and are not
+/// upset (the agent had no answer, or nothing left to offer).
+pub fn lead_only_waits_for_an_answer(escalation_reason: &str) -> bool {
+    ["unanswered_question", "nothing_left_to_offer"].contains(&escalation_reason)
+}
+
 /// Words by which a reply promises that the team will answer ("let me check with the team",
 /// "team se confirm karke batata hun"): whoever wrote it, a person must keep it.
 const PROMISES_TO_CHECK: &[&str] = &[

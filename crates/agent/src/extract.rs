@@ -318,8 +318,14 @@ const FRUSTRATED: &[&str] = &[
     "still waiting",
     "no reply",
     "no response",
-    "how long",
-    "kab tak",
+    // Waiting on us, not the course's length: "how long is the course" asks a duration.
+    "how long do i have to wait",
+    "how long should i wait",
+    "how long will you take",
+    "how much longer",
+    "kab tak wait",
+    "kab tak intezaar",
+    "kab tak rukna",
     "again and again",
     "disappointed",
     "annoyed",
@@ -530,7 +536,12 @@ const BOOK_REQUEST: &[&str] = &[
     "book an",
     "book the",
     "book my",
+    "book me",
+    "book us",
     "can i book",
+    "set up a call",
+    "arrange a call",
+    "fix a call",
     "to book",
     "slot book",
     "booking karni",
@@ -1642,6 +1653,16 @@ mod tests {
     }
 
     #[test]
+    fn asking_how_long_a_course_runs_is_no_frustration() {
+        let frustrated = |t: &str| has_any(&normalize(t), FRUSTRATED);
+        assert!(!frustrated("how long is the course"));
+        assert!(!frustrated("JEE batch kab tak chalega?"));
+        assert!(frustrated("how long do I have to wait for a reply"));
+        assert!(frustrated("kab tak wait karu?"));
+        assert!(frustrated("still waiting for the details"));
+    }
+
+    #[test]
     fn a_number_is_read_with_or_without_its_ordinal() {
         assert_eq!(number_of("12th"), Some(12));
         assert_eq!(number_of("12"), Some(12));
@@ -1658,6 +1679,7 @@ mod tests {
             Some("Rajesh Kumar")
         );
         assert_eq!(name("I'm Priya from Pune").as_deref(), Some("Priya"));
+        assert_eq!(name("my name is Karan btw").as_deref(), Some("Karan"));
         assert_eq!(name("mera naam Amit hai").as_deref(), Some("Amit"));
         assert_eq!(name("Amit naam hai. JEE ke liye").as_deref(), Some("Amit"));
         assert_eq!(name("main Rohit hun").as_deref(), Some("Rohit"));

@@ -306,6 +306,10 @@ pub fn line(key: Line, language: &str) -> &'static str {
         }
         (Line::Waiting, false) => "I've passed this to the team; someone will reply here.",
         (Line::Waiting, true) => "Team ko bata diya hai; koi yahin reply karega.",
+        (Line::WaitingAnswered, false) => {
+            "The team will also reply here about your earlier question."
+        }
+        (Line::WaitingAnswered, true) => "Aapke pehle sawaal ka jawab team yahin degi.",
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -432,6 +436,9 @@ pub enum Line {
     /// Waiting for a person, the lead asked for something only a person can do: the team
     /// has it.
     Waiting,
+    /// Waiting for the team's answer to an earlier question, the lead asked one the
+    /// knowledge answers: said after that answer.
+    WaitingAnswered,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

@@ -1136,6 +1136,43 @@ pub fn while_waiting(
     Some(draft(text, ReasonCode::CtaPush, Some(cta), 0.85))
 }
 
+/// Handed over only because the agent had no answer (or nothing left to offer), the lead
+/// asks something the business's knowledge does answer: the answer, and word that the team
+/// still owes the earlier one. A lead who asked for a person, or is upset, waits for the
+/// person instead: the bot does not keep talking over a complaint.
+pub fn answer_while_waiting(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &ConversationState,
+    knowledge: &[Snippet],
+) -> Option<Draft> {
+    let reason = s.state.handoff.as_ref()?.escalation_reason.as_str();
+    let asks = x.is_question || x.asks_price;
+    if !crate::escalate::lead_only_waits_for_an_answer(reason) || !asks || x.wants_human {
+        return None;
+    }
+    let quoted: Vec<String> = (knowledge.iter())
+        .filter(|k| k.source == SnippetSource::Knowledge && k.answers)
+        // A page that changed since it was read quotes no price.
+        .filter(|k| !(x.asks_price && k.stale))
+        .map(|k| quote(&k.text))
+        .collect();
+    if quoted.is_empty() {
+        return None;
+    }
+    // One language per reply: the owner's answer as written, the frame in its language.
+    let lang = &frame_language(s, state, &quoted);
+    let text = format!("{} {}", quoted.join(" "), line(Line::WaitingAnswered, lang));
+    let reason = if x.asks_price {
+        ReasonCode::PricingDiscussion
+    } else {
+        ReasonCode::ValueProposition
+    };
+    let mut d = draft(text, reason, None, 0.8);
+    d.answer = quoted;
+    Some(d)
+}
+
 /// The link a lead can act on alone for `cta`: the CTA's own, or the owner's contact link for
 /// it. A phone number, or the website for a booking, is nothing to book with.
 fn self_serve_link(s: &Snapshot, cta: CtaType) -> Option<String> {

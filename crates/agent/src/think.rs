@@ -99,6 +99,21 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         error: None,
         while_handed_over: false,
     };
+    // Waiting only for the team's answer, the lead now asks for a person or is angry: they
+    // wait for the person, the bot stops answering meanwhile, and the team's brief says so.
+    if lead_wrote
+        && s.mode == closer_domain::messaging::ConversationMode::Human
+        && (x.wants_human
+            || matches!(
+                x.sentiment,
+                Some((closer_domain::sales::Sentiment::Angry, _))
+            ))
+        && let Some(brief) = state.handoff.as_mut()
+        && escalate::lead_only_waits_for_an_answer(&brief.escalation_reason)
+    {
+        brief.escalation_reason = "human_requested".into();
+        patch.brief = Some(brief.clone());
+    }
     let lang = reply_language(s, &state);
     let mut critique: Option<String> = None;
 
@@ -160,6 +175,12 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         .then(|| {
             rules_engine::handover_note(s, &state, &lang)
                 .or_else(|| rules_engine::while_waiting(s, &x, &mut state, &lang))
+                .or_else(|| {
+                    let query = without_told_name(&s.new_text(), &x);
+                    let name = &s.profile.business_config.business_name;
+                    let knowledge = retrieval::retrieve_knowledge(&query, &s.knowledge, name);
+                    rules_engine::answer_while_waiting(s, &x, &state, &knowledge)
+                })
         })
         .flatten()
     {

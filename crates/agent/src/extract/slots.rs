@@ -411,6 +411,10 @@ const NOT_A_NAME: &[&str] = &[
     "please",
     "pls",
     "plz",
+    // Chat fillers after a name ("my name is Karan btw").
+    "btw",
+    "actually",
+    "only",
     "sure",
     "fine",
     "done",

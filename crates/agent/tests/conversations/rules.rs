@@ -2182,3 +2182,55 @@ async fn a_name_told_is_thanked_though_whatsapp_showed_it_already() {
         assert!(reply.starts_with("Thanks Sneha"), "{id}: {reply}");
     }
 }
+
+/// Replayed: "how long is the course" had no answer in the knowledge, so the agent promised
+/// the team would answer and handed the conversation over. The lead, not upset and asking for
+/// nobody, went on — the fee, which the knowledge answers; their name ("Karan btw"); a call on
+/// Saturday — and heard nothing back while nobody from the team had come.
+#[tokio::test]
+async fn waiting_for_the_teams_answer_a_lead_still_hears_what_the_agent_knows() {
+    let mut c = conversation(profile());
+    talk(&mut c, &["hi", "how long is the course"]).await;
+    assert_eq!(c.mode, ConversationMode::Human);
+    let mut taken = c.clone();
+    let mut upset = c.clone();
+
+    let o = c.lead_says("ok whats the fee", None).await.clone();
+    let fee = o.decision.message_text.clone().unwrap_or_default();
+    assert!(o.decision.while_handed_over, "{o:?}");
+    assert!(fee.contains("₹2999"), "the fees entry answers: {fee}");
+    assert!(
+        fee.ends_with("The team will also reply here about your earlier question."),
+        "{fee}"
+    );
+    assert!(!o.decision.handoff_required && c.mode == ConversationMode::Human);
+    // A name with a filler after it is the name alone.
+    c.lead_says("my name is Karan btw", None).await;
+    assert_eq!(c.state.slot_value("name"), Some("Karan"));
+    // "Book me a call" asks to book: the time goes to the team, and the lead hears so.
+    let o = c
+        .lead_says("ok book me a call for saturday 11am", None)
+        .await
+        .clone();
+    let said = o.decision.message_text.clone().unwrap_or_default();
+    assert!(said.contains("11:00 AM"), "{said}");
+
+    // A person took it over: their conversation, the bot stays silent.
+    taken.take_over();
+    let o = taken.lead_says("ok whats the fee", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+    // A lead who asked for a person waits for the person, even with a question the
+    // knowledge answers.
+    upset
+        .lead_says("I want to talk to a real person", None)
+        .await;
+    let o = upset.lead_says("whats the fee?", None).await.clone();
+    assert!(
+        !o.decision
+            .message_text
+            .clone()
+            .unwrap_or_default()
+            .contains("₹2999"),
+        "{o:?}"
+    );
+}
