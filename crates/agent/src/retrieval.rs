@@ -48,6 +48,16 @@ pub struct Snippet {
 }
 
 const STOPWORDS: &[&str] = &[
+    // Politeness and fillers around a question ("sorry, what is the fee?"): no topic, yet
+    // unknown to every entry, they halved the question's coverage.
+    "sorry",
+    "excuse",
+    "pardon",
+    "btw",
+    "actually",
+    "again",
+    "kindly",
+    "hmm",
     "the",
     "a",
     "an",
@@ -1258,6 +1268,8 @@ mod tests {
             "JEE course kitne mein hoga",
             "sir 11th ka kitna padega",
             "kitne paise lagenge",
+            "sorry what is the fee?",
+            "ok whats the fee",
         ] {
             assert_eq!(top(q).as_deref(), Some("fees"), "{q}");
         }

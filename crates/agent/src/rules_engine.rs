@@ -1160,6 +1160,17 @@ pub fn answer_while_waiting(
     if quoted.is_empty() {
         return None;
     }
+    // "Too costly. Any discount?" right after the fee was quoted: the same answer word for
+    // word would read as a machine; the lead hears that the team has it.
+    let said = |q: &String| {
+        (s.history.iter()).any(|t| {
+            t.author == closer_domain::messaging::Author::Bot && t.text.contains(q.as_str())
+        })
+    };
+    if quoted.iter().all(said) {
+        let waiting = line(Line::Waiting, &frame_language(s, state, &[]));
+        return Some(draft(waiting, ReasonCode::Confirmation, None, 0.8));
+    }
     // One language per reply: the owner's answer as written, the frame in its language.
     let lang = &frame_language(s, state, &quoted);
     let text = format!("{} {}", quoted.join(" "), line(Line::WaitingAnswered, lang));
