@@ -357,6 +357,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Tomorrow, true) => "kal ({weekday})",
         (Line::OnDay, false) => "on {weekday}",
         (Line::OnDay, true) => "{weekday} ko",
+        (Line::Understood, false) => "I understand.",
+        (Line::Understood, true) => "Samajh sakta hun.",
         (Line::ObjectionHeard, false) => "I understand. What would make it work for you?",
         (Line::ObjectionHeard, true) => "Samajh sakta hun. Aapke liye kya theek rahega?",
         (Line::Graceful, false) => "No problem! Message us whenever you are ready.",
@@ -464,6 +466,8 @@ pub enum Line {
     Graceful,
     /// An objection the owner wrote no words for, heard.
     ObjectionHeard,
+    /// An objection heard, before the business's own answer to it.
+    Understood,
     AskSlot,
     Reconfirm,
     /// Said once, when the lead tells their name.

@@ -199,6 +199,14 @@ fn tidy_list(list: &mut Vec<String>) {
 }
 
 /// `example.com/x` → `https://example.com/x`; `None` when it cannot be a web address.
+/// Whether `text` is the wizard's stock answer to an objection (in any language), which the
+/// wizard writes into a new profile: our words, not the owner's.
+pub fn is_stock_objection_answer(text: &str) -> bool {
+    [Language::En, Language::HiEn, Language::Hi]
+        .into_iter()
+        .any(|l| phrasebook::too_expensive(l) == text || phrasebook::no_time(l) == text)
+}
+
 pub fn web_address(raw: &str) -> Option<String> {
     WebAddress::parse(raw)
         .ok()

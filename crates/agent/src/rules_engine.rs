@@ -674,7 +674,22 @@ fn decide(
         state.confused_streak = 0;
         // The playbook says how to answer ("Break down per-day cost, mention EMI", seeds/001
         // §3): guidance for a model, never words for the lead.
-        let text = script(&s.profile.script_library.objection_handlers, key, lang)
+        // The wizard's stock line is our default, not the owner's words.
+        let own = script(&s.profile.script_library.objection_handlers, key, lang)
+            .filter(|t| !crate::onboarding::is_stock_objection_answer(t));
+        // "Bahut zyada hai": a counsellor says how to pay less, in the owner's own words (the
+        // EMI, the discount), rather than promise an option nobody has.
+        if own.is_none()
+            && is_about_price(key)
+            && let Some(eases) = easier_way_to_pay(s)
+        {
+            let lang = &frame_language(s, state, std::slice::from_ref(&eases));
+            let text = format!("{} {eases}", line(Line::Understood, lang));
+            let mut d = draft(text, ReasonCode::ObjectionHandling, None, 0.8);
+            d.answer = vec![eases];
+            return (d, fx);
+        }
+        let text = own
             .map(str::to_owned)
             .or_else(|| script(&starter_objection_handlers(), key, lang).map(str::to_owned))
             .unwrap_or_else(|| line(Line::ObjectionHeard, lang).to_owned());
@@ -753,6 +768,35 @@ fn decide(
         },
         fx,
     )
+}
+
+/// An objection to the price ("too_expensive", "price_high", "budget_low").
+fn is_about_price(objection: &str) -> bool {
+    ["expensive", "price", "cost", "budget", "afford", "costly"]
+        .iter()
+        .any(|w| objection.contains(w))
+}
+
+/// The business's own answer on paying less (EMI, instalments, a discount, a scholarship),
+/// unless the lead has read it from us already.
+fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
+    let name = &s.profile.business_config.business_name;
+    // Each way asked on its own: one entry rarely names them all.
+    let quoted = [
+        "can i pay in emi?",
+        "is there any discount?",
+        "do you offer scholarships?",
+    ]
+    .iter()
+    .find_map(|ask| {
+        let found = crate::retrieval::retrieve_knowledge(ask, &s.knowledge, name);
+        (found.into_iter()).find(|k| k.source == SnippetSource::Knowledge && k.answers && !k.stale)
+    })
+    .map(|k| quote(&k.text))?;
+    let told = s.history.iter().any(|t| {
+        t.author == closer_domain::messaging::Author::Bot && t.text.contains(quoted.as_str())
+    });
+    (!told).then_some(quoted)
 }
 
 /// Our checklist question `slot`, which the lead answered with a time: still unanswered, and

@@ -2239,3 +2239,28 @@ async fn waiting_for_the_teams_answer_a_lead_still_hears_what_the_agent_knows() 
         "{o:?}"
     );
 }
+
+/// Replayed: "bahut zyada hai yaar" after the fee got "Aapke budget ke hisaab se option dekh
+/// sakte hain" — an option nobody has — while the business's own FAQ offers EMIs. A price
+/// objection hears the owner's answer on paying less, once; an owner's own script for the
+/// objection is theirs and stays as written.
+#[tokio::test]
+async fn a_price_objection_hears_the_businesss_own_way_to_pay_less() {
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(&mut c, &["hi", "fees kitni hai?"]).await;
+    let o = c.lead_says("bahut zyada hai yaar", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        o.decision.reason_code,
+        ReasonCode::ObjectionHandling,
+        "{reply}"
+    );
+    assert!(reply.to_lowercase().contains("emi"), "{reply}");
+    assert!(!reply.contains("budget ke hisaab"), "{reply}");
+    assert_eq!(o.decision.message_text.as_deref(), Some(reply.as_str()));
+    // Said once: the same objection again does not quote it again.
+    let o = c.lead_says("phir bhi bahut zyada hai", None).await.clone();
+    let again = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!again.contains("Bajaj"), "{again}");
+}
