@@ -156,10 +156,32 @@ const REQUESTS: &[&str] = &[
 ];
 
 pub(crate) fn starts_like_a_question(norm: &str) -> bool {
-    norm.split_whitespace()
-        .find(|w| !SALUTATIONS.contains(w))
-        .is_some_and(|first| QUESTION_STARTS.contains(&first))
+    let mut words = norm.split_whitespace().filter(|w| !SALUTATIONS.contains(w));
+    let Some(first) = words.next() else {
+        return false;
+    };
+    if !LEAD_INS.contains(&first) {
+        return QUESTION_STARTS.contains(&first);
+    }
+    // After "ok" only a question word asks: "ok what about loan" does, "ok do it" and "ok
+    // will think" do not.
+    words
+        .find(|w| !LEAD_INS.contains(w))
+        .is_some_and(|w| WH_WORDS.contains(&w))
 }
+
+/// The words that ask whatever comes before them.
+const WH_WORDS: &[&str] = &[
+    "what", "whats", "how", "when", "where", "which", "who", "why", "kya", "kaise", "kitna",
+    "kitne", "kitni", "kab", "kahan", "kaun", "kaunsa",
+];
+
+/// Words a chat puts before its next question: "ok what about loan", "and how much is
+/// parking", "achha how many floors".
+const LEAD_INS: &[&str] = &[
+    "ok", "okay", "k", "and", "so", "also", "btw", "but", "then", "sorry", "hmm", "achha", "acha",
+    "accha", "thik", "theek",
+];
 
 /// Greetings and forms of address before what the lead says: "Hi, what is the fees…" and
 /// "sir what is the fees…" start with the question all the same.
@@ -1650,6 +1672,16 @@ mod tests {
         assert_eq!(parse_amount("₹15,000"), Some(15_000.0));
         assert_eq!(parse_amount("do lakh tak"), Some(200_000.0));
         assert_eq!(parse_amount("1.2 Cr"), Some(12_000_000.0));
+    }
+
+    #[test]
+    fn a_question_after_ok_is_still_a_question() {
+        assert!(asks_a_question("ok what about loan"));
+        assert!(asks_a_question("and how much is parking"));
+        assert!(asks_a_question("achha kitne floors hain"));
+        assert!(!asks_a_question("ok do it"));
+        assert!(!asks_a_question("ok will think about it"));
+        assert!(!asks_a_question("ok thanks"));
     }
 
     #[test]

@@ -690,7 +690,9 @@ fn without_addresses(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn phrased(norm: &str) -> String {
-    let mut out = norm.to_owned();
+    // "2 BHK" and "2bhk" are one thing, and not "3 BHK": the size is one word, so a question
+    // about a 3 BHK is not answered by the 2 BHK's price.
+    let mut out = BHK.replace_all(norm, "${1}bhk").into_owned();
     for (said, meant) in SAME_PHRASE {
         if out.contains(said) {
             out = out.replace(said, meant);
@@ -934,8 +936,9 @@ impl Vocabulary {
     fn query_terms(&self, text: &str) -> Vec<String> {
         let norm = phrased(&normalize(&percent_said(&without_addresses(text))));
         let norm = CLASS_NUMBER.replace_all(&norm, "${1}th");
-        let said = norm
-            .split_whitespace()
+        let words = sized(norm.split_whitespace().collect());
+        let said = (words.iter())
+            .map(|w| w.as_ref())
             .filter(|w| w.chars().count() >= 2 && !STOP.contains(w));
         // A pasted brochure repeats its words: each is read once.
         let mut read: HashMap<&str, String> = HashMap::new();
@@ -950,6 +953,28 @@ impl Vocabulary {
         with_implied(terms)
     }
 }
+
+/// "2 बीएचके": a size whose word is read as "bhk" only once transliterated is joined to its
+/// number like "2 bhk" ([`BHK`]).
+fn sized(words: Vec<&str>) -> Vec<std::borrow::Cow<'_, str>> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let digit = words[i].len() == 1 && words[i].chars().all(|c| ('1'..='9').contains(&c));
+        if digit && words.get(i + 1).is_some_and(|w| canonical(w) == "bhk") {
+            out.push(std::borrow::Cow::Owned(format!("{}bhk", words[i])));
+            i += 2;
+        } else {
+            out.push(std::borrow::Cow::Borrowed(words[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A flat's size written apart: "2 bhk".
+static BHK: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\b([1-9])\s+bhk\b").expect("regex"));
 
 /// "class 11", "std 9": the lead's school class, read as "11th" (see `is_a_school_class`).
 static CLASS_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1227,6 +1252,36 @@ mod tests {
         ];
         let got = retrieve("namaste, weekend pe classes hoti hai kya?", &kb, &[], now);
         assert_eq!(got.first().map(|s| s.id.as_str()), Some("2"), "{got:?}");
+    }
+
+    /// Replayed on a Pune developer: "2bhk ka rate kya hai" went to the team although the 2 BHK
+    /// price is an entry, and "do you have 3 bhk?" was answered with the 2 BHK's price.
+    #[test]
+    fn a_flat_size_is_one_word_however_it_is_written() {
+        let kb = vec![
+            faq(
+                "2bhk",
+                "What is the price of a 2 BHK?",
+                "2 BHK flats at Kalyani Greens, Baner start at Rs 95 lakh all-inclusive.",
+            ),
+            faq(
+                "loan",
+                "Do you help with home loans?",
+                "Yes, SBI, HDFC and ICICI have approved the project for home loans.",
+            ),
+        ];
+        let top = |q: &str| {
+            retrieve_knowledge(q, &kb, "Kalyani Homes")
+                .into_iter()
+                .find(|s| s.answers)
+                .map(|s| s.id)
+        };
+        assert_eq!(top("2bhk ka rate kya hai").as_deref(), Some("2bhk"));
+        assert_eq!(top("What is the price of 2 bhk?").as_deref(), Some("2bhk"));
+        assert_eq!(top("2 बीएचके की कीमत क्या है?").as_deref(), Some("2bhk"));
+        assert_eq!(top("do you have 3 bhk?"), None);
+        assert_eq!(top("3BHK price?"), None);
+        assert_eq!(top("ok what about loan").as_deref(), Some("loan"));
     }
 
     /// "How much" is answered from an entry that names a price, or says it is free.

@@ -1782,12 +1782,17 @@ const NOT_WANTS: &[&str] = &[
 /// What the lead says they want, in a sentence that is not a question: the words after
 /// "interested in" / "looking for", or before "ke liye" ("options trading ke liye").
 fn wanted_in(r: &Reading) -> Option<String> {
-    r.text
-        .split_inclusive(['.', '!', '?', '\n'])
+    // "3 BHK in Baner under 1.2 Cr": a decimal point ends no sentence. It is held as a
+    // one-dot leader while the text is cut, and given back after.
+    let text = DECIMAL_POINT.replace_all(r.text, "${1}\u{2024}${2}");
+    text.split_inclusive(['.', '!', '?', '\n'])
         .filter(|sentence| !sentence.trim_end().ends_with('?'))
         .flat_map(|sentence| sentence.split([',', ';', '.', '!', '\n']))
         .find_map(wanted_in_clause)
+        .map(|w| w.replace('\u{2024}', "."))
 }
+
+static DECIMAL_POINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d)\.(\d)").expect("regex"));
 
 fn wanted_in_clause(clause: &str) -> Option<String> {
     let words: Vec<&str> = clause.split_whitespace().collect();
@@ -2097,6 +2102,10 @@ mod tests {
         assert_eq!(
             wanted("We need a 2 BHK in Kharadi").as_deref(),
             Some("a 2 BHK in Kharadi")
+        );
+        assert_eq!(
+            wanted("I am looking for 3 BHK in Baner under 1.2 Cr").as_deref(),
+            Some("3 BHK in Baner under 1.2 Cr")
         );
         assert_eq!(wanted("I want to know the fees"), None);
         assert_eq!(wanted("I need more time"), None);
