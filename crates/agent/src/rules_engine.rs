@@ -781,8 +781,12 @@ fn is_about_price(objection: &str) -> bool {
 /// unless the lead has read it from us already.
 fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
     let name = &s.profile.business_config.business_name;
-    // Each way asked on its own: one entry rarely names them all.
-    let quoted = [
+    let told = |quoted: &str| {
+        (s.history.iter())
+            .any(|t| t.author == closer_domain::messaging::Author::Bot && t.text.contains(quoted))
+    };
+    // Each way asked on its own (one entry rarely names them all); the first not yet told.
+    [
         "can i pay in emi?",
         "is there any discount?",
         "do you offer scholarships?",
@@ -790,13 +794,11 @@ fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
     .iter()
     .find_map(|ask| {
         let found = crate::retrieval::retrieve_knowledge(ask, &s.knowledge, name);
-        (found.into_iter()).find(|k| k.source == SnippetSource::Knowledge && k.answers && !k.stale)
+        (found.into_iter())
+            .find(|k| k.source == SnippetSource::Knowledge && k.answers && !k.stale)
+            .map(|k| quote(&k.text))
+            .filter(|quoted| !told(quoted))
     })
-    .map(|k| quote(&k.text))?;
-    let told = s.history.iter().any(|t| {
-        t.author == closer_domain::messaging::Author::Bot && t.text.contains(quoted.as_str())
-    });
-    (!told).then_some(quoted)
 }
 
 /// Our checklist question `slot`, which the lead answered with a time: still unanswered, and

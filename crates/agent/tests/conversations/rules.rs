@@ -2263,4 +2263,9 @@ async fn a_price_objection_hears_the_businesss_own_way_to_pay_less() {
     let o = c.lead_says("phir bhi bahut zyada hai", None).await.clone();
     let again = o.decision.message_text.clone().unwrap_or_default();
     assert!(!again.contains("Bajaj"), "{again}");
+    // The next way to pay less the business offers, if any, instead.
+    assert!(
+        again.contains("scholarship") || again.contains("10% off"),
+        "{again}"
+    );
 }
