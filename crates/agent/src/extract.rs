@@ -60,6 +60,9 @@ pub struct Extraction {
     /// "morning", "shaam ko", "weekends, after 7pm": the message only says when (the lead's
     /// time), so it answers no question but one about when.
     pub only_when: bool,
+    /// "What is this?", "who are you?", "aap kaun ho?": a lead who does not know whom they are
+    /// writing to (an ad, a forwarded number).
+    pub asks_who_we_are: bool,
 }
 
 /// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
@@ -175,6 +178,35 @@ const WH_WORDS: &[&str] = &[
     "what", "whats", "how", "when", "where", "which", "who", "why", "kya", "kaise", "kitna",
     "kitne", "kitni", "kab", "kahan", "kaun", "kaunsa",
 ];
+
+/// The whole message asks whom the lead is writing to ("what is this course" asks something
+/// else, so only the bare question counts, after a greeting).
+fn asks_who_we_are(norm: &str) -> bool {
+    const WHO: &[&str] = &[
+        "what is this",
+        "whats this",
+        "who are you",
+        "who is this",
+        "who r u",
+        "which company",
+        "which company is this",
+        "what company is this",
+        "aap kaun",
+        "aap kaun ho",
+        "aap kaun hain",
+        "kaun ho",
+        "kaun ho aap",
+        "kaun hai",
+        "ye kya hai",
+        "yeh kya hai",
+        "ye kaun hai",
+        "yeh kaun hai",
+    ];
+    let words: Vec<&str> = (norm.split_whitespace())
+        .skip_while(|w| SALUTATIONS.contains(w) || LEAD_INS.contains(w))
+        .collect();
+    WHO.contains(&words.join(" ").as_str())
+}
 
 /// Words a chat puts before its next question: "ok what about loan", "and how much is
 /// parking", "achha how many floors".
@@ -1572,6 +1604,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     let said_norm = normalize(&said);
     // A day named ("tomorrow 5pm") is a moment to meet, not the lead's usual time.
     x.only_when = words <= 8 && !x.is_question && day.is_none() && only_says_when(&norm);
+    x.asks_who_we_are = asks_who_we_are(&norm);
     let reading = slots::Reading {
         text: &said,
         norm: &said_norm,
@@ -1672,6 +1705,21 @@ mod tests {
         assert_eq!(parse_amount("₹15,000"), Some(15_000.0));
         assert_eq!(parse_amount("do lakh tak"), Some(200_000.0));
         assert_eq!(parse_amount("1.2 Cr"), Some(12_000_000.0));
+    }
+
+    #[test]
+    fn a_lead_who_asks_whom_they_write_to_is_told() {
+        for said in [
+            "what is this",
+            "Who are you?",
+            "hello, aap kaun ho?",
+            "ye kya hai",
+        ] {
+            assert!(asks_who_we_are(&normalize(said)), "{said}");
+        }
+        for said in ["what is this course fee", "who are your teachers?", "hello"] {
+            assert!(!asks_who_we_are(&normalize(said)), "{said}");
+        }
     }
 
     #[test]

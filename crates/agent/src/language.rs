@@ -357,6 +357,8 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::Tomorrow, true) => "kal ({weekday})",
         (Line::OnDay, false) => "on {weekday}",
         (Line::OnDay, true) => "{weekday} ko",
+        (Line::WhoWeAre, false) => "This is {business} on WhatsApp; I'm its virtual assistant.",
+        (Line::WhoWeAre, true) => "Yeh {business} ka WhatsApp hai; main virtual assistant hun.",
         (Line::Understood, false) => "I understand.",
         (Line::Understood, true) => "Samajh sakta hun.",
         (Line::ObjectionHeard, false) => "I understand. What would make it work for you?",
@@ -468,6 +470,8 @@ pub enum Line {
     ObjectionHeard,
     /// An objection heard, before the business's own answer to it.
     Understood,
+    /// Whom the lead is writing to (`{business}`), before the next step.
+    WhoWeAre,
     AskSlot,
     Reconfirm,
     /// Said once, when the lead tells their name.

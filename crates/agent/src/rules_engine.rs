@@ -696,6 +696,20 @@ fn decide(
         return (draft(text, ReasonCode::ObjectionHandling, None, 0.75), fx);
     }
 
+    // "What is this?" from a lead who clicked an ad: whom they are writing to, then the next
+    // step — not a promise that the team will find out.
+    if x.asks_who_we_are
+        && !knowledge
+            .iter()
+            .any(|k| k.source == SnippetSource::Knowledge && k.answers)
+    {
+        let business = &s.profile.business_config.business_name;
+        let who = line(Line::WhoWeAre, lang).replace("{business}", business);
+        let step = next_step(s, state, lang);
+        let text = format!("{who} {}", step.text).trim_end().to_owned();
+        return (draft(text, ReasonCode::ClarificationRequest, None, 0.8), fx);
+    }
+
     let first_contact = !s.bot_has_spoken();
     // A message that asks nothing is read as a question ("Fees") only when it is not the
     // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".

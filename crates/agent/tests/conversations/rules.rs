@@ -2269,3 +2269,21 @@ async fn a_price_objection_hears_the_businesss_own_way_to_pay_less() {
         "{again}"
     );
 }
+
+/// Replayed: a lead from an ad wrote "what is this", heard "let me check that with the team"
+/// and was handed over; "who are you" then got silence. Whom they write to is the one thing
+/// the agent always knows.
+#[tokio::test]
+async fn a_lead_who_asks_what_this_is_hears_whom_they_write_to() {
+    let b = business("pathshala");
+    for first in ["what is this", "aap kaun ho?"] {
+        let mut c = b.conversation();
+        let o = c.lead_says(first, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(reply.contains("Pune Pathshala"), "{first}: {reply}");
+        assert!(reply.contains("virtual assistant"), "{first}: {reply}");
+        assert!(!o.decision.handoff_required, "{first}: {o:?}");
+        assert!(!reply.contains("team"), "{first}: {reply}");
+        assert!(reply.ends_with('?'), "the next step follows: {reply}");
+    }
+}
