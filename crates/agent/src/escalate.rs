@@ -218,7 +218,7 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
         .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
     // A lead who closed with "thanks" ended the exchange themselves: nobody let them go.
     (!x.declines && !x.thanks && !taken_up).then_some(Escalation {
-        reason: "nothing_left_to_offer",
+        reason: NOTHING_LEFT_TO_OFFER,
         priority: EscalationPriority::Medium,
         recommended_action:
             "The agent has asked everything and has no offer left to make: follow up yourself.",
@@ -229,17 +229,21 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
 /// answers the question. Without a person the promise goes nowhere and the lead waits forever.
 pub fn unanswered_question() -> Escalation {
     Escalation {
-        reason: "unanswered_question",
+        reason: UNANSWERED_QUESTION,
         priority: EscalationPriority::Medium,
         recommended_action: "Answer the lead's question yourself (the agent promised the team \
             would), then add the answer to the knowledge base so the agent can answer it next time.",
     }
 }
 
+/// The handover reasons of the agent's own making (the lead asked for nobody).
+const UNANSWERED_QUESTION: &str = "unanswered_question";
+const NOTHING_LEFT_TO_OFFER: &str = "nothing_left_to_offer";
+
 /// Handovers by which the lead only waits for an answer: they asked for nobody and are not
 /// upset (the agent had no answer, or nothing left to offer).
 pub fn lead_only_waits_for_an_answer(escalation_reason: &str) -> bool {
-    ["unanswered_question", "nothing_left_to_offer"].contains(&escalation_reason)
+    [UNANSWERED_QUESTION, NOTHING_LEFT_TO_OFFER].contains(&escalation_reason)
 }
 
 /// Words by which a reply promises that the team will answer ("let me check with the team",

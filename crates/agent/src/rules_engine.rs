@@ -795,10 +795,6 @@ fn is_about_price(objection: &str) -> bool {
 /// unless the lead has read it from us already.
 fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
     let name = &s.profile.business_config.business_name;
-    let told = |quoted: &str| {
-        (s.history.iter())
-            .any(|t| t.author == closer_domain::messaging::Author::Bot && t.text.contains(quoted))
-    };
     // Each way asked on its own (one entry rarely names them all); the first not yet told.
     [
         "can i pay in emi?",
@@ -811,7 +807,7 @@ fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
         (found.into_iter())
             .find(|k| k.source == SnippetSource::Knowledge && k.answers && !k.stale)
             .map(|k| quote(&k.text))
-            .filter(|quoted| !told(quoted))
+            .filter(|quoted| !s.bot_has_said(quoted))
     })
 }
 
@@ -1222,12 +1218,7 @@ pub fn answer_while_waiting(
     }
     // "Too costly. Any discount?" right after the fee was quoted: the same answer word for
     // word would read as a machine; the lead hears that the team has it.
-    let said = |q: &String| {
-        (s.history.iter()).any(|t| {
-            t.author == closer_domain::messaging::Author::Bot && t.text.contains(q.as_str())
-        })
-    };
-    if quoted.iter().all(said) {
+    if quoted.iter().all(|q| s.bot_has_said(q)) {
         let waiting = line(Line::Waiting, &frame_language(s, state, &[]));
         return Some(draft(waiting, ReasonCode::Confirmation, None, 0.8));
     }

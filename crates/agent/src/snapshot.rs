@@ -133,6 +133,12 @@ impl Snapshot {
             .any(|t| matches!(t.author, Author::Bot | Author::Human))
     }
 
+    /// Whether the bot already sent `text` (an answer quoted word for word) in this
+    /// conversation.
+    pub fn bot_has_said(&self, text: &str) -> bool {
+        (self.history.iter()).any(|t| t.author == Author::Bot && t.text.contains(text))
+    }
+
     pub fn enabled_cta(&self, kind: CtaType) -> Option<&CtaConfig> {
         self.ctas.iter().find(|c| c.kind == kind && c.enabled)
     }

@@ -15,10 +15,11 @@ use crate::rules_engine::{self, reply_language};
 use crate::snapshot::{Snapshot, Trigger};
 use crate::state::{ConversationState, SentimentPoint};
 use chrono::Duration;
+use closer_domain::agent::EscalationTrigger;
 use closer_domain::cta::CtaEvent;
 use closer_domain::engagement::ResponseRate;
 use closer_domain::messaging::Author;
-use closer_domain::sales::{ConversationStage, Intent, LeadStatus, ReasonCode};
+use closer_domain::sales::{ConversationStage, Intent, LeadStatus, ReasonCode, Sentiment};
 use closer_domain::slots::{self, Observation};
 use closer_llm::ChatModel;
 
@@ -101,17 +102,20 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
     };
     // Waiting only for the team's answer, the lead now asks for a person or is angry: they
     // wait for the person, the bot stops answering meanwhile, and the team's brief says so.
+    let now_wants = if x.wants_human {
+        Some(EscalationTrigger::HumanRequested)
+    } else if matches!(x.sentiment, Some((Sentiment::Angry, _))) {
+        Some(EscalationTrigger::AngrySentiment)
+    } else {
+        None
+    };
     if lead_wrote
         && s.mode == closer_domain::messaging::ConversationMode::Human
-        && (x.wants_human
-            || matches!(
-                x.sentiment,
-                Some((closer_domain::sales::Sentiment::Angry, _))
-            ))
+        && let Some(trigger) = now_wants
         && let Some(brief) = state.handoff.as_mut()
         && escalate::lead_only_waits_for_an_answer(&brief.escalation_reason)
     {
-        brief.escalation_reason = "human_requested".into();
+        brief.escalation_reason = trigger.as_str().into();
         patch.brief = Some(brief.clone());
     }
     let lang = reply_language(s, &state);
@@ -176,9 +180,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             rules_engine::handover_note(s, &state, &lang)
                 .or_else(|| rules_engine::while_waiting(s, &x, &mut state, &lang))
                 .or_else(|| {
-                    let query = without_told_name(&s.new_text(), &x);
-                    let name = &s.profile.business_config.business_name;
-                    let knowledge = retrieval::retrieve_knowledge(&query, &s.knowledge, name);
+                    let knowledge = knowledge_for(s, &without_told_name(&s.new_text(), &x));
                     rules_engine::answer_while_waiting(s, &x, &state, &knowledge)
                 })
         })
@@ -222,11 +224,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         // The name the lead just told is no topic: "Hi I'm Amit, interested in the JEE
         // course" asks about the course.
         let query = without_told_name(&s.new_text(), &x);
-        let knowledge = retrieval::retrieve_knowledge(
-            &query,
-            &s.knowledge,
-            &s.profile.business_config.business_name,
-        );
+        let knowledge = knowledge_for(s, &query);
         let earlier = if x.references_past {
             let past: Vec<_> = s
                 .history
@@ -702,6 +700,15 @@ fn want_known_from_answer(
             state.slots.insert(key, slot);
         }
     }
+}
+
+/// The business's knowledge on `query` (the lead's words, without a name they just told).
+fn knowledge_for(s: &Snapshot, query: &str) -> Vec<retrieval::Snippet> {
+    retrieval::retrieve_knowledge(
+        query,
+        &s.knowledge,
+        &s.profile.business_config.business_name,
+    )
 }
 
 /// Folds this turn's reading into the memory.
