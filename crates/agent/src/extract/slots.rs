@@ -1429,11 +1429,15 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
             // What they want, said unasked ("interested in options trading") fills the
             // slots that ask for it, so the agent does not ask again.
             (asked && (!r.time_only || asks_when(key)))
-                .then(|| match untold(tz, r, &kinds, &out) {
-                    // The answer told other facts too: only the rest answers our question.
-                    Some(rest) => wanted_in_clause(&rest).or(Some(rest).filter(|t| !t.is_empty())),
-                    None => free_answer(r),
-                })
+                .then(
+                    || match untold(tz, r, &kinds, &out, asks_what_they_want(key)) {
+                        // The answer told other facts too: only the rest answers our question.
+                        Some(rest) => {
+                            wanted_in_clause(&rest).or(Some(rest).filter(|t| !t.is_empty()))
+                        }
+                        None => free_answer(r),
+                    },
+                )
                 .flatten()
                 .map(|a| (a, 0.75))
                 .or_else(|| wants.then(|| wanted_in(r)).flatten().map(|a| (a, 0.75)))
@@ -1872,7 +1876,15 @@ fn answer_in(text: &str, norm: &str) -> Option<String> {
 /// class, and "JEE" is left; "Mera naam Rahul hai, 11th" leaves nothing (empty). `None`
 /// when the message told no such fact: all of it is the answer. A free-text slot asked
 /// for takes only the rest, never the whole message.
-fn untold(tz: &str, r: &Reading, kinds: &[(String, SlotKind)], found: &[Found]) -> Option<String> {
+/// `choices_answer`: whether a choice told (the exam) may still answer the question — it says
+/// what a lead wants, never when they start.
+fn untold(
+    tz: &str,
+    r: &Reading,
+    kinds: &[(String, SlotKind)],
+    found: &[Found],
+    choices_answer: bool,
+) -> Option<String> {
     let about_the_lead: Vec<(&SlotKind, &str)> = found
         .iter()
         .filter_map(|(k, v, _)| {
@@ -1880,7 +1892,12 @@ fn untold(tz: &str, r: &Reading, kinds: &[(String, SlotKind)], found: &[Found]) 
                 .iter()
                 .find(|(key, _)| key == k)
                 .map(|(_, kind)| kind)?;
-            (!matches!(kind, SlotKind::Choice(_) | SlotKind::Free)).then_some((kind, v.as_str()))
+            let kept = match kind {
+                SlotKind::Free => true,
+                SlotKind::Choice(_) => choices_answer,
+                _ => false,
+            };
+            (!kept).then_some((kind, v.as_str()))
         })
         .collect();
     if about_the_lead.is_empty() {
@@ -2152,7 +2169,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned(), 0.9))
                 .collect();
-            untold("Asia/Kolkata", &reading(text, &norm), &kinds, &found)
+            untold("Asia/Kolkata", &reading(text, &norm), &kinds, &found, true)
         };
         let sneha = "Sneha naam hai, 12th mein hu, JEE";
         let facts = [("name", "Sneha"), ("class", "12th"), ("exam", "JEE")];
@@ -2241,7 +2258,7 @@ mod tests {
                 ("name".to_owned(), name.to_owned(), 0.9),
                 ("class".to_owned(), format!("{class}th"), 0.9),
             ];
-            let rest = untold("Asia/Kolkata", &reading(&text, &norm), &kinds, &found);
+            let rest = untold("Asia/Kolkata", &reading(&text, &norm), &kinds, &found, true);
             proptest::prop_assert_eq!(rest.as_deref(), Some(exam));
         }
     }

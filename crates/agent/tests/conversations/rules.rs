@@ -2287,3 +2287,22 @@ async fn a_lead_who_asks_what_this_is_hears_whom_they_write_to() {
         assert!(reply.ends_with('?'), "the next step follows: {reply}");
     }
 }
+
+/// Replayed in review: asked "When would you like to get started?", "Pooja here, 12th mein
+/// hu, NEET" was filed as the timeline "NEET". The exam says what she wants, never when.
+#[tokio::test]
+async fn an_exam_told_in_answer_to_when_is_no_timeline() {
+    for id in ["pathshala_wizard", "pathshala"] {
+        let mut c = business(id).conversation();
+        c.profile_name = Some("Pooja".into());
+        talk(
+            &mut c,
+            &[
+                "Hello! Good evening. Do you have weekend batches?",
+                "Pooja here, 12th mein hu, NEET",
+            ],
+        )
+        .await;
+        assert_ne!(c.state.slot_value("timeline"), Some("NEET"), "{id}");
+    }
+}
