@@ -89,12 +89,47 @@ pub fn answer_due(schedule: &WorkingSchedule, local_now: NaiveDateTime) -> Answe
 /// promise the agent makes when nothing it knows answers the lead, with a time it can keep
 /// (a pure function of the hours and the local time, like [`handover_line`]).
 pub fn check_with_team_line(due: AnswerDue, local_now: NaiveDateTime, lang: &str) -> String {
-    let when = match due {
-        AnswerDue::Unknown => return line(Line::NoAnswer, lang).to_owned(),
-        AnswerDue::WithinTheHour => line(Line::WithinTheHour, lang).to_owned(),
-        AnswerDue::By(at) => said_at(Line::ByTime, at, local_now, lang),
+    promise_line(Unanswered::Question, due, local_now, lang)
+}
+
+/// What the team is to answer, as the promise to the lead words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unanswered<'a> {
+    /// A question nothing the business gave the agent answers.
+    Question,
+    /// A request for details of `topic` ("the NEET repeater batch") nothing covers: the
+    /// promise names what the lead will get.
+    Details(&'a str),
+    /// A question asked again after the agent answered it: what it knows was said above,
+    /// never sent again word for word; the team adds the rest.
+    AskedAgain,
+}
+
+/// [`check_with_team_line`] for any of the things the team is to answer, with the same time.
+pub fn promise_line(
+    what: Unanswered<'_>,
+    due: AnswerDue,
+    local_now: NaiveDateTime,
+    lang: &str,
+) -> String {
+    let (plain, by) = match what {
+        Unanswered::Question => (Line::NoAnswer, Line::NoAnswerBy),
+        Unanswered::Details(_) => (Line::DetailsFromTeam, Line::DetailsFromTeamBy),
+        Unanswered::AskedAgain => (Line::SaidAbove, Line::SaidAboveBy),
     };
-    line(Line::NoAnswerBy, lang).replace("{when}", &when)
+    let when = match due {
+        AnswerDue::Unknown => None,
+        AnswerDue::WithinTheHour => Some(line(Line::WithinTheHour, lang).to_owned()),
+        AnswerDue::By(at) => Some(said_at(Line::ByTime, at, local_now, lang)),
+    };
+    let said = match when {
+        None => line(plain, lang).to_owned(),
+        Some(when) => line(by, lang).replace("{when}", &when),
+    };
+    match what {
+        Unanswered::Details(topic) => said.replace("{topic}", topic),
+        Unanswered::Question | Unanswered::AskedAgain => said,
+    }
 }
 
 /// `template` with its `{time}` and `{day}` filled for the local moment `at`, the day named

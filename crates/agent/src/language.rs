@@ -268,6 +268,28 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::NoAnswerBy, true) => {
             "Achha sawaal hai, main team se confirm karke {when} batata hun."
         }
+        (Line::DetailsFromTeam, false) => {
+            "I'll get the {topic} details from the team and share them here."
+        }
+        (Line::DetailsFromTeam, true) => "{topic} ki details team se lekar yahin share karta hun.",
+        (Line::DetailsFromTeamBy, false) => {
+            "I'll get the {topic} details from the team and share them here {when}."
+        }
+        (Line::DetailsFromTeamBy, true) => {
+            "{topic} ki details team se lekar {when} yahin share karta hun."
+        }
+        (Line::SaidAbove, false) => {
+            "What I have on that is in my message above; let me check the rest with the team."
+        }
+        (Line::SaidAbove, true) => {
+            "Iske baare mein jo jaankari hai woh upar bata di hai; baaki main team se confirm karke batata hun."
+        }
+        (Line::SaidAboveBy, false) => {
+            "What I have on that is in my message above; let me check the rest with the team and get back to you {when}."
+        }
+        (Line::SaidAboveBy, true) => {
+            "Iske baare mein jo jaankari hai woh upar bata di hai; baaki main team se confirm karke {when} batata hun."
+        }
         (Line::WithinTheHour, false) => "within the hour",
         (Line::WithinTheHour, true) => "ek ghante mein",
         (Line::ByTime, false) => "by {time} {day}",
@@ -417,6 +439,16 @@ pub enum Line {
     NoAnswer,
     /// The question passed to the team, with when they will have answered (`{when}`).
     NoAnswerBy,
+    /// A request for details of `{topic}` nothing the business gave answers: the team will
+    /// send them.
+    DetailsFromTeam,
+    /// The same, with when (`{when}`).
+    DetailsFromTeamBy,
+    /// A question asked again after its answer: the answer is above (not sent again), the
+    /// team adds the rest.
+    SaidAbove,
+    /// The same, with when (`{when}`).
+    SaidAboveBy,
     WithinTheHour,
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,

@@ -2,7 +2,7 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
-use crate::escalate::{AnswerDue, answer_due, check_with_team_line};
+use crate::escalate::{AnswerDue, Unanswered, answer_due, check_with_team_line, promise_line};
 use crate::extract::slots::{SlotKind, kind_of};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
@@ -943,8 +943,24 @@ fn answer(
             0.35,
         );
     }
+    // An answer the lead already has is not sent again word for word: it reads as a machine,
+    // and when the entry only seemed to answer, the same wrong answer twice. Asked again,
+    // it is pointed at and the team adds what the lead still wants.
+    let quoted: Vec<String> = (answers.iter())
+        .map(|k| quote(&k.text))
+        .filter(|q| !s.bot_has_said(q))
+        .collect();
+    if quoted.is_empty() {
+        let (due, local_now) = promise_an_answer(s, state);
+        fx.promised_answer = true;
+        return draft(
+            promise_line(Unanswered::AskedAgain, due, local_now, lang),
+            ReasonCode::ClarificationRequest,
+            None,
+            0.4,
+        );
+    }
     state.confused_streak = 0;
-    let quoted: Vec<String> = answers.iter().map(|k| quote(&k.text)).collect();
     let lang = &frame_language(s, state, &quoted);
     let follow = next_slot(s, state).map(|slot| {
         state.asked_slots.push(slot.clone());

@@ -2306,3 +2306,69 @@ async fn an_exam_told_in_answer_to_when_is_no_timeline() {
         assert_ne!(c.state.slot_value("timeline"), Some("NEET"), "{id}");
     }
 }
+
+/// Played against a fresh "Pathshala Pune": after the fee answer, "any scholarship?" got the
+/// fee answer again, word for word (its "10% early-bird discount" was read as marks and a
+/// discount, which is how a lead asks for a scholarship). The FAQ says nothing on
+/// scholarships: the lead hears the honest promise, and the team gets the question.
+#[tokio::test]
+async fn a_scholarship_the_faq_does_not_mention_goes_to_the_team_not_the_fee_again() {
+    let mut c = pathshala_pune();
+    talk(&mut c, &["what are the fees?", "Amit"]).await;
+    assert!(c.replies()[0].contains("₹85,000"), "{:?}", c.replies());
+    let o = c.lead_says("any scholarship?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("₹85,000"), "{reply}");
+    assert!(reply.contains("check that with the team"), "{reply}");
+    let brief = o
+        .decision
+        .handoff
+        .as_ref()
+        .expect("the team gets the question");
+    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(c.mode, ConversationMode::Human);
+    // Asked first, the same: no entry answers it.
+    for first in ["any scholarship?", "Do you give scholarships?"] {
+        let mut c = pathshala_pune();
+        let o = c.lead_says(first, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(!reply.contains("₹85,000"), "{first}: {reply}");
+        assert!(o.decision.handoff_required, "{first}: {reply}");
+    }
+    // The discount itself is still the fee entry's.
+    let mut c = pathshala_pune();
+    let o = c.lead_says("any discount?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("early-bird"), "{reply}");
+}
+
+/// Whatever an entry matched, an answer the agent already sent is not sent again word for
+/// word: asked again, the lead hears that it was said above and that the team will add to
+/// it (a person picks the question up).
+#[tokio::test]
+async fn an_answer_already_sent_is_never_sent_again_word_for_word() {
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Do you have weekend batches?", "Amit"]).await;
+    let o = c
+        .lead_says("sorry, do you have weekend batches?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("Saturday and Sunday"), "{reply}");
+    assert!(reply.contains("above"), "{reply}");
+    assert!(o.decision.handoff_required, "{reply}");
+    // Two questions, one answered before: only the new answer is quoted.
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Do you have weekend batches?", "Amit"]).await;
+    let o = c
+        .lead_says("weekend batches and can I pay in EMI?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("6-month EMI"), "{reply}");
+    assert!(!reply.contains("Saturday and Sunday"), "{reply}");
+    let all = c.replies();
+    for (i, r) in all.iter().enumerate() {
+        assert!(!all[..i].contains(r), "sent twice: {r}");
+    }
+}
