@@ -57,6 +57,21 @@ pub fn handover_line(
     }
 }
 
+/// What a lead waiting for a person hears when they ask whether anyone is there: sorry for
+/// the wait, and that a person will reply here — shortly inside the working hours (or none
+/// known), outside them when the team is back, as [`handover_line`] says it.
+pub fn person_coming_line(
+    schedule: &WorkingSchedule,
+    local_now: NaiveDateTime,
+    lang: &str,
+) -> String {
+    let promise = match schedule.team_back(local_now) {
+        TeamBack::Now => line(Line::PersonComing, lang).to_owned(),
+        TeamBack::At(at) => said_at(Line::HandoffLater, at, local_now, lang),
+    };
+    format!("{} {promise}", line(Line::SorryForTheWait, lang))
+}
+
 /// When the team will have answered a question the agent passed on to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerDue {

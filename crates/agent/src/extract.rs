@@ -63,6 +63,9 @@ pub struct Extraction {
     /// "What is this?", "who are you?", "aap kaun ho?": a lead who does not know whom they are
     /// writing to (an ad, a forwarded number).
     pub asks_who_we_are: bool,
+    /// "hello??", "??", "anyone there?", "koi hai": the lead checks that someone is reading,
+    /// and says nothing else.
+    pub checks_presence: bool,
 }
 
 /// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
@@ -539,6 +542,16 @@ const PRESENCE_PINGS: &[&str] = &[
     "kya aap ho",
     "aap ho",
 ];
+/// Whether `text` only checks that someone is there: a presence ping ("hello??", "anyone
+/// there?") or question marks alone ("??").
+fn checks_presence(text: &str) -> bool {
+    let marks_alone = text.contains('?')
+        && text
+            .chars()
+            .all(|c| matches!(c, '?' | '!' | '.') || c.is_whitespace());
+    marks_alone || PRESENCE_PINGS.contains(&normalize(text).trim())
+}
+
 const PRICE: &[&str] = &[
     "price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "kitna",
     "kitne", "kitni", "rate", "how much", "emi", "discount", "₹", "paisa", "paise", "plans",
@@ -1466,6 +1479,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         } else {
             language::detect(&text)
         },
+        checks_presence: checks_presence(&text),
         ..Default::default()
     };
     if norm.trim().is_empty() {

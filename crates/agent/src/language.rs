@@ -420,6 +420,10 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::OfferQuestion, true) => {
             "Koi jaldi nahi. Aapko {offer} ke baare mein koi sawaal ho toh puchiye."
         }
+        (Line::SorryForTheWait, false) => "Sorry for the wait.",
+        (Line::SorryForTheWait, true) => "Intezaar ke liye maafi.",
+        (Line::PersonComing, false) => "Someone from our team will reply here shortly.",
+        (Line::PersonComing, true) => "Team se koi jaldi yahin reply karega.",
         (Line::Apology, false) => "Sorry for the trouble.",
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
@@ -530,6 +534,10 @@ pub enum Line {
     /// One question about the offer on the table for a lead who only said "hmm".
     OfferQuestion,
     Apology,
+    /// To a lead waiting for a person who asks whether anyone is there.
+    SorryForTheWait,
+    /// A person will reply here, inside the working hours.
+    PersonComing,
     Ping,
     ButtonYes,
     ButtonNo,

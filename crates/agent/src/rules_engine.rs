@@ -1251,6 +1251,34 @@ pub fn answer_while_waiting(
     Some(d)
 }
 
+/// Handed over for a person (the lead asked for one, or is upset), nobody has come yet, and
+/// the lead checks that anyone is there ("hello??"): silence would read as being ignored a
+/// second time. Told once per wait, with an apology, that a person will reply here (when,
+/// outside the working hours); a second "hello??" of the same wait gets nothing. A lead who
+/// only waits for an answer was told when it comes, and the team answering is that answer.
+pub fn person_still_coming(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    lang: &str,
+) -> Option<Draft> {
+    let handed = s.state.handoff.as_ref()?;
+    let told = state
+        .told_person_coming_at
+        .is_some_and(|at| at >= handed.at);
+    if !x.checks_presence
+        || crate::escalate::lead_only_waits_for_an_answer(&handed.escalation_reason)
+        || told
+    {
+        return None;
+    }
+    state.told_person_coming_at = Some(s.now);
+    let local_now = s.now.with_timezone(&business_tz(s)).naive_local();
+    let schedule = s.profile.business_config.schedule();
+    let text = crate::escalate::person_coming_line(&schedule, local_now, lang);
+    Some(draft(text, ReasonCode::Confirmation, None, 0.85))
+}
+
 /// The link a lead can act on alone for `cta`: the CTA's own, or the owner's contact link for
 /// it. A phone number, or the website for a booking, is nothing to book with.
 fn self_serve_link(s: &Snapshot, cta: CtaType) -> Option<String> {

@@ -83,6 +83,9 @@ pub struct ConversationState {
     pub requested_day: Option<chrono::NaiveDate>,
     pub risk_flags: Vec<String>,
     pub handoff: Option<HandoffPackage>,
+    /// When a lead waiting for a person, who asked whether anyone is there, was told one is
+    /// coming: once per wait (a note after the current handover stands for the whole wait).
+    pub told_person_coming_at: Option<DateTime<Utc>>,
     pub last_lead_message_at: Option<DateTime<Utc>>,
 }
 

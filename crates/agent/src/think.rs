@@ -183,12 +183,13 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                     let knowledge = knowledge_for(s, &without_told_name(&s.new_text(), &x));
                     rules_engine::answer_while_waiting(s, &x, &state, &knowledge)
                 })
+                .or_else(|| rules_engine::person_still_coming(s, &x, &mut state, &lang))
         })
         .flatten()
     {
-        // Handed to the team, nobody has answered yet, and the lead moved the call or asked
-        // for a link they can use alone: told that the team knows (with the link), rather
-        // than left to wonder whether anyone read it.
+        // Handed to the team, nobody has answered yet, and the lead moved the call, asked
+        // for a link they can use alone, or asks whether anyone is there: told that the team
+        // knows (with the link), rather than left to wonder whether anyone read it.
         decision.while_handed_over = true;
         note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {

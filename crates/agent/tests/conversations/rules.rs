@@ -2372,3 +2372,70 @@ async fn an_answer_already_sent_is_never_sent_again_word_for_word() {
         assert!(!all[..i].contains(r), "sent twice: {r}");
     }
 }
+
+/// Played against a fresh "Pathshala Pune": an angry lead was handed to the team, then wrote
+/// "hello??" and heard nothing. A lead waiting for a person who checks that anyone is there
+/// hears once, with an apology, that a person will reply here (and when, out of hours); the
+/// second "hello??" of the same wait gets nothing, and once a person took over or answered,
+/// the conversation is theirs.
+#[tokio::test]
+async fn a_lead_waiting_for_a_person_who_asks_if_anyone_is_there_hears_once_that_one_is_coming() {
+    for ping in ["hello??", "??", "hello?", "anyone there?"] {
+        let mut c = pathshala_pune();
+        let o = c
+            .lead_says(
+                "Worst institute, nobody called me back. Cheating people!",
+                None,
+            )
+            .await
+            .clone();
+        assert_eq!(
+            o.decision
+                .handoff
+                .as_ref()
+                .map(|h| h.escalation_reason.as_str()),
+            Some("angry_sentiment")
+        );
+        let mut taken = c.clone();
+        let mut answered = c.clone();
+        c.advance(chrono::Duration::minutes(20));
+        let o = c.lead_says(ping, None).await.clone();
+        let note = o.decision.message_text.clone().unwrap_or_default();
+        assert!(o.decision.should_send, "{ping}: {o:?}");
+        assert!(o.decision.while_handed_over, "{ping}");
+        assert_eq!(
+            note, "Sorry for the wait. Someone from our team will reply here shortly.",
+            "{ping}"
+        );
+        assert!(!o.decision.handoff_required, "{ping}");
+        assert_eq!(c.mode, ConversationMode::Human);
+        // No spam: the same wait, the same question, nothing more.
+        let o = c.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+
+        taken.take_over();
+        let o = taken.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+        answered.history.push(closer_agent::snapshot::Turn {
+            id: "h1".into(),
+            author: closer_domain::messaging::Author::Human,
+            text: "Hi, this is Priya from the team. So sorry!".into(),
+            at: answered.now,
+            reply_id: None,
+        });
+        let o = answered.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+    }
+    // Asked for a person, in Hinglish, at night: when the team is back.
+    let mut c = pathshala_pune();
+    c.now = Utc.with_ymd_and_hms(2026, 11, 16, 16, 0, 0).unwrap();
+    c.lead_says("mujhe kisi insaan se baat karni hai", None)
+        .await;
+    let o = c.lead_says("koi hai??", None).await.clone();
+    let note = o.decision.message_text.clone().unwrap_or_default();
+    assert!(note.contains("kal (Tue) 9:00 AM"), "{note}");
+    assert!(note.starts_with("Intezaar"), "{note}");
+    // A small word that is no check on us ("ok") is left alone.
+    let o = c.lead_says("ok", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+}
