@@ -152,8 +152,10 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .get("opt_out")
             .and_then(|sc| sc.for_reply(&lang))
             .unwrap_or(line(Line::OptOut, &lang));
+        // Whoever has the conversation: after a STOP nobody else may write to the lead (a
+        // person neither), so the compliance confirmation is the agent's to send.
         Draft {
-            should_send: s.mode.bot_may_reply(),
+            should_send: true,
             text: text.into(),
             reason_code: ReasonCode::ExitGraceful,
             cta_type: None,

@@ -15,7 +15,9 @@ use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
 use closer_domain::agent::{DecisionEngine, Trigger};
-use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
+use closer_domain::conversation_rules::{
+    self, AgentReply, ConversationFacts, DecisionEffect, DecisionOutcome,
+};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
 use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
@@ -343,10 +345,18 @@ impl OrgScope<'_> {
                 record.seen_takeover_at,
                 latest_takeover(&*txn, self.org_id, conv.contact_id, conversation_id).await?,
             );
+        // A decision that opts the lead out sends nothing but the confirmation of it.
+        let reply = if patch.opted_out {
+            AgentReply::OptOutConfirmation
+        } else if record.while_handed_over {
+            AgentReply::WaitingNote
+        } else {
+            AgentReply::Answer
+        };
         let suppressed = record.should_send
             && !conversation_rules::agent_reply_goes(
                 conv.mode,
-                record.while_handed_over,
+                reply,
                 conv.last_message_author,
                 taken_over_meanwhile,
             );

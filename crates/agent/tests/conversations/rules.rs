@@ -2439,3 +2439,56 @@ async fn a_lead_waiting_for_a_person_who_asks_if_anyone_is_there_hears_once_that
     let o = c.lead_says("ok", None).await.clone();
     assert!(!o.decision.should_send, "{o:?}");
 }
+
+/// Played against a fresh "Pathshala Pune": handed to the team, the lead wrote STOP, was
+/// opted out, and heard nothing. The confirmation is the compliance message WhatsApp leads
+/// expect after STOP, and after it nobody — not even a person — may write to them: it goes
+/// whoever has the conversation (waiting for a person, taken over, or answered by one), and
+/// nothing else goes with it or after it.
+#[tokio::test]
+async fn stop_while_handed_over_opts_out_with_the_one_confirmation() {
+    let mut waiting = pathshala_pune();
+    waiting.lead_says("I want to talk to a person", None).await;
+    assert_eq!(waiting.mode, ConversationMode::Human);
+    let mut taken = waiting.clone();
+    taken.take_over();
+    let mut answered = waiting.clone();
+    answered.history.push(closer_agent::snapshot::Turn {
+        id: "h1".into(),
+        author: closer_domain::messaging::Author::Human,
+        text: "Hi, this is Priya from the team.".into(),
+        at: answered.now,
+        reply_id: None,
+    });
+    let mut unanswered = pathshala_pune();
+    unanswered
+        .lead_says("Is there a hostel near your centre?", None)
+        .await;
+    assert_eq!(unanswered.mode, ConversationMode::Human);
+    for (who, mut c) in [
+        ("waiting", waiting),
+        ("taken over", taken),
+        ("answered", answered),
+        ("waiting for an answer", unanswered),
+    ] {
+        let o = c.lead_says("STOP", None).await.clone();
+        assert!(o.patch.opted_out, "{who}");
+        assert!(o.decision.should_send, "{who}: {o:?}");
+        let text = o.decision.message_text.clone().unwrap_or_default();
+        assert!(text.contains("Reply START anytime"), "{who}: {text}");
+        assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{who}");
+        let lock = o
+            .decision
+            .guardrails
+            .iter()
+            .find(|g| g.rule == "human_lock");
+        assert_eq!(lock.map(|g| g.action), Some(GuardAction::Passed), "{who}");
+        assert_eq!(c.lead_status, LeadStatus::OptedOut, "{who}");
+        assert!(c.opted_out, "{who}");
+        // Nothing after it, the waiting notes included.
+        for line in ["hello??", "Can I book a call?"] {
+            let o = c.lead_says(line, None).await;
+            assert!(!o.decision.should_send, "{who}: {line}: {o:?}");
+        }
+    }
+}
