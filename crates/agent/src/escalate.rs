@@ -142,7 +142,15 @@ pub fn promise_line(
         Some(when) => line(by, lang).replace("{when}", &when),
     };
     match what {
-        Unanswered::Details(topic) => said.replace("{topic}", topic),
+        // The topic opens the Hinglish line: "Hostel ki details…".
+        Unanswered::Details(topic) => {
+            let said = said.replace("{topic}", topic);
+            let mut chars = said.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
         Unanswered::Question | Unanswered::AskedAgain => said,
     }
 }

@@ -2,7 +2,7 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
-use crate::escalate::{AnswerDue, Unanswered, answer_due, check_with_team_line, promise_line};
+use crate::escalate::{AnswerDue, Unanswered, answer_due, promise_line};
 use crate::extract::slots::{SlotKind, kind_of};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
@@ -713,12 +713,14 @@ fn decide(
     let first_contact = !s.bot_has_spoken();
     // A message that asks nothing is read as a question ("Fees") only when it is not the
     // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".
+    // "I want details of the repeater batch" asks as a question does, answered or promised.
+    let asks = x.is_question || x.wants_details_of.is_some();
     let answers: Vec<&Snippet> = knowledge
         .iter()
         .filter(|k| k.source == SnippetSource::Knowledge && k.answers)
-        .filter(|_| x.is_question || pending.is_none())
+        .filter(|_| asks || pending.is_none())
         .collect();
-    if x.is_question || !answers.is_empty() {
+    if asks || !answers.is_empty() {
         return (answer(s, x, state, &answers, lang, &mut fx), fx);
     }
     // "morning" answering "what is your fitness goal?": the time is kept (the extraction
@@ -936,8 +938,13 @@ fn answer(
         }
         let (due, local_now) = promise_an_answer(s, state);
         fx.promised_answer = true;
+        // "Details of the NEET repeater batch": the promise says what the lead will get.
+        let what = match &x.wants_details_of {
+            Some(topic) if !x.is_question => Unanswered::Details(topic),
+            _ => Unanswered::Question,
+        };
         return draft(
-            check_with_team_line(due, local_now, lang),
+            promise_line(what, due, local_now, lang),
             ReasonCode::ClarificationRequest,
             None,
             0.35,

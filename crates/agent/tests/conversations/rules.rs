@@ -2492,3 +2492,67 @@ async fn stop_while_handed_over_opts_out_with_the_one_confirmation() {
         }
     }
 }
+
+/// Played against a fresh "Pathshala Pune", which has nothing on a repeater batch: "Hello, I
+/// want details of the NEET repeater batch" was greeted and asked for a name, the details
+/// never mentioned again. A request for details of something the knowledge does not cover
+/// is promised honestly, naming what the lead will get, and the team gets it to answer like
+/// any unanswered question; a request that names nothing ("I want details") is qualified as
+/// before.
+#[tokio::test]
+async fn details_the_faq_does_not_have_are_promised_from_the_team() {
+    let mut c = pathshala_pune();
+    let o = c
+        .lead_says("Hello, I want details of the NEET repeater batch", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        reply,
+        "I'll get the NEET repeater batch details from the team and share them here within \
+         the hour."
+    );
+    let brief = o
+        .decision
+        .handoff
+        .as_ref()
+        .expect("the team gets the request");
+    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(c.mode, ConversationMode::Human);
+    let promise = c.state.commitments.agent.last().expect("the promise, due");
+    assert!(promise.what.contains("NEET repeater batch"), "{promise:?}");
+    assert!(promise.due.is_some());
+    assert_eq!(slot(&c, "exam").as_deref(), Some("NEET"));
+
+    // In the middle of qualifying, in Hinglish.
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Hi"]).await;
+    let o = c
+        .lead_says("hostel facility ki details bhejo", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        reply,
+        "Hostel facility ki details team se lekar ek ghante mein yahin share karta hun."
+    );
+    assert!(o.decision.handoff_required);
+
+    // Details of nothing in particular: the agent learns what the lead wants first.
+    for vague in ["Hi, I want details", "send me more info please"] {
+        let mut c = pathshala_pune();
+        let o = c.lead_says(vague, None).await.clone();
+        assert!(!o.decision.handoff_required, "{vague}: {o:?}");
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(reply.ends_with('?'), "{vague}: {reply}");
+    }
+    // Details the knowledge has are answered, as before.
+    let mut c = pathshala_pune();
+    let o = c
+        .lead_says("I want details of the weekend batches", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("Saturday and Sunday"), "{reply}");
+    assert!(!o.decision.handoff_required);
+}
