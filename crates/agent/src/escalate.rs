@@ -4,7 +4,7 @@ use crate::extract::Extraction;
 use crate::language::{Line, line};
 use crate::state::{ConversationState, HandoffPackage};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use closer_domain::agent::EscalationTrigger;
+use closer_domain::agent::{EscalationTrigger, HandoverReason};
 use closer_domain::cta::CtaState;
 use closer_domain::engagement::{DECLINING_TREND, sentiment_trend};
 use closer_domain::hours::{TeamBack, WorkingSchedule};
@@ -15,7 +15,7 @@ pub const CONFUSED_LIMIT: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Escalation {
-    pub reason: &'static str,
+    pub reason: HandoverReason,
     pub priority: EscalationPriority,
     pub recommended_action: &'static str,
 }
@@ -24,13 +24,14 @@ impl Escalation {
     /// An angry lead, a failed payment or a falling mood: the line telling the lead a person is
     /// coming starts with an apology instead of a cheerful hand-off.
     pub fn lead_is_upset(&self) -> bool {
-        [
-            EscalationTrigger::AngrySentiment,
-            EscalationTrigger::PaymentFailure,
-            EscalationTrigger::DecliningSentiment,
-        ]
-        .iter()
-        .any(|t| t.as_str() == self.reason)
+        matches!(
+            self.reason,
+            HandoverReason::Trigger(
+                EscalationTrigger::AngrySentiment
+                    | EscalationTrigger::PaymentFailure
+                    | EscalationTrigger::DecliningSentiment
+            )
+        )
     }
 }
 
@@ -260,7 +261,7 @@ pub fn check(
         .filter(|c| c.0 && switches.is_on(c.1))
         .max_by_key(|c| c.2.rank())
         .map(|(_, trigger, priority, recommended_action)| Escalation {
-            reason: trigger.as_str(),
+            reason: trigger.into(),
             priority,
             recommended_action,
         })
@@ -276,7 +277,7 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
         .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
     // A lead who closed with "thanks" ended the exchange themselves: nobody let them go.
     (!x.declines && !x.thanks && !taken_up).then_some(Escalation {
-        reason: NOTHING_LEFT_TO_OFFER,
+        reason: HandoverReason::NothingLeftToOffer,
         priority: EscalationPriority::Medium,
         recommended_action:
             "The agent has asked everything and has no offer left to make: follow up yourself.",
@@ -287,21 +288,17 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
 /// answers the question. Without a person the promise goes nowhere and the lead waits forever.
 pub fn unanswered_question() -> Escalation {
     Escalation {
-        reason: UNANSWERED_QUESTION,
+        reason: HandoverReason::UnansweredQuestion,
         priority: EscalationPriority::Medium,
         recommended_action: "Answer the lead's question yourself (the agent promised the team \
             would), then add the answer to the knowledge base so the agent can answer it next time.",
     }
 }
 
-/// The handover reasons of the agent's own making (the lead asked for nobody).
-const UNANSWERED_QUESTION: &str = "unanswered_question";
-const NOTHING_LEFT_TO_OFFER: &str = "nothing_left_to_offer";
-
 /// Handovers by which the lead only waits for an answer: they asked for nobody and are not
 /// upset (the agent had no answer, or nothing left to offer).
-pub fn lead_only_waits_for_an_answer(escalation_reason: &str) -> bool {
-    [UNANSWERED_QUESTION, NOTHING_LEFT_TO_OFFER].contains(&escalation_reason)
+pub fn lead_only_waits_for_an_answer(escalation_reason: HandoverReason) -> bool {
+    escalation_reason.lead_only_waits_for_an_answer()
 }
 
 /// Words by which a reply promises that the team will answer ("let me check with the team",
@@ -336,7 +333,7 @@ pub fn promises_to_check(reply: &str) -> bool {
 /// the team will confirm the time. A lead asking to talk is worth answering soon.
 pub fn call_requested() -> Escalation {
     Escalation {
-        reason: "call_requested",
+        reason: HandoverReason::CallRequested,
         priority: EscalationPriority::High,
         recommended_action: "Confirm the call at the time the lead asked for (in the agent's \
             promises), or offer another. Add a booking link to the call to action so the agent \
@@ -360,7 +357,7 @@ pub fn package(e: &Escalation, state: &ConversationState, at: DateTime<Utc>) -> 
         None => direction.to_owned(),
     };
     HandoffPackage {
-        escalation_reason: e.reason.into(),
+        escalation_reason: e.reason,
         priority: e.priority,
         summary: state.summary.clone(),
         key_slots: state
@@ -458,12 +455,12 @@ mod tests {
         let confused = switches(&words(&["complex_question_3x"]));
         assert_eq!(
             check(&x, &state, &confused).map(|e| e.reason),
-            Some("complex_question_3x")
+            Some(EscalationTrigger::ComplexQuestion3x.into())
         );
         let both = switches(&words(&["complex_question_3x", "angry_sentiment"]));
         assert_eq!(
             check(&x, &state, &both).map(|e| e.reason),
-            Some("angry_sentiment")
+            Some(EscalationTrigger::AngrySentiment.into())
         );
     }
 

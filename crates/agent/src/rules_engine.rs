@@ -1225,7 +1225,7 @@ pub fn answer_while_waiting(
     state: &ConversationState,
     knowledge: &[Snippet],
 ) -> Option<Draft> {
-    let reason = s.state.handoff.as_ref()?.escalation_reason.as_str();
+    let reason = s.state.handoff.as_ref()?.escalation_reason;
     let asks = x.is_question || x.asks_price;
     if !crate::escalate::lead_only_waits_for_an_answer(reason) || !asks || x.wants_human {
         return None;
@@ -1274,7 +1274,7 @@ pub fn person_still_coming(
         .told_person_coming_at
         .is_some_and(|at| at >= handed.at);
     if !x.checks_presence
-        || crate::escalate::lead_only_waits_for_an_answer(&handed.escalation_reason)
+        || crate::escalate::lead_only_waits_for_an_answer(handed.escalation_reason)
         || told
     {
         return None;

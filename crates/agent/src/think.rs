@@ -113,9 +113,9 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         && s.mode == closer_domain::messaging::ConversationMode::Human
         && let Some(trigger) = now_wants
         && let Some(brief) = state.handoff.as_mut()
-        && escalate::lead_only_waits_for_an_answer(&brief.escalation_reason)
+        && escalate::lead_only_waits_for_an_answer(brief.escalation_reason)
     {
-        brief.escalation_reason = trigger.as_str().into();
+        brief.escalation_reason = trigger.into();
         patch.brief = Some(brief.clone());
     }
     let lang = reply_language(s, &state);

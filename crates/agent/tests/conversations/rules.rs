@@ -5,6 +5,7 @@ use crate::support::*;
 use chrono::{TimeZone, Utc};
 use closer_agent::Engine;
 use closer_agent::guardrails::GuardAction;
+use closer_domain::agent::HandoverReason;
 use closer_domain::messaging::ConversationMode;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, LeadStatus, ReasonCode,
@@ -314,7 +315,7 @@ async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
     let o = c.outcomes.last().expect("an outcome");
     assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
     let brief = o.decision.handoff.as_ref().expect("a brief");
-    assert_eq!(brief.escalation_reason, "nothing_left_to_offer");
+    assert_eq!(brief.escalation_reason, HandoverReason::NothingLeftToOffer);
     assert_eq!(
         brief.key_slots.get("name").map(String::as_str),
         Some("Neha")
@@ -522,7 +523,7 @@ async fn a_question_the_agent_cannot_answer_goes_to_the_team() {
     assert!(reply.contains("check that with the team"), "{reply}");
     assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
     let brief = o.decision.handoff.as_ref().expect("a brief for the team");
-    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
     assert!(
         brief.recommended_action.contains("knowledge base"),
         "{brief:?}"
@@ -878,7 +879,7 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     );
     assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
     let brief = o.decision.handoff.expect("a brief for the team");
-    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(brief.escalation_reason, HandoverReason::CallRequested);
     assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
     assert_eq!(c.state.call_requested, Some(five_pm));
     assert_eq!(c.mode, ConversationMode::Human);
@@ -910,7 +911,7 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     let brief = c.state.handoff.clone().expect("the brief stays");
     assert!(brief.summary.contains("Wed 18 Nov, 6:00 PM"), "{brief:?}");
     assert!(!brief.summary.contains("5:00 PM"), "{brief:?}");
-    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(brief.escalation_reason, HandoverReason::CallRequested);
     assert_eq!(o.patch.brief, Some(brief));
     // A person has answered: the conversation is theirs, and a new time goes to them alone.
     let mut taken = c.clone();
@@ -1193,8 +1194,8 @@ async fn a_visit_or_demo_asked_for_on_a_day_is_booked_like_a_call() {
     );
     assert_eq!(c.state.call_requested, Some(saturday_4pm));
     assert_eq!(
-        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
-        Some("call_requested")
+        o.decision.handoff.map(|b| b.escalation_reason),
+        Some(HandoverReason::CallRequested)
     );
 
     // A day named, then a call asked for without one: the day no longer holds.
@@ -2325,7 +2326,7 @@ async fn a_scholarship_the_faq_does_not_mention_goes_to_the_team_not_the_fee_aga
         .handoff
         .as_ref()
         .expect("the team gets the question");
-    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
     assert_eq!(c.mode, ConversationMode::Human);
     // Asked first, the same: no entry answers it.
     for first in ["any scholarship?", "Do you give scholarships?"] {
@@ -2517,7 +2518,7 @@ async fn details_the_faq_does_not_have_are_promised_from_the_team() {
         .handoff
         .as_ref()
         .expect("the team gets the request");
-    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
     assert_eq!(c.mode, ConversationMode::Human);
     let promise = c.state.commitments.agent.last().expect("the promise, due");
     assert!(promise.what.contains("NEET repeater batch"), "{promise:?}");
