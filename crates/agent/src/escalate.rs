@@ -4,7 +4,7 @@ use crate::extract::Extraction;
 use crate::language::{Line, line};
 use crate::state::{ConversationState, HandoffPackage};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use closer_domain::agent::EscalationTrigger;
+use closer_domain::agent::{EscalationTrigger, HandoverReason};
 use closer_domain::cta::CtaState;
 use closer_domain::engagement::{DECLINING_TREND, sentiment_trend};
 use closer_domain::hours::{TeamBack, WorkingSchedule};
@@ -15,7 +15,7 @@ pub const CONFUSED_LIMIT: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Escalation {
-    pub reason: &'static str,
+    pub reason: HandoverReason,
     pub priority: EscalationPriority,
     pub recommended_action: &'static str,
 }
@@ -24,13 +24,14 @@ impl Escalation {
     /// An angry lead, a failed payment or a falling mood: the line telling the lead a person is
     /// coming starts with an apology instead of a cheerful hand-off.
     pub fn lead_is_upset(&self) -> bool {
-        [
-            EscalationTrigger::AngrySentiment,
-            EscalationTrigger::PaymentFailure,
-            EscalationTrigger::DecliningSentiment,
-        ]
-        .iter()
-        .any(|t| t.as_str() == self.reason)
+        matches!(
+            self.reason,
+            HandoverReason::Trigger(
+                EscalationTrigger::AngrySentiment
+                    | EscalationTrigger::PaymentFailure
+                    | EscalationTrigger::DecliningSentiment
+            )
+        )
     }
 }
 
@@ -55,6 +56,21 @@ pub fn handover_line(
     } else {
         promise
     }
+}
+
+/// What a lead waiting for a person hears when they ask whether anyone is there: sorry for
+/// the wait, and that a person will reply here — shortly inside the working hours (or none
+/// known), outside them when the team is back, as [`handover_line`] says it.
+pub fn person_coming_line(
+    schedule: &WorkingSchedule,
+    local_now: NaiveDateTime,
+    lang: &str,
+) -> String {
+    let promise = match schedule.team_back(local_now) {
+        TeamBack::Now => line(Line::PersonComing, lang).to_owned(),
+        TeamBack::At(at) => said_at(Line::HandoffLater, at, local_now, lang),
+    };
+    format!("{} {promise}", line(Line::SorryForTheWait, lang))
 }
 
 /// When the team will have answered a question the agent passed on to them.
@@ -89,12 +105,55 @@ pub fn answer_due(schedule: &WorkingSchedule, local_now: NaiveDateTime) -> Answe
 /// promise the agent makes when nothing it knows answers the lead, with a time it can keep
 /// (a pure function of the hours and the local time, like [`handover_line`]).
 pub fn check_with_team_line(due: AnswerDue, local_now: NaiveDateTime, lang: &str) -> String {
-    let when = match due {
-        AnswerDue::Unknown => return line(Line::NoAnswer, lang).to_owned(),
-        AnswerDue::WithinTheHour => line(Line::WithinTheHour, lang).to_owned(),
-        AnswerDue::By(at) => said_at(Line::ByTime, at, local_now, lang),
+    promise_line(Unanswered::Question, due, local_now, lang)
+}
+
+/// What the team is to answer, as the promise to the lead words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unanswered<'a> {
+    /// A question nothing the business gave the agent answers.
+    Question,
+    /// A request for details of `topic` ("the NEET repeater batch") nothing covers: the
+    /// promise names what the lead will get.
+    Details(&'a str),
+    /// A question asked again after the agent answered it: what it knows was said above,
+    /// never sent again word for word; the team adds the rest.
+    AskedAgain,
+}
+
+/// [`check_with_team_line`] for any of the things the team is to answer, with the same time.
+pub fn promise_line(
+    what: Unanswered<'_>,
+    due: AnswerDue,
+    local_now: NaiveDateTime,
+    lang: &str,
+) -> String {
+    let (plain, by) = match what {
+        Unanswered::Question => (Line::NoAnswer, Line::NoAnswerBy),
+        Unanswered::Details(_) => (Line::DetailsFromTeam, Line::DetailsFromTeamBy),
+        Unanswered::AskedAgain => (Line::SaidAbove, Line::SaidAboveBy),
     };
-    line(Line::NoAnswerBy, lang).replace("{when}", &when)
+    let when = match due {
+        AnswerDue::Unknown => None,
+        AnswerDue::WithinTheHour => Some(line(Line::WithinTheHour, lang).to_owned()),
+        AnswerDue::By(at) => Some(said_at(Line::ByTime, at, local_now, lang)),
+    };
+    let said = match when {
+        None => line(plain, lang).to_owned(),
+        Some(when) => line(by, lang).replace("{when}", &when),
+    };
+    match what {
+        // The topic opens the Hinglish line: "Hostel ki details…".
+        Unanswered::Details(topic) => {
+            let said = said.replace("{topic}", topic);
+            let mut chars = said.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+        Unanswered::Question | Unanswered::AskedAgain => said,
+    }
 }
 
 /// `template` with its `{time}` and `{day}` filled for the local moment `at`, the day named
@@ -202,7 +261,7 @@ pub fn check(
         .filter(|c| c.0 && switches.is_on(c.1))
         .max_by_key(|c| c.2.rank())
         .map(|(_, trigger, priority, recommended_action)| Escalation {
-            reason: trigger.as_str(),
+            reason: trigger.into(),
             priority,
             recommended_action,
         })
@@ -218,7 +277,7 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
         .any(|r| matches!(r.state, CtaState::Clicked | CtaState::Completed));
     // A lead who closed with "thanks" ended the exchange themselves: nobody let them go.
     (!x.declines && !x.thanks && !taken_up).then_some(Escalation {
-        reason: NOTHING_LEFT_TO_OFFER,
+        reason: HandoverReason::NothingLeftToOffer,
         priority: EscalationPriority::Medium,
         recommended_action:
             "The agent has asked everything and has no offer left to make: follow up yourself.",
@@ -229,21 +288,17 @@ pub fn nothing_left_to_offer(x: &Extraction, state: &ConversationState) -> Optio
 /// answers the question. Without a person the promise goes nowhere and the lead waits forever.
 pub fn unanswered_question() -> Escalation {
     Escalation {
-        reason: UNANSWERED_QUESTION,
+        reason: HandoverReason::UnansweredQuestion,
         priority: EscalationPriority::Medium,
         recommended_action: "Answer the lead's question yourself (the agent promised the team \
             would), then add the answer to the knowledge base so the agent can answer it next time.",
     }
 }
 
-/// The handover reasons of the agent's own making (the lead asked for nobody).
-const UNANSWERED_QUESTION: &str = "unanswered_question";
-const NOTHING_LEFT_TO_OFFER: &str = "nothing_left_to_offer";
-
 /// Handovers by which the lead only waits for an answer: they asked for nobody and are not
 /// upset (the agent had no answer, or nothing left to offer).
-pub fn lead_only_waits_for_an_answer(escalation_reason: &str) -> bool {
-    [UNANSWERED_QUESTION, NOTHING_LEFT_TO_OFFER].contains(&escalation_reason)
+pub fn lead_only_waits_for_an_answer(escalation_reason: HandoverReason) -> bool {
+    escalation_reason.lead_only_waits_for_an_answer()
 }
 
 /// Words by which a reply promises that the team will answer ("let me check with the team",
@@ -278,7 +333,7 @@ pub fn promises_to_check(reply: &str) -> bool {
 /// the team will confirm the time. A lead asking to talk is worth answering soon.
 pub fn call_requested() -> Escalation {
     Escalation {
-        reason: "call_requested",
+        reason: HandoverReason::CallRequested,
         priority: EscalationPriority::High,
         recommended_action: "Confirm the call at the time the lead asked for (in the agent's \
             promises), or offer another. Add a booking link to the call to action so the agent \
@@ -302,7 +357,7 @@ pub fn package(e: &Escalation, state: &ConversationState, at: DateTime<Utc>) -> 
         None => direction.to_owned(),
     };
     HandoffPackage {
-        escalation_reason: e.reason.into(),
+        escalation_reason: e.reason,
         priority: e.priority,
         summary: state.summary.clone(),
         key_slots: state
@@ -400,12 +455,12 @@ mod tests {
         let confused = switches(&words(&["complex_question_3x"]));
         assert_eq!(
             check(&x, &state, &confused).map(|e| e.reason),
-            Some("complex_question_3x")
+            Some(EscalationTrigger::ComplexQuestion3x.into())
         );
         let both = switches(&words(&["complex_question_3x", "angry_sentiment"]));
         assert_eq!(
             check(&x, &state, &both).map(|e| e.reason),
-            Some("angry_sentiment")
+            Some(EscalationTrigger::AngrySentiment.into())
         );
     }
 

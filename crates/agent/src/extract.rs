@@ -63,6 +63,12 @@ pub struct Extraction {
     /// "What is this?", "who are you?", "aap kaun ho?": a lead who does not know whom they are
     /// writing to (an ad, a forwarded number).
     pub asks_who_we_are: bool,
+    /// "I want details of the NEET repeater batch", "hostel ki details bhejo": what the lead
+    /// asks the details of, in their words, when they name something (not "I want details").
+    pub wants_details_of: Option<String>,
+    /// "hello??", "??", "anyone there?", "koi hai": the lead checks that someone is reading,
+    /// and says nothing else.
+    pub checks_presence: bool,
 }
 
 /// Lower-cased, punctuation turned into spaces, padded: `" phrase "` then matches whole words.
@@ -179,6 +185,111 @@ const WH_WORDS: &[&str] = &[
     "kitne", "kitni", "kab", "kahan", "kaun", "kaunsa",
 ];
 
+/// Words before what a lead asks the details of: "details of the repeater batch".
+const DETAILS_OF: &[&str] = &[
+    "details of",
+    "details about",
+    "details on",
+    "details regarding",
+    "details for",
+    "detail of",
+    "detail about",
+    "info of",
+    "info about",
+    "info on",
+    "info regarding",
+    "information of",
+    "information about",
+    "information on",
+    "information regarding",
+    "tell me about",
+    "tell me more about",
+];
+/// The same after it, in Hinglish: "hostel ki details bhejo", "fees ki jankari".
+const DETAILS_AFTER: &[&str] = &[
+    "ki details",
+    "ke details",
+    "ka details",
+    "ki detail",
+    "ki info",
+    "ki jankari",
+    "ki jaankari",
+    "ke baare mein",
+    "ke bare mein",
+];
+/// Words that name no particular thing to get details of: the business itself, or all it
+/// offers ("details of your courses" asks what the lead wants first).
+const NOTHING_IN_PARTICULAR: &[&str] = &[
+    "course",
+    "batch",
+    "prepare",
+    "institute",
+    "academy",
+    "company",
+    "business",
+    "service",
+    "product",
+    "yourself",
+    "yourselves",
+    "more",
+    "everything",
+];
+
+/// What a request for details names, in the lead's words with what carries no topic around
+/// it trimmed ("Hello, I want details of the NEET repeater batch" → "NEET repeater batch");
+/// `None` when it names nothing in particular.
+fn details_asked(text: &str, business_name: &str) -> Option<String> {
+    let own = crate::retrieval::terms(business_name);
+    crate::guardrails::sentences(text)
+        .iter()
+        .find_map(|sentence| {
+            // Each clause on its own: "Hi, I want details of X, and my name is Amit".
+            sentence.split([',', ';']).find_map(|clause| {
+                let words: Vec<&str> = clause.split_whitespace().collect();
+                let bare: Vec<String> = words
+                    .iter()
+                    .map(|w| normalize(w).trim().to_owned())
+                    .collect();
+                let topic = marked_topic(&words, &bare)?;
+                let topic = without_empty_ends(&topic);
+                let named = crate::retrieval::terms(&topic.join(" "))
+                    .into_iter()
+                    .any(|t| !own.contains(&t) && !NOTHING_IN_PARTICULAR.contains(&t.as_str()));
+                (named && topic.len() <= 6).then(|| {
+                    let said = topic.join(" ");
+                    said.trim_matches(|c: char| !c.is_alphanumeric()).to_owned()
+                })
+            })
+        })
+}
+
+/// The words after an English marker or before a Hinglish one.
+fn marked_topic<'a>(words: &[&'a str], bare: &[String]) -> Option<Vec<&'a str>> {
+    let at = |marker: &str| {
+        let m: Vec<&str> = marker.split(' ').collect();
+        (0..=bare.len().checked_sub(m.len())?).find(|&i| (0..m.len()).all(|j| bare[i + j] == m[j]))
+    };
+    DETAILS_OF
+        .iter()
+        .find_map(|m| at(m).map(|i| words[i + m.split(' ').count()..].to_vec()))
+        .or_else(|| {
+            DETAILS_AFTER
+                .iter()
+                .find_map(|m| at(m).map(|i| words[..i].to_vec()))
+        })
+}
+
+/// `words` without the words at either end that carry no topic ("the", "please", "bhejo").
+fn without_empty_ends<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let empty = |w: &&str| crate::retrieval::terms(w).is_empty();
+    let start = words.iter().position(|w| !empty(w)).unwrap_or(words.len());
+    let end = words
+        .iter()
+        .rposition(|w| !empty(w))
+        .map_or(start, |i| i + 1);
+    words[start..end.max(start)].to_vec()
+}
+
 /// The whole message asks whom the lead is writing to ("what is this course" asks something
 /// else, so only the bare question counts, after a greeting).
 fn asks_who_we_are(norm: &str) -> bool {
@@ -247,8 +358,9 @@ pub fn question_clauses(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the message asks a question (a request for details is not one: when the
-/// knowledge has nothing, the agent goes on qualifying instead of promising an answer).
+/// Whether the message asks a question (a request for details is not one: "I want details"
+/// names nothing to answer, and the agent learns what the lead wants first; one that names
+/// something is read as [`Extraction::wants_details_of`]).
 pub fn asks_a_question(text: &str) -> bool {
     !asked_sentences(text, false).is_empty()
 }
@@ -539,6 +651,16 @@ const PRESENCE_PINGS: &[&str] = &[
     "kya aap ho",
     "aap ho",
 ];
+/// Whether `text` only checks that someone is there: a presence ping ("hello??", "anyone
+/// there?") or question marks alone ("??").
+fn checks_presence(text: &str) -> bool {
+    let marks_alone = text.contains('?')
+        && text
+            .chars()
+            .all(|c| matches!(c, '?' | '!' | '.') || c.is_whitespace());
+    marks_alone || PRESENCE_PINGS.contains(&normalize(text).trim())
+}
+
 const PRICE: &[&str] = &[
     "price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "kitna",
     "kitne", "kitni", "rate", "how much", "emi", "discount", "₹", "paisa", "paise", "plans",
@@ -1466,6 +1588,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
         } else {
             language::detect(&text)
         },
+        checks_presence: checks_presence(&text),
         ..Default::default()
     };
     if norm.trim().is_empty() {
@@ -1605,6 +1728,7 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     // A day named ("tomorrow 5pm") is a moment to meet, not the lead's usual time.
     x.only_when = words <= 8 && !x.is_question && day.is_none() && only_says_when(&norm);
     x.asks_who_we_are = asks_who_we_are(&norm);
+    x.wants_details_of = details_asked(&text, &snapshot.profile.business_config.business_name);
     let reading = slots::Reading {
         text: &said,
         norm: &said_norm,
@@ -1693,6 +1817,34 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a request for details names, in the lead's words; nothing when it names only
+    /// the business or all it offers.
+    #[test]
+    fn a_request_for_details_names_what_it_wants() {
+        let asked = |t: &str| details_asked(t, "Pathshala Pune");
+        assert_eq!(
+            asked("Hello, I want details of the NEET repeater batch").as_deref(),
+            Some("NEET repeater batch")
+        );
+        assert_eq!(
+            asked("hostel facility ki details bhejo").as_deref(),
+            Some("hostel facility")
+        );
+        assert_eq!(
+            asked("Please send info about the bus service?").as_deref(),
+            Some("bus service")
+        );
+        for nothing in [
+            "I want details",
+            "send me more info please",
+            "tell me about your institute",
+            "details of your courses",
+            "tell me about Pathshala Pune",
+        ] {
+            assert_eq!(asked(nothing), None, "{nothing}");
+        }
+    }
 
     #[test]
     fn amounts() {

@@ -228,11 +228,17 @@ pub fn enforce(
     for check in evaluate(out, &recipient(s, state), None, now) {
         let rule = check.rule.as_str();
         match check.refused {
-            None if check.rule == SendRule::OptedOut && opt_out_confirmation => c.note(
-                rule,
-                GuardAction::Passed,
-                "the one confirmation of an opt-out",
-            ),
+            // The opt-out and the human lock do not hold the confirmation of a STOP back.
+            None if opt_out_confirmation
+                && !check.applies
+                && matches!(check.rule, SendRule::OptedOut | SendRule::HumanLock) =>
+            {
+                c.note(
+                    rule,
+                    GuardAction::Passed,
+                    "the one confirmation of an opt-out",
+                )
+            }
             None => c.pass(rule),
             // Reported as blocked even when nothing was drafted: these rules are why.
             Some(why) if matches!(check.rule, SendRule::OptedOut | SendRule::HumanLock) => {

@@ -268,6 +268,28 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::NoAnswerBy, true) => {
             "Achha sawaal hai, main team se confirm karke {when} batata hun."
         }
+        (Line::DetailsFromTeam, false) => {
+            "I'll get the {topic} details from the team and share them here."
+        }
+        (Line::DetailsFromTeam, true) => "{topic} ki details team se lekar yahin share karta hun.",
+        (Line::DetailsFromTeamBy, false) => {
+            "I'll get the {topic} details from the team and share them here {when}."
+        }
+        (Line::DetailsFromTeamBy, true) => {
+            "{topic} ki details team se lekar {when} yahin share karta hun."
+        }
+        (Line::SaidAbove, false) => {
+            "What I have on that is in my message above; let me check the rest with the team."
+        }
+        (Line::SaidAbove, true) => {
+            "Iske baare mein jo jaankari hai woh upar bata di hai; baaki main team se confirm karke batata hun."
+        }
+        (Line::SaidAboveBy, false) => {
+            "What I have on that is in my message above; let me check the rest with the team and get back to you {when}."
+        }
+        (Line::SaidAboveBy, true) => {
+            "Iske baare mein jo jaankari hai woh upar bata di hai; baaki main team se confirm karke {when} batata hun."
+        }
         (Line::WithinTheHour, false) => "within the hour",
         (Line::WithinTheHour, true) => "ek ghante mein",
         (Line::ByTime, false) => "by {time} {day}",
@@ -398,6 +420,10 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::OfferQuestion, true) => {
             "Koi jaldi nahi. Aapko {offer} ke baare mein koi sawaal ho toh puchiye."
         }
+        (Line::SorryForTheWait, false) => "Sorry for the wait.",
+        (Line::SorryForTheWait, true) => "Intezaar ke liye maafi.",
+        (Line::PersonComing, false) => "Someone from our team will reply here shortly.",
+        (Line::PersonComing, true) => "Team se koi jaldi yahin reply karega.",
         (Line::Apology, false) => "Sorry for the trouble.",
         (Line::Apology, true) => "Asuvidha ke liye maafi.",
         (Line::Ping, false) => "Just checking in, any questions I can help with?",
@@ -417,6 +443,16 @@ pub enum Line {
     NoAnswer,
     /// The question passed to the team, with when they will have answered (`{when}`).
     NoAnswerBy,
+    /// A request for details of `{topic}` nothing the business gave answers: the team will
+    /// send them.
+    DetailsFromTeam,
+    /// The same, with when (`{when}`).
+    DetailsFromTeamBy,
+    /// A question asked again after its answer: the answer is above (not sent again), the
+    /// team adds the rest.
+    SaidAbove,
+    /// The same, with when (`{when}`).
+    SaidAboveBy,
     WithinTheHour,
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,
@@ -498,6 +534,10 @@ pub enum Line {
     /// One question about the offer on the table for a lead who only said "hmm".
     OfferQuestion,
     Apology,
+    /// To a lead waiting for a person who asks whether anyone is there.
+    SorryForTheWait,
+    /// A person will reply here, inside the working hours.
+    PersonComing,
     Ping,
     ButtonYes,
     ButtonNo,

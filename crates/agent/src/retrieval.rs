@@ -631,7 +631,7 @@ static PERCENT: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"(\d{1,3}(?:\.\d+)?)\s*%").expect("regex"));
 
 /// Marks written as a percentage read as the word: "92%" is "92 percent", unless a discount
-/// follows ("10% off", "50% discount").
+/// follows ("10% off", "50% discount", "10% early-bird discount").
 fn percent_said(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('%') {
         return std::borrow::Cow::Borrowed(text);
@@ -640,17 +640,7 @@ fn percent_said(text: &str) -> std::borrow::Cow<'_, str> {
     let mut last = 0;
     for c in PERCENT.captures_iter(text) {
         let whole = c.get(0).expect("the match");
-        let after = normalize(&text[whole.end()..]);
-        let discount = [
-            "off",
-            "discount",
-            "concession",
-            "waiver",
-            "chhoot",
-            "cashback",
-        ]
-        .iter()
-        .any(|w| after.trim_start().starts_with(&format!("{w} ")));
+        let discount = sizes_a_discount(&text[whole.end()..]);
         out.push_str(&text[last..whole.start()]);
         out.push_str(&c[1]);
         out.push_str(if discount { "%" } else { " percent " });
@@ -658,6 +648,39 @@ fn percent_said(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(&text[last..]);
     std::borrow::Cow::Owned(out)
+}
+
+/// Words for money taken off a price, as they follow its size ("10% off").
+const DISCOUNT_WORDS: &[&str] = &[
+    "off",
+    "discount",
+    "concession",
+    "waiver",
+    "chhoot",
+    "cashback",
+];
+
+/// Whether the percentage `after` follows is the size of a discount: a discount word next, or
+/// after a word or two that say which discount ("10% early-bird discount", "10% sibling
+/// discount"). Read as marks, "enrol early for a 10% early-bird discount" asked for a
+/// discount for marks — a scholarship — and the fee entry answered "any scholarship?". A
+/// marks word or a question word between them ("92% marks, any discount?") keeps the marks.
+fn sizes_a_discount(after: &str) -> bool {
+    // Within the clause: "92%, any discount?" asks one for the marks.
+    let clause = after
+        .split([',', '.', ';', '?', '!', '\n'])
+        .next()
+        .unwrap_or_default();
+    let norm = normalize(clause);
+    for w in norm.split_whitespace().take(3) {
+        if DISCOUNT_WORDS.contains(&w) {
+            return true;
+        }
+        if STOP.contains(w) || canonical(w) == "merit" {
+            return false;
+        }
+    }
+    false
 }
 
 /// Terms that are one topic together: a discount asked for good marks is a scholarship (an
@@ -1386,6 +1409,48 @@ mod tests {
             percent_said("10% off, got 92%!"),
             "10% off, got 92 percent !"
         );
+    }
+
+    /// Played against a fresh Pune institute: "any scholarship?" was answered with the fee
+    /// entry, whose "10% early-bird discount" read as marks and a discount. A word or two
+    /// naming the discount ("early-bird", "sibling") keep the percentage its size; marks or
+    /// a question between them keep it marks.
+    #[test]
+    fn a_percentage_before_a_named_discount_is_its_size_not_marks() {
+        assert_eq!(
+            percent_said("Enrol early for a 10% early-bird discount."),
+            "Enrol early for a 10% early-bird discount."
+        );
+        assert_eq!(
+            percent_said("a 10 % sibling discount"),
+            "a 10% sibling discount"
+        );
+        assert_eq!(
+            percent_said("She got 92% marks any discount?"),
+            "She got 92 percent  marks any discount?"
+        );
+        assert_eq!(
+            percent_said("92%, any discount?"),
+            "92 percent , any discount?"
+        );
+        let kb = vec![
+            faq(
+                "fees",
+                "What are the fees?",
+                "The programmes cost ₹85,000 a year. Enrol before 31 March for a 10% \
+                 early-bird discount.",
+            ),
+            faq("weekend", "Do you have weekend batches?", "Yes, Saturday."),
+        ];
+        let top = |q: &str| {
+            retrieve_knowledge(q, &kb, "")
+                .into_iter()
+                .find(|s| s.answers)
+                .map(|s| s.id)
+        };
+        assert_eq!(top("any scholarship?"), None);
+        assert_eq!(top("Do you give scholarships?"), None);
+        assert_eq!(top("any discount?").as_deref(), Some("fees"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! missing qualification slot, handles objections from the playbook, sequences the CTAs, and
 //! speaks the business's ScriptLibrary in the lead's language. It is also the failsafe.
 
-use crate::escalate::{AnswerDue, answer_due, check_with_team_line};
+use crate::escalate::{AnswerDue, Unanswered, answer_due, promise_line};
 use crate::extract::slots::{SlotKind, kind_of};
 use crate::extract::{Extraction, business_tz, parse_amount};
 use crate::guardrails::{Draft, sentences};
@@ -713,12 +713,14 @@ fn decide(
     let first_contact = !s.bot_has_spoken();
     // A message that asks nothing is read as a question ("Fees") only when it is not the
     // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".
+    // "I want details of the repeater batch" asks as a question does, answered or promised.
+    let asks = x.is_question || x.wants_details_of.is_some();
     let answers: Vec<&Snippet> = knowledge
         .iter()
         .filter(|k| k.source == SnippetSource::Knowledge && k.answers)
-        .filter(|_| x.is_question || pending.is_none())
+        .filter(|_| asks || pending.is_none())
         .collect();
-    if x.is_question || !answers.is_empty() {
+    if asks || !answers.is_empty() {
         return (answer(s, x, state, &answers, lang, &mut fx), fx);
     }
     // "morning" answering "what is your fitness goal?": the time is kept (the extraction
@@ -936,15 +938,36 @@ fn answer(
         }
         let (due, local_now) = promise_an_answer(s, state);
         fx.promised_answer = true;
+        // "Details of the NEET repeater batch": the promise says what the lead will get.
+        let what = match &x.wants_details_of {
+            Some(topic) if !x.is_question => Unanswered::Details(topic),
+            _ => Unanswered::Question,
+        };
         return draft(
-            check_with_team_line(due, local_now, lang),
+            promise_line(what, due, local_now, lang),
             ReasonCode::ClarificationRequest,
             None,
             0.35,
         );
     }
+    // An answer the lead already has is not sent again word for word: it reads as a machine,
+    // and when the entry only seemed to answer, the same wrong answer twice. Asked again,
+    // it is pointed at and the team adds what the lead still wants.
+    let quoted: Vec<String> = (answers.iter())
+        .map(|k| quote(&k.text))
+        .filter(|q| !s.bot_has_said(q))
+        .collect();
+    if quoted.is_empty() {
+        let (due, local_now) = promise_an_answer(s, state);
+        fx.promised_answer = true;
+        return draft(
+            promise_line(Unanswered::AskedAgain, due, local_now, lang),
+            ReasonCode::ClarificationRequest,
+            None,
+            0.4,
+        );
+    }
     state.confused_streak = 0;
-    let quoted: Vec<String> = answers.iter().map(|k| quote(&k.text)).collect();
     let lang = &frame_language(s, state, &quoted);
     let follow = next_slot(s, state).map(|slot| {
         state.asked_slots.push(slot.clone());
@@ -1202,7 +1225,7 @@ pub fn answer_while_waiting(
     state: &ConversationState,
     knowledge: &[Snippet],
 ) -> Option<Draft> {
-    let reason = s.state.handoff.as_ref()?.escalation_reason.as_str();
+    let reason = s.state.handoff.as_ref()?.escalation_reason;
     let asks = x.is_question || x.asks_price;
     if !crate::escalate::lead_only_waits_for_an_answer(reason) || !asks || x.wants_human {
         return None;
@@ -1233,6 +1256,34 @@ pub fn answer_while_waiting(
     let mut d = draft(text, reason, None, 0.8);
     d.answer = quoted;
     Some(d)
+}
+
+/// Handed over for a person (the lead asked for one, or is upset), nobody has come yet, and
+/// the lead checks that anyone is there ("hello??"): silence would read as being ignored a
+/// second time. Told once per wait, with an apology, that a person will reply here (when,
+/// outside the working hours); a second "hello??" of the same wait gets nothing. A lead who
+/// only waits for an answer was told when it comes, and the team answering is that answer.
+pub fn person_still_coming(
+    s: &Snapshot,
+    x: &Extraction,
+    state: &mut ConversationState,
+    lang: &str,
+) -> Option<Draft> {
+    let handed = s.state.handoff.as_ref()?;
+    let told = state
+        .told_person_coming_at
+        .is_some_and(|at| at >= handed.at);
+    if !x.checks_presence
+        || crate::escalate::lead_only_waits_for_an_answer(handed.escalation_reason)
+        || told
+    {
+        return None;
+    }
+    state.told_person_coming_at = Some(s.now);
+    let local_now = s.now.with_timezone(&business_tz(s)).naive_local();
+    let schedule = s.profile.business_config.schedule();
+    let text = crate::escalate::person_coming_line(&schedule, local_now, lang);
+    Some(draft(text, ReasonCode::Confirmation, None, 0.85))
 }
 
 /// The link a lead can act on alone for `cta`: the CTA's own, or the owner's contact link for

@@ -2,6 +2,7 @@
 //! one JSON document and shown in the inbox's right pane.
 
 use chrono::{DateTime, Utc};
+use closer_domain::agent::HandoverReason;
 use closer_domain::cta::CtaRecord;
 use closer_domain::engagement::ResponseRate;
 use closer_domain::sales::{CtaType, EscalationPriority, Intent, Sentiment};
@@ -43,7 +44,9 @@ pub struct SentimentPoint {
 /// The brief a human gets when the agent hands a conversation over (seeds/001 §18.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HandoffPackage {
-    pub escalation_reason: String,
+    /// Stored and shown as its word (`unanswered_question`); one this version does not know
+    /// makes the brief unreadable rather than some other reason.
+    pub escalation_reason: HandoverReason,
     pub priority: EscalationPriority,
     pub summary: String,
     pub key_slots: BTreeMap<String, String>,
@@ -83,12 +86,25 @@ pub struct ConversationState {
     pub requested_day: Option<chrono::NaiveDate>,
     pub risk_flags: Vec<String>,
     pub handoff: Option<HandoffPackage>,
+    /// When a lead waiting for a person, who asked whether anyone is there, was told one is
+    /// coming: once per wait (a note after the current handover stands for the whole wait).
+    pub told_person_coming_at: Option<DateTime<Utc>>,
     pub last_lead_message_at: Option<DateTime<Utc>>,
 }
 
 impl ConversationState {
     /// Most history the state keeps; older points only matter through the summary.
     pub const SENTIMENT_KEPT: usize = 30;
+
+    /// The memory as stored (`None` or JSON null: nothing remembered yet). A memory this
+    /// version cannot read — a handover reason it does not know — is an error, never an empty
+    /// memory in disguise: the caller decides what to do, and says so.
+    pub fn from_stored(stored: Option<serde_json::Value>) -> Result<Self, serde_json::Error> {
+        match stored.filter(|v| !v.is_null()) {
+            Some(v) => serde_json::from_value(v),
+            None => Ok(ConversationState::default()),
+        }
+    }
 
     pub fn sentiments(&self) -> Vec<Sentiment> {
         self.sentiment_history.iter().map(|p| p.sentiment).collect()
@@ -102,5 +118,68 @@ impl ConversationState {
     pub fn budget(&self) -> Option<f64> {
         self.slot_value("budget")
             .and_then(crate::extract::parse_amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use closer_domain::agent::EscalationTrigger;
+    use serde_json::json;
+
+    fn stored_brief(reason: &str) -> serde_json::Value {
+        json!({
+            "summary": "Amit from Pune.",
+            "handoff": {
+                "escalation_reason": reason,
+                "priority": "high",
+                "summary": "Amit from Pune.",
+                "key_slots": {},
+                "sentiment_trend": "stable",
+                "recommended_action": "Reply yourself.",
+                "conversation_value_score": 20,
+                "at": "2026-11-17T04:30:00Z"
+            }
+        })
+    }
+
+    /// Briefs stored when the reason was a string read back typed, and are written the same.
+    #[test]
+    fn a_stored_brief_reads_its_reason_typed_and_writes_the_same_word() {
+        for (word, reason) in [
+            ("unanswered_question", HandoverReason::UnansweredQuestion),
+            ("nothing_left_to_offer", HandoverReason::NothingLeftToOffer),
+            ("call_requested", HandoverReason::CallRequested),
+            (
+                "angry_sentiment",
+                HandoverReason::Trigger(EscalationTrigger::AngrySentiment),
+            ),
+            (
+                "human_requested",
+                HandoverReason::Trigger(EscalationTrigger::HumanRequested),
+            ),
+        ] {
+            let state = ConversationState::from_stored(Some(stored_brief(word))).unwrap();
+            let brief = state.handoff.clone().expect("the brief");
+            assert_eq!(brief.escalation_reason, reason);
+            let written = serde_json::to_value(&state).unwrap();
+            assert_eq!(written["handoff"]["escalation_reason"], word);
+        }
+    }
+
+    /// A reason this version does not know makes the memory unreadable (the caller says so),
+    /// never some other reason; nothing stored is an empty memory.
+    #[test]
+    fn an_unknown_stored_reason_is_an_error_and_nothing_stored_is_an_empty_memory() {
+        let err = ConversationState::from_stored(Some(stored_brief("escalation"))).unwrap_err();
+        assert!(err.to_string().contains("escalation"), "{err}");
+        assert_eq!(
+            ConversationState::from_stored(None).unwrap(),
+            ConversationState::default()
+        );
+        assert_eq!(
+            ConversationState::from_stored(Some(serde_json::Value::Null)).unwrap(),
+            ConversationState::default()
+        );
     }
 }

@@ -113,9 +113,9 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
         && s.mode == closer_domain::messaging::ConversationMode::Human
         && let Some(trigger) = now_wants
         && let Some(brief) = state.handoff.as_mut()
-        && escalate::lead_only_waits_for_an_answer(&brief.escalation_reason)
+        && escalate::lead_only_waits_for_an_answer(brief.escalation_reason)
     {
-        brief.escalation_reason = trigger.as_str().into();
+        brief.escalation_reason = trigger.into();
         patch.brief = Some(brief.clone());
     }
     let lang = reply_language(s, &state);
@@ -152,8 +152,10 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
             .get("opt_out")
             .and_then(|sc| sc.for_reply(&lang))
             .unwrap_or(line(Line::OptOut, &lang));
+        // Whoever has the conversation: after a STOP nobody else may write to the lead (a
+        // person neither), so the compliance confirmation is the agent's to send.
         Draft {
-            should_send: s.mode.bot_may_reply(),
+            should_send: true,
             text: text.into(),
             reason_code: ReasonCode::ExitGraceful,
             cta_type: None,
@@ -183,12 +185,13 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                     let knowledge = knowledge_for(s, &without_told_name(&s.new_text(), &x));
                     rules_engine::answer_while_waiting(s, &x, &state, &knowledge)
                 })
+                .or_else(|| rules_engine::person_still_coming(s, &x, &mut state, &lang))
         })
         .flatten()
     {
-        // Handed to the team, nobody has answered yet, and the lead moved the call or asked
-        // for a link they can use alone: told that the team knows (with the link), rather
-        // than left to wonder whether anyone read it.
+        // Handed to the team, nobody has answered yet, and the lead moved the call, asked
+        // for a link they can use alone, or asks whether anyone is there: told that the team
+        // knows (with the link), rather than left to wonder whether anyone read it.
         decision.while_handed_over = true;
         note
     } else if s.opted_out || !s.mode.bot_may_reply() || !lead_wrote {

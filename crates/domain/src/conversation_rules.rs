@@ -187,22 +187,41 @@ pub fn decision(c: &ConversationFacts, d: &DecisionOutcome, suppressed: bool) ->
     }
 }
 
+/// What an agent's reply is, as far as who owns the conversation goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentReply {
+    /// An answer in the bot's own conversation.
+    Answer,
+    /// The short note to a lead still waiting for the person the agent handed over to.
+    WaitingNote,
+    /// The one confirmation of a STOP: a compliance message, and after the opt-out nobody
+    /// else may write to the lead (a person neither), so it goes whoever owns the
+    /// conversation.
+    OptOutConfirmation,
+}
+
 /// Whether the agent's reply may go out to the conversation as it is when the reply is
-/// stored. In bot mode, yes. Otherwise only the short note to a lead still waiting for the
-/// person the agent handed over to (`while_handed_over`): while the conversation is human, no
-/// person has written last and no person took it over while the agent was thinking
-/// (`taken_over_meanwhile`); a person who answered or took over owns the conversation.
+/// stored. In bot mode, yes; the confirmation of a STOP, always. Otherwise only the short
+/// note to a lead still waiting for the person the agent handed over to: while the
+/// conversation is human, no person has written last and no person took it over while the
+/// agent was thinking (`taken_over_meanwhile`); a person who answered or took over owns the
+/// conversation.
 pub fn agent_reply_goes(
     mode: ConversationMode,
-    while_handed_over: bool,
+    reply: AgentReply,
     last_author: Option<Author>,
     taken_over_meanwhile: bool,
 ) -> bool {
-    mode == ConversationMode::Bot
-        || (while_handed_over
-            && mode == ConversationMode::Human
-            && last_author != Some(Author::Human)
-            && !taken_over_meanwhile)
+    match reply {
+        AgentReply::OptOutConfirmation => true,
+        AgentReply::Answer => mode == ConversationMode::Bot,
+        AgentReply::WaitingNote => {
+            mode == ConversationMode::Bot
+                || (mode == ConversationMode::Human
+                    && last_author != Some(Author::Human)
+                    && !taken_over_meanwhile)
+        }
+    }
 }
 
 /// Whether a person took the conversation over after the agent read it: the latest takeover
@@ -349,17 +368,54 @@ mod tests {
 
     #[test]
     fn only_a_note_to_a_lead_waiting_for_a_person_goes_out_of_bot_mode() {
+        use AgentReply::*;
         use ConversationMode::*;
-        assert!(agent_reply_goes(Bot, false, Some(Author::Human), false));
-        assert!(!agent_reply_goes(Human, false, Some(Author::Lead), false));
-        assert!(agent_reply_goes(Human, true, Some(Author::Lead), false));
-        assert!(!agent_reply_goes(Human, true, Some(Author::Human), false));
-        assert!(!agent_reply_goes(Paused, true, Some(Author::Lead), false));
-        assert!(!agent_reply_goes(Closed, true, None, false));
+        assert!(agent_reply_goes(Bot, Answer, Some(Author::Human), false));
+        assert!(!agent_reply_goes(Human, Answer, Some(Author::Lead), false));
+        assert!(agent_reply_goes(
+            Human,
+            WaitingNote,
+            Some(Author::Lead),
+            false
+        ));
+        assert!(!agent_reply_goes(
+            Human,
+            WaitingNote,
+            Some(Author::Human),
+            false
+        ));
+        assert!(!agent_reply_goes(
+            Paused,
+            WaitingNote,
+            Some(Author::Lead),
+            false
+        ));
+        assert!(!agent_reply_goes(Closed, WaitingNote, None, false));
         // A person took it over while the agent thought: the waiting note stays unsent.
-        assert!(!agent_reply_goes(Human, true, Some(Author::Lead), true));
+        assert!(!agent_reply_goes(
+            Human,
+            WaitingNote,
+            Some(Author::Lead),
+            true
+        ));
         // The bot's own conversation is the bot's, whatever happened before.
-        assert!(agent_reply_goes(Bot, false, Some(Author::Lead), true));
+        assert!(agent_reply_goes(Bot, Answer, Some(Author::Lead), true));
+    }
+
+    /// Handed over, taken over, answered by a person, paused: the lead who wrote STOP gets
+    /// its one confirmation, since nobody else may write to them after it.
+    #[test]
+    fn the_confirmation_of_a_stop_goes_whoever_owns_the_conversation() {
+        for mode in ConversationMode::ALL {
+            for last in [None, Some(Author::Lead), Some(Author::Human)] {
+                for meanwhile in [false, true] {
+                    assert!(
+                        agent_reply_goes(*mode, AgentReply::OptOutConfirmation, last, meanwhile),
+                        "{mode} {last:?} {meanwhile}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

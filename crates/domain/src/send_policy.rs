@@ -203,9 +203,11 @@ pub fn evaluate(
             to.marketing_opted_out
                 .then(|| "the lead stopped promotions".to_owned()),
         ),
+        // The confirmation of a STOP goes whoever owns the conversation: after the opt-out
+        // nobody else may write to the lead (a person neither), so only the agent can confirm.
         check(
             SendRule::HumanLock,
-            automatic,
+            automatic && !out.opt_out_confirmation,
             (!to.mode.bot_may_reply())
                 .then(|| format!("mode is {}: the bot records, never replies", to.mode)),
         ),
@@ -403,6 +405,19 @@ mod tests {
             ..Outgoing::free_form(Sender::Agent)
         };
         assert_eq!(refusal(confirmation, &to), None);
+        // A person's conversation (waiting for one, or taken over) gets it too; nothing else.
+        for mode in ConversationMode::ALL {
+            let handed = Recipient {
+                mode: *mode,
+                ..to.clone()
+            };
+            assert_eq!(refusal(confirmation, &handed), None, "{mode}");
+            assert_eq!(
+                refusal(Outgoing::free_form(Sender::Agent), &handed),
+                Some(SendRule::OptedOut),
+                "{mode}"
+            );
+        }
         let stop = now();
         assert!(may_deliver(stop, Some(stop)));
         assert!(!may_deliver(stop - Duration::seconds(1), Some(stop)));

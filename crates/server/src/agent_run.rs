@@ -8,7 +8,7 @@ use closer_agent::{AgentProfile, ConversationState, EngineMode, Outcome};
 use closer_llm::ChatModel;
 use closer_store::Store;
 use closer_store::agent_config::ProfileVersion;
-use closer_store::agent_runs::{AgentPatch, AppliedDecision, DecisionRecord};
+use closer_store::agent_runs::{AgentPatch, AppliedDecision, DecisionRecord, HandoffRecord};
 use closer_store::events::RealtimeEvent;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -133,10 +133,7 @@ async fn snapshot(
     };
     let ((profile, model), (ctas, knowledge)) =
         tokio::try_join!(profile_and_model, ctas_and_knowledge(store, org_id))?;
-    let state: ConversationState = input
-        .state
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
+    let state = memory(input.state, conversation_id);
     let turn = |t: &closer_store::agent_runs::HistoryTurn| Turn {
         id: t.id.to_string(),
         author: t.author,
@@ -171,6 +168,25 @@ async fn snapshot(
     Ok(Some((snapshot, answered, model)))
 }
 
+/// The agent's memory of a conversation, as stored. Memory this version cannot read (a
+/// handover reason it does not know, a brief cut short) is said in the log, loudly, and the
+/// agent thinks from an empty memory: the conversation's mode and the lead's opt-out live on
+/// their rows, so it still stays silent where it must, and a lead is never left unanswered
+/// because of it.
+pub fn memory(stored: Option<serde_json::Value>, conversation_id: Uuid) -> ConversationState {
+    match ConversationState::from_stored(stored) {
+        Ok(state) => state,
+        Err(error) => {
+            tracing::error!(
+                %conversation_id,
+                %error,
+                "the agent's memory of this conversation does not read: thinking without it"
+            );
+            ConversationState::default()
+        }
+    }
+}
+
 /// The decision and patch in the store's words. `seen_takeover_at`: the latest takeover the
 /// agent read, against which the store checks for one that came while it thought.
 pub fn records(
@@ -201,10 +217,12 @@ pub fn records(
         guardrails: serde_json::to_value(&d.guardrails).unwrap_or_default(),
         handoff_required: d.handoff_required,
         handoff_priority: d.handoff_priority,
-        handoff: d
-            .handoff
-            .as_ref()
-            .and_then(|h| serde_json::to_value(h).ok()),
+        handoff: d.handoff.as_ref().and_then(|h| {
+            Some(HandoffRecord {
+                reason: h.escalation_reason,
+                brief: serde_json::to_value(h).ok()?,
+            })
+        }),
         error: d.error.clone(),
         latency_ms,
         buttons: (!d.buttons.is_empty())
@@ -297,7 +315,7 @@ async fn announce(
                 .decision
                 .handoff
                 .as_ref()
-                .map(|h| h.escalation_reason.clone()),
+                .map(|h| h.escalation_reason.to_string()),
         });
     }
     if let Some(turn) = applied.assigned {

@@ -3,8 +3,8 @@
 
 use crate::llm_provider::ModelCache;
 use chrono::Utc;
+use closer_agent::Trigger;
 use closer_agent::followup::{self, FollowupFacts, blocked, plan_followup, recheck, zone};
-use closer_agent::{ConversationState, Trigger};
 use closer_domain::cta::CtaState;
 use closer_domain::followup::{
     FollowupKind, FollowupSettings, FollowupStatus, FollowupStatusReason,
@@ -17,13 +17,13 @@ use closer_store::{Store, StoreError};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// The planner's view of a conversation, now.
-pub fn facts(inputs: &FollowupInputs, approved_templates: Vec<Uuid>) -> FollowupFacts {
-    let state: ConversationState = inputs
-        .state
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
+/// The planner's view of conversation `conversation_id`, now.
+pub fn facts(
+    conversation_id: Uuid,
+    inputs: &FollowupInputs,
+    approved_templates: Vec<Uuid>,
+) -> FollowupFacts {
+    let state = crate::agent_run::memory(inputs.state.clone(), conversation_id);
     let open_cta = state
         .last_cta
         .and_then(|c| state.cta_states.get(&c))
@@ -110,7 +110,11 @@ pub async fn plan_next(
     let settings = scope.followup_settings().await?;
     let inputs = scope.followup_inputs(conversation_id).await?;
     let approved = approved_steps(store, org_id, &settings).await?;
-    let f = facts(&inputs, approved.iter().map(|a| a.0).collect());
+    let f = facts(
+        conversation_id,
+        &inputs,
+        approved.iter().map(|a| a.0).collect(),
+    );
     let next = plan_followup(&f, &settings).map(|p| NewFollowup {
         kind: p.kind,
         step: p.step as i32,
@@ -150,7 +154,7 @@ pub async fn execute(
     }
     let settings: FollowupSettings = scope.followup_settings().await?;
     let inputs = scope.followup_inputs(item.conversation_id).await?;
-    let f = facts(&inputs, vec![]);
+    let f = facts(item.conversation_id, &inputs, vec![]);
     let manual = item.reason == closer_domain::followup::FollowupReason::Manual;
     if let Err(why) = recheck(
         &f,

@@ -14,8 +14,10 @@ use crate::team::OrgScope;
 use crate::{new_id, now};
 use chrono::{DateTime, Duration, Utc};
 use closer_domain::activity::{ActivityActor, ActivityKind};
-use closer_domain::agent::{DecisionEngine, Trigger};
-use closer_domain::conversation_rules::{self, ConversationFacts, DecisionEffect, DecisionOutcome};
+use closer_domain::agent::{DecisionEngine, HandoverReason, Trigger};
+use closer_domain::conversation_rules::{
+    self, AgentReply, ConversationFacts, DecisionEffect, DecisionOutcome,
+};
 use closer_domain::messaging::{Author, ConversationMode, DeliveryStatus, Direction, MessageType};
 use closer_domain::notify::NotificationKind;
 use closer_domain::sales::{
@@ -86,7 +88,7 @@ pub struct DecisionRecord {
     pub guardrails: Value,
     pub handoff_required: bool,
     pub handoff_priority: Option<EscalationPriority>,
-    pub handoff: Option<Value>,
+    pub handoff: Option<HandoffRecord>,
     pub error: Option<String>,
     pub latency_ms: i32,
     /// Reply buttons under the message (`[{id, title}]`), when it is interactive.
@@ -96,6 +98,14 @@ pub struct DecisionRecord {
     pub while_handed_over: bool,
     /// The latest takeover of the conversation when the agent read it (`AgentInput`).
     pub seen_takeover_at: Option<DateTime<Utc>>,
+}
+
+/// The handover a decision makes: why, typed (the team's item is titled by it), and the
+/// brief shown first to the person, stored as the agent wrote it.
+#[derive(Debug, Clone)]
+pub struct HandoffRecord {
+    pub reason: HandoverReason,
+    pub brief: Value,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -343,10 +353,18 @@ impl OrgScope<'_> {
                 record.seen_takeover_at,
                 latest_takeover(&*txn, self.org_id, conv.contact_id, conversation_id).await?,
             );
+        // A decision that opts the lead out sends nothing but the confirmation of it.
+        let reply = if patch.opted_out {
+            AgentReply::OptOutConfirmation
+        } else if record.while_handed_over {
+            AgentReply::WaitingNote
+        } else {
+            AgentReply::Answer
+        };
         let suppressed = record.should_send
             && !conversation_rules::agent_reply_goes(
                 conv.mode,
-                record.while_handed_over,
+                reply,
                 conv.last_message_author,
                 taken_over_meanwhile,
             );
@@ -407,7 +425,7 @@ impl OrgScope<'_> {
             guardrails: Set(Some(record.guardrails)),
             handoff_required: Set(record.handoff_required),
             handoff_priority: Set(record.handoff_priority),
-            handoff: Set(record.handoff.clone()),
+            handoff: Set(record.handoff.as_ref().map(|h| h.brief.clone())),
             state_after: Set(Some(patch.state.clone())),
             message_id: Set(message.as_ref().map(|m| m.id)),
             error: Set(record.error),
@@ -666,13 +684,9 @@ impl OrgScope<'_> {
                 patch.handoff_priority,
                 format!(
                     "Needs a human: {}",
-                    handoff
-                        .get("escalation_reason")
-                        .and_then(Value::as_str)
-                        .unwrap_or("escalation")
-                        .replace('_', " ")
+                    handoff.reason.as_str().replace('_', " ")
                 ),
-                handoff.clone(),
+                handoff.brief.clone(),
             ));
         }
         // The team works from the item: after the handover, a brief the lead's new words

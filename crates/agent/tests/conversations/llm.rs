@@ -471,6 +471,7 @@ fn writes(fake: &FakeProvider, text: &'static str) {
 /// and a promise to check that the model writes is kept by a person.
 #[tokio::test]
 async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
+    use closer_domain::agent::HandoverReason;
     use closer_domain::messaging::ConversationMode;
     use closer_domain::sales::EscalationPriority;
     let fake = FakeProvider::start(vec![]).await;
@@ -497,7 +498,7 @@ async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
     );
     assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
     let brief = o.decision.handoff.expect("a brief for the team");
-    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(brief.escalation_reason, HandoverReason::CallRequested);
     assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
     assert_eq!(c.mode, ConversationMode::Human);
     assert_eq!(
@@ -555,8 +556,8 @@ async fn with_a_model_the_promises_to_the_lead_still_go_to_the_team() {
     assert_eq!(o.decision.engine, Engine::Llm, "{:?}", o.decision.error);
     assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
     assert_eq!(
-        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
-        Some("unanswered_question")
+        o.decision.handoff.map(|b| b.escalation_reason),
+        Some(HandoverReason::UnansweredQuestion)
     );
     assert_eq!(
         c.state.commitments.agent.len(),

@@ -5,6 +5,7 @@ use crate::support::*;
 use chrono::{TimeZone, Utc};
 use closer_agent::Engine;
 use closer_agent::guardrails::GuardAction;
+use closer_domain::agent::HandoverReason;
 use closer_domain::messaging::ConversationMode;
 use closer_domain::sales::{
     ConversationStage, CtaType, EscalationPriority, LeadStatus, ReasonCode,
@@ -314,7 +315,7 @@ async fn a_qualified_lead_with_nothing_left_to_offer_goes_to_the_team() {
     let o = c.outcomes.last().expect("an outcome");
     assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
     let brief = o.decision.handoff.as_ref().expect("a brief");
-    assert_eq!(brief.escalation_reason, "nothing_left_to_offer");
+    assert_eq!(brief.escalation_reason, HandoverReason::NothingLeftToOffer);
     assert_eq!(
         brief.key_slots.get("name").map(String::as_str),
         Some("Neha")
@@ -522,7 +523,7 @@ async fn a_question_the_agent_cannot_answer_goes_to_the_team() {
     assert!(reply.contains("check that with the team"), "{reply}");
     assert_eq!(o.patch.handoff, Some(EscalationPriority::Medium));
     let brief = o.decision.handoff.as_ref().expect("a brief for the team");
-    assert_eq!(brief.escalation_reason, "unanswered_question");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
     assert!(
         brief.recommended_action.contains("knowledge base"),
         "{brief:?}"
@@ -878,7 +879,7 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     );
     assert_eq!(o.patch.handoff, Some(EscalationPriority::High));
     let brief = o.decision.handoff.expect("a brief for the team");
-    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(brief.escalation_reason, HandoverReason::CallRequested);
     assert!(brief.summary.contains("Wed 18 Nov, 5:00 PM"), "{brief:?}");
     assert_eq!(c.state.call_requested, Some(five_pm));
     assert_eq!(c.mode, ConversationMode::Human);
@@ -910,7 +911,7 @@ async fn a_call_asked_for_with_no_booking_link_is_noted_for_the_team_to_confirm(
     let brief = c.state.handoff.clone().expect("the brief stays");
     assert!(brief.summary.contains("Wed 18 Nov, 6:00 PM"), "{brief:?}");
     assert!(!brief.summary.contains("5:00 PM"), "{brief:?}");
-    assert_eq!(brief.escalation_reason, "call_requested");
+    assert_eq!(brief.escalation_reason, HandoverReason::CallRequested);
     assert_eq!(o.patch.brief, Some(brief));
     // A person has answered: the conversation is theirs, and a new time goes to them alone.
     let mut taken = c.clone();
@@ -1193,8 +1194,8 @@ async fn a_visit_or_demo_asked_for_on_a_day_is_booked_like_a_call() {
     );
     assert_eq!(c.state.call_requested, Some(saturday_4pm));
     assert_eq!(
-        o.decision.handoff.map(|b| b.escalation_reason).as_deref(),
-        Some("call_requested")
+        o.decision.handoff.map(|b| b.escalation_reason),
+        Some(HandoverReason::CallRequested)
     );
 
     // A day named, then a call asked for without one: the day no longer holds.
@@ -2305,4 +2306,254 @@ async fn an_exam_told_in_answer_to_when_is_no_timeline() {
         .await;
         assert_ne!(c.state.slot_value("timeline"), Some("NEET"), "{id}");
     }
+}
+
+/// Played against a fresh "Pathshala Pune": after the fee answer, "any scholarship?" got the
+/// fee answer again, word for word (its "10% early-bird discount" was read as marks and a
+/// discount, which is how a lead asks for a scholarship). The FAQ says nothing on
+/// scholarships: the lead hears the honest promise, and the team gets the question.
+#[tokio::test]
+async fn a_scholarship_the_faq_does_not_mention_goes_to_the_team_not_the_fee_again() {
+    let mut c = pathshala_pune();
+    talk(&mut c, &["what are the fees?", "Amit"]).await;
+    assert!(c.replies()[0].contains("₹85,000"), "{:?}", c.replies());
+    let o = c.lead_says("any scholarship?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("₹85,000"), "{reply}");
+    assert!(reply.contains("check that with the team"), "{reply}");
+    let brief = o
+        .decision
+        .handoff
+        .as_ref()
+        .expect("the team gets the question");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
+    assert_eq!(c.mode, ConversationMode::Human);
+    // Asked first, the same: no entry answers it.
+    for first in ["any scholarship?", "Do you give scholarships?"] {
+        let mut c = pathshala_pune();
+        let o = c.lead_says(first, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(!reply.contains("₹85,000"), "{first}: {reply}");
+        assert!(o.decision.handoff_required, "{first}: {reply}");
+    }
+    // The discount itself is still the fee entry's.
+    let mut c = pathshala_pune();
+    let o = c.lead_says("any discount?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("early-bird"), "{reply}");
+}
+
+/// Whatever an entry matched, an answer the agent already sent is not sent again word for
+/// word: asked again, the lead hears that it was said above and that the team will add to
+/// it (a person picks the question up).
+#[tokio::test]
+async fn an_answer_already_sent_is_never_sent_again_word_for_word() {
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Do you have weekend batches?", "Amit"]).await;
+    let o = c
+        .lead_says("sorry, do you have weekend batches?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("Saturday and Sunday"), "{reply}");
+    assert!(reply.contains("above"), "{reply}");
+    assert!(o.decision.handoff_required, "{reply}");
+    // Two questions, one answered before: only the new answer is quoted.
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Do you have weekend batches?", "Amit"]).await;
+    let o = c
+        .lead_says("weekend batches and can I pay in EMI?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("6-month EMI"), "{reply}");
+    assert!(!reply.contains("Saturday and Sunday"), "{reply}");
+    let all = c.replies();
+    for (i, r) in all.iter().enumerate() {
+        assert!(!all[..i].contains(r), "sent twice: {r}");
+    }
+}
+
+/// Played against a fresh "Pathshala Pune": an angry lead was handed to the team, then wrote
+/// "hello??" and heard nothing. A lead waiting for a person who checks that anyone is there
+/// hears once, with an apology, that a person will reply here (and when, out of hours); the
+/// second "hello??" of the same wait gets nothing, and once a person took over or answered,
+/// the conversation is theirs.
+#[tokio::test]
+async fn a_lead_waiting_for_a_person_who_asks_if_anyone_is_there_hears_once_that_one_is_coming() {
+    for ping in ["hello??", "??", "hello?", "anyone there?"] {
+        let mut c = pathshala_pune();
+        let o = c
+            .lead_says(
+                "Worst institute, nobody called me back. Cheating people!",
+                None,
+            )
+            .await
+            .clone();
+        assert_eq!(
+            o.decision
+                .handoff
+                .as_ref()
+                .map(|h| h.escalation_reason.as_str()),
+            Some("angry_sentiment")
+        );
+        let mut taken = c.clone();
+        let mut answered = c.clone();
+        c.advance(chrono::Duration::minutes(20));
+        let o = c.lead_says(ping, None).await.clone();
+        let note = o.decision.message_text.clone().unwrap_or_default();
+        assert!(o.decision.should_send, "{ping}: {o:?}");
+        assert!(o.decision.while_handed_over, "{ping}");
+        assert_eq!(
+            note, "Sorry for the wait. Someone from our team will reply here shortly.",
+            "{ping}"
+        );
+        assert!(!o.decision.handoff_required, "{ping}");
+        assert_eq!(c.mode, ConversationMode::Human);
+        // No spam: the same wait, the same question, nothing more.
+        let o = c.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+
+        taken.take_over();
+        let o = taken.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+        answered.history.push(closer_agent::snapshot::Turn {
+            id: "h1".into(),
+            author: closer_domain::messaging::Author::Human,
+            text: "Hi, this is Priya from the team. So sorry!".into(),
+            at: answered.now,
+            reply_id: None,
+        });
+        let o = answered.lead_says(ping, None).await.clone();
+        assert!(!o.decision.should_send, "{ping}: {o:?}");
+    }
+    // Asked for a person, in Hinglish, at night: when the team is back.
+    let mut c = pathshala_pune();
+    c.now = Utc.with_ymd_and_hms(2026, 11, 16, 16, 0, 0).unwrap();
+    c.lead_says("mujhe kisi insaan se baat karni hai", None)
+        .await;
+    let o = c.lead_says("koi hai??", None).await.clone();
+    let note = o.decision.message_text.clone().unwrap_or_default();
+    assert!(note.contains("kal (Tue) 9:00 AM"), "{note}");
+    assert!(note.starts_with("Intezaar"), "{note}");
+    // A small word that is no check on us ("ok") is left alone.
+    let o = c.lead_says("ok", None).await.clone();
+    assert!(!o.decision.should_send, "{o:?}");
+}
+
+/// Played against a fresh "Pathshala Pune": handed to the team, the lead wrote STOP, was
+/// opted out, and heard nothing. The confirmation is the compliance message WhatsApp leads
+/// expect after STOP, and after it nobody — not even a person — may write to them: it goes
+/// whoever has the conversation (waiting for a person, taken over, or answered by one), and
+/// nothing else goes with it or after it.
+#[tokio::test]
+async fn stop_while_handed_over_opts_out_with_the_one_confirmation() {
+    let mut waiting = pathshala_pune();
+    waiting.lead_says("I want to talk to a person", None).await;
+    assert_eq!(waiting.mode, ConversationMode::Human);
+    let mut taken = waiting.clone();
+    taken.take_over();
+    let mut answered = waiting.clone();
+    answered.history.push(closer_agent::snapshot::Turn {
+        id: "h1".into(),
+        author: closer_domain::messaging::Author::Human,
+        text: "Hi, this is Priya from the team.".into(),
+        at: answered.now,
+        reply_id: None,
+    });
+    let mut unanswered = pathshala_pune();
+    unanswered
+        .lead_says("Is there a hostel near your centre?", None)
+        .await;
+    assert_eq!(unanswered.mode, ConversationMode::Human);
+    for (who, mut c) in [
+        ("waiting", waiting),
+        ("taken over", taken),
+        ("answered", answered),
+        ("waiting for an answer", unanswered),
+    ] {
+        let o = c.lead_says("STOP", None).await.clone();
+        assert!(o.patch.opted_out, "{who}");
+        assert!(o.decision.should_send, "{who}: {o:?}");
+        let text = o.decision.message_text.clone().unwrap_or_default();
+        assert!(text.contains("Reply START anytime"), "{who}: {text}");
+        assert_eq!(o.decision.reason_code, ReasonCode::ExitGraceful, "{who}");
+        let lock = o
+            .decision
+            .guardrails
+            .iter()
+            .find(|g| g.rule == "human_lock");
+        assert_eq!(lock.map(|g| g.action), Some(GuardAction::Passed), "{who}");
+        assert_eq!(c.lead_status, LeadStatus::OptedOut, "{who}");
+        assert!(c.opted_out, "{who}");
+        // Nothing after it, the waiting notes included.
+        for line in ["hello??", "Can I book a call?"] {
+            let o = c.lead_says(line, None).await;
+            assert!(!o.decision.should_send, "{who}: {line}: {o:?}");
+        }
+    }
+}
+
+/// Played against a fresh "Pathshala Pune", which has nothing on a repeater batch: "Hello, I
+/// want details of the NEET repeater batch" was greeted and asked for a name, the details
+/// never mentioned again. A request for details of something the knowledge does not cover
+/// is promised honestly, naming what the lead will get, and the team gets it to answer like
+/// any unanswered question; a request that names nothing ("I want details") is qualified as
+/// before.
+#[tokio::test]
+async fn details_the_faq_does_not_have_are_promised_from_the_team() {
+    let mut c = pathshala_pune();
+    let o = c
+        .lead_says("Hello, I want details of the NEET repeater batch", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        reply,
+        "I'll get the NEET repeater batch details from the team and share them here within \
+         the hour."
+    );
+    let brief = o
+        .decision
+        .handoff
+        .as_ref()
+        .expect("the team gets the request");
+    assert_eq!(brief.escalation_reason, HandoverReason::UnansweredQuestion);
+    assert_eq!(c.mode, ConversationMode::Human);
+    let promise = c.state.commitments.agent.last().expect("the promise, due");
+    assert!(promise.what.contains("NEET repeater batch"), "{promise:?}");
+    assert!(promise.due.is_some());
+    assert_eq!(slot(&c, "exam").as_deref(), Some("NEET"));
+
+    // In the middle of qualifying, in Hinglish.
+    let mut c = pathshala_pune();
+    talk(&mut c, &["Hi"]).await;
+    let o = c
+        .lead_says("hostel facility ki details bhejo", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert_eq!(
+        reply,
+        "Hostel facility ki details team se lekar ek ghante mein yahin share karta hun."
+    );
+    assert!(o.decision.handoff_required);
+
+    // Details of nothing in particular: the agent learns what the lead wants first.
+    for vague in ["Hi, I want details", "send me more info please"] {
+        let mut c = pathshala_pune();
+        let o = c.lead_says(vague, None).await.clone();
+        assert!(!o.decision.handoff_required, "{vague}: {o:?}");
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(reply.ends_with('?'), "{vague}: {reply}");
+    }
+    // Details the knowledge has are answered, as before.
+    let mut c = pathshala_pune();
+    let o = c
+        .lead_says("I want details of the weekend batches", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("Saturday and Sunday"), "{reply}");
+    assert!(!o.decision.handoff_required);
 }

@@ -71,3 +71,36 @@ pub fn business(id: &str) -> closer_agent::eval::Business {
     let set = closer_agent::eval::EvalSet::load(&dir).expect("the evaluation set reads");
     set.business(id).expect("the business").clone()
 }
+
+/// "Pathshala Pune" as a fresh organisation sets it up: four FAQ entries (fees with a 10 %
+/// early-bird discount, weekend batches, EMI, refunds), a call to book, open 9 to 7 Mon–Sat.
+/// Nothing on scholarships or a repeater batch: the scenes played against it ask about both.
+pub fn pathshala_pune() -> Conversation {
+    let mut p = AgentProfile::starter("Pathshala Pune");
+    p.business_config
+        .contact_links
+        .insert("booking_url".into(), BOOKING_LINK.into());
+    p.business_config.timezone = "Asia/Kolkata".into();
+    p.business_config.working_hours = "Mon-Sat 9am-7pm".into();
+    Conversation::new(p, morning_in_india())
+        .with_ctas(vec![book_call()])
+        .with_knowledge(vec![
+            faq(
+                "What are the fees?",
+                "The NEET and JEE programmes cost ₹85,000 a year. Enrol before 31 March for a \
+                 10% early-bird discount.",
+            ),
+            faq(
+                "Do you have weekend batches?",
+                "Yes, weekend batches run Saturday and Sunday, 9 AM to 1 PM.",
+            ),
+            faq(
+                "Can I pay in EMI or instalments?",
+                "Yes, the fee can be paid in 3 instalments or as a 6-month EMI.",
+            ),
+            faq(
+                "What is your refund policy?",
+                "Full refund within 7 days of joining; after that, no refund.",
+            ),
+        ])
+}

@@ -17,7 +17,8 @@ on_both_databases!(
     the_inbox_filters_and_sorts,
     a_failure_meta_reports_asks_for_a_person,
     a_note_is_written_whatever_the_window,
-    a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent
+    a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent,
+    stop_in_a_taken_over_conversation_is_confirmed_and_nothing_follows
 );
 
 /// `PUT /conversations/{conv}/mode` as `s`.
@@ -582,5 +583,58 @@ async fn a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent(b: Back
         bot, 2,
         "the holding message and the one note before the takeover"
     );
+    app.finish().await;
+}
+
+/// Played against a fresh Pune institute: handed to the team, the lead wrote STOP, was opted
+/// out, and heard nothing. The confirmation of a STOP is a compliance message, and after it
+/// nobody may write to the lead (a person neither): it reaches the lead even in a conversation
+/// a person has taken over, and nothing goes after it.
+async fn stop_in_a_taken_over_conversation_is_confirmed_and_nothing_follows(b: Backend) {
+    let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
+    lead_says(&app, "hello").await;
+    let conv = app.get("/api/v1/conversations", &owner.token).await.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    eventually(20, "the greeting sent to Meta", || async {
+        (graph.sends().len() == 1).then_some(())
+    })
+    .await;
+    decided(&app, &owner, &conv, 1).await;
+    assert_eq!(
+        set_mode(&app, &owner, &conv, "human").await.status,
+        StatusCode::OK
+    );
+
+    lead_says(&app, "STOP").await;
+    let sent = eventually(20, "the confirmation sent to Meta", || async {
+        let sends = graph.sends();
+        (sends.len() == 2).then(|| sends[1].clone())
+    })
+    .await;
+    let text = sent["text"]["body"].as_str().unwrap_or_default();
+    assert!(text.contains("START"), "{sent}");
+    let d = decided(&app, &owner, &conv, 2).await;
+    let stop = d
+        .iter()
+        .find(|d| d["reason_code"] == "exit_graceful")
+        .expect("the STOP's decision");
+    assert_eq!(stop["should_send"], true, "{stop}");
+    let after = detail(&app, &owner, &conv).await;
+    assert_eq!(after["mode"], "human", "still the person's conversation");
+    let lead = app
+        .get(
+            &format!("/api/v1/leads/{}", after["contact"]["id"].as_str().unwrap()),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(lead.body["opted_out"], true, "{:?}", lead.body);
+
+    // Nothing after it.
+    lead_says(&app, "hello??").await;
+    decided(&app, &owner, &conv, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(graph.sends().len(), 2, "{:?}", graph.sends());
     app.finish().await;
 }
