@@ -296,6 +296,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::ByTime, true) => "{day} {time} tak",
         (Line::AskTime, false) => "What day and time suits you?",
         (Line::AskTime, true) => "Aapke liye kaunsa din aur time theek rahega?",
+        (Line::PickTime, false) => {
+            "What day and time suits you? You can also pick a slot here: {link}"
+        }
+        (Line::PickTime, true) => {
+            "Aapke liye kaunsa din aur time theek rahega? Yahan slot bhi chun sakte hain: {link}"
+        }
         (Line::AskTimeOn, false) => "{day} works. What time suits you?",
         (Line::AskTimeOn, true) => "{day} theek hai. Kaunsa time suit karega?",
         (Line::PickTimeOn, false) => {
@@ -461,6 +467,7 @@ pub enum Line {
     AskTimeOn,
     /// The same with the booking link, to pick a slot on it.
     PickTimeOn,
+    PickTime,
     /// The time the lead asked for a call, said back: the team confirms it (no booking link).
     CallNoted,
     /// A new time for the call already handed to the team, said back while nobody has

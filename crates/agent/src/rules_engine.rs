@@ -599,18 +599,18 @@ fn decide(
                 let link = Some(cta_link(s, cta)).filter(|l| !l.is_empty());
                 return (ask_time_on(s, state, day, link, lang), fx);
             }
-            // "What day and time?" asks the day again: one named before no longer holds.
+            // "What day and time?" asks the day again: one named before no longer holds. The
+            // booking link goes with it, unless the lead has it already (they said yes to an
+            // offer that carried it): a lead who would rather pick a slot need not ask.
             state.requested_day = None;
             state.pending_question = Some("booking_time".into());
-            return (
-                draft(
-                    line(Line::AskTime, lang),
-                    ReasonCode::Confirmation,
-                    Some(cta),
-                    0.85,
-                ),
-                fx,
-            );
+            let link = cta_link(s, cta);
+            let text = if link.is_empty() || s.bot_has_said(&link) {
+                line(Line::AskTime, lang).to_owned()
+            } else {
+                line(Line::PickTime, lang).replace("{link}", &link)
+            };
+            return (draft(text, ReasonCode::Confirmation, Some(cta), 0.85), fx);
         }
         let link = cta_link(s, cta);
         let text = if link.is_empty() {

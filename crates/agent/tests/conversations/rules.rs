@@ -807,6 +807,41 @@ async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
     assert_eq!(slot(&c, "bhk").as_deref(), Some("2 BHK"));
 }
 
+/// Played against a fresh Pune institute with a booking link: "can I book a call?" got only
+/// "What day and time suits you?", the link the owner set up for exactly this kept back. The
+/// lead is asked when and handed the link to pick a slot; a lead who said yes to an offer that
+/// carried the link is not sent it twice.
+#[tokio::test]
+async fn a_lead_who_asks_to_book_is_asked_when_and_given_the_link() {
+    let mut c = conversation(profile());
+    let o = c.lead_says("can I book a call?", None).await.clone();
+    assert_eq!(
+        o.decision.message_text.as_deref(),
+        Some(
+            "What day and time suits you? You can also pick a slot here: \
+             https://cal.example.com/acme"
+        )
+    );
+    assert_eq!(o.decision.cta_type, Some(CtaType::BookCall));
+    let o = c.lead_says("tomorrow 5pm", None).await.clone();
+    assert!(o.patch.calendar_event.is_some(), "{o:?}");
+
+    let b = business("pathshala");
+    let mut c = b.conversation();
+    talk(&mut c, &["Amit here, JEE, 12th, CBSE"]).await;
+    assert!(
+        c.replies()[0].contains("cal.example.com"),
+        "{}",
+        c.replies()[0]
+    );
+    let o = c.lead_says("yes, can I book a call?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(
+        !reply.contains("cal.example.com"),
+        "the link twice: {reply}"
+    );
+}
+
 /// Replayed after the fixes above: "I'm in 12th" after the offer (a fact repeated, nothing
 /// changed) got the same offer word for word. The offer on the table is asked about instead.
 #[tokio::test]
