@@ -884,6 +884,27 @@ pub fn name_answering(text: &str, not_names: &dyn Fn(&str) -> bool) -> Option<St
     (name.split_whitespace().count() == words.len()).then_some(name)
 }
 
+/// The lead's own name, when the message is nothing else and it is the name WhatsApp shows
+/// for them (all of it, or its first word): "Amit" from "Amit Sharma".
+fn says_profile_name(
+    s: &Snapshot,
+    r: &Reading,
+    not_names: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let profile = s.profile_name.as_deref().and_then(name_from_profile)?;
+    let said = name_answering(r.text, not_names)?;
+    let first = profile.split_whitespace().next()?;
+    let bare = r
+        .text
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .split_whitespace()
+        .count();
+    (bare == said.split_whitespace().count()
+        && (said.eq_ignore_ascii_case(&profile) || said.eq_ignore_ascii_case(first)))
+    .then_some(said)
+}
+
 /// The facts of `found` only a person has: a class, an exam, a phone, an e-mail. A place
 /// ("Kothrud, Pune") or a flat's size ("Kharadi, 2 BHK") follows a locality as often as a
 /// name.
@@ -1408,6 +1429,15 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
     {
         out.push((key.clone(), name, 0.8));
     }
+    // "Amit" from a lead WhatsApp shows as "Amit Sharma", whatever we asked last: the lead
+    // told us their name, not what they want.
+    let says_own_name = says_profile_name(s, r, &not_names);
+    if let Some(name) = &says_own_name
+        && let Some((key, _)) = kinds.iter().find(|(_, k)| *k == SlotKind::Name)
+        && !out.iter().any(|(k, ..)| k == key)
+    {
+        out.push((key.clone(), name.clone(), 0.9));
+    }
     // "Sorry, I meant class 11 not 12" fixes an old answer: it answers none of our questions,
     // and it changes a free answer only where that answer held what it takes back.
     let fixes_old = r.correction
@@ -1421,7 +1451,7 @@ pub fn read(s: &Snapshot, r: &Reading) -> Vec<Found> {
         .iter()
         .find(|(k, ..)| is_exam(k))
         .map(|(_, v, _)| v.clone());
-    for (key, asked) in free {
+    for (key, asked) in free.into_iter().filter(|_| says_own_name.is_none()) {
         let wants = asks_what_they_want(key) && !s.state.slots.contains_key(key);
         let found = if fixes_old {
             corrected_free(s, key, r).map(|a| (a, 0.8))

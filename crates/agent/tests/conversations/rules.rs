@@ -807,6 +807,30 @@ async fn a_value_taken_back_with_not_is_replaced_by_the_one_given() {
     assert_eq!(slot(&c, "bhk").as_deref(), Some("2 BHK"));
 }
 
+/// Replayed: "Amit" from a lead WhatsApp shows as "Amit Sharma", in answer to "What are you
+/// looking for?", was filed as what he wants, and the agent went on to ask his name. A lead who
+/// says the name WhatsApp shows for them told us their name; what they want is still asked.
+#[tokio::test]
+async fn a_lead_who_answers_with_their_own_name_is_not_filed_as_wanting_it() {
+    let mut c = conversation(profile());
+    c.profile_name = Some("Amit Sharma".into());
+    let o = c.lead_says("hi", None).await.clone();
+    let greeting = o.decision.message_text.clone().unwrap_or_default();
+    assert!(greeting.contains("What are you looking for?"), "{greeting}");
+    let o = c.lead_says("Amit", None).await.clone();
+    assert_eq!(slot(&c, "name").as_deref(), Some("Amit"));
+    assert_eq!(slot(&c, "need"), None, "the name filed as the need");
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.to_lowercase().contains("your name"), "{reply}");
+
+    // A word that is not their WhatsApp name still answers the question.
+    let mut c = conversation(profile());
+    c.profile_name = Some("Amit Sharma".into());
+    c.lead_says("hi", None).await;
+    c.lead_says("JEE", None).await;
+    assert_eq!(slot(&c, "need").as_deref(), Some("JEE"));
+}
+
 /// Played against a fresh Pune institute with a booking link: "can I book a call?" got only
 /// "What day and time suits you?", the link the owner set up for exactly this kept back. The
 /// lead is asked when and handed the link to pick a slot; a lead who said yes to an offer that
