@@ -172,9 +172,9 @@ async fn lead_says(app: &TestApp, text: &str) {
     post_webhook(app, &body).await;
 }
 
-async fn the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conversation(
-    b: Backend,
-) {
+/// A lead who said hello on WhatsApp and was greeted: the app, its owner, Meta's stand-in and
+/// the conversation.
+async fn greeted(b: Backend) -> (TestApp, Session, crate::graph::FakeGraph, String) {
     let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
     lead_says(&app, "hello").await;
     let conv = app.get("/api/v1/conversations", &owner.token).await.body["items"][0]["id"]
@@ -186,6 +186,13 @@ async fn the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conve
     })
     .await;
     decided(&app, &owner, &conv, 1).await;
+    (app, owner, graph, conv)
+}
+
+async fn the_agent_waits_while_paused_or_taken_over_and_answers_a_reopened_conversation(
+    b: Backend,
+) {
+    let (app, owner, graph, conv) = greeted(b).await;
 
     // Paused, then taken over: the agent reads the lead's messages and says nothing.
     for (n, mode) in [(2, "paused"), (3, "human")] {
@@ -591,17 +598,7 @@ async fn a_takeover_while_the_agent_thinks_keeps_its_waiting_note_unsent(b: Back
 /// nobody may write to the lead (a person neither): it reaches the lead even in a conversation
 /// a person has taken over, and nothing goes after it.
 async fn stop_in_a_taken_over_conversation_is_confirmed_and_nothing_follows(b: Backend) {
-    let (app, owner, graph) = app_with_graph(b, NUMBER, SECRET).await;
-    lead_says(&app, "hello").await;
-    let conv = app.get("/api/v1/conversations", &owner.token).await.body["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    eventually(20, "the greeting sent to Meta", || async {
-        (graph.sends().len() == 1).then_some(())
-    })
-    .await;
-    decided(&app, &owner, &conv, 1).await;
+    let (app, owner, graph, conv) = greeted(b).await;
     assert_eq!(
         set_mode(&app, &owner, &conv, "human").await.status,
         StatusCode::OK
