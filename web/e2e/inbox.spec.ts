@@ -503,7 +503,7 @@ test("a lead who asks for a human: the right pane opens on the handoff brief", a
   await expect(brief).toBeVisible();
   await expect(brief.getByTestId("handoff-priority")).toHaveAttribute("data-priority", "high");
   await expect(brief.getByTestId("handoff-priority")).toHaveText("High priority");
-  await expect(brief.getByTestId("handoff-reason")).toHaveText("Human requested");
+  await expect(brief.getByTestId("handoff-reason")).toHaveText("The lead asks for a person");
   await expect(brief).toContainText("Recommended:");
   await expect(brief.getByTestId("handoff-value")).toHaveText(/^\d+\/100$/);
   // The brief comes first, before the status.

@@ -71,7 +71,7 @@ pub enum RealtimeEvent {
     HumanAttentionRequired {
         conversation_id: Uuid,
         priority: Option<EscalationPriority>,
-        reason: Option<String>,
+        reason: Option<crate::agent::HandoverReason>,
     },
     /// An action-center item was opened (by the agent, a booking, or a failed send).
     #[serde(rename = "action:created")]

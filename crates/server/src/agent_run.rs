@@ -315,7 +315,7 @@ async fn announce(
                 .decision
                 .handoff
                 .as_ref()
-                .map(|h| h.escalation_reason.to_string()),
+                .map(|h| h.escalation_reason),
         });
     }
     if let Some(turn) = applied.assigned {

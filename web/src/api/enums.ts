@@ -33,6 +33,7 @@ import type {
   EscalationPriority,
   EscalationTrigger,
   Formality,
+  HandoverReason,
   InboxSort,
   JobStatus,
   KnowledgeKind,
@@ -520,6 +521,14 @@ export const ESCALATION_TRIGGER_LABELS: Record<EscalationTrigger, string> = {
   complex_question_3x: "The lead is confused three times in a row",
   compliance_risk: "A legal or compliance question comes up",
   declining_sentiment: "The lead's mood keeps falling",
+};
+
+/** Why the agent handed a conversation over: one of the owner's rules, or its own reasons. */
+export const HANDOVER_REASON_LABELS: Record<HandoverReason, string> = {
+  ...ESCALATION_TRIGGER_LABELS,
+  call_requested: "The lead asked for a call at a time",
+  unanswered_question: "The agent could not answer the lead's question",
+  nothing_left_to_offer: "The agent has nothing left to offer",
 };
 
 /** Rules the owner cannot switch off (closer_domain::agent::EscalationTrigger::always_on). */

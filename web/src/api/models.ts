@@ -42,6 +42,7 @@ export type JobKind = Schemas["JobKind"];
 export type JobStatus = Schemas["JobStatus"];
 export type KnowledgeKind = Schemas["KnowledgeKind"];
 export type EscalationTrigger = Schemas["EscalationTrigger"];
+export type HandoverReason = Schemas["HandoverReason"];
 export type Requirement = Schemas["Requirement"];
 export type PlacementKind = Schemas["PlacementKind"];
 export type Placement = Schemas["PlacementView"];

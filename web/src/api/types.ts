@@ -4267,6 +4267,11 @@ export interface components {
          * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
          * @enum {string}
          */
+        HandoverReason: "compliance_risk" | "payment_failure" | "angry_sentiment" | "human_requested" | "complex_question_3x" | "declining_sentiment" | "call_requested" | "unanswered_question" | "nothing_left_to_offer";
+        /**
+         * @description One of the listed values, which is how it is always written out. Input also accepts the seeds' UPPER_SNAKE spelling of the same value (`BOOK_CALL` for `book_call`).
+         * @enum {string}
+         */
         HeaderFormat: "text" | "image" | "video" | "document";
         HistoryList: {
             items: components["schemas"]["HistoryView"][];
@@ -6056,7 +6061,7 @@ export interface components {
                 /** Format: uuid */
                 conversation_id: string;
                 priority?: null | components["schemas"]["EscalationPriority"];
-                reason?: string | null;
+                reason?: null | components["schemas"]["HandoverReason"];
             };
             /** @enum {string} */
             type: "action:human_attention_required";

@@ -2,6 +2,7 @@
 // its latest decisions.
 import { Brain, LifeBuoy } from "lucide-react";
 import { useState, type ReactNode } from "react";
+import { HANDOVER_REASON_LABELS } from "../../api/enums";
 import { Badge } from "../../components/ui/Badge";
 import { Button } from "../../components/ui/Button";
 import { Spinner } from "../../components/ui/Spinner";
@@ -83,7 +84,7 @@ export function HandoffBrief({ handoff }: { handoff: unknown }) {
         </Badge>
       </div>
       <p className="mt-2 text-sm font-medium text-gray-900" data-testid="handoff-reason">
-        {h.reason ? humanize(h.reason) : "The agent asked for a human"}
+        {h.reason ? HANDOVER_REASON_LABELS[h.reason] : "The agent asked for a human"}
       </p>
       {h.summary && <p className="mt-1 text-sm text-gray-700">{h.summary}</p>}
       {h.recommendedAction && (

@@ -152,7 +152,7 @@ describe("ContactPanel", () => {
     expect(container.querySelector("section")).toBe(brief);
     expect(within(brief).getByTestId("handoff-priority")).toHaveTextContent("Critical priority");
     expect(brief.className).toMatch(/bg-red-50/);
-    expect(brief).toHaveTextContent("Human requested");
+    expect(brief).toHaveTextContent("The lead asks for a person");
     expect(brief).toHaveTextContent("Wants a refund.");
     expect(brief).toHaveTextContent("Recommended: Call them now.");
     expect(brief).toHaveTextContent("Budget10k");

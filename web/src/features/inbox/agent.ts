@@ -3,8 +3,8 @@
 // `state` and `handoff` arrive as free-form JSON (the API does not type them), so they alone
 // are read defensively here.
 
-import { CTA_LABELS, isKeyOf } from "../../api/enums";
-import type { EscalationPriority, GuardAction, Guardrail } from "../../api/models";
+import { CTA_LABELS, HANDOVER_REASON_LABELS, isKeyOf } from "../../api/enums";
+import type { EscalationPriority, GuardAction, Guardrail, HandoverReason } from "../../api/models";
 import { humanize } from "../../lib/format";
 
 export type Tone = "gray" | "green" | "amber" | "red" | "blue" | "violet";
@@ -236,7 +236,7 @@ export function readState(value: unknown): AgentState | null {
 }
 
 export interface HandoffBrief {
-  reason: string | null;
+  reason: HandoverReason | null;
   priority: EscalationPriority | null;
   summary: string | null;
   keySlots: Array<{ name: string; value: string }>;
@@ -244,6 +244,11 @@ export interface HandoffBrief {
   recommendedAction: string | null;
   valueScore: number | null;
   at: string | null;
+}
+
+/** A handover reason the server writes; anything else is no reason. */
+function readReason(value: unknown): HandoverReason | null {
+  return isKeyOf(HANDOVER_REASON_LABELS, value) ? value : null;
 }
 
 /** The handoff package the agent left for a human, or null. */
@@ -255,7 +260,7 @@ export function readHandoff(value: unknown): HandoffBrief | null {
     return { name, value: display(o && "value" in o ? o.value : slot) };
   });
   return {
-    reason: str(h.escalation_reason) ?? str(h.reason),
+    reason: readReason(h.escalation_reason) ?? readReason(h.reason),
     priority: readPriority(h.priority),
     summary: str(h.summary),
     keySlots,
