@@ -155,19 +155,19 @@ fn documents_of(m: &agent_profile::Model) -> BTreeMap<String, Value> {
     .collect()
 }
 
-fn version_of(m: agent_profile::Model, created_by: Option<(Uuid, String)>) -> ProfileVersion {
-    ProfileVersion {
+fn version_of(
+    m: agent_profile::Model,
+    created_by: Option<(Uuid, String)>,
+) -> Result<ProfileVersion> {
+    Ok(ProfileVersion {
         version: m.version,
         documents: documents_of(&m),
-        changed: m
-            .changed
-            .and_then(|c| serde_json::from_value(c).ok())
-            .unwrap_or_default(),
+        changed: crate::stored::or_default("profile version's changes", m.changed)?,
         mode: m.mode,
         rolled_back_from: m.rolled_back_from,
         created_by,
         created_at: m.created_at,
-    }
+    })
 }
 
 /// Entries inserted per statement: a few hundred go in a handful of statements, each well
@@ -210,8 +210,7 @@ impl OrgScope<'_> {
         let names = self
             .user_names(rows.iter().filter_map(|r| r.created_by))
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|m| {
                 let created_by = m.created_by.map(|id| {
                     let name = names.get(&id).cloned().unwrap_or_default();
@@ -219,7 +218,7 @@ impl OrgScope<'_> {
                 });
                 version_of(m, created_by)
             })
-            .collect())
+            .collect()
     }
 
     /// The current profile, or `None` before the first save.
@@ -313,10 +312,7 @@ impl OrgScope<'_> {
             .await?;
         }
         txn.commit().await?;
-        Ok(version_of(
-            model,
-            actor.map(|a| (a.user_id, a.name.clone())),
-        ))
+        version_of(model, actor.map(|a| (a.user_id, a.name.clone())))
     }
 
     pub async fn ctas(&self) -> Result<Vec<Cta>> {

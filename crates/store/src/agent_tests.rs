@@ -5,6 +5,7 @@
 use crate::entities::{agent_test, agent_test_run};
 use crate::error::{Result, StoreError};
 use crate::jobs::{self, JobPayload};
+use crate::stored::document as read;
 use crate::team::OrgScope;
 use crate::{Actor, new_id, now};
 use chrono::{DateTime, Utc};
@@ -14,7 +15,6 @@ use closer_domain::agent_tests::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -48,15 +48,6 @@ pub struct AgentTestRun {
     pub error: Option<String>,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-}
-
-/// A stored document this version cannot read is an error, never a guess.
-fn read<T: DeserializeOwned>(what: &str, v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| {
-        StoreError::Db(sea_orm::DbErr::Custom(format!(
-            "stored {what} is not readable: {e}"
-        )))
-    })
 }
 
 fn json<T: serde::Serialize + ?Sized>(v: &T) -> Value {

@@ -104,25 +104,23 @@ impl CampaignRecord {
     }
 }
 
-fn doc<T: serde::de::DeserializeOwned + Default>(v: Option<Value>) -> T {
-    v.and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default()
-}
-
-fn record(m: campaign::Model) -> CampaignRecord {
-    CampaignRecord {
+/// A campaign as stored. A document this version cannot read is an error: a default
+/// audience, schedule or pacing would send to other leads, at another time or pace.
+fn record(m: campaign::Model) -> Result<CampaignRecord> {
+    use crate::stored::{optional, or_default};
+    Ok(CampaignRecord {
         id: m.id,
         name: m.name,
         status: m.status,
         template_id: m.template_id,
-        variables: m.variables.and_then(|v| serde_json::from_value(v).ok()),
-        audience: doc(m.audience),
-        schedule: doc(m.schedule),
-        pacing: doc(m.pacing),
-        retry: doc(m.retry),
+        variables: optional("campaign's template variables", m.variables)?,
+        audience: or_default("campaign's audience", m.audience)?,
+        schedule: or_default("campaign's schedule", m.schedule)?,
+        pacing: or_default("campaign's pacing", m.pacing)?,
+        retry: or_default("campaign's retry policy", m.retry)?,
         sequence_id: m.sequence_id,
         paused_reason: m.paused_reason,
-        excluded: doc(m.excluded),
+        excluded: or_default("campaign's exclusions", m.excluded)?,
         created_by: m.created_by,
         created_at: m.created_at,
         updated_at: m.updated_at,
@@ -132,7 +130,7 @@ fn record(m: campaign::Model) -> CampaignRecord {
         cancelled_at: m.cancelled_at,
         next_slot_ms: m.next_slot_ms,
         template_error_streak: m.template_error_streak,
-    }
+    })
 }
 
 fn settings_doc(input: &CampaignInput) -> Value {
@@ -193,7 +191,7 @@ impl OrgScope<'_> {
     }
 
     pub async fn campaign(&self, id: Uuid) -> Result<CampaignRecord> {
-        self.campaign_row(&self.store.db, id).await.map(record)
+        record(self.campaign_row(&self.store.db, id).await?)
     }
 
     pub(crate) async fn campaign_row(
@@ -228,7 +226,7 @@ impl OrgScope<'_> {
             .limit(limit)
             .all(&self.store.db)
             .await?;
-        Ok(rows.into_iter().map(record).collect())
+        rows.into_iter().map(record).collect()
     }
 
     pub async fn create_campaign(

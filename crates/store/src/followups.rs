@@ -222,11 +222,9 @@ impl OrgScope<'_> {
         let row = followup_setting::Entity::find_by_id(self.org_id)
             .one(&self.store.db)
             .await?;
-        // A row a newer rule refuses reads as the defaults rather than stopping follow-ups.
-        Ok(row
-            .and_then(|r| r.settings)
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        // Unreadable settings stop follow-ups with an error: the defaults would nudge leads
+        // of an owner who switched follow-ups off.
+        crate::stored::or_default("follow-up settings", row.and_then(|r| r.settings))
     }
 
     /// Saves the settings (already validated); turning follow-ups off cancels every pending one.

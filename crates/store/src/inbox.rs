@@ -154,10 +154,11 @@ pub struct MessageItem {
     pub followup_id: Option<Uuid>,
 }
 
-impl From<message::Model> for MessageItem {
-    fn from(m: message::Model) -> Self {
-        let (pricing, cost) = crate::pricing::stored_pricing(&m);
-        MessageItem {
+impl TryFrom<message::Model> for MessageItem {
+    type Error = crate::StoreError;
+    fn try_from(m: message::Model) -> Result<Self> {
+        let (pricing, cost) = crate::pricing::stored_pricing(&m)?;
+        Ok(MessageItem {
             pricing,
             cost,
             followup_id: None,
@@ -176,7 +177,7 @@ impl From<message::Model> for MessageItem {
             deleted: m.deleted_at.is_some(),
             created_at: m.created_at,
             sent_by: m.sent_by.map(|id| (id, None)),
-        }
+        })
     }
 }
 
@@ -221,8 +222,8 @@ pub(crate) fn facts_of(c: &conversation::Model) -> ConversationFacts {
     }
 }
 
-fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
-    ConversationItem {
+fn item(c: conversation::Model, contact: ContactRef) -> Result<ConversationItem> {
+    Ok(ConversationItem {
         id: c.id,
         contact,
         channel: c.channel,
@@ -237,11 +238,10 @@ fn item(c: conversation::Model, contact: ContactRef) -> ConversationItem {
         last_message_direction: c.last_message_direction,
         last_message_author: c.last_message_author,
         assigned_user_id: c.assigned_user_id,
-        // Written by the campaign sender in this shape; an unreadable one reads as none.
-        broadcast: c.broadcast.and_then(|b| serde_json::from_value(b).ok()),
+        broadcast: crate::stored::optional("broadcast of a conversation", c.broadcast)?,
         created_at: c.created_at,
         updated_at: c.updated_at,
-    }
+    })
 }
 
 /// The order of `sort`, and the condition "after `c`" in it.
@@ -358,13 +358,12 @@ impl OrgScope<'_> {
         let contacts = self
             .contacts_by_id(rows.iter().map(|c| c.contact_id).collect())
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .filter_map(|c| {
                 let contact = contacts.get(&c.contact_id)?.clone();
                 Some(item(c, contact))
             })
-            .collect())
+            .collect()
     }
 
     pub(crate) async fn contacts_by_id(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, ContactRef>> {
@@ -416,7 +415,7 @@ impl OrgScope<'_> {
             .await?
             .remove(&c.contact_id)
             .ok_or(StoreError::NotFound)?;
-        Ok(item(c, contact))
+        item(c, contact)
     }
 
     /// Messages older than `before` (a message id), newest first, `limit + 1` rows.
@@ -445,16 +444,15 @@ impl OrgScope<'_> {
         let followups = self
             .followups_of_messages(rows.iter().map(|m| m.id))
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|m| {
-                let mut item = MessageItem::from(m);
+                let mut item = MessageItem::try_from(m)?;
                 if let Some((id, name)) = &mut item.sent_by {
                     *name = names.get(id).cloned();
                 }
                 item.followup_id = followups.get(&item.id).copied();
-                item
+                Ok(item)
             })
-            .collect())
+            .collect()
     }
 }

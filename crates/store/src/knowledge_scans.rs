@@ -63,24 +63,21 @@ pub struct ScanProgress {
     pub skipped: Vec<SkippedPage>,
 }
 
-fn scan_of(m: knowledge_scan::Model, created_by: Option<(Uuid, String)>) -> KnowledgeScan {
-    KnowledgeScan {
+fn scan_of(m: knowledge_scan::Model, created_by: Option<(Uuid, String)>) -> Result<KnowledgeScan> {
+    Ok(KnowledgeScan {
         id: m.id,
         url: m.url,
         status: m.status,
         pages_found: m.pages_found,
         pages_done: m.pages_done,
         chunks_stored: m.chunks_stored,
-        skipped: m
-            .skipped
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default(),
+        skipped: crate::stored::or_default("scan's skipped pages", m.skipped)?,
         error: m.error,
         created_by,
         created_at: m.created_at,
         started_at: m.started_at,
         finished_at: m.finished_at,
-    }
+    })
 }
 
 impl OrgScope<'_> {
@@ -91,8 +88,7 @@ impl OrgScope<'_> {
         let names = self
             .user_names(rows.iter().filter_map(|r| r.created_by))
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|m| {
                 let created_by = m.created_by.map(|id| {
                     let name = names.get(&id).cloned().unwrap_or_default();
@@ -100,7 +96,7 @@ impl OrgScope<'_> {
                 });
                 scan_of(m, created_by)
             })
-            .collect())
+            .collect()
     }
 
     async fn active_scan(
@@ -207,10 +203,8 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(ScanStart::Queued(scan_of(
-            model,
-            Some((actor.user_id, actor.name.clone())),
-        )))
+        let by = Some((actor.user_id, actor.name.clone()));
+        Ok(ScanStart::Queued(scan_of(model, by)?))
     }
 
     pub async fn knowledge_scan(&self, id: Uuid) -> Result<KnowledgeScan> {

@@ -228,8 +228,9 @@ pub struct ImportRecord {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-fn record(m: lead_import::Model) -> ImportRecord {
-    ImportRecord {
+fn record(m: lead_import::Model) -> Result<ImportRecord> {
+    use crate::stored::or_default;
+    Ok(ImportRecord {
         id: m.id,
         status: m.status,
         mode: m.mode,
@@ -241,18 +242,12 @@ fn record(m: lead_import::Model) -> ImportRecord {
         skipped: m.skipped.into(),
         errors: m.errors.into(),
         error: m.error,
-        columns: m
-            .columns
-            .and_then(|c| serde_json::from_value(c).ok())
-            .unwrap_or_default(),
-        mapping: match m.mapping {
-            Some(Value::Object(m)) => m,
-            _ => Map::new(),
-        },
+        columns: or_default("import's columns", m.columns)?,
+        mapping: or_default("import's column mapping", m.mapping)?,
         created_at: m.created_at,
         started_at: m.started_at,
         finished_at: m.finished_at,
-    }
+    })
 }
 
 /// Why a row was not imported: its line's report entry.
@@ -540,7 +535,7 @@ impl OrgScope<'_> {
         lead_import::Entity::insert(lead_import::ActiveModel::from(m.clone()))
             .exec_without_returning(&self.store.db)
             .await?;
-        Ok(record(m))
+        record(m)
     }
 
     async fn import_row(&self, id: Uuid) -> Result<lead_import::Model> {
@@ -553,7 +548,7 @@ impl OrgScope<'_> {
     }
 
     pub async fn lead_import(&self, id: Uuid) -> Result<ImportRecord> {
-        Ok(record(self.import_row(id).await?))
+        record(self.import_row(id).await?)
     }
 
     /// The newest imports, newest first (without their files).
@@ -564,7 +559,7 @@ impl OrgScope<'_> {
             .limit(50)
             .all(&self.store.db)
             .await?;
-        Ok(rows.into_iter().map(record).collect())
+        rows.into_iter().map(record).collect()
     }
 
     /// Queues an uploaded import with its mapping and mode. `Ok(None)`: it is not waiting for
@@ -1031,11 +1026,7 @@ impl OrgScope<'_> {
                         .filter(lead::Column::OrgId.eq(self.org_id))
                         .filter(lead::Column::Id.eq(l.id));
                     let mut changed = false;
-                    let mut person: Vec<String> = l
-                        .person_fields
-                        .as_ref()
-                        .and_then(|v| serde_json::from_value(v.clone()).ok())
-                        .unwrap_or_default();
+                    let mut person = crate::leads::person_fields(l)?;
                     let touch = |f: String, person: &mut Vec<String>| {
                         if !person.contains(&f) {
                             person.push(f);

@@ -322,14 +322,13 @@ pub(crate) async fn person_fields_of(
         .one(db)
         .await?
         .map(|m| person_fields(&m))
+        .transpose()?
         .unwrap_or_default())
 }
 
-fn person_fields(m: &lead::Model) -> Vec<String> {
-    m.person_fields
-        .as_ref()
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
+/// The fields of a lead a person set, which the agent and imports leave alone.
+pub(crate) fn person_fields(m: &lead::Model) -> Result<Vec<String>> {
+    crate::stored::or_default("fields a person set", m.person_fields.clone())
 }
 
 fn encode_cursor(v: &Value) -> String {
@@ -395,7 +394,7 @@ impl OrgScope<'_> {
             .order_by_asc(custom_field::Column::Id)
             .all(&self.store.db)
             .await?;
-        Ok(rows.into_iter().map(field_def).collect())
+        rows.into_iter().map(field_def).collect()
     }
 
     /// Whether the organisation defined any custom field (one indexed row read).
@@ -453,7 +452,7 @@ impl OrgScope<'_> {
         )
         .await?;
         txn.commit().await?;
-        Ok(field_def(model))
+        field_def(model)
     }
 
     pub async fn custom_field(&self, id: Uuid) -> Result<CustomFieldDef> {
@@ -463,7 +462,7 @@ impl OrgScope<'_> {
             .one(&self.store.db)
             .await?
             .map(field_def)
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?
     }
 
     /// A new label, options or currency (key and type never change).
@@ -1380,7 +1379,7 @@ impl OrgScope<'_> {
         if let Some(o) = c.owner_id {
             self.check_owner(&*txn, o).await?;
         }
-        let mut person = person_fields(&current);
+        let mut person = person_fields(&current)?;
         for f in c.touched() {
             if !person.contains(&f) {
                 person.push(f);
@@ -1624,7 +1623,7 @@ impl OrgScope<'_> {
         let defs = self.custom_fields().await?;
         let txn = self.store.begin_write().await?;
         let current = self.lead_row(&*txn, lead_id).await?;
-        let person = person_fields(&current);
+        let person = person_fields(&current)?;
         let mut written = Vec::new();
         let mut m: lead::ActiveModel = current.clone().into();
         let mut custom = match &current.custom_fields {
@@ -1846,19 +1845,16 @@ fn effective_currency(row: &org_country::Model) -> String {
         .unwrap_or_else(|| "INR".to_owned())
 }
 
-fn field_def(m: custom_field::Model) -> CustomFieldDef {
-    CustomFieldDef {
+fn field_def(m: custom_field::Model) -> Result<CustomFieldDef> {
+    Ok(CustomFieldDef {
         id: m.id,
         key: m.key,
         label: m.label,
         kind: m.field_type,
-        options: m
-            .options
-            .and_then(|o| serde_json::from_value(o).ok())
-            .unwrap_or_default(),
+        options: crate::stored::or_default("custom field's options", m.options)?,
         currency: m.currency,
         position: m.position,
-    }
+    })
 }
 
 fn note_record(m: lead_note::Model) -> NoteRecord {

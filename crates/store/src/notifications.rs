@@ -125,12 +125,10 @@ async fn choices_of(
     let saved: HashMap<Uuid, BTreeMap<NotificationKind, ChannelChoice>> = rows
         .into_iter()
         .map(|r| {
-            (
-                r.user_id,
-                serde_json::from_value(r.choices).unwrap_or_default(),
-            )
+            let choices = crate::stored::document("notification preferences", r.choices)?;
+            Ok((r.user_id, choices))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(user_ids
         .into_iter()
         .map(|id| {

@@ -26,14 +26,12 @@ pub struct ConversationCost {
     pub model_usd: f64,
 }
 
-/// The organisation's card, or Meta's published rates until it saves its own. A stored card a
-/// newer rule refuses reads as the published one rather than stopping pricing.
+/// The organisation's card, or Meta's published rates until it saves its own. A stored card
+/// this version cannot read is an error: the published rates would price at another card.
 pub(crate) async fn card_of(db: &impl ConnectionTrait, org_id: Uuid) -> Result<RateCard> {
     let row = rate_card::Entity::find_by_id(org_id).one(db).await?;
-    Ok(row
-        .and_then(|r| r.card)
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_else(RateCard::published))
+    let card = crate::stored::optional("rate card", row.and_then(|r| r.card))?;
+    Ok(card.unwrap_or_else(RateCard::published))
 }
 
 /// Keeps Meta's `pricing` on the message it is about, with the cost `card` gives it. Meta
@@ -74,21 +72,22 @@ pub(crate) async fn price_message(
 }
 
 /// A stored message's pricing and cost, as the API shows them.
-pub(crate) fn stored_pricing(m: &message::Model) -> (Option<MessagePricing>, Option<MessageCost>) {
-    let pricing = m
-        .pricing
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok());
-    let cost = m
-        .cost_amount
-        .zip(m.cost_currency.as_deref())
-        .and_then(|(amount, c)| {
-            Some(MessageCost {
-                amount,
-                currency: closer_domain::pricing::Currency::parse(c).ok()?,
-            })
-        });
-    (pricing, cost)
+pub(crate) fn stored_pricing(
+    m: &message::Model,
+) -> Result<(Option<MessagePricing>, Option<MessageCost>)> {
+    let pricing = crate::stored::optional("message pricing", m.pricing.clone())?;
+    let cost = match (m.cost_amount, m.cost_currency.as_deref()) {
+        (Some(amount), Some(c)) => Some(MessageCost {
+            amount,
+            currency: closer_domain::pricing::Currency::parse(c).map_err(|e| {
+                crate::StoreError::Db(sea_orm::DbErr::Custom(format!(
+                    "this version cannot read the stored cost currency: {e}"
+                )))
+            })?,
+        }),
+        _ => None,
+    };
+    Ok((pricing, cost))
 }
 
 impl OrgScope<'_> {

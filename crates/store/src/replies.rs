@@ -321,7 +321,7 @@ impl OrgScope<'_> {
             sent = sent.by_member(user_id);
         }
         activity::append(txn, self.org_id, vec![sent]).await?;
-        Ok(model.into())
+        model.try_into()
     }
 
     /// Who answers the lead, as a member sets it: take over (`Human`), hand back or reopen

@@ -102,37 +102,40 @@ fn backend_of(db: &impl ConnectionTrait) -> Backend {
     }
 }
 
-fn definition(m: &sequence::Model) -> SequenceDefinition {
-    fn read<T: serde::de::DeserializeOwned + Default>(v: &Option<Value>) -> T {
-        v.clone()
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default()
-    }
-    SequenceDefinition {
+/// A sequence as stored. Steps or conditions this version cannot read are an error: read as
+/// none, a sequence would never stop, or start for every lead.
+fn definition(m: &sequence::Model) -> Result<SequenceDefinition> {
+    use crate::stored::or_default;
+    Ok(SequenceDefinition {
         name: m.name.clone(),
         enabled: m.enabled,
-        steps: read::<Vec<SequenceStep>>(&m.steps),
-        start_conditions: read::<Vec<SequenceCondition>>(&m.start_conditions),
-        stop_conditions: read::<Vec<StopCondition>>(&m.stop_conditions),
+        steps: or_default::<Vec<SequenceStep>>("sequence's steps", m.steps.clone())?,
+        start_conditions: or_default::<Vec<SequenceCondition>>(
+            "sequence's start conditions",
+            m.start_conditions.clone(),
+        )?,
+        stop_conditions: or_default::<Vec<StopCondition>>(
+            "sequence's stop conditions",
+            m.stop_conditions.clone(),
+        )?,
         stop_on_reply: m.stop_on_reply,
-    }
+    })
 }
 
 async fn field_defs(db: &impl ConnectionTrait, org_id: Uuid) -> Result<Vec<FieldDef>> {
-    Ok(custom_field::Entity::find()
+    custom_field::Entity::find()
         .filter(custom_field::Column::OrgId.eq(org_id))
         .all(db)
         .await?
         .into_iter()
-        .map(|m| FieldDef {
-            key: m.key,
-            kind: m.field_type,
-            options: m
-                .options
-                .and_then(|o| serde_json::from_value(o).ok())
-                .unwrap_or_default(),
+        .map(|m| {
+            Ok(FieldDef {
+                key: m.key,
+                kind: m.field_type,
+                options: crate::stored::or_default("custom field's options", m.options)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Which of `lead_ids` the filter document matches. A document that no longer parses (a
@@ -259,7 +262,7 @@ pub async fn enroll(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let def = definition(&seq);
+    let def = definition(&seq)?;
     let mut out = EnrollOutcome::default();
     let mut wanted: Vec<Uuid> = vec![];
     for id in lead_ids {
@@ -512,28 +515,27 @@ impl OrgScope<'_> {
             .into_tuple()
             .all(&self.store.db)
             .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|m| {
-                let mut rec = self.sequence_record(&m);
+                let mut rec = self.sequence_record(&m)?;
                 for (seq, status, n) in &counts {
                     if *seq == m.id {
                         rec.counts.insert(*status, *n as u64);
                     }
                 }
-                rec
+                Ok(rec)
             })
-            .collect())
+            .collect()
     }
 
-    fn sequence_record(&self, m: &sequence::Model) -> SequenceRecord {
-        SequenceRecord {
+    fn sequence_record(&self, m: &sequence::Model) -> Result<SequenceRecord> {
+        Ok(SequenceRecord {
             id: m.id,
-            definition: definition(m),
+            definition: definition(m)?,
             counts: HashMap::new(),
             created_at: m.created_at,
             updated_at: m.updated_at,
-        }
+        })
     }
 
     async fn sequence_row(&self, db: &impl ConnectionTrait, id: Uuid) -> Result<sequence::Model> {
@@ -838,7 +840,7 @@ impl OrgScope<'_> {
             None => None,
         };
         Ok(Some(StepContext {
-            definition: definition(&seq),
+            definition: definition(&seq)?,
             // A lead deleted since reads as one who must hear nothing more.
             opted_out: lead.as_ref().is_none_or(|l| l.opted_out),
             conversation: conv.map(|c| {
@@ -970,7 +972,7 @@ impl OrgScope<'_> {
         else {
             return Ok(StepResult::Stale);
         };
-        let def = definition(&self.sequence_row(&*txn, row.sequence_id).await?);
+        let def = definition(&self.sequence_row(&*txn, row.sequence_id).await?)?;
         let conv = self.conversation_row(&*txn, conversation_id).await?;
         let queued = match prepared {
             Prepared::Stop(why) => Err(Err(why)),

@@ -108,7 +108,7 @@ impl OrgScope<'_> {
         message::Entity::insert(message::ActiveModel::from(model.clone()))
             .exec_without_returning(&self.store.db)
             .await?;
-        let mut item = MessageItem::from(model);
+        let mut item = MessageItem::try_from(model)?;
         item.sent_by = Some((actor.user_id, Some(actor.name.clone())));
         Ok(item)
     }

@@ -106,9 +106,10 @@ impl std::fmt::Debug for WhatsappSecrets {
     }
 }
 
-impl From<wa::Model> for WhatsappAccount {
-    fn from(m: wa::Model) -> Self {
-        WhatsappAccount {
+impl TryFrom<wa::Model> for WhatsappAccount {
+    type Error = StoreError;
+    fn try_from(m: wa::Model) -> Result<Self> {
+        Ok(WhatsappAccount {
             org_id: m.org_id,
             phone_number_id: m.phone_number_id,
             waba_id: m.waba_id,
@@ -120,11 +121,8 @@ impl From<wa::Model> for WhatsappAccount {
             last_webhook_at: m.last_webhook_at,
             quality_event: m.quality_event,
             account_event: m.account_event,
-            restrictions: m
-                .restrictions
-                .and_then(|r| serde_json::from_value(r).ok())
-                .unwrap_or_default(),
-        }
+            restrictions: crate::stored::or_default("number's restrictions", m.restrictions)?,
+        })
     }
 }
 
@@ -199,7 +197,7 @@ impl Store {
                     RouteKey::Waba => m.waba_id == *number,
                 };
                 let routed = match found.iter().find(|m| key_of(m)) {
-                    Some(m) => Some((m.clone().into(), self.open_secrets(m)?)),
+                    Some(m) => Some((m.clone().try_into()?, self.open_secrets(m)?)),
                     None => None,
                 };
                 self.numbers.put(&by.cache_key(number), routed.clone());
@@ -240,7 +238,10 @@ impl OrgScope<'_> {
     }
 
     pub async fn whatsapp(&self) -> Result<Option<WhatsappAccount>> {
-        Ok(self.whatsapp_model().await?.map(Into::into))
+        self.whatsapp_model()
+            .await?
+            .map(TryInto::try_into)
+            .transpose()
     }
 
     /// The connected number with its opened secrets, read once (for sending and editing).
@@ -250,7 +251,7 @@ impl OrgScope<'_> {
         match self.whatsapp_model().await? {
             Some(m) => {
                 let secrets = self.store.open_secrets(&m)?;
-                Ok(Some((m.into(), secrets)))
+                Ok(Some((m.try_into()?, secrets)))
             }
             None => Ok(None),
         }
@@ -317,7 +318,7 @@ impl OrgScope<'_> {
         .await?;
         txn.commit().await?;
         self.store.numbers.forget();
-        Ok(model.into())
+        model.try_into()
     }
 
     pub async fn disconnect_whatsapp(&self, actor: &Actor) -> Result<()> {

@@ -74,20 +74,30 @@ pub struct AutomationView {
     pub updated_at: DateTime<Utc>,
 }
 
-fn view(r: AutomationRecord) -> AutomationView {
-    AutomationView {
+/// A stored part of a rule or run as the API shows it. One this version cannot read is an
+/// error, never shown as empty: the editor would save the rule back without it.
+fn stored<T: serde::de::DeserializeOwned>(what: &str, v: Value) -> ApiResult<T> {
+    serde_json::from_value(v).map_err(|e| {
+        ApiError::Internal(anyhow::anyhow!(
+            "this version cannot read the stored {what}: {e}"
+        ))
+    })
+}
+
+fn view(r: AutomationRecord) -> ApiResult<AutomationView> {
+    Ok(AutomationView {
         id: r.id,
         name: r.name,
         enabled: r.enabled,
         event: r.event,
-        event_params: serde_json::from_value(r.event_params).unwrap_or_default(),
-        conditions: serde_json::from_value(r.conditions).unwrap_or_default(),
-        actions: serde_json::from_value(r.actions).unwrap_or_default(),
+        event_params: stored("rule's event parameters", r.event_params)?,
+        conditions: stored("rule's conditions", r.conditions)?,
+        actions: stored("rule's actions", r.actions)?,
         delay_seconds: r.delay_seconds,
         cancel_on: r.cancel_on,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    }
+    })
 }
 
 /// A rule as written in the editor.
@@ -163,8 +173,8 @@ pub struct RunView {
     pub created_at: DateTime<Utc>,
 }
 
-fn run_view(r: RunRecord) -> RunView {
-    RunView {
+fn run_view(r: RunRecord) -> ApiResult<RunView> {
+    Ok(RunView {
         id: r.id,
         rule_id: r.rule_id,
         event: r.event,
@@ -172,11 +182,11 @@ fn run_view(r: RunRecord) -> RunView {
         lead_id: r.lead_id,
         status: r.status,
         reason: r.reason,
-        conditions: serde_json::from_value(r.conditions).unwrap_or_default(),
-        actions: serde_json::from_value(r.actions).unwrap_or_default(),
+        conditions: stored("run's conditions", r.conditions)?,
+        actions: stored("run's actions", r.actions)?,
         due_at: r.due_at,
         created_at: r.created_at,
-    }
+    })
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -343,7 +353,8 @@ pub async fn list_automations(
     member: Member,
 ) -> ApiResult<Json<List<AutomationView>>> {
     let rows = state.store.org(member.org_id()).automations().await?;
-    Ok(Json(List::whole(rows.into_iter().map(view))))
+    let views = rows.into_iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json(List::whole(views)))
 }
 
 #[utoipa::path(post, path = "/automations", tag = "automations", request_body = AutomationRequest,
@@ -360,7 +371,7 @@ pub async fn create_automation(
     let row = scope
         .create_automation(&member.0.user.as_actor(), input)
         .await?;
-    Ok((StatusCode::CREATED, Json(view(row))))
+    Ok((StatusCode::CREATED, Json(view(row)?)))
 }
 
 #[utoipa::path(get, path = "/automations/{id}", tag = "automations", security(("bearer" = [])),
@@ -373,7 +384,7 @@ pub async fn get_automation(
 ) -> ApiResult<Json<AutomationView>> {
     let id = parse_id(&id)?;
     let row = state.store.org(member.org_id()).automation(id).await?;
-    Ok(Json(view(row)))
+    Ok(Json(view(row)?))
 }
 
 /// Replaces the rule (the whole document, as on create).
@@ -394,7 +405,7 @@ pub async fn update_automation(
     let row = scope
         .update_automation(&member.0.user.as_actor(), id, input)
         .await?;
-    Ok(Json(view(row)))
+    Ok(Json(view(row)?))
 }
 
 #[utoipa::path(delete, path = "/automations/{id}", tag = "automations", security(("bearer" = [])),
@@ -473,7 +484,7 @@ async fn runs(
         .org(org_id)
         .automation_runs(&filter, page)
         .await?;
-    Ok(Json(List::from_page(rows, run_view)))
+    Ok(Json(List::try_from_page(rows, run_view)?))
 }
 
 /// One rule's run log, newest first.

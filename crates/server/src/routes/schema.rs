@@ -140,6 +140,14 @@ impl<T> List<T> {
             next_cursor: page.next_cursor,
         }
     }
+
+    /// A page whose every item must convert, or the first error.
+    pub fn try_from_page<S, E>(page: Page<S>, f: impl FnMut(S) -> Result<T, E>) -> Result<Self, E> {
+        Ok(List {
+            items: page.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            next_cursor: page.next_cursor,
+        })
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -14,6 +14,7 @@ on_both_databases!(
     a_followup_is_planned_sent_now_and_cancelled_when_the_lead_writes,
     cancel_cap_closed_stage_and_opt_out,
     settings_are_validated_and_quiet_hours_push_the_time,
+    unreadable_settings_are_an_error_never_the_defaults,
     other_organisations_and_viewers_are_refused,
     past_the_window_the_approved_template_step_goes,
     a_message_that_arrives_after_its_window_closed_gets_the_template_step,
@@ -329,6 +330,47 @@ async fn settings_are_validated_and_quiet_hours_push_the_time(b: Backend) {
         (f[0]["status"].as_str(), f[0]["status_reason"].as_str()),
         (Some("cancelled"), Some("disabled"))
     );
+    app.finish().await;
+}
+
+/// Settings a newer version wrote, or a hand edit broke: the defaults would switch follow-ups
+/// back on for an owner who turned them off, so they are an error and nothing is planned.
+async fn unreadable_settings_are_an_error_never_the_defaults(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let owner = app.signup_org("Off Co").await;
+    let mut off = app
+        .get("/api/v1/settings/followups", &owner.token)
+        .await
+        .body;
+    off["enabled"] = json!(false);
+    let r = app
+        .put("/api/v1/settings/followups", &owner.token, off)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let unreadable = json!({"enabled": "only on weekdays"});
+    app.sql(
+        "UPDATE followup_settings SET settings = ?",
+        vec![sea_orm::Value::Json(Some(Box::new(unreadable)))],
+    )
+    .await;
+
+    let r = app.get("/api/v1/settings/followups", &owner.token).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{:?}", r.body);
+    assert_eq!(r.body["error"]["code"], "internal_error");
+
+    // The lead is still answered, once, and no follow-up is planned.
+    let (conv, _) = lead_writes(&app, &owner, "+91 98000 00041", "Hi").await;
+    let replies = || async {
+        let all = messages(&app, &owner, &conv).await;
+        all.iter().filter(|m| m["direction"] == "out").count()
+    };
+    eventually(20, "the agent's reply", || async {
+        (replies().await > 0).then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(replies().await, 1);
+    assert_eq!(followups(&app, &owner, &conv).await, Vec::<Value>::new());
     app.finish().await;
 }
 

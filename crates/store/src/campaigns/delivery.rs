@@ -143,7 +143,7 @@ pub(crate) async fn note_delivery(
         return Ok(None);
     };
     if to == RecipientStatus::Failed {
-        let c = record(scope.campaign_row(txn, r.campaign_id).await?);
+        let c = record(scope.campaign_row(txn, r.campaign_id).await?)?;
         let mut route = route_error(
             code,
             r.attempts.max(0) as u32,
