@@ -1609,8 +1609,10 @@ pub fn extract(snapshot: &Snapshot) -> Extraction {
     x.confused = has_any(&norm, CONFUSED) || text.trim().chars().all(|c| c == '?');
     x.payment_failure = has_any(&norm, PAYMENT_FAILURE);
     x.compliance_risk = has_any(&norm, COMPLIANCE);
-    x.is_question = asks_a_question(&text);
     x.asks_price = has_any(&norm, PRICE);
+    // "price batao", "send me the rate": a request that names the price asks it, as "I want
+    // details" (which names nothing) does not.
+    x.is_question = asks_a_question(&text) || (x.asks_price && has_any(&norm, REQUESTS));
     x.correction = has_any(&norm, CORRECTION);
     x.references_past = has_any(&norm, REFERENCES_PAST);
     x.renewed_interest = has_any(&norm, RENEWED);

@@ -362,6 +362,10 @@ const STOPWORDS: &[&str] = &[
 /// pe classes hoti hai?" asks about the weekend *batches* of the FAQ). Both the lead's words
 /// and the business's go through it, so either side may use either word.
 const SAME_THING: &[(&str, &str)] = &[
+    // "Is it RERA approved?" asks what "The project is RERA registered" answers.
+    ("approv", "register"),
+    ("approval", "register"),
+    ("registration", "register"),
     ("class", "batch"),
     ("lecture", "batch"),
     ("price", "fee"),

@@ -2614,3 +2614,41 @@ async fn details_the_faq_does_not_have_are_promised_from_the_team() {
     assert!(reply.contains("Saturday and Sunday"), "{reply}");
     assert!(!o.decision.handoff_required);
 }
+
+/// Played against a fresh "Shree Homes Realty": "Is it RERA approved?" got "let me check that
+/// with the team" although the FAQ's RERA entry ("The project is RERA registered: …")
+/// answers it. A rare word the lead and one entry share is that entry's question.
+#[tokio::test]
+async fn a_rera_question_in_other_words_gets_the_rera_entry() {
+    for asked in [
+        "Is it RERA approved?",
+        "is the project rera registered?",
+        "RERA?",
+        "rera number kya hai",
+    ] {
+        let mut c = shree_homes();
+        let o = c.lead_says(asked, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        assert!(reply.contains("P52100012345"), "{asked}: {reply}");
+        assert!(!o.decision.handoff_required, "{asked}: {reply}");
+    }
+}
+
+/// Played: "price??" got the 2BHK price; "hello?? price batao" then got "Aap kab tak shuru
+/// karna chahenge?", the question ignored, and the lead grew angry. Asked again, the lead
+/// hears where the answer is and that the team adds the rest, never a qualifying question
+/// in its place.
+#[tokio::test]
+async fn a_price_asked_again_is_not_ignored_for_a_qualifying_question() {
+    let mut c = shree_homes();
+    talk(&mut c, &["price??"]).await;
+    assert!(c.replies()[0].contains("₹85 lakh"), "{:?}", c.replies());
+    let o = c.lead_says("hello?? price batao", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(!reply.contains("shuru"), "{reply}");
+    assert!(!reply.contains("get started"), "{reply}");
+    assert!(
+        reply.contains("₹85 lakh") || reply.contains("upar") || reply.contains("above"),
+        "{reply}"
+    );
+}

@@ -104,3 +104,39 @@ pub fn pathshala_pune() -> Conversation {
             ),
         ])
 }
+
+/// "Shree Homes Realty", a Pune real-estate agency as a fresh organisation sets it up: six
+/// FAQ entries (2BHK price in Baner, possession, home loans, site visits, RERA, amenities) and
+/// a call to book a site visit. Nothing on 1BHK flats, parking or a brochure.
+pub fn shree_homes() -> Conversation {
+    let mut p = AgentProfile::starter("Shree Homes Realty");
+    p.business_config.timezone = "Asia/Kolkata".into();
+    Conversation::new(p, morning_in_india())
+        .with_ctas(vec![book_call()])
+        .with_knowledge(vec![
+            faq(
+                "What is the price of a 2BHK in Baner?",
+                "Our 2BHK flats in Baner start at ₹85 lakh (all inclusive, 980 sq ft carpet).",
+            ),
+            faq(
+                "When is possession?",
+                "Tower A possession is December 2027; Tower B is June 2028.",
+            ),
+            faq(
+                "Do you help with home loans?",
+                "Yes, we have tie-ups with SBI, HDFC and ICICI for up to 90% of the value.",
+            ),
+            faq(
+                "What are the site visit timings?",
+                "Site visits are open every day from 10 am to 7 pm; our sample flat is ready.",
+            ),
+            faq(
+                "What is the RERA number?",
+                "The project is RERA registered: P52100012345.",
+            ),
+            faq(
+                "What amenities are there?",
+                "Clubhouse, swimming pool, gym, kids' play area and 24x7 security.",
+            ),
+        ])
+}
