@@ -338,6 +338,12 @@ pub fn line(key: Line, language: &str) -> &'static str {
             "The team will also reply here about your earlier question."
         }
         (Line::WaitingAnswered, true) => "Aapke pehle sawaal ka jawab team yahin degi.",
+        (Line::WaitingAlsoAsked, false) => {
+            "Noted — I've passed that to the team as well; they'll answer it here with your earlier question."
+        }
+        (Line::WaitingAlsoAsked, true) => {
+            "Noted — yeh sawaal bhi team ko bhej diya hai; pehle wale ke saath iska jawab bhi yahin milega."
+        }
         (Line::Welcome, false) => "You're welcome! Message us anytime.",
         (Line::Welcome, true) => "Koi baat nahi! Kabhi bhi message kar dijiye.",
         (Line::Booked, false) => "Done, you're booked for {time}. Our team will call you then.",
@@ -486,6 +492,9 @@ pub enum Line {
     /// Waiting for the team's answer to an earlier question, the lead asked one the
     /// knowledge answers: said after that answer.
     WaitingAnswered,
+    /// Waiting for the team's answer to an earlier question, the lead asked another the
+    /// knowledge does not answer: the team has that one too.
+    WaitingAlsoAsked,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

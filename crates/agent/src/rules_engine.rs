@@ -1217,12 +1217,15 @@ pub fn while_waiting(
 
 /// Handed over only because the agent had no answer (or nothing left to offer), the lead
 /// asks something the business's knowledge does answer: the answer, and word that the team
-/// still owes the earlier one. A lead who asked for a person, or is upset, waits for the
-/// person instead: the bot does not keep talking over a complaint.
+/// still owes the earlier one. Asked something it does not answer, the lead hears that the
+/// team has that question too (silence read as being ignored: "what about parking?" after
+/// "let me check on 1BHK" got nothing), and the promise is noted. A lead who asked for a
+/// person, or is upset, waits for the person instead: the bot does not keep talking over a
+/// complaint.
 pub fn answer_while_waiting(
     s: &Snapshot,
     x: &Extraction,
-    state: &ConversationState,
+    state: &mut ConversationState,
     knowledge: &[Snippet],
 ) -> Option<Draft> {
     let reason = s.state.handoff.as_ref()?.escalation_reason;
@@ -1237,7 +1240,12 @@ pub fn answer_while_waiting(
         .map(|k| quote(&k.text))
         .collect();
     if quoted.is_empty() {
-        return None;
+        if !x.is_question {
+            return None;
+        }
+        promise_an_answer(s, state);
+        let also = line(Line::WaitingAlsoAsked, &frame_language(s, state, &[]));
+        return Some(draft(also, ReasonCode::ClarificationRequest, None, 0.6));
     }
     // "Too costly. Any discount?" right after the fee was quoted: the same answer word for
     // word would read as a machine; the lead hears that the team has it.

@@ -183,7 +183,7 @@ async fn think_turn(s: &Snapshot, model: Option<&dyn ChatModel>, welcome_back: b
                 .or_else(|| rules_engine::while_waiting(s, &x, &mut state, &lang))
                 .or_else(|| {
                     let knowledge = knowledge_for(s, &without_told_name(&s.new_text(), &x));
-                    rules_engine::answer_while_waiting(s, &x, &state, &knowledge)
+                    rules_engine::answer_while_waiting(s, &x, &mut state, &knowledge)
                 })
                 .or_else(|| rules_engine::person_still_coming(s, &x, &mut state, &lang))
         })

@@ -2652,3 +2652,43 @@ async fn a_price_asked_again_is_not_ignored_for_a_qualifying_question() {
         "{reply}"
     );
 }
+
+/// Played: "Do you have 1BHK flats?" got "let me check that with the team"; "what about
+/// parking?" then got nothing, as if unread. The lead hears that the team has that question
+/// too, in their language; an answer the FAQ has still comes at once, and a lead who only
+/// says "ok" hears nothing more.
+#[tokio::test]
+async fn a_second_question_the_faq_lacks_while_waiting_is_acknowledged_not_ignored() {
+    let mut c = shree_homes();
+    talk(&mut c, &["Do you have 1BHK flats?"]).await;
+    assert!(
+        c.replies()[0].contains("check that with the team"),
+        "{:?}",
+        c.replies()
+    );
+    let o = c.lead_says("what about parking?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(o.decision.should_send, "{:?}", o.decision);
+    assert!(reply.contains("passed that to the team as well"), "{reply}");
+    assert!(
+        c.state
+            .commitments
+            .agent
+            .iter()
+            .any(|p| p.what.contains("parking")),
+        "the promise is noted: {:?}",
+        c.state.commitments
+    );
+    let o = c.lead_says("and is there a gym?", None).await.clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("gym"), "{reply}");
+    let o = c.lead_says("ok", None).await.clone();
+    assert!(!o.decision.should_send, "{:?}", o.decision.message_text);
+    let mut c = shree_homes();
+    talk(&mut c, &["1BHK hai kya?", "parking milegi kya?"]).await;
+    assert!(
+        c.replies()[1].contains("team ko bhej diya"),
+        "{:?}",
+        c.replies()
+    );
+}
