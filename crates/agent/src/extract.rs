@@ -478,6 +478,25 @@ const ANGRY: &[&str] = &[
     "bakwaas",
     "बकवास",
     "धोखा",
+    // A complaint about the business itself is for a person to answer, however calmly
+    // written: "I called your office but nobody picked up", "very bad service".
+    "bad service",
+    "poor service",
+    "horrible",
+    "terrible",
+    "nobody picked",
+    "no one picked",
+    "nobody picks",
+    "no one picks",
+    "didn t pick",
+    "did not pick",
+    "nobody answered",
+    "no one answered",
+    "nobody answers",
+    "phone nahi uthaya",
+    "call nahi uthaya",
+    "phone nahi uthate",
+    "call nahi uthate",
 ];
 const FRUSTRATED: &[&str] = &[
     "not working",

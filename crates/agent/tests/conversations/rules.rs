@@ -2692,3 +2692,30 @@ async fn a_second_question_the_faq_lacks_while_waiting_is_acknowledged_not_ignor
         c.replies()
     );
 }
+
+/// Played: "I called your office but nobody picked up!!" got the greeting and "What are you
+/// looking for?", and "very bad service" got "When would you like to get started?". A
+/// complaint about the business goes to a person with an apology at once.
+#[tokio::test]
+async fn a_complaint_about_the_business_goes_to_a_person_with_an_apology() {
+    for complaint in [
+        "I called your office but nobody picked up!!",
+        "very bad service",
+        "I called twice, no one picked up",
+        "aapka phone nahi uthate ho",
+    ] {
+        let mut c = shree_homes();
+        let o = c.lead_says(complaint, None).await.clone();
+        let reply = o.decision.message_text.clone().unwrap_or_default();
+        let sorry = ["sorry", "maafi"].iter().any(|w| reply.to_lowercase().contains(w));
+        assert!(sorry, "{complaint}: {reply}");
+        assert!(!reply.contains("looking for"), "{complaint}: {reply}");
+        assert_eq!(
+            o.decision.handoff.as_ref().map(|b| b.escalation_reason),
+            Some(HandoverReason::Trigger(
+                closer_domain::agent::EscalationTrigger::AngrySentiment
+            )),
+            "{complaint}: {reply}"
+        );
+    }
+}
