@@ -2707,7 +2707,9 @@ async fn a_complaint_about_the_business_goes_to_a_person_with_an_apology() {
         let mut c = shree_homes();
         let o = c.lead_says(complaint, None).await.clone();
         let reply = o.decision.message_text.clone().unwrap_or_default();
-        let sorry = ["sorry", "maafi"].iter().any(|w| reply.to_lowercase().contains(w));
+        let sorry = ["sorry", "maafi"]
+            .iter()
+            .any(|w| reply.to_lowercase().contains(w));
         assert!(sorry, "{complaint}: {reply}");
         assert!(!reply.contains("looking for"), "{complaint}: {reply}");
         assert_eq!(
@@ -2718,4 +2720,16 @@ async fn a_complaint_about_the_business_goes_to_a_person_with_an_apology() {
             "{complaint}: {reply}"
         );
     }
+}
+
+/// Played: "too expensive yaar" about an ₹85 lakh flat got "It pays for itself quickly", the
+/// starter line of a course. The agency's own answer on paying it (its bank tie-ups) is the
+/// answer to a price objection, as a coaching institute's EMI is.
+#[tokio::test]
+async fn a_price_objection_hears_the_business_own_loan_help() {
+    let mut c = shree_homes();
+    talk(&mut c, &["price?", "too expensive yaar"]).await;
+    let reply = &c.replies()[1];
+    assert!(reply.contains("SBI, HDFC and ICICI"), "{reply}");
+    assert!(!reply.contains("pays for itself"), "{reply}");
 }
