@@ -677,8 +677,28 @@ fn checks_presence(text: &str) -> bool {
         && text
             .chars()
             .all(|c| matches!(c, '?' | '!' | '.') || c.is_whitespace());
-    marks_alone || PRESENCE_PINGS.contains(&normalize(text).trim())
+    let norm = normalize(text);
+    // "hello anyone there": a greeting before the ping is still the ping.
+    let rest = (norm.split_whitespace())
+        .skip_while(|w| SALUTATIONS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    marks_alone
+        || PRESENCE_PINGS.contains(&norm.trim())
+        || (!rest.is_empty() && PRESENCE_PINGS.contains(&rest.as_str()))
 }
+
+/// A check that we are there which is no greeting: "??", "hello??", "anyone there". A bare
+/// "hi" after a while greets again; it does not ask whether anyone is reading.
+pub(crate) fn asks_if_anyone_is_there(text: &str) -> bool {
+    let greeting = PRESENCE_GREETINGS.contains(&normalize(text).trim());
+    checks_presence(text) && (!greeting || text.contains('?'))
+}
+
+/// Pings that are also greetings.
+const PRESENCE_GREETINGS: &[&str] = &[
+    "hello", "helo", "hellooo", "hi", "hey", "hello ji", "hi there",
+];
 
 const PRICE: &[&str] = &[
     "price", "prices", "pricing", "cost", "costs", "fee", "fees", "charge", "charges", "kitna",

@@ -338,6 +338,10 @@ pub fn line(key: Line, language: &str) -> &'static str {
             "The team will also reply here about your earlier question."
         }
         (Line::WaitingAnswered, true) => "Aapke pehle sawaal ka jawab team yahin degi.",
+        (Line::StillHere, false) => "Yes, I'm here!",
+        (Line::StillHere, true) => "Haan ji, main yahin hun!",
+        (Line::WhatToKnow, false) => "What would you like to know?",
+        (Line::WhatToKnow, true) => "Aap kya jaanna chahenge?",
         (Line::WaitingAlsoAsked, false) => {
             "Noted — I've passed that to the team as well; they'll answer it here with your earlier question."
         }
@@ -495,6 +499,10 @@ pub enum Line {
     /// Waiting for the team's answer to an earlier question, the lead asked another the
     /// knowledge does not answer: the team has that one too.
     WaitingAlsoAsked,
+    /// The lead checks that someone is there ("??", "hello anyone there"), the bot is.
+    StillHere,
+    /// Nothing asked of the lead: what they would like to know.
+    WhatToKnow,
     /// The answer to a lead's "ok thanks": a polite close, nothing pushed.
     Welcome,
     Booked,

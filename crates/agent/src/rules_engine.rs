@@ -712,6 +712,22 @@ fn decide(
     }
 
     let first_contact = !s.bot_has_spoken();
+    // "??", "hello anyone there" after our reply: the lead checks that someone is reading.
+    // Told so, and what we asked asked again, or what they would like to know: never the
+    // offer pushed again word for word, which reads as a machine that did not listen.
+    if !first_contact && crate::extract::asks_if_anyone_is_there(&s.new_text()) {
+        let here = line(Line::StillHere, lang);
+        let next = match pending {
+            Some(slot) if !slot.starts_with("confirm:") => {
+                let again = question_for(s, &slot, lang);
+                state.pending_question = Some(slot);
+                again
+            }
+            _ => line(Line::WhatToKnow, lang).to_owned(),
+        };
+        let text = format!("{here} {next}");
+        return (draft(text, ReasonCode::ClarificationRequest, None, 0.7), fx);
+    }
     // A message that asks nothing is read as a question ("Fees") only when it is not the
     // answer to ours: "Morning" answers "when do you work out?", not "when do you open?".
     // "I want details of the repeater batch" asks as a question does, answered or promised.

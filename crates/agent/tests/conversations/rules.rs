@@ -2733,3 +2733,24 @@ async fn a_price_objection_hears_the_business_own_loan_help() {
     assert!(reply.contains("SBI, HDFC and ICICI"), "{reply}");
     assert!(!reply.contains("pays for itself"), "{reply}");
 }
+
+/// Played: "info", "??", "hello anyone there" got the call offer twice, word for word. A lead
+/// checking that someone is there hears that the bot is, and what it asked, or what they
+/// would like to know; a bare "hi" later in the talk is not read as such a check.
+#[tokio::test]
+async fn a_lead_checking_anyone_is_there_is_answered_not_pushed_the_offer_again() {
+    let mut c = shree_homes();
+    talk(&mut c, &["hi", "info", "??", "hello anyone there"]).await;
+    let r = c.replies();
+    assert!(r[2].contains("I'm here"), "{r:?}");
+    assert!(r[3].contains("I'm here"), "{r:?}");
+    let offers = r.iter().filter(|t| t.contains("cal.example.com")).count();
+    assert!(offers <= 1, "{r:?}");
+    let mut c = shree_homes();
+    talk(&mut c, &["hi", "koi hai?"]).await;
+    assert!(
+        c.replies()[1].contains("main yahin hun"),
+        "{:?}",
+        c.replies()
+    );
+}
