@@ -119,6 +119,8 @@ pub enum Unanswered<'a> {
     /// A question asked again after the agent answered it: what it knows was said above,
     /// never sent again word for word; the team adds the rest.
     AskedAgain,
+    /// Several questions, some answered in the same reply: the team answers the others.
+    Rest,
 }
 
 /// [`check_with_team_line`] for any of the things the team is to answer, with the same time.
@@ -132,6 +134,7 @@ pub fn promise_line(
         Unanswered::Question => (Line::NoAnswer, Line::NoAnswerBy),
         Unanswered::Details(_) => (Line::DetailsFromTeam, Line::DetailsFromTeamBy),
         Unanswered::AskedAgain => (Line::SaidAbove, Line::SaidAboveBy),
+        Unanswered::Rest => (Line::RestFromTeam, Line::RestFromTeamBy),
     };
     let when = match due {
         AnswerDue::Unknown => None,
@@ -152,7 +155,7 @@ pub fn promise_line(
                 .map(|c| c.to_uppercase().chain(chars).collect())
                 .unwrap_or_default()
         }
-        Unanswered::Question | Unanswered::AskedAgain => said,
+        Unanswered::Question | Unanswered::AskedAgain | Unanswered::Rest => said,
     }
 }
 

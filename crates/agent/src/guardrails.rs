@@ -128,7 +128,8 @@ fn drop_sentences_sparing(parts: &mut Vec<String>, max: usize, kept: &dyn Fn(&st
 }
 
 /// Drops sentences until `parts` fit `max` words, sparing the lead's answer, the short thanks
-/// before it and the one question that moves the sale on: a greeting or small talk goes first. What is left may be
+/// before it (and whatever else `thanked` marks as kept: a promise) and the one question that
+/// moves the sale on: a greeting or small talk goes first. What is left may be
 /// longer than the limit: the lead asked for the answer, and the question is one line (the
 /// single message the decision sends stands for the two a person would write).
 fn shorten_around_answer(
@@ -376,7 +377,10 @@ pub fn enforce(
     if before > max {
         let mut parts = sentences(&draft.text);
         let quoted = |p: &str| draft.answer.iter().any(|a| a.contains(p));
-        let thanked = |p: &str| draft.thanks.as_deref() == Some(p);
+        // The thanks before the answer stays, and so does a promise that the team will
+        // answer: cut, the lead would never hear of what a person now owes them.
+        let thanked =
+            |p: &str| draft.thanks.as_deref() == Some(p) || crate::escalate::promises_to_check(p);
         shorten_around_answer(&mut parts, max, &quoted, &thanked);
         let mut text = parts.join(" ");
         let answer_words: usize = parts.iter().filter(|p| quoted(p)).map(|p| words(p)).sum();

@@ -290,6 +290,14 @@ pub fn line(key: Line, language: &str) -> &'static str {
         (Line::SaidAboveBy, true) => {
             "Iske baare mein jo jaankari hai woh upar bata di hai; baaki main team se confirm karke {when} batata hun."
         }
+        (Line::RestFromTeam, false) => "For the rest, let me check with the team.",
+        (Line::RestFromTeam, true) => "Baaki ke liye main team se confirm karke batata hun.",
+        (Line::RestFromTeamBy, false) => {
+            "For the rest, let me check with the team and get back to you {when}."
+        }
+        (Line::RestFromTeamBy, true) => {
+            "Baaki ke liye main team se confirm karke {when} batata hun."
+        }
         (Line::WithinTheHour, false) => "within the hour",
         (Line::WithinTheHour, true) => "ek ghante mein",
         (Line::ByTime, false) => "by {time} {day}",
@@ -469,6 +477,10 @@ pub enum Line {
     SaidAbove,
     /// The same, with when (`{when}`).
     SaidAboveBy,
+    /// Some of the lead's questions answered, the others not: the team answers the rest.
+    RestFromTeam,
+    /// The same, with when.
+    RestFromTeamBy,
     WithinTheHour,
     /// `{time}` on `{day}` (today, tomorrow, on a weekday).
     ByTime,

@@ -999,11 +999,19 @@ fn answer(
     }
     state.confused_streak = 0;
     let lang = &frame_language(s, state, &quoted);
-    let follow = next_slot(s, state).map(|slot| {
-        state.asked_slots.push(slot.clone());
-        state.pending_question = Some(slot.clone());
-        question_for(s, &slot, lang)
-    });
+    // "Where is your class? Is there parking for two wheelers?": the location answered, the
+    // parking left to the team, said and kept as a promise rather than dropped.
+    let follow = if questions_left_open(s) {
+        let (due, local_now) = promise_an_answer(s, state);
+        fx.promised_answer = true;
+        Some(promise_line(Unanswered::Rest, due, local_now, lang))
+    } else {
+        next_slot(s, state).map(|slot| {
+            state.asked_slots.push(slot.clone());
+            state.pending_question = Some(slot.clone());
+            question_for(s, &slot, lang)
+        })
+    };
     let opener = if s.bot_has_spoken() {
         None
     } else {
@@ -1019,6 +1027,18 @@ fn answer(
     let mut d = draft(text, reason, None, 0.5 + 0.5 * relevance);
     d.answer = quoted;
     d
+}
+
+/// Whether the lead asked several questions and the business's knowledge answers only some.
+fn questions_left_open(s: &Snapshot) -> bool {
+    let clauses = crate::extract::question_clauses(&s.new_text());
+    let name = &s.profile.business_config.business_name;
+    let answered = |clause: &String| {
+        crate::retrieval::retrieve_knowledge(clause, &s.knowledge, name)
+            .iter()
+            .any(|k| k.source == SnippetSource::Knowledge && k.answers)
+    };
+    clauses.len() > 1 && !clauses.iter().all(answered)
 }
 
 /// The agent owes the lead an answer from the team: the promise is remembered with when it is

@@ -2754,3 +2754,41 @@ async fn a_lead_checking_anyone_is_there_is_answered_not_pushed_the_offer_again(
         c.replies()
     );
 }
+
+/// Played: "Where is your class? Is there parking for two wheelers?" got the address and
+/// "What are you looking for?", the parking question dropped. What the knowledge answers
+/// is answered; the rest is promised from the team, and kept (the team gets the question).
+#[tokio::test]
+async fn two_questions_one_unknown_answers_one_and_promises_the_other() {
+    let mut c = shree_homes();
+    let o = c
+        .lead_says(
+            "What are the site visit timings? Is there parking for two wheelers?",
+            None,
+        )
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(reply.contains("10 am to 7 pm"), "{reply}");
+    assert!(
+        reply.contains("the rest, let me check with the team"),
+        "{reply}"
+    );
+    assert_eq!(
+        o.decision.handoff.as_ref().map(|b| b.escalation_reason),
+        Some(HandoverReason::UnansweredQuestion),
+        "{reply}"
+    );
+    // Both answered: no promise.
+    let mut c = shree_homes();
+    let o = c
+        .lead_says("When is possession? And what amenities are there?", None)
+        .await
+        .clone();
+    let reply = o.decision.message_text.clone().unwrap_or_default();
+    assert!(
+        reply.contains("December 2027") && reply.contains("Clubhouse"),
+        "{reply}"
+    );
+    assert!(!o.decision.handoff_required, "{reply}");
+}
