@@ -16,12 +16,17 @@ pub fn digest_day(now: DateTime<Utc>, tz: Tz) -> Option<NaiveDate> {
 
 /// The UTC bounds of a local day (a day around a DST change is 23 or 25 hours).
 pub fn day_bounds(day: NaiveDate, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    // A zone that skips midnight starts the day at its first local time that exists: 01:00
+    // after a DST jump, or the next day's midnight when the whole day was skipped (Samoa
+    // went from 29 to 31 December 2011).
     let start = |d: NaiveDate| {
         let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-        tz.from_local_datetime(&midnight)
-            .earliest()
-            // A zone that skips midnight: the day starts an hour later.
-            .unwrap_or_else(|| tz.from_utc_datetime(&(midnight + Duration::hours(1))))
+        (0..=48 * 4)
+            .find_map(|quarter| {
+                let at = midnight + Duration::minutes(15 * quarter);
+                tz.from_local_datetime(&at).earliest()
+            })
+            .expect("a zone skips less than two days")
             .with_timezone(&Utc)
     };
     (start(day), start(day + Duration::days(1)))
@@ -130,6 +135,18 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Handoffs waiting for a person: 2 (1 yours)"));
+    }
+
+    /// Samoa skipped 30 December 2011: the 29th ran until the 31st began (found by the
+    /// property below; the fallback had read local 01:00 as UTC).
+    #[test]
+    fn a_day_before_a_skipped_day_ends_when_the_next_one_begins() {
+        let tz: Tz = "Pacific/Apia".parse().unwrap();
+        let day = NaiveDate::from_ymd_opt(2011, 12, 29).unwrap();
+        let (start, end) = day_bounds(day, tz);
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(start, utc("2011-12-29T10:00:00Z"));
+        assert_eq!(end, utc("2011-12-30T10:00:00Z"));
     }
 
     proptest! {
