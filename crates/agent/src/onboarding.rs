@@ -198,15 +198,20 @@ fn tidy_list(list: &mut Vec<String>) {
     list.retain(|item| !item.is_empty());
 }
 
-/// `example.com/x` → `https://example.com/x`; `None` when it cannot be a web address.
-/// Whether `text` is the wizard's stock answer to an objection (in any language), which the
-/// wizard writes into a new profile: our words, not the owner's.
+/// Whether `text` is one of our stock answers to an objection (in any language): the
+/// wizard's, or the starter profile's ("It pays for itself quickly"), which a new profile
+/// holds until the owner writes their own. Our words, not the owner's.
 pub fn is_stock_objection_answer(text: &str) -> bool {
-    [Language::En, Language::HiEn, Language::Hi]
+    let wizard = [Language::En, Language::HiEn, Language::Hi]
         .into_iter()
-        .any(|l| phrasebook::too_expensive(l) == text || phrasebook::no_time(l) == text)
+        .any(|l| phrasebook::too_expensive(l) == text || phrasebook::no_time(l) == text);
+    wizard
+        || crate::profile::starter_objection_handlers()
+            .values()
+            .any(|line| line.says(text))
 }
 
+/// `example.com/x` → `https://example.com/x`; `None` when it cannot be a web address.
 pub fn web_address(raw: &str) -> Option<String> {
     WebAddress::parse(raw)
         .ok()

@@ -153,6 +153,14 @@ impl Script {
         }
     }
 
+    /// Whether `text` is this line in any of its languages.
+    pub fn says(&self, text: &str) -> bool {
+        match self {
+            Script::One(s) => s == text,
+            Script::PerLanguage(m) => m.values().any(|s| s == text),
+        }
+    }
+
     /// The languages the owner wrote this line in, by name (a single line has none).
     fn languages(&self) -> impl Iterator<Item = &str> {
         let named = match self {

@@ -674,10 +674,9 @@ fn decide(
         state.confused_streak = 0;
         // The playbook says how to answer ("Break down per-day cost, mention EMI", seeds/001
         // §3): guidance for a model, never words for the lead.
-        // The wizard's stock line is our default, not the owner's words.
+        // Our stock lines (the wizard's, the starter's) are our default, not the owner's words.
         let own = script(&s.profile.script_library.objection_handlers, key, lang)
-            .filter(|t| !crate::onboarding::is_stock_objection_answer(t))
-            .filter(|t| !is_starter_objection_answer(key, t));
+            .filter(|t| !crate::onboarding::is_stock_objection_answer(t));
         // "Bahut zyada hai": a counsellor says how to pay less, in the owner's own words (the
         // EMI, the discount), rather than promise an option nobody has.
         if own.is_none()
@@ -810,19 +809,8 @@ fn is_about_price(objection: &str) -> bool {
         .any(|w| objection.contains(w))
 }
 
-/// The starter profile's answer to objection `key` ("It pays for itself quickly"), which a
-/// new organisation's library holds until the owner writes its own: ours, not the owner's.
-fn is_starter_objection_answer(key: &str, text: &str) -> bool {
-    match starter_objection_handlers().get(key) {
-        Some(Script::One(t)) => t == text,
-        Some(Script::PerLanguage(by)) => by.values().any(|t| t == text),
-        None => false,
-    }
-}
-
 /// The business's own answer on paying less (EMI, instalments, a discount, a scholarship, a
-/// loan),
-/// unless the lead has read it from us already.
+/// loan), unless the lead has read it from us already.
 fn easier_way_to_pay(s: &Snapshot) -> Option<String> {
     let name = &s.profile.business_config.business_name;
     // Each way asked on its own (one entry rarely names them all); the first not yet told.

@@ -52,7 +52,7 @@ pub mod secret_box;
 pub mod seed_demo;
 pub mod sequences;
 mod sessions;
-mod stored;
+pub mod stored;
 mod team;
 pub mod team_work;
 pub mod templates;

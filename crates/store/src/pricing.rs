@@ -79,11 +79,8 @@ pub(crate) fn stored_pricing(
     let cost = match (m.cost_amount, m.cost_currency.as_deref()) {
         (Some(amount), Some(c)) => Some(MessageCost {
             amount,
-            currency: closer_domain::pricing::Currency::parse(c).map_err(|e| {
-                crate::StoreError::Db(sea_orm::DbErr::Custom(format!(
-                    "this version cannot read the stored cost currency: {e}"
-                )))
-            })?,
+            currency: closer_domain::pricing::Currency::parse(c)
+                .map_err(|e| crate::stored::unreadable("cost currency", e))?,
         }),
         _ => None,
     };

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// `v`, the stored `what`, as `T`.
-pub(crate) fn document<T: DeserializeOwned>(what: &str, v: Value) -> Result<T> {
+pub fn document<T: DeserializeOwned>(what: &str, v: Value) -> Result<T> {
     serde_json::from_value(v).map_err(|e| unreadable(what, e))
 }
 
@@ -23,7 +23,8 @@ pub(crate) fn or_default<T: DeserializeOwned + Default>(what: &str, v: Option<Va
     Ok(optional(what, v)?.unwrap_or_default())
 }
 
-fn unreadable(what: &str, e: serde_json::Error) -> StoreError {
+/// The error for a stored `what` this version cannot read, with why.
+pub(crate) fn unreadable(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Db(sea_orm::DbErr::Custom(format!(
         "this version cannot read the stored {what}: {e}"
     )))

@@ -87,19 +87,14 @@ impl TemplateRecord {
 impl TryFrom<template::Model> for TemplateRecord {
     type Error = StoreError;
     fn try_from(m: template::Model) -> Result<Self> {
-        let bad = |e: serde_json::Error| StoreError::Db(sea_orm::DbErr::Custom(e.to_string()));
-        let mut content: TemplateContent = serde_json::from_value(m.content).map_err(bad)?;
+        let mut content: TemplateContent =
+            crate::stored::document("template's content", m.content)?;
         // The columns are the truth where Meta may have changed them (its assigned category).
         content.category = m.category;
         Ok(TemplateRecord {
             id: m.id,
             content,
-            variables: m
-                .variables
-                .map(serde_json::from_value)
-                .transpose()
-                .map_err(bad)?
-                .unwrap_or_default(),
+            variables: crate::stored::or_default("template's variables", m.variables)?,
             status: m.status,
             rejected_reason: m.rejected_reason,
             status_detail: m.status_detail,

@@ -77,11 +77,7 @@ pub struct AutomationView {
 /// A stored part of a rule or run as the API shows it. One this version cannot read is an
 /// error, never shown as empty: the editor would save the rule back without it.
 fn stored<T: serde::de::DeserializeOwned>(what: &str, v: Value) -> ApiResult<T> {
-    serde_json::from_value(v).map_err(|e| {
-        ApiError::Internal(anyhow::anyhow!(
-            "this version cannot read the stored {what}: {e}"
-        ))
-    })
+    Ok(closer_store::stored::document(what, v)?)
 }
 
 fn view(r: AutomationRecord) -> ApiResult<AutomationView> {
